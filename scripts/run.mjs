@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// The project's front door. It runs on whatever Node the machine has (this kind
+// ships Node 20), brings the pinned toolchain (package.json "toolchain": Node and
+// pnpm from the npm registry) into the git-ignored .tools/ folder when the
+// system's Node is older than the project needs, installs the workspace from the
+// lockfile, then runs the requested command with that toolchain first on PATH.
+//
+//   node scripts/run.mjs start        build, then start the adaptor locally
+//   node scripts/run.mjs test         build and run every test; prints "N passed, N failed"
+//   node scripts/run.mjs turbo ...    any turbo command
+//   node scripts/run.mjs exec ...     any binary of the workspace (pnpm exec)
+//
+// Plain JavaScript with no dependencies on purpose: it must run before anything
+// is installed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { node: nodeVersion, pnpm: pnpmVersion } = pkg.toolchain;
+const MIN_NODE_MAJOR = 22;
+const toolsDir = join(root, '.tools');
+const toolsBin = join(toolsDir, 'node_modules', '.bin');
+
+function log(message) {
+  process.stderr.write(`[run] ${message}\n`);
+}
+
+function run(cmd, args, env, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function toolVersion(bin) {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().replace(/^v/, '') : undefined;
+}
+
+/** Makes sure a Node >= 22 and the pinned pnpm are on PATH; returns the env to use. */
+function ensureToolchain() {
+  const systemMajor = Number(process.versions.node.split('.')[0]);
+  const needNode = systemMajor < MIN_NODE_MAJOR;
+  const haveNode = toolVersion(join(toolsBin, 'node')) === nodeVersion;
+  const havePnpm = toolVersion(join(toolsBin, 'pnpm')) === pnpmVersion;
+  const wanted = [];
+  if (needNode && !haveNode) wanted.push(`node@${nodeVersion}`);
+  if (!havePnpm) wanted.push(`pnpm@${pnpmVersion}`);
+  if (wanted.length > 0) {
+    // Keep what is already there (npm removes packages not named on the line).
+    if (needNode && haveNode) wanted.push(`node@${nodeVersion}`);
+    if (havePnpm) wanted.push(`pnpm@${pnpmVersion}`);
+    log(`fetching the pinned toolchain into .tools/: ${wanted.join(' ')}`);
+    mkdirSync(toolsDir, { recursive: true });
+    writeFileSync(join(toolsDir, 'package.json'), '{"private":true}\n');
+    const status = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', toolsDir, ...wanted], process.env);
+    if (status !== 0) {
+      log('could not fetch Node/pnpm from the npm registry; install Node >= 22 and pnpm yourself and retry');
+      process.exit(status);
+    }
+  }
+  const env = {
+    ...process.env,
+    PATH: `${toolsBin}:${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+  };
+  // npm exports its own node path for scripts; make sure children use ours.
+  delete env.npm_node_execpath;
+  delete env.NODE;
+  return env;
+}
+
+function ensureInstalled(env) {
+  const status = run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only'], env);
+  if (status !== 0) {
+    log('pnpm install failed (see above)');
+    process.exit(status);
+  }
+}
+
+/** Finds every vitest JSON report below packages/ and services/. */
+function collectReports() {
+  const reports = [];
+  for (const group of ['packages', 'services']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const resultsDir = join(dir, name, '.test-results');
+      if (!existsSync(resultsDir)) continue;
+      for (const file of readdirSync(resultsDir)) {
+        if (file.endsWith('.json')) reports.push({ pkg: `${group}/${name}`, file: join(resultsDir, file) });
+      }
+    }
+  }
+  return reports;
+}
+
+function clearReports() {
+  for (const { file } of collectReports()) rmSync(file, { force: true });
+}
+
+/** Packages that declare a test script: each must leave a report, or it counts as a failure. */
+function testedPackages() {
+  const out = [];
+  for (const group of ['packages', 'services']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name, 'package.json');
+      if (!existsSync(file)) continue;
+      const p = JSON.parse(readFileSync(file, 'utf8'));
+      if (p.scripts?.test) out.push(`${group}/${name}`);
+    }
+  }
+  return out;
+}
+
+function summarize(turboStatus) {
+  let passed = 0;
+  let failed = 0;
+  const seen = new Set();
+  for (const { pkg: name, file } of collectReports()) {
+    try {
+      const report = JSON.parse(readFileSync(file, 'utf8'));
+      passed += report.numPassedTests ?? 0;
+      failed += report.numFailedTests ?? 0;
+      // A test file that failed to load has no test results but counts as failed.
+      for (const suite of report.testResults ?? []) {
+        if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
+      }
+      seen.add(name);
+    } catch {
+      log(`unreadable test report ${file}`);
+      failed += 1;
+    }
+  }
+  for (const name of testedPackages()) {
+    if (!seen.has(name)) {
+      log(`${name} produced no test report (it did not build or its tests did not start)`);
+      failed += 1;
+    }
+  }
+  if (turboStatus !== 0 && failed === 0) {
+    log('the test run failed before any test could report (see above)');
+    failed += 1;
+  }
+  const line = `${passed} passed, ${failed} failed`;
+  mkdirSync(join(root, '.test-results'), { recursive: true });
+  writeFileSync(join(root, '.test-results', 'summary.txt'), `${line}\n`);
+  process.stdout.write(`\n${line}\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+const [command = 'help', ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'test': {
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    clearReports();
+    const status = run('pnpm', ['exec', 'turbo', 'run', 'lint', 'typecheck', 'test', '--continue', ...rest], env);
+    process.exit(summarize(status));
+    break;
+  }
+  case 'start': {
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], env);
+    if (built !== 0) process.exit(built);
+    process.exit(run('node', ['packages/testkit/dist/bin/dev-server.js', ...rest], env));
+    break;
+  }
+  case 'turbo':
+  case 'exec': {
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    const args = command === 'turbo' ? ['exec', 'turbo', ...rest] : ['exec', ...rest];
+    process.exit(run('pnpm', args, env));
+    break;
+  }
+  case 'toolchain': {
+    ensureToolchain();
+    break;
+  }
+  default:
+    process.stdout.write('usage: node scripts/run.mjs start | test | turbo <args> | exec <bin> <args>\n');
+    process.exit(command === 'help' ? 0 : 2);
+}
