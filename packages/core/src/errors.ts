@@ -1,0 +1,175 @@
+/**
+ * The one error catalogue (spec/spi-v3.md §12): every SPI error code with its
+ * HTTP status, and the single error type the core renders. Storages and core
+ * throw `SpiError`; nothing else reaches a response body.
+ */
+
+export const ERROR_STATUS = {
+  ITEM_NOT_FOUND: 404,
+  ITEM_ALREADY_EXISTS: 409,
+  COLLECTION_NOT_FOUND: 404,
+  COLLECTION_ALREADY_EXISTS: 409,
+  COLLECTION_CHANGE_NOT_SUPPORTED: 400,
+  REFERENCE_NOT_FOUND: 404,
+  REFERENCE_ALREADY_EXISTS: 409,
+  VALIDATION_ERROR: 400,
+  BAD_REQUEST: 400,
+  // Not in Wix's list (§12.1); used only for these two situations (§14.1 D2).
+  UNAUTHORIZED: 401,
+  UNKNOWN_ERROR: 500,
+  // Transient: the database is unreachable or overloaded; Wix may retry.
+  SERVICE_UNAVAILABLE: 503,
+  // Refused by the optional access policy (auth/policy.ts).
+  PERMISSION_DENIED: 403,
+  // Route or path unknown.
+  NOT_FOUND: 404,
+  // Body over the configured limit.
+  PAYLOAD_TOO_LARGE: 413,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface Violation {
+  readonly fieldPath: string;
+  /** Always a string on the wire (§12.1), at most 1000 characters. */
+  readonly rejectedValue: string;
+  readonly message: string;
+}
+
+/** The per-item / top-level error object of §3.6. */
+export interface ErrorObject {
+  readonly errorCode: ErrorCode;
+  readonly errorMessage: string;
+  readonly data: Record<string, unknown> | null;
+}
+
+export class SpiError extends Error {
+  readonly code: ErrorCode;
+  readonly data: Record<string, unknown> | null;
+
+  constructor(code: ErrorCode, message: string, data: Record<string, unknown> | null = null) {
+    super(message);
+    this.name = 'SpiError';
+    this.code = code;
+    this.data = data;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toObject(): ErrorObject {
+    return { errorCode: this.code, errorMessage: this.message, data: this.data };
+  }
+
+  /** Top-level body: the §12.2 superset of Wix's documented shape and the SDK's `applicationError`. */
+  toBody(): Record<string, unknown> {
+    return {
+      errorCode: this.code,
+      errorMessage: this.message,
+      data: this.data,
+      applicationError: { code: this.code, description: this.message, data: this.data },
+    };
+  }
+}
+
+const MAX_REJECTED_VALUE = 1000;
+
+/** Renders any value as the string `rejectedValue` the contract wants (§12.1). */
+export function rejectedValueOf(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (value === undefined) text = 'undefined';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_REJECTED_VALUE ? `${text.slice(0, MAX_REJECTED_VALUE - 1)}…` : text;
+}
+
+/** Helpers so call sites read like the catalogue. Messages should tell a site owner what to do. */
+export const errors = {
+  validation(violations: readonly Violation[], message?: string): SpiError {
+    const first = violations[0];
+    const text =
+      message ??
+      (first
+        ? `Invalid request: ${first.fieldPath ? `${first.fieldPath}: ` : ''}${first.message}${violations.length > 1 ? ` (and ${violations.length - 1} more)` : ''}`
+        : 'Invalid request');
+    return new SpiError('VALIDATION_ERROR', text, { violations: violations.slice(0, 100) });
+  },
+  violation(fieldPath: string, rejected: unknown, message: string): SpiError {
+    return errors.validation([{ fieldPath, rejectedValue: rejectedValueOf(rejected), message }]);
+  },
+  badRequest(message: string): SpiError {
+    return new SpiError('BAD_REQUEST', message, null);
+  },
+  collectionNotFound(collectionId: string): SpiError {
+    return new SpiError(
+      'COLLECTION_NOT_FOUND',
+      `No collection named '${collectionId}' exists in this database. Check the collection id, or create it first.`,
+      { collectionId },
+    );
+  },
+  collectionAlreadyExists(collectionId: string): SpiError {
+    return new SpiError('COLLECTION_ALREADY_EXISTS', `A collection named '${collectionId}' already exists.`, {
+      collectionId,
+    });
+  },
+  collectionChangeNotSupported(
+    collectionId: string,
+    fieldErrors: readonly { fieldKey: string; message: string }[],
+  ): SpiError {
+    const first = fieldErrors[0];
+    return new SpiError(
+      'COLLECTION_CHANGE_NOT_SUPPORTED',
+      `${collectionId}: ${first ? `${first.fieldKey}: ${first.message}` : 'this change is not supported'}`,
+      { errors: fieldErrors.slice(0, 100) },
+    );
+  },
+  itemNotFound(collectionId: string, itemId: string): SpiError {
+    return new SpiError('ITEM_NOT_FOUND', `${collectionId} has no item with _id ${itemId}`, { itemId });
+  },
+  itemAlreadyExists(collectionId: string, itemId: string): SpiError {
+    return new SpiError('ITEM_ALREADY_EXISTS', `${collectionId} already has an item with _id ${itemId}`, { itemId });
+  },
+  referenceNotFound(fieldKey: string, referringItemId: string, referencedItemId: string): SpiError {
+    return new SpiError('REFERENCE_NOT_FOUND', `${fieldKey} does not link ${referringItemId} to ${referencedItemId}`, {
+      referringItemId,
+      referencedItemId,
+    });
+  },
+  referenceAlreadyExists(fieldKey: string, referringItemId: string, referencedItemId: string): SpiError {
+    return new SpiError(
+      'REFERENCE_ALREADY_EXISTS',
+      `${fieldKey} already links ${referringItemId} to ${referencedItemId}`,
+      { referringItemId, referencedItemId },
+    );
+  },
+  unsupported(what: string, hint = ''): SpiError {
+    return new SpiError('BAD_REQUEST', `${what} is not supported by this database${hint ? `: ${hint}` : ''}`, null);
+  },
+  unauthorized(reason: string): SpiError {
+    return new SpiError('UNAUTHORIZED', `Authorization failed: ${reason}`, { description: reason });
+  },
+  permissionDenied(reason: string): SpiError {
+    return new SpiError('PERMISSION_DENIED', reason, null);
+  },
+  internal(requestId?: string): SpiError {
+    return new SpiError(
+      'UNKNOWN_ERROR',
+      `The adaptor hit an unexpected error${requestId ? ` (request ${requestId})` : ''}; its log has the details.`,
+      requestId ? { requestId } : null,
+    );
+  },
+  unavailable(what: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${what} is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.`,
+      null,
+    );
+  },
+} as const;
