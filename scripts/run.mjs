@@ -160,7 +160,7 @@ switch (command) {
     const env = ensureToolchain();
     ensureInstalled(env);
     clearReports();
-    const status = run('pnpm', ['exec', 'turbo', 'run', 'lint', 'typecheck', 'test', '--continue', ...rest], env);
+    const status = run('pnpm', ['exec', 'turbo', 'run', 'build', 'lint', 'typecheck', 'test', '--continue', ...rest], env);
     process.exit(summarize(status));
     break;
   }

@@ -1,0 +1,93 @@
+/**
+ * The adaptor as a library, usable without HTTP (like postgres-meta's library
+ * under its `build()` app): one `call(endpoint, request)` that validates the
+ * request, applies the access policy and runs the endpoint on the storage.
+ * The Fastify layer (server/) only adds transport, signing and logging.
+ */
+import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
+import type { Storage } from '../storage.ts';
+import { type EndpointName, type RequestOf, validateRequest } from '../wire/validate.ts';
+import type { CallContext } from './context.ts';
+import { aggregateItems, countItems, distinctValues, queryItems } from './items-read.ts';
+import { insertItems, removeItems, truncateItems, updateItems } from './items-write.ts';
+import { insertReferences, queryReferenced, removeReferences } from './references.ts';
+import {
+  createCollection,
+  createIndex,
+  deleteCollection,
+  getCapabilities,
+  listCollections,
+  listIndexes,
+  provision,
+  removeIndex,
+  updateCollection,
+} from './schema.ts';
+
+export interface AdaptorOptions {
+  readonly storage: Storage;
+  /** HMAC key for cursors (query/cursor.ts). */
+  readonly cursorSecret: string;
+  readonly policy?: AccessPolicy;
+  readonly now?: () => Date;
+}
+
+export interface Adaptor {
+  readonly storage: Storage;
+  call(endpoint: EndpointName, request: unknown, ctx: CallContext): Promise<unknown>;
+}
+
+interface Deps {
+  readonly storage: Storage;
+  readonly cursorSecret: string;
+  readonly now: () => Date;
+}
+
+type Handler<E extends EndpointName> = (deps: Deps, req: RequestOf[E], ctx: CallContext) => Promise<unknown> | unknown;
+
+/** Endpoint → (access kind, handler). One table: adding an endpoint is one line. */
+const ENDPOINT_TABLE: { [E in EndpointName]: readonly [AccessKind, Handler<E>] } = {
+  'items/query': ['read', queryItems],
+  'items/count': ['read', countItems],
+  'items/aggregate': ['read', aggregateItems],
+  'items/query-distinct-values': ['read', distinctValues],
+  'items/insert': ['write', insertItems],
+  'items/update': ['write', updateItems],
+  'items/remove': ['write', removeItems],
+  'items/truncate': ['write', truncateItems],
+  'items/query-referenced': ['read', queryReferenced],
+  'items/insert-references': ['write', insertReferences],
+  'items/remove-references': ['write', removeReferences],
+  'collections/get': ['read', (d, r, c) => listCollections(d.storage, r, c)],
+  'collections/create': ['schema', (d, r, c) => createCollection(d.storage, r, c)],
+  'collections/update': ['schema', (d, r, c) => updateCollection(d.storage, r, c)],
+  'collections/delete': ['schema', (d, r, c) => deleteCollection(d.storage, r, c)],
+  'capabilities/get': ['read', (d) => getCapabilities(d.storage)],
+  'indexes/list': ['read', (d, r, c) => listIndexes(d.storage, r, c)],
+  'indexes/create': ['schema', (d, r, c) => createIndex(d.storage, r, c)],
+  'indexes/remove': ['schema', (d, r, c) => removeIndex(d.storage, r, c)],
+  provision: ['read', (d) => provision(d.storage)],
+};
+
+export function createAdaptor(options: AdaptorOptions): Adaptor {
+  const deps: Deps = {
+    storage: options.storage,
+    cursorSecret: options.cursorSecret,
+    now: options.now ?? (() => new Date()),
+  };
+  return {
+    storage: options.storage,
+    async call(endpoint, raw, ctx) {
+      const request = validateRequest(endpoint, raw);
+      const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
+      if (options.policy) checkAccess(options.policy, ctx.metadata, collectionIdOf(request), kind);
+      return handler(deps, request, ctx);
+    },
+  };
+}
+
+function collectionIdOf(request: unknown): string | undefined {
+  const r = request as { collectionId?: unknown; collection?: { id?: unknown } };
+  if (typeof r.collectionId === 'string') return r.collectionId;
+  if (typeof r.collection?.id === 'string') return r.collection.id;
+  return undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * Looking collections up and making sure an operation is allowed on them.
+ * Storages cache schema reads themselves; this layer only decorates and checks.
+ */
+import { allows, describeCollection } from '../capabilities.ts';
+import { errors, SpiError } from '../errors.ts';
+import type { Collection, DataOperation } from '../model.ts';
+import type { ParseContext } from '../query/parse-context.ts';
+import type { Storage, StoredCollection } from '../storage.ts';
+
+export interface ResolvedCollection {
+  readonly stored: StoredCollection;
+  readonly described: Collection;
+  readonly parse: ParseContext;
+}
+
+const parseContexts = new WeakMap<StoredCollection, ParseContext>();
+
+export async function resolveCollection(
+  storage: Storage,
+  collectionId: string,
+  operation: DataOperation | undefined,
+): Promise<ResolvedCollection> {
+  const stored = await storage.getCollection(collectionId);
+  if (!stored) throw errors.collectionNotFound(collectionId);
+  const described = describeCollection(stored, storage.capabilities);
+  if (operation && !allows(described, operation)) throw operationNotAllowed(described, stored, operation);
+  let parse = parseContexts.get(stored);
+  if (!parse) {
+    parse = {
+      collection: described,
+      strict: stored.strict ?? true,
+      nestedQueryOperators: storage.capabilities.nestedQueryOperators,
+      supportsMatches: storage.capabilities.supportsMatches,
+    };
+    parseContexts.set(stored, parse);
+  }
+  return { stored, described, parse };
+}
+
+function operationNotAllowed(collection: Collection, stored: StoredCollection, operation: DataOperation): SpiError {
+  const why = stored.readOnly
+    ? `collection '${collection.id}' is read-only (it has no _id column, or it is a view); add an _id primary key to make it writable`
+    : `collection '${collection.id}' does not support ${operation} in this database`;
+  return errors.badRequest(`${operation} is not allowed: ${why}.`);
+}

@@ -1,0 +1,237 @@
+/**
+ * Read endpoints (spi-v3.md §4.1–§4.4): query, count, aggregate,
+ * query-distinct-values. Parse once into the AST, let the storage run it, encode
+ * the answer. Totals are computed only when asked for (§3.4).
+ */
+import { errors } from '../errors.ts';
+import type { Item, Keyset, Value } from '../query/ast.ts';
+import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { keysetOf, project } from '../query/evaluate.ts';
+import { parseAggregation } from '../query/parse-aggregation.ts';
+import { parseFilter } from '../query/parse-filter.ts';
+import { parseProjection } from '../query/parse-projection.ts';
+import { parseSort } from '../query/parse-sort.ts';
+import type { Storage } from '../storage.ts';
+import { encodeItem, encodeValue } from '../wire/codec.ts';
+import type { RequestOf } from '../wire/validate.ts';
+import { resolveCollection } from './collections.ts';
+import type { CallContext } from './context.ts';
+import { resolveFieldName } from './fields.ts';
+import { cursorMetadata, offsetMetadata, type PagingMetadata, valuesFromCursor, valuesToCursor } from './paging.ts';
+import { includeReferencedItems } from './references.ts';
+import { type PageInput, resolvePage } from './page-input.ts';
+
+export interface ReadDeps {
+  readonly storage: Storage;
+  readonly cursorSecret: string;
+}
+
+interface QueryCursorState {
+  readonly f: unknown;
+  readonly s: unknown;
+  readonly p: unknown;
+  readonly k: unknown[];
+}
+
+export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], ctx: CallContext) {
+  const { storage, cursorSecret } = deps;
+  ctx.info.collectionId = req.collectionId;
+  const { stored, parse } = await resolveCollection(storage, req.collectionId, 'QUERY');
+  const page = resolvePage(req.query as PageInput);
+  let raw: { f: unknown; s: unknown; p: unknown } = { f: req.query.filter, s: req.query.sort, p: req.query.fields };
+  let after: Keyset | undefined;
+  if (page.mode === 'cursor' && page.cursor) {
+    const state = cursorState<QueryCursorState>(
+      decodeCursor(page.cursor, cursorSecret, { op: 'query', collectionId: req.collectionId }).state,
+      ['f', 's', 'p', 'k'],
+    );
+    raw = { f: state.f, s: state.s, p: state.p };
+    after = { values: valuesFromCursor(state.k) };
+  }
+  const filter = parseFilter(raw.f ?? {}, parse, 'query.filter');
+  const sort = parseSort(raw.s ?? [], parse, 'query.sort');
+  const projection = parseProjection(raw.p, parse, 'query.fields');
+  const cursorMode = page.mode === 'cursor';
+  // The next cursor needs the sort keys of the last item even when the
+  // projection leaves them out: fetch them, project again afterwards.
+  const fetchProjection =
+    projection && cursorMode ? [...new Set([...projection, ...sort.map((s) => s.field.field)])] : projection;
+  const wantTotal = page.mode === 'offset' && req.returnTotalCount === true;
+  const [fetched, total] = await Promise.all([
+    storage.query(stored, {
+      filter,
+      sort,
+      projection: fetchProjection,
+      offset: page.mode === 'offset' ? page.offset : 0,
+      limit: cursorMode ? page.limit + 1 : page.limit,
+      after,
+    }),
+    wantTotal ? storage.count(stored, filter) : undefined,
+  ]);
+  let items: readonly Item[] = fetched;
+  let pagingMetadata: PagingMetadata;
+  if (cursorMode) {
+    const hasNext = fetched.length > page.limit;
+    items = hasNext ? fetched.slice(0, page.limit) : fetched;
+    const last = items[items.length - 1];
+    const next =
+      hasNext && last
+        ? encodeCursor(
+            {
+              op: 'query',
+              collectionId: req.collectionId,
+              state: {
+                f: raw.f ?? null,
+                s: raw.s ?? null,
+                p: raw.p ?? null,
+                k: valuesToCursor(keysetOf(last, sort).values),
+              } as never,
+            },
+            cursorSecret,
+          )
+        : undefined;
+    if (fetchProjection !== projection) items = items.map((item) => project(item, projection));
+    pagingMetadata = cursorMetadata(items.length, next);
+  } else {
+    pagingMetadata = offsetMetadata(items.length, page.offset, total);
+  }
+  if (req.includeReferencedItems && req.includeReferencedItems.length > 0) {
+    items = await includeReferencedItems(storage, stored, items, req.includeReferencedItems);
+  }
+  ctx.info.itemCount = items.length;
+  return { items: items.map((item) => encodeItem(stored, item)), pagingMetadata };
+}
+
+export async function countItems(deps: ReadDeps, req: RequestOf['items/count'], ctx: CallContext) {
+  ctx.info.collectionId = req.collectionId;
+  const { stored, parse } = await resolveCollection(deps.storage, req.collectionId, 'COUNT');
+  const filter = parseFilter(req.filter ?? {}, parse, 'filter');
+  return { totalCount: await deps.storage.count(stored, filter) };
+}
+
+interface OffsetCursorState {
+  readonly r: Record<string, unknown>;
+  readonly o: number;
+}
+
+export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggregate'], ctx: CallContext) {
+  const { storage, cursorSecret } = deps;
+  ctx.info.collectionId = req.collectionId;
+  const { stored, parse } = await resolveCollection(storage, req.collectionId, 'AGGREGATE');
+  const page = resolvePage(req as PageInput);
+  let raw: Record<string, unknown> = {
+    initialFilter: req.initialFilter,
+    aggregation: req.aggregation,
+    finalFilter: req.finalFilter,
+    sort: req.sort,
+  };
+  let offset = page.mode === 'offset' ? page.offset : 0;
+  if (page.mode === 'cursor' && page.cursor) {
+    const state = cursorState<OffsetCursorState>(
+      decodeCursor(page.cursor, cursorSecret, { op: 'aggregate', collectionId: req.collectionId }).state,
+      ['r', 'o'],
+    );
+    raw = state.r;
+    offset = state.o;
+  }
+  const spec = parseAggregation(raw, parse, '');
+  const cursorMode = page.mode === 'cursor';
+  const result = await storage.aggregate(
+    stored,
+    { ...spec, offset, limit: cursorMode ? page.limit + 1 : page.limit },
+    { countTotal: !cursorMode && req.returnTotalCount === true },
+  );
+  let rows = result.rows;
+  let pagingMetadata: PagingMetadata;
+  if (cursorMode) {
+    const hasNext = rows.length > page.limit;
+    rows = hasNext ? rows.slice(0, page.limit) : rows;
+    const next = hasNext
+      ? encodeCursor(
+          { op: 'aggregate', collectionId: req.collectionId, state: { r: raw, o: offset + rows.length } as never },
+          cursorSecret,
+        )
+      : undefined;
+    pagingMetadata = cursorMetadata(rows.length, next);
+  } else {
+    pagingMetadata = offsetMetadata(rows.length, offset, result.total);
+  }
+  ctx.info.itemCount = rows.length;
+  return { items: rows.map(encodeRow), pagingMetadata };
+}
+
+interface DistinctCursorState {
+  readonly f: unknown;
+  readonly n: string;
+  readonly d: 'ASC' | 'DESC';
+  readonly a: unknown[];
+}
+
+export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query-distinct-values'], ctx: CallContext) {
+  const { storage, cursorSecret } = deps;
+  ctx.info.collectionId = req.collectionId;
+  const { stored, parse } = await resolveCollection(storage, req.collectionId, 'DISTINCT');
+  const page = resolvePage(req as PageInput);
+  let raw: { f: unknown; n: string; d: string } = { f: req.filter, n: req.fieldName, d: req.order ?? 'ASC' };
+  let after: { value: Value } | undefined;
+  if (page.mode === 'cursor' && page.cursor) {
+    const state = cursorState<DistinctCursorState>(
+      decodeCursor(page.cursor, cursorSecret, { op: 'distinct', collectionId: req.collectionId }).state,
+      ['f', 'n', 'd', 'a'],
+    );
+    raw = { f: state.f, n: state.n, d: state.d };
+    after = { value: valuesFromCursor(state.a)[0] ?? null };
+  }
+  const filter = parseFilter(raw.f ?? {}, parse, 'filter');
+  const field = resolveFieldName(raw.n, parse, 'fieldName');
+  const cursorMode = page.mode === 'cursor';
+  const result = await storage.distinct(
+    stored,
+    {
+      filter,
+      field,
+      order: raw.d === 'DESC' ? 'desc' : 'asc',
+      offset: page.mode === 'offset' ? page.offset : 0,
+      limit: cursorMode ? page.limit + 1 : page.limit,
+      after,
+    },
+    { countTotal: !cursorMode && req.returnTotalCount === true },
+  );
+  let values = result.values;
+  let pagingMetadata: PagingMetadata;
+  if (cursorMode) {
+    const hasNext = values.length > page.limit;
+    values = hasNext ? values.slice(0, page.limit) : values;
+    const last = values[values.length - 1];
+    const next =
+      hasNext && last !== undefined
+        ? encodeCursor(
+            {
+              op: 'distinct',
+              collectionId: req.collectionId,
+              state: { f: raw.f ?? null, n: raw.n, d: raw.d, a: valuesToCursor([last]) } as never,
+            },
+            cursorSecret,
+          )
+        : undefined;
+    pagingMetadata = cursorMetadata(values.length, next);
+  } else {
+    pagingMetadata = offsetMetadata(values.length, page.offset, result.total);
+  }
+  ctx.info.itemCount = values.length;
+  return { distinctValues: values.map((value) => encodeValue(value)), pagingMetadata };
+}
+
+function encodeRow(row: Item): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = encodeValue(value);
+  return out;
+}
+
+/** A cursor we signed ourselves still gets its shape checked: a version skew must not crash. */
+function cursorState<T>(state: unknown, keys: readonly string[]): T {
+  if (typeof state !== 'object' || state === null || keys.some((key) => !(key in state))) {
+    throw errors.badRequest('Invalid cursor: it was made by another version of the adaptor; start from the first page');
+  }
+  return state as T;
+}

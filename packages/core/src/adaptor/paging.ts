@@ -1,0 +1,45 @@
+/**
+ * Offset and cursor paging shared by query, aggregate, distinct and
+ * query-referenced (spi-v3.md §3.3–§3.4). Cursors are signed (query/cursor.ts)
+ * and carry everything a follow-up call needs, because Wix sends only the
+ * cursor on the next page.
+ */
+import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
+import { encodeValue } from '../wire/codec.ts';
+import type { Value } from '../query/ast.ts';
+
+export type Page =
+  | { readonly mode: 'offset'; readonly offset: number; readonly limit: number }
+  | { readonly mode: 'cursor'; readonly limit: number; readonly cursor: string | undefined };
+
+export interface PagingMetadata {
+  count: number;
+  offset?: number;
+  total?: number;
+  cursors?: { next: string | null; prev: string | null };
+}
+
+/** Metadata for an offset page: `total` only when it was asked for (§3.4). */
+export function offsetMetadata(count: number, offset: number, total: number | undefined): PagingMetadata {
+  return total === undefined ? { count, offset } : { count, offset, total };
+}
+
+/** Metadata for a cursor page: `next` is null on the last page; backwards paging is not offered. */
+export function cursorMetadata(count: number, next: string | undefined): PagingMetadata {
+  return { count, cursors: { next: next ?? null, prev: null } };
+}
+
+/** Keyset values travel inside the JSON cursor: instants as `{"$date"}`. */
+export function valuesToCursor(values: readonly Value[]): unknown[] {
+  return values.map((value) => encodeValue(value));
+}
+
+export function valuesFromCursor(values: readonly unknown[]): Value[] {
+  return values.map(fromCursorValue);
+}
+
+function fromCursorValue(value: unknown): Value {
+  if (isDateLiteral(value)) return parseDateLiteral(value) ?? null;
+  if (Array.isArray(value)) return value.map(fromCursorValue);
+  return value as Value;
+}

@@ -1,0 +1,206 @@
+/**
+ * Multi-reference endpoints (spi-v3.md §4.9–§4.11) and `includeReferencedItems`
+ * on queries (§4.1). Pairs are stored by the storage; the core resolves fields,
+ * projections, paging and encoding.
+ */
+import { errors } from '../errors.ts';
+import type { Field } from '../model.ts';
+import { type Filter, fieldRef, type Item } from '../query/ast.ts';
+import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { parseFilter } from '../query/parse-filter.ts';
+import { parseProjection } from '../query/parse-projection.ts';
+import type { ReferenceResult, Storage, StoredCollection } from '../storage.ts';
+import { encodeItem } from '../wire/codec.ts';
+import type { RequestOf } from '../wire/validate.ts';
+import { resolveCollection } from './collections.ts';
+import type { CallContext } from './context.ts';
+import { multiReferenceField } from './fields.ts';
+import { type PageInput, resolvePage } from './page-input.ts';
+import { cursorMetadata, offsetMetadata } from './paging.ts';
+
+export interface ReferenceDeps {
+  readonly storage: Storage;
+  readonly cursorSecret: string;
+}
+
+/** Wix's public API caps included referenced items at 50 per item (wix-data-semantics.md §8). */
+const MAX_INCLUDED_PER_ITEM = 50;
+
+export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items/query-referenced'], ctx: CallContext) {
+  const { storage, cursorSecret } = deps;
+  ctx.info.collectionId = req.collectionId;
+  const { stored } = await resolveCollection(storage, req.collectionId, 'QUERY_REFERENCED');
+  const field = multiReferenceField(stored.fields, req.referringFieldKey, stored.id, 'referringFieldKey');
+  const queryReferencedFn = storage.queryReferenced?.bind(storage);
+  if (!queryReferencedFn) throw errors.unsupported('query-referenced');
+  const target = await referencedCollection(storage, field);
+  const projection = target
+    ? parseProjection(req.fieldsToReturn, (await resolveCollection(storage, target.id, undefined)).parse, 'fieldsToReturn')
+    : undefined;
+  const page = resolvePage(req as PageInput);
+  let offset = page.mode === 'offset' ? page.offset : 0;
+  if (page.mode === 'cursor' && page.cursor) {
+    const state = decodeCursor(page.cursor, cursorSecret, { op: 'referenced', collectionId: req.collectionId }).state;
+    offset = typeof state === 'object' && state && 'o' in state && typeof state.o === 'number' ? state.o : 0;
+  }
+  const cursorMode = page.mode === 'cursor';
+  const result = await queryReferencedFn(
+    stored,
+    {
+      field,
+      referringItemIds: req.referringItemIds ?? [],
+      referencedItemIds: req.referencedItemIds ?? [],
+      order: req.order === 'DESC' ? 'desc' : 'asc',
+      offset,
+      limit: cursorMode ? page.limit + 1 : page.limit,
+      includeReferencedItems: req.includeReferencedItems === true,
+      projection,
+    },
+    { countTotal: !cursorMode && req.returnTotalCount === true },
+  );
+  let pairs = result.items;
+  let next: string | undefined;
+  if (cursorMode && pairs.length > page.limit) {
+    pairs = pairs.slice(0, page.limit);
+    // The cursor keeps the whole request: follow-up calls may carry only the cursor.
+    next = encodeCursor({ op: 'referenced', collectionId: req.collectionId, state: { o: offset + pairs.length } }, cursorSecret);
+  }
+  ctx.info.itemCount = pairs.length;
+  return {
+    items: pairs.map((pair) => ({
+      referringItemId: pair.referringItemId,
+      referencedItemId: pair.referencedItemId,
+      ...(pair.referencedItem && target ? { referencedItem: encodeItem(target, pair.referencedItem) } : {}),
+    })),
+    pagingMetadata: cursorMode ? cursorMetadata(pairs.length, next) : offsetMetadata(pairs.length, offset, result.total),
+  };
+}
+
+export async function insertReferences(
+  deps: ReferenceDeps,
+  req: RequestOf['items/insert-references'],
+  ctx: CallContext,
+) {
+  return changeReferences(deps, req, ctx, 'INSERT_REFERENCES');
+}
+
+export async function removeReferences(
+  deps: ReferenceDeps,
+  req: RequestOf['items/remove-references'],
+  ctx: CallContext,
+) {
+  return changeReferences(deps, req, ctx, 'REMOVE_REFERENCES');
+}
+
+async function changeReferences(
+  deps: ReferenceDeps,
+  req: RequestOf['items/insert-references'],
+  ctx: CallContext,
+  operation: 'INSERT_REFERENCES' | 'REMOVE_REFERENCES',
+) {
+  ctx.info.collectionId = req.collectionId;
+  ctx.info.itemCount = req.references.length;
+  const { stored } = await resolveCollection(deps.storage, req.collectionId, operation);
+  const field = multiReferenceField(stored.fields, req.referringFieldKey, stored.id, 'referringFieldKey');
+  const change =
+    operation === 'INSERT_REFERENCES'
+      ? deps.storage.insertReferences?.bind(deps.storage)
+      : deps.storage.removeReferences?.bind(deps.storage);
+  if (!change) throw errors.unsupported(operation === 'INSERT_REFERENCES' ? 'insert-references' : 'remove-references');
+  const results = await change(stored, field, req.references);
+  return { results: results.map(referenceResultToWire) };
+}
+
+function referenceResultToWire(result: ReferenceResult) {
+  return 'reference' in result ? { reference: result.reference } : { error: result.error.toObject() };
+}
+
+async function referencedCollection(storage: Storage, field: Field): Promise<StoredCollection | undefined> {
+  const id = field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
+  return id ? storage.getCollection(id) : undefined;
+}
+
+interface IncludeRequest {
+  readonly fieldKey: string;
+  readonly limit?: number | null;
+  readonly filter?: unknown;
+}
+
+/**
+ * Replaces reference ids by the referenced items for the listed fields:
+ * REFERENCE → the item object; MULTI_REFERENCE → an array of items, ordered by
+ * reference creation time (spi-v3.md §4.1). Unknown or dangling references stay
+ * as they are; included items are already wire-encoded.
+ */
+export async function includeReferencedItems(
+  storage: Storage,
+  stored: StoredCollection,
+  items: readonly Item[],
+  includes: readonly IncludeRequest[],
+): Promise<Item[]> {
+  const out = items.map((item) => ({ ...item }) as Record<string, unknown>);
+  for (const [index, include] of includes.entries()) {
+    const field = stored.fields.find((f) => f.key === include.fieldKey);
+    if (!field) {
+      throw errors.violation(`includeReferencedItems[${index}].fieldKey`, include.fieldKey, 'unknown field');
+    }
+    const target = await referencedCollection(storage, field);
+    if (!target) continue;
+    const targetParse = (await resolveCollection(storage, target.id, undefined)).parse;
+    const extra = include.filter
+      ? parseFilter(include.filter, targetParse, `includeReferencedItems[${index}].filter`)
+      : undefined;
+    const limit = Math.min(Math.max(include.limit ?? MAX_INCLUDED_PER_ITEM, 1), MAX_INCLUDED_PER_ITEM);
+    if (field.type === 'REFERENCE') {
+      const ids = [...new Set(out.map((item) => item[field.key]).filter((v): v is string => typeof v === 'string'))];
+      if (ids.length === 0) continue;
+      const found = await fetchByIds(storage, target, ids, extra);
+      for (const item of out) {
+        const ref = item[field.key];
+        if (typeof ref === 'string' && found.has(ref)) item[field.key] = found.get(ref);
+      }
+    } else if (field.type === 'MULTI_REFERENCE' && storage.queryReferenced) {
+      for (const item of out) {
+        const result = await storage.queryReferenced(
+          stored,
+          {
+            field,
+            referringItemIds: [String(item._id)],
+            referencedItemIds: [],
+            order: 'asc',
+            offset: 0,
+            limit: extra ? 1000 : limit,
+            includeReferencedItems: true,
+            projection: undefined,
+          },
+          { countTotal: false },
+        );
+        let referenced = result.items.flatMap((pair) => (pair.referencedItem ? [pair.referencedItem] : []));
+        if (extra) {
+          const allowed = await fetchByIds(storage, target, referenced.map((r) => String(r._id)), extra);
+          referenced = referenced.filter((r) => allowed.has(String(r._id)));
+        }
+        item[field.key] = referenced.slice(0, limit).map((r) => encodeItem(target, r));
+      }
+    }
+  }
+  return out as Item[];
+}
+
+async function fetchByIds(
+  storage: Storage,
+  target: StoredCollection,
+  ids: readonly string[],
+  extra: Filter | undefined,
+): Promise<Map<string, Record<string, unknown>>> {
+  const byId: Filter = { kind: 'in', field: fieldRef('_id', 'TEXT'), values: ids };
+  const rows = await storage.query(target, {
+    filter: extra ? { kind: 'and', filters: [byId, extra] } : byId,
+    sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
+    projection: undefined,
+    offset: 0,
+    limit: ids.length,
+    after: undefined,
+  });
+  return new Map(rows.map((row) => [String(row._id), encodeItem(target, row)]));
+}

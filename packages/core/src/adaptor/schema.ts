@@ -1,0 +1,150 @@
+/**
+ * Collection endpoints (spi-v3.md §5), capabilities (§6) and indexes (§7).
+ * System fields are completed here so every storage receives the same full
+ * definition; field types a storage cannot create are refused per field with
+ * COLLECTION_CHANGE_NOT_SUPPORTED (§12.1).
+ */
+import { describeCollection } from '../capabilities.ts';
+import { errors } from '../errors.ts';
+import { type Collection, type Field, SYSTEM_FIELDS } from '../model.ts';
+import type { Storage } from '../storage.ts';
+import { normalizeCollectionInput, type RequestOf } from '../wire/validate.ts';
+import { resolveCollection } from './collections.ts';
+import type { CallContext } from './context.ts';
+
+export async function listCollections(storage: Storage, req: RequestOf['collections/get'], _ctx: CallContext) {
+  const ids = req.collectionIds ?? [];
+  // Unknown ids are left out, not an error (spi-v3.md §5.1, §14.1 D9).
+  const stored =
+    ids.length === 0
+      ? await storage.listCollections()
+      : (await Promise.all([...new Set(ids)].map((id) => storage.getCollection(id)))).filter((c) => c !== undefined);
+  return { collections: stored.map((c) => describeCollection(c, storage.capabilities)) };
+}
+
+export async function createCollection(storage: Storage, req: RequestOf['collections/create'], ctx: CallContext) {
+  const collection = prepareDefinition(storage, normalizeCollectionInput(req.collection));
+  ctx.info.collectionId = collection.id;
+  if (await storage.getCollection(collection.id)) throw errors.collectionAlreadyExists(collection.id);
+  const stored = await storage.createCollection(collection);
+  return { collection: describeCollection(stored, storage.capabilities) };
+}
+
+export async function updateCollection(storage: Storage, req: RequestOf['collections/update'], ctx: CallContext) {
+  const collection = prepareDefinition(storage, normalizeCollectionInput(req.collection));
+  ctx.info.collectionId = collection.id;
+  const existing = await storage.getCollection(collection.id);
+  if (!existing) throw errors.collectionNotFound(collection.id);
+  if (existing.readOnly) {
+    throw errors.collectionChangeNotSupported(collection.id, [
+      { fieldKey: '_id', message: 'this table was not created by the adaptor and has no _id column; change it in the database' },
+    ]);
+  }
+  const stored = await storage.updateCollection(collection);
+  return { collection: describeCollection(stored, storage.capabilities) };
+}
+
+export async function deleteCollection(storage: Storage, req: RequestOf['collections/delete'], ctx: CallContext) {
+  ctx.info.collectionId = req.collectionId;
+  requireModifications(storage, req.collectionId);
+  if (!(await storage.getCollection(req.collectionId))) throw errors.collectionNotFound(req.collectionId);
+  await storage.deleteCollection(req.collectionId);
+  return {};
+}
+
+export function getCapabilities(storage: Storage) {
+  const caps = storage.capabilities;
+  return {
+    supportsCollectionModifications: caps.supportsCollectionModifications,
+    supportedFieldTypes: caps.supportsCollectionModifications ? caps.supportedFieldTypes : [],
+    indexOptions: caps.indexOptions,
+  };
+}
+
+export async function listIndexes(storage: Storage, req: RequestOf['indexes/list'], ctx: CallContext) {
+  ctx.info.collectionId = req.collectionId;
+  const { stored } = await resolveCollection(storage, req.collectionId, undefined);
+  const list = indexMethod(storage, storage.listIndexes);
+  return { indexes: await list(stored) };
+}
+
+export async function createIndex(storage: Storage, req: RequestOf['indexes/create'], ctx: CallContext) {
+  ctx.info.collectionId = req.collectionId;
+  const { stored } = await resolveCollection(storage, req.collectionId, undefined);
+  const create = indexMethod(storage, storage.createIndex);
+  const fieldKeys = new Set(stored.fields.map((f) => f.key));
+  req.index.fields.forEach((f, i) => {
+    const top = f.path.split('.')[0] ?? f.path;
+    if (!fieldKeys.has(top)) throw errors.violation(`index.fields[${i}].path`, f.path, `unknown field '${top}'`);
+  });
+  const index = await create(stored, {
+    name: req.index.name,
+    fields: req.index.fields.map((f) => ({ path: f.path, order: f.order === 'DESC' ? 'DESC' : 'ASC' })),
+    unique: req.index.unique === true,
+    caseInsensitive: req.index.caseInsensitive === true,
+  });
+  return { index };
+}
+
+export async function removeIndex(storage: Storage, req: RequestOf['indexes/remove'], ctx: CallContext) {
+  ctx.info.collectionId = req.collectionId;
+  const { stored } = await resolveCollection(storage, req.collectionId, undefined);
+  const remove = indexMethod(storage, storage.removeIndex);
+  await remove(stored, req.indexName);
+  return {};
+}
+
+export function provision(storage: Storage) {
+  // The legacy handshake (spi-v3.md §8): exactly these four keys.
+  return { type: storage.capabilities.engine, vendor: 'gcp', protocolVersion: 3, adapterVersion: 'v3' };
+}
+
+function indexMethod<F extends (...args: never[]) => unknown>(storage: Storage, method: F | undefined): F {
+  if (!storage.capabilities.indexOptions.supportsIndexes || !method) {
+    throw errors.unsupported('Managing indexes', 'capabilities/get reports indexOptions.supportsIndexes: false');
+  }
+  return method.bind(storage) as F;
+}
+
+function requireModifications(storage: Storage, collectionId: string): void {
+  if (!storage.capabilities.supportsCollectionModifications) {
+    throw errors.collectionChangeNotSupported(collectionId, [
+      { fieldKey: '', message: 'this adaptor is configured without collection modifications (read-only schema)' },
+    ]);
+  }
+}
+
+/**
+ * Completes and checks a create/update definition: system fields present with
+ * their types, keys unique, every type creatable by this storage.
+ */
+function prepareDefinition(storage: Storage, input: Collection): Collection {
+  requireModifications(storage, input.id);
+  const seen = new Set<string>();
+  input.fields.forEach((field, i) => {
+    if (seen.has(field.key)) throw errors.violation(`collection.fields[${i}].key`, field.key, 'duplicate field key');
+    seen.add(field.key);
+  });
+  const problems: { fieldKey: string; message: string }[] = [];
+  const fields: Field[] = [];
+  for (const system of SYSTEM_FIELDS) {
+    const given = input.fields.find((f) => f.key === system.key);
+    if (given && given.type !== system.type) {
+      problems.push({ fieldKey: system.key, message: `system field ${system.key} must be ${system.type}` });
+    }
+    fields.push({ ...system, ...(given?.displayName != null ? { displayName: given.displayName } : {}) });
+  }
+  const supported = new Set(storage.capabilities.supportedFieldTypes);
+  for (const field of input.fields) {
+    if (SYSTEM_FIELDS.some((s) => s.key === field.key)) continue;
+    if (!supported.has(field.type)) {
+      problems.push({
+        fieldKey: field.key,
+        message: `field type ${field.type} is not supported by this database; supported: ${[...supported].join(', ')}`,
+      });
+    }
+    fields.push(field);
+  }
+  if (problems.length > 0) throw errors.collectionChangeNotSupported(input.id, problems);
+  return { ...input, fields };
+}

@@ -1,0 +1,216 @@
+/**
+ * Verification of a Wix-signed call (spec/spi-v3.md §2.3, §2.5). Every failure
+ * is a 401 `UNAUTHORIZED` SpiError whose reason tells a site owner what to fix
+ * and never contains the token, the claims payload or key material.
+ *
+ * Decisions (recorded in auth/README.md):
+ * - `exp` is required by default: a token that never expires could be replayed
+ *   forever. `requireExpiry: false` turns this off should live Wix tokens lack it.
+ * - A token that verifies but has no `data.request` object is also a 401: the
+ *   spec makes it a step of the verification procedure (§2.3 step 6), and the
+ *   reference rejects a token without `data` in its auth middleware.
+ */
+
+import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import { errors, SpiError } from '../errors.ts';
+import type { VerificationAlgorithm, VerificationKey } from './keys.ts';
+import { isPlainObject, parseMetadata, type RequestMetadata } from './metadata.ts';
+import { extractToken, headerAlgorithm, shown } from './token.ts';
+
+export interface VerifierOptions {
+  keys: readonly VerificationKey[];
+  /** Expected `aud` (any of them). Unset: any audience is accepted (§2.3 step 4). */
+  audience?: string | readonly string[];
+  /** Default 'wix.com' (§2.2). */
+  issuer?: string;
+  /** Allowance for `exp`, `iat`, `nbf`. Default 60. */
+  clockSkewSeconds?: number;
+  /** Current time in ms; for tests. */
+  now?: () => number;
+  /** Default true: tokens without `exp` are refused. */
+  requireExpiry?: boolean;
+  /**
+   * Called when no audience is configured, once per distinct audience seen
+   * (at most 16), so the server can log the value an operator should put in
+   * WIX_AUDIENCE (§2.3 step 4, §2.4: site-level audience unconfirmed).
+   */
+  onUnconfiguredAudience?: (aud: string | readonly string[] | undefined) => void;
+}
+
+export interface VerifiedCall {
+  readonly request: Record<string, unknown>;
+  readonly metadata: RequestMetadata;
+  readonly claims: { iss: string; aud?: string | string[]; iat?: number; exp?: number };
+}
+
+const FIX_KEYS = 'copy the public key from the Wix app dashboard or connection into WIX_PUBLIC_KEYS';
+const FIX_CLOCK = "check the adaptor host's clock";
+const MAX_AUDIENCES_REPORTED = 16;
+
+export function createVerifier(options: VerifierOptions): (body: string | Buffer) => Promise<VerifiedCall> {
+  if (options.keys.length === 0)
+    throw new Error('createVerifier: at least one public key is required (WIX_PUBLIC_KEYS)');
+  const issuer = options.issuer ?? 'wix.com';
+  const skew = options.clockSkewSeconds ?? 60;
+  const now = options.now ?? Date.now;
+  const requiredClaims = options.requireExpiry === false ? [] : ['exp'];
+  const audiences =
+    options.audience === undefined
+      ? undefined
+      : typeof options.audience === 'string'
+        ? [options.audience]
+        : [...options.audience];
+  if (audiences?.length === 0) throw new Error('createVerifier: audience list is empty; leave it unset to accept any');
+  const audienceSet = audiences ? new Set(audiences) : undefined;
+  const reportedAudiences = new Set<string>();
+
+  // Keys grouped by their pinned algorithm: the header only picks a group.
+  const byAlg = new Map<string, VerificationKey[]>();
+  for (const key of options.keys) byAlg.set(key.alg, [...(byAlg.get(key.alg) ?? []), key]);
+  const configured = options.keys.map((k) => `${k.alg} ${k.fingerprint}`).join(', ');
+
+  function reportAudience(aud: string | string[] | undefined): void {
+    if (!options.onUnconfiguredAudience) return;
+    const id = JSON.stringify(aud ?? null);
+    if (reportedAudiences.has(id) || reportedAudiences.size >= MAX_AUDIENCES_REPORTED) return;
+    reportedAudiences.add(id);
+    options.onUnconfiguredAudience(aud);
+  }
+
+  return async function verify(body: string | Buffer): Promise<VerifiedCall> {
+    const token = extractToken(body);
+    const candidates = candidateKeys(headerAlgorithm(token), byAlg, configured);
+    const currentDate = new Date(now());
+    const payload = await verifyWithAny(token, candidates, { skew, currentDate, requiredClaims }, configured);
+
+    if (payload.iss !== issuer) {
+      throw errors.unauthorized(
+        `token issuer ${shown(payload.iss)} is not "${issuer}"; only tokens issued by Wix are accepted`,
+      );
+    }
+    const nowSeconds = Math.floor(currentDate.getTime() / 1000);
+    if (payload.iat !== undefined && payload.iat > nowSeconds + skew) {
+      throw errors.unauthorized(`token issued ${payload.iat - nowSeconds} s in the future (iat); ${FIX_CLOCK}`);
+    }
+    const aud = payload.aud;
+    if (
+      aud !== undefined &&
+      typeof aud !== 'string' &&
+      !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
+    ) {
+      throw errors.unauthorized('token audience (aud) is neither a string nor a list of strings');
+    }
+    if (audienceSet) {
+      const observed = typeof aud === 'string' ? [aud] : (aud ?? []);
+      if (!observed.some((a) => audienceSet.has(a))) {
+        throw errors.unauthorized(
+          aud === undefined
+            ? 'token has no audience (aud) but WIX_AUDIENCE is set; unset WIX_AUDIENCE or check which Wix app signs these calls'
+            : `token audience ${shown(typeof aud === 'string' ? aud : aud.join(','))} is not the configured WIX_AUDIENCE; set WIX_AUDIENCE to the app ID of the Wix app that calls this adaptor`,
+        );
+      }
+    } else {
+      reportAudience(aud);
+    }
+
+    const data = payload.data;
+    if (!isPlainObject(data)) {
+      throw errors.unauthorized(
+        `token has no "data" object (found ${kindOf(data)}); it is not an external-database call signed by Wix`,
+      );
+    }
+    if (!isPlainObject(data.request)) {
+      throw errors.unauthorized(
+        `token data.request must be a JSON object (found ${kindOf(data.request)}); it is not an external-database call signed by Wix`,
+      );
+    }
+
+    const claims: VerifiedCall['claims'] = { iss: payload.iss };
+    if (aud !== undefined) claims.aud = aud;
+    if (payload.iat !== undefined) claims.iat = payload.iat;
+    if (payload.exp !== undefined) claims.exp = payload.exp;
+    return { request: data.request, metadata: parseMetadata(data.metadata), claims };
+  };
+}
+
+/** §2.3 step 2: `none` and `HS*` are refused outright; otherwise only keys pinned to the header's alg are tried. */
+function candidateKeys(
+  alg: string,
+  byAlg: ReadonlyMap<string, VerificationKey[]>,
+  configured: string,
+): VerificationKey[] {
+  if (alg.toLowerCase() === 'none') throw errors.unauthorized('unsigned tokens (alg "none") are refused');
+  if (/^HS/i.test(alg)) {
+    throw errors.unauthorized(
+      `HMAC-signed tokens (alg ${shown(alg)}) are refused; Wix signs with a key pair (RS256 or ES256)`,
+    );
+  }
+  const keys = byAlg.get(alg);
+  if (!keys) {
+    throw errors.unauthorized(
+      `token is signed with ${shown(alg)} but no configured key uses that algorithm (configured: ${configured}); ${FIX_KEYS}`,
+    );
+  }
+  return keys;
+}
+
+interface ClaimOptions {
+  skew: number;
+  currentDate: Date;
+  requiredClaims: string[];
+}
+
+/** Tries each key of the token's algorithm in turn (rotation, §2.4). */
+async function verifyWithAny(
+  token: string,
+  keys: readonly VerificationKey[],
+  claimOptions: ClaimOptions,
+  configured: string,
+): Promise<JWTPayload> {
+  for (const key of keys) {
+    try {
+      const { payload } = await jwtVerify(token, key.key, {
+        algorithms: [key.alg satisfies VerificationAlgorithm],
+        clockTolerance: claimOptions.skew,
+        currentDate: claimOptions.currentDate,
+        requiredClaims: claimOptions.requiredClaims,
+      });
+      return payload;
+    } catch (err) {
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      // jose checks claims only after the signature verified, so from here on
+      // the token is genuine and its claim problems are worth explaining.
+      throw reasonFor(err, claimOptions);
+    }
+  }
+  throw errors.unauthorized(`signature does not match any configured key (${configured}); ${FIX_KEYS}`);
+}
+
+function reasonFor(err: unknown, { skew, currentDate }: ClaimOptions): SpiError {
+  if (err instanceof SpiError) return err;
+  if (err instanceof joseErrors.JWTExpired) {
+    const exp = typeof err.payload.exp === 'number' ? err.payload.exp : undefined;
+    const ago = exp === undefined ? '' : ` ${Math.floor(currentDate.getTime() / 1000) - exp} s ago`;
+    return errors.unauthorized(`token expired${ago} (allowed clock skew ${skew} s); ${FIX_CLOCK}`);
+  }
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing' && err.claim === 'exp') {
+      return errors.unauthorized('token has no expiry (exp); tokens that never expire are refused');
+    }
+    if (err.reason === 'invalid') return errors.unauthorized(`token claim "${err.claim}" is not a number`);
+    if (err.claim === 'nbf') return errors.unauthorized(`token is not valid yet (nbf in the future); ${FIX_CLOCK}`);
+    return errors.unauthorized(`token claim "${err.claim}" failed validation`);
+  }
+  if (err instanceof joseErrors.JOSEError) {
+    // JWSInvalid / JWTInvalid etc.: a structural problem; the jose code is safe to show.
+    return errors.unauthorized(`the token is malformed (${err.code}); the body is not a Wix-signed token`);
+  }
+  return errors.unauthorized('the token could not be verified; the body is not a Wix-signed token');
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

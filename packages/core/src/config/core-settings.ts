@@ -1,0 +1,86 @@
+/**
+ * Settings every adaptor service reads (spec/spi-v3.md §2.4 for keys and
+ * audience, §2.1 for the body limit; Cloud Run facts in notes/toolchain.md).
+ * Services spread these into their own `defineSettings({ ...coreSettings, … })`.
+ */
+
+import { parsePublicKeys } from '../auth/keys.ts';
+import { parseAccessPolicy } from '../auth/policy.ts';
+import { decimal, integer, list, oneOf, text } from './parsers.ts';
+import { defineSettings, setting } from './settings.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const coreSettings = defineSettings({
+  port: setting({
+    name: 'PORT',
+    description: 'TCP port to listen on; Cloud Run sets it.',
+    default: '8080',
+    parse: integer({ min: 1, max: 65535 }),
+  }),
+  host: setting({
+    name: 'HOST',
+    description: 'Interface to listen on; Cloud Run needs 0.0.0.0.',
+    default: '0.0.0.0',
+    parse: text(),
+  }),
+  wixPublicKeys: setting({
+    name: 'WIX_PUBLIC_KEYS',
+    description:
+      "Public key(s) that verify Wix's signed calls: the app's public key (app dashboard) or the connection's publicKey. PEM, base64 of PEM, or base64 DER; several keys separated by commas for rotation. Pass it to loadPublicKeys().",
+    required: true,
+    // Validated here so a bad key is reported with the other config problems;
+    // the server imports the keys once with loadPublicKeys(config.wixPublicKeys).
+    parse: (value) => {
+      parsePublicKeys(value);
+      return value;
+    },
+    summarize: (value) => {
+      const keys = parsePublicKeys(value);
+      return `${keys.length} key${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `${k.alg} ${k.fingerprint}`).join(', ')}`;
+    },
+  }),
+  wixAudience: setting({
+    name: 'WIX_AUDIENCE',
+    description:
+      'Expected token audience (aud): the Wix app ID, comma-separated if several. Unset: any audience is accepted and the observed one is logged once.',
+    parse: list(),
+  }),
+  clockSkewSeconds: setting({
+    name: 'CLOCK_SKEW_SECONDS',
+    description: 'Clock difference tolerated when checking token exp/iat/nbf.',
+    default: '60',
+    parse: integer({ min: 0, max: 600 }),
+  }),
+  bodyLimitMb: setting({
+    name: 'BODY_LIMIT_MB',
+    description: 'Largest request body accepted, in MB (Wix bulk calls can reach several MB; keep at least 6).',
+    default: '6',
+    parse: decimal({ min: 1, max: 32 }),
+  }),
+  logLevel: setting({
+    name: 'LOG_LEVEL',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    default: 'info',
+    parse: oneOf(LOG_LEVELS),
+  }),
+  cursorSecret: setting({
+    name: 'CURSOR_SECRET',
+    description: 'Key that signs paging cursors (at least 32 characters). Unset: derived from the other settings.',
+    secret: true,
+    parse: text({ minLength: 32 }),
+  }),
+  accessPolicy: setting({
+    name: 'ACCESS_POLICY',
+    description:
+      'Optional JSON policy limiting read/write/schema access per collection and caller identity type (see packages/core/src/auth/README.md). Unset: off.',
+    parse: parseAccessPolicy,
+    summarize: (policy) => `${policy.rules.size} collection rule${policy.rules.size === 1 ? '' : 's'}`,
+  }),
+  shutdownGraceSeconds: setting({
+    name: 'SHUTDOWN_GRACE_SECONDS',
+    description: 'Time to drain requests after SIGTERM; Cloud Run allows about 10 s.',
+    default: '8',
+    parse: integer({ min: 0, max: 3600 }),
+  }),
+});

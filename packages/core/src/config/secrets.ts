@@ -1,0 +1,92 @@
+/**
+ * Secret Manager references in setting values. Two forms are recognised:
+ *
+ *   sm://PROJECT/SECRET[/VERSION]                 (short form)
+ *   projects/PROJECT/secrets/SECRET[/versions/VERSION]   (resource name, as gcloud prints it)
+ *
+ * VERSION is `latest` (the default) or a version number. Anything else is a
+ * plain value. On Cloud Run, mounting the secret as an env var (`--set-secrets`)
+ * is the simpler alternative; references are for setups that cannot do that.
+ */
+
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+
+export interface SecretReference {
+  readonly project: string;
+  readonly secret: string;
+  readonly version: string;
+  /** `projects/P/secrets/S/versions/V`, what accessSecretVersion takes. */
+  readonly resourceName: string;
+}
+
+const PROJECT = '[a-z0-9][a-z0-9.:-]{0,62}';
+const SECRET = '[A-Za-z0-9_-]{1,255}';
+const VERSION = 'latest|[1-9][0-9]{0,9}';
+const SHORT_FORM = new RegExp(`^sm://(${PROJECT})/(${SECRET})(?:/(${VERSION}))?$`);
+const RESOURCE_FORM = new RegExp(`^projects/(${PROJECT})/secrets/(${SECRET})(?:/versions/(${VERSION}))?$`);
+
+const ROLE = 'roles/secretmanager.secretAccessor';
+
+export function parseSecretReference(value: string): SecretReference | undefined {
+  const match = SHORT_FORM.exec(value.trim()) ?? RESOURCE_FORM.exec(value.trim());
+  if (!match) return undefined;
+  const [, project, secret, version = 'latest'] = match as unknown as [string, string, string, string | undefined];
+  return { project, secret, version, resourceName: `projects/${project}/secrets/${secret}/versions/${version}` };
+}
+
+export function isSecretReference(value: string): boolean {
+  return parseSecretReference(value) !== undefined;
+}
+
+/**
+ * A resolver backed by Secret Manager. The client library is imported on the
+ * first call only (it costs ~250 ms of cold start, notes/toolchain.md), and one
+ * client is reused. Errors name the reference and the IAM role, never a value.
+ */
+export function secretManagerResolver(): (ref: string) => Promise<string> {
+  let client: Promise<SecretManagerServiceClient> | undefined;
+  const getClient = (): Promise<SecretManagerServiceClient> => {
+    client ??= import('@google-cloud/secret-manager').then(
+      (module) => new module.SecretManagerServiceClient(),
+      (err: unknown) => {
+        client = undefined;
+        throw new Error(`the @google-cloud/secret-manager package could not be loaded (${(err as Error).message})`);
+      },
+    );
+    return client;
+  };
+
+  return async (ref) => {
+    const parsed = parseSecretReference(ref);
+    if (!parsed) {
+      throw new Error(`"${ref}" is not a Secret Manager reference (use sm://PROJECT/SECRET[/VERSION])`);
+    }
+    let data: Uint8Array | string | null | undefined;
+    try {
+      const [response] = await (await getClient()).accessSecretVersion({ name: parsed.resourceName });
+      data = response.payload?.data;
+    } catch (err) {
+      throw new Error(`could not read secret ${parsed.resourceName}: ${explain(err, parsed)}`);
+    }
+    if (data === undefined || data === null) {
+      throw new Error(`secret ${parsed.resourceName} has no payload`);
+    }
+    return typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+  };
+}
+
+/** gRPC status codes worth a specific hint. */
+function explain(err: unknown, ref: SecretReference): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const detail = ((err as Error | null)?.message ?? String(err)).slice(0, 200);
+  switch (code) {
+    case 7: // PERMISSION_DENIED
+      return `permission denied; grant the service's account ${ROLE} on secret ${ref.secret} in project ${ref.project}`;
+    case 5: // NOT_FOUND
+      return `no such secret or version in project ${ref.project}; check the name, and that the service account has ${ROLE}`;
+    case 16: // UNAUTHENTICATED
+      return `no valid Google credentials; on Cloud Run the service account needs ${ROLE}, locally run gcloud auth application-default login`;
+    default:
+      return `${detail}; the service account needs ${ROLE} on the secret`;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Aggregation in memory (spi-v3.md §11; wix-data-semantics.md §6.1):
+ * initialFilter → group → operations → finalFilter → sort → offset/limit.
+ */
+import type { AggregateOperation, AggregateSpec, Item, Value } from './ast.ts';
+import { canonicalKey, compareValues } from './compare.ts';
+import { matches, valueAt } from './match.ts';
+import { compareItems } from './run-query.ts';
+
+interface Group {
+  readonly keys: readonly Value[];
+  readonly items: Item[];
+}
+
+/**
+ * Decision (§11 step 2 and SQL): sum and average take numbers only (null,
+ * missing and other types are skipped) and are null when a group has no
+ * number — also for the single row over zero items.
+ */
+export function numericValues(values: readonly (Value | undefined)[]): number[] {
+  return values.filter((v): v is number => typeof v === 'number');
+}
+
+/** One operation over one group's items. min/max use compareValues and skip null/missing. */
+export function computeOperation(operation: AggregateOperation, items: readonly Item[]): Value {
+  if (operation.op === 'count') return items.length;
+  const field = operation.field;
+  if (!field) return null;
+  const values = items.map((item) => valueAt(item, field));
+  switch (operation.op) {
+    case 'sum':
+    case 'avg': {
+      const numbers = numericValues(values);
+      if (numbers.length === 0) return null;
+      const sum = numbers.reduce((a, b) => a + b, 0);
+      return operation.op === 'sum' ? sum : sum / numbers.length;
+    }
+    case 'min':
+    case 'max': {
+      let best: Value | undefined;
+      for (const v of values) {
+        if (v === undefined || v === null) continue;
+        if (best === undefined) best = v;
+        else {
+          const c = compareValues(v, best);
+          if (operation.op === 'min' ? c < 0 : c > 0) best = v;
+        }
+      }
+      return best ?? null;
+    }
+  }
+}
+
+function group(items: Iterable<Item>, spec: AggregateSpec): Group[] {
+  const groups = new Map<string, Group>();
+  for (const item of items) {
+    if (!matches(spec.filter, item)) continue;
+    // Null and missing are one group (§6.1 "Nulls in grouping fields").
+    const keys = spec.groupBy.map((f) => valueAt(item, f) ?? null);
+    const id = keys.map(canonicalKey).join('\u0000');
+    let g = groups.get(id);
+    if (!g) {
+      g = { keys, items: [] };
+      groups.set(id, g);
+    }
+    g.items.push(item);
+  }
+  // No grouping fields → exactly one row, even over zero items (§11 step 2).
+  if (spec.groupBy.length === 0 && groups.size === 0) return [{ keys: [], items: [] }];
+  return [...groups.values()];
+}
+
+export function runAggregate(
+  items: Iterable<Item>,
+  spec: AggregateSpec,
+  countTotal: boolean,
+): { rows: Item[]; total?: number } {
+  const rows: Item[] = group(items, spec).map((g) => {
+    const row: Record<string, Value> = {};
+    for (const op of spec.operations) row[op.name] = computeOperation(op, g.items);
+    // Grouping keys last: on a name clash the grouping value wins (§11 step 4).
+    spec.groupBy.forEach((f, i) => {
+      row[f.key] = g.keys[i] ?? null;
+    });
+    return row;
+  });
+  const kept = rows.filter((row) => matches(spec.having, row));
+  kept.sort(compareItems(spec.sort));
+  const offset = Math.max(0, spec.offset);
+  const page = kept.slice(offset, offset + Math.max(0, spec.limit));
+  // total = rows after finalFilter (§11 step 7), not items matching initialFilter.
+  return countTotal ? { rows: page, total: kept.length } : { rows: page };
+}

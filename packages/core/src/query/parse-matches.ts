@@ -1,0 +1,61 @@
+/**
+ * Operands of `$matches` (wix-data-semantics.md §1.7) and `$urlized` (§1.6).
+ */
+import { errors } from '../errors.ts';
+import type { MatchesPart } from './ast.ts';
+
+const SPEC_EXAMPLE =
+  '{"ignoreCase": true, "spec": [{"type": "literal", "value": "summer"}, {"type": "anyOf", "value": " -"}]}';
+
+function isObject(v: unknown): v is { readonly [key: string]: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `{ ignoreCase?: boolean, spec: [{type: "literal"|"anyOf", value: string}, …] }`.
+ * Refused: a missing or empty spec, another part type (§1.7 "any other type →
+ * 400"), a non-string value, and an empty anyOf (an empty character class
+ * matches nothing and is invalid in RE2).
+ */
+export function parseMatchesOperand(
+  raw: unknown,
+  at: string,
+): { readonly ignoreCase: boolean; readonly parts: readonly MatchesPart[] } {
+  if (!isObject(raw)) throw errors.violation(at, raw, `$matches needs an object like ${SPEC_EXAMPLE}.`);
+  const ignoreCase = raw.ignoreCase ?? false;
+  if (typeof ignoreCase !== 'boolean') {
+    throw errors.violation(`${at}.ignoreCase`, ignoreCase, '$matches.ignoreCase must be true or false.');
+  }
+  const spec = raw.spec;
+  if (!Array.isArray(spec) || spec.length === 0) {
+    throw errors.violation(`${at}.spec`, spec, `$matches.spec must be a non-empty array, e.g. ${SPEC_EXAMPLE}.`);
+  }
+  const parts = spec.map((part: unknown, i): MatchesPart => {
+    const partAt = `${at}.spec[${i}]`;
+    if (!isObject(part)) throw errors.violation(partAt, part, 'Each $matches part must be {"type": …, "value": …}.');
+    const { type, value } = part;
+    if (type !== 'literal' && type !== 'anyOf') {
+      throw errors.violation(`${partAt}.type`, type, `A $matches part type must be "literal" or "anyOf".`);
+    }
+    if (typeof value !== 'string')
+      throw errors.violation(`${partAt}.value`, value, 'A $matches part value must be a string.');
+    if (type === 'anyOf' && value === '') {
+      throw errors.violation(`${partAt}.value`, value, 'An anyOf part needs at least one character.');
+    }
+    return Object.freeze({ type, value });
+  });
+  return { ignoreCase, parts: Object.freeze(parts) };
+}
+
+/** `$urlized`: a non-empty array of non-empty word strings. */
+export function parseUrlizedOperand(raw: unknown, at: string): readonly string[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw errors.violation(at, raw, '$urlized needs a non-empty array of words, e.g. ["summer", "salad"].');
+  }
+  raw.forEach((word: unknown, i) => {
+    if (typeof word !== 'string' || word === '') {
+      throw errors.violation(`${at}[${i}]`, word, 'Each $urlized word must be a non-empty string.');
+    }
+  });
+  return Object.freeze([...(raw as string[])]);
+}

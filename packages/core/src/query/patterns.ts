@@ -1,0 +1,67 @@
+/**
+ * String-matching decisions in one place: case folding for the
+ * case-insensitive operators and the regular expressions behind `$matches`
+ * and `$urlized` (wix-data-semantics.md §1.3, §1.6, §1.7). Storage compilers
+ * should reuse `matchesPattern` / `urlizedPattern` so every engine runs the
+ * same pattern text.
+ */
+import type { MatchesPart } from './ast.ts';
+
+/**
+ * Case folding for $contains/$startsWith/$endsWith, `$matches` with
+ * ignoreCase and `$urlized`: full Unicode lower-casing, the same as Spanner's
+ * and BigQuery's LOWER() (§1.3 "not case-sensitive").
+ */
+export function foldCase(text: string): string {
+  return text.toLowerCase();
+}
+
+/** Escapes regex syntax characters in literal text (§1.7: "c++" must not become a quantifier). */
+export function escapeRegExpLiteral(text: string): string {
+  // `-` is not special outside a class, and `\-` is invalid there with the `u` flag.
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** Escapes characters that are special inside a character class: `\ ] [ ^ -`. */
+export function escapeCharClass(chars: string): string {
+  return chars.replace(/[\\\]^[-]/g, '\\$&');
+}
+
+/**
+ * `$matches` anchoring: the whole value must match (§1.7, the reference's
+ * November 2025 fix). Kept as a constant so the decision is visible.
+ */
+export const MATCHES_ANCHORED = true;
+
+/**
+ * Decision (unconfirmed; §1.6): `$urlized` also matches the WHOLE value. The
+ * reference uses an unanchored RLIKE, but a dynamic-page lookup wants the one
+ * item whose title is the slug, not every title that contains it — the same
+ * reasoning that anchored `$matches` upstream.
+ */
+export const URLIZED_ANCHORED = true;
+
+function anchor(body: string, anchored: boolean): string {
+  return anchored ? `^(?:${body})$` : body;
+}
+
+/**
+ * Pattern source of a `$matches` spec (for RegExp with the `u` flag, RE2 and
+ * Spanner/BigQuery REGEXP_CONTAINS). With `ignoreCase` the parts are folded
+ * here and the value must be folded by the caller (§1.7: "compare lower-cased
+ * value with lower-cased pattern").
+ */
+export function matchesPattern(parts: readonly MatchesPart[], ignoreCase: boolean): string {
+  const body = parts
+    .map((part) => {
+      const text = ignoreCase ? foldCase(part.value) : part.value;
+      return part.type === 'literal' ? escapeRegExpLiteral(text) : `[${escapeCharClass(text)}]`;
+    })
+    .join('');
+  return anchor(body, MATCHES_ANCHORED);
+}
+
+/** Pattern source of `$urlized`: folded words joined by `[- ]`, matched against the folded value (§1.6). */
+export function urlizedPattern(words: readonly string[]): string {
+  return anchor(words.map((w) => escapeRegExpLiteral(foldCase(w))).join('[- ]'), URLIZED_ANCHORED);
+}

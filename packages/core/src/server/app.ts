@@ -1,0 +1,206 @@
+/**
+ * `build()` — the Fastify app over the adaptor library (adaptor/adaptor.ts).
+ * Not listening: tests inject or listen on port 0, main.ts listens on $PORT.
+ *
+ * Transport rules (spi-v3.md §2): the raw body is the signed token whatever
+ * its Content-Type, so every JSON parser is removed and one catch-all parser
+ * hands the text to the verifier. Every answer is JSON, errors included.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Adaptor } from '../adaptor/adaptor.ts';
+import { type CallContext, newCallContext } from '../adaptor/context.ts';
+import type { VerifiedCall } from '../auth/verify.ts';
+import { errors, SpiError } from '../errors.ts';
+import { type Logger, silentLogger, traceOf } from './log.ts';
+import { endpointForPath } from './routes.ts';
+
+export interface BuildOptions {
+  readonly adaptor: Adaptor;
+  /** Verifies the raw body (auth/verify.ts `createVerifier`). */
+  readonly verify: (body: string) => Promise<VerifiedCall>;
+  readonly logger?: Logger;
+  /**
+   * Spec minimum 6 MB of request (spi-v3.md §2.1); the token carries it base64url-encoded
+   * (×4/3), so the default is 16 MB.
+   */
+  readonly bodyLimitBytes?: number;
+  /** Google Cloud project, to format Cloud Logging trace ids. */
+  readonly projectId?: string;
+  /** How long the readiness probe waits for the database. */
+  readonly readyTimeoutMs?: number;
+}
+
+interface CallState {
+  operation: string;
+  ctx: CallContext | undefined;
+  errorCode: string | undefined;
+  started: bigint;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    callState: CallState | null;
+  }
+}
+
+const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+export function build(options: BuildOptions): FastifyInstance {
+  const logger = options.logger ?? silentLogger;
+  const { adaptor, verify } = options;
+  const app = Fastify({
+    logger: false,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
+    genReqId: () => '',
+    return503OnClosing: true,
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.decorateRequest('callState', null);
+
+  app.addHook('onRequest', async (request) => {
+    request.callState = { operation: 'unknown', ctx: undefined, errorCode: undefined, started: process.hrtime.bigint() };
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const state = request.callState;
+    if (!state || state.operation === 'health') return;
+    const ms = Number(process.hrtime.bigint() - state.started) / 1e6;
+    const status = reply.statusCode;
+    const severity = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
+    if (!logger.enabled(severity)) return;
+    const trace = traceOf(request.headers, options.projectId);
+    const ctx = state.ctx;
+    logger.log(severity, `${state.operation} ${status}${state.errorCode ? ` ${state.errorCode}` : ''}`, {
+      httpRequest: { requestMethod: request.method, requestUrl: request.url.split('?')[0], status, latency: `${(ms / 1000).toFixed(4)}s` },
+      ...(trace ? { 'logging.googleapis.com/trace': trace } : {}),
+      operation: state.operation,
+      requestId: ctx?.requestId,
+      instanceId: ctx?.metadata.instanceId,
+      identityType: ctx?.metadata.identity?.identityType,
+      collectionId: ctx?.info.collectionId,
+      itemCount: ctx?.info.itemCount,
+      durationMs: Math.round(ms * 100) / 100,
+      errorCode: state.errorCode,
+    });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const spi = toSpiError(error, request, logger);
+    if (request.callState) request.callState.errorCode = spi.code;
+    void reply.code(spi.status).type('application/json').send(spi.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const spi = new SpiError(
+      'NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0]}. Plugin calls are POST /v3/items/…, /v3/collections/…, /v3/capabilities/get, /v3/indexes/…`,
+      null,
+    );
+    if (request.callState) {
+      request.callState.operation = 'not-found';
+      request.callState.errorCode = spi.code;
+    }
+    void reply.code(404).type('application/json').send(spi.toBody());
+  });
+
+  app.get('/healthz', async (request) => {
+    if (request.callState) request.callState.operation = 'health';
+    return { status: 'ok' };
+  });
+
+  app.get('/readyz', async (request, reply) => {
+    if (request.callState) request.callState.operation = 'ready';
+    try {
+      await withTimeout(adaptor.storage.ready(), options.readyTimeoutMs ?? 5000);
+      return { status: 'ready' };
+    } catch (error) {
+      logger.log('WARNING', 'readiness check failed', { error: describeError(error) });
+      const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
+      return reply.code(503).send(spi.toBody());
+    }
+  });
+
+  app.get('/', async (request) => {
+    if (request.callState) request.callState.operation = 'health';
+    return { service: 'wix-gcp-adaptors', engine: adaptor.storage.capabilities.engine, protocol: 'v3' };
+  });
+
+  app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = request.callState as CallState;
+    const endpoint = endpointForPath(request.url);
+    if (!endpoint) {
+      state.operation = 'not-found';
+      throw new SpiError('NOT_FOUND', `Unknown endpoint ${request.url.split('?')[0]}; see spi-v3 §1 for the paths`, null);
+    }
+    state.operation = endpoint;
+    const body = typeof request.body === 'string' ? request.body : '';
+    let call: VerifiedCall;
+    try {
+      call = await verify(body);
+    } catch (error) {
+      // provision is the legacy handshake and may arrive unsigned (spi-v3.md §2.6, §8).
+      if (endpoint !== 'provision') throw error;
+      call = { request: {}, metadata: { languages: [] }, claims: { iss: '' } };
+    }
+    const requestId = call.metadata.requestId ?? headerRequestId(request) ?? randomUUID();
+    const ctx = newCallContext(requestId, call.metadata);
+    state.ctx = ctx;
+    void reply.header('x-request-id', requestId);
+    return adaptor.call(endpoint, call.request, ctx);
+  });
+
+  app.addHook('onClose', async () => {
+    await adaptor.storage.close();
+  });
+
+  return app;
+}
+
+function headerRequestId(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+}
+
+/** Every failure leaves as an SpiError; unexpected ones are logged by name and message only (no stack, no data). */
+function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): SpiError {
+  if (error instanceof SpiError) return error;
+  const code = (error as { code?: unknown }).code;
+  const statusCode = (error as { statusCode?: unknown }).statusCode;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new SpiError('PAYLOAD_TOO_LARGE', 'The request body is larger than this adaptor accepts (BODY_LIMIT_MB).', null);
+  }
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return errors.badRequest(`The request could not be read: ${(error as Error).message}`);
+  }
+  const requestId = request.callState?.ctx?.requestId;
+  logger.log('ERROR', 'unexpected error', {
+    requestId,
+    operation: request.callState?.operation,
+    error: describeError(error),
+  });
+  return errors.internal(requestId);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
+  return String(error).slice(0, 500);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * One structured JSON line per event on stdout, in the shape Cloud Logging
+ * reads (notes/toolchain.md "Cloud Run facts": `severity`, `message`,
+ * `logging.googleapis.com/trace`). Never item data, tokens or key material:
+ * callers pass only the fields listed in RequestLog.
+ */
+
+export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL';
+
+const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, NOTICE: 2, WARNING: 3, ERROR: 4, CRITICAL: 5 };
+
+export interface LogSink {
+  write(line: string): void;
+}
+
+export interface Logger {
+  log(severity: Severity, message: string, fields?: Record<string, unknown>): void;
+  enabled(severity: Severity): boolean;
+}
+
+export function createLogger(options: { level?: string; sink?: LogSink } = {}): Logger {
+  const sink = options.sink ?? { write: (line: string) => process.stdout.write(line) };
+  const min = RANK[(options.level?.toUpperCase() as Severity) ?? 'INFO'] ?? RANK.INFO;
+  return {
+    enabled: (severity) => RANK[severity] >= min,
+    log(severity, message, fields) {
+      if (RANK[severity] < min) return;
+      sink.write(`${JSON.stringify({ severity, message, time: new Date().toISOString(), ...fields })}\n`);
+    },
+  };
+}
+
+/** A logger that drops everything (library use, benchmarks). */
+export const silentLogger: Logger = { log: () => {}, enabled: () => false };
+
+/**
+ * Cloud Trace id from `traceparent` (W3C) or `X-Cloud-Trace-Context`
+ * ("TRACE_ID/SPAN_ID;o=1"), as Cloud Logging's trace field wants it.
+ */
+export function traceOf(
+  headers: Record<string, string | string[] | undefined>,
+  projectId: string | undefined,
+): string | undefined {
+  let traceId: string | undefined;
+  const traceparent = headers.traceparent;
+  if (typeof traceparent === 'string') {
+    const match = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/i.exec(traceparent.trim());
+    if (match) traceId = match[1];
+  }
+  const cloud = headers['x-cloud-trace-context'];
+  if (!traceId && typeof cloud === 'string') {
+    const match = /^([\da-f]{32})(\/|$)/i.exec(cloud.trim());
+    if (match) traceId = match[1];
+  }
+  if (!traceId) return undefined;
+  return projectId ? `projects/${projectId}/traces/${traceId}` : traceId;
+}

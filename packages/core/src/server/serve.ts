@@ -1,0 +1,39 @@
+/**
+ * Listening on Cloud Run: `0.0.0.0:$PORT`, and on SIGTERM stop accepting,
+ * drain in-flight calls, close the storage, exit — within the grace period
+ * Cloud Run allows (notes/toolchain.md: ~10 s; we default to 8 s).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from './log.ts';
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly graceSeconds: number;
+  readonly logger: Logger;
+}
+
+export async function serve(app: FastifyInstance, options: ServeOptions): Promise<string> {
+  const address = await app.listen({ port: options.port, host: options.host });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    options.logger.log('NOTICE', `received ${signal}: draining and closing`);
+    const force = setTimeout(() => {
+      options.logger.log('WARNING', 'grace period over: exiting with calls still open');
+      process.exit(1);
+    }, options.graceSeconds * 1000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        options.logger.log('ERROR', `error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  return address;
+}

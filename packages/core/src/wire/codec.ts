@@ -1,0 +1,200 @@
+/**
+ * The item codec: wire item ⇄ internal `Item` (spi-v3.md §3.5, §9.2;
+ * wix-data-semantics.md §7). Decoding is driven by each field's declared type;
+ * encoding turns every `Date` into `{"$date": iso}` with milliseconds and `Z`.
+ *
+ * Decisions (documented here once):
+ * - `null` is a value for every field: it clears the field.
+ * - `0`, `false` and `""` are values and are never dropped (the reference's
+ *   `item[f] || default` bug, D20).
+ * - MULTI_REFERENCE values on an item are dropped silently: the relation lives
+ *   outside the item and is written through §4.10/§4.11 only (§9.2). Refusing
+ *   them would break a client that writes back an item it read with
+ *   `includeReferencedItems`.
+ * - Encrypted fields (`encrypted: true`) arrive as an object Wix made; they are
+ *   kept verbatim whatever their declared type (§9.1).
+ * - System fields (`_id`, `_owner`, `_createdDate`, `_updatedDate`) are always
+ *   accepted, typed as in SYSTEM_FIELDS, even when a strict collection does not
+ *   declare them: Wix sends `_owner` on every insert (§4.5), and the storage
+ *   decides what it can keep. A `null` `_id` is treated as absent (the insert
+ *   then generates one).
+ * - Undeclared keys: a strict collection (the default when `strict` is not
+ *   given, like StoredCollection) refuses them with VALIDATION_ERROR
+ *   (wix-data-semantics.md §7.2 asks to pick one behaviour); a non-strict one
+ *   keeps them as ANY.
+ * - Keys starting with `$` are refused (WDE0134, wix-data-semantics.md §7.3),
+ *   and so is `__proto__`.
+ */
+import { errors, type Violation } from '../errors.ts';
+import { type Field, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
+import type { Item, Value } from '../query/ast.ts';
+import { toDateLiteral } from './dates.ts';
+import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
+
+/** Max item size (wix-data-semantics.md §10: 500 KB), measured as UTF-8 JSON. */
+export const MAX_ITEM_BYTES = 500 * 1024;
+/** `_id` column width of the reference (wix-data-semantics.md §7.3). */
+export const MAX_ID_LENGTH = 255;
+
+export interface CodecCollection {
+  readonly fields: readonly Field[];
+  /** Undeclared keys refused (true, default) or kept as ANY (false). */
+  readonly strict?: boolean;
+}
+
+const SYSTEM_BY_KEY: ReadonlyMap<string, Field> = new Map(SYSTEM_FIELDS.map((field) => [field.key, field]));
+
+// Field lookup per schema, built once per fields array (collections are cached
+// by the core, so the same array comes back on every call).
+const lookups = new WeakMap<readonly Field[], ReadonlyMap<string, Field>>();
+
+function lookupOf(fields: readonly Field[]): ReadonlyMap<string, Field> {
+  let lookup = lookups.get(fields);
+  if (!lookup) {
+    const map = new Map<string, Field>(SYSTEM_BY_KEY);
+    for (const field of fields) map.set(field.key, field);
+    lookup = map;
+    lookups.set(fields, lookup);
+  }
+  return lookup;
+}
+
+function byteLength(item: unknown): number {
+  const json = JSON.stringify(item);
+  // Cheap bound first: UTF-8 needs at most 3 bytes per UTF-16 unit.
+  return json.length * 3 <= MAX_ITEM_BYTES ? json.length : Buffer.byteLength(json, 'utf8');
+}
+
+/**
+ * Wire item → internal item. Throws `errors.validation` listing every problem
+ * of the item, with field paths `${path}.${key}` (the server turns it into a
+ * per-item error in bulk calls, §12.3).
+ */
+export function decodeItem(collection: CodecCollection, wire: unknown, path: string): Item {
+  if (!isPlainObject(wire)) throw errors.violation(path, wire, 'an item must be a JSON object');
+  const lookup = lookupOf(collection.fields);
+  const strict = collection.strict !== false;
+  const violations: Violation[] = [];
+  const item: Record<string, Value> = {};
+
+  const size = byteLength(wire);
+  if (size > MAX_ITEM_BYTES) {
+    violations.push({
+      fieldPath: path,
+      rejectedValue: `${size} bytes`,
+      message: `the item is ${Math.ceil(size / 1024)} KB; items may be at most 500 KB`,
+    });
+  }
+
+  for (const key of Object.keys(wire)) {
+    const value = wire[key];
+    const at = `${path}.${key}`;
+    if (value === undefined) continue;
+    if (key.startsWith('$')) {
+      violations.push({ fieldPath: at, rejectedValue: key, message: 'field keys must not start with "$"' });
+      continue;
+    }
+    if (key === '__proto__') {
+      // Assigning it would replace the item's prototype instead of adding a field.
+      violations.push({ fieldPath: at, rejectedValue: key, message: '"__proto__" cannot be used as a field key' });
+      continue;
+    }
+    if (key === ID_FIELD) {
+      if (value === null) continue;
+      if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
+        violations.push({
+          fieldPath: at,
+          rejectedValue: typeof value === 'string' ? value : JSON.stringify(value),
+          message: `_id must be a non-empty string of at most ${MAX_ID_LENGTH} characters`,
+        });
+        continue;
+      }
+      item[key] = value;
+      continue;
+    }
+    const field = lookup.get(key);
+    if (!field) {
+      if (strict) {
+        violations.push({
+          fieldPath: at,
+          rejectedValue: key,
+          message: `unknown field ${key} — add it to the collection or remove it from the item`,
+        });
+      } else {
+        item[key] = value === null ? null : decodeAny(value);
+      }
+      continue;
+    }
+    if (field.type === 'MULTI_REFERENCE') continue;
+    if (value === null) {
+      item[key] = null;
+      continue;
+    }
+    if (field.encrypted) {
+      item[key] = value as Value;
+      continue;
+    }
+    const decoded = decodeFieldValue(field.type, value, at, violations);
+    if (decoded !== undefined) item[key] = decoded;
+  }
+
+  if (violations.length > 0) throw errors.validation(violations);
+  return item;
+}
+
+/**
+ * Internal value → wire: every `Date`, at any depth, becomes `{"$date"}` with
+ * milliseconds and `Z` (§3.5); everything else is returned as is (the same
+ * reference when nothing inside needed encoding).
+ */
+export function encodeValue(value: Value): unknown {
+  if (value instanceof Date) return toDateLiteral(value);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const element = value[i] as Value;
+      const encoded = encodeValue(element);
+      if (encoded !== element && !out) out = value.slice(0, i);
+      if (out) out.push(encoded);
+    }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | undefined;
+    const source = value as { readonly [key: string]: Value };
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const element = source[key] as Value;
+      const encoded = encodeValue(element);
+      if (encoded !== element && !out) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j] as string] = source[keys[j] as string];
+      }
+      if (out) out[key] = encoded;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
+/**
+ * Internal item → wire item. `undefined` keys are dropped. DATETIME fields are
+ * always emitted as `{"$date"}` (never a bare string, §9.2): a storage that
+ * hands back an ISO string for one is corrected here.
+ */
+export function encodeItem(collection: { readonly fields: readonly Field[] }, item: Item): Record<string, unknown> {
+  const lookup = lookupOf(collection.fields);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(item)) {
+    const value = item[key];
+    if (value === undefined) continue;
+    if (typeof value === 'string' && lookup.get(key)?.type === 'DATETIME') {
+      const instant = toInstant(value);
+      out[key] = instant ? toDateLiteral(instant) : value;
+      continue;
+    }
+    out[key] = encodeValue(value);
+  }
+  return out;
+}

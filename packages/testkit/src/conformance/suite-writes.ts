@@ -1,0 +1,147 @@
+/**
+ * Writes (spi-v3.md §4.5–§4.8, wix-data-semantics.md §9): system fields,
+ * full-replace update, positional bulk results with mixed good and bad items,
+ * large items and 1000-item bulks, truncate of everything, error paths.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createZoo } from './suite-queries.ts';
+import { type ConformanceTarget, idsOf, withoutNulls } from './target.ts';
+
+type Result = { item?: Record<string, unknown>; error?: { errorCode: string; data: Record<string, unknown> } };
+
+export function writeSuite(get: () => ConformanceTarget): void {
+  let zoo: string;
+  beforeAll(async () => {
+    zoo = await createZoo(get(), 'writes');
+  });
+
+  test('insert: generated _id, server dates, 0/false/"" kept, duplicates per item', async () => {
+    const { client } = get();
+    const before = Date.now();
+    const result = await client.insert(zoo, [
+      { title: 'generated', count: 0, active: false },
+      { _id: 'a', title: 'duplicate of a' },
+      { _id: 'w1', title: '', tags: [], obj: {} },
+      { _id: 'w1', title: 'same id twice in one call' },
+    ]);
+    expect(result.status).toBe(200);
+    const [generated, dup, w1, dupInCall] = result.body.results as Result[];
+    expect(generated?.item?._id).toEqual(expect.any(String));
+    expect(withoutNulls(generated?.item ?? {})).toMatchObject({ title: 'generated', count: 0, active: false });
+    const created = Date.parse((generated?.item?._createdDate as { $date: string }).$date);
+    expect(created).toBeGreaterThanOrEqual(before - 5000);
+    expect(generated?.item?._updatedDate).toEqual(generated?.item?._createdDate);
+    expect(dup?.error).toMatchObject({ errorCode: 'ITEM_ALREADY_EXISTS', data: { itemId: 'a' } });
+    expect(w1?.item).toMatchObject({ _id: 'w1', title: '' });
+    expect(dupInCall?.error?.errorCode).toBe('ITEM_ALREADY_EXISTS');
+    const stored = await client.query(zoo, { filter: { _id: 'a' } });
+    expect(stored.body.items[0].title).toBe('Alpha');
+  });
+
+  test('insert: one bad item is an error entry, the rest are stored in order', async () => {
+    const { client } = get();
+    const result = await client.insert(zoo, [
+      { _id: 'm1', count: 1 },
+      { _id: 'm2', count: 'not a number' },
+      { _id: 'm3', at: { $date: 'yesterday' } },
+      { _id: 'm4', count: 4 },
+    ]);
+    const results = result.body.results as Result[];
+    expect(results.map((r) => (r.item ? r.item._id : r.error?.errorCode))).toEqual([
+      'm1',
+      'VALIDATION_ERROR',
+      'VALIDATION_ERROR',
+      'm4',
+    ]);
+    expect((await client.count(zoo, { _id: { $in: ['m1', 'm2', 'm3', 'm4'] } })).body.totalCount).toBe(2);
+  });
+
+  test('update: full replacement, _createdDate kept, _updatedDate moves, dates answered as {$date}', async () => {
+    const { client } = get();
+    await client.insert(zoo, [{ _id: 'u1', title: 'before', count: 1, tags: ['x'], at: { $date: '2024-01-01T00:00:00Z' } }]);
+    const original = (await client.query(zoo, { filter: { _id: 'u1' } })).body.items[0];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const result = await client.update(zoo, [
+      { _id: 'u1', title: 'after', at: { $date: '2025-05-05T05:05:05.005Z' }, _createdDate: { $date: '2000-01-01T00:00:00Z' } },
+      { _id: 'no-such-item', title: 'x' },
+    ]);
+    const [updated, missing] = result.body.results as Result[];
+    expect(withoutNulls(updated?.item ?? {})).toEqual({
+      _id: 'u1',
+      title: 'after',
+      at: { $date: '2025-05-05T05:05:05.005Z' },
+      _createdDate: original._createdDate,
+      _updatedDate: expect.objectContaining({ $date: expect.any(String) }),
+    });
+    expect((updated?.item?._updatedDate as { $date: string }).$date > original._updatedDate.$date).toBe(true);
+    expect(missing?.error).toMatchObject({ errorCode: 'ITEM_NOT_FOUND', data: { itemId: 'no-such-item' } });
+    const stored = withoutNulls((await client.query(zoo, { filter: { _id: 'u1' } })).body.items[0]);
+    expect(stored.count).toBeUndefined();
+    expect(stored.tags).toBeUndefined();
+    expect(stored.title).toBe('after');
+  });
+
+  test('remove: removed items answered, unknown ids per item', async () => {
+    const { client } = get();
+    await client.insert(zoo, [{ _id: 'r1', title: 'gone soon' }]);
+    const result = await client.remove(zoo, ['r1', 'never-existed']);
+    const [removed, missing] = result.body.results as Result[];
+    expect(removed?.item).toMatchObject({ _id: 'r1', title: 'gone soon' });
+    expect(missing?.error).toMatchObject({ errorCode: 'ITEM_NOT_FOUND', data: { itemId: 'never-existed' } });
+    expect((await client.count(zoo, { _id: 'r1' })).body.totalCount).toBe(0);
+  });
+
+  test('bulk insert of 1000 items, then truncate removes every one', async () => {
+    const { client } = get();
+    const id = await createZoo(get(), 'bulk');
+    const items = Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${String(i).padStart(4, '0')}`, count: i, title: `item ${i}` }));
+    const result = await client.insert(id, items);
+    expect(result.status).toBe(200);
+    expect(result.body.results).toHaveLength(1000);
+    expect((result.body.results as Result[]).every((r, i) => r.item?._id === items[i]?._id)).toBe(true);
+    expect((await client.count(id)).body.totalCount).toBe(1008);
+    const page = await client.query(id, { filter: { count: { $gte: 990 } }, sort: [{ fieldName: 'count', order: 'DESC' }], paging: { limit: 3 } });
+    expect(idsOf(page.body.items)).toEqual(['h', 'bulk-0999', 'bulk-0998']);
+    expect((await client.truncate(id)).body).toEqual({});
+    expect((await client.count(id)).body.totalCount).toBe(0);
+  });
+
+  test('an item near the 500 KB limit is stored and read back whole', async () => {
+    const { client } = get();
+    const big = 'x'.repeat(450 * 1024);
+    const result = await client.insert(zoo, [{ _id: 'big', html: big }]);
+    expect(result.body.results[0].error).toBeUndefined();
+    const read = await client.query(zoo, { filter: { _id: 'big' } });
+    expect(read.body.items[0].html).toHaveLength(big.length);
+    const tooBig = await client.insert(zoo, [{ _id: 'too-big', html: 'y'.repeat(600 * 1024) }]);
+    expect(tooBig.body.results[0].error.errorCode).toBe('VALIDATION_ERROR');
+  });
+
+  describe('error paths', () => {
+    test.each([
+      ['items/query', { query: { filter: {} } }],
+      ['items/count', { filter: {} }],
+      ['items/aggregate', { aggregation: { groupingFields: [], operations: [] } }],
+      ['items/query-distinct-values', { fieldName: 'title' }],
+      ['items/insert', { items: [{ _id: 'x' }] }],
+      ['items/update', { items: [{ _id: 'x' }] }],
+      ['items/remove', { itemIds: ['x'] }],
+      ['items/truncate', {}],
+      ['collections/delete', {}],
+      ['indexes/list', {}],
+    ])('%s on a missing collection → 404 COLLECTION_NOT_FOUND', async (path, body) => {
+      const { client } = get();
+      const result = await client.call(path, { collectionId: 'no_such_collection', ...body });
+      expect(result.status).toBe(404);
+      expect(result.body).toMatchObject({ errorCode: 'COLLECTION_NOT_FOUND', data: { collectionId: 'no_such_collection' } });
+    });
+
+    test('a bad filter → 400 naming the path', async () => {
+      const { client } = get();
+      const result = await client.query(zoo, { filter: { $and: [{ count: { $gt: 'three' } }] } });
+      expect(result.status).toBe(400);
+      expect(result.body.errorCode).toBe('VALIDATION_ERROR');
+      expect(result.body.data.violations[0].fieldPath).toContain('count');
+    });
+  });
+}

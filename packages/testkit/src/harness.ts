@@ -1,0 +1,56 @@
+/**
+ * Starts the real core (Fastify, signed calls, a real port) over a given
+ * storage, with a fresh Wix-like signer — the harness route tests and the
+ * conformance suite run against.
+ */
+import {
+  type AccessPolicy,
+  build,
+  createAdaptor,
+  createVerifier,
+  type Logger,
+  loadPublicKeys,
+  type Storage,
+} from '@adaptors/core';
+import type { FastifyInstance } from 'fastify';
+import { WixClient } from './client.ts';
+import { createWixSigner, type SigningAlg, type WixSigner } from './signer.ts';
+
+export interface HarnessOptions {
+  readonly storage: Storage;
+  readonly alg?: SigningAlg;
+  readonly audience?: string;
+  readonly policy?: AccessPolicy;
+  readonly logger?: Logger;
+  readonly bodyLimitBytes?: number;
+  readonly now?: () => Date;
+}
+
+export interface Harness {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly signer: WixSigner;
+  readonly client: WixClient;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const signer = await createWixSigner({ alg: options.alg ?? 'RS256', audience: options.audience });
+  const keys = await loadPublicKeys(signer.publicKeyPem);
+  const verify = createVerifier({ keys, audience: options.audience });
+  const adaptor = createAdaptor({
+    storage: options.storage,
+    cursorSecret: 'test-cursor-secret',
+    policy: options.policy,
+    now: options.now,
+  });
+  const app = build({ adaptor, verify, logger: options.logger, bodyLimitBytes: options.bodyLimitBytes });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    signer,
+    client: new WixClient({ baseUrl: url, signer }),
+    close: () => app.close(),
+  };
+}
