@@ -50,7 +50,13 @@ export function evaluatorFieldCapabilities(type: FieldType): FieldCapabilities {
 }
 
 /** Operations that never modify items: what a read-only collection keeps (spi-v3.md §9.3). */
-export const READ_OPERATIONS: readonly DataOperation[] = ['QUERY', 'COUNT', 'AGGREGATE', 'DISTINCT', 'QUERY_REFERENCED'];
+export const READ_OPERATIONS: readonly DataOperation[] = [
+  'QUERY',
+  'COUNT',
+  'AGGREGATE',
+  'DISTINCT',
+  'QUERY_REFERENCED',
+];
 
 /** The collection object as Wix sees it: provider-set capabilities and paging mode filled in. */
 export function describeCollection(stored: StoredCollection, caps: StorageCapabilities): Collection {

@@ -8,7 +8,6 @@
  * `SpiError`s (errors.ts); anything else it throws becomes a logged 500.
  */
 import type { SpiError } from './errors.ts';
-import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, SortOrder, Value } from './query/ast.ts';
 import type {
   Collection,
   DataOperation,
@@ -18,6 +17,7 @@ import type {
   PagingMode,
   QueryOperator,
 } from './model.ts';
+import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, SortOrder, Value } from './query/ast.ts';
 
 /** What a storage can do, reported through capabilities/get and the collection objects (spi-v3.md §13). */
 export interface StorageCapabilities {

@@ -51,7 +51,13 @@ export class WixClient {
   }
 
   query(collectionId: string, query: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-    return this.call('items/query', { collectionId, query: { filter: {}, ...query }, consistentRead: false, returnTotalCount: false, ...extra });
+    return this.call('items/query', {
+      collectionId,
+      query: { filter: {}, ...query },
+      consistentRead: false,
+      returnTotalCount: false,
+      ...extra,
+    });
   }
   count(collectionId: string, filter: unknown = {}) {
     return this.call('items/count', { collectionId, filter, consistentRead: false });
@@ -60,7 +66,13 @@ export class WixClient {
     return this.call('items/aggregate', { collectionId, consistentRead: false, returnTotalCount: false, ...body });
   }
   distinct(collectionId: string, fieldName: string, body: Record<string, unknown> = {}) {
-    return this.call('items/query-distinct-values', { collectionId, fieldName, consistentRead: false, returnTotalCount: false, ...body });
+    return this.call('items/query-distinct-values', {
+      collectionId,
+      fieldName,
+      consistentRead: false,
+      returnTotalCount: false,
+      ...body,
+    });
   }
   insert(collectionId: string, items: unknown[], extra: Record<string, unknown> = {}) {
     return this.call('items/insert', { collectionId, items, ...extra });

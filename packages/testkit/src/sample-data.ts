@@ -27,10 +27,34 @@ export const plantsCollection: StoredCollection = {
 };
 
 export const samplePlants: readonly Record<string, unknown>[] = [
-  { _id: 'thyme', commonName: 'Thyme', family: 'Lamiaceae', heightCm: 25, perennial: true, plantedOn: '2026-04-12', lastWatered: { $date: '2026-06-03T07:15:00.000Z' }, tags: ['herb', 'culinary'], care: { sun: 'full', waterEveryDays: 4 } },
-  { _id: 'lavender', commonName: 'Lavender', family: 'Lamiaceae', heightCm: 90, perennial: true, tags: ['herb', 'pollinator'] },
+  {
+    _id: 'thyme',
+    commonName: 'Thyme',
+    family: 'Lamiaceae',
+    heightCm: 25,
+    perennial: true,
+    plantedOn: '2026-04-12',
+    lastWatered: { $date: '2026-06-03T07:15:00.000Z' },
+    tags: ['herb', 'culinary'],
+    care: { sun: 'full', waterEveryDays: 4 },
+  },
+  {
+    _id: 'lavender',
+    commonName: 'Lavender',
+    family: 'Lamiaceae',
+    heightCm: 90,
+    perennial: true,
+    tags: ['herb', 'pollinator'],
+  },
   { _id: 'sage', commonName: 'Sage', family: 'Lamiaceae', heightCm: 60, perennial: true, tags: ['herb', 'culinary'] },
   { _id: 'rose', commonName: 'Rose', family: 'Rosaceae', heightCm: 55, perennial: true, tags: ['pollinator'] },
-  { _id: 'basil', commonName: 'Basil', family: 'Lamiaceae', heightCm: 30, perennial: false, tags: ['herb', 'culinary'] },
+  {
+    _id: 'basil',
+    commonName: 'Basil',
+    family: 'Lamiaceae',
+    heightCm: 30,
+    perennial: false,
+    tags: ['herb', 'culinary'],
+  },
   { _id: 'tomato', commonName: 'Tomato', family: 'Solanaceae', heightCm: 150, perennial: false, tags: [] },
 ];

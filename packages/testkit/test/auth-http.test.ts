@@ -5,7 +5,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMemoryStorage, createWixSigner, type Harness, plantsCollection, startHarness, WixClient } from '../src/index.ts';
+import {
+  createMemoryStorage,
+  createWixSigner,
+  type Harness,
+  plantsCollection,
+  startHarness,
+  WixClient,
+} from '../src/index.ts';
 
 const AUD = '4a7d2c1e-90b3-4f6e-8a15-c2d9e0f31b77';
 let rsa: Harness;
@@ -201,7 +208,10 @@ test('a 5 MB insert (a 6.7 MB token) is accepted: the default limit leaves room 
 });
 
 test('logs never contain tokens, keys or item data', async () => {
-  const token = await rsa.signer.sign({ collectionId: 'plants', items: [{ _id: 'secret-plant', commonName: 'Nightshade-XYZ' }] });
+  const token = await rsa.signer.sign({
+    collectionId: 'plants',
+    items: [{ _id: 'secret-plant', commonName: 'Nightshade-XYZ' }],
+  });
   await rsa.client.post('items/insert', token);
   await rsa.client.post('items/insert', `${token}x`);
   const all = lines.join('\n');

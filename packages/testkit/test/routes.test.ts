@@ -103,11 +103,11 @@ describe('items/update', () => {
 describe('items/remove and truncate', () => {
   test('remove answers the removed items and ITEM_NOT_FOUND in place', async () => {
     const result = await h.client.remove('plants', ['sage', 'nope', 'rose']);
-    expect(result.body.results.map((r: { item?: { _id: string }; error?: { errorCode: string } }) => r.item?._id ?? r.error?.errorCode)).toEqual([
-      'sage',
-      'ITEM_NOT_FOUND',
-      'rose',
-    ]);
+    expect(
+      result.body.results.map(
+        (r: { item?: { _id: string }; error?: { errorCode: string } }) => r.item?._id ?? r.error?.errorCode,
+      ),
+    ).toEqual(['sage', 'ITEM_NOT_FOUND', 'rose']);
     expect(result.body.results[0].item.commonName).toBe('Sage');
     expect((await h.client.count('plants')).body.totalCount).toBe(samplePlants.length - 2);
   });
@@ -153,7 +153,17 @@ describe('items/query', () => {
     const all = await h.client.query('plants', { filter: { tags: { $hasAll: ['culinary', 'herb'] } } });
     expect(ids(all.body.items)).toEqual(['basil', 'sage', 'thyme']);
     const matches = await h.client.query('plants', {
-      filter: { commonName: { $matches: { ignoreCase: true, spec: [{ type: 'literal', value: 'ros' }, { type: 'anyOf', value: 'eE' }] } } },
+      filter: {
+        commonName: {
+          $matches: {
+            ignoreCase: true,
+            spec: [
+              { type: 'literal', value: 'ros' },
+              { type: 'anyOf', value: 'eE' },
+            ],
+          },
+        },
+      },
     });
     expect(ids(matches.body.items)).toEqual(['rose']);
   });
@@ -275,13 +285,16 @@ describe('references', () => {
       { referringItemId: 'thyme', referencedItemId: 'sage' },
       { referringItemId: 'thyme', referencedItemId: 'lavender' },
     ];
-    const inserted = await h.client.insertReferences('plants', 'companions', [...pairs, pairs[0], { referringItemId: 'thyme', referencedItemId: 'ghost' }]);
-    expect(inserted.body.results.map((r: { reference?: unknown; error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok')).toEqual([
-      'ok',
-      'ok',
-      'REFERENCE_ALREADY_EXISTS',
-      'ITEM_NOT_FOUND',
+    const inserted = await h.client.insertReferences('plants', 'companions', [
+      ...pairs,
+      pairs[0],
+      { referringItemId: 'thyme', referencedItemId: 'ghost' },
     ]);
+    expect(
+      inserted.body.results.map(
+        (r: { reference?: unknown; error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok',
+      ),
+    ).toEqual(['ok', 'ok', 'REFERENCE_ALREADY_EXISTS', 'ITEM_NOT_FOUND']);
     const queried = await h.client.queryReferenced('plants', 'companions', {
       referringItemIds: ['thyme'],
       fieldsToReturn: ['commonName'],
@@ -291,11 +304,19 @@ describe('references', () => {
     expect(queried.body).toEqual({
       items: [
         { referringItemId: 'thyme', referencedItemId: 'sage', referencedItem: { _id: 'sage', commonName: 'Sage' } },
-        { referringItemId: 'thyme', referencedItemId: 'lavender', referencedItem: { _id: 'lavender', commonName: 'Lavender' } },
+        {
+          referringItemId: 'thyme',
+          referencedItemId: 'lavender',
+          referencedItem: { _id: 'lavender', commonName: 'Lavender' },
+        },
       ],
       pagingMetadata: { count: 2, offset: 0, total: 2 },
     });
-    const included = await h.client.query('plants', { filter: { _id: 'thyme' } }, { includeReferencedItems: [{ fieldKey: 'companions', limit: 1 }] });
+    const included = await h.client.query(
+      'plants',
+      { filter: { _id: 'thyme' } },
+      { includeReferencedItems: [{ fieldKey: 'companions', limit: 1 }] },
+    );
     expect(included.body.items[0].companions).toHaveLength(1);
     expect(included.body.items[0].companions[0]._id).toBe('sage');
     const removed = await h.client.removeReferences('plants', 'companions', [pairs[0], pairs[0]]);
@@ -304,7 +325,9 @@ describe('references', () => {
   });
 
   test('referringFieldKey must be a MULTI_REFERENCE field', async () => {
-    const result = await h.client.insertReferences('plants', 'family', [{ referringItemId: 'thyme', referencedItemId: 'sage' }]);
+    const result = await h.client.insertReferences('plants', 'family', [
+      { referringItemId: 'thyme', referencedItemId: 'sage' },
+    ]);
     expect(result.status).toBe(400);
     expect(result.body.data.violations[0].fieldPath).toBe('referringFieldKey');
   });
@@ -320,7 +343,11 @@ describe('collections', () => {
         { key: 'rating', type: 'NUMBER' },
         { key: 'logo', type: 'IMAGE' },
         { key: 'website', type: 'URL' },
-        { key: 'main', type: 'REFERENCE', typeOptions: { singleReferenceOptions: { referencedCollectionId: 'plants' } } },
+        {
+          key: 'main',
+          type: 'REFERENCE',
+          typeOptions: { singleReferenceOptions: { referencedCollectionId: 'plants' } },
+        },
       ],
       capabilities: { dataOperations: ['QUERY'] },
       pagingMode: 'CURSOR',
@@ -330,7 +357,17 @@ describe('collections', () => {
     expect(collection.id).toBe('suppliers');
     expect(collection.pagingMode).toBe('OFFSET');
     expect(collection.capabilities.dataOperations).toContain('INSERT');
-    expect(collection.fields.map((f: { key: string }) => f.key)).toEqual(['_id', '_createdDate', '_updatedDate', '_owner', 'name', 'rating', 'logo', 'website', 'main']);
+    expect(collection.fields.map((f: { key: string }) => f.key)).toEqual([
+      '_id',
+      '_createdDate',
+      '_updatedDate',
+      '_owner',
+      'name',
+      'rating',
+      'logo',
+      'website',
+      'main',
+    ]);
     const logo = collection.fields.find((f: { key: string }) => f.key === 'logo');
     expect(logo.type).toBe('IMAGE');
     const main = collection.fields.find((f: { key: string }) => f.key === 'main');
@@ -346,9 +383,22 @@ describe('collections', () => {
     expect(listed.body.collections).toHaveLength(1);
     expect(listed.body.collections[0]).toEqual(collection);
 
-    const updated = await h.client.updateCollection({ id: 'suppliers', fields: [{ key: 'name', type: 'TEXT' }, { key: 'country', type: 'TEXT' }] });
+    const updated = await h.client.updateCollection({
+      id: 'suppliers',
+      fields: [
+        { key: 'name', type: 'TEXT' },
+        { key: 'country', type: 'TEXT' },
+      ],
+    });
     expect(updated.status).toBe(200);
-    expect(updated.body.collection.fields.map((f: { key: string }) => f.key)).toEqual(['_id', '_createdDate', '_updatedDate', '_owner', 'name', 'country']);
+    expect(updated.body.collection.fields.map((f: { key: string }) => f.key)).toEqual([
+      '_id',
+      '_createdDate',
+      '_updatedDate',
+      '_owner',
+      'name',
+      'country',
+    ]);
 
     expect((await h.client.deleteCollection('suppliers')).body).toEqual({});
     expect((await h.client.deleteCollection('suppliers')).status).toBe(404);
@@ -359,7 +409,10 @@ describe('collections', () => {
     const result = await h.client.listCollections();
     const plants = result.body.collections.find((c: { id: string }) => c.id === 'plants');
     const tags = plants.fields.find((f: { key: string }) => f.key === 'tags');
-    expect(tags.capabilities).toEqual({ sortable: false, queryOperators: expect.arrayContaining(['HAS_SOME', 'HAS_ALL']) });
+    expect(tags.capabilities).toEqual({
+      sortable: false,
+      queryOperators: expect.arrayContaining(['HAS_SOME', 'HAS_ALL']),
+    });
   });
 
   test('an unknown field type is refused naming the field', async () => {
@@ -383,7 +436,10 @@ describe('capabilities, indexes, provision', () => {
   test('indexes list/create/remove', async () => {
     const list = await h.client.listIndexes('plants');
     expect(list.body.indexes[0]).toMatchObject({ name: '_id_', unique: true, status: 'ACTIVE' });
-    const created = await h.client.createIndex('plants', { name: 'by_family', fields: [{ path: 'family', order: 'ASC' }] });
+    const created = await h.client.createIndex('plants', {
+      name: 'by_family',
+      fields: [{ path: 'family', order: 'ASC' }],
+    });
     expect(created.body.index).toMatchObject({ name: 'by_family', status: 'ACTIVE', unique: false });
     expect((await h.client.listIndexes('plants')).body.indexes).toHaveLength(2);
     expect((await h.client.removeIndex('plants', 'by_family')).body).toEqual({});
@@ -406,7 +462,7 @@ describe('transport', () => {
     expect(post.body.errorCode).toBe('NOT_FOUND');
     const get = await fetch(`${h.url}/nothing-here`);
     expect(get.status).toBe(404);
-    expect(((await get.json()) as { errorCode: string }).errorCode).toBe("NOT_FOUND");
+    expect(((await get.json()) as { errorCode: string }).errorCode).toBe('NOT_FOUND');
   });
 
   test('health and readiness are unsigned', async () => {
@@ -426,7 +482,11 @@ describe('bad bodies → 400 with a useful path, for every route', () => {
     ['items/query', { collectionId: 'plants', query: { paging: { limit: -1 } } }, 'limit'],
     ['items/query', { collectionId: 'plants', query: { paging: { limit: 1 }, cursorPaging: { limit: 1 } } }, 'aging'],
     ['items/count', { collectionId: 7 }, 'collectionId'],
-    ['items/aggregate', { collectionId: 'plants', aggregation: { operations: [{ resultFieldName: 'x', median: {} }] } }, 'operations'],
+    [
+      'items/aggregate',
+      { collectionId: 'plants', aggregation: { operations: [{ resultFieldName: 'x', median: {} }] } },
+      'operations',
+    ],
     ['items/query-distinct-values', { collectionId: 'plants' }, 'fieldName'],
     ['items/insert', { collectionId: 'plants', items: [] }, 'items'],
     ['items/insert', { collectionId: 'plants', items: 'x' }, 'items'],
@@ -434,8 +494,16 @@ describe('bad bodies → 400 with a useful path, for every route', () => {
     ['items/remove', { collectionId: 'plants', itemIds: [1] }, 'itemIds'],
     ['items/truncate', {}, 'collectionId'],
     ['items/query-referenced', { collectionId: 'plants' }, 'referringFieldKey'],
-    ['items/insert-references', { collectionId: 'plants', referringFieldKey: 'companions', references: [] }, 'references'],
-    ['items/remove-references', { collectionId: 'plants', referringFieldKey: 'companions', references: [{}] }, 'references'],
+    [
+      'items/insert-references',
+      { collectionId: 'plants', referringFieldKey: 'companions', references: [] },
+      'references',
+    ],
+    [
+      'items/remove-references',
+      { collectionId: 'plants', referringFieldKey: 'companions', references: [{}] },
+      'references',
+    ],
     ['collections/get', { collectionIds: 'plants' }, 'collectionIds'],
     ['collections/create', {}, 'collection'],
     ['collections/update', { collection: { fields: [] } }, 'id'],

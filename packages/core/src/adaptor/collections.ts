@@ -3,7 +3,7 @@
  * Storages cache schema reads themselves; this layer only decorates and checks.
  */
 import { allows, describeCollection } from '../capabilities.ts';
-import { errors, SpiError } from '../errors.ts';
+import { errors, type SpiError } from '../errors.ts';
 import type { Collection, DataOperation } from '../model.ts';
 import type { ParseContext } from '../query/parse-context.ts';
 import type { Storage, StoredCollection } from '../storage.ts';

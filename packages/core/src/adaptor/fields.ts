@@ -1,16 +1,11 @@
 /** Resolving a single field name of a request (distinct values, references) against the schema. */
 import { errors } from '../errors.ts';
 import type { Field } from '../model.ts';
-import { type FieldRef, fieldRef } from '../query/ast.ts';
-import type { ParseContext } from '../query/parse-context.ts';
+import type { FieldRef } from '../query/ast.ts';
+import { type ParseContext, resolveField } from '../query/parse-context.ts';
 
 export function resolveFieldName(name: string, ctx: ParseContext, path: string): FieldRef {
-  const top = name.split('.')[0] ?? name;
-  const field = ctx.collection.fields.find((f) => f.key === top);
-  if (!field && ctx.strict) {
-    throw errors.violation(path, name, `unknown field '${top}' in collection '${ctx.collection.id}'`);
-  }
-  return fieldRef(name, field?.type);
+  return resolveField(ctx, name, path).ref;
 }
 
 export function multiReferenceField(fields: readonly Field[], key: string, collectionId: string, path: string): Field {

@@ -17,9 +17,9 @@ import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { resolveFieldName } from './fields.ts';
+import { type PageInput, resolvePage } from './page-input.ts';
 import { cursorMetadata, offsetMetadata, type PagingMetadata, valuesFromCursor, valuesToCursor } from './paging.ts';
 import { includeReferencedItems } from './references.ts';
-import { type PageInput, resolvePage } from './page-input.ts';
 
 export interface ReadDeps {
   readonly storage: Storage;

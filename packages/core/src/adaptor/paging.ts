@@ -4,9 +4,10 @@
  * and carry everything a follow-up call needs, because Wix sends only the
  * cursor on the next page.
  */
-import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
-import { encodeValue } from '../wire/codec.ts';
+
 import type { Value } from '../query/ast.ts';
+import { encodeValue } from '../wire/codec.ts';
+import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
 
 export type Page =
   | { readonly mode: 'offset'; readonly offset: number; readonly limit: number }

@@ -35,7 +35,11 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
   if (!queryReferencedFn) throw errors.unsupported('query-referenced');
   const target = await referencedCollection(storage, field);
   const projection = target
-    ? parseProjection(req.fieldsToReturn, (await resolveCollection(storage, target.id, undefined)).parse, 'fieldsToReturn')
+    ? parseProjection(
+        req.fieldsToReturn,
+        (await resolveCollection(storage, target.id, undefined)).parse,
+        'fieldsToReturn',
+      )
     : undefined;
   const page = resolvePage(req as PageInput);
   let offset = page.mode === 'offset' ? page.offset : 0;
@@ -63,7 +67,10 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
   if (cursorMode && pairs.length > page.limit) {
     pairs = pairs.slice(0, page.limit);
     // The cursor keeps the whole request: follow-up calls may carry only the cursor.
-    next = encodeCursor({ op: 'referenced', collectionId: req.collectionId, state: { o: offset + pairs.length } }, cursorSecret);
+    next = encodeCursor(
+      { op: 'referenced', collectionId: req.collectionId, state: { o: offset + pairs.length } },
+      cursorSecret,
+    );
   }
   ctx.info.itemCount = pairs.length;
   return {
@@ -72,7 +79,9 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
       referencedItemId: pair.referencedItemId,
       ...(pair.referencedItem && target ? { referencedItem: encodeItem(target, pair.referencedItem) } : {}),
     })),
-    pagingMetadata: cursorMode ? cursorMetadata(pairs.length, next) : offsetMetadata(pairs.length, offset, result.total),
+    pagingMetadata: cursorMode
+      ? cursorMetadata(pairs.length, next)
+      : offsetMetadata(pairs.length, offset, result.total),
   };
 }
 
@@ -116,7 +125,8 @@ function referenceResultToWire(result: ReferenceResult) {
 }
 
 async function referencedCollection(storage: Storage, field: Field): Promise<StoredCollection | undefined> {
-  const id = field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
+  const id =
+    field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
   return id ? storage.getCollection(id) : undefined;
 }
 
@@ -177,7 +187,12 @@ export async function includeReferencedItems(
         );
         let referenced = result.items.flatMap((pair) => (pair.referencedItem ? [pair.referencedItem] : []));
         if (extra) {
-          const allowed = await fetchByIds(storage, target, referenced.map((r) => String(r._id)), extra);
+          const allowed = await fetchByIds(
+            storage,
+            target,
+            referenced.map((r) => String(r._id)),
+            extra,
+          );
           referenced = referenced.filter((r) => allowed.has(String(r._id)));
         }
         item[field.key] = referenced.slice(0, limit).map((r) => encodeItem(target, r));

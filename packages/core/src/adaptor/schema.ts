@@ -37,7 +37,10 @@ export async function updateCollection(storage: Storage, req: RequestOf['collect
   if (!existing) throw errors.collectionNotFound(collection.id);
   if (existing.readOnly) {
     throw errors.collectionChangeNotSupported(collection.id, [
-      { fieldKey: '_id', message: 'this table was not created by the adaptor and has no _id column; change it in the database' },
+      {
+        fieldKey: '_id',
+        message: 'this table was not created by the adaptor and has no _id column; change it in the database',
+      },
     ]);
   }
   const stored = await storage.updateCollection(collection);

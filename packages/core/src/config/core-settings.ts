@@ -54,8 +54,9 @@ export const coreSettings = defineSettings({
   }),
   bodyLimitMb: setting({
     name: 'BODY_LIMIT_MB',
-    description: 'Largest request body accepted, in MB (Wix bulk calls can reach several MB; keep at least 6).',
-    default: '6',
+    description:
+      'Largest request body accepted, in MB. Wix sends up to 6 MB of request, base64url-encoded inside the token (×4/3): keep at least 8.',
+    default: '16',
     parse: decimal({ min: 1, max: 32 }),
   }),
   logLevel: setting({
@@ -76,6 +77,11 @@ export const coreSettings = defineSettings({
       'Optional JSON policy limiting read/write/schema access per collection and caller identity type (see packages/core/src/auth/README.md). Unset: off.',
     parse: parseAccessPolicy,
     summarize: (policy) => `${policy.rules.size} collection rule${policy.rules.size === 1 ? '' : 's'}`,
+  }),
+  googleCloudProject: setting({
+    name: 'GOOGLE_CLOUD_PROJECT',
+    description: 'Google Cloud project id; used to link log lines to Cloud Trace.',
+    parse: text(),
   }),
   shutdownGraceSeconds: setting({
     name: 'SHUTDOWN_GRACE_SECONDS',

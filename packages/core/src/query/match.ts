@@ -37,6 +37,14 @@ export function equalsMatch(v: Value | undefined, x: Value): boolean {
   return Array.isArray(v) && v.some((e) => valuesEqual(e, x));
 }
 
+/**
+ * $ne is the exact complement of $eq, so it matches missing and null values
+ * as a document store does (decision, §1.3 $ne "recommended"; §1.8).
+ */
+export function notEqualsMatch(v: Value | undefined, x: Value): boolean {
+  return !equalsMatch(v, x);
+}
+
 /** Candidates of element-wise operators: the elements of an array value, else the value itself. */
 function candidates(v: Value | undefined): readonly (Value | undefined)[] {
   return Array.isArray(v) ? v : [v];
@@ -123,8 +131,7 @@ export function matches(filter: Filter, item: Item): boolean {
     case 'compare': {
       const v = valueAt(item, filter.field);
       if (filter.op === 'eq') return equalsMatch(v, filter.value);
-      // $ne is the exact complement of $eq: it matches missing values (§1.3 $ne, recommended).
-      if (filter.op === 'ne') return !equalsMatch(v, filter.value);
+      if (filter.op === 'ne') return notEqualsMatch(v, filter.value);
       return rangeMatch(v, filter.op, filter.value);
     }
     case 'in': {

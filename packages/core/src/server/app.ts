@@ -63,7 +63,12 @@ export function build(options: BuildOptions): FastifyInstance {
   app.decorateRequest('callState', null);
 
   app.addHook('onRequest', async (request) => {
-    request.callState = { operation: 'unknown', ctx: undefined, errorCode: undefined, started: process.hrtime.bigint() };
+    request.callState = {
+      operation: 'unknown',
+      ctx: undefined,
+      errorCode: undefined,
+      started: process.hrtime.bigint(),
+    };
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -76,7 +81,12 @@ export function build(options: BuildOptions): FastifyInstance {
     const trace = traceOf(request.headers, options.projectId);
     const ctx = state.ctx;
     logger.log(severity, `${state.operation} ${status}${state.errorCode ? ` ${state.errorCode}` : ''}`, {
-      httpRequest: { requestMethod: request.method, requestUrl: request.url.split('?')[0], status, latency: `${(ms / 1000).toFixed(4)}s` },
+      httpRequest: {
+        requestMethod: request.method,
+        requestUrl: request.url.split('?')[0],
+        status,
+        latency: `${(ms / 1000).toFixed(4)}s`,
+      },
       ...(trace ? { 'logging.googleapis.com/trace': trace } : {}),
       operation: state.operation,
       requestId: ctx?.requestId,
@@ -135,7 +145,11 @@ export function build(options: BuildOptions): FastifyInstance {
     const endpoint = endpointForPath(request.url);
     if (!endpoint) {
       state.operation = 'not-found';
-      throw new SpiError('NOT_FOUND', `Unknown endpoint ${request.url.split('?')[0]}; see spi-v3 §1 for the paths`, null);
+      throw new SpiError(
+        'NOT_FOUND',
+        `Unknown endpoint ${request.url.split('?')[0]}; see spi-v3 §1 for the paths`,
+        null,
+      );
     }
     state.operation = endpoint;
     const body = typeof request.body === 'string' ? request.body : '';
@@ -172,7 +186,11 @@ function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): Sp
   const code = (error as { code?: unknown }).code;
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new SpiError('PAYLOAD_TOO_LARGE', 'The request body is larger than this adaptor accepts (BODY_LIMIT_MB).', null);
+    return new SpiError(
+      'PAYLOAD_TOO_LARGE',
+      'The request body is larger than this adaptor accepts (BODY_LIMIT_MB).',
+      null,
+    );
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return errors.badRequest(`The request could not be read: ${(error as Error).message}`);

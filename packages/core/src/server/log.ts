@@ -18,9 +18,20 @@ export interface Logger {
   enabled(severity: Severity): boolean;
 }
 
+/** LOG_LEVEL values (config/core-settings.ts) → the lowest Cloud Logging severity written. */
+const LEVEL_MIN: Record<string, number> = {
+  trace: RANK.DEBUG,
+  debug: RANK.DEBUG,
+  info: RANK.INFO,
+  warn: RANK.WARNING,
+  error: RANK.ERROR,
+  fatal: RANK.CRITICAL,
+  silent: Number.POSITIVE_INFINITY,
+};
+
 export function createLogger(options: { level?: string; sink?: LogSink } = {}): Logger {
   const sink = options.sink ?? { write: (line: string) => process.stdout.write(line) };
-  const min = RANK[(options.level?.toUpperCase() as Severity) ?? 'INFO'] ?? RANK.INFO;
+  const min = LEVEL_MIN[options.level?.toLowerCase() ?? 'info'] ?? RANK.INFO;
   return {
     enabled: (severity) => RANK[severity] >= min,
     log(severity, message, fields) {

@@ -50,7 +50,10 @@ describe('compareValues', () => {
 describe('canonicalKey agrees with equality', () => {
   test.each<[Value, Value]>([
     [new Date('2024-01-01T00:00:00Z'), { $date: '2024-01-01T00:00:00.000Z' }],
-    [{ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }],
+    [
+      { a: 1, b: [1, { c: 2 }] },
+      { b: [1, { c: 2 }], a: 1 },
+    ],
     [-0, 0],
   ])('%j ~ %j', (a, b) => {
     expect(compareValues(a, b)).toBe(0);
@@ -60,7 +63,10 @@ describe('canonicalKey agrees with equality', () => {
   test.each<[Value, Value]>([
     [5, '5'],
     ['a', 'A'],
-    [[1, 2], [2, 1]],
+    [
+      [1, 2],
+      [2, 1],
+    ],
     [{ a: '1' }, { a: 1 }],
     [true, 'true'],
   ])('%j ≁ %j', (a, b) => {

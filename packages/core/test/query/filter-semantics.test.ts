@@ -34,7 +34,16 @@ const items: Item[] = [
     plantedOn: '2023-12-31',
     extra: '5',
   },
-  { _id: 'c', commonName: 'Rose', family: 'Rosaceae', heightCm: 120, perennial: false, tags: [], care: null, extra: [5, 'x'] },
+  {
+    _id: 'c',
+    commonName: 'Rose',
+    family: 'Rosaceae',
+    heightCm: 120,
+    perennial: false,
+    tags: [],
+    care: null,
+    extra: [5, 'x'],
+  },
   { _id: 'd', commonName: '', heightCm: '5', tags: ['5'], extra: { k: 1, j: [2] } },
   { _id: 'e', commonName: null, heightCm: null, extra: true },
   { _id: 'f' },
@@ -63,7 +72,16 @@ describe('shape and logic (§1.1)', () => {
     ['$not as object', { $not: { family: 'Lamiaceae' } }, 'cdefg'],
     ['$not as one-element array', { $not: [{ family: 'Lamiaceae' }] }, 'cdefg'],
     ['$not of $or: []', { $not: { $or: [] } }, 'abcdefg'],
-    ['nested logic', { $or: [{ $and: [{ family: 'Lamiaceae' }, { commonName: { $startsWith: 'la' } }] }, { $not: { heightCm: { $exists: true } } }] }, 'aef'],
+    [
+      'nested logic',
+      {
+        $or: [
+          { $and: [{ family: 'Lamiaceae' }, { commonName: { $startsWith: 'la' } }] },
+          { $not: { heightCm: { $exists: true } } },
+        ],
+      },
+      'aef',
+    ],
   ]);
 });
 
@@ -180,7 +198,11 @@ describe('$matches (§1.7): whole value, literals escaped', () => {
     $matches: { ignoreCase, spec: parts.map(([type, value]) => ({ type, value })) },
   });
   run([
-    ['"c++" is literal, ignoreCase', { commonName: spec(true, ['literal', 'c++'], ['anyOf', ' -'], ['literal', 'basics']) }, 'g'],
+    [
+      '"c++" is literal, ignoreCase',
+      { commonName: spec(true, ['literal', 'c++'], ['anyOf', ' -'], ['literal', 'basics']) },
+      'g',
+    ],
     ['case-sensitive without ignoreCase', { commonName: spec(false, ['literal', 'c++ basics']) }, ''],
     ['case-sensitive exact', { commonName: spec(false, ['literal', 'C++ Basics']) }, 'g'],
     ['anchored: a prefix is not enough', { commonName: spec(true, ['literal', 'c++']) }, ''],
@@ -189,7 +211,10 @@ describe('$matches (§1.7): whole value, literals escaped', () => {
     ['ignoreCase on arrays: any element', { tags: spec(true, ['literal', 'HERB']) }, 'ab'],
   ]);
 
-  const chars: Item[] = ['a]b', 'a^b', 'a-b', 'a\\b', 'azb', 'ab', 'a[b', 'a😀b'].map((v, i) => ({ _id: String(i), v }));
+  const chars: Item[] = ['a]b', 'a^b', 'a-b', 'a\\b', 'azb', 'ab', 'a[b', 'a😀b'].map((v, i) => ({
+    _id: String(i),
+    v,
+  }));
   test.each([
     [']^-\\', '0123'],
     ['^', '1'],
@@ -197,7 +222,17 @@ describe('$matches (§1.7): whole value, literals escaped', () => {
     ['[', '6'],
     ['😀', '7'],
   ])('anyOf %j is a character class of exactly those characters', (anyOf, expected) => {
-    const filter = { v: { $matches: { spec: [{ type: 'literal', value: 'a' }, { type: 'anyOf', value: anyOf }, { type: 'literal', value: 'b' }] } } };
+    const filter = {
+      v: {
+        $matches: {
+          spec: [
+            { type: 'literal', value: 'a' },
+            { type: 'anyOf', value: anyOf },
+            { type: 'literal', value: 'b' },
+          ],
+        },
+      },
+    };
     expect(select(filter, chars).join('')).toBe(expected);
   });
 });

@@ -23,7 +23,10 @@ export function capsFor(type: FieldType): FieldCapabilities {
     case 'BOOLEAN':
       return { sortable: true, queryOperators: ['EQ', 'NE', 'HAS_SOME', 'EXISTS'] };
     case 'ARRAY_STRING':
-      return { sortable: false, queryOperators: ['EQ', 'NE', 'HAS_SOME', 'HAS_ALL', 'CONTAINS', 'STARTS_WITH', 'EXISTS'] };
+      return {
+        sortable: false,
+        queryOperators: ['EQ', 'NE', 'HAS_SOME', 'HAS_ALL', 'CONTAINS', 'STARTS_WITH', 'EXISTS'],
+      };
     case 'MULTI_REFERENCE':
       return { sortable: false, queryOperators: ['HAS_SOME'] };
     case 'OBJECT':
@@ -93,7 +96,12 @@ export function thrown(fn: () => unknown): { code: string; status: number; messa
   try {
     fn();
   } catch (e) {
-    const err = e as { code?: string; status?: number; message: string; data?: { violations?: { fieldPath: string }[] } };
+    const err = e as {
+      code?: string;
+      status?: number;
+      message: string;
+      data?: { violations?: { fieldPath: string }[] };
+    };
     if (err.code === undefined) throw e;
     return {
       code: err.code,

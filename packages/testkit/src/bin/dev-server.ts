@@ -6,14 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  build,
-  createAdaptor,
-  createLogger,
-  createVerifier,
-  loadPublicKeys,
-  serve,
-} from '@adaptors/core';
+import { build, createAdaptor, createLogger, createVerifier, loadPublicKeys, serve } from '@adaptors/core';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { WixClient } from '../client.ts';
 import { createMemoryStorage } from '../memory/memory-storage.ts';

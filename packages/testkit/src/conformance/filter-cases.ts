@@ -28,7 +28,11 @@ export const FILTER_CASES: readonly FilterCase[] = [
   { name: '$eq true', filter: { active: true }, expected: ['a', 'c'] },
   { name: '$eq on a number', filter: { count: { $eq: 2.5 } }, expected: ['b'] },
   // §1.3 $ne: document-store semantics, missing and null match
-  { name: '$ne matches missing and null', filter: { title: { $ne: 'Alpha' } }, expected: ['b', 'c', 'd', 'e', 'f', 'g', 'h'] },
+  {
+    name: '$ne matches missing and null',
+    filter: { title: { $ne: 'Alpha' } },
+    expected: ['b', 'c', 'd', 'e', 'f', 'g', 'h'],
+  },
   { name: '$ne null = present', filter: { title: { $ne: null } }, expected: ['a', 'b', 'c', 'd', 'g', 'h'] },
   { name: '$ne on a number', filter: { count: { $ne: 1 } }, expected: ['b', 'c', 'd', 'e', 'f', 'g', 'h'] },
   { name: '$ne on a boolean', filter: { active: { $ne: true } }, expected: ['b', 'd', 'e', 'f', 'g', 'h'] },
@@ -37,7 +41,11 @@ export const FILTER_CASES: readonly FilterCase[] = [
   { name: '$gte number includes 0', filter: { count: { $gte: 0 } }, expected: ['a', 'b', 'd', 'g', 'h'] },
   { name: '$lt number negative', filter: { count: { $lt: 0 } }, expected: ['c'] },
   { name: '$lte number', filter: { count: { $lte: 1 } }, expected: ['a', 'c', 'd'] },
-  { name: '$gt string: lower case and accents sort after Z', filter: { title: { $gt: 'Z' } }, expected: ['b', 'c', 'g', 'h'] },
+  {
+    name: '$gt string: lower case and accents sort after Z',
+    filter: { title: { $gt: 'Z' } },
+    expected: ['b', 'c', 'g', 'h'],
+  },
   { name: '$lt string includes ""', filter: { title: { $lt: 'B' } }, expected: ['a', 'd'] },
   { name: '$gte DATE string', filter: { day: { $gte: '2024-02-01' } }, expected: ['b'] },
   { name: '$eq DATE string', filter: { day: '2024-01-01' }, expected: ['a'] },
@@ -67,12 +75,24 @@ export const FILTER_CASES: readonly FilterCase[] = [
   { name: '$hasSome on numbers', filter: { count: { $hasSome: [0, 2.5] } }, expected: ['b', 'd'] },
   // §1.9 arrays
   { name: '$eq on an array field = some element', filter: { tags: 'red' }, expected: ['a', 'c'] },
-  { name: '$ne on an array field = no element', filter: { tags: { $ne: 'red' } }, expected: ['b', 'd', 'e', 'f', 'g', 'h'] },
-  { name: '$hasSome on an array field, case-sensitive', filter: { tags: { $hasSome: ['blue', 'RED'] } }, expected: ['c', 'g'] },
+  {
+    name: '$ne on an array field = no element',
+    filter: { tags: { $ne: 'red' } },
+    expected: ['b', 'd', 'e', 'f', 'g', 'h'],
+  },
+  {
+    name: '$hasSome on an array field, case-sensitive',
+    filter: { tags: { $hasSome: ['blue', 'RED'] } },
+    expected: ['c', 'g'],
+  },
   { name: '$hasAll on an array field', filter: { tags: { $hasAll: ['red', 'green'] } }, expected: ['a', 'c'] },
   { name: '$hasAll with one value', filter: { tags: { $hasAll: ['green'] } }, expected: ['a', 'b', 'c'] },
   // §1.3 $exists
-  { name: '$exists true: "" counts as present', filter: { title: { $exists: true } }, expected: ['a', 'b', 'c', 'd', 'g', 'h'] },
+  {
+    name: '$exists true: "" counts as present',
+    filter: { title: { $exists: true } },
+    expected: ['a', 'b', 'c', 'd', 'g', 'h'],
+  },
   { name: '$exists false: null or missing', filter: { title: { $exists: false } }, expected: ['e', 'f'] },
   { name: '$exists true on a number', filter: { count: { $exists: true } }, expected: ['a', 'b', 'c', 'd', 'g', 'h'] },
   // §1.5 nested paths
@@ -90,7 +110,11 @@ export const FILTER_CASES: readonly FilterCase[] = [
     filter: { title: matches(true, ['literal', 'c++'], ['anyOf', ' -'], ['literal', '(plus)']) },
     expected: ['h'],
   },
-  { name: '$matches is anchored and case-sensitive without ignoreCase', filter: { title: matches(false, ['literal', 'alpha']) }, expected: [] },
+  {
+    name: '$matches is anchored and case-sensitive without ignoreCase',
+    filter: { title: matches(false, ['literal', 'alpha']) },
+    expected: [],
+  },
   { name: '$matches ignoreCase', filter: { title: matches(true, ['literal', 'alpha']) }, expected: ['a'] },
   {
     name: '$matches slug',
@@ -105,7 +129,11 @@ export const FILTER_CASES: readonly FilterCase[] = [
   { name: 'several keys = implicit $and', filter: { active: true, count: 1 }, expected: ['a'] },
   { name: '$not object', filter: { $not: { active: true } }, expected: ['b', 'd', 'e', 'f', 'g', 'h'] },
   { name: '$not one-element array', filter: { $not: [{ active: true }] }, expected: ['b', 'd', 'e', 'f', 'g', 'h'] },
-  { name: '$not of a range is its exact complement', filter: { $not: { count: { $gt: 0 } } }, expected: ['c', 'd', 'e', 'f'] },
+  {
+    name: '$not of a range is its exact complement',
+    filter: { $not: { count: { $gt: 0 } } },
+    expected: ['c', 'd', 'e', 'f'],
+  },
   { name: '$and [] matches all', filter: { $and: [] }, expected: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] },
   { name: '$or [] matches none', filter: { $or: [] }, expected: [] },
   {

@@ -10,9 +10,9 @@ import { schemaSuite } from './suite-schema.ts';
 import { writeSuite } from './suite-writes.ts';
 import type { ConformanceTarget, StartTarget } from './target.ts';
 
-export type { ConformanceTarget, StartTarget } from './target.ts';
 export { FILTER_CASES, type FilterCase } from './filter-cases.ts';
 export { ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
+export type { ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {
   /** Runs of the differential property test (each truncates and refills a collection). */

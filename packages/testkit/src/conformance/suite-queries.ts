@@ -5,7 +5,14 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { FILTER_CASES } from './filter-cases.ts';
 import { ALL_IDS, ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
-import { type ConformanceTarget, expectRefused, idsOf, supportsFilter, uniqueCollectionId, withoutNulls } from './target.ts';
+import {
+  type ConformanceTarget,
+  expectRefused,
+  idsOf,
+  supportsFilter,
+  uniqueCollectionId,
+  withoutNulls,
+} from './target.ts';
 
 export function zooCollection(id: string) {
   return {
@@ -36,7 +43,11 @@ export function querySuite(get: () => ConformanceTarget): void {
   describe('filters (wix-data-semantics.md §1)', () => {
     test.each(FILTER_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const { client, capabilities } = get();
-      const result = await client.query(zoo, { filter: c.filter, sort: [{ fieldName: '_id', order: 'ASC' }], paging: { limit: 50 } });
+      const result = await client.query(zoo, {
+        filter: c.filter,
+        sort: [{ fieldName: '_id', order: 'ASC' }],
+        paging: { limit: 50 },
+      });
       if (!supportsFilter(c.filter, ZOO_FIELDS, capabilities)) {
         expectRefused(result);
         return;
@@ -50,8 +61,16 @@ export function querySuite(get: () => ConformanceTarget): void {
 
   describe('sorting (§2)', () => {
     const cases: [string, { fieldName: string; order?: string }[], string[]][] = [
-      ['number asc: null/missing lowest', [{ fieldName: 'count', order: 'ASC' }], ['e', 'f', 'c', 'd', 'a', 'b', 'g', 'h']],
-      ['number desc: null/missing last', [{ fieldName: 'count', order: 'DESC' }], ['h', 'g', 'b', 'a', 'd', 'c', 'e', 'f']],
+      [
+        'number asc: null/missing lowest',
+        [{ fieldName: 'count', order: 'ASC' }],
+        ['e', 'f', 'c', 'd', 'a', 'b', 'g', 'h'],
+      ],
+      [
+        'number desc: null/missing last',
+        [{ fieldName: 'count', order: 'DESC' }],
+        ['h', 'g', 'b', 'a', 'd', 'c', 'e', 'f'],
+      ],
       ['text by code point', [{ fieldName: 'title' }], ['e', 'f', 'd', 'a', 'g', 'b', 'h', 'c']],
       ['datetime desc', [{ fieldName: 'at', order: 'DESC' }], ['h', 'b', 'g', 'a', 'c', 'd', 'e', 'f']],
       [
@@ -108,7 +127,11 @@ export function querySuite(get: () => ConformanceTarget): void {
 
   test('projection keeps _id and only the named fields (§4)', async () => {
     const { client } = get();
-    const result = await client.query(zoo, { fields: ['title', 'count'], sort: [{ fieldName: '_id' }], paging: { limit: 3 } });
+    const result = await client.query(zoo, {
+      fields: ['title', 'count'],
+      sort: [{ fieldName: '_id' }],
+      paging: { limit: 3 },
+    });
     expect(result.body.items.map(withoutNulls)).toEqual([
       { _id: 'a', title: 'Alpha', count: 1 },
       { _id: 'b', title: 'alpha beta', count: 2.5 },
@@ -203,7 +226,13 @@ export function querySuite(get: () => ConformanceTarget): void {
     test('no grouping: one row, even over no items', async () => {
       const { client } = get();
       const all = await client.aggregate(zoo, {
-        aggregation: { groupingFields: [], operations: [{ resultFieldName: 'n', count: {} }, { resultFieldName: 'latest', max: { itemFieldName: 'at' } }] },
+        aggregation: {
+          groupingFields: [],
+          operations: [
+            { resultFieldName: 'n', count: {} },
+            { resultFieldName: 'latest', max: { itemFieldName: 'at' } },
+          ],
+        },
       });
       expect(all.body.items).toEqual([{ n: 8, latest: { $date: '2030-12-31T23:59:59.999Z' } }]);
       const none = await client.aggregate(zoo, {
@@ -238,7 +267,10 @@ export function querySuite(get: () => ConformanceTarget): void {
       seen.push(...idsOf(result.body.items));
       if (page === 0) {
         // One item sorts before the cursor, one after it.
-        await client.insert(id, [{ _id: 'early', count: -100 }, { _id: 'late', count: 5_000_000 }]);
+        await client.insert(id, [
+          { _id: 'early', count: -100 },
+          { _id: 'late', count: 5_000_000 },
+        ]);
       }
       const next = result.body.pagingMetadata.cursors?.next;
       if (!next) break;

@@ -6,7 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { createZoo } from './suite-queries.ts';
 import { type ConformanceTarget, uniqueCollectionId } from './target.ts';
 
-type FieldOut = { key: string; type: string; displayName?: string; capabilities: { sortable: boolean; queryOperators: string[] } };
+type FieldOut = {
+  key: string;
+  type: string;
+  displayName?: string;
+  capabilities: { sortable: boolean; queryOperators: string[] };
+};
 
 export function schemaSuite(get: () => ConformanceTarget): void {
   test('capabilities/get reports the storage declaration', async () => {
@@ -44,7 +49,9 @@ export function schemaSuite(get: () => ConformanceTarget): void {
     expect(byKey.get('logo')?.type).toBe('IMAGE');
     expect(byKey.get('since')?.type).toBe('DATE');
     expect(byKey.get('name')).toMatchObject({ displayName: 'Name', description: 'Shown to visitors' });
-    expect(byKey.get('rating')?.capabilities).toEqual(capabilities.fieldCapabilities({ key: 'rating', type: 'NUMBER' }));
+    expect(byKey.get('rating')?.capabilities).toEqual(
+      capabilities.fieldCapabilities({ key: 'rating', type: 'NUMBER' }),
+    );
 
     const listed = await client.listCollections([id, 'missing_collection']);
     expect(listed.body.collections).toEqual([collection]);
@@ -99,7 +106,11 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       return;
     }
     expect(listed.body.indexes.some((i: { unique: boolean }) => i.unique)).toBe(true);
-    const created = await client.createIndex(zoo, { name: 'by_title', fields: [{ path: 'title', order: 'ASC' }], unique: false });
+    const created = await client.createIndex(zoo, {
+      name: 'by_title',
+      fields: [{ path: 'title', order: 'ASC' }],
+      unique: false,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     expect(created.body.index).toMatchObject({ name: 'by_title', unique: false });
     expect(['BUILDING', 'ACTIVE']).toContain(created.body.index.status);
@@ -112,7 +123,9 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       const { client, capabilities } = get();
       const suppliers = uniqueCollectionId('sup');
       const plants = uniqueCollectionId('pl');
-      expect((await client.createCollection({ id: suppliers, fields: [{ key: 'name', type: 'TEXT' }] })).status).toBe(200);
+      expect((await client.createCollection({ id: suppliers, fields: [{ key: 'name', type: 'TEXT' }] })).status).toBe(
+        200,
+      );
       const createdPlants = await client.createCollection({
         id: plants,
         fields: [
@@ -126,19 +139,32 @@ export function schemaSuite(get: () => ConformanceTarget): void {
         return;
       }
       expect(createdPlants.status, JSON.stringify(createdPlants.body)).toBe(200);
-      await client.insert(suppliers, [{ _id: 's1', name: 'Acme' }, { _id: 's2', name: 'Bloom' }, { _id: 's3', name: 'Cedar' }]);
-      await client.insert(plants, [{ _id: 'p1', name: 'Thyme' }, { _id: 'p2', name: 'Sage' }]);
+      await client.insert(suppliers, [
+        { _id: 's1', name: 'Acme' },
+        { _id: 's2', name: 'Bloom' },
+        { _id: 's3', name: 'Cedar' },
+      ]);
+      await client.insert(plants, [
+        { _id: 'p1', name: 'Thyme' },
+        { _id: 'p2', name: 'Sage' },
+      ]);
       const pairs = [
         { referringItemId: 'p1', referencedItemId: 's2' },
         { referringItemId: 'p1', referencedItemId: 's1' },
         { referringItemId: 'p2', referencedItemId: 's1' },
       ];
-      const inserted = await client.insertReferences(plants, 'suppliers', [...pairs, pairs[0], { referringItemId: 'p1', referencedItemId: 'nope' }]);
+      const inserted = await client.insertReferences(plants, 'suppliers', [
+        ...pairs,
+        pairs[0],
+        { referringItemId: 'p1', referencedItemId: 'nope' },
+      ]);
       if (!supported) {
         expect(inserted.status).toBe(400);
         return;
       }
-      const codes = inserted.body.results.map((r: { reference?: unknown; error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok');
+      const codes = inserted.body.results.map(
+        (r: { reference?: unknown; error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok',
+      );
       expect(codes).toEqual(['ok', 'ok', 'ok', 'REFERENCE_ALREADY_EXISTS', 'ITEM_NOT_FOUND']);
 
       const queried = await client.queryReferenced(plants, 'suppliers', {
@@ -155,7 +181,10 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       ]);
       expect(queried.body.pagingMetadata.total).toBe(2);
 
-      const byReferenced = await client.queryReferenced(plants, 'suppliers', { referencedItemIds: ['s1'], includeReferencedItems: false });
+      const byReferenced = await client.queryReferenced(plants, 'suppliers', {
+        referencedItemIds: ['s1'],
+        includeReferencedItems: false,
+      });
       expect(byReferenced.body.items).toEqual([
         { referringItemId: 'p1', referencedItemId: 's1' },
         { referringItemId: 'p2', referencedItemId: 's1' },

@@ -28,7 +28,7 @@ export function writeSuite(get: () => ConformanceTarget): void {
     const [generated, dup, w1, dupInCall] = result.body.results as Result[];
     expect(generated?.item?._id).toEqual(expect.any(String));
     expect(withoutNulls(generated?.item ?? {})).toMatchObject({ title: 'generated', count: 0, active: false });
-    const created = Date.parse((generated?.item?._createdDate as { $date: string }).$date);
+    const created = Date.parse((generated?.item?._createdDate as { $date: string } | undefined)?.$date ?? '');
     expect(created).toBeGreaterThanOrEqual(before - 5000);
     expect(generated?.item?._updatedDate).toEqual(generated?.item?._createdDate);
     expect(dup?.error).toMatchObject({ errorCode: 'ITEM_ALREADY_EXISTS', data: { itemId: 'a' } });
@@ -58,11 +58,18 @@ export function writeSuite(get: () => ConformanceTarget): void {
 
   test('update: full replacement, _createdDate kept, _updatedDate moves, dates answered as {$date}', async () => {
     const { client } = get();
-    await client.insert(zoo, [{ _id: 'u1', title: 'before', count: 1, tags: ['x'], at: { $date: '2024-01-01T00:00:00Z' } }]);
+    await client.insert(zoo, [
+      { _id: 'u1', title: 'before', count: 1, tags: ['x'], at: { $date: '2024-01-01T00:00:00Z' } },
+    ]);
     const original = (await client.query(zoo, { filter: { _id: 'u1' } })).body.items[0];
     await new Promise((resolve) => setTimeout(resolve, 5));
     const result = await client.update(zoo, [
-      { _id: 'u1', title: 'after', at: { $date: '2025-05-05T05:05:05.005Z' }, _createdDate: { $date: '2000-01-01T00:00:00Z' } },
+      {
+        _id: 'u1',
+        title: 'after',
+        at: { $date: '2025-05-05T05:05:05.005Z' },
+        _createdDate: { $date: '2000-01-01T00:00:00Z' },
+      },
       { _id: 'no-such-item', title: 'x' },
     ]);
     const [updated, missing] = result.body.results as Result[];
@@ -73,7 +80,9 @@ export function writeSuite(get: () => ConformanceTarget): void {
       _createdDate: original._createdDate,
       _updatedDate: expect.objectContaining({ $date: expect.any(String) }),
     });
-    expect((updated?.item?._updatedDate as { $date: string }).$date > original._updatedDate.$date).toBe(true);
+    expect(
+      ((updated?.item?._updatedDate as { $date: string } | undefined)?.$date ?? '') > original._updatedDate.$date,
+    ).toBe(true);
     expect(missing?.error).toMatchObject({ errorCode: 'ITEM_NOT_FOUND', data: { itemId: 'no-such-item' } });
     const stored = withoutNulls((await client.query(zoo, { filter: { _id: 'u1' } })).body.items[0]);
     expect(stored.count).toBeUndefined();
@@ -94,13 +103,21 @@ export function writeSuite(get: () => ConformanceTarget): void {
   test('bulk insert of 1000 items, then truncate removes every one', async () => {
     const { client } = get();
     const id = await createZoo(get(), 'bulk');
-    const items = Array.from({ length: 1000 }, (_, i) => ({ _id: `bulk-${String(i).padStart(4, '0')}`, count: i, title: `item ${i}` }));
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      _id: `bulk-${String(i).padStart(4, '0')}`,
+      count: i,
+      title: `item ${i}`,
+    }));
     const result = await client.insert(id, items);
     expect(result.status).toBe(200);
     expect(result.body.results).toHaveLength(1000);
     expect((result.body.results as Result[]).every((r, i) => r.item?._id === items[i]?._id)).toBe(true);
     expect((await client.count(id)).body.totalCount).toBe(1008);
-    const page = await client.query(id, { filter: { count: { $gte: 990 } }, sort: [{ fieldName: 'count', order: 'DESC' }], paging: { limit: 3 } });
+    const page = await client.query(id, {
+      filter: { count: { $gte: 990 } },
+      sort: [{ fieldName: 'count', order: 'DESC' }],
+      paging: { limit: 3 },
+    });
     expect(idsOf(page.body.items)).toEqual(['h', 'bulk-0999', 'bulk-0998']);
     expect((await client.truncate(id)).body).toEqual({});
     expect((await client.count(id)).body.totalCount).toBe(0);
@@ -133,7 +150,10 @@ export function writeSuite(get: () => ConformanceTarget): void {
       const { client } = get();
       const result = await client.call(path, { collectionId: 'no_such_collection', ...body });
       expect(result.status).toBe(404);
-      expect(result.body).toMatchObject({ errorCode: 'COLLECTION_NOT_FOUND', data: { collectionId: 'no_such_collection' } });
+      expect(result.body).toMatchObject({
+        errorCode: 'COLLECTION_NOT_FOUND',
+        data: { collectionId: 'no_such_collection' },
+      });
     });
 
     test('a bad filter → 400 naming the path', async () => {

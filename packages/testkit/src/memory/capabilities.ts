@@ -3,12 +3,7 @@
  * advertises the evaluator's full capability table: it is the reference every
  * other storage is compared with.
  */
-import {
-  DATA_OPERATIONS,
-  evaluatorFieldCapabilities,
-  FIELD_TYPES,
-  type StorageCapabilities,
-} from '@adaptors/core';
+import { DATA_OPERATIONS, evaluatorFieldCapabilities, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
 
 export const memoryCapabilities: StorageCapabilities = {
   engine: 'memory',
@@ -23,6 +18,19 @@ export const memoryCapabilities: StorageCapabilities = {
   defaultPagingMode: 'OFFSET',
   dataOperations: DATA_OPERATIONS,
   fieldCapabilities: (field) => evaluatorFieldCapabilities(field.type),
-  nestedQueryOperators: ['EQ', 'NE', 'GT', 'GTE', 'LT', 'LTE', 'HAS_SOME', 'HAS_ALL', 'EXISTS', 'CONTAINS', 'STARTS_WITH', 'ENDS_WITH'],
+  nestedQueryOperators: [
+    'EQ',
+    'NE',
+    'GT',
+    'GTE',
+    'LT',
+    'LTE',
+    'HAS_SOME',
+    'HAS_ALL',
+    'EXISTS',
+    'CONTAINS',
+    'STARTS_WITH',
+    'ENDS_WITH',
+  ],
   supportsMatches: true,
 };

@@ -87,7 +87,10 @@ class MemoryStorage implements Storage {
     for (const [key, field] of after) {
       const old = before.get(key);
       if (old && old.type !== field.type && [...table.items.values()].some((item) => item[key] != null)) {
-        problems.push({ fieldKey: key, message: `cannot convert ${old.type} to ${field.type} while items hold values` });
+        problems.push({
+          fieldKey: key,
+          message: `cannot convert ${old.type} to ${field.type} while items hold values`,
+        });
       }
     }
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
@@ -236,7 +239,11 @@ class MemoryStorage implements Storage {
     }
     const limits = this.capabilities.indexOptions;
     if (table.indexes.size >= limits.maxNumberOfIndexesPerCollection) {
-      throw errors.violation('index', index.name, `at most ${limits.maxNumberOfIndexesPerCollection} indexes per collection`);
+      throw errors.violation(
+        'index',
+        index.name,
+        `at most ${limits.maxNumberOfIndexesPerCollection} indexes per collection`,
+      );
     }
     const info: IndexInfo = { ...index, status: 'ACTIVE' };
     table.indexes.set(index.name, info);

@@ -1,0 +1,157 @@
+/**
+ * Aggregations (spi-v3.md §11; wix-data-semantics.md §6.1), as core
+ * query/aggregate.ts computes them: initialFilter (WHERE) → GROUP BY →
+ * operations → finalFilter over the result rows → sort → paging.
+ *
+ * Result names are user text: they never reach the SQL. Grouping fields are
+ * aliased `g0…`, operations `a0…`; `columns` tells the executor which alias is
+ * which key. finalFilter and sort run in a wrapping query over those aliases,
+ * compiled by the same filter compiler against a synthetic table whose
+ * "columns" are the aliases.
+ */
+import { type AggregateOperation, type AggregateSpec, errors, type FieldRef } from '@adaptors/core';
+import type { Dialect } from './dialects.ts';
+import { compileFilter } from './filter.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { jsonAs } from './json.ts';
+import { keyFor } from './order.ts';
+import { pageClause } from './paging.ts';
+import { ParamBag } from './params.ts';
+import { whereClause } from './select.ts';
+import { resolveTarget } from './target.ts';
+import type { ColumnInfo, ColumnType, CompiledQuery, OutputColumn, TableInfo } from './types.ts';
+
+interface Output {
+  readonly alias: string;
+  readonly key: string;
+  /** SQL of the value in the grouped query. */
+  readonly expr: string;
+  /** Type of the value, for finalFilter and sort over the alias. */
+  readonly type: ColumnType;
+}
+
+interface Plan {
+  readonly groups: readonly (Output & { readonly groupBy: string })[];
+  readonly outputs: readonly Output[];
+  /** The result rows as a table: result key → alias column. */
+  readonly rows: TableInfo;
+}
+
+function groupOutput(table: TableInfo, ref: FieldRef, i: number, dialect: Dialect) {
+  const target = resolveTarget(table, ref, dialect);
+  if (target.kind !== 'scalar') {
+    // JSON and ARRAY values are not groupable in GoogleSQL; a missing column would change the row count.
+    throw errors.unsupported(`Grouping by '${ref.key}'`, 'only plain typed columns can be grouped');
+  }
+  const column = table.columns.get(ref.field) as ColumnInfo;
+  return { alias: `g${i}`, key: ref.key, expr: target.order, groupBy: target.order, type: column.type };
+}
+
+const NULL_NUMBER = 'CAST(NULL AS FLOAT64)';
+
+/** One operation as an aggregate expression (core aggregate.ts computeOperation). */
+function operationSql(table: TableInfo, op: AggregateOperation, dialect: Dialect): { expr: string; type: ColumnType } {
+  if (op.op === 'count') return { expr: 'COUNT(*)', type: 'INT64' };
+  if (!op.field) return { expr: NULL_NUMBER, type: 'FLOAT64' };
+  const target = resolveTarget(table, op.field, dialect);
+  const fn = op.op === 'avg' ? 'AVG' : op.op.toUpperCase();
+  if (op.op === 'sum' || op.op === 'avg') {
+    // Numbers only; null when a group has none (SQL SUM/AVG over no rows, core numericValues).
+    if (target.kind === 'scalar')
+      return { expr: target.value === 'number' ? `${fn}(${target.expr})` : NULL_NUMBER, type: 'FLOAT64' };
+    if (target.kind === 'json') return { expr: `${fn}(${jsonAs('number', target.expr)})`, type: 'FLOAT64' };
+    return { expr: NULL_NUMBER, type: 'FLOAT64' };
+  }
+  // min/max skip nulls (SQL does too) and use the column's own order, which is the evaluator's within one type.
+  if (target.kind === 'scalar') {
+    const column = table.columns.get(op.field.field) as ColumnInfo;
+    return { expr: `${fn}(${target.order})`, type: column.type };
+  }
+  if (target.kind === 'missing') return { expr: 'CAST(NULL AS STRING)', type: 'STRING' };
+  throw errors.unsupported(`${op.op} of '${op.field.key}'`, 'only plain typed columns have a minimum and maximum here');
+}
+
+function plan(table: TableInfo, spec: AggregateSpec, dialect: Dialect): Plan {
+  const groups = spec.groupBy.map((ref, i) => groupOutput(table, ref, i, dialect));
+  const groupKeys = new Set(groups.map((g) => g.key));
+  // One output per result name: the last operation of a name wins, and a grouping key beats an
+  // operation of the same name (core aggregate.ts writes grouping keys last).
+  const byName = new Map<string, AggregateOperation>();
+  for (const op of spec.operations) if (!groupKeys.has(op.name)) byName.set(op.name, op);
+  const ops: Output[] = [...byName.values()].map((op, i) => ({
+    alias: `a${i}`,
+    key: op.name,
+    ...operationSql(table, op, dialect),
+  }));
+  const outputs = [...groups, ...ops];
+  const rows: TableInfo = {
+    name: table.name,
+    columns: new Map(outputs.map((o) => [o.key, { name: o.alias, type: o.type }])),
+  };
+  return { groups, outputs, rows };
+}
+
+/** A row with no grouping field and no operation is still one row (`{}`); SQL needs one column for it. */
+function selectable(p: Plan): readonly Pick<Output, 'alias' | 'expr'>[] {
+  return p.outputs.length > 0 ? p.outputs : [{ alias: 'n', expr: 'COUNT(*)' }];
+}
+
+function groupedQuery(table: TableInfo, spec: AggregateSpec, p: Plan, dialect: Dialect, params: ParamBag): string {
+  const select = selectable(p)
+    .map((o) => `${o.expr} AS ${quoteIdentifier(o.alias, dialect)}`)
+    .join(', ');
+  const where = whereClause(compileFilter(table, spec.filter, dialect, params));
+  // No grouping fields → no GROUP BY → exactly one row, even over zero items (§11 step 2).
+  const groupBy = p.groups.length > 0 ? ` GROUP BY ${p.groups.map((g) => g.groupBy).join(', ')}` : '';
+  return `SELECT ${select} FROM ${quoteIdentifier(table.name, dialect)}${where}${groupBy}`;
+}
+
+export function compileAggregate(
+  table: TableInfo,
+  spec: AggregateSpec,
+  dialect: Dialect,
+  options: { countTotal: boolean },
+): { rows: CompiledQuery; total?: CompiledQuery } {
+  const p = plan(table, spec, dialect);
+  const q = (name: string) => quoteIdentifier(name, dialect);
+
+  const params = new ParamBag();
+  const inner = groupedQuery(table, spec, p, dialect, params);
+  const having = whereClause(compileFilter(p.rows, spec.having, dialect, params));
+  const sorted = new Set(spec.sort.map((s) => s.field.key));
+  const keys = [
+    ...spec.sort.map((s) => keyFor(resolveTarget(p.rows, s.field, dialect), s.order, s.field.key)),
+    // Ties (the evaluator keeps first-seen group order) are broken by the grouping values, so pages are stable.
+    ...p.groups
+      .filter((g) => !sorted.has(g.key))
+      .map((g) =>
+        keyFor(resolveTarget(p.rows, { key: g.key, field: g.key, path: [], type: undefined }, dialect), 'asc', g.key),
+      ),
+  ];
+  const orderBy = keys.flatMap((k) => k.orderBy);
+  const columns: OutputColumn[] = p.outputs.map((o) => ({ alias: o.alias, key: o.key }));
+  const rows: CompiledQuery = {
+    sql:
+      `SELECT ${selectable(p)
+        .map((o) => q(o.alias))
+        .join(', ')} FROM (${inner})${having}` +
+      (orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : '') +
+      ` ${pageClause(spec.limit, spec.offset, params)}`,
+    params: params.params,
+    types: params.types,
+    columns,
+  };
+  if (!options.countTotal) return { rows };
+
+  // total = number of result rows after finalFilter (§11 step 7), not of matching items.
+  const totalParams = new ParamBag();
+  const totalInner = groupedQuery(table, spec, p, dialect, totalParams);
+  const totalHaving = whereClause(compileFilter(p.rows, spec.having, dialect, totalParams));
+  const total: CompiledQuery = {
+    sql: `SELECT COUNT(*) AS ${q('n')} FROM (${totalInner})${totalHaving}`,
+    params: totalParams.params,
+    types: totalParams.types,
+    columns: [{ alias: 'n', key: 'total' }],
+  };
+  return { rows, total };
+}

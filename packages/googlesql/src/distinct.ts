@@ -1,0 +1,94 @@
+/**
+ * Distinct values (spi-v3.md §4.4; wix-data-semantics.md §6.2), as core
+ * query/distinct.ts: array values unwound one level (UNNEST), null/missing
+ * excluded, sorted in `order`, `after` for cursor paging, then offset/limit;
+ * total = number of distinct values, whatever the page.
+ */
+import { type DistinctSpec, errors } from '@adaptors/core';
+import type { Dialect } from './dialects.ts';
+import { compileFilter } from './filter.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { keyFor } from './order.ts';
+import { pageClause } from './paging.ts';
+import { ParamBag } from './params.ts';
+import { whereClause } from './select.ts';
+import { and } from './sql-bool.ts';
+import { resolveTarget } from './target.ts';
+import type { ColumnInfo, CompiledQuery, ScalarColumnType, TableInfo } from './types.ts';
+
+const VALUE_KEY = 'value';
+
+export function compileDistinct(
+  table: TableInfo,
+  spec: DistinctSpec,
+  dialect: Dialect,
+  options: { countTotal: boolean },
+): { values: CompiledQuery; total?: CompiledQuery } {
+  const q = (name: string) => quoteIdentifier(name, dialect);
+  const t = q(table.name);
+  const v = q('v');
+  const columns = [{ alias: 'v', key: spec.field.key }];
+  const target = resolveTarget(table, spec.field, dialect);
+
+  if (target.kind === 'missing') {
+    // No column: every item lacks the value, so there are no distinct values.
+    const params = new ParamBag();
+    const values = {
+      sql: `SELECT CAST(NULL AS STRING) AS ${v} FROM ${t} WHERE FALSE ${pageClause(spec.limit, spec.offset, params)}`,
+      params: params.params,
+      types: params.types,
+      columns,
+    };
+    if (!options.countTotal) return { values };
+    return {
+      values,
+      total: {
+        sql: `SELECT COUNT(*) AS ${q('n')} FROM ${t} WHERE FALSE`,
+        params: {},
+        types: {},
+        columns: [{ alias: 'n', key: 'total' }],
+      },
+    };
+  }
+  if (target.kind !== 'scalar' && target.kind !== 'array') {
+    // JSON values are not comparable nor groupable in GoogleSQL (DISTINCT needs both).
+    throw errors.unsupported(`Distinct values of '${spec.field.key}'`, 'only plain typed columns and arrays of them');
+  }
+  const column = table.columns.get(spec.field.field) as ColumnInfo;
+  const valueType: ScalarColumnType = typeof column.type === 'object' ? column.type.array : column.type;
+  // The values as a one-column table `v`, so keyset conditions compile like any sort key.
+  const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
+  const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, dialect);
+  const key = keyFor(valueTarget, spec.order, spec.field.key);
+
+  const source = (params: ParamBag): string => {
+    const where = whereClause(compileFilter(table, spec.filter, dialect, params));
+    if (target.kind === 'scalar') return `(SELECT ${target.order} AS ${v} FROM ${t}${where})`;
+    const a = q('a');
+    // Filter first, then unwind: the filter sees the item, DISTINCT sees the elements.
+    return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
+  };
+
+  const params = new ParamBag();
+  const from = source(params);
+  const after = spec.after ? key.after(spec.after.value, params) : 'TRUE';
+  const values: CompiledQuery = {
+    sql:
+      `SELECT DISTINCT ${v} FROM ${from}${whereClause(and([`(${v} IS NOT NULL)`, after]))}` +
+      ` ORDER BY ${key.orderBy.join(', ')} ${pageClause(spec.limit, spec.offset, params)}`,
+    params: params.params,
+    types: params.types,
+    columns,
+  };
+  if (!options.countTotal) return { values };
+
+  const totalParams = new ParamBag();
+  // COUNT(DISTINCT …) skips NULLs, as the values query does.
+  const total: CompiledQuery = {
+    sql: `SELECT COUNT(DISTINCT ${v}) AS ${q('n')} FROM ${source(totalParams)}`,
+    params: totalParams.params,
+    types: totalParams.types,
+    columns: [{ alias: 'n', key: 'total' }],
+  };
+  return { values, total };
+}

@@ -1,0 +1,172 @@
+/**
+ * Filter AST → a two-valued WHERE fragment (wix-data-semantics.md §1; the
+ * evaluator core/query/match.ts is the law). Every literal becomes a typed
+ * parameter in the ParamBag; every identifier goes through quoteIdentifier.
+ */
+import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/core';
+import { errors } from '@adaptors/core';
+import type { Dialect } from './dialects.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { kindOf, type ParamBag, type ValueKind } from './params.ts';
+import { matchesPattern, urlizedPattern } from './patterns.ts';
+import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
+import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
+import { resolveTarget, type Target } from './target.ts';
+import type { TableInfo } from './types.ts';
+
+export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect, params: ParamBag): string {
+  const target = (ref: FieldRef) => resolveTarget(table, ref, dialect);
+  const walk = (f: Filter): string => {
+    switch (f.kind) {
+      case 'true':
+        return TRUE;
+      case 'false':
+        return FALSE;
+      // and([]) is TRUE and or([]) is FALSE (§1.3 Logical, recommended).
+      case 'and':
+        return and(f.filters.map(walk));
+      case 'or':
+        return or(f.filters.map(walk));
+      // Exact complement: every operand is two-valued (sql-bool.ts).
+      case 'not':
+        return not(walk(f.filter));
+      case 'compare':
+        return compare(target(f.field), f.op, f.value, dialect, params);
+      case 'in':
+        return anyOf(target(f.field), f.values, dialect, params);
+      // $hasAll: every listed value is among the candidates (core match.ts).
+      case 'hasAll':
+        return and(f.values.map((v) => equals(target(f.field), v, dialect, params)));
+      case 'string':
+        return stringTest(target(f.field), f.op, f.value, dialect, params);
+      case 'exists': {
+        const isPresent = present(target(f.field));
+        return f.exists ? isPresent : not(isPresent);
+      }
+      case 'matches': {
+        const pattern = matchesPattern(f.parts, f.ignoreCase);
+        if (pattern === undefined) return FALSE;
+        const p = lazy(() => params.scalar(pattern));
+        const fold = f.ignoreCase;
+        return some(
+          target(f.field),
+          'string',
+          (v) => `REGEXP_CONTAINS(${fold ? `LOWER(${v})` : v}, ${p()})`,
+          dialect,
+          '$matches',
+        );
+      }
+      case 'urlized': {
+        const p = lazy(() => params.scalar(urlizedPattern(f.words)));
+        return some(target(f.field), 'string', (v) => `REGEXP_CONTAINS(LOWER(${v}), ${p()})`, dialect, '$urlized');
+      }
+    }
+  };
+  return walk(filter);
+}
+
+const RANGE_SQL: Readonly<Record<Exclude<CompareOp, 'eq' | 'ne'>, string>> = {
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+};
+
+function compare(target: Target, op: CompareOp, value: Value, dialect: Dialect, params: ParamBag): string {
+  if (op === 'eq') return equals(target, value, dialect, params);
+  // $ne is the exact complement of $eq, so it matches null/missing (§1.3 $ne, §1.8).
+  if (op === 'ne') return not(equals(target, value, dialect, params));
+  // Ranges never match null/missing (§1.3, §1.8) nor values of another type.
+  if (value === null) return FALSE;
+  const kind = kindOf(value);
+  if (!kind) {
+    if (target.kind === 'json' || target.kind === 'opaque')
+      throw unsupportedOn(target, `$${op} with an array or object`);
+    return FALSE;
+  }
+  const p = lazy(() => params.scalar(value as string | number | boolean | Date));
+  return some(target, kind, (v) => `${v} ${RANGE_SQL[op]} ${p()}`, dialect, `$${op}`);
+}
+
+/** `equalsMatch(v, x)` of the evaluator: same type and equal, null = missing, some element of an array. */
+export function equals(target: Target, value: Value, dialect: Dialect, params: ParamBag): string {
+  if (value === null) return isNullValue(target, dialect);
+  const kind = kindOf(value);
+  if (kind) {
+    const p = lazy(() => params.scalar(value as string | number | boolean | Date));
+    return some(target, kind, (v) => `${v} = ${p()}`, dialect, '$eq');
+  }
+  if (Array.isArray(value)) return wholeArrayEquals(target, value, dialect, params);
+  // An object operand ({"$encrypted": …}, ANY fields): typed columns never hold one.
+  if (target.kind === 'json' || target.kind === 'opaque') throw unsupportedOn(target, 'Comparing a whole object');
+  return FALSE;
+}
+
+/**
+ * Whole-array equality (`{"tags": ["a", "b"]}` on an array field, core
+ * parse-operand.ts): same length and equal element by element. GoogleSQL has
+ * no `=` on arrays, so it compares positions. Only typed ARRAY columns can
+ * hold such a value; JSON arrays would need JSON equality, which GoogleSQL
+ * lacks (and number normalisation would make inexact).
+ */
+function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dialect, params: ParamBag): string {
+  if (target.kind === 'json' || target.kind === 'opaque') throw unsupportedOn(target, 'Comparing a whole array');
+  if (target.kind !== 'array') return FALSE;
+  if (value.some((v) => v === null)) {
+    throw errors.unsupported('Comparing a whole array that contains null', 'compare the elements one by one');
+  }
+  if (!value.every((v) => kindOf(v) === target.value)) return FALSE;
+  const p = params.list(target.value, value);
+  const e = quoteIdentifier('e', dialect);
+  const i = quoteIdentifier('i', dialect);
+  return definite(
+    `ARRAY_LENGTH(${target.expr}) = ARRAY_LENGTH(${p}) AND NOT EXISTS(SELECT 1 FROM UNNEST(${target.expr}) AS ${e} WITH OFFSET AS ${i} WHERE NOT COALESCE(${target.element(e)} = ${p}[OFFSET(${i})], FALSE))`,
+  );
+}
+
+/**
+ * $hasSome / $in: some listed value equals (core match.ts). Scalars of one
+ * kind travel as one ARRAY parameter (`IN UNNEST(@p)`); null and whole-array
+ * values keep their own equality.
+ */
+function anyOf(target: Target, values: readonly Value[], dialect: Dialect, params: ParamBag): string {
+  const byKind = new Map<ValueKind, Value[]>();
+  const others: Value[] = [];
+  for (const v of values) {
+    const kind = kindOf(v);
+    if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), v]);
+    else others.push(v);
+  }
+  const parts: string[] = [];
+  for (const [kind, list] of byKind) {
+    if (list.length === 1) {
+      parts.push(equals(target, list[0] as Value, dialect, params));
+      continue;
+    }
+    const p = lazy(() => params.list(kind, list));
+    parts.push(some(target, kind, (v) => `${v} IN UNNEST(${p()})`, dialect, '$hasSome'));
+  }
+  for (const v of others) parts.push(equals(target, v, dialect, params));
+  return or(parts);
+}
+
+/**
+ * Case-insensitive $contains/$startsWith/$endsWith (§1.3): LOWER on both
+ * sides, so no LIKE and no wildcard escaping. An empty operand is a prefix,
+ * suffix and substring of every string.
+ */
+function stringTest(target: Target, op: StringOp, value: string, dialect: Dialect, params: ParamBag): string {
+  if (value === '') return some(target, 'string', (v) => `${v} IS NOT NULL`, dialect, `$${op}`);
+  const p = lazy(() => params.scalar(value));
+  const test = (v: string): string => {
+    switch (op) {
+      case 'contains':
+        return `STRPOS(LOWER(${v}), LOWER(${p()})) > 0`;
+      case 'startsWith':
+        return `STARTS_WITH(LOWER(${v}), LOWER(${p()}))`;
+      case 'endsWith':
+        return `ENDS_WITH(LOWER(${v}), LOWER(${p()}))`;
+    }
+  };
+  return some(target, 'string', test, dialect, `$${op}`);
+}

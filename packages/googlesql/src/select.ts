@@ -1,0 +1,63 @@
+/**
+ * Items queries and counts (spi-v3 query/count; wix-data-semantics.md §2–§5):
+ * filter → keyset → sort → offset/limit → projection, as core run-query.ts.
+ */
+import { type Filter, ID_FIELD, type QuerySpec } from '@adaptors/core';
+import type { Dialect } from './dialects.ts';
+import { compileFilter } from './filter.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { keysetCondition } from './keyset.ts';
+import { sortKey } from './order.ts';
+import { pageClause } from './paging.ts';
+import { ParamBag } from './params.ts';
+import { and, TRUE } from './sql-bool.ts';
+import { columnSql } from './target.ts';
+import type { CompiledQuery, OutputColumn, TableInfo } from './types.ts';
+
+export function whereClause(condition: string): string {
+  return condition === TRUE ? '' : ` WHERE ${condition}`;
+}
+
+/**
+ * The projected keys that have a column, `_id` first when the collection
+ * stores it (§4: `_id` always returned). Keys without a column are simply
+ * absent from the result, like absent keys in the evaluator's `project`.
+ */
+function projectedKeys(table: TableInfo, projection: readonly string[] | undefined): string[] {
+  const wanted = projection ?? [...table.columns.keys()];
+  const keys = [...new Set([ID_FIELD, ...wanted])];
+  return keys.filter((key) => table.columns.has(key));
+}
+
+export function compileSelect(table: TableInfo, spec: QuerySpec, dialect: Dialect): CompiledQuery {
+  const params = new ParamBag();
+  const columns: OutputColumn[] = projectedKeys(table, spec.projection).map((key, i) => ({ alias: `c${i}`, key }));
+  const select = columns.map(({ alias, key }) => {
+    const column = table.columns.get(key);
+    if (!column) throw new Error(`unreachable: no column for ${key}`);
+    return `${columnSql(column, dialect)} AS ${quoteIdentifier(alias, dialect)}`;
+  });
+  const keys = spec.sort.map((s) => sortKey(table, s.field, s.order, dialect));
+  const filter = compileFilter(table, spec.filter, dialect, params);
+  const after = spec.after ? keysetCondition(keys, spec.after, params) : TRUE;
+  const orderBy = keys.flatMap((k) => k.orderBy);
+  const sql =
+    `SELECT ${select.length > 0 ? select.join(', ') : `NULL AS ${quoteIdentifier('_', dialect)}`} FROM ${quoteIdentifier(table.name, dialect)}` +
+    whereClause(and([filter, after])) +
+    (orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : '') +
+    ` ${pageClause(spec.limit, spec.offset, params)}`;
+  return { sql, params: params.params, types: params.types, columns };
+}
+
+/** A separate COUNT(*): the Spanner emulator refuses `COUNT(*) OVER()` (notes/toolchain.md). */
+export function compileCount(table: TableInfo, filter: Filter, dialect: Dialect): CompiledQuery {
+  const params = new ParamBag();
+  const where = whereClause(compileFilter(table, filter, dialect, params));
+  const n = quoteIdentifier('n', dialect);
+  return {
+    sql: `SELECT COUNT(*) AS ${n} FROM ${quoteIdentifier(table.name, dialect)}${where}`,
+    params: params.params,
+    types: params.types,
+    columns: [{ alias: 'n', key: 'count' }],
+  };
+}

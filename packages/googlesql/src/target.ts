@@ -1,0 +1,115 @@
+/**
+ * What a FieldRef denotes in SQL, given the caller's physical schema. The
+ * evaluator reads `valueAt(item, ref)`; each target kind says how SQL reads
+ * the same value (wix-data-semantics.md §1.5 nested paths, §1.9 arrays).
+ */
+import { errors, type FieldRef } from '@adaptors/core';
+import type { Dialect } from './dialects.ts';
+import { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
+import type { ValueKind } from './params.ts';
+import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './types.ts';
+
+export type Target =
+  /** No column holds this field: the value is always missing. */
+  | { readonly kind: 'missing' }
+  /** A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way. */
+  | { readonly kind: 'scalar'; readonly value: ValueKind; readonly expr: string; readonly order: string }
+  /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
+  | {
+      readonly kind: 'array';
+      readonly value: ValueKind;
+      readonly expr: string;
+      readonly element: (e: string) => string;
+    }
+  /** A JSON value: a JSON column, or JSON_QUERY into one. */
+  | { readonly kind: 'json'; readonly expr: string; readonly nested: boolean }
+  /** A column this compiler can only test for presence (BYTES, ARRAY<JSON>, ARRAY<BYTES>). */
+  | { readonly kind: 'opaque'; readonly expr: string; readonly column: ColumnInfo };
+
+/** Value kind of a scalar column type; undefined for JSON and BYTES. */
+export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
+  switch (type) {
+    case 'STRING':
+    case 'DATE': // DATE columns hold "YYYY-MM-DD" strings for Wix (§1.4), compared as strings.
+      return 'string';
+    case 'FLOAT64':
+    case 'INT64':
+    case 'NUMERIC':
+      return 'number';
+    case 'BOOL':
+      return 'boolean';
+    case 'TIMESTAMP':
+      return 'date';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The comparable form of a scalar column value. DATE is compared through its
+ * canonical text (`YYYY-MM-DD`, zero-padded, so text order = date order) with
+ * STRING params: Wix DATE values are strings (§1.4). INT64/NUMERIC compare
+ * with FLOAT64 params through GoogleSQL's implicit coercion to FLOAT64 — the
+ * same rounding the executor applies when it reads them into JS numbers.
+ */
+// TODO(semantics): assumed, to be confirmed by the executors: (1) TIMESTAMP values carry
+// whole milliseconds (adaptor-written; a foreign microsecond value would read back
+// truncated into a JS Date but compare unequal here); (2) on BigQuery a REPEATED column
+// is never NULL (stored as []), so the executor must present a missing array as [] too;
+// (3) NUMERIC/INT64 are read into JS numbers (rounded like the FLOAT64 coercion here).
+export function comparable(expr: string, type: ScalarColumnType): string {
+  return type === 'DATE' ? `CAST(${expr} AS STRING)` : expr;
+}
+
+export function isArrayType(type: ColumnType): type is { readonly array: ScalarColumnType } {
+  return typeof type === 'object';
+}
+
+/** A column qualified or not: `\`t\`.\`c\`` or `\`c\``. */
+export function columnSql(column: ColumnInfo, dialect: Dialect, qualifier?: string): string {
+  const name = quoteIdentifier(column.name, dialect);
+  return qualifier ? `${qualifier}.${name}` : name;
+}
+
+export function columnOf(table: TableInfo, ref: FieldRef): ColumnInfo | undefined {
+  return table.columns.get(ref.field);
+}
+
+export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect): Target {
+  const column = columnOf(table, ref);
+  if (!column) return { kind: 'missing' };
+  const expr = columnSql(column, dialect);
+  const type = column.type;
+  if (ref.path.length > 0) {
+    if (type !== 'JSON') {
+      throw errors.violation(
+        ref.key,
+        ref.key,
+        `'${ref.field}' is stored as ${describeType(type)}, which has no nested fields like '${ref.key}'.`,
+      );
+    }
+    return { kind: 'json', expr: `JSON_QUERY(${expr}, ${jsonPath(ref)})`, nested: true };
+  }
+  if (isArrayType(type)) {
+    const kind = scalarKind(type.array);
+    if (!kind) return { kind: 'opaque', expr, column };
+    const elementType = type.array;
+    return { kind: 'array', value: kind, expr, element: (e) => comparable(e, elementType) };
+  }
+  if (type === 'JSON') return { kind: 'json', expr, nested: false };
+  const kind = scalarKind(type);
+  if (!kind) return { kind: 'opaque', expr, column };
+  return { kind: 'scalar', value: kind, expr: comparable(expr, type), order: expr };
+}
+
+function jsonPath(ref: FieldRef): string {
+  try {
+    return jsonPathLiteral(ref.path);
+  } catch (e) {
+    throw errors.violation(ref.key, ref.key, (e as Error).message);
+  }
+}
+
+export function describeType(type: ColumnType): string {
+  return isArrayType(type) ? `ARRAY<${type.array}>` : type;
+}

@@ -1,0 +1,53 @@
+/**
+ * The compiler's vocabulary: the physical schema the caller hands in
+ * (TableInfo), dialect-neutral parameter types, and the compiled output.
+ * Nothing here is guessed from data: the service reads its schema and says
+ * which column holds which Wix field (DESIGN.md §4).
+ */
+
+export type ScalarColumnType =
+  | 'STRING'
+  | 'FLOAT64'
+  | 'INT64'
+  | 'NUMERIC'
+  | 'BOOL'
+  | 'TIMESTAMP'
+  | 'DATE'
+  | 'JSON'
+  | 'BYTES';
+export type ColumnType = ScalarColumnType | { readonly array: ScalarColumnType };
+
+export interface ColumnInfo {
+  /** Physical column name (quoted by the dialect's one quote function). */
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export interface TableInfo {
+  /** Physical table name; BigQuery may qualify it (`dataset.table`). */
+  readonly name: string;
+  /** Wix field key → column. Keys without a column hold no value (always missing). */
+  readonly columns: ReadonlyMap<string, ColumnInfo>;
+}
+
+/** Dialect-neutral parameter type; each executor maps it to its client's format. */
+export interface ParamType {
+  readonly type: 'STRING' | 'FLOAT64' | 'INT64' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'JSON' | 'NUMERIC' | 'BYTES';
+  readonly array?: boolean;
+}
+
+/** An output column: the SQL alias and the Wix key the executor renames it to. */
+export interface OutputColumn {
+  readonly alias: string;
+  readonly key: string;
+}
+
+export interface CompiledQuery {
+  readonly sql: string;
+  /** Parameter name (without `@`) → JS value (Date for TIMESTAMP, number, string, boolean, arrays, null). */
+  readonly params: Record<string, unknown>;
+  /** Parameter name → explicit type, for every parameter (nulls and empty arrays included). */
+  readonly types: Record<string, ParamType>;
+  /** Result columns in SELECT order, when the rows carry Wix keys under safe aliases. */
+  readonly columns?: readonly OutputColumn[];
+}

@@ -1,0 +1,161 @@
+import type { AggregateSpec, DistinctSpec } from '@adaptors/core';
+import { describe, expect, test } from 'vitest';
+import { compileAggregate, compileDistinct } from '../src/index.ts';
+import { cmp, DIALECTS, f, plants } from './fixtures.ts';
+
+const agg: AggregateSpec = {
+  filter: { kind: 'true' },
+  groupBy: [f('title'), f('born')],
+  operations: [
+    { name: 'max h', op: 'max', field: f('height') },
+    { name: 'title', op: 'count', field: undefined }, // clashes with a grouping key: the key wins
+    { name: 'avg sun', op: 'avg', field: f('care.sun') },
+  ],
+  having: cmp('max h', 'gt', 10),
+  sort: [{ field: f('max h'), order: 'desc' }],
+  offset: 0,
+  limit: 20,
+};
+
+describe('compileAggregate', () => {
+  for (const dialect of DIALECTS) {
+    test(`${dialect.name}: GROUP BY, safe aliases, having over aliases, sort with grouping tie-breakers`, () => {
+      const { rows, total } = compileAggregate(plants, agg, dialect, { countTotal: true });
+      const inner =
+        "SELECT `title` AS `g0`, `born` AS `g1`, MAX(`height`) AS `a0`, AVG(CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END) AS `a1`" +
+        ' FROM `plants` GROUP BY `title`, `born`';
+      expect(rows).toEqual({
+        sql: `SELECT \`g0\`, \`g1\`, \`a0\`, \`a1\` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE) ORDER BY \`a0\` DESC, \`g0\` ASC, \`g1\` ASC LIMIT @p1`,
+        params: { p0: 10, p1: 20 },
+        types: { p0: { type: 'FLOAT64' }, p1: { type: 'INT64' } },
+        columns: [
+          { alias: 'g0', key: 'title' },
+          { alias: 'g1', key: 'born' },
+          { alias: 'a0', key: 'max h' },
+          { alias: 'a1', key: 'avg sun' },
+        ],
+      });
+      // total = rows after finalFilter, not items.
+      expect(total).toEqual({
+        sql: `SELECT COUNT(*) AS \`n\` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE)`,
+        params: { p0: 10 },
+        types: { p0: { type: 'FLOAT64' } },
+        columns: [{ alias: 'n', key: 'total' }],
+      });
+    });
+
+    test(`${dialect.name}: no grouping fields → one row even over zero items (no GROUP BY)`, () => {
+      const { rows, total } = compileAggregate(
+        plants,
+        {
+          ...agg,
+          filter: cmp('active', 'eq', true),
+          groupBy: [],
+          operations: [
+            { name: 'sum', op: 'sum', field: f('weight') },
+            { name: 'n', op: 'count', field: undefined },
+            { name: 'nothing', op: 'sum', field: f('title') },
+          ],
+          having: { kind: 'true' },
+          sort: [],
+          limit: 50,
+        },
+        dialect,
+        { countTotal: false },
+      );
+      expect(rows.sql).toBe(
+        'SELECT `a0`, `a1`, `a2` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, CAST(NULL AS FLOAT64) AS `a2` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',
+      );
+      expect(total).toBeUndefined();
+    });
+  }
+
+  test('result names are never SQL text', () => {
+    const hostile = 'x` FROM t; DROP TABLE plants --';
+    const { rows } = compileAggregate(
+      plants,
+      {
+        ...agg,
+        operations: [{ name: hostile, op: 'count', field: undefined }],
+        having: cmp(hostile, 'gte', 1),
+        sort: [],
+      },
+      DIALECTS[0]!,
+      { countTotal: false },
+    );
+    expect(rows.sql).not.toContain('DROP');
+    expect(rows.columns).toContainEqual({ alias: 'a0', key: hostile });
+  });
+
+  test('refuses grouping by JSON or arrays', () => {
+    expect(() =>
+      compileAggregate(plants, { ...agg, groupBy: [f('tags')] }, DIALECTS[0]!, { countTotal: false }),
+    ).toThrow(/not supported/);
+  });
+});
+
+const distinct: DistinctSpec = {
+  filter: cmp('active', 'eq', true),
+  field: f('title'),
+  order: 'desc',
+  offset: 0,
+  limit: 10,
+  after: { value: 'm' },
+};
+
+describe('compileDistinct', () => {
+  for (const dialect of DIALECTS) {
+    test(`${dialect.name}: scalar column, DESC, cursor`, () => {
+      const { values, total } = compileDistinct(plants, distinct, dialect, { countTotal: true });
+      expect(values).toEqual({
+        sql:
+          'SELECT DISTINCT `v` FROM (SELECT `title` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))' +
+          ' WHERE ((`v` IS NOT NULL) AND (`v` IS NULL OR `v` < @p1)) ORDER BY `v` DESC LIMIT @p2',
+        params: { p0: true, p1: 'm', p2: 10 },
+        types: { p0: { type: 'BOOL' }, p1: { type: 'STRING' }, p2: { type: 'INT64' } },
+        columns: [{ alias: 'v', key: 'title' }],
+      });
+      expect(total?.sql).toBe(
+        'SELECT COUNT(DISTINCT `v`) AS `n` FROM (SELECT `title` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))',
+      );
+    });
+
+    test(`${dialect.name}: array column unwound after filtering, DATE values compared as text`, () => {
+      const tags = compileDistinct(
+        plants,
+        { ...distinct, field: f('tags'), order: 'asc', after: undefined, offset: 5 },
+        dialect,
+        {
+          countTotal: false,
+        },
+      );
+      expect(tags.values.sql).toBe(
+        'SELECT DISTINCT `v` FROM (SELECT `tags` AS `a` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) CROSS JOIN UNNEST(`a`) AS `v`' +
+          ' WHERE (`v` IS NOT NULL) ORDER BY `v` ASC LIMIT @p1 OFFSET @p2',
+      );
+      const born = compileDistinct(
+        plants,
+        { ...distinct, field: f('born'), order: 'asc', after: { value: '2024-01-01' } },
+        dialect,
+        {
+          countTotal: false,
+        },
+      );
+      expect(born.values.sql).toContain('COALESCE(CAST(`v` AS STRING) > @p1, FALSE)');
+    });
+  }
+
+  test('a field without a column has no values', () => {
+    const { values, total } = compileDistinct(plants, { ...distinct, field: f('nothing') }, DIALECTS[0]!, {
+      countTotal: true,
+    });
+    expect(values.sql).toContain('WHERE FALSE');
+    expect(total?.sql).toContain('WHERE FALSE');
+  });
+
+  test('refuses JSON values', () => {
+    expect(() =>
+      compileDistinct(plants, { ...distinct, field: f('care.sun') }, DIALECTS[0]!, { countTotal: false }),
+    ).toThrow(/not supported/);
+  });
+});

@@ -1,0 +1,200 @@
+import type { QuerySpec } from '@adaptors/core';
+import { describe, expect, test } from 'vitest';
+import { compileCount, compileSelect } from '../src/index.ts';
+import { both, cmp, DIALECTS, f, plants } from './fixtures.ts';
+
+const base: QuerySpec = {
+  filter: { kind: 'true' },
+  sort: [{ field: f('_id'), order: 'asc' }],
+  projection: undefined,
+  offset: 0,
+  limit: 50,
+  after: undefined,
+};
+const EPOCH = new Date(0);
+
+const CASES: readonly {
+  name: string;
+  spec: QuerySpec;
+  expected: Record<'spanner' | 'bigquery', { sql: string; params: Record<string, unknown> }>;
+}[] = [
+  {
+    name: 'projection: only needed columns, _id always, unknown keys absent; no WHERE for TRUE',
+    spec: { ...base, projection: ['title', 'nothing'] },
+    expected: both({
+      sql: 'SELECT `_id` AS `c0`, `title` AS `c1` FROM `plants` ORDER BY `_id` ASC LIMIT @p0',
+      params: { p0: 50 },
+    }),
+  },
+  {
+    name: 'filter, mixed ASC/DESC keyset ending on _id, offset',
+    spec: {
+      ...base,
+      filter: cmp('title', 'eq', 'a'),
+      sort: [
+        { field: f('title'), order: 'asc' },
+        { field: f('planted'), order: 'desc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['_id'],
+      offset: 20,
+      limit: 10,
+      after: { values: ['t', EPOCH, 'id9'] },
+    },
+    expected: both({
+      sql:
+        'SELECT `_id` AS `c0` FROM `plants` WHERE (COALESCE(`title` = @p0, FALSE) AND (COALESCE(`title` > @p1, FALSE)' +
+        ' OR (COALESCE(`title` = @p2, FALSE) AND (`planted` IS NULL OR `planted` < @p3))' +
+        ' OR (COALESCE(`title` = @p2, FALSE) AND COALESCE(`planted` = @p4, FALSE) AND COALESCE(`_id` > @p5, FALSE))))' +
+        ' ORDER BY `title` ASC, `planted` DESC, `_id` ASC LIMIT @p6 OFFSET @p7',
+      params: { p0: 'a', p1: 't', p2: 't', p3: EPOCH, p4: EPOCH, p5: 'id9', p6: 10, p7: 20 },
+    }),
+  },
+  {
+    name: 'keyset on a null boundary in ASC: every non-null is after',
+    spec: {
+      ...base,
+      sort: [
+        { field: f('title'), order: 'asc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['_id'],
+      after: { values: [null, 'id9'] },
+    },
+    expected: both({
+      sql:
+        'SELECT `_id` AS `c0` FROM `plants` WHERE ((`title` IS NOT NULL) OR ((`title` IS NULL) AND COALESCE(`_id` > @p0, FALSE)))' +
+        ' ORDER BY `title` ASC, `_id` ASC LIMIT @p1',
+      params: { p0: 'id9', p1: 50 },
+    }),
+  },
+  {
+    name: 'keyset on a null boundary in DESC: nothing but ties can follow',
+    spec: {
+      ...base,
+      sort: [
+        { field: f('height'), order: 'desc' },
+        { field: f('_id'), order: 'desc' },
+      ],
+      projection: ['_id'],
+      after: { values: [null, 'id9'] },
+    },
+    expected: both({
+      sql:
+        'SELECT `_id` AS `c0` FROM `plants` WHERE ((`height` IS NULL) AND (`_id` IS NULL OR `_id` < @p0))' +
+        ' ORDER BY `height` DESC, `_id` DESC LIMIT @p1',
+      params: { p0: 'id9', p1: 50 },
+    }),
+  },
+  {
+    name: 'keyset boundary of another type than the column (cross-type order: number < string)',
+    spec: {
+      ...base,
+      sort: [
+        { field: f('height'), order: 'asc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['_id'],
+      after: { values: ['x', 'id9'] },
+    },
+    expected: both({
+      sql: 'SELECT `_id` AS `c0` FROM `plants` WHERE FALSE ORDER BY `height` ASC, `_id` ASC LIMIT @p0',
+      params: { p0: 50 },
+    }),
+  },
+  {
+    name: 'sort by a missing column is constant (no ORDER BY term); its null boundary ties',
+    spec: {
+      ...base,
+      sort: [
+        { field: f('nothing'), order: 'asc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['_id'],
+      after: { values: [null, 'id9'] },
+    },
+    expected: both({
+      sql: 'SELECT `_id` AS `c0` FROM `plants` WHERE COALESCE(`_id` > @p0, FALSE) ORDER BY `_id` ASC LIMIT @p1',
+      params: { p0: 'id9', p1: 50 },
+    }),
+  },
+  {
+    name: 'sort by a nested JSON path: type rank, then typed values',
+    spec: {
+      ...base,
+      sort: [
+        { field: f('care.sun'), order: 'asc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['_id'],
+      after: { values: [3, 'id9'] },
+    },
+    expected: both({
+      sql:
+        "SELECT `_id` AS `c0` FROM `plants` WHERE (((CASE JSON_TYPE(JSON_QUERY(`care`, '$.sun')) WHEN 'number' THEN 1 WHEN 'string' THEN 2 WHEN 'object' THEN 3 WHEN 'array' THEN 4 WHEN 'boolean' THEN 5 ELSE 0 END > 1)" +
+        " OR COALESCE(CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END > @p0, FALSE))" +
+        " OR (COALESCE(CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END = @p1, FALSE) AND COALESCE(`_id` > @p2, FALSE)))" +
+        " ORDER BY CASE JSON_TYPE(JSON_QUERY(`care`, '$.sun')) WHEN 'number' THEN 1 WHEN 'string' THEN 2 WHEN 'object' THEN 3 WHEN 'array' THEN 4 WHEN 'boolean' THEN 5 ELSE 0 END ASC," +
+        " CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END ASC," +
+        " CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'string' THEN LAX_STRING(JSON_QUERY(`care`, '$.sun')) END ASC," +
+        " CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'boolean' THEN LAX_BOOL(JSON_QUERY(`care`, '$.sun')) END ASC, `_id` ASC LIMIT @p3",
+      params: { p0: 3, p1: 3, p2: 'id9', p3: 50 },
+    }),
+  },
+];
+
+describe('compileSelect', () => {
+  for (const dialect of DIALECTS) {
+    test.each(CASES.map((c) => [c.name, c] as const))(`${dialect.name}: %s`, (_n, c) => {
+      const q = compileSelect(plants, c.spec, dialect);
+      expect({ sql: q.sql, params: q.params }).toEqual(c.expected[dialect.name]);
+      // Every parameter is typed, LIMIT/OFFSET as INT64.
+      expect(Object.keys(q.types).sort()).toEqual(Object.keys(q.params).sort());
+    });
+  }
+
+  test('types: Date → TIMESTAMP, LIMIT/OFFSET → INT64', () => {
+    const q = compileSelect(plants, CASES[1]!.spec, DIALECTS[0]!);
+    expect(q.types.p3).toEqual({ type: 'TIMESTAMP' });
+    expect(q.types.p6).toEqual({ type: 'INT64' });
+    expect(q.types.p7).toEqual({ type: 'INT64' });
+    expect(q.columns).toEqual([{ alias: 'c0', key: '_id' }]);
+  });
+
+  test('all columns when projection is undefined', () => {
+    const q = compileSelect(plants, base, DIALECTS[0]!);
+    expect(q.columns?.map((c) => c.key)).toEqual([...plants.columns.keys()]);
+  });
+
+  test('refuses sorting by arrays and a cursor on an object inside JSON', () => {
+    expect(() => compileSelect(plants, { ...base, sort: [{ field: f('tags'), order: 'asc' }] }, DIALECTS[0]!)).toThrow(
+      /not supported/,
+    );
+    expect(() =>
+      compileSelect(
+        plants,
+        { ...base, sort: [{ field: f('care.x'), order: 'asc' }, base.sort[0]!], after: { values: [{ a: 1 }, 'x'] } },
+        DIALECTS[0]!,
+      ),
+    ).toThrow(/object or array/);
+  });
+
+  test('negative paging clamps to 0 like the evaluator; fractions are refused', () => {
+    expect(compileSelect(plants, { ...base, limit: -1, offset: -5 }, DIALECTS[0]!).params).toEqual({ p0: 0 });
+    expect(() => compileSelect(plants, { ...base, limit: 1.5 }, DIALECTS[0]!)).toThrow(/integer/);
+  });
+});
+
+describe('compileCount', () => {
+  for (const dialect of DIALECTS) {
+    test(`${dialect.name}: separate COUNT(*), no window function`, () => {
+      expect(compileCount(plants, cmp('height', 'gte', 2), dialect)).toEqual({
+        sql: 'SELECT COUNT(*) AS `n` FROM `plants` WHERE COALESCE(`height` >= @p0, FALSE)',
+        params: { p0: 2 },
+        types: { p0: { type: 'FLOAT64' } },
+        columns: [{ alias: 'n', key: 'count' }],
+      });
+      expect(compileCount(plants, { kind: 'true' }, dialect).sql).toBe('SELECT COUNT(*) AS `n` FROM `plants`');
+    });
+  }
+});
