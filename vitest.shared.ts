@@ -19,6 +19,7 @@ export function packageTestConfig(
       alias: [
         { find: /^@adaptors\/([\w-]+)$/, replacement: join(root, 'packages/$1/src/index.ts') },
         { find: /^@adaptors\/([\w-]+)\/([\w-]+)$/, replacement: join(root, 'packages/$1/src/$2/index.ts') },
+        { find: /^@adaptors\/([\w-]+)\/([\w-]+)\/([\w-]+)$/, replacement: join(root, 'packages/$1/src/$2/$3.ts') },
       ],
     },
     test: {

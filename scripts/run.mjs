@@ -7,6 +7,7 @@
 //
 //   node scripts/run.mjs start        build, then start the adaptor locally
 //   node scripts/run.mjs test         build and run every test; prints "N passed, N failed"
+//   node scripts/run.mjs bench ...    load and cold-start benchmarks (packages/bench)
 //   node scripts/run.mjs turbo ...    any turbo command
 //   node scripts/run.mjs exec ...     any binary of the workspace (pnpm exec)
 //
@@ -55,7 +56,11 @@ function ensureToolchain() {
     log(`fetching the pinned toolchain into .tools/: ${wanted.join(' ')}`);
     mkdirSync(toolsDir, { recursive: true });
     writeFileSync(join(toolsDir, 'package.json'), '{"private":true}\n');
-    const status = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', toolsDir, ...wanted], process.env);
+    const status = run(
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', toolsDir, ...wanted],
+      process.env,
+    );
     if (status !== 0) {
       log('could not fetch Node/pnpm from the npm registry; install Node >= 22 and pnpm yourself and retry');
       process.exit(status);
@@ -160,16 +165,36 @@ switch (command) {
     const env = ensureToolchain();
     ensureInstalled(env);
     clearReports();
-    const status = run('pnpm', ['exec', 'turbo', 'run', 'build', 'lint', 'typecheck', 'test', '--continue', ...rest], env);
+    const status = run(
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', 'lint', 'typecheck', 'test', '--continue', ...rest],
+      env,
+    );
     process.exit(summarize(status));
     break;
   }
   case 'start': {
     const env = ensureToolchain();
     ensureInstalled(env);
-    const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], env);
+    const built = run(
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', '--filter=@adaptors/testkit...', '--output-logs=errors-only'],
+      env,
+    );
     if (built !== 0) process.exit(built);
     process.exit(run('node', ['packages/testkit/dist/bin/dev-server.js', ...rest], env));
+    break;
+  }
+  case 'bench': {
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    const built = run(
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', '--filter=@adaptors/bench...', '--output-logs=errors-only'],
+      env,
+    );
+    if (built !== 0) process.exit(built);
+    process.exit(run('node', ['packages/bench/dist/cli.js', ...rest], env));
     break;
   }
   case 'turbo':
@@ -185,6 +210,8 @@ switch (command) {
     break;
   }
   default:
-    process.stdout.write('usage: node scripts/run.mjs start | test | turbo <args> | exec <bin> <args>\n');
+    process.stdout.write(
+      'usage: node scripts/run.mjs start | test | bench [options] | turbo <args> | exec <bin> <args>\n',
+    );
     process.exit(command === 'help' ? 0 : 2);
 }

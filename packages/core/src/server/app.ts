@@ -51,7 +51,6 @@ export function build(options: BuildOptions): FastifyInstance {
   const { adaptor, verify } = options;
   const app = Fastify({
     logger: false,
-    disableRequestLogging: true,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
@@ -168,6 +167,16 @@ export function build(options: BuildOptions): FastifyInstance {
     return adaptor.call(endpoint, call.request, ctx);
   });
 
+  // Draining (SIGTERM): answers to in-flight calls close their keep-alive
+  // connection, so the server can finish closing as soon as they are done
+  // instead of waiting out the keep-alive timeout.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     await adaptor.storage.close();
   });

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * `adaptors-bench` — load and cold-start figures for the adaptors, signed like
+ * Wix. Speed is measured here, never asserted in tests.
+ *
+ *   node scripts/run.mjs bench [--targets bare,memory] [--duration 10] [--connections 50] [--out file.json]
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createWixSigner } from '@adaptors/testkit';
+import { measureColdStart } from './cold-start.ts';
+import { runLoad } from './load.ts';
+import { type BenchReport, printReport, writeReport } from './report.ts';
+import { signScenario, standardScenarios } from './scenarios.ts';
+import { startServerProcess } from './server-process.ts';
+import { builtInTargets } from './targets.ts';
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'bare,memory' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    'cold-runs': { type: 'string', default: '5' },
+    out: { type: 'string' },
+  },
+});
+
+const durationSeconds = Number(values.duration);
+const connections = Number(values.connections);
+const signer = await createWixSigner({ alg: 'RS256' });
+const wanted = new Set(values.targets.split(','));
+const targets = builtInTargets(signer.publicKeyPem).filter((t) => wanted.has(t.name));
+const report: BenchReport = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version },
+  settings: { connections, durationSeconds },
+  load: [],
+  coldStart: [],
+};
+
+for (const target of targets) {
+  const scenarios = standardScenarios(target.collectionId).filter(
+    (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
+  );
+  const server = await startServerProcess(target.command, target.args, target.env);
+  try {
+    for (const scenario of scenarios) {
+      const body = await signScenario(signer, scenario, durationSeconds + 600);
+      // A short warm-up so the JIT and connection pools are in their steady state.
+      await runLoad({ url: server.url, path: scenario.path, bodies: [body], connections, durationSeconds: 1 });
+      const result = await runLoad({
+        url: server.url,
+        path: scenario.path,
+        bodies: [body],
+        connections,
+        durationSeconds,
+        pid: server.pid,
+      });
+      report.load.push({ target: target.name, scenario: scenario.name, result });
+      process.stderr.write(`${target.name} / ${scenario.name}: ${result.requestsPerSecond} req/s\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+  const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
+  if (query) {
+    const result = await measureColdStart({
+      command: target.command,
+      args: target.args,
+      env: target.env,
+      port: 18000 + Math.floor(Math.random() * 1000),
+      path: query.path,
+      body: await signScenario(signer, query, 600),
+      repeat: Number(values['cold-runs']),
+    });
+    report.coldStart.push({ target: target.name, result });
+  }
+}
+
+process.stdout.write(`${printReport(report)}\n`);
+const out = values.out ?? join(process.cwd(), '.bench', `bench-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+writeReport(out, report);
+process.stdout.write(`\nwritten to ${out}\n`);

@@ -1,0 +1,66 @@
+/**
+ * One load scenario against a running adaptor: autocannon posting Wix-signed
+ * bodies (the token is the raw body, spi-v3.md §2.1), with the server's CPU
+ * time and peak RSS read from /proc during the run.
+ */
+import autocannon from 'autocannon';
+import { cpuMs, sampleRss } from './proc.ts';
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly path: string;
+  /** Signed bodies, cycled through (one is enough when the body may repeat). */
+  readonly bodies: readonly string[];
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** Server process to measure. */
+  readonly pid?: number;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly serverCpuMsPerRequest?: number;
+  readonly serverPeakRssMb?: number;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const cpuBefore = options.pid ? cpuMs(options.pid) : 0;
+  const rss = options.pid ? sampleRss(options.pid) : undefined;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    requests: [
+      {
+        method: 'POST',
+        path: options.path,
+        headers: { 'content-type': 'text/plain' },
+        setupRequest: (request) => {
+          request.body = options.bodies[next++ % options.bodies.length];
+          return request;
+        },
+      },
+    ],
+  });
+  const peak = rss?.stop();
+  const requests = result.requests.total;
+  const cpuAfter = options.pid ? cpuMs(options.pid) : 0;
+  return {
+    requests,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    ...(options.pid && requests > 0
+      ? { serverCpuMsPerRequest: Math.round(((cpuAfter - cpuBefore) / requests) * 1000) / 1000 }
+      : {}),
+    ...(peak !== undefined ? { serverPeakRssMb: Math.round(peak) } : {}),
+  };
+}

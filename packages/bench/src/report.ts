@@ -1,0 +1,45 @@
+/** Prints results as a table and writes them as JSON. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ColdStartResult } from './cold-start.ts';
+import type { LoadResult } from './load.ts';
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly machine: { readonly cpus: number; readonly node: string };
+  readonly settings: { readonly connections: number; readonly durationSeconds: number };
+  readonly load: { target: string; scenario: string; result: LoadResult }[];
+  readonly coldStart: { target: string; result: ColdStartResult }[];
+}
+
+export function printReport(report: BenchReport): string {
+  const rows = [
+    ['target', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU ms/req', 'peak RSS MB'],
+    ...report.load.map(({ target, scenario, result }) => [
+      target,
+      scenario,
+      String(result.requestsPerSecond),
+      String(result.latencyP50Ms),
+      String(result.latencyP99Ms),
+      String(result.errors),
+      String(result.non2xx),
+      String(result.serverCpuMsPerRequest ?? ''),
+      String(result.serverPeakRssMb ?? ''),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const { target, result } of report.coldStart) {
+    lines.push(
+      '',
+      `cold start (${target}): median ${result.medianMs} ms, min ${result.minMs} ms over ${result.runs.length} runs; RSS after first answer ${result.rssAfterFirstAnswerMb} MB`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function writeReport(path: string, report: BenchReport): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}

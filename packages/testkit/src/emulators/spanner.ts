@@ -1,0 +1,168 @@
+/**
+ * Starts the official Cloud Spanner emulator (notes/toolchain.md) as a direct
+ * child process on a free port, waits until it accepts connections and creates
+ * one instance in it. Tests create a database per file on that instance.
+ *
+ * The testkit does not depend on `@google-cloud/spanner`: the caller passes a
+ * `connect` function that builds a client (structurally typed below), so the
+ * emulator and the client version are both the service's choice.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+
+export const DEFAULT_SPANNER_EMULATOR_BIN = '/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main';
+
+/** What the launcher needs from a Spanner client (a subset of `@google-cloud/spanner`'s `Spanner`). */
+export interface SpannerAdminClient {
+  createInstance(
+    id: string,
+    options: { config: string; nodes: number; displayName?: string },
+  ): Promise<readonly [unknown, { promise(): Promise<unknown> }, ...unknown[]]>;
+  instance(id: string): {
+    createDatabase(
+      name: string,
+      options?: { schema?: string[] },
+    ): Promise<readonly [{ close(): Promise<unknown> }, { promise(): Promise<unknown> }, ...unknown[]]>;
+  };
+  close(): void;
+}
+
+export interface SpannerEmulatorOptions {
+  /** Builds a client; called after SPANNER_EMULATOR_HOST points at the emulator. */
+  readonly connect: (options: { projectId: string }) => SpannerAdminClient;
+  readonly projectId?: string;
+  readonly instanceId?: string;
+  /** Emulator binary; defaults to $SPANNER_EMULATOR_BIN, then the Debian package's path. */
+  readonly binary?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface SpannerEmulator {
+  /** `127.0.0.1:PORT`, the value for SPANNER_EMULATOR_HOST. */
+  readonly host: string;
+  readonly projectId: string;
+  readonly instanceId: string;
+  readonly pid: number;
+  createDatabase(name?: string, schema?: readonly string[]): Promise<{ databaseId: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The client crashes on this emulator ("Unable to release unknown resource")
+ * unless multiplexed sessions are off (notes/toolchain.md); these are read
+ * when a client is built, so set them before `connect` runs.
+ */
+export const SPANNER_EMULATOR_CLIENT_ENV: Readonly<Record<string, string>> = {
+  GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS: 'false',
+  GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW: 'false',
+  GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_PARTITIONED_OPS: 'false',
+};
+
+export function spannerEmulatorBinary(explicit?: string): string {
+  const binary = explicit ?? process.env.SPANNER_EMULATOR_BIN ?? DEFAULT_SPANNER_EMULATOR_BIN;
+  if (!existsSync(binary)) {
+    throw new Error(
+      `Spanner emulator not found at ${binary}: install google-cloud-cli-spanner-emulator (apt) or set SPANNER_EMULATOR_BIN to its emulator_main binary.`,
+    );
+  }
+  return binary;
+}
+
+export async function startSpannerEmulator(options: SpannerEmulatorOptions): Promise<SpannerEmulator> {
+  const binary = spannerEmulatorBinary(options.binary);
+  const projectId = options.projectId ?? 'emulator-project';
+  const instanceId = options.instanceId ?? 'test-instance';
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  const child = spawn(binary, [`--host_port=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  let client: SpannerAdminClient | undefined;
+  const shutdown = async (): Promise<void> => {
+    // One client for the launcher's lifetime: closing a client while a new
+    // Database's session pool is still filling makes that pool emit an error.
+    client?.close();
+    client = undefined;
+    await stop();
+  };
+  try {
+    await waitForPort(port, child, options.readyTimeoutMs ?? 15_000, () => output);
+    process.env.SPANNER_EMULATOR_HOST = host;
+    Object.assign(process.env, SPANNER_EMULATOR_CLIENT_ENV);
+    client = options.connect({ projectId });
+    const [, op] = await client.createInstance(instanceId, { config: 'emulator-config', nodes: 1 });
+    await op.promise();
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+
+  let counter = 0;
+  return {
+    host,
+    projectId,
+    instanceId,
+    pid: child.pid ?? -1,
+    async createDatabase(name, schema = []) {
+      if (!client) throw new Error('the Spanner emulator was stopped');
+      const databaseId = name ?? `db_${process.pid}_${++counter}_${Date.now().toString(36)}`;
+      const [database, op] = await client.instance(instanceId).createDatabase(databaseId, { schema: [...schema] });
+      await op.promise();
+      await database.close();
+      return { databaseId };
+    },
+    stop: shutdown,
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`Spanner emulator exited with code ${child.exitCode} before it was ready:\n${log()}`);
+    }
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`Spanner emulator did not accept connections on port ${port} within ${timeoutMs} ms:\n${log()}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
