@@ -18,7 +18,7 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { resolveFieldName } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { cursorMetadata, offsetMetadata, type PagingMetadata, valuesFromCursor, valuesToCursor } from './paging.ts';
+import { completePage, fetchLimit, valuesFromCursor, valuesToCursor } from './paging.ts';
 import { includeReferencedItems } from './references.ts';
 
 export interface ReadDeps {
@@ -63,38 +63,27 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
       sort,
       projection: fetchProjection,
       offset: page.mode === 'offset' ? page.offset : 0,
-      limit: cursorMode ? page.limit + 1 : page.limit,
+      limit: fetchLimit(page),
       after,
     }),
     wantTotal ? storage.count(stored, filter) : undefined,
   ]);
-  let items: readonly Item[] = fetched;
-  let pagingMetadata: PagingMetadata;
-  if (cursorMode) {
-    const hasNext = fetched.length > page.limit;
-    items = hasNext ? fetched.slice(0, page.limit) : fetched;
-    const last = items[items.length - 1];
-    const next =
-      hasNext && last
-        ? encodeCursor(
-            {
-              op: 'query',
-              collectionId: req.collectionId,
-              state: {
-                f: raw.f ?? null,
-                s: raw.s ?? null,
-                p: raw.p ?? null,
-                k: valuesToCursor(keysetOf(last, sort).values),
-              } as never,
-            },
-            cursorSecret,
-          )
-        : undefined;
-    if (fetchProjection !== projection) items = items.map((item) => project(item, projection));
-    pagingMetadata = cursorMetadata(items.length, next);
-  } else {
-    pagingMetadata = offsetMetadata(items.length, page.offset, total);
-  }
+  const { rows, pagingMetadata } = completePage(fetched, page, total, (last) =>
+    encodeCursor(
+      {
+        op: 'query',
+        collectionId: req.collectionId,
+        state: {
+          f: raw.f ?? null,
+          s: raw.s ?? null,
+          p: raw.p ?? null,
+          k: valuesToCursor(keysetOf(last, sort).values),
+        } as never,
+      },
+      cursorSecret,
+    ),
+  );
+  let items: readonly Item[] = fetchProjection !== projection ? rows.map((item) => project(item, projection)) : rows;
   if (req.includeReferencedItems && req.includeReferencedItems.length > 0) {
     items = await includeReferencedItems(storage, stored, items, req.includeReferencedItems);
   }
@@ -135,27 +124,17 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
     offset = state.o;
   }
   const spec = parseAggregation(raw, parse, '');
-  const cursorMode = page.mode === 'cursor';
   const result = await storage.aggregate(
     stored,
-    { ...spec, offset, limit: cursorMode ? page.limit + 1 : page.limit },
-    { countTotal: !cursorMode && req.returnTotalCount === true },
+    { ...spec, offset, limit: fetchLimit(page) },
+    { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
   );
-  let rows = result.rows;
-  let pagingMetadata: PagingMetadata;
-  if (cursorMode) {
-    const hasNext = rows.length > page.limit;
-    rows = hasNext ? rows.slice(0, page.limit) : rows;
-    const next = hasNext
-      ? encodeCursor(
-          { op: 'aggregate', collectionId: req.collectionId, state: { r: raw, o: offset + rows.length } as never },
-          cursorSecret,
-        )
-      : undefined;
-    pagingMetadata = cursorMetadata(rows.length, next);
-  } else {
-    pagingMetadata = offsetMetadata(rows.length, offset, result.total);
-  }
+  const { rows, pagingMetadata } = completePage(result.rows, page, result.total, (_last, kept) =>
+    encodeCursor(
+      { op: 'aggregate', collectionId: req.collectionId, state: { r: raw, o: offset + kept } as never },
+      cursorSecret,
+    ),
+  );
   ctx.info.itemCount = rows.length;
   return { items: rows.map(encodeRow), pagingMetadata };
 }
@@ -184,7 +163,6 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
   }
   const filter = parseFilter(raw.f ?? {}, parse, 'filter');
   const field = resolveFieldName(raw.n, parse, 'fieldName');
-  const cursorMode = page.mode === 'cursor';
   const result = await storage.distinct(
     stored,
     {
@@ -192,32 +170,21 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
       field,
       order: raw.d === 'DESC' ? 'desc' : 'asc',
       offset: page.mode === 'offset' ? page.offset : 0,
-      limit: cursorMode ? page.limit + 1 : page.limit,
+      limit: fetchLimit(page),
       after,
     },
-    { countTotal: !cursorMode && req.returnTotalCount === true },
+    { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
   );
-  let values = result.values;
-  let pagingMetadata: PagingMetadata;
-  if (cursorMode) {
-    const hasNext = values.length > page.limit;
-    values = hasNext ? values.slice(0, page.limit) : values;
-    const last = values[values.length - 1];
-    const next =
-      hasNext && last !== undefined
-        ? encodeCursor(
-            {
-              op: 'distinct',
-              collectionId: req.collectionId,
-              state: { f: raw.f ?? null, n: raw.n, d: raw.d, a: valuesToCursor([last]) } as never,
-            },
-            cursorSecret,
-          )
-        : undefined;
-    pagingMetadata = cursorMetadata(values.length, next);
-  } else {
-    pagingMetadata = offsetMetadata(values.length, page.offset, result.total);
-  }
+  const { rows: values, pagingMetadata } = completePage(result.values, page, result.total, (last) =>
+    encodeCursor(
+      {
+        op: 'distinct',
+        collectionId: req.collectionId,
+        state: { f: raw.f ?? null, n: raw.n, d: raw.d, a: valuesToCursor([last]) } as never,
+      },
+      cursorSecret,
+    ),
+  );
   ctx.info.itemCount = values.length;
   return { distinctValues: values.map((value) => encodeValue(value)), pagingMetadata };
 }

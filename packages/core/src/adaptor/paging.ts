@@ -44,3 +44,28 @@ function fromCursorValue(value: unknown): Value {
   if (Array.isArray(value)) return value.map(fromCursorValue);
   return value as Value;
 }
+
+/** Cursor mode fetches one extra row to learn whether a next page exists. */
+export function fetchLimit(page: Page): number {
+  return page.mode === 'cursor' ? page.limit + 1 : page.limit;
+}
+
+/**
+ * Trims a page fetched with `fetchLimit` and builds its metadata; in cursor
+ * mode `nextCursor` is asked for the cursor after the last row kept.
+ */
+export function completePage<T>(
+  fetched: readonly T[],
+  page: Page,
+  total: number | undefined,
+  nextCursor: (last: T, kept: number) => string,
+): { rows: readonly T[]; pagingMetadata: PagingMetadata } {
+  if (page.mode === 'offset') {
+    return { rows: fetched, pagingMetadata: offsetMetadata(fetched.length, page.offset, total) };
+  }
+  const hasNext = fetched.length > page.limit;
+  const rows = hasNext ? fetched.slice(0, page.limit) : fetched;
+  const last = rows[rows.length - 1];
+  const next = hasNext && last !== undefined ? nextCursor(last, rows.length) : undefined;
+  return { rows, pagingMetadata: cursorMetadata(rows.length, next) };
+}

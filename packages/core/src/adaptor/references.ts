@@ -16,7 +16,7 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { multiReferenceField } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { cursorMetadata, offsetMetadata } from './paging.ts';
+import { completePage, fetchLimit } from './paging.ts';
 
 export interface ReferenceDeps {
   readonly storage: Storage;
@@ -47,7 +47,6 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
     const state = decodeCursor(page.cursor, cursorSecret, { op: 'referenced', collectionId: req.collectionId }).state;
     offset = typeof state === 'object' && state && 'o' in state && typeof state.o === 'number' ? state.o : 0;
   }
-  const cursorMode = page.mode === 'cursor';
   const result = await queryReferencedFn(
     stored,
     {
@@ -56,22 +55,16 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
       referencedItemIds: req.referencedItemIds ?? [],
       order: req.order === 'DESC' ? 'desc' : 'asc',
       offset,
-      limit: cursorMode ? page.limit + 1 : page.limit,
+      limit: fetchLimit(page),
       includeReferencedItems: req.includeReferencedItems === true,
       projection,
     },
-    { countTotal: !cursorMode && req.returnTotalCount === true },
+    { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
   );
-  let pairs = result.items;
-  let next: string | undefined;
-  if (cursorMode && pairs.length > page.limit) {
-    pairs = pairs.slice(0, page.limit);
-    // The cursor keeps the whole request: follow-up calls may carry only the cursor.
-    next = encodeCursor(
-      { op: 'referenced', collectionId: req.collectionId, state: { o: offset + pairs.length } },
-      cursorSecret,
-    );
-  }
+  // The cursor keeps the position; follow-up calls repeat the request's ids and field.
+  const { rows: pairs, pagingMetadata } = completePage(result.items, page, result.total, (_last, kept) =>
+    encodeCursor({ op: 'referenced', collectionId: req.collectionId, state: { o: offset + kept } }, cursorSecret),
+  );
   ctx.info.itemCount = pairs.length;
   return {
     items: pairs.map((pair) => ({
@@ -79,9 +72,7 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
       referencedItemId: pair.referencedItemId,
       ...(pair.referencedItem && target ? { referencedItem: encodeItem(target, pair.referencedItem) } : {}),
     })),
-    pagingMetadata: cursorMode
-      ? cursorMetadata(pairs.length, next)
-      : offsetMetadata(pairs.length, offset, result.total),
+    pagingMetadata,
   };
 }
 

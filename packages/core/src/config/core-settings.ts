@@ -67,7 +67,8 @@ export const coreSettings = defineSettings({
   }),
   cursorSecret: setting({
     name: 'CURSOR_SECRET',
-    description: 'Key that signs paging cursors (at least 32 characters). Unset: derived from the other settings.',
+    description:
+      'Key that signs paging cursors (at least 32 characters). Unset: derived from WIX_PUBLIC_KEYS, so every instance agrees but a caller who knows the public key could forge a cursor; set it in production.',
     secret: true,
     parse: text({ minLength: 32 }),
   }),
