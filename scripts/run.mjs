@@ -86,18 +86,26 @@ function ensureInstalled(env) {
   }
 }
 
-/** Finds every vitest JSON report below packages/ and services/. */
-function collectReports() {
-  const reports = [];
+/** The workspace's package folders (pnpm-workspace.yaml: packages/*, services/*, infra). */
+function packageDirs() {
+  const dirs = [];
   for (const group of ['packages', 'services']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      const resultsDir = join(dir, name, '.test-results');
-      if (!existsSync(resultsDir)) continue;
-      for (const file of readdirSync(resultsDir)) {
-        if (file.endsWith('.json')) reports.push({ pkg: `${group}/${name}`, file: join(resultsDir, file) });
-      }
+    for (const name of readdirSync(dir)) dirs.push({ name: `${group}/${name}`, dir: join(dir, name) });
+  }
+  dirs.push({ name: 'infra', dir: join(root, 'infra') });
+  return dirs.filter(({ dir }) => existsSync(join(dir, 'package.json')));
+}
+
+/** Finds every vitest JSON report of the workspace's packages. */
+function collectReports() {
+  const reports = [];
+  for (const { name, dir } of packageDirs()) {
+    const resultsDir = join(dir, '.test-results');
+    if (!existsSync(resultsDir)) continue;
+    for (const file of readdirSync(resultsDir)) {
+      if (file.endsWith('.json')) reports.push({ pkg: name, file: join(resultsDir, file) });
     }
   }
   return reports;
@@ -109,18 +117,9 @@ function clearReports() {
 
 /** Packages that declare a test script: each must leave a report, or it counts as a failure. */
 function testedPackages() {
-  const out = [];
-  for (const group of ['packages', 'services']) {
-    const dir = join(root, group);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name, 'package.json');
-      if (!existsSync(file)) continue;
-      const p = JSON.parse(readFileSync(file, 'utf8'));
-      if (p.scripts?.test) out.push(`${group}/${name}`);
-    }
-  }
-  return out;
+  return packageDirs()
+    .filter(({ dir }) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts?.test)
+    .map(({ name }) => name);
 }
 
 function summarize(turboStatus) {
