@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { differentialSuite } from './suite-differential.ts';
+import { operatorSuite } from './suite-operators.ts';
 import { querySuite } from './suite-queries.ts';
 import { schemaSuite } from './suite-schema.ts';
 import { writeSuite } from './suite-writes.ts';
@@ -33,6 +34,7 @@ export function defineConformanceSuite(name: string, start: StartTarget, options
       await target?.close();
     });
     describe('queries', () => querySuite(get));
+    describe('operators', () => operatorSuite(get));
     describe('writes', () => writeSuite(get));
     describe('schema', () => schemaSuite(get));
     describe('differential', () => differentialSuite(get, { numRuns: options.differentialRuns }));
