@@ -1,0 +1,31 @@
+/**
+ * The engines `npm start` knows: which service to run and how to prepare its
+ * local database. Emulator launchers are imported only when used, so a missing
+ * engine is reported instead of stopping the rest.
+ */
+
+export interface PreparedEngine {
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalEngine {
+  readonly name: string;
+  readonly description: string;
+  /** The service's entry point, relative to the repository root (built by turbo). */
+  readonly main: string;
+  prepare(): Promise<PreparedEngine>;
+}
+
+const nothingToStop = async () => {};
+
+export function localEngines(): LocalEngine[] {
+  return [
+    {
+      name: 'memory',
+      description: 'the core on the memory storage',
+      main: 'packages/testkit/dist/bin/memory-service.js',
+      prepare: async () => ({ env: {}, stop: nothingToStop }),
+    },
+  ];
+}
