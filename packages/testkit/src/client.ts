@@ -21,7 +21,12 @@ export interface WixClientOptions {
 type Json = any;
 
 export class WixClient {
-  constructor(private readonly options: WixClientOptions) {}
+  private readonly options: WixClientOptions;
+
+  // No parameter properties: Node's type stripping must be able to run this file.
+  constructor(options: WixClientOptions) {
+    this.options = options;
+  }
 
   get baseUrl(): string {
     return this.options.baseUrl;

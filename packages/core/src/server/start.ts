@@ -34,6 +34,8 @@ export async function runService<S extends SettingSpecs>(
 ): Promise<void> {
   if (argv[0] === 'check') {
     process.stdout.write(`${await checkConfig(definition.settings, env)}\n`);
+    // Scripts rely on the exit code: 1 when anything is missing or invalid.
+    if (!(await loadConfig(definition.settings, env)).ok) process.exitCode = 1;
     return;
   }
   const started = performance.now();

@@ -29,8 +29,12 @@ export interface SpannerAdminClient {
 }
 
 export interface SpannerEmulatorOptions {
-  /** Builds a client; called after SPANNER_EMULATOR_HOST points at the emulator. */
-  readonly connect: (options: { projectId: string }) => SpannerAdminClient;
+  /**
+   * Builds a client; called after SPANNER_EMULATOR_HOST points at the emulator.
+   * Without it no instance is created and `createDatabase` is unavailable (a
+   * service started with SPANNER_EMULATOR_CREATE=true creates its own).
+   */
+  readonly connect?: (options: { projectId: string }) => SpannerAdminClient;
   readonly projectId?: string;
   readonly instanceId?: string;
   /** Emulator binary; defaults to $SPANNER_EMULATOR_BIN, then the Debian package's path. */
@@ -102,9 +106,11 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     await waitForPort(port, child, options.readyTimeoutMs ?? 15_000, () => output);
     process.env.SPANNER_EMULATOR_HOST = host;
     Object.assign(process.env, SPANNER_EMULATOR_CLIENT_ENV);
-    client = options.connect({ projectId });
-    const [, op] = await client.createInstance(instanceId, { config: 'emulator-config', nodes: 1 });
-    await op.promise();
+    if (options.connect) {
+      client = options.connect({ projectId });
+      const [, op] = await client.createInstance(instanceId, { config: 'emulator-config', nodes: 1 });
+      await op.promise();
+    }
   } catch (error) {
     await shutdown();
     throw error;
@@ -117,7 +123,7 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     instanceId,
     pid: child.pid ?? -1,
     async createDatabase(name, schema = []) {
-      if (!client) throw new Error('the Spanner emulator was stopped');
+      if (!client) throw new Error('createDatabase needs a running emulator started with a `connect` option');
       const databaseId = name ?? `db_${process.pid}_${++counter}_${Date.now().toString(36)}`;
       const [database, op] = await client.instance(instanceId).createDatabase(databaseId, { schema: [...schema] });
       await op.promise();

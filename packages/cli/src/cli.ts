@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * `adaptors <command> [options]` (issue 6 §5). Dispatch only: each command's
+ * module is imported when it runs, so `--help` and `keys` start fast and only
+ * `call`/`config`/`connect` pay for the core.
+ *
+ * Exit codes: 0 ok; 1 the operation failed (HTTP error from an adaptor or from
+ * Wix, unreachable host, invalid configuration); 2 usage error.
+ */
+import { CommandError, EXIT, type Io, note, processIo, UsageError } from './output.ts';
+
+export interface Command {
+  readonly help: string;
+  run(args: readonly string[], io: Io): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  keys: {
+    summary: 'keys generate — a dev key pair, and the public key in every form WIX_PUBLIC_KEYS accepts',
+    load: async () => (await import('./commands/keys.ts')).keysCommand,
+  },
+  sign: {
+    summary: 'sign <request> — a token signed as Wix signs a call',
+    load: async () => (await import('./commands/sign.ts')).signCommand,
+  },
+  call: {
+    summary: 'call <baseUrl> <endpoint> <request> — sign, POST to an adaptor, print the answer',
+    load: async () => (await import('./commands/call.ts')).callCommand,
+  },
+  config: {
+    summary: "config check --service <db> — a service's settings: set, missing, invalid",
+    load: async () => (await import('./commands/config.ts')).configCommand,
+  },
+  connect: {
+    summary: "connect create|update|get|list|delete — a site's external database connection (Wix API)",
+    load: async () => (await import('./commands/connect.ts')).connectCommand,
+  },
+};
+
+export const HELP = `Usage: adaptors <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(9)}${summary}`)
+  .join('\n')}
+
+Run \`adaptors <command> --help\` for a command's options and examples.
+
+Exit codes: 0 ok · 1 the operation failed (HTTP error from an adaptor or from Wix,
+unreachable host, invalid configuration) · 2 usage error
+`;
+
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      io.stdout(HELP);
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    return run([topic, '--help'], io);
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    note(io, `adaptors: unknown command "${name}"`);
+    io.stderr(HELP);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      note(io, `adaptors ${name}: ${err.message}`);
+      note(io, `Run \`adaptors ${name} --help\` for usage.`);
+      return EXIT.usage;
+    }
+    if (err instanceof CommandError) {
+      note(io, `adaptors ${name}: ${err.message}`);
+      return EXIT.failed;
+    }
+    note(io, `adaptors ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return EXIT.failed;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await run(process.argv.slice(2));
+}

@@ -1,0 +1,106 @@
+/**
+ * `adaptors call`: signs a request like Wix and POSTs the token as the raw
+ * body to <baseUrl>/v3/<endpoint> (spi-v3 §1, §2.1), then prints the JSON
+ * answer. Non-2xx → exit 1 with the SPI error (§12.2: errorCode/errorMessage,
+ * or the reference's data.description) on stderr.
+ */
+import { ENDPOINTS } from '@adaptors/core';
+import { expectPositionals, parse } from '../args.ts';
+import type { Command } from '../cli.ts';
+import { isSuccess, parseHttpUrl, send } from '../http.ts';
+import { isPlainObject, parsePositiveInteger, readJsonObjectArgument } from '../input.ts';
+import { CommandError, EXIT, note, printJson, UsageError } from '../output.ts';
+import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+
+const HELP = `Usage: adaptors call [options] <baseUrl> <endpoint> <request JSON | @file | ->
+
+Signs the request as Wix does, POSTs the token as the raw body to
+<baseUrl>/v3/<endpoint>, and prints the JSON answer. <endpoint> is written
+like items/query or /v3/items/query. Exit 1 when the adaptor answers non-2xx
+(its errorCode and errorMessage go to stderr, its body to stdout).
+
+Endpoints: ${ENDPOINTS.join(', ')}
+
+Options:
+${SIGNING_HELP}
+  --timeout SECONDS  Give up after this long (default 30)
+
+Examples:
+  adaptors call http://127.0.0.1:8080 items/query '{"collectionId":"plants","query":{"filter":{}}}'
+  adaptors call https://garden-abc-ew.a.run.app /v3/collections/get '{"collectionIds":[]}'
+  echo '{"collectionId":"plants"}' | adaptors call http://127.0.0.1:8080 items/count -
+`;
+
+export const callCommand: Command = {
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parse(args, { ...signingOptions, timeout: { type: 'string' } });
+    if (values.help) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const [base, endpointArg, input] = expectPositionals(positionals, [
+      'baseUrl',
+      'endpoint',
+      'request JSON | @file | -',
+    ]);
+    let baseUrl: URL;
+    try {
+      baseUrl = parseHttpUrl(base!, 'baseUrl');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const endpoint = normaliseEndpoint(endpointArg!);
+    const timeout = values.timeout === undefined ? undefined : parsePositiveInteger(values.timeout, '--timeout');
+    const request = await readJsonObjectArgument(io, input!, 'request');
+    const { sign } = await prepareSigner(io, values);
+    // Keep a path prefix of the base URL: the adaptor routes on the path suffix (spi-v3 §1.1).
+    const url = `${baseUrl.href.replace(/\/+$/, '')}/v3/${endpoint}`;
+    const result = await send(
+      io.fetch,
+      url,
+      // The reference's tests send text/plain; the adaptor reads the raw body whatever the type (spi-v3 §2.1).
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: await sign(request) },
+      timeout,
+    );
+    if (result.json === undefined) {
+      const excerpt = result.text.trim().slice(0, 300);
+      throw new CommandError(
+        `${url} answered HTTP ${result.status} with ${excerpt === '' ? 'an empty body' : `a non-JSON body: ${excerpt}`}; is this the adaptor's base URL?`,
+      );
+    }
+    printJson(io, result.json);
+    if (isSuccess(result.status)) return EXIT.ok;
+    note(io, describeSpiError(result.status, result.json));
+    if (result.status === 401) {
+      note(
+        io,
+        'The adaptor does not accept this key: check WIX_PUBLIC_KEYS holds the public key of --key ' +
+          '(and that --audience matches WIX_AUDIENCE if the adaptor sets one).',
+      );
+    }
+    return EXIT.failed;
+  },
+};
+
+function normaliseEndpoint(value: string): string {
+  const endpoint = value.replace(/^\/+/, '').replace(/^v3\//, '').replace(/\/+$/, '');
+  if (!(ENDPOINTS as readonly string[]).includes(endpoint)) {
+    throw new UsageError(`unknown endpoint "${value}"; one of: ${ENDPOINTS.join(', ')}`);
+  }
+  return endpoint;
+}
+
+/** The superset error body (spi-v3 §12.2): errorCode/errorMessage, applicationError, or data.description. */
+export function describeSpiError(status: number, body: unknown): string {
+  if (!isPlainObject(body)) return `HTTP ${status}`;
+  const app = isPlainObject(body.applicationError) ? body.applicationError : {};
+  const data = isPlainObject(body.data) ? body.data : {};
+  const code = stringOf(body.errorCode) ?? stringOf(app.code);
+  const message = stringOf(body.errorMessage) ?? stringOf(app.description) ?? stringOf(data.description);
+  return `HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

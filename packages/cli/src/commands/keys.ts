@@ -1,0 +1,111 @@
+/**
+ * `adaptors keys generate`: a dev key pair that signs like Wix (spi-v3 §2.4).
+ * ES256 by default: its public key in base64 DER is 124 characters, the form a
+ * connection's publicKey most likely takes (connections-api §2, ≤ 128 chars),
+ * so local setups use the same kind of key as production.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parse } from '../args.ts';
+import type { Command } from '../cli.ts';
+import { EXIT, type Io, line, UsageError } from '../output.ts';
+import { envLine, formsOf } from '../public-key.ts';
+import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../signing.ts';
+
+const HELP = `Usage: adaptors keys generate [--alg ES256|RS256] [--out DIR] [--force]
+
+Generates a dev key pair that signs calls the way Wix does, writes
+DIR/${PRIVATE_KEY_FILE} (mode 0600) and DIR/${PUBLIC_KEY_FILE}, and prints the
+public key in every form the services' WIX_PUBLIC_KEYS accepts: PEM, base64 of
+PEM, and bare base64 DER (124 characters for ES256, like a connection's
+publicKey). The last line printed is the env line, e.g. for \`| tail -1 >> .env\`.
+
+Options:
+  --alg ES256|RS256  Key type: EC P-256 (default) or RSA 2048
+  --out DIR          Where to write the key files (default ${DEFAULT_KEY_DIR}, which the
+                     dev server and \`adaptors sign\` use too)
+  --force            Overwrite existing key files
+
+Example:
+  adaptors keys generate --out .dev-keys
+  adaptors sign '{"collectionId":"plants","query":{}}'   # signs with .dev-keys/
+`;
+
+export const keysCommand: Command = {
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      alg: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const [sub, ...extra] = positionals;
+    if (sub !== 'generate') {
+      throw new UsageError(sub === undefined ? 'missing subcommand: generate' : `unknown subcommand "${sub}"`);
+    }
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const alg = values.alg ?? 'ES256';
+    if (alg !== 'ES256' && alg !== 'RS256') throw new UsageError(`--alg must be ES256 or RS256, got "${alg}"`);
+    await generate(io, alg, values.out ?? DEFAULT_KEY_DIR, values.force === true);
+    return EXIT.ok;
+  },
+};
+
+async function generate(io: Io, alg: 'ES256' | 'RS256', out: string, force: boolean): Promise<void> {
+  const dir = resolve(io.cwd, out);
+  const privatePath = join(dir, PRIVATE_KEY_FILE);
+  const publicPath = join(dir, PUBLIC_KEY_FILE);
+  if (!force) {
+    for (const path of [privatePath, publicPath]) {
+      if (await exists(path)) {
+        throw new UsageError(`${shown(io, path)} already exists; pass --force to replace the key pair`);
+      }
+    }
+  }
+  const { privateKey, publicKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const forms = formsOf(publicKey);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  // writeFile's mode only applies to a new file: with --force, tighten an old one too.
+  await chmod(privatePath, 0o600);
+  await writeFile(publicPath, forms.pem, { mode: 0o644 });
+
+  const derNote = alg === 'ES256' ? `${forms.base64Der.length} characters, the form of a connection's publicKey` : '';
+  line(io, `Generated an ${alg} key pair (${alg === 'ES256' ? 'EC P-256' : 'RSA 2048'}).`);
+  line(io, `  private key  ${shown(io, privatePath)}  (mode 0600: it signs like Wix, keep it private)`);
+  line(io, `  public key   ${shown(io, publicPath)}`);
+  line(io, `  fingerprint  ${forms.fingerprint}  (the adaptor logs "${alg} ${forms.fingerprint}" at startup)`);
+  line(io);
+  line(io, 'Public key as PEM:');
+  io.stdout(forms.pem.endsWith('\n') ? forms.pem : `${forms.pem}\n`);
+  line(io);
+  line(io, 'Public key as base64 of PEM:');
+  line(io, forms.base64Pem);
+  line(io);
+  line(io, `Public key as bare base64 DER${derNote ? ` (${derNote})` : ''}:`);
+  line(io, forms.base64Der);
+  line(io);
+  line(io, envLine(forms.base64Der));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function shown(io: Io, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel.startsWith('..') ? path : rel;
+}

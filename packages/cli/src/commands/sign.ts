@@ -1,0 +1,40 @@
+/** `adaptors sign`: prints a token signed as Wix signs a call (spi-v3 §2.2). */
+import { expectPositionals, parse } from '../args.ts';
+import type { Command } from '../cli.ts';
+import { readJsonObjectArgument } from '../input.ts';
+import { EXIT, line } from '../output.ts';
+import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+
+const HELP = `Usage: adaptors sign [options] <request JSON | @file | ->
+
+Prints a compact JWT signed the way Wix signs an external-database call:
+iss "wix.com", iat, exp, and data: { request, metadata } (spi-v3 §2.2). The
+request is the endpoint's request object, e.g. {"collectionId":"plants"}.
+POST the token as the raw body to <adaptor>/v3/<endpoint> — or use
+\`adaptors call\`, which does both.
+
+Options:
+${SIGNING_HELP}
+
+Examples:
+  adaptors sign '{"collectionId":"plants","query":{"filter":{}}}'
+  adaptors sign --key prod-test.pem --audience my-app-id @request.json
+  TOKEN=$(adaptors sign @q.json) && curl -s -X POST http://127.0.0.1:8080/v3/items/query --data-binary "$TOKEN"
+`;
+
+export const signCommand: Command = {
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parse(args, signingOptions);
+    if (values.help) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const [input] = expectPositionals(positionals, ['request JSON | @file | -']);
+    // data.request must be an object (spi-v3 §2.3 step 6); read it before the key so a typo fails first.
+    const request = await readJsonObjectArgument(io, input!, 'request');
+    const { sign } = await prepareSigner(io, values);
+    line(io, await sign(request));
+    return EXIT.ok;
+  },
+};

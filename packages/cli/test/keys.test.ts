@@ -1,0 +1,70 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadPublicKeys } from '@adaptors/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { envKey, runCli, tempDir } from './support/run-cli.ts';
+
+let dir: { path: string; remove: () => Promise<void> };
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(() => dir.remove());
+
+/** The blocks `keys generate` prints, by their heading. */
+function printed(stdout: string) {
+  const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----\n/.exec(stdout)?.[0];
+  const after = (heading: string) => stdout.split('\n')[stdout.split('\n').findIndex((l) => l.startsWith(heading)) + 1];
+  return { pem, base64Pem: after('Public key as base64 of PEM'), base64Der: after('Public key as bare base64 DER') };
+}
+
+describe('keys generate', () => {
+  for (const alg of ['ES256', 'RS256'] as const) {
+    it(`${alg}: every printed form loads with core's loadPublicKeys as the same key`, async () => {
+      const result = await runCli(['keys', 'generate', '--alg', alg, '--out', 'keys'], { cwd: dir.path });
+      expect(result.code).toBe(0);
+      const forms = printed(result.stdout);
+      const fingerprints = new Set<string>();
+      for (const form of [forms.pem, forms.base64Pem, forms.base64Der, envKey(result.stdout)]) {
+        expect(form).toBeTruthy();
+        const keys = await loadPublicKeys(form!);
+        expect(keys).toHaveLength(1);
+        expect(keys[0]!.alg).toBe(alg);
+        fingerprints.add(keys[0]!.fingerprint);
+      }
+      expect(fingerprints.size).toBe(1);
+      expect(result.stdout).toContain(`fingerprint  ${[...fingerprints][0]}`);
+      // The env line is last, and uses the one-line DER form.
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe(`WIX_PUBLIC_KEYS=${forms.base64Der}`);
+      if (alg === 'ES256') expect(forms.base64Der).toHaveLength(124);
+
+      const privatePath = join(dir.path, 'keys', 'wix-dev-private.pem');
+      expect((await stat(privatePath)).mode & 0o777).toBe(0o600);
+      expect(await readFile(privatePath, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      expect(await readFile(join(dir.path, 'keys', 'wix-dev-public.pem'), 'utf8')).toBe(forms.pem);
+    });
+  }
+
+  it('defaults to ES256 in .dev-keys, refuses to overwrite without --force', async () => {
+    const first = await runCli(['keys', 'generate'], { cwd: dir.path });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('.dev-keys/wix-dev-private.pem');
+    expect(first.stdout).toContain('ES256');
+    const again = await runCli(['keys', 'generate'], { cwd: dir.path });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists; pass --force');
+    const forced = await runCli(['keys', 'generate', '--force'], { cwd: dir.path });
+    expect(forced.code).toBe(0);
+    expect(envKey(forced.stdout)).not.toBe(envKey(first.stdout));
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await runCli(['keys'], { cwd: dir.path })).code).toBe(2);
+    expect((await runCli(['keys', 'rotate'], { cwd: dir.path })).code).toBe(2);
+    const bad = await runCli(['keys', 'generate', '--alg', 'HS256'], { cwd: dir.path });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--alg must be ES256 or RS256');
+    expect((await runCli(['keys', 'generate', '--bogus'], { cwd: dir.path })).stderr).toContain(
+      "Unknown option '--bogus'",
+    );
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The one place a real `Spanner` client is built (main.ts). The client module
+ * is imported lazily so `main.ts check` does not pay its ~400 ms import.
+ */
+import type { Database, Spanner } from '@google-cloud/spanner';
+
+export interface ClientConfig {
+  readonly projectId: string | undefined;
+  readonly instanceId: string;
+  readonly databaseId: string;
+  readonly emulatorHost: string | undefined;
+  /** With an emulator: create the instance and database when missing. */
+  readonly createOnEmulator?: boolean;
+}
+
+/**
+ * With an emulator, multiplexed sessions must be off or the client crashes
+ * ("Unable to release unknown resource", notes/toolchain.md); production keeps
+ * the client's defaults. Explicit settings in the environment win.
+ */
+const EMULATOR_CLIENT_ENV = [
+  'GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS',
+  'GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_FOR_RW',
+  'GOOGLE_CLOUD_SPANNER_MULTIPLEXED_SESSIONS_PARTITIONED_OPS',
+] as const;
+
+export async function openDatabase(config: ClientConfig): Promise<{ spanner: Spanner; database: Database }> {
+  if (config.emulatorHost) {
+    process.env.SPANNER_EMULATOR_HOST = config.emulatorHost;
+    for (const name of EMULATOR_CLIENT_ENV) {
+      if (!process.env[name]) process.env[name] = 'false';
+    }
+  }
+  const { Spanner } = await import('@google-cloud/spanner');
+  const spanner = new Spanner(config.projectId ? { projectId: config.projectId } : {});
+  const instance = spanner.instance(config.instanceId);
+  if (config.emulatorHost && config.createOnEmulator) {
+    const [instanceExists] = await instance.exists();
+    if (!instanceExists) {
+      const [, operation] = await spanner.createInstance(config.instanceId, { config: 'emulator-config', nodes: 1 });
+      await operation.promise();
+    }
+    const [databaseExists] = await instance.database(config.databaseId).exists();
+    if (!databaseExists) {
+      const [created, operation] = await instance.createDatabase(config.databaseId);
+      await operation.promise();
+      await created.close();
+    }
+  }
+  const database = instance.database(config.databaseId);
+  return { spanner, database };
+}

@@ -1,0 +1,98 @@
+/**
+ * Pure: the physical catalog (+ metadata rows) → the collections Wix sees.
+ *
+ * - A table with a metadata row lists its stored fields (exact Wix types,
+ *   display names, options), minus fields whose column was dropped outside the
+ *   adaptor, plus columns added outside it (inferred).
+ * - A table without one (created outside the adaptor) is typed from its
+ *   columns (spanner-types.ts `inferFieldType`).
+ * - Writable only with a single-column STRING primary key named `_id`; views
+ *   and other tables are read-only (spi-v3.md §9.3; DESIGN.md §4).
+ */
+import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import type { ColumnInfo, TableInfo } from '@adaptors/googlesql';
+import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
+import { INTERNAL_PREFIX } from './spanner-ddl.ts';
+import { inferFieldType } from './spanner-types.ts';
+
+/** A collection with what the storage needs to run it. */
+export interface SpannerCollection {
+  readonly stored: StoredCollection;
+  /** For googlesql: field key → column (keys without a column are always missing). */
+  readonly table: TableInfo;
+  readonly physical: PhysicalTable;
+  /** Columns an item write fills, with their field (every column of a writable table that has a field). */
+  readonly writeColumns: readonly { readonly key: string; readonly column: ColumnInfo; readonly field: Field }[];
+  readonly fields: ReadonlyMap<string, Field>;
+  /** Secondary index entries written per row: part of the mutation cost (Spanner limit, spanner-writes.ts). */
+  readonly indexCost: number;
+}
+
+const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
+
+export function isInternalTable(name: string): boolean {
+  return name.startsWith(INTERNAL_PREFIX);
+}
+
+export function buildCollections(catalog: Catalog): Map<string, SpannerCollection> {
+  const out = new Map<string, SpannerCollection>();
+  for (const physical of catalog.tables.values()) {
+    if (isInternalTable(physical.name)) continue;
+    out.set(physical.name, buildCollection(physical, catalog.metadata.get(physical.name)));
+  }
+  return out;
+}
+
+function exposed(column: PhysicalColumn): column is PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> } {
+  return column.type !== undefined;
+}
+
+function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefined): SpannerCollection {
+  const fields: Field[] = [];
+  const covered = new Set<string>();
+  for (const field of meta?.fields ?? []) {
+    const column = physical.columns.get(field.key);
+    if (field.type === 'MULTI_REFERENCE') {
+      fields.push(field);
+    } else if (column && exposed(column)) {
+      fields.push(field);
+      covered.add(column.name);
+    }
+  }
+  for (const column of physical.columns.values()) {
+    if (covered.has(column.name) || !exposed(column)) continue;
+    const system = SYSTEM_BY_KEY.get(column.name);
+    const inferred = inferFieldType(column.type);
+    fields.push(system && system.type === inferred ? system : { key: column.name, type: inferred });
+  }
+  const idColumn = physical.columns.get(ID_FIELD);
+  const writable =
+    !physical.view &&
+    physical.primaryKey.length === 1 &&
+    physical.primaryKey[0] === ID_FIELD &&
+    idColumn?.type === 'STRING';
+  const columns = new Map<string, ColumnInfo>();
+  const writeColumns: SpannerCollection['writeColumns'][number][] = [];
+  for (const field of fields) {
+    const column = physical.columns.get(field.key);
+    if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
+    const info: ColumnInfo = { name: column.name, type: column.type };
+    columns.set(field.key, info);
+    writeColumns.push({ key: field.key, column: info, field });
+  }
+  const stored: StoredCollection = Object.freeze({
+    id: physical.name,
+    ...(meta?.displayName != null ? { displayName: meta.displayName } : {}),
+    fields: Object.freeze(fields.map((f) => Object.freeze({ ...f }))),
+    ...(meta?.permissions ? { permissions: meta.permissions } : {}),
+    ...(writable ? {} : { readOnly: true }),
+  });
+  return {
+    stored,
+    table: { name: physical.name, columns },
+    physical,
+    writeColumns,
+    fields: new Map(stored.fields.map((f) => [f.key, f])),
+    indexCost: physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0),
+  };
+}

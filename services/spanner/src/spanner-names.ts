@@ -1,0 +1,36 @@
+/**
+ * Which Wix names can name Spanner objects (Spanner "Naming rules"): the
+ * googlesql quote function's rule (letters, digits, underscores, at most 128),
+ * plus what applies to tables only. Refused with a message, never mangled.
+ */
+import { errors, type Field } from '@adaptors/core';
+import { quoteIdentifier, spanner } from '@adaptors/googlesql';
+import { INTERNAL_PREFIX } from './spanner-ddl.ts';
+
+export type FieldProblem = { fieldKey: string; message: string };
+
+export function checkCollectionId(id: string): void {
+  const problem =
+    identifierProblem(id) ??
+    // Spanner table names (unlike column names) must start with a letter.
+    (/^[A-Za-z]/.test(id) ? undefined : 'must start with a letter to name a Spanner table') ??
+    (id.startsWith(INTERNAL_PREFIX)
+      ? `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`
+      : undefined);
+  if (problem) throw errors.violation('collection.id', id, `collection id ${problem}`);
+}
+
+export function keyProblems(field: Field): FieldProblem[] {
+  const problem = identifierProblem(field.key);
+  return problem ? [{ fieldKey: field.key, message: `field key ${problem}` }] : [];
+}
+
+/** Spanner names: letters, digits and underscores, at most 128 characters (the googlesql quote function's rule). */
+function identifierProblem(name: string): string | undefined {
+  try {
+    quoteIdentifier(name, spanner);
+    return undefined;
+  } catch {
+    return 'must be letters, digits and underscores (at most 128, not starting with a digit) to name a Spanner column or table';
+  }
+}

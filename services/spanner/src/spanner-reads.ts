@@ -1,0 +1,139 @@
+/**
+ * Read executor: every item read is compiled by @adaptors/googlesql (the one
+ * compiler of Spanner and BigQuery) and only run here; this file builds no SQL.
+ * Rows come back under safe aliases and are renamed to Wix keys with
+ * `CompiledQuery.columns`.
+ */
+import {
+  type AggregateSpec,
+  type DistinctSpec,
+  type Field,
+  type Filter,
+  type Item,
+  isDateLiteral,
+  parseDateLiteral,
+  type QuerySpec,
+  type Value,
+} from '@adaptors/core';
+import {
+  type CompiledQuery,
+  compileAggregate,
+  compileCount,
+  compileDistinct,
+  compileSelect,
+  spanner,
+} from '@adaptors/googlesql';
+import type { Database } from '@google-cloud/spanner';
+import type { SpannerCollection } from './spanner-collections.ts';
+import type { Statement } from './spanner-dml.ts';
+import { isTableNotFound, translateError } from './spanner-errors.ts';
+import { rowValues, spannerParams } from './spanner-values.ts';
+
+/**
+ * gax re-sends a failed streaming query twice more with backoff whatever the
+ * error (~7 s before a "Table not found" surfaces, notes/toolchain.md). The
+ * client's own result stream still retries UNAVAILABLE with resume tokens
+ * (partial-result-stream.js), so only those blind re-sends are turned off.
+ */
+export const STREAM_RETRY_OFF = { retryRequestOptions: { retries: 0, noResponseRetries: 0 } };
+
+export class Reader {
+  private readonly database: Database;
+  /** Called when Spanner says a table is gone: the cached schema is stale. */
+  private readonly onStaleSchema: () => void;
+
+  constructor(database: Database, onStaleSchema: () => void) {
+    this.database = database;
+    this.onStaleSchema = onStaleSchema;
+  }
+
+  /** Runs a statement (compiled or from spanner-dml.ts) in a single-use read-only transaction. */
+  async rows(statement: Statement, collectionId?: string): Promise<Map<string, Value>[]> {
+    try {
+      const [rows] = await this.database.run({
+        sql: statement.sql,
+        params: statement.params,
+        types: statement.types,
+        gaxOptions: STREAM_RETRY_OFF,
+      });
+      return rows.map(rowValues);
+    } catch (error) {
+      if (isTableNotFound(error)) this.onStaleSchema();
+      throw translateError(error, collectionId);
+    }
+  }
+
+  async compiled(query: CompiledQuery, collectionId: string): Promise<Map<string, Value>[]> {
+    return this.rows({ sql: query.sql, ...spannerParams(query.params, query.types) }, collectionId);
+  }
+
+  async query(collection: SpannerCollection, spec: QuerySpec): Promise<Item[]> {
+    const compiled = compileSelect(collection.table, spec, spanner);
+    const rows = await this.compiled(compiled, collection.stored.id);
+    return rows.map((row) => toItem(row, compiled, collection.fields));
+  }
+
+  async count(collection: SpannerCollection, filter: Filter): Promise<number> {
+    return this.number(compileCount(collection.table, filter, spanner), collection.stored.id);
+  }
+
+  async aggregate(
+    collection: SpannerCollection,
+    spec: AggregateSpec,
+    options: { readonly countTotal: boolean },
+  ): Promise<{ rows: Item[]; total?: number }> {
+    const compiled = compileAggregate(collection.table, spec, spanner, options);
+    const id = collection.stored.id;
+    const [rows, total] = await Promise.all([
+      this.compiled(compiled.rows, id),
+      compiled.total ? this.number(compiled.total, id) : undefined,
+    ]);
+    const items = rows.map((row) => toItem(row, compiled.rows, new Map()));
+    return total === undefined ? { rows: items } : { rows: items, total };
+  }
+
+  async distinct(
+    collection: SpannerCollection,
+    spec: DistinctSpec,
+    options: { readonly countTotal: boolean },
+  ): Promise<{ values: Value[]; total?: number }> {
+    const compiled = compileDistinct(collection.table, spec, spanner, options);
+    const id = collection.stored.id;
+    const [rows, total] = await Promise.all([
+      this.compiled(compiled.values, id),
+      compiled.total ? this.number(compiled.total, id) : undefined,
+    ]);
+    const values = rows.map((row) => row.get('v') ?? null).filter((v) => v !== null);
+    return total === undefined ? { values } : { values, total };
+  }
+
+  private async number(query: CompiledQuery, collectionId: string): Promise<number> {
+    const [row] = await this.compiled(query, collectionId);
+    const n = row?.get('n');
+    return typeof n === 'number' ? n : 0;
+  }
+}
+
+/**
+ * A result row → item. Null is "missing" to Wix (wix-data-semantics.md §4),
+ * so null columns are left out. ANY values are stored as JSON, where a
+ * top-level Date was written as `{"$date"}` (spanner-values.ts `toJson`):
+ * turned back into a Date as the core's codec does on the way in.
+ */
+export function toItem(
+  row: ReadonlyMap<string, Value>,
+  query: CompiledQuery,
+  fields: ReadonlyMap<string, Field>,
+): Item {
+  const item: Record<string, Value> = {};
+  for (const { alias, key } of query.columns ?? []) {
+    const value = row.get(alias);
+    if (value === null || value === undefined) continue;
+    item[key] = fields.get(key)?.type === 'ANY' ? fromAny(value) : value;
+  }
+  return item;
+}
+
+export function fromAny(value: Value): Value {
+  return isDateLiteral(value) ? (parseDateLiteral(value) ?? value) : value;
+}

@@ -1,0 +1,315 @@
+/**
+ * Collections ⇄ Spanner tables (spi-v3.md §5): the cached schema, and
+ * create/update/delete through DDL (`updateSchema`, a long-running operation)
+ * plus the metadata table that keeps what columns cannot say.
+ *
+ * Cache: one catalog read (4 INFORMATION_SCHEMA queries) serves every
+ * request until a schema change made here, a "Table not found" from Spanner,
+ * or the TTL (changes made by other instances or by hand).
+ */
+import {
+  type Collection,
+  errors,
+  type Field,
+  fieldRef,
+  SpiError,
+  type StoredCollection,
+  SYSTEM_FIELDS,
+} from '@adaptors/core';
+import { defaultColumnType } from '@adaptors/googlesql';
+import { type Database, Spanner } from '@google-cloud/spanner';
+import { type Catalog, type CollectionMeta, readCatalog } from './spanner-catalog.ts';
+import { buildCollections, type SpannerCollection } from './spanner-collections.ts';
+import {
+  addColumnDdl,
+  createTableDdl,
+  dropColumnDdl,
+  dropIndexDdl,
+  dropTableDdl,
+  METADATA_TABLE,
+  metadataTableDdl,
+  type NewColumn,
+  REFERENCES_TABLE,
+  referencesTableDdl,
+} from './spanner-ddl.ts';
+import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement } from './spanner-dml.ts';
+import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
+import { checkCollectionId, type FieldProblem, keyProblems } from './spanner-names.ts';
+import type { Reader } from './spanner-reads.ts';
+import { describeColumnType, sameColumnType } from './spanner-types.ts';
+
+interface Snapshot {
+  readonly catalog: Catalog;
+  readonly collections: ReadonlyMap<string, SpannerCollection>;
+  readonly byStored: WeakMap<StoredCollection, SpannerCollection>;
+  readonly loadedAt: number;
+}
+
+const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
+
+export class SchemaStore {
+  #snapshot: Snapshot | undefined;
+  #loading: Promise<Snapshot> | undefined;
+  #generation = 0;
+
+  private readonly database: Database;
+  private readonly reader: Reader;
+  private readonly ttlMs: number;
+  private readonly runDml: (statement: Statement) => Promise<void>;
+
+  constructor(database: Database, reader: Reader, ttlMs: number, runDml: (statement: Statement) => Promise<void>) {
+    this.database = database;
+    this.reader = reader;
+    this.ttlMs = ttlMs;
+    this.runDml = runDml;
+  }
+
+  /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
+  invalidate(): void {
+    this.#generation++;
+    this.#snapshot = undefined;
+    this.#loading = undefined;
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const current = this.#snapshot;
+    if (current && Date.now() - current.loadedAt < this.ttlMs) return current;
+    if (!this.#loading) {
+      const generation = this.#generation;
+      const loading: Promise<Snapshot> = this.load()
+        .then((snapshot) => {
+          if (generation === this.#generation) this.#snapshot = snapshot;
+          return snapshot;
+        })
+        .finally(() => {
+          if (this.#loading === loading) this.#loading = undefined;
+        });
+      this.#loading = loading;
+    }
+    return this.#loading;
+  }
+
+  private async load(): Promise<Snapshot> {
+    let catalog: Catalog;
+    try {
+      catalog = await readCatalog(this.database);
+    } catch (error) {
+      throw translateError(error);
+    }
+    const collections = buildCollections(catalog);
+    const byStored = new WeakMap<StoredCollection, SpannerCollection>();
+    for (const c of collections.values()) byStored.set(c.stored, c);
+    return { catalog, collections, byStored, loadedAt: Date.now() };
+  }
+
+  async list(): Promise<StoredCollection[]> {
+    return [...(await this.snapshot()).collections.values()].map((c) => c.stored);
+  }
+
+  async get(id: string): Promise<StoredCollection | undefined> {
+    return (await this.snapshot()).collections.get(id)?.stored;
+  }
+
+  /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
+  async resolve(stored: StoredCollection): Promise<SpannerCollection> {
+    const snapshot = await this.snapshot();
+    const found = snapshot.byStored.get(stored) ?? snapshot.collections.get(stored.id);
+    if (!found) throw errors.collectionNotFound(stored.id);
+    return found;
+  }
+
+  async byId(id: string): Promise<SpannerCollection | undefined> {
+    return (await this.snapshot()).collections.get(id);
+  }
+
+  async hasReferencesTable(): Promise<boolean> {
+    return (await this.snapshot()).catalog.tables.has(REFERENCES_TABLE);
+  }
+
+  async create(collection: Collection): Promise<StoredCollection> {
+    checkCollectionId(collection.id);
+    const problems = collection.fields.flatMap(keyProblems);
+    if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    const columns: NewColumn[] = [];
+    for (const field of collection.fields) {
+      const type = defaultColumnType(field.type);
+      if (type) columns.push({ name: field.key, type, ...(field.key === '_id' ? { notNull: true } : {}) });
+    }
+    const statements = [...(await this.systemTables(collection.fields)), createTableDdl(collection.id, columns)];
+    await this.ddl(collection.id, statements, (error) =>
+      /Duplicate name/i.test(spannerMessage(error)) ? errors.collectionAlreadyExists(collection.id) : undefined,
+    );
+    await this.writeMetadata(collection);
+    return this.reloaded(collection.id);
+  }
+
+  async update(collection: Collection): Promise<StoredCollection> {
+    this.invalidate(); // decide on the current schema, not a cached one
+    const current = await this.byId(collection.id);
+    if (!current) throw errors.collectionNotFound(collection.id);
+    const plan = await this.planUpdate(current, collection);
+    if (plan.problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, plan.problems);
+    const statements = [...(await this.systemTables(collection.fields)), ...plan.statements];
+    await this.ddl(collection.id, statements);
+    await this.writeMetadata(collection);
+    for (const key of plan.removedReferenceFields) await this.runDml(deleteReferencesOfField(collection.id, key));
+    return this.reloaded(collection.id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const current = await this.byId(id);
+    if (!current) throw errors.collectionNotFound(id);
+    // Spanner drops a table only after its secondary indexes.
+    const drops = current.physical.indexes.filter((i) => !i.primary).map((i) => dropIndexDdl(i.name));
+    await this.ddl(id, [...drops, dropTableDdl(id)]);
+    const snapshot = await this.snapshot();
+    if (snapshot.catalog.metadata.has(id)) {
+      await this.database.table(METADATA_TABLE).deleteRows([id]);
+    }
+    if (snapshot.catalog.tables.has(REFERENCES_TABLE)) await this.runDml(deleteReferencesOfCollection(id));
+    this.invalidate();
+  }
+
+  /** Runs DDL and waits for it; a refusal becomes COLLECTION_CHANGE_NOT_SUPPORTED with Spanner's reason. */
+  async ddl(collectionId: string, statements: readonly string[], special?: (error: unknown) => unknown): Promise<void> {
+    if (statements.length === 0) return;
+    try {
+      const [operation] = await this.database.updateSchema([...statements]);
+      await operation.promise();
+    } catch (error) {
+      const mapped = special?.(error);
+      if (mapped) throw mapped;
+      if (grpcCode(error) === undefined) throw error;
+      // Unreachable / not permitted / gone stay what they are; any other refusal is the change itself.
+      const translated = translateError(error, collectionId);
+      if (translated instanceof SpiError && ['SERVICE_UNAVAILABLE', 'COLLECTION_NOT_FOUND'].includes(translated.code)) {
+        throw translated;
+      }
+      throw errors.collectionChangeNotSupported(collectionId, [{ fieldKey: '', message: spannerMessage(error) }]);
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  private async reloaded(id: string): Promise<StoredCollection> {
+    this.invalidate();
+    const stored = await this.get(id);
+    if (!stored) throw errors.collectionNotFound(id);
+    return stored;
+  }
+
+  /** Creates the metadata table (and the references table when a MULTI_REFERENCE field needs it) once. */
+  private async systemTables(fields: readonly Field[]): Promise<string[]> {
+    const tables = (await this.snapshot()).catalog.tables;
+    const out: string[] = [];
+    if (!tables.has(METADATA_TABLE)) out.push(metadataTableDdl());
+    if (fields.some((f) => f.type === 'MULTI_REFERENCE') && !tables.has(REFERENCES_TABLE)) {
+      out.push(...referencesTableDdl());
+    }
+    return out;
+  }
+
+  private async writeMetadata(collection: Collection): Promise<void> {
+    const meta: CollectionMeta = {
+      ...(collection.displayName != null ? { displayName: collection.displayName } : {}),
+      fields: collection.fields.map(({ capabilities: _derived, ...field }) => field),
+      ...(collection.permissions ? { permissions: collection.permissions } : {}),
+    };
+    try {
+      await this.database
+        .table(METADATA_TABLE)
+        .upsert([
+          { collection_id: collection.id, definition: JSON.stringify(meta), updated_at: Spanner.COMMIT_TIMESTAMP },
+        ]);
+    } catch (error) {
+      throw translateError(error, collection.id);
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  /**
+   * The DDL for a full desired field list (spi-v3.md §5.3). A type change that
+   * keeps the column type (TEXT → IMAGE) only changes metadata; another one
+   * (NUMBER → TEXT) drops and re-adds the column when it holds no value —
+   * Spanner cannot convert FLOAT64 to STRING in place — and is refused per
+   * field otherwise.
+   */
+  private async planUpdate(current: SpannerCollection, desired: Collection) {
+    const problems: FieldProblem[] = desired.fields.flatMap(keyProblems);
+    const statements: string[] = [];
+    const removedReferenceFields: string[] = [];
+    const table = current.physical;
+    const wanted = new Map(desired.fields.map((f) => [f.key, f]));
+    const indexedBy = (column: string) =>
+      table.indexes.find((i) => !i.primary && i.keys.some((k) => k.column === column))?.name;
+    const dropColumn = async (key: string, why: string): Promise<boolean> => {
+      if (SYSTEM_KEYS.has(key)) {
+        problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
+        return false;
+      }
+      const index = indexedBy(key);
+      if (index) {
+        problems.push({
+          fieldKey: key,
+          message: `remove the index '${index}' first: Spanner cannot drop an indexed column`,
+        });
+        return false;
+      }
+      statements.push(dropColumnDdl(table.name, key));
+      return true;
+    };
+
+    for (const field of desired.fields) {
+      const column = table.columns.get(field.key);
+      const before = current.fields.get(field.key);
+      const type = defaultColumnType(field.type);
+      if (!type) {
+        // MULTI_REFERENCE: pairs live in the references table; a former column goes away if empty.
+        if (column && (await this.guardValues(current, field, before, problems)))
+          await dropColumn(field.key, 'replaced');
+        continue;
+      }
+      if (!column) {
+        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+        continue;
+      }
+      if (before?.type === field.type || (column.type && sameColumnType(column.type, type))) continue;
+      if (!(await this.guardValues(current, field, before, problems))) continue;
+      if (await dropColumn(field.key, `changed to ${field.type}`))
+        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+    }
+    for (const [key, field] of current.fields) {
+      if (wanted.has(key)) continue;
+      if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
+      else if (table.columns.has(key) && !SYSTEM_KEYS.has(key)) await dropColumn(key, 'removed');
+    }
+    return { problems, statements, removedReferenceFields };
+  }
+
+  /** True when the column holds no value (so it can be replaced); otherwise records the problem. */
+  private async guardValues(
+    current: SpannerCollection,
+    field: Field,
+    before: Field | undefined,
+    problems: FieldProblem[],
+  ): Promise<boolean> {
+    const column = current.physical.columns.get(field.key);
+    const ref = fieldRef(field.key, before?.type);
+    const [row] = await this.reader.query(current, {
+      filter: { kind: 'exists', field: ref, exists: true },
+      sort: [],
+      projection: ['_id'],
+      offset: 0,
+      limit: 1,
+      after: undefined,
+    });
+    if (!row) return true;
+    const from = before?.type ?? (column?.type ? describeColumnType(column.type) : (column?.spannerType ?? '?'));
+    problems.push({
+      fieldKey: field.key,
+      message: `cannot convert ${from} to ${field.type} in Spanner while items hold values; clear the field first or add a new field`,
+    });
+    return false;
+  }
+}

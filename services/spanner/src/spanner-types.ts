@@ -1,0 +1,77 @@
+/**
+ * Type mapping between Wix field types and Spanner column types, both ways
+ * (README.md "Type mapping"). Creating a column uses googlesql's
+ * `defaultColumnType`; reading a table the adaptor did not create infers a
+ * Wix type from the column's Spanner type.
+ */
+import type { FieldType } from '@adaptors/core';
+import type { ColumnType, ScalarColumnType } from '@adaptors/googlesql';
+
+const SCALARS: ReadonlySet<string> = new Set([
+  'STRING',
+  'FLOAT64',
+  'INT64',
+  'NUMERIC',
+  'BOOL',
+  'TIMESTAMP',
+  'DATE',
+  'JSON',
+  'BYTES',
+]);
+
+/** INFORMATION_SCHEMA.COLUMNS.SPANNER_TYPE ("STRING(MAX)", "ARRAY<FLOAT64>") → column type; undefined = not exposed. */
+export function parseSpannerType(spannerType: string): ColumnType | undefined {
+  const array = /^ARRAY<(.+)>$/.exec(spannerType.trim());
+  if (array) {
+    const element = scalarOf(array[1] ?? '');
+    return element ? { array: element } : undefined;
+  }
+  return scalarOf(spannerType);
+}
+
+function scalarOf(text: string): ScalarColumnType | undefined {
+  // STRING(MAX), STRING(255), BYTES(MAX): the length does not change how values are read.
+  const base = text.trim().replace(/\(.*\)$/, '');
+  return SCALARS.has(base) ? (base as ScalarColumnType) : undefined;
+}
+
+/** Wix type of a column the adaptor did not create (no metadata row). */
+export function inferFieldType(type: ColumnType): FieldType {
+  if (typeof type === 'object') return type.array === 'STRING' ? 'ARRAY_STRING' : 'ARRAY';
+  switch (type) {
+    case 'STRING':
+      return 'TEXT';
+    case 'FLOAT64':
+    case 'INT64':
+    case 'NUMERIC':
+      return 'NUMBER';
+    case 'BOOL':
+      return 'BOOLEAN';
+    case 'TIMESTAMP':
+      return 'DATETIME';
+    case 'DATE':
+      return 'DATE';
+    // BYTES is read as base64 text; only presence can be queried (googlesql capabilities), like ANY.
+    case 'JSON':
+    case 'BYTES':
+      return 'ANY';
+  }
+}
+
+/** DDL type of a column the adaptor creates. */
+export function ddlType(type: ColumnType): string {
+  if (typeof type === 'object') return `ARRAY<${ddlScalar(type.array)}>`;
+  return ddlScalar(type);
+}
+
+function ddlScalar(type: ScalarColumnType): string {
+  return type === 'STRING' || type === 'BYTES' ? `${type}(MAX)` : type;
+}
+
+export function sameColumnType(a: ColumnType, b: ColumnType): boolean {
+  return ddlType(a) === ddlType(b);
+}
+
+export function describeColumnType(type: ColumnType): string {
+  return typeof type === 'object' ? `ARRAY<${type.array}>` : type;
+}

@@ -1,0 +1,55 @@
+/**
+ * Counts the calls the storage makes on the REAL client (no mock: every call
+ * goes through to the emulator), so tests can assert round trips per request.
+ */
+import type { Database } from '@google-cloud/spanner';
+
+export interface CallCounts {
+  transactions: number;
+  reads: number;
+  commits: number;
+  dml: number;
+  queries: number;
+  partitionedDml: number;
+}
+
+export function countingDatabase(database: Database): { database: Database; counts: CallCounts; reset(): void } {
+  const counts: CallCounts = { transactions: 0, reads: 0, commits: 0, dml: 0, queries: 0, partitionedDml: 0 };
+  const countTx = <T extends object>(tx: T): T =>
+    new Proxy(tx, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (property === 'read') counts.reads++;
+          if (property === 'commit') counts.commits++;
+          if (property === 'runUpdate') counts.dml++;
+          return value.apply(target, args);
+        };
+      },
+    });
+  const proxy = new Proxy(database, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'runTransactionAsync') {
+        return (run: (tx: object) => Promise<unknown>) => {
+          counts.transactions++;
+          return value.call(target, (tx: object) => run(countTx(tx)));
+        };
+      }
+      return (...args: unknown[]) => {
+        if (property === 'run') counts.queries++;
+        if (property === 'runPartitionedUpdate') counts.partitionedDml++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return {
+    database: proxy,
+    counts,
+    reset() {
+      for (const key of Object.keys(counts) as (keyof CallCounts)[]) counts[key] = 0;
+    },
+  };
+}

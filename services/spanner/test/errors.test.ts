@@ -1,0 +1,91 @@
+/**
+ * Spanner errors reach Wix as SPI errors (DESIGN.md §3): a table dropped
+ * behind the adaptor's back is COLLECTION_NOT_FOUND (and the cached schema is
+ * refreshed), an unreachable database is SERVICE_UNAVAILABLE, and gRPC codes
+ * map as documented in src/spanner-errors.ts.
+ */
+import { SpiError } from '@adaptors/core';
+import { Spanner } from '@google-cloud/spanner';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { itemError, translateError } from '../src/spanner-errors.ts';
+import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
+
+describe('error translation on the emulator', () => {
+  let h: SpannerHarness;
+  beforeAll(async () => {
+    h = await startSpannerHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('a table dropped outside the adaptor answers COLLECTION_NOT_FOUND, then disappears from listings', async () => {
+    const { client } = h.harness;
+    expect((await client.createCollection({ id: 'gone', fields: [{ key: 'x', type: 'TEXT' }] })).status).toBe(200);
+    await client.insert('gone', [{ _id: '1', x: 'a' }]);
+    const [operation] = await h.db.database.updateSchema(['DROP TABLE gone']);
+    await operation.promise();
+    const result = await client.query('gone', {});
+    expect(result.status).toBe(404);
+    expect(result.body).toMatchObject({ errorCode: 'COLLECTION_NOT_FOUND', data: { collectionId: 'gone' } });
+    expect((await client.listCollections(['gone'])).body.collections).toEqual([]);
+  });
+
+  test('an unreachable database: ready() rejects with SERVICE_UNAVAILABLE', async () => {
+    const saved = process.env.SPANNER_EMULATOR_HOST;
+    process.env.SPANNER_EMULATOR_HOST = '127.0.0.1:9'; // nothing listens on the discard port
+    const spanner = new Spanner({ projectId: 'nowhere' });
+    process.env.SPANNER_EMULATOR_HOST = saved;
+    const storage = createSpannerStorage({
+      database: spanner.instance('none').database('none'),
+      close: () => spanner.close(),
+      readyTimeoutMs: 1000,
+    });
+    try {
+      const error = await storage.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SpiError);
+      expect((error as SpiError).code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('gRPC status → SPI error', () => {
+  const grpc = (code: number, details: string) => Object.assign(new Error(`${code} X: ${details}`), { code, details });
+
+  test.each([
+    [grpc(3, 'Table not found: plants [at 1:15]'), 'COLLECTION_NOT_FOUND'],
+    [grpc(14, 'connection refused'), 'SERVICE_UNAVAILABLE'],
+    [grpc(4, 'deadline'), 'SERVICE_UNAVAILABLE'],
+    [grpc(7, 'permission denied on database'), 'SERVICE_UNAVAILABLE'],
+    [grpc(5, 'Database not found: projects/p/instances/i/databases/d'), 'SERVICE_UNAVAILABLE'],
+    [grpc(9, 'Column x is NOT NULL'), 'BAD_REQUEST'],
+  ])('%s → %s', (error, code) => {
+    const translated = translateError(error, 'plants');
+    expect(translated).toBeInstanceOf(SpiError);
+    expect((translated as SpiError).code).toBe(code);
+    expect((translated as SpiError).message).not.toMatch(/\n\s+at /);
+  });
+
+  test('an error that is a bug stays an error (logged as a 500 by the core)', () => {
+    const bug = grpc(3, 'Syntax error: Unexpected identifier');
+    expect(translateError(bug, 'plants')).toBe(bug);
+    expect(translateError(new TypeError('x'))).toBeInstanceOf(TypeError);
+  });
+
+  test('per-item errors of bulk writes', () => {
+    expect(itemError(grpc(6, 'Row {String("a")} already exists'), 'plants', 'a')?.code).toBe('ITEM_ALREADY_EXISTS');
+    expect(itemError(grpc(6, 'UNIQUE violation on index plants__by_code'), 'plants', 'a')?.code).toBe(
+      'VALIDATION_ERROR',
+    );
+    expect(itemError(grpc(9, 'Cannot specify a null value for column: plants.name'), 'plants', 'a')?.code).toBe(
+      'VALIDATION_ERROR',
+    );
+    expect(itemError(grpc(14, 'unavailable'), 'plants', 'a')).toBeUndefined();
+  });
+});
