@@ -47,7 +47,9 @@ function groupOutput(table: TableInfo, ref: FieldRef, i: number, dialect: Dialec
   return { alias: `g${i}`, key: ref.key, expr: target.order, groupBy: target.order, type: column.type };
 }
 
-const NULL_NUMBER = 'CAST(NULL AS FLOAT64)';
+// Constant results are still aggregates: with no GROUP BY, a bare constant
+// would make the query return one row per item instead of one row.
+const NULL_NUMBER = 'MAX(CAST(NULL AS FLOAT64))';
 
 /** One operation as an aggregate expression (core aggregate.ts computeOperation). */
 function operationSql(table: TableInfo, op: AggregateOperation, dialect: Dialect): { expr: string; type: ColumnType } {
@@ -67,7 +69,7 @@ function operationSql(table: TableInfo, op: AggregateOperation, dialect: Dialect
     const column = table.columns.get(op.field.field) as ColumnInfo;
     return { expr: `${fn}(${target.order})`, type: column.type };
   }
-  if (target.kind === 'missing') return { expr: 'CAST(NULL AS STRING)', type: 'STRING' };
+  if (target.kind === 'missing') return { expr: 'MAX(CAST(NULL AS STRING))', type: 'STRING' };
   throw errors.unsupported(`${op.op} of '${op.field.key}'`, 'only plain typed columns have a minimum and maximum here');
 }
 

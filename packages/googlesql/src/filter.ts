@@ -120,7 +120,7 @@ function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dial
   const e = quoteIdentifier('e', dialect);
   const i = quoteIdentifier('i', dialect);
   return definite(
-    `ARRAY_LENGTH(${target.expr}) = ARRAY_LENGTH(${p}) AND NOT EXISTS(SELECT 1 FROM UNNEST(${target.expr}) AS ${e} WITH OFFSET AS ${i} WHERE NOT COALESCE(${target.element(e)} = ${p}[OFFSET(${i})], FALSE))`,
+    `ARRAY_LENGTH(${target.expr}) = ARRAY_LENGTH(${p}) AND NOT EXISTS(SELECT 1 FROM UNNEST(${target.expr}) AS ${e} WITH OFFSET AS ${i} WHERE NOT COALESCE(${target.element(e)} = ${p}[SAFE_OFFSET(${i})], FALSE))`,
   );
 }
 

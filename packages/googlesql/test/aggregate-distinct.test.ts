@@ -64,7 +64,7 @@ describe('compileAggregate', () => {
         { countTotal: false },
       );
       expect(rows.sql).toBe(
-        'SELECT `a0`, `a1`, `a2` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, CAST(NULL AS FLOAT64) AS `a2` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',
+        'SELECT `a0`, `a1`, `a2` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, MAX(CAST(NULL AS FLOAT64)) AS `a2` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',
       );
       expect(total).toBeUndefined();
     });

@@ -81,12 +81,12 @@ export const EXPECTED: Record<string, { readonly spanner: Expected; readonly big
     types: { p0: { type: 'FLOAT64' } },
   }),
   'array whole equality': both({
-    sql: 'COALESCE(ARRAY_LENGTH(`tags`) = ARRAY_LENGTH(@p0) AND NOT EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WITH OFFSET AS `i` WHERE NOT COALESCE(`e` = @p0[OFFSET(`i`)], FALSE)), FALSE)',
+    sql: 'COALESCE(ARRAY_LENGTH(`tags`) = ARRAY_LENGTH(@p0) AND NOT EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WITH OFFSET AS `i` WHERE NOT COALESCE(`e` = @p0[SAFE_OFFSET(`i`)], FALSE)), FALSE)',
     params: { p0: ['a', 'b'] },
     types: { p0: { type: 'STRING', array: true } },
   }),
   'array whole empty': both({
-    sql: 'COALESCE(ARRAY_LENGTH(`tags`) = ARRAY_LENGTH(@p0) AND NOT EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WITH OFFSET AS `i` WHERE NOT COALESCE(`e` = @p0[OFFSET(`i`)], FALSE)), FALSE)',
+    sql: 'COALESCE(ARRAY_LENGTH(`tags`) = ARRAY_LENGTH(@p0) AND NOT EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WITH OFFSET AS `i` WHERE NOT COALESCE(`e` = @p0[SAFE_OFFSET(`i`)], FALSE)), FALSE)',
     params: { p0: [] },
     types: { p0: { type: 'STRING', array: true } },
   }),

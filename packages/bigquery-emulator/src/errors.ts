@@ -1,0 +1,124 @@
+/**
+ * BigQuery-shaped errors. The REST API answers every failure with
+ * `{ error: { code, message, errors: [{ message, domain, reason, location?, locationType? }], status } }`
+ * (BigQuery "Error messages" reference); `@google-cloud/common` turns that body
+ * into an `ApiError` with `code` = HTTP status and `errors` = the inner list, so
+ * the reason strings below are what callers branch on.
+ *
+ * Statuses are never 5xx or 429: the client retries those (common util
+ * `shouldRetryRequest`), which would turn a clear error into a slow one.
+ */
+
+export type ErrorReason =
+  | 'invalidQuery'
+  | 'invalid'
+  | 'notFound'
+  | 'duplicate'
+  | 'resourceInUse'
+  | 'badRequest'
+  | 'notImplemented'
+  | 'stopped';
+
+const STATUS_OF_CODE: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  501: 'UNIMPLEMENTED',
+};
+
+export interface ErrorItem {
+  readonly message: string;
+  readonly domain: 'global';
+  readonly reason: ErrorReason;
+  readonly location?: string;
+  readonly locationType?: string;
+}
+
+export interface ErrorBody {
+  readonly error: {
+    readonly code: number;
+    readonly message: string;
+    readonly errors: readonly ErrorItem[];
+    readonly status: string;
+  };
+}
+
+export class BigQueryError extends Error {
+  readonly code: number;
+  readonly reason: ErrorReason;
+  readonly location: string | undefined;
+
+  constructor(code: number, reason: ErrorReason, message: string, location?: string) {
+    super(message);
+    this.name = 'BigQueryError';
+    this.code = code;
+    this.reason = reason;
+    this.location = location;
+  }
+
+  /** The inner error item, as in `errors[]` and in a job's `status.errorResult`. */
+  item(): ErrorItem {
+    return {
+      message: this.message,
+      domain: 'global',
+      reason: this.reason,
+      ...(this.location ? { location: this.location, locationType: 'other' } : {}),
+    };
+  }
+
+  body(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        errors: [this.item()],
+        status: STATUS_OF_CODE[this.code] ?? 'INVALID_ARGUMENT',
+      },
+    };
+  }
+}
+
+/** A query BigQuery would reject, or one this emulator cannot run faithfully. */
+export function invalidQuery(message: string, location = 'query'): BigQueryError {
+  return new BigQueryError(400, 'invalidQuery', message, location);
+}
+
+/** A construct the translator does not support: refused, never approximated. */
+export function unsupported(what: string): BigQueryError {
+  return invalidQuery(`Unsupported by the BigQuery emulator: ${what}`);
+}
+
+export function invalid(message: string, location?: string): BigQueryError {
+  return new BigQueryError(400, 'invalid', message, location);
+}
+
+export function badRequest(message: string): BigQueryError {
+  return new BigQueryError(400, 'badRequest', message);
+}
+
+export function notFound(message: string): BigQueryError {
+  return new BigQueryError(404, 'notFound', message);
+}
+
+export function duplicate(message: string): BigQueryError {
+  return new BigQueryError(409, 'duplicate', message);
+}
+
+export function resourceInUse(message: string): BigQueryError {
+  return new BigQueryError(400, 'resourceInUse', message);
+}
+
+/**
+ * A DuckDB failure while running translated SQL. Its text describes the
+ * DuckDB statement, not the caller's: keep only the first line, and name it
+ * as an execution error (BigQuery's equivalents are 400 `invalidQuery` for
+ * analysis problems and 400 `invalid` for runtime ones such as division by zero).
+ */
+export function fromEngineError(e: unknown): BigQueryError {
+  if (e instanceof BigQueryError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  const first = text.split('\n')[0] ?? text;
+  const runtime = /^(Invalid Input|Conversion|Out of Range|Constraint) Error/.test(first);
+  const message = first.replace(/^Invalid Input Error: /, '');
+  return runtime ? invalid(message) : invalidQuery(message);
+}

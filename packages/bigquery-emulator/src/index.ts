@@ -1,0 +1,6 @@
+// @adaptors/bigquery-emulator — a local BigQuery v2 REST API on DuckDB. See README.md.
+
+export { BigQueryError } from './errors.ts';
+export type { FieldSchema } from './schema.ts';
+export { createEmulatorApp, type EmulatorOptions, type RunningEmulator, startBigQueryEmulator } from './server.ts';
+export { createState, type EmulatorState } from './state.ts';

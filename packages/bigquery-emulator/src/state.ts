@@ -1,0 +1,16 @@
+/** One emulator's state: DuckDB engine, catalog, jobs and streaming-insert dedupe ids. */
+import { Catalog } from './catalog.ts';
+import { Engine } from './engine.ts';
+import { JobStore } from './jobs.ts';
+
+export interface EmulatorState {
+  readonly engine: Engine;
+  readonly catalog: Catalog;
+  readonly jobs: JobStore;
+  /** insertId → time seen, per table key (best-effort dedupe, as tabledata.insertAll documents). */
+  readonly insertIds: Map<string, Map<string, number>>;
+}
+
+export async function createState(): Promise<EmulatorState> {
+  return { engine: await Engine.create(), catalog: new Catalog(), jobs: new JobStore(), insertIds: new Map() };
+}
