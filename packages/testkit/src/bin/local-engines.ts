@@ -27,5 +27,26 @@ export function localEngines(): LocalEngine[] {
       main: 'packages/testkit/dist/bin/memory-service.js',
       prepare: async () => ({ env: {}, stop: nothingToStop }),
     },
+    {
+      name: 'spanner',
+      description: 'Cloud Spanner emulator',
+      main: 'services/spanner/dist/main.js',
+      prepare: async () => {
+        const { startSpannerEmulator, SPANNER_EMULATOR_CLIENT_ENV } = await import('../emulators/spanner.ts');
+        // The service creates its instance and database itself on the emulator (SPANNER_EMULATOR_CREATE).
+        const emulator = await startSpannerEmulator({});
+        return {
+          env: {
+            ...SPANNER_EMULATOR_CLIENT_ENV,
+            SPANNER_EMULATOR_HOST: emulator.host,
+            SPANNER_EMULATOR_CREATE: 'true',
+            SPANNER_PROJECT: emulator.projectId,
+            SPANNER_INSTANCE: emulator.instanceId,
+            SPANNER_DATABASE: 'local',
+          },
+          stop: emulator.stop,
+        };
+      },
+    },
   ];
 }
