@@ -1,0 +1,147 @@
+# ---------------------------------------------------------------- where it runs
+
+variable "project_id" {
+  description = "Google Cloud project of the Cloud Run service (and of the Firestore database)."
+  type        = string
+}
+
+variable "region" {
+  description = "Cloud Run region, e.g. europe-west1: the region of the Firestore database, so each query stays in-region."
+  type        = string
+}
+
+variable "service_name" {
+  description = "Cloud Run service name (3-27 characters); the service account is <service_name>-sa."
+  type        = string
+  default     = "wix-firestore-adaptor"
+}
+
+variable "image" {
+  description = "Image built from services/firestore/Dockerfile, with a pinned tag or digest (never :latest), e.g. europe-west1-docker.pkg.dev/PROJECT/adaptors/firestore:0.1.0."
+  type        = string
+
+  validation {
+    # A moving tag lets a rebuild change live sites without a plan; the reference
+    # adaptor broke live sites exactly that way. No tag at all means :latest too.
+    condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.image)) && !can(regex(":latest$", var.image))
+    error_message = "image must end in an explicit tag (not :latest) or an @sha256: digest."
+  }
+}
+
+# ---------------------------------------------------------------- the database
+
+variable "firestore_database" {
+  description = "Firestore database id (FIRESTORE_DATABASE), in Native mode."
+  type        = string
+  default     = "(default)"
+}
+
+variable "create_database" {
+  description = "true: create the Firestore database (Native mode) in firestore_location. false: use an existing one."
+  type        = bool
+  default     = false
+}
+
+variable "firestore_location" {
+  description = "Location of a database created here (e.g. eur3, nam5, europe-west1). Only read when create_database is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.create_database || var.firestore_location != null
+    error_message = "create_database needs firestore_location."
+  }
+}
+
+variable "manage_indexes" {
+  description = "FIRESTORE_MANAGE_INDEXES. true: the Wix indexes endpoints list/create/remove composite indexes, and the service account also gets roles/datastore.indexAdmin. false (default): indexes are managed by you (gcloud/console/Terraform)."
+  type        = bool
+  default     = false
+}
+
+# ---------------------------------------------------------------- Wix and secrets
+
+variable "wix_public_keys" {
+  description = "WIX_PUBLIC_KEYS as plain text: the connection's publicKey (public, not a secret). Set this or wix_public_keys_secret."
+  type        = string
+  default     = null
+}
+
+variable "wix_public_keys_secret" {
+  description = "WIX_PUBLIC_KEYS from Secret Manager (where `adaptors connect` can write it): { secret = id, version = number }. Set this or wix_public_keys."
+  type = object({
+    secret  = string
+    version = string
+  })
+  default = null
+
+  validation {
+    condition     = (var.wix_public_keys == null) != (var.wix_public_keys_secret == null)
+    error_message = "Set exactly one of wix_public_keys and wix_public_keys_secret."
+  }
+}
+
+variable "wix_audience" {
+  description = "WIX_AUDIENCE: expected token audience (the Wix app id), comma-separated if several. null: any audience is accepted and logged."
+  type        = string
+  default     = null
+}
+
+variable "cursor_secret" {
+  description = "CURSOR_SECRET from Secret Manager: { secret = id, version = number }; the secret holds at least 32 random characters. Required: without it, a caller who knows the public key could forge paging cursors."
+  type = object({
+    secret  = string
+    version = string
+  })
+}
+
+variable "extra_env" {
+  description = "Other settings, name => value (services/firestore/DEPLOY.md lists them). Names this root sets itself and PORT/HOST (Cloud Run) are refused."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    # The settings of services/firestore/src/settings.ts not set by this root; a misspelt
+    # name would otherwise be ignored silently (infra/test keeps this list in step).
+    condition = alltrue([for name in keys(var.extra_env) : contains([
+      "CLOCK_SKEW_SECONDS",
+      "BODY_LIMIT_MB",
+      "LOG_LEVEL",
+      "ACCESS_POLICY",
+      "SHUTDOWN_GRACE_SECONDS",
+      "FIRESTORE_METADATA_COLLECTION",
+      "FIRESTORE_REFERENCES_COLLECTION",
+      "FIRESTORE_SCAN_LIMIT",
+      "FIRESTORE_INFER_SAMPLE",
+      "FIRESTORE_SCHEMA_CACHE_SECONDS",
+      "FIRESTORE_WRITE_CONCURRENCY",
+    ], name)])
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
+  }
+}
+
+# ---------------------------------------------------------------- capacity
+
+variable "min_instances" {
+  description = "Instances kept warm; 1 avoids cold starts on Wix calls after idle periods, 0 costs nothing when idle."
+  type        = number
+  default     = 1
+}
+
+variable "max_instances" {
+  description = "Most instances; also bounds concurrent Firestore clients."
+  type        = number
+  default     = 10
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud Run service (and a database created here) from `terraform destroy`."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels for the service."
+  type        = map(string)
+  default     = {}
+}
