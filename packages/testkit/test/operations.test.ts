@@ -91,8 +91,13 @@ test('closing drains in-flight calls, refuses new ones and closes the storage', 
     release = resolve;
   });
   let closed = false;
+  let entered: () => void = () => {};
+  const inside = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
   const slow: Storage = Object.assign(Object.create(base) as Storage, {
     count: async (...args: Parameters<Storage['count']>) => {
+      entered();
       await gate;
       return base.count(...args);
     },
@@ -102,7 +107,7 @@ test('closing drains in-flight calls, refuses new ones and closes the storage', 
   });
   const h = await startHarness({ storage: slow });
   const inFlight = h.client.count('plants');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await inside; // the call is being served when the server starts closing
   const closing = h.close();
   await new Promise((resolve) => setTimeout(resolve, 50));
   const refused = await fetch(`${h.url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(

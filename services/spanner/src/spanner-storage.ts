@@ -166,8 +166,12 @@ class SpannerStorage implements Storage {
         this.options.readyTimeoutMs ?? READY_TIMEOUT_MS,
       );
     });
+    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: STREAM_RETRY_OFF });
+    // After a timeout the client keeps retrying; its eventual rejection (e.g.
+    // "client has already been closed" on shutdown) must not go unhandled.
+    probe.catch(() => {});
     try {
-      await Promise.race([this.database.run({ sql: 'SELECT 1', gaxOptions: STREAM_RETRY_OFF }), timeout]);
+      await Promise.race([probe, timeout]);
     } catch (error) {
       throw translateError(error);
     } finally {
