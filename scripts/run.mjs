@@ -164,9 +164,11 @@ switch (command) {
     const env = ensureToolchain();
     ensureInstalled(env);
     clearReports();
+    // Two tasks at a time: the service tests each run a database emulator, and
+    // this kind of machine has two cores; more parallelism only adds timeouts.
     const status = run(
       'pnpm',
-      ['exec', 'turbo', 'run', 'build', 'lint', 'typecheck', 'test', '--continue', ...rest],
+      ['exec', 'turbo', 'run', 'build', 'lint', 'typecheck', 'test', '--continue', '--concurrency=2', ...rest],
       env,
     );
     process.exit(summarize(status));
