@@ -8,17 +8,20 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createWixSigner } from '@adaptors/testkit';
+import { createWixSigner, WixClient } from '@adaptors/testkit';
+import { runBulk } from './bulk.ts';
 import { measureColdStart } from './cold-start.ts';
 import { runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
+import { seedPlants } from './seed.ts';
 import { startServerProcess } from './server-process.ts';
-import { builtInTargets } from './targets.ts';
+import { builtInTargets, databaseTargets } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
     targets: { type: 'string', default: 'bare,memory' },
+    'no-bulk': { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     'cold-runs': { type: 'string', default: '5' },
@@ -30,51 +33,70 @@ const durationSeconds = Number(values.duration);
 const connections = Number(values.connections);
 const signer = await createWixSigner({ alg: 'RS256' });
 const wanted = new Set(values.targets.split(','));
-const targets = builtInTargets(signer.publicKeyPem).filter((t) => wanted.has(t.name));
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+const targets = [...builtInTargets(signer.publicKeyPem), ...databaseTargets(signer.publicKeyPem, repoRoot)].filter(
+  (t) => wanted.has(t.name),
+);
 const report: BenchReport = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, node: process.version },
   settings: { connections, durationSeconds },
   load: [],
   coldStart: [],
+  bulk: [],
 };
 
 for (const target of targets) {
-  const scenarios = standardScenarios(target.collectionId).filter(
-    (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
-  );
-  const server = await startServerProcess(target.command, target.args, target.env);
+  // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
+  const engine = target.prepare ? await target.prepare() : undefined;
+  const env = { ...target.env, ...engine?.env };
   try {
-    for (const scenario of scenarios) {
-      const body = await signScenario(signer, scenario, durationSeconds + 600);
-      // A short warm-up so the JIT and connection pools are in their steady state.
-      await runLoad({ url: server.url, path: scenario.path, bodies: [body], connections, durationSeconds: 1 });
-      const result = await runLoad({
-        url: server.url,
-        path: scenario.path,
-        bodies: [body],
-        connections,
-        durationSeconds,
-        pid: server.pid,
+    const scenarios = standardScenarios(target.collectionId).filter(
+      (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
+    );
+    const server = await startServerProcess(target.command, target.args, env);
+    try {
+      const client = new WixClient({ baseUrl: server.url, signer });
+      if (target.seed) await seedPlants(client);
+      for (const scenario of scenarios) {
+        const body = await signScenario(signer, scenario, durationSeconds + 600);
+        // A short warm-up so the JIT and connection pools are in their steady state.
+        await runLoad({ url: server.url, path: scenario.path, bodies: [body], connections, durationSeconds: 1 });
+        const result = await runLoad({
+          url: server.url,
+          path: scenario.path,
+          bodies: [body],
+          connections,
+          durationSeconds,
+          pid: server.pid,
+        });
+        report.load.push({ target: target.name, scenario: scenario.name, result });
+        process.stderr.write(`${target.name} / ${scenario.name}: ${result.requestsPerSecond} req/s\n`);
+      }
+      if (target.seed && !values['no-bulk']) {
+        for (const result of await runBulk(client)) {
+          report.bulk.push({ target: target.name, result });
+          process.stderr.write(`${target.name} / ${result.name}: ${result.ms} ms\n`);
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+    const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
+    if (query) {
+      const result = await measureColdStart({
+        command: target.command,
+        args: target.args,
+        env,
+        port: 18000 + Math.floor(Math.random() * 1000),
+        path: query.path,
+        body: await signScenario(signer, query, 600),
+        repeat: Number(values['cold-runs']),
       });
-      report.load.push({ target: target.name, scenario: scenario.name, result });
-      process.stderr.write(`${target.name} / ${scenario.name}: ${result.requestsPerSecond} req/s\n`);
+      report.coldStart.push({ target: target.name, result });
     }
   } finally {
-    await server.stop();
-  }
-  const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
-  if (query) {
-    const result = await measureColdStart({
-      command: target.command,
-      args: target.args,
-      env: target.env,
-      port: 18000 + Math.floor(Math.random() * 1000),
-      path: query.path,
-      body: await signScenario(signer, query, 600),
-      repeat: Number(values['cold-runs']),
-    });
-    report.coldStart.push({ target: target.name, result });
+    await engine?.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 /** Prints results as a table and writes them as JSON. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { BulkResult } from './bulk.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import type { LoadResult } from './load.ts';
 
@@ -10,6 +11,7 @@ export interface BenchReport {
   readonly settings: { readonly connections: number; readonly durationSeconds: number };
   readonly load: { target: string; scenario: string; result: LoadResult }[];
   readonly coldStart: { target: string; result: ColdStartResult }[];
+  readonly bulk: { target: string; result: BulkResult }[];
 }
 
 export function printReport(report: BenchReport): string {
@@ -30,6 +32,9 @@ export function printReport(report: BenchReport): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const { target, result } of report.bulk) {
+    lines.push(`${target}: ${result.name}: ${result.ms} ms (${result.itemsPerSecond} items/s)`);
+  }
   for (const { target, result } of report.coldStart) {
     lines.push(
       '',

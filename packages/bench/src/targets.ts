@@ -3,7 +3,9 @@
  * bare targets are built into this package, the database services are added
  * here as they land (they need their emulators running).
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localEngines, type PreparedEngine } from '@adaptors/testkit';
 
 export interface TargetDefinition {
   readonly name: string;
@@ -14,6 +16,10 @@ export interface TargetDefinition {
   readonly collectionId: string;
   /** Only `capabilities/get` makes sense (the bare baseline answers a constant). */
   readonly baselineOnly?: boolean;
+  /** Starts the target's database engine (a fresh emulator per series); env for the service. */
+  readonly prepare?: () => Promise<PreparedEngine>;
+  /** Seed 1,000 items through the API before the load (database targets start empty). */
+  readonly seed?: boolean;
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -38,4 +44,24 @@ export function builtInTargets(publicKeyPem: string): TargetDefinition[] {
       collectionId: 'plants',
     },
   ];
+}
+
+/**
+ * The database services, each on a fresh local engine (the same launchers as
+ * `npm start`): built services only. The Spanner emulator slows down with use,
+ * so every series starts a new one.
+ */
+export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetDefinition[] {
+  return localEngines()
+    .filter((engine) => engine.name !== 'memory')
+    .map((engine) => ({
+      name: engine.name,
+      description: `the ${engine.name} service on ${engine.description}`,
+      command: process.execPath,
+      args: [join(repoRoot, engine.main)],
+      env: { WIX_PUBLIC_KEYS: publicKeyPem, PORT: '0', HOST: '127.0.0.1', METADATA_SERVER_DETECTION: 'none' },
+      collectionId: 'plants',
+      prepare: () => engine.prepare(),
+      seed: true,
+    }));
 }

@@ -1,5 +1,6 @@
 // @adaptors/testkit — Wix-like signing client, memory reference storage, harness.
 
+export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
 export * from './harness.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';

@@ -48,5 +48,18 @@ export function localEngines(): LocalEngine[] {
         };
       },
     },
+    {
+      name: 'firestore',
+      description: 'Firestore emulator',
+      main: 'services/firestore/dist/main.js',
+      prepare: async () => {
+        const { startFirestoreEmulator } = await import('../emulators/firestore.ts');
+        const emulator = await startFirestoreEmulator({ projectId: 'local-project' });
+        return {
+          env: { FIRESTORE_EMULATOR_HOST: emulator.host, FIRESTORE_PROJECT: emulator.projectId },
+          stop: emulator.stop,
+        };
+      },
+    },
   ];
 }

@@ -1,0 +1,51 @@
+/**
+ * What the Firestore storage declares (spi-v3.md §13). It answers every
+ * operator of the evaluator's table: what one Firestore query cannot answer
+ * is evaluated exactly on streamed documents (firestore-planner.ts), so the
+ * declaration is the evaluator's ceiling, not Firestore's native subset.
+ */
+import {
+  DATA_OPERATIONS,
+  evaluatorFieldCapabilities,
+  FIELD_TYPES,
+  type QueryOperator,
+  type StorageCapabilities,
+} from '@adaptors/core';
+
+const NESTED_OPERATORS: readonly QueryOperator[] = [
+  'EQ',
+  'NE',
+  'GT',
+  'GTE',
+  'LT',
+  'LTE',
+  'HAS_SOME',
+  'HAS_ALL',
+  'EXISTS',
+  'CONTAINS',
+  'STARTS_WITH',
+  'ENDS_WITH',
+];
+
+/** Firestore's limit is 200 composite indexes per database (Firestore quotas); we cannot split it per collection. */
+const MAX_COMPOSITE_INDEXES = 200;
+
+export function firestoreCapabilities(options: { readonly supportsIndexes: boolean }): StorageCapabilities {
+  return {
+    engine: 'firestore',
+    supportsCollectionModifications: true,
+    supportedFieldTypes: FIELD_TYPES,
+    indexOptions: {
+      supportsIndexes: options.supportsIndexes,
+      maxNumberOfRegularIndexesPerCollection: options.supportsIndexes ? MAX_COMPOSITE_INDEXES : 0,
+      // Firestore has no unique indexes: `_id` (the document id) is the only unique key.
+      maxNumberOfUniqueIndexesPerCollection: 0,
+      maxNumberOfIndexesPerCollection: options.supportsIndexes ? MAX_COMPOSITE_INDEXES : 0,
+    },
+    defaultPagingMode: 'OFFSET',
+    dataOperations: DATA_OPERATIONS,
+    fieldCapabilities: (field) => evaluatorFieldCapabilities(field.type),
+    nestedQueryOperators: NESTED_OPERATORS,
+    supportsMatches: true,
+  };
+}

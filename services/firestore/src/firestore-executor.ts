@@ -1,0 +1,227 @@
+/**
+ * The I/O half of a Firestore read: builds the Firestore query a plan
+ * describes (firestore-planner.ts), streams documents, and finishes with the
+ * core evaluator — whole filter, sort, keyset, offset/limit, projection — so
+ * every answer equals the evaluator's (DESIGN.md §1 "the evaluator is the law").
+ *
+ * Reads that need the evaluator are bounded: past `scanLimit` documents the
+ * request is refused with an error naming what Firestore could not answer,
+ * never answered with a partial page.
+ */
+import {
+  type Item,
+  isAfter,
+  matches,
+  project,
+  type QuerySpec,
+  runQuery,
+  SpiError,
+  type StoredCollection,
+  type Value,
+} from '@adaptors/core';
+import {
+  type CollectionReference,
+  FieldPath,
+  Filter as FirestoreFilter,
+  type Query,
+  type QueryDocumentSnapshot,
+  type WhereFilterOp,
+} from '@google-cloud/firestore';
+import { indexRequired, isIndexRequired } from './firestore-errors.ts';
+import { filterFields } from './firestore-filter-text.ts';
+import {
+  type FilterPlan,
+  type PushedField,
+  type PushedFilter,
+  type PushedOrder,
+  planQuery,
+} from './firestore-planner.ts';
+import { toItem } from './firestore-values.ts';
+
+export interface ReadContext {
+  readonly ref: CollectionReference;
+  readonly collection: StoredCollection;
+  readonly scanLimit: number;
+}
+
+export function fieldPathOf(field: PushedField): FieldPath {
+  return field.kind === 'id' ? FieldPath.documentId() : new FieldPath(...field.segments);
+}
+
+function toFirestoreFilter(filter: PushedFilter): FirestoreFilter {
+  switch (filter.kind) {
+    case 'where':
+      return FirestoreFilter.where(fieldPathOf(filter.field), filter.op as WhereFilterOp, filter.value);
+    case 'and':
+      return FirestoreFilter.and(...filter.filters.map(toFirestoreFilter));
+    case 'or':
+      return FirestoreFilter.or(...filter.filters.map(toFirestoreFilter));
+  }
+}
+
+/** The Firestore query of a filter plan (no order, no limit). */
+export function pushedQuery(ref: CollectionReference, plan: FilterPlan): Query {
+  const [only, ...more] = plan.pushed;
+  if (!only) return ref;
+  return ref.where(
+    more.length === 0 ? toFirestoreFilter(only) : FirestoreFilter.and(...plan.pushed.map(toFirestoreFilter)),
+  );
+}
+
+/** Top-level fields to fetch; undefined = whole documents. `_id` is the document id, never selected. */
+function selection(needed: Iterable<string> | undefined): string[] | undefined {
+  if (needed === undefined) return undefined;
+  return [...new Set(needed)].filter((key) => key !== '_id');
+}
+
+function withSelect(query: Query, fields: string[] | undefined): Query {
+  return fields === undefined ? query : query.select(...fields.map((key) => new FieldPath(key)));
+}
+
+/** Fields a composite index for this plan would list, for the "needs an index" error. */
+function indexFields(plan: FilterPlan, order: readonly PushedOrder[] | undefined): string[] {
+  const out: string[] = [];
+  const visit = (f: PushedFilter) => {
+    if (f.kind !== 'where') return f.filters.forEach(visit);
+    if (f.field.kind === 'path') out.push(`${f.field.segments.join('.')} asc`);
+  };
+  plan.pushed.forEach(visit);
+  for (const o of order ?? []) {
+    if (o.field.kind === 'path') out.push(`${o.field.segments.join('.')} ${o.direction}`);
+  }
+  return [...new Set(out)];
+}
+
+/** Runs Firestore I/O, naming the composite index production Firestore asks for. */
+async function indexAware<T>(
+  ctx: ReadContext,
+  plan: FilterPlan,
+  order: readonly PushedOrder[] | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isIndexRequired(error)) throw indexRequired(ctx.collection.id, indexFields(plan, order), error);
+    throw error;
+  }
+}
+
+export function scanBoundExceeded(ctx: ReadContext, causes: readonly string[]): SpiError {
+  const what = causes.length > 0 ? causes.join('; ') : 'this request';
+  return new SpiError(
+    'BAD_REQUEST',
+    `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}': Firestore cannot answer ` +
+      `${what} itself, so the adaptor evaluates it on the documents Firestore returns. Add a condition Firestore can ` +
+      'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.',
+    { collectionId: ctx.collection.id, scanLimit: ctx.scanLimit, evaluatedInMemory: [...causes] },
+  );
+}
+
+/** Documents fetched per round trip while scanning. */
+export const SCAN_PAGE_SIZE = 500;
+
+/**
+ * The documents of `query`, page by page, at most `scanLimit` of them: one
+ * more means the bound is passed and the request is refused. Pages (not one
+ * stream) so that a reader that stops early leaves no open call behind —
+ * an abandoned Firestore stream keeps the client from terminating.
+ */
+export async function* scan(ctx: ReadContext, query: Query, causes: () => readonly string[]): AsyncGenerator<Item> {
+  let read = 0;
+  let last: QueryDocumentSnapshot | undefined;
+  for (;;) {
+    const size = Math.min(SCAN_PAGE_SIZE, ctx.scanLimit + 1 - read);
+    const page = await (last ? query.startAfter(last) : query).limit(size).get();
+    for (const doc of page.docs) {
+      if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
+      yield toItem(doc.id, doc.data());
+    }
+    if (page.size < size) return;
+    last = page.docs[page.docs.length - 1];
+  }
+}
+
+export async function collect(source: AsyncIterable<Item>): Promise<Item[]> {
+  const out: Item[] = [];
+  for await (const item of source) out.push(item);
+  return out;
+}
+
+function neededFields(spec: QuerySpec): string[] | undefined {
+  if (spec.projection === undefined) return undefined;
+  return selection([...spec.projection, ...filterFields(spec.filter), ...spec.sort.map((s) => s.field.field)]);
+}
+
+/** A keyset Firestore can start after: one scalar per pushed order key (ids are strings). */
+function pushableKeyset(values: readonly Value[], order: readonly PushedOrder[]): Value[] | undefined {
+  if (values.length !== order.length) return undefined;
+  for (const [i, o] of order.entries()) {
+    const v = values[i];
+    if (o.field.kind === 'id' ? typeof v !== 'string' || v.length === 0 || v.includes('/') : !isScalar(v)) {
+      return undefined;
+    }
+  }
+  return [...values];
+}
+
+function isScalar(v: Value | undefined): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
+}
+
+export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<Item[]> {
+  const plan = planQuery(spec, { trustedTypes: ctx.collection.strict !== false });
+  if (plan.empty || spec.limit <= 0) return [];
+  const fields = neededFields(spec);
+  let query = withSelect(pushedQuery(ctx.ref, plan), fields);
+  const causes = () => [...plan.residualNotes, ...(plan.sortNote ? [plan.sortNote] : [])];
+
+  if (!plan.order) {
+    // Sort in memory: every candidate is needed before the first item is known.
+    return indexAware(ctx, plan, undefined, async () => runQuery(await collect(scan(ctx, query, causes)), spec));
+  }
+
+  const order = plan.order;
+  for (const o of order) query = query.orderBy(fieldPathOf(o.field), o.direction);
+  const keyset = spec.after ? pushableKeyset(spec.after.values, order) : undefined;
+  if (keyset) query = query.startAfter(...keyset);
+  const exact = plan.residual.kind === 'true' && (spec.after === undefined || keyset !== undefined);
+
+  if (exact) {
+    // Everything pushed: Firestore pages itself.
+    const snapshot = await indexAware(ctx, plan, order, () => query.offset(spec.offset).limit(spec.limit).get());
+    return snapshot.docs.map((doc) => project(toItem(doc.id, doc.data()), spec.projection));
+  }
+
+  // Pushed order, residual filter: stream in order and stop once the page is full.
+  return indexAware(ctx, plan, order, async () => {
+    const page: Item[] = [];
+    let skipped = 0;
+    for await (const item of scan(ctx, query, causes)) {
+      if (!matches(spec.filter, item)) continue;
+      if (spec.after && !isAfter(item, spec.sort, spec.after)) continue;
+      if (skipped < spec.offset) {
+        skipped++;
+        continue;
+      }
+      page.push(project(item, spec.projection));
+      if (page.length >= spec.limit) break;
+    }
+    return page;
+  });
+}
+
+/** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded. */
+export function candidates(
+  ctx: ReadContext,
+  plan: FilterPlan,
+  fields: Iterable<string>,
+  extraCauses: readonly string[],
+): AsyncGenerator<Item> {
+  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields));
+  return scan(ctx, query, () => [...plan.residualNotes, ...extraCauses]);
+}
+
+export async function withIndexHint<T>(ctx: ReadContext, plan: FilterPlan, work: () => Promise<T>): Promise<T> {
+  return indexAware(ctx, plan, undefined, work);
+}

@@ -1,0 +1,407 @@
+/**
+ * The pure half of a Firestore read (DESIGN.md §3: planners never touch a
+ * connection): splits a filter AST into what ONE Firestore query answers
+ * exactly (the pushdown) and a residual the executor evaluates with the core
+ * evaluator on streamed documents, and decides when sort and paging can be
+ * pushed down too.
+ *
+ * Exactness rules (wix-data-semantics.md §1.3, §1.8; packages/core/SEMANTICS.md):
+ * - A conjunct is pushed only when Firestore's answer equals the evaluator's
+ *   for EVERY document. Everything else stays in the residual. The executor
+ *   also re-applies the whole filter, so a pushdown can only ever narrow the
+ *   candidates, never decide a match on its own.
+ * - Missing fields: Firestore `==`, ranges, `!=`, `not-in` and `orderBy`
+ *   never see documents lacking the field, while Wix's `$eq: null`, `$ne`,
+ *   `$exists: false` and sorts do. So those stay residual, and a sort is
+ *   pushed only when a pushed conjunct guarantees the field is present.
+ * - Types: Firestore compares `==`/ranges per value type, and its cross-type
+ *   order differs from the evaluator's (SEMANTICS.md rule 17). Ranges and
+ *   sorts are pushed only on top-level fields whose declared type is a scalar
+ *   and trusted (collections with a metadata document; the codec enforces the
+ *   type on every write). On other fields equality becomes
+ *   `== v OR array-contains v`, the exact meaning of Wix's `$eq` on a value
+ *   that may be an array (§1.9).
+ * - Firestore limits (Firestore docs "Query limitations"): at most 30 values
+ *   per `in`/`array-contains-any` and 30 disjunctions in normal form, one
+ *   `array-contains(-any)` per query, and here at most one inequality field so
+ *   every pushed query is one production Firestore accepts with at most one
+ *   composite index.
+ */
+import type { CompareOp, FieldRef, FieldType, Filter, QuerySpec, Sort, SortOrder, Value } from '@adaptors/core';
+import { describeFilter } from './firestore-filter-text.ts';
+
+/** Firestore's limit on `in` / `array-contains-any` values and on disjunctions in normal form. */
+export const MAX_DISJUNCTIONS = 30;
+
+export type PushedOp = '==' | '<' | '<=' | '>' | '>=' | '!=' | 'in' | 'array-contains' | 'array-contains-any';
+export type PushedScalar = string | number | boolean | null | Date;
+
+/** A Firestore field: the document id, or a field path (segments, no quoting needed). */
+export type PushedField = { readonly kind: 'id' } | { readonly kind: 'path'; readonly segments: readonly string[] };
+
+export type PushedFilter =
+  | {
+      readonly kind: 'where';
+      readonly field: PushedField;
+      readonly op: PushedOp;
+      readonly value: PushedScalar | readonly PushedScalar[];
+    }
+  | { readonly kind: 'and'; readonly filters: readonly PushedFilter[] }
+  | { readonly kind: 'or'; readonly filters: readonly PushedFilter[] };
+
+export interface PushedOrder {
+  readonly field: PushedField;
+  readonly direction: SortOrder;
+}
+
+export interface FilterPlan {
+  /** No document can match (`$or: []` …): answer without reading. */
+  readonly empty: boolean;
+  /** Conjuncts Firestore evaluates (AND). */
+  readonly pushed: readonly PushedFilter[];
+  /** What the evaluator still has to check; `{kind:'true'}` when the pushdown is exact. */
+  readonly residual: Filter;
+  /** Human-readable residual conjuncts, for the scan-bound error. */
+  readonly residualNotes: readonly string[];
+  /** The one field with a pushed inequality (range or `!=`), by key. */
+  readonly inequalityKey: string | undefined;
+  /** Field keys with a pushed conjunct that guarantees a present, non-null value of the declared type. */
+  readonly presentKeys: ReadonlySet<string>;
+}
+
+export interface QueryPlan extends FilterPlan {
+  /** Pushed order (ends with the document id), or undefined: the executor sorts in memory. */
+  readonly order: readonly PushedOrder[] | undefined;
+  /** Why the sort is evaluated in memory (for the scan-bound error); undefined when pushed. */
+  readonly sortNote: string | undefined;
+}
+
+export interface PlanOptions {
+  /** Declared field types are enforced on every stored document (false for collections inferred from a sample). */
+  readonly trustedTypes: boolean;
+  /** Prefer leaving inequalities on this field (the sort field) so the sort can be pushed too. */
+  readonly preferInequalityOn?: string | undefined;
+}
+
+const SCALAR_TYPES: ReadonlySet<FieldType> = new Set([
+  'TEXT',
+  'NUMBER',
+  'BOOLEAN',
+  'DATE',
+  'DATETIME',
+  'TIME',
+  'URL',
+  'IMAGE',
+  'VIDEO',
+  'AUDIO',
+  'DOCUMENT',
+  'RICH_TEXT',
+  'LANGUAGE',
+  'REFERENCE',
+]);
+const ARRAY_TYPES: ReadonlySet<FieldType> = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MEDIA_GALLERY']);
+
+type FieldKind = 'id' | 'scalar' | 'array' | 'unknown';
+
+function kindOf(ref: FieldRef, options: PlanOptions): FieldKind {
+  if (ref.field === '_id' && ref.path.length === 0) return 'id';
+  if (!options.trustedTypes || ref.path.length > 0 || ref.type === undefined) return 'unknown';
+  if (SCALAR_TYPES.has(ref.type)) return 'scalar';
+  if (ARRAY_TYPES.has(ref.type)) return 'array';
+  return 'unknown';
+}
+
+function pushedField(ref: FieldRef): PushedField {
+  return ref.field === '_id' && ref.path.length === 0
+    ? { kind: 'id' }
+    : { kind: 'path', segments: [ref.field, ...ref.path] };
+}
+
+/** Document ids as Firestore accepts them in filters (no '/', not '.', '..', __x__). */
+function validId(v: Value): v is string {
+  return (
+    typeof v === 'string' &&
+    v.length > 0 &&
+    !v.includes('/') &&
+    v !== '.' &&
+    v !== '..' &&
+    !/^__.*__$/.test(v) &&
+    Buffer.byteLength(v, 'utf8') <= 1500
+  );
+}
+
+/**
+ * An operand Firestore compares exactly like the evaluator: strings (code
+ * point = UTF-8 byte order), finite numbers (integers and doubles are one
+ * type in both), booleans; instants only on a trusted DATETIME field (elsewhere
+ * a stored `{"$date"}` object is an instant too, SEMANTICS.md rule 21).
+ */
+function scalarOperand(v: Value, ref: FieldRef, kind: FieldKind): v is PushedScalar {
+  if (typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (v instanceof Date) return kind === 'scalar' && ref.type === 'DATETIME';
+  return false;
+}
+
+const RANGE_OPS: Readonly<Record<string, PushedOp>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+interface Translation {
+  readonly filter: PushedFilter;
+  /** False: the pushed filter is a superset; the conjunct stays in the residual. */
+  readonly exact: boolean;
+  readonly inequalityKey?: string;
+  readonly arrayContains: number;
+  /** Disjunctions this conjunct multiplies the normal form by. */
+  readonly disjunctions: number;
+  /** Guarantees a present, non-null value of the declared type. */
+  readonly presentKey?: string;
+}
+
+function where(ref: FieldRef, op: PushedOp, value: PushedScalar | readonly PushedScalar[]): PushedFilter {
+  return { kind: 'where', field: pushedField(ref), op, value };
+}
+
+function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: PlanOptions): Translation | undefined {
+  const kind = kindOf(ref, options);
+  if (op === 'ne') return undefined; // Wix's $ne matches missing/null; Firestore's != does not.
+  if (kind === 'id') {
+    if (!validId(value)) return undefined;
+    if (op === 'eq') return { filter: where(ref, '==', value), exact: true, arrayContains: 0, disjunctions: 1 };
+    const rangeOp = RANGE_OPS[op];
+    return rangeOp
+      ? { filter: where(ref, rangeOp, value), exact: true, inequalityKey: '_id', arrayContains: 0, disjunctions: 1 }
+      : undefined;
+  }
+  if (value === null || !scalarOperand(value, ref, kind)) return undefined;
+  if (op === 'eq') {
+    switch (kind) {
+      case 'scalar':
+        return { filter: where(ref, '==', value), exact: true, arrayContains: 0, disjunctions: 1, presentKey: ref.key };
+      case 'array':
+        return { filter: where(ref, 'array-contains', value), exact: true, arrayContains: 1, disjunctions: 1 };
+      default:
+        // $eq on a value that may be an array: equal, or some element equal (§1.9).
+        return {
+          filter: { kind: 'or', filters: [where(ref, '==', value), where(ref, 'array-contains', value)] },
+          exact: true,
+          arrayContains: 1,
+          disjunctions: 2,
+        };
+    }
+  }
+  const rangeOp = RANGE_OPS[op];
+  // Ranges on arrays match when SOME element qualifies (§1.9); Firestore compares whole arrays.
+  if (!rangeOp || kind !== 'scalar') return undefined;
+  return {
+    filter: where(ref, rangeOp, value),
+    exact: true,
+    inequalityKey: ref.key,
+    arrayContains: 0,
+    disjunctions: 1,
+    presentKey: ref.key,
+  };
+}
+
+function translateIn(ref: FieldRef, values: readonly Value[], options: PlanOptions): Translation | undefined {
+  const kind = kindOf(ref, options);
+  if (values.length === 0 || values.length > MAX_DISJUNCTIONS) return undefined;
+  if (kind === 'id') {
+    return values.every(validId)
+      ? { filter: where(ref, 'in', values), exact: true, arrayContains: 0, disjunctions: values.length }
+      : undefined;
+  }
+  const operands: PushedScalar[] = [];
+  for (const v of values) {
+    if (v === null || !scalarOperand(v, ref, kind)) return undefined;
+    operands.push(v);
+  }
+  if (kind === 'scalar') {
+    return {
+      filter: where(ref, 'in', operands),
+      exact: true,
+      arrayContains: 0,
+      disjunctions: operands.length,
+      presentKey: ref.key,
+    };
+  }
+  if (kind === 'array') {
+    return {
+      filter: where(ref, 'array-contains-any', operands),
+      exact: true,
+      arrayContains: 1,
+      disjunctions: operands.length,
+    };
+  }
+  return undefined;
+}
+
+function translate(filter: Filter, options: PlanOptions): Translation | undefined {
+  switch (filter.kind) {
+    case 'compare':
+      return translateCompare(filter.field, filter.op, filter.value, options);
+    case 'in':
+      return translateIn(filter.field, filter.values, options);
+    case 'hasAll': {
+      // One array-contains narrows to items holding the first value; the rest is checked in memory.
+      const first = filter.values[0];
+      const kind = kindOf(filter.field, options);
+      if (kind !== 'array' || first === undefined || first === null || !scalarOperand(first, filter.field, kind)) {
+        return undefined;
+      }
+      return {
+        filter: where(filter.field, 'array-contains', first),
+        exact: filter.values.length === 1,
+        arrayContains: 1,
+        disjunctions: 1,
+      };
+    }
+    case 'exists': {
+      // `!= null` matches exactly the present, non-null values: the evaluator's $exists: true.
+      if (!filter.exists || kindOf(filter.field, options) === 'id') return undefined;
+      const kind = kindOf(filter.field, options);
+      return {
+        filter: where(filter.field, '!=', null),
+        exact: true,
+        inequalityKey: filter.field.key,
+        arrayContains: 0,
+        disjunctions: 1,
+        ...(kind === 'scalar' ? { presentKey: filter.field.key } : {}),
+      };
+    }
+    case 'or': {
+      // Pushed only when every branch is an exact, inequality-free conjunction.
+      const branches: PushedFilter[] = [];
+      let disjunctions = 0;
+      let arrayContains = 0;
+      for (const branch of filter.filters) {
+        const parts = branch.kind === 'and' ? branch.filters : [branch];
+        const translated = parts.map((p) => translate(p, options));
+        if (translated.length === 0) return undefined;
+        let product = 1;
+        const filters: PushedFilter[] = [];
+        for (const t of translated) {
+          if (!t?.exact || t.inequalityKey !== undefined) return undefined;
+          product *= t.disjunctions;
+          arrayContains += t.arrayContains;
+          filters.push(t.filter);
+        }
+        disjunctions += product;
+        branches.push(filters.length === 1 ? (filters[0] as PushedFilter) : { kind: 'and', filters });
+      }
+      if (branches.length === 0 || disjunctions > MAX_DISJUNCTIONS) return undefined;
+      return { filter: { kind: 'or', filters: branches }, exact: true, arrayContains, disjunctions };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Flattens nested ANDs; `true` conjuncts vanish. */
+function conjunctsOf(filter: Filter): Filter[] {
+  if (filter.kind === 'and') return filter.filters.flatMap(conjunctsOf);
+  if (filter.kind === 'true') return [];
+  return [filter];
+}
+
+export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
+  const conjuncts = conjunctsOf(filter);
+  if (conjuncts.some((c) => c.kind === 'false' || (c.kind === 'or' && c.filters.length === 0))) {
+    return {
+      empty: true,
+      pushed: [],
+      residual: { kind: 'false' },
+      residualNotes: [],
+      inequalityKey: undefined,
+      presentKeys: new Set(),
+    };
+  }
+  const translated = conjuncts.map((c) => ({ conjunct: c, t: translate(c, options) }));
+  // The preferred inequality field is decided first so a pushable sort keeps it.
+  const preferred = options.preferInequalityOn;
+  const inequalityKeys = translated.flatMap(({ t }) => (t?.inequalityKey !== undefined ? [t.inequalityKey] : []));
+  let inequalityKey = preferred !== undefined && inequalityKeys.includes(preferred) ? preferred : inequalityKeys[0];
+
+  const pushed: PushedFilter[] = [];
+  const residual: Filter[] = [];
+  const presentKeys = new Set<string>();
+  let arrayContains = 0;
+  let disjunctions = 1;
+  for (const { conjunct, t } of translated) {
+    const fits =
+      t !== undefined &&
+      (t.inequalityKey === undefined || t.inequalityKey === inequalityKey) &&
+      arrayContains + t.arrayContains <= 1 &&
+      disjunctions * t.disjunctions <= MAX_DISJUNCTIONS;
+    if (!fits) {
+      residual.push(conjunct);
+      continue;
+    }
+    pushed.push(t.filter);
+    arrayContains += t.arrayContains;
+    disjunctions *= t.disjunctions;
+    if (t.presentKey !== undefined) presentKeys.add(t.presentKey);
+    if (!t.exact) residual.push(conjunct);
+  }
+  if (!pushed.some((p) => usesInequality(p))) inequalityKey = undefined;
+  return {
+    empty: false,
+    pushed,
+    residual:
+      residual.length === 0
+        ? { kind: 'true' }
+        : residual.length === 1
+          ? (residual[0] as Filter)
+          : { kind: 'and', filters: residual },
+    residualNotes: residual.map(describeFilter),
+    inequalityKey,
+    presentKeys,
+  };
+}
+
+function usesInequality(filter: PushedFilter): boolean {
+  if (filter.kind !== 'where') return filter.filters.some(usesInequality);
+  return ['<', '<=', '>', '>=', '!='].includes(filter.op);
+}
+
+/**
+ * Items query: the filter plan plus the order. The sort is pushed when it is
+ * `_id` alone (every document has an id, ordered by code point like the
+ * evaluator), or one trusted scalar field followed by `_id` whose presence a
+ * pushed conjunct guarantees (orderBy would drop documents lacking it).
+ */
+export function planQuery(
+  spec: Pick<QuerySpec, 'filter' | 'sort'>,
+  options: Omit<PlanOptions, 'preferInequalityOn'>,
+): QueryPlan {
+  const [first, second, ...rest] = spec.sort;
+  const sortField =
+    first && second && rest.length === 0 && second.field.key === '_id' && kindOf(first.field, options) === 'scalar'
+      ? first
+      : undefined;
+  const plan = planFilter(spec.filter, { ...options, preferInequalityOn: sortField?.field.key });
+  const order = pushedOrder(spec.sort, sortField, plan);
+  return {
+    ...plan,
+    order,
+    sortNote: order ? undefined : `sort by ${spec.sort.map((s) => `${s.field.key} ${s.order}`).join(', ')}`,
+  };
+}
+
+function pushedOrder(sort: readonly Sort[], sortField: Sort | undefined, plan: FilterPlan): PushedOrder[] | undefined {
+  const [first] = sort;
+  if (!first) return [{ field: { kind: 'id' }, direction: 'asc' }];
+  if (sort.length === 1 && first.field.key === '_id') {
+    // Firestore requires the inequality field to be ordered first.
+    if (plan.inequalityKey !== undefined && plan.inequalityKey !== '_id') return undefined;
+    return [{ field: { kind: 'id' }, direction: first.order }];
+  }
+  if (!sortField) return undefined;
+  const key = sortField.field.key;
+  if (!plan.presentKeys.has(key)) return undefined;
+  if (plan.inequalityKey !== undefined && plan.inequalityKey !== key) return undefined;
+  const tieBreaker = sort[1] as Sort;
+  return [
+    { field: pushedField(sortField.field), direction: sortField.order },
+    { field: { kind: 'id' }, direction: tieBreaker.order },
+  ];
+}

@@ -1,0 +1,106 @@
+/**
+ * count, aggregate and distinct (spi-v3.md §4.2–§4.4) over Firestore. Native
+ * aggregation queries (count/sum/average) are used only when the filter is
+ * pushed down exactly; otherwise candidates are streamed (bounded) and the
+ * core evaluator computes the answer.
+ */
+import {
+  type AggregateSpec,
+  countMatching,
+  type DistinctSpec,
+  type Filter,
+  type Item,
+  matches,
+  runAggregate,
+  runDistinct,
+  type Value,
+} from '@adaptors/core';
+import { AggregateField, FieldPath } from '@google-cloud/firestore';
+import { candidates, collect, pushedQuery, type ReadContext, withIndexHint } from './firestore-executor.ts';
+import { filterFields } from './firestore-filter-text.ts';
+import { planFilter } from './firestore-planner.ts';
+
+function trusted(ctx: ReadContext): boolean {
+  return ctx.collection.strict !== false;
+}
+
+export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
+  const plan = planFilter(filter, { trustedTypes: trusted(ctx) });
+  if (plan.empty) return 0;
+  if (plan.residual.kind === 'true') {
+    const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).count().get());
+    return snapshot.data().count;
+  }
+  return countMatching(await collect(candidates(ctx, plan, filterFields(filter), [])), filter);
+}
+
+/**
+ * Firestore's sum() is 0 over no numbers where the evaluator says null
+ * (SEMANTICS.md rule 31); average() is null exactly when there is no number,
+ * so every sum is asked together with an average of the same field.
+ */
+async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec): Promise<Item | undefined> {
+  if (spec.groupBy.length > 0) return undefined;
+  if (!spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))) {
+    return undefined;
+  }
+  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  if (plan.empty || plan.residual.kind !== 'true') return undefined;
+  const fields: Record<string, ReturnType<typeof AggregateField.count>> = {};
+  spec.operations.forEach((op, i) => {
+    if (op.op === 'count' || !op.field) fields[`c${i}`] = AggregateField.count();
+    else {
+      const path = new FieldPath(op.field.field, ...op.field.path);
+      fields[`s${i}`] = AggregateField.sum(path) as never;
+      fields[`a${i}`] = AggregateField.average(path) as never;
+    }
+  });
+  const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).aggregate(fields).get());
+  const data = snapshot.data() as Record<string, number | null>;
+  const row: Record<string, Value> = {};
+  spec.operations.forEach((op, i) => {
+    if (op.op === 'count' || !op.field) row[op.name] = data[`c${i}`] ?? 0;
+    else {
+      const average = data[`a${i}`] ?? null;
+      row[op.name] = average === null ? null : op.op === 'avg' ? average : (data[`s${i}`] ?? null);
+    }
+  });
+  return row;
+}
+
+export async function aggregateItems(
+  ctx: ReadContext,
+  spec: AggregateSpec,
+  countTotal: boolean,
+): Promise<{ rows: Item[]; total?: number }> {
+  const row = await nativeAggregate(ctx, spec);
+  if (row) {
+    // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
+    const kept = matches(spec.having, row) ? [row] : [];
+    const rows = kept.slice(Math.max(0, spec.offset), Math.max(0, spec.offset) + Math.max(0, spec.limit));
+    return countTotal ? { rows, total: kept.length } : { rows };
+  }
+  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  if (plan.empty) return runAggregate([], spec, countTotal);
+  const fields = filterFields(spec.filter);
+  for (const f of spec.groupBy) fields.add(f.field);
+  for (const op of spec.operations) if (op.field) fields.add(op.field.field);
+  const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
+  const items = await withIndexHint(ctx, plan, () => collect(candidates(ctx, plan, fields, [cause])));
+  return runAggregate(items, spec, countTotal);
+}
+
+export async function distinctValues(
+  ctx: ReadContext,
+  spec: DistinctSpec,
+  countTotal: boolean,
+): Promise<{ values: Value[]; total?: number }> {
+  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  if (plan.empty) return runDistinct([], spec, countTotal);
+  const fields = filterFields(spec.filter);
+  fields.add(spec.field.field);
+  const items = await withIndexHint(ctx, plan, () =>
+    collect(candidates(ctx, plan, fields, [`distinct values of ${spec.field.key}`])),
+  );
+  return runDistinct(items, spec, countTotal);
+}

@@ -1,0 +1,301 @@
+/**
+ * The Storage contract (packages/core/src/storage.ts) over Firestore. This
+ * file only wires the parts together and translates errors at the boundary;
+ * reads live in firestore-executor.ts / firestore-reads.ts, writes in
+ * firestore-writes.ts, schema in firestore-schema.ts, pairs in
+ * firestore-references.ts, indexes in firestore-indexes.ts.
+ */
+import {
+  type AggregateSpec,
+  type Collection,
+  type DistinctSpec,
+  errors,
+  type Field,
+  type Filter,
+  type IndexDefinition,
+  type IndexInfo,
+  type Item,
+  type ItemResult,
+  type QuerySpec,
+  type ReferencedSpec,
+  type ReferencePair,
+  type Storage,
+  type StorageCapabilities,
+  type StoredCollection,
+  SYSTEM_FIELDS,
+} from '@adaptors/core';
+import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
+import { firestoreCapabilities } from './firestore-capabilities.ts';
+import { guarded } from './firestore-errors.ts';
+import { type ReadContext, runItemsQuery } from './firestore-executor.ts';
+import { FirestoreIndexes, type IndexAdminApi } from './firestore-indexes.ts';
+import { aggregateItems, countItems, distinctValues } from './firestore-reads.ts';
+import { FirestoreReferences } from './firestore-references.ts';
+import { FirestoreSchema } from './firestore-schema.ts';
+import {
+  deleteCollectionDocuments,
+  insertItems,
+  newBulkWriter,
+  removeItems,
+  truncateItems,
+  updateItems,
+  type WriteContext,
+} from './firestore-writes.ts';
+
+const SYSTEM_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
+
+export interface FirestoreStorageOptions {
+  readonly metadataCollection?: string;
+  readonly referencesCollection?: string;
+  readonly scanLimit?: number;
+  readonly inferSample?: number;
+  readonly schemaCacheSeconds?: number;
+  readonly writeConcurrency?: number;
+  /** The Admin API seam for composite indexes (production only: the emulator has no index API). */
+  readonly indexAdmin?: IndexAdminApi;
+  /** `projects/{p}/databases/{d}`, needed with `indexAdmin`. */
+  readonly databasePath?: string;
+}
+
+export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): Storage {
+  return new FirestoreStorage(db, options);
+}
+
+class FirestoreStorage implements Storage {
+  readonly capabilities: StorageCapabilities;
+  private readonly schema: FirestoreSchema;
+  private readonly references: FirestoreReferences;
+  private readonly scanLimit: number;
+  private readonly concurrency: number;
+  private readonly indexes: FirestoreIndexes | undefined;
+
+  constructor(
+    private readonly db: Firestore,
+    options: FirestoreStorageOptions,
+  ) {
+    const metadataCollection = options.metadataCollection ?? '_wix_collections';
+    const referencesCollection = options.referencesCollection ?? '_wix_references';
+    this.scanLimit = options.scanLimit ?? 20_000;
+    this.concurrency = options.writeConcurrency ?? 32;
+    this.schema = new FirestoreSchema(db, {
+      metadataCollection,
+      referencesCollection,
+      inferSample: options.inferSample ?? 100,
+      cacheMs: (options.schemaCacheSeconds ?? 5) * 1000,
+    });
+    const schema = this.schema;
+    this.indexes =
+      options.indexAdmin && options.databasePath
+        ? new FirestoreIndexes(
+            options.indexAdmin,
+            { read: (id) => schema.readIndexNames(id), write: (id, names) => schema.writeIndexNames(id, names) },
+            options.databasePath,
+          )
+        : undefined;
+    this.capabilities = firestoreCapabilities({ supportsIndexes: this.indexes !== undefined });
+    this.references = new FirestoreReferences(db, { collection: referencesCollection, scanLimit: this.scanLimit });
+  }
+
+  private read(collection: StoredCollection): ReadContext {
+    return { ref: this.db.collection(collection.id), collection, scanLimit: this.scanLimit };
+  }
+
+  private write(collection: StoredCollection): WriteContext {
+    return {
+      db: this.db,
+      ref: this.db.collection(collection.id),
+      collectionId: collection.id,
+      concurrency: this.concurrency,
+    };
+  }
+
+  // Schema
+
+  listCollections() {
+    return guarded(() => this.schema.list());
+  }
+
+  getCollection(id: string) {
+    return guarded(() => this.schema.get(id));
+  }
+
+  createCollection(collection: Collection) {
+    return guarded(() => this.schema.create(collection), { collectionId: collection.id });
+  }
+
+  updateCollection(collection: Collection) {
+    return guarded(
+      async () => {
+        const current = await this.schema.get(collection.id);
+        if (!current) throw errors.collectionNotFound(collection.id);
+        const before = new Map(current.fields.map((f) => [f.key, f]));
+        const after = new Map(collection.fields.map((f) => [f.key, f]));
+        const ref = this.db.collection(collection.id);
+        const problems: { fieldKey: string; message: string }[] = [];
+        for (const [key, field] of after) {
+          const old = before.get(key);
+          if (!old || old.type === field.type) continue;
+          // Pushdown trusts declared types (firestore-planner.ts): never relabel stored values.
+          const holder = await ref.where(new FieldPath(key), '!=', null).select().limit(1).get();
+          if (!holder.empty) {
+            problems.push({
+              fieldKey: key,
+              message: `cannot convert ${old.type} to ${field.type} while items hold values`,
+            });
+          }
+        }
+        if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+        const removed = [...before.values()].filter((f) => !after.has(f.key) && !SYSTEM_KEYS.has(f.key));
+        const stored = await this.schema.save({ ...current, ...collection });
+        for (const field of removed) await this.dropField(collection.id, field);
+        return stored;
+      },
+      { collectionId: collection.id },
+    );
+  }
+
+  /** A removed field's values go too, so re-adding it with another type cannot meet stale values. */
+  private async dropField(collectionId: string, field: Field): Promise<void> {
+    if (field.type === 'MULTI_REFERENCE') return this.references.dropField(collectionId, field.key);
+    const path = new FieldPath(field.key);
+    const writer = newBulkWriter(this.db);
+    const failures: unknown[] = [];
+    try {
+      for await (const doc of this.db.collection(collectionId).where(path, '!=', null).select().stream()) {
+        const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
+        writer.update(ref, path, FieldValue.delete()).catch((error: unknown) => failures.push(error));
+      }
+    } finally {
+      await writer.close();
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+
+  deleteCollection(id: string) {
+    return guarded(
+      async () => {
+        await deleteCollectionDocuments(this.db, this.db.collection(id));
+        await this.references.dropPairsOf(id, undefined);
+        await this.schema.deleteMetadata(id);
+      },
+      { collectionId: id },
+    );
+  }
+
+  // Reads
+
+  query(collection: StoredCollection, spec: QuerySpec) {
+    return guarded(() => runItemsQuery(this.read(collection), spec), { collectionId: collection.id });
+  }
+
+  count(collection: StoredCollection, filter: Filter) {
+    return guarded(() => countItems(this.read(collection), filter), { collectionId: collection.id });
+  }
+
+  aggregate(collection: StoredCollection, spec: AggregateSpec, options: { readonly countTotal: boolean }) {
+    return guarded(() => aggregateItems(this.read(collection), spec, options.countTotal), {
+      collectionId: collection.id,
+    });
+  }
+
+  distinct(collection: StoredCollection, spec: DistinctSpec, options: { readonly countTotal: boolean }) {
+    return guarded(() => distinctValues(this.read(collection), spec, options.countTotal), {
+      collectionId: collection.id,
+    });
+  }
+
+  // Writes
+
+  insert(collection: StoredCollection, items: readonly Item[], options: { readonly overwrite: boolean }) {
+    return guarded(() => insertItems(this.write(collection), items, options.overwrite), {
+      collectionId: collection.id,
+    });
+  }
+
+  update(collection: StoredCollection, items: readonly Item[]) {
+    return guarded(() => updateItems(this.write(collection), items), { collectionId: collection.id });
+  }
+
+  remove(collection: StoredCollection, itemIds: readonly string[]) {
+    return guarded(
+      async () => {
+        const results: readonly ItemResult[] = await removeItems(this.write(collection), itemIds);
+        const removed = results.flatMap((r) => ('item' in r ? [r.item._id as string] : []));
+        if (removed.length > 0) await this.references.dropPairsOf(collection.id, removed);
+        return results;
+      },
+      { collectionId: collection.id },
+    );
+  }
+
+  truncate(collection: StoredCollection) {
+    return guarded(
+      async () => {
+        await truncateItems(this.write(collection));
+        await this.references.dropPairsOf(collection.id, undefined);
+      },
+      { collectionId: collection.id },
+    );
+  }
+
+  // References
+
+  private async targetOf(field: Field): Promise<StoredCollection | undefined> {
+    const id = field.multiReferenceOptions?.referencedCollectionId;
+    return id ? this.schema.get(id) : undefined;
+  }
+
+  queryReferenced(collection: StoredCollection, spec: ReferencedSpec, options: { readonly countTotal: boolean }) {
+    return guarded(
+      async () => this.references.query(collection, spec, await this.targetOf(spec.field), options.countTotal),
+      {
+        collectionId: collection.id,
+      },
+    );
+  }
+
+  insertReferences(collection: StoredCollection, field: Field, references: readonly ReferencePair[]) {
+    return guarded(async () => this.references.insert(collection, field, await this.targetOf(field), references), {
+      collectionId: collection.id,
+    });
+  }
+
+  removeReferences(collection: StoredCollection, field: Field, references: readonly ReferencePair[]) {
+    return guarded(() => this.references.remove(collection, field, references), { collectionId: collection.id });
+  }
+
+  // Indexes
+
+  listIndexes(collection: StoredCollection): Promise<readonly IndexInfo[]> {
+    return guarded(() => this.requireIndexes().list(collection), { collectionId: collection.id });
+  }
+
+  createIndex(collection: StoredCollection, index: IndexDefinition): Promise<IndexInfo> {
+    return guarded(() => this.requireIndexes().create(collection, index), { collectionId: collection.id });
+  }
+
+  removeIndex(collection: StoredCollection, indexName: string): Promise<void> {
+    return guarded(() => this.requireIndexes().remove(collection, indexName), { collectionId: collection.id });
+  }
+
+  private requireIndexes(): FirestoreIndexes {
+    if (!this.indexes) {
+      throw errors.unsupported(
+        'Managing indexes',
+        'this deployment has no access to the Firestore Admin API (emulator, or FIRESTORE_MANAGE_INDEXES=false)',
+      );
+    }
+    return this.indexes;
+  }
+
+  // Lifecycle
+
+  async ready(): Promise<void> {
+    // A cheap read: one metadata document name, no data.
+    await guarded(() => this.db.collection(this.schema.metadataCollectionId).select().limit(1).get());
+  }
+
+  async close(): Promise<void> {
+    await this.db.terminate();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Internal values (query/ast.ts: JSON with `Date` for instants) ⇄ Firestore
+ * document data. Dates become Timestamps (the client converts `Date`), maps
+ * and arrays stay maps and arrays so dotted paths and array-contains work.
+ *
+ * Firestore cannot hold an array directly inside an array ("Cannot convert an
+ * array value in an array value"), which Wix ARRAY/ANY values may contain: an
+ * inner array is stored as the one-key map `{ "$wixArray": [...] }` and read
+ * back as an array. `$wixArray` is therefore a reserved map key (README.md).
+ */
+import { errors, type Item, type SpiError, type Value } from '@adaptors/core';
+import { DocumentReference, GeoPoint, Timestamp } from '@google-cloud/firestore';
+
+export const NESTED_ARRAY_KEY = '$wixArray';
+
+type Data = { [key: string]: unknown };
+
+function encodeNested(value: Value, insideArray: boolean): unknown {
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const encoded = value.map((element) => encodeNested(element, true));
+    return insideArray ? { [NESTED_ARRAY_KEY]: encoded } : encoded;
+  }
+  const out: Data = {};
+  for (const [key, element] of Object.entries(value)) {
+    if (element !== undefined) out[key] = encodeNested(element as Value, false);
+  }
+  return out;
+}
+
+/** An item as document data: `_id` is the document id, never a field. */
+export function toDocumentData(item: Item): Data {
+  const out: Data = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (key === '_id' || value === undefined) continue;
+    out[key] = encodeNested(value, false);
+  }
+  return out;
+}
+
+function isNestedArrayMarker(value: object): value is { [NESTED_ARRAY_KEY]: unknown[] } {
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === NESTED_ARRAY_KEY && Array.isArray((value as Data)[NESTED_ARRAY_KEY]);
+}
+
+/**
+ * Firestore value → internal value. Types Wix has no name for (documents
+ * written by other programs) are mapped to plain JSON: GeoPoint → {latitude,
+ * longitude}, DocumentReference → its path, Bytes → base64 text.
+ */
+export function fromFirestoreValue(value: unknown): Value {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Timestamp) return value.toDate();
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(fromFirestoreValue);
+  if (value instanceof GeoPoint) return { latitude: value.latitude, longitude: value.longitude };
+  if (value instanceof DocumentReference) return value.path;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (typeof value === 'object') {
+    if (isNestedArrayMarker(value)) return value[NESTED_ARRAY_KEY].map(fromFirestoreValue);
+    const out: { [key: string]: Value } = {};
+    for (const [key, element] of Object.entries(value)) out[key] = fromFirestoreValue(element);
+    return out;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  return value as Value;
+}
+
+/** Document → item. A stored `_id` field (written by another program) never overrides the document id. */
+export function toItem(id: string, data: Data | undefined): Item {
+  const item: { [key: string]: Value } = { _id: id };
+  if (data) {
+    for (const [key, value] of Object.entries(data)) {
+      if (key !== '_id') item[key] = fromFirestoreValue(value);
+    }
+  }
+  return item;
+}
+
+/**
+ * Firestore document ids: at most 1,500 bytes, no '/', not '.' or '..', not
+ * matching __.*__ (Firestore "Limits": document IDs). Returns the problem, or
+ * undefined when the id can be used as is.
+ */
+export function documentIdProblem(id: string): string | undefined {
+  if (id.length === 0) return 'it is empty';
+  if (id.includes('/')) return 'Firestore document ids cannot contain "/"';
+  if (id === '.' || id === '..') return 'Firestore document ids cannot be "." or ".."';
+  if (/^__.*__$/.test(id)) return 'Firestore reserves document ids of the form __name__';
+  if (Buffer.byteLength(id, 'utf8') > 1500) return 'Firestore document ids are at most 1,500 bytes';
+  return undefined;
+}
+
+export function invalidItemId(id: string, problem: string): SpiError {
+  return errors.violation('_id', id, `this _id cannot be stored in Firestore: ${problem}; use another _id`);
+}
+
+export function isValidDocumentId(id: unknown): id is string {
+  return typeof id === 'string' && documentIdProblem(id) === undefined;
+}

@@ -1,0 +1,155 @@
+/**
+ * Item writes (spi-v3.md §4.5–§4.8; DESIGN.md §3 "one bad item never fails
+ * the rest"). Document id = `_id`.
+ * - insert: BulkWriter `create()` — the server's exists-precondition makes
+ *   ITEM_ALREADY_EXISTS per item and race-free; `overwrite` uses `set()`.
+ *   BulkWriter batches (≤ 500 writes per batch, Firestore limit), runs
+ *   batches in parallel and retries transient failures.
+ * - update / remove: one small transaction per item (read, then replace or
+ *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
+ *   is kept; items run concurrently, repeated ids in one call in order.
+ * - truncate: `recursiveDelete`, which pages through any number of documents.
+ */
+import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
+import type { BulkWriter, CollectionReference, Firestore } from '@google-cloud/firestore';
+import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
+import { documentIdProblem, fromFirestoreValue, invalidItemId, toDocumentData, toItem } from './firestore-values.ts';
+
+export interface WriteContext {
+  readonly db: Firestore;
+  readonly ref: CollectionReference;
+  readonly collectionId: string;
+  readonly concurrency: number;
+}
+
+/** Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down. */
+export function newBulkWriter(db: Firestore): BulkWriter {
+  return db.bulkWriter({ throttling: false });
+}
+
+function itemError(error: unknown, collectionId: string, id: string): SpiError {
+  if (grpcCode(error) === GRPC.ALREADY_EXISTS) return errors.itemAlreadyExists(collectionId, id);
+  if (grpcCode(error) === GRPC.NOT_FOUND) return errors.itemNotFound(collectionId, id);
+  const translated = translateError(error);
+  if (translated instanceof SpiError) return translated;
+  const message = (error as { message?: unknown } | null)?.message;
+  return new SpiError(
+    'UNKNOWN_ERROR',
+    `Firestore could not write item ${id}${typeof message === 'string' ? `: ${message.replace(/^\d+ [A-Z_]+: /, '')}` : ''}`,
+    { itemId: id },
+  );
+}
+
+export async function insertItems(
+  ctx: WriteContext,
+  items: readonly Item[],
+  overwrite: boolean,
+): Promise<ItemResult[]> {
+  const writer = newBulkWriter(ctx.db);
+  const seen = new Set<string>();
+  const pending = items.map((item): Promise<ItemResult> | ItemResult => {
+    const id = item._id as string;
+    const problem = documentIdProblem(id);
+    if (problem !== undefined) return { error: invalidItemId(id, problem) };
+    // The same id twice in one call: the second is a duplicate of the first (memory-storage semantics).
+    if (!overwrite && seen.has(id)) return { error: errors.itemAlreadyExists(ctx.collectionId, id) };
+    seen.add(id);
+    const doc = ctx.ref.doc(id);
+    try {
+      const data = toDocumentData(item);
+      const write = overwrite ? writer.set(doc, data) : writer.create(doc, data);
+      return write.then(
+        (): ItemResult => ({ item }),
+        (error: unknown): ItemResult => ({ error: itemError(error, ctx.collectionId, id) }),
+      );
+    } catch (error) {
+      // Client-side validation (e.g. a field name Firestore refuses).
+      return {
+        error: errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${(error as Error).message}`),
+      };
+    }
+  });
+  await writer.close();
+  return Promise.all(pending);
+}
+
+/** Runs `work` over groups with bounded concurrency; items inside a group run in order. */
+async function inGroups<T>(
+  ids: readonly string[],
+  concurrency: number,
+  work: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const groups = new Map<string, number[]>();
+  ids.forEach((id, index) => {
+    const group = groups.get(id);
+    if (group) group.push(index);
+    else groups.set(id, [index]);
+  });
+  const queue = [...groups.values()];
+  const results: T[] = new Array(ids.length);
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      for (const index of group) results[index] = await work(index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export async function updateItems(ctx: WriteContext, items: readonly Item[]): Promise<ItemResult[]> {
+  const ids = items.map((item) => item._id as string);
+  return inGroups(ids, ctx.concurrency, async (index): Promise<ItemResult> => {
+    const item = items[index] as Item;
+    const id = ids[index] as string;
+    if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
+    const doc = ctx.ref.doc(id);
+    try {
+      const next = await ctx.db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(doc);
+        if (!snapshot.exists) return undefined;
+        const created = fromFirestoreValue(snapshot.get('_createdDate'));
+        // Full replacement (§4.6) that keeps the stored creation date.
+        const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
+        tx.set(doc, toDocumentData(replaced));
+        return replaced;
+      });
+      return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };
+    } catch (error) {
+      return { error: itemError(error, ctx.collectionId, id) };
+    }
+  });
+}
+
+export async function removeItems(ctx: WriteContext, ids: readonly string[]): Promise<ItemResult[]> {
+  return inGroups(ids, ctx.concurrency, async (index): Promise<ItemResult> => {
+    const id = ids[index] as string;
+    if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
+    const doc = ctx.ref.doc(id);
+    try {
+      const removed = await ctx.db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(doc);
+        if (!snapshot.exists) return undefined;
+        tx.delete(doc);
+        return toItem(id, snapshot.data());
+      });
+      return removed ? { item: removed } : { error: errors.itemNotFound(ctx.collectionId, id) };
+    } catch (error) {
+      return { error: itemError(error, ctx.collectionId, id) };
+    }
+  });
+}
+
+/** Deletes every document (and any subcollection) of the collection, whatever its size. */
+export async function truncateItems(ctx: WriteContext): Promise<void> {
+  await deleteCollectionDocuments(ctx.db, ctx.ref);
+}
+
+/** recursiveDelete flushes a BulkWriter it is given but leaves it open: close it (terminate() refuses open ones). */
+export async function deleteCollectionDocuments(db: Firestore, ref: CollectionReference): Promise<void> {
+  const writer = newBulkWriter(db);
+  try {
+    await db.recursiveDelete(ref, writer);
+  } finally {
+    await writer.close();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Composition root (DESIGN.md §3): read config, create the Firestore client,
+ * hand the storage to the core's runService (listen on 0.0.0.0:$PORT, drain
+ * on SIGTERM, storage.close() terminates the client). The client honours
+ * FIRESTORE_EMULATOR_HOST itself; the Admin API (indexes) is only wired
+ * against real Firestore.
+ */
+import { runService } from '@adaptors/core';
+import { type AdminClientLike, adminApiOf } from './firestore-indexes.ts';
+import { createFirestoreStorage } from './firestore-storage.ts';
+import { firestoreSettings } from './settings.ts';
+
+await runService({
+  name: 'firestore',
+  settings: firestoreSettings,
+  async createStorage(config, logger) {
+    // Imported here, not at the top: `main.ts check` should not pay for the client.
+    const { Firestore, v1 } = await import('@google-cloud/firestore');
+    const projectId = config.firestoreProject ?? config.googleCloudProject;
+    const db = new Firestore({
+      ...(projectId ? { projectId } : {}),
+      databaseId: config.firestoreDatabase,
+      ignoreUndefinedProperties: true,
+    });
+    const emulator = process.env.FIRESTORE_EMULATOR_HOST;
+    const manageIndexes = config.manageIndexes && !emulator;
+    const admin = manageIndexes ? new v1.FirestoreAdminClient(projectId ? { projectId } : {}) : undefined;
+    const resolvedProject = admin ? (projectId ?? (await admin.getProjectId())) : undefined;
+    if (config.manageIndexes && emulator) {
+      logger.log('NOTICE', 'FIRESTORE_EMULATOR_HOST is set: the emulator has no index API, indexes endpoints are off');
+    }
+    return createFirestoreStorage(db, {
+      metadataCollection: config.metadataCollection,
+      referencesCollection: config.referencesCollection,
+      scanLimit: config.scanLimit,
+      inferSample: config.inferSample,
+      schemaCacheSeconds: config.schemaCacheSeconds,
+      writeConcurrency: config.writeConcurrency,
+      ...(admin && resolvedProject
+        ? {
+            indexAdmin: adminApiOf(admin as unknown as AdminClientLike),
+            databasePath: `projects/${resolvedProject}/databases/${config.firestoreDatabase}`,
+          }
+        : {}),
+    });
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * Settings of the Firestore service: the core's (keys, audience, port …) plus
+ * where the data lives and the bounds that keep exact answers cheap
+ * (README.md "Configuration"; DESIGN.md §4 Firestore).
+ */
+import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+
+/** Firestore collection ids may not contain '/', be '.' or '..', or match __.*__ (Firestore limits). */
+function collectionId(value: string): string {
+  if (value.includes('/') || value === '.' || value === '..' || /^__.*__$/.test(value)) {
+    throw new Error('must be a valid Firestore collection id (no "/", not "." or "..", not __name__-like)');
+  }
+  return value;
+}
+
+export const firestoreSettings = defineSettings({
+  ...coreSettings,
+  firestoreProject: setting({
+    name: 'FIRESTORE_PROJECT',
+    description:
+      'Google Cloud project that holds the Firestore database. Unset: GOOGLE_CLOUD_PROJECT, then the project of the service account (Cloud Run).',
+    parse: text(),
+  }),
+  firestoreDatabase: setting({
+    name: 'FIRESTORE_DATABASE',
+    description: 'Firestore database id inside the project.',
+    default: '(default)',
+    parse: text(),
+  }),
+  metadataCollection: setting({
+    name: 'FIRESTORE_METADATA_COLLECTION',
+    description:
+      'Collection holding one document per Wix collection (fields, types, display names, paging mode). Hidden from collection lists.',
+    default: '_wix_collections',
+    parse: collectionId,
+  }),
+  referencesCollection: setting({
+    name: 'FIRESTORE_REFERENCES_COLLECTION',
+    description: 'Collection holding multi-reference pairs (one document per pair). Hidden from collection lists.',
+    default: '_wix_references',
+    parse: collectionId,
+  }),
+  scanLimit: setting({
+    name: 'FIRESTORE_SCAN_LIMIT',
+    description:
+      'Most documents one request may read to evaluate what Firestore cannot answer itself (case-insensitive text, $ne, sorts on unfiltered fields …). Past it the request is refused, never answered partially.',
+    default: '20000',
+    parse: integer({ min: 100, max: 1_000_000 }),
+  }),
+  inferSample: setting({
+    name: 'FIRESTORE_INFER_SAMPLE',
+    description: 'Documents read to infer the fields of a collection that has no metadata document.',
+    default: '100',
+    parse: integer({ min: 1, max: 10_000 }),
+  }),
+  schemaCacheSeconds: setting({
+    name: 'FIRESTORE_SCHEMA_CACHE_SECONDS',
+    description:
+      'How long an instance reuses a collection definition before reading it again (schema changes made through another instance show up after at most this long).',
+    default: '5',
+    parse: integer({ min: 0, max: 3600 }),
+  }),
+  writeConcurrency: setting({
+    name: 'FIRESTORE_WRITE_CONCURRENCY',
+    description: 'Per-item transactions (update, remove) run at most this many at a time.',
+    default: '32',
+    parse: integer({ min: 1, max: 500 }),
+  }),
+  manageIndexes: setting({
+    name: 'FIRESTORE_MANAGE_INDEXES',
+    description:
+      'Let the indexes endpoints list/create/remove composite indexes through the Firestore Admin API (needs roles/datastore.indexAdmin). Always off against the emulator, which has no index API.',
+    default: 'true',
+    parse: boolean(),
+  }),
+});

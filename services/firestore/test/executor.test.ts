@@ -1,0 +1,271 @@
+/**
+ * The executor on the real emulator, held against the memory storage (the
+ * core evaluator) on the same data: the scan bound, cursors and offsets
+ * across residual filters, counts/aggregates/distinct over residual filters,
+ * native aggregation, collections without metadata, large bulks and truncate.
+ */
+import { createMemoryStorage, type Harness, startHarness, type WixClient } from '@adaptors/testkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { emulatorStorage } from './support.ts';
+
+const FIELDS = [
+  { key: 'title', type: 'TEXT' },
+  { key: 'count', type: 'NUMBER' },
+  { key: 'at', type: 'DATETIME' },
+  { key: 'tags', type: 'ARRAY_STRING' },
+  { key: 'obj', type: 'OBJECT' },
+];
+const WORDS = ['Red', 'red', 'GREEN', 'blue', 'Blüte'];
+
+function items(n: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const item: Record<string, unknown> = { _id: `it-${String(i).padStart(4, '0')}` };
+    if (i % 7 !== 3) item.title = `${WORDS[i % WORDS.length]} ${i % 13}`;
+    if (i % 11 !== 5) item.count = i % 5 === 0 ? null : (i * 37) % 50;
+    if (i % 3 === 0) item.at = { $date: new Date(Date.UTC(2024, 0, 1) + (i % 17) * 3_600_000).toISOString() };
+    if (i % 4 !== 0) item.tags = [WORDS[i % 5], WORDS[(i * 3) % 5]];
+    item.obj = i % 2 === 0 ? { n: i % 9, city: WORDS[i % 4] } : null;
+    return item;
+  });
+}
+
+const closers: (() => Promise<void>)[] = [];
+let firestore: Harness;
+let memory: Harness;
+let limited: Harness;
+const collectionId = 'things';
+const N = 300;
+
+beforeAll(async () => {
+  const { storage } = emulatorStorage();
+  closers.push(() => storage.close());
+  // One clock for both, so system dates agree.
+  const now = () => new Date('2025-01-01T00:00:00.000Z');
+  firestore = await startHarness({ storage, now });
+  memory = await startHarness({ storage: createMemoryStorage(), now });
+  // Its own database with the same data, and a scan bound smaller than the collection.
+  const small = emulatorStorage({ scanLimit: 100 });
+  closers.push(() => small.storage.close());
+  limited = await startHarness({ storage: small.storage, now });
+  for (const h of [firestore, memory]) {
+    expect((await h.client.createCollection({ id: collectionId, fields: FIELDS })).status).toBe(200);
+    const inserted = await h.client.insert(collectionId, items(N));
+    expect(inserted.body.results.every((r: { item?: unknown }) => r.item)).toBe(true);
+  }
+  expect((await limited.client.createCollection({ id: collectionId, fields: FIELDS })).status).toBe(200);
+  await limited.client.insert(collectionId, items(N));
+});
+
+afterAll(async () => {
+  await Promise.all([firestore?.close(), memory?.close(), limited?.close()]);
+  await Promise.all(closers.map((close) => close()));
+});
+
+async function both<T>(call: (client: WixClient) => Promise<{ status: number; body: T }>) {
+  const [got, want] = await Promise.all([call(firestore.client), call(memory.client)]);
+  expect(got.status, JSON.stringify(got.body)).toBe(200);
+  expect(want.status).toBe(200);
+  return { got: got.body, want: want.body };
+}
+
+const RESIDUAL = { title: { $contains: 'RED' } };
+const NARROWED = { $and: [{ count: { $lt: 10 } }, { title: { $contains: 'RED' } }] };
+
+describe('scan bound', () => {
+  test('a residual filter over more documents than the bound is refused, naming the filter', async () => {
+    const result = await limited.client.query(collectionId, { filter: RESIDUAL });
+    expect(result.status).toBe(400);
+    expect(result.body.errorCode).toBe('BAD_REQUEST');
+    expect(result.body.errorMessage).toContain('title $contains "RED"');
+    expect(result.body.errorMessage).toContain('FIRESTORE_SCAN_LIMIT');
+    expect(result.body.data).toMatchObject({ scanLimit: 100, evaluatedInMemory: ['title $contains "RED"'] });
+  });
+
+  test('an unpushable sort is named too', async () => {
+    const result = await limited.client.count(collectionId, { count: { $ne: 3 } });
+    expect(result.status).toBe(400);
+    expect(result.body.errorMessage).toContain('count $ne 3');
+    const sorted = await limited.client.query(collectionId, { sort: [{ fieldName: 'title' }] });
+    expect(sorted.body.errorMessage).toContain('sort by title asc');
+  });
+
+  test('a pushed condition that narrows the candidates under the bound answers exactly', async () => {
+    const result = await limited.client.query(collectionId, { filter: NARROWED, paging: { limit: 100 } });
+    const want = await memory.client.query(collectionId, { filter: NARROWED, paging: { limit: 100 } });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(result.body.items).toEqual(want.body.items);
+  });
+
+  test('a pushed sort with a residual stops reading once the page is full', async () => {
+    // 300 candidates in count order; the first page of 3 matches is found long before the bound.
+    const body = {
+      filter: { $and: [{ count: { $gte: 0 } }, RESIDUAL] },
+      sort: [{ fieldName: 'count' }],
+      paging: { limit: 3 },
+    };
+    const result = await limited.client.query(collectionId, body);
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(result.body.items).toEqual((await memory.client.query(collectionId, body)).body.items);
+  });
+});
+
+describe('paging across residual filters', () => {
+  const walk = async (client: WixClient, query: Record<string, unknown>, limit: number) => {
+    const ids: string[] = [];
+    let result = await client.query(collectionId, { ...query, cursorPaging: { limit } });
+    for (let page = 0; page < 100; page++) {
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      ids.push(...result.body.items.map((i: { _id: string }) => i._id));
+      const next = result.body.pagingMetadata.cursors?.next;
+      if (!next) break;
+      result = await client.query(collectionId, { cursorPaging: { limit, cursor: next } });
+    }
+    return ids;
+  };
+
+  test.each([
+    [
+      'pushed sort + residual',
+      { filter: { $and: [{ count: { $gte: 5 } }, RESIDUAL] }, sort: [{ fieldName: 'count', order: 'DESC' }] },
+    ],
+    [
+      'in-memory sort + residual',
+      { filter: RESIDUAL, sort: [{ fieldName: 'title' }, { fieldName: 'count', order: 'DESC' }] },
+    ],
+    ['_id order + residual', { filter: { tags: { $hasAll: ['red', 'GREEN'] } } }],
+    ['pushed everything', { filter: { count: { $in: [1, 2, 3, 4, 12] } }, sort: [{ fieldName: 'count' }] }],
+  ])('cursor walk: %s', async (_name, query) => {
+    const [got, want] = await Promise.all([walk(firestore.client, query, 7), walk(memory.client, query, 7)]);
+    expect(got).toEqual(want);
+    expect(got.length).toBeGreaterThan(7);
+  });
+
+  test('offset pages with totals', async () => {
+    for (const offset of [0, 5, 40]) {
+      const body = { filter: NARROWED, sort: [{ fieldName: 'at', order: 'DESC' }], paging: { offset, limit: 6 } };
+      const { got, want } = await both((c) => c.query(collectionId, body, { returnTotalCount: true }));
+      expect(got).toEqual(want);
+    }
+  });
+});
+
+describe('count, aggregate and distinct', () => {
+  test.each([
+    ['residual', RESIDUAL],
+    ['pushed exactly (native count())', { count: { $gte: 10 } }],
+    ['$eq null', { count: null }],
+    ['nested', { 'obj.n': { $gt: 3 } }],
+  ])('count: %s', async (_name, filter) => {
+    const { got, want } = await both((c) => c.count(collectionId, filter));
+    expect(got).toEqual(want);
+  });
+
+  test.each([
+    ['residual filter', RESIDUAL],
+    ['pushed filter (native sum/average)', { count: { $gte: 10 } }],
+    ['no number at all (sum is null, not 0)', { count: { $lt: -1 } }],
+  ])('aggregate without grouping: %s', async (_name, initialFilter) => {
+    const body = {
+      initialFilter,
+      aggregation: {
+        groupingFields: [],
+        operations: [
+          { resultFieldName: 'n', itemCount: {} },
+          { resultFieldName: 's', sum: { itemFieldName: 'count' } },
+          { resultFieldName: 'a', average: { itemFieldName: 'count' } },
+        ],
+      },
+      returnTotalCount: true,
+    };
+    const { got, want } = await both((c) => c.aggregate(collectionId, body));
+    expect(got).toEqual(want);
+  });
+
+  test('aggregate with grouping and min/max over a residual filter', async () => {
+    const body = {
+      initialFilter: RESIDUAL,
+      aggregation: {
+        groupingFields: ['obj.city'],
+        operations: [
+          { resultFieldName: 'n', itemCount: {} },
+          { resultFieldName: 'low', min: { itemFieldName: 'at' } },
+          { resultFieldName: 'high', max: { itemFieldName: 'count' } },
+        ],
+      },
+      sort: [{ fieldName: 'n', order: 'DESC' }],
+      returnTotalCount: true,
+    };
+    const { got, want } = await both((c) => c.aggregate(collectionId, body));
+    expect(got).toEqual(want);
+  });
+
+  test('distinct values over a residual filter', async () => {
+    const { got, want } = await both((c) =>
+      c.distinct(collectionId, 'tags', { filter: { title: { $endsWith: ' 1' } }, returnTotalCount: true }),
+    );
+    expect(got).toEqual(want);
+  });
+});
+
+describe('collections without metadata', () => {
+  test('are listed with inferred fields and queried exactly', async () => {
+    const { db, storage } = emulatorStorage();
+    const h = await startHarness({ storage });
+    try {
+      const external = db.collection('legacy');
+      await external.doc('x1').set({ name: 'Ada', age: 36, born: new Date('1815-12-10T00:00:00Z'), tags: ['math'] });
+      await external.doc('x2').set({ name: 'Alan', age: 41, mixed: 'text' });
+      await external.doc('x3').set({ name: 'grace', mixed: 3, nested: [[1, 2]].map((a) => ({ a })) });
+      const listed = await h.client.listCollections();
+      const legacy = listed.body.collections.find((c: { id: string }) => c.id === 'legacy');
+      const types = Object.fromEntries(legacy.fields.map((f: { key: string; type: string }) => [f.key, f.type]));
+      expect(types).toMatchObject({
+        _id: 'TEXT',
+        name: 'TEXT',
+        age: 'NUMBER',
+        born: 'DATETIME',
+        tags: 'ARRAY',
+        mixed: 'ANY',
+      });
+      const found = await h.client.query('legacy', {
+        filter: { age: { $gt: 30 } },
+        sort: [{ fieldName: 'age', order: 'DESC' }],
+      });
+      expect(found.body.items.map((i: { _id: string }) => i._id)).toEqual(['x2', 'x1']);
+      expect(found.body.items[1].born).toEqual({ $date: '1815-12-10T00:00:00.000Z' });
+      const ci = await h.client.query('legacy', { filter: { name: { $startsWith: 'A' } } });
+      expect(ci.body.items.map((i: { _id: string }) => i._id)).toEqual(['x1', 'x2']);
+      // Not strict: an undeclared field is accepted.
+      const inserted = await h.client.insert('legacy', [{ _id: 'x4', name: 'Hedy', extra: [[1], [2, 3]] }]);
+      expect(inserted.body.results[0].item).toMatchObject({ extra: [[1], [2, 3]] });
+      const read = await h.client.query('legacy', { filter: { _id: 'x4' } });
+      expect(read.body.items[0].extra).toEqual([[1], [2, 3]]);
+    } finally {
+      await h.close();
+      await storage.close();
+    }
+  });
+});
+
+describe('bulk writes', () => {
+  test('1,200 items inserted with positional results, then truncate removes every one', async () => {
+    const { storage } = emulatorStorage();
+    const h = await startHarness({ storage });
+    try {
+      await h.client.createCollection({ id: 'bulk', fields: FIELDS });
+      const all = items(1200);
+      const first = await h.client.insert('bulk', all.slice(0, 1000));
+      expect(first.body.results.map((r: { item: { _id: string } }) => r.item._id)).toEqual(
+        all.slice(0, 1000).map((i) => i._id),
+      );
+      const second = await h.client.insert('bulk', [...all.slice(1000), all[0]]);
+      expect(second.body.results.at(-1).error.errorCode).toBe('ITEM_ALREADY_EXISTS');
+      expect((await h.client.count('bulk')).body.totalCount).toBe(1200);
+      expect((await h.client.truncate('bulk')).status).toBe(200);
+      expect((await h.client.count('bulk')).body.totalCount).toBe(0);
+    } finally {
+      await h.close();
+      await storage.close();
+    }
+  });
+});

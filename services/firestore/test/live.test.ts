@@ -1,0 +1,39 @@
+/**
+ * The conformance suite against REAL Firestore — only when explicitly enabled:
+ * FIRESTORE_LIVE_PROJECT (and optionally FIRESTORE_LIVE_DATABASE) with
+ * application-default credentials. Use a dedicated, empty database: the suite
+ * creates collections there. Real Firestore enforces composite indexes, so
+ * this is where "needs an index" answers show up.
+ */
+import { startHarness } from '@adaptors/testkit';
+import { defineConformanceSuite } from '@adaptors/testkit/conformance';
+import { Firestore } from '@google-cloud/firestore';
+import { describe, test } from 'vitest';
+import { createFirestoreStorage } from '../src/firestore-storage.ts';
+
+const project = process.env.FIRESTORE_LIVE_PROJECT;
+
+if (project) {
+  defineConformanceSuite('firestore (live)', async () => {
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    const db = new Firestore({
+      projectId: project,
+      databaseId: process.env.FIRESTORE_LIVE_DATABASE ?? '(default)',
+      ignoreUndefinedProperties: true,
+    });
+    const storage = createFirestoreStorage(db);
+    const harness = await startHarness({ storage });
+    return {
+      client: harness.client,
+      capabilities: storage.capabilities,
+      close: async () => {
+        await harness.close();
+        await storage.close();
+      },
+    };
+  });
+} else {
+  describe('live Firestore', () => {
+    test.skip('skipped: set FIRESTORE_LIVE_PROJECT (and FIRESTORE_LIVE_DATABASE) with credentials to run the suite on real Firestore', () => {});
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * The planner is pure: each residual kind, what is pushed down, when sort and
+ * paging are pushed (firestore-planner.ts rules).
+ */
+import { type FieldType, type Filter, fieldRef, type Sort, type Value } from '@adaptors/core';
+import { describe, expect, test } from 'vitest';
+import { describeFilter } from '../src/firestore-filter-text.ts';
+import { planFilter, planQuery } from '../src/firestore-planner.ts';
+
+const TYPES: Record<string, FieldType> = {
+  _id: 'TEXT',
+  title: 'TEXT',
+  count: 'NUMBER',
+  at: 'DATETIME',
+  tags: 'ARRAY_STRING',
+  obj: 'OBJECT',
+  any: 'ANY',
+};
+const ref = (key: string) => fieldRef(key, TYPES[key.split('.')[0] ?? key]);
+const eq = (key: string, value: Value): Filter => ({ kind: 'compare', field: ref(key), op: 'eq', value });
+const cmp = (key: string, op: 'gt' | 'lt' | 'ne' | 'gte', value: Value): Filter => ({
+  kind: 'compare',
+  field: ref(key),
+  op,
+  value,
+});
+const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
+const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
+const trusted = { trustedTypes: true };
+const sortBy = (...keys: [string, 'asc' | 'desc'][]): Sort[] => [
+  ...keys.map(([key, order]) => ({ field: ref(key), order })),
+  ...(keys.some(([k]) => k === '_id') ? [] : [{ field: ref('_id'), order: 'asc' as const }]),
+];
+
+describe('pushed down exactly', () => {
+  test('equality on a trusted scalar field is ==', () => {
+    const plan = planFilter(eq('title', 'Alpha'), trusted);
+    expect(plan.pushed).toEqual([
+      { kind: 'where', field: { kind: 'path', segments: ['title'] }, op: '==', value: 'Alpha' },
+    ]);
+    expect(plan.residual).toEqual({ kind: 'true' });
+  });
+
+  test('equality on an array field is array-contains', () => {
+    expect(planFilter(eq('tags', 'red'), trusted).pushed[0]).toMatchObject({ op: 'array-contains', value: 'red' });
+  });
+
+  test('equality on an untyped value is == OR array-contains (an array may hold it)', () => {
+    for (const plan of [planFilter(eq('any', 7), trusted), planFilter(eq('obj.city', 'Paris'), trusted)]) {
+      expect(plan.pushed[0]).toMatchObject({ kind: 'or', filters: [{ op: '==' }, { op: 'array-contains' }] });
+      expect(plan.residual.kind).toBe('true');
+    }
+  });
+
+  test('_id uses the document id', () => {
+    const plan = planFilter({ kind: 'in', field: ref('_id'), values: ['a', 'b'] }, trusted);
+    expect(plan.pushed).toEqual([{ kind: 'where', field: { kind: 'id' }, op: 'in', value: ['a', 'b'] }]);
+  });
+
+  test('a range on a trusted scalar field, dates included', () => {
+    const at = new Date('2024-01-01T00:00:00Z');
+    const plan = planFilter(and(cmp('count', 'gt', 0), cmp('at', 'lt', at)), trusted);
+    expect(plan.pushed).toHaveLength(1); // one inequality field per query
+    expect(plan.inequalityKey).toBe('count');
+    expect(describeFilter(plan.residual)).toBe('at $lt "2024-01-01T00:00:00.000Z"');
+  });
+
+  test('$exists: true is != null', () => {
+    expect(planFilter({ kind: 'exists', field: ref('obj.city'), exists: true }, trusted).pushed[0]).toMatchObject({
+      op: '!=',
+      value: null,
+    });
+  });
+
+  test('$or of equalities', () => {
+    const plan = planFilter(or(eq('count', 0), eq('title', 'Alpha')), trusted);
+    expect(plan.pushed[0]).toMatchObject({ kind: 'or' });
+    expect(plan.residual.kind).toBe('true');
+  });
+
+  test('$or: [] reads nothing', () => {
+    expect(planFilter(or(), trusted).empty).toBe(true);
+  });
+});
+
+describe('residual kinds (evaluated on streamed documents)', () => {
+  const residualOf = (filter: Filter, options = trusted) => {
+    const plan = planFilter(filter, options);
+    expect(plan.pushed).toEqual([]);
+    expect(plan.residual).toEqual(filter);
+    return plan;
+  };
+  test.each<[string, Filter]>([
+    ['$eq null (also matches missing fields)', eq('title', null)],
+    ['$ne (matches missing and null)', cmp('title', 'ne', 'Alpha')],
+    ['$exists: false', { kind: 'exists', field: ref('title'), exists: false }],
+    ['case-insensitive $contains', { kind: 'string', field: ref('title'), op: 'contains', value: 'al' }],
+    ['case-insensitive $startsWith', { kind: 'string', field: ref('title'), op: 'startsWith', value: 'al' }],
+    ['$matches', { kind: 'matches', field: ref('title'), ignoreCase: true, parts: [{ type: 'literal', value: 'a' }] }],
+    ['$urlized', { kind: 'urlized', field: ref('title'), words: ['a', 'b'] }],
+    ['$not', { kind: 'not', filter: eq('title', 'Alpha') }],
+    ['a range on an array field (some element)', cmp('tags', 'gt', 'a')],
+    ['a range on a nested path', cmp('obj.n', 'gte', 2)],
+    ['an instant on an untyped field ({"$date"} objects are instants too)', eq('any', new Date(0))],
+    ['an object operand', eq('obj', { city: 'Paris' })],
+    [
+      '$hasSome with more than 30 values',
+      { kind: 'in', field: ref('count'), values: Array.from({ length: 31 }, (_, i) => i) },
+    ],
+    [
+      '$or with a residual branch',
+      or(eq('count', 1), { kind: 'string', field: ref('title'), op: 'contains', value: 'x' }),
+    ],
+  ])('%s', (_name, filter) => {
+    residualOf(filter);
+  });
+
+  test('ranges on collections with inferred (untrusted) types', () => {
+    residualOf(cmp('count', 'gt', 0), { trustedTypes: false });
+  });
+
+  test('$hasAll pushes one array-contains and keeps the conjunct', () => {
+    const filter: Filter = { kind: 'hasAll', field: ref('tags'), values: ['red', 'green'] };
+    const plan = planFilter(filter, trusted);
+    expect(plan.pushed[0]).toMatchObject({ op: 'array-contains', value: 'red' });
+    expect(plan.residual).toEqual(filter);
+  });
+
+  test('only one array-contains per query', () => {
+    const plan = planFilter(and(eq('tags', 'red'), eq('any', 'x')), trusted);
+    expect(plan.pushed).toHaveLength(1);
+    expect(plan.residualNotes).toEqual(['any $eq "x"']);
+  });
+});
+
+describe('sort and paging', () => {
+  test('_id order is always pushed', () => {
+    expect(planQuery({ filter: { kind: 'true' }, sort: sortBy(['_id', 'desc']) }, trusted).order).toEqual([
+      { field: { kind: 'id' }, direction: 'desc' },
+    ]);
+  });
+
+  test('a field sort is pushed when a pushed filter guarantees the field', () => {
+    const plan = planQuery({ filter: cmp('count', 'gte', 990), sort: sortBy(['count', 'desc']) }, trusted);
+    expect(plan.order).toEqual([
+      { field: { kind: 'path', segments: ['count'] }, direction: 'desc' },
+      { field: { kind: 'id' }, direction: 'asc' },
+    ]);
+  });
+
+  test('the sort field wins the one inequality', () => {
+    const plan = planQuery(
+      { filter: and(cmp('at', 'gt', new Date(0)), cmp('count', 'gt', 0)), sort: sortBy(['count', 'asc']) },
+      trusted,
+    );
+    expect(plan.inequalityKey).toBe('count');
+    expect(plan.order).toBeDefined();
+  });
+
+  test('not pushed when documents may lack the field (orderBy would drop them)', () => {
+    const plan = planQuery({ filter: { kind: 'true' }, sort: sortBy(['count', 'asc']) }, trusted);
+    expect(plan.order).toBeUndefined();
+    expect(plan.sortNote).toBe('sort by count asc, _id asc');
+  });
+
+  test('not pushed with an inequality on another field', () => {
+    expect(planQuery({ filter: cmp('count', 'gt', 0), sort: sortBy(['_id', 'asc']) }, trusted).order).toBeUndefined();
+  });
+
+  test('not pushed on untrusted types', () => {
+    expect(
+      planQuery({ filter: cmp('count', 'gt', 0), sort: sortBy(['count', 'asc']) }, { trustedTypes: false }).order,
+    ).toBeUndefined();
+  });
+});
