@@ -14,9 +14,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const coreSettings = defineSettings({
   port: setting({
     name: 'PORT',
-    description: 'TCP port to listen on; Cloud Run sets it.',
+    description: 'TCP port to listen on; Cloud Run sets it. 0 picks a free port (tests, benchmarks).',
     default: '8080',
-    parse: integer({ min: 1, max: 65535 }),
+    parse: integer({ min: 0, max: 65535 }),
   }),
   host: setting({
     name: 'HOST',

@@ -19,7 +19,7 @@ describe('describeSettings', () => {
     expect(lines[0]).toBe('| Setting | Meaning | Default | Secret |');
     expect(lines[1]).toBe('| --- | --- | --- | --- |');
     expect(lines).toHaveLength(2 + Object.keys(coreSettings).length);
-    expect(table).toContain('| `PORT` | TCP port to listen on; Cloud Run sets it. | `8080` | no |');
+    expect(table).toContain('| `PORT` | TCP port to listen on; Cloud Run sets it. 0 picks a free port (tests, benchmarks). | `8080` | no |');
     expect(table).toMatch(/\| `WIX_PUBLIC_KEYS` \| .+ \| \*\*required\*\* \| no \|/);
     expect(table).toMatch(/\| `CURSOR_SECRET` \| .+ \| \(unset\) \| yes \|/);
   });
@@ -70,7 +70,7 @@ describe('checkConfig', () => {
     expect(report).toMatch(/CURSOR_SECRET\s+•+ \(secret, hidden\) \(from sm:\/\/p\/cursor\)/);
     expect(report).toMatch(/DB_PASSWORD\s+INVALID \(from sm:\/\/p\/db\)/);
     expect(report).toContain('Problems:');
-    expect(report).toContain('  - PORT is invalid: must be a whole number from 1 to 65535, got "abc"');
+    expect(report).toContain('  - PORT is invalid: must be a whole number from 0 to 65535, got "abc"');
     expect(report).toContain('  - WIX_PUBLIC_KEYS is required but not set');
     expect(report).toContain('  - DB_PASSWORD (from sm://p/db) is invalid: must be at least 12 characters long');
     expect(report).not.toContain('cccccccc');

@@ -96,13 +96,13 @@ describe('loadConfig with coreSettings', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
-      { name: 'PORT', message: 'PORT is invalid: must be a whole number from 1 to 65535, got "eighty"' },
+      { name: 'PORT', message: 'PORT is invalid: must be a whole number from 0 to 65535, got "eighty"' },
     ]);
   });
 
   test('all problems are reported together', async () => {
     const result = await loadConfig(coreSettings, {
-      PORT: '0',
+      PORT: '70000',
       CLOCK_SKEW_SECONDS: '1.5',
       BODY_LIMIT_MB: '0.5',
       LOG_LEVEL: 'loud',
