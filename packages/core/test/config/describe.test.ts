@@ -19,7 +19,9 @@ describe('describeSettings', () => {
     expect(lines[0]).toBe('| Setting | Meaning | Default | Secret |');
     expect(lines[1]).toBe('| --- | --- | --- | --- |');
     expect(lines).toHaveLength(2 + Object.keys(coreSettings).length);
-    expect(table).toContain('| `PORT` | TCP port to listen on; Cloud Run sets it. 0 picks a free port (tests, benchmarks). | `8080` | no |');
+    expect(table).toContain(
+      '| `PORT` | TCP port to listen on; Cloud Run sets it. 0 picks a free port (tests, benchmarks). | `8080` | no |',
+    );
     expect(table).toMatch(/\| `WIX_PUBLIC_KEYS` \| .+ \| \*\*required\*\* \| no \|/);
     expect(table).toMatch(/\| `CURSOR_SECRET` \| .+ \| \(unset\) \| yes \|/);
   });
