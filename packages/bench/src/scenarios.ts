@@ -39,6 +39,17 @@ export function standardScenarios(collectionId: string): Scenario[] {
       },
     },
     {
+      // Substring search is evaluated in memory on Firestore (no native operator): the residual path.
+      name: 'query 50, residual filter ($contains)',
+      path: '/v3/items/query',
+      request: {
+        collectionId,
+        query: { filter: { commonName: { $contains: 'ant 1' } }, paging: { limit: 50 } },
+        consistentRead: false,
+        returnTotalCount: false,
+      },
+    },
+    {
       name: 'count',
       path: '/v3/items/count',
       request: { collectionId, filter: { perennial: true }, consistentRead: false },
