@@ -88,8 +88,7 @@ variable "extra_env" {
   default     = {}
 
   validation {
-    # The core settings not set by this root (services/bigquery does not exist yet: add
-    # its own settings here when it does); a misspelt
+    # The settings of services/bigquery/src/settings.ts not set by this root; a misspelt
     # name would otherwise be ignored silently (infra/test keeps this list in step).
     condition = alltrue([for name in keys(var.extra_env) : contains([
       "CLOCK_SKEW_SECONDS",
@@ -97,8 +96,11 @@ variable "extra_env" {
       "LOG_LEVEL",
       "ACCESS_POLICY",
       "SHUTDOWN_GRACE_SECONDS",
+      "READ_ONLY_SCHEMA",
+      "SCHEMA_CACHE_SECONDS",
+      "BIGQUERY_MAXIMUM_BYTES_BILLED",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, READ_ONLY_SCHEMA, SCHEMA_CACHE_SECONDS, BIGQUERY_MAXIMUM_BYTES_BILLED."
   }
 }
 

@@ -84,6 +84,23 @@ const ENGINES: Partial<Record<ServiceName, EngineCase>> = {
       };
     },
   },
+  bigquery: {
+    launcher: 'packages/testkit/src/emulators/bigquery.ts',
+    async start() {
+      const { startBigQueryEmulatorProcess } = await import('@adaptors/testkit/emulators/bigquery');
+      const emulator = await startBigQueryEmulatorProcess();
+      return {
+        env: {
+          BIGQUERY_API_ENDPOINT: emulator.url,
+          BIGQUERY_PROJECT: 'deploy-test',
+          BIGQUERY_DATASET: 'deploy_test',
+          BIGQUERY_CREATE_DATASET: 'true',
+          READ_ONLY_SCHEMA: 'false',
+        },
+        stop: () => emulator.stop(),
+      };
+    },
+  },
 };
 
 function readiness(service: ServiceName): string | undefined {

@@ -47,6 +47,9 @@ const PROJECT_LEVEL_ROLES: Readonly<Record<string, string>> = {
 const NOT_FOR_CLOUD_RUN: Readonly<Record<string, string>> = {
   PORT: 'Cloud Run sets PORT itself and refuses a revision that sets it',
   HOST: 'the default 0.0.0.0 is what Cloud Run needs',
+  BIGQUERY_API_ENDPOINT: 'points the client at a local emulator (development only)',
+  BIGQUERY_CREATE_DATASET: 'local development: the bigquery root creates the dataset itself (create_dataset)',
+  SPANNER_EMULATOR_CREATE: 'local development on the emulator only',
 };
 const isEmulatorSetting = (name: string) => name.includes('_EMULATOR_');
 

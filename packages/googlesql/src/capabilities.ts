@@ -5,7 +5,7 @@
  */
 import type { QueryOperator } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
-import { isArrayType, scalarKind } from './target.ts';
+import { isArrayType, jsonElementKind, scalarKind } from './target.ts';
 import type { ColumnInfo } from './types.ts';
 
 const EQUALITY: readonly QueryOperator[] = ['EQ', 'NE', 'HAS_SOME', 'HAS_ALL', 'EXISTS'];
@@ -34,6 +34,11 @@ export function columnCapabilities(
     // Element-wise operators (§1.9) over UNNEST; arrays are not orderable in GoogleSQL.
     if (!kind) return { sortable: false, queryOperators: ['EXISTS'] };
     return { sortable: false, queryOperators: [...EQUALITY, ...RANGES, ...(kind === 'string' ? TEXT : [])] };
+  }
+  const elements = jsonElementKind(column);
+  if (elements) {
+    // A JSON column declared as an array of scalars (ColumnInfo.elements): element-wise like ARRAY columns.
+    return { sortable: false, queryOperators: [...EQUALITY, ...RANGES, ...(elements === 'string' ? TEXT : [])] };
   }
   if (type === 'JSON') {
     // A whole JSON value may be an object (no JSON equality in GoogleSQL) or, for ANY, a Date

@@ -8,6 +8,7 @@ import { type DistinctSpec, errors } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
 import { compileFilter } from './filter.ts';
 import { quoteIdentifier } from './identifiers.ts';
+import { jsonAs } from './json.ts';
 import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
@@ -50,12 +51,14 @@ export function compileDistinct(
       },
     };
   }
-  if (target.kind !== 'scalar' && target.kind !== 'array') {
+  const elements = target.kind === 'json' && !target.nested ? target.elements : undefined;
+  if (target.kind !== 'scalar' && target.kind !== 'array' && !elements) {
     // JSON values are not comparable nor groupable in GoogleSQL (DISTINCT needs both).
     throw errors.unsupported(`Distinct values of '${spec.field.key}'`, 'only plain typed columns and arrays of them');
   }
   const column = table.columns.get(spec.field.field) as ColumnInfo;
-  const valueType: ScalarColumnType = typeof column.type === 'object' ? column.type.array : column.type;
+  const valueType: ScalarColumnType =
+    typeof column.type === 'object' ? column.type.array : (column.elements ?? column.type);
   // The values as a one-column table `v`, so keyset conditions compile like any sort key.
   const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
   const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, dialect);
@@ -65,6 +68,11 @@ export function compileDistinct(
     const where = whereClause(compileFilter(table, spec.filter, dialect, params));
     if (target.kind === 'scalar') return `(SELECT ${target.order} AS ${v} FROM ${t}${where})`;
     const a = q('a');
+    if (elements) {
+      // Elements of another JSON type (or JSON null) read as NULL and are dropped like missing values.
+      const e = q('e');
+      return `(SELECT ${jsonAs(elements, e)} AS ${v} FROM (SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(JSON_QUERY_ARRAY(${a})) AS ${e})`;
+    }
     // Filter first, then unwind: the filter sees the item, DISTINCT sees the elements.
     return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
   };

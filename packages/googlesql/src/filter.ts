@@ -7,6 +7,7 @@ import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/cor
 import { errors } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
 import { quoteIdentifier } from './identifiers.ts';
+import { jsonAs } from './json.ts';
 import { kindOf, type ParamBag, type ValueKind } from './params.ts';
 import { matchesPattern, urlizedPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
@@ -110,17 +111,25 @@ export function equals(target: Target, value: Value, dialect: Dialect, params: P
  * lacks (and number normalisation would make inexact).
  */
 function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dialect, params: ParamBag): string {
-  if (target.kind === 'json' || target.kind === 'opaque') throw unsupportedOn(target, 'Comparing a whole array');
-  if (target.kind !== 'array') return FALSE;
+  // A JSON column declared as an array of scalars (ColumnInfo.elements) compares like an ARRAY column,
+  // its elements read through JSON_QUERY_ARRAY with the same JSON_TYPE guard as every JSON value.
+  const declared = target.kind === 'json' && !target.nested ? target.elements : undefined;
+  if (!declared && (target.kind === 'json' || target.kind === 'opaque'))
+    throw unsupportedOn(target, 'Comparing a whole array');
+  if (target.kind !== 'array' && !declared) return FALSE;
   if (value.some((v) => v === null)) {
     throw errors.unsupported('Comparing a whole array that contains null', 'compare the elements one by one');
   }
-  if (!value.every((v) => kindOf(v) === target.value)) return FALSE;
-  const p = params.list(target.value, value);
+  if (target.kind !== 'array' && target.kind !== 'json') return FALSE;
+  const kind = declared ?? (target.kind === 'array' ? target.value : undefined);
+  if (!kind || !value.every((v) => kindOf(v) === kind)) return FALSE;
+  const p = params.list(kind, value);
   const e = quoteIdentifier('e', dialect);
   const i = quoteIdentifier('i', dialect);
+  const array = declared ? `JSON_QUERY_ARRAY(${target.expr})` : target.expr;
+  const element = declared ? jsonAs(declared, e) : target.kind === 'array' ? target.element(e) : e;
   return definite(
-    `ARRAY_LENGTH(${target.expr}) = ARRAY_LENGTH(${p}) AND NOT EXISTS(SELECT 1 FROM UNNEST(${target.expr}) AS ${e} WITH OFFSET AS ${i} WHERE NOT COALESCE(${target.element(e)} = ${p}[SAFE_OFFSET(${i})], FALSE))`,
+    `ARRAY_LENGTH(${array}) = ARRAY_LENGTH(${p}) AND NOT EXISTS(SELECT 1 FROM UNNEST(${array}) AS ${e} WITH OFFSET AS ${i} WHERE NOT COALESCE(${element} = ${p}[SAFE_OFFSET(${i})], FALSE))`,
   );
 }
 

@@ -22,7 +22,13 @@ export type Target =
       readonly element: (e: string) => string;
     }
   /** A JSON value: a JSON column, or JSON_QUERY into one. */
-  | { readonly kind: 'json'; readonly expr: string; readonly nested: boolean }
+  | {
+      readonly kind: 'json';
+      readonly expr: string;
+      readonly nested: boolean;
+      /** Top-level JSON column declared to hold arrays of this kind (ColumnInfo.elements). */
+      readonly elements?: Exclude<ValueKind, 'date'>;
+    }
   /** A column this compiler can only test for presence (BYTES, ARRAY<JSON>, ARRAY<BYTES>). */
   | { readonly kind: 'opaque'; readonly expr: string; readonly column: ColumnInfo };
 
@@ -96,10 +102,25 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
     const elementType = type.array;
     return { kind: 'array', value: kind, expr, element: (e) => comparable(e, elementType) };
   }
-  if (type === 'JSON') return { kind: 'json', expr, nested: false };
+  if (type === 'JSON') {
+    const elements = jsonElementKind(column);
+    return elements ? { kind: 'json', expr, nested: false, elements } : { kind: 'json', expr, nested: false };
+  }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };
   return { kind: 'scalar', value: kind, expr: comparable(expr, type), order: expr };
+}
+
+/**
+ * Kind of the elements of a JSON column declared as an array of scalars;
+ * undefined when not declared, or declared with elements JSON cannot type
+ * exactly (TIMESTAMP, DATE, BYTES … have no JSON type of their own).
+ */
+export function jsonElementKind(column: ColumnInfo): Exclude<ValueKind, 'date'> | undefined {
+  if (column.type !== 'JSON' || !column.elements) return undefined;
+  if (column.elements === 'DATE') return undefined;
+  const kind = scalarKind(column.elements);
+  return kind === 'date' ? undefined : kind;
 }
 
 function jsonPath(ref: FieldRef): string {

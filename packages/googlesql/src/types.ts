@@ -21,6 +21,12 @@ export interface ColumnInfo {
   /** Physical column name (quoted by the dialect's one quote function). */
   readonly name: string;
   readonly type: ColumnType;
+  /**
+   * Only with type JSON: every value is an array of this scalar type, or NULL
+   * (e.g. BigQuery keeps ARRAY_STRING in JSON because a REPEATED column cannot
+   * be NULL). Operators then work element-wise, exactly as on ARRAY columns.
+   */
+  readonly elements?: ScalarColumnType;
 }
 
 export interface TableInfo {

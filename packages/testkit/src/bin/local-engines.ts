@@ -61,5 +61,24 @@ export function localEngines(): LocalEngine[] {
         };
       },
     },
+    {
+      name: 'bigquery',
+      description: "the project's BigQuery emulator (DuckDB)",
+      main: 'services/bigquery/dist/main.js',
+      prepare: async () => {
+        const { startBigQueryEmulatorProcess } = await import('../emulators/bigquery.ts');
+        const emulator = await startBigQueryEmulatorProcess();
+        return {
+          env: {
+            BIGQUERY_API_ENDPOINT: emulator.url,
+            BIGQUERY_PROJECT: 'local-project',
+            BIGQUERY_DATASET: 'local',
+            BIGQUERY_CREATE_DATASET: 'true',
+            READ_ONLY_SCHEMA: 'false',
+          },
+          stop: emulator.stop,
+        };
+      },
+    },
   ];
 }

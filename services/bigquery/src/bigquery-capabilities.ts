@@ -1,0 +1,61 @@
+/**
+ * What this storage declares (spi-v3.md §13), derived from the one compiler:
+ * a field's sortability and operators are googlesql's `columnCapabilities`
+ * for the column the field is stored in (bigquery-types.ts `columnForField`)
+ * — only what it answers exactly like the evaluator. Everything else is
+ * refused by the core with a 400. BigQuery has no user indexes.
+ */
+import {
+  DATA_OPERATIONS,
+  FIELD_TYPES,
+  type Field,
+  type FieldCapabilities,
+  type StorageCapabilities,
+} from '@adaptors/core';
+import { bigquery, columnCapabilities, nestedPathOperators } from '@adaptors/googlesql';
+import { columnForField } from './bigquery-types.ts';
+
+const NONE: FieldCapabilities = Object.freeze({ sortable: false, queryOperators: Object.freeze([]) });
+const byType = new Map<string, FieldCapabilities>();
+
+export function fieldCapabilities(field: Pick<Field, 'key' | 'type'>): FieldCapabilities {
+  let caps = byType.get(field.type);
+  if (!caps) {
+    const shape = columnForField(field.type);
+    // MULTI_REFERENCE has no column: it is queried through query-referenced only.
+    caps = shape
+      ? Object.freeze(
+          columnCapabilities(
+            shape.elements
+              ? { name: field.key, type: shape.type, elements: shape.elements }
+              : { name: field.key, type: shape.type },
+            bigquery,
+          ),
+        )
+      : NONE;
+    byType.set(field.type, caps);
+  }
+  return caps;
+}
+
+export function bigqueryCapabilities(options: { readonly readOnlySchema: boolean }): StorageCapabilities {
+  return Object.freeze({
+    engine: 'bigquery',
+    supportsCollectionModifications: !options.readOnlySchema,
+    // Every Wix type has a column (bigquery-types.ts) or, for MULTI_REFERENCE, the references table.
+    supportedFieldTypes: FIELD_TYPES,
+    // BigQuery has no user-defined indexes (clustering is fixed per table): spi-v3.md §7 "answer false".
+    indexOptions: {
+      supportsIndexes: false,
+      maxNumberOfRegularIndexesPerCollection: 0,
+      maxNumberOfUniqueIndexesPerCollection: 0,
+      maxNumberOfIndexesPerCollection: 0,
+    },
+    // Offset paging keeps totals available to Wix; cursor paging (keyset) works on every collection too.
+    defaultPagingMode: 'OFFSET',
+    dataOperations: DATA_OPERATIONS,
+    fieldCapabilities,
+    nestedQueryOperators: nestedPathOperators(bigquery),
+    supportsMatches: true,
+  });
+}

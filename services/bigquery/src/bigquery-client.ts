@@ -1,0 +1,36 @@
+/**
+ * The one place a real `BigQuery` client is built (main.ts). The client
+ * module is imported lazily so `main.ts check` does not pay its import.
+ *
+ * `defaultJobCreationMode: JOB_CREATION_OPTIONAL` lets BigQuery answer short
+ * queries from `jobs.query` without creating a job ("short query optimized
+ * mode"): one round trip, less latency. An emulator endpoint
+ * (BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST) is used without credentials.
+ */
+import type { BigQuery } from '@google-cloud/bigquery';
+
+export interface ClientConfig {
+  readonly projectId: string | undefined;
+  readonly datasetId: string;
+  readonly location: string | undefined;
+  readonly apiEndpoint: string | undefined;
+  /** Create the dataset when missing (local development). */
+  readonly createDataset?: boolean;
+}
+
+export async function openBigQuery(config: ClientConfig): Promise<BigQuery> {
+  const { BigQuery } = await import('@google-cloud/bigquery');
+  const emulator = config.apiEndpoint !== undefined;
+  const bq = new BigQuery({
+    ...(config.projectId ? { projectId: config.projectId } : emulator ? { projectId: 'local-project' } : {}),
+    ...(config.location ? { location: config.location } : {}),
+    ...(emulator ? { apiEndpoint: config.apiEndpoint } : {}),
+    defaultJobCreationMode: 'JOB_CREATION_OPTIONAL',
+  } as ConstructorParameters<typeof BigQuery>[0]);
+  if (config.createDataset) {
+    const dataset = bq.dataset(config.datasetId);
+    const [exists] = await dataset.exists();
+    if (!exists) await bq.createDataset(config.datasetId, config.location ? { location: config.location } : {});
+  }
+  return bq;
+}

@@ -1,0 +1,120 @@
+/**
+ * Pure: physical tables (+ the Wix metadata in their descriptions) → the
+ * collections Wix sees.
+ *
+ * - Columns with a Wix marker in their description list the stored field
+ *   (exact Wix type, display name, options); other columns are typed from
+ *   their BigQuery type (bigquery-types.ts `inferFieldType`); columns of
+ *   types the adaptor does not expose are left out.
+ * - MULTI_REFERENCE fields come from the table description (no column).
+ * - Writable only for a base table with a top-level STRING column `_id`;
+ *   views, external tables, snapshots and tables without `_id` are read-only
+ *   (spi-v3.md §9.3; DESIGN.md §4).
+ */
+import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import type { ColumnInfo, TableInfo } from '@adaptors/googlesql';
+import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
+import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
+import { type ColumnShape, inferFieldType } from './bigquery-types.ts';
+
+/** Tables named with this prefix are the adaptor's own and never listed as collections. */
+export const INTERNAL_PREFIX = 'wix_adaptor_';
+
+export interface WriteColumn {
+  readonly key: string;
+  readonly column: ColumnInfo;
+  readonly shape: ColumnShape;
+  readonly field: Field;
+}
+
+/** A collection with what the storage needs to run it. */
+export interface BigQueryCollection {
+  readonly stored: StoredCollection;
+  /** For googlesql: field key → column (keys without a column are always missing). */
+  readonly table: TableInfo;
+  readonly physical: PhysicalTable;
+  /** Columns an item write fills (every exposed column of a writable table). */
+  readonly writeColumns: readonly WriteColumn[];
+  readonly fields: ReadonlyMap<string, Field>;
+}
+
+const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
+
+export function isInternalTable(name: string): boolean {
+  return name.startsWith(INTERNAL_PREFIX);
+}
+
+export function buildCollections(tables: ReadonlyMap<string, PhysicalTable>): Map<string, BigQueryCollection> {
+  const out = new Map<string, BigQueryCollection>();
+  for (const physical of tables.values()) {
+    if (isInternalTable(physical.name)) continue;
+    out.set(physical.name, buildCollection(physical));
+  }
+  return out;
+}
+
+/** The column's shape for the compiler: a JSON column of an ARRAY_STRING field holds arrays of strings. */
+function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }, field?: Field): ColumnShape {
+  if (column.type === 'JSON' && field?.type === 'ARRAY_STRING') return { type: 'JSON', elements: 'STRING' };
+  return { type: column.type };
+}
+
+export function buildCollection(physical: PhysicalTable): BigQueryCollection {
+  const meta = decodeTableDescription(physical.description);
+  const entries: { field: Field; shape?: ColumnShape; column?: PhysicalColumn }[] = [];
+  for (const column of physical.columns.values()) {
+    if (column.type === undefined) continue;
+    const exposed = column as PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> };
+    const decoded = decodeColumnDescription(column.name, column.description);
+    let field = decoded.field;
+    if (!field) {
+      const inferred = inferFieldType({ type: exposed.type });
+      const system = SYSTEM_BY_KEY.get(column.name);
+      field =
+        system && system.type === inferred
+          ? system
+          : { key: column.name, type: inferred, ...(decoded.text ? { description: decoded.text } : {}) };
+    }
+    entries.push({ field, shape: shapeOf(exposed, field), column });
+  }
+  for (const field of meta?.references ?? []) {
+    if (!physical.columns.has(field.key)) entries.push({ field });
+  }
+  const order = meta?.order ?? [];
+  const rank = (key: string) => {
+    const i = order.indexOf(key);
+    return i < 0 ? order.length : i;
+  };
+  // Stable: stored order first, then columns added elsewhere in table order.
+  const sorted = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e.field.key) - rank(b.e.field.key) || a.i - b.i);
+
+  const idColumn = physical.columns.get(ID_FIELD);
+  const writable = physical.kind === 'TABLE' && idColumn?.type === 'STRING';
+  const columns = new Map<string, ColumnInfo>();
+  const writeColumns: WriteColumn[] = [];
+  for (const { e } of sorted) {
+    if (!e.column || !e.shape) continue;
+    const info: ColumnInfo = e.shape.elements
+      ? { name: e.column.name, type: e.shape.type, elements: e.shape.elements }
+      : { name: e.column.name, type: e.shape.type };
+    columns.set(e.field.key, info);
+    writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
+  }
+  const fields = sorted.map(({ e }) => Object.freeze({ ...e.field }));
+  const stored: StoredCollection = Object.freeze({
+    id: physical.name,
+    ...(meta?.displayName != null ? { displayName: meta.displayName } : {}),
+    fields: Object.freeze(fields),
+    ...(meta?.permissions ? { permissions: meta.permissions } : {}),
+    ...(writable ? {} : { readOnly: true }),
+  });
+  return {
+    stored,
+    table: { name: physical.name, columns },
+    physical,
+    writeColumns,
+    fields: new Map(stored.fields.map((f) => [f.key, f])),
+  };
+}

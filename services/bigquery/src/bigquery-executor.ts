@@ -1,0 +1,109 @@
+/**
+ * Runs statements on BigQuery and nothing else (it builds no SQL). Every
+ * statement is one `jobs.query` call — the client's `query()` sends it to
+ * `POST /queries` and answers from that one response when BigQuery says
+ * `jobComplete` (short queries need no job creation when the client's
+ * `defaultJobCreationMode` is JOB_CREATION_OPTIONAL) — then pages with
+ * `getQueryResults` only if BigQuery cut the rows or the query ran past the
+ * request's wait. Rows are read raw and decoded from the response schema
+ * (bigquery-values.ts). Retryable errors (DML concurrency, rate limits) are
+ * retried with exponential backoff and jitter (bigquery-retry.ts).
+ */
+import type { Value } from '@adaptors/core';
+import type { BigQuery, Job, QueryOptions, Query as QueryRequest } from '@google-cloud/bigquery';
+import { isRetryable, isTableNotFound, translateError } from './bigquery-errors.ts';
+import { type RetryPolicy, withRetry } from './bigquery-retry.ts';
+import { decodeRow, type ResultField, type Statement } from './bigquery-values.ts';
+
+export interface ExecutorOptions {
+  readonly bq: BigQuery;
+  readonly projectId: string | undefined;
+  readonly datasetId: string;
+  readonly location: string | undefined;
+  /** Cap on bytes billed per read (BIGQUERY_MAXIMUM_BYTES_BILLED). */
+  readonly maximumBytesBilled?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Called when BigQuery says a table is gone: the cached schema is stale. */
+  readonly onStaleSchema: () => void;
+  /** Observes every statement sent (tests count round trips; logs could use it). */
+  readonly onStatement?: (sql: string) => void;
+}
+
+export interface QueryResult {
+  readonly rows: Map<string, Value>[];
+  /** DML only: rows inserted, updated or deleted. */
+  readonly affected: number | undefined;
+}
+
+interface QueryResponse {
+  schema?: { fields?: ResultField[] };
+  numDmlAffectedRows?: string;
+  jobComplete?: boolean;
+}
+
+type Page = [unknown[], (QueryOptions & { job?: Job }) | null | undefined, QueryResponse | undefined];
+
+export class Executor {
+  private readonly options: ExecutorOptions;
+
+  constructor(options: ExecutorOptions) {
+    this.options = options;
+  }
+
+  get bq(): BigQuery {
+    return this.options.bq;
+  }
+
+  /** Runs one statement (with retries); errors are SPI errors or sanitized Errors. */
+  async run(statement: Statement, collectionId?: string): Promise<QueryResult> {
+    try {
+      return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
+    } catch (error) {
+      if (isTableNotFound(error)) this.options.onStaleSchema();
+      throw translateError(error, collectionId);
+    }
+  }
+
+  /** Like `run` but leaves the BigQuery error untranslated (callers that map errors per item). */
+  async runRaw(statement: Statement): Promise<QueryResult> {
+    try {
+      return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
+    } catch (error) {
+      if (isTableNotFound(error)) this.options.onStaleSchema();
+      throw error;
+    }
+  }
+
+  private async once(statement: Statement): Promise<QueryResult> {
+    this.options.onStatement?.(statement.sql);
+    const { projectId, datasetId, location, maximumBytesBilled } = this.options;
+    const hasParams = Object.keys(statement.params).length > 0;
+    const request: QueryRequest = {
+      query: statement.sql,
+      useLegacySql: false,
+      defaultDataset: { datasetId, ...(projectId ? { projectId } : {}) },
+      ...(location ? { location } : {}),
+      ...(hasParams ? { params: statement.params, types: statement.types as QueryRequest['types'] } : {}),
+      ...(maximumBytesBilled ? { maximumBytesBilled: String(maximumBytesBilled) } : {}),
+      // Raw f/v rows: decoded here from the schema (bigquery-values.ts).
+      skipParsing: true,
+    };
+    const first = (await this.options.bq.query(request, { autoPaginate: false })) as unknown as Page;
+    let [rawRows, next, response] = first;
+    const fields = response?.schema?.fields;
+    const rows: unknown[] = [...(rawRows ?? [])];
+    let schema = fields;
+    // More pages, or a query still running after the request's wait: follow the job.
+    while (next?.job) {
+      const page = (await next.job.getQueryResults({ ...next, autoPaginate: false })) as unknown as Page;
+      [rawRows, next, response] = page;
+      rows.push(...(rawRows ?? []));
+      schema ??= response?.schema?.fields;
+    }
+    const affected = response?.numDmlAffectedRows ?? first[2]?.numDmlAffectedRows;
+    return {
+      rows: schema ? rows.map((row) => decodeRow(schema, row)) : [],
+      affected: affected === undefined ? undefined : Number(affected),
+    };
+  }
+}

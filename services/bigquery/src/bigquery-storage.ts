@@ -1,0 +1,179 @@
+/**
+ * The BigQuery storage (packages/core/src/storage.ts): the schema store, the
+ * googlesql read executor, the DML writer and references over one `BigQuery`
+ * client and dataset. The client is created by the caller (main.ts, or a test
+ * on the emulator), so this file never reads configuration.
+ */
+import {
+  type AggregateSpec,
+  type Collection,
+  type DistinctSpec,
+  errors,
+  type Field,
+  type Filter,
+  type Item,
+  type QuerySpec,
+  type ReferencedSpec,
+  type ReferencePair,
+  type Storage,
+  type StorageCapabilities,
+  type StoredCollection,
+} from '@adaptors/core';
+import type { BigQuery } from '@google-cloud/bigquery';
+import { bigqueryCapabilities } from './bigquery-capabilities.ts';
+import { translateError } from './bigquery-errors.ts';
+import { Executor } from './bigquery-executor.ts';
+import { Reader } from './bigquery-reads.ts';
+import { References } from './bigquery-references.ts';
+import type { RetryPolicy } from './bigquery-retry.ts';
+import { SchemaStore } from './bigquery-schema.ts';
+import { Writer } from './bigquery-writes.ts';
+
+export interface BigQueryStorageOptions {
+  readonly bq: BigQuery;
+  /** Project of the dataset; undefined = the client's project. */
+  readonly projectId?: string;
+  readonly datasetId: string;
+  readonly location?: string;
+  /** Releases the client; called once by `close()`. */
+  readonly close?: () => Promise<void> | void;
+  /** No collection create/update/delete (capabilities report it). */
+  readonly readOnlySchema?: boolean;
+  /** How long a schema read is trusted without a change made here (other instances, manual DDL). */
+  readonly schemaCacheSeconds?: number;
+  /** Cap on bytes billed per statement (BIGQUERY_MAXIMUM_BYTES_BILLED). */
+  readonly maximumBytesBilled?: number;
+  /** Backoff for DML concurrency and rate-limit errors. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** `ready()` gives up after this long (default 5 s). */
+  readonly readyTimeoutMs?: number;
+  /** Observes every statement sent (tests count statements per call). */
+  readonly onStatement?: (sql: string) => void;
+}
+
+export function createBigQueryStorage(options: BigQueryStorageOptions): Storage {
+  return new BigQueryStorage(options);
+}
+
+/** A readiness answer within a probe's patience. */
+const READY_TIMEOUT_MS = 5000;
+
+class BigQueryStorage implements Storage {
+  readonly capabilities: StorageCapabilities;
+  private readonly options: BigQueryStorageOptions;
+  private readonly executor: Executor;
+  private readonly schema: SchemaStore;
+  private readonly reader: Reader;
+  private readonly writer: Writer;
+  private readonly references: References;
+  private closed = false;
+
+  constructor(options: BigQueryStorageOptions) {
+    this.options = options;
+    this.capabilities = bigqueryCapabilities({ readOnlySchema: options.readOnlySchema ?? false });
+    this.executor = new Executor({
+      bq: options.bq,
+      projectId: options.projectId,
+      datasetId: options.datasetId,
+      location: options.location,
+      ...(options.maximumBytesBilled ? { maximumBytesBilled: options.maximumBytesBilled } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.onStatement ? { onStatement: options.onStatement } : {}),
+      onStaleSchema: () => this.schema.invalidate(),
+    });
+    this.schema = new SchemaStore({
+      bq: options.bq,
+      datasetId: options.datasetId,
+      executor: this.executor,
+      ttlMs: (options.schemaCacheSeconds ?? 30) * 1000,
+    });
+    this.reader = new Reader(this.executor);
+    this.writer = new Writer({ executor: this.executor, hasReferences: () => this.schema.hasReferencesTable() });
+    this.references = new References(this.executor, this.reader, (id) => this.schema.byId(id));
+  }
+
+  listCollections() {
+    return this.schema.list();
+  }
+
+  getCollection(id: string) {
+    return this.schema.get(id);
+  }
+
+  createCollection(collection: Collection) {
+    return this.schema.create(collection);
+  }
+
+  updateCollection(collection: Collection) {
+    return this.schema.update(collection);
+  }
+
+  deleteCollection(id: string) {
+    return this.schema.delete(id);
+  }
+
+  async query(collection: StoredCollection, spec: QuerySpec) {
+    return this.reader.query(await this.schema.resolve(collection), spec);
+  }
+
+  async count(collection: StoredCollection, filter: Filter) {
+    return this.reader.count(await this.schema.resolve(collection), filter);
+  }
+
+  async aggregate(collection: StoredCollection, spec: AggregateSpec, options: { readonly countTotal: boolean }) {
+    return this.reader.aggregate(await this.schema.resolve(collection), spec, options);
+  }
+
+  async distinct(collection: StoredCollection, spec: DistinctSpec, options: { readonly countTotal: boolean }) {
+    return this.reader.distinct(await this.schema.resolve(collection), spec, options);
+  }
+
+  async insert(collection: StoredCollection, items: readonly Item[], options: { readonly overwrite: boolean }) {
+    return this.writer.insert(await this.schema.resolve(collection), items, options.overwrite);
+  }
+
+  async update(collection: StoredCollection, items: readonly Item[]) {
+    return this.writer.update(await this.schema.resolve(collection), items);
+  }
+
+  async remove(collection: StoredCollection, itemIds: readonly string[]) {
+    return this.writer.remove(await this.schema.resolve(collection), itemIds);
+  }
+
+  async truncate(collection: StoredCollection) {
+    return this.writer.truncate(await this.schema.resolve(collection));
+  }
+
+  async queryReferenced(collection: StoredCollection, spec: ReferencedSpec, options: { readonly countTotal: boolean }) {
+    return this.references.query(await this.schema.resolve(collection), spec, options);
+  }
+
+  async insertReferences(collection: StoredCollection, field: Field, references: readonly ReferencePair[]) {
+    return this.references.insert(await this.schema.resolve(collection), field, references);
+  }
+
+  async removeReferences(collection: StoredCollection, field: Field, references: readonly ReferencePair[]) {
+    return this.references.remove(await this.schema.resolve(collection), field, references);
+  }
+
+  /** A cheap `SELECT 1` (no bytes billed) proves the API, the credentials and the job permission. */
+  async ready(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(errors.unavailable('BigQuery')), this.options.readyTimeoutMs ?? READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.executor.run({ sql: 'SELECT 1', params: {}, types: {} }), timeout]);
+    } catch (error) {
+      throw translateError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.options.close?.();
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Values between the core's internal form (query/ast.ts: JSON with `Date` for
+ * instants) and the BigQuery client: query parameters per googlesql
+ * ParamType, row values for DML, and result cells back.
+ *
+ * Client facts (measured, true against real BigQuery; packages/bigquery-emulator
+ * README "Client behaviours"): a DATE parameter given as a plain string is
+ * sent as NULL, so DATE values are `BigQuery.date(…)`; a plain `Date` inside
+ * an ARRAY<TIMESTAMP> is sent as NULL, so every instant is
+ * `BigQuery.timestamp(…)`; JSON values travel as JSON text. Results are read
+ * raw (`skipParsing`) and decoded here from the response schema: the client
+ * decodes negative int64-microsecond timestamps (before 1970) wrongly.
+ */
+import { errors, type Value } from '@adaptors/core';
+import type { ColumnType, ParamType, ScalarColumnType } from '@adaptors/googlesql';
+import { BigQuery } from '@google-cloud/bigquery';
+import type { ColumnShape } from './bigquery-types.ts';
+
+/** The client's `types` descriptor: 'FLOAT64', ['STRING'], { a: 'STRING' }, [{ … }]. */
+export type ClientType = string | ClientType[] | { [field: string]: ClientType };
+
+export interface Statement {
+  readonly sql: string;
+  readonly params: Record<string, unknown>;
+  readonly types: Record<string, ClientType>;
+}
+
+/** googlesql parameters → what the client sends for their declared types. */
+export function clientParams(
+  params: Record<string, unknown>,
+  types: Record<string, ParamType>,
+): { params: Record<string, unknown>; types: Record<string, ClientType> } {
+  const outParams: Record<string, unknown> = {};
+  const outTypes: Record<string, ClientType> = {};
+  for (const [name, type] of Object.entries(types)) {
+    const value = params[name];
+    outTypes[name] = type.array ? [type.type] : type.type;
+    outParams[name] =
+      type.array && Array.isArray(value)
+        ? value.map((v) => paramValue(type.type, v as Value))
+        : paramValue(type.type, value as Value);
+  }
+  return { params: outParams, types: outTypes };
+}
+
+export function paramValue(type: ScalarColumnType | ParamType['type'], value: Value | undefined): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'TIMESTAMP':
+      return value instanceof Date ? BigQuery.timestamp(value) : value;
+    case 'DATE':
+      return typeof value === 'string' ? BigQuery.date(value) : value;
+    case 'JSON':
+      return JSON.stringify(toJson(value));
+    case 'NUMERIC':
+      return typeof value === 'number' ? numericText(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** A Wix value as JSON: `Date` → `{"$date": iso}` (the form the core's codec reads back, SEMANTICS.md #21). */
+export function toJson(value: Value): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map((v) => toJson(v as Value));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJson(v as Value);
+    return out;
+  }
+  return value;
+}
+
+/** NUMERIC takes decimal text with at most 9 fractional digits (BigQuery NUMERIC scale). */
+function numericText(n: number): string {
+  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 9 });
+}
+
+/** Client type of a column, for the STRUCT fields of a rows parameter. */
+export function clientColumnType(type: ColumnType): ClientType {
+  return typeof type === 'object' ? [type.array] : type;
+}
+
+/**
+ * An item value → the parameter value for a column. Throws a VALIDATION_ERROR
+ * naming the field when the column cannot hold it (only possible on tables
+ * the adaptor did not create, e.g. 2.5 into INT64). A REPEATED column cannot
+ * be NULL in BigQuery: a missing array is written as [] (and read back so).
+ */
+export function columnValue(key: string, shape: ColumnShape, value: Value | undefined): unknown {
+  const type = shape.type;
+  if (typeof type === 'object') {
+    if (value === null || value === undefined) return [];
+    if (!Array.isArray(value)) throw errors.violation(key, value, `must be an array (ARRAY<${type.array}> column)`);
+    return value.map((element) => {
+      if (element === null) throw errors.violation(key, value, 'BigQuery arrays cannot hold null elements');
+      return scalarValue(key, type.array, element as Value);
+    });
+  }
+  if (value === null || value === undefined) return null;
+  return scalarValue(key, type, value);
+}
+
+function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown {
+  const refuse = (expected: string): never => {
+    throw errors.violation(key, value, `must be ${expected} to be stored in this ${type} column`);
+  };
+  switch (type) {
+    case 'JSON':
+      return JSON.stringify(toJson(value));
+    case 'STRING':
+      return typeof value === 'string' ? value : refuse('a string');
+    case 'FLOAT64':
+      return typeof value === 'number' ? value : refuse('a number');
+    case 'INT64':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : refuse('a whole number');
+    case 'NUMERIC':
+      return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e29
+        ? numericText(value)
+        : refuse('a number below 10^29');
+    case 'BOOL':
+      return typeof value === 'boolean' ? value : refuse('true or false');
+    case 'TIMESTAMP':
+      return value instanceof Date ? BigQuery.timestamp(value) : refuse('a date-time');
+    case 'DATE':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? BigQuery.date(value)
+        : refuse('a date "YYYY-MM-DD"');
+    case 'BYTES':
+      return typeof value === 'string' ? value : refuse('base64 text');
+  }
+}
+
+/** A schema field of a query response (`schema.fields[]`). */
+export interface ResultField {
+  readonly name: string;
+  readonly type: string;
+  readonly mode?: string;
+  readonly fields?: readonly ResultField[];
+}
+
+type Cell = { v?: unknown } | null | undefined;
+
+/** One raw row (`{ f: [{ v }] }`) → alias → internal value, decoded with the response schema. */
+export function decodeRow(fields: readonly ResultField[], row: unknown): Map<string, Value> {
+  const out = new Map<string, Value>();
+  const cells = (row as { f?: Cell[] } | null)?.f ?? [];
+  fields.forEach((field, i) => {
+    out.set(field.name, decodeField(field, cells[i]?.v));
+  });
+  return out;
+}
+
+function decodeField(field: ResultField, raw: unknown): Value {
+  if (field.mode?.toUpperCase() === 'REPEATED') {
+    if (!Array.isArray(raw)) return [];
+    return raw.map((cell: Cell) => decodeScalar(field, cell?.v));
+  }
+  return decodeScalar(field, raw);
+}
+
+/**
+ * A cell value (always text in the REST encoding) → internal value.
+ * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, the
+ * client's default) → Date, floor to whole milliseconds (also before 1970).
+ */
+function decodeScalar(field: ResultField, raw: unknown): Value {
+  if (raw === null || raw === undefined) return null;
+  const text = String(raw);
+  switch (field.type.toUpperCase()) {
+    case 'INTEGER':
+    case 'INT64':
+    case 'FLOAT':
+    case 'FLOAT64':
+    case 'NUMERIC':
+    case 'BIGNUMERIC':
+      return Number(text);
+    case 'BOOLEAN':
+    case 'BOOL':
+      return text === 'true';
+    case 'TIMESTAMP':
+      return timestampOf(text);
+    case 'JSON':
+      return JSON.parse(text) as Value;
+    case 'RECORD':
+    case 'STRUCT':
+      return null; // not exposed (no Wix type), never selected by the adaptor
+    default:
+      // STRING, DATE ("YYYY-MM-DD"), BYTES (base64), DATETIME, TIME …
+      return text;
+  }
+}
+
+function timestampOf(text: string): Date {
+  if (/^-?\d+$/.test(text)) {
+    const micros = BigInt(text);
+    // Floor division, so 1969 instants keep their millisecond (BigInt division truncates toward 0).
+    let ms = micros / 1000n;
+    if (micros % 1000n < 0n) ms -= 1n;
+    return new Date(Number(ms));
+  }
+  // Float seconds (useInt64Timestamp=false) or ISO text.
+  const seconds = Number(text);
+  return Number.isFinite(seconds) ? new Date(Math.floor(seconds * 1000)) : new Date(text);
+}
