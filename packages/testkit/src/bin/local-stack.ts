@@ -20,9 +20,9 @@ const basePort = Number(process.env.PORT ?? 8080);
 const signer = await loadDevSigner(join(root, '.dev-keys'));
 const children: ChildProcess[] = [];
 const stops: (() => Promise<void>)[] = [];
-const lines: string[] = [];
+const linesByEngine: string[][] = [];
 
-async function startEngine(engine: LocalEngine, port: number): Promise<void> {
+async function startEngine(engine: LocalEngine, port: number, lines: string[]): Promise<void> {
   const main = join(root, engine.main);
   if (!existsSync(main)) {
     lines.push(
@@ -117,7 +117,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const engines = localEngines();
-await Promise.all(engines.map((engine, index) => startEngine(engine, basePort + index)));
+await Promise.all(
+  engines.map((engine, index) => {
+    linesByEngine[index] = [];
+    return startEngine(engine, basePort + index, linesByEngine[index]);
+  }),
+);
+const lines = linesByEngine.flat();
 process.stderr.write(
   [
     '',
