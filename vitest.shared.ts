@@ -12,7 +12,14 @@ const root = dirname(fileURLToPath(import.meta.url));
  */
 export function packageTestConfig(
   name: string,
-  overrides: { testTimeout?: number; setupFiles?: string[]; globalSetup?: string[]; fileParallelism?: boolean } = {},
+  overrides: {
+    testTimeout?: number;
+    setupFiles?: string[];
+    globalSetup?: string[];
+    fileParallelism?: boolean;
+    /** Return false for an unhandled error a library raises after its client was closed (see the caller's reason). */
+    onUnhandledError?: (error: Error) => boolean | undefined;
+  } = {},
 ) {
   return defineProject({
     resolve: {
@@ -33,6 +40,7 @@ export function packageTestConfig(
       fileParallelism: overrides.fileParallelism ?? true,
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
       env: { METADATA_SERVER_DETECTION: 'none' },
+      ...(overrides.onUnhandledError ? { onUnhandledError: overrides.onUnhandledError } : {}),
     },
   });
 }
