@@ -38,15 +38,28 @@ async function insertBatch(client: WixClient, collectionId: string, from: number
 
 export async function runBulk(client: WixClient): Promise<BulkResult[]> {
   const collectionId = `bulk_${Date.now().toString(36)}`;
-  const created = await client.createCollection({
-    id: collectionId,
-    fields: [
-      { key: 'commonName', type: 'TEXT' },
-      { key: 'family', type: 'TEXT' },
-      { key: 'heightCm', type: 'NUMBER' },
-      { key: 'perennial', type: 'BOOLEAN' },
-    ],
-  });
+  const create = () =>
+    client.createCollection({
+      id: collectionId,
+      fields: [
+        { key: 'commonName', type: 'TEXT' },
+        { key: 'family', type: 'TEXT' },
+        { key: 'heightCm', type: 'NUMBER' },
+        { key: 'perennial', type: 'BOOLEAN' },
+      ],
+    });
+  let created = await create();
+  // Right after the insert-one load the Spanner emulator may still be finishing
+  // (aborted, retried) write transactions and refuses DDL meanwhile
+  // ("concurrent schema change operation or read-write transaction"): wait, not fail.
+  for (
+    let attempt = 0;
+    created.status !== 200 && /concurrent/.test(JSON.stringify(created.body)) && attempt < 20;
+    attempt++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    created = await create();
+  }
   if (created.status !== 200) throw new Error(`could not create ${collectionId}: ${JSON.stringify(created.body)}`);
   const results = [await timed('bulk insert 1,000 (one call)', 1000, () => insertBatch(client, collectionId, 0, 1000))];
   results.push(

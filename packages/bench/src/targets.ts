@@ -3,7 +3,8 @@
  * bare targets are built into this package, the database services are added
  * here as they land (they need their emulators running).
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localEngines, type PreparedEngine } from '@adaptors/testkit';
 
@@ -59,9 +60,45 @@ export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetD
       description: `the ${engine.name} service on ${engine.description}`,
       command: process.execPath,
       args: [join(repoRoot, engine.main)],
-      env: { WIX_PUBLIC_KEYS: publicKeyPem, PORT: '0', HOST: '127.0.0.1', METADATA_SERVER_DETECTION: 'none' },
+      env: {
+        ...productionNodeEnv(join(repoRoot, dirname(dirname(engine.main)), 'Dockerfile')),
+        WIX_PUBLIC_KEYS: publicKeyPem,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METADATA_SERVER_DETECTION: 'none',
+      },
       collectionId: 'plants',
       prepare: () => engine.prepare(),
       seed: true,
     }));
+}
+
+/** Runtime settings of the image that the bench repeats (NODE_COMPILE_CACHE's /app path is the image's own). */
+const PRODUCTION_ENV = ['NODE_ENV', 'NODE_OPTIONS'] as const;
+
+/**
+ * The Node settings a service runs with in production, read from the `ENV`
+ * lines of its Dockerfile's last stage, so the bench measures the service the
+ * way Cloud Run runs it (e.g. V8 heap flags in NODE_OPTIONS) with one place
+ * to change them. A service without a Dockerfile runs with none.
+ */
+export function productionNodeEnv(dockerfile: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(dockerfile, 'utf8');
+  } catch {
+    return {};
+  }
+  // Continuation lines joined; only the last stage (the runtime image) counts.
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  const lastFrom = lines.findLastIndex((line) => /^\s*FROM\s/i.test(line));
+  const env: Record<string, string> = {};
+  for (const line of lines.slice(lastFrom + 1)) {
+    const match = /^\s*ENV\s+(.*)$/i.exec(line);
+    if (!match?.[1]) continue;
+    for (const [, name, quoted, bare] of match[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g)) {
+      if (name && (PRODUCTION_ENV as readonly string[]).includes(name)) env[name] = quoted ?? bare ?? '';
+    }
+  }
+  return env;
 }

@@ -27,7 +27,7 @@ import type { Database } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import type { Statement } from './spanner-dml.ts';
 import { isTableNotFound, translateError } from './spanner-errors.ts';
-import { rowValues, spannerParams } from './spanner-values.ts';
+import { fromSpanner, rowValues, spannerParams } from './spanner-values.ts';
 
 /**
  * gax re-sends a failed streaming query twice more with backoff whatever the
@@ -67,10 +67,25 @@ export class Reader {
     return this.rows({ sql: query.sql, ...spannerParams(query.params, query.types) }, collectionId);
   }
 
+  /** The client's rows as they come (`[{ name, value }]` per row), for callers that decode them themselves. */
+  private async rawRows(query: CompiledQuery, collectionId: string): Promise<unknown[]> {
+    try {
+      const [rows] = await this.database.run({
+        sql: query.sql,
+        ...spannerParams(query.params, query.types),
+        gaxOptions: STREAM_RETRY_OFF,
+      });
+      return rows;
+    } catch (error) {
+      if (isTableNotFound(error)) this.onStaleSchema();
+      throw translateError(error, collectionId);
+    }
+  }
+
   async query(collection: SpannerCollection, spec: QuerySpec): Promise<Item[]> {
     const compiled = compileSelect(collection.table, spec, spanner);
-    const rows = await this.compiled(compiled, collection.stored.id);
-    return rows.map((row) => toItem(row, compiled, collection.fields));
+    const rows = await this.rawRows(compiled, collection.stored.id);
+    return toItems(rows, compiled, collection.fields);
   }
 
   async count(collection: SpannerCollection, filter: Filter): Promise<number> {
@@ -132,6 +147,38 @@ export function toItem(
     item[key] = fields.get(key)?.type === 'ANY' ? fromAny(value) : value;
   }
   return item;
+}
+
+/**
+ * Result rows → items, straight from the client's cells: the column plan
+ * (which cell holds which key) is worked out once per result instead of
+ * building an alias → value Map per row (rowValues + toItem). Same output as
+ * `toItem(rowValues(row), …)`; rows of another shape take that path.
+ */
+export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: ReadonlyMap<string, Field>): Item[] {
+  const first = rows[0];
+  if (!Array.isArray(first)) return rows.map((row) => toItem(rowValues(row), query, fields));
+  const names = (first as { name?: unknown }[]).map((cell) => cell?.name);
+  const plan: { index: number; key: string; any: boolean }[] = [];
+  for (const { alias, key } of query.columns ?? []) {
+    const index = names.lastIndexOf(alias);
+    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY' });
+  }
+  const items: Item[] = [];
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== names.length) {
+      items.push(toItem(rowValues(row), query, fields));
+      continue;
+    }
+    const item: Record<string, Value> = {};
+    for (const { index, key, any } of plan) {
+      const value = fromSpanner((row[index] as { value?: unknown } | undefined)?.value);
+      if (value === null) continue;
+      item[key] = any ? fromAny(value) : value;
+    }
+    items.push(item);
+  }
+  return items;
 }
 
 export function fromAny(value: Value): Value {

@@ -29,8 +29,39 @@ const LEVEL_MIN: Record<string, number> = {
   silent: Number.POSITIVE_INFINITY,
 };
 
+/**
+ * stdout, one write per event-loop turn: the lines logged during a turn are
+ * joined and written together (each stays one JSON line). stdout to a pipe is
+ * synchronous on Linux, so a write per request was ~6% of the Spanner
+ * service's CPU under 50-connection load (cpu-prof, `writev`). Pending lines
+ * are written before the process exits (`exit` handlers run synchronously,
+ * and a pipe or file write there completes), so a crash or `process.exit`
+ * loses nothing.
+ */
+export function stdoutSink(stream: { write(chunk: string): unknown } = process.stdout): LogSink {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    stream.write(chunk);
+  };
+  process.on('exit', flush);
+  return {
+    write(line) {
+      pending += line;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+}
+
 export function createLogger(options: { level?: string; sink?: LogSink } = {}): Logger {
-  const sink = options.sink ?? { write: (line: string) => process.stdout.write(line) };
+  const sink = options.sink ?? stdoutSink();
   const min = LEVEL_MIN[options.level?.toLowerCase() ?? 'info'] ?? RANK.INFO;
   return {
     enabled: (severity) => RANK[severity] >= min,
