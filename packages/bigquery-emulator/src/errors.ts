@@ -6,7 +6,9 @@
  * the reason strings below are what callers branch on.
  *
  * Statuses are never 5xx or 429: the client retries those (common util
- * `shouldRetryRequest`), which would turn a clear error into a slow one.
+ * `shouldRetryRequest`), which would turn a clear error into a slow one. The
+ * one exception is a fault a test asked for (faults.ts), which reproduces
+ * BigQuery's own 403/5xx bodies on purpose.
  */
 
 export type ErrorReason =
@@ -17,18 +19,38 @@ export type ErrorReason =
   | 'resourceInUse'
   | 'badRequest'
   | 'notImplemented'
-  | 'stopped';
+  | 'stopped'
+  // Only injected on request (faults.ts): BigQuery's quota, permission and transient errors.
+  | 'rateLimitExceeded'
+  | 'quotaExceeded'
+  | 'resourcesExceeded'
+  | 'accessDenied'
+  | 'backendError'
+  | 'internalError';
 
 const STATUS_OF_CODE: Readonly<Record<number, string>> = {
   400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS',
+  500: 'INTERNAL',
   501: 'UNIMPLEMENTED',
+  503: 'UNAVAILABLE',
 };
+
+/** Less common parts of an error body; BigQuery sets them per error (faults.ts cites each). */
+export interface ErrorDetails {
+  /** `errors[].domain`: "global" for almost everything, "usageLimits" for some API rate limits. */
+  readonly domain?: string;
+  /** `errors[].locationType`, e.g. "parameter" when `location` names a request parameter ("q"). */
+  readonly locationType?: string;
+  /** The top-level `status` when it is not the usual one for the HTTP code. */
+  readonly status?: string;
+}
 
 export interface ErrorItem {
   readonly message: string;
-  readonly domain: 'global';
+  readonly domain: string;
   readonly reason: ErrorReason;
   readonly location?: string;
   readonly locationType?: string;
@@ -47,22 +69,24 @@ export class BigQueryError extends Error {
   readonly code: number;
   readonly reason: ErrorReason;
   readonly location: string | undefined;
+  readonly details: ErrorDetails;
 
-  constructor(code: number, reason: ErrorReason, message: string, location?: string) {
+  constructor(code: number, reason: ErrorReason, message: string, location?: string, details: ErrorDetails = {}) {
     super(message);
     this.name = 'BigQueryError';
     this.code = code;
     this.reason = reason;
     this.location = location;
+    this.details = details;
   }
 
   /** The inner error item, as in `errors[]` and in a job's `status.errorResult`. */
   item(): ErrorItem {
     return {
       message: this.message,
-      domain: 'global',
+      domain: this.details.domain ?? 'global',
       reason: this.reason,
-      ...(this.location ? { location: this.location, locationType: 'other' } : {}),
+      ...(this.location ? { location: this.location, locationType: this.details.locationType ?? 'other' } : {}),
     };
   }
 
@@ -72,7 +96,7 @@ export class BigQueryError extends Error {
         code: this.code,
         message: this.message,
         errors: [this.item()],
-        status: STATUS_OF_CODE[this.code] ?? 'INVALID_ARGUMENT',
+        status: this.details.status ?? STATUS_OF_CODE[this.code] ?? 'INVALID_ARGUMENT',
       },
     };
   }

@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BigQueryError, badRequest } from './errors.ts';
 import { datasetRoutes } from './routes/datasets.ts';
+import { emulatorRoutes } from './routes/emulator.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { tabledataRoutes } from './routes/tabledata.ts';
 import { tableRoutes } from './routes/tables.ts';
@@ -83,6 +84,8 @@ export async function createEmulatorApp(
   };
   await app.register(routes, { prefix: '/bigquery/v2' });
   await app.register(routes);
+  // Emulator administration (fault injection), outside the BigQuery API paths.
+  await app.register(async (scope) => emulatorRoutes(scope, state), { prefix: '/emulator/v1' });
   app.get('/', async () => ({ ok: true, service: 'bigquery-emulator' }));
   return app;
 }

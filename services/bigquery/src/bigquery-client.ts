@@ -6,6 +6,16 @@
  * queries from `jobs.query` without creating a job ("short query optimized
  * mode"): one round trip, less latency. An emulator endpoint
  * (BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST) is used without credentials.
+ *
+ * `autoRetry: false`: the client's own retry (@google-cloud/common
+ * `shouldRetryRequest`: 408/429/5xx and `rateLimitExceeded`, up to 3 retries
+ * with retry-request's 1 s, 2 s, 4 s … backoff) would run under the
+ * executor's policy (bigquery-retry.ts) and multiply it — one statement
+ * meeting a persistent 503 could take minutes, past Cloud Run's request
+ * timeout — and it does not retry the DML conflicts that matter most (400
+ * "Could not serialize access … due to concurrent update"). One bounded,
+ * tested policy retries statements; a tables-API call that meets a transient
+ * error answers 503 SERVICE_UNAVAILABLE, which Wix may retry.
  */
 import type { BigQuery } from '@google-cloud/bigquery';
 
@@ -26,6 +36,7 @@ export async function openBigQuery(config: ClientConfig): Promise<BigQuery> {
     ...(config.location ? { location: config.location } : {}),
     ...(emulator ? { apiEndpoint: config.apiEndpoint } : {}),
     defaultJobCreationMode: 'JOB_CREATION_OPTIONAL',
+    autoRetry: false,
   } as ConstructorParameters<typeof BigQuery>[0]);
   if (config.createDataset) {
     const dataset = bq.dataset(config.datasetId);

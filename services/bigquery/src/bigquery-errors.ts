@@ -14,11 +14,36 @@ export interface BigQueryErrorShape {
   readonly message: string;
 }
 
+/**
+ * HTTP status of an error reason ("Error messages" table). A failed query JOB
+ * reports its error in `status.errorResult` / `status.errors` of a 200 jobs.get
+ * or jobs.insert answer; the client raises that as an ApiError without `code`,
+ * so the status is taken from the reason to classify it like the HTTP error.
+ */
+const STATUS_OF_REASON: Readonly<Record<string, number>> = {
+  accessDenied: 403,
+  billingNotEnabled: 403,
+  quotaExceeded: 403,
+  rateLimitExceeded: 403,
+  notFound: 404,
+  duplicate: 409,
+  backendError: 503,
+  internalError: 500,
+  jobBackendError: 400,
+  jobInternalError: 400,
+  invalid: 400,
+  invalidQuery: 400,
+  resourcesExceeded: 400,
+  responseTooLarge: 403,
+  bytesBilledLimitExceeded: 400,
+};
+
 export function errorShape(error: unknown): BigQueryErrorShape {
   const e = error as { code?: unknown; errors?: unknown; message?: unknown } | null;
-  const status = typeof e?.code === 'number' ? e.code : undefined;
   const list = Array.isArray(e?.errors) ? (e.errors as { reason?: unknown; message?: unknown }[]) : [];
   const reasons = list.map((x) => (typeof x?.reason === 'string' ? x.reason : '')).filter(Boolean);
+  const status =
+    typeof e?.code === 'number' ? e.code : reasons.map((r) => STATUS_OF_REASON[r]).find((c) => c !== undefined);
   const raw =
     typeof list[0]?.message === 'string' ? list[0].message : typeof e?.message === 'string' ? e.message : String(error);
   return { status, reasons, message: (raw.split('\n')[0] ?? '').slice(0, 300) };
@@ -26,6 +51,29 @@ export function errorShape(error: unknown): BigQueryErrorShape {
 
 function isApiError(error: unknown): boolean {
   return errorShape(error).status !== undefined;
+}
+
+/**
+ * The request never got an HTTP answer: connection refused or reset, DNS,
+ * timeouts (node-fetch's FetchError carries the system `code`).
+ */
+export function isNetworkError(error: unknown): boolean {
+  const e = error as { code?: unknown; type?: unknown; name?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+)$/.test(code) ||
+    e?.type === 'system' ||
+    e?.name === 'AbortError'
+  );
+}
+
+/** BigQuery's per-table DML limits and short-term rate limits: the write may succeed a moment later. */
+function isThrottled(error: unknown): boolean {
+  const { reasons, message } = errorShape(error);
+  return (
+    reasons.includes('rateLimitExceeded') ||
+    /could not serialize access|concurrent update|too many dml statements|outstanding against table/i.test(message)
+  );
 }
 
 export function isTableNotFound(error: unknown): boolean {
@@ -63,6 +111,12 @@ export function isRetryable(error: unknown): boolean {
 /** Any error from a BigQuery call → SpiError, or a plain Error (logged as a 500 by the core) without the HTTP response. */
 export function translateError(error: unknown, collectionId?: string): unknown {
   if (error instanceof SpiError) return error;
+  if (isNetworkError(error)) {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      "The adaptor cannot reach BigQuery (no answer from the API); retry shortly. If this persists, check the service's outbound network access, and that BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST are unset in production.",
+    );
+  }
   if (!isApiError(error)) return error;
   const { status, reasons, message } = errorShape(error);
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
@@ -71,13 +125,30 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   }
   if (status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error))) {
     if (reasons.includes('quotaExceeded') || reasons.includes('billingNotEnabled')) {
-      return errors.unavailable(`BigQuery (quota or billing: ${message})`);
+      // A longer-term quota ("Troubleshoot quota and limit errors": quotaExceeded): retrying soon will not help.
+      return new SpiError(
+        'SERVICE_UNAVAILABLE',
+        `BigQuery refused the request for a quota or billing reason (${message}); raise the quota or enable billing for the project in the Google Cloud console.`,
+      );
     }
     return errors.unavailable(
       "BigQuery refused the adaptor's credentials; grant its service account roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project",
     );
   }
-  if (isRetryable(error) || reasons.includes('responseTooLarge') || reasons.includes('resourcesExceeded')) {
+  if (isThrottled(error)) {
+    // Still refused after the executor's retries with backoff (bigquery-retry.ts).
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `BigQuery is limiting writes to ${collectionId ? `the collection '${collectionId}'` : 'this table'} right now (DML concurrency or rate limits) and still refused after retries; retry shortly. If this keeps happening, write less often and in larger bulk calls: one bulk call is one DML statement, and BigQuery runs at most 2 UPDATE/DELETE/MERGE statements per table at once and queues 20.`,
+    );
+  }
+  if (isRetryable(error)) {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      'BigQuery had a transient server error and still failed after retries; retry shortly. If this persists, check https://status.cloud.google.com for BigQuery incidents.',
+    );
+  }
+  if (reasons.includes('responseTooLarge') || reasons.includes('resourcesExceeded')) {
     return errors.unavailable('BigQuery');
   }
   if (reasons.includes('bytesBilledLimitExceeded')) {

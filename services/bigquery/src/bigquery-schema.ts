@@ -21,7 +21,7 @@ import {
   REFERENCES_SCHEMA,
   REFERENCES_TABLE,
 } from './bigquery-dml.ts';
-import { errorShape, isDuplicate, isTableNotFound, translateError } from './bigquery-errors.ts';
+import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './bigquery-errors.ts';
 import type { Executor } from './bigquery-executor.ts';
 import {
   encodeColumnDescription,
@@ -30,6 +30,7 @@ import {
   MAX_TABLE_DESCRIPTION,
 } from './bigquery-metadata.ts';
 import { checkCollectionId, type FieldProblem, keyProblems } from './bigquery-names.ts';
+import { type RetryPolicy, withRetry } from './bigquery-retry.ts';
 import { type ColumnShape, columnForField, describeColumnType, sameShape } from './bigquery-types.ts';
 
 interface Snapshot {
@@ -57,12 +58,20 @@ export class SchemaStore {
   private readonly datasetId: string;
   private readonly executor: Executor;
   private readonly ttlMs: number;
+  private readonly retry: Partial<RetryPolicy> | undefined;
 
-  constructor(options: { bq: BigQuery; datasetId: string; executor: Executor; ttlMs: number }) {
+  constructor(options: {
+    bq: BigQuery;
+    datasetId: string;
+    executor: Executor;
+    ttlMs: number;
+    retry?: Partial<RetryPolicy>;
+  }) {
     this.bq = options.bq;
     this.datasetId = options.datasetId;
     this.executor = options.executor;
     this.ttlMs = options.ttlMs;
+    this.retry = options.retry;
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
@@ -93,7 +102,8 @@ export class SchemaStore {
   private async load(): Promise<Snapshot> {
     let tables: Map<string, PhysicalTable>;
     try {
-      tables = await readTables(this.bq, this.datasetId);
+      // Reads only, so safe to repeat: the same backoff as statements (the client's own retry is off).
+      tables = await withRetry(() => readTables(this.bq, this.datasetId), isRetryable, this.retry);
     } catch (error) {
       throw translateError(error);
     }

@@ -43,7 +43,11 @@ export interface BigQueryStorageOptions {
   readonly schemaCacheSeconds?: number;
   /** Cap on bytes billed per statement (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
-  /** Backoff for DML concurrency and rate-limit errors. */
+  /**
+   * Backoff for DML concurrency, rate-limit and transient errors (statements
+   * and schema reads). Production: DEFAULT_RETRY (6 tries, 200 ms doubling,
+   * capped at 5 s, full jitter); tests pass a 1 ms base so they never wait.
+   */
   readonly retry?: Partial<RetryPolicy>;
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
@@ -86,6 +90,7 @@ class BigQueryStorage implements Storage {
       datasetId: options.datasetId,
       executor: this.executor,
       ttlMs: (options.schemaCacheSeconds ?? 30) * 1000,
+      ...(options.retry ? { retry: options.retry } : {}),
     });
     this.reader = new Reader(this.executor);
     this.writer = new Writer({ executor: this.executor, hasReferences: () => this.schema.hasReferencesTable() });

@@ -8,9 +8,11 @@ import { DEFAULT_LOCATION } from '../catalog.ts';
 import type { EncodeOptions } from '../encode.ts';
 import { BigQueryError, duplicate, fromEngineError, invalid, invalidQuery } from '../errors.ts';
 import { type QueryRequest, runRequest, validate } from '../execute.ts';
+import type { FaultRequest } from '../faults.ts';
 import { type JobRecord, jobReference, jobResource, resultPage } from '../jobs.ts';
 import { parseQueryParameters } from '../params.ts';
 import type { EmulatorState } from '../state.ts';
+import { parseStatements, translateStatement } from '../translate/index.ts';
 import { type Body, bodyOf, intParam, type Params, type Query, queryValue, str } from './common.ts';
 
 /** `formatOptions.useInt64Timestamp` from a query string (getQueryResults, tabledata.list). */
@@ -44,8 +46,34 @@ function checkDialect(useLegacySql: unknown): void {
   }
 }
 
+/** Statements BigQuery counts as DML (DML reference: INSERT, UPDATE, DELETE, MERGE, TRUNCATE TABLE). */
+const DML_STATEMENTS = new Set(['insert_stmt', 'update_stmt', 'delete_stmt', 'merge_stmt', 'truncate_stmt']);
+
 export function jobRoutes(app: FastifyInstance, state: EmulatorState): void {
-  const { engine, catalog, jobs } = state;
+  const { engine, catalog, jobs, faults } = state;
+
+  /** What a fault may match on (faults.ts): whether the SQL holds DML, and its first target table. */
+  function faultRequest(req: QueryRequest): FaultRequest {
+    const base = { kind: 'query' as const, projectId: req.projectId, datasetId: req.defaultDataset?.datasetId };
+    let statements: ReturnType<typeof parseStatements>;
+    try {
+      statements = parseStatements(req.sql);
+    } catch {
+      return { ...base, dml: undefined }; // a syntax error: the request fails on its own
+    }
+    const node = statements.find((s) => DML_STATEMENTS.has(s.type));
+    if (!node) return { ...base, dml: undefined };
+    try {
+      const plan = translateStatement(node, { ...req, catalog, source: req.sql });
+      if (plan.kind === 'dml') {
+        const { dataset, table } = plan.target;
+        return { ...base, dml: { projectId: dataset.projectId, datasetId: dataset.datasetId, tableId: table.tableId } };
+      }
+    } catch {
+      // A target that does not exist yet (a script creating it first): DML all the same.
+    }
+    return { ...base, dml: { projectId: req.projectId, datasetId: base.datasetId ?? '', tableId: '' } };
+  }
 
   async function run(
     projectId: string,
@@ -88,6 +116,10 @@ export function jobRoutes(app: FastifyInstance, state: EmulatorState): void {
         },
         undefined,
       );
+    }
+    if (faults.active) {
+      const fault = faults.check(faultRequest(req));
+      if (fault) throw fault;
     }
     const result = await engine.exclusive((s) => runRequest(s, catalog, req));
     return record(result, undefined);

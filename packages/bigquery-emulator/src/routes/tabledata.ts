@@ -20,6 +20,10 @@ export function tabledataRoutes(app: FastifyInstance, state: EmulatorState): voi
     const { projectId, datasetId, tableId } = pathIds(req.params);
     const d = catalog.dataset(projectId, datasetId);
     const t = catalog.table(projectId, datasetId, tableId);
+    const fault = state.faults.active
+      ? state.faults.check({ kind: 'insertAll', projectId, datasetId, dml: undefined, tableId })
+      : undefined;
+    if (fault) throw fault;
     const body = bodyOf(req.body);
     if (body.templateSuffix) throw invalid('Unsupported by the BigQuery emulator: templateSuffix');
     const rows = Array.isArray(body.rows) ? (body.rows as Body[]) : [];
