@@ -1,10 +1,12 @@
 /**
  * Starts a server under test as a child process (so its CPU and memory are its
- * own) and waits for the line it prints when listening: `LISTENING <url>`.
- * Adaptor services print a JSON log line with "listening on <url>" instead;
- * both are recognised.
+ * own) on a free port and waits until it answers HTTP. Its stdout (one log line
+ * per request) goes to /dev/null, as a log agent would take it away in
+ * production: draining a pipe here would make the load generator the bottleneck
+ * (measured: ~2,000 vs ~7,000 req/s on a signed call).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export interface ServerProcess {
   readonly url: string;
@@ -13,42 +15,48 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const LISTENING = /(?:LISTENING |listening on )(http:\/\/[\d.:a-z[\]]+)/;
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 export async function startServerProcess(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not listen within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = LISTENING.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with code ${code} before listening:\n${output.slice(-2000)}`));
-    });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-4000);
   });
-  // Keep draining output so the child never blocks on a full pipe.
-  child.stdout?.resume();
-  child.stderr?.resume();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with code ${child.exitCode} before listening:\n${errors}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not listen within ${timeoutMs} ms:\n${errors}`);
+    }
+    try {
+      await (await fetch(`${url}/healthz`)).arrayBuffer(); // any HTTP answer means it listens
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   return {
     url,
     pid: child.pid as number,

@@ -63,8 +63,6 @@ export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetD
       env: {
         ...productionNodeEnv(join(repoRoot, dirname(dirname(engine.main)), 'Dockerfile')),
         WIX_PUBLIC_KEYS: publicKeyPem,
-        PORT: '0',
-        HOST: '127.0.0.1',
         METADATA_SERVER_DETECTION: 'none',
       },
       collectionId: 'plants',

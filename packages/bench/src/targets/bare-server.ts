@@ -2,7 +2,7 @@
 /**
  * Baseline: a bare Fastify route that verifies the same JWT with jose and
  * answers a constant — the floor under which the core's own overhead shows as
- * a ratio. Prints `LISTENING <url>`.
+ * a ratio. Listens on $PORT.
  */
 import Fastify from 'fastify';
 import { importSPKI, jwtVerify } from 'jose';

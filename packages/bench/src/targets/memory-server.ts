@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Bench target: the full core (auth, validation, AST, evaluator, encoding)
- * over the memory storage, seeded with BENCH_ITEMS plants. Prints
+ * over the memory storage, seeded with BENCH_ITEMS plants.
  * `LISTENING <url>` when ready.
  */
 import { build, createAdaptor, createVerifier, loadPublicKeys, silentLogger } from '@adaptors/core';
