@@ -13,10 +13,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWixSigner, type WixSigner } from '@adaptors/testkit';
+import { createWixSigner, freePort, type WixSigner } from '@adaptors/testkit';
 import type { SpannerAdminClient } from '@adaptors/testkit/emulators/spanner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execForm, parseDockerfile, replayStage, stage } from './support/dockerfile.ts';
@@ -109,17 +108,6 @@ function readiness(service: ServiceName): string | undefined {
   if (!engine) return `no local engine case for ${service} in this test yet`;
   if (!existsSync(join(repoRoot, engine.launcher))) return `${engine.launcher} does not exist yet`;
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function packageNames(nodeModules: string): string[] {

@@ -6,24 +6,13 @@
  * (measured: ~2,000 vs ~7,000 req/s on a signed call).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@adaptors/testkit';
 
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function startServerProcess(

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port.ts';
 
 export interface FirestoreEmulator {
   /** `127.0.0.1:PORT`, the value for FIRESTORE_EMULATOR_HOST. */
@@ -29,19 +29,6 @@ export interface FirestoreEmulatorOptions {
 
 export const DEFAULT_FIRESTORE_EMULATOR_BIN =
   '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud_firestore_emulator';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function answersOk(host: string): Promise<boolean> {
   try {

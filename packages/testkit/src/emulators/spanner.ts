@@ -9,7 +9,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from '../free-port.ts';
 
 export const DEFAULT_SPANNER_EMULATOR_BIN = '/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main';
 
@@ -132,19 +133,6 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     },
     stop: shutdown,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
