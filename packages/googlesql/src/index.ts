@@ -1,4 +1,5 @@
-// @adaptors/googlesql — pure AST → { sql, params, types } for GoogleSQL (Spanner and BigQuery). See README.md.
+// @adaptors/googlesql — pure AST → { sql, params, types } for GoogleSQL (Spanner and BigQuery), plus the
+// engine-neutral storage helpers both services share (src/storage/: no client imports). See README.md.
 
 export { compileAggregate } from './aggregate.ts';
 export { columnCapabilities, nestedPathOperators } from './capabilities.ts';
@@ -9,6 +10,27 @@ export { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';
 export { ParamBag } from './params.ts';
 export { compileCount, compileSelect } from './select.ts';
+export { fieldCapabilitiesByType } from './storage/capabilities.ts';
+export { storedCollection } from './storage/collections.ts';
+export { describeColumnType, fieldTypeOfColumn } from './storage/columns.ts';
+export { type RunCompiled, readAggregate, readDistinct, readNumber } from './storage/reads.ts';
+export {
+  itemsById,
+  itemsByIdQuery,
+  type PairsQuery,
+  pairsQuery,
+  queryReferenced,
+  type ReferencedPages,
+} from './storage/references.ts';
+export { toItem } from './storage/rows.ts';
+export {
+  type CollectionSnapshot,
+  type CollectionView,
+  collectionSnapshot,
+  SchemaSnapshotCache,
+} from './storage/schema-cache.ts';
+export { fromAny, numericText, toJson } from './storage/values.ts';
+export { lastPerId } from './storage/writes.ts';
 export type {
   ColumnInfo,
   ColumnType,

@@ -5,38 +5,18 @@
  * — only what it answers exactly like the evaluator. Everything else is
  * refused by the core with a 400. BigQuery has no user indexes.
  */
-import {
-  DATA_OPERATIONS,
-  FIELD_TYPES,
-  type Field,
-  type FieldCapabilities,
-  type StorageCapabilities,
-} from '@adaptors/core';
-import { bigquery, columnCapabilities, nestedPathOperators } from '@adaptors/googlesql';
+import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
+import { bigquery, fieldCapabilitiesByType, nestedPathOperators } from '@adaptors/googlesql';
 import { columnForField } from './bigquery-types.ts';
 
-const NONE: FieldCapabilities = Object.freeze({ sortable: false, queryOperators: Object.freeze([]) });
-const byType = new Map<string, FieldCapabilities>();
-
-export function fieldCapabilities(field: Pick<Field, 'key' | 'type'>): FieldCapabilities {
-  let caps = byType.get(field.type);
-  if (!caps) {
-    const shape = columnForField(field.type);
-    // MULTI_REFERENCE has no column: it is queried through query-referenced only.
-    caps = shape
-      ? Object.freeze(
-          columnCapabilities(
-            shape.elements
-              ? { name: field.key, type: shape.type, elements: shape.elements }
-              : { name: field.key, type: shape.type },
-            bigquery,
-          ),
-        )
-      : NONE;
-    byType.set(field.type, caps);
-  }
-  return caps;
-}
+/** The column a field gets here decides its capabilities (bigquery-types.ts `columnForField`). */
+export const fieldCapabilities = fieldCapabilitiesByType((field) => {
+  const shape = columnForField(field.type);
+  if (!shape) return undefined;
+  return shape.elements
+    ? { name: field.key, type: shape.type, elements: shape.elements }
+    : { name: field.key, type: shape.type };
+}, bigquery);
 
 export function bigqueryCapabilities(options: { readonly readOnlySchema: boolean }): StorageCapabilities {
   return Object.freeze({

@@ -12,7 +12,7 @@
  *   (spi-v3.md §9.3; DESIGN.md §4).
  */
 import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
-import type { ColumnInfo, TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
 import { type ColumnShape, inferFieldType } from './bigquery-types.ts';
@@ -102,14 +102,12 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
     columns.set(e.field.key, info);
     writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
   }
-  const fields = sorted.map(({ e }) => Object.freeze({ ...e.field }));
-  const stored: StoredCollection = Object.freeze({
-    id: physical.name,
-    ...(meta?.displayName != null ? { displayName: meta.displayName } : {}),
-    fields: Object.freeze(fields),
-    ...(meta?.permissions ? { permissions: meta.permissions } : {}),
-    ...(writable ? {} : { readOnly: true }),
-  });
+  const stored = storedCollection(
+    physical.name,
+    sorted.map(({ e }) => e.field),
+    meta,
+    writable,
+  );
   return {
     stored,
     table: { name: physical.name, columns },

@@ -6,7 +6,7 @@
  * are one statement. Struct fields are named c0… (safe aliases): column
  * names never reach a type descriptor.
  */
-import { bigquery, quoteIdentifier } from '@adaptors/googlesql';
+import { bigquery, type PairsQuery, quoteIdentifier } from '@adaptors/googlesql';
 import type { WriteColumn } from './bigquery-collections.ts';
 import { type ClientType, clientColumnType, type Statement } from './bigquery-values.ts';
 
@@ -203,16 +203,6 @@ export function deletePairsOfField(collectionId: string, fieldKey: string): Stat
     params: { c: collectionId, f: fieldKey },
     types: { c: 'STRING', f: 'STRING' },
   };
-}
-
-export interface PairsQuery {
-  readonly collectionId: string;
-  readonly fieldKey: string;
-  readonly referringItemIds: readonly string[];
-  readonly referencedItemIds: readonly string[];
-  readonly order: 'asc' | 'desc';
-  readonly offset: number;
-  readonly limit: number;
 }
 
 function pairsWhere(query: PairsQuery): Statement {

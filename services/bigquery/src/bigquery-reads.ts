@@ -5,17 +5,7 @@
  * come back under safe aliases and are renamed to Wix keys with
  * `CompiledQuery.columns`.
  */
-import {
-  type AggregateSpec,
-  type DistinctSpec,
-  type Field,
-  type Filter,
-  type Item,
-  isDateLiteral,
-  parseDateLiteral,
-  type QuerySpec,
-  type Value,
-} from '@adaptors/core';
+import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, Value } from '@adaptors/core';
 import {
   bigquery,
   type CompiledQuery,
@@ -23,6 +13,11 @@ import {
   compileCount,
   compileDistinct,
   compileSelect,
+  type RunCompiled,
+  readAggregate,
+  readDistinct,
+  readNumber,
+  toItem,
 } from '@adaptors/googlesql';
 import type { BigQueryCollection } from './bigquery-collections.ts';
 import type { Executor } from './bigquery-executor.ts';
@@ -50,7 +45,7 @@ export class Reader {
   }
 
   async count(collection: BigQueryCollection, filter: Filter): Promise<number> {
-    return this.number(compileCount(collection.table, filter, bigquery), collection.stored.id);
+    return readNumber(this.runner(collection.stored.id), compileCount(collection.table, filter, bigquery));
   }
 
   async aggregate(
@@ -58,14 +53,10 @@ export class Reader {
     spec: AggregateSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ rows: Item[]; total?: number }> {
-    const compiled = compileAggregate(collection.table, spec, bigquery, options);
-    const id = collection.stored.id;
-    const [rows, total] = await Promise.all([
-      this.compiled(compiled.rows, id),
-      compiled.total ? this.number(compiled.total, id) : undefined,
-    ]);
-    const items = rows.map((row) => toItem(row, compiled.rows, new Map()));
-    return total === undefined ? { rows: items } : { rows: items, total };
+    return readAggregate(
+      this.runner(collection.stored.id),
+      compileAggregate(collection.table, spec, bigquery, options),
+    );
   }
 
   async distinct(
@@ -73,44 +64,11 @@ export class Reader {
     spec: DistinctSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ values: Value[]; total?: number }> {
-    const compiled = compileDistinct(collection.table, spec, bigquery, options);
-    const id = collection.stored.id;
-    const [rows, total] = await Promise.all([
-      this.compiled(compiled.values, id),
-      compiled.total ? this.number(compiled.total, id) : undefined,
-    ]);
-    const values = rows.map((row) => row.get('v') ?? null).filter((v) => v !== null);
-    return total === undefined ? { values } : { values, total };
+    return readDistinct(this.runner(collection.stored.id), compileDistinct(collection.table, spec, bigquery, options));
   }
 
-  private async number(query: CompiledQuery, collectionId: string): Promise<number> {
-    const [row] = await this.compiled(query, collectionId);
-    const n = row?.get('n');
-    return typeof n === 'number' ? n : 0;
+  /** Compiled queries of one collection (errors name it). */
+  private runner(collectionId: string): RunCompiled {
+    return (query) => this.compiled(query, collectionId);
   }
-}
-
-/**
- * A result row → item. Null is "missing" to Wix (wix-data-semantics.md §4),
- * so null columns are left out. ANY values are stored as JSON, where a
- * top-level Date was written as `{"$date"}` (bigquery-values.ts `toJson`):
- * turned back into a Date as the core's codec does on the way in.
- * (Same rule as services/spanner/src/spanner-reads.ts `toItem`.)
- */
-export function toItem(
-  row: ReadonlyMap<string, Value>,
-  query: CompiledQuery,
-  fields: ReadonlyMap<string, Field>,
-): Item {
-  const item: Record<string, Value> = {};
-  for (const { alias, key } of query.columns ?? []) {
-    const value = row.get(alias);
-    if (value === null || value === undefined) continue;
-    item[key] = fields.get(key)?.type === 'ANY' ? fromAny(value) : value;
-  }
-  return item;
-}
-
-export function fromAny(value: Value): Value {
-  return isDateLiteral(value) ? (parseDateLiteral(value) ?? value) : value;
 }

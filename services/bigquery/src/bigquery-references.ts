@@ -11,19 +11,18 @@
 import {
   errors,
   type Field,
-  fieldRef,
   type Item,
   type ReferencedItem,
   type ReferencedSpec,
   type ReferencePair,
   type ReferenceResult,
 } from '@adaptors/core';
+import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/googlesql';
 import type { BigQueryCollection } from './bigquery-collections.ts';
 import {
   countPairs,
   deletePairs,
   insertPairs,
-  type PairsQuery,
   REFERENCES_TABLE,
   selectByIds,
   selectPairs,
@@ -47,41 +46,26 @@ export class References {
     this.collection = collection;
   }
 
-  async query(
+  query(
     c: BigQueryCollection,
     spec: ReferencedSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ items: ReferencedItem[]; total?: number }> {
-    const query: PairsQuery = {
-      collectionId: c.stored.id,
-      fieldKey: spec.field.key,
-      referringItemIds: spec.referringItemIds,
-      referencedItemIds: spec.referencedItemIds,
-      order: spec.order,
-      offset: spec.offset,
-      limit: spec.limit,
-    };
-    const [page, counted] = await Promise.all([
-      this.executor.run(selectPairs(query), c.stored.id),
-      options.countTotal ? this.executor.run(countPairs(query), c.stored.id) : undefined,
-    ]);
-    const pairs = page.rows.map((row) => ({
-      referringItemId: String(row.get('a')),
-      referencedItemId: String(row.get('b')),
-    }));
-    let referenced = new Map<string, Item>();
-    if (spec.includeReferencedItems && pairs.length > 0) {
-      const target = await this.target(spec.field);
-      if (target)
-        referenced = await this.itemsById(target, [...new Set(pairs.map((p) => p.referencedItemId))], spec.projection);
-    }
-    const items: ReferencedItem[] = pairs.map((pair) => {
-      const item = referenced.get(pair.referencedItemId);
-      return item ? { ...pair, referencedItem: item } : pair;
+    return queryReferenced(c.stored.id, spec, options, {
+      pairs: async (query) =>
+        (await this.executor.run(selectPairs(query), c.stored.id)).rows.map((row) => ({
+          referringItemId: String(row.get('a')),
+          referencedItemId: String(row.get('b')),
+        })),
+      count: async (query) => {
+        const n = (await this.executor.run(countPairs(query), c.stored.id)).rows[0]?.get('n');
+        return typeof n === 'number' ? n : 0;
+      },
+      referencedItems: async (spec, ids) => {
+        const target = await this.target(spec.field);
+        return target ? this.itemsById(target, ids, spec.projection) : new Map<string, Item>();
+      },
     });
-    if (!counted) return { items };
-    const n = counted.rows[0]?.get('n');
-    return { items, total: typeof n === 'number' ? n : 0 };
   }
 
   insert(c: BigQueryCollection, field: Field, references: readonly ReferencePair[]): Promise<ReferenceResult[]> {
@@ -164,14 +148,6 @@ export class References {
     ids: readonly string[],
     projection: readonly string[] | undefined,
   ): Promise<Map<string, Item>> {
-    const items = await this.reader.query(target, {
-      filter: { kind: 'in', field: fieldRef('_id', 'TEXT'), values: ids },
-      sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
-      projection,
-      offset: 0,
-      limit: ids.length,
-      after: undefined,
-    });
-    return new Map(items.map((item) => [String(item._id), item]));
+    return itemsById(await this.reader.query(target, itemsByIdQuery(ids, projection)));
   }
 }

@@ -10,6 +10,12 @@
  * BigQuery, or the TTL (changes made by other instances or by hand).
  */
 import { type Collection, errors, type Field, SpiError, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import {
+  type CollectionSnapshot,
+  collectionSnapshot,
+  describeColumnType,
+  SchemaSnapshotCache,
+} from '@adaptors/googlesql';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { type PhysicalTable, readTables, type TableMetadata } from './bigquery-catalog.ts';
 import { type BigQueryCollection, buildCollections } from './bigquery-collections.ts';
@@ -31,13 +37,10 @@ import {
 } from './bigquery-metadata.ts';
 import { checkCollectionId, type FieldProblem, keyProblems } from './bigquery-names.ts';
 import { type RetryPolicy, withRetry } from './bigquery-retry.ts';
-import { type ColumnShape, columnForField, describeColumnType, sameShape } from './bigquery-types.ts';
+import { type ColumnShape, columnForField, sameShape } from './bigquery-types.ts';
 
-interface Snapshot {
+interface Snapshot extends CollectionSnapshot<BigQueryCollection> {
   readonly tables: ReadonlyMap<string, PhysicalTable>;
-  readonly collections: ReadonlyMap<string, BigQueryCollection>;
-  readonly byStored: WeakMap<StoredCollection, BigQueryCollection>;
-  readonly loadedAt: number;
 }
 
 interface SchemaField {
@@ -50,14 +53,11 @@ interface SchemaField {
 const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
 export class SchemaStore {
-  #snapshot: Snapshot | undefined;
-  #loading: Promise<Snapshot> | undefined;
-  #generation = 0;
+  readonly #cache: SchemaSnapshotCache<BigQueryCollection, Snapshot>;
 
   private readonly bq: BigQuery;
   private readonly datasetId: string;
   private readonly executor: Executor;
-  private readonly ttlMs: number;
   private readonly retry: Partial<RetryPolicy> | undefined;
 
   constructor(options: {
@@ -70,33 +70,17 @@ export class SchemaStore {
     this.bq = options.bq;
     this.datasetId = options.datasetId;
     this.executor = options.executor;
-    this.ttlMs = options.ttlMs;
+    this.#cache = new SchemaSnapshotCache(() => this.load(), options.ttlMs);
     this.retry = options.retry;
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
   invalidate(): void {
-    this.#generation++;
-    this.#snapshot = undefined;
-    this.#loading = undefined;
+    this.#cache.invalidate();
   }
 
-  async snapshot(): Promise<Snapshot> {
-    const current = this.#snapshot;
-    if (current && Date.now() - current.loadedAt < this.ttlMs) return current;
-    if (!this.#loading) {
-      const generation = this.#generation;
-      const loading: Promise<Snapshot> = this.load()
-        .then((snapshot) => {
-          if (generation === this.#generation) this.#snapshot = snapshot;
-          return snapshot;
-        })
-        .finally(() => {
-          if (this.#loading === loading) this.#loading = undefined;
-        });
-      this.#loading = loading;
-    }
-    return this.#loading;
+  snapshot(): Promise<Snapshot> {
+    return this.#cache.snapshot();
   }
 
   private async load(): Promise<Snapshot> {
@@ -107,30 +91,24 @@ export class SchemaStore {
     } catch (error) {
       throw translateError(error);
     }
-    const collections = buildCollections(tables);
-    const byStored = new WeakMap<StoredCollection, BigQueryCollection>();
-    for (const c of collections.values()) byStored.set(c.stored, c);
-    return { tables, collections, byStored, loadedAt: Date.now() };
+    return collectionSnapshot(buildCollections(tables), { tables });
   }
 
-  async list(): Promise<StoredCollection[]> {
-    return [...(await this.snapshot()).collections.values()].map((c) => c.stored);
+  list(): Promise<StoredCollection[]> {
+    return this.#cache.list();
   }
 
-  async get(id: string): Promise<StoredCollection | undefined> {
-    return (await this.snapshot()).collections.get(id)?.stored;
+  get(id: string): Promise<StoredCollection | undefined> {
+    return this.#cache.get(id);
   }
 
   /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
-  async resolve(stored: StoredCollection): Promise<BigQueryCollection> {
-    const snapshot = await this.snapshot();
-    const found = snapshot.byStored.get(stored) ?? snapshot.collections.get(stored.id);
-    if (!found) throw errors.collectionNotFound(stored.id);
-    return found;
+  resolve(stored: StoredCollection): Promise<BigQueryCollection> {
+    return this.#cache.resolve(stored);
   }
 
-  async byId(id: string): Promise<BigQueryCollection | undefined> {
-    return (await this.snapshot()).collections.get(id);
+  byId(id: string): Promise<BigQueryCollection | undefined> {
+    return this.#cache.byId(id);
   }
 
   async hasReferencesTable(): Promise<boolean> {

@@ -12,7 +12,13 @@
  * elsewhere are read as they are (never NULL, so [] is their only "empty").
  */
 import type { FieldType } from '@adaptors/core';
-import { type ColumnType, defaultColumnType, type ScalarColumnType } from '@adaptors/googlesql';
+import {
+  type ColumnType,
+  defaultColumnType,
+  describeColumnType,
+  fieldTypeOfColumn,
+  type ScalarColumnType,
+} from '@adaptors/googlesql';
 
 /** A column as the adaptor uses it: googlesql's type plus whether it is a JSON array of strings. */
 export interface ColumnShape {
@@ -57,36 +63,13 @@ export function parseSchemaType(type: string, mode: string | undefined): ColumnT
 
 /** Wix type of a column the adaptor did not create (no metadata in its description). */
 export function inferFieldType(shape: ColumnShape): FieldType {
-  const type = shape.type;
-  if (shape.elements === 'STRING') return 'ARRAY_STRING';
-  if (typeof type === 'object') return type.array === 'STRING' ? 'ARRAY_STRING' : 'ARRAY';
-  switch (type) {
-    case 'STRING':
-      return 'TEXT';
-    case 'FLOAT64':
-    case 'INT64':
-    case 'NUMERIC':
-      return 'NUMBER';
-    case 'BOOL':
-      return 'BOOLEAN';
-    case 'TIMESTAMP':
-      return 'DATETIME';
-    case 'DATE':
-      return 'DATE';
-    // BYTES is read as base64 text; only presence can be queried (googlesql capabilities), like ANY.
-    case 'JSON':
-    case 'BYTES':
-      return 'ANY';
-  }
+  // A JSON column of string arrays is how ARRAY_STRING is kept (a REPEATED column cannot be NULL).
+  return shape.elements === 'STRING' ? 'ARRAY_STRING' : fieldTypeOfColumn(shape.type);
 }
 
 /** Standard SQL type name for a schema field the adaptor creates. */
 export function schemaTypeName(type: ScalarColumnType): string {
   return type === 'BOOL' ? 'BOOL' : type;
-}
-
-export function describeColumnType(type: ColumnType): string {
-  return typeof type === 'object' ? `ARRAY<${type.array}>` : type;
 }
 
 export function sameShape(a: ColumnShape, b: ColumnShape): boolean {

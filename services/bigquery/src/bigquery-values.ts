@@ -12,7 +12,7 @@
  * decodes negative int64-microsecond timestamps (before 1970) wrongly.
  */
 import { errors, type Value } from '@adaptors/core';
-import type { ColumnType, ParamType, ScalarColumnType } from '@adaptors/googlesql';
+import { type ColumnType, numericText, type ParamType, type ScalarColumnType, toJson } from '@adaptors/googlesql';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { ColumnShape } from './bigquery-types.ts';
 
@@ -57,23 +57,6 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
     default:
       return value;
   }
-}
-
-/** A Wix value as JSON: `Date` → `{"$date": iso}` (the form the core's codec reads back, SEMANTICS.md #21). */
-export function toJson(value: Value): unknown {
-  if (value instanceof Date) return { $date: value.toISOString() };
-  if (Array.isArray(value)) return value.map((v) => toJson(v as Value));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toJson(v as Value);
-    return out;
-  }
-  return value;
-}
-
-/** NUMERIC takes decimal text with at most 9 fractional digits (BigQuery NUMERIC scale). */
-function numericText(n: number): string {
-  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 9 });
 }
 
 /** Client type of a column, for the STRUCT fields of a rows parameter. */

@@ -19,6 +19,7 @@
  * stored row is not the one written is answered ITEM_ALREADY_EXISTS.
  */
 import { errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
+import { fromAny, lastPerId } from '@adaptors/googlesql';
 import type { BigQueryCollection, WriteColumn } from './bigquery-collections.ts';
 import {
   deleteByIds,
@@ -32,7 +33,6 @@ import {
 import { itemError, translateError } from './bigquery-errors.ts';
 import type { Executor } from './bigquery-executor.ts';
 import { KeyedLock } from './bigquery-lock.ts';
-import { fromAny } from './bigquery-reads.ts';
 import { columnValue, type Statement } from './bigquery-values.ts';
 
 /** Rows per statement stay far below jobs.query's 10 MB request limit (parameters included). */
@@ -284,11 +284,6 @@ export class Writer {
     }
     return out;
   }
-}
-
-/** Several writes of one _id in one call: the last one is what is stored (a MERGE source must match a row once). */
-function lastPerId(batch: readonly Pending[]): Pending[] {
-  return [...new Map(batch.map((b) => [b.id, b])).values()];
 }
 
 /** Splits pending rows so no statement's parameters exceed MAX_STATEMENT_BYTES. */

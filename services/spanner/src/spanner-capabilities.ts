@@ -4,29 +4,15 @@
  * for the column type the field is stored in — only what it answers exactly
  * like the evaluator. Everything else is refused by the core with a 400.
  */
-import {
-  DATA_OPERATIONS,
-  FIELD_TYPES,
-  type Field,
-  type FieldCapabilities,
-  type StorageCapabilities,
-} from '@adaptors/core';
-import { columnCapabilities, defaultColumnType, nestedPathOperators, spanner } from '@adaptors/googlesql';
+import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
+import { defaultColumnType, fieldCapabilitiesByType, nestedPathOperators, spanner } from '@adaptors/googlesql';
 import { MAX_INDEXES_PER_COLLECTION } from './spanner-indexes.ts';
 
-const NONE: FieldCapabilities = Object.freeze({ sortable: false, queryOperators: Object.freeze([]) });
-const byType = new Map<string, FieldCapabilities>();
-
-export function fieldCapabilities(field: Pick<Field, 'key' | 'type'>): FieldCapabilities {
-  let caps = byType.get(field.type);
-  if (!caps) {
-    const type = defaultColumnType(field.type);
-    // MULTI_REFERENCE has no column: it is queried through query-referenced only.
-    caps = type ? Object.freeze(columnCapabilities({ name: field.key, type }, spanner)) : NONE;
-    byType.set(field.type, caps);
-  }
-  return caps;
-}
+/** A field is stored in googlesql's default column for its type (mapping.ts); MULTI_REFERENCE has none. */
+export const fieldCapabilities = fieldCapabilitiesByType((field) => {
+  const type = defaultColumnType(field.type);
+  return type ? { name: field.key, type } : undefined;
+}, spanner);
 
 export function spannerCapabilities(options: { readonly readOnlySchema: boolean }): StorageCapabilities {
   return Object.freeze({

@@ -5,15 +5,14 @@
  *   display names, options), minus fields whose column was dropped outside the
  *   adaptor, plus columns added outside it (inferred).
  * - A table without one (created outside the adaptor) is typed from its
- *   columns (spanner-types.ts `inferFieldType`).
+ *   columns (googlesql `fieldTypeOfColumn`).
  * - Writable only with a single-column STRING primary key named `_id`; views
  *   and other tables are read-only (spi-v3.md §9.3; DESIGN.md §4).
  */
 import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
-import type { ColumnInfo, TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
 import { INTERNAL_PREFIX } from './spanner-ddl.ts';
-import { inferFieldType } from './spanner-types.ts';
 
 /** A collection with what the storage needs to run it. */
 export interface SpannerCollection {
@@ -62,7 +61,7 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
   for (const column of physical.columns.values()) {
     if (covered.has(column.name) || !exposed(column)) continue;
     const system = SYSTEM_BY_KEY.get(column.name);
-    const inferred = inferFieldType(column.type);
+    const inferred = fieldTypeOfColumn(column.type);
     fields.push(system && system.type === inferred ? system : { key: column.name, type: inferred });
   }
   const idColumn = physical.columns.get(ID_FIELD);
@@ -80,13 +79,7 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     columns.set(field.key, info);
     writeColumns.push({ key: field.key, column: info, field });
   }
-  const stored: StoredCollection = Object.freeze({
-    id: physical.name,
-    ...(meta?.displayName != null ? { displayName: meta.displayName } : {}),
-    fields: Object.freeze(fields.map((f) => Object.freeze({ ...f }))),
-    ...(meta?.permissions ? { permissions: meta.permissions } : {}),
-    ...(writable ? {} : { readOnly: true }),
-  });
+  const stored = storedCollection(physical.name, fields, meta, writable);
   return {
     stored,
     table: { name: physical.name, columns },

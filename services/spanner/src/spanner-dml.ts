@@ -3,6 +3,7 @@
  * clean-up) and reads of the adaptor's own references table. Identifiers via
  * the one quote function (spanner-ddl.ts `q`), every value a typed parameter.
  */
+import type { PairsQuery } from '@adaptors/googlesql';
 import { q, REFERENCES_TABLE } from './spanner-ddl.ts';
 import type { SpannerParamType } from './spanner-values.ts';
 
@@ -49,16 +50,6 @@ export function deleteReferencesOfField(collectionId: string, fieldKey: string):
     params: { c: collectionId, f: fieldKey },
     types: { c: STRING, f: STRING },
   };
-}
-
-export interface PairsQuery {
-  readonly collectionId: string;
-  readonly fieldKey: string;
-  readonly referringItemIds: readonly string[];
-  readonly referencedItemIds: readonly string[];
-  readonly order: 'asc' | 'desc';
-  readonly offset: number;
-  readonly limit: number;
 }
 
 function pairsWhere(query: PairsQuery): Statement {

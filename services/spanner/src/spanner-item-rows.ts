@@ -3,16 +3,10 @@
  * rows until commit) and the item shapes the writer answers with.
  */
 import type { Item, Value } from '@adaptors/core';
+import { fromAny } from '@adaptors/googlesql';
 import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
-import { fromAny } from './spanner-reads.ts';
 import { rowValues } from './spanner-values.ts';
-import type { Pending } from './spanner-writes.ts';
-
-/** Several writes of one _id in one call: the last one is what is stored. */
-export function lastPerId(batch: readonly Pending[]): Pending[] {
-  return [...new Map(batch.map((b) => [b.id, b])).values()];
-}
 
 /** The item as stored: only keys with a column, no nulls (null = missing, wix-data-semantics.md §4). */
 export function storedItem(c: SpannerCollection, item: Item): Item {

@@ -4,24 +4,20 @@
  * Rows come back under safe aliases and are renamed to Wix keys with
  * `CompiledQuery.columns`.
  */
-import {
-  type AggregateSpec,
-  type DistinctSpec,
-  type Field,
-  type Filter,
-  type Item,
-  isDateLiteral,
-  parseDateLiteral,
-  type QuerySpec,
-  type Value,
-} from '@adaptors/core';
+import type { AggregateSpec, DistinctSpec, Field, Filter, Item, QuerySpec, Value } from '@adaptors/core';
 import {
   type CompiledQuery,
   compileAggregate,
   compileCount,
   compileDistinct,
   compileSelect,
+  fromAny,
+  type RunCompiled,
+  readAggregate,
+  readDistinct,
+  readNumber,
   spanner,
+  toItem,
 } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
@@ -89,7 +85,7 @@ export class Reader {
   }
 
   async count(collection: SpannerCollection, filter: Filter): Promise<number> {
-    return this.number(compileCount(collection.table, filter, spanner), collection.stored.id);
+    return readNumber(this.runner(collection.stored.id), compileCount(collection.table, filter, spanner));
   }
 
   async aggregate(
@@ -97,14 +93,7 @@ export class Reader {
     spec: AggregateSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ rows: Item[]; total?: number }> {
-    const compiled = compileAggregate(collection.table, spec, spanner, options);
-    const id = collection.stored.id;
-    const [rows, total] = await Promise.all([
-      this.compiled(compiled.rows, id),
-      compiled.total ? this.number(compiled.total, id) : undefined,
-    ]);
-    const items = rows.map((row) => toItem(row, compiled.rows, new Map()));
-    return total === undefined ? { rows: items } : { rows: items, total };
+    return readAggregate(this.runner(collection.stored.id), compileAggregate(collection.table, spec, spanner, options));
   }
 
   async distinct(
@@ -112,41 +101,13 @@ export class Reader {
     spec: DistinctSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ values: Value[]; total?: number }> {
-    const compiled = compileDistinct(collection.table, spec, spanner, options);
-    const id = collection.stored.id;
-    const [rows, total] = await Promise.all([
-      this.compiled(compiled.values, id),
-      compiled.total ? this.number(compiled.total, id) : undefined,
-    ]);
-    const values = rows.map((row) => row.get('v') ?? null).filter((v) => v !== null);
-    return total === undefined ? { values } : { values, total };
+    return readDistinct(this.runner(collection.stored.id), compileDistinct(collection.table, spec, spanner, options));
   }
 
-  private async number(query: CompiledQuery, collectionId: string): Promise<number> {
-    const [row] = await this.compiled(query, collectionId);
-    const n = row?.get('n');
-    return typeof n === 'number' ? n : 0;
+  /** Compiled queries of one collection (errors name it). */
+  private runner(collectionId: string): RunCompiled {
+    return (query) => this.compiled(query, collectionId);
   }
-}
-
-/**
- * A result row → item. Null is "missing" to Wix (wix-data-semantics.md §4),
- * so null columns are left out. ANY values are stored as JSON, where a
- * top-level Date was written as `{"$date"}` (spanner-values.ts `toJson`):
- * turned back into a Date as the core's codec does on the way in.
- */
-export function toItem(
-  row: ReadonlyMap<string, Value>,
-  query: CompiledQuery,
-  fields: ReadonlyMap<string, Field>,
-): Item {
-  const item: Record<string, Value> = {};
-  for (const { alias, key } of query.columns ?? []) {
-    const value = row.get(alias);
-    if (value === null || value === undefined) continue;
-    item[key] = fields.get(key)?.type === 'ANY' ? fromAny(value) : value;
-  }
-  return item;
 }
 
 /**
@@ -179,8 +140,4 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
     items.push(item);
   }
   return items;
-}
-
-export function fromAny(value: Value): Value {
-  return isDateLiteral(value) ? (parseDateLiteral(value) ?? value) : value;
 }

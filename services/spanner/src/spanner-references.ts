@@ -9,17 +9,17 @@
 import {
   errors,
   type Field,
-  fieldRef,
   type Item,
   type ReferencedItem,
   type ReferencedSpec,
   type ReferencePair,
   type ReferenceResult,
 } from '@adaptors/core';
+import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/googlesql';
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { REFERENCES_TABLE } from './spanner-ddl.ts';
-import { countPairs, type PairsQuery, selectPairs } from './spanner-dml.ts';
+import { countPairs, selectPairs } from './spanner-dml.ts';
 import { translateError } from './spanner-errors.ts';
 import type { Reader } from './spanner-reads.ts';
 
@@ -36,41 +36,26 @@ export class References {
     this.collection = collection;
   }
 
-  async query(
+  query(
     c: SpannerCollection,
     spec: ReferencedSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ items: ReferencedItem[]; total?: number }> {
-    const query: PairsQuery = {
-      collectionId: c.stored.id,
-      fieldKey: spec.field.key,
-      referringItemIds: spec.referringItemIds,
-      referencedItemIds: spec.referencedItemIds,
-      order: spec.order,
-      offset: spec.offset,
-      limit: spec.limit,
-    };
-    const [rows, totalRows] = await Promise.all([
-      this.reader.rows(selectPairs(query), c.stored.id),
-      options.countTotal ? this.reader.rows(countPairs(query), c.stored.id) : undefined,
-    ]);
-    const pairs = rows.map((row) => ({
-      referringItemId: String(row.get('referring_id')),
-      referencedItemId: String(row.get('referenced_id')),
-    }));
-    let referenced = new Map<string, Item>();
-    if (spec.includeReferencedItems && pairs.length > 0) {
-      const target = await this.target(spec.field);
-      if (target)
-        referenced = await this.itemsById(target, [...new Set(pairs.map((p) => p.referencedItemId))], spec.projection);
-    }
-    const items: ReferencedItem[] = pairs.map((pair) => {
-      const item = referenced.get(pair.referencedItemId);
-      return item ? { ...pair, referencedItem: item } : pair;
+    return queryReferenced(c.stored.id, spec, options, {
+      pairs: async (query) =>
+        (await this.reader.rows(selectPairs(query), c.stored.id)).map((row) => ({
+          referringItemId: String(row.get('referring_id')),
+          referencedItemId: String(row.get('referenced_id')),
+        })),
+      count: async (query) => {
+        const n = (await this.reader.rows(countPairs(query), c.stored.id))[0]?.get('n');
+        return typeof n === 'number' ? n : 0;
+      },
+      referencedItems: async (spec, ids) => {
+        const target = await this.target(spec.field);
+        return target ? this.itemsById(target, ids, spec.projection) : new Map<string, Item>();
+      },
     });
-    if (!totalRows) return { items };
-    const n = totalRows[0]?.get('n');
-    return { items, total: typeof n === 'number' ? n : 0 };
   }
 
   async insert(c: SpannerCollection, field: Field, references: readonly ReferencePair[]): Promise<ReferenceResult[]> {
@@ -154,15 +139,7 @@ export class References {
     ids: readonly string[],
     projection: readonly string[] | undefined,
   ): Promise<Map<string, Item>> {
-    const items = await this.reader.query(target, {
-      filter: { kind: 'in', field: fieldRef('_id', 'TEXT'), values: ids },
-      sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
-      projection,
-      offset: 0,
-      limit: ids.length,
-      after: undefined,
-    });
-    return new Map(items.map((item) => [String(item._id), item]));
+    return itemsById(await this.reader.query(target, itemsByIdQuery(ids, projection)));
   }
 
   private async inTransaction<T>(c: SpannerCollection, run: (tx: Transaction) => Promise<T>): Promise<T> {

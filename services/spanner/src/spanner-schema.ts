@@ -16,7 +16,13 @@ import {
   type StoredCollection,
   SYSTEM_FIELDS,
 } from '@adaptors/core';
-import { defaultColumnType } from '@adaptors/googlesql';
+import {
+  type CollectionSnapshot,
+  collectionSnapshot,
+  defaultColumnType,
+  describeColumnType,
+  SchemaSnapshotCache,
+} from '@adaptors/googlesql';
 import { type Database, Spanner } from '@google-cloud/spanner';
 import { type Catalog, type CollectionMeta, readCatalog } from './spanner-catalog.ts';
 import { buildCollections, type SpannerCollection } from './spanner-collections.ts';
@@ -36,57 +42,35 @@ import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement }
 import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
 import { checkCollectionId, type FieldProblem, keyProblems } from './spanner-names.ts';
 import type { Reader } from './spanner-reads.ts';
-import { describeColumnType, sameColumnType } from './spanner-types.ts';
+import { sameColumnType } from './spanner-types.ts';
 
-interface Snapshot {
+interface Snapshot extends CollectionSnapshot<SpannerCollection> {
   readonly catalog: Catalog;
-  readonly collections: ReadonlyMap<string, SpannerCollection>;
-  readonly byStored: WeakMap<StoredCollection, SpannerCollection>;
-  readonly loadedAt: number;
 }
 
 const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
 export class SchemaStore {
-  #snapshot: Snapshot | undefined;
-  #loading: Promise<Snapshot> | undefined;
-  #generation = 0;
+  readonly #cache: SchemaSnapshotCache<SpannerCollection, Snapshot>;
 
   private readonly database: Database;
   private readonly reader: Reader;
-  private readonly ttlMs: number;
   private readonly runDml: (statement: Statement) => Promise<void>;
 
   constructor(database: Database, reader: Reader, ttlMs: number, runDml: (statement: Statement) => Promise<void>) {
     this.database = database;
     this.reader = reader;
-    this.ttlMs = ttlMs;
+    this.#cache = new SchemaSnapshotCache(() => this.load(), ttlMs);
     this.runDml = runDml;
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
   invalidate(): void {
-    this.#generation++;
-    this.#snapshot = undefined;
-    this.#loading = undefined;
+    this.#cache.invalidate();
   }
 
-  async snapshot(): Promise<Snapshot> {
-    const current = this.#snapshot;
-    if (current && Date.now() - current.loadedAt < this.ttlMs) return current;
-    if (!this.#loading) {
-      const generation = this.#generation;
-      const loading: Promise<Snapshot> = this.load()
-        .then((snapshot) => {
-          if (generation === this.#generation) this.#snapshot = snapshot;
-          return snapshot;
-        })
-        .finally(() => {
-          if (this.#loading === loading) this.#loading = undefined;
-        });
-      this.#loading = loading;
-    }
-    return this.#loading;
+  snapshot(): Promise<Snapshot> {
+    return this.#cache.snapshot();
   }
 
   private async load(): Promise<Snapshot> {
@@ -96,30 +80,24 @@ export class SchemaStore {
     } catch (error) {
       throw translateError(error);
     }
-    const collections = buildCollections(catalog);
-    const byStored = new WeakMap<StoredCollection, SpannerCollection>();
-    for (const c of collections.values()) byStored.set(c.stored, c);
-    return { catalog, collections, byStored, loadedAt: Date.now() };
+    return collectionSnapshot(buildCollections(catalog), { catalog });
   }
 
-  async list(): Promise<StoredCollection[]> {
-    return [...(await this.snapshot()).collections.values()].map((c) => c.stored);
+  list(): Promise<StoredCollection[]> {
+    return this.#cache.list();
   }
 
-  async get(id: string): Promise<StoredCollection | undefined> {
-    return (await this.snapshot()).collections.get(id)?.stored;
+  get(id: string): Promise<StoredCollection | undefined> {
+    return this.#cache.get(id);
   }
 
   /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
-  async resolve(stored: StoredCollection): Promise<SpannerCollection> {
-    const snapshot = await this.snapshot();
-    const found = snapshot.byStored.get(stored) ?? snapshot.collections.get(stored.id);
-    if (!found) throw errors.collectionNotFound(stored.id);
-    return found;
+  resolve(stored: StoredCollection): Promise<SpannerCollection> {
+    return this.#cache.resolve(stored);
   }
 
-  async byId(id: string): Promise<SpannerCollection | undefined> {
-    return (await this.snapshot()).collections.get(id);
+  byId(id: string): Promise<SpannerCollection | undefined> {
+    return this.#cache.byId(id);
   }
 
   async hasReferencesTable(): Promise<boolean> {

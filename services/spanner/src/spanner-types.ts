@@ -1,10 +1,9 @@
 /**
  * Type mapping between Wix field types and Spanner column types, both ways
  * (README.md "Type mapping"). Creating a column uses googlesql's
- * `defaultColumnType`; reading a table the adaptor did not create infers a
- * Wix type from the column's Spanner type.
+ * `defaultColumnType`; reading a table the adaptor did not create parses the
+ * column's Spanner type here, and googlesql's `fieldTypeOfColumn` gives its Wix type.
  */
-import type { FieldType } from '@adaptors/core';
 import type { ColumnType, ScalarColumnType } from '@adaptors/googlesql';
 
 const SCALARS: ReadonlySet<string> = new Set([
@@ -35,29 +34,6 @@ function scalarOf(text: string): ScalarColumnType | undefined {
   return SCALARS.has(base) ? (base as ScalarColumnType) : undefined;
 }
 
-/** Wix type of a column the adaptor did not create (no metadata row). */
-export function inferFieldType(type: ColumnType): FieldType {
-  if (typeof type === 'object') return type.array === 'STRING' ? 'ARRAY_STRING' : 'ARRAY';
-  switch (type) {
-    case 'STRING':
-      return 'TEXT';
-    case 'FLOAT64':
-    case 'INT64':
-    case 'NUMERIC':
-      return 'NUMBER';
-    case 'BOOL':
-      return 'BOOLEAN';
-    case 'TIMESTAMP':
-      return 'DATETIME';
-    case 'DATE':
-      return 'DATE';
-    // BYTES is read as base64 text; only presence can be queried (googlesql capabilities), like ANY.
-    case 'JSON':
-    case 'BYTES':
-      return 'ANY';
-  }
-}
-
 /** DDL type of a column the adaptor creates. */
 export function ddlType(type: ColumnType): string {
   if (typeof type === 'object') return `ARRAY<${ddlScalar(type.array)}>`;
@@ -70,8 +46,4 @@ function ddlScalar(type: ScalarColumnType): string {
 
 export function sameColumnType(a: ColumnType, b: ColumnType): boolean {
   return ddlType(a) === ddlType(b);
-}
-
-export function describeColumnType(type: ColumnType): string {
-  return typeof type === 'object' ? `ARRAY<${type.array}>` : type;
 }

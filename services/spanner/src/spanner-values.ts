@@ -9,7 +9,7 @@
  * text (a bare JS string would be parsed as JSON text, so 'x' must be '"x"').
  */
 import { errors, type Value } from '@adaptors/core';
-import type { ColumnType, ParamType, ScalarColumnType } from '@adaptors/googlesql';
+import { type ColumnType, numericText, type ParamType, type ScalarColumnType, toJson } from '@adaptors/googlesql';
 import { Float, Int, Numeric, Spanner, SpannerDate } from '@google-cloud/spanner';
 
 /** The client's friendly type descriptor for `run({ types })`. */
@@ -48,23 +48,6 @@ function paramValue(type: ParamType['type'], value: unknown): unknown {
     default:
       return value;
   }
-}
-
-/** A Wix value as JSON: `Date` → `{"$date": iso}` (the form the core's codec reads back, SEMANTICS.md #21). */
-export function toJson(value: Value): unknown {
-  if (value instanceof Date) return { $date: value.toISOString() };
-  if (Array.isArray(value)) return value.map((v) => toJson(v as Value));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toJson(v as Value);
-    return out;
-  }
-  return value;
-}
-
-/** NUMERIC takes plain decimal text with at most 9 fractional digits (no exponent). */
-function numericText(n: number): string {
-  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 9 });
 }
 
 /**

@@ -13,11 +13,12 @@
  * a foreign table), its batch is retried item by item to find which.
  */
 import { errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
+import { lastPerId } from '@adaptors/googlesql';
 import type { Database, Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { deleteAllRows, deleteReferencesOfCollection, deleteReferencesOfItems } from './spanner-dml.ts';
 import { isTableNotFound, itemError, translateError } from './spanner-errors.ts';
-import { lastPerId, readIds, readItems, storedItem } from './spanner-item-rows.ts';
+import { readIds, readItems, storedItem } from './spanner-item-rows.ts';
 import { columnValue } from './spanner-values.ts';
 
 /** Spanner's limit of mutations per commit (cells written, index entries included). */
