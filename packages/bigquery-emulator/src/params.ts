@@ -11,7 +11,7 @@ import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { LIST, listValue, STRUCT, structValue, VARCHAR } from '@duckdb/node-api';
 import type { BoundParam } from './engine.ts';
 import { invalidQuery, unsupported } from './errors.ts';
-import { type LegacyType, legacyType, quoteDuck } from './schema.ts';
+import { DUCK_OF, type LegacyType, legacyType, quoteDuck } from './schema.ts';
 
 export type ParamType =
   | { readonly kind: 'scalar'; readonly type: Exclude<LegacyType, 'RECORD'> }
@@ -182,27 +182,13 @@ export function parseQueryParameters(raw: unknown, mode: unknown): QueryParam[] 
 export function duckTypeOfParam(t: ParamType): string {
   switch (t.kind) {
     case 'scalar':
-      return SCALAR_DUCK[t.type];
+      return DUCK_OF[t.type];
     case 'array':
       return `${duckTypeOfParam(t.element)}[]`;
     case 'struct':
       return `STRUCT(${t.fields.map((f) => `${quoteDuck(f.name)} ${duckTypeOfParam(f.type)}`).join(', ')})`;
   }
 }
-
-const SCALAR_DUCK: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = {
-  STRING: 'VARCHAR',
-  BYTES: 'BLOB',
-  INTEGER: 'BIGINT',
-  FLOAT: 'DOUBLE',
-  NUMERIC: 'DECIMAL(38, 9)',
-  BOOLEAN: 'BOOLEAN',
-  TIMESTAMP: 'TIMESTAMPTZ',
-  DATE: 'DATE',
-  TIME: 'TIME',
-  DATETIME: 'TIMESTAMP',
-  JSON: 'JSON',
-};
 
 /** The text-shaped DuckDB type a parameter is bound with. */
 function boundType(t: ParamType): DuckDBType {

@@ -68,7 +68,7 @@ export function legacyType(name: string): LegacyType | undefined {
  * civil time: plain TIMESTAMP. NUMERIC is DECIMAL(38, 9), exactly BigQuery's
  * NUMERIC precision and scale.
  */
-const DUCK_OF: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = {
+export const DUCK_OF: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = {
   STRING: 'VARCHAR',
   BYTES: 'BLOB',
   INTEGER: 'BIGINT',

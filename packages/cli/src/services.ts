@@ -14,12 +14,13 @@
  * Importing instead of spawning `node dist/main.js check` keeps one process,
  * gives a reliable exit code (`check` always exits 0) and works before a build.
  */
-import { access, readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SettingSpecs } from '@adaptors/core';
 import { isPlainObject } from './input.ts';
 import { CommandError, type Io, UsageError } from './output.ts';
+import { exists, shown } from './paths.ts';
 
 export interface ServiceSettings {
   readonly name: string;
@@ -135,18 +136,4 @@ function isSettingSpecs(value: unknown): value is SettingSpecs {
         typeof spec.parse === 'function',
     )
   );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function shown(io: Io, path: string): string {
-  const rel = relative(io.cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
 }

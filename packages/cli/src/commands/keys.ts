@@ -5,11 +5,12 @@
  * so local setups use the same kind of key as production.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parse } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { EXIT, type Io, line, UsageError } from '../output.ts';
+import { exists, shown } from '../paths.ts';
 import { envLine, formsOf } from '../public-key.ts';
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../signing.ts';
 
@@ -94,18 +95,4 @@ async function generate(io: Io, alg: 'ES256' | 'RS256', out: string, force: bool
   line(io, forms.base64Der);
   line(io);
   line(io, envLine(forms.base64Der));
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function shown(io: Io, path: string): string {
-  const rel = relative(io.cwd, path);
-  return rel.startsWith('..') ? path : rel;
 }
