@@ -43,6 +43,12 @@ describe('items/insert', () => {
       tags: [],
       _createdDate: { $date: '2026-06-03T07:20:11.402Z' },
       _updatedDate: { $date: '2026-06-03T07:20:11.402Z' },
+      // Every declared field is answered, null when the item has none (SEMANTICS.md rule 39).
+      _owner: null,
+      care: null,
+      family: null,
+      lastWatered: null,
+      plantedOn: null,
     });
     expect(second.error).toMatchObject({ errorCode: 'ITEM_ALREADY_EXISTS', data: { itemId: 'thyme' } });
     expect(third.item._id).toMatch(/^[0-9a-f-]{36}$/);
@@ -91,12 +97,19 @@ describe('items/update', () => {
       heightCm: 30,
       _createdDate: { $date: '2026-06-03T07:20:11.402Z' },
       _updatedDate: { $date: '2026-06-05T18:02:47.119Z' },
+      _owner: null,
+      care: null,
+      family: null,
+      lastWatered: null,
+      perennial: null,
+      plantedOn: null,
+      tags: null,
     });
     expect(second.error).toMatchObject({ errorCode: 'ITEM_NOT_FOUND', data: { itemId: 'ghost' } });
     expect(third.error.errorCode).toBe('VALIDATION_ERROR');
     const read = await h.client.query('plants', { filter: { _id: 'thyme' } });
-    expect(read.body.items[0].family).toBeUndefined();
-    expect(read.body.items[0].tags).toBeUndefined();
+    expect(read.body.items[0].family).toBeNull();
+    expect(read.body.items[0].tags).toBeNull();
   });
 });
 
@@ -488,7 +501,6 @@ describe('bad bodies → 400 with a useful path, for every route', () => {
       'operations',
     ],
     ['items/query-distinct-values', { collectionId: 'plants' }, 'fieldName'],
-    ['items/insert', { collectionId: 'plants', items: [] }, 'items'],
     ['items/insert', { collectionId: 'plants', items: 'x' }, 'items'],
     ['items/update', { collectionId: 'plants' }, 'items'],
     ['items/remove', { collectionId: 'plants', itemIds: [1] }, 'itemIds'],
@@ -496,7 +508,7 @@ describe('bad bodies → 400 with a useful path, for every route', () => {
     ['items/query-referenced', { collectionId: 'plants' }, 'referringFieldKey'],
     [
       'items/insert-references',
-      { collectionId: 'plants', referringFieldKey: 'companions', references: [] },
+      { collectionId: 'plants', referringFieldKey: 'companions', references: [{ referringItemId: 1 }] },
       'references',
     ],
     [

@@ -88,7 +88,7 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
     items = await includeReferencedItems(storage, stored, items, req.includeReferencedItems);
   }
   ctx.info.itemCount = items.length;
-  return { items: items.map((item) => encodeItem(stored, item)), pagingMetadata };
+  return { items: items.map((item) => encodeItem(stored, item, projection)), pagingMetadata };
 }
 
 export async function countItems(deps: ReadDeps, req: RequestOf['items/count'], ctx: CallContext) {

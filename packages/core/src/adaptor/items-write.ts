@@ -62,7 +62,8 @@ export async function removeItems(deps: WriteDeps, req: RequestOf['items/remove'
   ctx.info.collectionId = req.collectionId;
   ctx.info.itemCount = req.itemIds.length;
   const { stored } = await resolveCollection(deps.storage, req.collectionId, 'REMOVE');
-  const results = await deps.storage.remove(stored, req.itemIds);
+  // An empty batch is answered empty once the collection is known (wire/schemas/common.ts BulkArray).
+  const results = req.itemIds.length === 0 ? [] : await deps.storage.remove(stored, req.itemIds);
   return { results: results.map((result) => toWire(stored, result)) };
 }
 

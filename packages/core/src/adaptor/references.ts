@@ -70,7 +70,7 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
     items: pairs.map((pair) => ({
       referringItemId: pair.referringItemId,
       referencedItemId: pair.referencedItemId,
-      ...(pair.referencedItem && target ? { referencedItem: encodeItem(target, pair.referencedItem) } : {}),
+      ...(pair.referencedItem && target ? { referencedItem: encodeItem(target, pair.referencedItem, projection) } : {}),
     })),
     pagingMetadata,
   };
@@ -107,7 +107,7 @@ async function changeReferences(
       ? deps.storage.insertReferences?.bind(deps.storage)
       : deps.storage.removeReferences?.bind(deps.storage);
   if (!change) throw errors.unsupported(operation === 'INSERT_REFERENCES' ? 'insert-references' : 'remove-references');
-  const results = await change(stored, field, req.references);
+  const results = req.references.length === 0 ? [] : await change(stored, field, req.references);
   return { results: results.map(referenceResultToWire) };
 }
 

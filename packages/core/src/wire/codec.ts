@@ -179,11 +179,45 @@ export function encodeValue(value: Value): unknown {
 }
 
 /**
+ * The keys every answered item carries — the one null rule (SEMANTICS.md rule 39):
+ * in a strict collection every declared field is answered, `null` when the
+ * stored item has no value for it (a SQL NULL, a document field never set or
+ * set to null all look alike), limited to the projection when one is given.
+ * MULTI_REFERENCE fields are left out: the relation is read through
+ * query-referenced or includeReferencedItems, never as a stored value.
+ * Non-strict collections (fields inferred from a sample) answer what is stored.
+ */
+export function answerKeys(collection: CodecCollection, projection?: readonly string[]): readonly string[] {
+  if (collection.strict === false) return NO_KEYS;
+  if (projection === undefined) {
+    let keys = declaredKeys.get(collection.fields);
+    if (!keys) {
+      keys = collection.fields.filter((f) => f.type !== 'MULTI_REFERENCE').map((f) => f.key);
+      declaredKeys.set(collection.fields, keys);
+    }
+    return keys;
+  }
+  const lookup = lookupOf(collection.fields);
+  return projection.filter((key) => {
+    const field = lookup.get(key);
+    return field !== undefined && field.type !== 'MULTI_REFERENCE';
+  });
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const declaredKeys = new WeakMap<readonly Field[], readonly string[]>();
+
+/**
  * Internal item → wire item. `undefined` keys are dropped. DATETIME fields are
  * always emitted as `{"$date"}` (never a bare string, §9.2): a storage that
- * hands back an ISO string for one is corrected here.
+ * hands back an ISO string for one is corrected here. Keys of `answerKeys`
+ * the item lacks are answered as `null`.
  */
-export function encodeItem(collection: { readonly fields: readonly Field[] }, item: Item): Record<string, unknown> {
+export function encodeItem(
+  collection: CodecCollection,
+  item: Item,
+  projection?: readonly string[],
+): Record<string, unknown> {
   const lookup = lookupOf(collection.fields);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(item)) {
@@ -195,6 +229,9 @@ export function encodeItem(collection: { readonly fields: readonly Field[] }, it
       continue;
     }
     out[key] = encodeValue(value);
+  }
+  for (const key of answerKeys(collection, projection)) {
+    if (!Object.hasOwn(out, key)) out[key] = null;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Field } from '../../src/model.ts';
-import { decodeItem, encodeItem, encodeValue, MAX_ITEM_BYTES } from '../../src/wire/codec.ts';
+import { answerKeys, decodeItem, encodeItem, encodeValue, MAX_ITEM_BYTES } from '../../src/wire/codec.ts';
 import { expectViolation, spiErrorOf, violationsOf } from './helpers.ts';
 
 const fields: Field[] = [
@@ -80,13 +80,13 @@ describe('decodeItem / encodeItem per field type (§9.2)', () => {
     expect(item.any).toEqual(wireItem.any);
     // Encrypted values are kept verbatim whatever the declared type.
     expect(item.secret).toEqual({ $encrypted: 'AAECAw==' });
-    expect(encodeItem(strict, item)).toEqual(wireItem);
+    expect(encodeItem(loose, item)).toEqual(wireItem);
   });
 
   it('keeps 0, false and "" and null', () => {
     const item = decodeItem(strict, { number: 0, boolean: false, text: '', url: null, tags: [] }, 'item');
     expect(item).toEqual({ number: 0, boolean: false, text: '', url: null, tags: [] });
-    expect(encodeItem(strict, item)).toEqual({ number: 0, boolean: false, text: '', url: null, tags: [] });
+    expect(encodeItem(loose, item)).toEqual({ number: 0, boolean: false, text: '', url: null, tags: [] });
   });
 
   it('accepts null for every field type', () => {
@@ -100,7 +100,7 @@ describe('decodeItem / encodeItem per field type (§9.2)', () => {
     const iso = '2026-06-03T07:15:00.000Z';
     const item = decodeItem(strict, { text: iso }, 'item');
     expect(item.text).toBe(iso);
-    expect(encodeItem(strict, item)).toEqual({ text: iso });
+    expect(encodeItem(loose, item)).toEqual({ text: iso });
   });
 
   it('reads DATETIME without milliseconds, with an offset, or as a bare ISO string', () => {
@@ -113,7 +113,7 @@ describe('decodeItem / encodeItem per field type (§9.2)', () => {
       },
       'item',
     );
-    expect(encodeItem(strict, item)).toEqual({
+    expect(encodeItem(loose, item)).toEqual({
       datetime: { $date: '2026-06-03T07:15:00.000Z' },
       _createdDate: { $date: '2026-06-03T07:15:00.000Z' },
       _updatedDate: { $date: '2026-06-03T07:15:00.000Z' },
@@ -259,17 +259,42 @@ describe('item size (wix-data-semantics.md §10)', () => {
   });
 });
 
+describe('the one null rule (SEMANTICS.md rule 39)', () => {
+  const withRef = { fields: [...fields, { key: 'friends', type: 'MULTI_REFERENCE' as const }] };
+
+  it('answers every declared field of a strict collection, null when the item has no value', () => {
+    const out = encodeItem(withRef, { text: 'a', number: 0 });
+    for (const field of fields) expect(Object.hasOwn(out, field.key)).toBe(field.type !== 'MULTI_REFERENCE');
+    expect(out.text).toBe('a');
+    expect(out.number).toBe(0);
+    expect(out.boolean).toBeNull();
+  });
+
+  it('never fills a MULTI_REFERENCE field (the relation is not an item value)', () => {
+    expect('friends' in encodeItem(withRef, { text: 'a' })).toBe(false);
+  });
+
+  it('limits the filled fields to the projection', () => {
+    expect(encodeItem(strict, { text: 'a' }, ['text', 'number'])).toEqual({ text: 'a', number: null });
+    expect(answerKeys(withRef, ['friends', 'text'])).toEqual(['text']);
+  });
+
+  it('answers a non-strict collection as stored', () => {
+    expect(encodeItem(loose, { text: 'a' })).toEqual({ text: 'a' });
+  });
+});
+
 describe('encodeItem / encodeValue', () => {
   it('encodes a Date in any field, at any depth, with ms and Z', () => {
     const when = new Date('2026-06-03T07:15:00Z');
-    expect(encodeItem(strict, { text: when, object: { at: when, list: [when, 1] } })).toEqual({
+    expect(encodeItem(loose, { text: when, object: { at: when, list: [when, 1] } })).toEqual({
       text: { $date: '2026-06-03T07:15:00.000Z' },
       object: { at: { $date: '2026-06-03T07:15:00.000Z' }, list: [{ $date: '2026-06-03T07:15:00.000Z' }, 1] },
     });
   });
 
   it('wraps a DATETIME that a storage returned as an ISO string', () => {
-    expect(encodeItem(strict, { datetime: '2026-06-03T07:15:00Z', text: '2026-06-03T07:15:00Z' })).toEqual({
+    expect(encodeItem(loose, { datetime: '2026-06-03T07:15:00Z', text: '2026-06-03T07:15:00Z' })).toEqual({
       datetime: { $date: '2026-06-03T07:15:00.000Z' },
       text: '2026-06-03T07:15:00Z',
     });
@@ -277,7 +302,7 @@ describe('encodeItem / encodeValue', () => {
 
   it('drops undefined keys and returns untouched values by reference', () => {
     const object = { a: 1, b: [1, 2] };
-    const out = encodeItem(strict, { object, gone: undefined } as never);
+    const out = encodeItem(loose, { object, gone: undefined } as never);
     expect(out).toEqual({ object });
     expect(out.object).toBe(object);
     expect('gone' in out).toBe(false);

@@ -4,6 +4,7 @@
  * large items and 1000-item bulks, truncate of everything, error paths.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ZOO_FIELDS } from './fixture.ts';
 import { createZoo } from './suite-queries.ts';
 import { type ConformanceTarget, idsOf, withoutNulls } from './target.ts';
 
@@ -36,6 +37,29 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect(dupInCall?.error?.errorCode).toBe('ITEM_ALREADY_EXISTS');
     const stored = await client.query(zoo, { filter: { _id: 'a' } });
     expect(stored.body.items[0].title).toBe('Alpha');
+  });
+
+  test('one null rule: every declared field is answered, null when absent or set to null', async () => {
+    const { client } = get();
+    const declared = ZOO_FIELDS.map((f) => f.key);
+    const inserted = await client.insert(zoo, [
+      { _id: 'n1', title: 'only a title' },
+      { _id: 'n2', title: null, count: 0 },
+    ]);
+    const answers = (inserted.body.results as Result[]).map((r) => r.item ?? {});
+    const read = (await client.query(zoo, { filter: { _id: { $in: ['n1', 'n2'] } } })).body.items;
+    for (const item of [...answers, ...read]) {
+      for (const key of declared) expect(Object.hasOwn(item, key), `${String(item._id)}.${key}`).toBe(true);
+    }
+    const [n1, n2] = read;
+    expect(n1).toMatchObject({ title: 'only a title', count: null, obj: null, tags: null, at: null });
+    expect(n2).toMatchObject({ title: null, count: 0 });
+    // A projection answers exactly the projected fields (and _id), null when absent.
+    const projected = await client.query(zoo, { filter: { _id: 'n1' }, fields: ['count', 'title'] });
+    expect(projected.body.items).toEqual([{ _id: 'n1', title: 'only a title', count: null }]);
+    // Null and absent are one class in filters too (SEMANTICS.md rules 5 and 19).
+    const nulls = await client.query(zoo, { filter: { _id: { $in: ['n1', 'n2'] }, title: { $eq: null } } });
+    expect(idsOf(nulls.body.items)).toEqual(['n2']);
   });
 
   test('insert: one bad item is an error entry, the rest are stored in order', async () => {
@@ -154,6 +178,20 @@ export function writeSuite(get: () => ConformanceTarget): void {
         errorCode: 'COLLECTION_NOT_FOUND',
         data: { collectionId: 'no_such_collection' },
       });
+    });
+
+    test.each([
+      ['items/insert', { items: [] }, { results: [] }],
+      ['items/update', { items: [] }, { results: [] }],
+      ['items/remove', { itemIds: [] }, { results: [] }],
+    ])('%s with an empty batch answers an empty result, and 404 on a missing collection', async (path, body, answer) => {
+      const { client } = get();
+      const result = await client.call(path, { collectionId: zoo, ...body });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.body).toEqual(answer);
+      const missing = await client.call(path, { collectionId: 'no_such_collection', ...body });
+      expect(missing.status).toBe(404);
+      expect(missing.body.errorCode).toBe('COLLECTION_NOT_FOUND');
     });
 
     test('a bad filter → 400 naming the path', async () => {

@@ -69,9 +69,15 @@ export const PagingPair = {
   cursorPaging: Nullable(CursorPaging),
 };
 
-/** A non-empty, bounded list of things to write (§4.5–§4.7, §4.10: "min 1"; bulk limit 1000). */
+/**
+ * A bounded list of things to write (bulk limit 1000). The protocol says "min 1"
+ * (§4.5–§4.7, §4.10), but an empty list is answered as an empty result after the
+ * collection check (404 for an unknown collection), not refused: a client that
+ * filters its batch down to nothing has done nothing wrong, and a 400 would make
+ * it special-case the empty batch (decision in packages/core/README.md).
+ */
 export function BulkArray<T extends TSchema>(item: T) {
-  return Type.Array(item, { minItems: 1, maxItems: BULK_LIMIT });
+  return Type.Array(item, { maxItems: BULK_LIMIT });
 }
 
 /**
