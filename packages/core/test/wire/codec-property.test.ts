@@ -94,7 +94,11 @@ describe('codec round trip (property)', () => {
         for (const field of fields) if (field.type !== 'MULTI_REFERENCE') answered[field.key] ??= null;
         expect(encodeItem(collection, item)).toEqual(answered);
         // And decoding is stable: decode(encode(decode(x))) = decode(x) once the nulls are read as values.
-        const nulls = Object.fromEntries(Object.keys(answered).filter((k) => !(k in item)).map((k) => [k, null]));
+        const nulls = Object.fromEntries(
+          Object.keys(answered)
+            .filter((k) => !(k in item))
+            .map((k) => [k, null]),
+        );
         expect(decodeItem(collection, encodeItem(collection, item), 'item')).toEqual({ ...item, ...nulls });
       }),
       { numRuns: 300 },
