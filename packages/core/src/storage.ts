@@ -48,8 +48,15 @@ export interface IndexOptions {
 
 /** A collection as a storage knows it. Field capabilities are filled in by the core. */
 export interface StoredCollection extends Collection {
-  /** No item-level writes (e.g. an existing table without `_id`, or a view). */
+  /**
+   * No item-level writes: a view, or a table without all four system fields
+   * (Wix's read-write rule, read-write-rule.ts).
+   */
   readonly readOnly?: boolean;
+  /** Why it is read-only and how to fix it, for the site owner (`readWriteRule().reason`). */
+  readonly readOnlyReason?: string;
+  /** Read-only only for missing system fields: collections/update may add them and make it writable. */
+  readonly writableAfterUpdate?: boolean;
   /**
    * Strict collections reject fields they do not declare (in filters and in
    * written items). Non-strict ones (schemaless stores with inferred fields)

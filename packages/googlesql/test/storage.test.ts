@@ -169,11 +169,28 @@ test('queryReferenced: total only when asked, referenced items only for the page
 
 test('storedCollection leaves absent metadata out, freezes what it shares and marks read-only tables', () => {
   const field: Field = { key: 'title', type: 'TEXT' };
-  const c = storedCollection('t', [field], { displayName: null }, false);
-  expect(c).toEqual({ id: 't', fields: [field], readOnly: true });
+  const c = storedCollection(
+    't',
+    [field],
+    { displayName: null },
+    {
+      writable: false,
+      missing: ['_owner'],
+      fixableByUpdate: true,
+      reason: 'read-only: why',
+    },
+  );
+  expect(c).toEqual({
+    id: 't',
+    fields: [field],
+    readOnly: true,
+    readOnlyReason: 'read-only: why',
+    writableAfterUpdate: true,
+  });
   expect(Object.isFrozen(c) && Object.isFrozen(c.fields) && Object.isFrozen(c.fields[0])).toBe(true);
   expect(c.fields[0]).not.toBe(field);
-  expect(storedCollection('t', [], { displayName: 'T' }, true)).toEqual({ id: 't', displayName: 'T', fields: [] });
+  const writable = { writable: true, missing: [], fixableByUpdate: false };
+  expect(storedCollection('t', [], { displayName: 'T' }, writable)).toEqual({ id: 't', displayName: 'T', fields: [] });
 });
 
 test('itemsByIdQuery reads every id in one page; itemsById keys them by _id', () => {

@@ -7,11 +7,18 @@
  *   their BigQuery type (bigquery-types.ts `inferFieldType`); columns of
  *   types the adaptor does not expose are left out.
  * - MULTI_REFERENCE fields come from the table description (no column).
- * - Writable only for a base table with a top-level STRING column `_id`;
- *   views, external tables, snapshots and tables without `_id` are read-only
- *   (spi-v3.md §9.3; DESIGN.md §4).
+ * - Writable only for a base table that passes Wix's read-write rule (core
+ *   `readWriteRule`: `_id`, `_createdDate`, `_updatedDate`, `_owner`); views,
+ *   external tables, snapshots and other tables are read-only, with the
+ *   reason and its fix.
  */
-import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import {
+  type Field,
+  readWriteRule,
+  type StoredCollection,
+  SYSTEM_FIELDS,
+  type SystemColumnTypes,
+} from '@adaptors/core';
 import { type ColumnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
@@ -39,6 +46,14 @@ export interface BigQueryCollection {
 }
 
 const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
+
+/** BigQuery column types of the system fields, for the read-only hint. */
+const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
+  _id: 'STRING',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING',
+};
 
 export function isInternalTable(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
@@ -90,8 +105,11 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => rank(a.e.field.key) - rank(b.e.field.key) || a.i - b.i);
 
-  const idColumn = physical.columns.get(ID_FIELD);
-  const writable = physical.kind === 'TABLE' && idColumn?.type === 'STRING';
+  const access = readWriteRule(
+    new Map([...physical.columns.values()].map((c) => [c.name, c.type && inferFieldType({ type: c.type })])),
+    physical.kind === 'TABLE' ? undefined : `it is a ${physical.kind.toLowerCase().replace('_', ' ')}`,
+    SYSTEM_COLUMN_TYPES,
+  );
   const columns = new Map<string, ColumnInfo>();
   const writeColumns: WriteColumn[] = [];
   for (const { e } of sorted) {
@@ -106,7 +124,7 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
     physical.name,
     sorted.map(({ e }) => e.field),
     meta,
-    writable,
+    access,
   );
   return {
     stored,

@@ -1,7 +1,8 @@
 /**
- * Tables the adaptor did not create (DESIGN.md §4 "Existing tables must be
- * usable"), made with tables.insert and DDL: typed from their columns, values
- * read exactly, writable only with a STRING `_id`, read-only otherwise.
+ * Tables the adaptor did not create, made with tables.insert and DDL: typed
+ * from their columns, values read exactly, writable only under Wix's
+ * read-write rule (all four system columns), read-only otherwise with the
+ * reason; collections/update adds missing system columns (not `_id`).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
@@ -60,7 +61,8 @@ describe('tables created outside the adaptor', () => {
       ['placed_at', 'DATETIME'],
     ]);
     expect(orders.fields.find((f) => f.key === 'qty')?.description).toBe('Units ordered');
-    expect(orders.capabilities.dataOperations).toContain('INSERT');
+    // Only _id of the four system fields: read-only until they are added (Wix's read-write rule).
+    expect(orders.capabilities.dataOperations).not.toContain('INSERT');
     const log = byId.get('audit_log') as { capabilities: { dataOperations: string[] } };
     expect(log.capabilities.dataOperations).not.toContain('INSERT');
     expect(log.capabilities.dataOperations).toContain('QUERY');
@@ -81,12 +83,45 @@ describe('tables created outside the adaptor', () => {
       scores: [1.5, 2],
       placed_at: { $date: '1969-07-20T20:17:40.123Z' },
     });
-    expect(all.body.items[1]).toEqual({ _id: 'o2', qty: 1, tags: [], scores: [] });
+    // NULL columns are answered as null (SEMANTICS.md rule 39); REPEATED columns hold [] instead of NULL.
+    expect(all.body.items[1]).toEqual({
+      _id: 'o2',
+      qty: 1,
+      price: null,
+      shipped: null,
+      paid: null,
+      info: null,
+      tags: [],
+      scores: [],
+      placed_at: null,
+    });
     const filtered = await client.query('legacy_orders', {
       filter: { $and: [{ qty: { $gt: 2 } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
     });
     expect(filtered.body.items.map((i: { _id: string }) => i._id)).toEqual(['o1']);
     expect((await client.query('audit_log', {})).body.items).toEqual([{ entry_id: 7, message: 'created' }]);
+  });
+
+  test('a table lacking system columns is read-only, says which and how; collections/update adds them', async () => {
+    const { client } = h.harness;
+    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: 1 }]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errorMessage).toContain('it lacks _createdDate, _updatedDate, _owner');
+    expect(refused.body.errorMessage).toContain('_createdDate TIMESTAMP');
+    const listed = await client.listCollections(['legacy_orders']);
+    const fields = (listed.body.collections[0].fields as Field[]).map(({ key, type }) => ({ key, type }));
+    const updated = await client.updateCollection({ id: 'legacy_orders', fields });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.collection.capabilities.dataOperations).toContain('INSERT');
+    const [table] = await h.ds.bq.dataset(h.ds.datasetId).table('legacy_orders').getMetadata();
+    const types = new Map(
+      (table.schema.fields as { name: string; type: string }[]).map((f) => [f.name, f.type] as const),
+    );
+    expect(types.get('_createdDate')).toBe('TIMESTAMP');
+    expect(types.get('_updatedDate')).toBe('TIMESTAMP');
+    expect(types.get('_owner')).toBe('STRING');
+    const o1 = (await client.query('legacy_orders', { filter: { _id: 'o1' } })).body.items[0];
+    expect(o1).toMatchObject({ qty: 3, _createdDate: null, _updatedDate: null, _owner: null });
   });
 
   test('writes follow the column types; a value the column cannot hold fails only its item', async () => {
@@ -96,20 +131,15 @@ describe('tables created outside the adaptor', () => {
       { _id: 'o4', qty: 2.5 },
     ]);
     expect(result.status).toBe(200);
-    expect(result.body.results[0].item).toEqual({
-      _id: 'o3',
-      qty: 5,
-      price: 2.5,
-      shipped: '2024-06-01',
-      tags: ['x'],
-      scores: [],
-    });
+    const answered = result.body.results[0].item;
+    expect(answered).toMatchObject({ _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'], scores: [] });
+    // Every insert answer carries the server's dates as {"$date"}.
+    expect(answered._createdDate).toEqual({ $date: expect.stringMatching(/Z$/) });
+    expect(answered._updatedDate).toEqual(answered._createdDate);
     expect(result.body.results[1].error).toMatchObject({ errorCode: 'VALIDATION_ERROR' });
     expect(result.body.results[1].error.errorMessage).toContain('whole number');
     const read = await client.query('legacy_orders', { filter: { _id: 'o3' } });
-    expect(read.body.items).toEqual([
-      { _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'], scores: [] },
-    ]);
+    expect(read.body.items).toEqual([answered]);
   });
 
   test('a table without _id is read-only: writes and schema changes are refused saying why', async () => {
@@ -117,6 +147,7 @@ describe('tables created outside the adaptor', () => {
     const insert = await client.insert('audit_log', [{ message: 'x' }]);
     expect(insert.status).toBe(400);
     expect(insert.body.errorMessage).toContain('read-only');
+    expect(insert.body.errorMessage).toContain('unique text id for every existing row');
     const update = await client.updateCollection({ id: 'audit_log', fields: [{ key: 'message', type: 'TEXT' }] });
     expect(update.status).toBe(400);
     expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');

@@ -45,7 +45,7 @@ describe('DML writes on the emulator', () => {
     expect(updated.body.results[0].item).toMatchObject({ _id: 'fresh', n: 2 });
     const read = (await client.query('bulk', { filter: { _id: 'fresh' } })).body.items[0];
     expect(read.n).toBe(2);
-    expect(read.code).toBeUndefined();
+    expect(read.code).toBeNull(); // replaced whole: the old value is gone (SEMANTICS.md rule 39)
     const removed = await client.remove('bulk', ['fresh']);
     expect(removed.body.results[0].item).toMatchObject({ _id: 'fresh', n: 2 });
     expect((await client.count('bulk', { _id: 'fresh' })).body.totalCount).toBe(0);

@@ -8,7 +8,10 @@
  * A Firestore collection that has documents but no metadata document (written
  * by another program) is still listed: its fields are inferred from a sample
  * of documents, and it is marked `strict: false` (undeclared fields accepted
- * as ANY), which also tells the planner not to trust the inferred types.
+ * as ANY), which also tells the planner not to trust the inferred types. It
+ * is writable only when its documents carry `_createdDate`, `_updatedDate`
+ * and `_owner` (Wix's read-write rule, core `readWriteRule`); collections/update
+ * adopts it (writes a definition with the system fields) and makes it writable.
  *
  * Definitions are cached per instance for FIRESTORE_SCHEMA_CACHE_SECONDS; the
  * core asks for the collection on every call.
@@ -20,13 +23,23 @@ import {
   type FieldType,
   type IndexField,
   type Item,
+  readWriteRule,
   type StoredCollection,
   SYSTEM_FIELDS,
+  type SystemColumnTypes,
   type Value,
 } from '@adaptors/core';
 import type { CollectionReference, Firestore } from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './firestore-errors.ts';
 import { documentIdProblem, toItem } from './firestore-values.ts';
+
+/** Firestore value types of the system fields, for the read-only hint. */
+const SYSTEM_VALUE_TYPES: SystemColumnTypes = {
+  _id: 'the document id',
+  _createdDate: 'a timestamp',
+  _updatedDate: 'a timestamp',
+  _owner: 'a string',
+};
 
 export interface SchemaOptions {
   readonly metadataCollection: string;
@@ -132,7 +145,26 @@ export class FirestoreSchema {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([key, set]): Field => ({ key, type: set.size === 1 ? ([...set][0] as FieldType) : 'ANY' })),
     ];
-    return freeze({ id, fields, strict: false });
+    // Wix's read-write rule: writable only when the documents carry the system fields.
+    const access = readWriteRule(
+      new Map<string, FieldType | undefined>([
+        ['_id', 'TEXT'], // the document id
+        ...[...types.entries()].map(([key, set]): [string, FieldType] => [
+          key,
+          set.size === 1 ? ([...set][0] as FieldType) : 'ANY',
+        ]),
+      ]),
+      undefined,
+      SYSTEM_VALUE_TYPES,
+    );
+    return freeze({
+      id,
+      fields,
+      strict: false,
+      ...(access.writable
+        ? {}
+        : { readOnly: true, readOnlyReason: access.reason, writableAfterUpdate: access.fixableByUpdate }),
+    });
   }
 
   async create(collection: Collection): Promise<StoredCollection> {
@@ -157,7 +189,14 @@ export class FirestoreSchema {
 
   /** Writes the definition (adopting an inferred collection makes it strict). */
   async save(collection: Collection): Promise<StoredCollection> {
-    const stored = freeze({ ...collection, strict: true });
+    // A saved definition has every system field (the core completes it), so the read-only marks of an inferred one go.
+    const {
+      readOnly: _r,
+      readOnlyReason: _why,
+      writableAfterUpdate: _w,
+      ...definition
+    } = collection as StoredCollection;
+    const stored = freeze({ ...definition, strict: true });
     // merge: keeps the index names stored beside the definition.
     await this.metadataRef(collection.id).set(toMetadata(stored), { merge: true });
     this.invalidate(collection.id);

@@ -235,11 +235,36 @@ describe('collections without metadata', () => {
       expect(found.body.items[1].born).toEqual({ $date: '1815-12-10T00:00:00.000Z' });
       const ci = await h.client.query('legacy', { filter: { name: { $startsWith: 'A' } } });
       expect(ci.body.items.map((i: { _id: string }) => i._id)).toEqual(['x1', 'x2']);
+      // Its documents lack _createdDate, _updatedDate and _owner: read-only (Wix's read-write rule), saying why.
+      expect(legacy.capabilities.dataOperations).not.toContain('INSERT');
+      const refused = await h.client.insert('legacy', [{ _id: 'x4', name: 'Hedy' }]);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errorMessage).toContain('it lacks _createdDate, _updatedDate, _owner');
+
+      // Documents that carry the system fields make a writable, non-strict collection.
+      const stamped = {
+        _createdDate: new Date('2024-01-01T00:00:00Z'),
+        _updatedDate: new Date('2024-01-02T00:00:00Z'),
+      };
+      await db
+        .collection('legacy_app')
+        .doc('y1')
+        .set({ name: 'Mary', _owner: 'owner-1', ...stamped });
+      const inserted = await h.client.insert('legacy_app', [{ _id: 'y2', name: 'Hedy', extra: [[1], [2, 3]] }]);
+      expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
       // Not strict: an undeclared field is accepted.
-      const inserted = await h.client.insert('legacy', [{ _id: 'x4', name: 'Hedy', extra: [[1], [2, 3]] }]);
       expect(inserted.body.results[0].item).toMatchObject({ extra: [[1], [2, 3]] });
-      const read = await h.client.query('legacy', { filter: { _id: 'x4' } });
+      const read = await h.client.query('legacy_app', { filter: { _id: 'y2' } });
       expect(read.body.items[0].extra).toEqual([[1], [2, 3]]);
+
+      // collections/update adopts the read-only one: a definition with the system fields, then writable.
+      const fields = legacy.fields.map(({ key, type }: { key: string; type: string }) => ({ key, type }));
+      const adopted = await h.client.updateCollection({ id: 'legacy', fields });
+      expect(adopted.status, JSON.stringify(adopted.body)).toBe(200);
+      expect(adopted.body.collection.capabilities.dataOperations).toContain('INSERT');
+      const hedy = await h.client.insert('legacy', [{ _id: 'x4', name: 'Hedy' }]);
+      expect(hedy.body.results[0].item).toMatchObject({ _id: 'x4', name: 'Hedy', _owner: null });
+      expect(hedy.body.results[0].item._createdDate).toEqual({ $date: expect.stringMatching(/Z$/) });
     } finally {
       await h.close();
       await storage.close();

@@ -6,10 +6,18 @@
  *   adaptor, plus columns added outside it (inferred).
  * - A table without one (created outside the adaptor) is typed from its
  *   columns (googlesql `fieldTypeOfColumn`).
- * - Writable only with a single-column STRING primary key named `_id`; views
- *   and other tables are read-only (spi-v3.md §9.3; DESIGN.md §4).
+ * - Writable only under Wix's read-write rule (core `readWriteRule`: all four
+ *   system columns) and with the single-column primary key `_id`; views and
+ *   other tables are read-only, with the reason and its fix.
  */
-import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import {
+  type Field,
+  ID_FIELD,
+  readWriteRule,
+  type StoredCollection,
+  SYSTEM_FIELDS,
+  type SystemColumnTypes,
+} from '@adaptors/core';
 import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
 import { INTERNAL_PREFIX } from './spanner-ddl.ts';
@@ -28,6 +36,14 @@ export interface SpannerCollection {
 }
 
 const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
+
+/** Spanner column types of the system fields, for the read-only hint. */
+const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
+  _id: 'STRING(MAX) primary key',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING(MAX)',
+};
 
 export function isInternalTable(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
@@ -64,12 +80,15 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     const inferred = fieldTypeOfColumn(column.type);
     fields.push(system && system.type === inferred ? system : { key: column.name, type: inferred });
   }
-  const idColumn = physical.columns.get(ID_FIELD);
-  const writable =
-    !physical.view &&
-    physical.primaryKey.length === 1 &&
-    physical.primaryKey[0] === ID_FIELD &&
-    idColumn?.type === 'STRING';
+  const access = readWriteRule(
+    new Map([...physical.columns.values()].map((c) => [c.name, c.type && fieldTypeOfColumn(c.type)])),
+    physical.view
+      ? 'it is a view'
+      : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
+        ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
+        : undefined,
+    SYSTEM_COLUMN_TYPES,
+  );
   const columns = new Map<string, ColumnInfo>();
   const writeColumns: SpannerCollection['writeColumns'][number][] = [];
   for (const field of fields) {
@@ -79,7 +98,7 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     columns.set(field.key, info);
     writeColumns.push({ key: field.key, column: info, field });
   }
-  const stored = storedCollection(physical.name, fields, meta, writable);
+  const stored = storedCollection(physical.name, fields, meta, access);
   return {
     stored,
     table: { name: physical.name, columns },

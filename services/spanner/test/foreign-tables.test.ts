@@ -1,7 +1,8 @@
 /**
- * Tables the adaptor did not create (DESIGN.md §4 "Existing tables must be
- * usable"): typed from their columns, values read exactly, writable only with
- * an `_id` STRING primary key, read-only otherwise.
+ * Tables the adaptor did not create: typed from their columns, values read
+ * exactly, writable only under Wix's read-write rule (all four system columns,
+ * `_id` the primary key), read-only otherwise with the reason; collections/update
+ * adds missing system columns and makes such a table writable.
  */
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +17,11 @@ const SCHEMA = [
 ];
 
 type Field = { key: string; type: string };
+
+/** The same keys as `item`, every value null. */
+function nullsOf(item: Record<string, unknown>): Record<string, null> {
+  return Object.fromEntries(Object.keys(item).map((key) => [key, null]));
+}
 
 describe('tables created outside the adaptor', () => {
   let h: SpannerHarness;
@@ -75,7 +81,8 @@ describe('tables created outside the adaptor', () => {
       ['placed_at', 'DATETIME'],
       ['note', 'TEXT'],
     ]);
-    expect(orders.capabilities.dataOperations).toContain('INSERT');
+    // Only _id of the four system fields: read-only until they are added (Wix's read-write rule).
+    expect(orders.capabilities.dataOperations).not.toContain('INSERT');
     for (const id of ['audit_log', 'keyed_by_name']) {
       const readOnly = byId.get(id) as { capabilities: { dataOperations: string[] } };
       expect(readOnly.capabilities.dataOperations).not.toContain('INSERT');
@@ -100,13 +107,40 @@ describe('tables created outside the adaptor', () => {
       placed_at: { $date: '2024-05-01T10:00:00.123Z' },
       note: 'first',
     });
-    expect(all.body.items[1]).toEqual({ _id: 'o2', qty: 1 });
+    // NULL columns are answered as null (SEMANTICS.md rule 39).
+    expect(all.body.items[1]).toEqual({ ...nullsOf(all.body.items[0]), _id: 'o2', qty: 1 });
     const filtered = await client.query('legacy_orders', {
       filter: { $and: [{ qty: { $gt: 2 } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
     });
     expect(filtered.body.items.map((i: { _id: string }) => i._id)).toEqual(['o1']);
     const log = await client.query('audit_log', {});
     expect(log.body.items).toEqual([{ entry_id: 7, message: 'created' }]);
+  });
+
+  test('a table lacking system columns is read-only, says which and how; collections/update adds them', async () => {
+    const { client } = h.harness;
+    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: 1 }]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errorMessage).toContain('read-only');
+    expect(refused.body.errorMessage).toContain('it lacks _createdDate, _updatedDate, _owner');
+    expect(refused.body.errorMessage).toContain('_createdDate TIMESTAMP');
+    const listed = await client.listCollections(['legacy_orders']);
+    const fields = (listed.body.collections[0].fields as Field[]).map(({ key, type }) => ({ key, type }));
+    const updated = await client.updateCollection({ id: 'legacy_orders', fields });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.collection.capabilities.dataOperations).toContain('INSERT');
+    const [columns] = await h.db.database.run({
+      sql: "SELECT COLUMN_NAME, SPANNER_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'legacy_orders' AND COLUMN_NAME IN ('_createdDate', '_updatedDate', '_owner') ORDER BY COLUMN_NAME",
+      json: true,
+    });
+    expect(columns).toEqual([
+      { COLUMN_NAME: '_createdDate', SPANNER_TYPE: 'TIMESTAMP' },
+      { COLUMN_NAME: '_owner', SPANNER_TYPE: 'STRING(MAX)' },
+      { COLUMN_NAME: '_updatedDate', SPANNER_TYPE: 'TIMESTAMP' },
+    ]);
+    // Rows written before keep their values and read the new columns as null.
+    const o1 = (await client.query('legacy_orders', { filter: { _id: 'o1' } })).body.items[0];
+    expect(o1).toMatchObject({ qty: 3, _createdDate: null, _updatedDate: null, _owner: null });
   });
 
   test('writes follow the column types; a value the column cannot hold fails only its item', async () => {
@@ -116,11 +150,16 @@ describe('tables created outside the adaptor', () => {
       { _id: 'o4', qty: 2.5 },
     ]);
     expect(result.status).toBe(200);
-    expect(result.body.results[0].item).toEqual({ _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] });
+    const written = { _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] };
+    const answered = result.body.results[0].item;
+    expect(answered).toMatchObject(written);
+    // Every insert answer carries the server's dates as {"$date"}.
+    expect(answered._createdDate).toEqual({ $date: expect.stringMatching(/Z$/) });
+    expect(answered._updatedDate).toEqual(answered._createdDate);
     expect(result.body.results[1].error).toMatchObject({ errorCode: 'VALIDATION_ERROR' });
     expect(result.body.results[1].error.errorMessage).toContain('whole number');
     const read = await client.query('legacy_orders', { filter: { _id: 'o3' } });
-    expect(read.body.items).toEqual([{ _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] }]);
+    expect(read.body.items).toEqual([answered]);
   });
 
   test('read-only tables refuse writes and schema changes with a message saying why', async () => {
@@ -128,6 +167,7 @@ describe('tables created outside the adaptor', () => {
     const insert = await client.insert('audit_log', [{ message: 'x' }]);
     expect(insert.status).toBe(400);
     expect(insert.body.errorMessage).toContain('read-only');
+    expect(insert.body.errorMessage).toContain('primary key is not the single column _id');
     const keyed = await client.remove('keyed_by_name', ['a']);
     expect(keyed.status).toBe(400);
     const update = await client.updateCollection({ id: 'audit_log', fields: [{ key: 'message', type: 'TEXT' }] });

@@ -78,7 +78,7 @@ describe('bulk writes on the emulator', () => {
     expect(overwrite.body.results[0].item).toMatchObject({ _id: 'o1', n: 3 });
     const stored = (await client.query('bulk', { filter: { _id: 'o1' } })).body.items[0];
     expect(stored.n).toBe(3);
-    expect(stored.code).toBeUndefined();
+    expect(stored.code).toBeNull(); // replaced whole: the old value is gone (SEMANTICS.md rule 39)
   });
 
   test('a unique index refusing one item fails only that item', async () => {

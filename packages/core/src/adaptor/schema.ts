@@ -35,11 +35,13 @@ export async function updateCollection(storage: Storage, req: RequestOf['collect
   ctx.info.collectionId = collection.id;
   const existing = await storage.getCollection(collection.id);
   if (!existing) throw errors.collectionNotFound(collection.id);
-  if (existing.readOnly) {
+  // A table that lacks only system fields is made writable by this update (prepareDefinition
+  // always includes them); any other read-only table must be changed in the database.
+  if (existing.readOnly && !existing.writableAfterUpdate) {
     throw errors.collectionChangeNotSupported(collection.id, [
       {
         fieldKey: '_id',
-        message: 'this table was not created by the adaptor and has no _id column; change it in the database',
+        message: `this collection is ${existing.readOnlyReason ?? 'read-only (it has no _id column, or it is a view)'}; change it in the database`,
       },
     ]);
   }

@@ -3,24 +3,30 @@
  * Both keep the collection's display name and permissions as their own
  * metadata; once read, they become the same frozen description here.
  */
-import type { Collection, Field, StoredCollection } from '@adaptors/core';
+import type { Collection, Field, ReadWriteVerdict, StoredCollection } from '@adaptors/core';
 
 /**
  * A table's collection, frozen (the core shares it between requests). Absent
- * metadata is left out rather than set to undefined; a table the adaptor
- * cannot write item by item (no `_id`, a view) is `readOnly`.
+ * metadata is left out rather than set to undefined; a table that fails
+ * Wix's read-write rule (core `readWriteRule`) is `readOnly`, with its reason.
  */
 export function storedCollection(
   id: string,
   fields: readonly Field[],
   meta: Pick<Collection, 'displayName' | 'permissions'> | undefined,
-  writable: boolean,
+  access: ReadWriteVerdict,
 ): StoredCollection {
   return Object.freeze({
     id,
     ...(meta?.displayName != null ? { displayName: meta.displayName } : {}),
     fields: Object.freeze(fields.map((f) => Object.freeze({ ...f }))),
     ...(meta?.permissions ? { permissions: meta.permissions } : {}),
-    ...(writable ? {} : { readOnly: true }),
+    ...(access.writable
+      ? {}
+      : {
+          readOnly: true,
+          ...(access.reason ? { readOnlyReason: access.reason } : {}),
+          ...(access.fixableByUpdate ? { writableAfterUpdate: true } : {}),
+        }),
   });
 }
