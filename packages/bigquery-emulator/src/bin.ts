@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-/** `bigquery-emulator [--port 9050] [--host 127.0.0.1] [--log]`: a standalone emulator for local development. */
+/** `bigquery-emulator [--port 9050] [--host 127.0.0.1] [--log] [--version]`: a standalone emulator for local development. */
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { startBigQueryEmulator } from './server.ts';
 
@@ -9,11 +10,18 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     log: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
+    version: { type: 'boolean', default: false },
   },
 });
 
+if (values.version) {
+  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+  process.stdout.write(`bigquery-emulator ${version}\n`);
+  process.exit(0);
+}
+
 if (values.help) {
-  process.stdout.write('Usage: bigquery-emulator [--port 9050] [--host 127.0.0.1] [--log]\n');
+  process.stdout.write('Usage: bigquery-emulator [--port 9050] [--host 127.0.0.1] [--log] [--version]\n');
   process.exit(0);
 }
 

@@ -7,7 +7,11 @@
  * Exit codes: 0 ok; 1 the operation failed (HTTP error from an adaptor or from
  * Wix, unreachable host, invalid configuration); 2 usage error.
  */
+import { createRequire } from 'node:module';
 import { CommandError, EXIT, type Io, note, processIo, UsageError } from './output.ts';
+
+/** The release (every package of the repository carries the same version, CHANGELOG.md). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export interface Command {
   readonly help: string;
@@ -44,7 +48,8 @@ ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(9)}${summary}`)
   .join('\n')}
 
-Run \`adaptors <command> --help\` for a command's options and examples.
+Run \`adaptors <command> --help\` for a command's options and examples,
+\`adaptors --version\` for the release.
 
 Exit codes: 0 ok · 1 the operation failed (HTTP error from an adaptor or from Wix,
 unreachable host, invalid configuration) · 2 usage error
@@ -52,6 +57,12 @@ unreachable host, invalid configuration) · 2 usage error
 
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
+  // `adaptors --version` and `adaptors <command> --version` (before any `--`).
+  const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (options.includes('--version') || name === '-v' || name === 'version') {
+    io.stdout(`adaptors ${VERSION}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic === undefined) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,17 @@ describe('adaptors (dispatch)', () => {
     const unknown = await runCli(['deploy'], { cwd: packageDir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "deploy"');
+  });
+});
+
+describe('adaptors --version', () => {
+  it('prints the release, at the top level and after any command', async () => {
+    const { version } = JSON.parse(readFileSync(`${packageDir}package.json`, 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['-v'], ['call', '--version'], ['config', 'check', '--version']]) {
+      const result = await runCli(argv, { cwd: packageDir });
+      expect(result.code, argv.join(' ')).toBe(0);
+      expect(result.stdout).toBe(`adaptors ${version}\n`);
+    }
   });
 });
 

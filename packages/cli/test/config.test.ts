@@ -47,13 +47,13 @@ describe('config check', () => {
     expect(result.stdout).not.toContain('"short"');
   });
 
-  it('--env-file checks the file, not the current environment', async () => {
+  it('--settings-file checks the file, not the current environment', async () => {
     const file = join(dir.path, 'spanner.env');
     await writeFile(
       file,
       `# deploy settings\nWIX_PUBLIC_KEYS=${publicKey}\nSPANNER_INSTANCE=garden\nSPANNER_DATABASE="plants"\n`,
     );
-    const fromFile = await runCli(['config', 'check', '--service', 'spanner', '--env-file', file], {
+    const fromFile = await runCli(['config', 'check', '--service', 'spanner', '--settings-file', file], {
       cwd: repo,
       env: { SPANNER_INSTANCE: '' },
     });
@@ -62,13 +62,13 @@ describe('config check', () => {
 
     const partial = join(dir.path, 'partial.env');
     await writeFile(partial, 'SPANNER_INSTANCE=garden\n');
-    const onlyFile = await runCli(['config', 'check', '--service', 'spanner', '--env-file', partial], {
+    const onlyFile = await runCli(['config', 'check', '--service', 'spanner', '--settings-file', partial], {
       cwd: repo,
       env: { WIX_PUBLIC_KEYS: publicKey, SPANNER_DATABASE: 'plants' },
     });
     expect(onlyFile.code).toBe(1);
     const layered = await runCli(
-      ['config', 'check', '--service', 'spanner', '--env-file', partial, '--with-process-env'],
+      ['config', 'check', '--service', 'spanner', '--settings-file', partial, '--with-process-env'],
       { cwd: repo, env: { WIX_PUBLIC_KEYS: publicKey, SPANNER_DATABASE: 'plants' } },
     );
     expect(layered.code).toBe(0);
@@ -87,6 +87,24 @@ describe('config check', () => {
     expect(byPath.code).toBe(1); // SPANNER_INSTANCE/DATABASE missing
   });
 
+  it('a Secret Manager reference without Google credentials says so, not a permission problem, and does not crash', async () => {
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    // A key file that does not exist: the credential lookup fails at once, with no network.
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = join(dir.path, 'no-such-key.json');
+    try {
+      const env = { WIX_PUBLIC_KEYS: 'sm://my-project/wix-keys', SPANNER_INSTANCE: 'garden', SPANNER_DATABASE: 'p' };
+      const result = await runCli(['config', 'check', '--service', 'spanner'], { cwd: repo, env });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/WIX_PUBLIC_KEYS\s+INVALID \(from sm:\/\/my-project\/wix-keys\)/);
+      expect(result.stdout).toContain('no Google credentials to read Secret Manager with');
+      expect(result.stdout).toContain('gcloud auth application-default login');
+      expect(result.stdout).not.toContain('permission denied');
+    } finally {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    }
+  });
+
   it('usage errors: unknown service lists the available ones; missing --service; unreadable env file', async () => {
     const unknown = await runCli(['config', 'check', '--service', 'mysql'], { cwd: repo });
     expect(unknown.code).toBe(2);
@@ -94,9 +112,11 @@ describe('config check', () => {
     const missing = await runCli(['config', 'check'], { cwd: repo });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--service <db> is required');
-    const file = await runCli(['config', 'check', '--service', 'spanner', '--env-file', 'nope.env'], { cwd: repo });
+    const file = await runCli(['config', 'check', '--service', 'spanner', '--settings-file', 'nope.env'], {
+      cwd: repo,
+    });
     expect(file.code).toBe(2);
-    expect(file.stderr).toContain('--env-file nope.env: cannot read it (ENOENT)');
+    expect(file.stderr).toContain('--settings-file nope.env: cannot read it (ENOENT)');
     expect((await runCli(['config', 'validate'], { cwd: repo })).code).toBe(2);
   });
 });

@@ -4,11 +4,12 @@
  * 0.0.0.0:$PORT, drains on SIGTERM and closes the storage.
  * `node dist/main.js check` prints the configuration report instead.
  */
-import { runService } from '@adaptors/core';
+import { packageVersion, runService } from '@adaptors/core';
 import { bigquerySettings } from './settings.ts';
 
 await runService({
   name: 'bigquery',
+  version: packageVersion(import.meta.url),
   settings: bigquerySettings,
   async createStorage(config) {
     const [{ openBigQuery }, { createBigQueryStorage }] = await Promise.all([

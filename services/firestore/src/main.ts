@@ -5,13 +5,14 @@
  * FIRESTORE_EMULATOR_HOST itself; the Admin API (indexes) is only wired
  * against real Firestore.
  */
-import { runService } from '@adaptors/core';
+import { packageVersion, runService } from '@adaptors/core';
 import { type AdminClientLike, adminApiOf } from './firestore-indexes.ts';
 import { createFirestoreStorage } from './firestore-storage.ts';
 import { firestoreSettings } from './settings.ts';
 
 await runService({
   name: 'firestore',
+  version: packageVersion(import.meta.url),
   settings: firestoreSettings,
   async createStorage(config, logger) {
     // Imported here, not at the top: `main.ts check` should not pay for the client.

@@ -12,10 +12,14 @@ import { enableCompileCache } from 'node:module';
 // of a cold start (notes/toolchain.md). Hence the dynamic imports below.
 enableCompileCache();
 
-const [{ runService }, { spannerSettings }] = await Promise.all([import('@adaptors/core'), import('./settings.ts')]);
+const [{ packageVersion, runService }, { spannerSettings }] = await Promise.all([
+  import('@adaptors/core'),
+  import('./settings.ts'),
+]);
 
 await runService({
   name: 'spanner',
+  version: packageVersion(import.meta.url),
   settings: spannerSettings,
   async createStorage(config, logger) {
     const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([

@@ -13,7 +13,7 @@ import { codeOf } from '../input.ts';
 import { EXIT, type Io, line, UsageError } from '../output.ts';
 import { loadServiceSettings } from '../services.ts';
 
-const HELP = `Usage: adaptors config check --service <db> [--env-file FILE]... [--with-process-env]
+const HELP = `Usage: adaptors config check --service <db> [--settings-file FILE]... [--with-process-env]
 
 Checks a service's configuration without starting it: every setting with its
 value (secrets masked), default, or MISSING/INVALID, then the problems. Values
@@ -25,17 +25,18 @@ firestore) or a path to a service folder. Its settings come from
 services/<db>/dist/settings.js (after pnpm build) or services/<db>/src/settings.ts.
 
 Options:
-  --service DB        The service whose settings to check (required)
-  --env-file FILE     Check the variables of this .env file (repeatable; later files
-                      win) instead of the current environment
-  --with-process-env  With --env-file: start from the current environment and lay
-                      the files over it
+  --service DB          The service whose settings to check (required)
+  --settings-file FILE  Check the variables of this .env-format file (repeatable;
+                        later files win) instead of the current environment.
+                        (Not --env-file: Node takes that flag for itself.)
+  --with-process-env    With --settings-file: start from the current environment
+                        and lay the files over it
 
 Exit codes: 0 valid · 1 missing or invalid settings · 2 usage error
 
 Examples:
   adaptors config check --service spanner
-  adaptors config check --service firestore --env-file deploy/firestore.env
+  adaptors config check --service firestore --settings-file deploy/firestore.env
 `;
 
 export const configCommand: Command = {
@@ -43,7 +44,7 @@ export const configCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parse(args, {
       service: { type: 'string' },
-      'env-file': { type: 'string', multiple: true },
+      'settings-file': { type: 'string', multiple: true },
       'with-process-env': { type: 'boolean' },
     });
     if (values.help) {
@@ -56,9 +57,9 @@ export const configCommand: Command = {
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (values.service === undefined) throw new UsageError('--service <db> is required (e.g. --service spanner)');
-    const files = values['env-file'] ?? [];
+    const files = values['settings-file'] ?? [];
     if (values['with-process-env'] && files.length === 0) {
-      throw new UsageError('--with-process-env only makes sense with --env-file');
+      throw new UsageError('--with-process-env only makes sense with --settings-file');
     }
     const env = await environment(io, files, values['with-process-env'] === true);
     const service = await loadServiceSettings(io, values.service);
@@ -99,7 +100,7 @@ async function environment(
     try {
       text = await readFile(resolve(io.cwd, file), 'utf8');
     } catch (err) {
-      throw new UsageError(`--env-file ${file}: cannot read it (${codeOf(err)})`);
+      throw new UsageError(`--settings-file ${file}: cannot read it (${codeOf(err)})`);
     }
     Object.assign(env, parseEnv(text));
   }

@@ -40,14 +40,21 @@ export function isSecretReference(value: string): boolean {
 
 /**
  * A resolver backed by Secret Manager. The client library is imported on the
- * first call only (it costs ~250 ms of cold start, notes/toolchain.md), and one
+ * first call only (it costs ~250 ms of cold start), and one
  * client is reused. Errors name the reference and the IAM role, never a value.
  */
 export function secretManagerResolver(): (ref: string) => Promise<string> {
   let client: Promise<SecretManagerServiceClient> | undefined;
   const getClient = (): Promise<SecretManagerServiceClient> => {
     client ??= import('@google-cloud/secret-manager').then(
-      (module) => new module.SecretManagerServiceClient(),
+      async (module) => {
+        const created = new module.SecretManagerServiceClient();
+        // Credentials first: without them the client's first call fails deep inside
+        // google-gax (and its stub creation rejects again in the background), and
+        // the message would blame the IAM role instead of the missing login.
+        await checkCredentials(created);
+        return created;
+      },
       (err: unknown) => {
         client = undefined;
         throw new Error(`the @google-cloud/secret-manager package could not be loaded (${(err as Error).message})`);
@@ -62,8 +69,9 @@ export function secretManagerResolver(): (ref: string) => Promise<string> {
       throw new Error(`"${ref}" is not a Secret Manager reference (use sm://PROJECT/SECRET[/VERSION])`);
     }
     let data: Uint8Array | string | null | undefined;
+    const secretClient = await getClient();
     try {
-      const [response] = await (await getClient()).accessSecretVersion({ name: parsed.resourceName });
+      const [response] = await secretClient.accessSecretVersion({ name: parsed.resourceName });
       data = response.payload?.data;
     } catch (err) {
       throw new Error(`could not read secret ${parsed.resourceName}: ${explain(err, parsed)}`);
@@ -73,6 +81,20 @@ export function secretManagerResolver(): (ref: string) => Promise<string> {
     }
     return typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
   };
+}
+
+/** Throws a message a person can act on when no Google credentials can be found. */
+async function checkCredentials(client: SecretManagerServiceClient): Promise<void> {
+  try {
+    await client.auth.getClient();
+  } catch (err) {
+    const detail = ((err as Error | null)?.message ?? String(err)).split('.')[0];
+    throw new Error(
+      `no Google credentials to read Secret Manager with (${detail}). On Cloud Run the service account provides them; ` +
+        'locally run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS to a key file, ' +
+        `then make sure that identity has ${ROLE} on the secret`,
+    );
+  }
 }
 
 /** gRPC status codes worth a specific hint. */

@@ -60,14 +60,19 @@ export function stdoutSink(stream: { write(chunk: string): unknown } = process.s
   };
 }
 
-export function createLogger(options: { level?: string; sink?: LogSink } = {}): Logger {
+export function createLogger(
+  options: { level?: string; sink?: LogSink; base?: Readonly<Record<string, unknown>> } = {},
+): Logger {
   const sink = options.sink ?? stdoutSink();
   const min = LEVEL_MIN[options.level?.toLowerCase() ?? 'info'] ?? RANK.INFO;
+  // Fields on every line (e.g. serviceContext), serialised once: the tail of each JSON line.
+  const base = options.base ? JSON.stringify(options.base).slice(1, -1) : '';
   return {
     enabled: (severity) => RANK[severity] >= min,
     log(severity, message, fields) {
       if (RANK[severity] < min) return;
-      sink.write(`${JSON.stringify({ severity, message, time: new Date().toISOString(), ...fields })}\n`);
+      const json = JSON.stringify({ severity, message, time: new Date().toISOString(), ...fields });
+      sink.write(base === '' ? `${json}\n` : `${json.slice(0, -1)},${base}}\n`);
     },
   };
 }

@@ -22,6 +22,8 @@ export type CoreConfig = ConfigOf<typeof coreSettings>;
 export interface ServiceDefinition<S extends SettingSpecs> {
   /** Engine name for logs. */
   readonly name: string;
+  /** Product version (`packageVersion(import.meta.url)` in main.ts): `--version`, log lines. */
+  readonly version?: string;
   /** The service's settings, including `coreSettings`. */
   readonly settings: S & typeof coreSettings;
   createStorage(config: ConfigOf<S> & CoreConfig, logger: Logger): Promise<Storage>;
@@ -32,6 +34,11 @@ export async function runService<S extends SettingSpecs>(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<void> {
+  const version = definition.version ?? '0.0.0-unknown';
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(`wix-gcp-adaptors ${definition.name} ${version}\n`);
+    return;
+  }
   if (argv[0] === 'check') {
     process.stdout.write(`${await checkConfig(definition.settings, env)}\n`);
     // Scripts rely on the exit code: 1 when anything is missing or invalid.
@@ -47,7 +54,11 @@ export async function runService<S extends SettingSpecs>(
     return;
   }
   const config = result.config as ConfigOf<S> & CoreConfig;
-  const logger = createLogger({ level: config.logLevel });
+  // Error Reporting groups errors by serviceContext; every line says which service and release wrote it.
+  const logger = createLogger({
+    level: config.logLevel,
+    base: { serviceContext: { service: `wix-gcp-adaptors-${definition.name}`, version } },
+  });
   const keys = await loadPublicKeys(config.wixPublicKeys);
   const verify = createVerifier({
     keys,
@@ -75,7 +86,7 @@ export async function runService<S extends SettingSpecs>(
     graceSeconds: config.shutdownGraceSeconds,
     logger,
   });
-  logger.log('NOTICE', `${definition.name} adaptor listening on ${address}`, {
+  logger.log('NOTICE', `${definition.name} adaptor ${version} listening on ${address}`, {
     startupMs: Math.round(performance.now() - started),
     keys: keys.map((k) => `${k.alg} ${k.fingerprint}`),
   });
