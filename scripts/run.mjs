@@ -13,7 +13,7 @@
 //
 // Plain JavaScript with no dependencies on purpose: it must run before anything
 // is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,21 @@ function run(cmd, args, env, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/**
+ * Runs a long-lived child (the local stack) and forwards SIGINT/SIGTERM to it,
+ * so stopping this process (`kill`, a process manager, npm passing the signal
+ * on) stops the child and everything it started, not only this wrapper.
+ */
+function runForwardingSignals(cmd, args, env) {
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
+    });
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 }
 
 function toolVersion(bin) {
@@ -188,12 +203,14 @@ switch (command) {
         'build',
         '--filter=@adaptors/testkit...',
         '--filter=./services/*',
+        // The stack prints `adaptors call …` hints: the CLI must exist on a fresh clone too.
+        '--filter=@adaptors/cli',
         '--continue',
         '--output-logs=errors-only',
       ],
       env,
     );
-    process.exit(run('node', ['packages/testkit/dist/bin/local-stack.js', ...rest], env));
+    runForwardingSignals('node', ['packages/testkit/dist/bin/local-stack.js', ...rest], env);
     break;
   }
   case 'bench': {

@@ -47,10 +47,14 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
       HOST: '127.0.0.1',
       WIX_PUBLIC_KEYS: signer.publicKeyPem,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Local engines need no Google credentials: do not probe for a metadata server (and warn about it).
+      METADATA_SERVER_DETECTION: 'none',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  // Every line a service writes says which service wrote it.
+  for (const stream of [child.stdout, child.stderr]) labelLines(stream, engine.name);
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitReady(url, child))) {
     lines.push(`  ${engine.name.padEnd(10)} failed to start (see its log above)`);
@@ -76,6 +80,20 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
     `  ${engine.name.padEnd(10)} ${url}   (${engine.description})`,
     `             curl -s -X POST ${url}/v3/items/query --data-binary '${token}'`,
   );
+}
+
+function labelLines(stream: NodeJS.ReadableStream | null, name: string): void {
+  if (!stream) return;
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line !== '') process.stderr.write(`[${name}] ${line}\n`);
+  });
+  stream.on('end', () => {
+    if (rest !== '') process.stderr.write(`[${name}] ${rest}\n`);
+  });
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<boolean> {
@@ -107,8 +125,11 @@ async function stopAll(): Promise<void> {
 }
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+// `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and
+// forwarded by scripts/run.mjs), and a second signal without a listener would
+// kill it before its children are stopped.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nstopping everything started by npm start…\n');
