@@ -24,6 +24,7 @@ Endpoints: ${ENDPOINTS.join(', ')}
 Options:
 ${SIGNING_HELP}
   --timeout SECONDS  Give up after this long (default 30)
+  --json             Print { url, status, body } (the answer with its HTTP status)
 
 Examples:
   adaptors call http://127.0.0.1:8080 items/query '{"collectionId":"plants","query":{"filter":{}}}'
@@ -34,7 +35,11 @@ Examples:
 export const callCommand: Command = {
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parse(args, { ...signingOptions, timeout: { type: 'string' } });
+    const { values, positionals } = parse(args, {
+      ...signingOptions,
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;
@@ -69,7 +74,8 @@ export const callCommand: Command = {
         `${url} answered HTTP ${result.status} with ${excerpt === '' ? 'an empty body' : `a non-JSON body: ${excerpt}`}; is this the adaptor's base URL?`,
       );
     }
-    printJson(io, result.json);
+    // --json: the status with the answer, for scripts that branch on it.
+    printJson(io, values.json ? { url, status: result.status, body: result.json } : result.json);
     if (isSuccess(result.status)) return EXIT.ok;
     note(io, describeSpiError(result.status, result.json));
     if (result.status === 401) {

@@ -6,14 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { checkConfig, loadConfig, secretManagerResolver } from '@adaptors/core';
+import { checkConfig, configReport, loadConfig, secretManagerResolver } from '@adaptors/core';
 import { parse } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { codeOf } from '../input.ts';
-import { EXIT, type Io, line, UsageError } from '../output.ts';
+import { EXIT, type Io, line, printJson, UsageError } from '../output.ts';
 import { loadServiceSettings } from '../services.ts';
 
-const HELP = `Usage: adaptors config check --service <db> [--settings-file FILE]... [--with-process-env]
+const HELP = `Usage: adaptors config check --service <db> [--settings-file FILE]... [--with-process-env] [--json]
 
 Checks a service's configuration without starting it: every setting with its
 value (secrets masked), default, or MISSING/INVALID, then the problems. Values
@@ -31,6 +31,7 @@ Options:
                         (Not --env-file: Node takes that flag for itself.)
   --with-process-env    With --settings-file: start from the current environment
                         and lay the files over it
+  --json                The report as JSON: { service, ok, settings[], problems[] }
 
 Exit codes: 0 valid · 1 missing or invalid settings · 2 usage error
 
@@ -46,6 +47,7 @@ export const configCommand: Command = {
       service: { type: 'string' },
       'settings-file': { type: 'string', multiple: true },
       'with-process-env': { type: 'boolean' },
+      json: { type: 'boolean' },
     });
     if (values.help) {
       io.stdout(HELP);
@@ -81,6 +83,11 @@ export const configCommand: Command = {
       files.length === 0
         ? 'the current environment'
         : `${files.join(', ')}${values['with-process-env'] ? ' over the current environment' : ''}`;
+    if (values.json) {
+      const report = await configReport(service.specs, env, { resolveSecret });
+      printJson(io, { service: service.name, settingsModule: service.module, values: source, ...report });
+      return report.ok ? EXIT.ok : EXIT.failed;
+    }
     line(io, `Service ${service.name} (settings: ${service.module}; values: ${source})`);
     line(io, await checkConfig(service.specs, env, { resolveSecret }));
     const result = await loadConfig(service.specs, env, { resolveSecret });

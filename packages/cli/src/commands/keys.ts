@@ -9,12 +9,12 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from '../args.ts';
 import type { Command } from '../cli.ts';
-import { EXIT, type Io, line, UsageError } from '../output.ts';
+import { EXIT, type Io, line, printJson, UsageError } from '../output.ts';
 import { exists, shown } from '../paths.ts';
 import { envLine, formsOf } from '../public-key.ts';
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from '../signing.ts';
 
-const HELP = `Usage: adaptors keys generate [--alg ES256|RS256] [--out DIR] [--force]
+const HELP = `Usage: adaptors keys generate [--alg ES256|RS256] [--out DIR] [--force] [--json]
 
 Generates a dev key pair that signs calls the way Wix does, writes
 DIR/${PRIVATE_KEY_FILE} (mode 0600) and DIR/${PUBLIC_KEY_FILE}, and prints the
@@ -27,6 +27,7 @@ Options:
   --out DIR          Where to write the key files (default ${DEFAULT_KEY_DIR}, which the
                      dev server and \`adaptors sign\` use too)
   --force            Overwrite existing key files
+  --json             Print { alg, privateKeyFile, publicKeyFile, fingerprint, publicKey, env } instead
 
 Example:
   adaptors keys generate --out .dev-keys
@@ -40,6 +41,7 @@ export const keysCommand: Command = {
       alg: { type: 'string' },
       out: { type: 'string' },
       force: { type: 'boolean' },
+      json: { type: 'boolean' },
     });
     if (values.help) {
       io.stdout(HELP);
@@ -52,12 +54,12 @@ export const keysCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const alg = values.alg ?? 'ES256';
     if (alg !== 'ES256' && alg !== 'RS256') throw new UsageError(`--alg must be ES256 or RS256, got "${alg}"`);
-    await generate(io, alg, values.out ?? DEFAULT_KEY_DIR, values.force === true);
+    await generate(io, alg, values.out ?? DEFAULT_KEY_DIR, values.force === true, values.json === true);
     return EXIT.ok;
   },
 };
 
-async function generate(io: Io, alg: 'ES256' | 'RS256', out: string, force: boolean): Promise<void> {
+async function generate(io: Io, alg: 'ES256' | 'RS256', out: string, force: boolean, json: boolean): Promise<void> {
   const dir = resolve(io.cwd, out);
   const privatePath = join(dir, PRIVATE_KEY_FILE);
   const publicPath = join(dir, PUBLIC_KEY_FILE);
@@ -79,6 +81,17 @@ async function generate(io: Io, alg: 'ES256' | 'RS256', out: string, force: bool
   await chmod(privatePath, 0o600);
   await writeFile(publicPath, forms.pem, { mode: 0o644 });
 
+  if (json) {
+    printJson(io, {
+      alg,
+      privateKeyFile: shown(io, privatePath),
+      publicKeyFile: shown(io, publicPath),
+      fingerprint: forms.fingerprint,
+      publicKey: { pem: forms.pem, base64Pem: forms.base64Pem, base64Der: forms.base64Der },
+      env: envLine(forms.base64Der),
+    });
+    return;
+  }
   const derNote = alg === 'ES256' ? `${forms.base64Der.length} characters, the form of a connection's publicKey` : '';
   line(io, `Generated an ${alg} key pair (${alg === 'ES256' ? 'EC P-256' : 'RSA 2048'}).`);
   line(io, `  private key  ${shown(io, privatePath)}  (mode 0600: it signs like Wix, keep it private)`);

@@ -2,10 +2,10 @@
 import { expectPositionals, parse } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { readJsonObjectArgument } from '../input.ts';
-import { EXIT, line } from '../output.ts';
+import { EXIT, line, printJson } from '../output.ts';
 import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
 
-const HELP = `Usage: adaptors sign [options] <request JSON | @file | ->
+const HELP = `Usage: adaptors sign [options] [--json] <request JSON | @file | ->
 
 Prints a compact JWT signed the way Wix signs an external-database call:
 iss "wix.com", iat, exp, and data: { request, metadata } (spi-v3 §2.2). The
@@ -15,6 +15,7 @@ POST the token as the raw body to <adaptor>/v3/<endpoint> — or use
 
 Options:
 ${SIGNING_HELP}
+  --json             Print { "token": … } instead of the bare token
 
 Examples:
   adaptors sign '{"collectionId":"plants","query":{"filter":{}}}'
@@ -25,7 +26,7 @@ Examples:
 export const signCommand: Command = {
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parse(args, signingOptions);
+    const { values, positionals } = parse(args, { ...signingOptions, json: { type: 'boolean' } });
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;
@@ -34,7 +35,9 @@ export const signCommand: Command = {
     // data.request must be an object (spi-v3 §2.3 step 6); read it before the key so a typo fails first.
     const request = await readJsonObjectArgument(io, input!, 'request');
     const { sign } = await prepareSigner(io, values);
-    line(io, await sign(request));
+    const token = await sign(request);
+    if (values.json) printJson(io, { token });
+    else line(io, token);
     return EXIT.ok;
   },
 };

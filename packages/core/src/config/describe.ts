@@ -22,35 +22,77 @@ function cell(text: string): string {
 const HIDDEN = '•••••• (secret, hidden)';
 const SHOW_LIMIT = 60;
 
+/** One setting in a configuration report. Secret values are never included. */
+export interface ConfigReportEntry {
+  readonly name: string;
+  /** `set` (env or Secret Manager), `default`, `unset` (optional, no default), `missing` (required), `invalid`. */
+  readonly state: 'set' | 'default' | 'unset' | 'missing' | 'invalid';
+  /** What `config check` shows: the value, masked when secret; absent when unset, missing or invalid. */
+  readonly shown?: string;
+  /** The Secret Manager reference the value came from, when it did. */
+  readonly reference?: string;
+  readonly problem?: string;
+}
+
+/** The `config check` report as data (`--json`): each setting's state, then whether all is well. */
+export interface ConfigReport {
+  readonly ok: boolean;
+  readonly settings: readonly ConfigReportEntry[];
+  readonly problems: readonly string[];
+}
+
+export async function configReport(
+  specs: SettingSpecs,
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadOptions = {},
+): Promise<ConfigReport> {
+  const inspected = await inspectSettings(specs, env, options);
+  const settings = inspected.map((entry): ConfigReportEntry => {
+    const base = { name: entry.spec.name, ...(entry.reference ? { reference: entry.reference } : {}) };
+    if (entry.problem !== undefined) {
+      return { ...base, state: entry.source === 'unset' ? 'missing' : 'invalid', problem: entry.problem };
+    }
+    if (entry.source === 'unset') return { ...base, state: 'unset' };
+    return { ...base, state: entry.source === 'default' ? 'default' : 'set', shown: shownValue(entry) };
+  });
+  const problems = settings.flatMap((entry) => (entry.problem === undefined ? [] : [entry.problem]));
+  return { ok: problems.length === 0, settings, problems };
+}
+
 /** A plain-text report: each setting's state (secrets masked), then the problems. */
 export async function checkConfig(
   specs: SettingSpecs,
   env: Readonly<Record<string, string | undefined>>,
   options: LoadOptions = {},
 ): Promise<string> {
-  const inspected = await inspectSettings(specs, env, options);
-  const problems = inspected.filter((entry) => entry.problem !== undefined);
-  const width = Math.max(...inspected.map((entry) => entry.spec.name.length), 7) + 2;
+  const report = await configReport(specs, env, options);
+  const width = Math.max(...report.settings.map((entry) => entry.name.length), 7) + 2;
+  const count = report.problems.length;
   const lines = [
-    problems.length === 0
-      ? `Configuration OK (${inspected.length} settings).`
-      : `Configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}.`,
+    count === 0
+      ? `Configuration OK (${report.settings.length} settings).`
+      : `Configuration has ${count} problem${count === 1 ? '' : 's'}.`,
     '',
-    ...inspected.map((entry) => `  ${entry.spec.name.padEnd(width)}${status(entry)}`),
+    ...report.settings.map((entry) => `  ${entry.name.padEnd(width)}${status(entry)}`),
   ];
-  if (problems.length > 0) lines.push('', 'Problems:', ...problems.map((entry) => `  - ${entry.problem}`));
+  if (count > 0) lines.push('', 'Problems:', ...report.problems.map((problem) => `  - ${problem}`));
   return lines.join('\n');
 }
 
-function status(entry: Inspected): string {
-  const { source } = entry;
-  if (entry.problem !== undefined) {
-    return source === 'unset' ? 'MISSING (required)' : `INVALID${entry.reference ? ` (from ${entry.reference})` : ''}`;
+function status(entry: ConfigReportEntry): string {
+  const from = entry.reference ? ` (from ${entry.reference})` : '';
+  switch (entry.state) {
+    case 'missing':
+      return 'MISSING (required)';
+    case 'invalid':
+      return `INVALID${from}`;
+    case 'unset':
+      return 'not set (optional)';
+    case 'default':
+      return `${entry.shown} (default)`;
+    case 'set':
+      return `${entry.shown}${from}`;
   }
-  if (source === 'unset') return 'not set (optional)';
-  const origin =
-    source === 'default' ? ' (default)' : source === 'secret-reference' ? ` (from ${entry.reference})` : '';
-  return `${shownValue(entry)}${origin}`;
 }
 
 function shownValue(entry: Inspected): string {

@@ -9,7 +9,7 @@ import { createAdaptor } from '../adaptor/adaptor.ts';
 import { loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
 import { createVerifier } from '../auth/verify.ts';
 import type { coreSettings } from '../config/core-settings.ts';
-import { checkConfig } from '../config/describe.ts';
+import { checkConfig, configReport } from '../config/describe.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigOf, SettingSpecs } from '../config/settings.ts';
 import type { Storage } from '../storage.ts';
@@ -40,7 +40,10 @@ export async function runService<S extends SettingSpecs>(
     return;
   }
   if (argv[0] === 'check') {
-    process.stdout.write(`${await checkConfig(definition.settings, env)}\n`);
+    const report = argv.includes('--json')
+      ? JSON.stringify(await configReport(definition.settings, env), null, 2)
+      : await checkConfig(definition.settings, env);
+    process.stdout.write(`${report}\n`);
     // Scripts rely on the exit code: 1 when anything is missing or invalid.
     if (!(await loadConfig(definition.settings, env)).ok) process.exitCode = 1;
     return;
