@@ -165,10 +165,19 @@ export const errors = {
       requestId ? { requestId } : null,
     );
   },
-  unavailable(what: string): SpiError {
+  /** `what` names the database; `advice` replaces the default "if this persists" hint. */
+  unavailable(what: string, advice = "check the database and the adaptor's service account"): SpiError {
     return new SpiError(
       'SERVICE_UNAVAILABLE',
-      `${what} is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.`,
+      `${what} is not reachable right now; retry shortly. If this persists, ${advice}.`,
+      null,
+    );
+  },
+  /** The database refused the adaptor's credentials: retrying will not help, granting `roles` will. */
+  accessDenied(engine: string, roles: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${engine} refused the adaptor's credentials; grant its service account ${roles}.`,
       null,
     );
   },

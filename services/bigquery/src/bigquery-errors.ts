@@ -121,7 +121,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   const { status, reasons, message } = errorShape(error);
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
   if (isDatasetNotFound(error)) {
-    return errors.unavailable('The BigQuery dataset (check BIGQUERY_PROJECT and BIGQUERY_DATASET)');
+    return errors.unavailable('The BigQuery dataset', 'check BIGQUERY_PROJECT and BIGQUERY_DATASET');
   }
   if (status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error))) {
     if (reasons.includes('quotaExceeded') || reasons.includes('billingNotEnabled')) {
@@ -131,8 +131,9 @@ export function translateError(error: unknown, collectionId?: string): unknown {
         `BigQuery refused the request for a quota or billing reason (${message}); raise the quota or enable billing for the project in the Google Cloud console.`,
       );
     }
-    return errors.unavailable(
-      "BigQuery refused the adaptor's credentials; grant its service account roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project",
+    return errors.accessDenied(
+      'BigQuery',
+      'roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project',
     );
   }
   if (isThrottled(error)) {

@@ -57,11 +57,12 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   if (code === undefined) return error;
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
   if (code === CODE.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error))) {
-    return errors.unavailable('The Spanner database (check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE)');
+    return errors.unavailable('The Spanner database', 'check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE');
   }
   if (code === CODE.PERMISSION_DENIED || code === CODE.UNAUTHENTICATED) {
-    return errors.unavailable(
-      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser (and databaseAdmin for schema changes).",
+    return errors.accessDenied(
+      'Cloud Spanner',
+      'roles/spanner.databaseUser (and roles/spanner.databaseAdmin for schema changes)',
     );
   }
   if (isTransient(error)) return errors.unavailable('Cloud Spanner');

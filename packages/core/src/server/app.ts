@@ -146,7 +146,7 @@ export function build(options: BuildOptions): FastifyInstance {
       state.operation = 'not-found';
       throw new SpiError(
         'NOT_FOUND',
-        `Unknown endpoint ${request.url.split('?')[0]}; see spi-v3 §1 for the paths`,
+        `Unknown endpoint ${request.url.split('?')[0]}; this adaptor answers POST /v3/items/…, /v3/collections/…, /v3/indexes/… and /v3/capabilities/get. Check that the URL configured in Wix is the adaptor's base URL.`,
         null,
       );
     }

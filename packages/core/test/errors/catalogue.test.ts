@@ -81,6 +81,20 @@ describe('the catalogue', () => {
     }
   });
 
+  test('unavailable and accessDenied each read as one sentence: what failed, then what to do', () => {
+    expect(errors.unavailable('Cloud Spanner').message).toBe(
+      "Cloud Spanner is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.",
+    );
+    expect(errors.unavailable('The BigQuery dataset', 'check BIGQUERY_PROJECT and BIGQUERY_DATASET').message).toBe(
+      'The BigQuery dataset is not reachable right now; retry shortly. If this persists, check BIGQUERY_PROJECT and BIGQUERY_DATASET.',
+    );
+    const denied = errors.accessDenied('Cloud Spanner', 'roles/spanner.databaseUser');
+    expect(denied.code).toBe('SERVICE_UNAVAILABLE');
+    expect(denied.message).toBe(
+      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser.",
+    );
+  });
+
   test('violations are capped at 100 and rejected values are strings of at most 1000 characters', () => {
     const many = Array.from({ length: 150 }, (_, i) => ({ fieldPath: `f${i}`, rejectedValue: 'x', message: 'm' }));
     expect((errors.validation(many).data as { violations: unknown[] }).violations).toHaveLength(100);
