@@ -1,5 +1,5 @@
 /**
- * The one error catalogue (spec/spi-v3.md §12): every SPI error code with its
+ * The one error catalogue (docs/protocol.md §12): every SPI error code with its
  * HTTP status, and the single error type the core renders. Storages and core
  * throw `SpiError`; nothing else reaches a response body.
  */
@@ -14,7 +14,7 @@ export const ERROR_STATUS = {
   REFERENCE_ALREADY_EXISTS: 409,
   VALIDATION_ERROR: 400,
   BAD_REQUEST: 400,
-  // Not in Wix's list (§12.1); used only for these two situations (§14.1 D2).
+  // Not in Wix's list; used only for these two situations (§12.1).
   UNAUTHORIZED: 401,
   UNKNOWN_ERROR: 500,
   // Transient: the database is unreachable or overloaded; Wix may retry.

@@ -9,7 +9,7 @@
  * - MULTI_REFERENCE fields come from the table description (no column).
  * - Writable only for a base table with a top-level STRING column `_id`;
  *   views, external tables, snapshots and tables without `_id` are read-only
- *   (spi-v3.md §9.3; DESIGN.md §4).
+ *   (docs/protocol.md §9.3; docs/design.md §4).
  */
 import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
 import { type ColumnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';

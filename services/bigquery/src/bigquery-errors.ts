@@ -1,5 +1,5 @@
 /**
- * BigQuery errors → the SPI catalogue, at the storage boundary (DESIGN.md §3).
+ * BigQuery errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
  * The REST error model: HTTP status + `errors[].reason`
  * (https://cloud.google.com/bigquery/docs/error-messages). Messages say what
  * a site owner can do; BigQuery's own text is kept only where it names the
@@ -172,7 +172,7 @@ export function sanitized(error: unknown): Error {
 }
 
 /**
- * An error that belongs to one item of a bulk write (spi-v3.md §3.6), or
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
  * undefined when it concerns the whole request. BigQuery refuses a value with
  * 400 invalid/invalidQuery ("Invalid NUMERIC value", "Array cannot have a null
  * element", "Value has type … cannot be inserted into column …").

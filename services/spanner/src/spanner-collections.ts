@@ -7,7 +7,7 @@
  * - A table without one (created outside the adaptor) is typed from its
  *   columns (googlesql `fieldTypeOfColumn`).
  * - Writable only with a single-column STRING primary key named `_id`; views
- *   and other tables are read-only (spi-v3.md §9.3; DESIGN.md §4).
+ *   and other tables are read-only (docs/protocol.md §9.3; docs/design.md §4).
  */
 import { type Field, ID_FIELD, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
 import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';

@@ -1,5 +1,5 @@
 /**
- * Spanner errors → the SPI catalogue, at the storage boundary (DESIGN.md §3).
+ * Spanner errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
  * gRPC status codes: https://grpc.github.io/grpc/core/md_doc_statuscode.html.
  * Messages say what a site owner can do; Spanner's own text is kept only
  * where it names the offending value or constraint (never a stack or a
@@ -78,7 +78,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
 }
 
 /**
- * An error that belongs to one item of a bulk write (spi-v3.md §3.6), or
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
  * undefined when it concerns the whole request (then it is thrown).
  */
 export function itemError(error: unknown, collectionId: string, itemId: string): SpiError | undefined {

@@ -1,5 +1,5 @@
 /**
- * Tables the adaptor did not create (DESIGN.md §4 "Existing tables must be
+ * Tables the adaptor did not create (docs/design.md §4 "Existing tables must be
  * usable"): typed from their columns, values read exactly, writable only with
  * an `_id` STRING primary key, read-only otherwise.
  */

@@ -1,12 +1,12 @@
 /**
- * The error catalogue is total (spi-v3.md §12): every code Wix documents, and
+ * The error catalogue is total (docs/protocol.md §12): every code Wix documents, and
  * every code the core uses, has one HTTP status and renders the §12.2
  * superset body; per-item errors render the §3.6 object.
  */
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS, type ErrorCode, errors, rejectedValueOf, SpiError } from '../../src/errors.ts';
 
-// spi-v3.md §12.1: Wix's documented codes and their statuses.
+// docs/protocol.md §12.1: Wix's documented codes and their statuses.
 const DOCUMENTED: Record<string, number> = {
   ITEM_NOT_FOUND: 404,
   ITEM_ALREADY_EXISTS: 409,
