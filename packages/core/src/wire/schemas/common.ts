@@ -69,7 +69,7 @@ export const PagingPair = {
   cursorPaging: Nullable(CursorPaging),
 };
 
-/** A non-empty, bounded list of things to write (§4.5–§4.7, §4.10: "min 1"; bulk limit 1000). */
+/** A non-empty, bounded list of things to write (docs/protocol.md §4.5–§4.7, §4.10: 1 to 1000 entries). */
 export function BulkArray<T extends TSchema>(item: T) {
   return Type.Array(item, { minItems: 1, maxItems: BULK_LIMIT });
 }
