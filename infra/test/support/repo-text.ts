@@ -62,7 +62,13 @@ export function repoFiles(): RepoFile[] {
       if (SKIPPED_FILES.has(name)) continue;
       const kind = kindOf(name);
       if (!kind) continue;
-      files.push({ path: relative(repoRoot, full).split('\\').join('/'), kind, text: readFileSync(full, 'utf8') });
+      let text: string;
+      try {
+        text = readFileSync(full, 'utf8');
+      } catch {
+        continue; // removed while we walked (another test's scratch file)
+      }
+      files.push({ path: relative(repoRoot, full).split('\\').join('/'), kind, text });
     }
   };
   walk(repoRoot);
