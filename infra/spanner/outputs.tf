@@ -9,7 +9,7 @@ output "service_account_email" {
 }
 
 output "wix_connection" {
-  description = "The connection to create in Wix (spec/connections-api.md): endpoint and connectionType; name it yourself."
+  description = "The connection to create in Wix (docs/connections.md): endpoint and connectionType; name it yourself."
   value = {
     endpoint       = module.service.url
     connectionType = "WIX_SERVICE_PLUGIN"

@@ -24,8 +24,8 @@ variable "image" {
   type        = string
 
   validation {
-    # A moving tag lets a rebuild change live sites without a plan; the reference
-    # adaptor broke live sites exactly that way. No tag at all means :latest too.
+    # A moving tag lets a rebuild change live sites without a plan; Wix's reference
+    # adaptor (wix/velo-external-db) broke live sites exactly that way. No tag at all means :latest too.
     condition     = can(regex("(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.image)) && !can(regex(":latest$", var.image))
     error_message = "image must end in an explicit tag (not :latest) or an @sha256: digest."
   }

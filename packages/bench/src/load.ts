@@ -1,6 +1,6 @@
 /**
  * One load scenario against a running adaptor: autocannon posting Wix-signed
- * bodies (the token is the raw body, spi-v3.md §2.1), with the server's CPU
+ * bodies (the token is the raw body, docs/protocol.md §2.1), with the server's CPU
  * time and peak RSS read from /proc during the run.
  */
 import autocannon from 'autocannon';

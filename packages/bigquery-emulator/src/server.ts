@@ -1,7 +1,7 @@
 /**
  * The HTTP server. Routes answer both under `/bigquery/v2` (the client with
  * `apiEndpoint`) and at the root (the client with `BIGQUERY_EMULATOR_HOST`,
- * which it uses as the base URL itself; notes/toolchain.md).
+ * which it uses as the base URL itself; docs/engines.md §4).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BigQueryError, badRequest } from './errors.ts';

@@ -2,7 +2,7 @@
  * Differential test: every query the googlesql compiler emits for the
  * BigQuery dialect runs on the emulator through the real client and must
  * return what the core evaluator returns on the same items (the evaluator is
- * the law, DESIGN.md §1). fast-check prints the seed and the counterexample
+ * the law, docs/design.md §1). fast-check prints the seed and the counterexample
  * on failure.
  */
 import {

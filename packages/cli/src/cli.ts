@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `adaptors <command> [options]` (issue 6 §5). Dispatch only: each command's
+ * `adaptors <command> [options]`. Dispatch only: each command's
  * module is imported when it runs, so `--help` and `keys` start fast and only
  * `call`/`config`/`connect` pay for the core.
  *

@@ -1,9 +1,9 @@
 /**
- * Public-key text in the forms the services accept (spi-v3 §2.4 "Key loader
+ * Public-key text in the forms the services accept (docs/protocol.md §2.4 "Key loader
  * rules"; core's WIX_PUBLIC_KEYS): PEM, base64 of PEM, bare base64 DER SPKI.
  * The env line always uses bare base64 DER: one line, no quoting problems, and
  * for EC P-256 the same 124-character form as a connection's publicKey
- * (connections-api §2: at most 128 characters).
+ * (docs/connections.md §2: at most 128 characters).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { fingerprintOf, loadPublicKeys } from '@adaptors/core';

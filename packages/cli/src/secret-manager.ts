@@ -1,7 +1,7 @@
 /**
  * `connect --write-secret`: adds the connection's public key as a new version
  * of a Secret Manager secret, the one the service reads WIX_PUBLIC_KEYS from
- * (connections-api §4.2 step 3, §6). `@google-cloud/secret-manager` is loaded
+ * (docs/connections.md §4.2 step 3, §6). `@google-cloud/secret-manager` is loaded
  * only here, on first use: it is a dependency of @adaptors/core (which resolves
  * secret references with it), not yet of this package, so it is looked up from
  * this package first and from @adaptors/core second.

@@ -1,5 +1,5 @@
 /**
- * Finds a service's settings definition for `config check` (issue 6 §3).
+ * Finds a service's settings definition for `config check`.
  *
  * A service is a folder `services/<name>/` of this monorepo whose settings
  * module exports its `defineSettings(...)` record (spanner: `spannerSettings`

@@ -1,7 +1,7 @@
 /**
  * Signing options shared by `sign` and `call`, and the signer they build: the
  * testkit's, so the CLI signs exactly like the tests do and like Wix does
- * (spi-v3 §2.2: iss "wix.com", aud, iat, exp, data: { request, metadata }).
+ * (docs/protocol.md §2.2: iss "wix.com", aud, iat, exp, data: { request, metadata }).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -80,7 +80,7 @@ async function readPrivateKey(io: Io, path: string, isDefault: boolean): Promise
   }
 }
 
-/** The algorithm follows the key type, as the adaptor's verifier does (spi-v3 §2.3 step 2). */
+/** The algorithm follows the key type, as the adaptor's verifier does (docs/protocol.md §2.3 step 2). */
 function algorithmOf(key: KeyObject, path: string, requested: string | undefined): SigningAlg {
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;

@@ -1,6 +1,6 @@
 /**
  * Client of Wix's External Database Connections REST API
- * (/work/shared/spec/connections-api.md §1): create, get, list, update, delete
+ * (docs/connections.md §1): create, get, list, update, delete
  * a site's connection. Narrow on purpose: the fetch-like seam (http.ts) is the
  * only I/O, so tests run it against a local fake of the API.
  *
@@ -13,7 +13,7 @@
 import { type FetchLike, type HttpResult, isSuccess, send } from './http.ts';
 import { isPlainObject } from './input.ts';
 
-/** §1 "REST base", split so `--api-base` can point at a fake server. */
+/** The API base of §1, split so `--api-base` can point at a fake server. */
 export const DEFAULT_API_BASE = 'https://www.wixapis.com';
 export const CONNECTIONS_PATH = '/wix-data/v1/external-database-connections';
 
@@ -163,7 +163,7 @@ export function createConnectionsClient(options: ConnectionsClientOptions): Conn
 /**
  * Wix's API error body is `{ message, details: { applicationError: { code,
  * description, data } | validationError: { fieldViolations: [...] } } }`
- * (Wix API errors page; spi-v3 §12.2 cites its code/description/data shape).
+ * (Wix API errors page; docs/protocol.md §12.2 cites its code/description/data shape).
  * Whatever the shape, show what is there.
  */
 function wixError(result: HttpResult): WixApiError {

@@ -68,7 +68,7 @@ function expectNoApiKey(result: { stdout: string; stderr: string }) {
 
 describe('connect: the §4.2 flow against a fake Connections API', () => {
   it('create → update → get → list → delete: exact requests, key delivered as an env line', async () => {
-    // §4.2 step 2 / §8 "Create (REST)": name + configuration, connectionType, no endpoint.
+    // §4.2 step 2 / §8 "Create": name + configuration, connectionType, no endpoint.
     const created = await connect(['create', 'recipesDb', '--configuration', '{"tenant":"eu"}']);
     expect(created.code).toBe(0);
     expect(fake.requests.map(seen)).toEqual([
@@ -89,7 +89,7 @@ describe('connect: the §4.2 flow against a fake Connections API', () => {
     expect(created.stderr).toContain(`adaptors connect update recipesDb --endpoint`);
     expectNoApiKey(created);
 
-    // §1 Update replaces everything: the CLI reads the configuration and sends it again (§8 "Update with endpoint").
+    // §1 Update replaces everything: the CLI reads the configuration and sends it again (§8 "Update with the endpoint").
     fake.requests.length = 0;
     const updated = await connect(['update', 'recipesDb', '--endpoint', `${ENDPOINT}/`]);
     expect(updated.code).toBe(0);

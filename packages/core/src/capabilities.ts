@@ -1,5 +1,5 @@
 /**
- * Capabilities at the three levels of spi-v3.md §13: global (capabilities/get),
+ * Capabilities at the three levels of docs/protocol.md §13: global (capabilities/get),
  * collection (`dataOperations`, `pagingMode`) and field (`sortable`,
  * `queryOperators`). Storages declare what they can do; this module turns a
  * stored collection into the collection object Wix sees.
@@ -49,7 +49,7 @@ export function evaluatorFieldCapabilities(type: FieldType): FieldCapabilities {
   }
 }
 
-/** Operations that never modify items: what a read-only collection keeps (spi-v3.md §9.3). */
+/** Operations that never modify items: what a read-only collection keeps (docs/protocol.md §9.3). */
 export const READ_OPERATIONS: readonly DataOperation[] = [
   'QUERY',
   'COUNT',

@@ -1,5 +1,5 @@
 /**
- * The one error catalogue (spec/spi-v3.md §12): every SPI error code with its
+ * The one error catalogue (docs/protocol.md §12): every SPI error code with its
  * HTTP status, and the single error type the core renders. Storages and core
  * throw `SpiError`; nothing else reaches a response body.
  */
@@ -14,7 +14,7 @@ export const ERROR_STATUS = {
   REFERENCE_ALREADY_EXISTS: 409,
   VALIDATION_ERROR: 400,
   BAD_REQUEST: 400,
-  // Not in Wix's list (§12.1); used only for these two situations (§14.1 D2).
+  // Not in Wix's list; used only for these two situations (§12.1).
   UNAUTHORIZED: 401,
   UNKNOWN_ERROR: 500,
   // Transient: the database is unreachable or overloaded; Wix may retry.
@@ -165,10 +165,19 @@ export const errors = {
       requestId ? { requestId } : null,
     );
   },
-  unavailable(what: string): SpiError {
+  /** `what` names the database; `advice` replaces the default "if this persists" hint. */
+  unavailable(what: string, advice = "check the database and the adaptor's service account"): SpiError {
     return new SpiError(
       'SERVICE_UNAVAILABLE',
-      `${what} is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.`,
+      `${what} is not reachable right now; retry shortly. If this persists, ${advice}.`,
+      null,
+    );
+  },
+  /** The database refused the adaptor's credentials: retrying will not help, granting `roles` will. */
+  accessDenied(engine: string, roles: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${engine} refused the adaptor's credentials; grant its service account ${roles}.`,
       null,
     );
   },

@@ -1,5 +1,5 @@
 /**
- * The collection model of SPI v3 (spec/spi-v3.md §9): field types, operator and
+ * The collection model of SPI v3 (docs/protocol.md §9): field types, operator and
  * operation enums, collections and fields exactly as they travel on the wire
  * (wire key `id`, type options flat on the field).
  */
@@ -125,7 +125,7 @@ export interface Collection {
   readonly permissions?: CollectionPermissions;
 }
 
-/** System fields every read-write collection has (spec/wix-data-semantics.md §7.3). */
+/** System fields every read-write collection has (docs/semantics.md §7.3). */
 export const SYSTEM_FIELDS: readonly Field[] = [
   { key: '_id', type: 'TEXT', displayName: 'ID' },
   { key: '_createdDate', type: 'DATETIME', displayName: 'Created Date' },

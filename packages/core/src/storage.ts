@@ -1,5 +1,5 @@
 /**
- * The contract a service implements (DESIGN.md §3). Small on purpose: the core
+ * The contract a service implements (docs/design.md §3). Small on purpose: the core
  * does wire parsing, validation, system fields, codecs, paging metadata,
  * cursors, capability checks and error rendering; a storage only stores.
  *
@@ -19,7 +19,7 @@ import type {
 } from './model.ts';
 import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, SortOrder, Value } from './query/ast.ts';
 
-/** What a storage can do, reported through capabilities/get and the collection objects (spi-v3.md §13). */
+/** What a storage can do, reported through capabilities/get and the collection objects (docs/protocol.md §13). */
 export interface StorageCapabilities {
   /** Engine name, e.g. "spanner"; reported by /v3/provision as `type`. */
   readonly engine: string;
@@ -78,7 +78,7 @@ export interface ReferencedItem extends ReferencePair {
   readonly referencedItem?: Item;
 }
 
-/** query-referenced (spi-v3.md §4.9), resolved by the core. */
+/** query-referenced (docs/protocol.md §4.9), resolved by the core. */
 export interface ReferencedSpec {
   /** The MULTI_REFERENCE field of the referring collection. */
   readonly field: Field;
@@ -120,7 +120,7 @@ export interface Storage {
   getCollection(id: string): Promise<StoredCollection | undefined>;
   /** The collection is complete (system fields added by the core); throw COLLECTION_ALREADY_EXISTS if it exists. */
   createCollection(collection: Collection): Promise<StoredCollection>;
-  /** Full desired field list (spi-v3.md §5.3); throw COLLECTION_CHANGE_NOT_SUPPORTED for impossible changes. */
+  /** Full desired field list (docs/protocol.md §5.3); throw COLLECTION_CHANGE_NOT_SUPPORTED for impossible changes. */
   updateCollection(collection: Collection): Promise<StoredCollection>;
   deleteCollection(id: string): Promise<void>;
 

@@ -1,5 +1,5 @@
 /**
- * Aggregations (spi-v3.md §11; wix-data-semantics.md §6.1), as core
+ * Aggregations (docs/protocol.md §11; docs/semantics.md §6.1), as core
  * query/aggregate.ts computes them: initialFilter (WHERE) → GROUP BY →
  * operations → finalFilter over the result rows → sort → paging.
  *

@@ -1,7 +1,7 @@
 /**
  * What this compiler does EXACTLY (same answers as the evaluator) for a
  * top-level column of a given type — the per-field `capabilities` a service
- * declares (wix-data-semantics.md §1.2, §13: declare only what we honour).
+ * declares (docs/semantics.md §1.2, §13: declare only what we honour).
  */
 import type { QueryOperator } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';

@@ -4,7 +4,7 @@
  * really differ: which identifiers they accept.
  *
  * Null ordering needs no hook: both put NULLs first in ASC and last in DESC
- * by default, which is exactly "missing ranks lowest" (wix-data-semantics.md
+ * by default, which is exactly "missing ranks lowest" (docs/semantics.md
  * §2), so ORDER BY never needs NULLS FIRST/LAST.
  */
 

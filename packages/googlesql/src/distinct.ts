@@ -1,5 +1,5 @@
 /**
- * Distinct values (spi-v3.md §4.4; wix-data-semantics.md §6.2), as core
+ * Distinct values (docs/protocol.md §4.4; docs/semantics.md §6.2), as core
  * query/distinct.ts: array values unwound one level (UNNEST), null/missing
  * excluded, sorted in `order`, `after` for cursor paging, then offset/limit;
  * total = number of distinct values, whatever the page.

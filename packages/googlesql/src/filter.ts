@@ -1,5 +1,5 @@
 /**
- * Filter AST → a two-valued WHERE fragment (wix-data-semantics.md §1; the
+ * Filter AST → a two-valued WHERE fragment (docs/semantics.md §1; the
  * evaluator core/query/match.ts is the law). Every literal becomes a typed
  * parameter in the ParamBag; every identifier goes through quoteIdentifier.
  */

@@ -1,6 +1,6 @@
 /**
  * The ONE way an identifier (table, column, alias) or a JSON path reaches the
- * SQL text (DESIGN.md §3). Values never come here: they are parameters.
+ * SQL text (docs/design.md §3). Values never come here: they are parameters.
  */
 import type { Dialect } from './dialects.ts';
 

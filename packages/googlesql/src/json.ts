@@ -1,5 +1,5 @@
 /**
- * Exact typing of JSON values (wix-data-semantics.md §1.3 same-type rule:
+ * Exact typing of JSON values (docs/semantics.md §1.3 same-type rule:
  * the number 5 never equals the string "5"). JSON_TYPE names the JSON type
  * (`object`, `array`, `string`, `number`, `boolean`, `null`); a LAX_*
  * converter then reads the value. LAX_* never raise errors, and the

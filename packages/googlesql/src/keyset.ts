@@ -1,6 +1,6 @@
 /**
  * Keyset ("strictly after the boundary item") conditions for cursor paging
- * (wix-data-semantics.md §3.2), the SQL form of core run-query.ts `isAfter`:
+ * (docs/semantics.md §3.2), the SQL form of core run-query.ts `isAfter`:
  * the first sort key that differs decides. With keys k1…kn and boundary
  * b1…bn:  after(k1) OR (k1 = b1 AND after(k2)) OR … — expanded, because
  * GoogleSQL has no row-value comparison and the keys mix ASC/DESC and NULLs.

@@ -1,6 +1,6 @@
 /**
  * The intended column type for each Wix field type when the adaptor creates
- * a column (wix-data-semantics.md §7.2). The compilers never rely on it: they
+ * a column (docs/semantics.md §7.2). The compilers never rely on it: they
  * read the real column types from TableInfo, so existing tables with INT64,
  * NUMERIC or DATE columns work too.
  */

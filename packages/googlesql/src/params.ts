@@ -1,6 +1,6 @@
 /**
  * Parameter collection. Every value of the AST becomes a named, explicitly
- * typed parameter (DESIGN.md §3 "Every value is a parameter"; §4 Spanner: the
+ * typed parameter (docs/design.md §3 "Every value is a parameter"; §4.1 Spanner: the
  * client guesses INT64 for whole numbers and cannot type a null on its own).
  */
 import type { Value } from '@adaptors/core';

@@ -1,5 +1,5 @@
 /**
- * Regular expressions for `$matches` (wix-data-semantics.md §1.7) and
+ * Regular expressions for `$matches` (docs/semantics.md §1.7) and
  * `$urlized` (§1.6), built exactly like the evaluator builds them (core
  * query/patterns.ts; test/patterns.test.ts checks both give the same text):
  * escaped literals, anyOf as a character class, anchored `^(?:…)$`, and with

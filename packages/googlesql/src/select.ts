@@ -1,5 +1,5 @@
 /**
- * Items queries and counts (spi-v3 query/count; wix-data-semantics.md §2–§5):
+ * Items queries and counts (docs/protocol.md query/count; docs/semantics.md §2–§5):
  * filter → keyset → sort → offset/limit → projection, as core run-query.ts.
  */
 import { type Filter, ID_FIELD, type QuerySpec } from '@adaptors/core';
@@ -49,7 +49,7 @@ export function compileSelect(table: TableInfo, spec: QuerySpec, dialect: Dialec
   return { sql, params: params.params, types: params.types, columns };
 }
 
-/** A separate COUNT(*): the Spanner emulator refuses `COUNT(*) OVER()` (notes/toolchain.md). */
+/** A separate COUNT(*): the Spanner emulator refuses `COUNT(*) OVER()` (docs/engines.md §2). */
 export function compileCount(table: TableInfo, filter: Filter, dialect: Dialect): CompiledQuery {
   const params = new ParamBag();
   const where = whereClause(compileFilter(table, filter, dialect, params));

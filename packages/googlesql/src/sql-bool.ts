@@ -1,7 +1,7 @@
 /**
  * Two-valued boolean SQL. Every predicate this compiler emits is TRUE or
  * FALSE, never NULL, so that NOT is the exact complement of its operand
- * (wix-data-semantics.md §1.3 "$not … exact complement"; SQL's NOT of an
+ * (docs/semantics.md §1.3 "$not … exact complement"; SQL's NOT of an
  * UNKNOWN stays UNKNOWN). Leaves guarantee it (COALESCE, IS NULL, EXISTS);
  * these combinators preserve it and fold constants.
  *

@@ -1,7 +1,7 @@
 /**
  * What a FieldRef denotes in SQL, given the caller's physical schema. The
  * evaluator reads `valueAt(item, ref)`; each target kind says how SQL reads
- * the same value (wix-data-semantics.md §1.5 nested paths, §1.9 arrays).
+ * the same value (docs/semantics.md §1.5 nested paths, §1.9 arrays).
  */
 import { errors, type FieldRef } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';

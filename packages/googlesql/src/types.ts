@@ -2,7 +2,7 @@
  * The compiler's vocabulary: the physical schema the caller hands in
  * (TableInfo), dialect-neutral parameter types, and the compiled output.
  * Nothing here is guessed from data: the service reads its schema and says
- * which column holds which Wix field (DESIGN.md §4).
+ * which column holds which Wix field (docs/design.md §4).
  */
 
 export type ScalarColumnType =

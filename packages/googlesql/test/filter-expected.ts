@@ -1,4 +1,4 @@
-// Expected SQL per case, reviewed by hand against wix-data-semantics.md and core query/match.ts.
+// Expected SQL per case, reviewed by hand against docs/semantics.md and core query/match.ts.
 // Both dialects compile these identically (README.md "Dialect facts"); identifier rules differ (identifiers.test.ts).
 import { both } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 /**
  * A Wix-like HTTP client: signs each request and POSTs the token as the raw
- * body, like Wix calls an adaptor (spi-v3.md §2.1), with one helper per endpoint.
+ * body, like Wix calls an adaptor (docs/protocol.md §2.1), with one helper per endpoint.
  */
 import type { SignOptions, WixSigner } from './signer.ts';
 
@@ -13,7 +13,7 @@ export interface CallResult<T = Record<string, unknown>> {
 export interface WixClientOptions {
   readonly baseUrl: string;
   readonly signer: WixSigner;
-  /** Content-Type Wix sets is unconfirmed (§16.1); tests vary it. */
+  /** Content-Type Wix sets is unconfirmed (docs/protocol.md §15 item 1); tests vary it. */
   readonly contentType?: string;
 }
 

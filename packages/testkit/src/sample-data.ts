@@ -1,4 +1,4 @@
-/** The "garden" sample of spi-v3.md §4: a `plants` collection for local play and tests. */
+/** The "garden" sample of docs/protocol.md §4: a `plants` collection for local play and tests. */
 import type { StoredCollection } from '@adaptors/core';
 
 export const plantsCollection: StoredCollection = {

@@ -1,5 +1,5 @@
 /**
- * Signs calls exactly as Wix does (spi-v3.md §2.2): a compact JWS whose payload
+ * Signs calls exactly as Wix does (docs/protocol.md §2.2): a compact JWS whose payload
  * carries `iss: "wix.com"`, `aud`, `iat`, `exp` and `data: { request, metadata }`.
  * The key pair is generated per test run (or loaded, for the dev server).
  */

@@ -1,5 +1,5 @@
 /**
- * Auth over real HTTP (spi-v3.md §2): every way a call can be wrongly signed
+ * Auth over real HTTP (docs/protocol.md §2): every way a call can be wrongly signed
  * gets 401 UNAUTHORIZED in the SPI error shape, with no token or key material
  * in the body; good calls pass with RSA and EC keys.
  */
@@ -200,7 +200,7 @@ test('an oversized body is refused with 413 and the server keeps serving', async
   expect((await rsa.client.capabilities()).status).toBe(200);
 });
 
-test('a 5 MB insert (a 6.7 MB token) is accepted: the default limit leaves room for base64 (spi-v3.md §2.1)', async () => {
+test('a 5 MB insert (a 6.7 MB token) is accepted: the default limit leaves room for base64 (docs/protocol.md §2.1)', async () => {
   const items = Array.from({ length: 20 }, (_, i) => ({ _id: `big-${i}`, commonName: 'x'.repeat(250_000) }));
   const result = await rsa.client.insert('plants', items);
   expect(result.status).toBe(200);

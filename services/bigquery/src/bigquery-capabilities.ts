@@ -1,5 +1,5 @@
 /**
- * What this storage declares (spi-v3.md §13), derived from the one compiler:
+ * What this storage declares (docs/protocol.md §13), derived from the one compiler:
  * a field's sortability and operators are googlesql's `columnCapabilities`
  * for the column the field is stored in (bigquery-types.ts `columnForField`)
  * — only what it answers exactly like the evaluator. Everything else is
@@ -24,7 +24,7 @@ export function bigqueryCapabilities(options: { readonly readOnlySchema: boolean
     supportsCollectionModifications: !options.readOnlySchema,
     // Every Wix type has a column (bigquery-types.ts) or, for MULTI_REFERENCE, the references table.
     supportedFieldTypes: FIELD_TYPES,
-    // BigQuery has no user-defined indexes (clustering is fixed per table): spi-v3.md §7 "answer false".
+    // BigQuery has no user-defined indexes (clustering is fixed per table): docs/protocol.md §6, §7.
     indexOptions: {
       supportsIndexes: false,
       maxNumberOfRegularIndexesPerCollection: 0,

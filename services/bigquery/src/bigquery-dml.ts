@@ -179,7 +179,7 @@ export function deletePairs(collectionId: string, fieldKey: string, pairs: reado
   };
 }
 
-/** Pairs in which removed items take part, on either side (wix-data-semantics.md §8). */
+/** Pairs in which removed items take part, on either side (docs/semantics.md §8). */
 export function deletePairsOfItems(collectionId: string, itemIds: readonly string[]): Statement {
   return {
     sql: `DELETE FROM ${R} WHERE (${C} = @c AND ${FROM} IN UNNEST(@ids)) OR (${TARGET} = @c AND ${TO} IN UNNEST(@ids))`,

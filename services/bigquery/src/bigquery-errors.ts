@@ -1,5 +1,5 @@
 /**
- * BigQuery errors → the SPI catalogue, at the storage boundary (DESIGN.md §3).
+ * BigQuery errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
  * The REST error model: HTTP status + `errors[].reason`
  * (https://cloud.google.com/bigquery/docs/error-messages). Messages say what
  * a site owner can do; BigQuery's own text is kept only where it names the
@@ -121,7 +121,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   const { status, reasons, message } = errorShape(error);
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
   if (isDatasetNotFound(error)) {
-    return errors.unavailable('The BigQuery dataset (check BIGQUERY_PROJECT and BIGQUERY_DATASET)');
+    return errors.unavailable('The BigQuery dataset', 'check BIGQUERY_PROJECT and BIGQUERY_DATASET');
   }
   if (status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error))) {
     if (reasons.includes('quotaExceeded') || reasons.includes('billingNotEnabled')) {
@@ -131,8 +131,9 @@ export function translateError(error: unknown, collectionId?: string): unknown {
         `BigQuery refused the request for a quota or billing reason (${message}); raise the quota or enable billing for the project in the Google Cloud console.`,
       );
     }
-    return errors.unavailable(
-      "BigQuery refused the adaptor's credentials; grant its service account roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project",
+    return errors.accessDenied(
+      'BigQuery',
+      'roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project',
     );
   }
   if (isThrottled(error)) {
@@ -171,7 +172,7 @@ export function sanitized(error: unknown): Error {
 }
 
 /**
- * An error that belongs to one item of a bulk write (spi-v3.md §3.6), or
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
  * undefined when it concerns the whole request. BigQuery refuses a value with
  * 400 invalid/invalidQuery ("Invalid NUMERIC value", "Array cannot have a null
  * element", "Value has type … cannot be inserted into column …").

@@ -1,6 +1,6 @@
 /**
  * Wix metadata kept in BigQuery descriptions, so listings round-trip exactly
- * (spi-v3.md §9.2 "persist the Wix field type … so that collections/get
+ * (docs/protocol.md §9.2 "persist the Wix field type … so that collections/get
  * returns exactly what was created").
  *
  * - Column description: the field's human description (what analysts see in

@@ -1,5 +1,5 @@
 /**
- * MULTI_REFERENCE pairs (spi-v3.md §4.9–§4.11) in one references table
+ * MULTI_REFERENCE pairs (docs/protocol.md §4.9–§4.11) in one references table
  * (bigquery-dml.ts `REFERENCES_SCHEMA`, clustered by collection, field and
  * referring id). BigQuery has no keys or transactions across statements, so
  * each call reads what its answers depend on (existing pairs, both ends'

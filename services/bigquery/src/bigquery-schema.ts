@@ -1,5 +1,5 @@
 /**
- * Collections ⇄ BigQuery tables (spi-v3.md §5): the cached schema, and
+ * Collections ⇄ BigQuery tables (docs/protocol.md §5): the cached schema, and
  * create/update/delete through the tables API (insert, patch, delete) plus
  * `ALTER TABLE … DROP COLUMN`. Wix metadata lives in the descriptions
  * (bigquery-metadata.ts). Tables the adaptor creates are clustered on `_id`

@@ -7,7 +7,7 @@
  * strings. A BigQuery REPEATED column cannot be NULL ("an ARRAY cannot be
  * NULL in a table"; NULL is stored as []), so it could not keep a missing
  * array apart from [] — and Wix does (`$exists`, `$eq: null`,
- * wix-data-semantics.md §1.3). googlesql compiles element-wise operators on
+ * docs/semantics.md §1.3). googlesql compiles element-wise operators on
  * such a column (`ColumnInfo.elements`). REPEATED columns of tables created
  * elsewhere are read as they are (never NULL, so [] is their only "empty").
  */

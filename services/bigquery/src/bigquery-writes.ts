@@ -1,5 +1,5 @@
 /**
- * Item writes (spi-v3.md §4.5–§4.8) through DML only — rows written by DML
+ * Item writes (docs/protocol.md §4.5–§4.8) through DML only — rows written by DML
  * are immediately visible, updatable and removable (streaming inserts are
  * not: rows in the streaming buffer cannot be updated or deleted for a
  * while). One positional result per item; one bad item never fails the rest.
@@ -306,7 +306,7 @@ function chunks(pending: readonly Pending[]): Pending[][] {
 
 /**
  * The item as stored: only keys with a column, no nulls (null = missing,
- * wix-data-semantics.md §4); a REPEATED column stores a missing array as [].
+ * docs/semantics.md §4); a REPEATED column stores a missing array as [].
  */
 export function storedItem(c: BigQueryCollection, item: Item): Item {
   const out: Record<string, Value> = {};

@@ -1,5 +1,5 @@
 /**
- * Composition root of the BigQuery adaptor (DESIGN.md §3): read config,
+ * Composition root of the BigQuery adaptor (docs/design.md §3): read config,
  * build the real client, hand the storage to the core, which listens on
  * 0.0.0.0:$PORT, drains on SIGTERM and closes the storage.
  * `node dist/main.js check` prints the configuration report instead.

@@ -1,5 +1,5 @@
 /**
- * BigQuery errors reach Wix as SPI errors (DESIGN.md §3, src/bigquery-errors.ts):
+ * BigQuery errors reach Wix as SPI errors (docs/design.md §3, src/bigquery-errors.ts):
  * a table dropped behind the adaptor's back is COLLECTION_NOT_FOUND (and leaves
  * the listings), an unreachable endpoint is SERVICE_UNAVAILABLE, and BigQuery's
  * error reasons map as the README's Errors table says. The mapped errors are

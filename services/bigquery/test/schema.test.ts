@@ -1,5 +1,5 @@
 /**
- * Collections round-trip through BigQuery tables (spi-v3.md §9.2: a listing
+ * Collections round-trip through BigQuery tables (docs/protocol.md §9.2: a listing
  * returns exactly what was created): every supported Wix field type with
  * display names, descriptions and reference options is created, then listed
  * by a COLD storage (a new instance over the same dataset, so nothing comes

@@ -1,5 +1,5 @@
 /**
- * Firestore errors → SPI errors at the storage boundary (DESIGN.md §3: one
+ * Firestore errors → SPI errors at the storage boundary (docs/design.md §3: one
  * catalogue). Messages tell the site owner what to do; the raw client error
  * (which may carry project paths) goes to the log only through the core's
  * 500 handler when nothing here recognises it.

@@ -2,7 +2,7 @@
  * The I/O half of a Firestore read: builds the Firestore query a plan
  * describes (firestore-planner.ts), streams documents, and finishes with the
  * core evaluator — whole filter, sort, keyset, offset/limit, projection — so
- * every answer equals the evaluator's (DESIGN.md §1 "the evaluator is the law").
+ * every answer equals the evaluator's (docs/design.md §1 "the evaluator is the law").
  *
  * Reads that need the evaluator are bounded: past `scanLimit` documents the
  * request is refused with an error naming what Firestore could not answer,

@@ -1,5 +1,5 @@
 /**
- * indexes/list, create, remove (spi-v3.md §7) as Firestore composite indexes,
+ * indexes/list, create, remove (docs/protocol.md §7) as Firestore composite indexes,
  * managed through the Firestore Admin API
  * (`projects/{p}/databases/{d}/collectionGroups/{c}/indexes`).
  *

@@ -1,11 +1,11 @@
 /**
- * The pure half of a Firestore read (DESIGN.md §3: planners never touch a
+ * The pure half of a Firestore read (docs/design.md §3: planners never touch a
  * connection): splits a filter AST into what ONE Firestore query answers
  * exactly (the pushdown) and a residual the executor evaluates with the core
  * evaluator on streamed documents, and decides when sort and paging can be
  * pushed down too.
  *
- * Exactness rules (wix-data-semantics.md §1.3, §1.8; packages/core/SEMANTICS.md):
+ * Exactness rules (docs/semantics.md §1.3, §1.8; packages/core/SEMANTICS.md):
  * - A conjunct is pushed only when Firestore's answer equals the evaluator's
  *   for EVERY document. Everything else stays in the residual. The executor
  *   also re-applies the whole filter, so a pushdown can only ever narrow the

@@ -1,5 +1,5 @@
 /**
- * count, aggregate and distinct (spi-v3.md §4.2–§4.4) over Firestore. Native
+ * count, aggregate and distinct (docs/protocol.md §4.2–§4.4) over Firestore. Native
  * aggregation queries (count/sum/average) are used only when the filter is
  * pushed down exactly; otherwise candidates are streamed (bounded) and the
  * core evaluator computes the answer.

@@ -1,5 +1,5 @@
 /**
- * Multi-reference pairs (spi-v3.md §4.9–§4.11; wix-data-semantics.md §8).
+ * Multi-reference pairs (docs/protocol.md §4.9–§4.11; docs/semantics.md §8).
  *
  * Layout: one document per pair in the references collection (default
  * `_wix_references`), id = a deterministic key of (collection, field,

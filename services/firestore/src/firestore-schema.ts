@@ -1,5 +1,5 @@
 /**
- * Collection definitions (spi-v3.md §5). Firestore has no schema, so each Wix
+ * Collection definitions (docs/protocol.md §5). Firestore has no schema, so each Wix
  * collection created through the adaptor has a metadata document
  * `<metadata collection>/<collectionId>` holding its definition (fields, types,
  * display names, paging mode, permissions) as JSON text — text, because a

@@ -1,5 +1,5 @@
 /**
- * Item writes (spi-v3.md §4.5–§4.8; DESIGN.md §3 "one bad item never fails
+ * Item writes (docs/protocol.md §4.5–§4.8; docs/design.md §3 "one bad item never fails
  * the rest"). Document id = `_id`.
  * - insert: BulkWriter `create()` — the server's exists-precondition makes
  *   ITEM_ALREADY_EXISTS per item and race-free; `overwrite` uses `set()`.

@@ -1,5 +1,5 @@
 /**
- * Composition root (DESIGN.md §3): read config, create the Firestore client,
+ * Composition root (docs/design.md §3): read config, create the Firestore client,
  * hand the storage to the core's runService (listen on 0.0.0.0:$PORT, drain
  * on SIGTERM, storage.close() terminates the client). The client honours
  * FIRESTORE_EMULATOR_HOST itself; the Admin API (indexes) is only wired

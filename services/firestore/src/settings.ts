@@ -1,7 +1,7 @@
 /**
  * Settings of the Firestore service: the core's (keys, audience, port …) plus
  * where the data lives and the bounds that keep exact answers cheap
- * (README.md "Configuration"; DESIGN.md §4 Firestore).
+ * (README.md "Configuration"; docs/design.md §4.2).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
 

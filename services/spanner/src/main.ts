@@ -1,5 +1,5 @@
 /**
- * Composition root of the Cloud Spanner adaptor (DESIGN.md §3): read config,
+ * Composition root of the Cloud Spanner adaptor (docs/design.md §3): read config,
  * build the real client, hand the storage to the core, which listens on
  * 0.0.0.0:$PORT, drains on SIGTERM and closes the storage.
  * `node dist/main.js check` prints the configuration report instead.
@@ -9,7 +9,7 @@ import { enableCompileCache } from 'node:module';
 // Before anything heavy is imported: V8's code cache for every module loaded
 // after this line (the image bakes one under NODE_COMPILE_CACHE; elsewhere
 // Node keeps it in the OS temp folder). ~40% off the imports, which are most
-// of a cold start (notes/toolchain.md). Hence the dynamic imports below.
+// of a cold start (docs/engines.md §5). Hence the dynamic imports below.
 enableCompileCache();
 
 const [{ packageVersion, runService }, { spannerSettings }] = await Promise.all([

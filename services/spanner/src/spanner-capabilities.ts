@@ -1,5 +1,5 @@
 /**
- * What this storage declares (spi-v3.md §13), derived from the one compiler:
+ * What this storage declares (docs/protocol.md §13), derived from the one compiler:
  * a field's sortability and operators are googlesql's `columnCapabilities`
  * for the column type the field is stored in — only what it answers exactly
  * like the evaluator. Everything else is refused by the core with a 400.

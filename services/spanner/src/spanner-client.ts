@@ -16,7 +16,7 @@ export interface ClientConfig {
 
 /**
  * With an emulator, multiplexed sessions must be off or the client crashes
- * ("Unable to release unknown resource", notes/toolchain.md); production keeps
+ * ("Unable to release unknown resource", docs/engines.md §2); production keeps
  * the client's defaults. Explicit settings in the environment win.
  */
 const EMULATOR_CLIENT_ENV = [

@@ -25,7 +25,7 @@ function columnDdl(column: NewColumn): string {
   return `${q(column.name)} ${ddlType(column.type)}${column.notNull ? ' NOT NULL' : ''}`;
 }
 
-/** A collection's table: `_id` is the primary key (spi-v3.md §5.2: system fields always created). */
+/** A collection's table: `_id` is the primary key (docs/protocol.md §5.2: system fields always created). */
 export function createTableDdl(table: string, columns: readonly NewColumn[]): string {
   return `CREATE TABLE ${q(table)} (${columns.map(columnDdl).join(', ')}) PRIMARY KEY (${q('_id')})`;
 }
@@ -76,10 +76,10 @@ export function metadataTableDdl(): string {
 }
 
 /**
- * One table for every MULTI_REFERENCE field (spi-v3.md §4.9–§4.11): a pair per
+ * One table for every MULTI_REFERENCE field (docs/protocol.md §4.9–§4.11): a pair per
  * row, keyed by (collection, field, referring, referenced) so a duplicate pair
  * is a key clash; ordered by commit timestamp then position in the call
- * (creation order, wix-data-semantics.md §8). The secondary index finds the
+ * (creation order, docs/semantics.md §8). The secondary index finds the
  * pairs pointing at an item when that item is removed.
  */
 export function referencesTableDdl(): readonly string[] {

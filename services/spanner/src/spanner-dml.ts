@@ -23,7 +23,7 @@ export function deleteAllRows(table: string): Statement {
   return { sql: `DELETE FROM ${q(table)} WHERE TRUE`, params: {}, types: {} };
 }
 
-/** Pairs in which removed items take part, on either side (wix-data-semantics.md §8). */
+/** Pairs in which removed items take part, on either side (docs/semantics.md §8). */
 export function deleteReferencesOfItems(collectionId: string, itemIds: readonly string[]): Statement {
   return {
     sql:
@@ -71,7 +71,7 @@ function pairsWhere(query: PairsQuery): Statement {
 
 /**
  * A page of pairs in creation order (commit timestamp, then position in the
- * inserting call; spi-v3.md §4.9), reversed for DESC; referring/referenced
+ * inserting call; docs/protocol.md §4.9), reversed for DESC; referring/referenced
  * ids make the order total.
  */
 export function selectPairs(query: PairsQuery): Statement {

@@ -1,5 +1,5 @@
 /**
- * Spanner errors → the SPI catalogue, at the storage boundary (DESIGN.md §3).
+ * Spanner errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
  * gRPC status codes: https://grpc.github.io/grpc/core/md_doc_statuscode.html.
  * Messages say what a site owner can do; Spanner's own text is kept only
  * where it names the offending value or constraint (never a stack or a
@@ -57,11 +57,12 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   if (code === undefined) return error;
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
   if (code === CODE.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error))) {
-    return errors.unavailable('The Spanner database (check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE)');
+    return errors.unavailable('The Spanner database', 'check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE');
   }
   if (code === CODE.PERMISSION_DENIED || code === CODE.UNAUTHENTICATED) {
-    return errors.unavailable(
-      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser (and databaseAdmin for schema changes).",
+    return errors.accessDenied(
+      'Cloud Spanner',
+      'roles/spanner.databaseUser (and roles/spanner.databaseAdmin for schema changes)',
     );
   }
   if (isTransient(error)) return errors.unavailable('Cloud Spanner');
@@ -77,7 +78,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
 }
 
 /**
- * An error that belongs to one item of a bulk write (spi-v3.md §3.6), or
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
  * undefined when it concerns the whole request (then it is thrown).
  */
 export function itemError(error: unknown, collectionId: string, itemId: string): SpiError | undefined {

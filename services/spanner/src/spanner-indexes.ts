@@ -1,5 +1,5 @@
 /**
- * Indexes (spi-v3.md §7) as Spanner secondary indexes. Spanner index names are
+ * Indexes (docs/protocol.md §7) as Spanner secondary indexes. Spanner index names are
  * per database while Wix names are per collection, so an index the adaptor
  * creates is named `<table>__<name>` and listed back as `<name>`; indexes
  * made outside the adaptor are listed under their own names. The primary key
@@ -15,7 +15,7 @@ import type { SchemaStore } from './spanner-schema.ts';
 
 /** An adaptor limit (Spanner allows more), so one collection cannot exhaust the database's index quota. */
 export const MAX_INDEXES_PER_COLLECTION = 20;
-/** spi-v3.md §7.2: answer BUILDING when the index is not ready after about a second. */
+/** docs/protocol.md §7.2: answer BUILDING when the index is not ready after about a second. */
 const WAIT_FOR_INDEX_MS = 1000;
 
 export class Indexes {

@@ -8,7 +8,7 @@ import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { rowValues } from './spanner-values.ts';
 
-/** The item as stored: only keys with a column, no nulls (null = missing, wix-data-semantics.md §4). */
+/** The item as stored: only keys with a column, no nulls (null = missing, docs/semantics.md §4). */
 export function storedItem(c: SpannerCollection, item: Item): Item {
   const out: Record<string, Value> = {};
   for (const { key } of c.writeColumns) {

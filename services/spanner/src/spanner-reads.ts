@@ -27,7 +27,7 @@ import { fromSpanner, rowValues, spannerParams } from './spanner-values.ts';
 
 /**
  * gax re-sends a failed streaming query twice more with backoff whatever the
- * error (~7 s before a "Table not found" surfaces, notes/toolchain.md). The
+ * error (~7 s before a "Table not found" surfaces, docs/engines.md §2). The
  * client's own result stream still retries UNAVAILABLE with resume tokens
  * (partial-result-stream.js), so only those blind re-sends are turned off.
  */

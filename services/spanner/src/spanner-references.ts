@@ -1,5 +1,5 @@
 /**
- * MULTI_REFERENCE pairs (spi-v3.md §4.9–§4.11) in the one references table
+ * MULTI_REFERENCE pairs (docs/protocol.md §4.9–§4.11) in the one references table
  * (spanner-ddl.ts `referencesTableDdl`). Inserts and removals read the pairs
  * and items they depend on inside one read-write transaction, so each pair
  * gets its exact per-item answer; pages of pairs are plain SQL on the

@@ -1,5 +1,5 @@
 /**
- * Collections ⇄ Spanner tables (spi-v3.md §5): the cached schema, and
+ * Collections ⇄ Spanner tables (docs/protocol.md §5): the cached schema, and
  * create/update/delete through DDL (`updateSchema`, a long-running operation)
  * plus the metadata table that keeps what columns cannot say.
  *
@@ -207,7 +207,7 @@ export class SchemaStore {
   }
 
   /**
-   * The DDL for a full desired field list (spi-v3.md §5.3). A type change that
+   * The DDL for a full desired field list (docs/protocol.md §5.3). A type change that
    * keeps the column type (TEXT → IMAGE) only changes metadata; another one
    * (NUMBER → TEXT) drops and re-adds the column when it holds no value —
    * Spanner cannot convert FLOAT64 to STRING in place — and is refused per

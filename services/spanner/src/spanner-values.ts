@@ -3,7 +3,7 @@
  * instants) and the Spanner client: mutation values per column type, query
  * parameters per googlesql ParamType, and result values back.
  *
- * Client facts (measured on the emulator, notes/toolchain.md): a JS number is
+ * Client facts (measured on the emulator, docs/engines.md §2): a JS number is
  * sent as a decimal string unless wrapped, and Spanner refuses "5" for FLOAT64,
  * so FLOAT64 values are always `Spanner.float`; JSON values are sent as JSON
  * text (a bare JS string would be parsed as JSON text, so 'x' must be '"x"').

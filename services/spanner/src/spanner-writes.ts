@@ -1,5 +1,5 @@
 /**
- * Item writes (spi-v3.md §4.5–§4.8): one positional result per item, one bad
+ * Item writes (docs/protocol.md §4.5–§4.8): one positional result per item, one bad
  * item never failing the rest (§3.6).
  *
  * Batching: items go in as few commits as Spanner allows — a commit holds at
@@ -104,7 +104,7 @@ export class Writer {
 
   /**
    * Partitioned DML removes every row whatever the count: it runs per split,
-   * outside the 80,000-mutation transaction limit (the reference deleted only
+   * outside the 80,000-mutation transaction limit (Wix's reference adaptor deleted only
    * the first 1,000). Pairs of the collection's items go too (§8).
    */
   async truncate(c: SpannerCollection): Promise<void> {

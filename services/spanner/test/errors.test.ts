@@ -1,5 +1,5 @@
 /**
- * Spanner errors reach Wix as SPI errors (DESIGN.md §3): a table dropped
+ * Spanner errors reach Wix as SPI errors (docs/design.md §3): a table dropped
  * behind the adaptor's back is COLLECTION_NOT_FOUND (and the cached schema is
  * refreshed), an unreachable database is SERVICE_UNAVAILABLE, and gRPC codes
  * map as documented in src/spanner-errors.ts.

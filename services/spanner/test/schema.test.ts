@@ -1,5 +1,5 @@
 /**
- * Schema round trip (spi-v3.md §5): what Wix creates is listed back exactly,
+ * Schema round trip (docs/protocol.md §5): what Wix creates is listed back exactly,
  * also by a fresh storage (cold cache, read from INFORMATION_SCHEMA and the
  * metadata table); changes Spanner cannot make are refused per field.
  */

@@ -1,8 +1,8 @@
 /**
  * `adaptors call`: signs a request like Wix and POSTs the token as the raw
- * body to <baseUrl>/v3/<endpoint> (spi-v3 §1, §2.1), then prints the JSON
+ * body to <baseUrl>/v3/<endpoint> (docs/protocol.md §1, §2.1), then prints the JSON
  * answer. Non-2xx → exit 1 with the SPI error (§12.2: errorCode/errorMessage,
- * or the reference's data.description) on stderr.
+ * or Wix's reference adaptor's data.description) on stderr.
  */
 import { ENDPOINTS } from '@adaptors/core';
 import { expectPositionals, parse } from '../args.ts';
@@ -59,12 +59,12 @@ export const callCommand: Command = {
     const timeout = values.timeout === undefined ? undefined : parsePositiveInteger(values.timeout, '--timeout');
     const request = await readJsonObjectArgument(io, input!, 'request');
     const { sign } = await prepareSigner(io, values);
-    // Keep a path prefix of the base URL: the adaptor routes on the path suffix (spi-v3 §1.1).
+    // Keep a path prefix of the base URL: the adaptor routes on the path suffix (docs/protocol.md §1.1).
     const url = `${baseUrl.href.replace(/\/+$/, '')}/v3/${endpoint}`;
     const result = await send(
       io.fetch,
       url,
-      // The reference's tests send text/plain; the adaptor reads the raw body whatever the type (spi-v3 §2.1).
+      // Wix's reference adaptor's tests send text/plain; the adaptor reads the raw body whatever the type (docs/protocol.md §2.1).
       { method: 'POST', headers: { 'content-type': 'text/plain' }, body: await sign(request) },
       timeout,
     );
@@ -97,7 +97,7 @@ function normaliseEndpoint(value: string): string {
   return endpoint;
 }
 
-/** The superset error body (spi-v3 §12.2): errorCode/errorMessage, applicationError, or data.description. */
+/** The superset error body (docs/protocol.md §12.2): errorCode/errorMessage, applicationError, or data.description. */
 export function describeSpiError(status: number, body: unknown): string {
   if (!isPlainObject(body)) return `HTTP ${status}`;
   const app = isPlainObject(body.applicationError) ? body.applicationError : {};

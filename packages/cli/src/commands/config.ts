@@ -1,5 +1,5 @@
 /**
- * `adaptors config check --service <db>` (issue 6 §3): what is set (secrets
+ * `adaptors config check --service <db>`: what is set (secrets
  * masked), missing or invalid, from the service's own settings definition and
  * core's `checkConfig`, without starting the server. Exit 1 when invalid.
  */

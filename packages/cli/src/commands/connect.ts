@@ -1,6 +1,6 @@
 /**
  * `adaptors connect …`: a site's external database connection through Wix's
- * External Database Connections REST API (connections-api.md), following the
+ * External Database Connections REST API (docs/connections.md), following the
  * v3 flow of §4.2: create with a name → give the adaptor the connection's
  * publicKey → update with the endpoint → Wix reports connectionStatus.
  *
@@ -111,7 +111,7 @@ const ALLOWED: Readonly<Record<string, readonly (keyof typeof OPTIONS)[]>> = {
 };
 const COMMON: readonly (keyof typeof OPTIONS)[] = ['api-key-file', 'site-id', 'api-base', 'timeout', 'json'];
 
-/** connections-api §7: 1–255 characters; allowed characters unconfirmed, so the safe set. */
+/** docs/connections.md §7: 1–255 characters; allowed characters unconfirmed, so the safe set. */
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 export const connectCommand: Command = {
@@ -189,7 +189,7 @@ async function update(io: Io, values: Values, name: string): Promise<number> {
   const client = await clientFor(io, values);
   let keptEndpoint: string | undefined;
   if (endpoint === undefined || configuration === undefined) {
-    // Update replaces the whole connection (connections-api §1): resend what the caller did not change.
+    // Update replaces the whole connection (docs/connections.md §1): resend what the caller did not change.
     const current = await wix(() => client.get(name), name);
     if (configuration === undefined && current.configuration !== undefined) {
       configuration = current.configuration;
@@ -336,7 +336,7 @@ function connectionName(value: string): string {
   return value;
 }
 
-/** connections-api §6: the service base URL; Wix appends /v3/… itself. */
+/** docs/connections.md §6: the service base URL; Wix appends /v3/… itself. */
 function endpointUrl(io: Io, value: string): string {
   let url: URL;
   try {
@@ -358,7 +358,7 @@ function nonNegative(value: string, option: string): number {
   return Number(value);
 }
 
-/** connections-api §3, with what to do for each cause. */
+/** docs/connections.md §3, with what to do for each cause. */
 const CAUSES: Readonly<Record<string, string>> = {
   DESTINATION_ENDPOINT_NOT_DEFINED: 'no endpoint yet; set it with `adaptors connect update <name> --endpoint URL`',
   UNAUTHORIZED:
@@ -391,7 +391,7 @@ function summarise(io: Io, connection: Connection): void {
   }
 }
 
-/** connections-api §4.2 step 3: the connection's publicKey, where the service reads WIX_PUBLIC_KEYS. */
+/** docs/connections.md §4.2 step 3: the connection's publicKey, where the service reads WIX_PUBLIC_KEYS. */
 async function deliverKey(io: Io, connection: Connection, parent: string | undefined, json: boolean): Promise<void> {
   const publicKey = typeof connection.publicKey === 'string' ? connection.publicKey.trim() : '';
   if (publicKey === '') {

@@ -1,7 +1,7 @@
 /**
- * `adaptors keys generate`: a dev key pair that signs like Wix (spi-v3 §2.4).
+ * `adaptors keys generate`: a dev key pair that signs like Wix (docs/protocol.md §2.4).
  * ES256 by default: its public key in base64 DER is 124 characters, the form a
- * connection's publicKey most likely takes (connections-api §2, ≤ 128 chars),
+ * connection's publicKey most likely takes (docs/connections.md §2, ≤ 128 chars),
  * so local setups use the same kind of key as production.
  */
 import { generateKeyPairSync } from 'node:crypto';

@@ -1,4 +1,4 @@
-/** `adaptors sign`: prints a token signed as Wix signs a call (spi-v3 §2.2). */
+/** `adaptors sign`: prints a token signed as Wix signs a call (docs/protocol.md §2.2). */
 import { expectPositionals, parse } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { readJsonObjectArgument } from '../input.ts';
@@ -8,7 +8,7 @@ import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
 const HELP = `Usage: adaptors sign [options] [--json] <request JSON | @file | ->
 
 Prints a compact JWT signed the way Wix signs an external-database call:
-iss "wix.com", iat, exp, and data: { request, metadata } (spi-v3 §2.2). The
+iss "wix.com", iat, exp, and data: { request, metadata } (docs/protocol.md §2.2). The
 request is the endpoint's request object, e.g. {"collectionId":"plants"}.
 POST the token as the raw body to <adaptor>/v3/<endpoint> — or use
 \`adaptors call\`, which does both.
@@ -32,7 +32,7 @@ export const signCommand: Command = {
       return EXIT.ok;
     }
     const [input] = expectPositionals(positionals, ['request JSON | @file | -']);
-    // data.request must be an object (spi-v3 §2.3 step 6); read it before the key so a typo fails first.
+    // data.request must be an object (docs/protocol.md §2.3 step 6); read it before the key so a typo fails first.
     const request = await readJsonObjectArgument(io, input!, 'request');
     const { sign } = await prepareSigner(io, values);
     const token = await sign(request);

@@ -1,6 +1,6 @@
 /**
  * A local fake of Wix's External Database Connections REST API
- * (connections-api.md §1, §2, §8) on a real node:http port. It keeps
+ * (docs/connections.md §1, §2, §8) on a real node:http port. It keeps
  * connections in memory, answers like the spec's examples, records every
  * request exactly as it arrived (method, path with query, headers, raw body)
  * for the tests to assert, and answers errors in Wix's API error shape.
@@ -81,7 +81,7 @@ export async function startFakeConnectionsApi(options: FakeOptions) {
         const input = parsed!.externalDatabaseConnection!;
         const id = input.name as string;
         if (connections.has(id)) return answer(409, wixError('ALREADY_EXISTS', `Connection ${id} already exists`));
-        // §8 "Typical response right after create".
+        // §8 "Answer right after create".
         const created: StoredConnection = {
           name: id,
           ...(input.configuration ? { configuration: input.configuration as Record<string, unknown> } : {}),

@@ -1,5 +1,5 @@
 /**
- * Read endpoints (spi-v3.md §4.1–§4.4): query, count, aggregate,
+ * Read endpoints (docs/protocol.md §4.1–§4.4): query, count, aggregate,
  * query-distinct-values. Parse once into the AST, let the storage run it, encode
  * the answer. Totals are computed only when asked for (§3.4).
  */

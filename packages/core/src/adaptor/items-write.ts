@@ -1,5 +1,5 @@
 /**
- * Write endpoints (spi-v3.md §4.5–§4.8). The core owns the semantics Wix
+ * Write endpoints (docs/protocol.md §4.5–§4.8). The core owns the semantics Wix
  * expects from every database: `_id` generated when absent, `_createdDate` /
  * `_updatedDate` stamped by the server, update as full replacement, and one
  * positional result per input — a bad item becomes an error entry and never
@@ -37,7 +37,7 @@ export async function insertItems(deps: WriteDeps, req: RequestOf['items/insert'
       _updatedDate: now,
     } satisfies Item;
   });
-  // overwriteExisting is an early-draft flag (§14.3); honoured as an upsert when it arrives.
+  // overwriteExisting is an early-draft flag (docs/protocol.md §4.5, §14); honoured as an upsert when it arrives.
   const overwrite = (req as { overwriteExisting?: unknown }).overwriteExisting === true;
   return { results: await writeBatch(stored, prepared, (items) => deps.storage.insert(stored, items, { overwrite })) };
 }

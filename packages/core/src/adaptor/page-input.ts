@@ -1,4 +1,4 @@
-/** Adapts a request's `paging` / `cursorPaging` pair to a Page (spi-v3.md §3.3). */
+/** Adapts a request's `paging` / `cursorPaging` pair to a Page (docs/protocol.md §3.3). */
 import { resolvePaging } from '../wire/validate.ts';
 import type { Page } from './paging.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Offset and cursor paging shared by query, aggregate, distinct and
- * query-referenced (spi-v3.md §3.3–§3.4). Cursors are signed (query/cursor.ts)
+ * query-referenced (docs/protocol.md §3.3–§3.4). Cursors are signed (query/cursor.ts)
  * and carry everything a follow-up call needs, because Wix sends only the
  * cursor on the next page.
  */

@@ -1,5 +1,5 @@
 /**
- * Multi-reference endpoints (spi-v3.md §4.9–§4.11) and `includeReferencedItems`
+ * Multi-reference endpoints (docs/protocol.md §4.9–§4.11) and `includeReferencedItems`
  * on queries (§4.1). Pairs are stored by the storage; the core resolves fields,
  * projections, paging and encoding.
  */
@@ -23,7 +23,7 @@ export interface ReferenceDeps {
   readonly cursorSecret: string;
 }
 
-/** Wix's public API caps included referenced items at 50 per item (wix-data-semantics.md §8). */
+/** Wix's public API caps included referenced items at 50 per item (docs/semantics.md §8). */
 const MAX_INCLUDED_PER_ITEM = 50;
 
 export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items/query-referenced'], ctx: CallContext) {
@@ -130,7 +130,7 @@ interface IncludeRequest {
 /**
  * Replaces reference ids by the referenced items for the listed fields:
  * REFERENCE → the item object; MULTI_REFERENCE → an array of items, ordered by
- * reference creation time (spi-v3.md §4.1). Unknown or dangling references stay
+ * reference creation time (docs/protocol.md §4.1). Unknown or dangling references stay
  * as they are; included items are already wire-encoded.
  */
 export async function includeReferencedItems(

@@ -1,5 +1,5 @@
 /**
- * Collection endpoints (spi-v3.md §5), capabilities (§6) and indexes (§7).
+ * Collection endpoints (docs/protocol.md §5), capabilities (§6) and indexes (§7).
  * System fields are completed here so every storage receives the same full
  * definition; field types a storage cannot create are refused per field with
  * COLLECTION_CHANGE_NOT_SUPPORTED (§12.1).
@@ -14,7 +14,7 @@ import type { CallContext } from './context.ts';
 
 export async function listCollections(storage: Storage, req: RequestOf['collections/get'], _ctx: CallContext) {
   const ids = req.collectionIds ?? [];
-  // Unknown ids are left out, not an error (spi-v3.md §5.1, §14.1 D9).
+  // Unknown ids are left out, not an error (docs/protocol.md §5.1, §14).
   const stored =
     ids.length === 0
       ? await storage.listCollections()
@@ -100,7 +100,7 @@ export async function removeIndex(storage: Storage, req: RequestOf['indexes/remo
 }
 
 export function provision(storage: Storage) {
-  // The legacy handshake (spi-v3.md §8): exactly these four keys.
+  // The legacy handshake (docs/protocol.md §8): exactly these four keys.
   return { type: storage.capabilities.engine, vendor: 'gcp', protocolVersion: 3, adapterVersion: 'v3' };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Splits the configured public-key text into individual key candidates
- * (spec/spi-v3.md §2.4 "Key loader rules"): PEM blocks, base64 of PEM text,
+ * (docs/protocol.md §2.4 "Key loader rules"): PEM blocks, base64 of PEM text,
  * and bare base64/base64url DER. Only splitting happens here; keys.ts decides
  * what each candidate is. Nothing here echoes input text in an error, because
  * even a mangled key is key material.

@@ -1,5 +1,5 @@
 /**
- * Loads the public keys Wix tokens are verified with (spec/spi-v3.md §2.3 step 2,
+ * Loads the public keys Wix tokens are verified with (docs/protocol.md §2.3 step 2,
  * §2.4). Runs once at startup: every key is classified here, its algorithm is
  * pinned from the key type (never from a token header), and it is imported into
  * Web Crypto once so the per-request path does no key parsing.

@@ -1,5 +1,5 @@
 /**
- * `data.metadata` ("Context") of a verified call (spec/spi-v3.md §2.2, §14 D26):
+ * `data.metadata` ("Context") of a verified call (docs/protocol.md §2.2):
  * parse every documented field, require none. Wrong types are dropped rather than
  * rejected, because metadata only feeds logging and the optional access policy,
  * and a metadata quirk must never fail an otherwise valid call.
@@ -56,7 +56,7 @@ export function parseMetadata(raw: unknown): RequestMetadata {
   return metadata;
 }
 
-/** [sdk] sends a string array; the generic doc shows a single string like "en-US" (§2.2): accept both. */
+/** Wix's SDK types it as a string array; its generic docs show a single string like "en-US" (§2.2): accept both. */
 function parseLanguages(value: unknown): string[] {
   const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [];
   const languages: string[] = [];

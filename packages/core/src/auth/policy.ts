@@ -1,6 +1,6 @@
 /**
  * Optional per-collection access policy keyed on the caller's identity type
- * (`data.metadata.identity.identityType`, spec/spi-v3.md §2.2). Off unless
+ * (`data.metadata.identity.identityType`, docs/protocol.md §2.2). Off unless
  * ACCESS_POLICY is set; Wix already enforces collection permissions, so this
  * is a second, adaptor-side fence. Format and lookup order: auth/README.md.
  * A refusal is 403 PERMISSION_DENIED (errors.ts), never 401: the token was fine.

@@ -1,5 +1,5 @@
 /**
- * The cheap, pre-signature steps of spec/spi-v3.md §2.3: get the compact JWT
+ * The cheap, pre-signature steps of docs/protocol.md §2.3: get the compact JWT
  * out of the raw body (§2.1) and read its header to pick candidate keys.
  * Nothing here trusts the header beyond choosing which keys to try.
  */

@@ -1,5 +1,5 @@
 /**
- * Verification of a Wix-signed call (spec/spi-v3.md §2.3, §2.5). Every failure
+ * Verification of a Wix-signed call (docs/protocol.md §2.3, §2.5). Every failure
  * is a 401 `UNAUTHORIZED` SpiError whose reason tells a site owner what to fix
  * and never contains the token, the claims payload or key material.
  *

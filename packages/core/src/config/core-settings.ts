@@ -1,6 +1,6 @@
 /**
- * Settings every adaptor service reads (spec/spi-v3.md §2.4 for keys and
- * audience, §2.1 for the body limit; Cloud Run facts in notes/toolchain.md).
+ * Settings every adaptor service reads (docs/protocol.md §2.4 for keys and
+ * audience, §2.1 for the body limit; Cloud Run facts in docs/engines.md §5).
  * Services spread these into their own `defineSettings({ ...coreSettings, … })`.
  */
 

@@ -40,7 +40,7 @@ export function isSecretReference(value: string): boolean {
 
 /**
  * A resolver backed by Secret Manager. The client library is imported on the
- * first call only (it costs ~250 ms of cold start), and one
+ * first call only (it costs ~250 ms of cold start, docs/engines.md §5), and one
  * client is reused. Errors name the reference and the IAM role, never a value.
  */
 export function secretManagerResolver(): (ref: string) => Promise<string> {

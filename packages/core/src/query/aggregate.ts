@@ -1,5 +1,5 @@
 /**
- * Aggregation in memory (spi-v3.md §11; wix-data-semantics.md §6.1):
+ * Aggregation in memory (docs/protocol.md §11; docs/semantics.md §6.1):
  * initialFilter → group → operations → finalFilter → sort → offset/limit.
  */
 import type { AggregateOperation, AggregateSpec, Item, Value } from './ast.ts';
@@ -55,7 +55,7 @@ function group(items: Iterable<Item>, spec: AggregateSpec): Group[] {
   const groups = new Map<string, Group>();
   for (const item of items) {
     if (!matches(spec.filter, item)) continue;
-    // Null and missing are one group (§6.1 "Nulls in grouping fields").
+    // Null and missing are one group (docs/semantics.md §6.1).
     const keys = spec.groupBy.map((f) => valueAt(item, f) ?? null);
     const id = keys.map(canonicalKey).join('\u0000');
     let g = groups.get(id);

@@ -1,5 +1,5 @@
 /**
- * The typed, immutable query AST (DESIGN.md §1 step 3). The wire is parsed ONCE
+ * The typed, immutable query AST (docs/design.md §1 step 3). The wire is parsed ONCE
  * into these nodes (query/parse-*.ts); the evaluator (query/evaluate.ts) and
  * every storage compiler read only these nodes, never raw JSON.
  *
@@ -81,7 +81,7 @@ export interface Keyset {
 /** A fully resolved items query (filter → sort → page → project). */
 export interface QuerySpec {
   readonly filter: Filter;
-  /** Always ends with `_id` (tie-breaker) so paging is stable (wix-data-semantics.md §2). */
+  /** Always ends with `_id` (tie-breaker) so paging is stable (docs/semantics.md §2). */
   readonly sort: readonly Sort[];
   /** Top-level field keys to return; undefined = all. Always contains `_id` when defined. */
   readonly projection: readonly string[] | undefined;
@@ -100,7 +100,7 @@ export interface AggregateOperation {
   readonly field: FieldRef | undefined;
 }
 
-/** initialFilter → group → operations → finalFilter (`having`) → sort → page (spi-v3.md §11). */
+/** initialFilter → group → operations → finalFilter (`having`) → sort → page (docs/protocol.md §11). */
 export interface AggregateSpec {
   readonly filter: Filter;
   readonly groupBy: readonly FieldRef[];

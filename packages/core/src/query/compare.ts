@@ -1,6 +1,6 @@
 /**
  * The ONE ordering of internal values, used by sort, range operators, keysets,
- * min/max and distinct (wix-data-semantics.md §1.3, §2). Equality everywhere
+ * min/max and distinct (docs/semantics.md §1.3, §2). Equality everywhere
  * (filters, grouping, distinct) is `compareValues(a, b) === 0`.
  */
 import { parseInstant } from '../wire/dates.ts';
@@ -65,7 +65,7 @@ function compareNumbers(a: number, b: number): number {
 }
 
 /**
- * Strings by Unicode code point (§1.3 "lexicographically by code point"), not
+ * Strings by Unicode code point (docs/semantics.md §1.3, §2), not
  * by UTF-16 code unit: "\uFFFF" < "😀" although 0xFFFF > 0xD83D. Only the first
  * differing code unit matters; remapping surrogates above the rest of the BMP
  * gives code-point order without decoding the whole string.

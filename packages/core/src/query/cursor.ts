@@ -1,5 +1,5 @@
 /**
- * Cursor tokens for cursor paging (spi-v3.md §3.3; wix-data-semantics.md §3.2):
+ * Cursor tokens for cursor paging (docs/protocol.md §3.3; docs/semantics.md §3.2):
  * follow-up requests carry only the cursor, so it holds everything needed to
  * continue. Format `v1.<base64url(JSON payload)>.<base64url(HMAC-SHA256)>`;
  * the MAC covers "v1." + payload, so neither the version nor the state can be

@@ -1,5 +1,5 @@
 /**
- * Distinct values in memory (spi-v3.md §4.4; wix-data-semantics.md §6.2).
+ * Distinct values in memory (docs/protocol.md §4.4; docs/semantics.md §6.2).
  */
 import type { DistinctSpec, Item, Value } from './ast.ts';
 import { canonicalKey, compareValues } from './compare.ts';
@@ -7,7 +7,7 @@ import { matches, valueAt } from './match.ts';
 
 /**
  * The values one item contributes: array values unwound one level (§6.2),
- * null/missing excluded (decision, §6.2 "recommend: exclude").
+ * null/missing excluded (a decision: docs/semantics.md §6.2).
  */
 export function distinctCandidates(v: Value | undefined): readonly Value[] {
   const all = Array.isArray(v) ? v : [v];
@@ -34,6 +34,6 @@ export function runDistinct(
   const remaining = after ? all.filter((v) => dir * compareValues(v, after.value) > 0) : all;
   const offset = Math.max(0, spec.offset);
   const values = remaining.slice(offset, offset + Math.max(0, spec.limit));
-  // total = number of distinct values of the whole result, whatever page this is (§6.2 [infer]).
+  // total = number of distinct values of the whole result, whatever page this is (docs/semantics.md §6.2).
   return countTotal ? { values, total: all.length } : { values };
 }

@@ -1,5 +1,5 @@
 /**
- * The exact in-memory evaluator (DESIGN.md §1: "the evaluator is the law").
+ * The exact in-memory evaluator (docs/design.md §1: "the evaluator is the law").
  * One entry point for storages and the server; the work lives in small files:
  * compare.ts (the one value order), match.ts (filters), run-query.ts (sort,
  * keysets, paging, projection), aggregate.ts, distinct.ts.

@@ -1,6 +1,6 @@
 /**
  * Filter evaluation over one item: the executable statement of
- * wix-data-semantics.md §1 (operators §1.3, nulls §1.8, arrays §1.9).
+ * docs/semantics.md §1 (operators §1.3, nulls §1.8, arrays §1.9).
  */
 import type { CompareOp, FieldRef, Filter, Item, StringOp, Value } from './ast.ts';
 import { compareValues, typeClass, valuesEqual } from './compare.ts';
@@ -39,7 +39,7 @@ export function equalsMatch(v: Value | undefined, x: Value): boolean {
 
 /**
  * $ne is the exact complement of $eq, so it matches missing and null values
- * as a document store does (decision, §1.3 $ne "recommended"; §1.8).
+ * as a document store does (a decision: docs/semantics.md §1.3 `$ne`, §1.8).
  */
 export function notEqualsMatch(v: Value | undefined, x: Value): boolean {
   return !equalsMatch(v, x);

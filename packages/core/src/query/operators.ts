@@ -1,5 +1,5 @@
 /**
- * The wire filter operators (spi-v3.md §10.2, wix-data-semantics.md §1.2) and
+ * The wire filter operators (docs/protocol.md §10.2, docs/semantics.md §1.2) and
  * the field capability each one needs. One table, read by the parser for both
  * recognition and capability checks, so adding an operator is one line.
  */
@@ -22,7 +22,7 @@ export interface WireOperator {
   /**
    * Capability the field must advertise in `capabilities.queryOperators`.
    * `$matches` has no capability of its own: it needs CONTAINS plus the storage's
-   * `supportsMatches` flag (spi-v3.md §10.2; wix-data-semantics.md §1.7).
+   * `supportsMatches` flag (docs/protocol.md §10.2; docs/semantics.md §1.7).
    */
   readonly capability: QueryOperator;
 }
@@ -62,6 +62,6 @@ export const SUPPORTED_OPERATORS_TEXT = [...FIELD_OPERATORS.map((op) => op.name)
 
 /**
  * Operators that can target a MULTI_REFERENCE field: only "references one of
- * these ids" (wix-data-semantics.md §8; the relation is not a column).
+ * these ids" (docs/semantics.md §8; the relation is not a column).
  */
 export const MULTI_REFERENCE_OPERATORS: ReadonlySet<string> = new Set(['$hasSome', '$in']);

@@ -1,6 +1,6 @@
 /**
- * Wire aggregate request → AggregateSpec without paging (spi-v3.md §4.3, §11;
- * wix-data-semantics.md §6.1).
+ * Wire aggregate request → AggregateSpec without paging (docs/protocol.md §4.3, §11;
+ * docs/semantics.md §6.1).
  */
 import { errors } from '../errors.ts';
 import type { Collection, Field, FieldType } from '../model.ts';
@@ -16,7 +16,7 @@ function isObject(v: unknown): v is { readonly [key: string]: unknown } {
 
 /**
  * Operation keys → AST op. Both `itemCount` (Wix's generated types) and
- * `count` (the reference) mean "items in the group" (§4.3 "Accept both").
+ * `count` (Wix's reference adaptor) mean "items in the group" (§4.3).
  */
 export const AGGREGATION_OPERATION_KEYS: Readonly<Record<string, AggregateOp>> = {
   average: 'avg',

@@ -1,6 +1,6 @@
 /**
  * What the parsers need to know about the collection, and the one place that
- * turns a wire field key into a FieldRef (wix-data-semantics.md §1.5).
+ * turns a wire field key into a FieldRef (docs/semantics.md §1.5).
  */
 import { errors } from '../errors.ts';
 import type { Collection, Field, FieldType, QueryOperator } from '../model.ts';
@@ -19,7 +19,7 @@ export interface ParseContext {
 
 /**
  * Field types whose values are JSON objects a dotted path may walk into
- * (wix-data-semantics.md §1.5: OBJECT, ADDRESS, "etc."). Decision: ANY and
+ * (docs/semantics.md §1.5: OBJECT, ADDRESS, "etc."). Decision: ANY and
  * RICH_CONTENT too (both hold objects); arrays are not walked (see valueAt).
  */
 export const NESTABLE_TYPES: ReadonlySet<FieldType> = new Set(['OBJECT', 'ADDRESS', 'ANY', 'RICH_CONTENT']);

@@ -1,6 +1,6 @@
 /**
- * Wire filter JSON → Filter AST (spi-v3.md §10.1–§10.3,
- * wix-data-semantics.md §1). Every refusal is a VALIDATION_ERROR naming the
+ * Wire filter JSON → Filter AST (docs/protocol.md §10.1–§10.3,
+ * docs/semantics.md §1). Every refusal is a VALIDATION_ERROR naming the
  * wire location, e.g. "query.filter.$and[1].title.$gt".
  */
 import { errors } from '../errors.ts';
@@ -36,7 +36,7 @@ function freeze(filter: Filter): Filter {
   return Object.freeze(filter);
 }
 
-/** Several conditions in one object are an implicit AND (decision: §1.1 "Adaptor rule"). */
+/** Several conditions in one object are an implicit AND (a decision: docs/semantics.md §1.1). */
 function allOf(filters: readonly Filter[]): Filter {
   if (filters.length === 0) return TRUE;
   if (filters.length === 1) return filters[0] as Filter;
@@ -139,7 +139,7 @@ function operatorNames(capabilities: readonly QueryOperator[]): string {
   return names.length ? names.join(', ') : 'none';
 }
 
-/** Capability checks (§10.2 "reject an operator that the field does not support with 400"). */
+/** Capability checks (docs/protocol.md §10.2: an operator the field does not declare is a 400). */
 function checkAllowed(
   resolved: ResolvedField,
   operator: WireOperator,

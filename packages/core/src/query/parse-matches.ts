@@ -1,5 +1,5 @@
 /**
- * Operands of `$matches` (wix-data-semantics.md §1.7) and `$urlized` (§1.6).
+ * Operands of `$matches` (docs/semantics.md §1.7) and `$urlized` (§1.6).
  */
 import { errors } from '../errors.ts';
 import type { MatchesPart } from './ast.ts';

@@ -1,7 +1,7 @@
 /**
  * Operand checking and conversion: wire literal → internal Value, checked
- * against the field's declared type (wix-data-semantics.md §1.4, §7.2;
- * spi-v3.md §10.3). No coercion (§1.3 same-type rule) except the two the brief
+ * against the field's declared type (docs/semantics.md §1.4, §7.2;
+ * docs/protocol.md §10.3). No coercion (§1.3 same-type rule) except the two the brief
  * asks for: `{"$date": …}` → Date anywhere, ISO string → Date on DATETIME.
  */
 import { errors } from '../errors.ts';
@@ -79,7 +79,7 @@ function describe(raw: unknown): string {
   return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
 }
 
-/** `{"$encrypted": …}` is a literal (wix-data-semantics.md §1.1), compared as a whole object. */
+/** `{"$encrypted": …}` is a literal (docs/semantics.md §1.1), compared as a whole object. */
 export function isEncryptedLiteral(raw: unknown): boolean {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
   return Object.keys(raw)[0] === '$encrypted';
@@ -176,13 +176,13 @@ export function rangeOperand(raw: unknown, shape: ValueShape, op: string, fieldP
   return scalar(raw, shape.element, shape, op, fieldPath);
 }
 
-/** Operand of $in/$hasSome/$nin/$hasAll: a non-empty array of literals (wix-data-semantics.md §1.3). */
+/** Operand of $in/$hasSome/$nin/$hasAll: a non-empty array of literals (docs/semantics.md §1.3). */
 export function listOperand(raw: unknown, shape: ValueShape, op: string, fieldPath: string): Value[] {
   if (!Array.isArray(raw)) {
     throw errors.violation(fieldPath, raw, `${op} needs an array of values, got ${describe(raw)}.`);
   }
   if (raw.length === 0) {
-    // Reference adaptors answer 400 (wix-data-semantics.md §1.3 "Empty list"); native behaviour unconfirmed.
+    // Wix's reference adaptors answer 400 (docs/semantics.md §1.3 "Empty list"); native behaviour unconfirmed.
     throw errors.violation(fieldPath, raw, `${op} cannot have an empty list of values.`);
   }
   return raw.map((e, i) => literalOperand(e, shape, op, `${fieldPath}[${i}]`, false));

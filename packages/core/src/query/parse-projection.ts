@@ -1,5 +1,5 @@
 /**
- * Wire `query.fields` → projection (wix-data-semantics.md §4; spi-v3.md §10.4).
+ * Wire `query.fields` → projection (docs/semantics.md §4; docs/protocol.md §10.4).
  */
 import { errors } from '../errors.ts';
 import { ID_FIELD } from '../model.ts';

@@ -1,5 +1,5 @@
 /**
- * Wire `Sorting[]` → Sort[] (spi-v3.md §3.2, §10.4; wix-data-semantics.md §2).
+ * Wire `Sorting[]` → Sort[] (docs/protocol.md §3.2, §10.4; docs/semantics.md §2).
  */
 import { errors } from '../errors.ts';
 import { ID_FIELD } from '../model.ts';
@@ -11,7 +11,7 @@ function isObject(v: unknown): v is { readonly [key: string]: unknown } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Missing order → ASC (spi-v3.md §3.2 [infer]); lower-case is accepted as the legacy protocol spelled it. */
+/** Missing order → ASC (docs/protocol.md §3.2); lower-case is accepted as the legacy protocol spelled it. */
 function parseOrder(raw: unknown, at: string): SortOrder {
   if (raw === undefined || raw === null) return 'asc';
   if (typeof raw === 'string') {
@@ -69,7 +69,7 @@ export function parseSortEntries(raw: unknown, ctx: ParseContext, path: string):
  * Sorts for an items query: the validated entries, cut after `_id` (it is
  * unique, so nothing after it can matter), with `{_id asc}` appended when
  * absent — the tie-breaker that makes offset and keyset paging stable (§2
- * "Rule"). No sort at all → `_id ASC`, the reference's default.
+ * "Rule"). No sort at all → `_id ASC`, Wix's reference adaptor's default.
  */
 export function parseSort(raw: unknown, ctx: ParseContext, path: string): Sort[] {
   const sorts = parseSortEntries(raw, ctx, path);

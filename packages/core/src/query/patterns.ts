@@ -1,7 +1,7 @@
 /**
  * String-matching decisions in one place: case folding for the
  * case-insensitive operators and the regular expressions behind `$matches`
- * and `$urlized` (wix-data-semantics.md §1.3, §1.6, §1.7). Storage compilers
+ * and `$urlized` (docs/semantics.md §1.3, §1.6, §1.7). Storage compilers
  * should reuse `matchesPattern` / `urlizedPattern` so every engine runs the
  * same pattern text.
  */
@@ -10,7 +10,7 @@ import type { MatchesPart } from './ast.ts';
 /**
  * Case folding for $contains/$startsWith/$endsWith, `$matches` with
  * ignoreCase and `$urlized`: full Unicode lower-casing, the same as Spanner's
- * and BigQuery's LOWER() (§1.3 "not case-sensitive").
+ * and BigQuery's LOWER() (docs/semantics.md §1.3: case-insensitive).
  */
 export function foldCase(text: string): string {
   return text.toLowerCase();
@@ -28,8 +28,8 @@ export function escapeCharClass(chars: string): string {
 }
 
 /**
- * `$matches` anchoring: the whole value must match (§1.7, the reference's
- * November 2025 fix). Kept as a constant so the decision is visible.
+ * `$matches` anchoring: the whole value must match (§1.7; Wix's reference adaptor
+ * adopted the same anchors in November 2025). Kept as a constant so the decision is visible.
  */
 export const MATCHES_ANCHORED = true;
 

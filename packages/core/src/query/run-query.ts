@@ -1,6 +1,6 @@
 /**
  * Items queries in memory: filter → sort → keyset → offset → limit → project
- * (spi-v3.md §4.1 "Rules"; wix-data-semantics.md §2–§4).
+ * (docs/protocol.md §4.1 "Rules"; docs/semantics.md §2–§4).
  */
 import type { Filter, Item, Keyset, QuerySpec, Sort, Value } from './ast.ts';
 import { compareValues } from './compare.ts';

@@ -2,7 +2,7 @@
  * `build()` — the Fastify app over the adaptor library (adaptor/adaptor.ts).
  * Not listening: tests inject or listen on port 0, main.ts listens on $PORT.
  *
- * Transport rules (spi-v3.md §2): the raw body is the signed token whatever
+ * Transport rules (docs/protocol.md §2): the raw body is the signed token whatever
  * its Content-Type, so every JSON parser is removed and one catch-all parser
  * hands the text to the verifier. Every answer is JSON, errors included.
  */
@@ -21,7 +21,7 @@ export interface BuildOptions {
   readonly verify: (body: string) => Promise<VerifiedCall>;
   readonly logger?: Logger;
   /**
-   * Spec minimum 6 MB of request (spi-v3.md §2.1); the token carries it base64url-encoded
+   * Spec minimum 6 MB of request (docs/protocol.md §2.1); the token carries it base64url-encoded
    * (×4/3), so the default is 16 MB.
    */
   readonly bodyLimitBytes?: number;
@@ -146,7 +146,7 @@ export function build(options: BuildOptions): FastifyInstance {
       state.operation = 'not-found';
       throw new SpiError(
         'NOT_FOUND',
-        `Unknown endpoint ${request.url.split('?')[0]}; see spi-v3 §1 for the paths`,
+        `Unknown endpoint ${request.url.split('?')[0]}; this adaptor answers POST /v3/items/…, /v3/collections/…, /v3/indexes/… and /v3/capabilities/get. Check that the URL configured in Wix is the adaptor's base URL.`,
         null,
       );
     }
@@ -156,7 +156,7 @@ export function build(options: BuildOptions): FastifyInstance {
     try {
       call = await verify(body);
     } catch (error) {
-      // provision is the legacy handshake and may arrive unsigned (spi-v3.md §2.6, §8).
+      // provision is the legacy handshake and may arrive unsigned (docs/protocol.md §2.6, §8).
       if (endpoint !== 'provision') throw error;
       call = { request: {}, metadata: { languages: [] }, claims: { iss: '' } };
     }

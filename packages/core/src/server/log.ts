@@ -1,6 +1,6 @@
 /**
  * One structured JSON line per event on stdout, in the shape Cloud Logging
- * reads (notes/toolchain.md "Cloud Run facts": `severity`, `message`,
+ * reads (docs/engines.md §5: `severity`, `message`,
  * `logging.googleapis.com/trace`). Never item data, tokens or key material:
  * callers pass only the fields listed in RequestLog.
  */

@@ -1,5 +1,5 @@
 /**
- * Routing on the path *suffix* (spi-v3.md §1.1): Wix's SDK dispatches on the
+ * Routing on the path *suffix* (docs/protocol.md §1.1): Wix's SDK dispatches on the
  * ending of the URL, so `/garden/v3/items/query` behind a load-balancer prefix
  * works the same as `/v3/items/query`.
  */

@@ -1,7 +1,7 @@
 /**
  * Listening on Cloud Run: `0.0.0.0:$PORT`, and on SIGTERM stop accepting,
  * drain in-flight calls, close the storage, exit — within the grace period
- * Cloud Run allows (notes/toolchain.md: ~10 s; we default to 8 s).
+ * Cloud Run allows (docs/engines.md §5: ~10 s; we default to 8 s).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from './log.ts';

@@ -1,12 +1,12 @@
 /**
- * The item codec: wire item ⇄ internal `Item` (spi-v3.md §3.5, §9.2;
- * wix-data-semantics.md §7). Decoding is driven by each field's declared type;
+ * The item codec: wire item ⇄ internal `Item` (docs/protocol.md §3.5, §9.2;
+ * docs/semantics.md §7). Decoding is driven by each field's declared type;
  * encoding turns every `Date` into `{"$date": iso}` with milliseconds and `Z`.
  *
  * Decisions (documented here once):
  * - `null` is a value for every field: it clears the field.
- * - `0`, `false` and `""` are values and are never dropped (the reference's
- *   `item[f] || default` bug, D20).
+ * - `0`, `false` and `""` are values and are never dropped (Wix's reference adaptor's
+ *   `item[f] || default` bug drops them).
  * - MULTI_REFERENCE values on an item are dropped silently: the relation lives
  *   outside the item and is written through §4.10/§4.11 only (§9.2). Refusing
  *   them would break a client that writes back an item it read with
@@ -20,9 +20,9 @@
  *   then generates one).
  * - Undeclared keys: a strict collection (the default when `strict` is not
  *   given, like StoredCollection) refuses them with VALIDATION_ERROR
- *   (wix-data-semantics.md §7.2 asks to pick one behaviour); a non-strict one
+ *   (docs/semantics.md §7.2 asks to pick one behaviour); a non-strict one
  *   keeps them as ANY.
- * - Keys starting with `$` are refused (WDE0134, wix-data-semantics.md §7.3),
+ * - Keys starting with `$` are refused (WDE0134, docs/semantics.md §7.3),
  *   and so is `__proto__`.
  */
 import { errors, type Violation } from '../errors.ts';
@@ -31,9 +31,9 @@ import type { Item, Value } from '../query/ast.ts';
 import { toDateLiteral } from './dates.ts';
 import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
 
-/** Max item size (wix-data-semantics.md §10: 500 KB), measured as UTF-8 JSON. */
+/** Max item size (docs/semantics.md §10: 500 KB), measured as UTF-8 JSON. */
 export const MAX_ITEM_BYTES = 500 * 1024;
-/** `_id` column width of the reference (wix-data-semantics.md §7.3). */
+/** `_id` column width of the reference (docs/semantics.md §7.3). */
 export const MAX_ID_LENGTH = 255;
 
 export interface CodecCollection {

@@ -1,9 +1,9 @@
 /**
- * A validated collection from create/update (spi-v3.md §5.2, §5.3) → the
+ * A validated collection from create/update (docs/protocol.md §5.2, §5.3) → the
  * model's `Collection`, in the one form the rest of the core works with:
- * type options flat on the field (D11), read-only `capabilities` and
+ * type options flat on the field (§9.1, §14), read-only `capabilities` and
  * `pagingMode` dropped (§9.1), display names, descriptions, `encrypted` and
- * permissions kept (D12) so listings round-trip.
+ * permissions kept so listings round-trip.
  */
 import type { Collection, CollectionPermissions, Field } from '../model.ts';
 import type { CollectionInput, FieldInput } from './schemas/collections.ts';
@@ -65,7 +65,7 @@ function normalizeField(raw: FieldInput): Field {
       break;
     }
     case 'ARRAY': {
-      // Extra nested options are kept verbatim (§9.1 "…nested options").
+      // Extra nested options are kept verbatim (docs/protocol.md §9.1).
       const options = raw.arrayOptions ?? wrapped.arrayOptions;
       if (options?.elementType) field.arrayOptions = { ...options, elementType: options.elementType };
       break;

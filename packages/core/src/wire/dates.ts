@@ -1,5 +1,5 @@
 /**
- * `{"$date": "…"}` — the wire form of a DATETIME instant (spi-v3.md §9.2):
+ * `{"$date": "…"}` — the wire form of a DATETIME instant (docs/protocol.md §9.2):
  * always emitted with milliseconds and `Z`; accepted with or without
  * milliseconds, and with an explicit offset, always read as an instant.
  */

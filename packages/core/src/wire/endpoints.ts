@@ -1,5 +1,5 @@
 /**
- * The endpoint table: name (path = `/v3/${name}`, spi-v3.md §1) → request
+ * The endpoint table: name (path = `/v3/${name}`, docs/protocol.md §1) → request
  * schema → response type. One place, so routes, validation and docs agree.
  */
 import type { TSchema } from '@sinclair/typebox';

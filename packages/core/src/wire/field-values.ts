@@ -1,6 +1,6 @@
 /**
  * One wire value → internal value, driven by the field's declared type
- * (spi-v3.md §9.2, wix-data-semantics.md §7.2). Never by the value's shape: a
+ * (docs/protocol.md §9.2, docs/semantics.md §7.2). Never by the value's shape: a
  * TEXT field holding an ISO string stays a string. `null` is handled by the
  * caller (it clears any field).
  */
@@ -10,7 +10,7 @@ import type { Value } from '../query/ast.ts';
 import { isDateLiteral, parseDateLiteral, parseInstant } from './dates.ts';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// 24 h; seconds and 1–3 fractional digits optional (§9.2 "HH:mm:ss.sss", "16:45").
+// 24 h; seconds and 1–3 fractional digits optional (docs/protocol.md §9.2: "HH:mm[:ss[.sss]]", e.g. "16:45").
 const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/;
 
 const DATETIME_HINT = 'must be a date-time: {"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}';

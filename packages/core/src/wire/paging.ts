@@ -1,5 +1,5 @@
 /**
- * Paging resolution (spi-v3.md §3.3, §10.4; wix-data-semantics.md §3): which
+ * Paging resolution (docs/protocol.md §3.3, §10.4; docs/semantics.md §3): which
  * mode, which page. Runs after validateRequest, which has already refused
  * negative numbers and the paging + cursorPaging combination.
  */

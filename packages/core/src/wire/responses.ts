@@ -1,5 +1,5 @@
 /**
- * Response bodies of every endpoint, in wire form (spi-v3.md §3–§8). These are
+ * Response bodies of every endpoint, in wire form (docs/protocol.md §3–§8). These are
  * plain TS types: we emit them, we never validate them. Items are already
  * encoded (dates as `{"$date"}`, wire/codec.ts).
  */
@@ -12,7 +12,7 @@ export type WireItemOut = Record<string, unknown>;
 /**
  * §3.4. `total` only for offset paging with `returnTotalCount: true`; `cursors`
  * only for cursor paging (omit `next` on the last page). `count`/`offset` are
- * harmless extras the reference always sends.
+ * harmless extras Wix's reference adaptor always sends.
  */
 export interface PagingMetadata {
   count?: number;
@@ -82,11 +82,11 @@ export interface RemoveReferencesResponse {
   results: ReferenceModificationResult[];
 }
 
-/** §5.1: unknown requested ids are left out (D9). */
+/** §5.1: unknown requested ids are left out (§14). */
 export interface ListCollectionsResponse {
   collections: Collection[];
 }
-/** §5.2: the stored collection, with capabilities and pagingMode filled in (D10). */
+/** §5.2: the stored collection, with capabilities and pagingMode filled in (§14). */
 export interface CreateCollectionResponse {
   collection: Collection;
 }
@@ -94,10 +94,10 @@ export interface CreateCollectionResponse {
 export interface UpdateCollectionResponse {
   collection: Collection;
 }
-/** §5.4: `{}` (D8). */
+/** §5.4: `{}`. */
 export type DeleteCollectionResponse = Record<string, never>;
 
-/** §6. `indexOptions`, never the reference's `indexptions` (D6). */
+/** §6. `indexOptions`, never `indexptions` as Wix's reference adaptor spells it. */
 export interface CapabilitiesResponse {
   supportsCollectionModifications: boolean;
   supportedFieldTypes: FieldType[];

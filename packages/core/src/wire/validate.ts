@@ -1,8 +1,8 @@
 /**
- * Request validation for every endpoint (spi-v3.md §4–§8, checklist §15 item 3).
+ * Request validation for every endpoint (docs/protocol.md §4–§8; liberal input, §14).
  *
  * BAD_REQUEST vs VALIDATION_ERROR (§12.3; Wix's expectation is unconfirmed,
- * §16 item 21 — both are HTTP 400, so only the body differs):
+ * §15 item 14 — both are HTTP 400, so only the body differs):
  *
  * - BAD_REQUEST (no `data`) when the body as a whole is not a request of this
  *   endpoint and no single field can be blamed: the request is not a JSON

@@ -1,5 +1,5 @@
 /**
- * TypeBox errors → `VALIDATION_ERROR` violations (spi-v3.md §12.1): one per
+ * TypeBox errors → `VALIDATION_ERROR` violations (docs/protocol.md §12.1): one per
  * offending location, a dotted/indexed `fieldPath` ("items[3]._id",
  * "query.paging.limit"), `rejectedValue` as a string and a message a site owner
  * understands. Only runs when a check has failed, so it may be slow-ish.

@@ -1,12 +1,12 @@
 /**
- * The error catalogue is total (spi-v3.md §12): every code Wix documents, and
+ * The error catalogue is total (docs/protocol.md §12): every code Wix documents, and
  * every code the core uses, has one HTTP status and renders the §12.2
  * superset body; per-item errors render the §3.6 object.
  */
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS, type ErrorCode, errors, rejectedValueOf, SpiError } from '../../src/errors.ts';
 
-// spi-v3.md §12.1: Wix's documented codes and their statuses.
+// docs/protocol.md §12.1: Wix's documented codes and their statuses.
 const DOCUMENTED: Record<string, number> = {
   ITEM_NOT_FOUND: 404,
   ITEM_ALREADY_EXISTS: 409,
@@ -79,6 +79,20 @@ describe('the catalogue', () => {
       expect(error.data).toEqual(data);
       expect(error.message.length).toBeGreaterThan(10);
     }
+  });
+
+  test('unavailable and accessDenied each read as one sentence: what failed, then what to do', () => {
+    expect(errors.unavailable('Cloud Spanner').message).toBe(
+      "Cloud Spanner is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.",
+    );
+    expect(errors.unavailable('The BigQuery dataset', 'check BIGQUERY_PROJECT and BIGQUERY_DATASET').message).toBe(
+      'The BigQuery dataset is not reachable right now; retry shortly. If this persists, check BIGQUERY_PROJECT and BIGQUERY_DATASET.',
+    );
+    const denied = errors.accessDenied('Cloud Spanner', 'roles/spanner.databaseUser');
+    expect(denied.code).toBe('SERVICE_UNAVAILABLE');
+    expect(denied.message).toBe(
+      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser.",
+    );
   });
 
   test('violations are capped at 100 and rejected values are strings of at most 1000 characters', () => {

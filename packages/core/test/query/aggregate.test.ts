@@ -1,4 +1,4 @@
-/** parseAggregation + runAggregate (spi-v3.md §4.3, §11; wix-data-semantics.md §6.1). */
+/** parseAggregation + runAggregate (docs/protocol.md §4.3, §11; docs/semantics.md §6.1). */
 import { describe, expect, test } from 'vitest';
 import type { AggregateSpec, Item } from '../../src/query/ast.ts';
 import { runAggregate } from '../../src/query/evaluate.ts';
@@ -34,7 +34,7 @@ function agg(raw: Parameters<typeof parseAggregation>[0], offset = 0, limit = 50
 }
 
 describe('runAggregate', () => {
-  test('the spi-v3 §4.3 example', () => {
+  test('the docs/protocol.md §4.3 example', () => {
     const spec = agg({
       initialFilter: { perennial: true },
       aggregation: {

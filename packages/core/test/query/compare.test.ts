@@ -1,4 +1,4 @@
-/** The one value order (wix-data-semantics.md §1.3, §2) and its canonical keys. */
+/** The one value order (docs/semantics.md §1.3, §2) and its canonical keys. */
 import { describe, expect, test } from 'vitest';
 import type { Value } from '../../src/query/ast.ts';
 import { canonicalKey, compareStrings, compareValues, TYPE_ORDER } from '../../src/query/compare.ts';

@@ -1,4 +1,4 @@
-/** Signed cursor tokens (spi-v3.md §3.3; wix-data-semantics.md §3.2). */
+/** Signed cursor tokens (docs/protocol.md §3.3; docs/semantics.md §3.2). */
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import type { Value } from '../../src/query/ast.ts';

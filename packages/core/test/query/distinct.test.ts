@@ -1,4 +1,4 @@
-/** runDistinct (spi-v3.md §4.4; wix-data-semantics.md §6.2). */
+/** runDistinct (docs/protocol.md §4.4; docs/semantics.md §6.2). */
 import { describe, expect, test } from 'vitest';
 import type { DistinctSpec, Item, Value } from '../../src/query/ast.ts';
 import { fieldRef, TRUE } from '../../src/query/ast.ts';

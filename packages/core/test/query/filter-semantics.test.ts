@@ -1,5 +1,5 @@
 /**
- * Table-driven filter semantics (wix-data-semantics.md §1.3, §1.8, §1.9):
+ * Table-driven filter semantics (docs/semantics.md §1.3, §1.8, §1.9):
  * wire filter → parse → evaluate over a small collection with every awkward
  * value shape (missing, null, "", other types, arrays, nested objects, dates).
  */

@@ -1,4 +1,4 @@
-/** Shared fixtures for the query tests: a `plants` collection (spi-v3.md §4) and parse helpers. */
+/** Shared fixtures for the query tests: a `plants` collection (docs/protocol.md §4) and parse helpers. */
 import type { Collection, Field, FieldCapabilities, FieldType, QueryOperator } from '../../src/model.ts';
 import { QUERY_OPERATORS } from '../../src/model.ts';
 import type { Filter, Item } from '../../src/query/ast.ts';

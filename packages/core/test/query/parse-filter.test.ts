@@ -1,5 +1,5 @@
 /**
- * Parser refusals (spi-v3.md §10, §12.3): every one a VALIDATION_ERROR (400)
+ * Parser refusals (docs/protocol.md §10, §12.3): every one a VALIDATION_ERROR (400)
  * with the wire location of the offending part, never a TypeError.
  */
 import { describe, expect, test } from 'vitest';

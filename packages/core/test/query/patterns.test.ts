@@ -1,4 +1,4 @@
-/** Pattern text for $matches / $urlized (wix-data-semantics.md §1.6, §1.7), shared with storage compilers. */
+/** Pattern text for $matches / $urlized (docs/semantics.md §1.6, §1.7), shared with storage compilers. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { matches } from '../../src/query/evaluate.ts';

@@ -1,4 +1,4 @@
-/** runQuery, keysets and projection (spi-v3.md §4.1; wix-data-semantics.md §2–§4). */
+/** runQuery, keysets and projection (docs/protocol.md §4.1; docs/semantics.md §2–§4). */
 import { describe, expect, test } from 'vitest';
 import type { Item, Keyset, QuerySpec, Sort, Value } from '../../src/query/ast.ts';
 import { TRUE } from '../../src/query/ast.ts';

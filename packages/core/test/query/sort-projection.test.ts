@@ -1,4 +1,4 @@
-/** parseSort / parseProjection (spi-v3.md §3.2, §10.4; wix-data-semantics.md §2, §4). */
+/** parseSort / parseProjection (docs/protocol.md §3.2, §10.4; docs/semantics.md §2, §4). */
 import { describe, expect, test } from 'vitest';
 import { parseProjection } from '../../src/query/parse-projection.ts';
 import { parseSort } from '../../src/query/parse-sort.ts';

@@ -240,7 +240,7 @@ describe('undeclared keys', () => {
   });
 });
 
-describe('item size (wix-data-semantics.md §10)', () => {
+describe('item size (docs/semantics.md §10)', () => {
   it('accepts 500 KB and refuses more', () => {
     const overhead = JSON.stringify({ text: '' }).length;
     const atLimit = { text: 'a'.repeat(MAX_ITEM_BYTES - overhead) };

@@ -199,7 +199,7 @@ describe('items/aggregate (§4.3)', () => {
     ]);
   });
 
-  it('accepts the reference spelling count: {} as itemCount, and the e2e shape', () => {
+  it('accepts count: {} (the spelling of the Wix reference adaptor) as itemCount, and the e2e shape', () => {
     const request = validateRequest('items/aggregate', {
       collectionId: 'plants',
       initialFilter: {},

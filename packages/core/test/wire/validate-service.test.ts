@@ -32,7 +32,7 @@ describe('indexes (§7)', () => {
     validateRequest('indexes/remove', { collectionId: 'plants', indexName: 'by_family_height' });
   });
 
-  it('accept the reference e2e spelling dataCollectionId', () => {
+  it('accept dataCollectionId, the spelling of an e2e test of the Wix reference adaptor', () => {
     const request = validateRequest('indexes/remove', { dataCollectionId: 'plants', indexName: 'i' });
     expect(request.collectionId).toBe('plants');
   });

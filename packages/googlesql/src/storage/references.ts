@@ -1,5 +1,5 @@
 /**
- * query-referenced (spi-v3.md §4.9) over a references table, shared by the
+ * query-referenced (docs/protocol.md §4.9) over a references table, shared by the
  * Spanner and BigQuery storages: both keep MULTI_REFERENCE pairs in one table
  * and answer a page of pairs, optionally with the referenced items and a
  * total. Running the statements is the engine's; the injected `ReferencedPages`

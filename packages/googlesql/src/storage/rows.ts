@@ -10,7 +10,7 @@ import type { CompiledQuery } from '../types.ts';
 import { fromAny } from './values.ts';
 
 /**
- * A result row → item. Null is "missing" to Wix (wix-data-semantics.md §4),
+ * A result row → item. Null is "missing" to Wix (docs/semantics.md §4),
  * so null columns are left out. ANY values are stored as JSON, where a
  * top-level Date was written as `{"$date"}` (values.ts `toJson`): turned
  * back into a Date as the core's codec does on the way in.

@@ -1,6 +1,6 @@
 /**
  * Filter cases over the zoo (fixture.ts), each with the ids the semantics spec
- * says must match. Section references are to spec/wix-data-semantics.md; the
+ * says must match. Section references are to docs/semantics.md; the
  * few decisions the spec leaves open follow packages/core/SEMANTICS.md.
  */
 import type { ZooId } from './fixture.ts';

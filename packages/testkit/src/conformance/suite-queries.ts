@@ -40,7 +40,7 @@ export function querySuite(get: () => ConformanceTarget): void {
     zoo = await createZoo(get());
   });
 
-  describe('filters (wix-data-semantics.md §1)', () => {
+  describe('filters (docs/semantics.md §1)', () => {
     test.each(FILTER_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const { client, capabilities } = get();
       const result = await client.query(zoo, {

@@ -1,5 +1,5 @@
 /**
- * Collections (spi-v3.md §5), capabilities (§6), indexes (§7) and references
+ * Collections (docs/protocol.md §5), capabilities (§6), indexes (§7) and references
  * (§4.9–§4.11), each held to what the storage declares.
  */
 import { describe, expect, test } from 'vitest';
@@ -194,7 +194,7 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       expect(removed.body.results[0]).toEqual({ reference: pairs[1] });
       expect(removed.body.results[1].error.errorCode).toBe('REFERENCE_NOT_FOUND');
 
-      // Removing an item removes its pairs (wix-data-semantics.md §8).
+      // Removing an item removes its pairs (docs/semantics.md §8).
       await client.remove(suppliers, ['s1']);
       const after = await client.queryReferenced(plants, 'suppliers', { includeReferencedItems: false });
       expect(after.body.items).toEqual([{ referringItemId: 'p1', referencedItemId: 's2' }]);

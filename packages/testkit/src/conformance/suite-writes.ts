@@ -1,5 +1,5 @@
 /**
- * Writes (spi-v3.md §4.5–§4.8, wix-data-semantics.md §9): system fields,
+ * Writes (docs/protocol.md §4.5–§4.8, docs/semantics.md §9): system fields,
  * full-replace update, positional bulk results with mixed good and bad items,
  * large items and 1000-item bulks, truncate of everything, error paths.
  */

@@ -87,7 +87,7 @@ export function idsOf(items: readonly { _id: string }[]): string[] {
   return items.map((item) => item._id);
 }
 
-/** Null and missing are the same to Wix (wix-data-semantics.md §4): compare without null-valued keys. */
+/** Null and missing are the same to Wix (docs/semantics.md §4): compare without null-valued keys. */
 export function withoutNulls(item: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== null && value !== undefined));
 }

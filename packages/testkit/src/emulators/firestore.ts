@@ -1,6 +1,6 @@
 /**
  * Starts the official Cloud Firestore emulator (google-cloud-cli-firestore-emulator,
- * notes/toolchain.md) as a direct child process in its own process group, so
+ * docs/engines.md §3) as a direct child process in its own process group, so
  * that stopping it also stops the JVM the launcher script spawns (killing
  * only the script would leave java running).
  */

@@ -1,5 +1,5 @@
 /**
- * Starts the official Cloud Spanner emulator (notes/toolchain.md) as a direct
+ * Starts the official Cloud Spanner emulator (docs/engines.md §2) as a direct
  * child process on a free port, waits until it accepts connections and creates
  * one instance in it. Tests create a database per file on that instance.
  *
@@ -55,7 +55,7 @@ export interface SpannerEmulator {
 
 /**
  * The client crashes on this emulator ("Unable to release unknown resource")
- * unless multiplexed sessions are off (notes/toolchain.md); these are read
+ * unless multiplexed sessions are off (docs/engines.md §2); these are read
  * when a client is built, so set them before `connect` runs.
  */
 export const SPANNER_EMULATOR_CLIENT_ENV: Readonly<Record<string, string>> = {

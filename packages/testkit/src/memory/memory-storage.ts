@@ -271,7 +271,7 @@ class MemoryStorage implements Storage {
     return id ? this.tables.get(id) : undefined;
   }
 
-  /** Removing items removes the pairs they take part in, on both sides (wix-data-semantics.md §8). */
+  /** Removing items removes the pairs they take part in, on both sides (docs/semantics.md §8). */
   private dropPairsOf(collectionId: string, ids: ReadonlySet<string>): void {
     for (const table of this.tables.values()) {
       for (const field of table.def.fields) {

@@ -1,5 +1,5 @@
 /**
- * The collection object as it arrives in create/update requests (spi-v3.md §5.2,
+ * The collection object as it arrives in create/update requests (docs/protocol.md §5.2,
  * §5.3, §9.1) and the four collection requests. wire/collection-input.ts turns
  * a validated `CollectionInput` into the model's `Collection`.
  */
@@ -11,7 +11,7 @@ export const FieldTypeSchema = Type.Union(FIELD_TYPES.map((type) => Type.Literal
 const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
 
 /**
- * Field keys: wix-data-semantics.md §10 recommends `[a-zA-Z_][a-zA-Z0-9_-]{0,63}`,
+ * Field keys: docs/semantics.md §10 recommends `[a-zA-Z_][a-zA-Z0-9_-]{0,63}`,
  * but existing tables and Wix itself use other keys, so we are liberal and only
  * refuse what can never work: empty keys, keys starting with `$` (operators,
  * `$date`; Wix Data refuses them too, WDE0134, §7.3) and keys with a dot (a dot
@@ -38,7 +38,7 @@ const ArrayOptions = Type.Object({ elementType: Type.Optional(FieldTypeSchema) }
 
 /**
  * `Field` (§9.1), recursive through `objectOptions.fields`. Type options are
- * accepted flat (contract) or wrapped in `typeOptions` (reference, D11).
+ * accepted flat (contract) or wrapped in `typeOptions` (Wix's reference adaptor, §14).
  * `capabilities` is read-only and ignored (left `unknown`).
  */
 export const FieldInput = Type.Recursive(

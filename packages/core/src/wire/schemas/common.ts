@@ -1,17 +1,17 @@
 /**
- * Building blocks shared by the request schemas (spi-v3.md §3): filters,
+ * Building blocks shared by the request schemas (docs/protocol.md §3): filters,
  * sorting, the two paging objects, id lists and the liberal boolean flags.
  *
  * Every object schema allows unknown keys (TypeBox's default): Wix adds fields
  * to its requests over time and the checklist asks us to ignore them
- * (spi-v3.md §15 item 3, "liberal in what it accepts", §0).
+ * (docs/protocol.md §14, liberal input).
  *
  * `errorMessage` is our own schema keyword: wire/violations.ts uses it, when
  * present, as the human message for a failed pattern/format check.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
-/** Items per bulk request, and the largest page (wix-data-semantics.md §10). */
+/** Items per bulk request, and the largest page (docs/semantics.md §10). */
 export const BULK_LIMIT = 1000;
 
 /** Optional and nullable: Wix's proto-generated bodies send `null` for unset fields. */
@@ -19,7 +19,7 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Optional(Type.Union([schema, Type.Null()]));
 }
 
-/** A non-empty string id (collection ids are ≤ 256 chars, wix-data-semantics.md §10). */
+/** A non-empty string id (collection ids are ≤ 256 chars, docs/semantics.md §10). */
 export const CollectionId = Type.String({ minLength: 1, maxLength: 256 });
 
 /** A field key as it appears in a request (sort, projection, grouping …): non-empty. */
@@ -34,7 +34,7 @@ export const OptionalFilter = Nullable(Filter);
 
 /**
  * `consistentRead` / `returnTotalCount`: the contract marks them required, but a
- * missing or null flag simply means `false` (§15 item 3: be liberal).
+ * missing or null flag simply means `false` (§14: be liberal).
  */
 export const Flag = Nullable(Type.Boolean());
 
@@ -71,7 +71,7 @@ export const PagingPair = {
 
 /**
  * A bounded list of things to write (bulk limit 1000). The protocol says "min 1"
- * (§4.5–§4.7, §4.10), but an empty list is answered as an empty result after the
+ * (docs/protocol.md §4.5–§4.7, §4.10), but an empty list is answered as an empty result after the
  * collection check (404 for an unknown collection), not refused: a client that
  * filters its batch down to nothing has done nothing wrong, and a 400 would make
  * it special-case the empty batch (decision in packages/core/README.md).

@@ -1,7 +1,7 @@
 /**
- * Request schemas of the eleven item endpoints (spi-v3.md §4.1–§4.11).
+ * Request schemas of the eleven item endpoints (docs/protocol.md §4.1–§4.11).
  * Required-ness follows the contract where it protects us (ids, items, keys);
- * flags and filters the contract marks required are optional here (§15 item 3).
+ * flags and filters the contract marks required are optional here (§14).
  */
 import { type Static, Type } from '@sinclair/typebox';
 import {
@@ -39,7 +39,7 @@ export type Query = Static<typeof Query>;
 
 /**
  * §4.1. `query` is required in the type; wire/validate.ts turns an absent or
- * null `query` into `{}` before checking (liberal input, §15 item 3).
+ * null `query` into `{}` before checking (liberal input, §14).
  */
 export const QueryRequest = Type.Object({
   collectionId: CollectionId,
@@ -62,8 +62,8 @@ const ItemFieldRef = Type.Object({ itemFieldName: FieldName });
 
 /**
  * §4.3 `Operation`: `resultFieldName` plus exactly one of the operation keys
- * (checked in wire/validate.ts). Both `itemCount` (contract, [sdk]) and `count`
- * (reference) are accepted, and any `itemFieldName` in them ignored (§11, D4).
+ * (checked in wire/validate.ts). Both `itemCount` (Wix's generated types) and
+ * `count` (Wix's reference adaptor) are accepted, and any `itemFieldName` in them ignored (§11).
  */
 export const AggregateOperation = Type.Object({
   resultFieldName: FieldName,
@@ -76,14 +76,14 @@ export const AggregateOperation = Type.Object({
 });
 export type AggregateOperation = Static<typeof AggregateOperation>;
 
-/** The operation keys of §4.3; `count` is the reference's name for `itemCount`. */
+/** The operation keys of §4.3; `count` is Wix's reference adaptor's name for `itemCount`. */
 export const AGGREGATE_OPERATION_KEYS = ['average', 'min', 'max', 'sum', 'itemCount', 'count'] as const;
 
 export type AggregateOperationKind = 'average' | 'min' | 'max' | 'sum' | 'itemCount';
 
 /**
  * The one operation of a validated `Operation`, with `count` folded into
- * `itemCount` so callers see one spelling (§4.3, D4).
+ * `itemCount` so callers see one spelling (§4.3).
  */
 export function aggregateOperationOf(operation: AggregateOperation): {
   readonly kind: AggregateOperationKind;
@@ -126,7 +126,7 @@ export const DistinctValuesRequest = Type.Object({
 });
 export type DistinctValuesRequest = Static<typeof DistinctValuesRequest>;
 
-/** §4.5. A legacy `overwriteExisting: true` turns the call into an upsert (§4.5, §14.3). */
+/** §4.5. A legacy `overwriteExisting: true` turns the call into an upsert (§4.5, §14). */
 export const InsertRequest = Type.Object({
   collectionId: CollectionId,
   items: BulkArray(WireItem),

@@ -1,6 +1,6 @@
 /**
- * Requests of the service-level endpoints: capabilities (spi-v3.md §6), indexes
- * (§7, paths from the reference only) and provision (§8). The first and last
+ * Requests of the service-level endpoints: capabilities (docs/protocol.md §6), indexes
+ * (§7, paths known only from Wix's reference adaptor) and provision (§8). The first and last
  * take no parameters; any object is accepted.
  */
 import { type Static, Type } from '@sinclair/typebox';
