@@ -95,6 +95,15 @@ variable "cursor_secret" {
   })
 }
 
+variable "status_token" {
+  description = "STATUS_TOKEN from Secret Manager: { secret = id, version = number }; unlocks the status page's details (collections, recent error messages). null: the page shows only its public summary."
+  type = object({
+    secret  = string
+    version = string
+  })
+  default = null
+}
+
 variable "extra_env" {
   description = "Other settings, name => value (services/firestore/DEPLOY.md lists them). Names this root sets itself and PORT/HOST (Cloud Run) are refused."
   type        = map(string)

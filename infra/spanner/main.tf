@@ -17,6 +17,7 @@ locals {
   secret_env = {
     WIX_PUBLIC_KEYS = var.wix_public_keys_secret
     CURSOR_SECRET   = var.cursor_secret
+    STATUS_TOKEN    = var.status_token
   }
 }
 

@@ -88,6 +88,15 @@ variable "cursor_secret" {
   })
 }
 
+variable "status_token" {
+  description = "STATUS_TOKEN from Secret Manager: { secret = id, version = number }; unlocks the status page's details (collections, recent error messages). null: the page shows only its public summary."
+  type = object({
+    secret  = string
+    version = string
+  })
+  default = null
+}
+
 variable "extra_env" {
   description = "Other settings, name => value (services/spanner/DEPLOY.md lists them). Names this root sets itself, PORT/HOST (Cloud Run) and SPANNER_EMULATOR_HOST (development only) are refused."
   type        = map(string)

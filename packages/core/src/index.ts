@@ -46,6 +46,7 @@ export { type BuildOptions, build } from './server/app.ts';
 export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
 export { type ServeOptions, serve } from './server/serve.ts';
 export { type CoreConfig, deriveCursorSecret, runService, type ServiceDefinition } from './server/start.ts';
+export { type ServiceInfo, type ServiceStatus, StatusRecorder } from './server/status.ts';
 export { packageVersion } from './server/version.ts';
 export type * from './storage.ts';
 export { decodeItem, encodeItem, encodeValue } from './wire/codec.ts';

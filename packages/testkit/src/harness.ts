@@ -10,6 +10,7 @@ import {
   createVerifier,
   type Logger,
   loadPublicKeys,
+  type ServiceInfo,
   type Storage,
 } from '@adaptors/core';
 import type { FastifyInstance } from 'fastify';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly bodyLimitBytes?: number;
   readonly now?: () => Date;
+  /** What the status page says about the service (runService fills it in production). */
+  readonly info?: ServiceInfo;
 }
 
 export interface Harness {
@@ -44,7 +47,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     policy: options.policy,
     now: options.now,
   });
-  const app = build({ adaptor, verify, logger: options.logger, bodyLimitBytes: options.bodyLimitBytes });
+  const app = build({
+    adaptor,
+    verify,
+    logger: options.logger,
+    bodyLimitBytes: options.bodyLimitBytes,
+    ...(options.info ? { info: options.info } : {}),
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

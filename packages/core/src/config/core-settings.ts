@@ -27,7 +27,7 @@ export const coreSettings = defineSettings({
   wixPublicKeys: setting({
     name: 'WIX_PUBLIC_KEYS',
     description:
-      "Public key(s) that verify Wix's signed calls: the app's public key (app dashboard) or the connection's publicKey. PEM, base64 of PEM, or base64 DER; several keys separated by commas for rotation. Pass it to loadPublicKeys().",
+      "Public key(s) that verify Wix's signed calls: the app's public key (app dashboard) or the connection's publicKey. PEM, base64 of PEM, or base64 DER; several keys separated by commas for rotation.",
     required: true,
     // Validated here so a bad key is reported with the other config problems;
     // the server imports the keys once with loadPublicKeys(config.wixPublicKeys).
@@ -83,6 +83,13 @@ export const coreSettings = defineSettings({
     name: 'GOOGLE_CLOUD_PROJECT',
     description: 'Google Cloud project id; used to link log lines to Cloud Trace.',
     parse: text(),
+  }),
+  statusToken: setting({
+    name: 'STATUS_TOKEN',
+    description:
+      'Unlocks the details of the status page (GET /): collections with their read-only reasons and recent error messages, sent as Authorization: Bearer or through the page. At least 16 characters. Unset: the page shows only its public summary.',
+    secret: true,
+    parse: text({ minLength: 16 }),
   }),
   shutdownGraceSeconds: setting({
     name: 'SHUTDOWN_GRACE_SECONDS',

@@ -14,6 +14,9 @@ import type { VerifiedCall } from '../auth/verify.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
 import { endpointForPath } from './routes.ts';
+import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
+import { renderStatusPage } from './status-page.ts';
+import { withTimeout } from './timeout.ts';
 
 export interface BuildOptions {
   readonly adaptor: Adaptor;
@@ -29,6 +32,10 @@ export interface BuildOptions {
   readonly projectId?: string;
   /** How long the readiness probe waits for the database. */
   readonly readyTimeoutMs?: number;
+  /** What the status page (`GET /`, `/status.json`) says about the service (server/status.ts). */
+  readonly info?: ServiceInfo;
+  /** Shared with the verifier's audience hook (runService); one is made when absent. */
+  readonly recorder?: StatusRecorder;
 }
 
 interface CallState {
@@ -98,9 +105,18 @@ export function build(options: BuildOptions): FastifyInstance {
     });
   });
 
+  const recorder = options.recorder ?? new StatusRecorder();
+  const info: ServiceInfo = options.info ?? {
+    name: adaptor.storage.capabilities.engine,
+    version: 'unknown',
+    keys: [],
+    advice: [],
+  };
+
   app.setErrorHandler((error, request, reply) => {
     const spi = toSpiError(error, request, logger);
     if (request.callState) request.callState.errorCode = spi.code;
+    recorder.recordError(request.callState?.operation ?? 'unknown', spi.status, spi.code, spi.message);
     void reply.code(spi.status).type('application/json').send(spi.toBody());
   });
 
@@ -134,9 +150,30 @@ export function build(options: BuildOptions): FastifyInstance {
     }
   });
 
-  app.get('/', async (request) => {
-    if (request.callState) request.callState.operation = 'health';
-    return { service: 'wix-gcp-adaptors', engine: adaptor.storage.capabilities.engine, protocol: 'v3' };
+  // The status page: a public summary; details with STATUS_TOKEN (server/status.ts).
+  const statusOf = (request: FastifyRequest, offered: string | undefined) => {
+    if (request.callState) request.callState.operation = 'status';
+    return collectStatus(adaptor, info, recorder, {
+      details: detailsAllowed(info, offered),
+      timeoutMs: options.readyTimeoutMs ?? 5000,
+    });
+  };
+  const sendPage = async (reply: FastifyReply, status: Awaited<ReturnType<typeof statusOf>>) =>
+    reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+      .header('x-frame-options', 'DENY')
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderStatusPage(status));
+
+  app.get('/', async (request, reply) => sendPage(reply, await statusOf(request, bearer(request))));
+  app.get('/status.json', async (request, reply) =>
+    reply.header('cache-control', 'no-store').send(await statusOf(request, bearer(request))),
+  );
+  // The page's form: the token travels in the body, never in a URL (Cloud Run logs URLs).
+  app.post('/status', async (request, reply) => {
+    const token = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('token') ?? undefined;
+    return sendPage(reply, await statusOf(request, token));
   });
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -184,6 +221,11 @@ export function build(options: BuildOptions): FastifyInstance {
   return app;
 }
 
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
 function headerRequestId(request: FastifyRequest): string | undefined {
   const value = request.headers['x-request-id'];
   return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
@@ -216,18 +258,4 @@ function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): Sp
 function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
   return String(error).slice(0, 500);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

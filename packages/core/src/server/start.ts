@@ -16,6 +16,7 @@ import type { Storage } from '../storage.ts';
 import { build } from './app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { serve } from './serve.ts';
+import { StatusRecorder } from './status.ts';
 
 export type CoreConfig = ConfigOf<typeof coreSettings>;
 
@@ -63,12 +64,15 @@ export async function runService<S extends SettingSpecs>(
     base: { serviceContext: { service: `wix-gcp-adaptors-${definition.name}`, version } },
   });
   const keys = await loadPublicKeys(config.wixPublicKeys);
+  const recorder = new StatusRecorder();
   const verify = createVerifier({
     keys,
     audience: config.wixAudience,
     clockSkewSeconds: config.clockSkewSeconds,
-    onUnconfiguredAudience: (aud) =>
-      logger.log('NOTICE', `WIX_AUDIENCE is not set; accepted a token for audience ${JSON.stringify(aud)}`),
+    onUnconfiguredAudience: (aud) => {
+      recorder.recordAudience(aud);
+      logger.log('NOTICE', `WIX_AUDIENCE is not set; accepted a token for audience ${JSON.stringify(aud)}`);
+    },
   });
   const storage = await definition.createStorage(config, logger);
   const adaptor = createAdaptor({
@@ -82,6 +86,16 @@ export async function runService<S extends SettingSpecs>(
     logger,
     bodyLimitBytes: Math.round(config.bodyLimitMb * 1024 * 1024),
     projectId: config.googleCloudProject,
+    recorder,
+    info: {
+      name: definition.name,
+      version,
+      ...(env.GIT_COMMIT ? { commit: env.GIT_COMMIT.slice(0, 40) } : {}),
+      keys: keys.map((k) => ({ alg: k.alg, fingerprint: k.fingerprint })),
+      ...(config.wixAudience ? { audience: config.wixAudience } : {}),
+      advice: settingsAdvice(config),
+      ...(config.statusToken ? { detailsToken: config.statusToken } : {}),
+    },
   });
   const address = await serve(app, {
     port: config.port,
@@ -93,6 +107,26 @@ export async function runService<S extends SettingSpecs>(
     startupMs: Math.round(performance.now() - started),
     keys: keys.map((k) => `${k.alg} ${k.fingerprint}`),
   });
+}
+
+/** Settings that work but deserve a site owner's attention (the status page lists them). */
+function settingsAdvice(config: CoreConfig): { setting: string; message: string }[] {
+  const advice: { setting: string; message: string }[] = [];
+  if (!config.wixAudience) {
+    advice.push({
+      setting: 'WIX_AUDIENCE',
+      message:
+        'not set: a token for any audience is accepted. Set it to your Wix app ID (the audiences seen above show what Wix sends).',
+    });
+  }
+  if (!config.cursorSecret) {
+    advice.push({
+      setting: 'CURSOR_SECRET',
+      message:
+        'not set: paging cursors are keyed by the public keys, so a caller who knows them could forge one. Set a random value of 32+ characters from Secret Manager.',
+    });
+  }
+  return advice;
 }
 
 /**

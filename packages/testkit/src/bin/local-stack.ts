@@ -16,6 +16,8 @@ import { loadDevSigner } from './dev-keys.ts';
 import { type LocalEngine, localEngines } from './local-engines.ts';
 
 const root = process.cwd();
+/** Unlocks the status pages' details locally (GET / on each adaptor). */
+const LOCAL_STATUS_TOKEN = 'local-status-token';
 const basePort = Number(process.env.PORT ?? 8080);
 const signer = await loadDevSigner(join(root, '.dev-keys'));
 const children: ChildProcess[] = [];
@@ -49,6 +51,7 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       // Local engines need no Google credentials: do not probe for a metadata server (and warn about it).
       METADATA_SERVER_DETECTION: 'none',
+      STATUS_TOKEN: LOCAL_STATUS_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -152,6 +155,7 @@ process.stderr.write(
     '',
     ...lines,
     '',
+    `  Status pages: open each URL above in a browser (details: STATUS_TOKEN ${LOCAL_STATUS_TOKEN}).`,
     '  Sign your own calls: node packages/cli/dist/cli.js call <url> items/query \'{"collectionId":"plants","query":{}}\' --key .dev-keys/wix-dev-private.pem',
     '  Ctrl-C stops everything.',
     '',

@@ -1,0 +1,113 @@
+/**
+ * The status page as HTML: one server-rendered document, no script, no
+ * external asset (it must work on a locked-down network and cannot leak a
+ * visitor to a third party). Every value is escaped.
+ */
+import type { ServiceStatus } from './status.ts';
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => escapes[c] as string);
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d1d1f}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.ok{color:#0a7d28;font-weight:600}.bad{color:#b3261e;font-weight:600}.note{color:#555}
+code{background:#f3f3f3;padding:0 .2rem}form{margin-top:1rem}`;
+
+export function renderStatusPage(status: ServiceStatus): string {
+  const db = status.database.reachable
+    ? '<span class="ok">reachable</span>'
+    : `<span class="bad">not reachable</span>: ${esc(status.database.error ?? 'no answer')}`;
+  const rows = (pairs: [string, string][]) =>
+    `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
+  const parts: string[] = [
+    `<h1>wix-gcp-adaptors · ${esc(status.engine)} <span class="note">${esc(status.version)}</span></h1>`,
+    rows([
+      ['Database', db],
+      ['Release', `${esc(status.version)}${status.commit ? ` (commit <code>${esc(status.commit)}</code>)` : ''}`],
+      ['Running since', esc(status.startedAt)],
+      ['Protocol', 'Wix External Database service plugin, v3 (<code>POST /v3/…</code>)'],
+    ]),
+    '<h2>Wix keys and audience</h2>',
+    rows([
+      [
+        'Public keys',
+        status.keys.length === 0
+          ? '<span class="bad">none</span>'
+          : status.keys.map((k) => `<code>${esc(k.alg)} ${esc(k.fingerprint)}</code>`).join('<br>'),
+      ],
+      [
+        'Audience (WIX_AUDIENCE)',
+        status.audience.configured
+          ? status.audience.configured.map((a) => `<code>${esc(a)}</code>`).join(', ')
+          : 'not set: any audience is accepted',
+      ],
+      [
+        'Audiences seen',
+        status.audience.seen.length === 0
+          ? '<span class="note">none yet</span>'
+          : status.audience.seen.map((a) => `<code>${esc(a)}</code>`).join(', '),
+      ],
+      [
+        'Last refused call (401)',
+        status.lastUnauthorized
+          ? `${esc(status.lastUnauthorized.at)}: ${esc(status.lastUnauthorized.reason)}`
+          : '<span class="note">none</span>',
+      ],
+    ]),
+  ];
+  if (status.advice.length > 0) {
+    parts.push(
+      '<h2>Settings to look at</h2>',
+      rows(status.advice.map((a): [string, string] => [a.setting, esc(a.message)])),
+    );
+  }
+  const counts = Object.entries(status.errors.byCode);
+  parts.push(
+    '<h2>Errors since start</h2>',
+    counts.length === 0
+      ? '<p class="note">None.</p>'
+      : rows(counts.map(([code, n]): [string, string] => [code, esc(n)])),
+  );
+  if (status.details) {
+    parts.push('<h2>Collections</h2>');
+    const collections = status.collections;
+    if (!collections || 'error' in collections) {
+      parts.push(`<p class="bad">Could not list them: ${esc(collections?.error ?? 'unknown')}</p>`);
+    } else if (collections.length === 0) {
+      parts.push('<p class="note">None yet: create a table, or a collection from the Wix CMS.</p>');
+    } else {
+      parts.push(
+        `<table><tr><th>Collection</th><th>Fields</th><th>Operations</th></tr>${collections
+          .map(
+            (c) =>
+              `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.fields)}</td><td>${esc(c.dataOperations.join(', '))}${
+                c.readOnlyReason ? `<br><span class="bad">${esc(c.readOnlyReason)}</span>` : ''
+              }</td></tr>`,
+          )
+          .join('')}</table>`,
+      );
+    }
+    const recent = status.errors.recent ?? [];
+    parts.push('<h2>Recent errors</h2>');
+    parts.push(
+      recent.length === 0
+        ? '<p class="note">None.</p>'
+        : `<table><tr><th>When</th><th>Call</th><th>Error</th></tr>${recent
+            .map(
+              (e) =>
+                `<tr><td>${esc(e.at)}</td><td>${esc(e.operation)}</td><td>${esc(e.status)} <code>${esc(e.code)}</code>: ${esc(e.message)}</td></tr>`,
+            )
+            .join('')}</table>`,
+    );
+  } else {
+    parts.push(`<p class="note">${esc(status.detailsHint ?? '')}</p>`);
+    if (status.detailsAvailable) {
+      parts.push(
+        '<form method="post" action="/status"><label>STATUS_TOKEN <input type="password" name="token" autocomplete="off"></label> <button type="submit">Show details</button></form>',
+      );
+    }
+  }
+  parts.push('<p class="note">The same as JSON: <a href="/status.json"><code>/status.json</code></a>.</p>');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>wix-gcp-adaptors · ${esc(status.engine)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>`;
+}

@@ -1,0 +1,181 @@
+/**
+ * What the status page (`GET /`, `GET /status.json`) tells a site owner: which
+ * release runs, whether the database answers and why not, which keys and
+ * audiences are in play, what the settings advise, and what went wrong lately.
+ *
+ * Two levels, decided once here:
+ * - the summary is public: nothing in it comes from the data or the schema
+ *   (release, engine, reachability and the database's own error, public-key
+ *   fingerprints, audiences, error counts by code, why the last call was
+ *   refused as unauthorized);
+ * - the details — collections with their capabilities and read-only reasons,
+ *   recent error messages (which can name collections and fields) — need the
+ *   `STATUS_TOKEN` setting, sent as `Authorization: Bearer <token>` or through
+ *   the page's form. Without the setting, details are never shown.
+ * No item value, token or secret is recorded, so none can be shown.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Adaptor } from '../adaptor/adaptor.ts';
+import { describeCollection } from '../capabilities.ts';
+import { withTimeout } from './timeout.ts';
+
+/** What the running service knows about itself (runService fills it). */
+export interface ServiceInfo {
+  readonly name: string;
+  readonly version: string;
+  /** The commit the image was built from (GIT_COMMIT, baked in by the release build). */
+  readonly commit?: string;
+  readonly keys: readonly { readonly alg: string; readonly fingerprint: string }[];
+  /** WIX_AUDIENCE; undefined: any audience is accepted. */
+  readonly audience?: readonly string[];
+  /** Settings that work but deserve attention, with what to do. */
+  readonly advice: readonly { readonly setting: string; readonly message: string }[];
+  /** STATUS_TOKEN: unlocks the details. */
+  readonly detailsToken?: string;
+}
+
+export interface RecentError {
+  readonly at: string;
+  readonly operation: string;
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+const RECENT_LIMIT = 20;
+const AUDIENCE_LIMIT = 10;
+
+/** Counters and a short memory of what went wrong; cheap enough for every answer. */
+export class StatusRecorder {
+  readonly started = new Date().toISOString();
+  #byCode = new Map<string, number>();
+  #recent: RecentError[] = [];
+  #lastUnauthorized: { at: string; reason: string } | undefined;
+  #audiences = new Set<string>();
+
+  recordError(operation: string, status: number, code: string, message: string): void {
+    this.#byCode.set(code, (this.#byCode.get(code) ?? 0) + 1);
+    const at = new Date().toISOString();
+    this.#recent.push({ at, operation, status, code, message: message.slice(0, 300) });
+    if (this.#recent.length > RECENT_LIMIT) this.#recent.shift();
+    if (status === 401) this.#lastUnauthorized = { at, reason: message.slice(0, 300) };
+  }
+
+  recordAudience(aud: string | readonly string[] | undefined): void {
+    if (this.#audiences.size >= AUDIENCE_LIMIT) return;
+    for (const one of aud === undefined ? ['(none)'] : typeof aud === 'string' ? [aud] : aud) {
+      this.#audiences.add(one.slice(0, 100));
+    }
+  }
+
+  get errorsByCode(): Readonly<Record<string, number>> {
+    return Object.fromEntries([...this.#byCode.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  get recent(): readonly RecentError[] {
+    return [...this.#recent].reverse();
+  }
+  get lastUnauthorized(): { at: string; reason: string } | undefined {
+    return this.#lastUnauthorized;
+  }
+  get audiencesSeen(): readonly string[] {
+    return [...this.#audiences];
+  }
+}
+
+export interface CollectionStatus {
+  readonly id: string;
+  readonly fields: number;
+  readonly dataOperations: readonly string[];
+  readonly readOnly: boolean;
+  readonly readOnlyReason?: string;
+}
+
+export interface ServiceStatus {
+  readonly service: 'wix-gcp-adaptors';
+  readonly protocol: 'v3';
+  readonly engine: string;
+  readonly version: string;
+  readonly commit?: string;
+  readonly startedAt: string;
+  readonly database: { readonly reachable: boolean; readonly error?: string };
+  readonly keys: ServiceInfo['keys'];
+  readonly audience: { readonly configured: readonly string[] | null; readonly seen: readonly string[] };
+  readonly advice: ServiceInfo['advice'];
+  readonly errors: { readonly byCode: Readonly<Record<string, number>>; readonly recent?: readonly RecentError[] };
+  readonly lastUnauthorized: { readonly at: string; readonly reason: string } | null;
+  readonly details: boolean;
+  /** Whether STATUS_TOKEN is configured (the page offers its form only then). */
+  readonly detailsAvailable: boolean;
+  readonly detailsHint?: string;
+  readonly collections?: readonly CollectionStatus[] | { readonly error: string };
+}
+
+/** Whether `offered` unlocks the details (constant-time against STATUS_TOKEN). */
+export function detailsAllowed(info: ServiceInfo, offered: string | undefined): boolean {
+  if (!info.detailsToken || offered === undefined) return false;
+  const a = Buffer.from(info.detailsToken, 'utf8');
+  const b = Buffer.from(offered, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function collectStatus(
+  adaptor: Adaptor,
+  info: ServiceInfo,
+  recorder: StatusRecorder,
+  options: { readonly details: boolean; readonly timeoutMs: number },
+): Promise<ServiceStatus> {
+  const { storage } = adaptor;
+  const database = await withTimeout(storage.ready(), options.timeoutMs).then(
+    () => ({ reachable: true }),
+    (error: unknown) => ({ reachable: false, error: reason(error) }),
+  );
+  const status: ServiceStatus = {
+    service: 'wix-gcp-adaptors',
+    protocol: 'v3',
+    engine: storage.capabilities.engine,
+    version: info.version,
+    ...(info.commit ? { commit: info.commit } : {}),
+    startedAt: recorder.started,
+    database,
+    keys: info.keys,
+    audience: { configured: info.audience ?? null, seen: recorder.audiencesSeen },
+    advice: info.advice,
+    errors: { byCode: recorder.errorsByCode, ...(options.details ? { recent: recorder.recent } : {}) },
+    lastUnauthorized: recorder.lastUnauthorized ?? null,
+    details: options.details,
+    detailsAvailable: info.detailsToken !== undefined,
+    ...(options.details
+      ? {}
+      : {
+          detailsHint: info.detailsToken
+            ? 'Collections and recent error messages: send the STATUS_TOKEN (form below, or Authorization: Bearer).'
+            : 'Collections and recent error messages are hidden: set the STATUS_TOKEN setting to see them here.',
+        }),
+  };
+  if (!options.details) return status;
+  if (!database.reachable) return { ...status, collections: { error: 'the database is not reachable' } };
+  try {
+    const collections = await withTimeout(storage.listCollections(), options.timeoutMs);
+    return {
+      ...status,
+      collections: collections.map((stored) => {
+        const described = describeCollection(stored, storage.capabilities);
+        return {
+          id: stored.id,
+          fields: stored.fields.length,
+          dataOperations: described.capabilities?.dataOperations ?? [],
+          readOnly: stored.readOnly === true,
+          ...(stored.readOnlyReason ? { readOnlyReason: stored.readOnlyReason } : {}),
+        };
+      }),
+    };
+  } catch (error) {
+    return { ...status, collections: { error: reason(error) } };
+  }
+}
+
+/** The database's own words, shortened; errors carry no secrets (storages never put any in messages). */
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 300);
+}

@@ -1,0 +1,119 @@
+/**
+ * The status page (GET /, /status.json, POST /status): a public summary that
+ * names nothing from the data, details only with STATUS_TOKEN, and no token,
+ * item value or secret anywhere on it.
+ */
+import type { ServiceInfo } from '@adaptors/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../src/harness.ts';
+import { createMemoryStorage } from '../src/memory/memory-storage.ts';
+import { plantsCollection, samplePlants } from '../src/sample-data.ts';
+
+const STATUS_TOKEN = 'status-token-for-the-test-0123456789';
+const SECRET_VALUE = 'item-value-that-must-never-show';
+const info: ServiceInfo = {
+  name: 'memory',
+  version: '9.8.7',
+  commit: 'abc1234',
+  keys: [{ alg: 'RS256', fingerprint: 'SHA256:fingerprint' }],
+  advice: [{ setting: 'CURSOR_SECRET', message: 'not set: set a random value' }],
+  detailsToken: STATUS_TOKEN,
+};
+const legacy = {
+  id: 'legacy_orders',
+  fields: [{ key: '_id', type: 'TEXT' as const }],
+  readOnly: true,
+  readOnlyReason: 'read-only: it lacks _createdDate, _updatedDate, _owner',
+};
+
+let h: Harness;
+let badToken: string;
+beforeAll(async () => {
+  h = await startHarness({ storage: createMemoryStorage({ collections: [plantsCollection, legacy] }), info });
+  await h.client.insert('plants', [...samplePlants, { _id: 'secret', commonName: SECRET_VALUE }]);
+  await h.client.count('no_such_collection'); // a 404 to count
+  badToken = `${(await h.signer.sign({ collectionId: 'plants' })).slice(0, -4)}AAAA`;
+  await fetch(`${h.url}/v3/items/count`, { method: 'POST', body: badToken }); // a 401 to remember
+});
+afterAll(() => h.close());
+
+// biome-ignore lint/suspicious/noExplicitAny: a JSON answer read by the assertions
+const json = async (headers: Record<string, string> = {}): Promise<any> =>
+  (await fetch(`${h.url}/status.json`, { headers })).json();
+
+describe('status page', () => {
+  it('GET / is a self-contained HTML page: release, database, keys, advice, error counts', async () => {
+    const res = await fetch(`${h.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    for (const text of [
+      '9.8.7',
+      'abc1234',
+      'reachable',
+      'RS256 SHA256:fingerprint',
+      'CURSOR_SECRET',
+      'COLLECTION_NOT_FOUND',
+    ]) {
+      expect(html).toContain(text);
+    }
+    expect(html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/i);
+  });
+
+  it('the public summary names no collection, no error message, no item value', async () => {
+    const status = await json();
+    expect(status).toMatchObject({ engine: 'memory', version: '9.8.7', database: { reachable: true }, details: false });
+    expect(status.errors.byCode).toMatchObject({ COLLECTION_NOT_FOUND: 1, UNAUTHORIZED: 1 });
+    expect(status.lastUnauthorized.reason).toMatch(/signature/i);
+    expect(status.collections).toBeUndefined();
+    expect(status.errors.recent).toBeUndefined();
+    const text = JSON.stringify(status) + (await (await fetch(`${h.url}/`)).text());
+    for (const hidden of ['plants', 'legacy_orders', 'no_such_collection', SECRET_VALUE, badToken, STATUS_TOKEN]) {
+      expect(text).not.toContain(hidden);
+    }
+  });
+
+  it('STATUS_TOKEN unlocks collections with read-only reasons and recent error messages', async () => {
+    const status = await json({ authorization: `Bearer ${STATUS_TOKEN}` });
+    expect(status.details).toBe(true);
+    const byId = new Map(status.collections.map((c: { id: string }) => [c.id, c]));
+    expect(byId.get('plants')).toMatchObject({ readOnly: false, dataOperations: expect.arrayContaining(['INSERT']) });
+    expect(byId.get('legacy_orders')).toMatchObject({ readOnly: true, readOnlyReason: legacy.readOnlyReason });
+    expect(status.errors.recent[0]).toMatchObject({ code: 'UNAUTHORIZED', status: 401, operation: 'items/count' });
+    expect(JSON.stringify(status)).not.toContain(SECRET_VALUE);
+    expect(JSON.stringify(status)).not.toContain(badToken);
+  });
+
+  it('a wrong token shows only the summary; the form posts the token in the body', async () => {
+    expect((await json({ authorization: 'Bearer not-the-token-but-long-enough' })).details).toBe(false);
+    const form = await fetch(`${h.url}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: STATUS_TOKEN }).toString(),
+    });
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(html).toContain('legacy_orders');
+    expect(html).toContain('it lacks _createdDate, _updatedDate, _owner');
+    const wrong = await fetch(`${h.url}/status`, { method: 'POST', body: 'token=nope' });
+    expect(await wrong.text()).not.toContain('legacy_orders');
+  });
+
+  it('says why the database is not reachable', async () => {
+    const storage = createMemoryStorage();
+    storage.ready = async () => {
+      throw new Error('PERMISSION_DENIED: grant roles/spanner.databaseUser');
+    };
+    const down = await startHarness({ storage, info });
+    try {
+      const status = (await (await fetch(`${down.url}/status.json`)).json()) as { database: unknown };
+      expect(status.database).toEqual({
+        reachable: false,
+        error: 'PERMISSION_DENIED: grant roles/spanner.databaseUser',
+      });
+    } finally {
+      await down.close();
+    }
+  });
+});
