@@ -7,6 +7,7 @@
 import { errors } from '../errors.ts';
 import type { FieldType } from '../model.ts';
 import { isDateLiteral, parseDateLiteral, parseInstant } from '../wire/dates.ts';
+import { INSTANT_RANGE_TEXT, LIMITS } from '../wire/limits.ts';
 import type { Value } from './ast.ts';
 import type { ResolvedField } from './parse-context.ts';
 
@@ -68,7 +69,7 @@ const KIND_TEXT: Record<ScalarKind, string> = {
   string: 'a string',
   number: 'a number',
   boolean: 'true or false',
-  date: 'a date ({"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"})',
+  date: 'a date ({"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}, years 0001–9999)',
   any: 'a JSON value',
 };
 
@@ -91,7 +92,7 @@ function dateOf(raw: { $date: unknown }, fieldPath: string): Date {
     throw errors.violation(
       fieldPath,
       raw,
-      'A {"$date": …} literal needs an ISO 8601 instant, e.g. "2024-05-01T09:30:00Z".',
+      `A {"$date": …} literal needs an ISO 8601 instant ${INSTANT_RANGE_TEXT}, e.g. "2024-05-01T09:30:00Z".`,
     );
   }
   return date;
@@ -184,6 +185,13 @@ export function listOperand(raw: unknown, shape: ValueShape, op: string, fieldPa
   if (raw.length === 0) {
     // Reference adaptors answer 400 (wix-data-semantics.md §1.3 "Empty list"); native behaviour unconfirmed.
     throw errors.violation(fieldPath, raw, `${op} cannot have an empty list of values.`);
+  }
+  if (raw.length > LIMITS.listValues) {
+    throw errors.violation(
+      fieldPath,
+      `${raw.length} values`,
+      `${op} may list at most ${LIMITS.listValues} values; split the query into several.`,
+    );
   }
   return raw.map((e, i) => literalOperand(e, shape, op, `${fieldPath}[${i}]`, false));
 }

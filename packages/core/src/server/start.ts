@@ -53,6 +53,7 @@ export async function runService<S extends SettingSpecs>(
     keys,
     audience: config.wixAudience,
     clockSkewSeconds: config.clockSkewSeconds,
+    maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     onUnconfiguredAudience: (aud) =>
       logger.log('NOTICE', `WIX_AUDIENCE is not set; accepted a token for audience ${JSON.stringify(aud)}`),
   });
