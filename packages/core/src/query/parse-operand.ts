@@ -98,18 +98,29 @@ function dateOf(raw: { $date: unknown }, fieldPath: string): Date {
   return date;
 }
 
-/** Any JSON → internal Value, turning `{"$date": …}` literals at any depth into Dates. */
-export function jsonToValue(raw: unknown, fieldPath: string): Value {
+/**
+ * Any JSON → internal Value, turning `{"$date": …}` literals at any depth into
+ * Dates. Operands nest at most LIMITS.valueDepth levels, like stored values
+ * (wire/limits.ts): a deeper one could never equal a stored value.
+ */
+export function jsonToValue(raw: unknown, fieldPath: string, depth = 0): Value {
   if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) throw errors.violation(fieldPath, raw, 'Numbers must be finite.');
     return raw;
   }
-  if (Array.isArray(raw)) return raw.map((e, i) => jsonToValue(e, `${fieldPath}[${i}]`));
+  if (typeof raw === 'object' && depth >= LIMITS.valueDepth) {
+    throw errors.violation(
+      fieldPath,
+      describe(raw),
+      `A value may nest objects and arrays at most ${LIMITS.valueDepth} levels deep.`,
+    );
+  }
+  if (Array.isArray(raw)) return raw.map((e, i) => jsonToValue(e, `${fieldPath}[${i}]`, depth + 1));
   if (typeof raw === 'object') {
     if (isDateLiteral(raw)) return dateOf(raw, fieldPath);
     const out: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(raw)) out[k] = jsonToValue(v, `${fieldPath}.${k}`);
+    for (const [k, v] of Object.entries(raw)) out[k] = jsonToValue(v, `${fieldPath}.${k}`, depth + 1);
     return out;
   }
   throw errors.violation(fieldPath, raw, `${describe(raw)} is not a JSON value.`);

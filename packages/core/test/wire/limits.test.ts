@@ -46,7 +46,12 @@ describe('filter size', () => {
         expect(violationsOf(error)[0]?.fieldPath).toMatch(/^query\.filter\.\$(and|or|not)/);
       }
     }
-    // Deep JSON inside an operand, too.
+    // Operands nest like stored values (20 levels); deep JSON inside an operand is a 400 too.
+    expect(() => query({ extra: nested(20, (inner) => ({ a: inner }), 1) })).not.toThrow();
+    expectViolation(
+      () => query({ extra: nested(21, (inner) => ({ a: inner }), 1) }),
+      `query.filter.extra${'.a'.repeat(20)}`,
+    );
     const deepArray = nested(1_000_000, (inner) => [inner], 1);
     spiErrorOf(() => query({ extra: { $eq: deepArray } }), 'VALIDATION_ERROR');
   });
