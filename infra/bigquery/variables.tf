@@ -101,6 +101,7 @@ variable "extra_env" {
     # name would otherwise be ignored silently (infra/test keeps this list in step).
     condition = alltrue([for name in keys(var.extra_env) : contains([
       "CLOCK_SKEW_SECONDS",
+      "TOKEN_MAX_LIFETIME_SECONDS",
       "BODY_LIMIT_MB",
       "LOG_LEVEL",
       "ACCESS_POLICY",
@@ -109,7 +110,7 @@ variable "extra_env" {
       "SCHEMA_CACHE_SECONDS",
       "BIGQUERY_MAXIMUM_BYTES_BILLED",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, READ_ONLY_SCHEMA, SCHEMA_CACHE_SECONDS, BIGQUERY_MAXIMUM_BYTES_BILLED."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, READ_ONLY_SCHEMA, SCHEMA_CACHE_SECONDS, BIGQUERY_MAXIMUM_BYTES_BILLED."
   }
 }
 

@@ -114,6 +114,7 @@ variable "extra_env" {
     # name would otherwise be ignored silently (infra/test keeps this list in step).
     condition = alltrue([for name in keys(var.extra_env) : contains([
       "CLOCK_SKEW_SECONDS",
+      "TOKEN_MAX_LIFETIME_SECONDS",
       "BODY_LIMIT_MB",
       "LOG_LEVEL",
       "ACCESS_POLICY",
@@ -125,7 +126,7 @@ variable "extra_env" {
       "FIRESTORE_SCHEMA_CACHE_SECONDS",
       "FIRESTORE_WRITE_CONCURRENCY",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
   }
 }
 

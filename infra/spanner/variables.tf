@@ -107,13 +107,14 @@ variable "extra_env" {
     # name would otherwise be ignored silently (infra/test keeps this list in step).
     condition = alltrue([for name in keys(var.extra_env) : contains([
       "CLOCK_SKEW_SECONDS",
+      "TOKEN_MAX_LIFETIME_SECONDS",
       "BODY_LIMIT_MB",
       "LOG_LEVEL",
       "ACCESS_POLICY",
       "SHUTDOWN_GRACE_SECONDS",
       "SCHEMA_CACHE_SECONDS",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, SCHEMA_CACHE_SECONDS."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, SCHEMA_CACHE_SECONDS."
   }
 }
 

@@ -87,6 +87,18 @@ describe('datasets and tables', () => {
     });
   });
 
+  test('table names up to BigQuery’s 1,024 bytes are served (they were a 414 past 100 characters)', async () => {
+    const [ds] = await h.bq.createDataset('longnames');
+    const names = [`t${'x'.repeat(100)}`, `t${'é'.repeat(511)}`];
+    for (const name of names) {
+      await ds.createTable(name, { schema: [{ name: '_id', type: 'STRING' }] });
+      const [meta] = await ds.table(name).getMetadata();
+      expect(meta.tableReference.tableId).toBe(name);
+    }
+    const [tables] = await ds.getTables();
+    expect(tables.map((t) => t.id).sort()).toEqual([...names].sort());
+  });
+
   test('duplicate dataset is 409 duplicate', async () => {
     await h.bq.createDataset('dup');
     await expect(h.bq.createDataset('dup')).rejects.toMatchObject({ code: 409, errors: [{ reason: 'duplicate' }] });

@@ -18,6 +18,7 @@ import type {
   QueryOperator,
 } from './model.ts';
 import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, SortOrder, Value } from './query/ast.ts';
+import type { EngineLimits } from './wire/limits.ts';
 
 /** What a storage can do, reported through capabilities/get and the collection objects (docs/protocol.md §13). */
 export interface StorageCapabilities {
@@ -37,6 +38,12 @@ export interface StorageCapabilities {
   readonly nestedQueryOperators: readonly QueryOperator[];
   /** Whether `$matches` (no capability name of its own) is supported on fields that allow CONTAINS. */
   readonly supportsMatches: boolean;
+  /**
+   * Shorter collection ids / field keys than the core's (wire/limits.ts), when
+   * the engine cannot name a table or column that long. The core refuses
+   * longer ones with a 400 before the storage sees them.
+   */
+  readonly limits?: EngineLimits;
 }
 
 export interface IndexOptions {

@@ -143,8 +143,14 @@ function anyOf(target: Target, values: readonly Value[], dialect: Dialect, param
   const others: Value[] = [];
   for (const v of values) {
     const kind = kindOf(v);
-    if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), v]);
-    else others.push(v);
+    if (!kind) {
+      others.push(v);
+      continue;
+    }
+    // Appended in place: the list may hold thousands of values (linear, never a copy per value).
+    const list = byKind.get(kind);
+    if (list) list.push(v);
+    else byKind.set(kind, [v]);
   }
   const parts: string[] = [];
   for (const [kind, list] of byKind) {

@@ -2,7 +2,7 @@ import { SpiError } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
 import { INPUTS, REFUSED } from './filter-cases.ts';
 import { EXPECTED } from './filter-expected.ts';
-import { DIALECTS, plants, where } from './fixtures.ts';
+import { DIALECTS, f, plants, where } from './fixtures.ts';
 
 describe('compileFilter: one table of expected SQL, params and types per dialect', () => {
   for (const dialect of DIALECTS) {
@@ -34,5 +34,26 @@ describe('compileFilter: one table of expected SQL, params and types per dialect
       const { sql } = where(plants, { kind: 'not', filter: c.filter }, DIALECTS[0]!);
       expect(sql === 'TRUE' || sql === 'FALSE' || sql.startsWith('(NOT ')).toBe(true);
     }
+  });
+});
+
+describe('compileFilter stays linear in the size of its input (hostile lists)', () => {
+  // 100,000 values once took minutes ($in copied the list per value) and blocked the event loop.
+  const values = Array.from({ length: 50_000 }, (_, i) => i);
+
+  test.each(DIALECTS.map((d) => [d.name, d] as const))(
+    '$in with 50,000 numbers is one ARRAY parameter (%s)',
+    (_n, d) => {
+      const { sql, params } = where(plants, { kind: 'in', field: f('weight'), values }, d);
+      expect(Object.keys(params)).toEqual(['p0']);
+      expect(params.p0).toEqual(values);
+      expect(sql).toContain('IN UNNEST(@p0)');
+    },
+  );
+
+  test('$in mixing kinds keeps one ARRAY parameter per kind, values in order', () => {
+    const mixed = Array.from({ length: 50_000 }, (_, i) => (i % 2 ? `s${i}` : i));
+    const { params } = where(plants, { kind: 'in', field: f('care.x'), values: mixed }, DIALECTS[0]!);
+    expect(Object.values(params).map((p) => (p as unknown[]).length)).toEqual([25_000, 25_000]);
   });
 });

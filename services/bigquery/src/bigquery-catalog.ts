@@ -7,7 +7,7 @@
 
 import type { ColumnType } from '@adaptors/googlesql';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { isTableNotFound } from './bigquery-errors.ts';
+import { errorShape, isTableNotFound } from './bigquery-errors.ts';
 import { parseSchemaType } from './bigquery-types.ts';
 
 export interface PhysicalColumn {
@@ -77,13 +77,29 @@ export async function readTable(bq: BigQuery, datasetId: string, name: string): 
   }
 }
 
+/**
+ * A listed table whose metadata BigQuery refuses to serve (a 4xx other than
+ * 404, e.g. a name some proxy cannot pass) is left out of the listing: one
+ * table the adaptor cannot read must not make every other collection
+ * unreachable. Server and network errors still fail the listing (retried).
+ */
+async function readListedTable(bq: BigQuery, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+  try {
+    return await readTable(bq, datasetId, name);
+  } catch (error) {
+    const status = errorShape(error).status;
+    if (status !== undefined && status >= 400 && status < 500) return undefined;
+    throw error;
+  }
+}
+
 export async function readTables(bq: BigQuery, datasetId: string): Promise<Map<string, PhysicalTable>> {
   const [tables] = await bq.dataset(datasetId).getTables({ autoPaginate: true });
   const names = tables.map((t) => t.id).filter((id): id is string => typeof id === 'string');
   const out = new Map<string, PhysicalTable>();
   for (let i = 0; i < names.length; i += PARALLEL_GETS) {
     const batch = names.slice(i, i + PARALLEL_GETS);
-    const read = await Promise.all(batch.map((name) => readTable(bq, datasetId, name)));
+    const read = await Promise.all(batch.map((name) => readListedTable(bq, datasetId, name)));
     for (const table of read) if (table) out.set(table.name, table);
   }
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

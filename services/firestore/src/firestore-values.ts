@@ -15,25 +15,52 @@ export const NESTED_ARRAY_KEY = '$wixArray';
 
 type Data = { [key: string]: unknown };
 
-function encodeNested(value: Value, insideArray: boolean): unknown {
+/** Firestore's maximum depth of maps and arrays in a document ("Limits"); deeper data is refused by the client. */
+export const MAX_DOCUMENT_DEPTH = 20;
+
+/**
+ * `depth` counts the maps and arrays around `value` as Firestore does, after
+ * wrapping inner arrays. The core bounds Wix values at the same 20 levels
+ * (packages/core/README.md "Input limits"), but each array inside an array
+ * adds a map here, so the encoded value can still be too deep: refused per
+ * item before the write (handing the client such a document left a bulk write
+ * hanging). A map whose key is the reserved `$wixArray` would read back as an
+ * array: refused rather than changed.
+ */
+function encodeNested(value: Value, insideArray: boolean, depth: number, path: string): unknown {
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  const level = depth + 1 + (Array.isArray(value) && insideArray ? 1 : 0);
+  if (level > MAX_DOCUMENT_DEPTH) {
+    throw errors.violation(
+      path,
+      'a nested value',
+      `Firestore stores at most ${MAX_DOCUMENT_DEPTH} levels of maps and arrays, and an array inside an array takes two (it is stored as a {"${NESTED_ARRAY_KEY}": [...]} map); nest this value less deeply`,
+    );
+  }
   if (Array.isArray(value)) {
-    const encoded = value.map((element) => encodeNested(element, true));
+    const encoded = value.map((element, i) => encodeNested(element, true, level, `${path}[${i}]`));
     return insideArray ? { [NESTED_ARRAY_KEY]: encoded } : encoded;
   }
   const out: Data = {};
   for (const [key, element] of Object.entries(value)) {
-    if (element !== undefined) out[key] = encodeNested(element as Value, false);
+    if (key === NESTED_ARRAY_KEY) {
+      throw errors.violation(
+        `${path}.${key}`,
+        key,
+        `"${NESTED_ARRAY_KEY}" is a reserved key in Firestore (it marks an array stored inside an array); rename it`,
+      );
+    }
+    if (element !== undefined) out[key] = encodeNested(element as Value, false, level, `${path}.${key}`);
   }
   return out;
 }
 
-/** An item as document data: `_id` is the document id, never a field. */
+/** An item as document data: `_id` is the document id, never a field. Throws a VALIDATION_ERROR SpiError for data Firestore cannot hold exactly. */
 export function toDocumentData(item: Item): Data {
   const out: Data = {};
   for (const [key, value] of Object.entries(item)) {
     if (key === '_id' || value === undefined) continue;
-    out[key] = encodeNested(value, false);
+    out[key] = encodeNested(value, false, 0, key);
   }
   return out;
 }

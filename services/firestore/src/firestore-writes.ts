@@ -63,7 +63,8 @@ export async function insertItems(
         (error: unknown): ItemResult => ({ error: itemError(error, ctx.collectionId, id) }),
       );
     } catch (error) {
-      // Client-side validation (e.g. a field name Firestore refuses).
+      // toDocumentData's own refusals, or the client's validation (e.g. a field name Firestore refuses).
+      if (error instanceof SpiError) return { error };
       return {
         error: errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${(error as Error).message}`),
       };
@@ -104,6 +105,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
     try {
+      toDocumentData(item); // refuses what Firestore cannot hold before a transaction starts
       const next = await ctx.db.runTransaction(async (tx) => {
         const snapshot = await tx.get(doc);
         if (!snapshot.exists) return undefined;

@@ -7,6 +7,7 @@
 import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
 import { defaultColumnType, fieldCapabilitiesByType, nestedPathOperators, spanner } from '@adaptors/googlesql';
 import { MAX_INDEXES_PER_COLLECTION } from './spanner-indexes.ts';
+import { SPANNER_NAME_LENGTH } from './spanner-names.ts';
 
 /** A field is stored in googlesql's default column for its type (mapping.ts); MULTI_REFERENCE has none. */
 export const fieldCapabilities = fieldCapabilitiesByType((field) => {
@@ -32,5 +33,7 @@ export function spannerCapabilities(options: { readonly readOnlySchema: boolean 
     fieldCapabilities,
     nestedQueryOperators: nestedPathOperators(spanner),
     supportsMatches: true,
+    // A collection id names a table and a field key a column: the core refuses longer ones up front.
+    limits: { collectionIdLength: SPANNER_NAME_LENGTH, fieldKeyLength: SPANNER_NAME_LENGTH },
   });
 }

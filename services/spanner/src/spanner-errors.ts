@@ -74,6 +74,13 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   if (code === CODE.FAILED_PRECONDITION || code === CODE.OUT_OF_RANGE || code === CODE.ALREADY_EXISTS) {
     return errors.badRequest(`Cloud Spanner refused the change: ${spannerMessage(error)}`);
   }
+  if (code === CODE.INVALID_ARGUMENT && /Number of functions exceeds the maximum/i.test(spannerMessage(error))) {
+    // Spanner's own query size limit (1,000 SQL functions), reached below the core's limits
+    // (packages/core/README.md "Input limits") by filters on many JSON paths or $hasAll values.
+    return errors.badRequest(
+      'The filter is too large for Cloud Spanner (at most 1,000 SQL functions per query): use $in / $hasSome with a list instead of many $or branches, fewer $hasAll values, or split the query.',
+    );
+  }
   return error;
 }
 

@@ -3,7 +3,7 @@
  * googlesql quote function's rule (letters, digits, underscores, at most 128),
  * plus what applies to tables only. Refused with a message, never mangled.
  */
-import { errors, type Field } from '@adaptors/core';
+import { type Collection, errors, type Field } from '@adaptors/core';
 import { quoteIdentifier, spanner } from '@adaptors/googlesql';
 import { INTERNAL_PREFIX } from './spanner-ddl.ts';
 
@@ -18,6 +18,20 @@ export function checkCollectionId(id: string): void {
       ? `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`
       : undefined);
   if (problem) throw errors.violation('collection.id', id, `collection id ${problem}`);
+}
+
+/** Spanner's longest table and column name (Spanner "Naming rules"), declared to the core as a limit. */
+export const SPANNER_NAME_LENGTH = 128;
+
+/**
+ * The one name check of a create or update definition: the id names a table,
+ * every key a column. Runs before any DDL is planned, so a bad key is a 400
+ * for create and update alike (never a quoting error while planning).
+ */
+export function checkDefinition(collection: Collection): void {
+  checkCollectionId(collection.id);
+  const problems = collection.fields.flatMap(keyProblems);
+  if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
 }
 
 export function keyProblems(field: Field): FieldProblem[] {

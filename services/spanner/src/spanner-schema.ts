@@ -40,7 +40,7 @@ import {
 } from './spanner-ddl.ts';
 import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement } from './spanner-dml.ts';
 import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
-import { checkCollectionId, type FieldProblem, keyProblems } from './spanner-names.ts';
+import { checkDefinition, type FieldProblem } from './spanner-names.ts';
 import type { Reader } from './spanner-reads.ts';
 import { sameColumnType } from './spanner-types.ts';
 
@@ -105,9 +105,7 @@ export class SchemaStore {
   }
 
   async create(collection: Collection): Promise<StoredCollection> {
-    checkCollectionId(collection.id);
-    const problems = collection.fields.flatMap(keyProblems);
-    if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    checkDefinition(collection);
     const columns: NewColumn[] = [];
     for (const field of collection.fields) {
       const type = defaultColumnType(field.type);
@@ -122,6 +120,7 @@ export class SchemaStore {
   }
 
   async update(collection: Collection): Promise<StoredCollection> {
+    checkDefinition(collection);
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
@@ -214,7 +213,7 @@ export class SchemaStore {
    * field otherwise.
    */
   private async planUpdate(current: SpannerCollection, desired: Collection) {
-    const problems: FieldProblem[] = desired.fields.flatMap(keyProblems);
+    const problems: FieldProblem[] = [];
     const statements: string[] = [];
     const removedReferenceFields: string[] = [];
     const table = current.physical;

@@ -7,6 +7,7 @@ import { errors, type SpiError } from '../errors.ts';
 import type { Collection, DataOperation } from '../model.ts';
 import type { ParseContext } from '../query/parse-context.ts';
 import type { Storage, StoredCollection } from '../storage.ts';
+import { nameLimits } from '../wire/limits.ts';
 
 export interface ResolvedCollection {
   readonly stored: StoredCollection;
@@ -21,6 +22,10 @@ export async function resolveCollection(
   collectionId: string,
   operation: DataOperation | undefined,
 ): Promise<ResolvedCollection> {
+  // An id longer than this engine can name cannot exist: the database is not asked (wire/limits.ts).
+  if (collectionId.length > nameLimits(storage.capabilities.limits).collectionIdLength) {
+    throw errors.collectionNotFound(collectionId);
+  }
   const stored = await storage.getCollection(collectionId);
   if (!stored) throw errors.collectionNotFound(collectionId);
   const described = describeCollection(stored, storage.capabilities);

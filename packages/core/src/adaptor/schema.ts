@@ -5,18 +5,21 @@
  * COLLECTION_CHANGE_NOT_SUPPORTED (§12.1).
  */
 import { describeCollection } from '../capabilities.ts';
-import { errors } from '../errors.ts';
+import { errors, type Violation } from '../errors.ts';
 import { type Collection, type Field, SYSTEM_FIELDS } from '../model.ts';
 import type { Storage } from '../storage.ts';
+import { nameLimits } from '../wire/limits.ts';
 import { normalizeCollectionInput, type RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 
 export async function listCollections(storage: Storage, req: RequestOf['collections/get'], _ctx: CallContext) {
-  const ids = req.collectionIds ?? [];
+  // An id longer than this engine can name cannot exist: not asked (wire/limits.ts).
+  const { collectionIdLength } = nameLimits(storage.capabilities.limits);
+  const ids = (req.collectionIds ?? []).filter((id) => id.length <= collectionIdLength);
   // Unknown ids are left out, not an error (docs/protocol.md §5.1, §14).
   const stored =
-    ids.length === 0
+    (req.collectionIds ?? []).length === 0
       ? await storage.listCollections()
       : (await Promise.all([...new Set(ids)].map((id) => storage.getCollection(id)))).filter((c) => c !== undefined);
   return { collections: stored.map((c) => describeCollection(c, storage.capabilities)) };
@@ -52,7 +55,8 @@ export async function updateCollection(storage: Storage, req: RequestOf['collect
 export async function deleteCollection(storage: Storage, req: RequestOf['collections/delete'], ctx: CallContext) {
   ctx.info.collectionId = req.collectionId;
   requireModifications(storage, req.collectionId);
-  if (!(await storage.getCollection(req.collectionId))) throw errors.collectionNotFound(req.collectionId);
+  const tooLong = req.collectionId.length > nameLimits(storage.capabilities.limits).collectionIdLength;
+  if (tooLong || !(await storage.getCollection(req.collectionId))) throw errors.collectionNotFound(req.collectionId);
   await storage.deleteCollection(req.collectionId);
   return {};
 }
@@ -125,6 +129,7 @@ function requireModifications(storage: Storage, collectionId: string): void {
  */
 function prepareDefinition(storage: Storage, input: Collection): Collection {
   requireModifications(storage, input.id);
+  checkNameLengths(storage, input);
   const seen = new Set<string>();
   input.fields.forEach((field, i) => {
     if (seen.has(field.key)) throw errors.violation(`collection.fields[${i}].key`, field.key, 'duplicate field key');
@@ -152,4 +157,27 @@ function prepareDefinition(storage: Storage, input: Collection): Collection {
   }
   if (problems.length > 0) throw errors.collectionChangeNotSupported(input.id, problems);
   return { ...input, fields };
+}
+
+/** Ids and keys within the engine's lengths (wire/limits.ts), refused before the database sees them. */
+function checkNameLengths(storage: Storage, input: Collection): void {
+  const limits = nameLimits(storage.capabilities.limits);
+  const engine = storage.capabilities.engine;
+  const violations: Violation[] = [];
+  if (input.id.length > limits.collectionIdLength) {
+    violations.push({
+      fieldPath: 'collection.id',
+      rejectedValue: input.id,
+      message: `collection ids may be at most ${limits.collectionIdLength} characters in ${engine}; use a shorter id`,
+    });
+  }
+  input.fields.forEach((field, i) => {
+    if (field.key.length <= limits.fieldKeyLength) return;
+    violations.push({
+      fieldPath: `collection.fields[${i}].key`,
+      rejectedValue: field.key,
+      message: `field keys may be at most ${limits.fieldKeyLength} characters in ${engine}; use a shorter key`,
+    });
+  });
+  if (violations.length > 0) throw errors.validation(violations);
 }

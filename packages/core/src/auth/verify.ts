@@ -6,6 +6,10 @@
  * Decisions (recorded in auth/README.md):
  * - `exp` is required by default: a token that never expires could be replayed
  *   forever. `requireExpiry: false` turns this off should live Wix tokens lack it.
+ * - A token may live at most `maxLifetimeSeconds` (default 3600): `exp` at most
+ *   that far ahead of now (plus the skew) and of `iat`. Wix's lifetime is
+ *   unconfirmed (its examples show a minute); a token valid for years could be
+ *   replayed for years.
  * - A token that verifies but has no `data.request` object is also a 401: the
  *   spec makes it a step of the verification procedure (§2.3 step 6), and the
  *   reference rejects a token without `data` in its auth middleware.
@@ -30,6 +34,8 @@ export interface VerifierOptions {
   now?: () => number;
   /** Default true: tokens without `exp` are refused. */
   requireExpiry?: boolean;
+  /** Longest accepted token lifetime: `exp − iat` and `exp − now` (plus skew), in seconds. Default 3600. */
+  maxLifetimeSeconds?: number;
   /**
    * Called when no audience is configured, once per distinct audience seen
    * (at most 16), so the server can log the value an operator should put in
@@ -47,12 +53,14 @@ export interface VerifiedCall {
 const FIX_KEYS = 'copy the public key from the Wix app dashboard or connection into WIX_PUBLIC_KEYS';
 const FIX_CLOCK = "check the adaptor host's clock";
 const MAX_AUDIENCES_REPORTED = 16;
+export const DEFAULT_MAX_LIFETIME_SECONDS = 3600;
 
 export function createVerifier(options: VerifierOptions): (body: string | Buffer) => Promise<VerifiedCall> {
   if (options.keys.length === 0)
     throw new Error('createVerifier: at least one public key is required (WIX_PUBLIC_KEYS)');
   const issuer = options.issuer ?? 'wix.com';
   const skew = options.clockSkewSeconds ?? 60;
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
   const now = options.now ?? Date.now;
   const requiredClaims = options.requireExpiry === false ? [] : ['exp'];
   const audiences =
@@ -99,6 +107,7 @@ export function createVerifier(options: VerifierOptions): (body: string | Buffer
     if (payload.iat !== undefined && payload.iat > nowSeconds + skew) {
       throw errors.unauthorized(`token issued ${payload.iat - nowSeconds} s in the future (iat); ${FIX_CLOCK}`);
     }
+    checkLifetime(payload, nowSeconds, skew, maxLifetime);
     const aud = payload.aud;
     if (
       aud !== undefined &&
@@ -159,6 +168,19 @@ function candidateKeys(
     );
   }
   return keys;
+}
+
+/** `exp` bounded by the lifetime setting, from now and from `iat` (see the header). */
+function checkLifetime(payload: JWTPayload, nowSeconds: number, skew: number, maxLifetime: number): void {
+  const { exp, iat } = payload;
+  if (exp === undefined) return;
+  const fix = `tokens may be valid for at most ${maxLifetime} s (TOKEN_MAX_LIFETIME_SECONDS)`;
+  if (exp - nowSeconds > maxLifetime + skew) {
+    throw errors.unauthorized(`token expires too far in the future (exp); ${fix}`);
+  }
+  if (iat !== undefined && exp - iat > maxLifetime) {
+    throw errors.unauthorized(`token lifetime exp − iat is ${Math.round(exp - iat)} s; ${fix}`);
+  }
 }
 
 interface ClaimOptions {

@@ -52,6 +52,13 @@ export const coreSettings = defineSettings({
     default: '60',
     parse: integer({ min: 0, max: 600 }),
   }),
+  tokenMaxLifetimeSeconds: setting({
+    name: 'TOKEN_MAX_LIFETIME_SECONDS',
+    description:
+      'Longest token lifetime accepted: exp may be at most this far after iat and after now (plus the clock skew). Wix signs each call with a short-lived token; a longer-lived one could be replayed until it expires.',
+    default: '3600',
+    parse: integer({ min: 60, max: 86400 }),
+  }),
   bodyLimitMb: setting({
     name: 'BODY_LIMIT_MB',
     description:

@@ -3,7 +3,7 @@
  * docs/semantics.md §1 (operators §1.3, nulls §1.8, arrays §1.9).
  */
 import type { CompareOp, FieldRef, Filter, Item, StringOp, Value } from './ast.ts';
-import { compareValues, typeClass, valuesEqual } from './compare.ts';
+import { canonicalKey, compareValues, typeClass, valuesEqual } from './compare.ts';
 import { foldCase, matchesPattern, urlizedPattern } from './patterns.ts';
 
 type Obj = { readonly [key: string]: Value };
@@ -116,6 +116,42 @@ function present(v: Value | undefined): boolean {
   return v !== undefined && v !== null;
 }
 
+/**
+ * `canonicalKey` (compare.ts), with a cheaper form for scalars: two values
+ * have the same key exactly when compareValues says they are equal. Only
+ * compared with other keyOf results.
+ */
+function keyOf(v: Value | undefined): string {
+  switch (typeof v) {
+    case 'string':
+      return `s${v}`;
+    case 'number':
+      return Number.isNaN(v) ? 'dNaN' : `d${v === 0 ? 0 : v}`;
+    case 'boolean':
+      return v ? 'b1' : 'b0';
+    default:
+      return canonicalKey(v);
+  }
+}
+
+interface ListKeys {
+  readonly keys: ReadonlySet<string>;
+  /** A listed array can equal a whole array value (not only one of its elements). */
+  readonly hasArrays: boolean;
+}
+
+// Keys of a filter's list, computed once per (immutable) list.
+const listKeys = new WeakMap<readonly Value[], ListKeys>();
+
+function listedKeys(values: readonly Value[]): ListKeys {
+  let list = listKeys.get(values);
+  if (!list) {
+    list = { keys: new Set(values.map(keyOf)), hasArrays: values.some((x) => Array.isArray(x)) };
+    listKeys.set(values, list);
+  }
+  return list;
+}
+
 export function matches(filter: Filter, item: Item): boolean {
   switch (filter.kind) {
     case 'true':
@@ -134,13 +170,26 @@ export function matches(filter: Filter, item: Item): boolean {
       if (filter.op === 'ne') return notEqualsMatch(v, filter.value);
       return rangeMatch(v, filter.op, filter.value);
     }
+    // Linear per item: equalsMatch(v, x) for some / every listed x, through keys that are
+    // equal exactly when compareValues is 0, so long lists never cost values × elements.
     case 'in': {
       const v = valueAt(item, filter.field);
-      return filter.values.some((x) => equalsMatch(v, x));
+      const list = listedKeys(filter.values);
+      if (!Array.isArray(v)) return list.keys.has(keyOf(v));
+      if (list.hasArrays && list.keys.has(canonicalKey(v))) return true;
+      return v.some((e) => list.keys.has(keyOf(e)));
     }
     case 'hasAll': {
       const v = valueAt(item, filter.field);
-      return filter.values.every((x) => equalsMatch(v, x));
+      const list = listedKeys(filter.values);
+      const held = new Set<string>();
+      if (!Array.isArray(v)) held.add(keyOf(v));
+      else {
+        if (list.hasArrays) held.add(canonicalKey(v));
+        for (const e of v) held.add(keyOf(e));
+      }
+      for (const key of list.keys) if (!held.has(key)) return false;
+      return true;
     }
     case 'string':
       return stringMatch(valueAt(item, filter.field), filter.op, filter.value);

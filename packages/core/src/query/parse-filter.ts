@@ -1,11 +1,14 @@
 /**
  * Wire filter JSON → Filter AST (docs/protocol.md §10.1–§10.3,
  * docs/semantics.md §1). Every refusal is a VALIDATION_ERROR naming the
- * wire location, e.g. "query.filter.$and[1].title.$gt".
+ * wire location, e.g. "query.filter.$and[1].title.$gt". The size limits of
+ * wire/limits.ts (nesting depth, number of conditions) are checked before
+ * descending, so no hostile filter can exhaust the stack or reach a compiler.
  */
 import { errors } from '../errors.ts';
 import type { QueryOperator } from '../model.ts';
 import { isDateLiteral } from '../wire/dates.ts';
+import { LIMITS } from '../wire/limits.ts';
 import type { CompareOp, Filter, StringOp } from './ast.ts';
 import { FALSE, TRUE } from './ast.ts';
 import {
@@ -26,10 +29,41 @@ function isPlainObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** One parse: conditions counted so far (LIMITS.filterConditions). */
+interface Budget {
+  conditions: number;
+}
+
 /** `{}`, `null` and a missing filter match everything (§1.1). */
 export function parseFilter(raw: unknown, ctx: ParseContext, path: string): Filter {
   if (raw === undefined || raw === null) return TRUE;
-  return parseNode(raw, ctx, path);
+  return parseNode(raw, ctx, path, { conditions: 0 }, 0);
+}
+
+function tooManyConditions(at: string) {
+  return errors.violation(
+    at,
+    `more than ${LIMITS.filterConditions} conditions`,
+    `A filter may hold at most ${LIMITS.filterConditions} conditions; use $in with a list instead of many $or branches, or split the query.`,
+  );
+}
+
+/** Counts one condition (a field condition, or an $and/$or/$not) against the filter's budget. */
+function spend(budget: Budget, at: string): void {
+  budget.conditions += 1;
+  if (budget.conditions > LIMITS.filterConditions) throw tooManyConditions(at);
+}
+
+/** Refuses a logical operator nested deeper than LIMITS.filterDepth, before descending into it. */
+function descend(depth: number, at: string, key: string): number {
+  if (depth >= LIMITS.filterDepth) {
+    throw errors.violation(
+      at,
+      key,
+      `A filter may nest $and, $or and $not at most ${LIMITS.filterDepth} levels deep; flatten the filter.`,
+    );
+  }
+  return depth + 1;
 }
 
 function freeze(filter: Filter): Filter {
@@ -50,44 +84,58 @@ function anyOf(filters: readonly Filter[]): Filter {
   return freeze({ kind: 'or', filters: Object.freeze([...filters]) });
 }
 
-function parseNode(raw: unknown, ctx: ParseContext, path: string): Filter {
+function parseNode(raw: unknown, ctx: ParseContext, path: string, budget: Budget, depth: number): Filter {
   if (!isPlainObject(raw)) {
     throw errors.violation(path, raw, 'A filter must be a JSON object, e.g. {"title": "Rose"} or {"$and": [ … ]}.');
   }
   const parts: Filter[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const at = joinPath(path, key);
-    if (key === '$and' || key === '$or') parts.push(parseLogical(key, value, ctx, at));
-    else if (key === '$not') parts.push(parseNot(value, ctx, at));
+    if (key === '$and' || key === '$or') parts.push(parseLogical(key, value, ctx, at, budget, descend(depth, at, key)));
+    else if (key === '$not') parts.push(parseNot(value, ctx, at, budget, descend(depth, at, key)));
     else if (key.startsWith('$')) {
       const message = fieldOperator(key)
         ? `${key} must be applied to a field, e.g. {"title": {"${key}": …}}.`
         : `Unknown operator '${key}'. Supported operators: ${SUPPORTED_OPERATORS_TEXT}.`;
       throw errors.violation(at, key, message);
-    } else parts.push(parseCondition(key, value, ctx, at));
+    } else {
+      spend(budget, at);
+      parts.push(parseCondition(key, value, ctx, at));
+    }
   }
   return allOf(parts);
 }
 
-function parseLogical(key: '$and' | '$or', raw: unknown, ctx: ParseContext, at: string): Filter {
+function parseLogical(
+  key: '$and' | '$or',
+  raw: unknown,
+  ctx: ParseContext,
+  at: string,
+  budget: Budget,
+  depth: number,
+): Filter {
   if (!Array.isArray(raw)) {
     throw errors.violation(at, raw, `${key} needs an array of filters, e.g. {"${key}": [{"a": 1}, {"b": 2}]}.`);
   }
-  const filters = raw.map((f, i) => parseNode(f, ctx, `${at}[${i}]`));
+  spend(budget, at);
+  // Checked before parsing a branch: a list longer than the budget cannot fit.
+  if (budget.conditions + raw.length > LIMITS.filterConditions) throw tooManyConditions(at);
+  const filters = raw.map((f, i) => parseNode(f, ctx, `${at}[${i}]`, budget, depth));
   // `$and: []` matches everything (§1.3 Logical, recommended).
   return key === '$and' ? allOf(filters) : anyOf(filters);
 }
 
 /** `$not` takes a filter object or a one-element array holding one (decision: §1.1 accepts both). */
-function parseNot(raw: unknown, ctx: ParseContext, at: string): Filter {
+function parseNot(raw: unknown, ctx: ParseContext, at: string, budget: Budget, depth: number): Filter {
+  spend(budget, at);
   let inner: Filter;
   if (Array.isArray(raw)) {
     if (raw.length !== 1) {
       throw errors.violation(at, raw, '$not needs one filter: {"$not": {…}} or {"$not": [{…}]}.');
     }
-    inner = parseNode(raw[0], ctx, `${at}[0]`);
+    inner = parseNode(raw[0], ctx, `${at}[0]`, budget, depth);
   } else if (isPlainObject(raw)) {
-    inner = parseNode(raw, ctx, at);
+    inner = parseNode(raw, ctx, at, budget, depth);
   } else {
     throw errors.violation(at, raw, '$not needs one filter: {"$not": {…}} or {"$not": [{…}]}.');
   }

@@ -7,6 +7,7 @@
 import { errors } from '../errors.ts';
 import type { FieldType } from '../model.ts';
 import { isDateLiteral, parseDateLiteral, parseInstant } from '../wire/dates.ts';
+import { INSTANT_RANGE_TEXT, LIMITS } from '../wire/limits.ts';
 import type { Value } from './ast.ts';
 import type { ResolvedField } from './parse-context.ts';
 
@@ -68,7 +69,7 @@ const KIND_TEXT: Record<ScalarKind, string> = {
   string: 'a string',
   number: 'a number',
   boolean: 'true or false',
-  date: 'a date ({"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"})',
+  date: 'a date ({"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}, years 0001–9999)',
   any: 'a JSON value',
 };
 
@@ -91,24 +92,35 @@ function dateOf(raw: { $date: unknown }, fieldPath: string): Date {
     throw errors.violation(
       fieldPath,
       raw,
-      'A {"$date": …} literal needs an ISO 8601 instant, e.g. "2024-05-01T09:30:00Z".',
+      `A {"$date": …} literal needs an ISO 8601 instant ${INSTANT_RANGE_TEXT}, e.g. "2024-05-01T09:30:00Z".`,
     );
   }
   return date;
 }
 
-/** Any JSON → internal Value, turning `{"$date": …}` literals at any depth into Dates. */
-export function jsonToValue(raw: unknown, fieldPath: string): Value {
+/**
+ * Any JSON → internal Value, turning `{"$date": …}` literals at any depth into
+ * Dates. Operands nest at most LIMITS.valueDepth levels, like stored values
+ * (wire/limits.ts): a deeper one could never equal a stored value.
+ */
+export function jsonToValue(raw: unknown, fieldPath: string, depth = 0): Value {
   if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) throw errors.violation(fieldPath, raw, 'Numbers must be finite.');
     return raw;
   }
-  if (Array.isArray(raw)) return raw.map((e, i) => jsonToValue(e, `${fieldPath}[${i}]`));
+  if (typeof raw === 'object' && depth >= LIMITS.valueDepth) {
+    throw errors.violation(
+      fieldPath,
+      describe(raw),
+      `A value may nest objects and arrays at most ${LIMITS.valueDepth} levels deep.`,
+    );
+  }
+  if (Array.isArray(raw)) return raw.map((e, i) => jsonToValue(e, `${fieldPath}[${i}]`, depth + 1));
   if (typeof raw === 'object') {
     if (isDateLiteral(raw)) return dateOf(raw, fieldPath);
     const out: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(raw)) out[k] = jsonToValue(v, `${fieldPath}.${k}`);
+    for (const [k, v] of Object.entries(raw)) out[k] = jsonToValue(v, `${fieldPath}.${k}`, depth + 1);
     return out;
   }
   throw errors.violation(fieldPath, raw, `${describe(raw)} is not a JSON value.`);
@@ -184,6 +196,13 @@ export function listOperand(raw: unknown, shape: ValueShape, op: string, fieldPa
   if (raw.length === 0) {
     // Wix's reference adaptors answer 400 (docs/semantics.md §1.3 "Empty list"); native behaviour unconfirmed.
     throw errors.violation(fieldPath, raw, `${op} cannot have an empty list of values.`);
+  }
+  if (raw.length > LIMITS.listValues) {
+    throw errors.violation(
+      fieldPath,
+      `${raw.length} values`,
+      `${op} may list at most ${LIMITS.listValues} values; split the query into several.`,
+    );
   }
   return raw.map((e, i) => literalOperand(e, shape, op, `${fieldPath}[${i}]`, false));
 }

@@ -69,6 +69,7 @@ export async function runService<S extends SettingSpecs>(
     keys,
     audience: config.wixAudience,
     clockSkewSeconds: config.clockSkewSeconds,
+    maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     onUnconfiguredAudience: (aud) => {
       recorder.recordAudience(aud);
       logger.log('NOTICE', `WIX_AUDIENCE is not set; accepted a token for audience ${JSON.stringify(aud)}`);

@@ -23,18 +23,26 @@
  *   (docs/semantics.md §7.2 asks to pick one behaviour); a non-strict one
  *   keeps them as ANY.
  * - Keys starting with `$` are refused (WDE0134, docs/semantics.md §7.3),
- *   and so is `__proto__`.
+ *   and so is `__proto__`, at any depth (a JS object cannot hold it as a plain
+ *   key, so a storage would drop it while the answer still showed it).
+ * - Every value is checked before anything else reads it (wire/limits.ts):
+ *   objects and arrays nested at most LIMITS.valueDepth levels, strings and
+ *   keys well-formed UTF-16, numbers finite (JSON's 1e309 parses as Infinity,
+ *   which no database stores) — each problem a violation naming its path.
  */
 import { errors, type Violation } from '../errors.ts';
 import { type Field, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
 import type { Item, Value } from '../query/ast.ts';
 import { toDateLiteral } from './dates.ts';
 import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
+import { checkJson, LIMITS } from './limits.ts';
 
 /** Max item size (docs/semantics.md §10: 500 KB), measured as UTF-8 JSON. */
 export const MAX_ITEM_BYTES = 500 * 1024;
-/** `_id` column width of the reference (docs/semantics.md §7.3). */
-export const MAX_ID_LENGTH = 255;
+/** `_id` length (wire/limits.ts). */
+export const MAX_ID_LENGTH = LIMITS.itemIdLength;
+
+const VALUE_DEPTH_MESSAGE = `a field value may nest objects and arrays at most ${LIMITS.valueDepth} levels deep`;
 
 export interface CodecCollection {
   readonly fields: readonly Field[];
@@ -77,6 +85,12 @@ export function decodeItem(collection: CodecCollection, wire: unknown, path: str
   const violations: Violation[] = [];
   const item: Record<string, Value> = {};
 
+  // The item object itself is one level above its field values.
+  const walk = { maxDepth: LIMITS.valueDepth + 1, depthMessage: VALUE_DEPTH_MESSAGE, itemValue: true };
+  checkJson(wire, path, walk, violations);
+  // Measuring the size serialises the item: only once its depth is known to be bounded.
+  if (violations.length > 0) throw errors.validation(violations);
+
   const size = byteLength(wire);
   if (size > MAX_ITEM_BYTES) {
     violations.push({
@@ -94,11 +108,7 @@ export function decodeItem(collection: CodecCollection, wire: unknown, path: str
       violations.push({ fieldPath: at, rejectedValue: key, message: 'field keys must not start with "$"' });
       continue;
     }
-    if (key === '__proto__') {
-      // Assigning it would replace the item's prototype instead of adding a field.
-      violations.push({ fieldPath: at, rejectedValue: key, message: '"__proto__" cannot be used as a field key' });
-      continue;
-    }
+    if (key === '__proto__') continue; // refused by checkJson above (assigning it would replace the prototype)
     if (key === ID_FIELD) {
       if (value === null) continue;
       if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {

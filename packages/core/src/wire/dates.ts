@@ -2,7 +2,10 @@
  * `{"$date": "…"}` — the wire form of a DATETIME instant (docs/protocol.md §9.2):
  * always emitted with milliseconds and `Z`; accepted with or without
  * milliseconds, and with an explicit offset, always read as an instant.
+ * Instants outside years 0001–9999 (UTC) are refused (wire/limits.ts): no
+ * engine's TIMESTAMP can hold them.
  */
+import { instantInRange } from './limits.ts';
 
 export interface DateLiteral {
   readonly $date: string;
@@ -18,11 +21,11 @@ export function isDateLiteral(value: unknown): value is { $date: unknown } {
   return keys.length === 1 && keys[0] === '$date';
 }
 
-/** Parses an ISO instant string; undefined when it is not one. */
+/** Parses an ISO instant string; undefined when it is not one, or not within years 0001–9999 (UTC). */
 export function parseInstant(text: string): Date | undefined {
   if (!ISO_INSTANT.test(text)) return undefined;
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return Number.isNaN(date.getTime()) || !instantInRange(date) ? undefined : date;
 }
 
 /** `{"$date": iso}` → Date; undefined when the literal is malformed. */

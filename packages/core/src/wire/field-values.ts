@@ -8,12 +8,13 @@ import { rejectedValueOf, type Violation } from '../errors.ts';
 import type { FieldType } from '../model.ts';
 import type { Value } from '../query/ast.ts';
 import { isDateLiteral, parseDateLiteral, parseInstant } from './dates.ts';
+import { INSTANT_RANGE_TEXT } from './limits.ts';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // 24 h; seconds and 1–3 fractional digits optional (docs/protocol.md §9.2: "HH:mm[:ss[.sss]]", e.g. "16:45").
 const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/;
 
-const DATETIME_HINT = 'must be a date-time: {"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}';
+const DATETIME_HINT = `must be a date-time: {"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}, ${INSTANT_RANGE_TEXT}`;
 
 /** Types whose wire value is a plain string (§9.2). */
 const STRING_TYPES: ReadonlySet<FieldType> = new Set([

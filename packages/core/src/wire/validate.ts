@@ -26,6 +26,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { errors, rejectedValueOf, type SpiError, type Violation } from '../errors.ts';
 import { type EndpointName, REQUEST_SCHEMAS, type RequestOf } from './endpoints.ts';
+import { checkJson, LIMITS } from './limits.ts';
 import { AGGREGATE_OPERATION_KEYS } from './schemas/items.ts';
 import { childPath, MAX_VIOLATIONS, violationsOf } from './violations.ts';
 
@@ -84,10 +85,29 @@ export function validateRequest<E extends EndpointName>(endpoint: E, raw: unknow
     throw badRequest(`The request of ${endpoint} must be a JSON object, not ${rejectedValueOf(input).slice(0, 80)}`);
   }
   const body = preNormalize(endpoint, input);
+  // Before the schema check: its error rendering (and everything after it) may recurse into values.
+  checkStringsAndDepth(endpoint, body);
   const check = checkerFor(endpoint);
   if (!check.Check(body)) throw invalid(violationsOf(check.Errors(body)));
   checkSemantics(endpoint, body);
   return body as RequestOf[E];
+}
+
+// Written items are checked per item by wire/codec.ts, so one bad item stays a per-item error (§12.3).
+const PER_ITEM: ReadonlySet<string> = new Set(['items']);
+const REQUEST_DEPTH_MESSAGE = `the request nests objects and arrays more than ${LIMITS.requestDepth} levels deep (a filter may nest $and/$or/$not at most ${LIMITS.filterDepth} levels)`;
+
+/** Every string and key well-formed, no nesting beyond LIMITS.requestDepth (wire/limits.ts). */
+function checkStringsAndDepth(endpoint: EndpointName, body: JsonObject): void {
+  const violations: Violation[] = [];
+  const skipTopKeys = endpoint === 'items/insert' || endpoint === 'items/update' ? PER_ITEM : undefined;
+  checkJson(
+    body,
+    '',
+    { maxDepth: LIMITS.requestDepth, depthMessage: REQUEST_DEPTH_MESSAGE, ...(skipTopKeys && { skipTopKeys }) },
+    violations,
+  );
+  if (violations.length > 0) throw invalid(violations);
 }
 
 /** Rules a JSON schema cannot express (or not with a useful message). */

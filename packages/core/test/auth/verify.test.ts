@@ -214,6 +214,28 @@ describe('claims', () => {
     expect(call.claims.exp).toBeUndefined();
   });
 
+  test('a token valid for longer than the lifetime bound is refused: exp far ahead of now, or of iat', async () => {
+    for (const exp of [NOW_S + 100 * 365 * 86400, 1e308]) {
+      const token = await sign(rsa, { iat: NOW_S, exp });
+      const message = await rejection(verifier(rsaKeys)(token), token);
+      expect(message).toContain('expires too far in the future (exp)');
+      expect(message).toContain('TOKEN_MAX_LIFETIME_SECONDS');
+    }
+    // Issued two hours ago, valid for three: still within an hour of now, but a 3-hour lifetime.
+    const long = await sign(rsa, { iat: NOW_S - 7200, exp: NOW_S + 3600 });
+    expect(await rejection(verifier(rsaKeys)(long), long)).toContain('exp − iat is 10800 s');
+    // Without iat, only exp − now counts.
+    await expect(verifier(rsaKeys)(await sign(rsa, { iat: undefined, exp: NOW_S + 3600 }))).resolves.toBeDefined();
+  });
+
+  test('the lifetime bound is configurable; the default is an hour', async () => {
+    const hour = await sign(rsa, { iat: NOW_S, exp: NOW_S + 3600 });
+    await expect(verifier(rsaKeys)(hour)).resolves.toBeDefined();
+    await rejection(verifier(rsaKeys, { maxLifetimeSeconds: 300 })(hour), hour);
+    const day = await sign(rsa, { iat: NOW_S, exp: NOW_S + 86400 });
+    await expect(verifier(rsaKeys, { maxLifetimeSeconds: 86400 })(day)).resolves.toBeDefined();
+  });
+
   test('non-numeric exp', async () => {
     const token = await sign(rsa, { exp: 'tomorrow' });
     expect(await rejection(verifier(rsaKeys)(token), token)).toContain('"exp" is not a number');

@@ -24,6 +24,7 @@ describe('loadConfig with coreSettings', () => {
       host: '0.0.0.0',
       wixPublicKeys: pem.trim(),
       clockSkewSeconds: 60,
+      tokenMaxLifetimeSeconds: 3600,
       bodyLimitMb: 16,
       logLevel: 'info',
       shutdownGraceSeconds: 8,

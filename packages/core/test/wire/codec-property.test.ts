@@ -25,8 +25,14 @@ const time = fc
     ([h, m, s, ms]) =>
       `${h}:${m}${s === undefined ? '' : `:${s}${ms === undefined ? '' : `.${String(ms).padStart(3, '0')}`}`}`,
   );
-const jsonObject = fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 });
-const jsonArray = fc.array(fc.jsonValue(), { maxLength: 4 });
+// Valid values only: `__proto__` is refused as a key at any depth (wire/limits.ts), so it is never generated.
+const jsonValue = fc.jsonValue().filter((v) => !JSON.stringify(v).includes('"__proto__"'));
+const jsonObject = fc.dictionary(
+  fc.string().filter((k) => k !== '__proto__'),
+  jsonValue,
+  { maxKeys: 4 },
+);
+const jsonArray = fc.array(jsonValue, { maxLength: 4 });
 
 /** A valid value of `type` in its canonical wire form (what encodeItem emits). */
 function wireValue(type: FieldType): fc.Arbitrary<unknown> {
@@ -52,7 +58,7 @@ function wireValue(type: FieldType): fc.Arbitrary<unknown> {
     case 'ARRAY_STRING':
       return fc.array(fc.string(), { maxLength: 5 });
     case 'ANY':
-      return fc.jsonValue();
+      return jsonValue;
     default:
       return fc.string();
   }
@@ -110,7 +116,7 @@ describe('codec round trip (property)', () => {
       const declared = new Set(fields.map((field) => field.key));
       const extra = fc.dictionary(
         key.filter((k) => !declared.has(k)),
-        fc.jsonValue(),
+        jsonValue,
         { maxKeys: 4 },
       );
       return fc.tuple(fc.constant(fields), itemOf(fields, extra));

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { differentialSuite } from './suite-differential.ts';
+import { limitsSuite } from './suite-limits.ts';
 import { operatorSuite } from './suite-operators.ts';
 import { querySuite } from './suite-queries.ts';
 import { schemaSuite } from './suite-schema.ts';
@@ -37,6 +38,7 @@ export function defineConformanceSuite(name: string, start: StartTarget, options
     describe('operators', () => operatorSuite(get));
     describe('writes', () => writeSuite(get));
     describe('schema', () => schemaSuite(get));
+    describe('limits', () => limitsSuite(get));
     describe('differential', () => differentialSuite(get, { numRuns: options.differentialRuns }));
   });
 }

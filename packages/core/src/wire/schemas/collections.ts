@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { FIELD_TYPES, ROLES } from '../../model.ts';
+import { LIMITS } from '../limits.ts';
 import { BULK_LIMIT, CollectionId, Nullable } from './common.ts';
 
 export const FieldTypeSchema = Type.Union(FIELD_TYPES.map((type) => Type.Literal(type)));
@@ -21,7 +22,7 @@ const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
  */
 export const FieldKey = Type.String({
   minLength: 1,
-  maxLength: 256,
+  maxLength: LIMITS.fieldKeyLength,
   pattern: '^(?!__proto__$)[^$.][^.]*$',
   errorMessage:
     'a field key must be non-empty, must not start with "$", must not contain "." and must not be "__proto__"',

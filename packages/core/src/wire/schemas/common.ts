@@ -10,6 +10,7 @@
  * present, as the human message for a failed pattern/format check.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { LIMITS } from '../limits.ts';
 
 /** Items per bulk request, and the largest page (docs/semantics.md §10). */
 export const BULK_LIMIT = 1000;
@@ -19,8 +20,8 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Optional(Type.Union([schema, Type.Null()]));
 }
 
-/** A non-empty string id (collection ids are ≤ 256 chars, docs/semantics.md §10). */
-export const CollectionId = Type.String({ minLength: 1, maxLength: 256 });
+/** A non-empty string id (collection ids are ≤ 256 chars, docs/semantics.md §10; wire/limits.ts). */
+export const CollectionId = Type.String({ minLength: 1, maxLength: LIMITS.collectionIdLength });
 
 /** A field key as it appears in a request (sort, projection, grouping …): non-empty. */
 export const FieldName = Type.String({ minLength: 1 });
@@ -49,10 +50,10 @@ export type Sorting = Static<typeof Sorting>;
 
 const PageLimit = Type.Integer({ minimum: 0 });
 
-/** §3.3 offset paging. The server clamps `limit` to [1, 1000] (wire/paging.ts). */
+/** §3.3 offset paging. The server clamps `limit` to [1, 1000] (wire/paging.ts); offsets are bounded (wire/limits.ts). */
 export const Paging = Type.Object({
   limit: Nullable(PageLimit),
-  offset: Nullable(Type.Integer({ minimum: 0 })),
+  offset: Nullable(Type.Integer({ minimum: 0, maximum: LIMITS.maxOffset })),
 });
 export type Paging = Static<typeof Paging>;
 
