@@ -2,7 +2,7 @@ import { SpiError } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
 import { INPUTS, REFUSED } from './filter-cases.ts';
 import { EXPECTED } from './filter-expected.ts';
-import { DIALECTS, plants, where } from './fixtures.ts';
+import { DIALECTS, f, plants, where } from './fixtures.ts';
 
 describe('compileFilter: one table of expected SQL, params and types per dialect', () => {
   for (const dialect of DIALECTS) {
@@ -34,5 +34,26 @@ describe('compileFilter: one table of expected SQL, params and types per dialect
       const { sql } = where(plants, { kind: 'not', filter: c.filter }, DIALECTS[0]!);
       expect(sql === 'TRUE' || sql === 'FALSE' || sql.startsWith('(NOT ')).toBe(true);
     }
+  });
+});
+
+describe('a column that holds LOWER(column) (ColumnInfo.lowered)', () => {
+  const columns = new Map(plants.columns);
+  columns.set('title', { name: 'title', type: 'STRING', lowered: 'title_lower' });
+  const table = { ...plants, columns };
+  const [dialect] = DIALECTS;
+
+  test.each([
+    ['startsWith', 'STARTS_WITH(`title_lower`, LOWER(@p0))'],
+    ['contains', 'STRPOS(`title_lower`, LOWER(@p0)) > 0'],
+    ['endsWith', 'ENDS_WITH(`title_lower`, LOWER(@p0))'],
+  ] as const)('case-insensitive %s reads it instead of LOWER(title)', (op, sql) => {
+    const { sql: got } = where(table, { kind: 'string', field: f('title'), op, value: 'Ro' }, dialect!);
+    expect(got).toBe(`COALESCE(${sql}, FALSE)`);
+  });
+
+  test('case-sensitive comparisons still read the column itself', () => {
+    const { sql } = where(table, { kind: 'compare', field: f('title'), op: 'eq', value: 'Ro' }, dialect!);
+    expect(sql).not.toContain('title_lower');
   });
 });
