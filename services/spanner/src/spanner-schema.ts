@@ -32,6 +32,7 @@ import {
   dropColumnDdl,
   dropIndexDdl,
   dropTableDdl,
+  loweredColumnName,
   METADATA_TABLE,
   metadataTableDdl,
   type NewColumn,
@@ -226,7 +227,8 @@ export class SchemaStore {
         problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
         return false;
       }
-      const index = indexedBy(key);
+      // A case-insensitive index on the column keys its LOWER column (spanner-indexes.ts).
+      const index = indexedBy(key) ?? indexedBy(loweredColumnName(key));
       if (index) {
         problems.push({
           fieldKey: key,
@@ -234,6 +236,8 @@ export class SchemaStore {
         });
         return false;
       }
+      // A LOWER column left without index still depends on the column: it goes first.
+      if (table.columns.has(loweredColumnName(key))) statements.push(dropColumnDdl(table.name, loweredColumnName(key)));
       statements.push(dropColumnDdl(table.name, key));
       return true;
     };
