@@ -108,7 +108,14 @@ export async function pushedOrScan<T>(
       await ctx.advisor.missing(key, ctx.collection.id, indexesForPlan(plan, order), error);
     }
   }
-  return fallback(withoutCompositeIndex(plan), [ctx.advisor.fellBack(key)]);
+  const causes = [ctx.advisor.fellBack(key)];
+  try {
+    return await fallback(withoutCompositeIndex(plan), causes);
+  } catch (error) {
+    // Even the single-field condition needs an index (the owner exempted the field from automatic indexing).
+    if (!isIndexRequired(error)) throw error;
+    return fallback({ ...plan, pushed: [] }, causes);
+  }
 }
 
 export function scanBoundExceeded(

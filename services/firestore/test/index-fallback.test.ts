@@ -182,6 +182,21 @@ describe('between rechecks', () => {
   });
 });
 
+describe('a field exempted from automatic indexing', () => {
+  test('the fallback drops its condition too and still answers exactly', async () => {
+    const s = await setup();
+    s.rule.exempt.add('family');
+    const got = await s.harness.client.query('plants', NEEDS_INDEX);
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    expect(got.body.items).toEqual((await memory.client.query('plants', NEEDS_INDEX)).body.items);
+    // The composite index, then the single-field condition the first fallback kept.
+    expect(s.rule.refused).toEqual([
+      'family ASCENDING, height ASCENDING, __name__ ASCENDING',
+      'family ASCENDING, __name__ ASCENDING',
+    ]);
+  });
+});
+
 describe('the scan bound', () => {
   test('still applies, and its error names the missing index and how to create it', async () => {
     const s = await setup({ scanLimit: 30 }, 120);

@@ -97,6 +97,17 @@ export function indexesOfQuery(query: Proto): RequiredIndex[] {
   return requiredIndexes(shapes);
 }
 
+/** Every field a StructuredQuery filters or orders on. */
+function fieldsOf(query: Proto): string[] {
+  const orders = ((query.orderBy as Proto[] | undefined) ?? []).map((o) => fieldPathOf(o.field));
+  return [
+    ...dnf(query.where as Proto | undefined)
+      .flat()
+      .map((c) => c.path),
+    ...orders,
+  ];
+}
+
 function specOf(index: AdminIndex): IndexFieldSpec[] {
   return (index.fields ?? []).map((f) => ({
     fieldPath: f.fieldPath ?? '',
@@ -116,6 +127,12 @@ export interface ProductionIndexRule {
   markReady(): void;
   /** Declares a READY index directly (console / gcloud). */
   declare(collectionId: string, fields: readonly IndexFieldSpec[]): void;
+  /**
+   * Single-field index exemptions (Firestore docs "Manage indexes": the owner
+   * turned automatic indexing off for a field): a query that only automatic
+   * indexes would serve and that filters or orders on such a field is refused.
+   */
+  readonly exempt: Set<string>;
 }
 
 export function productionIndexRule(db: Firestore, project = 'demo-project'): ProductionIndexRule {
@@ -124,6 +141,7 @@ export function productionIndexRule(db: Firestore, project = 'demo-project'): Pr
   const created: AdminIndex[] = [];
   const refused: string[] = [];
   const passed = { count: 0 };
+  const exempt = new Set<string>();
   let next = 1;
 
   const collectionOf = (query: Proto) => String(((query.from as Proto[] | undefined)?.[0] as Proto)?.collectionId);
@@ -147,8 +165,14 @@ export function productionIndexRule(db: Firestore, project = 'demo-project'): Pr
           : undefined;
     if (query) {
       const collectionId = collectionOf(query);
-      for (const required of indexesOfQuery(query)) {
-        if (served(collectionId, required, 'READY')) continue;
+      const needed = indexesOfQuery(query);
+      if (needed.length === 0 && exempt.size > 0 && fieldsOf(query).some((f) => exempt.has(f))) {
+        // The automatic index this query would use was turned off: what production needs is a single-field index.
+        const [field] = fieldsOf(query).filter((f) => exempt.has(f));
+        needed.push({ fields: [{ fieldPath: field ?? '', mode: 'ASCENDING' }], equalities: 0 });
+      }
+      for (const required of needed) {
+        if (required.fields.length > 1 && served(collectionId, required, 'READY')) continue;
         refused.push(indexKey(required.fields));
         const building = served(collectionId, required, 'CREATING');
         const link =
@@ -183,6 +207,7 @@ export function productionIndexRule(db: Firestore, project = 'demo-project'): Pr
     indexes,
     refused,
     passed,
+    exempt,
     admin: {
       created,
       async listIndexes(parent) {
