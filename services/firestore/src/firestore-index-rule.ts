@@ -142,10 +142,11 @@ export function gcloudCommand(
   index: readonly IndexFieldSpec[],
   where: { readonly project?: string | undefined; readonly database?: string | undefined } = {},
 ): string {
-  const quote = (s: string) => (/^[A-Za-z0-9_.,=\-()]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const quote = (s: string) => (/^[A-Za-z0-9_.,=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['gcloud firestore indexes composite create'];
   if (where.project) parts.push(`--project=${quote(where.project)}`);
-  if (where.database) parts.push(`--database=${quote(where.database)}`);
+  // gcloud's default database is (default); naming it would only add shell quoting.
+  if (where.database && where.database !== '(default)') parts.push(`--database=${quote(where.database)}`);
   parts.push(`--collection-group=${quote(collectionGroup)}`, '--query-scope=COLLECTION');
   for (const f of index) {
     const config =

@@ -107,11 +107,17 @@ test('gcloud commands quote what the shell would split', () => {
         { fieldPath: 'a', mode: 'ASCENDING' },
         { fieldPath: '`sun light`', mode: 'DESCENDING' },
       ],
-      { project: 'p-1', database: '(default)' },
+      { project: 'p-1', database: 'orders' },
     ),
   ).toBe(
-    "gcloud firestore indexes composite create --project=p-1 --database=(default) --collection-group='my plants' " +
+    "gcloud firestore indexes composite create --project=p-1 --database=orders --collection-group='my plants' " +
       "--query-scope=COLLECTION --field-config=field-path=a,order=ascending --field-config='field-path=`sun light`,order=descending'",
+  );
+});
+
+test('the (default) database is not named (gcloud uses it; the parentheses would need shell quoting)', () => {
+  expect(gcloudCommand('c', [{ fieldPath: 'a', mode: 'ASCENDING' }], { database: '(default)' })).not.toContain(
+    '--database',
   );
 });
 
