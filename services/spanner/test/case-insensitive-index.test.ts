@@ -140,4 +140,9 @@ describe('a case-insensitive index', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errorMessage).toContain('needs at least one text field');
   });
+
+  test('the collection is deleted with its case-insensitive index and LOWER column', async () => {
+    expect((await h.harness.client.deleteCollection('words')).status).toBe(200);
+    expect(await columns()).toEqual([]);
+  });
 });
