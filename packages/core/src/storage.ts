@@ -119,6 +119,33 @@ export interface IndexInfo extends IndexDefinition {
   readonly failure?: { errorCode: string; errorMessage: string; data: Record<string, unknown> | null };
 }
 
+/**
+ * A composite index the database asked for while answering queries (the
+ * adaptor answers such queries by a bounded scan meanwhile): what to create
+ * and how. Shown by a status page; the service also logs it once.
+ */
+export interface IndexHint {
+  readonly collectionId: string;
+  /** The index's fields, e.g. `a ASC, tags CONTAINS, b DESC`. */
+  readonly fields: string;
+  /** A command that creates it. */
+  readonly command: string;
+  /** The database console's link that creates it, when the database gave one. */
+  readonly link?: string;
+  /** MISSING: queries needing it are answered by scan; CREATING: the adaptor asked for it; IN_USE: it answers them now. */
+  readonly state: 'MISSING' | 'CREATING' | 'IN_USE';
+  readonly firstSeen: string;
+  /** Queries answered by the bounded scan instead (this instance). */
+  readonly fallbacks: number;
+  /** Why the adaptor could not create it (missing permission …). */
+  readonly problem?: string;
+}
+
+/** What the site owner should know about the storage, for a status page (per instance, in memory). */
+export interface StorageDiagnostics {
+  readonly indexHints: readonly IndexHint[];
+}
+
 export interface Storage {
   readonly capabilities: StorageCapabilities;
 
@@ -180,6 +207,9 @@ export interface Storage {
   listIndexes?(collection: StoredCollection): Promise<readonly IndexInfo[]>;
   createIndex?(collection: StoredCollection, index: IndexDefinition): Promise<IndexInfo>;
   removeIndex?(collection: StoredCollection, indexName: string): Promise<void>;
+
+  /** Optional: what the owner should act on (missing indexes …), for a status page. */
+  diagnostics?(): StorageDiagnostics;
 
   /** Resolves when the database answers a trivial query; rejects otherwise (readiness probe). */
   ready(): Promise<void>;

@@ -12,7 +12,7 @@ import { kindOf, type ParamBag, type ValueKind } from './params.ts';
 import { matchesPattern, urlizedPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
 import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
-import { resolveTarget, type Target } from './target.ts';
+import { lowerOf, resolveTarget, type Target } from './target.ts';
 import type { TableInfo } from './types.ts';
 
 export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect, params: ParamBag): string {
@@ -49,17 +49,13 @@ export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect
         if (pattern === undefined) return FALSE;
         const p = lazy(() => params.scalar(pattern));
         const fold = f.ignoreCase;
-        return some(
-          target(f.field),
-          'string',
-          (v) => `REGEXP_CONTAINS(${fold ? `LOWER(${v})` : v}, ${p()})`,
-          dialect,
-          '$matches',
-        );
+        const t = target(f.field);
+        return some(t, 'string', (v) => `REGEXP_CONTAINS(${fold ? lowerOf(t, v) : v}, ${p()})`, dialect, '$matches');
       }
       case 'urlized': {
         const p = lazy(() => params.scalar(urlizedPattern(f.words)));
-        return some(target(f.field), 'string', (v) => `REGEXP_CONTAINS(LOWER(${v}), ${p()})`, dialect, '$urlized');
+        const t = target(f.field);
+        return some(t, 'string', (v) => `REGEXP_CONTAINS(${lowerOf(t, v)}, ${p()})`, dialect, '$urlized');
       }
     }
   };
@@ -176,11 +172,11 @@ function stringTest(target: Target, op: StringOp, value: string, dialect: Dialec
   const test = (v: string): string => {
     switch (op) {
       case 'contains':
-        return `STRPOS(LOWER(${v}), LOWER(${p()})) > 0`;
+        return `STRPOS(${lowerOf(target, v)}, LOWER(${p()})) > 0`;
       case 'startsWith':
-        return `STARTS_WITH(LOWER(${v}), LOWER(${p()}))`;
+        return `STARTS_WITH(${lowerOf(target, v)}, LOWER(${p()}))`;
       case 'endsWith':
-        return `ENDS_WITH(LOWER(${v}), LOWER(${p()}))`;
+        return `ENDS_WITH(${lowerOf(target, v)}, LOWER(${p()}))`;
     }
   };
   return some(target, 'string', test, dialect, `$${op}`);

@@ -12,8 +12,17 @@ import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './type
 export type Target =
   /** No column holds this field: the value is always missing. */
   | { readonly kind: 'missing' }
-  /** A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way. */
-  | { readonly kind: 'scalar'; readonly value: ValueKind; readonly expr: string; readonly order: string }
+  /**
+   * A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way;
+   * `lowered` is a column holding LOWER(expr) (ColumnInfo.lowered).
+   */
+  | {
+      readonly kind: 'scalar';
+      readonly value: ValueKind;
+      readonly expr: string;
+      readonly order: string;
+      readonly lowered?: string;
+    }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
   | {
       readonly kind: 'array';
@@ -108,7 +117,15 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
   }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };
-  return { kind: 'scalar', value: kind, expr: comparable(expr, type), order: expr };
+  const scalar = { kind: 'scalar' as const, value: kind, expr: comparable(expr, type), order: expr };
+  return type === 'STRING' && column.lowered !== undefined
+    ? { ...scalar, lowered: quoteIdentifier(column.lowered, dialect) }
+    : scalar;
+}
+
+/** LOWER(v); for the target's own value, the column that already holds it when there is one. */
+export function lowerOf(target: Target, v: string): string {
+  return target.kind === 'scalar' && target.lowered !== undefined && v === target.expr ? target.lowered : `LOWER(${v})`;
 }
 
 /**

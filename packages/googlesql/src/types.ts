@@ -27,6 +27,13 @@ export interface ColumnInfo {
    * be NULL). Operators then work element-wise, exactly as on ARRAY columns.
    */
   readonly elements?: ScalarColumnType;
+  /**
+   * Only with type STRING: a column that always holds exactly LOWER(this
+   * column) (a stored generated column, e.g. behind a Spanner case-insensitive
+   * index). Case-insensitive comparisons read it instead of computing LOWER,
+   * so the database can use an index on it; the answers are the same.
+   */
+  readonly lowered?: string;
 }
 
 export interface TableInfo {

@@ -57,3 +57,24 @@ describe('compileFilter stays linear in the size of its input (hostile lists)', 
     expect(Object.values(params).map((p) => (p as unknown[]).length)).toEqual([25_000, 25_000]);
   });
 });
+
+describe('a column that holds LOWER(column) (ColumnInfo.lowered)', () => {
+  const columns = new Map(plants.columns);
+  columns.set('title', { name: 'title', type: 'STRING', lowered: 'title_lower' });
+  const table = { ...plants, columns };
+  const [dialect] = DIALECTS;
+
+  test.each([
+    ['startsWith', 'STARTS_WITH(`title_lower`, LOWER(@p0))'],
+    ['contains', 'STRPOS(`title_lower`, LOWER(@p0)) > 0'],
+    ['endsWith', 'ENDS_WITH(`title_lower`, LOWER(@p0))'],
+  ] as const)('case-insensitive %s reads it instead of LOWER(title)', (op, sql) => {
+    const { sql: got } = where(table, { kind: 'string', field: f('title'), op, value: 'Ro' }, dialect!);
+    expect(got).toBe(`COALESCE(${sql}, FALSE)`);
+  });
+
+  test('case-sensitive comparisons still read the column itself', () => {
+    const { sql } = where(table, { kind: 'compare', field: f('title'), op: 'eq', value: 'Ro' }, dialect!);
+    expect(sql).not.toContain('title_lower');
+  });
+});

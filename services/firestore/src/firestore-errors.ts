@@ -39,28 +39,6 @@ export function isIndexRequired(error: unknown): boolean {
   return grpcCode(error) === GRPC.FAILED_PRECONDITION && /requires an? (composite )?index/i.test(messageOf(error));
 }
 
-/**
- * FAILED_PRECONDITION "The query requires an index": production Firestore
- * refuses multi-field queries without a composite index (the emulator never
- * does). Name the index so the owner can create it (indexes/create does it
- * through the Admin API, or follow the console link).
- */
-export function indexRequired(collectionId: string, fields: readonly string[], error: unknown): SpiError {
-  const link = indexLinkOf(error);
-  return new SpiError(
-    'BAD_REQUEST',
-    `Firestore needs a composite index on collection '${collectionId}' for this query: fields (${fields.join(', ')}). ` +
-      `Create it with POST /v3/indexes/create, in the Firebase console${link ? ` (${link})` : ''}, or with ` +
-      `\`gcloud firestore indexes composite create --collection-group=${collectionId} ${fields
-        .map(
-          (f) =>
-            `--field-config=field-path=${f.split(' ')[0]},order=${f.endsWith(' desc') ? 'descending' : 'ascending'}`,
-        )
-        .join(' ')}\`; it takes a few minutes to build.`,
-    { collectionId, fields: [...fields], ...(link ? { link } : {}) },
-  );
-}
-
 /** Translates what the client throws; SpiErrors pass through, unknown errors are rethrown for the core's 500. */
 export function translateError(error: unknown, context: { collectionId?: string } = {}): unknown {
   if (error instanceof SpiError) return error;

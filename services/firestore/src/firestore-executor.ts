@@ -27,14 +27,17 @@ import {
   type QueryDocumentSnapshot,
   type WhereFilterOp,
 } from '@google-cloud/firestore';
-import { indexRequired, isIndexRequired } from './firestore-errors.ts';
+import { isIndexRequired } from './firestore-errors.ts';
 import { filterFields } from './firestore-filter-text.ts';
+import type { IndexAdvisor } from './firestore-index-advisor.ts';
+import { indexesForPlan, shapeKey, withoutCompositeIndex } from './firestore-index-fallback.ts';
 import {
   type FilterPlan,
   type PushedField,
   type PushedFilter,
   type PushedOrder,
   planQuery,
+  type QueryPlan,
 } from './firestore-planner.ts';
 import { toItem } from './firestore-values.ts';
 
@@ -42,6 +45,7 @@ export interface ReadContext {
   readonly ref: CollectionReference;
   readonly collection: StoredCollection;
   readonly scanLimit: number;
+  readonly advisor: IndexAdvisor;
 }
 
 export function fieldPathOf(field: PushedField): FieldPath {
@@ -78,36 +82,46 @@ function withSelect(query: Query, fields: string[] | undefined): Query {
   return fields === undefined ? query : query.select(...fields.map((key) => new FieldPath(key)));
 }
 
-/** Fields a composite index for this plan would list, for the "needs an index" error. */
-function indexFields(plan: FilterPlan, order: readonly PushedOrder[] | undefined): string[] {
-  const out: string[] = [];
-  const visit = (f: PushedFilter) => {
-    if (f.kind !== 'where') return f.filters.forEach(visit);
-    if (f.field.kind === 'path') out.push(`${f.field.segments.join('.')} asc`);
-  };
-  plan.pushed.forEach(visit);
-  for (const o of order ?? []) {
-    if (o.field.kind === 'path') out.push(`${o.field.segments.join('.')} ${o.direction}`);
-  }
-  return [...new Set(out)];
-}
-
-/** Runs Firestore I/O, naming the composite index production Firestore asks for. */
-async function indexAware<T>(
+/**
+ * Runs the pushed Firestore query. When production Firestore refuses it for a
+ * missing composite index (the emulator never does), the request is answered
+ * anyway by `fallback`: a bounded scan of a narrowed query that needs no
+ * composite index (firestore-index-fallback.ts), evaluated exactly. The
+ * advisor warns once per query shape and keeps the shape on the scan until a
+ * recheck finds the index (README.md "Indexes").
+ */
+export async function pushedOrScan<T>(
   ctx: ReadContext,
   plan: FilterPlan,
   order: readonly PushedOrder[] | undefined,
-  work: () => Promise<T>,
+  pushed: () => Promise<T>,
+  fallback: (narrowed: FilterPlan, causes: readonly string[]) => Promise<T>,
 ): Promise<T> {
+  const key = shapeKey(ctx.collection.id, plan, order);
+  if (ctx.advisor.shouldPush(key)) {
+    try {
+      const result = await pushed();
+      ctx.advisor.pushed(key);
+      return result;
+    } catch (error) {
+      if (!isIndexRequired(error)) throw error;
+      await ctx.advisor.missing(key, ctx.collection.id, indexesForPlan(plan, order), error);
+    }
+  }
+  const causes = [ctx.advisor.fellBack(key)];
   try {
-    return await work();
+    return await fallback(withoutCompositeIndex(plan), causes);
   } catch (error) {
-    if (isIndexRequired(error)) throw indexRequired(ctx.collection.id, indexFields(plan, order), error);
-    throw error;
+    // Even the single-field condition needs an index (the owner exempted the field from automatic indexing).
+    if (!isIndexRequired(error)) throw error;
+    return fallback({ ...plan, pushed: [] }, causes);
   }
 }
 
-export function scanBoundExceeded(ctx: ReadContext, causes: readonly string[]): SpiError {
+export function scanBoundExceeded(
+  ctx: Pick<ReadContext, 'collection' | 'scanLimit'>,
+  causes: readonly string[],
+): SpiError {
   const what = causes.length > 0 ? causes.join('; ') : 'this request';
   return new SpiError(
     'BAD_REQUEST',
@@ -173,12 +187,32 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
   const plan = planQuery(spec, { trustedTypes: ctx.collection.strict !== false });
   if (plan.empty || spec.limit <= 0) return [];
   const fields = neededFields(spec);
-  let query = withSelect(pushedQuery(ctx.ref, plan), fields);
-  const causes = () => [...plan.residualNotes, ...(plan.sortNote ? [plan.sortNote] : [])];
+  const notes = [...plan.residualNotes, ...(plan.sortNote ? [plan.sortNote] : [])];
+  return pushedOrScan(
+    ctx,
+    plan,
+    plan.order,
+    () => pushedItems(ctx, spec, plan, fields, notes),
+    // Everything in memory: filter, sort and paging by the evaluator.
+    async (narrowed, causes) =>
+      runQuery(
+        await collect(scan(ctx, withSelect(pushedQuery(ctx.ref, narrowed), fields), () => [...notes, ...causes])),
+        spec,
+      ),
+  );
+}
 
+async function pushedItems(
+  ctx: ReadContext,
+  spec: QuerySpec,
+  plan: QueryPlan,
+  fields: string[] | undefined,
+  notes: readonly string[],
+): Promise<Item[]> {
+  let query = withSelect(pushedQuery(ctx.ref, plan), fields);
   if (!plan.order) {
     // Sort in memory: every candidate is needed before the first item is known.
-    return indexAware(ctx, plan, undefined, async () => runQuery(await collect(scan(ctx, query, causes)), spec));
+    return runQuery(await collect(scan(ctx, query, () => notes)), spec);
   }
 
   const order = plan.order;
@@ -189,26 +223,24 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
 
   if (exact) {
     // Everything pushed: Firestore pages itself.
-    const snapshot = await indexAware(ctx, plan, order, () => query.offset(spec.offset).limit(spec.limit).get());
+    const snapshot = await query.offset(spec.offset).limit(spec.limit).get();
     return snapshot.docs.map((doc) => project(toItem(doc.id, doc.data()), spec.projection));
   }
 
   // Pushed order, residual filter: stream in order and stop once the page is full.
-  return indexAware(ctx, plan, order, async () => {
-    const page: Item[] = [];
-    let skipped = 0;
-    for await (const item of scan(ctx, query, causes)) {
-      if (!matches(spec.filter, item)) continue;
-      if (spec.after && !isAfter(item, spec.sort, spec.after)) continue;
-      if (skipped < spec.offset) {
-        skipped++;
-        continue;
-      }
-      page.push(project(item, spec.projection));
-      if (page.length >= spec.limit) break;
+  const page: Item[] = [];
+  let skipped = 0;
+  for await (const item of scan(ctx, query, () => notes)) {
+    if (!matches(spec.filter, item)) continue;
+    if (spec.after && !isAfter(item, spec.sort, spec.after)) continue;
+    if (skipped < spec.offset) {
+      skipped++;
+      continue;
     }
-    return page;
-  });
+    page.push(project(item, spec.projection));
+    if (page.length >= spec.limit) break;
+  }
+  return page;
 }
 
 /** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded. */
@@ -220,8 +252,4 @@ export function candidates(
 ): AsyncGenerator<Item> {
   const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields));
   return scan(ctx, query, () => [...plan.residualNotes, ...extraCauses]);
-}
-
-export async function withIndexHint<T>(ctx: ReadContext, plan: FilterPlan, work: () => Promise<T>): Promise<T> {
-  return indexAware(ctx, plan, undefined, work);
 }

@@ -22,12 +22,20 @@ import {
   type IndexStatus,
   type StoredCollection,
 } from '@adaptors/core';
+import { GRPC, grpcCode } from './firestore-errors.ts';
+import type { IndexFieldSpec } from './firestore-index-rule.ts';
 
 /** Admin API `Index` resource (google.firestore.admin.v1.Index), the parts we use. */
 export interface AdminIndex {
   readonly name?: string | null;
   readonly queryScope?: string | null;
-  readonly fields?: readonly { readonly fieldPath?: string | null; readonly order?: string | null }[] | null;
+  readonly fields?:
+    | readonly {
+        readonly fieldPath?: string | null;
+        readonly order?: string | null;
+        readonly arrayConfig?: string | null;
+      }[]
+    | null;
   readonly state?: string | null;
 }
 
@@ -76,8 +84,12 @@ function spiFields(index: AdminIndex): IndexField[] {
 /** Field paths with characters outside [A-Za-z0-9_] are back-quoted (Firestore field path syntax). */
 export function adminFieldPath(path: string): string {
   if (path === '_id') return '__name__';
-  return path
-    .split('.')
+  return adminPathOf(path.split('.'));
+}
+
+/** Field path segments in Admin API syntax (the same as the client's canonical field path strings). */
+export function adminPathOf(segments: readonly string[]): string {
+  return segments
     .map((segment) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment) ? segment : `\`${segment.replace(/[`\\]/g, '\\$&')}\``))
     .join('.');
 }
@@ -167,6 +179,26 @@ export class FirestoreIndexes {
     });
     await this.names.write(collection.id, { ...names, [index.name]: index.fields });
     return { ...index, unique: false, caseInsensitive: false, status: 'BUILDING' };
+  }
+
+  /**
+   * Creates the composite index a query needs (firestore-index-advisor.ts,
+   * FIRESTORE_MANAGE_INDEXES=true), listed as `firestore_<id>`. ALREADY_EXISTS
+   * (another instance asked first) is success.
+   */
+  async createComposite(collectionId: string, fields: readonly IndexFieldSpec[]): Promise<void> {
+    try {
+      await this.api.createIndex(this.parent(collectionId), {
+        queryScope: 'COLLECTION',
+        fields: fields.map((f) =>
+          f.mode === 'CONTAINS'
+            ? { fieldPath: f.fieldPath, arrayConfig: 'CONTAINS' }
+            : { fieldPath: f.fieldPath, order: f.mode },
+        ),
+      });
+    } catch (error) {
+      if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
+    }
   }
 
   async remove(collection: StoredCollection, indexName: string): Promise<void> {

@@ -16,9 +16,9 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
-import { candidates, collect, pushedQuery, type ReadContext, withIndexHint } from './firestore-executor.ts';
+import { candidates, collect, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
-import { planFilter } from './firestore-planner.ts';
+import { type FilterPlan, planFilter } from './firestore-planner.ts';
 
 function trusted(ctx: ReadContext): boolean {
   return ctx.collection.strict !== false;
@@ -27,11 +27,18 @@ function trusted(ctx: ReadContext): boolean {
 export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
   const plan = planFilter(filter, { trustedTypes: trusted(ctx) });
   if (plan.empty) return 0;
-  if (plan.residual.kind === 'true') {
-    const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).count().get());
-    return snapshot.data().count;
-  }
-  return countMatching(await collect(candidates(ctx, plan, filterFields(filter), [])), filter);
+  const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
+    countMatching(await collect(candidates(ctx, p, filterFields(filter), causes)), filter);
+  return pushedOrScan(
+    ctx,
+    plan,
+    undefined,
+    async () =>
+      plan.residual.kind === 'true'
+        ? (await pushedQuery(ctx.ref, plan).count().get()).data().count
+        : evaluated(plan, []),
+    evaluated,
+  );
 }
 
 /**
@@ -39,13 +46,12 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
  * (SEMANTICS.md rule 31); average() is null exactly when there is no number,
  * so every sum is asked together with an average of the same field.
  */
-async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec): Promise<Item | undefined> {
+async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: FilterPlan): Promise<Item | undefined> {
   if (spec.groupBy.length > 0) return undefined;
   if (!spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))) {
     return undefined;
   }
-  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
-  if (plan.empty || plan.residual.kind !== 'true') return undefined;
+  if (plan.residual.kind !== 'true') return undefined;
   const fields: Record<string, ReturnType<typeof AggregateField.count>> = {};
   spec.operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) fields[`c${i}`] = AggregateField.count();
@@ -55,7 +61,7 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec): Promise<I
       fields[`a${i}`] = AggregateField.average(path) as never;
     }
   });
-  const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).aggregate(fields).get());
+  const snapshot = await pushedQuery(ctx.ref, plan).aggregate(fields).get();
   const data = snapshot.data() as Record<string, number | null>;
   const row: Record<string, Value> = {};
   spec.operations.forEach((op, i) => {
@@ -73,21 +79,28 @@ export async function aggregateItems(
   spec: AggregateSpec,
   countTotal: boolean,
 ): Promise<{ rows: Item[]; total?: number }> {
-  const row = await nativeAggregate(ctx, spec);
-  if (row) {
-    // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
-    const kept = matches(spec.having, row) ? [row] : [];
-    const rows = kept.slice(Math.max(0, spec.offset), Math.max(0, spec.offset) + Math.max(0, spec.limit));
-    return countTotal ? { rows, total: kept.length } : { rows };
-  }
   const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
   if (plan.empty) return runAggregate([], spec, countTotal);
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
   for (const op of spec.operations) if (op.field) fields.add(op.field.field);
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
-  const items = await withIndexHint(ctx, plan, () => collect(candidates(ctx, plan, fields, [cause])));
-  return runAggregate(items, spec, countTotal);
+  const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
+    runAggregate(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec, countTotal);
+  return pushedOrScan(
+    ctx,
+    plan,
+    undefined,
+    async () => {
+      const row = await nativeAggregate(ctx, spec, plan);
+      if (!row) return evaluated(plan, []);
+      // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
+      const kept = matches(spec.having, row) ? [row] : [];
+      const rows = kept.slice(Math.max(0, spec.offset), Math.max(0, spec.offset) + Math.max(0, spec.limit));
+      return countTotal ? { rows, total: kept.length } : { rows };
+    },
+    evaluated,
+  );
 }
 
 export async function distinctValues(
@@ -99,8 +112,11 @@ export async function distinctValues(
   if (plan.empty) return runDistinct([], spec, countTotal);
   const fields = filterFields(spec.filter);
   fields.add(spec.field.field);
-  const items = await withIndexHint(ctx, plan, () =>
-    collect(candidates(ctx, plan, fields, [`distinct values of ${spec.field.key}`])),
-  );
-  return runDistinct(items, spec, countTotal);
+  const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
+    runDistinct(
+      await collect(candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes])),
+      spec,
+      countTotal,
+    );
+  return pushedOrScan(ctx, plan, undefined, () => evaluated(plan, []), evaluated);
 }

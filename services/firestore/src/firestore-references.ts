@@ -183,10 +183,9 @@ export class FirestoreReferences {
       .limit(this.options.scanLimit + 1)
       .get();
     if (snapshot.size > this.options.scanLimit) {
-      throw scanBoundExceeded(
-        { collection: { id: collectionId, fields: [] }, scanLimit: this.options.scanLimit, ref: this.pairs },
-        ['ordering multi-reference pairs by creation time'],
-      );
+      throw scanBoundExceeded({ collection: { id: collectionId, fields: [] }, scanLimit: this.options.scanLimit }, [
+        'ordering multi-reference pairs by creation time',
+      ]);
     }
     return snapshot.docs.map((doc) => ({
       from: String(doc.get('from')),

@@ -16,18 +16,22 @@ import {
   type IndexInfo,
   type Item,
   type ItemResult,
+  type Logger,
   type QuerySpec,
   type ReferencedSpec,
   type ReferencePair,
   type Storage,
   type StorageCapabilities,
+  type StorageDiagnostics,
   type StoredCollection,
   SYSTEM_FIELDS,
+  silentLogger,
 } from '@adaptors/core';
 import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
 import { firestoreCapabilities } from './firestore-capabilities.ts';
 import { guarded } from './firestore-errors.ts';
 import { type ReadContext, runItemsQuery } from './firestore-executor.ts';
+import { IndexAdvisor } from './firestore-index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './firestore-indexes.ts';
 import { aggregateItems, countItems, distinctValues } from './firestore-reads.ts';
 import { FirestoreReferences } from './firestore-references.ts';
@@ -55,6 +59,13 @@ export interface FirestoreStorageOptions {
   readonly indexAdmin?: IndexAdminApi;
   /** `projects/{p}/databases/{d}`, needed with `indexAdmin`. */
   readonly databasePath?: string;
+  /** Project and database named in `gcloud` hints for missing indexes (unset: gcloud's defaults). */
+  readonly project?: string;
+  readonly database?: string;
+  /** How often a query answered by the scan (missing composite index) tries its index again. */
+  readonly indexRecheckSeconds?: number;
+  /** Warnings about missing composite indexes go here. */
+  readonly logger?: Logger;
 }
 
 export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): Storage {
@@ -68,6 +79,7 @@ class FirestoreStorage implements Storage {
   private readonly scanLimit: number;
   private readonly concurrency: number;
   private readonly indexes: FirestoreIndexes | undefined;
+  private readonly advisor: IndexAdvisor;
 
   constructor(
     private readonly db: Firestore,
@@ -93,11 +105,19 @@ class FirestoreStorage implements Storage {
           )
         : undefined;
     this.capabilities = firestoreCapabilities({ supportsIndexes: this.indexes !== undefined });
+    const indexes = this.indexes;
+    this.advisor = new IndexAdvisor({
+      logger: options.logger ?? silentLogger,
+      project: options.project ?? options.databasePath?.split('/')[1],
+      database: options.database ?? options.databasePath?.split('/')[3],
+      create: indexes ? (collectionId, fields) => indexes.createComposite(collectionId, fields) : undefined,
+      recheckMs: (options.indexRecheckSeconds ?? 60) * 1000,
+    });
     this.references = new FirestoreReferences(db, { collection: referencesCollection, scanLimit: this.scanLimit });
   }
 
   private read(collection: StoredCollection): ReadContext {
-    return { ref: this.db.collection(collection.id), collection, scanLimit: this.scanLimit };
+    return { ref: this.db.collection(collection.id), collection, scanLimit: this.scanLimit, advisor: this.advisor };
   }
 
   private write(collection: StoredCollection): WriteContext {
@@ -289,6 +309,11 @@ class FirestoreStorage implements Storage {
   }
 
   // Lifecycle
+
+  /** Composite indexes production Firestore asked for (README.md "Indexes"), for a status page. */
+  diagnostics(): StorageDiagnostics {
+    return { indexHints: this.advisor.hints() };
+  }
 
   async ready(): Promise<void> {
     // A cheap read: one metadata document name, no data.

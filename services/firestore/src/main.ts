@@ -37,6 +37,9 @@ await runService({
       inferSample: config.inferSample,
       schemaCacheSeconds: config.schemaCacheSeconds,
       writeConcurrency: config.writeConcurrency,
+      logger,
+      ...((resolvedProject ?? projectId) ? { project: resolvedProject ?? projectId } : {}),
+      database: config.firestoreDatabase,
       ...(admin && resolvedProject
         ? {
             indexAdmin: adminApiOf(admin as unknown as AdminClientLike),

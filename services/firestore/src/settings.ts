@@ -69,7 +69,7 @@ export const firestoreSettings = defineSettings({
   manageIndexes: setting({
     name: 'FIRESTORE_MANAGE_INDEXES',
     description:
-      'Let the indexes endpoints list/create/remove composite indexes through the Firestore Admin API (needs roles/datastore.indexAdmin). Always off against the emulator, which has no index API.',
+      'Manage composite indexes through the Firestore Admin API (needs roles/datastore.indexAdmin): the indexes endpoints list/create/remove them, and an index a query needs is created when Firestore first asks for it. Always off against the emulator, which has no index API.',
     default: 'true',
     parse: boolean(),
   }),

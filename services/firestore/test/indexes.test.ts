@@ -130,6 +130,39 @@ describe('composite indexes through the Admin API', () => {
     await expect(indexes.remove(plants, 'nope')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 
+  test('an index a query needs is created with the exact fields; ALREADY_EXISTS (another instance) is success', async () => {
+    const { api, calls } = recordingApi();
+    const indexes = new FirestoreIndexes(api, { read: async () => ({}), write: async () => {} }, DATABASE);
+    const fields = [
+      { fieldPath: 'tags', mode: 'CONTAINS' as const },
+      { fieldPath: 'height', mode: 'DESCENDING' as const },
+      { fieldPath: '__name__', mode: 'ASCENDING' as const },
+    ];
+    await indexes.createComposite('plants', fields);
+    expect(calls.at(-1)).toEqual({
+      method: 'CreateIndex',
+      request: {
+        parent: PARENT,
+        index: {
+          queryScope: 'COLLECTION',
+          fields: [
+            { fieldPath: 'tags', arrayConfig: 'CONTAINS' },
+            { fieldPath: 'height', order: 'DESCENDING' },
+            { fieldPath: '__name__', order: 'ASCENDING' },
+          ],
+        },
+      },
+    });
+    api.createIndex = async () => {
+      throw Object.assign(new Error('6 ALREADY_EXISTS: index already exists'), { code: 6 });
+    };
+    await expect(indexes.createComposite('plants', fields)).resolves.toBeUndefined();
+    api.createIndex = async () => {
+      throw Object.assign(new Error('7 PERMISSION_DENIED: no'), { code: 7 });
+    };
+    await expect(indexes.createComposite('plants', fields)).rejects.toMatchObject({ code: 7 });
+  });
+
   test('field paths use the Admin API quoting', () => {
     expect(adminFieldPath('_id')).toBe('__name__');
     expect(adminFieldPath('a.b_c')).toBe('a.b_c');

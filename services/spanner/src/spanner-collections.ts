@@ -20,7 +20,7 @@ import {
 } from '@adaptors/core';
 import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
-import { INTERNAL_PREFIX } from './spanner-ddl.ts';
+import { INTERNAL_PREFIX, loweredColumnName } from './spanner-ddl.ts';
 
 /** A collection with what the storage needs to run it. */
 export interface SpannerCollection {
@@ -31,7 +31,7 @@ export interface SpannerCollection {
   /** Columns an item write fills, with their field (every column of a writable table that has a field). */
   readonly writeColumns: readonly { readonly key: string; readonly column: ColumnInfo; readonly field: Field }[];
   readonly fields: ReadonlyMap<string, Field>;
-  /** Secondary index entries written per row: part of the mutation cost (Spanner limit, spanner-writes.ts). */
+  /** Secondary index entries (and generated columns) written per row: part of the mutation cost (Spanner limit, spanner-writes.ts). */
   readonly indexCost: number;
 }
 
@@ -75,7 +75,8 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     }
   }
   for (const column of physical.columns.values()) {
-    if (covered.has(column.name) || !exposed(column)) continue;
+    // The adaptor's own columns (LOWER(col) behind case-insensitive indexes) are no fields.
+    if (covered.has(column.name) || !exposed(column) || column.name.startsWith(INTERNAL_PREFIX)) continue;
     const system = SYSTEM_BY_KEY.get(column.name);
     const inferred = fieldTypeOfColumn(column.type);
     fields.push(system && system.type === inferred ? system : { key: column.name, type: inferred });
@@ -94,7 +95,12 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
   for (const field of fields) {
     const column = physical.columns.get(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
-    const info: ColumnInfo = { name: column.name, type: column.type };
+    const lowered = physical.columns.get(loweredColumnName(column.name));
+    const info: ColumnInfo = {
+      name: column.name,
+      type: column.type,
+      ...(lowered && column.type === 'STRING' ? { lowered: lowered.name } : {}),
+    };
     columns.set(field.key, info);
     writeColumns.push({ key: field.key, column: info, field });
   }
@@ -105,6 +111,9 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     physical,
     writeColumns,
     fields: new Map(stored.fields.map((f) => [f.key, f])),
-    indexCost: physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0),
+    // Generated LOWER columns are written by Spanner with each row: counted like index entries.
+    indexCost:
+      physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0) +
+      [...physical.columns.keys()].filter((name) => name.startsWith(INTERNAL_PREFIX)).length,
   };
 }

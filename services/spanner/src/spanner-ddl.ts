@@ -57,6 +57,26 @@ export function createIndexDdl(
   return `CREATE ${unique ? 'UNIQUE NULL_FILTERED ' : ''}INDEX ${q(index)} ON ${q(table)} (${keys})`;
 }
 
+/**
+ * The column behind a case-insensitive index on `column` (README.md
+ * "Indexes"): a stored generated column holding LOWER(column), named in the
+ * adaptor's reserved namespace so it is never listed as a field.
+ */
+export const LOWERED_PREFIX = `${INTERNAL_PREFIX}lower__`;
+
+export function loweredColumnName(column: string): string {
+  return `${LOWERED_PREFIX}${column}`;
+}
+
+/** The column a lowered column is generated from; undefined for other columns. */
+export function loweredSource(column: string): string | undefined {
+  return column.startsWith(LOWERED_PREFIX) ? column.slice(LOWERED_PREFIX.length) : undefined;
+}
+
+export function addLoweredColumnDdl(table: string, column: string): string {
+  return `ALTER TABLE ${q(table)} ADD COLUMN ${q(loweredColumnName(column))} STRING(MAX) AS (LOWER(${q(column)})) STORED`;
+}
+
 export function dropIndexDdl(index: string): string {
   return `DROP INDEX ${q(index)}`;
 }

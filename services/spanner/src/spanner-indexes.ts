@@ -4,12 +4,25 @@
  * creates is named `<table>__<name>` and listed back as `<name>`; indexes
  * made outside the adaptor are listed under their own names. The primary key
  * is listed as `PRIMARY_KEY` (§7.1: the `_id` index is always included).
+ *
+ * A case-insensitive index keys its text fields on a stored generated column
+ * `wix_adaptor_lower__<field>` = LOWER(<field>) (spanner-ddl.ts), added with the
+ * index and dropped with the last index using it; listed and removed as one
+ * index. Case-insensitive filters ($contains, $startsWith, $endsWith …) read
+ * that column (googlesql ColumnInfo.lowered), so Spanner can use the index.
  */
 import { errors, type IndexDefinition, type IndexInfo, type IndexStatus } from '@adaptors/core';
 import type { Database } from '@google-cloud/spanner';
 import type { PhysicalIndex } from './spanner-catalog.ts';
 import type { SpannerCollection } from './spanner-collections.ts';
-import { createIndexDdl, dropIndexDdl } from './spanner-ddl.ts';
+import {
+  addLoweredColumnDdl,
+  createIndexDdl,
+  dropColumnDdl,
+  dropIndexDdl,
+  loweredColumnName,
+  loweredSource,
+} from './spanner-ddl.ts';
 import { spannerMessage, translateError } from './spanner-errors.ts';
 import type { SchemaStore } from './spanner-schema.ts';
 
@@ -34,10 +47,8 @@ export class Indexes {
   }
 
   async create(c: SpannerCollection, index: IndexDefinition): Promise<IndexInfo> {
-    if (index.caseInsensitive) {
-      throw errors.unsupported('A case-insensitive index', 'Spanner indexes compare exact values');
-    }
     const physicalName = `${c.stored.id}__${index.name}`;
+    const added: string[] = [];
     const columns = index.fields.map((f, i) => {
       if (f.path.includes('.'))
         throw errors.unsupported(`Indexing the nested path '${f.path}'`, 'Spanner indexes whole columns');
@@ -49,8 +60,18 @@ export class Indexes {
           `'${f.path}' cannot be indexed: Spanner indexes only plain columns (not JSON, arrays or MULTI_REFERENCE fields)`,
         );
       }
-      return { name: column.name, order: f.order };
+      if (!index.caseInsensitive || column.type !== 'STRING') return { name: column.name, order: f.order };
+      // Case-insensitive: index LOWER(column), kept in a stored generated column (one per column, shared).
+      if (!c.physical.columns.has(loweredColumnName(column.name))) added.push(column.name);
+      return { name: loweredColumnName(column.name), order: f.order };
     });
+    if (index.caseInsensitive && !columns.some((col) => loweredSource(col.name) !== undefined)) {
+      throw errors.violation(
+        'index.caseInsensitive',
+        true,
+        'a case-insensitive index needs at least one text field (other types have no case)',
+      );
+    }
     const secondary = c.physical.indexes.filter((i) => !i.primary);
     if (secondary.some((i) => i.name === physicalName || i.name === index.name)) {
       throw errors.violation('index.name', index.name, `an index named '${index.name}' already exists`);
@@ -58,9 +79,20 @@ export class Indexes {
     if (secondary.length >= MAX_INDEXES_PER_COLLECTION) {
       throw errors.violation('index', index.name, `at most ${MAX_INDEXES_PER_COLLECTION} indexes per collection`);
     }
-    let ddl: string;
+    const ddl: string[] = [];
+    for (const column of added) {
+      try {
+        ddl.push(addLoweredColumnDdl(c.stored.id, column));
+      } catch {
+        throw errors.violation(
+          'index.fields',
+          column,
+          `'${column}' is too long a name for a case-insensitive index (its LOWER column would pass Spanner's name limit)`,
+        );
+      }
+    }
     try {
-      ddl = createIndexDdl(physicalName, c.stored.id, columns, index.unique);
+      ddl.push(createIndexDdl(physicalName, c.stored.id, columns, index.unique));
     } catch {
       throw errors.violation(
         'index.name',
@@ -72,13 +104,21 @@ export class Indexes {
     return { ...index, status: outcome };
   }
 
+  /** Drops the index, and the LOWER(col) columns only it used (README.md "Indexes"). */
   async remove(c: SpannerCollection, name: string): Promise<void> {
     const found = c.physical.indexes.find(
       (i) => !i.primary && (i.name === `${c.stored.id}__${name}` || i.name === name),
     );
     if (!found) throw errors.violation('indexName', name, `no index named '${name}'`);
+    const stillUsed = new Set(
+      c.physical.indexes.filter((i) => i !== found).flatMap((i) => i.keys.map((k) => k.column)),
+    );
+    const lowered = found.keys.map((k) => k.column).filter((col) => loweredSource(col) && !stillUsed.has(col));
     try {
-      const [operation] = await this.database.updateSchema([dropIndexDdl(found.name)]);
+      const [operation] = await this.database.updateSchema([
+        dropIndexDdl(found.name),
+        ...lowered.map((col) => dropColumnDdl(c.stored.id, col)),
+      ]);
       await operation.promise();
     } catch (error) {
       throw translateError(error, c.stored.id);
@@ -88,9 +128,9 @@ export class Indexes {
   }
 
   /** Starts the DDL; ACTIVE if it finishes within a second, BUILDING otherwise (the build goes on). */
-  private async startDdl(c: SpannerCollection, ddl: string): Promise<IndexStatus> {
+  private async startDdl(c: SpannerCollection, ddl: readonly string[]): Promise<IndexStatus> {
     try {
-      const [operation] = await this.database.updateSchema([ddl]);
+      const [operation] = await this.database.updateSchema([...ddl]);
       const done = operation.promise().then(
         () => ({ ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -115,11 +155,13 @@ export class Indexes {
 
 function describe(c: SpannerCollection, index: PhysicalIndex): IndexInfo {
   const prefix = `${c.stored.id}__`;
+  // A key on a LOWER(col) column is the field col, compared case-insensitively.
+  const caseInsensitive = index.keys.some((k) => loweredSource(k.column) !== undefined);
   return {
     name: index.primary ? 'PRIMARY_KEY' : index.name.startsWith(prefix) ? index.name.slice(prefix.length) : index.name,
-    fields: index.keys.map((k) => ({ path: k.column, order: k.order })),
+    fields: index.keys.map((k) => ({ path: loweredSource(k.column) ?? k.column, order: k.order })),
     unique: index.primary || index.unique,
-    caseInsensitive: false,
+    caseInsensitive,
     status: statusOf(index),
   };
 }

@@ -32,6 +32,7 @@ import {
   dropColumnDdl,
   dropIndexDdl,
   dropTableDdl,
+  loweredColumnName,
   METADATA_TABLE,
   metadataTableDdl,
   type NewColumn,
@@ -225,7 +226,8 @@ export class SchemaStore {
         problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
         return false;
       }
-      const index = indexedBy(key);
+      // A case-insensitive index on the column keys its LOWER column (spanner-indexes.ts).
+      const index = indexedBy(key) ?? indexedBy(loweredColumnName(key));
       if (index) {
         problems.push({
           fieldKey: key,
@@ -233,6 +235,8 @@ export class SchemaStore {
         });
         return false;
       }
+      // A LOWER column left without index still depends on the column: it goes first.
+      if (table.columns.has(loweredColumnName(key))) statements.push(dropColumnDdl(table.name, loweredColumnName(key)));
       statements.push(dropColumnDdl(table.name, key));
       return true;
     };

@@ -13,8 +13,15 @@ export interface CallCounts {
   partitionedDml: number;
 }
 
-export function countingDatabase(database: Database): { database: Database; counts: CallCounts; reset(): void } {
+export function countingDatabase(database: Database): {
+  database: Database;
+  counts: CallCounts;
+  /** SQL text of every `run` query, in order. */
+  statements: string[];
+  reset(): void;
+} {
   const counts: CallCounts = { transactions: 0, reads: 0, commits: 0, dml: 0, queries: 0, partitionedDml: 0 };
+  const statements: string[] = [];
   const countTx = <T extends object>(tx: T): T =>
     new Proxy(tx, {
       get(target, property, receiver) {
@@ -39,7 +46,11 @@ export function countingDatabase(database: Database): { database: Database; coun
         };
       }
       return (...args: unknown[]) => {
-        if (property === 'run') counts.queries++;
+        if (property === 'run') {
+          counts.queries++;
+          const sql = (args[0] as { sql?: unknown } | undefined)?.sql;
+          if (typeof sql === 'string') statements.push(sql);
+        }
         if (property === 'runPartitionedUpdate') counts.partitionedDml++;
         return value.apply(target, args);
       };
@@ -48,8 +59,10 @@ export function countingDatabase(database: Database): { database: Database; coun
   return {
     database: proxy,
     counts,
+    statements,
     reset() {
       for (const key of Object.keys(counts) as (keyof CallCounts)[]) counts[key] = 0;
+      statements.length = 0;
     },
   };
 }

@@ -14,6 +14,8 @@ export interface SpannerHarness {
   readonly harness: Harness;
   /** Calls the storage made on the client since the last `resetCounts()`. */
   readonly counts: CallCounts;
+  /** SQL text of the queries the storage ran since the last `resetCounts()`. */
+  readonly statements: readonly string[];
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startSpannerHarness(
     storage,
     harness,
     counts: counting.counts,
+    statements: counting.statements,
     resetCounts: counting.reset,
     async close() {
       await harness.close();
