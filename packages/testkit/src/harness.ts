@@ -14,6 +14,7 @@ import {
 } from '@adaptors/core';
 import type { FastifyInstance } from 'fastify';
 import { WixClient } from './client.ts';
+import { LegacyClient } from './legacy-client.ts';
 import { createWixSigner, type SigningAlg, type WixSigner } from './signer.ts';
 
 export interface HarnessOptions {
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly bodyLimitBytes?: number;
   readonly now?: () => Date;
+  /** Turns legacy mode on with these secret keys; `legacy` then talks to it with the first. */
+  readonly legacySecretKeys?: readonly string[];
 }
 
 export interface Harness {
@@ -31,6 +34,8 @@ export interface Harness {
   readonly url: string;
   readonly signer: WixSigner;
   readonly client: WixClient;
+  /** Legacy-protocol client (with `client` for fixtures), when legacySecretKeys were given. */
+  readonly legacy: LegacyClient | undefined;
   close(): Promise<void>;
 }
 
@@ -44,13 +49,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     policy: options.policy,
     now: options.now,
   });
-  const app = build({ adaptor, verify, logger: options.logger, bodyLimitBytes: options.bodyLimitBytes });
+  const app = build({
+    adaptor,
+    verify,
+    logger: options.logger,
+    bodyLimitBytes: options.bodyLimitBytes,
+    legacy: { secretKeys: options.legacySecretKeys },
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const client = new WixClient({ baseUrl: url, signer });
+  const secretKey = options.legacySecretKeys?.[0];
   return {
     app,
     url,
     signer,
-    client: new WixClient({ baseUrl: url, signer }),
+    client,
+    legacy: secretKey === undefined ? undefined : new LegacyClient({ baseUrl: url, secretKey, fixtures: client }),
     close: () => app.close(),
   };
 }

@@ -12,6 +12,7 @@ import type { Adaptor } from '../adaptor/adaptor.ts';
 import { type CallContext, newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
 import { errors, SpiError } from '../errors.ts';
+import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
 import { endpointForPath } from './routes.ts';
 
@@ -29,6 +30,8 @@ export interface BuildOptions {
   readonly projectId?: string;
   /** How long the readiness probe waits for the database. */
   readonly readyTimeoutMs?: number;
+  /** The legacy protocol (legacy/routes.ts): on when secret keys are given. */
+  readonly legacy?: LegacyOptions;
 }
 
 interface CallState {
@@ -138,6 +141,8 @@ export function build(options: BuildOptions): FastifyInstance {
     if (request.callState) request.callState.operation = 'health';
     return { service: 'wix-gcp-adaptors', engine: adaptor.storage.capabilities.engine, protocol: 'v3' };
   });
+
+  registerLegacyRoutes(app, adaptor, options.legacy, logger);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;

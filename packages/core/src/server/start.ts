@@ -68,6 +68,7 @@ export async function runService<S extends SettingSpecs>(
     logger,
     bodyLimitBytes: Math.round(config.bodyLimitMb * 1024 * 1024),
     projectId: config.googleCloudProject,
+    legacy: { secretKeys: config.legacySecretKeys },
   });
   const address = await serve(app, {
     port: config.port,
@@ -78,6 +79,7 @@ export async function runService<S extends SettingSpecs>(
   logger.log('NOTICE', `${definition.name} adaptor listening on ${address}`, {
     startupMs: Math.round(performance.now() - started),
     keys: keys.map((k) => `${k.alg} ${k.fingerprint}`),
+    legacyMode: config.legacySecretKeys ? 'on' : 'off',
   });
 }
 
