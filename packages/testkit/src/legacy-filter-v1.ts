@@ -48,6 +48,8 @@ function sub(value: unknown): Node {
 function clause(key: string, value: unknown): Node[] {
   if (key === '$and' || key === '$or') {
     if (!Array.isArray(value)) throw new Inexpressible(`${key} without an array`);
+    // v1's empty list is "no restriction" for both operators (Wix's samples), v3's empty $or matches none.
+    if (key === '$or' && value.length === 0) throw new Inexpressible('an empty $or (no restriction in v1)');
     return [{ kind: 'filter', operator: key, value: value.map(sub) }];
   }
   if (key === '$not') {
