@@ -83,7 +83,7 @@ export const coreSettings = defineSettings({
   legacySecretKeys: setting({
     name: 'LEGACY_SECRET_KEYS',
     description:
-      "Turns on the legacy External Database Collections protocol (STANDALONE connections: /provision, /schemas/*, /data/*) next to v3. The connection's configuration.secretKey; several keys separated by commas for rotation, each at least 16 characters. Unset: legacy mode off (see docs/legacy.md).",
+      "Turns on the legacy External Database Collections protocol (STANDALONE connections: paths /provision, /schemas/…, /data/…) next to v3. The connection's configuration.secretKey; several keys separated by commas for rotation, each at least 16 characters. Unset: legacy mode off (see docs/legacy.md).",
     secret: true,
     parse: parseLegacySecrets,
     summarize: (keys) => `legacy mode on, ${keys.length} key${keys.length === 1 ? '' : 's'}`,
