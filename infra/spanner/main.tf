@@ -17,6 +17,8 @@ locals {
   secret_env = {
     WIX_PUBLIC_KEYS = var.wix_public_keys_secret
     CURSOR_SECRET   = var.cursor_secret
+    # Legacy protocol (STANDALONE connections, docs/legacy.md); null = legacy mode off.
+    LEGACY_SECRET_KEYS = var.legacy_secret_keys
   }
 }
 
