@@ -144,13 +144,10 @@ export class LegacyClient {
     if (extra.includeReferencedItems) throw new Inexpressible('includeReferencedItems');
     const paging = (query.paging ?? {}) as { offset?: number; limit?: number };
     const wantTotal = extra.returnTotalCount === true;
-    const body: Obj = {
-      collectionName: collectionId,
-      filter: this.filter(query.filter),
-      skip: paging.offset ?? 0,
-      limit: paging.limit ?? 50,
-      omitTotalCount: !wantTotal,
-    };
+    // skip/limit only when asked, so the adaptor's own defaults are what the suite checks.
+    const body: Obj = { collectionName: collectionId, filter: this.filter(query.filter), omitTotalCount: !wantTotal };
+    if (paging.offset !== undefined) body.skip = paging.offset;
+    if (paging.limit !== undefined) body.limit = paging.limit;
     if (Array.isArray(query.sort)) body.sort = query.sort.map(toLegacySort);
     if (query.fields !== undefined && query.fields !== null) body.projection = query.fields;
     const result = await this.legacy('/data/find', body);

@@ -250,6 +250,14 @@ describe('data', () => {
     expect(omitted.body.items).toHaveLength(6);
   });
 
+  test('/data/find without skip/limit: the first 50 items, totalCount of all', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ _id: `many-${String(i).padStart(2, '0')}` }));
+    expect((await legacy.legacy('/data/insert/bulk', { collectionName: 'plants', items: many })).status).toBe(200);
+    const page = await legacy.legacy('/data/find', { collectionName: 'plants', sort: [{ fieldName: '_id' }] });
+    expect(page.body.items).toHaveLength(50);
+    expect(page.body.totalCount).toBe(66);
+  });
+
   test('/data/find: the v1 operator tree answers like the same v2 filter', async () => {
     const v1 = {
       kind: 'filter',
