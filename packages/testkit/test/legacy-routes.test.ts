@@ -296,6 +296,9 @@ describe('data', () => {
     const result = await legacy.legacy('/data/find', { collectionName: 'plants', filter: { care: { $gt: 1 } } });
     expect(result.status).toBe(400);
     expect(Object.keys(result.body)).toEqual(['message']);
+    // Paths in messages name what the legacy caller sent, not the v3 request it became.
+    expect(result.body.message).toMatch(/\bfilter\.care\b/);
+    expect(result.body.message).not.toMatch(/query\./);
     const sort = await legacy.legacy('/data/find', {
       collectionName: 'plants',
       sort: [{ fieldName: 'heightCm', direction: 'up' }],
@@ -340,6 +343,7 @@ describe('data', () => {
     expect((await legacy.legacy('/data/remove', { collectionName: 'plants', itemId: item._id })).status).toBe(404);
     const bad = await legacy.legacy('/data/insert', { collectionName: 'plants', item: { heightCm: 'tall' } });
     expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/\bitem\.heightCm\b/);
   });
 
   test('bulk calls: all items, or one error saying what was written', async () => {

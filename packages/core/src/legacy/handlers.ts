@@ -87,6 +87,11 @@ function all(results: readonly ({ item: unknown } | { error: ErrorObject })[], v
   );
 }
 
+function itemOf(body: Body): Record<string, unknown> {
+  if (!isPlainObject(body.item)) throw errors.violation('item', body.item, 'must be the item object');
+  return body.item;
+}
+
 function itemsOf(body: Body, key: 'items' | 'itemIds'): unknown[] {
   const value = body[key];
   if (!Array.isArray(value)) throw errors.violation(key, value, 'must be an array');
@@ -265,20 +270,27 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     return { totalCount: answer.totalCount };
   },
   '/data/insert': async (adaptor, body, ctx) => {
-    const answer = await v3(adaptor, 'items/insert', { collectionId: collectionName(body), items: [body.item] }, ctx);
+    const answer = await v3(
+      adaptor,
+      'items/insert',
+      { collectionId: collectionName(body), items: [itemOf(body)] },
+      ctx,
+    );
     return { item: single(answer.results) };
   },
   '/data/update': async (adaptor, body, ctx) => {
-    const answer = await v3(adaptor, 'items/update', { collectionId: collectionName(body), items: [body.item] }, ctx);
+    const answer = await v3(
+      adaptor,
+      'items/update',
+      { collectionId: collectionName(body), items: [itemOf(body)] },
+      ctx,
+    );
     return { item: single(answer.results) };
   },
   '/data/remove': async (adaptor, body, ctx) => {
-    const answer = await v3(
-      adaptor,
-      'items/remove',
-      { collectionId: collectionName(body), itemIds: [body.itemId] },
-      ctx,
-    );
+    const itemId = body.itemId;
+    if (typeof itemId !== 'string' || itemId === '') throw errors.violation('itemId', itemId, 'must be an item _id');
+    const answer = await v3(adaptor, 'items/remove', { collectionId: collectionName(body), itemIds: [itemId] }, ctx);
     return { item: single(answer.results) };
   },
   '/data/insert/bulk': async (adaptor, body, ctx) => {

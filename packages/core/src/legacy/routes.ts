@@ -19,6 +19,7 @@ import { errors, SpiError } from '../errors.ts';
 import type { Logger } from '../server/log.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
 import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
+import { legacyMessage } from './paths.ts';
 import { parseRequestContext } from './request-context.ts';
 import { createSecretChecker } from './secret.ts';
 
@@ -118,7 +119,7 @@ export function registerLegacyRoutes(
         return send(reply, 200, await handler(adaptor, body, ctx));
       } catch (error) {
         if (error instanceof LegacyError) return fail(error.status, error.message, `HTTP_${error.status}`);
-        if (error instanceof SpiError) return fail(error.status, error.message, error.code);
+        if (error instanceof SpiError) return fail(error.status, legacyMessage(error.message, path), error.code);
         logger.log('ERROR', 'unexpected error', { requestId, operation, error: describeError(error) });
         const internal = errors.internal(requestId);
         return fail(internal.status, internal.message, internal.code);
