@@ -86,7 +86,6 @@ export const coreSettings = defineSettings({
       "Turns on the legacy External Database Collections protocol (STANDALONE connections: paths /provision, /schemas/…, /data/…) next to v3. The connection's configuration.secretKey; several keys separated by commas for rotation, each at least 16 characters. Unset: legacy mode off (see docs/legacy.md).",
     secret: true,
     parse: parseLegacySecrets,
-    summarize: (keys) => `legacy mode on, ${keys.length} key${keys.length === 1 ? '' : 's'}`,
   }),
   googleCloudProject: setting({
     name: 'GOOGLE_CLOUD_PROJECT',
