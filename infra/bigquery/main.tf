@@ -18,6 +18,8 @@ locals {
     WIX_PUBLIC_KEYS = var.wix_public_keys_secret
     CURSOR_SECRET   = var.cursor_secret
     STATUS_TOKEN    = var.status_token
+    # Legacy protocol (STANDALONE connections, docs/legacy.md); null = legacy mode off.
+    LEGACY_SECRET_KEYS = var.legacy_secret_keys
   }
 }
 

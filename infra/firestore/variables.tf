@@ -104,6 +104,15 @@ variable "status_token" {
   default = null
 }
 
+variable "legacy_secret_keys" {
+  description = "LEGACY_SECRET_KEYS from Secret Manager: { secret = id, version = number }; the secret holds the STANDALONE connection's configuration.secretKey (comma-separated keys while rotating). null: legacy mode off (docs/legacy.md)."
+  type = object({
+    secret  = string
+    version = string
+  })
+  default = null
+}
+
 variable "extra_env" {
   description = "Other settings, name => value (services/firestore/DEPLOY.md lists them). Names this root sets itself and PORT/HOST (Cloud Run) are refused."
   type        = map(string)

@@ -20,10 +20,16 @@ export const CONNECTIONS_PATH = '/wix-data/v1/external-database-connections';
 /** §2 `connectionType`: the v3 service plugin (older typings said WIX_SPI; send this one). */
 export const CONNECTION_TYPE = 'WIX_SERVICE_PLUGIN';
 
+/** §2: the legacy External Database Collections protocol (packages/core/src/legacy/README.md). */
+export const STANDALONE = 'STANDALONE';
+
 /** §2: the writable properties (name on create only); everything else is read-only. */
 export interface ConnectionInput {
   readonly name: string;
   readonly configuration?: Record<string, unknown>;
+  /** Default WIX_SERVICE_PLUGIN; STANDALONE needs the endpoint and configuration on create (§1). */
+  readonly connectionType?: typeof CONNECTION_TYPE | typeof STANDALONE;
+  readonly endpoint?: string;
 }
 
 export interface ConnectionUpdate {
@@ -120,9 +126,11 @@ export function createConnectionsClient(options: ConnectionsClientOptions): Conn
     async create(connection) {
       const externalDatabaseConnection = {
         name: connection.name,
+        ...(connection.endpoint !== undefined ? { endpoint: connection.endpoint } : {}),
         ...(connection.configuration !== undefined ? { configuration: connection.configuration } : {}),
       };
-      return one(await request('POST', '', { externalDatabaseConnection, connectionType: CONNECTION_TYPE }));
+      const connectionType = connection.connectionType ?? CONNECTION_TYPE;
+      return one(await request('POST', '', { externalDatabaseConnection, connectionType }));
     },
     // §1 Get.
     async get(name) {

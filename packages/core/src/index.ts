@@ -20,6 +20,12 @@ export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.t
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
 export { type ConfigOf, defineSettings, type SettingSpec, type SettingSpecs, setting } from './config/settings.ts';
 export * from './errors.ts';
+export { filterFormat, legacyFilterToWire } from './legacy/filter.ts';
+export { LEGACY_PATHS } from './legacy/handlers.ts';
+export { LEGACY_ROLES, type LegacyRole } from './legacy/request-context.ts';
+export { LEGACY_OFF_MESSAGE, type LegacyOptions, V3_TOKEN_ON_LEGACY_PATH } from './legacy/routes.ts';
+export { toLegacySchema } from './legacy/schema.ts';
+export { parseLegacySecrets } from './legacy/secret.ts';
 export * from './model.ts';
 export * from './query/ast.ts';
 export { decodeCursor, encodeCursor } from './query/cursor.ts';

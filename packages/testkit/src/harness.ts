@@ -15,6 +15,7 @@ import {
 } from '@adaptors/core';
 import type { FastifyInstance } from 'fastify';
 import { WixClient } from './client.ts';
+import { LegacyClient } from './legacy-client.ts';
 import { createWixSigner, type SigningAlg, type WixSigner } from './signer.ts';
 
 export interface HarnessOptions {
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   readonly now?: () => Date;
   /** What the status page says about the service (runService fills it in production). */
   readonly info?: ServiceInfo;
+  /** Turns legacy mode on with these secret keys; `legacy` then talks to it with the first. */
+  readonly legacySecretKeys?: readonly string[];
 }
 
 export interface Harness {
@@ -34,6 +37,8 @@ export interface Harness {
   readonly url: string;
   readonly signer: WixSigner;
   readonly client: WixClient;
+  /** Legacy-protocol client (with `client` for fixtures), when legacySecretKeys were given. */
+  readonly legacy: LegacyClient | undefined;
   close(): Promise<void>;
 }
 
@@ -53,13 +58,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger: options.logger,
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.info ? { info: options.info } : {}),
+    legacy: { secretKeys: options.legacySecretKeys },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const client = new WixClient({ baseUrl: url, signer });
+  const secretKey = options.legacySecretKeys?.[0];
   return {
     app,
     url,
     signer,
-    client: new WixClient({ baseUrl: url, signer }),
+    client,
+    legacy: secretKey === undefined ? undefined : new LegacyClient({ baseUrl: url, secretKey, fixtures: client }),
     close: () => app.close(),
   };
 }

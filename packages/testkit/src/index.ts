@@ -4,6 +4,8 @@ export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local
 export * from './client.ts';
 export { freePort } from './free-port.ts';
 export * from './harness.ts';
+export * from './legacy-client.ts';
+export { toV1Filter, V1_FIELD_OPERATORS } from './legacy-filter-v1.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
 export * from './sample-data.ts';

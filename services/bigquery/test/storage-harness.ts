@@ -19,6 +19,7 @@ export interface BigQueryHarness {
 
 export async function startBigQueryHarness(
   options: Omit<BigQueryStorageOptions, 'bq' | 'datasetId'> = {},
+  harnessOptions: { readonly legacySecretKeys?: readonly string[] } = {},
 ): Promise<BigQueryHarness> {
   const ds = await openTestDataset();
   const statements: string[] = [];
@@ -32,7 +33,7 @@ export async function startBigQueryHarness(
       options.onStatement?.(sql);
     },
   });
-  const harness = await startHarness({ storage });
+  const harness = await startHarness({ storage, legacySecretKeys: harnessOptions.legacySecretKeys });
   return {
     ds,
     storage,

@@ -11,6 +11,7 @@ import { isSuccess, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger, readJsonObjectArgument } from '../input.ts';
 import { CommandError, EXIT, note, printJson, UsageError } from '../output.ts';
 import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+import { callLegacy, normaliseLegacyPath } from './call-legacy.ts';
 
 const HELP = `Usage: adaptors call [options] <baseUrl> <endpoint> <request JSON | @file | ->
 
@@ -26,10 +27,19 @@ ${SIGNING_HELP}
   --timeout SECONDS  Give up after this long (default 30)
   --json             Print { url, status, body } (the answer with its HTTP status)
 
+Legacy protocol (STANDALONE connections; the adaptor needs LEGACY_SECRET_KEYS):
+  --legacy           POST <baseUrl><path> with the JSON request plus a requestContext
+                     instead of a signed v3 call; <endpoint> is a legacy path
+                     (/data/find, /schemas/list, …)
+  --secret-key KEY   The connection's configuration.secretKey (default: the first
+                     key of $LEGACY_SECRET_KEYS)
+  --role ROLE        requestContext.role: OWNER (default), BACKEND_CODE, MEMBER, VISITOR
+
 Examples:
   adaptors call http://127.0.0.1:8080 items/query '{"collectionId":"plants","query":{"filter":{}}}'
   adaptors call https://garden-abc-ew.a.run.app /v3/collections/get '{"collectionIds":[]}'
   echo '{"collectionId":"plants"}' | adaptors call http://127.0.0.1:8080 items/count -
+  adaptors call --legacy --secret-key "$KEY" http://127.0.0.1:8080 /data/find '{"collectionName":"plants"}'
 `;
 
 export const callCommand: Command = {
@@ -39,6 +49,9 @@ export const callCommand: Command = {
       ...signingOptions,
       timeout: { type: 'string' },
       json: { type: 'boolean' },
+      legacy: { type: 'boolean' },
+      'secret-key': { type: 'string' },
+      role: { type: 'string' },
     });
     if (values.help) {
       io.stdout(HELP);
@@ -55,8 +68,16 @@ export const callCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const endpoint = normaliseEndpoint(endpointArg!);
     const timeout = values.timeout === undefined ? undefined : parsePositiveInteger(values.timeout, '--timeout');
+    if (values.legacy) {
+      const path = normaliseLegacyPath(endpointArg!);
+      const request = await readJsonObjectArgument(io, input!, 'request');
+      return callLegacy(io, { baseUrl, path, request, secretKey: values['secret-key'], role: values.role, timeout });
+    }
+    if (values['secret-key'] !== undefined || values.role !== undefined) {
+      throw new UsageError('--secret-key and --role are for --legacy calls');
+    }
+    const endpoint = normaliseEndpoint(endpointArg!);
     const request = await readJsonObjectArgument(io, input!, 'request');
     const { sign } = await prepareSigner(io, values);
     // Keep a path prefix of the base URL: the adaptor routes on the path suffix (docs/protocol.md §1.1).

@@ -24,6 +24,7 @@ import {
   DEFAULT_API_BASE,
   WixApiError,
 } from '../wix-connections.ts';
+import { createStandalone, deliverStandaloneSecret } from './connect-standalone.ts';
 
 const COMMON_HELP = `Connection to Wix (every subcommand):
   WIX_API_KEY (env)    A Wix API key with the "Manage External Database Connections"
@@ -51,6 +52,10 @@ Subcommands:
   create <name> [--configuration JSON] [--write-secret SECRET]
       Creates the connection without an endpoint (the adaptor needs the key first)
       and delivers its publicKey.
+  create <name> --type standalone --endpoint URL [--secret-key KEY] [--write-secret SECRET]
+      A legacy (STANDALONE) connection: the secret (generated unless given) goes
+      into configuration.secretKey and, first, where the service reads
+      LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout).
   get <name> [--write-secret SECRET]
       Shows the connection and delivers its publicKey again (key rotation, setup
       on another machine).
@@ -94,6 +99,8 @@ const OPTIONS = {
   'write-secret': { type: 'string' },
   endpoint: { type: 'string' },
   'require-connected': { type: 'boolean' },
+  type: { type: 'string' },
+  'secret-key': { type: 'string' },
   limit: { type: 'string' },
   offset: { type: 'string' },
   yes: { type: 'boolean' },
@@ -103,7 +110,7 @@ type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 /** Which options each subcommand takes (the common ones are always allowed). */
 const ALLOWED: Readonly<Record<string, readonly (keyof typeof OPTIONS)[]>> = {
-  create: ['configuration', 'write-secret'],
+  create: ['configuration', 'write-secret', 'type', 'endpoint', 'secret-key'],
   get: ['write-secret'],
   update: ['endpoint', 'configuration', 'require-connected'],
   list: ['limit', 'offset'],
@@ -155,6 +162,33 @@ async function create(io: Io, values: Values, name: string): Promise<number> {
     values.configuration === undefined
       ? undefined
       : await readJsonObjectArgument(io, values.configuration, '--configuration');
+  const type = (values.type ?? 'service-plugin').toLowerCase();
+  if (type === 'standalone') {
+    return createStandalone(
+      io,
+      {
+        name,
+        endpoint: values.endpoint === undefined ? undefined : endpointUrl(io, values.endpoint),
+        configuration,
+        secretKey: values['secret-key'],
+        secretParent: parent,
+        json: values.json === true,
+      },
+      {
+        client: () => clientFor(io, values),
+        wix: (call, n) => wix(call, n),
+        summarise: (connection) => summarise(io, connection),
+        printJson: (value) => printJson(io, value),
+      },
+    );
+  }
+  if (type !== 'service-plugin')
+    throw new UsageError(`--type must be service-plugin or standalone, got "${values.type}"`);
+  if (values.endpoint !== undefined || values['secret-key'] !== undefined) {
+    throw new UsageError(
+      '--endpoint and --secret-key on create are for --type standalone; a service-plugin connection gets its endpoint with `connect update`',
+    );
+  }
   const client = await clientFor(io, values);
   const connection = await wix(() => client.create({ name, ...(configuration ? { configuration } : {}) }), name);
   note(io, `Created connection "${name}" (WIX_SERVICE_PLUGIN).`);
@@ -173,6 +207,7 @@ async function get(io: Io, values: Values, name: string): Promise<number> {
   const connection = await wix(() => client.get(name), name);
   if (values.json) printJson(io, { externalDatabaseConnection: connection });
   summarise(io, connection);
+  if (await deliverStandaloneSecret(io, connection, parent)) return EXIT.ok;
   await deliverKey(io, connection, parent, values.json === true);
   return EXIT.ok;
 }

@@ -81,6 +81,21 @@ export async function startFakeConnectionsApi(options: FakeOptions) {
         const input = parsed!.externalDatabaseConnection!;
         const id = input.name as string;
         if (connections.has(id)) return answer(409, wixError('ALREADY_EXISTS', `Connection ${id} already exists`));
+        if ((parsed as Record<string, unknown>).connectionType === 'STANDALONE') {
+          // §4.1: a legacy connection has its endpoint and configuration from the start, no publicKey.
+          const legacy: StoredConnection = {
+            name: id,
+            endpoint: input.endpoint as string,
+            configuration: input.configuration as Record<string, unknown>,
+            connectionStatus: options.statusAfterUpdate ?? {
+              successful: true,
+              causeOfFailure: 'NONE',
+              hasCollections: 'YES',
+            },
+          } as StoredConnection;
+          connections.set(id, legacy);
+          return answer(200, { externalDatabaseConnection: legacy });
+        }
         // §8 "Answer right after create".
         const created: StoredConnection = {
           name: id,

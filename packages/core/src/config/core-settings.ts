@@ -6,6 +6,7 @@
 
 import { parsePublicKeys } from '../auth/keys.ts';
 import { parseAccessPolicy } from '../auth/policy.ts';
+import { parseLegacySecrets } from '../legacy/secret.ts';
 import { decimal, integer, list, oneOf, text } from './parsers.ts';
 import { defineSettings, setting } from './settings.ts';
 
@@ -85,6 +86,13 @@ export const coreSettings = defineSettings({
       'Optional JSON policy limiting read/write/schema access per collection and caller identity type (see packages/core/src/auth/README.md). Unset: off.',
     parse: parseAccessPolicy,
     summarize: (policy) => `${policy.rules.size} collection rule${policy.rules.size === 1 ? '' : 's'}`,
+  }),
+  legacySecretKeys: setting({
+    name: 'LEGACY_SECRET_KEYS',
+    description:
+      "Turns on the legacy External Database Collections protocol (STANDALONE connections: paths /provision, /schemas/…, /data/…) next to v3. The connection's configuration.secretKey; several keys separated by commas for rotation, each at least 16 characters. Unset: legacy mode off (see docs/legacy.md).",
+    secret: true,
+    parse: parseLegacySecrets,
   }),
   googleCloudProject: setting({
     name: 'GOOGLE_CLOUD_PROJECT',

@@ -12,6 +12,7 @@ import type { Adaptor } from '../adaptor/adaptor.ts';
 import { type CallContext, newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
 import { errors, SpiError } from '../errors.ts';
+import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
 import { endpointForPath } from './routes.ts';
 import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   readonly info?: ServiceInfo;
   /** Shared with the verifier's audience hook (runService); one is made when absent. */
   readonly recorder?: StatusRecorder;
+  /** The legacy protocol (legacy/routes.ts): on when secret keys are given. */
+  readonly legacy?: LegacyOptions;
 }
 
 interface CallState {
@@ -175,6 +178,8 @@ export function build(options: BuildOptions): FastifyInstance {
     const token = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('token') ?? undefined;
     return sendPage(reply, await statusOf(request, token));
   });
+
+  registerLegacyRoutes(app, adaptor, options.legacy, logger);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;

@@ -97,6 +97,7 @@ export async function runService<S extends SettingSpecs>(
       advice: settingsAdvice(config),
       ...(config.statusToken ? { detailsToken: config.statusToken } : {}),
     },
+    legacy: { secretKeys: config.legacySecretKeys },
   });
   const address = await serve(app, {
     port: config.port,
@@ -107,6 +108,7 @@ export async function runService<S extends SettingSpecs>(
   logger.log('NOTICE', `${definition.name} adaptor ${version} listening on ${address}`, {
     startupMs: Math.round(performance.now() - started),
     keys: keys.map((k) => `${k.alg} ${k.fingerprint}`),
+    legacyMode: config.legacySecretKeys ? 'on' : 'off',
   });
 }
 

@@ -3,7 +3,8 @@
  * signed HTTP that every storage must pass. A service calls
  * `defineConformanceSuite('spanner', start)` from one of its test files.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { type ConformanceSkip, skipReason } from './skips.ts';
 import { differentialSuite } from './suite-differential.ts';
 import { limitsSuite } from './suite-limits.ts';
 import { operatorSuite } from './suite-operators.ts';
@@ -14,11 +15,19 @@ import type { ConformanceTarget, StartTarget } from './target.ts';
 
 export { FILTER_CASES, type FilterCase } from './filter-cases.ts';
 export { ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
-export type { ConformanceTarget, StartTarget } from './target.ts';
+export { LEGACY_SKIPS } from './legacy-skips.ts';
+export type { ConformanceSkip } from './skips.ts';
+export type { ConformanceClient, ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {
   /** Runs of the differential property test (each truncates and refills a collection). */
   readonly differentialRuns?: number;
+  /**
+   * Cases the target's protocol cannot express, each with its reason (e.g.
+   * LEGACY_SKIPS for the legacy client). They are reported as skipped with
+   * that reason, never dropped silently.
+   */
+  readonly skips?: readonly ConformanceSkip[];
 }
 
 export function defineConformanceSuite(name: string, start: StartTarget, options: ConformanceOptions = {}): void {
@@ -34,6 +43,13 @@ export function defineConformanceSuite(name: string, start: StartTarget, options
     afterAll(async () => {
       await target?.close();
     });
+    const skips = options.skips ?? [];
+    if (skips.length > 0) {
+      beforeEach((ctx) => {
+        const reason = skipReason(skips, ctx.task);
+        if (reason) ctx.skip(reason);
+      });
+    }
     describe('queries', () => querySuite(get));
     describe('operators', () => operatorSuite(get));
     describe('writes', () => writeSuite(get));

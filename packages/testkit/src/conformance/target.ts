@@ -9,8 +9,33 @@ import type { FieldType, QueryOperator, StorageCapabilities } from '@adaptors/co
 import { expect } from 'vitest';
 import type { WixClient } from '../client.ts';
 
+/** The calls the suites make: a `WixClient`, or a `LegacyClient` translating them. */
+export type ConformanceClient = Pick<
+  WixClient,
+  | 'call'
+  | 'query'
+  | 'count'
+  | 'aggregate'
+  | 'distinct'
+  | 'insert'
+  | 'update'
+  | 'remove'
+  | 'truncate'
+  | 'queryReferenced'
+  | 'insertReferences'
+  | 'removeReferences'
+  | 'listCollections'
+  | 'createCollection'
+  | 'updateCollection'
+  | 'deleteCollection'
+  | 'capabilities'
+  | 'listIndexes'
+  | 'createIndex'
+  | 'removeIndex'
+>;
+
 export interface ConformanceTarget {
-  readonly client: WixClient;
+  readonly client: ConformanceClient;
   readonly capabilities: StorageCapabilities;
   close(): Promise<void>;
 }

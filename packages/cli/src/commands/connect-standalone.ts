@@ -1,0 +1,110 @@
+/**
+ * `adaptors connect create <name> --type standalone`: a legacy External
+ * Database Collections connection (docs/connections.md §4.1; packages/core/src/legacy/README.md).
+ * Wix sends the connection's configuration as requestContext.settings on every
+ * call, so the secret lives in `configuration.secretKey`, and the adaptor reads
+ * the same value from LEGACY_SECRET_KEYS. The secret is delivered before the
+ * connection is created (Wix calls /provision at once), so it is never lost.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseLegacySecrets } from '@adaptors/core';
+import { EXIT, type Io, line, note, UsageError } from '../output.ts';
+import { secretManagerWriter } from '../secret-manager.ts';
+import { type Connection, type ConnectionsClient, STANDALONE } from '../wix-connections.ts';
+
+export interface StandaloneInput {
+  readonly name: string;
+  readonly endpoint: string | undefined;
+  readonly configuration: Record<string, unknown> | undefined;
+  readonly secretKey: string | undefined;
+  /** Secret Manager parent (projects/P/secrets/S) to add the secret to. */
+  readonly secretParent: string | undefined;
+  readonly json: boolean;
+}
+
+export interface StandaloneDeps {
+  client(): Promise<ConnectionsClient>;
+  wix<T>(call: () => Promise<T>, name: string): Promise<T>;
+  summarise(connection: Connection): void;
+  printJson(value: unknown): void;
+}
+
+export async function createStandalone(io: Io, input: StandaloneInput, deps: StandaloneDeps): Promise<number> {
+  if (input.endpoint === undefined) {
+    throw new UsageError(
+      'a STANDALONE (legacy) connection needs --endpoint: Wix provisions it as soon as it is created',
+    );
+  }
+  const configured = input.configuration?.secretKey;
+  if (configured !== undefined && input.secretKey !== undefined && configured !== input.secretKey) {
+    throw new UsageError('--configuration has a secretKey that differs from --secret-key; pass one of them');
+  }
+  const given = input.secretKey ?? (typeof configured === 'string' ? configured : undefined);
+  const secretKey = given ?? randomBytes(32).toString('base64url');
+  try {
+    parseLegacySecrets(secretKey);
+  } catch (err) {
+    throw new UsageError(`--secret-key: ${(err as Error).message}`);
+  }
+  if (secretKey.includes(','))
+    throw new UsageError('--secret-key must not contain a comma (LEGACY_SECRET_KEYS separates keys with commas)');
+
+  // Deliver first: if Wix's answer fails, the secret the adaptor needs is still stored.
+  if (input.secretParent !== undefined) {
+    const writer = io.secrets ?? secretManagerWriter();
+    const version = await writer.addVersion(input.secretParent, secretKey);
+    const [, project, , secret] = input.secretParent.split('/');
+    note(io, `Added ${version}.`);
+    note(io, `The service reads it with LEGACY_SECRET_KEYS=sm://${project}/${secret}, or on Cloud Run with`);
+    note(io, `--set-secrets LEGACY_SECRET_KEYS=${secret}:latest; redeploy (or restart) it to pick it up.`);
+  } else if (given === undefined && !input.json) {
+    line(io, `LEGACY_SECRET_KEYS=${secretKey}`);
+  }
+
+  const client = await deps.client();
+  const connection = await deps.wix(
+    () =>
+      client.create({
+        name: input.name,
+        connectionType: STANDALONE,
+        endpoint: input.endpoint,
+        configuration: { ...(input.configuration ?? {}), secretKey },
+      }),
+    input.name,
+  );
+  note(io, `Created connection "${input.name}" (STANDALONE, legacy protocol).`);
+  if (input.json) deps.printJson({ externalDatabaseConnection: redacted(connection) });
+  deps.summarise(redacted(connection));
+  if (connection.connectionStatus?.successful !== true) {
+    note(io);
+    note(io, 'Wix could not provision the adaptor yet. Deploy it with LEGACY_SECRET_KEYS holding this secret');
+    note(io, '(add it after the current keys, comma-separated, to rotate without downtime), then re-check with');
+    note(io, `  adaptors connect update ${input.name} --endpoint ${input.endpoint}`);
+  }
+  return EXIT.ok;
+}
+
+/** `get` on a STANDALONE connection: there is no publicKey; the secret is configuration.secretKey. */
+export async function deliverStandaloneSecret(
+  io: Io,
+  connection: Connection,
+  secretParent: string | undefined,
+): Promise<boolean> {
+  const secretKey = (connection.configuration as Record<string, unknown> | undefined)?.secretKey;
+  if (typeof connection.publicKey === 'string' && connection.publicKey.trim() !== '') return false;
+  if (typeof secretKey !== 'string' || secretKey === '') return false;
+  note(io, '  type        STANDALONE (legacy protocol): no publicKey; the adaptor checks configuration.secretKey');
+  note(io, '              against LEGACY_SECRET_KEYS');
+  if (secretParent !== undefined) {
+    const writer = io.secrets ?? secretManagerWriter();
+    note(io, `Added ${await writer.addVersion(secretParent, secretKey)}.`);
+  }
+  return true;
+}
+
+/** Answers are printed without the secret: it is in the Secret Manager or the env line already. */
+function redacted(connection: Connection): Connection {
+  const configuration = connection.configuration as Record<string, unknown> | undefined;
+  if (!configuration || !('secretKey' in configuration)) return connection;
+  return { ...connection, configuration: { ...configuration, secretKey: '(hidden)' } };
+}

@@ -1,0 +1,161 @@
+/**
+ * The CLI's legacy (STANDALONE) surface: `connect create --type standalone`
+ * against the fake Connections API (exact request, secret delivered first and
+ * never echoed), `connect get` of such a connection, and `call --legacy`
+ * against a real local adaptor with legacy mode on.
+ */
+import { createMemoryStorage, type Harness, plantsCollection, samplePlants, startHarness } from '@adaptors/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SecretWriter } from '../src/output.ts';
+import { PATH, startFakeConnectionsApi } from './support/fake-connections-api.ts';
+import { runCli, tempDir } from './support/run-cli.ts';
+
+const API_KEY = 'IST.legacy-test-api-key';
+const SITE_ID = '0f4b8d26-5e71-4c3a-b9d2-7a61c8e04f55';
+const ENDPOINT = 'https://recipes-legacy-abc123-ew.a.run.app';
+const SECRET = 'a-chosen-legacy-secret-0001';
+
+let dir: { path: string; remove: () => Promise<void> };
+beforeEach(async () => {
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe('connect create --type standalone', () => {
+  let fake: Awaited<ReturnType<typeof startFakeConnectionsApi>>;
+  beforeEach(async () => {
+    fake = await startFakeConnectionsApi({ apiKey: API_KEY, siteId: SITE_ID });
+  });
+  afterEach(() => fake.close());
+
+  const connect = (args: string[], secrets?: SecretWriter) =>
+    runCli(['connect', ...args, '--api-base', fake.url], {
+      cwd: dir.path,
+      env: { WIX_API_KEY: API_KEY, WIX_SITE_ID: SITE_ID },
+      ...(secrets ? { secrets } : {}),
+    });
+
+  it('generates a secret, prints LEGACY_SECRET_KEYS=… and sends it as configuration.secretKey', async () => {
+    const result = await connect([
+      'create',
+      'legacyDb',
+      '--type',
+      'standalone',
+      '--endpoint',
+      ENDPOINT,
+      '--configuration',
+      '{"tenant":"eu"}',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const match = /^LEGACY_SECRET_KEYS=([\w-]{43})\n$/.exec(result.stdout);
+    expect(match).not.toBeNull();
+    const secret = match?.[1];
+    expect(fake.requests).toHaveLength(1);
+    const request = fake.requests[0]!;
+    expect([request.method, request.path]).toEqual(['POST', PATH]);
+    expect(JSON.parse(request.body)).toEqual({
+      externalDatabaseConnection: {
+        name: 'legacyDb',
+        endpoint: ENDPOINT,
+        configuration: { tenant: 'eu', secretKey: secret },
+      },
+      connectionType: 'STANDALONE',
+    });
+    expect(result.stderr).toContain('Created connection "legacyDb" (STANDALONE, legacy protocol)');
+    expect(result.stderr).not.toContain(secret);
+  });
+
+  it('a given secret is not printed; --write-secret stores it before Wix is called', async () => {
+    const order: string[] = [];
+    const secrets: SecretWriter = {
+      async addVersion(parent, value) {
+        order.push(`secret ${parent} ${value} (requests so far: ${fake.requests.length})`);
+        return `${parent}/versions/1`;
+      },
+    };
+    const result = await connect(
+      [
+        'create',
+        'legacyDb',
+        '--type',
+        'standalone',
+        '--endpoint',
+        ENDPOINT,
+        '--secret-key',
+        SECRET,
+        '--write-secret',
+        'sm://garden-prod/legacy-secret',
+      ],
+      secrets,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(order).toEqual([`secret projects/garden-prod/secrets/legacy-secret ${SECRET} (requests so far: 0)`]);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('LEGACY_SECRET_KEYS=sm://garden-prod/legacy-secret');
+    expect(result.stderr).not.toContain(SECRET);
+    expect(JSON.parse(fake.requests[0]!.body).externalDatabaseConnection.configuration).toEqual({ secretKey: SECRET });
+  });
+
+  it.each([
+    [['--type', 'standalone'], /needs --endpoint/],
+    [['--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', 'short'], /shorter than 16/],
+    [['--type', 'legacy'], /--type must be service-plugin or standalone/],
+    [['--endpoint', ENDPOINT], /for --type standalone/],
+  ])('usage error %j: exit 2, nothing sent', async (args, message) => {
+    const result = await connect(['create', 'legacyDb', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('get of a STANDALONE connection explains the secret instead of failing on the missing publicKey', async () => {
+    await connect(['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET]);
+    const result = await connect(['get', 'legacyDb']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('STANDALONE (legacy protocol)');
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('call --legacy against a real local adaptor', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      storage: createMemoryStorage({ collections: [plantsCollection] }),
+      legacySecretKeys: [SECRET],
+    });
+    await h.client.insert('plants', [...samplePlants]);
+  });
+  afterAll(() => h.close());
+
+  it('posts the request with a requestContext and prints the answer', async () => {
+    const result = await runCli(
+      ['call', '--legacy', '--secret-key', SECRET, h.url, 'data/count', '{"collectionName":"plants"}'],
+      { cwd: dir.path },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ totalCount: samplePlants.length });
+  });
+
+  it('reads the secret from LEGACY_SECRET_KEYS; a wrong one exits 1 with a hint', async () => {
+    const ok = await runCli(['call', '--legacy', h.url, '/schemas/list/headers', '{}'], {
+      cwd: dir.path,
+      env: { LEGACY_SECRET_KEYS: `${SECRET},another-legacy-secret-02` },
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).schemas[0].id).toBe('plants');
+    const wrong = await runCli(
+      ['call', '--legacy', '--secret-key', 'not-the-secret-at-all', h.url, '/data/find', '{"collectionName":"plants"}'],
+      { cwd: dir.path },
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('HTTP 401: You are not authorized');
+    expect(wrong.stderr).toContain('LEGACY_SECRET_KEYS');
+    const unknown = await runCli(['call', '--legacy', '--secret-key', SECRET, h.url, '/data/nope', '{}'], {
+      cwd: dir.path,
+    });
+    expect(unknown.code).toBe(2);
+  });
+});

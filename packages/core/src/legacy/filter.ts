@@ -1,0 +1,96 @@
+/**
+ * Legacy filters → the v3 wire filter, which the v3 parser then turns into the
+ * one query AST (query/parse-filter.ts) with the same capability checks.
+ *
+ * - Protocol v2 filters are the v3 query language already (`{ field: { $op: v } }`,
+ *   `$and`/`$or`/`$not`, `$not` as object or one-element array): passed through.
+ * - Protocol v1 filters are an operator tree `{ operator, fieldName?, value }`
+ *   (legacy/README.md "Filters"), translated node by node.
+ * - No filter: absent, `null`, `""`, `{}`, or a v1 node without `operator`.
+ */
+import { isPlainObject } from '../auth/metadata.ts';
+import { errors } from '../errors.ts';
+
+export type LegacyFilterFormat = 'none' | 'v1' | 'v2';
+
+/** Which format a filter is in: an object with a string `operator` is a v1 node. */
+export function filterFormat(filter: unknown): LegacyFilterFormat {
+  if (filter === undefined || filter === null || filter === '') return 'none';
+  if (isPlainObject(filter)) {
+    if (Object.keys(filter).length === 0) return 'none';
+    if (typeof filter.operator === 'string') return 'v1';
+    // A v1 node without an operator (only `kind`, `value`…) is "no filter" in Wix's samples.
+    if ('kind' in filter && !Object.keys(filter).some((k) => k.startsWith('$'))) return 'none';
+  }
+  return 'v2';
+}
+
+/** The v3 wire filter for a legacy filter; `path` names it in error messages. */
+export function legacyFilterToWire(filter: unknown, path = 'filter'): Record<string, unknown> {
+  switch (filterFormat(filter)) {
+    case 'none':
+      return {};
+    case 'v1':
+      return v1Node(filter, path);
+    case 'v2':
+      if (!isPlainObject(filter)) throw errors.violation(path, filter, 'a filter must be an object');
+      return filter;
+  }
+}
+
+const LOGICAL = new Set(['$and', '$or']);
+/** v1 field operators and the v3 operator each becomes. `$in` etc. are v3 spellings v1 also accepts. */
+const FIELD_OPERATORS = new Set([
+  '$eq',
+  '$ne',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$hasSome',
+  '$hasAll',
+  '$in',
+  '$contains',
+  '$startsWith',
+  '$endsWith',
+  '$urlized',
+  '$matches',
+  '$exists',
+]);
+
+function v1Node(node: unknown, path: string): Record<string, unknown> {
+  if (!isPlainObject(node)) throw errors.violation(path, node, 'a v1 filter node must be an object');
+  const operator = node.operator;
+  if (operator === undefined || operator === null) return {};
+  if (typeof operator !== 'string') throw errors.violation(`${path}.operator`, operator, 'must be a string');
+  if (LOGICAL.has(operator)) {
+    const value = node.value ?? [];
+    if (!Array.isArray(value)) {
+      throw errors.violation(`${path}.value`, value, `${operator} takes an array of filter nodes`);
+    }
+    // An empty list is no restriction (Wix's samples), whatever the operator.
+    if (value.length === 0) return {};
+    return { [operator]: value.map((child, i) => v1Node(child, `${path}.value[${i}]`)) };
+  }
+  if (operator === '$not') {
+    const value = Array.isArray(node.value) && node.value.length === 1 ? node.value[0] : node.value;
+    return { $not: v1Node(value, `${path}.value`) };
+  }
+  if (!FIELD_OPERATORS.has(operator)) {
+    throw errors.violation(
+      `${path}.operator`,
+      operator,
+      `unknown operator; use one of $and, $or, $not, ${[...FIELD_OPERATORS].join(', ')}`,
+    );
+  }
+  const fieldName = node.fieldName;
+  if (typeof fieldName !== 'string' || fieldName === '') {
+    throw errors.violation(`${path}.fieldName`, fieldName, `${operator} needs a fieldName`);
+  }
+  // `$eq` with no value tests for null/absent (the samples' IS NULL).
+  const value = node.value === undefined && operator === '$eq' ? null : node.value;
+  // The v1 sources disagree on `$contains`: a string is a substring test, an array
+  // (the original MySQL sample's form) means "any of these values" (legacy/README.md).
+  if (operator === '$contains' && Array.isArray(value)) return { [fieldName]: { $hasSome: value } };
+  return { [fieldName]: { [operator]: value } };
+}

@@ -1,0 +1,334 @@
+/**
+ * Every legacy endpoint (legacy/README.md "Endpoints") as a translation onto the
+ * v3 adaptor library: the request becomes a v3 request, `adaptor.call` validates
+ * it, applies the access policy, parses filters into the one AST and runs it on
+ * the storage; the answer is translated back. So both protocols share
+ * validation, capabilities, system fields, the codec and the evaluator.
+ */
+import type { Adaptor } from '../adaptor/adaptor.ts';
+import type { CallContext } from '../adaptor/context.ts';
+import { isPlainObject } from '../auth/metadata.ts';
+import { type ErrorObject, errors, SpiError } from '../errors.ts';
+import type { Collection } from '../model.ts';
+import type { EndpointName } from '../wire/validate.ts';
+import { fromErrorObject, unsupportedOperation } from './errors.ts';
+import { legacyFilterToWire } from './filter.ts';
+import { columnToField, isSystemField, toLegacyHeader, toLegacySchema } from './schema.ts';
+
+type Body = Record<string, unknown>;
+type Handler = (adaptor: Adaptor, body: Body, ctx: CallContext) => Promise<unknown>;
+
+/** Default and largest page of /data/find (the v3 limits: wire/paging.ts). */
+const DEFAULT_LIMIT = 50;
+/** The reference's cap on /schemas/find. */
+const MAX_SCHEMA_IDS = 10;
+/** Largest aggregation answer: legacy aggregation has no paging, so one page of the v3 maximum. */
+const AGGREGATE_ROWS = 1000;
+
+// biome-ignore lint/suspicious/noExplicitAny: adaptor answers are the v3 response types, read by key here.
+type Answer = any;
+
+async function v3(adaptor: Adaptor, endpoint: EndpointName, request: unknown, ctx: CallContext): Promise<Answer> {
+  return adaptor.call(endpoint, request, ctx);
+}
+
+function collectionName(body: Body): string {
+  const name = body.collectionName;
+  if (typeof name !== 'string' || name === '') {
+    throw errors.violation('collectionName', name, 'must name the collection (table)');
+  }
+  return name;
+}
+
+function sortOf(body: Body): { fieldName: unknown; order: 'ASC' | 'DESC' }[] | undefined {
+  const sort = body.sort;
+  if (sort === undefined || sort === null) return undefined;
+  const list = Array.isArray(sort) ? sort : [sort];
+  return list.map((entry, i) => {
+    if (!isPlainObject(entry)) throw errors.violation(`sort[${i}]`, entry, 'must be {"fieldName", "direction"}');
+    const direction = entry.direction ?? 'asc';
+    if (typeof direction !== 'string' || !['asc', 'desc'].includes(direction.toLowerCase())) {
+      throw errors.violation(`sort[${i}].direction`, direction, 'must be "asc" or "desc"');
+    }
+    return { fieldName: entry.fieldName, order: direction.toLowerCase() === 'desc' ? 'DESC' : 'ASC' };
+  });
+}
+
+function projectionOf(body: Body): unknown {
+  return body.projection === undefined || body.projection === null ? undefined : body.projection;
+}
+
+/** One modification result: the item, or the error it carries thrown. */
+function single(results: readonly ({ item: unknown } | { error: ErrorObject })[]): unknown {
+  const first = results[0];
+  if (!first) throw errors.internal();
+  if ('error' in first) throw fromErrorObject(first.error);
+  return first.item;
+}
+
+/**
+ * Legacy bulk calls answer all items or one error. v3 stores the good items of a
+ * mixed batch; the error message says which ones failed and that the others
+ * were written, so a retry can be limited to them.
+ */
+function all(results: readonly ({ item: unknown } | { error: ErrorObject })[], verb: string): unknown[] {
+  const failed = results.flatMap((r, i) => ('error' in r ? [[i, r.error] as const] : []));
+  const first = failed[0];
+  if (!first) return results.map((r) => (r as { item: unknown }).item);
+  const [index, error] = first;
+  const done = results.length - failed.length;
+  const spi = fromErrorObject(error);
+  throw new SpiError(
+    spi.code,
+    `item ${index} ${verb} failed: ${spi.message}` +
+      (failed.length > 1 ? ` (${failed.length} items failed in all)` : '') +
+      `; the other ${done} item${done === 1 ? ' was' : 's were'} ${verb === 'insert' ? 'stored' : verb === 'update' ? 'updated' : 'removed'}.`,
+    spi.data,
+  );
+}
+
+function itemOf(body: Body): Record<string, unknown> {
+  if (!isPlainObject(body.item)) throw errors.violation('item', body.item, 'must be the item object');
+  return body.item;
+}
+
+function itemsOf(body: Body, key: 'items' | 'itemIds'): unknown[] {
+  const value = body[key];
+  if (!Array.isArray(value)) throw errors.violation(key, value, 'must be an array');
+  return value;
+}
+
+async function described(adaptor: Adaptor, ids: string[] | undefined, ctx: CallContext): Promise<Collection[]> {
+  const answer = await v3(adaptor, 'collections/get', { collectionIds: ids ?? [] }, ctx);
+  return answer.collections as Collection[];
+}
+
+/** Aggregation (legacy/README.md "Aggregation"): `_id` grouping and `$avg/$max/$min/$sum` aliases. */
+function aggregationOf(body: Body) {
+  const nested = isPlainObject(body.aggregation) ? body.aggregation : body;
+  const step = nested.processingStep;
+  if (!isPlainObject(step)) {
+    throw errors.violation('processingStep', step, 'must be an object like {"_id": "$field", "n": {"$sum": 1}}');
+  }
+  const fieldOf = (value: unknown, path: string): string => {
+    if (typeof value !== 'string' || !value.startsWith('$') || value.length < 2) {
+      throw errors.violation(path, value, 'must be a "$field" reference');
+    }
+    return value.slice(1);
+  };
+  const id = step._id;
+  const groupingFields =
+    id === undefined || id === null
+      ? []
+      : typeof id === 'string'
+        ? [fieldOf(id, 'processingStep._id')]
+        : isPlainObject(id)
+          ? Object.entries(id).map(([k, v]) => fieldOf(v, `processingStep._id.${k}`))
+          : [fieldOf(id, 'processingStep._id')];
+  const operations = Object.entries(step)
+    .filter(([alias]) => alias !== '_id')
+    .map(([alias, spec]) => {
+      const path = `processingStep.${alias}`;
+      if (!isPlainObject(spec) || Object.keys(spec).length !== 1) {
+        throw errors.violation(path, spec, 'must be one of {"$sum"|"$avg"|"$min"|"$max": "$field"} or {"$sum": 1}');
+      }
+      const [op, arg] = Object.entries(spec)[0] as [string, unknown];
+      if (op === '$sum' && arg === 1) return { resultFieldName: alias, itemCount: {} };
+      const kind = { $sum: 'sum', $avg: 'average', $min: 'min', $max: 'max' }[op];
+      if (!kind) throw errors.violation(path, op, 'use $sum, $avg, $min or $max');
+      return { resultFieldName: alias, [kind]: { itemFieldName: fieldOf(arg, `${path}.${op}`) } };
+    });
+  return { groupingFields, operations, postFilteringStep: nested.postFilteringStep };
+}
+
+async function requireCollection(adaptor: Adaptor, id: string, ctx: CallContext): Promise<Collection> {
+  const [collection] = await described(adaptor, [id], ctx);
+  if (!collection) throw errors.collectionNotFound(id);
+  return collection;
+}
+
+function requireSchemaChanges(adaptor: Adaptor): void {
+  if (!adaptor.storage.capabilities.supportsCollectionModifications) {
+    throw unsupportedOperation('Changing collections', 'this adaptor runs with a read-only schema');
+  }
+}
+
+/** v3 field list to send back for an update (capabilities are derived, not sent). */
+function definitionOf(collection: Collection) {
+  return collection.fields.map(({ capabilities: _derived, ...field }) => field);
+}
+
+export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
+  '/provision': async (adaptor) => {
+    // Wix's first call on connecting: prove the database answers (as Wix's samples did).
+    try {
+      await adaptor.storage.ready();
+    } catch {
+      throw errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
+    }
+    return { type: adaptor.storage.capabilities.engine, vendor: 'gcp', protocolVersion: 2 };
+  },
+
+  '/schemas/list': async (adaptor, _body, ctx) => {
+    const caps = adaptor.storage.capabilities;
+    return { schemas: (await described(adaptor, undefined, ctx)).map((c) => toLegacySchema(c, caps.supportsMatches)) };
+  },
+  '/schemas/list/headers': async (adaptor, _body, ctx) => ({
+    schemas: (await described(adaptor, undefined, ctx)).map(toLegacyHeader),
+  }),
+  '/schemas/find': async (adaptor, body, ctx) => {
+    const ids = body.schemaIds;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id !== '')) {
+      throw errors.violation('schemaIds', ids, 'must be a non-empty array of collection names');
+    }
+    if (ids.length > MAX_SCHEMA_IDS) {
+      throw errors.violation('schemaIds', ids.length, `Too many schemas requested: at most ${MAX_SCHEMA_IDS} per call`);
+    }
+    const found = await described(adaptor, ids as string[], ctx);
+    if (found.length === 0) {
+      throw new SpiError('COLLECTION_NOT_FOUND', `None of the requested collections exists: ${ids.join(', ')}`, null);
+    }
+    const caps = adaptor.storage.capabilities;
+    return { schemas: found.map((c) => toLegacySchema(c, caps.supportsMatches)) };
+  },
+  '/schemas/create': async (adaptor, body, ctx) => {
+    requireSchemaChanges(adaptor);
+    await v3(adaptor, 'collections/create', { collection: { id: collectionName(body), fields: [] } }, ctx);
+    return {};
+  },
+  '/schemas/column/add': async (adaptor, body, ctx) => {
+    requireSchemaChanges(adaptor);
+    const id = collectionName(body);
+    const field = columnToField(body.column);
+    if (isSystemField(field.key)) throw errors.violation('column.name', field.key, 'Cannot modify system field');
+    const collection = await requireCollection(adaptor, id, ctx);
+    if (collection.fields.some((f) => f.key === field.key)) {
+      throw errors.violation('column.name', field.key, `${id} already has a field named ${field.key}`);
+    }
+    const fields = [...definitionOf(collection), field];
+    await v3(adaptor, 'collections/update', { collection: { id, displayName: collection.displayName, fields } }, ctx);
+    return {};
+  },
+  '/schemas/column/remove': async (adaptor, body, ctx) => {
+    requireSchemaChanges(adaptor);
+    const id = collectionName(body);
+    const name = body.columnName;
+    if (typeof name !== 'string' || name === '') throw errors.violation('columnName', name, 'must name a field');
+    if (isSystemField(name)) throw errors.violation('columnName', name, 'Cannot modify system field');
+    const collection = await requireCollection(adaptor, id, ctx);
+    if (!collection.fields.some((f) => f.key === name)) {
+      throw new SpiError('VALIDATION_ERROR', `${id} has no field named ${name}`, null);
+    }
+    const fields = definitionOf(collection).filter((f) => f.key !== name);
+    await v3(adaptor, 'collections/update', { collection: { id, displayName: collection.displayName, fields } }, ctx);
+    return {};
+  },
+
+  '/data/find': async (adaptor, body, ctx) => {
+    const countTotal = body.omitTotalCount !== true;
+    const answer = await v3(
+      adaptor,
+      'items/query',
+      {
+        collectionId: collectionName(body),
+        query: {
+          filter: legacyFilterToWire(body.filter),
+          sort: sortOf(body),
+          fields: projectionOf(body),
+          paging: { offset: body.skip ?? 0, limit: body.limit ?? DEFAULT_LIMIT },
+        },
+        returnTotalCount: countTotal,
+      },
+      ctx,
+    );
+    return countTotal ? { items: answer.items, totalCount: answer.pagingMetadata.total } : { items: answer.items };
+  },
+  '/data/get': async (adaptor, body, ctx) => {
+    const id = collectionName(body);
+    const itemId = body.itemId;
+    if (typeof itemId !== 'string' || itemId === '') throw errors.violation('itemId', itemId, 'must be an item _id');
+    const answer = await v3(
+      adaptor,
+      'items/query',
+      {
+        collectionId: id,
+        query: { filter: { _id: { $eq: itemId } }, fields: projectionOf(body), paging: { limit: 1 } },
+      },
+      ctx,
+    );
+    const item = answer.items[0];
+    if (item === undefined) throw errors.itemNotFound(id, itemId);
+    return { item };
+  },
+  '/data/count': async (adaptor, body, ctx) => {
+    const answer = await v3(
+      adaptor,
+      'items/count',
+      { collectionId: collectionName(body), filter: legacyFilterToWire(body.filter) },
+      ctx,
+    );
+    return { totalCount: answer.totalCount };
+  },
+  '/data/insert': async (adaptor, body, ctx) => {
+    const answer = await v3(
+      adaptor,
+      'items/insert',
+      { collectionId: collectionName(body), items: [itemOf(body)] },
+      ctx,
+    );
+    return { item: single(answer.results) };
+  },
+  '/data/update': async (adaptor, body, ctx) => {
+    const answer = await v3(
+      adaptor,
+      'items/update',
+      { collectionId: collectionName(body), items: [itemOf(body)] },
+      ctx,
+    );
+    return { item: single(answer.results) };
+  },
+  '/data/remove': async (adaptor, body, ctx) => {
+    const itemId = body.itemId;
+    if (typeof itemId !== 'string' || itemId === '') throw errors.violation('itemId', itemId, 'must be an item _id');
+    const answer = await v3(adaptor, 'items/remove', { collectionId: collectionName(body), itemIds: [itemId] }, ctx);
+    return { item: single(answer.results) };
+  },
+  '/data/insert/bulk': async (adaptor, body, ctx) => {
+    const items = itemsOf(body, 'items');
+    const answer = await v3(adaptor, 'items/insert', { collectionId: collectionName(body), items }, ctx);
+    return { items: all(answer.results, 'insert') };
+  },
+  '/data/update/bulk': async (adaptor, body, ctx) => {
+    const items = itemsOf(body, 'items');
+    const answer = await v3(adaptor, 'items/update', { collectionId: collectionName(body), items }, ctx);
+    return { items: all(answer.results, 'update') };
+  },
+  '/data/remove/bulk': async (adaptor, body, ctx) => {
+    const itemIds = itemsOf(body, 'itemIds');
+    const answer = await v3(adaptor, 'items/remove', { collectionId: collectionName(body), itemIds }, ctx);
+    return { items: all(answer.results, 'remove') };
+  },
+  '/data/truncate': async (adaptor, body, ctx) => {
+    await v3(adaptor, 'items/truncate', { collectionId: collectionName(body) }, ctx);
+    return {};
+  },
+  '/data/aggregate': async (adaptor, body, ctx) => {
+    const { groupingFields, operations, postFilteringStep } = aggregationOf(body);
+    const answer = await v3(
+      adaptor,
+      'items/aggregate',
+      {
+        collectionId: collectionName(body),
+        initialFilter: legacyFilterToWire(body.filter),
+        aggregation: { groupingFields, operations },
+        finalFilter: legacyFilterToWire(postFilteringStep, 'postFilteringStep'),
+        paging: { offset: 0, limit: AGGREGATE_ROWS },
+        returnTotalCount: true,
+      },
+      ctx,
+    );
+    return { items: answer.items, totalCount: answer.pagingMetadata.total };
+  },
+};
+
+export const LEGACY_PATHS: readonly string[] = Object.keys(LEGACY_HANDLERS);

@@ -1,0 +1,139 @@
+/**
+ * The legacy router (legacy/README.md): POST /provision, /schemas/*, /data/*
+ * with JSON bodies authenticated by `requestContext.settings.secretKey`.
+ * Registered by `build()` (server/app.ts) in one of two modes:
+ *
+ * - on (secret keys configured): every endpoint of legacy/handlers.ts;
+ * - off: the same paths answer 404 with a message saying this service speaks
+ *   the v3 service-plugin protocol and how to turn legacy mode on or reconnect,
+ *   instead of a bare "unknown endpoint".
+ *
+ * The signed /v3/ routes are untouched in both modes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Adaptor } from '../adaptor/adaptor.ts';
+import { newCallContext } from '../adaptor/context.ts';
+import { isPlainObject } from '../auth/metadata.ts';
+import { errors, SpiError } from '../errors.ts';
+import type { Logger } from '../server/log.ts';
+import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
+import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
+import { legacyMessage } from './paths.ts';
+import { parseRequestContext } from './request-context.ts';
+import { createSecretChecker } from './secret.ts';
+
+export interface LegacyOptions {
+  /** The accepted secret keys (`LEGACY_SECRET_KEYS`); empty or absent = legacy mode off. */
+  readonly secretKeys?: readonly string[];
+}
+
+/** Where the docs explain both ways out. */
+const HOW_TO = 'docs/legacy.md in the adaptor repository';
+
+export const LEGACY_OFF_MESSAGE =
+  'This adaptor speaks the Wix External Database service plugin protocol (v3: signed calls to /v3/…), ' +
+  'but this call uses the legacy External Database Collections protocol (STANDALONE connection). ' +
+  "Either turn legacy mode on by setting LEGACY_SECRET_KEYS to the connection's configuration.secretKey and redeploying, " +
+  `or reconnect the site with a WIX_SERVICE_PLUGIN connection. See ${HOW_TO}.`;
+
+export const V3_TOKEN_ON_LEGACY_PATH =
+  'This path belongs to the legacy External Database Collections protocol (JSON body with requestContext.settings.secretKey), ' +
+  'but the call is a signed v3 service-plugin token. v3 calls go to /v3/… paths: check the endpoint of the ' +
+  `WIX_SERVICE_PLUGIN connection (the service base URL, without a path). See ${HOW_TO}.`;
+
+const JWT = /^"?[\w-]+\.[\w-]+\.[\w-]*"?$/;
+
+// Only the request-state fields the log line uses (server/app.ts declares the full type).
+interface LogState {
+  operation: string;
+  ctx: ReturnType<typeof newCallContext> | undefined;
+  errorCode: string | undefined;
+}
+
+function stateOf(request: FastifyRequest): LogState | undefined {
+  return (request as unknown as { callState: LogState | null }).callState ?? undefined;
+}
+
+function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json').send(body);
+}
+
+export function registerLegacyRoutes(
+  app: FastifyInstance,
+  adaptor: Adaptor,
+  options: LegacyOptions | undefined,
+  logger: Logger,
+): void {
+  const keys = options?.secretKeys ?? [];
+  if (keys.length === 0) {
+    for (const path of LEGACY_PATHS) {
+      app.post(path, async (request, reply) => {
+        const state = stateOf(request);
+        if (state) {
+          state.operation = `legacy-off:${path.slice(1)}`;
+          state.errorCode = 'NOT_FOUND';
+        }
+        const spi = new SpiError('NOT_FOUND', LEGACY_OFF_MESSAGE, null);
+        // Both shapes: a legacy caller reads `message`, a v3 one `errorMessage`.
+        return send(reply, 404, { message: LEGACY_OFF_MESSAGE, ...spi.toBody() });
+      });
+    }
+    return;
+  }
+  const check = createSecretChecker(keys);
+  for (const path of LEGACY_PATHS) {
+    const handler = LEGACY_HANDLERS[path];
+    if (!handler) continue;
+    app.post(path, async (request, reply) => {
+      const state = stateOf(request);
+      const operation = `legacy:${path.slice(1)}`;
+      if (state) state.operation = operation;
+      const fail = (status: number, message: string, code: string) => {
+        if (state) state.errorCode = code;
+        return send(reply, status, { message });
+      };
+      const text = typeof request.body === 'string' ? request.body.trim() : '';
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (JWT.test(text)) return fail(401, V3_TOKEN_ON_LEGACY_PATH, 'V3_TOKEN_ON_LEGACY_PATH');
+        return fail(400, 'The request body must be a JSON object with a requestContext.', 'BAD_REQUEST');
+      }
+      if (!isPlainObject(body)) {
+        return fail(400, 'The request body must be a JSON object with a requestContext.', 'BAD_REQUEST');
+      }
+      const context = parseRequestContext(body);
+      const verdict = check(context.secretKey);
+      // /provision is exempt from requiring the key (as in the reference adaptor), but a
+      // key that is sent and wrong fails there too, so a mistyped secret shows when the site connects.
+      if (verdict === 'wrong' || (verdict === 'missing' && path !== '/provision')) {
+        return fail(401, NOT_AUTHORIZED, verdict === 'wrong' ? 'WRONG_SECRET' : 'MISSING_SECRET');
+      }
+      const requestId = headerRequestId(request) ?? randomUUID();
+      const ctx = newCallContext(requestId, context.metadata);
+      if (state) state.ctx = ctx;
+      void reply.header('x-request-id', requestId);
+      try {
+        return send(reply, 200, await handler(adaptor, body, ctx));
+      } catch (error) {
+        if (error instanceof LegacyError) return fail(error.status, error.message, `HTTP_${error.status}`);
+        if (error instanceof SpiError) return fail(error.status, legacyMessage(error.message, path), error.code);
+        logger.log('ERROR', 'unexpected error', { requestId, operation, error: describeError(error) });
+        const internal = errors.internal(requestId);
+        return fail(internal.status, internal.message, internal.code);
+      }
+    });
+  }
+}
+
+function headerRequestId(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
+  return String(error).slice(0, 500);
+}
