@@ -5,6 +5,18 @@ export { compileAggregate } from './aggregate.ts';
 export { columnCapabilities, nestedPathOperators } from './capabilities.ts';
 export { bigquery, type Dialect, spanner } from './dialects.ts';
 export { compileDistinct } from './distinct.ts';
+export {
+  canonicalDecimal,
+  columnInfo,
+  type DecimalColumnType,
+  decimalFieldType,
+  decimalRange,
+  decimalToStore,
+  doubleOfDecimal,
+  exactDecimal,
+  isDecimalType,
+  plainText,
+} from './exact-numbers.ts';
 export { compileFilter } from './filter.ts';
 export { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';

@@ -5,6 +5,7 @@
  */
 import { errors, type FieldRef } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { type DecimalColumnType, isDecimalType } from './exact-numbers.ts';
 import { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
 import type { ValueKind } from './params.ts';
 import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './types.ts';
@@ -12,8 +13,18 @@ import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './type
 export type Target =
   /** No column holds this field: the value is always missing. */
   | { readonly kind: 'missing' }
-  /** A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way. */
-  | { readonly kind: 'scalar'; readonly value: ValueKind; readonly expr: string; readonly order: string }
+  /**
+   * A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way.
+   * `decimal`: an INT64/NUMERIC column answered as exact decimal text (exact-numbers.ts): `expr` is
+   * that text (for the text operators); equality, ranges and `order` use the column itself.
+   */
+  | {
+      readonly kind: 'scalar';
+      readonly value: ValueKind;
+      readonly expr: string;
+      readonly order: string;
+      readonly decimal?: { readonly expr: string; readonly type: DecimalColumnType };
+    }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
   | {
       readonly kind: 'array';
@@ -77,6 +88,12 @@ export function columnSql(column: ColumnInfo, dialect: Dialect, qualifier?: stri
   return qualifier ? `${qualifier}.${name}` : name;
 }
 
+/** A column as a query answers it: decimal text is read as the engine's exact text (exact-numbers.ts). */
+export function projected(column: ColumnInfo, dialect: Dialect): string {
+  const sql = columnSql(column, dialect);
+  return column.decimalText && isDecimalType(column.type) ? `CAST(${sql} AS STRING)` : sql;
+}
+
 export function columnOf(table: TableInfo, ref: FieldRef): ColumnInfo | undefined {
   return table.columns.get(ref.field);
 }
@@ -105,6 +122,9 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
   if (type === 'JSON') {
     const elements = jsonElementKind(column);
     return elements ? { kind: 'json', expr, nested: false, elements } : { kind: 'json', expr, nested: false };
+  }
+  if (column.decimalText && isDecimalType(type)) {
+    return { kind: 'scalar', value: 'string', expr: `CAST(${expr} AS STRING)`, order: expr, decimal: { expr, type } };
   }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };

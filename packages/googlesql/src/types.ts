@@ -27,6 +27,12 @@ export interface ColumnInfo {
    * be NULL). Operators then work element-wise, exactly as on ARRAY columns.
    */
   readonly elements?: ScalarColumnType;
+  /**
+   * Only with INT64/NUMERIC: the field is Wix TEXT holding each value's exact
+   * decimal text (exact-numbers.ts). Projections read `CAST(col AS STRING)`;
+   * equality, ranges and sorts still run on the column's own type.
+   */
+  readonly decimalText?: boolean;
 }
 
 export interface TableInfo {

@@ -19,7 +19,7 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import { type ColumnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, columnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
 import { type ColumnShape, inferFieldType } from './bigquery-types.ts';
@@ -114,9 +114,10 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
   const writeColumns: WriteColumn[] = [];
   for (const { e } of sorted) {
     if (!e.column || !e.shape) continue;
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
     const info: ColumnInfo = e.shape.elements
       ? { name: e.column.name, type: e.shape.type, elements: e.shape.elements }
-      : { name: e.column.name, type: e.shape.type };
+      : columnInfo(e.column.name, e.shape.type, e.field.type);
     columns.set(e.field.key, info);
     writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
   }

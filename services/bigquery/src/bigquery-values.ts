@@ -12,7 +12,15 @@
  * decodes negative int64-microsecond timestamps (before 1970) wrongly.
  */
 import { errors, type Value } from '@adaptors/core';
-import { type ColumnType, numericText, type ParamType, type ScalarColumnType, toJson } from '@adaptors/googlesql';
+import {
+  type ColumnType,
+  decimalToStore,
+  doubleOfDecimal,
+  numericText,
+  type ParamType,
+  type ScalarColumnType,
+  toJson,
+} from '@adaptors/googlesql';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { ColumnShape } from './bigquery-types.ts';
 
@@ -95,12 +103,10 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
       return typeof value === 'string' ? value : refuse('a string');
     case 'FLOAT64':
       return typeof value === 'number' ? value : refuse('a number');
+    // Exact or refused, never rounded (googlesql exact-numbers.ts): decimal text, or a double the column holds.
     case 'INT64':
-      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : refuse('a whole number');
     case 'NUMERIC':
-      return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e29
-        ? numericText(value)
-        : refuse('a number below 10^29');
+      return decimalToStore(key, type, value);
     case 'BOOL':
       return typeof value === 'boolean' ? value : refuse('true or false');
     case 'TIMESTAMP':
@@ -151,13 +157,16 @@ function decodeScalar(field: ResultField, raw: unknown): Value {
   if (raw === null || raw === undefined) return null;
   const text = String(raw);
   switch (field.type.toUpperCase()) {
-    case 'INTEGER':
-    case 'INT64':
     case 'FLOAT':
     case 'FLOAT64':
+      return Number(text);
+    // Decimal-text fields are read as STRING (googlesql exact-numbers.ts); an integer or decimal cell
+    // is a number only when a double holds it exactly, never rounded.
+    case 'INTEGER':
+    case 'INT64':
     case 'NUMERIC':
     case 'BIGNUMERIC':
-      return Number(text);
+      return doubleOfDecimal(field.name, text);
     case 'BOOLEAN':
     case 'BOOL':
       return text === 'true';

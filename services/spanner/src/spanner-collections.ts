@@ -18,7 +18,7 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, columnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
 import { INTERNAL_PREFIX } from './spanner-ddl.ts';
 
@@ -94,7 +94,8 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
   for (const field of fields) {
     const column = physical.columns.get(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
-    const info: ColumnInfo = { name: column.name, type: column.type };
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
+    const info = columnInfo(column.name, column.type, field.type);
     columns.set(field.key, info);
     writeColumns.push({ key: field.key, column: info, field });
   }

@@ -13,6 +13,12 @@ import type { ConformanceTarget, StartTarget } from './target.ts';
 
 export { FILTER_CASES, type FilterCase } from './filter-cases.ts';
 export { ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
+export {
+  EXACT_NUMBER_ROWS,
+  type ExactNumberRow,
+  type ExactNumbersTarget,
+  exactNumbersSuite,
+} from './suite-exact-numbers.ts';
 export type { ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {
