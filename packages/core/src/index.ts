@@ -8,7 +8,7 @@ export { type AccessKind, type AccessPolicy, checkAccess, parseAccessPolicy } fr
 export { createVerifier, type VerifiedCall, type VerifierOptions } from './auth/verify.ts';
 export * from './capabilities.ts';
 export { coreSettings, LOG_LEVELS } from './config/core-settings.ts';
-export { checkConfig, describeSettings } from './config/describe.ts';
+export { checkConfig, describeSettings, markdownTable } from './config/describe.ts';
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';

@@ -41,6 +41,7 @@ export {
   collectionSnapshot,
   SchemaSnapshotCache,
 } from './storage/schema-cache.ts';
+export { renderTypeTable, type TypeTableOptions } from './storage/type-table.ts';
 export { fromAny, numericText, toJson } from './storage/values.ts';
 export { lastPerId } from './storage/writes.ts';
 export type {

@@ -65,15 +65,15 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
 /**
  * The comparable form of a scalar column value. DATE is compared through its
  * canonical text (`YYYY-MM-DD`, zero-padded, so text order = date order) with
- * STRING params: Wix DATE values are strings (§1.4). INT64/NUMERIC compare
- * with FLOAT64 params through GoogleSQL's implicit coercion to FLOAT64 — the
- * same rounding the executor applies when it reads them into JS numbers.
+ * STRING params: Wix DATE values are strings (§1.4). INT64/NUMERIC under a
+ * NUMBER field compare with FLOAT64 params (GoogleSQL coerces to FLOAT64); the
+ * services answer such a value only when a double holds it exactly
+ * (exact-numbers.ts); under any other field they are decimal text (`decimal`).
  */
 // TODO(semantics): assumed, to be confirmed by the executors: (1) TIMESTAMP values carry
 // whole milliseconds (adaptor-written; a foreign microsecond value would read back
 // truncated into a JS Date but compare unequal here); (2) on BigQuery a REPEATED column
-// is never NULL (stored as []), so the executor must present a missing array as [] too;
-// (3) NUMERIC/INT64 are read into JS numbers (rounded like the FLOAT64 coercion here).
+// is never NULL (stored as []), so the executor must present a missing array as [] too.
 export function comparable(expr: string, type: ScalarColumnType): string {
   return type === 'DATE' ? `CAST(${expr} AS STRING)` : expr;
 }

@@ -3,6 +3,7 @@
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
 export { freePort } from './free-port.ts';
+export { expectGeneratedDoc } from './generated-doc.ts';
 export * from './harness.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
