@@ -38,6 +38,7 @@ describe('exact numbers', () => {
     client: h.harness.client,
     collectionId: 'numbers',
     numeric: true,
+    typed: true,
     async stored(id, key) {
       const [rows] = await h.ds.bq.query({
         query: `SELECT CAST(${key} AS STRING) AS v FROM ${table('numbers')} WHERE _id = @id`,

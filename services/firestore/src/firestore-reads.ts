@@ -29,7 +29,8 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
   if (plan.empty) return 0;
   if (plan.residual.kind === 'true') {
     const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).count().get());
-    return snapshot.data().count;
+    // useBigInt (firestore-values.ts): a count is an integerValue, a BigInt here.
+    return Number(snapshot.data().count);
   }
   return countMatching(await collect(candidates(ctx, plan, filterFields(filter), [])), filter);
 }
@@ -56,7 +57,13 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec): Promise<I
     }
   });
   const snapshot = await withIndexHint(ctx, plan, () => pushedQuery(ctx.ref, plan).aggregate(fields).get());
-  const data = snapshot.data() as Record<string, number | null>;
+  // useBigInt (firestore-values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
+  const data = Object.fromEntries(
+    Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
+      k,
+      typeof v === 'bigint' ? Number(v) : v,
+    ]),
+  ) as Record<string, number | null>;
   const row: Record<string, Value> = {};
   spec.operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) row[op.name] = data[`c${i}`] ?? 0;

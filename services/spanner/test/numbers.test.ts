@@ -35,6 +35,7 @@ describe('exact numbers', () => {
     client: h.harness.client,
     collectionId: 'numbers',
     numeric: true,
+    typed: true,
     async stored(id, key) {
       const [rows] = await h.db.database.run({
         sql: `SELECT CAST(${key} AS STRING) AS v FROM numbers WHERE _id = @id`,
