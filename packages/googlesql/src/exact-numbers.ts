@@ -14,12 +14,13 @@
  * operators ($contains, $startsWith …) work on the decimal text.
  *
  * A field whose stored metadata says NUMBER over such a column (tables adopted
- * before this rule) keeps NUMBER; a value that is not exactly a double is then
+ * before this rule), or a column the site owner lists in NUMBER_COLUMNS
+ * (`NumberColumns`), is NUMBER; a value that is not exactly a double is then
  * refused (read: an error naming the field; write: the item fails), never rounded.
  */
 
 import type { FieldType } from '@adaptors/core';
-import { errors } from '@adaptors/core';
+import { errors, list, setting } from '@adaptors/core';
 import type { ColumnInfo, ColumnType, ScalarColumnType } from './types.ts';
 
 /** Column types whose values are exact decimals a double cannot always hold. */
@@ -127,6 +128,31 @@ export function plainText(n: number): string {
   return `${m[1]}${body}`;
 }
 
+/**
+ * The NUMBER_COLUMNS setting: `table.column` entries naming INT64/NUMERIC
+ * columns the site owner vouches hold only values a double holds exactly, to
+ * be shown to Wix as NUMBER instead of exact TEXT.
+ */
+export class NumberColumns {
+  readonly #entries: ReadonlySet<string>;
+
+  constructor(entries: readonly string[] = []) {
+    for (const entry of entries) {
+      if (!/^[^.]+\.[^.]+$/.test(entry)) {
+        throw new Error(
+          `'${entry}' is not table.column (NUMBER_COLUMNS lists columns as table.column, comma-separated)`,
+        );
+      }
+    }
+    this.#entries = new Set(entries);
+  }
+
+  /** The Wix type of a column without a stored field: NUMBER when listed and INT64/NUMERIC, else the default. */
+  fieldType(table: string, column: string, type: ColumnType, fallback: (type: ColumnType) => FieldType): FieldType {
+    return isDecimalType(type) && this.#entries.has(`${table}.${column}`) ? 'NUMBER' : fallback(type);
+  }
+}
+
 /** Wix type of a column the adaptor did not create: INT64/NUMERIC are TEXT (see above), FLOAT64 is NUMBER. */
 export function decimalFieldType(type: ScalarColumnType): FieldType | undefined {
   if (type === 'FLOAT64') return 'NUMBER';
@@ -160,3 +186,15 @@ export function badDecimalOperand(what: string, text: string, type: DecimalColum
     `${what} with '${text}' on a field holding ${type} values as text: use ${decimalRange(type)}, written as digits.`,
   );
 }
+
+/** The NUMBER_COLUMNS setting of the Spanner and BigQuery services (their DEPLOY.md tables list it). */
+export const numberColumnsSetting = setting({
+  name: 'NUMBER_COLUMNS',
+  description:
+    'INT64/NUMERIC columns to show to Wix as NUMBER instead of their exact decimal TEXT (TYPES.md), as table.column, comma-separated. Only for columns whose values all fit a double exactly: any other value is then answered as an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.',
+  parse: (value: string): readonly string[] => {
+    const entries = list()(value);
+    new NumberColumns(entries); // checks the table.column form
+    return entries;
+  },
+});

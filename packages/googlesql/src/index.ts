@@ -15,6 +15,8 @@ export {
   doubleOfDecimal,
   exactDecimal,
   isDecimalType,
+  NumberColumns,
+  numberColumnsSetting,
   plainText,
 } from './exact-numbers.ts';
 export { compileFilter } from './filter.ts';

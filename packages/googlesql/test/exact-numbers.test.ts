@@ -10,6 +10,8 @@ import {
   doubleOfDecimal,
   exactDecimal,
   fieldTypeOfColumn,
+  NumberColumns,
+  numberColumnsSetting,
   plainText,
   spanner,
   type TableInfo,
@@ -116,4 +118,13 @@ describe('compiled SQL of a decimal-text column', () => {
       /whole number/,
     );
   });
+});
+
+test('NUMBER_COLUMNS: listed INT64/NUMERIC columns are NUMBER; entries must be table.column', () => {
+  const listed = new NumberColumns(['stock.qty']);
+  expect(listed.fieldType('stock', 'qty', 'INT64', fieldTypeOfColumn)).toBe('NUMBER');
+  expect(listed.fieldType('stock', 'other', 'INT64', fieldTypeOfColumn)).toBe('TEXT');
+  expect(listed.fieldType('stock', 'qty', 'STRING', fieldTypeOfColumn)).toBe('TEXT');
+  expect(numberColumnsSetting.parse('a.b, c.d')).toEqual(['a.b', 'c.d']);
+  expect(() => numberColumnsSetting.parse('qty')).toThrow(/table\.column/);
 });
