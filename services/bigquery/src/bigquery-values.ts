@@ -31,6 +31,8 @@ export interface Statement {
   readonly sql: string;
   readonly params: Record<string, unknown>;
   readonly types: Record<string, ClientType>;
+  /** Result alias → Wix key, so a value refused while decoding is reported under its field's name. */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /** googlesql parameters → what the client sends for their declared types. */
@@ -131,21 +133,25 @@ export interface ResultField {
 type Cell = { v?: unknown } | null | undefined;
 
 /** One raw row (`{ f: [{ v }] }`) → alias → internal value, decoded with the response schema. */
-export function decodeRow(fields: readonly ResultField[], row: unknown): Map<string, Value> {
+export function decodeRow(
+  fields: readonly ResultField[],
+  row: unknown,
+  names?: ReadonlyMap<string, string>,
+): Map<string, Value> {
   const out = new Map<string, Value>();
   const cells = (row as { f?: Cell[] } | null)?.f ?? [];
   fields.forEach((field, i) => {
-    out.set(field.name, decodeField(field, cells[i]?.v));
+    out.set(field.name, decodeField(field, cells[i]?.v, names?.get(field.name) ?? field.name));
   });
   return out;
 }
 
-function decodeField(field: ResultField, raw: unknown): Value {
+function decodeField(field: ResultField, raw: unknown, key: string): Value {
   if (field.mode?.toUpperCase() === 'REPEATED') {
     if (!Array.isArray(raw)) return [];
-    return raw.map((cell: Cell) => decodeScalar(field, cell?.v));
+    return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
   }
-  return decodeScalar(field, raw);
+  return decodeScalar(field, raw, key);
 }
 
 /**
@@ -153,7 +159,7 @@ function decodeField(field: ResultField, raw: unknown): Value {
  * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, the
  * client's default) → Date, floor to whole milliseconds (also before 1970).
  */
-function decodeScalar(field: ResultField, raw: unknown): Value {
+function decodeScalar(field: ResultField, raw: unknown, key: string): Value {
   if (raw === null || raw === undefined) return null;
   const text = String(raw);
   switch (field.type.toUpperCase()) {
@@ -166,7 +172,7 @@ function decodeScalar(field: ResultField, raw: unknown): Value {
     case 'INT64':
     case 'NUMERIC':
     case 'BIGNUMERIC':
-      return doubleOfDecimal(field.name, text);
+      return doubleOfDecimal(key, text);
     case 'BOOLEAN':
     case 'BOOL':
       return text === 'true';

@@ -99,7 +99,7 @@ test('NUMBER_COLUMNS shows listed columns as NUMBER; a value no double holds is 
     ]);
     const big = await client.query('stock', { filter: { _id: 's1' } });
     expect(big.status).toBe(400);
-    expect(big.body.errorMessage).toContain('holds 9007199254740993');
+    expect(big.body.errorMessage).toContain("'big' holds 9007199254740993");
     const written = await client.insert('stock', [
       { _id: 's3', qty: 7, price: 0.25 },
       { _id: 's4', qty: 2.5 },
