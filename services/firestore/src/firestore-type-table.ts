@@ -64,7 +64,7 @@ export function firestoreTypeTable(): string {
     '',
     markdownTable(['Firestore value', 'Wix field type', 'Answered as', 'Operators', 'Sortable'], existing),
     '',
-    'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Being a TEXT field, its ranges and sorts compare the texts (as the evaluator does on any TEXT field), not the numbers.',
+    'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Being a TEXT field, its ranges and sorts compare the texts (as the evaluator does on any TEXT field), not the numbers. Known limit: once such a collection is adopted (collections/update writes its definition), ranges and sorts on the TEXT field are pushed to Firestore as string comparisons, which do not see documents still holding the integer; `$eq`/`$in` still find them.',
     '',
     '## Values the adaptor writes',
     '',
