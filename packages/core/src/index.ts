@@ -14,6 +14,7 @@ export {
   checkConfig,
   configReport,
   describeSettings,
+  markdownTable,
 } from './config/describe.ts';
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';

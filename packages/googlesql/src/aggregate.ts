@@ -44,6 +44,9 @@ function groupOutput(table: TableInfo, ref: FieldRef, i: number, dialect: Dialec
     throw errors.unsupported(`Grouping by '${ref.key}'`, 'only plain typed columns can be grouped');
   }
   const column = table.columns.get(ref.field) as ColumnInfo;
+  // Decimal text (exact-numbers.ts): grouped and answered by the exact text, one text per value.
+  if (target.decimal)
+    return { alias: `g${i}`, key: ref.key, expr: target.expr, groupBy: target.expr, type: 'STRING' as const };
   return { alias: `g${i}`, key: ref.key, expr: target.order, groupBy: target.order, type: column.type };
 }
 
@@ -65,6 +68,10 @@ function operationSql(table: TableInfo, op: AggregateOperation, dialect: Dialect
     return { expr: NULL_NUMBER, type: 'FLOAT64' };
   }
   // min/max skip nulls (SQL does too) and use the column's own order, which is the evaluator's within one type.
+  if (target.kind === 'scalar' && target.decimal) {
+    // The column's numeric minimum/maximum, answered as its exact text like the field's values.
+    return { expr: `CAST(${fn}(${target.order}) AS STRING)`, type: 'STRING' };
+  }
   if (target.kind === 'scalar') {
     const column = table.columns.get(op.field.field) as ColumnInfo;
     return { expr: `${fn}(${target.order})`, type: column.type };

@@ -5,6 +5,7 @@
  */
 import type { QueryOperator } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { isDecimalType } from './exact-numbers.ts';
 import { isArrayType, jsonElementKind, scalarKind } from './target.ts';
 import type { ColumnInfo } from './types.ts';
 
@@ -45,7 +46,8 @@ export function columnCapabilities(
     // whose JSON form is the storage's choice: only presence is exact for every value.
     return { sortable: false, queryOperators: ['EXISTS'] };
   }
-  const kind = scalarKind(type);
+  // Decimal text (exact-numbers.ts) is a TEXT field: text operators on its text, equality and ranges on the column.
+  const kind = column.decimalText && isDecimalType(type) ? 'string' : scalarKind(type);
   if (!kind) return { sortable: false, queryOperators: ['EXISTS'] }; // BYTES
   return { sortable: true, queryOperators: [...EQUALITY, ...RANGES, ...(kind === 'string' ? TEXT : [])] };
 }

@@ -57,8 +57,13 @@ export function compileDistinct(
     throw errors.unsupported(`Distinct values of '${spec.field.key}'`, 'only plain typed columns and arrays of them');
   }
   const column = table.columns.get(spec.field.field) as ColumnInfo;
-  const valueType: ScalarColumnType =
-    typeof column.type === 'object' ? column.type.array : (column.elements ?? column.type);
+  // Decimal text (exact-numbers.ts): the distinct values are the exact texts, in text order like any TEXT field's.
+  const decimal = target.kind === 'scalar' && target.decimal !== undefined;
+  const valueType: ScalarColumnType = decimal
+    ? 'STRING'
+    : typeof column.type === 'object'
+      ? column.type.array
+      : (column.elements ?? column.type);
   // The values as a one-column table `v`, so keyset conditions compile like any sort key.
   const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
   const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, dialect);
@@ -66,7 +71,7 @@ export function compileDistinct(
 
   const source = (params: ParamBag): string => {
     const where = whereClause(compileFilter(table, spec.filter, dialect, params));
-    if (target.kind === 'scalar') return `(SELECT ${target.order} AS ${v} FROM ${t}${where})`;
+    if (target.kind === 'scalar') return `(SELECT ${decimal ? target.expr : target.order} AS ${v} FROM ${t}${where})`;
     const a = q('a');
     if (elements) {
       // Elements of another JSON type (or JSON null) read as NULL and are dropped like missing values.

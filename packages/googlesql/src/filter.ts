@@ -6,6 +6,7 @@
 import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/core';
 import { errors } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import { jsonAs } from './json.ts';
 import { kindOf, type ParamBag, type ValueKind } from './params.ts';
@@ -81,6 +82,12 @@ function compare(target: Target, op: CompareOp, value: Value, dialect: Dialect, 
       throw unsupportedOn(target, `$${op} with an array or object`);
     return FALSE;
   }
+  if (target.kind === 'scalar' && target.decimal && kind === 'string') {
+    // Numeric order, as the column sorts (exact-numbers.ts), not the text's.
+    const operand = decimalOperand(target.decimal, value as string, false);
+    if (operand === undefined) throw badDecimalOperand(`$${op}`, value as string, target.decimal.type);
+    return definite(`${target.decimal.expr} ${RANGE_SQL[op]} ${params.add(operand, { type: target.decimal.type })}`);
+  }
   const p = lazy(() => params.scalar(value as string | number | boolean | Date));
   return some(target, kind, (v) => `${v} ${RANGE_SQL[op]} ${p()}`, dialect, `$${op}`);
 }
@@ -89,6 +96,8 @@ function compare(target: Target, op: CompareOp, value: Value, dialect: Dialect, 
 export function equals(target: Target, value: Value, dialect: Dialect, params: ParamBag): string {
   if (value === null) return isNullValue(target, dialect);
   const kind = kindOf(value);
+  if (target.kind === 'scalar' && target.decimal && kind === 'string')
+    return decimalIn(target, [value as string], params);
   if (kind) {
     const p = lazy(() => params.scalar(value as string | number | boolean | Date));
     return some(target, kind, (v) => `${v} = ${p()}`, dialect, '$eq');
@@ -150,6 +159,10 @@ function anyOf(target: Target, values: readonly Value[], dialect: Dialect, param
   }
   const parts: string[] = [];
   for (const [kind, list] of byKind) {
+    if (target.kind === 'scalar' && target.decimal && kind === 'string') {
+      parts.push(decimalIn(target, list as string[], params));
+      continue;
+    }
     if (list.length === 1) {
       parts.push(equals(target, list[0] as Value, dialect, params));
       continue;
@@ -159,6 +172,19 @@ function anyOf(target: Target, values: readonly Value[], dialect: Dialect, param
   }
   for (const v of others) parts.push(equals(target, v, dialect, params));
   return or(parts);
+}
+
+/**
+ * Equality with text operands on a decimal column, on the column's own type
+ * (index-friendly): only an operand that is exactly the text a stored value
+ * is answered as can equal one (exact-numbers.ts `decimalOperand`).
+ */
+function decimalIn(target: Extract<Target, { kind: 'scalar' }>, texts: readonly string[], params: ParamBag): string {
+  const decimal = target.decimal as NonNullable<typeof target.decimal>;
+  const operands = [...new Set(texts.map((t) => decimalOperand(decimal, t, true)))].filter((t) => t !== undefined);
+  if (operands.length === 0) return FALSE;
+  if (operands.length === 1) return definite(`${decimal.expr} = ${params.add(operands[0], { type: decimal.type })}`);
+  return definite(`${decimal.expr} IN UNNEST(${params.add(operands, { type: decimal.type, array: true })})`);
 }
 
 /**

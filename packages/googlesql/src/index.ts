@@ -5,6 +5,20 @@ export { compileAggregate } from './aggregate.ts';
 export { columnCapabilities, nestedPathOperators } from './capabilities.ts';
 export { bigquery, type Dialect, spanner } from './dialects.ts';
 export { compileDistinct } from './distinct.ts';
+export {
+  canonicalDecimal,
+  columnInfo,
+  type DecimalColumnType,
+  decimalFieldType,
+  decimalRange,
+  decimalToStore,
+  doubleOfDecimal,
+  exactDecimal,
+  isDecimalType,
+  NumberColumns,
+  numberColumnsSetting,
+  plainText,
+} from './exact-numbers.ts';
 export { compileFilter } from './filter.ts';
 export { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';
@@ -29,6 +43,7 @@ export {
   collectionSnapshot,
   SchemaSnapshotCache,
 } from './storage/schema-cache.ts';
+export { renderTypeTable, type TypeTableOptions } from './storage/type-table.ts';
 export { fromAny, numericText, toJson } from './storage/values.ts';
 export { lastPerId } from './storage/writes.ts';
 export type {

@@ -9,6 +9,7 @@
  */
 import { errors, type FieldRef, type SortOrder, type Value } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
 import { jsonAs, jsonRank, KIND_RANK } from './json.ts';
 import { kindOf, type ParamBag } from './params.ts';
 import { unsupportedOn } from './predicates.ts';
@@ -53,6 +54,7 @@ export function keyFor(target: Target, order: SortOrder, key: string): SortKey {
       // GoogleSQL cannot ORDER BY arrays (nor compare them), BYTES order is not the evaluator's.
       throw errors.unsupported(`Sorting by '${key}'`, 'arrays and binary values are not sortable');
     case 'scalar': {
+      if (target.decimal) return decimalKey(target, dir, desc);
       const c = target.expr;
       const rank = KIND_RANK[target.value];
       return {
@@ -108,4 +110,36 @@ export function keyFor(target: Target, order: SortOrder, key: string): SortKey {
       };
     }
   }
+}
+
+/**
+ * A decimal column answered as text (exact-numbers.ts) sorts by its numbers;
+ * a cursor boundary is a value's text, compared on the column's type.
+ */
+function decimalKey(target: Extract<Target, { kind: 'scalar' }>, dir: string, desc: boolean): SortKey {
+  const decimal = target.decimal as NonNullable<typeof target.decimal>;
+  const c = decimal.expr;
+  const operand = (b: string, params: ParamBag): string => {
+    const text = decimalOperand(decimal, b, false);
+    if (text === undefined) throw badDecimalOperand('A cursor', b, decimal.type);
+    return params.add(text, { type: decimal.type });
+  };
+  return {
+    orderBy: [`${c} ${dir}`],
+    equals(b, params) {
+      if (b === null) return `(${c} IS NULL)`;
+      return typeof b === 'string' ? definite(`${c} = ${operand(b, params)}`) : FALSE;
+    },
+    after(b, params) {
+      if (b === null) return desc ? FALSE : `(${c} IS NOT NULL)`;
+      if (typeof b === 'string') {
+        const p = operand(b, params);
+        return desc ? `(${c} IS NULL OR ${c} < ${p})` : definite(`${c} > ${p}`);
+      }
+      // Another type: strings rank above numbers and booleans and below dates (core compare.ts).
+      const above = KIND_RANK.string > rankOf(b);
+      if (desc) return above ? `(${c} IS NULL)` : TRUE;
+      return above ? `(${c} IS NOT NULL)` : FALSE;
+    },
+  };
 }

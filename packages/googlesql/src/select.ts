@@ -11,7 +11,7 @@ import { sortKey } from './order.ts';
 import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
 import { and, TRUE } from './sql-bool.ts';
-import { columnSql } from './target.ts';
+import { projected } from './target.ts';
 import type { CompiledQuery, OutputColumn, TableInfo } from './types.ts';
 
 export function whereClause(condition: string): string {
@@ -35,7 +35,7 @@ export function compileSelect(table: TableInfo, spec: QuerySpec, dialect: Dialec
   const select = columns.map(({ alias, key }) => {
     const column = table.columns.get(key);
     if (!column) throw new Error(`unreachable: no column for ${key}`);
-    return `${columnSql(column, dialect)} AS ${quoteIdentifier(alias, dialect)}`;
+    return `${projected(column, dialect)} AS ${quoteIdentifier(alias, dialect)}`;
   });
   const keys = spec.sort.map((s) => sortKey(table, s.field, s.order, dialect));
   const filter = compileFilter(table, spec.filter, dialect, params);

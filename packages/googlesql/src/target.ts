@@ -5,6 +5,7 @@
  */
 import { errors, type FieldRef } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { type DecimalColumnType, isDecimalType } from './exact-numbers.ts';
 import { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
 import type { ValueKind } from './params.ts';
 import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './types.ts';
@@ -15,6 +16,8 @@ export type Target =
   /**
    * A typed scalar column. `expr` compares with params of `value` kind; `order` sorts the same way;
    * `lowered` is a column holding LOWER(expr) (ColumnInfo.lowered).
+   * `decimal`: an INT64/NUMERIC column answered as exact decimal text (exact-numbers.ts): `expr` is
+   * that text (for the text operators); equality, ranges and `order` use the column itself.
    */
   | {
       readonly kind: 'scalar';
@@ -22,6 +25,7 @@ export type Target =
       readonly expr: string;
       readonly order: string;
       readonly lowered?: string;
+      readonly decimal?: { readonly expr: string; readonly type: DecimalColumnType };
     }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
   | {
@@ -63,15 +67,15 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
 /**
  * The comparable form of a scalar column value. DATE is compared through its
  * canonical text (`YYYY-MM-DD`, zero-padded, so text order = date order) with
- * STRING params: Wix DATE values are strings (§1.4). INT64/NUMERIC compare
- * with FLOAT64 params through GoogleSQL's implicit coercion to FLOAT64 — the
- * same rounding the executor applies when it reads them into JS numbers.
+ * STRING params: Wix DATE values are strings (§1.4). INT64/NUMERIC under a
+ * NUMBER field compare with FLOAT64 params (GoogleSQL coerces to FLOAT64); the
+ * services answer such a value only when a double holds it exactly
+ * (exact-numbers.ts); under any other field they are decimal text (`decimal`).
  */
 // TODO(semantics): assumed, to be confirmed by the executors: (1) TIMESTAMP values carry
 // whole milliseconds (adaptor-written; a foreign microsecond value would read back
 // truncated into a JS Date but compare unequal here); (2) on BigQuery a REPEATED column
-// is never NULL (stored as []), so the executor must present a missing array as [] too;
-// (3) NUMERIC/INT64 are read into JS numbers (rounded like the FLOAT64 coercion here).
+// is never NULL (stored as []), so the executor must present a missing array as [] too.
 export function comparable(expr: string, type: ScalarColumnType): string {
   return type === 'DATE' ? `CAST(${expr} AS STRING)` : expr;
 }
@@ -84,6 +88,12 @@ export function isArrayType(type: ColumnType): type is { readonly array: ScalarC
 export function columnSql(column: ColumnInfo, dialect: Dialect, qualifier?: string): string {
   const name = quoteIdentifier(column.name, dialect);
   return qualifier ? `${qualifier}.${name}` : name;
+}
+
+/** A column as a query answers it: decimal text is read as the engine's exact text (exact-numbers.ts). */
+export function projected(column: ColumnInfo, dialect: Dialect): string {
+  const sql = columnSql(column, dialect);
+  return column.decimalText && isDecimalType(column.type) ? `CAST(${sql} AS STRING)` : sql;
 }
 
 export function columnOf(table: TableInfo, ref: FieldRef): ColumnInfo | undefined {
@@ -114,6 +124,9 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
   if (type === 'JSON') {
     const elements = jsonElementKind(column);
     return elements ? { kind: 'json', expr, nested: false, elements } : { kind: 'json', expr, nested: false };
+  }
+  if (column.decimalText && isDecimalType(type)) {
+    return { kind: 'scalar', value: 'string', expr: `CAST(${expr} AS STRING)`, order: expr, decimal: { expr, type } };
   }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };

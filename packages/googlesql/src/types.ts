@@ -34,6 +34,12 @@ export interface ColumnInfo {
    * so the database can use an index on it; the answers are the same.
    */
   readonly lowered?: string;
+  /**
+   * Only with INT64/NUMERIC: the field is Wix TEXT holding each value's exact
+   * decimal text (exact-numbers.ts). Projections read `CAST(col AS STRING)`;
+   * equality, ranges and sorts still run on the column's own type.
+   */
+  readonly decimalText?: boolean;
 }
 
 export interface TableInfo {

@@ -3,6 +3,7 @@
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
 export { freePort } from './free-port.ts';
+export { expectGeneratedDoc } from './generated-doc.ts';
 export * from './harness.ts';
 export * from './legacy-client.ts';
 export { toV1Filter, V1_FIELD_OPERATORS } from './legacy-filter-v1.ts';

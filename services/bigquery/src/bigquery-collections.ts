@@ -19,7 +19,7 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import { type ColumnInfo, storedCollection, type TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, columnInfo, NumberColumns, storedCollection, type TableInfo } from '@adaptors/googlesql';
 import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
 import { type ColumnShape, inferFieldType } from './bigquery-types.ts';
@@ -59,11 +59,14 @@ export function isInternalTable(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
 }
 
-export function buildCollections(tables: ReadonlyMap<string, PhysicalTable>): Map<string, BigQueryCollection> {
+export function buildCollections(
+  tables: ReadonlyMap<string, PhysicalTable>,
+  numberColumns: NumberColumns = new NumberColumns(),
+): Map<string, BigQueryCollection> {
   const out = new Map<string, BigQueryCollection>();
   for (const physical of tables.values()) {
     if (isInternalTable(physical.name)) continue;
-    out.set(physical.name, buildCollection(physical));
+    out.set(physical.name, buildCollection(physical, numberColumns));
   }
   return out;
 }
@@ -74,8 +77,14 @@ function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['ty
   return { type: column.type };
 }
 
-export function buildCollection(physical: PhysicalTable): BigQueryCollection {
+export function buildCollection(
+  physical: PhysicalTable,
+  numberColumns: NumberColumns = new NumberColumns(),
+): BigQueryCollection {
   const meta = decodeTableDescription(physical.description);
+  // INT64/NUMERIC are exact TEXT unless listed in NUMBER_COLUMNS (googlesql exact-numbers.ts).
+  const inferType = (name: string, type: ColumnShape['type']) =>
+    numberColumns.fieldType(physical.name, name, type, (t) => inferFieldType({ type: t }));
   const entries: { field: Field; shape?: ColumnShape; column?: PhysicalColumn }[] = [];
   for (const column of physical.columns.values()) {
     if (column.type === undefined) continue;
@@ -83,7 +92,7 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
     const decoded = decodeColumnDescription(column.name, column.description);
     let field = decoded.field;
     if (!field) {
-      const inferred = inferFieldType({ type: exposed.type });
+      const inferred = inferType(column.name, exposed.type);
       const system = SYSTEM_BY_KEY.get(column.name);
       field =
         system && system.type === inferred
@@ -106,7 +115,7 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
     .sort((a, b) => rank(a.e.field.key) - rank(b.e.field.key) || a.i - b.i);
 
   const access = readWriteRule(
-    new Map([...physical.columns.values()].map((c) => [c.name, c.type && inferFieldType({ type: c.type })])),
+    new Map([...physical.columns.values()].map((c) => [c.name, c.type && inferType(c.name, c.type)])),
     physical.kind === 'TABLE' ? undefined : `it is a ${physical.kind.toLowerCase().replace('_', ' ')}`,
     SYSTEM_COLUMN_TYPES,
   );
@@ -114,9 +123,10 @@ export function buildCollection(physical: PhysicalTable): BigQueryCollection {
   const writeColumns: WriteColumn[] = [];
   for (const { e } of sorted) {
     if (!e.column || !e.shape) continue;
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
     const info: ColumnInfo = e.shape.elements
       ? { name: e.column.name, type: e.shape.type, elements: e.shape.elements }
-      : { name: e.column.name, type: e.shape.type };
+      : columnInfo(e.column.name, e.shape.type, e.field.type);
     columns.set(e.field.key, info);
     writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
   }

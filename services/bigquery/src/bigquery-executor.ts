@@ -102,7 +102,7 @@ export class Executor {
     }
     const affected = response?.numDmlAffectedRows ?? first[2]?.numDmlAffectedRows;
     return {
-      rows: schema ? rows.map((row) => decodeRow(schema, row)) : [],
+      rows: schema ? rows.map((row) => decodeRow(schema, row, statement.names)) : [],
       affected: affected === undefined ? undefined : Number(affected),
     };
   }

@@ -32,7 +32,11 @@ export class Reader {
 
   async compiled(query: CompiledQuery, collectionId: string): Promise<Map<string, Value>[]> {
     const { rows } = await this.executor.run(
-      { sql: query.sql, ...clientParams(query.params, query.types) },
+      {
+        sql: query.sql,
+        ...clientParams(query.params, query.types),
+        names: new Map((query.columns ?? []).map((c) => [c.alias, c.key])),
+      },
       collectionId,
     );
     return rows;

@@ -14,6 +14,7 @@ import {
   type CollectionSnapshot,
   collectionSnapshot,
   describeColumnType,
+  NumberColumns,
   SchemaSnapshotCache,
 } from '@adaptors/googlesql';
 import type { BigQuery } from '@google-cloud/bigquery';
@@ -59,14 +60,17 @@ export class SchemaStore {
   private readonly datasetId: string;
   private readonly executor: Executor;
   private readonly retry: Partial<RetryPolicy> | undefined;
+  private readonly numberColumns: NumberColumns;
 
   constructor(options: {
     bq: BigQuery;
     datasetId: string;
     executor: Executor;
     ttlMs: number;
+    numberColumns?: NumberColumns;
     retry?: Partial<RetryPolicy>;
   }) {
+    this.numberColumns = options.numberColumns ?? new NumberColumns();
     this.bq = options.bq;
     this.datasetId = options.datasetId;
     this.executor = options.executor;
@@ -91,7 +95,7 @@ export class SchemaStore {
     } catch (error) {
       throw translateError(error);
     }
-    return collectionSnapshot(buildCollections(tables), { tables });
+    return collectionSnapshot(buildCollections(tables, this.numberColumns), { tables });
   }
 
   list(): Promise<StoredCollection[]> {

@@ -19,6 +19,7 @@ import {
   type StorageCapabilities,
   type StoredCollection,
 } from '@adaptors/core';
+import { NumberColumns } from '@adaptors/googlesql';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { bigqueryCapabilities } from './bigquery-capabilities.ts';
 import { translateError } from './bigquery-errors.ts';
@@ -41,6 +42,8 @@ export interface BigQueryStorageOptions {
   readonly readOnlySchema?: boolean;
   /** How long a schema read is trusted without a change made here (other instances, manual DDL). */
   readonly schemaCacheSeconds?: number;
+  /** NUMBER_COLUMNS: `table.column` INT64/NUMERIC columns shown as NUMBER (googlesql exact-numbers.ts). */
+  readonly numberColumns?: readonly string[];
   /** Cap on bytes billed per statement (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
   /**
@@ -90,6 +93,7 @@ class BigQueryStorage implements Storage {
       datasetId: options.datasetId,
       executor: this.executor,
       ttlMs: (options.schemaCacheSeconds ?? 30) * 1000,
+      numberColumns: new NumberColumns(options.numberColumns),
       ...(options.retry ? { retry: options.retry } : {}),
     });
     this.reader = new Reader(this.executor);

@@ -75,3 +75,26 @@ export function schemaTypeName(type: ScalarColumnType): string {
 export function sameShape(a: ColumnShape, b: ColumnShape): boolean {
   return describeColumnType(a.type) === describeColumnType(b.type) && a.elements === b.elements;
 }
+
+/**
+ * Every BigQuery column type as tables.get may name it, with its mode, for the
+ * generated type table (TYPES.md); `parseSchemaType` decides which are exposed.
+ */
+export const BIGQUERY_COLUMN_TYPES: readonly { readonly type: string; readonly mode?: 'REPEATED' }[] = [
+  ...[
+    'STRING',
+    'INT64',
+    'INTEGER',
+    'FLOAT64',
+    'FLOAT',
+    'NUMERIC',
+    'DECIMAL',
+    'BOOL',
+    'BOOLEAN',
+    'TIMESTAMP',
+    'DATE',
+    'JSON',
+    'BYTES',
+  ].flatMap((type) => [{ type }, { type, mode: 'REPEATED' as const }]),
+  ...['BIGNUMERIC', 'DATETIME', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE', 'RECORD'].map((type) => ({ type })),
+];

@@ -12,7 +12,15 @@
  * decodes negative int64-microsecond timestamps (before 1970) wrongly.
  */
 import { errors, type Value } from '@adaptors/core';
-import { type ColumnType, numericText, type ParamType, type ScalarColumnType, toJson } from '@adaptors/googlesql';
+import {
+  type ColumnType,
+  decimalToStore,
+  doubleOfDecimal,
+  numericText,
+  type ParamType,
+  type ScalarColumnType,
+  toJson,
+} from '@adaptors/googlesql';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { ColumnShape } from './bigquery-types.ts';
 
@@ -23,6 +31,8 @@ export interface Statement {
   readonly sql: string;
   readonly params: Record<string, unknown>;
   readonly types: Record<string, ClientType>;
+  /** Result alias → Wix key, so a value refused while decoding is reported under its field's name. */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /** googlesql parameters → what the client sends for their declared types. */
@@ -95,12 +105,10 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
       return typeof value === 'string' ? value : refuse('a string');
     case 'FLOAT64':
       return typeof value === 'number' ? value : refuse('a number');
+    // Exact or refused, never rounded (googlesql exact-numbers.ts): decimal text, or a double the column holds.
     case 'INT64':
-      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : refuse('a whole number');
     case 'NUMERIC':
-      return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e29
-        ? numericText(value)
-        : refuse('a number below 10^29');
+      return decimalToStore(key, type, value);
     case 'BOOL':
       return typeof value === 'boolean' ? value : refuse('true or false');
     case 'TIMESTAMP':
@@ -125,21 +133,25 @@ export interface ResultField {
 type Cell = { v?: unknown } | null | undefined;
 
 /** One raw row (`{ f: [{ v }] }`) → alias → internal value, decoded with the response schema. */
-export function decodeRow(fields: readonly ResultField[], row: unknown): Map<string, Value> {
+export function decodeRow(
+  fields: readonly ResultField[],
+  row: unknown,
+  names?: ReadonlyMap<string, string>,
+): Map<string, Value> {
   const out = new Map<string, Value>();
   const cells = (row as { f?: Cell[] } | null)?.f ?? [];
   fields.forEach((field, i) => {
-    out.set(field.name, decodeField(field, cells[i]?.v));
+    out.set(field.name, decodeField(field, cells[i]?.v, names?.get(field.name) ?? field.name));
   });
   return out;
 }
 
-function decodeField(field: ResultField, raw: unknown): Value {
+function decodeField(field: ResultField, raw: unknown, key: string): Value {
   if (field.mode?.toUpperCase() === 'REPEATED') {
     if (!Array.isArray(raw)) return [];
-    return raw.map((cell: Cell) => decodeScalar(field, cell?.v));
+    return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
   }
-  return decodeScalar(field, raw);
+  return decodeScalar(field, raw, key);
 }
 
 /**
@@ -147,17 +159,20 @@ function decodeField(field: ResultField, raw: unknown): Value {
  * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, the
  * client's default) → Date, floor to whole milliseconds (also before 1970).
  */
-function decodeScalar(field: ResultField, raw: unknown): Value {
+function decodeScalar(field: ResultField, raw: unknown, key: string): Value {
   if (raw === null || raw === undefined) return null;
   const text = String(raw);
   switch (field.type.toUpperCase()) {
-    case 'INTEGER':
-    case 'INT64':
     case 'FLOAT':
     case 'FLOAT64':
+      return Number(text);
+    // Decimal-text fields are read as STRING (googlesql exact-numbers.ts); an integer or decimal cell
+    // is a number only when a double holds it exactly, never rounded.
+    case 'INTEGER':
+    case 'INT64':
     case 'NUMERIC':
     case 'BIGNUMERIC':
-      return Number(text);
+      return doubleOfDecimal(key, text);
     case 'BOOLEAN':
     case 'BOOL':
       return text === 'true';

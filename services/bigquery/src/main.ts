@@ -32,6 +32,7 @@ await runService({
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
       maximumBytesBilled: config.maximumBytesBilled,
+      ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     });
   },
 });

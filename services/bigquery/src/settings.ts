@@ -5,6 +5,7 @@
  * references (packages/core/src/config/README.md).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+import { numberColumnsSetting } from '@adaptors/googlesql';
 
 export const bigquerySettings = defineSettings({
   ...coreSettings,
@@ -52,6 +53,7 @@ export const bigquerySettings = defineSettings({
     default: 'false',
     parse: boolean(),
   }),
+  numberColumns: numberColumnsSetting,
   schemaCacheSeconds: setting({
     name: 'SCHEMA_CACHE_SECONDS',
     description:

@@ -51,8 +51,9 @@ describe('tables created outside the adaptor', () => {
     const orders = byId.get('legacy_orders') as { fields: Field[]; capabilities: { dataOperations: string[] } };
     expect(orders.fields.map((f) => [f.key, f.type])).toEqual([
       ['_id', 'TEXT'],
-      ['qty', 'NUMBER'],
-      ['price', 'NUMBER'],
+      // Integer and decimal columns carry their exact decimal text (googlesql exact-numbers.ts).
+      ['qty', 'TEXT'],
+      ['price', 'TEXT'],
       ['shipped', 'DATE'],
       ['paid', 'BOOLEAN'],
       ['info', 'ANY'],
@@ -74,8 +75,8 @@ describe('tables created outside the adaptor', () => {
     expect(all.status, JSON.stringify(all.body)).toBe(200);
     expect(all.body.items[0]).toEqual({
       _id: 'o1',
-      qty: 3,
-      price: 19.99,
+      qty: '3',
+      price: '19.99',
       shipped: '2024-05-01',
       paid: true,
       info: { carrier: 'DHL', boxes: 2 },
@@ -86,7 +87,7 @@ describe('tables created outside the adaptor', () => {
     // NULL columns are answered as null (SEMANTICS.md rule 39); REPEATED columns hold [] instead of NULL.
     expect(all.body.items[1]).toEqual({
       _id: 'o2',
-      qty: 1,
+      qty: '1',
       price: null,
       shipped: null,
       paid: null,
@@ -96,15 +97,15 @@ describe('tables created outside the adaptor', () => {
       placed_at: null,
     });
     const filtered = await client.query('legacy_orders', {
-      filter: { $and: [{ qty: { $gt: 2 } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
+      filter: { $and: [{ qty: { $gt: '2' } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
     });
     expect(filtered.body.items.map((i: { _id: string }) => i._id)).toEqual(['o1']);
-    expect((await client.query('audit_log', {})).body.items).toEqual([{ entry_id: 7, message: 'created' }]);
+    expect((await client.query('audit_log', {})).body.items).toEqual([{ entry_id: '7', message: 'created' }]);
   });
 
   test('a table lacking system columns is read-only, says which and how; collections/update adds them', async () => {
     const { client } = h.harness;
-    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: 1 }]);
+    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: '1' }]);
     expect(refused.status).toBe(400);
     expect(refused.body.errorMessage).toContain('it lacks _createdDate, _updatedDate, _owner');
     expect(refused.body.errorMessage).toContain('_createdDate TIMESTAMP');
@@ -121,18 +122,25 @@ describe('tables created outside the adaptor', () => {
     expect(types.get('_updatedDate')).toBe('TIMESTAMP');
     expect(types.get('_owner')).toBe('STRING');
     const o1 = (await client.query('legacy_orders', { filter: { _id: 'o1' } })).body.items[0];
-    expect(o1).toMatchObject({ qty: 3, _createdDate: null, _updatedDate: null, _owner: null });
+    expect(o1).toMatchObject({ qty: '3', _createdDate: null, _updatedDate: null, _owner: null });
   });
 
   test('writes follow the column types; a value the column cannot hold fails only its item', async () => {
     const { client } = h.harness;
     const result = await client.insert('legacy_orders', [
-      { _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] },
-      { _id: 'o4', qty: 2.5 },
+      { _id: 'o3', qty: '5', price: '2.5', shipped: '2024-06-01', tags: ['x'] },
+      { _id: 'o4', qty: '2.5' },
     ]);
     expect(result.status).toBe(200);
     const answered = result.body.results[0].item;
-    expect(answered).toMatchObject({ _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'], scores: [] });
+    expect(answered).toMatchObject({
+      _id: 'o3',
+      qty: '5',
+      price: '2.5',
+      shipped: '2024-06-01',
+      tags: ['x'],
+      scores: [],
+    });
     // Every insert answer carries the server's dates as {"$date"}.
     expect(answered._createdDate).toEqual({ $date: expect.stringMatching(/Z$/) });
     expect(answered._updatedDate).toEqual(answered._createdDate);

@@ -35,7 +35,8 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
     undefined,
     async () =>
       plan.residual.kind === 'true'
-        ? (await pushedQuery(ctx.ref, plan).count().get()).data().count
+        ? // useBigInt (firestore-values.ts): a count is an integerValue, a BigInt here.
+          Number((await pushedQuery(ctx.ref, plan).count().get()).data().count)
         : evaluated(plan, []),
     evaluated,
   );
@@ -62,7 +63,13 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
     }
   });
   const snapshot = await pushedQuery(ctx.ref, plan).aggregate(fields).get();
-  const data = snapshot.data() as Record<string, number | null>;
+  // useBigInt (firestore-values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
+  const data = Object.fromEntries(
+    Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
+      k,
+      typeof v === 'bigint' ? Number(v) : v,
+    ]),
+  ) as Record<string, number | null>;
   const row: Record<string, Value> = {};
   spec.operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) row[op.name] = data[`c${i}`] ?? 0;

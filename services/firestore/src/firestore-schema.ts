@@ -223,7 +223,8 @@ export class FirestoreSchema {
   }
 }
 
-function inferType(value: Value): FieldType {
+/** Wix type of a sampled value of a collection without metadata (mixed types → ANY); TYPES.md is rendered from it. */
+export function inferType(value: Value): FieldType {
   if (value instanceof Date) return 'DATETIME';
   if (Array.isArray(value)) return 'ARRAY';
   switch (typeof value) {

@@ -89,8 +89,57 @@ export function fromFirestoreValue(value: unknown): Value {
     for (const [key, element] of Object.entries(value)) out[key] = fromFirestoreValue(element);
     return out;
   }
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return integerValue(value);
   return value as Value;
+}
+
+/**
+ * The client's settings for this adaptor. `useBigInt`: an integerValue is
+ * handed out as a BigInt instead of being rounded into a double, so values
+ * beyond ±2^53 (int64 ids written by other programs) are never rounded
+ * silently; `integerValue` turns each back into a number when that is exact.
+ */
+export const FIRESTORE_CLIENT_SETTINGS = { ignoreUndefinedProperties: true, useBigInt: true } as const;
+
+/**
+ * An integerValue → a Wix value: a number when a double holds it exactly
+ * (every integer within ±2^53), otherwise its exact decimal text — never a
+ * rounded number. Inference then types such a field TEXT (firestore-schema.ts).
+ */
+export function integerValue(value: bigint): Value {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value.toString();
+}
+
+/** Decimal text of an integer beyond ±2^53 that Firestore's int64 holds: what `integerValue` answers such a value as. */
+export function unsafeIntegerOfText(text: string): bigint | undefined {
+  const n = int64OfText(text);
+  return n !== undefined && !Number.isSafeInteger(Number(n)) ? n : undefined;
+}
+
+/**
+ * Document data for a full replacement that keeps stored integers integers:
+ * where the document held an integer and the item holds the decimal text of
+ * an int64 (how integers beyond ±2^53 are answered), the text is written back
+ * as that integer, so updating an item never turns another program's int64
+ * into a string.
+ */
+export function keepStoredIntegers(data: Data, stored: Data | undefined): Data {
+  if (!stored) return data;
+  const out: Data = { ...data };
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof stored[key] !== 'bigint' || typeof value !== 'string') continue;
+    const integer = int64OfText(value);
+    if (integer !== undefined) out[key] = integer;
+  }
+  return out;
+}
+
+/** An int64 written as canonical decimal text ("-12", not "012" or "1e3"); undefined otherwise. */
+function int64OfText(text: string): bigint | undefined {
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
 }
 
 /** Document → item. A stored `_id` field (written by another program) never overrides the document id. */

@@ -13,7 +13,14 @@
 import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
 import type { BulkWriter, CollectionReference, Firestore } from '@google-cloud/firestore';
 import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
-import { documentIdProblem, fromFirestoreValue, invalidItemId, toDocumentData, toItem } from './firestore-values.ts';
+import {
+  documentIdProblem,
+  fromFirestoreValue,
+  invalidItemId,
+  keepStoredIntegers,
+  toDocumentData,
+  toItem,
+} from './firestore-values.ts';
 
 export interface WriteContext {
   readonly db: Firestore;
@@ -112,7 +119,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
         const created = fromFirestoreValue(snapshot.get('_createdDate'));
         // Full replacement (§4.6) that keeps the stored creation date.
         const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
-        tx.set(doc, toDocumentData(replaced));
+        tx.set(doc, keepStoredIntegers(toDocumentData(replaced), snapshot.data()));
         return replaced;
       });
       return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };

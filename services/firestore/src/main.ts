@@ -8,6 +8,7 @@
 import { packageVersion, runService } from '@adaptors/core';
 import { type AdminClientLike, adminApiOf } from './firestore-indexes.ts';
 import { createFirestoreStorage } from './firestore-storage.ts';
+import { FIRESTORE_CLIENT_SETTINGS } from './firestore-values.ts';
 import { firestoreSettings } from './settings.ts';
 
 await runService({
@@ -21,7 +22,7 @@ await runService({
     const db = new Firestore({
       ...(projectId ? { projectId } : {}),
       databaseId: config.firestoreDatabase,
-      ignoreUndefinedProperties: true,
+      ...FIRESTORE_CLIENT_SETTINGS,
     });
     const emulator = process.env.FIRESTORE_EMULATOR_HOST;
     const manageIndexes = config.manageIndexes && !emulator;

@@ -10,6 +10,7 @@ import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { Firestore } from '@google-cloud/firestore';
 import { describe, test } from 'vitest';
 import { createFirestoreStorage } from '../src/firestore-storage.ts';
+import { FIRESTORE_CLIENT_SETTINGS } from '../src/firestore-values.ts';
 
 const project = process.env.FIRESTORE_LIVE_PROJECT;
 
@@ -19,7 +20,7 @@ if (project) {
     const db = new Firestore({
       projectId: project,
       databaseId: process.env.FIRESTORE_LIVE_DATABASE ?? '(default)',
-      ignoreUndefinedProperties: true,
+      ...FIRESTORE_CLIENT_SETTINGS,
     });
     const storage = createFirestoreStorage(db);
     const harness = await startHarness({ storage });

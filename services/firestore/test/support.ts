@@ -7,10 +7,11 @@ import type { Storage } from '@adaptors/core';
 import { Firestore } from '@google-cloud/firestore';
 import { inject } from 'vitest';
 import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/firestore-storage.ts';
+import { FIRESTORE_CLIENT_SETTINGS } from '../src/firestore-values.ts';
 
 export function emulatorClient(projectId = `test-${randomUUID().slice(0, 8)}`): Firestore {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
-  return new Firestore({ projectId, ignoreUndefinedProperties: true });
+  return new Firestore({ projectId, ...FIRESTORE_CLIENT_SETTINGS });
 }
 
 export function emulatorStorage(options: FirestoreStorageOptions = {}): { db: Firestore; storage: Storage } {

@@ -44,6 +44,7 @@ await runService({
       close: () => spanner.close(),
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
+      ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     });
     // Read the schema while the HTTP server is built and starts listening, so
     // the first call finds it cached instead of waiting for its 4 catalog

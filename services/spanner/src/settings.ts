@@ -4,6 +4,7 @@
  * references (packages/core/src/config/README.md).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+import { numberColumnsSetting } from '@adaptors/googlesql';
 
 export const spannerSettings = defineSettings({
   ...coreSettings,
@@ -45,6 +46,7 @@ export const spannerSettings = defineSettings({
     default: 'false',
     parse: boolean(),
   }),
+  numberColumns: numberColumnsSetting,
   schemaCacheSeconds: setting({
     name: 'SCHEMA_CACHE_SECONDS',
     description:

@@ -18,7 +18,14 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import { type ColumnInfo, fieldTypeOfColumn, storedCollection, type TableInfo } from '@adaptors/googlesql';
+import {
+  type ColumnInfo,
+  columnInfo,
+  fieldTypeOfColumn,
+  NumberColumns,
+  storedCollection,
+  type TableInfo,
+} from '@adaptors/googlesql';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
 import { INTERNAL_PREFIX, loweredColumnName } from './spanner-ddl.ts';
 
@@ -49,11 +56,14 @@ export function isInternalTable(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
 }
 
-export function buildCollections(catalog: Catalog): Map<string, SpannerCollection> {
+export function buildCollections(
+  catalog: Catalog,
+  numberColumns: NumberColumns = new NumberColumns(),
+): Map<string, SpannerCollection> {
   const out = new Map<string, SpannerCollection>();
   for (const physical of catalog.tables.values()) {
     if (isInternalTable(physical.name)) continue;
-    out.set(physical.name, buildCollection(physical, catalog.metadata.get(physical.name)));
+    out.set(physical.name, buildCollection(physical, catalog.metadata.get(physical.name), numberColumns));
   }
   return out;
 }
@@ -62,7 +72,14 @@ function exposed(column: PhysicalColumn): column is PhysicalColumn & { type: Non
   return column.type !== undefined;
 }
 
-function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefined): SpannerCollection {
+function buildCollection(
+  physical: PhysicalTable,
+  meta: CollectionMeta | undefined,
+  numberColumns: NumberColumns,
+): SpannerCollection {
+  // INT64/NUMERIC are exact TEXT unless listed in NUMBER_COLUMNS (googlesql exact-numbers.ts).
+  const inferType = (column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }) =>
+    numberColumns.fieldType(physical.name, column.name, column.type, fieldTypeOfColumn);
   const fields: Field[] = [];
   const covered = new Set<string>();
   for (const field of meta?.fields ?? []) {
@@ -78,11 +95,11 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
     // The adaptor's own columns (LOWER(col) behind case-insensitive indexes) are no fields.
     if (covered.has(column.name) || !exposed(column) || column.name.startsWith(INTERNAL_PREFIX)) continue;
     const system = SYSTEM_BY_KEY.get(column.name);
-    const inferred = fieldTypeOfColumn(column.type);
+    const inferred = inferType(column);
     fields.push(system && system.type === inferred ? system : { key: column.name, type: inferred });
   }
   const access = readWriteRule(
-    new Map([...physical.columns.values()].map((c) => [c.name, c.type && fieldTypeOfColumn(c.type)])),
+    new Map([...physical.columns.values()].map((c) => [c.name, exposed(c) ? inferType(c) : undefined])),
     physical.view
       ? 'it is a view'
       : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
@@ -95,10 +112,10 @@ function buildCollection(physical: PhysicalTable, meta: CollectionMeta | undefin
   for (const field of fields) {
     const column = physical.columns.get(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
     const lowered = physical.columns.get(loweredColumnName(column.name));
     const info: ColumnInfo = {
-      name: column.name,
-      type: column.type,
+      ...columnInfo(column.name, column.type, field.type),
       ...(lowered && column.type === 'STRING' ? { lowered: lowered.name } : {}),
     };
     columns.set(field.key, info);

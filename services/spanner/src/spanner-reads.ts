@@ -133,7 +133,7 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
     }
     const item: Record<string, Value> = {};
     for (const { index, key, any } of plan) {
-      const value = fromSpanner((row[index] as { value?: unknown } | undefined)?.value);
+      const value = fromSpanner((row[index] as { value?: unknown } | undefined)?.value, key);
       if (value === null) continue;
       item[key] = any ? fromAny(value) : value;
     }

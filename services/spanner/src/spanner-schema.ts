@@ -21,6 +21,7 @@ import {
   collectionSnapshot,
   defaultColumnType,
   describeColumnType,
+  NumberColumns,
   SchemaSnapshotCache,
 } from '@adaptors/googlesql';
 import { type Database, Spanner } from '@google-cloud/spanner';
@@ -58,9 +59,18 @@ export class SchemaStore {
   private readonly reader: Reader;
   private readonly runDml: (statement: Statement) => Promise<void>;
 
-  constructor(database: Database, reader: Reader, ttlMs: number, runDml: (statement: Statement) => Promise<void>) {
+  private readonly numberColumns: NumberColumns;
+
+  constructor(
+    database: Database,
+    reader: Reader,
+    ttlMs: number,
+    runDml: (statement: Statement) => Promise<void>,
+    numberColumns = new NumberColumns(),
+  ) {
     this.database = database;
     this.reader = reader;
+    this.numberColumns = numberColumns;
     this.#cache = new SchemaSnapshotCache(() => this.load(), ttlMs);
     this.runDml = runDml;
   }
@@ -81,7 +91,7 @@ export class SchemaStore {
     } catch (error) {
       throw translateError(error);
     }
-    return collectionSnapshot(buildCollections(catalog), { catalog });
+    return collectionSnapshot(buildCollections(catalog, this.numberColumns), { catalog });
   }
 
   list(): Promise<StoredCollection[]> {

@@ -20,6 +20,7 @@ import {
   type StorageCapabilities,
   type StoredCollection,
 } from '@adaptors/core';
+import { NumberColumns } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './spanner-capabilities.ts';
 import type { Statement } from './spanner-dml.ts';
@@ -38,6 +39,8 @@ export interface SpannerStorageOptions {
   readonly readOnlySchema?: boolean;
   /** How long a schema read is trusted without a change made here (other instances, manual DDL). */
   readonly schemaCacheSeconds?: number;
+  /** NUMBER_COLUMNS: `table.column` INT64/NUMERIC columns shown as NUMBER (googlesql exact-numbers.ts). */
+  readonly numberColumns?: readonly string[];
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
 }
@@ -70,8 +73,12 @@ class SpannerStorage implements Storage {
     this.capabilities = spannerCapabilities({ readOnlySchema: options.readOnlySchema ?? false });
     const invalidate = () => this.schema.invalidate();
     this.reader = new Reader(this.database, invalidate);
-    this.schema = new SchemaStore(this.database, this.reader, (options.schemaCacheSeconds ?? 30) * 1000, (statement) =>
-      this.runDml(statement),
+    this.schema = new SchemaStore(
+      this.database,
+      this.reader,
+      (options.schemaCacheSeconds ?? 30) * 1000,
+      (statement) => this.runDml(statement),
+      new NumberColumns(options.numberColumns),
     );
     this.writer = new Writer({
       database: this.database,

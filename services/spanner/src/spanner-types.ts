@@ -47,3 +47,21 @@ function ddlScalar(type: ScalarColumnType): string {
 export function sameColumnType(a: ColumnType, b: ColumnType): boolean {
   return ddlType(a) === ddlType(b);
 }
+
+/**
+ * Every Spanner column type as INFORMATION_SCHEMA spells it, for the
+ * generated type table (TYPES.md); `parseSpannerType` decides which are exposed.
+ */
+export const SPANNER_COLUMN_TYPES: readonly string[] = [
+  ...['STRING(MAX)', 'INT64', 'FLOAT64', 'NUMERIC', 'BOOL', 'TIMESTAMP', 'DATE', 'JSON', 'BYTES(MAX)'].flatMap((t) => [
+    t,
+    `ARRAY<${t}>`,
+  ]),
+  'FLOAT32',
+  'UUID',
+  'INTERVAL',
+  'TOKENLIST',
+  'PROTO<…>',
+  'ENUM<…>',
+  'STRUCT<…>',
+];

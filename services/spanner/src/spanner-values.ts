@@ -9,7 +9,15 @@
  * text (a bare JS string would be parsed as JSON text, so 'x' must be '"x"').
  */
 import { errors, type Value } from '@adaptors/core';
-import { type ColumnType, numericText, type ParamType, type ScalarColumnType, toJson } from '@adaptors/googlesql';
+import {
+  type ColumnType,
+  decimalToStore,
+  doubleOfDecimal,
+  numericText,
+  type ParamType,
+  type ScalarColumnType,
+  toJson,
+} from '@adaptors/googlesql';
 import { Float, Int, Numeric, Spanner, SpannerDate } from '@google-cloud/spanner';
 
 /** The client's friendly type descriptor for `run({ types })`. */
@@ -42,7 +50,8 @@ function paramValue(type: ParamType['type'], value: unknown): unknown {
     case 'FLOAT64':
       return Spanner.float(value as number);
     case 'NUMERIC':
-      return Spanner.numeric(numericText(value as number));
+      // Text operands of decimal-text columns are exact already (googlesql exact-numbers.ts).
+      return Spanner.numeric(typeof value === 'string' ? value : numericText(value as number));
     case 'JSON':
       return JSON.stringify(toJson(value as Value));
     default:
@@ -75,12 +84,11 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
       return typeof value === 'string' ? value : refuse('a string');
     case 'FLOAT64':
       return typeof value === 'number' ? Spanner.float(value) : refuse('a number');
+    // Exact or refused, never rounded (googlesql exact-numbers.ts): decimal text, or a double the column holds.
     case 'INT64':
-      return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : refuse('a whole number');
+      return decimalToStore(key, type, value);
     case 'NUMERIC':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? Spanner.numeric(numericText(value))
-        : refuse('a number');
+      return Spanner.numeric(decimalToStore(key, type, value));
     case 'BOOL':
       return typeof value === 'boolean' ? value : refuse('true or false');
     case 'TIMESTAMP':
@@ -96,15 +104,18 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
  * A value the client decoded (without `json: true`, so wrappers keep full
  * precision until here) → internal value. TIMESTAMP → `Date` (whole ms:
  * sub-millisecond digits of foreign rows are dropped), DATE → "YYYY-MM-DD",
- * INT64/NUMERIC → number, BYTES → base64, JSON → parsed JSON.
+ * INT64/NUMERIC → number when exact (else an error naming `key`), BYTES → base64, JSON → parsed JSON.
  */
-export function fromSpanner(value: unknown): Value {
+export function fromSpanner(value: unknown, key = 'value'): Value {
   if (value === null || value === undefined) return null;
-  if (value instanceof Float || value instanceof Int || value instanceof Numeric) return Number(value.value);
+  if (value instanceof Float) return Number(value.value);
+  // Decimal-text fields are read as STRING (googlesql exact-numbers.ts); an INT64/NUMERIC cell is a
+  // number only when a double holds it exactly, never rounded.
+  if (value instanceof Int || value instanceof Numeric) return doubleOfDecimal(key, String(value.value));
   if (value instanceof SpannerDate) return calendarDate(value);
   if (value instanceof Date) return new Date(value.getTime());
   if (Buffer.isBuffer(value)) return value.toString('base64');
-  if (Array.isArray(value)) return value.map(fromSpanner);
+  if (Array.isArray(value)) return value.map((v) => fromSpanner(v, key));
   return value as Value;
 }
 
@@ -121,7 +132,7 @@ export function rowValues(row: unknown): Map<string, Value> {
   const out = new Map<string, Value>();
   if (!Array.isArray(row)) return out;
   for (const cell of row as { name?: unknown; value?: unknown }[]) {
-    if (typeof cell?.name === 'string') out.set(cell.name, fromSpanner(cell.value));
+    if (typeof cell?.name === 'string') out.set(cell.name, fromSpanner(cell.value, cell.name));
   }
   return out;
 }

@@ -70,8 +70,9 @@ describe('tables created outside the adaptor', () => {
     const orders = byId.get('legacy_orders') as { fields: Field[]; capabilities: { dataOperations: string[] } };
     expect(orders.fields.map((f) => [f.key, f.type])).toEqual([
       ['_id', 'TEXT'],
-      ['qty', 'NUMBER'],
-      ['price', 'NUMBER'],
+      // Integer and decimal columns carry their exact decimal text (googlesql exact-numbers.ts).
+      ['qty', 'TEXT'],
+      ['price', 'TEXT'],
       ['shipped', 'DATE'],
       ['paid', 'BOOLEAN'],
       ['info', 'ANY'],
@@ -96,8 +97,8 @@ describe('tables created outside the adaptor', () => {
     expect(all.status, JSON.stringify(all.body)).toBe(200);
     expect(all.body.items[0]).toEqual({
       _id: 'o1',
-      qty: 3,
-      price: 19.99,
+      qty: '3',
+      price: '19.99',
       shipped: '2024-05-01',
       paid: true,
       info: { carrier: 'DHL', boxes: 2 },
@@ -108,18 +109,18 @@ describe('tables created outside the adaptor', () => {
       note: 'first',
     });
     // NULL columns are answered as null (SEMANTICS.md rule 39).
-    expect(all.body.items[1]).toEqual({ ...nullsOf(all.body.items[0]), _id: 'o2', qty: 1 });
+    expect(all.body.items[1]).toEqual({ ...nullsOf(all.body.items[0]), _id: 'o2', qty: '1' });
     const filtered = await client.query('legacy_orders', {
-      filter: { $and: [{ qty: { $gt: 2 } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
+      filter: { $and: [{ qty: { $gt: '2' } }, { shipped: { $gte: '2024-01-01' } }, { tags: { $hasSome: ['gift'] } }] },
     });
     expect(filtered.body.items.map((i: { _id: string }) => i._id)).toEqual(['o1']);
     const log = await client.query('audit_log', {});
-    expect(log.body.items).toEqual([{ entry_id: 7, message: 'created' }]);
+    expect(log.body.items).toEqual([{ entry_id: '7', message: 'created' }]);
   });
 
   test('a table lacking system columns is read-only, says which and how; collections/update adds them', async () => {
     const { client } = h.harness;
-    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: 1 }]);
+    const refused = await client.insert('legacy_orders', [{ _id: 'o9', qty: '1' }]);
     expect(refused.status).toBe(400);
     expect(refused.body.errorMessage).toContain('read-only');
     expect(refused.body.errorMessage).toContain('it lacks _createdDate, _updatedDate, _owner');
@@ -140,17 +141,17 @@ describe('tables created outside the adaptor', () => {
     ]);
     // Rows written before keep their values and read the new columns as null.
     const o1 = (await client.query('legacy_orders', { filter: { _id: 'o1' } })).body.items[0];
-    expect(o1).toMatchObject({ qty: 3, _createdDate: null, _updatedDate: null, _owner: null });
+    expect(o1).toMatchObject({ qty: '3', _createdDate: null, _updatedDate: null, _owner: null });
   });
 
   test('writes follow the column types; a value the column cannot hold fails only its item', async () => {
     const { client } = h.harness;
     const result = await client.insert('legacy_orders', [
-      { _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] },
-      { _id: 'o4', qty: 2.5 },
+      { _id: 'o3', qty: '5', price: '2.5', shipped: '2024-06-01', tags: ['x'] },
+      { _id: 'o4', qty: '2.5' },
     ]);
     expect(result.status).toBe(200);
-    const written = { _id: 'o3', qty: 5, price: 2.5, shipped: '2024-06-01', tags: ['x'] };
+    const written = { _id: 'o3', qty: '5', price: '2.5', shipped: '2024-06-01', tags: ['x'] };
     const answered = result.body.results[0].item;
     expect(answered).toMatchObject(written);
     // Every insert answer carries the server's dates as {"$date"}.
@@ -186,7 +187,7 @@ describe('tables created outside the adaptor', () => {
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     const after = updated.body.collection.fields as (Field & { displayName?: string })[];
     expect(after.find((f) => f.key === 'cover')).toMatchObject({ type: 'IMAGE', displayName: 'Cover' });
-    expect(after.find((f) => f.key === 'qty')?.type).toBe('NUMBER');
+    expect(after.find((f) => f.key === 'qty')?.type).toBe('TEXT');
     const [columns] = await h.db.database.run({
       sql: "SELECT COLUMN_NAME, SPANNER_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'legacy_orders' AND COLUMN_NAME IN ('qty', 'cover') ORDER BY COLUMN_NAME",
       json: true,

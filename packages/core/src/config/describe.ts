@@ -15,6 +15,12 @@ export function describeSettings(specs: SettingSpecs): string {
   return ['| Setting | Meaning | Default | Secret |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** A markdown table, cells escaped (`|`) and kept on one line: for the docs generated from code (settings, type tables). */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 }

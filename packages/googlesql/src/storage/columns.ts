@@ -4,6 +4,7 @@
  * did not create, and how a type is named in messages, are decided once here.
  */
 import type { FieldType } from '@adaptors/core';
+import { decimalFieldType } from '../exact-numbers.ts';
 import type { ColumnType } from '../types.ts';
 
 /** Wix type of a column the adaptor did not create (it has no metadata saying otherwise). */
@@ -12,10 +13,11 @@ export function fieldTypeOfColumn(type: ColumnType): FieldType {
   switch (type) {
     case 'STRING':
       return 'TEXT';
+    // Numbers without loss: INT64/NUMERIC are TEXT carrying the exact decimal (exact-numbers.ts).
     case 'FLOAT64':
     case 'INT64':
     case 'NUMERIC':
-      return 'NUMBER';
+      return decimalFieldType(type) as FieldType;
     case 'BOOL':
       return 'BOOLEAN';
     case 'TIMESTAMP':

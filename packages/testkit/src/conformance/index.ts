@@ -17,6 +17,12 @@ export { FILTER_CASES, type FilterCase } from './filter-cases.ts';
 export { ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
 export { LEGACY_SKIPS } from './legacy-skips.ts';
 export type { ConformanceSkip } from './skips.ts';
+export {
+  EXACT_NUMBER_ROWS,
+  type ExactNumberRow,
+  type ExactNumbersTarget,
+  exactNumbersSuite,
+} from './suite-exact-numbers.ts';
 export type { ConformanceClient, ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {

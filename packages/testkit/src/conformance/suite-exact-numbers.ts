@@ -1,0 +1,200 @@
+/**
+ * Numbers without loss, on existing data: a table the adaptor did not create,
+ * filled by the engine's own client with integers and decimals no double
+ * holds (INT64 ±(2^63−1), 2^53+1, NUMERIC with 38 digits) and with doubles
+ * (0.1+0.2, −0, 1e308). Every value is read, filtered, sorted, paged and
+ * updated exactly: integer/decimal columns are TEXT fields carrying the exact
+ * decimal text, filtered and sorted numerically; FLOAT64 columns are NUMBER.
+ *
+ * A service seeds `EXACT_NUMBER_ROWS` into a collection with the four system
+ * columns and the fields `n` (64-bit integers), `f` (doubles) and, where the
+ * engine has one, `d` (NUMERIC), then calls `exactNumbersSuite`.
+ */
+import { expect, test } from 'vitest';
+import type { WixClient } from '../client.ts';
+import { idsOf } from './target.ts';
+
+export interface ExactNumberRow {
+  readonly _id: string;
+  /** INT64 value as decimal text. */
+  readonly n: string;
+  /** NUMERIC value as decimal text (engines with a NUMERIC type). */
+  readonly d: string;
+  /** FLOAT64 value. */
+  readonly f: number;
+}
+
+export const EXACT_NUMBER_ROWS: readonly ExactNumberRow[] = [
+  { _id: 'a', n: '9223372036854775807', d: '99999999999999999999999999999.999999999', f: 0.1 + 0.2 },
+  { _id: 'b', n: '-9223372036854775807', d: '-123456789012345678901234.123456789', f: 1e308 },
+  { _id: 'c', n: '9007199254740993', d: '0.5', f: -0 },
+  { _id: 'e', n: '9007199254740992', d: '1.5', f: 2.5 },
+];
+
+export interface ExactNumbersTarget {
+  readonly client: WixClient;
+  readonly collectionId: string;
+  /** Whether the collection has the NUMERIC field `d`. */
+  readonly numeric: boolean;
+  /**
+   * Whether `n` is a typed integer column (SQL engines): ranges compare numbers and refuse
+   * other operands, and a write the column cannot hold is refused. Schemaless engines
+   * (Firestore) keep such a field's text semantics and store any text.
+   */
+  readonly typed: boolean;
+  /** The engine's stored text of item `id`'s field (`n` or `d`), read with its own client, bypassing the adaptor. */
+  readonly stored: (id: string, key: 'n' | 'd') => Promise<string | null>;
+}
+
+export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
+  const ids = async (filter: unknown, sort?: unknown): Promise<string[]> => {
+    const { client, collectionId } = get();
+    const result = await client.query(collectionId, { filter, ...(sort ? { sort } : {}) });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    return idsOf(result.body.items);
+  };
+
+  test('integer and decimal columns are TEXT, doubles NUMBER', async () => {
+    const { client, collectionId, numeric } = get();
+    const listed = await client.listCollections([collectionId]);
+    const types = Object.fromEntries(
+      (listed.body.collections[0].fields as { key: string; type: string }[]).map((f) => [f.key, f.type]),
+    );
+    expect(types).toMatchObject({ n: 'TEXT', f: 'NUMBER', ...(numeric ? { d: 'TEXT' } : {}) });
+  });
+
+  test('every value is read exactly', async () => {
+    const { client, collectionId, numeric } = get();
+    const result = await client.query(collectionId, { sort: [{ fieldName: '_id', order: 'ASC' }] });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const read = (result.body.items as Record<string, unknown>[]).map((i) => ({
+      _id: i._id,
+      n: i.n,
+      f: i.f,
+      ...(numeric ? { d: i.d } : {}),
+    }));
+    // −0 is 0 in JSON: the wire cannot tell them apart.
+    expect(read).toEqual(
+      EXACT_NUMBER_ROWS.map((r) => ({
+        _id: r._id,
+        n: r.n,
+        f: Object.is(r.f, -0) ? 0 : r.f,
+        ...(numeric ? { d: r.d } : {}),
+      })),
+    );
+  });
+
+  test('filters compare the exact values', async () => {
+    expect(await ids({ n: { $eq: '9007199254740993' } })).toEqual(['c']);
+    expect(await ids({ n: '9007199254740992' })).toEqual(['e']);
+    expect(await ids({ n: { $in: ['9223372036854775807', '-9223372036854775807', 'x'] } }, sortById)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(await ids({ n: { $ne: '9007199254740993' } }, sortById)).toEqual(['a', 'b', 'e']);
+    // Text that is no stored value's text matches nothing, as on any TEXT field.
+    expect(await ids({ n: '09007199254740993' })).toEqual([]);
+    // Ranges are numeric, like the sort order.
+    expect(await ids({ n: { $gt: '9007199254740992' } }, sortById)).toEqual(['a', 'c']);
+    expect(await ids({ n: { $lte: '9007199254740992' } }, sortById)).toEqual(['b', 'e']);
+    expect(await ids({ n: { $startsWith: '-9223' } })).toEqual(['b']);
+    expect(await ids({ n: { $endsWith: '740993' } })).toEqual(['c']);
+    expect(await ids({ n: { $contains: '5477' } }, sortById)).toEqual(['a', 'b']);
+    expect(await ids({ f: 0.30000000000000004 })).toEqual(['a']);
+    expect(await ids({ f: 0.3 })).toEqual([]);
+    expect(await ids({ f: 1e308 })).toEqual(['b']);
+    expect(await ids({ f: 0 })).toEqual(['c']);
+    expect(await ids({ f: { $gt: 1e307 } })).toEqual(['b']);
+    if (get().numeric) {
+      expect(await ids({ d: '99999999999999999999999999999.999999999' })).toEqual(['a']);
+      expect(await ids({ d: '0.50' })).toEqual([]);
+      expect(await ids({ d: { $lt: '1' } }, sortById)).toEqual(['b', 'c']);
+      expect(await ids({ d: { $gte: '0.5' } }, sortById)).toEqual(['a', 'c', 'e']);
+    }
+  });
+
+  test('a number operand, or a range operand the column cannot compare, is refused, not guessed', async () => {
+    const { client, collectionId } = get();
+    if (get().typed) {
+      const range = await client.query(collectionId, { filter: { n: { $gt: '1.5' } } });
+      expect(range.status).toBe(400);
+      expect(range.body.errorMessage).toContain('whole number');
+    }
+    // A rounded number would match the wrong row: TEXT fields take strings (core validation).
+    const number = await client.query(collectionId, { filter: { n: 9007199254740992 } });
+    expect(number.status).toBe(400);
+  });
+
+  test('sorts and cursor pages follow the numbers', async () => {
+    const { client, collectionId } = get();
+    const numeric = ['b', 'e', 'c', 'a'];
+    expect(await ids({}, [{ fieldName: 'n', order: 'ASC' }])).toEqual(numeric);
+    expect(await ids({}, [{ fieldName: 'n', order: 'DESC' }])).toEqual([...numeric].reverse());
+    expect(await ids({}, [{ fieldName: 'f', order: 'ASC' }])).toEqual(['c', 'a', 'e', 'b']);
+    const seen: string[] = [];
+    let result = await client.query(collectionId, {
+      sort: [{ fieldName: 'n', order: 'ASC' }],
+      cursorPaging: { limit: 1 },
+    });
+    for (let page = 0; page < 10; page++) {
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      seen.push(...idsOf(result.body.items));
+      const next = result.body.pagingMetadata.cursors?.next;
+      if (!next) break;
+      result = await client.query(collectionId, { cursorPaging: { limit: 1, cursor: next } });
+    }
+    expect(seen).toEqual(numeric);
+  });
+
+  test('aggregates and distinct values are exact', async () => {
+    const { client, collectionId } = get();
+    const aggregated = await client.aggregate(collectionId, {
+      aggregation: {
+        groupingFields: [],
+        operations: [
+          { resultFieldName: 'most', max: { itemFieldName: 'n' } },
+          { resultFieldName: 'least', min: { itemFieldName: 'n' } },
+        ],
+      },
+    });
+    expect(aggregated.status, JSON.stringify(aggregated.body)).toBe(200);
+    expect(aggregated.body.items).toEqual([{ most: '9223372036854775807', least: '-9223372036854775807' }]);
+    const distinct = await client.distinct(collectionId, 'n', { order: 'ASC' });
+    expect(distinct.status, JSON.stringify(distinct.body)).toBe(200);
+    // Distinct values of a TEXT field come in text order.
+    expect(distinct.body.distinctValues).toEqual([...EXACT_NUMBER_ROWS.map((r) => r.n)].sort());
+  });
+
+  test('updates round-trip exactly; a value the column cannot hold fails only its item, naming the field', async () => {
+    const { client, collectionId, numeric, stored, typed } = get();
+    const current = (await client.query(collectionId, { filter: { _id: 'c' } })).body.items[0];
+    const n = '-9223372036854775807';
+    const d = '12345678901234567890123456789.123456789';
+    const updated = await client.update(collectionId, [{ ...current, n, f: 0.1 + 0.2, ...(numeric ? { d } : {}) }]);
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.results[0].error, JSON.stringify(updated.body)).toBeUndefined();
+    const read = (await client.query(collectionId, { filter: { _id: 'c' } })).body.items[0];
+    expect(read).toMatchObject({ n, f: 0.30000000000000004, ...(numeric ? { d } : {}) });
+    expect(await stored('c', 'n')).toBe(n);
+    if (numeric) expect(await stored('c', 'd')).toBe(d);
+    expect(await ids({ n }, sortById)).toEqual(['b', 'c']);
+
+    if (!typed) return;
+    const refused = await client.insert(collectionId, [
+      { _id: 'x1', n: '9223372036854775808' },
+      { _id: 'x2', n: '1.5' },
+      { _id: 'x3', n: '12', ...(numeric ? { d: '0.1234567891' } : {}) },
+      { _id: 'x4', n: '-9223372036854775808' },
+    ]);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(200);
+    const results = refused.body.results as { error?: { errorCode: string; errorMessage: string } }[];
+    for (const [i, key] of [[0, 'n'], [1, 'n'], ...(numeric ? [[2, 'd'] as const] : [])] as const) {
+      expect(results[i]?.error?.errorCode, JSON.stringify(results[i])).toBe('VALIDATION_ERROR');
+      expect(results[i]?.error?.errorMessage).toContain(`${key}:`);
+    }
+    expect(results[3]?.error, JSON.stringify(results[3])).toBeUndefined();
+    expect(await stored('x4', 'n')).toBe('-9223372036854775808');
+  });
+}
+
+const sortById = [{ fieldName: '_id', order: 'ASC' }];

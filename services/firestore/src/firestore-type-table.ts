@@ -1,0 +1,113 @@
+/**
+ * TYPES.md of this service, rendered from the code that decides it: each
+ * Firestore value type is decoded by `fromFirestoreValue` and typed by the
+ * schema's `inferType`, and the operators and sorts are what the storage
+ * declares (firestore-capabilities.ts). test/types-doc.test.ts keeps the
+ * committed file equal to this.
+ */
+import { FIELD_TYPES, type FieldType, markdownTable, type Value } from '@adaptors/core';
+import { Firestore, GeoPoint, Timestamp } from '@google-cloud/firestore';
+import { firestoreCapabilities } from './firestore-capabilities.ts';
+import { inferType } from './firestore-schema.ts';
+import { fromFirestoreValue, toDocumentData } from './firestore-values.ts';
+
+/** One example of each Firestore value type, as the client (with `useBigInt`) hands it out. */
+function samples(): readonly { readonly label: string; readonly value: unknown }[] {
+  // An offline client: only to build a DocumentReference, it never connects.
+  const offline = new Firestore({ projectId: 'types-doc' });
+  return [
+    { label: 'string', value: 'text' },
+    { label: 'integer within ±(2^53−1)', value: 42n },
+    { label: 'integer beyond ±(2^53−1) (int64, e.g. 9007199254740993)', value: 9007199254740993n },
+    { label: 'double', value: 0.1 + 0.2 },
+    { label: 'boolean', value: true },
+    { label: 'timestamp', value: Timestamp.fromMillis(0) },
+    { label: 'map', value: { a: 1n } },
+    { label: 'array', value: ['a', 1n] },
+    { label: 'bytes', value: Buffer.from('hi') },
+    { label: 'reference', value: offline.doc('c/d') },
+    { label: 'geo point', value: new GeoPoint(1, 2) },
+  ];
+}
+
+function answered(value: Value): string {
+  if (value instanceof Date) return 'date';
+  if (Array.isArray(value)) return 'array (elements as in this table)';
+  if (value !== null && typeof value === 'object') return `object (${Object.keys(value).join(', ')} …)`;
+  return `${typeof value}: ${JSON.stringify(value)}`;
+}
+
+export function firestoreTypeTable(): string {
+  const caps = firestoreCapabilities({ supportsIndexes: false });
+  const ops = (type: FieldType) => {
+    const c = caps.fieldCapabilities({ key: 'field', type });
+    return [c.queryOperators.length > 0 ? c.queryOperators.join(' ') : 'none', c.sortable ? 'yes' : 'no'];
+  };
+  const existing = samples().map(({ label, value }) => {
+    const decoded = fromFirestoreValue(value);
+    const fieldType = inferType(decoded);
+    return [label, fieldType, answered(decoded), ...ops(fieldType)];
+  });
+  const written = FIELD_TYPES.map((type) => {
+    const example = EXAMPLES[type];
+    const stored = example === undefined ? 'pairs in `_wix_references`' : storedAs(toDocumentData({ v: example }).v);
+    return [type, stored, ...ops(type)];
+  });
+  return [
+    '# Firestore ⇄ Wix types',
+    '',
+    '<!-- Generated from the code by `UPDATE_TYPES_DOCS=1 pnpm exec vitest run test/types-doc.test.ts` (in services/firestore); a test fails when this file differs. Do not edit by hand. -->',
+    '',
+    '## Values of existing documents',
+    '',
+    "How each Firestore value type of a collection without a metadata document is answered and which Wix type a field gets when the sampled documents (`FIRESTORE_INFER_SAMPLE`) hold only that type (mixed types → ANY); the operators and sorts Wix may use on a field of that type (anything else is refused with a 400). Such a collection is writable only when its documents carry `_createdDate`, `_updatedDate` and `_owner` (Wix's read-write rule).",
+    '',
+    markdownTable(['Firestore value', 'Wix field type', 'Answered as', 'Operators', 'Sortable'], existing),
+    '',
+    'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Being a TEXT field, its ranges and sorts compare the texts (as the evaluator does on any TEXT field), not the numbers. Known limit: once such a collection is adopted (collections/update writes its definition), ranges and sorts on the TEXT field are pushed to Firestore as string comparisons, which do not see documents still holding the integer; `$eq`/`$in` still find them.',
+    '',
+    '## Values the adaptor writes',
+    '',
+    'Collections with a metadata document: the core checks every written value against the declared type (a value of another type fails its item with a VALIDATION_ERROR naming the field), then it is stored as:',
+    '',
+    markdownTable(['Wix field type', 'Stored as', 'Operators', 'Sortable'], written),
+    '',
+    'An array directly inside an array is stored as the map `{"$wixArray": [...]}` (Firestore cannot nest arrays) and read back as an array. Which conjuncts, sorts and pages one Firestore query answers and which are evaluated on streamed documents: README.md "Reads".',
+    '',
+  ].join('\n');
+}
+
+/** A typical value per Wix type (the core's internal form), to show how it is stored. */
+const EXAMPLES: Readonly<Record<FieldType, Value | undefined>> = {
+  TEXT: 'text',
+  NUMBER: 2.5,
+  DATE: '2024-05-01',
+  DATETIME: new Date(0),
+  IMAGE: 'wix:image://…',
+  BOOLEAN: true,
+  DOCUMENT: 'wix:document://…',
+  URL: 'https://…',
+  RICH_TEXT: '<p>…</p>',
+  VIDEO: 'wix:video://…',
+  ANY: { a: 1 },
+  ARRAY_STRING: ['a'],
+  ARRAY_DOCUMENT: [{ a: 1 }],
+  AUDIO: 'wix:audio://…',
+  TIME: '16:45',
+  LANGUAGE: 'en',
+  RICH_CONTENT: { nodes: [] },
+  MEDIA_GALLERY: [{ src: '…' }],
+  ADDRESS: { formatted: '…' },
+  REFERENCE: 'item-id',
+  MULTI_REFERENCE: undefined,
+  OBJECT: { a: 1 },
+  ARRAY: [1, 'a'],
+};
+
+function storedAs(value: unknown): string {
+  if (value instanceof Date) return 'timestamp';
+  if (Array.isArray(value)) return 'array';
+  if (value !== null && typeof value === 'object') return 'map';
+  if (typeof value === 'number') return 'double, or integer when whole (the client’s choice for a whole number)';
+  return typeof value;
+}

@@ -1,0 +1,14 @@
+/** TYPES.md is what the code renders (src/spanner-type-table.ts): regenerate with UPDATE_TYPES_DOCS=1. */
+import { expectGeneratedDoc } from '@adaptors/testkit';
+import { expect, test } from 'vitest';
+import { spannerTypeTable } from '../src/spanner-type-table.ts';
+
+const file = new URL('../TYPES.md', import.meta.url).pathname;
+
+test('TYPES.md is the type table the code renders', () => {
+  expectGeneratedDoc(file, spannerTypeTable(), 'UPDATE_TYPES_DOCS');
+});
+
+test('the table says what an INT64 column is', () => {
+  expect(spannerTypeTable()).toMatch(/\| `INT64` \| TEXT \| string: the exact decimal text/);
+});
