@@ -8,14 +8,13 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createWixSigner, WixClient } from '@adaptors/testkit';
+import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
 import { runBulk } from './bulk.ts';
 import { measureColdStart } from './cold-start.ts';
 import { runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
-import { startServerProcess } from './server-process.ts';
 import { builtInTargets, databaseTargets } from './targets.ts';
 
 const { values } = parseArgs({

@@ -35,6 +35,7 @@ export type { ParseContext } from './query/parse-context.ts';
 export { parseFilter } from './query/parse-filter.ts';
 export { parseProjection } from './query/parse-projection.ts';
 export { parseSort } from './query/parse-sort.ts';
+export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';
 export { type BuildOptions, build } from './server/app.ts';
 export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
 export { type ServeOptions, serve } from './server/serve.ts';

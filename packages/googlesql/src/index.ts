@@ -28,6 +28,7 @@ export {
   type CollectionView,
   collectionSnapshot,
   SchemaSnapshotCache,
+  type SchemaVersionSource,
 } from './storage/schema-cache.ts';
 export { fromAny, numericText, toJson } from './storage/values.ts';
 export { lastPerId } from './storage/writes.ts';

@@ -2,9 +2,11 @@
 
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
+export { type ClusterOptions, RoundRobinClient, type ServiceCluster, startServiceCluster } from './cluster.ts';
 export { freePort } from './free-port.ts';
 export * from './harness.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
 export * from './sample-data.ts';
+export { type ServerProcess, startServerProcess } from './service-process.ts';
 export * from './signer.ts';

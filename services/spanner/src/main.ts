@@ -40,6 +40,7 @@ await runService({
       close: () => spanner.close(),
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
+      schemaCheckMs: config.schemaCheckMs,
     });
     // Read the schema while the HTTP server is built and starts listening, so
     // the first call finds it cached instead of waiting for its 4 catalog

@@ -38,6 +38,8 @@ export interface SpannerStorageOptions {
   readonly readOnlySchema?: boolean;
   /** How long a schema read is trusted without a change made here (other instances, manual DDL). */
   readonly schemaCacheSeconds?: number;
+  /** How often the schema version row is read (changes made through other instances): packages/core/SCALING.md. */
+  readonly schemaCheckMs?: number;
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
 }
@@ -51,6 +53,9 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
  * the client keeps retrying session creation for minutes.
  */
 const READY_TIMEOUT_MS = 5000;
+
+/** SCHEMA_CHECK_MS's default (settings.ts). */
+export const SCHEMA_CHECK_MS = 200;
 
 class SpannerStorage implements Storage {
   readonly capabilities: StorageCapabilities;
@@ -70,8 +75,11 @@ class SpannerStorage implements Storage {
     this.capabilities = spannerCapabilities({ readOnlySchema: options.readOnlySchema ?? false });
     const invalidate = () => this.schema.invalidate();
     this.reader = new Reader(this.database, invalidate);
-    this.schema = new SchemaStore(this.database, this.reader, (options.schemaCacheSeconds ?? 30) * 1000, (statement) =>
-      this.runDml(statement),
+    this.schema = new SchemaStore(
+      this.database,
+      this.reader,
+      { ttlMs: (options.schemaCacheSeconds ?? 30) * 1000, checkMs: options.schemaCheckMs ?? SCHEMA_CHECK_MS },
+      (statement) => this.runDml(statement),
     );
     this.writer = new Writer({
       database: this.database,
@@ -88,6 +96,10 @@ class SpannerStorage implements Storage {
 
   getCollection(id: string) {
     return this.schema.get(id);
+  }
+
+  refreshCollection(id: string) {
+    return this.schema.refresh(id);
   }
 
   createCollection(collection: Collection) {

@@ -20,9 +20,15 @@ export async function resolveCollection(
   storage: Storage,
   collectionId: string,
   operation: DataOperation | undefined,
+  items?: readonly unknown[],
 ): Promise<ResolvedCollection> {
-  const stored = await storage.getCollection(collectionId);
+  let stored = await storage.getCollection(collectionId);
   if (!stored) throw errors.collectionNotFound(collectionId);
+  // Items carrying a field this (cached) definition lacks: another instance may have just added it.
+  if (items && storage.refreshCollection && hasUnknownKey(stored, items)) {
+    if (await storage.refreshCollection(collectionId)) stored = await storage.getCollection(collectionId);
+    if (!stored) throw errors.collectionNotFound(collectionId);
+  }
   const described = describeCollection(stored, storage.capabilities);
   if (operation && !allows(described, operation)) throw operationNotAllowed(described, stored, operation);
   let parse = parseContexts.get(stored);
@@ -43,4 +49,15 @@ function operationNotAllowed(collection: Collection, stored: StoredCollection, o
     ? `collection '${collection.id}' is read-only (it has no _id column, or it is a view); add an _id primary key to make it writable`
     : `collection '${collection.id}' does not support ${operation} in this database`;
   return errors.badRequest(`${operation} is not allowed: ${why}.`);
+}
+
+/** Whether a strict collection lacks a top-level key of one of the raw items (the codec then refuses it). */
+function hasUnknownKey(stored: StoredCollection, items: readonly unknown[]): boolean {
+  if (stored.strict === false) return false;
+  const keys = new Set(stored.fields.map((f) => f.key));
+  for (const raw of items) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    for (const key of Object.keys(raw)) if (!keys.has(key) && !key.startsWith('$')) return true;
+  }
+  return false;
 }

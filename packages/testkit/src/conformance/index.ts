@@ -13,6 +13,7 @@ import type { ConformanceTarget, StartTarget } from './target.ts';
 
 export { FILTER_CASES, type FilterCase } from './filter-cases.ts';
 export { ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
+export { defineMultiInstanceSuite, type MultiInstanceOptions } from './suite-multi-instance.ts';
 export type { ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {
