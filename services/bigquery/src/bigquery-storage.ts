@@ -41,6 +41,8 @@ export interface BigQueryStorageOptions {
   readonly readOnlySchema?: boolean;
   /** How long a schema read is trusted without a change made here (other instances, manual DDL). */
   readonly schemaCacheSeconds?: number;
+  /** How often the dataset's schema version label is read (changes made through other instances): packages/core/SCALING.md. */
+  readonly schemaCheckMs?: number;
   /** Cap on bytes billed per statement (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
   /**
@@ -90,6 +92,7 @@ class BigQueryStorage implements Storage {
       datasetId: options.datasetId,
       executor: this.executor,
       ttlMs: (options.schemaCacheSeconds ?? 30) * 1000,
+      checkMs: options.schemaCheckMs ?? 1000,
       ...(options.retry ? { retry: options.retry } : {}),
     });
     this.reader = new Reader(this.executor);
@@ -103,6 +106,10 @@ class BigQueryStorage implements Storage {
 
   getCollection(id: string) {
     return this.schema.get(id);
+  }
+
+  refreshCollection(id: string) {
+    return this.schema.refresh(id);
   }
 
   createCollection(collection: Collection) {

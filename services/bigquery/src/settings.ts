@@ -55,9 +55,16 @@ export const bigquerySettings = defineSettings({
   schemaCacheSeconds: setting({
     name: 'SCHEMA_CACHE_SECONDS',
     description:
-      'How long the table list is trusted before it is read again; schema changes made through this adaptor refresh it at once.',
+      'How long the table list is trusted before it is read again, whatever else happens: the bound for schema changes made outside the adaptor (your own DDL). Changes made through any instance of this service are seen sooner (SCHEMA_CHECK_MS).',
     default: '30',
     parse: integer({ min: 0, max: 3600 }),
+  }),
+  schemaCheckMs: setting({
+    name: 'SCHEMA_CHECK_MS',
+    description:
+      "How often, at most, an instance reads the dataset's schema version label (one datasets.get, no bytes billed) to see collection changes made through another instance. 0: before every request (strict; mind the API's requests-per-second quota). A new collection or field is seen at once anyway (a miss re-reads the schema).",
+    default: '1000',
+    parse: integer({ min: 0, max: 60000 }),
   }),
   maximumBytesBilled: setting({
     name: 'BIGQUERY_MAXIMUM_BYTES_BILLED',

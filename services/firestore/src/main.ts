@@ -35,6 +35,7 @@ await runService({
       scanLimit: config.scanLimit,
       inferSample: config.inferSample,
       schemaCacheSeconds: config.schemaCacheSeconds,
+      schemaCheckMs: config.schemaCheckMs,
       writeConcurrency: config.writeConcurrency,
       ...(admin && resolvedProject
         ? {

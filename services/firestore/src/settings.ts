@@ -56,9 +56,16 @@ export const firestoreSettings = defineSettings({
   schemaCacheSeconds: setting({
     name: 'FIRESTORE_SCHEMA_CACHE_SECONDS',
     description:
-      'How long an instance reuses a collection definition before reading it again (schema changes made through another instance show up after at most this long).',
+      'How long an instance reuses a collection definition before reading it again, whatever else happens: the bound for definitions changed outside the adaptor. Changes made through any instance of this service are seen sooner (FIRESTORE_SCHEMA_CHECK_MS).',
     default: '5',
     parse: integer({ min: 0, max: 3600 }),
+  }),
+  schemaCheckMs: setting({
+    name: 'FIRESTORE_SCHEMA_CHECK_MS',
+    description:
+      'How often, at most, an instance reads the schema version document (one document read) to see collection changes made through another instance. 0: before every request (strict, one more read per call). A new collection or field is seen at once anyway (a miss re-reads it).',
+    default: '200',
+    parse: integer({ min: 0, max: 60000 }),
   }),
   writeConcurrency: setting({
     name: 'FIRESTORE_WRITE_CONCURRENCY',
