@@ -12,7 +12,17 @@ export { checkConfig, describeSettings } from './config/describe.ts';
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
-export { type ConfigOf, defineSettings, type SettingSpec, type SettingSpecs, setting } from './config/settings.ts';
+export {
+  type CombinedProblem,
+  type ConfigCheck,
+  type ConfigOf,
+  combinedProblems,
+  defineSettings,
+  type SettingSpec,
+  type SettingSpecs,
+  setting,
+  withChecks,
+} from './config/settings.ts';
 export * from './errors.ts';
 export * from './model.ts';
 export * from './query/ast.ts';

@@ -3,7 +3,7 @@
  * where the data lives and the bounds that keep exact answers cheap
  * (README.md "Configuration"; DESIGN.md §4 Firestore).
  */
-import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
 
 /** Firestore collection ids may not contain '/', be '.' or '..', or match __.*__ (Firestore limits). */
 function collectionId(value: string): string {
@@ -13,7 +13,15 @@ function collectionId(value: string): string {
   return value;
 }
 
-export const firestoreSettings = defineSettings({
+/**
+ * Sizing (DEPLOY.md "Sizing", packages/core/SCALING.md): a bulk write runs up
+ * to FIRESTORE_WRITE_CONCURRENCY per-item transactions at once; every
+ * instance doing one together must stay within the 500 operations a second
+ * Firestore sustains from the start (its "500/50/5" ramp-up rule).
+ */
+export const WRITES_AT_ONCE = 500;
+
+const specs = defineSettings({
   ...coreSettings,
   firestoreProject: setting({
     name: 'FIRESTORE_PROJECT',
@@ -80,4 +88,15 @@ export const firestoreSettings = defineSettings({
     default: 'true',
     parse: boolean(),
   }),
+});
+
+export const firestoreSettings = withChecks(specs, (config) => {
+  const writes = config.maxInstances * config.writeConcurrency;
+  if (writes <= WRITES_AT_ONCE) return [];
+  return [
+    {
+      name: 'FIRESTORE_WRITE_CONCURRENCY',
+      message: `MAX_INSTANCES=${config.maxInstances} × FIRESTORE_WRITE_CONCURRENCY=${config.writeConcurrency} = ${writes} writes at once, more than the ${WRITES_AT_ONCE} operations a second Firestore sustains without a ramp-up: set FIRESTORE_WRITE_CONCURRENCY to at most ${Math.floor(WRITES_AT_ONCE / config.maxInstances)} or lower max_instances.`,
+    },
+  ];
 });

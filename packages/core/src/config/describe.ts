@@ -4,7 +4,7 @@
  */
 
 import { type Inspected, inspectSettings, type LoadOptions } from './inspect.ts';
-import type { SettingSpecs } from './settings.ts';
+import { type ConfigOf, combinedProblems, type SettingSpecs } from './settings.ts';
 
 /** Markdown table: Setting | Meaning | Default | Secret. */
 export function describeSettings(specs: SettingSpecs): string {
@@ -29,7 +29,12 @@ export async function checkConfig(
   options: LoadOptions = {},
 ): Promise<string> {
   const inspected = await inspectSettings(specs, env, options);
-  const problems = inspected.filter((entry) => entry.problem !== undefined);
+  const problems = inspected.filter((entry) => entry.problem !== undefined).map((entry) => entry.problem as string);
+  if (problems.length === 0) {
+    // Each setting is valid: now the combinations (sizing at max scale).
+    const config = Object.fromEntries(inspected.map((entry) => [entry.key, entry.value])) as ConfigOf<typeof specs>;
+    problems.push(...combinedProblems(specs, config).map((p) => p.message));
+  }
   const width = Math.max(...inspected.map((entry) => entry.spec.name.length), 7) + 2;
   const lines = [
     problems.length === 0
@@ -38,7 +43,7 @@ export async function checkConfig(
     '',
     ...inspected.map((entry) => `  ${entry.spec.name.padEnd(width)}${status(entry)}`),
   ];
-  if (problems.length > 0) lines.push('', 'Problems:', ...problems.map((entry) => `  - ${entry.problem}`));
+  if (problems.length > 0) lines.push('', 'Problems:', ...problems.map((problem) => `  - ${problem}`));
   return lines.join('\n');
 }
 

@@ -26,6 +26,8 @@ describe('loadConfig with coreSettings', () => {
       clockSkewSeconds: 60,
       bodyLimitMb: 16,
       logLevel: 'info',
+      maxInstances: 10,
+      concurrency: 80,
       shutdownGraceSeconds: 8,
     });
     expect(config.wixAudience).toBeUndefined();
