@@ -4,6 +4,7 @@
  * Wix. Speed is measured here, never asserted in tests.
  *
  *   node scripts/run.mjs bench [--targets bare,memory] [--duration 10] [--connections 50] [--out file.json]
+ *   node scripts/run.mjs bench --targets spanner --scale-out 1,3   (instances on one engine, packages/core/SCALING.md)
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { runBulk } from './bulk.ts';
 import { measureColdStart } from './cold-start.ts';
 import { runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
+import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
 import { builtInTargets, databaseTargets } from './targets.ts';
@@ -25,8 +27,17 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     'cold-runs': { type: 'string', default: '5' },
     out: { type: 'string' },
+    'scale-out': { type: 'string' },
   },
 });
+
+/** Settings that read the schema version before every call (the version check's worst case on the hot path). */
+const STRICT_SCHEMA_CHECK: Record<string, Record<string, string>> = {
+  spanner: { SCHEMA_CHECK_MS: '0' },
+  firestore: { FIRESTORE_SCHEMA_CHECK_MS: '0' },
+  // BigQuery allows it only for a small deployment (services/bigquery/src/settings.ts).
+  bigquery: { SCHEMA_CHECK_MS: '0', MAX_INSTANCES: '3', CONCURRENCY: '16' },
+};
 
 const durationSeconds = Number(values.duration);
 const connections = Number(values.connections);
@@ -43,9 +54,37 @@ const report: BenchReport = {
   load: [],
   coldStart: [],
   bulk: [],
+  scaleOut: [],
 };
 
-for (const target of targets) {
+const scaleOut = values['scale-out']?.split(',').map(Number);
+for (const target of scaleOut ? targets.filter((t) => t.prepare) : []) {
+  const engine = await target.prepare?.();
+  try {
+    const scenario = standardScenarios(target.collectionId)[1]; // query 50 items
+    if (!scenario || !engine) continue;
+    const runs = await runScaleOut({
+      main: target.args[0] as string,
+      env: { ...target.env, ...engine.env },
+      signer,
+      scenario,
+      connections,
+      durationSeconds,
+      counts: scaleOut ?? [1],
+      variants: [STRICT_SCHEMA_CHECK[target.name] ?? {}],
+    });
+    for (const run of runs) {
+      report.scaleOut.push({ target: target.name, scenario: scenario.name, ...run });
+      process.stderr.write(
+        `${target.name} × ${run.instances} ${JSON.stringify(run.env)}: ${run.result.requestsPerSecond} req/s\n`,
+      );
+    }
+  } finally {
+    await engine?.stop();
+  }
+}
+
+for (const target of scaleOut ? [] : targets) {
   // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
   const engine = target.prepare ? await target.prepare() : undefined;
   const env = { ...target.env, ...engine?.env };

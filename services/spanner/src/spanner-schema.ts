@@ -289,7 +289,7 @@ export class SchemaStore {
         {
           fieldKey: '',
           message:
-            'another instance changed this collection at the same time and its change was kept; read the collection again and repeat your change',
+            'another instance changed this collection at the same time and its definition was kept (a column this change added stays, listed as a field); read the collection again and repeat your change',
         },
       ]);
     }
