@@ -4,8 +4,9 @@
  * multi-instance suite runs), the load spread over the instances as Cloud
  * Run's balancer would: one autocannon per instance, the connections split
  * evenly, all at once. Reports total req/s and errors per instance count,
- * and the same query with the schema version read before every call
- * (`strictEnv`), which is the version check's cost on the hot path.
+ * and the same query at the largest count with other schema-check settings
+ * (`variants`: read before every call, or almost never), which is the
+ * version check's cost on the hot path.
  */
 import { startServiceCluster, type WixClient, type WixSigner } from '@adaptors/testkit';
 import { type LoadResult, runLoad } from './load.ts';
@@ -28,7 +29,7 @@ export interface ScaleOutOptions {
   readonly durationSeconds: number;
   /** Instance counts to measure, e.g. [1, 3]. */
   readonly counts: readonly number[];
-  /** Extra runs at the largest count with these settings (the strict version check). */
+  /** Extra runs at the largest count with these settings (schema-check intervals). */
   readonly variants: readonly Record<string, string>[];
 }
 
