@@ -24,6 +24,8 @@ export interface ServiceCluster {
   readonly clients: readonly WixClient[];
   /** Each call goes to the next instance in turn. */
   readonly roundRobin: WixClient;
+  /** One more instance with the same settings (a new process, as after a restart); stopped with the rest. */
+  startInstance(): Promise<WixClient>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,11 @@ export async function startServiceCluster(options: ClusterOptions): Promise<Serv
     processes,
     clients: urls.map((baseUrl) => new WixClient({ baseUrl, signer: options.signer })),
     roundRobin: new RoundRobinClient(urls, options.signer),
+    startInstance: async () => {
+      const added = await start();
+      processes.push(added);
+      return new WixClient({ baseUrl: added.url, signer: options.signer });
+    },
     stop: async () => {
       await Promise.all(processes.map((p) => p.stop()));
     },

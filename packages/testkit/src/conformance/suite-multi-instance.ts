@@ -105,6 +105,21 @@ export function defineMultiInstanceSuite(
         expect(seen).toEqual(items.map((i) => i._id));
       });
 
+      test('a page walk goes on through a new instance (a restart) with the cursor an old one made', async () => {
+        const [a] = get().clients as [WixClient];
+        const id = uniqueCollectionId('multi_restart');
+        await createOn(a, id);
+        ok(await a.insert(id, [{ _id: 'p1' }, { _id: 'p2' }, { _id: 'p3' }]), 'insert');
+        const first = await a.query(id, { sort: [{ fieldName: '_id', order: 'ASC' }], cursorPaging: { limit: 2 } });
+        ok(first, 'first page');
+        const fresh = await get().startInstance();
+        const next = await fresh.query(id, {
+          cursorPaging: { limit: 2, cursor: first.body.pagingMetadata.cursors.next },
+        });
+        ok(next, 'next page on the new instance');
+        expect(next.body.items.map((i: Item) => i._id)).toEqual(['p3']);
+      });
+
       test('concurrent creates of one collection on A and B: one wins, the other is told it exists', async () => {
         const [a, b] = get().clients as [WixClient, WixClient];
         const id = uniqueCollectionId('multi_race');
@@ -179,7 +194,9 @@ export function defineMultiInstanceSuite(
         const [onA, onB] = await Promise.all([a.listCollections([id]), b.listCollections([id])]);
         expect(fieldKeys(onA.body)).toEqual(fieldKeys(onB.body));
         // A kept change is there whole (a refused one may leave a column the database now has: it is listed too).
-        const kept = results.filter((r) => r.status === 200).map((r) => fieldKeys({ collections: [r.body.collection] }));
+        const kept = results
+          .filter((r) => r.status === 200)
+          .map((r) => fieldKeys({ collections: [r.body.collection] }));
         expect(kept.some((keys) => keys.every((key) => fieldKeys(onA.body).includes(key)))).toBe(true);
         // Every field both report takes a value, through either instance.
         const item: Item = { _id: 'x' };
