@@ -118,9 +118,10 @@ variable "extra_env" {
       "READ_ONLY_SCHEMA",
       "SCHEMA_CACHE_SECONDS",
       "NUMBER_COLUMNS",
+      "SCHEMA_CHECK_MS",
       "BIGQUERY_MAXIMUM_BYTES_BILLED",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, READ_ONLY_SCHEMA, SCHEMA_CACHE_SECONDS, BIGQUERY_MAXIMUM_BYTES_BILLED, NUMBER_COLUMNS."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, READ_ONLY_SCHEMA, SCHEMA_CACHE_SECONDS, BIGQUERY_MAXIMUM_BYTES_BILLED, NUMBER_COLUMNS, SCHEMA_CHECK_MS."
   }
 }
 
@@ -136,6 +137,12 @@ variable "max_instances" {
   description = "Most instances; also bounds concurrent BigQuery jobs (DML has per-table quotas)."
   type        = number
   default     = 10
+}
+
+variable "concurrency" {
+  description = "Requests one instance serves at once; with max_instances, checked by the service at start against its database's limits (services/bigquery/DEPLOY.md \"Sizing\")."
+  type        = number
+  default     = 40
 }
 
 variable "deletion_protection" {

@@ -133,6 +133,7 @@ variable "extra_env" {
       "FIRESTORE_SCAN_LIMIT",
       "FIRESTORE_INFER_SAMPLE",
       "FIRESTORE_SCHEMA_CACHE_SECONDS",
+      "FIRESTORE_SCHEMA_CHECK_MS",
       "FIRESTORE_WRITE_CONCURRENCY",
     ], name)])
     error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
@@ -151,6 +152,12 @@ variable "max_instances" {
   description = "Most instances; also bounds concurrent Firestore clients."
   type        = number
   default     = 10
+}
+
+variable "concurrency" {
+  description = "Requests one instance serves at once; with max_instances, checked by the service at start against its database's limits (services/firestore/DEPLOY.md \"Sizing\")."
+  type        = number
+  default     = 80
 }
 
 variable "deletion_protection" {

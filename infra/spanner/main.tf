@@ -13,6 +13,10 @@ locals {
     READ_ONLY_SCHEMA     = tostring(var.read_only_schema)
     WIX_PUBLIC_KEYS      = var.wix_public_keys
     WIX_AUDIENCE         = var.wix_audience
+    # The sizing the service checks at start (DEPLOY.md "Sizing"): the same numbers as the scaling below.
+    MAX_INSTANCES            = tostring(var.max_instances)
+    CONCURRENCY              = tostring(var.concurrency)
+    SPANNER_PROCESSING_UNITS = tostring(var.spanner_processing_units)
   }
   secret_env = {
     WIX_PUBLIC_KEYS = var.wix_public_keys_secret
@@ -46,6 +50,7 @@ module "service" {
   secret_env    = { for name, ref in local.secret_env : name => ref if ref != null }
   min_instances = var.min_instances
   max_instances = var.max_instances
+  concurrency   = var.concurrency
   labels        = var.labels
 
   deletion_protection = var.deletion_protection

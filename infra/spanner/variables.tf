@@ -123,8 +123,9 @@ variable "extra_env" {
       "SHUTDOWN_GRACE_SECONDS",
       "SCHEMA_CACHE_SECONDS",
       "NUMBER_COLUMNS",
+      "SCHEMA_CHECK_MS",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, SCHEMA_CACHE_SECONDS, NUMBER_COLUMNS."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS, SCHEMA_CACHE_SECONDS, NUMBER_COLUMNS, SCHEMA_CHECK_MS."
   }
 }
 
@@ -140,6 +141,18 @@ variable "max_instances" {
   description = "Most instances; also bounds the number of Spanner sessions opened."
   type        = number
   default     = 10
+}
+
+variable "concurrency" {
+  description = "Requests one instance serves at once; with max_instances, checked by the service at start against its database's limits (services/spanner/DEPLOY.md \"Sizing\")."
+  type        = number
+  default     = 80
+}
+
+variable "spanner_processing_units" {
+  description = "Processing units of the Spanner instance (1 node = 1000): the service refuses max_instances × 100 sessions above 10 per processing unit (services/spanner/DEPLOY.md \"Sizing\")."
+  type        = number
+  default     = 100
 }
 
 variable "deletion_protection" {

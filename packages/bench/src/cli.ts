@@ -4,18 +4,19 @@
  * Wix. Speed is measured here, never asserted in tests.
  *
  *   node scripts/run.mjs bench [--targets bare,memory] [--duration 10] [--connections 50] [--out file.json]
+ *   node scripts/run.mjs bench --targets spanner --scale-out 1,3   (instances on one engine, packages/core/SCALING.md)
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createWixSigner, WixClient } from '@adaptors/testkit';
+import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
 import { runBulk } from './bulk.ts';
 import { measureColdStart } from './cold-start.ts';
 import { runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
+import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
-import { startServerProcess } from './server-process.ts';
 import { builtInTargets, databaseTargets } from './targets.ts';
 
 const { values } = parseArgs({
@@ -26,8 +27,20 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     'cold-runs': { type: 'string', default: '5' },
     out: { type: 'string' },
+    'scale-out': { type: 'string' },
   },
 });
+
+/**
+ * The version check's cost on the hot path: read before every call (strict), and almost never
+ * (once a minute), against the default of each service.
+ */
+const SCHEMA_CHECK_VARIANTS: Record<string, Record<string, string>[]> = {
+  spanner: [{ SCHEMA_CHECK_MS: '0' }, { SCHEMA_CHECK_MS: '60000' }],
+  firestore: [{ FIRESTORE_SCHEMA_CHECK_MS: '0' }, { FIRESTORE_SCHEMA_CHECK_MS: '60000' }],
+  // BigQuery allows 0 only for a small deployment (services/bigquery/src/settings.ts).
+  bigquery: [{ SCHEMA_CHECK_MS: '0', MAX_INSTANCES: '3', CONCURRENCY: '16' }, { SCHEMA_CHECK_MS: '60000' }],
+};
 
 const durationSeconds = Number(values.duration);
 const connections = Number(values.connections);
@@ -44,9 +57,37 @@ const report: BenchReport = {
   load: [],
   coldStart: [],
   bulk: [],
+  scaleOut: [],
 };
 
-for (const target of targets) {
+const scaleOut = values['scale-out']?.split(',').map(Number);
+for (const target of scaleOut ? targets.filter((t) => t.prepare) : []) {
+  const engine = await target.prepare?.();
+  try {
+    const scenario = standardScenarios(target.collectionId)[1]; // query 50 items
+    if (!scenario || !engine) continue;
+    const runs = await runScaleOut({
+      main: target.args[0] as string,
+      env: { ...target.env, ...engine.env },
+      signer,
+      scenario,
+      connections,
+      durationSeconds,
+      counts: scaleOut ?? [1],
+      variants: SCHEMA_CHECK_VARIANTS[target.name] ?? [],
+    });
+    for (const run of runs) {
+      report.scaleOut.push({ target: target.name, scenario: scenario.name, ...run });
+      process.stderr.write(
+        `${target.name} × ${run.instances} ${JSON.stringify(run.env)}: ${run.result.requestsPerSecond} req/s\n`,
+      );
+    }
+  } finally {
+    await engine?.stop();
+  }
+}
+
+for (const target of scaleOut ? [] : targets) {
   // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
   const engine = target.prepare ? await target.prepare() : undefined;
   const env = { ...target.env, ...engine?.env };

@@ -12,6 +12,14 @@ export interface BenchReport {
   readonly load: { target: string; scenario: string; result: LoadResult }[];
   readonly coldStart: { target: string; result: ColdStartResult }[];
   readonly bulk: { target: string; result: BulkResult }[];
+  /** Instances on one engine (scale-out.ts). */
+  readonly scaleOut: {
+    target: string;
+    scenario: string;
+    instances: number;
+    env: Record<string, string>;
+    result: LoadResult;
+  }[];
 }
 
 export function printReport(report: BenchReport): string {
@@ -32,6 +40,14 @@ export function printReport(report: BenchReport): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const { target, scenario, instances, env, result } of report.scaleOut) {
+    const settings = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    lines.push(
+      `${target} × ${instances} instance${instances === 1 ? '' : 's'}${settings ? ` (${settings})` : ''}: ${scenario}: ${result.requestsPerSecond} req/s, p99 ${result.latencyP99Ms} ms, ${result.errors} errors, ${result.non2xx} non-2xx`,
+    );
+  }
   for (const { target, result } of report.bulk) {
     lines.push(`${target}: ${result.name}: ${result.ms} ms (${result.itemsPerSecond} items/s)`);
   }

@@ -4,11 +4,10 @@
  * measured by the bench, never by tests).
  */
 import { join } from 'node:path';
-import { createWixSigner } from '@adaptors/testkit';
+import { createWixSigner, startServerProcess } from '@adaptors/testkit';
 import { expect, test } from 'vitest';
 import { runLoad } from '../src/load.ts';
 import { standardScenarios } from '../src/scenarios.ts';
-import { startServerProcess } from '../src/server-process.ts';
 
 test('signed load against the memory target: every request answered 200, server figures read', async () => {
   const signer = await createWixSigner();

@@ -99,6 +99,13 @@ describe('datasets and tables', () => {
     expect(tables.map((t) => t.id).sort()).toEqual([...names].sort());
   });
 
+  test("datasets.patch merges labels (null removes one), as BigQuery's does", async () => {
+    const [ds] = await h.bq.createDataset('labelled', { labels: { owner: 'me', team: 'a' } });
+    await ds.setMetadata({ labels: { 'wix-adaptor-schema': 'v1', team: null } });
+    const [meta] = await ds.getMetadata();
+    expect(meta.labels).toEqual({ owner: 'me', 'wix-adaptor-schema': 'v1' });
+  });
+
   test('duplicate dataset is 409 duplicate', async () => {
     await h.bq.createDataset('dup');
     await expect(h.bq.createDataset('dup')).rejects.toMatchObject({ code: 409, errors: [{ reason: 'duplicate' }] });

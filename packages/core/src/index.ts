@@ -19,7 +19,17 @@ export {
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
-export { type ConfigOf, defineSettings, type SettingSpec, type SettingSpecs, setting } from './config/settings.ts';
+export {
+  type CombinedProblem,
+  type ConfigCheck,
+  type ConfigOf,
+  combinedProblems,
+  defineSettings,
+  type SettingSpec,
+  type SettingSpecs,
+  setting,
+  withChecks,
+} from './config/settings.ts';
 export * from './errors.ts';
 export { filterFormat, legacyFilterToWire } from './legacy/filter.ts';
 export { LEGACY_PATHS } from './legacy/handlers.ts';
@@ -49,6 +59,7 @@ export { parseFilter } from './query/parse-filter.ts';
 export { parseProjection } from './query/parse-projection.ts';
 export { parseSort } from './query/parse-sort.ts';
 export { type ReadWriteVerdict, readWriteRule, type SystemColumnTypes } from './read-write-rule.ts';
+export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';
 export { type BuildOptions, build } from './server/app.ts';
 export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
 export { type ServeOptions, serve } from './server/serve.ts';

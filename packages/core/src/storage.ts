@@ -152,6 +152,14 @@ export interface Storage {
   // Schema
   listCollections(): Promise<readonly StoredCollection[]>;
   getCollection(id: string): Promise<StoredCollection | undefined>;
+  /**
+   * Optional: re-reads the schema now, because a request named a field the
+   * cached collection lacks (another instance may have just added it). True
+   * when the collection's definition changed, so the core runs the request
+   * again once. The storage bounds how often this reads the database
+   * (packages/core/src/schema-version.ts, packages/core/SCALING.md).
+   */
+  refreshCollection?(id: string): Promise<boolean>;
   /** The collection is complete (system fields added by the core); throw COLLECTION_ALREADY_EXISTS if it exists. */
   createCollection(collection: Collection): Promise<StoredCollection>;
   /** Full desired field list (docs/protocol.md §5.3); throw COLLECTION_CHANGE_NOT_SUPPORTED for impossible changes. */

@@ -42,6 +42,7 @@ export {
   type CollectionView,
   collectionSnapshot,
   SchemaSnapshotCache,
+  type SchemaVersionSource,
 } from './storage/schema-cache.ts';
 export { renderTypeTable, type TypeTableOptions } from './storage/type-table.ts';
 export { fromAny, numericText, toJson } from './storage/values.ts';

@@ -72,6 +72,77 @@ describe('SchemaSnapshotCache', () => {
   });
 });
 
+describe('SchemaSnapshotCache across instances (packages/core/SCALING.md)', () => {
+  // The "database": a version token and a catalog another instance may change.
+  function world(ids: string[], checkMs = 0) {
+    const state = { version: 'v1', ids, versionReads: 0, loads: 0 };
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => {
+        state.loads++;
+        return collectionSnapshot(new Map(state.ids.map((id) => [id, { stored: stored(id) }])), { n: state.loads });
+      },
+      60_000,
+      {
+        read: async () => {
+          state.versionReads++;
+          return state.version;
+        },
+        checkMs,
+      },
+    );
+    return { state, cache };
+  }
+
+  test('a new version (a change through another instance) drops the snapshot', async () => {
+    const { state, cache } = world(['a', 'b']);
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']);
+    state.ids = ['a'];
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']); // same version: kept
+    state.version = 'v2';
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a']);
+    expect(state.loads).toBe(2);
+  });
+
+  test('a miss re-reads the catalog before answering NOT_FOUND (a collection created elsewhere, version not seen)', async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    state.ids = ['a', 'fresh']; // created outside this cache's sight, same version
+    expect((await cache.get('fresh'))?.id).toBe('fresh');
+    expect(await cache.get('never')).toBeUndefined();
+  });
+
+  test('concurrent misses share one catalog read', async () => {
+    const { state, cache } = world(['a'], 60_000);
+    await cache.list();
+    const loads = state.loads;
+    const answers = await Promise.all(['x', 'y', 'z', 'x'].map((id) => cache.byId(id)));
+    expect(answers).toEqual([undefined, undefined, undefined, undefined]);
+    expect(state.loads).toBe(loads + 1);
+  });
+
+  test('refresh tells whether the collection changed', async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    expect(await cache.refresh('a')).toBe(false);
+    state.ids = ['a', 'b'];
+    expect(await cache.refresh('b')).toBe(true);
+  });
+
+  test("changed(): this instance's own version is trusted without reading it back", async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    state.version = 'mine';
+    cache.changed('mine');
+    const reads = state.versionReads;
+    await cache.list();
+    // checkMs 0 still reads for the next caller, but the snapshot loaded after changed() is kept.
+    expect(state.versionReads).toBeGreaterThanOrEqual(reads);
+    const loads = state.loads;
+    await cache.list();
+    expect(state.loads).toBe(loads);
+  });
+});
+
 describe('row decoding', () => {
   const query = {
     sql: '',

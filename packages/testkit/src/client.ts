@@ -32,6 +32,11 @@ export class WixClient {
     return this.options.baseUrl;
   }
 
+  /** Where the next call goes (a round-robin client over several instances overrides it). */
+  protected nextBaseUrl(): string {
+    return this.options.baseUrl;
+  }
+
   /** Signs `request` and posts it to `/v3/<path>`. */
   async call(path: string, request: unknown, sign: SignOptions = {}): Promise<CallResult<Json>> {
     return this.post(path, await this.options.signer.sign(request, sign));
@@ -39,7 +44,7 @@ export class WixClient {
 
   /** Posts a raw body (a token or anything else) to `/v3/<path>`. */
   async post(path: string, body: string, headers: Record<string, string> = {}): Promise<CallResult<Json>> {
-    const url = `${this.options.baseUrl}/v3/${path}`;
+    const url = `${this.nextBaseUrl()}/v3/${path}`;
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': this.options.contentType ?? 'text/plain', ...headers },

@@ -2,6 +2,7 @@
 
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
+export { type ClusterOptions, RoundRobinClient, type ServiceCluster, startServiceCluster } from './cluster.ts';
 export { freePort } from './free-port.ts';
 export { expectGeneratedDoc } from './generated-doc.ts';
 export * from './harness.ts';
@@ -10,4 +11,5 @@ export { toV1Filter, V1_FIELD_OPERATORS } from './legacy-filter-v1.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
 export * from './sample-data.ts';
+export { type ServerProcess, startServerProcess } from './service-process.ts';
 export * from './signer.ts';

@@ -6,10 +6,20 @@
  * (reads and DML by `_id` scan only the blocks holding those ids).
  *
  * Cache: one catalog read (tables.list + tables.get, no bytes billed) serves
- * every request until a schema change made here, a "Not found: Table" from
- * BigQuery, or the TTL (changes made by other instances or by hand).
+ * every request until the schema version label of the dataset changes (any
+ * instance's change, seen within SCHEMA_CHECK_MS: one datasets.get), a miss
+ * re-read, a change made here, a "Not found: Table" from BigQuery, or the TTL
+ * (changes made by hand): packages/core/SCALING.md.
  */
-import { type Collection, errors, type Field, SpiError, type StoredCollection, SYSTEM_FIELDS } from '@adaptors/core';
+import {
+  type Collection,
+  errors,
+  type Field,
+  newSchemaToken,
+  SpiError,
+  type StoredCollection,
+  SYSTEM_FIELDS,
+} from '@adaptors/core';
 import {
   type CollectionSnapshot,
   collectionSnapshot,
@@ -53,6 +63,12 @@ interface SchemaField {
 
 const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
+/**
+ * The dataset label holding the schema version (a label, not a table: reading
+ * it is one datasets.get, no query job, no bytes billed).
+ */
+export const SCHEMA_VERSION_LABEL = 'wix-adaptor-schema';
+
 export class SchemaStore {
   readonly #cache: SchemaSnapshotCache<BigQueryCollection, Snapshot>;
 
@@ -68,14 +84,55 @@ export class SchemaStore {
     executor: Executor;
     ttlMs: number;
     numberColumns?: NumberColumns;
+    checkMs: number;
     retry?: Partial<RetryPolicy>;
   }) {
     this.numberColumns = options.numberColumns ?? new NumberColumns();
     this.bq = options.bq;
     this.datasetId = options.datasetId;
     this.executor = options.executor;
-    this.#cache = new SchemaSnapshotCache(() => this.load(), options.ttlMs);
+    this.#cache = new SchemaSnapshotCache(() => this.load(), options.ttlMs, {
+      read: () => this.readVersion(),
+      checkMs: options.checkMs,
+    });
     this.retry = options.retry;
+  }
+
+  private async readVersion(): Promise<string | undefined> {
+    try {
+      const [metadata] = await withRetry(() => this.bq.dataset(this.datasetId).getMetadata(), isRetryable, this.retry);
+      const version = (metadata as { labels?: Record<string, unknown> }).labels?.[SCHEMA_VERSION_LABEL];
+      return typeof version === 'string' ? version : undefined;
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /**
+   * Tells every instance the schema changed (after the change is complete):
+   * a new label value (datasets.patch merges labels: the owner's stay).
+   * BigQuery allows about 5 dataset metadata updates per 10 s per dataset:
+   * rate limits are retried; if the label still cannot be written, the change
+   * stands and other instances learn it from a miss or the TTL.
+   */
+  async schemaChanged(): Promise<void> {
+    this.invalidate();
+    const version = newSchemaToken();
+    try {
+      await withRetry(
+        () => this.bq.dataset(this.datasetId).setMetadata({ labels: { [SCHEMA_VERSION_LABEL]: version } }),
+        isRetryable,
+        this.retry,
+      );
+      this.#cache.changed(version);
+    } catch {
+      this.invalidate();
+    }
+  }
+
+  /** A miss re-read (packages/core/SCALING.md); true when the collection's definition changed. */
+  refresh(id: string): Promise<boolean> {
+    return this.#cache.refresh(id);
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
@@ -138,11 +195,11 @@ export class SchemaStore {
         clustering: { fields: ['_id'] },
       });
     } catch (error) {
+      this.invalidate();
       if (isDuplicate(error)) throw errors.collectionAlreadyExists(collection.id);
       throw this.changeError(collection.id, error);
-    } finally {
-      this.invalidate();
     }
+    await this.schemaChanged();
     return this.reloaded(collection.id);
   }
 
@@ -210,10 +267,12 @@ export class SchemaStore {
         .table(collection.id)
         .setMetadata({ schema: { fields: schema }, description });
     } catch (error) {
-      throw this.changeError(collection.id, error);
-    } finally {
+      // A dropped column may have gone before the patch failed: the others must re-read too.
+      if (drops.length > 0) await this.schemaChanged();
       this.invalidate();
+      throw this.changeError(collection.id, error);
     }
+    await this.schemaChanged();
     for (const key of removedReferenceFields) await this.executor.run(deletePairsOfField(collection.id, key));
     return this.reloaded(collection.id);
   }
@@ -224,11 +283,11 @@ export class SchemaStore {
     try {
       await this.bq.dataset(this.datasetId).table(id).delete();
     } catch (error) {
+      this.invalidate();
       if (isTableNotFound(error)) throw errors.collectionNotFound(id);
       throw this.changeError(id, error);
-    } finally {
-      this.invalidate();
     }
+    await this.schemaChanged();
     if (await this.hasReferencesTable()) await this.executor.run(deletePairsOfCollection(id));
   }
 

@@ -44,6 +44,8 @@ export interface BigQueryStorageOptions {
   readonly schemaCacheSeconds?: number;
   /** NUMBER_COLUMNS: `table.column` INT64/NUMERIC columns shown as NUMBER (googlesql exact-numbers.ts). */
   readonly numberColumns?: readonly string[];
+  /** How often the dataset's schema version label is read (changes made through other instances): packages/core/SCALING.md. */
+  readonly schemaCheckMs?: number;
   /** Cap on bytes billed per statement (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
   /**
@@ -94,6 +96,7 @@ class BigQueryStorage implements Storage {
       executor: this.executor,
       ttlMs: (options.schemaCacheSeconds ?? 30) * 1000,
       numberColumns: new NumberColumns(options.numberColumns),
+      checkMs: options.schemaCheckMs ?? 1000,
       ...(options.retry ? { retry: options.retry } : {}),
     });
     this.reader = new Reader(this.executor);
@@ -107,6 +110,10 @@ class BigQueryStorage implements Storage {
 
   getCollection(id: string) {
     return this.schema.get(id);
+  }
+
+  refreshCollection(id: string) {
+    return this.schema.refresh(id);
   }
 
   createCollection(collection: Collection) {

@@ -31,6 +31,7 @@ await runService({
       location: config.bigqueryLocation,
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
+      schemaCheckMs: config.schemaCheckMs,
       maximumBytesBilled: config.maximumBytesBilled,
       ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     });

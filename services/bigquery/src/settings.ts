@@ -4,11 +4,25 @@
  * bigquery` imports `bigquerySettings`). Values may be Secret Manager
  * references (packages/core/src/config/README.md).
  */
-import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
 import { numberColumnsSetting } from '@adaptors/googlesql';
 
-export const bigquerySettings = defineSettings({
+/**
+ * Sizing (DEPLOY.md "Sizing", packages/core/SCALING.md). A request runs at
+ * most 2 query jobs at once (items and total count); BigQuery queues at most
+ * 1,000 interactive queries per project before refusing more. The schema
+ * version label is one datasets.get per SCHEMA_CHECK_MS per busy instance;
+ * the API allows 100 requests per second per method and user: the adaptor
+ * keeps to half of it.
+ */
+export const JOBS_PER_REQUEST = 2;
+export const QUEUED_QUERIES_PER_PROJECT = 1000;
+export const VERSION_READS_PER_SECOND = 50;
+
+const specs = defineSettings({
   ...coreSettings,
+  // 40, not the core's 80: 10 instances × 40 × 2 jobs stay within the 1,000 queued queries.
+  concurrency: { ...coreSettings.concurrency, default: '40' },
   bigqueryProject: setting({
     name: 'BIGQUERY_PROJECT',
     description:
@@ -57,9 +71,16 @@ export const bigquerySettings = defineSettings({
   schemaCacheSeconds: setting({
     name: 'SCHEMA_CACHE_SECONDS',
     description:
-      'How long the table list is trusted before it is read again; schema changes made through this adaptor refresh it at once.',
+      'How long the table list is trusted before it is read again, whatever else happens: the bound for schema changes made outside the adaptor (your own DDL). Changes made through any instance of this service are seen sooner (SCHEMA_CHECK_MS).',
     default: '30',
     parse: integer({ min: 0, max: 3600 }),
+  }),
+  schemaCheckMs: setting({
+    name: 'SCHEMA_CHECK_MS',
+    description:
+      "How often, at most, an instance reads the dataset's schema version label (one datasets.get, no bytes billed) to see collection changes made through another instance. 0: before every request (strict; mind the API's requests-per-second quota). A new collection or field is seen at once anyway (a miss re-reads the schema).",
+    default: '1000',
+    parse: integer({ min: 0, max: 60000 }),
   }),
   maximumBytesBilled: setting({
     name: 'BIGQUERY_MAXIMUM_BYTES_BILLED',
@@ -67,4 +88,27 @@ export const bigquerySettings = defineSettings({
       'Optional cap on the bytes one statement may bill (jobs.query maximumBytesBilled); a statement over it fails instead of costing more. Unset: no cap.',
     parse: integer({ min: 10 * 1024 * 1024, max: Number.MAX_SAFE_INTEGER }),
   }),
+});
+
+export const bigquerySettings = withChecks(specs, (config) => {
+  const problems = [];
+  const jobs = config.maxInstances * config.concurrency * JOBS_PER_REQUEST;
+  if (jobs > QUEUED_QUERIES_PER_PROJECT) {
+    problems.push({
+      name: 'CONCURRENCY',
+      message: `MAX_INSTANCES=${config.maxInstances} × CONCURRENCY=${config.concurrency} × ${JOBS_PER_REQUEST} query jobs per request = ${jobs} queries at once, more than the ${QUEUED_QUERIES_PER_PROJECT} interactive queries BigQuery queues per project: lower concurrency to at most ${Math.floor(QUEUED_QUERIES_PER_PROJECT / JOBS_PER_REQUEST / config.maxInstances)} or max_instances.`,
+    });
+  }
+  // SCHEMA_CHECK_MS=0 reads the label per request: count a read per second per request slot.
+  const reads =
+    config.schemaCheckMs === 0
+      ? config.maxInstances * config.concurrency
+      : (config.maxInstances * 1000) / config.schemaCheckMs;
+  if (reads > VERSION_READS_PER_SECOND) {
+    problems.push({
+      name: 'SCHEMA_CHECK_MS',
+      message: `SCHEMA_CHECK_MS=${config.schemaCheckMs} with MAX_INSTANCES=${config.maxInstances} reads the dataset's schema label up to ${Math.round(reads)} times a second, more than the ${VERSION_READS_PER_SECOND} the adaptor allows itself of BigQuery's 100 API requests per second: set SCHEMA_CHECK_MS to at least ${Math.ceil((config.maxInstances * 1000) / VERSION_READS_PER_SECOND)}.`,
+    });
+  }
+  return problems;
 });

@@ -13,8 +13,15 @@
  * and `_owner` (Wix's read-write rule, core `readWriteRule`); collections/update
  * adopts it (writes a definition with the system fields) and makes it writable.
  *
- * Definitions are cached per instance for FIRESTORE_SCHEMA_CACHE_SECONDS; the
- * core asks for the collection on every call.
+ * Definitions are cached per instance (the core asks for the collection on
+ * every call), stamped with the schema version document
+ * `<metadata collection>/$schema-version` that every change made through the
+ * adaptor replaces in the same batch: an entry is used while the version,
+ * read at most once per FIRESTORE_SCHEMA_CHECK_MS, is unchanged and its
+ * FIRESTORE_SCHEMA_CACHE_SECONDS (the bound for changes made outside the
+ * adaptor) run. A miss (collection unknown here) re-reads the version first
+ * (throttled, shared): a collection just created through another instance is
+ * found at once (packages/core/SCALING.md).
  */
 import {
   type Collection,
@@ -23,13 +30,17 @@ import {
   type FieldType,
   type IndexField,
   type Item,
+  MISS_REREAD_GAP_MS,
+  newSchemaToken,
+  RereadThrottle,
   readWriteRule,
+  SchemaVersionGate,
   type StoredCollection,
   SYSTEM_FIELDS,
   type SystemColumnTypes,
   type Value,
 } from '@adaptors/core';
-import type { CollectionReference, Firestore } from '@google-cloud/firestore';
+import type { CollectionReference, Firestore, WriteBatch } from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './firestore-errors.ts';
 import { documentIdProblem, toItem } from './firestore-values.ts';
 
@@ -46,12 +57,22 @@ export interface SchemaOptions {
   readonly referencesCollection: string;
   readonly inferSample: number;
   readonly cacheMs: number;
+  /** How often, at most, the schema version document is read (FIRESTORE_SCHEMA_CHECK_MS). */
+  readonly checkMs: number;
 }
 
 interface CacheEntry {
   readonly value: StoredCollection | undefined;
   readonly expires: number;
+  /** The schema version read before the definition was. */
+  readonly version: string | undefined;
 }
+
+/** The metadata collection's document holding the schema version (`$` starts no Wix collection id we create). */
+export const SCHEMA_VERSION_DOC = '$schema-version';
+
+/** Entries kept at most (a storm of distinct unknown ids must not grow the cache without bound). */
+const MAX_ENTRIES = 10_000;
 
 interface MetadataDocument {
   readonly definition: string;
@@ -60,11 +81,39 @@ interface MetadataDocument {
 
 export class FirestoreSchema {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly gate: SchemaVersionGate;
+  private readonly throttle = new RereadThrottle(MISS_REREAD_GAP_MS);
+  private missCheck: { readonly startedAt: number; readonly promise: Promise<string | undefined> } | undefined;
 
   constructor(
     private readonly db: Firestore,
     private readonly options: SchemaOptions,
-  ) {}
+  ) {
+    this.gate = new SchemaVersionGate(() => this.readVersion(), options.checkMs);
+  }
+
+  private versionRef() {
+    return this.db.collection(this.options.metadataCollection).doc(SCHEMA_VERSION_DOC);
+  }
+
+  private async readVersion(): Promise<string | undefined> {
+    const version = (await this.versionRef().get()).get('version') as unknown;
+    return typeof version === 'string' ? version : undefined;
+  }
+
+  /** The version as of after this call began, for a miss; concurrent misses share one throttled read. */
+  private async versionAfterMiss(): Promise<string | undefined> {
+    const calledAt = performance.now();
+    const shared = () => (this.missCheck && this.missCheck.startedAt >= calledAt ? this.missCheck.promise : undefined);
+    const already = shared();
+    if (already) return already;
+    await this.throttle.turn();
+    const joined = shared();
+    if (joined) return joined;
+    const promise = this.gate.check();
+    this.missCheck = { startedAt: performance.now(), promise };
+    return promise;
+  }
 
   /** Collections the adaptor keeps for itself; never listed, never creatable. */
   isInternal(id: string): boolean {
@@ -83,20 +132,50 @@ export class FirestoreSchema {
     this.cache.delete(id);
   }
 
-  async get(id: string): Promise<StoredCollection | undefined> {
+  /** The definition; `fresh` reads it from Firestore whatever is cached (a change is planned on it). */
+  async get(id: string, options: { readonly fresh?: boolean } = {}): Promise<StoredCollection | undefined> {
+    let version = await this.gate.current();
     const cached = this.cache.get(id);
-    if (cached && cached.expires > Date.now()) return cached.value;
+    if (!options.fresh && cached && cached.version === version && cached.expires > Date.now()) {
+      if (cached.value) return cached.value;
+      // Unknown here: created through another instance since? The version says so.
+      version = await this.versionAfterMiss();
+      if (version === cached.version) return undefined;
+    }
     const value = await this.load(id);
-    this.remember(id, value);
+    this.remember(id, value, version);
     return value;
   }
 
-  private remember(id: string, value: StoredCollection | undefined): void {
-    if (this.options.cacheMs > 0) this.cache.set(id, { value, expires: Date.now() + this.options.cacheMs });
+  /** A miss re-read for the core (an unknown field): true when the definition changed. */
+  async refresh(id: string): Promise<boolean> {
+    const before = await this.get(id);
+    const version = await this.versionAfterMiss();
+    const cached = this.cache.get(id);
+    if (cached && cached.version === version && cached.expires > Date.now()) return false;
+    const after = await this.load(id);
+    this.remember(id, after, version);
+    return JSON.stringify(before) !== JSON.stringify(after);
+  }
+
+  private remember(id: string, value: StoredCollection | undefined, version: string | undefined): void {
+    if (this.options.cacheMs <= 0) return;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    this.cache.set(id, { value, expires: Date.now() + this.options.cacheMs, version });
+  }
+
+  /** A batch that also replaces the schema version: every instance sees the change on its next check. */
+  private async commitWithVersion(write: (batch: WriteBatch) => void): Promise<void> {
+    const version = newSchemaToken();
+    const batch = this.db.batch();
+    write(batch);
+    batch.set(this.versionRef(), { version, updatedAt: new Date() });
+    await batch.commit();
+    this.gate.remember(version);
   }
 
   private async load(id: string): Promise<StoredCollection | undefined> {
-    if (documentIdProblem(id) !== undefined || this.isInternal(id)) return undefined;
+    if (documentIdProblem(id) !== undefined || this.isInternal(id) || id === SCHEMA_VERSION_DOC) return undefined;
     const meta = await this.metadataRef(id).get();
     // A metadata document holding only index names (inferred collection) has no definition.
     if (typeof meta.get('definition') === 'string') return parseDefinition(meta.data() as MetadataDocument);
@@ -104,6 +183,7 @@ export class FirestoreSchema {
   }
 
   async list(): Promise<StoredCollection[]> {
+    const version = await this.gate.current();
     const [metas, roots] = await Promise.all([
       this.db.collection(this.options.metadataCollection).get(),
       this.db.listCollections(),
@@ -119,7 +199,7 @@ export class FirestoreSchema {
         .map((id) => this.infer(id)),
     );
     for (const c of inferred) if (c) out.set(c.id, c);
-    for (const [id, c] of out) this.remember(id, c);
+    for (const [id, c] of out) this.remember(id, c, version);
     return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -169,7 +249,7 @@ export class FirestoreSchema {
 
   async create(collection: Collection): Promise<StoredCollection> {
     const problem = documentIdProblem(collection.id);
-    if (problem !== undefined || this.isInternal(collection.id)) {
+    if (problem !== undefined || this.isInternal(collection.id) || collection.id === SCHEMA_VERSION_DOC) {
       throw errors.violation(
         'collection.id',
         collection.id,
@@ -178,7 +258,7 @@ export class FirestoreSchema {
     }
     const stored = freeze({ ...collection, strict: true });
     try {
-      await this.metadataRef(collection.id).create(toMetadata(stored));
+      await this.commitWithVersion((batch) => batch.create(this.metadataRef(collection.id), toMetadata(stored)));
     } catch (error) {
       if (grpcCode(error) === GRPC.ALREADY_EXISTS) throw errors.collectionAlreadyExists(collection.id);
       throw error;
@@ -187,8 +267,13 @@ export class FirestoreSchema {
     return stored;
   }
 
-  /** Writes the definition (adopting an inferred collection makes it strict). */
-  async save(collection: Collection): Promise<StoredCollection> {
+  /**
+   * Writes the definition (adopting an inferred collection makes it strict),
+   * only if the stored one is still `planned` (read with `get(id, { fresh })`):
+   * of two instances changing one collection at once, the second is refused
+   * with a clear error instead of silently replacing the first one's change.
+   */
+  async save(collection: Collection, planned: StoredCollection | undefined): Promise<StoredCollection> {
     // A saved definition has every system field (the core completes it), so the read-only marks of an inferred one go.
     const {
       readOnly: _r,
@@ -197,9 +282,29 @@ export class FirestoreSchema {
       ...definition
     } = collection as StoredCollection;
     const stored = freeze({ ...definition, strict: true });
-    // merge: keeps the index names stored beside the definition.
-    await this.metadataRef(collection.id).set(toMetadata(stored), { merge: true });
+    const ref = this.metadataRef(collection.id);
+    const version = newSchemaToken();
+    const conflict = await this.db.runTransaction(async (tx) => {
+      const now = await tx.get(ref);
+      const current = typeof now.get('definition') === 'string' ? (now.get('definition') as string) : undefined;
+      const expected = planned?.strict === true ? toMetadata(planned).definition : undefined;
+      if (current !== expected) return true;
+      // merge: keeps the index names stored beside the definition.
+      tx.set(ref, toMetadata(stored), { merge: true });
+      tx.set(this.versionRef(), { version, updatedAt: new Date() });
+      return false;
+    });
     this.invalidate(collection.id);
+    if (conflict) {
+      throw errors.collectionChangeNotSupported(collection.id, [
+        {
+          fieldKey: '',
+          message:
+            'another instance changed this collection at the same time and its change was kept; read the collection again and repeat your change',
+        },
+      ]);
+    }
+    this.gate.remember(version);
     return stored;
   }
 
@@ -218,7 +323,7 @@ export class FirestoreSchema {
   }
 
   async deleteMetadata(id: string): Promise<void> {
-    await this.metadataRef(id).delete();
+    await this.commitWithVersion((batch) => batch.delete(this.metadataRef(id)));
     this.invalidate(id);
   }
 }

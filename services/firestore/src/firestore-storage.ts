@@ -54,6 +54,8 @@ export interface FirestoreStorageOptions {
   readonly scanLimit?: number;
   readonly inferSample?: number;
   readonly schemaCacheSeconds?: number;
+  /** How often the schema version document is read (changes made through other instances): packages/core/SCALING.md. */
+  readonly schemaCheckMs?: number;
   readonly writeConcurrency?: number;
   /** The Admin API seam for composite indexes (production only: the emulator has no index API). */
   readonly indexAdmin?: IndexAdminApi;
@@ -94,6 +96,7 @@ class FirestoreStorage implements Storage {
       referencesCollection,
       inferSample: options.inferSample ?? 100,
       cacheMs: (options.schemaCacheSeconds ?? 5) * 1000,
+      checkMs: options.schemaCheckMs ?? 200,
     });
     const schema = this.schema;
     this.indexes =
@@ -139,6 +142,10 @@ class FirestoreStorage implements Storage {
     return guarded(() => this.schema.get(id));
   }
 
+  refreshCollection(id: string) {
+    return guarded(() => this.schema.refresh(id));
+  }
+
   createCollection(collection: Collection) {
     return guarded(() => this.schema.create(collection), { collectionId: collection.id });
   }
@@ -146,7 +153,8 @@ class FirestoreStorage implements Storage {
   updateCollection(collection: Collection) {
     return guarded(
       async () => {
-        const current = await this.schema.get(collection.id);
+        // Planned on the stored definition, not a cached one (save refuses to replace another change).
+        const current = await this.schema.get(collection.id, { fresh: true });
         if (!current) throw errors.collectionNotFound(collection.id);
         const before = new Map(current.fields.map((f) => [f.key, f]));
         const after = new Map(collection.fields.map((f) => [f.key, f]));
@@ -166,7 +174,7 @@ class FirestoreStorage implements Storage {
         }
         if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
         const removed = [...before.values()].filter((f) => !after.has(f.key) && !SYSTEM_KEYS.has(f.key));
-        const stored = await this.schema.save({ ...current, ...collection });
+        const stored = await this.schema.save({ ...current, ...collection }, current);
         for (const field of removed) await this.dropField(collection.id, field);
         return stored;
       },

@@ -37,6 +37,7 @@ await runService({
       scanLimit: config.scanLimit,
       inferSample: config.inferSample,
       schemaCacheSeconds: config.schemaCacheSeconds,
+      schemaCheckMs: config.schemaCheckMs,
       writeConcurrency: config.writeConcurrency,
       logger,
       ...((resolvedProject ?? projectId) ? { project: resolvedProject ?? projectId } : {}),

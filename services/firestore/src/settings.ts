@@ -3,7 +3,7 @@
  * where the data lives and the bounds that keep exact answers cheap
  * (README.md "Configuration"; docs/design.md §4.2).
  */
-import { boolean, coreSettings, defineSettings, integer, setting, text } from '@adaptors/core';
+import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
 
 /** Firestore collection ids may not contain '/', be '.' or '..', or match __.*__ (Firestore limits). */
 function collectionId(value: string): string {
@@ -13,7 +13,15 @@ function collectionId(value: string): string {
   return value;
 }
 
-export const firestoreSettings = defineSettings({
+/**
+ * Sizing (DEPLOY.md "Sizing", packages/core/SCALING.md): a bulk write runs up
+ * to FIRESTORE_WRITE_CONCURRENCY per-item transactions at once; every
+ * instance doing one together must stay within the 500 operations a second
+ * Firestore sustains from the start (its "500/50/5" ramp-up rule).
+ */
+export const WRITES_AT_ONCE = 500;
+
+const specs = defineSettings({
   ...coreSettings,
   firestoreProject: setting({
     name: 'FIRESTORE_PROJECT',
@@ -56,9 +64,16 @@ export const firestoreSettings = defineSettings({
   schemaCacheSeconds: setting({
     name: 'FIRESTORE_SCHEMA_CACHE_SECONDS',
     description:
-      'How long an instance reuses a collection definition before reading it again (schema changes made through another instance show up after at most this long).',
+      'How long an instance reuses a collection definition before reading it again, whatever else happens: the bound for definitions changed outside the adaptor. Changes made through any instance of this service are seen sooner (FIRESTORE_SCHEMA_CHECK_MS).',
     default: '5',
     parse: integer({ min: 0, max: 3600 }),
+  }),
+  schemaCheckMs: setting({
+    name: 'FIRESTORE_SCHEMA_CHECK_MS',
+    description:
+      'How often, at most, an instance reads the schema version document (one document read) to see collection changes made through another instance. 0: before every request (strict, one more read per call). A new collection or field is seen at once anyway (a miss re-reads it).',
+    default: '200',
+    parse: integer({ min: 0, max: 60000 }),
   }),
   writeConcurrency: setting({
     name: 'FIRESTORE_WRITE_CONCURRENCY',
@@ -73,4 +88,15 @@ export const firestoreSettings = defineSettings({
     default: 'true',
     parse: boolean(),
   }),
+});
+
+export const firestoreSettings = withChecks(specs, (config) => {
+  const writes = config.maxInstances * config.writeConcurrency;
+  if (writes <= WRITES_AT_ONCE) return [];
+  return [
+    {
+      name: 'FIRESTORE_WRITE_CONCURRENCY',
+      message: `MAX_INSTANCES=${config.maxInstances} × FIRESTORE_WRITE_CONCURRENCY=${config.writeConcurrency} = ${writes} writes at once, more than the ${WRITES_AT_ONCE} operations a second Firestore sustains without a ramp-up: set FIRESTORE_WRITE_CONCURRENCY to at most ${Math.floor(WRITES_AT_ONCE / config.maxInstances)} or lower max_instances.`,
+    },
+  ];
 });

@@ -45,6 +45,7 @@ await runService({
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
       ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
+      schemaCheckMs: config.schemaCheckMs,
     });
     // Read the schema while the HTTP server is built and starts listening, so
     // the first call finds it cached instead of waiting for its 4 catalog

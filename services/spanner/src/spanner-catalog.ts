@@ -6,7 +6,7 @@
 import type { Collection } from '@adaptors/core';
 import type { ColumnType } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
-import { METADATA_TABLE, q } from './spanner-ddl.ts';
+import { METADATA_TABLE, q, SCHEMA_VERSION_ROW } from './spanner-ddl.ts';
 import { parseSpannerType } from './spanner-types.ts';
 
 export interface PhysicalColumn {
@@ -129,7 +129,12 @@ export async function readCatalog(database: Database): Promise<Catalog> {
   if (tables.has(METADATA_TABLE)) {
     for (const row of await rows(database, METADATA_SQL)) {
       const definition = row.definition;
-      if (typeof row.collection_id === 'string' && definition && typeof definition === 'object') {
+      if (
+        typeof row.collection_id === 'string' &&
+        row.collection_id !== SCHEMA_VERSION_ROW &&
+        definition &&
+        typeof definition === 'object'
+      ) {
         metadata.set(row.collection_id, definition as CollectionMeta);
       }
     }

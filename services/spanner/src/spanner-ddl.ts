@@ -8,6 +8,11 @@ import { type ColumnType, quoteIdentifier, spanner } from '@adaptors/googlesql';
 import { ddlType } from './spanner-types.ts';
 
 export const METADATA_TABLE = 'wix_adaptor_collections';
+/**
+ * The metadata table's row holding the schema version (packages/core/SCALING.md):
+ * `$` cannot start a Spanner table name, so no collection has this id.
+ */
+export const SCHEMA_VERSION_ROW = '$schema-version';
 export const REFERENCES_TABLE = 'wix_adaptor_references';
 export const REFERENCES_BY_TARGET_INDEX = 'wix_adaptor_references_by_target';
 /** Tables and indexes named with this prefix are the adaptor's own and never listed as collections. */

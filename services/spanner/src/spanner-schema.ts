@@ -4,14 +4,17 @@
  * plus the metadata table that keeps what columns cannot say.
  *
  * Cache: one catalog read (4 INFORMATION_SCHEMA queries) serves every
- * request until a schema change made here, a "Table not found" from Spanner,
- * or the TTL (changes made by other instances or by hand).
+ * request until the schema version row changes (any instance's change, seen
+ * within SCHEMA_CHECK_MS), a miss re-read, a change made here, a "Table not
+ * found" from Spanner, or the TTL (changes made by hand):
+ * packages/core/SCALING.md.
  */
 import {
   type Collection,
   errors,
   type Field,
   fieldRef,
+  newSchemaToken,
   SpiError,
   type StoredCollection,
   SYSTEM_FIELDS,
@@ -39,11 +42,12 @@ import {
   type NewColumn,
   REFERENCES_TABLE,
   referencesTableDdl,
+  SCHEMA_VERSION_ROW,
 } from './spanner-ddl.ts';
 import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement } from './spanner-dml.ts';
 import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
 import { checkDefinition, type FieldProblem } from './spanner-names.ts';
-import type { Reader } from './spanner-reads.ts';
+import { type Reader, STREAM_RETRY_OFF } from './spanner-reads.ts';
 import { sameColumnType } from './spanner-types.ts';
 
 interface Snapshot extends CollectionSnapshot<SpannerCollection> {
@@ -51,6 +55,7 @@ interface Snapshot extends CollectionSnapshot<SpannerCollection> {
 }
 
 const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
+const GRPC_NOT_FOUND = 5;
 
 export class SchemaStore {
   readonly #cache: SchemaSnapshotCache<SpannerCollection, Snapshot>;
@@ -64,15 +69,63 @@ export class SchemaStore {
   constructor(
     database: Database,
     reader: Reader,
-    ttlMs: number,
+    cache: { readonly ttlMs: number; readonly checkMs: number },
     runDml: (statement: Statement) => Promise<void>,
     numberColumns = new NumberColumns(),
   ) {
     this.database = database;
     this.reader = reader;
     this.numberColumns = numberColumns;
-    this.#cache = new SchemaSnapshotCache(() => this.load(), ttlMs);
+    this.#cache = new SchemaSnapshotCache(() => this.load(), cache.ttlMs, {
+      read: () => this.readVersion(),
+      checkMs: cache.checkMs,
+    });
     this.runDml = runDml;
+  }
+
+  /** The schema version row (one single-row strong read); none before the metadata table exists. */
+  private async readVersion(): Promise<string | undefined> {
+    try {
+      const [rows] = await this.database
+        .table(METADATA_TABLE)
+        .read({ keys: [SCHEMA_VERSION_ROW], columns: ['definition'], json: true, gaxOptions: STREAM_RETRY_OFF });
+      const definition = (rows[0] as { definition?: { version?: unknown } } | undefined)?.definition;
+      return typeof definition?.version === 'string' ? definition.version : undefined;
+    } catch (error) {
+      if (grpcCode(error) === GRPC_NOT_FOUND) return undefined; // no metadata table yet
+      throw translateError(error);
+    }
+  }
+
+  /** The version row as a mutation: written with every metadata change, so both commit together. */
+  private versionRow(version: string) {
+    return {
+      collection_id: SCHEMA_VERSION_ROW,
+      definition: JSON.stringify({ version }),
+      updated_at: Spanner.COMMIT_TIMESTAMP,
+    };
+  }
+
+  /**
+   * Tells every instance the schema changed (after the change is complete).
+   * Without a metadata table (nothing was ever created through the adaptor)
+   * there is no row to bump: other instances then learn it from a miss, a
+   * "Table not found" or the TTL.
+   */
+  async schemaChanged(): Promise<void> {
+    const version = newSchemaToken();
+    try {
+      await this.database.table(METADATA_TABLE).upsert([this.versionRow(version)]);
+      this.#cache.changed(version);
+    } catch (error) {
+      this.invalidate();
+      if (grpcCode(error) !== GRPC_NOT_FOUND) throw translateError(error);
+    }
+  }
+
+  /** A miss re-read (packages/core/SCALING.md); true when the collection's definition changed. */
+  refresh(id: string): Promise<boolean> {
+    return this.#cache.refresh(id);
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
@@ -135,11 +188,13 @@ export class SchemaStore {
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
+    // The definition this plan starts from: the metadata write below refuses to replace another one.
+    const planned = (await this.snapshot()).catalog.metadata.get(collection.id) ?? null;
     const plan = await this.planUpdate(current, collection);
     if (plan.problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, plan.problems);
     const statements = [...(await this.systemTables(collection.fields)), ...plan.statements];
     await this.ddl(collection.id, statements);
-    await this.writeMetadata(collection);
+    await this.writeMetadata(collection, { planned });
     for (const key of plan.removedReferenceFields) await this.runDml(deleteReferencesOfField(collection.id, key));
     return this.reloaded(collection.id);
   }
@@ -155,7 +210,7 @@ export class SchemaStore {
       await this.database.table(METADATA_TABLE).deleteRows([id]);
     }
     if (snapshot.catalog.tables.has(REFERENCES_TABLE)) await this.runDml(deleteReferencesOfCollection(id));
-    this.invalidate();
+    await this.schemaChanged();
   }
 
   /** Runs DDL and waits for it; a refusal becomes COLLECTION_CHANGE_NOT_SUPPORTED with Spanner's reason. */
@@ -197,23 +252,53 @@ export class SchemaStore {
     return out;
   }
 
-  private async writeMetadata(collection: Collection): Promise<void> {
+  /**
+   * Writes the collection's definition with a new schema version. With
+   * `planned`, only if the stored definition is still the one the change was
+   * planned from: of two instances changing one collection at once, the
+   * second to get here is refused with a clear error instead of silently
+   * replacing the first one's definition (packages/core/SCALING.md).
+   */
+  private async writeMetadata(collection: Collection, check?: { readonly planned: unknown }): Promise<void> {
     const meta: CollectionMeta = {
       ...(collection.displayName != null ? { displayName: collection.displayName } : {}),
       fields: collection.fields.map(({ capabilities: _derived, ...field }) => field),
       ...(collection.permissions ? { permissions: collection.permissions } : {}),
     };
+    const version = newSchemaToken();
+    const rows = [
+      { collection_id: collection.id, definition: JSON.stringify(meta), updated_at: Spanner.COMMIT_TIMESTAMP },
+      this.versionRow(version),
+    ];
+    let conflict = false;
     try {
-      await this.database
-        .table(METADATA_TABLE)
-        .upsert([
-          { collection_id: collection.id, definition: JSON.stringify(meta), updated_at: Spanner.COMMIT_TIMESTAMP },
-        ]);
+      if (!check) await this.database.table(METADATA_TABLE).upsert(rows);
+      else {
+        await this.database.runTransactionAsync(async (tx) => {
+          const [found] = await tx.read(METADATA_TABLE, { keys: [collection.id], columns: ['definition'], json: true });
+          const stored = (found[0] as { definition?: unknown } | undefined)?.definition ?? null;
+          conflict = JSON.stringify(stored) !== JSON.stringify(check.planned);
+          if (conflict) return tx.end();
+          tx.upsert(METADATA_TABLE, rows);
+          await tx.commit();
+        });
+      }
     } catch (error) {
       throw translateError(error, collection.id);
     } finally {
       this.invalidate();
     }
+    if (conflict) {
+      await this.schemaChanged(); // this change's DDL did run: the others must re-read the tables
+      throw errors.collectionChangeNotSupported(collection.id, [
+        {
+          fieldKey: '',
+          message:
+            'another instance changed this collection at the same time and its definition was kept (a column this change added stays, listed as a field); read the collection again and repeat your change',
+        },
+      ]);
+    }
+    this.#cache.changed(version);
   }
 
   /**

@@ -41,6 +41,8 @@ export interface SpannerStorageOptions {
   readonly schemaCacheSeconds?: number;
   /** NUMBER_COLUMNS: `table.column` INT64/NUMERIC columns shown as NUMBER (googlesql exact-numbers.ts). */
   readonly numberColumns?: readonly string[];
+  /** How often the schema version row is read (changes made through other instances): packages/core/SCALING.md. */
+  readonly schemaCheckMs?: number;
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
 }
@@ -54,6 +56,9 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
  * the client keeps retrying session creation for minutes.
  */
 const READY_TIMEOUT_MS = 5000;
+
+/** SCHEMA_CHECK_MS's default (settings.ts). */
+export const SCHEMA_CHECK_MS = 200;
 
 class SpannerStorage implements Storage {
   readonly capabilities: StorageCapabilities;
@@ -76,7 +81,7 @@ class SpannerStorage implements Storage {
     this.schema = new SchemaStore(
       this.database,
       this.reader,
-      (options.schemaCacheSeconds ?? 30) * 1000,
+      { ttlMs: (options.schemaCacheSeconds ?? 30) * 1000, checkMs: options.schemaCheckMs ?? SCHEMA_CHECK_MS },
       (statement) => this.runDml(statement),
       new NumberColumns(options.numberColumns),
     );
@@ -95,6 +100,10 @@ class SpannerStorage implements Storage {
 
   getCollection(id: string) {
     return this.schema.get(id);
+  }
+
+  refreshCollection(id: string) {
+    return this.schema.refresh(id);
   }
 
   createCollection(collection: Collection) {

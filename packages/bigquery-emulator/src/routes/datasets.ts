@@ -34,18 +34,19 @@ export function datasetRoutes(app: FastifyInstance, state: EmulatorState): void 
     datasetResource(catalog.dataset(req.params.projectId as string, req.params.datasetId as string)),
   );
 
-  const patch = async (req: { params: Params; body: unknown }) => {
+  // datasets.patch merges labels (a null value removes one); datasets.update replaces them all.
+  const change = (merge: boolean) => async (req: { params: Params; body: unknown }) => {
     const d = catalog.dataset(req.params.projectId as string, req.params.datasetId as string);
     const body = bodyOf(req.body);
     if ('description' in body) d.description = str(body.description);
     if ('friendlyName' in body) d.friendlyName = str(body.friendlyName);
-    if ('labels' in body) d.labels = labelsOf(body.labels);
+    if ('labels' in body) d.labels = merge ? mergeLabels(d.labels, body.labels) : labelsOf(body.labels);
     d.lastModifiedTime = Date.now();
     d.etag++;
     return datasetResource(d);
   };
-  app.patch<{ Params: Params }>('/projects/:projectId/datasets/:datasetId', patch);
-  app.put<{ Params: Params }>('/projects/:projectId/datasets/:datasetId', patch);
+  app.patch<{ Params: Params }>('/projects/:projectId/datasets/:datasetId', change(true));
+  app.put<{ Params: Params }>('/projects/:projectId/datasets/:datasetId', change(false));
 
   app.delete<{ Params: Params; Querystring: Query }>('/projects/:projectId/datasets/:datasetId', async (req, reply) => {
     const deleteContents = boolParam(req.query, 'deleteContents') ?? false;
@@ -54,4 +55,14 @@ export function datasetRoutes(app: FastifyInstance, state: EmulatorState): void 
     );
     return reply.code(204).send();
   });
+}
+
+function mergeLabels(current: Record<string, string> | undefined, patch: unknown): Record<string, string> | undefined {
+  if (patch === null || typeof patch !== 'object') return labelsOf(patch);
+  const merged: Record<string, string> = { ...current };
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    if (value === null) delete merged[key];
+    else if (typeof value === 'string') merged[key] = value;
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }

@@ -5,6 +5,7 @@
  * The Fastify layer (server/) only adds transport, signing and logging.
  */
 import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
+import { SpiError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { type EndpointName, type RequestOf, validateRequest } from '../wire/validate.ts';
 import type { CallContext } from './context.ts';
@@ -79,8 +80,23 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
     async call(endpoint, raw, ctx) {
       const request = validateRequest(endpoint, raw);
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
-      if (options.policy) checkAccess(options.policy, ctx.metadata, collectionIdOf(request), kind);
-      return handler(deps, request, ctx);
+      const collectionId = collectionIdOf(request);
+      if (options.policy) checkAccess(options.policy, ctx.metadata, collectionId, kind);
+      try {
+        return await handler(deps, request, ctx);
+      } catch (error) {
+        // A field unknown to the cached schema may have just been added by another instance
+        // (packages/core/SCALING.md): when a fresh read changes the definition, run the call once more.
+        if (
+          kind === 'schema' ||
+          collectionId === undefined ||
+          !(error instanceof SpiError && error.code === 'VALIDATION_ERROR') ||
+          !(await options.storage.refreshCollection?.(collectionId))
+        ) {
+          throw error;
+        }
+        return handler(deps, request, ctx);
+      }
     },
   };
 }

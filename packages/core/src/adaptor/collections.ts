@@ -21,13 +21,19 @@ export async function resolveCollection(
   storage: Storage,
   collectionId: string,
   operation: DataOperation | undefined,
+  items?: readonly unknown[],
 ): Promise<ResolvedCollection> {
   // An id longer than this engine can name cannot exist: the database is not asked (wire/limits.ts).
   if (collectionId.length > nameLimits(storage.capabilities.limits).collectionIdLength) {
     throw errors.collectionNotFound(collectionId);
   }
-  const stored = await storage.getCollection(collectionId);
+  let stored = await storage.getCollection(collectionId);
   if (!stored) throw errors.collectionNotFound(collectionId);
+  // Items carrying a field this (cached) definition lacks: another instance may have just added it.
+  if (items && storage.refreshCollection && hasUnknownKey(stored, items)) {
+    if (await storage.refreshCollection(collectionId)) stored = await storage.getCollection(collectionId);
+    if (!stored) throw errors.collectionNotFound(collectionId);
+  }
   const described = describeCollection(stored, storage.capabilities);
   if (operation && !allows(described, operation)) throw operationNotAllowed(described, stored, operation);
   let parse = parseContexts.get(stored);
@@ -48,4 +54,15 @@ function operationNotAllowed(collection: Collection, stored: StoredCollection, o
     ? `collection '${collection.id}' is ${stored.readOnlyReason ?? 'read-only (it has no _id column, or it is a view)'}`
     : `collection '${collection.id}' does not support ${operation} in this database`;
   return errors.badRequest(`${operation} is not allowed: ${why}.`);
+}
+
+/** Whether a strict collection lacks a top-level key of one of the raw items (the codec then refuses it). */
+function hasUnknownKey(stored: StoredCollection, items: readonly unknown[]): boolean {
+  if (stored.strict === false) return false;
+  const keys = new Set(stored.fields.map((f) => f.key));
+  for (const raw of items) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    for (const key of Object.keys(raw)) if (!keys.has(key) && !key.startsWith('$')) return true;
+  }
+  return false;
 }

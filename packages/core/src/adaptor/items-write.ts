@@ -25,7 +25,7 @@ type WireResult = { item: Record<string, unknown> } | { error: ReturnType<SpiErr
 export async function insertItems(deps: WriteDeps, req: RequestOf['items/insert'], ctx: CallContext) {
   ctx.info.collectionId = req.collectionId;
   ctx.info.itemCount = req.items.length;
-  const { stored } = await resolveCollection(deps.storage, req.collectionId, 'INSERT');
+  const { stored } = await resolveCollection(deps.storage, req.collectionId, 'INSERT', req.items);
   const now = deps.now();
   const prepared = perItem(req.items, (raw, index) => {
     const item = decodeItem(stored, raw, `items[${index}]`);
@@ -45,7 +45,7 @@ export async function insertItems(deps: WriteDeps, req: RequestOf['items/insert'
 export async function updateItems(deps: WriteDeps, req: RequestOf['items/update'], ctx: CallContext) {
   ctx.info.collectionId = req.collectionId;
   ctx.info.itemCount = req.items.length;
-  const { stored } = await resolveCollection(deps.storage, req.collectionId, 'UPDATE');
+  const { stored } = await resolveCollection(deps.storage, req.collectionId, 'UPDATE', req.items);
   const now = deps.now();
   const prepared = perItem(req.items, (raw, index) => {
     const { _createdDate: _kept, ...item } = decodeItem(stored, raw, `items[${index}]`);

@@ -106,6 +106,20 @@ export const coreSettings = defineSettings({
     secret: true,
     parse: text({ minLength: 16 }),
   }),
+  maxInstances: setting({
+    name: 'MAX_INSTANCES',
+    description:
+      "The most instances of this service Cloud Run may run (Terraform sets it from max_instances). With CONCURRENCY, what the service checks its database's limits against at start (DEPLOY.md 'Sizing').",
+    default: '10',
+    parse: integer({ min: 1, max: 1000 }),
+  }),
+  concurrency: setting({
+    name: 'CONCURRENCY',
+    description:
+      "Requests one instance serves at once (Terraform sets it from concurrency: Cloud Run's max_instance_request_concurrency). Checked with MAX_INSTANCES at start (DEPLOY.md 'Sizing').",
+    default: '80',
+    parse: integer({ min: 1, max: 1000 }),
+  }),
   shutdownGraceSeconds: setting({
     name: 'SHUTDOWN_GRACE_SECONDS',
     description: 'Time to drain requests after SIGTERM; Cloud Run allows about 10 s.',

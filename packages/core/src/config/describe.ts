@@ -4,7 +4,7 @@
  */
 
 import { type Inspected, inspectSettings, type LoadOptions } from './inspect.ts';
-import type { SettingSpecs } from './settings.ts';
+import { type ConfigOf, combinedProblems, type SettingSpecs } from './settings.ts';
 
 /** Markdown table: Setting | Meaning | Default | Secret. */
 export function describeSettings(specs: SettingSpecs): string {
@@ -62,6 +62,11 @@ export async function configReport(
     return { ...base, state: entry.source === 'default' ? 'default' : 'set', shown: shownValue(entry) };
   });
   const problems = settings.flatMap((entry) => (entry.problem === undefined ? [] : [entry.problem]));
+  if (problems.length === 0) {
+    // Each setting is valid: now the combinations (sizing at max scale).
+    const config = Object.fromEntries(inspected.map((entry) => [entry.key, entry.value])) as ConfigOf<typeof specs>;
+    problems.push(...combinedProblems(specs, config).map((p) => p.message));
+  }
   return { ok: problems.length === 0, settings, problems };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { inspectSettings, type LoadOptions } from './inspect.ts';
-import type { ConfigOf, SettingSpecs } from './settings.ts';
+import { type ConfigOf, combinedProblems, type SettingSpecs } from './settings.ts';
 
 export type { LoadOptions } from './inspect.ts';
 
@@ -31,5 +31,7 @@ export async function loadConfig<S extends SettingSpecs>(
     else config[entry.key] = entry.value;
   }
   if (problems.length > 0) return { ok: false, problems };
+  const combined = combinedProblems(specs, config as ConfigOf<S>);
+  if (combined.length > 0) return { ok: false, problems: combined };
   return { ok: true, config: config as ConfigOf<S> };
 }

@@ -94,3 +94,35 @@ export function defineSettings<S extends SettingSpecs>(specs: S): S {
   }
   return specs;
 }
+
+/** A problem a combination of settings has (each setting alone is valid). */
+export interface CombinedProblem {
+  /** The setting to change, e.g. `MAX_INSTANCES`. */
+  readonly name: string;
+  readonly message: string;
+}
+
+/** A check over the whole config: sizing that must hold at max scale (packages/core/SCALING.md). */
+export type ConfigCheck<S extends SettingSpecs> = (config: ConfigOf<S>) => readonly CombinedProblem[];
+
+const CHECKS = Symbol('config checks');
+
+/**
+ * Attaches checks over combinations of settings to a record: `loadConfig`
+ * (so startup) and `checkConfig` (so `main.js check` and `adaptors config
+ * check`) report what they find like any invalid setting. Kept off the
+ * record's enumerable keys, so spreading the record copies the settings only.
+ */
+export function withChecks<S extends SettingSpecs>(specs: S, ...checks: ConfigCheck<S>[]): S {
+  Object.defineProperty(specs, CHECKS, { value: [...checksOf(specs), ...checks], enumerable: false });
+  return specs;
+}
+
+/** The problems the record's combined checks find in a fully valid config. */
+export function combinedProblems<S extends SettingSpecs>(specs: S, config: ConfigOf<S>): CombinedProblem[] {
+  return checksOf(specs).flatMap((check) => [...check(config)]);
+}
+
+function checksOf<S extends SettingSpecs>(specs: S): readonly ConfigCheck<S>[] {
+  return ((specs as unknown as Record<symbol, unknown>)[CHECKS] as ConfigCheck<S>[] | undefined) ?? [];
+}

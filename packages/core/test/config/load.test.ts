@@ -27,6 +27,8 @@ describe('loadConfig with coreSettings', () => {
       tokenMaxLifetimeSeconds: 3600,
       bodyLimitMb: 16,
       logLevel: 'info',
+      maxInstances: 10,
+      concurrency: 80,
       shutdownGraceSeconds: 8,
     });
     expect(config.wixAudience).toBeUndefined();

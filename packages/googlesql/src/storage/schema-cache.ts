@@ -1,11 +1,21 @@
 /**
  * The cached schema snapshot shared by the Spanner and BigQuery storages:
  * reading the catalog costs a round trip (and, on BigQuery, API quota), so
- * one snapshot serves every request until its TTL passes or a schema change
- * invalidates it. The engine reads its own catalog through the injected
- * `load`; this class only decides when to call it and which result to keep.
+ * one snapshot serves every request until a schema change is seen. The
+ * engine reads its own catalog through the injected `load`; this class only
+ * decides when to call it and which result to keep.
+ *
+ * A snapshot is dropped when (packages/core/SCALING.md):
+ * - the schema version stored in the database (`version`) differs from the
+ *   one read before the snapshot's catalog read: a change made through any
+ *   instance, seen within `version.checkMs`;
+ * - a collection or field it lacks is asked for: re-read before answering
+ *   NOT_FOUND (throttled, shared by concurrent misses);
+ * - this instance changed the schema (`invalidate`), or the engine reported a
+ *   table missing;
+ * - the TTL passed: the backstop for changes made outside the adaptor.
  */
-import { errors, type StoredCollection } from '@adaptors/core';
+import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 
 /** A collection's runtime view: whatever the engine keeps, plus the StoredCollection the core sees. */
 export interface CollectionView {
@@ -29,44 +39,125 @@ export function collectionSnapshot<C extends CollectionView, E extends object>(
   return { ...extra, collections, byStored, loadedAt: Date.now() };
 }
 
+/** Where the schema version lives in the database; read at most once per `checkMs` by one instance. */
+export interface SchemaVersionSource {
+  read(): Promise<string | undefined>;
+  readonly checkMs: number;
+}
+
+interface Entry<S> {
+  readonly snapshot: S;
+  /** The stored version read before this snapshot's catalog read. */
+  readonly version: string | undefined;
+  /** performance.now() when the load began. */
+  readonly startedAt: number;
+}
+
+interface Loading<S> {
+  readonly promise: Promise<Entry<S>>;
+  readonly version: string | undefined;
+  readonly startedAt: number;
+  readonly generation: number;
+}
+
 export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionSnapshot<C>> {
-  #snapshot: S | undefined;
-  #loading: Promise<S> | undefined;
+  #entry: Entry<S> | undefined;
+  #loading: Loading<S> | undefined;
+  #rereading: { readonly startedAt: number; readonly promise: Promise<S> } | undefined;
   /** Bumped by `invalidate`: a load started before it must not be stored (it may predate a change). */
   #generation = 0;
+  readonly #gate: SchemaVersionGate | undefined;
+  readonly #throttle = new RereadThrottle(MISS_REREAD_GAP_MS);
 
   private readonly load: () => Promise<S>;
   private readonly ttlMs: number;
 
-  constructor(load: () => Promise<S>, ttlMs: number) {
+  constructor(load: () => Promise<S>, ttlMs: number, version?: SchemaVersionSource) {
     this.load = load;
     this.ttlMs = ttlMs;
+    this.#gate = version ? new SchemaVersionGate(() => version.read(), version.checkMs) : undefined;
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
   invalidate(): void {
     this.#generation++;
-    this.#snapshot = undefined;
+    this.#entry = undefined;
     this.#loading = undefined;
+    this.#rereading = undefined;
   }
 
-  /** The cached snapshot while fresh; otherwise one load shared by every concurrent caller. */
+  /** After this instance stored a new version itself (its own change): trusted without reading it back. */
+  changed(version: string): void {
+    this.invalidate();
+    this.#gate?.remember(version);
+  }
+
+  /** The cached snapshot while its version is current and its TTL runs; otherwise one shared load. */
   async snapshot(): Promise<S> {
-    const current = this.#snapshot;
-    if (current && Date.now() - current.loadedAt < this.ttlMs) return current;
-    if (!this.#loading) {
-      const generation = this.#generation;
-      const loading: Promise<S> = this.load()
-        .then((snapshot) => {
-          if (generation === this.#generation) this.#snapshot = snapshot;
-          return snapshot;
-        })
-        .finally(() => {
-          if (this.#loading === loading) this.#loading = undefined;
-        });
-      this.#loading = loading;
+    const version = this.#gate ? await this.#gate.current() : undefined;
+    const entry = this.#entry;
+    if (entry && entry.version === version && Date.now() - entry.snapshot.loadedAt < this.ttlMs) return entry.snapshot;
+    return (await this.#load(version, Number.NEGATIVE_INFINITY)).snapshot;
+  }
+
+  #load(version: string | undefined, notBefore: number): Promise<Entry<S>> {
+    const loading = this.#loading;
+    if (
+      loading &&
+      loading.version === version &&
+      loading.startedAt >= notBefore &&
+      loading.generation === this.#generation
+    ) {
+      return loading.promise;
     }
-    return this.#loading;
+    const generation = this.#generation;
+    const startedAt = performance.now();
+    const promise: Promise<Entry<S>> = this.load()
+      .then((snapshot) => {
+        const entry: Entry<S> = { snapshot, version, startedAt };
+        const kept = this.#entry;
+        if (generation === this.#generation && (!kept || kept.startedAt <= startedAt)) this.#entry = entry;
+        return entry;
+      })
+      .finally(() => {
+        if (this.#loading?.promise === promise) this.#loading = undefined;
+      });
+    this.#loading = { promise, version, startedAt, generation };
+    return promise;
+  }
+
+  /**
+   * A snapshot whose catalog read began after this call: what a miss needs
+   * before it may answer NOT_FOUND. Concurrent misses share one read; such
+   * reads start at most once per MISS_REREAD_GAP_MS (a storm of bad ids
+   * cannot hammer the database).
+   */
+  async #reread(): Promise<S> {
+    const calledAt = performance.now();
+    const shared = () => {
+      const r = this.#rereading;
+      return r && r.startedAt >= calledAt ? r.promise : undefined;
+    };
+    const already = shared();
+    if (already) return already;
+    await this.#throttle.turn();
+    const joined = shared();
+    if (joined) return joined;
+    const startedAt = performance.now();
+    const promise = (async () => {
+      // The version is read before the catalog, as for every load.
+      const version = this.#gate ? await this.#gate.check() : undefined;
+      return (await this.#load(version, startedAt)).snapshot;
+    })();
+    this.#rereading = { startedAt, promise };
+    return promise;
+  }
+
+  /** Re-reads on a miss; true when `id`'s definition changed (the core then retries the call once). */
+  async refresh(id: string): Promise<boolean> {
+    const before = (await this.snapshot()).collections.get(id)?.stored;
+    const after = (await this.#reread()).collections.get(id)?.stored;
+    return JSON.stringify(before) !== JSON.stringify(after);
   }
 
   async list(): Promise<StoredCollection[]> {
@@ -74,18 +165,21 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   }
 
   async get(id: string): Promise<StoredCollection | undefined> {
-    return (await this.snapshot()).collections.get(id)?.stored;
+    return (await this.byId(id))?.stored;
   }
 
   /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
   async resolve(stored: StoredCollection): Promise<C> {
     const snapshot = await this.snapshot();
     const found = snapshot.byStored.get(stored) ?? snapshot.collections.get(stored.id);
-    if (!found) throw errors.collectionNotFound(stored.id);
-    return found;
+    if (found) return found;
+    const fresh = (await this.#reread()).collections.get(stored.id);
+    if (!fresh) throw errors.collectionNotFound(stored.id);
+    return fresh;
   }
 
+  /** A collection by id; a miss re-reads the catalog first (it may have just been created elsewhere). */
   async byId(id: string): Promise<C | undefined> {
-    return (await this.snapshot()).collections.get(id);
+    return (await this.snapshot()).collections.get(id) ?? (await this.#reread()).collections.get(id);
   }
 }

@@ -23,6 +23,7 @@ export {
   type ExactNumbersTarget,
   exactNumbersSuite,
 } from './suite-exact-numbers.ts';
+export { defineMultiInstanceSuite, type MultiInstanceOptions } from './suite-multi-instance.ts';
 export type { ConformanceClient, ConformanceTarget, StartTarget } from './target.ts';
 
 export interface ConformanceOptions {

@@ -1,12 +1,13 @@
 /**
  * Starts a server under test as a child process (so its CPU and memory are its
- * own) on a free port and waits until it answers HTTP. Its stdout (one log line
+ * own) on a free port and waits until it answers HTTP — the one launcher of
+ * the bench and the multi-instance harness (cluster.ts). Its stdout (one log line
  * per request) goes to /dev/null, as a log agent would take it away in
  * production: draining a pipe here would make the load generator the bottleneck
  * (measured: ~2,000 vs ~7,000 req/s on a signed call).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '@adaptors/testkit';
+import { freePort } from './free-port.ts';
 
 export interface ServerProcess {
   readonly url: string;
