@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   UNKNOWN_ERROR: 500,
   // Transient: the database is unreachable or overloaded; Wix may retry.
   SERVICE_UNAVAILABLE: 503,
+  // The call's budget (REQUEST_DEADLINE_MS, deadline.ts) ran out before the database answered.
+  DEADLINE_EXCEEDED: 504,
   // Refused by the optional access policy (auth/policy.ts).
   PERMISSION_DENIED: 403,
   // Route or path unknown.
@@ -171,5 +173,25 @@ export const errors = {
       `${what} is not reachable right now; retry shortly. If this persists, check the database and the adaptor's service account.`,
       null,
     );
+  },
+  /**
+   * The call ran out of its REQUEST_DEADLINE_MS budget (deadline.ts). A read
+   * changed nothing. A write may or may not have been applied — the database
+   * can commit after the adaptor stopped waiting — so the answer says the
+   * outcome is unknown (`data.writeOutcome`), never that it failed.
+   */
+  deadlineExceeded(budgetMs: number, effect: 'read' | 'write'): SpiError {
+    const waited = `The database did not answer within ${budgetMs} ms (REQUEST_DEADLINE_MS)`;
+    return effect === 'write'
+      ? new SpiError(
+          'DEADLINE_EXCEEDED',
+          `${waited}, so it is unknown whether this change was applied: read the items (or collection) back before retrying it. If this persists, check the database's health and load.`,
+          { deadlineMs: budgetMs, writeOutcome: 'UNKNOWN' },
+        )
+      : new SpiError(
+          'DEADLINE_EXCEEDED',
+          `${waited}; nothing was changed. Retry shortly; if this persists, check the database's health and load, or raise REQUEST_DEADLINE_MS.`,
+          { deadlineMs: budgetMs },
+        );
   },
 } as const;

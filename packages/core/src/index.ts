@@ -13,6 +13,15 @@ export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } fro
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
 export { type ConfigOf, defineSettings, type SettingSpec, type SettingSpecs, setting } from './config/settings.ts';
+export {
+  currentDeadline,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  type Deadline,
+  type Effect,
+  newDeadline,
+  remainingMs,
+  runWithDeadline,
+} from './deadline.ts';
 export * from './errors.ts';
 export * from './model.ts';
 export * from './query/ast.ts';

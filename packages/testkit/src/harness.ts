@@ -24,6 +24,10 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly bodyLimitBytes?: number;
   readonly now?: () => Date;
+  /** REQUEST_DEADLINE_MS of the app (fault tests use a small one). */
+  readonly requestDeadlineMs?: number;
+  /** How long /readyz waits for the storage. */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -44,7 +48,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     policy: options.policy,
     now: options.now,
   });
-  const app = build({ adaptor, verify, logger: options.logger, bodyLimitBytes: options.bodyLimitBytes });
+  const app = build({
+    adaptor,
+    verify,
+    logger: options.logger,
+    bodyLimitBytes: options.bodyLimitBytes,
+    requestDeadlineMs: options.requestDeadlineMs,
+    readyTimeoutMs: options.readyTimeoutMs,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

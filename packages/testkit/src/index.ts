@@ -2,6 +2,7 @@
 
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
+export * from './faults.ts';
 export { freePort } from './free-port.ts';
 export * from './harness.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';

@@ -173,6 +173,9 @@ class SpannerStorage implements Storage {
     try {
       await Promise.race([probe, timeout]);
     } catch (error) {
+      // The database may change while it is out of reach (restored, recreated):
+      // read the schema afresh once it answers again.
+      this.schema.invalidate();
       throw translateError(error);
     } finally {
       clearTimeout(timer);
@@ -182,7 +185,13 @@ class SpannerStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.database.close();
+    try {
+      await this.database.close();
+    } catch (error) {
+      // The pool is closed either way; a call abandoned at its deadline
+      // (packages/core/src/deadline.ts) may still hold a session it reports as leaked.
+      if ((error as { name?: unknown }).name !== 'SessionLeakError') throw error;
+    }
     await this.options.close?.();
   }
 

@@ -5,6 +5,8 @@
  * The Fastify layer (server/) only adds transport, signing and logging.
  */
 import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
+import { runWithDeadline } from '../deadline.ts';
+import { SpiError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { type EndpointName, type RequestOf, validateRequest } from '../wire/validate.ts';
 import type { CallContext } from './context.ts';
@@ -80,7 +82,15 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
       const request = validateRequest(endpoint, raw);
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
       if (options.policy) checkAccess(options.policy, ctx.metadata, collectionIdOf(request), kind);
-      return handler(deps, request, ctx);
+      const effect = kind === 'read' ? 'read' : 'write';
+      try {
+        return await runWithDeadline(ctx.deadline, effect, async () => handler(deps, request, ctx));
+      } catch (error) {
+        if (error instanceof SpiError && error.code === 'DEADLINE_EXCEEDED' && effect === 'write') {
+          ctx.info.writeOutcome = 'UNKNOWN';
+        }
+        throw error;
+      }
     },
   };
 }

@@ -68,6 +68,7 @@ export async function runService<S extends SettingSpecs>(
     logger,
     bodyLimitBytes: Math.round(config.bodyLimitMb * 1024 * 1024),
     projectId: config.googleCloudProject,
+    requestDeadlineMs: config.requestDeadlineMs,
   });
   const address = await serve(app, {
     port: config.port,

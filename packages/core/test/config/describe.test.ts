@@ -41,7 +41,7 @@ describe('checkConfig', () => {
       { WIX_PUBLIC_KEYS: pem, CURSOR_SECRET: 's3cr3t-'.repeat(6), WIX_AUDIENCE: 'app-1' },
       {},
     );
-    expect(report).toMatch(/^Configuration OK \(11 settings\)\./);
+    expect(report).toMatch(/^Configuration OK \(12 settings\)\./);
     expect(report).toMatch(/PORT\s+8080 \(default\)/);
     expect(report).toMatch(/WIX_PUBLIC_KEYS\s+1 key: RS256 [0-9a-f]{16}/);
     expect(report).toMatch(/WIX_AUDIENCE\s+app-1\n/);

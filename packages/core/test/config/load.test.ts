@@ -26,6 +26,7 @@ describe('loadConfig with coreSettings', () => {
       clockSkewSeconds: 60,
       bodyLimitMb: 16,
       logLevel: 'info',
+      requestDeadlineMs: 5000,
       shutdownGraceSeconds: 8,
     });
     expect(config.wixAudience).toBeUndefined();
