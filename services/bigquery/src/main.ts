@@ -31,6 +31,7 @@ await runService({
       readOnlySchema: config.readOnlySchema,
       schemaCacheSeconds: config.schemaCacheSeconds,
       maximumBytesBilled: config.maximumBytesBilled,
+      createDataset: config.bigqueryCreateDataset,
     });
   },
 });
