@@ -10,6 +10,7 @@ import type { Database } from '@google-cloud/spanner';
 import type { PhysicalIndex } from './spanner-catalog.ts';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { createIndexDdl, dropIndexDdl } from './spanner-ddl.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { spannerMessage, translateError } from './spanner-errors.ts';
 import type { SchemaStore } from './spanner-schema.ts';
 
@@ -78,7 +79,7 @@ export class Indexes {
     );
     if (!found) throw errors.violation('indexName', name, `no index named '${name}'`);
     try {
-      const [operation] = await this.database.updateSchema([dropIndexDdl(found.name)]);
+      const [operation] = await this.database.updateSchema([dropIndexDdl(found.name)], callOptions());
       await operation.promise();
     } catch (error) {
       throw translateError(error, c.stored.id);
@@ -90,7 +91,7 @@ export class Indexes {
   /** Starts the DDL; ACTIVE if it finishes within a second, BUILDING otherwise (the build goes on). */
   private async startDdl(c: SpannerCollection, ddl: string): Promise<IndexStatus> {
     try {
-      const [operation] = await this.database.updateSchema([ddl]);
+      const [operation] = await this.database.updateSchema([ddl], callOptions());
       const done = operation.promise().then(
         () => ({ ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),

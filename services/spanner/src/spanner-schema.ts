@@ -38,6 +38,7 @@ import {
   REFERENCES_TABLE,
   referencesTableDdl,
 } from './spanner-ddl.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement } from './spanner-dml.ts';
 import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
 import { checkCollectionId, type FieldProblem, keyProblems } from './spanner-names.ts';
@@ -142,7 +143,7 @@ export class SchemaStore {
     await this.ddl(id, [...drops, dropTableDdl(id)]);
     const snapshot = await this.snapshot();
     if (snapshot.catalog.metadata.has(id)) {
-      await this.database.table(METADATA_TABLE).deleteRows([id]);
+      await this.database.table(METADATA_TABLE).deleteRows([id], { gaxOptions: callOptions() });
     }
     if (snapshot.catalog.tables.has(REFERENCES_TABLE)) await this.runDml(deleteReferencesOfCollection(id));
     this.invalidate();
@@ -152,7 +153,7 @@ export class SchemaStore {
   async ddl(collectionId: string, statements: readonly string[], special?: (error: unknown) => unknown): Promise<void> {
     if (statements.length === 0) return;
     try {
-      const [operation] = await this.database.updateSchema([...statements]);
+      const [operation] = await this.database.updateSchema([...statements], callOptions());
       await operation.promise();
     } catch (error) {
       const mapped = special?.(error);

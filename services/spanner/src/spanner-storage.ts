@@ -22,6 +22,7 @@ import {
 } from '@adaptors/core';
 import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './spanner-capabilities.ts';
+import { callOptions, transactionOptions } from './spanner-deadline.ts';
 import type { Statement } from './spanner-dml.ts';
 import { translateError } from './spanner-errors.ts';
 import { Indexes } from './spanner-indexes.ts';
@@ -166,7 +167,7 @@ class SpannerStorage implements Storage {
         this.options.readyTimeoutMs ?? READY_TIMEOUT_MS,
       );
     });
-    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: STREAM_RETRY_OFF });
+    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
     // After a timeout the client keeps retrying; its eventual rejection (e.g.
     // "client has already been closed" on shutdown) must not go unhandled.
     probe.catch(() => {});
@@ -197,9 +198,9 @@ class SpannerStorage implements Storage {
 
   private async runDml(statement: Statement): Promise<void> {
     try {
-      await this.database.runTransactionAsync(async (tx) => {
-        await tx.runUpdate(statement);
-        await tx.commit();
+      await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+        await tx.runUpdate({ ...statement, gaxOptions: callOptions() });
+        await tx.commit({ gaxOptions: callOptions() });
       });
     } catch (error) {
       throw translateError(error);
