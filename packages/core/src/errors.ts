@@ -175,6 +175,19 @@ export const errors = {
     );
   },
   /**
+   * A write that failed because the database was unavailable: the failure may
+   * have come after the database applied it (a dropped connection, a commit
+   * whose answer was lost), so the answer keeps the reason and says the
+   * outcome is unknown (`data.writeOutcome`), like `deadlineExceeded`.
+   */
+  writeOutcomeUnknown(cause: SpiError): SpiError {
+    return new SpiError(
+      cause.code,
+      `${cause.message} It is unknown whether this change was applied: read the items (or collection) back before retrying it.`,
+      { ...cause.data, writeOutcome: 'UNKNOWN' },
+    );
+  },
+  /**
    * The call ran out of its REQUEST_DEADLINE_MS budget (deadline.ts). A read
    * changed nothing. A write may or may not have been applied — the database
    * can commit after the adaptor stopped waiting — so the answer says the

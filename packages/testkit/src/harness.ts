@@ -24,7 +24,11 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly bodyLimitBytes?: number;
   readonly now?: () => Date;
-  /** REQUEST_DEADLINE_MS of the app (fault tests use a small one). */
+  /**
+   * REQUEST_DEADLINE_MS of the app. Default 60 s: tests that are not about
+   * deadlines must not fail because a shared emulator is slow on a loaded
+   * machine; fault tests set a small one.
+   */
   readonly requestDeadlineMs?: number;
   /** How long /readyz waits for the storage. */
   readonly readyTimeoutMs?: number;
@@ -53,7 +57,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     verify,
     logger: options.logger,
     bodyLimitBytes: options.bodyLimitBytes,
-    requestDeadlineMs: options.requestDeadlineMs,
+    requestDeadlineMs: options.requestDeadlineMs ?? 60_000,
     readyTimeoutMs: options.readyTimeoutMs,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

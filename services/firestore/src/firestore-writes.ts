@@ -1,17 +1,25 @@
 /**
  * Item writes (spi-v3.md §4.5–§4.8; DESIGN.md §3 "one bad item never fails
  * the rest"). Document id = `_id`.
- * - insert: BulkWriter `create()` — the server's exists-precondition makes
- *   ITEM_ALREADY_EXISTS per item and race-free; `overwrite` uses `set()`.
- *   BulkWriter batches (≤ 500 writes per batch, Firestore limit), runs
- *   batches in parallel and retries transient failures.
+ * - insert: transactions of ≤ 500 items that read the ids and create the
+ *   fresh ones (ITEM_ALREADY_EXISTS per item, race-free); `overwrite` sets
+ *   them. Retries are whole transactions, idempotent, within the call's
+ *   deadline (see insertItems).
  * - update / remove: one small transaction per item (read, then replace or
  *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
  *   is kept; items run concurrently, repeated ids in one call in order.
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
 import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
-import type { BulkWriter, CollectionReference, Firestore } from '@google-cloud/firestore';
+import type {
+  BulkWriter,
+  CollectionReference,
+  DocumentData,
+  DocumentReference,
+  DocumentSnapshot,
+  Firestore,
+} from '@google-cloud/firestore';
+import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
 import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
 import { documentIdProblem, fromFirestoreValue, invalidItemId, toDocumentData, toItem } from './firestore-values.ts';
 
@@ -22,9 +30,14 @@ export interface WriteContext {
   readonly concurrency: number;
 }
 
-/** Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down. */
+/**
+ * Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down.
+ * Retries stop at the call's deadline (firestore-deadline.ts).
+ */
 export function newBulkWriter(db: Firestore): BulkWriter {
-  return db.bulkWriter({ throttling: false });
+  const writer = db.bulkWriter({ throttling: false });
+  writer.onWriteError(retryWithinDeadline);
+  return writer;
 }
 
 function itemError(error: unknown, collectionId: string, id: string): SpiError {
@@ -40,37 +53,137 @@ function itemError(error: unknown, collectionId: string, id: string): SpiError {
   );
 }
 
+/** Items per insert transaction: Firestore's documented cap on writes per commit. */
+const INSERT_CHUNK = 500;
+
+interface PendingInsert {
+  readonly index: number;
+  readonly id: string;
+  readonly item: Item;
+  readonly ref: DocumentReference;
+  readonly data: DocumentData;
+}
+
+/**
+ * Insert in transactions of up to 500 items (chunks in parallel): read the
+ * ids, create the fresh ones, commit. Not BulkWriter: its BatchWrite RPCs are
+ * retried by gax on UNAVAILABLE for up to 10 minutes, so a bulk insert cut by
+ * an outage was replayed long after its caller had its answer. A transaction
+ * is retried by the client only as a whole — reads included — and only while
+ * the call's deadline allows (firestore-deadline.ts); a retry that finds a
+ * document this very call wrote (same stamped dates: the earlier attempt was
+ * committed although its answer was lost) reports it written, not
+ * ITEM_ALREADY_EXISTS. A chunk Firestore refuses as a whole (an invalid
+ * value) is retried item by item, so one bad item fails only itself.
+ */
 export async function insertItems(
   ctx: WriteContext,
   items: readonly Item[],
   overwrite: boolean,
 ): Promise<ItemResult[]> {
-  const writer = newBulkWriter(ctx.db);
+  const results: ItemResult[] = new Array(items.length);
+  const pending: PendingInsert[] = [];
   const seen = new Set<string>();
-  const pending = items.map((item): Promise<ItemResult> | ItemResult => {
+  items.forEach((item, index) => {
     const id = item._id as string;
     const problem = documentIdProblem(id);
-    if (problem !== undefined) return { error: invalidItemId(id, problem) };
+    if (problem !== undefined) {
+      results[index] = { error: invalidItemId(id, problem) };
+      return;
+    }
     // The same id twice in one call: the second is a duplicate of the first (memory-storage semantics).
-    if (!overwrite && seen.has(id)) return { error: errors.itemAlreadyExists(ctx.collectionId, id) };
+    if (!overwrite && seen.has(id)) {
+      results[index] = { error: errors.itemAlreadyExists(ctx.collectionId, id) };
+      return;
+    }
     seen.add(id);
-    const doc = ctx.ref.doc(id);
     try {
-      const data = toDocumentData(item);
-      const write = overwrite ? writer.set(doc, data) : writer.create(doc, data);
-      return write.then(
-        (): ItemResult => ({ item }),
-        (error: unknown): ItemResult => ({ error: itemError(error, ctx.collectionId, id) }),
-      );
+      pending.push({ index, id, item, ref: ctx.ref.doc(id), data: toDocumentData(item) });
     } catch (error) {
       // Client-side validation (e.g. a field name Firestore refuses).
-      return {
+      results[index] = {
         error: errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${(error as Error).message}`),
       };
     }
   });
-  await writer.close();
-  return Promise.all(pending);
+  const chunks: PendingInsert[][] = [];
+  // With overwrite, repeated ids are written in order: each goes to its own later chunk.
+  for (const entry of pending) {
+    const open = chunks.find((c) => c.length < INSERT_CHUNK && !c.some((p) => p.id === entry.id));
+    if (open) open.push(entry);
+    else chunks.push([entry]);
+  }
+  if (overwrite) {
+    for (const chunk of chunks) await insertChunk(ctx, chunk, overwrite, results);
+  } else {
+    await inParallel(chunks, ctx.concurrency, (chunk) => insertChunk(ctx, chunk, overwrite, results));
+  }
+  return results;
+}
+
+async function insertChunk(
+  ctx: WriteContext,
+  chunk: readonly PendingInsert[],
+  overwrite: boolean,
+  results: ItemResult[],
+): Promise<void> {
+  try {
+    const outcome = await ctx.db.runTransaction(async (tx) => {
+      stopAtDeadline();
+      const snapshots = overwrite ? [] : await tx.getAll(...chunk.map((p) => p.ref));
+      const out = new Map<number, ItemResult>();
+      chunk.forEach((p, i) => {
+        const snapshot = snapshots[i];
+        if (snapshot?.exists) {
+          out.set(
+            p.index,
+            writtenBy(snapshot, p.item)
+              ? { item: p.item }
+              : { error: errors.itemAlreadyExists(ctx.collectionId, p.id) },
+          );
+          return;
+        }
+        if (overwrite) tx.set(p.ref, p.data);
+        else tx.create(p.ref, p.data);
+        out.set(p.index, { item: p.item });
+      });
+      return out;
+    }, transactionOptions());
+    for (const [index, result] of outcome) results[index] = result;
+  } catch (error) {
+    const only = chunk.length === 1 ? chunk[0] : undefined;
+    const perItem = itemError(error, ctx.collectionId, only?.id ?? '');
+    if (perItem.status >= 500) throw perItem;
+    if (only) {
+      results[only.index] = { error: perItem };
+      return;
+    }
+    for (const p of chunk) await insertChunk(ctx, [p], overwrite, results);
+  }
+}
+
+/** Whether a stored document is the one this call wrote (an earlier attempt of a retried transaction). */
+function writtenBy(snapshot: DocumentSnapshot, item: Item): boolean {
+  const created = fromFirestoreValue(snapshot.get('_createdDate'));
+  const updated = fromFirestoreValue(snapshot.get('_updatedDate'));
+  return sameInstant(created, item._createdDate) && sameInstant(updated, item._updatedDate);
+}
+
+function sameInstant(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+}
+
+/** Runs `work` over `tasks` with at most `concurrency` at once. */
+async function inParallel<T>(
+  tasks: readonly T[],
+  concurrency: number,
+  work: (task: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...tasks];
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) await work(task);
+  });
+  await Promise.all(workers);
 }
 
 /** Runs `work` over groups with bounded concurrency; items inside a group run in order. */
@@ -105,6 +218,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     const doc = ctx.ref.doc(id);
     try {
       const next = await ctx.db.runTransaction(async (tx) => {
+        stopAtDeadline();
         const snapshot = await tx.get(doc);
         if (!snapshot.exists) return undefined;
         const created = fromFirestoreValue(snapshot.get('_createdDate'));
@@ -112,10 +226,13 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
         const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
         tx.set(doc, toDocumentData(replaced));
         return replaced;
-      });
+      }, transactionOptions());
       return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
-      return { error: itemError(error, ctx.collectionId, id) };
+      const failure = itemError(error, ctx.collectionId, id);
+      // Unavailable: the whole call fails (its outcome unknown), not one item.
+      if (failure.status >= 500) throw failure;
+      return { error: failure };
     }
   });
 }
@@ -127,14 +244,18 @@ export async function removeItems(ctx: WriteContext, ids: readonly string[]): Pr
     const doc = ctx.ref.doc(id);
     try {
       const removed = await ctx.db.runTransaction(async (tx) => {
+        stopAtDeadline();
         const snapshot = await tx.get(doc);
         if (!snapshot.exists) return undefined;
         tx.delete(doc);
         return toItem(id, snapshot.data());
-      });
+      }, transactionOptions());
       return removed ? { item: removed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
-      return { error: itemError(error, ctx.collectionId, id) };
+      const failure = itemError(error, ctx.collectionId, id);
+      // Unavailable: the whole call fails (its outcome unknown), not one item.
+      if (failure.status >= 500) throw failure;
+      return { error: failure };
     }
   });
 }

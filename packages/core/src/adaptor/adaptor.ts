@@ -6,7 +6,7 @@
  */
 import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
 import { runWithDeadline } from '../deadline.ts';
-import { SpiError } from '../errors.ts';
+import { errors, SpiError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { type EndpointName, type RequestOf, validateRequest } from '../wire/validate.ts';
 import type { CallContext } from './context.ts';
@@ -86,8 +86,11 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
       try {
         return await runWithDeadline(ctx.deadline, effect, async () => handler(deps, request, ctx));
       } catch (error) {
-        if (error instanceof SpiError && error.code === 'DEADLINE_EXCEEDED' && effect === 'write') {
+        // A write cut by the deadline or by an unavailable database may still
+        // have been applied: say so in the answer and the log (deadline.ts).
+        if (effect === 'write' && error instanceof SpiError && error.status >= 503) {
           ctx.info.writeOutcome = 'UNKNOWN';
+          if (error.data?.writeOutcome !== 'UNKNOWN') throw errors.writeOutcomeUnknown(error);
         }
         throw error;
       }
