@@ -93,7 +93,11 @@ class FirestoreStorage implements Storage {
           )
         : undefined;
     this.capabilities = firestoreCapabilities({ supportsIndexes: this.indexes !== undefined });
-    this.references = new FirestoreReferences(db, { collection: referencesCollection, scanLimit: this.scanLimit });
+    this.references = new FirestoreReferences(db, {
+      collection: referencesCollection,
+      scanLimit: this.scanLimit,
+      concurrency: this.concurrency,
+    });
   }
 
   private read(collection: StoredCollection): ReadContext {

@@ -4,23 +4,17 @@
  * - insert: transactions of ≤ 500 items that read the ids and create the
  *   fresh ones (ITEM_ALREADY_EXISTS per item, race-free); `overwrite` sets
  *   them. Retries are whole transactions, idempotent, within the call's
- *   deadline (see insertItems).
+ *   deadline (firestore-transactions.ts).
  * - update / remove: one small transaction per item (read, then replace or
  *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
  *   is kept; items run concurrently, repeated ids in one call in order.
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
 import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
-import type {
-  BulkWriter,
-  CollectionReference,
-  DocumentData,
-  DocumentReference,
-  DocumentSnapshot,
-  Firestore,
-} from '@google-cloud/firestore';
+import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
 import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
+import { createDocuments, type DocumentWrite } from './firestore-transactions.ts';
 import { documentIdProblem, fromFirestoreValue, invalidItemId, toDocumentData, toItem } from './firestore-values.ts';
 
 export interface WriteContext {
@@ -53,28 +47,11 @@ function itemError(error: unknown, collectionId: string, id: string): SpiError {
   );
 }
 
-/** Items per insert transaction: Firestore's documented cap on writes per commit. */
-const INSERT_CHUNK = 500;
-
-interface PendingInsert {
-  readonly index: number;
-  readonly id: string;
-  readonly item: Item;
-  readonly ref: DocumentReference;
-  readonly data: DocumentData;
-}
-
 /**
- * Insert in transactions of up to 500 items (chunks in parallel): read the
- * ids, create the fresh ones, commit. Not BulkWriter: its BatchWrite RPCs are
- * retried by gax on UNAVAILABLE for up to 10 minutes, so a bulk insert cut by
- * an outage was replayed long after its caller had its answer. A transaction
- * is retried by the client only as a whole — reads included — and only while
- * the call's deadline allows (firestore-deadline.ts); a retry that finds a
- * document this very call wrote (same stamped dates: the earlier attempt was
- * committed although its answer was lost) reports it written, not
- * ITEM_ALREADY_EXISTS. A chunk Firestore refuses as a whole (an invalid
- * value) is retried item by item, so one bad item fails only itself.
+ * Insert: the documents are created in transactions (firestore-transactions.ts:
+ * why not BulkWriter, idempotent retries within the deadline). An existing
+ * document this call wrote itself — same stamped dates — is an earlier
+ * attempt's commit, not a duplicate.
  */
 export async function insertItems(
   ctx: WriteContext,
@@ -82,7 +59,7 @@ export async function insertItems(
   overwrite: boolean,
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array(items.length);
-  const pending: PendingInsert[] = [];
+  const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const id = item._id as string;
@@ -98,7 +75,12 @@ export async function insertItems(
     }
     seen.add(id);
     try {
-      pending.push({ index, id, item, ref: ctx.ref.doc(id), data: toDocumentData(item) });
+      writes.push({
+        key: index,
+        ref: ctx.ref.doc(id),
+        data: toDocumentData(item),
+        mine: (snapshot) => writtenBy(snapshot, item),
+      });
     } catch (error) {
       // Client-side validation (e.g. a field name Firestore refuses).
       results[index] = {
@@ -106,60 +88,18 @@ export async function insertItems(
       };
     }
   });
-  const chunks: PendingInsert[][] = [];
-  // With overwrite, repeated ids are written in order: each goes to its own later chunk.
-  for (const entry of pending) {
-    const open = chunks.find((c) => c.length < INSERT_CHUNK && !c.some((p) => p.id === entry.id));
-    if (open) open.push(entry);
-    else chunks.push([entry]);
-  }
-  if (overwrite) {
-    for (const chunk of chunks) await insertChunk(ctx, chunk, overwrite, results);
-  } else {
-    await inParallel(chunks, ctx.concurrency, (chunk) => insertChunk(ctx, chunk, overwrite, results));
+  const outcomes = await createDocuments(ctx.db, writes, { overwrite, concurrency: ctx.concurrency });
+  for (const [index, outcome] of outcomes) {
+    const item = items[index] as Item;
+    const id = item._id as string;
+    results[index] =
+      outcome === 'done'
+        ? { item }
+        : outcome === 'conflict'
+          ? { error: errors.itemAlreadyExists(ctx.collectionId, id) }
+          : { error: itemError(outcome.refused, ctx.collectionId, id) };
   }
   return results;
-}
-
-async function insertChunk(
-  ctx: WriteContext,
-  chunk: readonly PendingInsert[],
-  overwrite: boolean,
-  results: ItemResult[],
-): Promise<void> {
-  try {
-    const outcome = await ctx.db.runTransaction(async (tx) => {
-      stopAtDeadline();
-      const snapshots = overwrite ? [] : await tx.getAll(...chunk.map((p) => p.ref));
-      const out = new Map<number, ItemResult>();
-      chunk.forEach((p, i) => {
-        const snapshot = snapshots[i];
-        if (snapshot?.exists) {
-          out.set(
-            p.index,
-            writtenBy(snapshot, p.item)
-              ? { item: p.item }
-              : { error: errors.itemAlreadyExists(ctx.collectionId, p.id) },
-          );
-          return;
-        }
-        if (overwrite) tx.set(p.ref, p.data);
-        else tx.create(p.ref, p.data);
-        out.set(p.index, { item: p.item });
-      });
-      return out;
-    }, transactionOptions());
-    for (const [index, result] of outcome) results[index] = result;
-  } catch (error) {
-    const only = chunk.length === 1 ? chunk[0] : undefined;
-    const perItem = itemError(error, ctx.collectionId, only?.id ?? '');
-    if (perItem.status >= 500) throw perItem;
-    if (only) {
-      results[only.index] = { error: perItem };
-      return;
-    }
-    for (const p of chunk) await insertChunk(ctx, [p], overwrite, results);
-  }
 }
 
 /** Whether a stored document is the one this call wrote (an earlier attempt of a retried transaction). */
@@ -171,19 +111,6 @@ function writtenBy(snapshot: DocumentSnapshot, item: Item): boolean {
 
 function sameInstant(a: unknown, b: unknown): boolean {
   return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-}
-
-/** Runs `work` over `tasks` with at most `concurrency` at once. */
-async function inParallel<T>(
-  tasks: readonly T[],
-  concurrency: number,
-  work: (task: T) => Promise<void>,
-): Promise<void> {
-  const queue = [...tasks];
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let task = queue.shift(); task; task = queue.shift()) await work(task);
-  });
-  await Promise.all(workers);
 }
 
 /** Runs `work` over groups with bounded concurrency; items inside a group run in order. */
