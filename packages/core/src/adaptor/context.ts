@@ -9,7 +9,7 @@ import { DEFAULT_REQUEST_DEADLINE_MS, type Deadline, newDeadline } from '../dead
 export interface CallInfo {
   collectionId?: string;
   itemCount?: number;
-  /** Set when a write ran out of time: the log says its outcome is unknown (deadline.ts). */
+  /** Set when a write ran out of time or met an unavailable database: the log says its outcome is unknown (deadline.ts). */
   writeOutcome?: 'UNKNOWN';
 }
 
