@@ -6,15 +6,21 @@
  * queries, gets, commits and batch writes build their gax call options
  * themselves (`Firestore.createCallOptions`: headers and retry codes only).
  * What it does pass on is the gapic `clientConfig` of its settings, whose
- * per-method `timeout_millis` becomes each RPC's gRPC deadline (defaults:
+ * per-method `timeout_millis` is each RPC's default gRPC deadline (defaults:
  * 60 s for Commit/BatchWrite, 300 s for RunQuery). `firestoreDeadlineSettings`
- * sets it to REQUEST_DEADLINE_MS for every data method, so no RPC outlives a
- * call's budget; the core answers at the deadline itself.
+ * sets it to REQUEST_DEADLINE_MS for every data method. Measured, though: a
+ * query or a batch commit to a host that accepts the connection and never
+ * answers still waits far past it (batch commits carry their own retry
+ * settings; streams wait in the client's setup), so what bounds a call is
+ * the core's deadline, and what keeps a late write out is `stopAtDeadline`
+ * before every commit of a transaction (firestore-transactions.ts).
  *
- * BulkWriter (bulk insert) retries transient failures with backoff up to 10
- * times, in the background; `retryWithinDeadline` stops those retries once
- * the call's budget is spent, so a write the caller was told has an unknown
- * outcome is not replayed minutes later.
+ * gax re-sends Commit and BatchWrite on UNAVAILABLE for up to 10 minutes by
+ * default: turned off here (a commit whose answer was lost may have been
+ * applied). Bulk writes run in transactions retried as a whole within the
+ * deadline (firestore-transactions.ts). BulkWriter, still used for cleanup
+ * deletes, retries failed writes up to 10 times in the background;
+ * `retryWithinDeadline` stops that once the call's budget is spent.
  */
 import { currentDeadline, errors } from '@adaptors/core';
 import type { BulkWriterError } from '@google-cloud/firestore';
@@ -41,16 +47,15 @@ const METHODS = [
  * Write RPCs gax must not re-send on its own: a commit whose answer was lost
  * may have been applied, and gax's default retry (UNAVAILABLE, for up to 10
  * minutes) replayed them long after the caller had its answer. Transactions
- * are retried by the client as a whole instead (firestore-writes.ts).
+ * are retried by the client as a whole instead (firestore-transactions.ts).
  */
 const NOT_REPLAYED = new Set<string>(['Commit', 'BatchWrite']);
 
 /**
  * Firestore settings that bound every RPC by `deadlineMs` (spread into
- * `new Firestore({...})`), and reconnect quickly once Firestore is back:
- * gRPC's reconnect backoff grows to 120 s by default, so after an outage the
- * client kept failing (and /readyz kept saying not ready) for many seconds
- * after Firestore answered again.
+ * `new Firestore({...})`), and reconnect soon once Firestore is back: gRPC's
+ * reconnect backoff grows up to 120 s by default during a long outage; capped
+ * at 2 s, the client tries again within ~2 s of Firestore's return.
  */
 export function firestoreDeadlineSettings(deadlineMs: number): { clientConfig: object; grpcOptions: object } {
   return {
@@ -61,6 +66,8 @@ export function firestoreDeadlineSettings(deadlineMs: number): { clientConfig: o
     clientConfig: {
       interfaces: {
         'google.firestore.v1.Firestore': {
+          // gax reads a retry_codes_name only from the override's own retry_codes.
+          retry_codes: { non_idempotent: [] },
           methods: Object.fromEntries(
             METHODS.map((name) => [
               name,

@@ -55,6 +55,8 @@ export async function createDocuments(
       db.runTransaction(async (tx) => {
         stopAtDeadline();
         const snapshots = options.overwrite ? [] : await tx.getAll(...group.map((w) => w.ref));
+        // The reads may have waited out an outage: commit nothing once the caller has its answer.
+        stopAtDeadline();
         const out = new Map<number, Outcome>();
         group.forEach((w, i) => {
           const snapshot = snapshots[i];
@@ -90,6 +92,7 @@ export async function deleteDocuments(
       db.runTransaction(async (tx) => {
         stopAtDeadline();
         const snapshots = await tx.getAll(...group.map((d) => d.ref));
+        stopAtDeadline();
         const out = new Map<number, Outcome>();
         group.forEach((d, i) => {
           if (!snapshots[i]?.exists) {

@@ -147,6 +147,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
       const next = await ctx.db.runTransaction(async (tx) => {
         stopAtDeadline();
         const snapshot = await tx.get(doc);
+        stopAtDeadline();
         if (!snapshot.exists) return undefined;
         const created = fromFirestoreValue(snapshot.get('_createdDate'));
         // Full replacement (§4.6) that keeps the stored creation date.
@@ -173,6 +174,7 @@ export async function removeItems(ctx: WriteContext, ids: readonly string[]): Pr
       const removed = await ctx.db.runTransaction(async (tx) => {
         stopAtDeadline();
         const snapshot = await tx.get(doc);
+        stopAtDeadline();
         if (!snapshot.exists) return undefined;
         tx.delete(doc);
         return toItem(id, snapshot.data());
