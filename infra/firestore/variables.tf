@@ -108,6 +108,7 @@ variable "extra_env" {
       "BODY_LIMIT_MB",
       "LOG_LEVEL",
       "ACCESS_POLICY",
+      "REQUEST_DEADLINE_MS",
       "SHUTDOWN_GRACE_SECONDS",
       "FIRESTORE_METADATA_COLLECTION",
       "FIRESTORE_REFERENCES_COLLECTION",
@@ -116,7 +117,7 @@ variable "extra_env" {
       "FIRESTORE_SCHEMA_CACHE_SECONDS",
       "FIRESTORE_WRITE_CONCURRENCY",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, REQUEST_DEADLINE_MS, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
   }
 }
 
