@@ -127,6 +127,7 @@ variable "extra_env" {
       "BODY_LIMIT_MB",
       "LOG_LEVEL",
       "ACCESS_POLICY",
+      "REQUEST_DEADLINE_MS",
       "SHUTDOWN_GRACE_SECONDS",
       "FIRESTORE_METADATA_COLLECTION",
       "FIRESTORE_REFERENCES_COLLECTION",
@@ -136,7 +137,7 @@ variable "extra_env" {
       "FIRESTORE_SCHEMA_CHECK_MS",
       "FIRESTORE_WRITE_CONCURRENCY",
     ], name)])
-    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
+    error_message = "extra_env accepts CLOCK_SKEW_SECONDS, TOKEN_MAX_LIFETIME_SECONDS, BODY_LIMIT_MB, LOG_LEVEL, ACCESS_POLICY, REQUEST_DEADLINE_MS, SHUTDOWN_GRACE_SECONDS and the FIRESTORE_* tuning settings of services/firestore/DEPLOY.md."
   }
 }
 

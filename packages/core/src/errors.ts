@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   UNKNOWN_ERROR: 500,
   // Transient: the database is unreachable or overloaded; Wix may retry.
   SERVICE_UNAVAILABLE: 503,
+  // The call's budget (REQUEST_DEADLINE_MS, deadline.ts) ran out before the database answered.
+  DEADLINE_EXCEEDED: 504,
   // Refused by the optional access policy (auth/policy.ts).
   PERMISSION_DENIED: 403,
   // Route or path unknown.
@@ -180,5 +182,38 @@ export const errors = {
       `${engine} refused the adaptor's credentials; grant its service account ${roles}.`,
       null,
     );
+  },
+  /**
+   * A write that failed because the database was unavailable: the failure may
+   * have come after the database applied it (a dropped connection, a commit
+   * whose answer was lost), so the answer keeps the reason and says the
+   * outcome is unknown (`data.writeOutcome`), like `deadlineExceeded`.
+   */
+  writeOutcomeUnknown(cause: SpiError): SpiError {
+    return new SpiError(
+      cause.code,
+      `${cause.message} It is unknown whether this change was applied: read the items (or collection) back before retrying it.`,
+      { ...cause.data, writeOutcome: 'UNKNOWN' },
+    );
+  },
+  /**
+   * The call ran out of its REQUEST_DEADLINE_MS budget (deadline.ts). A read
+   * changed nothing. A write may or may not have been applied — the database
+   * can commit after the adaptor stopped waiting — so the answer says the
+   * outcome is unknown (`data.writeOutcome`), never that it failed.
+   */
+  deadlineExceeded(budgetMs: number, effect: 'read' | 'write'): SpiError {
+    const waited = `The database did not answer within ${budgetMs} ms (REQUEST_DEADLINE_MS)`;
+    return effect === 'write'
+      ? new SpiError(
+          'DEADLINE_EXCEEDED',
+          `${waited}, so it is unknown whether this change was applied: read the items (or collection) back before retrying it. If this persists, check the database's health and load.`,
+          { deadlineMs: budgetMs, writeOutcome: 'UNKNOWN' },
+        )
+      : new SpiError(
+          'DEADLINE_EXCEEDED',
+          `${waited}; nothing was changed. Retry shortly; if this persists, check the database's health and load, or raise REQUEST_DEADLINE_MS.`,
+          { deadlineMs: budgetMs },
+        );
   },
 } as const;

@@ -30,6 +30,15 @@ export {
   setting,
   withChecks,
 } from './config/settings.ts';
+export {
+  currentDeadline,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  type Deadline,
+  type Effect,
+  newDeadline,
+  remainingMs,
+  runWithDeadline,
+} from './deadline.ts';
 export * from './errors.ts';
 export { filterFormat, legacyFilterToWire } from './legacy/filter.ts';
 export { LEGACY_PATHS } from './legacy/handlers.ts';

@@ -6,6 +6,16 @@
  * Values crossing this boundary are internal values (query/ast.ts): DATETIME
  * instants are `Date`, everything else plain JSON. Errors a storage reports are
  * `SpiError`s (errors.ts); anything else it throws becomes a logged 500.
+ *
+ * Deadlines (deadline.ts): every method runs inside its call's deadline scope.
+ * A storage gives each database call the time left — `remainingMs()` as the
+ * client's timeout, or `currentDeadline()?.signal` where the client takes an
+ * AbortSignal — so no call waits on the engine past the budget. The core
+ * answers DEADLINE_EXCEEDED when the budget is spent even if a client keeps
+ * waiting, and reports a write cut that way as having an unknown outcome; a
+ * storage that itself sees its client's timeout fire throws it like any other
+ * unavailability (after the deadline the core turns it into DEADLINE_EXCEEDED).
+ * `ready()` runs in a scope of its own (the readiness probe's patience).
  */
 import type { SpiError } from './errors.ts';
 import type {
@@ -219,7 +229,12 @@ export interface Storage {
   /** Optional: what the owner should act on (missing indexes …), for a status page. */
   diagnostics?(): StorageDiagnostics;
 
-  /** Resolves when the database answers a trivial query; rejects otherwise (readiness probe). */
+  /**
+   * Resolves when the engine answers and the configured database (or dataset)
+   * exists; rejects otherwise with an SpiError whose message says why
+   * (readiness probe, answered in /readyz's body — no secrets in it). Must
+   * recover by itself once the engine is back: no state cached from a failure.
+   */
   ready(): Promise<void>;
   /** Releases connections; called once on shutdown. */
   close(): Promise<void>;

@@ -30,6 +30,14 @@ export interface HarnessOptions {
   readonly info?: ServiceInfo;
   /** Turns legacy mode on with these secret keys; `legacy` then talks to it with the first. */
   readonly legacySecretKeys?: readonly string[];
+  /**
+   * REQUEST_DEADLINE_MS of the app. Default 60 s: tests that are not about
+   * deadlines must not fail because a shared emulator is slow on a loaded
+   * machine; fault tests set a small one.
+   */
+  readonly requestDeadlineMs?: number;
+  /** How long /readyz waits for the storage. */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -59,6 +67,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.info ? { info: options.info } : {}),
     legacy: { secretKeys: options.legacySecretKeys },
+    requestDeadlineMs: options.requestDeadlineMs ?? 60_000,
+    readyTimeoutMs: options.readyTimeoutMs,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const client = new WixClient({ baseUrl: url, signer });

@@ -9,9 +9,9 @@
  * (bigquery-values.ts). Retryable errors (DML concurrency, rate limits) are
  * retried with exponential backoff and jitter (bigquery-retry.ts).
  */
-import type { Value } from '@adaptors/core';
+import { remainingMs, type Value } from '@adaptors/core';
 import type { BigQuery, Job, QueryOptions, Query as QueryRequest } from '@google-cloud/bigquery';
-import { isRetryable, isTableNotFound, translateError } from './bigquery-errors.ts';
+import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './bigquery-errors.ts';
 import { type RetryPolicy, withRetry } from './bigquery-retry.ts';
 import { decodeRow, type ResultField, type Statement } from './bigquery-values.ts';
 
@@ -25,6 +25,8 @@ export interface ExecutorOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Called when BigQuery says a table is gone: the cached schema is stale. */
   readonly onStaleSchema: () => void;
+  /** Called when BigQuery says the dataset is gone (bigquery-storage.ts may create it again). */
+  readonly onMissingDataset?: () => void;
   /** Observes every statement sent (tests count round trips; logs could use it). */
   readonly onStatement?: (sql: string) => void;
 }
@@ -59,7 +61,7 @@ export class Executor {
     try {
       return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
     } catch (error) {
-      if (isTableNotFound(error)) this.options.onStaleSchema();
+      this.noticeGone(error);
       throw translateError(error, collectionId);
     }
   }
@@ -69,9 +71,14 @@ export class Executor {
     try {
       return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
     } catch (error) {
-      if (isTableNotFound(error)) this.options.onStaleSchema();
+      this.noticeGone(error);
       throw error;
     }
+  }
+
+  private noticeGone(error: unknown): void {
+    if (isTableNotFound(error)) this.options.onStaleSchema();
+    else if (isDatasetNotFound(error)) this.options.onMissingDataset?.();
   }
 
   private async once(statement: Statement): Promise<QueryResult> {
@@ -88,7 +95,16 @@ export class Executor {
       // Raw f/v rows: decoded here from the schema (bigquery-values.ts).
       skipParsing: true,
     };
-    const first = (await this.options.bq.query(request, { autoPaginate: false })) as unknown as Page;
+    // timeoutMs: how long BigQuery may hold jobs.query waiting for the result:
+    // the call's time left (packages/core/src/deadline.ts). The HTTP request
+    // itself cannot be cut by the client: its `timeout` option reaches
+    // node-fetch 3 through teeny-request 11 and is ignored there, and no
+    // AbortSignal is passed on. The core answers at the deadline regardless
+    // (DEADLINE_EXCEEDED; a write's outcome unknown).
+    const first = (await this.options.bq.query(request, {
+      autoPaginate: false,
+      timeoutMs: remainingMs(),
+    })) as unknown as Page;
     let [rawRows, next, response] = first;
     const fields = response?.schema?.fields;
     const rows: unknown[] = [...(rawRows ?? [])];

@@ -5,6 +5,7 @@
  * retried") and rate limits. Bounded so a request answers well within Wix's
  * patience; what still fails is answered SERVICE_UNAVAILABLE (retryable).
  */
+import { remainingMs } from '@adaptors/core';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -30,7 +31,10 @@ export async function withRetry<T>(
       if (attempt >= attempts || !retryable(error)) throw error;
       onRetry?.(attempt, error);
       const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+      const delay = Math.random() * ceiling;
+      // No retry the call's deadline (packages/core/src/deadline.ts) cannot wait for.
+      if (delay >= remainingMs(Number.POSITIVE_INFINITY)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

@@ -15,6 +15,7 @@ import {
   type QuerySpec,
   type ReferencedSpec,
   type ReferencePair,
+  SpiError,
   type Storage,
   type StorageCapabilities,
   type StoredCollection,
@@ -22,7 +23,7 @@ import {
 import { NumberColumns } from '@adaptors/googlesql';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { bigqueryCapabilities } from './bigquery-capabilities.ts';
-import { translateError } from './bigquery-errors.ts';
+import { isDatasetNotFound, isDuplicate, translateError } from './bigquery-errors.ts';
 import { Executor } from './bigquery-executor.ts';
 import { Reader } from './bigquery-reads.ts';
 import { References } from './bigquery-references.ts';
@@ -56,6 +57,12 @@ export interface BigQueryStorageOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Create the dataset again when it is found missing (BIGQUERY_CREATE_DATASET,
+   * local development: the emulator keeps its data in memory, so a restarted
+   * emulator has no dataset). Off: a missing dataset makes the service not ready.
+   */
+  readonly createDataset?: boolean;
   /** Observes every statement sent (tests count statements per call). */
   readonly onStatement?: (sql: string) => void;
 }
@@ -89,6 +96,7 @@ class BigQueryStorage implements Storage {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.onStatement ? { onStatement: options.onStatement } : {}),
       onStaleSchema: () => this.schema.invalidate(),
+      onMissingDataset: () => this.datasetMissing(),
     });
     this.schema = new SchemaStore({
       bq: options.bq,
@@ -172,19 +180,64 @@ class BigQueryStorage implements Storage {
     return this.references.remove(await this.schema.resolve(collection), field, references);
   }
 
-  /** A cheap `SELECT 1` (no bytes billed) proves the API, the credentials and the job permission. */
+  /**
+   * Ready = the dataset exists (datasets.get) and a query runs (a cheap
+   * `SELECT 1`, no bytes billed: proves the jobs API, the credentials and the
+   * job permission). `SELECT 1` alone passes without the dataset, which left
+   * a service whose dataset was gone (a restarted in-memory emulator)
+   * answering 503 to every call while it reported ready.
+   */
   async ready(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(errors.unavailable('BigQuery')), this.options.readyTimeoutMs ?? READY_TIMEOUT_MS);
     });
+    const probe = (async () => {
+      await this.ensureDataset();
+      await this.executor.run({ sql: 'SELECT 1', params: {}, types: {} });
+    })();
+    probe.catch(() => {});
     try {
-      await Promise.race([this.executor.run({ sql: 'SELECT 1', params: {}, types: {} }), timeout]);
+      await Promise.race([probe, timeout]);
     } catch (error) {
+      // The dataset may change while it is out of reach: read the schema afresh once it answers.
+      this.schema.invalidate();
       throw translateError(error);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The dataset exists, or is created again when `createDataset` allows; otherwise an SpiError saying so. */
+  private async ensureDataset(): Promise<void> {
+    const dataset = this.options.bq.dataset(this.options.datasetId, {
+      ...(this.options.projectId ? { projectId: this.options.projectId } : {}),
+    });
+    try {
+      await dataset.getMetadata();
+      return;
+    } catch (error) {
+      if (!isDatasetNotFound(error)) throw error;
+    }
+    if (!this.options.createDataset) {
+      throw new SpiError(
+        'SERVICE_UNAVAILABLE',
+        `The BigQuery dataset '${this.options.datasetId}' does not exist: create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET.`,
+      );
+    }
+    try {
+      await dataset.create(this.options.location ? { location: this.options.location } : {});
+    } catch (error) {
+      // Another instance (or call) created it first.
+      if (!isDuplicate(error)) throw error;
+    }
+    this.schema.invalidate();
+  }
+
+  /** A statement found the dataset gone: forget its schema, and create it again when allowed. */
+  private datasetMissing(): void {
+    this.schema.invalidate();
+    if (this.options.createDataset) this.ensureDataset().catch(() => {});
   }
 
   async close(): Promise<void> {

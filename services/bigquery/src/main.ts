@@ -34,6 +34,7 @@ await runService({
       schemaCheckMs: config.schemaCheckMs,
       maximumBytesBilled: config.maximumBytesBilled,
       ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
+      createDataset: config.bigqueryCreateDataset,
     });
   },
 });

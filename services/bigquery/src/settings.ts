@@ -56,7 +56,7 @@ const specs = defineSettings({
   bigqueryCreateDataset: setting({
     name: 'BIGQUERY_CREATE_DATASET',
     description:
-      'true: create the dataset at start when it is missing (local development; needs roles/bigquery.dataOwner or an emulator).',
+      'true: create the dataset when it is missing, at start and whenever it is found gone (local development: a restarted emulator is empty; needs roles/bigquery.dataOwner or an emulator).',
     default: 'false',
     parse: boolean(),
   }),

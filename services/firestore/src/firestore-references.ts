@@ -30,9 +30,10 @@ import {
   type StoredCollection,
 } from '@adaptors/core';
 import type { Firestore, Query } from '@google-cloud/firestore';
-import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
+import { translateError } from './firestore-errors.ts';
 import { scanBoundExceeded } from './firestore-executor.ts';
 import { MAX_DISJUNCTIONS } from './firestore-planner.ts';
+import { createDocuments, type DocumentDelete, type DocumentWrite, deleteDocuments } from './firestore-transactions.ts';
 import { isValidDocumentId, toItem } from './firestore-values.ts';
 import { newBulkWriter } from './firestore-writes.ts';
 
@@ -45,6 +46,8 @@ interface PairDoc {
 export interface ReferenceOptions {
   readonly collection: string;
   readonly scanLimit: number;
+  /** Transactions of pair writes run at once (FIRESTORE_WRITE_CONCURRENCY). */
+  readonly concurrency: number;
 }
 
 let lastSeq = 0;
@@ -95,37 +98,55 @@ export class FirestoreReferences {
           )
         : new Set<string>(),
     ]);
-    const writer = newBulkWriter(this.db);
+    const results: ReferenceResult[] = new Array(references.length);
+    const writes: DocumentWrite[] = [];
     const seen = new Set<string>();
-    const pending = references.map((ref): Promise<ReferenceResult> | ReferenceResult => {
+    references.forEach((ref, index) => {
       const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
-      if (!referring.has(pair.referringItemId))
-        return { error: errors.itemNotFound(collection.id, pair.referringItemId) };
-      if (!referenced.has(pair.referencedItemId))
-        return { error: errors.itemNotFound(targetId, pair.referencedItemId) };
+      if (!referring.has(pair.referringItemId)) {
+        results[index] = { error: errors.itemNotFound(collection.id, pair.referringItemId) };
+        return;
+      }
+      if (!referenced.has(pair.referencedItemId)) {
+        results[index] = { error: errors.itemNotFound(targetId, pair.referencedItemId) };
+        return;
+      }
       const id = this.pairId(collection.id, field.key, pair.referringItemId, pair.referencedItemId);
-      const duplicate = () => ({
-        error: errors.referenceAlreadyExists(field.key, pair.referringItemId, pair.referencedItemId),
-      });
-      if (seen.has(id)) return duplicate();
+      if (seen.has(id)) {
+        results[index] = {
+          error: errors.referenceAlreadyExists(field.key, pair.referringItemId, pair.referencedItemId),
+        };
+        return;
+      }
       seen.add(id);
+      const seq = nextSeq();
       const doc = {
         rel: `${collection.id}/${field.key}`,
         coll: collection.id,
         target: targetId,
         from: pair.referringItemId,
         to: pair.referencedItemId,
-        seq: nextSeq(),
+        seq,
         createdAt: new Date(),
       };
-      return writer.create(this.pairs.doc(id), doc).then(
-        (): ReferenceResult => ({ reference: pair }),
-        (error: unknown): ReferenceResult =>
-          grpcCode(error) === GRPC.ALREADY_EXISTS ? duplicate() : { error: asSpi(error) },
-      );
+      // An earlier attempt of this very write (retried transaction) carries the same seq.
+      writes.push({ key: index, ref: this.pairs.doc(id), data: doc, mine: (snapshot) => snapshot.get('seq') === seq });
     });
-    await writer.close();
-    return Promise.all(pending);
+    const outcomes = await createDocuments(this.db, writes, {
+      overwrite: false,
+      concurrency: this.options.concurrency,
+    });
+    for (const [index, outcome] of outcomes) {
+      const ref = references[index] as ReferencePair;
+      const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
+      results[index] =
+        outcome === 'done'
+          ? { reference: pair }
+          : outcome === 'conflict'
+            ? { error: errors.referenceAlreadyExists(field.key, pair.referringItemId, pair.referencedItemId) }
+            : { error: asSpi(outcome.refused) };
+    }
+    return results;
   }
 
   async remove(
@@ -133,24 +154,31 @@ export class FirestoreReferences {
     field: Field,
     references: readonly ReferencePair[],
   ): Promise<ReferenceResult[]> {
-    const writer = newBulkWriter(this.db);
+    const results: ReferenceResult[] = new Array(references.length);
+    const deletes: DocumentDelete[] = [];
     const seen = new Set<string>();
-    const pending = references.map((ref): Promise<ReferenceResult> | ReferenceResult => {
-      const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
-      const missing = () => ({
-        error: errors.referenceNotFound(field.key, pair.referringItemId, pair.referencedItemId),
-      });
-      const id = this.pairId(collection.id, field.key, pair.referringItemId, pair.referencedItemId);
-      if (seen.has(id)) return missing();
+    references.forEach((ref, index) => {
+      const id = this.pairId(collection.id, field.key, ref.referringItemId, ref.referencedItemId);
+      if (seen.has(id)) {
+        results[index] = { error: errors.referenceNotFound(field.key, ref.referringItemId, ref.referencedItemId) };
+        return;
+      }
       seen.add(id);
-      // The exists precondition makes a missing pair NOT_FOUND instead of a silent no-op.
-      return writer.delete(this.pairs.doc(id), { exists: true }).then(
-        (): ReferenceResult => ({ reference: pair }),
-        (error: unknown): ReferenceResult => (grpcCode(error) === GRPC.NOT_FOUND ? missing() : { error: asSpi(error) }),
-      );
+      deletes.push({ key: index, ref: this.pairs.doc(id) });
     });
-    await writer.close();
-    return Promise.all(pending);
+    // A pair that is not there is REFERENCE_NOT_FOUND, not a silent no-op.
+    const outcomes = await deleteDocuments(this.db, deletes, this.options.concurrency);
+    for (const [index, outcome] of outcomes) {
+      const ref = references[index] as ReferencePair;
+      const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
+      results[index] =
+        outcome === 'done'
+          ? { reference: pair }
+          : outcome === 'conflict'
+            ? { error: errors.referenceNotFound(field.key, pair.referringItemId, pair.referencedItemId) }
+            : { error: asSpi(outcome.refused) };
+    }
+    return results;
   }
 
   async query(

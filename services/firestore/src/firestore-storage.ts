@@ -116,7 +116,11 @@ class FirestoreStorage implements Storage {
       create: indexes ? (collectionId, fields) => indexes.createComposite(collectionId, fields) : undefined,
       recheckMs: (options.indexRecheckSeconds ?? 60) * 1000,
     });
-    this.references = new FirestoreReferences(db, { collection: referencesCollection, scanLimit: this.scanLimit });
+    this.references = new FirestoreReferences(db, {
+      collection: referencesCollection,
+      scanLimit: this.scanLimit,
+      concurrency: this.concurrency,
+    });
   }
 
   private read(collection: StoredCollection): ReadContext {

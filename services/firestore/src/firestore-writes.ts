@@ -1,18 +1,20 @@
 /**
  * Item writes (docs/protocol.md §4.5–§4.8; docs/design.md §3 "one bad item never fails
  * the rest"). Document id = `_id`.
- * - insert: BulkWriter `create()` — the server's exists-precondition makes
- *   ITEM_ALREADY_EXISTS per item and race-free; `overwrite` uses `set()`.
- *   BulkWriter batches (≤ 500 writes per batch, Firestore limit), runs
- *   batches in parallel and retries transient failures.
+ * - insert: transactions of ≤ 500 items that read the ids and create the
+ *   fresh ones (ITEM_ALREADY_EXISTS per item, race-free); `overwrite` sets
+ *   them. Retries are whole transactions, idempotent, within the call's
+ *   deadline (firestore-transactions.ts).
  * - update / remove: one small transaction per item (read, then replace or
  *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
  *   is kept; items run concurrently, repeated ids in one call in order.
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
 import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
-import type { BulkWriter, CollectionReference, Firestore } from '@google-cloud/firestore';
+import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
+import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
 import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
+import { createDocuments, type DocumentWrite } from './firestore-transactions.ts';
 import {
   documentIdProblem,
   fromFirestoreValue,
@@ -29,9 +31,14 @@ export interface WriteContext {
   readonly concurrency: number;
 }
 
-/** Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down. */
+/**
+ * Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down.
+ * Retries stop at the call's deadline (firestore-deadline.ts).
+ */
 export function newBulkWriter(db: Firestore): BulkWriter {
-  return db.bulkWriter({ throttling: false });
+  const writer = db.bulkWriter({ throttling: false });
+  writer.onWriteError(retryWithinDeadline);
+  return writer;
 }
 
 function itemError(error: unknown, collectionId: string, id: string): SpiError {
@@ -47,38 +54,74 @@ function itemError(error: unknown, collectionId: string, id: string): SpiError {
   );
 }
 
+/**
+ * Insert: the documents are created in transactions (firestore-transactions.ts:
+ * why not BulkWriter, idempotent retries within the deadline). An existing
+ * document this call wrote itself — same stamped dates — is an earlier
+ * attempt's commit, not a duplicate.
+ */
 export async function insertItems(
   ctx: WriteContext,
   items: readonly Item[],
   overwrite: boolean,
 ): Promise<ItemResult[]> {
-  const writer = newBulkWriter(ctx.db);
+  const results: ItemResult[] = new Array(items.length);
+  const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
-  const pending = items.map((item): Promise<ItemResult> | ItemResult => {
+  items.forEach((item, index) => {
     const id = item._id as string;
     const problem = documentIdProblem(id);
-    if (problem !== undefined) return { error: invalidItemId(id, problem) };
+    if (problem !== undefined) {
+      results[index] = { error: invalidItemId(id, problem) };
+      return;
+    }
     // The same id twice in one call: the second is a duplicate of the first (memory-storage semantics).
-    if (!overwrite && seen.has(id)) return { error: errors.itemAlreadyExists(ctx.collectionId, id) };
+    if (!overwrite && seen.has(id)) {
+      results[index] = { error: errors.itemAlreadyExists(ctx.collectionId, id) };
+      return;
+    }
     seen.add(id);
-    const doc = ctx.ref.doc(id);
     try {
-      const data = toDocumentData(item);
-      const write = overwrite ? writer.set(doc, data) : writer.create(doc, data);
-      return write.then(
-        (): ItemResult => ({ item }),
-        (error: unknown): ItemResult => ({ error: itemError(error, ctx.collectionId, id) }),
-      );
+      writes.push({
+        key: index,
+        ref: ctx.ref.doc(id),
+        data: toDocumentData(item),
+        mine: (snapshot) => writtenBy(snapshot, item),
+      });
     } catch (error) {
       // toDocumentData's own refusals, or the client's validation (e.g. a field name Firestore refuses).
-      if (error instanceof SpiError) return { error };
-      return {
+      if (error instanceof SpiError) {
+        results[index] = { error };
+        return;
+      }
+      results[index] = {
         error: errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${(error as Error).message}`),
       };
     }
   });
-  await writer.close();
-  return Promise.all(pending);
+  const outcomes = await createDocuments(ctx.db, writes, { overwrite, concurrency: ctx.concurrency });
+  for (const [index, outcome] of outcomes) {
+    const item = items[index] as Item;
+    const id = item._id as string;
+    results[index] =
+      outcome === 'done'
+        ? { item }
+        : outcome === 'conflict'
+          ? { error: errors.itemAlreadyExists(ctx.collectionId, id) }
+          : { error: itemError(outcome.refused, ctx.collectionId, id) };
+  }
+  return results;
+}
+
+/** Whether a stored document is the one this call wrote (an earlier attempt of a retried transaction). */
+function writtenBy(snapshot: DocumentSnapshot, item: Item): boolean {
+  const created = fromFirestoreValue(snapshot.get('_createdDate'));
+  const updated = fromFirestoreValue(snapshot.get('_updatedDate'));
+  return sameInstant(created, item._createdDate) && sameInstant(updated, item._updatedDate);
+}
+
+function sameInstant(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
 }
 
 /** Runs `work` over groups with bounded concurrency; items inside a group run in order. */
@@ -114,17 +157,22 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     try {
       toDocumentData(item); // refuses what Firestore cannot hold before a transaction starts
       const next = await ctx.db.runTransaction(async (tx) => {
+        stopAtDeadline();
         const snapshot = await tx.get(doc);
+        stopAtDeadline();
         if (!snapshot.exists) return undefined;
         const created = fromFirestoreValue(snapshot.get('_createdDate'));
         // Full replacement (§4.6) that keeps the stored creation date.
         const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
         tx.set(doc, keepStoredIntegers(toDocumentData(replaced), snapshot.data()));
         return replaced;
-      });
+      }, transactionOptions());
       return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
-      return { error: itemError(error, ctx.collectionId, id) };
+      const failure = itemError(error, ctx.collectionId, id);
+      // Unavailable: the whole call fails (its outcome unknown), not one item.
+      if (failure.status >= 500) throw failure;
+      return { error: failure };
     }
   });
 }
@@ -136,14 +184,19 @@ export async function removeItems(ctx: WriteContext, ids: readonly string[]): Pr
     const doc = ctx.ref.doc(id);
     try {
       const removed = await ctx.db.runTransaction(async (tx) => {
+        stopAtDeadline();
         const snapshot = await tx.get(doc);
+        stopAtDeadline();
         if (!snapshot.exists) return undefined;
         tx.delete(doc);
         return toItem(id, snapshot.data());
-      });
+      }, transactionOptions());
       return removed ? { item: removed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
-      return { error: itemError(error, ctx.collectionId, id) };
+      const failure = itemError(error, ctx.collectionId, id);
+      // Unavailable: the whole call fails (its outcome unknown), not one item.
+      if (failure.status >= 500) throw failure;
+      return { error: failure };
     }
   });
 }

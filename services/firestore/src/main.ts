@@ -17,12 +17,16 @@ await runService({
   settings: firestoreSettings,
   async createStorage(config, logger) {
     // Imported here, not at the top: `main.ts check` should not pay for the client.
-    const { Firestore, v1 } = await import('@google-cloud/firestore');
+    const [{ Firestore, v1 }, { firestoreDeadlineSettings }] = await Promise.all([
+      import('@google-cloud/firestore'),
+      import('./firestore-deadline.ts'),
+    ]);
     const projectId = config.firestoreProject ?? config.googleCloudProject;
     const db = new Firestore({
       ...(projectId ? { projectId } : {}),
       databaseId: config.firestoreDatabase,
       ...FIRESTORE_CLIENT_SETTINGS,
+      ...firestoreDeadlineSettings(config.requestDeadlineMs),
     });
     const emulator = process.env.FIRESTORE_EMULATOR_HOST;
     const manageIndexes = config.manageIndexes && !emulator;

@@ -7,6 +7,7 @@ import type { Collection } from '@adaptors/core';
 import type { ColumnType } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import { METADATA_TABLE, q, SCHEMA_VERSION_ROW } from './spanner-ddl.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { parseSpannerType } from './spanner-types.ts';
 
 export interface PhysicalColumn {
@@ -61,7 +62,7 @@ const METADATA_SQL = `SELECT ${q('collection_id')}, ${q('definition')} FROM ${q(
 type CatalogRow = Record<string, unknown>;
 
 async function rows(database: Database, sql: string): Promise<CatalogRow[]> {
-  const [result] = await database.run({ sql, json: true });
+  const [result] = await database.run({ sql, json: true, gaxOptions: callOptions() });
   return result as CatalogRow[];
 }
 

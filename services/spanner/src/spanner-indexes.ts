@@ -23,6 +23,7 @@ import {
   loweredColumnName,
   loweredSource,
 } from './spanner-ddl.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { spannerMessage, translateError } from './spanner-errors.ts';
 import type { SchemaStore } from './spanner-schema.ts';
 
@@ -115,10 +116,10 @@ export class Indexes {
     );
     const lowered = found.keys.map((k) => k.column).filter((col) => loweredSource(col) && !stillUsed.has(col));
     try {
-      const [operation] = await this.database.updateSchema([
-        dropIndexDdl(found.name),
-        ...lowered.map((col) => dropColumnDdl(c.stored.id, col)),
-      ]);
+      const [operation] = await this.database.updateSchema(
+        [dropIndexDdl(found.name), ...lowered.map((col) => dropColumnDdl(c.stored.id, col))],
+        callOptions(),
+      );
       await operation.promise();
     } catch (error) {
       throw translateError(error, c.stored.id);
@@ -130,7 +131,7 @@ export class Indexes {
   /** Starts the DDL; ACTIVE if it finishes within a second, BUILDING otherwise (the build goes on). */
   private async startDdl(c: SpannerCollection, ddl: readonly string[]): Promise<IndexStatus> {
     try {
-      const [operation] = await this.database.updateSchema([...ddl]);
+      const [operation] = await this.database.updateSchema([...ddl], callOptions());
       const done = operation.promise().then(
         () => ({ ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),

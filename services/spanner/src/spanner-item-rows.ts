@@ -6,6 +6,7 @@ import type { Item, Value } from '@adaptors/core';
 import { fromAny } from '@adaptors/googlesql';
 import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { rowValues } from './spanner-values.ts';
 
 /** The item as stored: only keys with a column, no nulls (null = missing, docs/semantics.md §4). */
@@ -30,7 +31,11 @@ export async function readItems(
   ids: readonly string[],
   columns: readonly string[] = c.writeColumns.map((w) => w.column.name),
 ): Promise<Map<string, Item>> {
-  const [rows] = await tx.read(c.stored.id, { keys: [...new Set(ids)], columns: [...columns] });
+  const [rows] = await tx.read(c.stored.id, {
+    keys: [...new Set(ids)],
+    columns: [...columns],
+    gaxOptions: callOptions(),
+  });
   const out = new Map<string, Item>();
   for (const row of rows) {
     const values = rowValues(row);

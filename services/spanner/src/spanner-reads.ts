@@ -21,6 +21,7 @@ import {
 } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
+import { callOptions } from './spanner-deadline.ts';
 import type { Statement } from './spanner-dml.ts';
 import { isTableNotFound, translateError } from './spanner-errors.ts';
 import { fromSpanner, rowValues, spannerParams } from './spanner-values.ts';
@@ -50,7 +51,7 @@ export class Reader {
         sql: statement.sql,
         params: statement.params,
         types: statement.types,
-        gaxOptions: STREAM_RETRY_OFF,
+        gaxOptions: callOptions(STREAM_RETRY_OFF),
       });
       return rows.map(rowValues);
     } catch (error) {
@@ -69,7 +70,7 @@ export class Reader {
       const [rows] = await this.database.run({
         sql: query.sql,
         ...spannerParams(query.params, query.types),
-        gaxOptions: STREAM_RETRY_OFF,
+        gaxOptions: callOptions(STREAM_RETRY_OFF),
       });
       return rows;
     } catch (error) {

@@ -19,6 +19,7 @@ import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/googlesql'
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { REFERENCES_TABLE } from './spanner-ddl.ts';
+import { callOptions, transactionOptions } from './spanner-deadline.ts';
 import { countPairs, selectPairs } from './spanner-dml.ts';
 import { translateError } from './spanner-errors.ts';
 import type { Reader } from './spanner-reads.ts';
@@ -144,9 +145,9 @@ export class References {
 
   private async inTransaction<T>(c: SpannerCollection, run: (tx: Transaction) => Promise<T>): Promise<T> {
     try {
-      return await this.database.runTransactionAsync(async (tx) => {
+      return await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
         const result = await run(tx);
-        await tx.commit();
+        await tx.commit({ gaxOptions: callOptions() });
         return result;
       });
     } catch (error) {
@@ -161,13 +162,19 @@ function pairKey(c: SpannerCollection, field: Field, ref: ReferencePair): PairKe
 
 async function readKeys(tx: Transaction, table: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const [rows] = await tx.read(table, { keys: [...new Set(ids)], columns: ['_id'], json: true });
+  const [rows] = await tx.read(table, {
+    keys: [...new Set(ids)],
+    columns: ['_id'],
+    json: true,
+    gaxOptions: callOptions(),
+  });
   return new Set((rows as { _id?: unknown }[]).map((row) => String(row._id)));
 }
 
 async function readPairs(tx: Transaction, keys: readonly PairKey[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const [rows] = await tx.read(REFERENCES_TABLE, {
+    gaxOptions: callOptions(),
     keys: keys.map((k) => [...k]),
     columns: ['collection_id', 'field_key', 'referring_id', 'referenced_id'],
     json: true,

@@ -44,6 +44,7 @@ import {
   referencesTableDdl,
   SCHEMA_VERSION_ROW,
 } from './spanner-ddl.ts';
+import { callOptions } from './spanner-deadline.ts';
 import { deleteReferencesOfCollection, deleteReferencesOfField, type Statement } from './spanner-dml.ts';
 import { grpcCode, spannerMessage, translateError } from './spanner-errors.ts';
 import { checkDefinition, type FieldProblem } from './spanner-names.ts';
@@ -207,7 +208,7 @@ export class SchemaStore {
     await this.ddl(id, [...drops, dropTableDdl(id)]);
     const snapshot = await this.snapshot();
     if (snapshot.catalog.metadata.has(id)) {
-      await this.database.table(METADATA_TABLE).deleteRows([id]);
+      await this.database.table(METADATA_TABLE).deleteRows([id], { gaxOptions: callOptions() });
     }
     if (snapshot.catalog.tables.has(REFERENCES_TABLE)) await this.runDml(deleteReferencesOfCollection(id));
     await this.schemaChanged();
@@ -217,7 +218,7 @@ export class SchemaStore {
   async ddl(collectionId: string, statements: readonly string[], special?: (error: unknown) => unknown): Promise<void> {
     if (statements.length === 0) return;
     try {
-      const [operation] = await this.database.updateSchema([...statements]);
+      const [operation] = await this.database.updateSchema([...statements], callOptions());
       await operation.promise();
     } catch (error) {
       const mapped = special?.(error);

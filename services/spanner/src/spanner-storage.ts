@@ -23,6 +23,7 @@ import {
 import { NumberColumns } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './spanner-capabilities.ts';
+import { callOptions, transactionOptions } from './spanner-deadline.ts';
 import type { Statement } from './spanner-dml.ts';
 import { translateError } from './spanner-errors.ts';
 import { Indexes } from './spanner-indexes.ts';
@@ -182,13 +183,16 @@ class SpannerStorage implements Storage {
         this.options.readyTimeoutMs ?? READY_TIMEOUT_MS,
       );
     });
-    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: STREAM_RETRY_OFF });
+    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
     // After a timeout the client keeps retrying; its eventual rejection (e.g.
     // "client has already been closed" on shutdown) must not go unhandled.
     probe.catch(() => {});
     try {
       await Promise.race([probe, timeout]);
     } catch (error) {
+      // The database may change while it is out of reach (restored, recreated):
+      // read the schema afresh once it answers again.
+      this.schema.invalidate();
       throw translateError(error);
     } finally {
       clearTimeout(timer);
@@ -198,15 +202,21 @@ class SpannerStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.database.close();
+    try {
+      await this.database.close();
+    } catch (error) {
+      // The pool is closed either way; a call abandoned at its deadline
+      // (packages/core/src/deadline.ts) may still hold a session it reports as leaked.
+      if ((error as { name?: unknown }).name !== 'SessionLeakError') throw error;
+    }
     await this.options.close?.();
   }
 
   private async runDml(statement: Statement): Promise<void> {
     try {
-      await this.database.runTransactionAsync(async (tx) => {
-        await tx.runUpdate(statement);
-        await tx.commit();
+      await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+        await tx.runUpdate({ ...statement, gaxOptions: callOptions() });
+        await tx.commit({ gaxOptions: callOptions() });
       });
     } catch (error) {
       throw translateError(error);

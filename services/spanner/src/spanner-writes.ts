@@ -16,6 +16,7 @@ import { errors, type Item, type ItemResult, SpiError, type Value } from '@adapt
 import { lastPerId } from '@adaptors/googlesql';
 import type { Database, Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
+import { callOptions, transactionOptions } from './spanner-deadline.ts';
 import { deleteAllRows, deleteReferencesOfCollection, deleteReferencesOfItems } from './spanner-dml.ts';
 import { isTableNotFound, itemError, translateError } from './spanner-errors.ts';
 import { readIds, readItems, storedItem } from './spanner-item-rows.ts';
@@ -95,8 +96,9 @@ export class Writer {
         }
         if (removed.size === 0) return;
         tx.deleteRows(c.stored.id, [...removed]);
-        if (withReferences) await tx.runUpdate(deleteReferencesOfItems(c.stored.id, [...removed]));
-        await tx.commit();
+        if (withReferences)
+          await tx.runUpdate({ ...deleteReferencesOfItems(c.stored.id, [...removed]), gaxOptions: callOptions() });
+        await tx.commit({ gaxOptions: callOptions() });
       });
     }
     return results;
@@ -109,9 +111,12 @@ export class Writer {
    */
   async truncate(c: SpannerCollection): Promise<void> {
     try {
-      await this.deps.database.runPartitionedUpdate(deleteAllRows(c.stored.id));
+      await this.deps.database.runPartitionedUpdate({ ...deleteAllRows(c.stored.id), gaxOptions: callOptions() });
       if (await this.deps.hasReferences()) {
-        await this.deps.database.runPartitionedUpdate(deleteReferencesOfCollection(c.stored.id));
+        await this.deps.database.runPartitionedUpdate({
+          ...deleteReferencesOfCollection(c.stored.id),
+          gaxOptions: callOptions(),
+        });
       }
     } catch (error) {
       throw this.translated(error, c);
@@ -180,7 +185,7 @@ export class Writer {
     write: (tx: Transaction, batch: readonly Pending[]) => Promise<void>,
   ): Promise<void> {
     try {
-      await this.deps.database.runTransactionAsync(async (tx) => {
+      await this.deps.database.runTransactionAsync(transactionOptions(), async (tx) => {
         await write(tx, batch);
       });
     } catch (error) {
@@ -210,7 +215,7 @@ export class Writer {
         c.stored.id,
         fresh.map((b) => b.row),
       );
-    await tx.commit();
+    await tx.commit({ gaxOptions: callOptions() });
     for (const b of fresh) results[b.index] = { item: storedItem(c, b.item) };
   }
 
@@ -219,7 +224,7 @@ export class Writer {
       c.stored.id,
       lastPerId(batch).map((b) => b.row),
     );
-    await tx.commit();
+    await tx.commit({ gaxOptions: callOptions() });
     for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
   }
 
@@ -251,13 +256,13 @@ export class Writer {
         c.stored.id,
         lastPerId(updates).map((b) => b.row),
       );
-    await tx.commit();
+    await tx.commit({ gaxOptions: callOptions() });
     for (const b of updates) results[b.index] = { item: storedItem(c, b.item) };
   }
 
   private async transaction(c: SpannerCollection, run: (tx: Transaction) => Promise<void>): Promise<void> {
     try {
-      await this.deps.database.runTransactionAsync(async (tx) => {
+      await this.deps.database.runTransactionAsync(transactionOptions(), async (tx) => {
         await run(tx);
         if (!tx.ended) tx.end();
       });

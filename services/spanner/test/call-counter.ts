@@ -40,9 +40,11 @@ export function countingDatabase(database: Database): {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       if (property === 'runTransactionAsync') {
-        return (run: (tx: object) => Promise<unknown>) => {
+        // (run) or (options, run): the storage passes the call's deadline as options (src/spanner-deadline.ts).
+        return (...args: unknown[]) => {
           counts.transactions++;
-          return value.call(target, (tx: object) => run(countTx(tx)));
+          const run = args.pop() as (tx: object) => Promise<unknown>;
+          return value.call(target, ...args, (tx: object) => run(countTx(tx)));
         };
       }
       return (...args: unknown[]) => {

@@ -5,7 +5,8 @@
  * The Fastify layer (server/) only adds transport, signing and logging.
  */
 import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
-import { SpiError } from '../errors.ts';
+import { runWithDeadline } from '../deadline.ts';
+import { errors, SpiError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
 import { type EndpointName, type RequestOf, validateRequest } from '../wire/validate.ts';
 import type { CallContext } from './context.ts';
@@ -82,20 +83,34 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
       const collectionId = collectionIdOf(request);
       if (options.policy) checkAccess(options.policy, ctx.metadata, collectionId, kind);
-      try {
-        return await handler(deps, request, ctx);
-      } catch (error) {
-        // A field unknown to the cached schema may have just been added by another instance
-        // (packages/core/SCALING.md): when a fresh read changes the definition, run the call once more.
-        if (
-          kind === 'schema' ||
-          collectionId === undefined ||
-          !(error instanceof SpiError && error.code === 'VALIDATION_ERROR') ||
-          !(await options.storage.refreshCollection?.(collectionId))
-        ) {
-          throw error;
+      const effect = kind === 'read' ? 'read' : 'write';
+      const run = async () => {
+        try {
+          return await handler(deps, request, ctx);
+        } catch (error) {
+          // A field unknown to the cached schema may have just been added by another instance
+          // (packages/core/SCALING.md): when a fresh read changes the definition, run the call once more.
+          if (
+            kind === 'schema' ||
+            collectionId === undefined ||
+            !(error instanceof SpiError && error.code === 'VALIDATION_ERROR') ||
+            !(await options.storage.refreshCollection?.(collectionId))
+          ) {
+            throw error;
+          }
+          return handler(deps, request, ctx);
         }
-        return handler(deps, request, ctx);
+      };
+      try {
+        return await runWithDeadline(ctx.deadline, effect, run);
+      } catch (error) {
+        // A write cut by the deadline or by an unavailable database may still
+        // have been applied: say so in the answer and the log (deadline.ts).
+        if (effect === 'write' && error instanceof SpiError && error.status >= 503) {
+          ctx.info.writeOutcome = 'UNKNOWN';
+          if (error.data?.writeOutcome !== 'UNKNOWN') throw errors.writeOutcomeUnknown(error);
+        }
+        throw error;
       }
     },
   };

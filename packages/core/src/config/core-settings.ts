@@ -6,6 +6,7 @@
 
 import { parsePublicKeys } from '../auth/keys.ts';
 import { parseAccessPolicy } from '../auth/policy.ts';
+import { DEFAULT_REQUEST_DEADLINE_MS } from '../deadline.ts';
 import { parseLegacySecrets } from '../legacy/secret.ts';
 import { decimal, integer, list, oneOf, text } from './parsers.ts';
 import { defineSettings, setting } from './settings.ts';
@@ -119,6 +120,13 @@ export const coreSettings = defineSettings({
       "Requests one instance serves at once (Terraform sets it from concurrency: Cloud Run's max_instance_request_concurrency). Checked with MAX_INSTANCES at start (DEPLOY.md 'Sizing').",
     default: '80',
     parse: integer({ min: 1, max: 1000 }),
+  }),
+  requestDeadlineMs: setting({
+    name: 'REQUEST_DEADLINE_MS',
+    description:
+      "Budget of one call, in ms, below Wix's patience: every database call gets the time left, and a call that runs out answers 504 DEADLINE_EXCEEDED (a write: outcome unknown, read it back). Raise it for slow schema changes.",
+    default: String(DEFAULT_REQUEST_DEADLINE_MS),
+    parse: integer({ min: 100, max: 600000 }),
   }),
   shutdownGraceSeconds: setting({
     name: 'SHUTDOWN_GRACE_SECONDS',

@@ -11,13 +11,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { type CallContext, newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
+import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline, runWithDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
 import { endpointForPath } from './routes.ts';
 import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
 import { renderStatusPage } from './status-page.ts';
-import { withTimeout } from './timeout.ts';
 
 export interface BuildOptions {
   readonly adaptor: Adaptor;
@@ -39,6 +39,8 @@ export interface BuildOptions {
   readonly recorder?: StatusRecorder;
   /** The legacy protocol (legacy/routes.ts): on when secret keys are given. */
   readonly legacy?: LegacyOptions;
+  /** Budget of one plugin call (REQUEST_DEADLINE_MS, deadline.ts). */
+  readonly requestDeadlineMs?: number;
 }
 
 interface CallState {
@@ -105,6 +107,7 @@ export function build(options: BuildOptions): FastifyInstance {
       itemCount: ctx?.info.itemCount,
       durationMs: Math.round(ms * 100) / 100,
       errorCode: state.errorCode,
+      writeOutcome: ctx?.info.writeOutcome,
     });
   });
 
@@ -141,15 +144,26 @@ export function build(options: BuildOptions): FastifyInstance {
     return { status: 'ok' };
   });
 
+  // Ready means the engine and the database (or dataset) answer now; a
+  // storage's ready() says why not with an SpiError, and that reason (never a
+  // raw client error, which may hold paths or request details) is the answer.
   app.get('/readyz', async (request, reply) => {
     if (request.callState) request.callState.operation = 'ready';
+    const engine = adaptor.storage.capabilities.engine;
+    const patience = options.readyTimeoutMs ?? 5000;
     try {
-      await withTimeout(adaptor.storage.ready(), options.readyTimeoutMs ?? 5000);
+      await runWithDeadline(newDeadline(patience), 'read', () => adaptor.storage.ready());
       return { status: 'ready' };
     } catch (error) {
-      logger.log('WARNING', 'readiness check failed', { error: describeError(error) });
-      const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
-      return reply.code(503).send(spi.toBody());
+      const reason =
+        error instanceof SpiError && error.code === 'DEADLINE_EXCEEDED'
+          ? `The ${engine} database did not answer within ${patience} ms.`
+          : error instanceof SpiError
+            ? error.message
+            : `The ${engine} database check failed unexpectedly; the adaptor's log has the details.`;
+      logger.log('WARNING', 'readiness check failed', { reason, error: describeError(error) });
+      const spi = errors.unavailable(`The ${engine} database`);
+      return reply.code(503).send({ status: 'unavailable', reason, ...spi.toBody() });
     }
   });
 
@@ -193,6 +207,8 @@ export function build(options: BuildOptions): FastifyInstance {
       );
     }
     state.operation = endpoint;
+    // The budget starts when the call arrives: verifying the token counts against it.
+    const deadline = newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
     const body = typeof request.body === 'string' ? request.body : '';
     let call: VerifiedCall;
     try {
@@ -203,7 +219,7 @@ export function build(options: BuildOptions): FastifyInstance {
       call = { request: {}, metadata: { languages: [] }, claims: { iss: '' } };
     }
     const requestId = call.metadata.requestId ?? headerRequestId(request) ?? randomUUID();
-    const ctx = newCallContext(requestId, call.metadata);
+    const ctx = newCallContext(requestId, call.metadata, deadline);
     state.ctx = ctx;
     void reply.header('x-request-id', requestId);
     return adaptor.call(endpoint, call.request, ctx);

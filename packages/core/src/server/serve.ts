@@ -33,6 +33,15 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
       },
     );
   };
+  // A client library's background work can reject where no call awaits it
+  // (google-gax retrying after close, a call abandoned at its deadline):
+  // log it and keep serving, instead of Node's default of ending the process
+  // and every call in flight with it. Every route's own failures are answered
+  // as SPI errors before they get here (app.ts, deadline.ts).
+  process.on('unhandledRejection', (reason) => {
+    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+    options.logger.log('ERROR', 'unhandled rejection in background work; still serving', { error: text.slice(0, 500) });
+  });
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return address;

@@ -98,6 +98,7 @@ export async function runService<S extends SettingSpecs>(
       ...(config.statusToken ? { detailsToken: config.statusToken } : {}),
     },
     legacy: { secretKeys: config.legacySecretKeys },
+    requestDeadlineMs: config.requestDeadlineMs,
   });
   const address = await serve(app, {
     port: config.port,

@@ -29,6 +29,7 @@ describe('loadConfig with coreSettings', () => {
       logLevel: 'info',
       maxInstances: 10,
       concurrency: 80,
+      requestDeadlineMs: 5000,
       shutdownGraceSeconds: 8,
     });
     expect(config.wixAudience).toBeUndefined();

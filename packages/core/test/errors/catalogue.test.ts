@@ -73,6 +73,9 @@ describe('the catalogue', () => {
       [errors.badRequest('both paging kinds were sent'), 'BAD_REQUEST', null],
       [errors.unauthorized('token expired'), 'UNAUTHORIZED', { description: 'token expired' }],
       [errors.internal('r1'), 'UNKNOWN_ERROR', { requestId: 'r1' }],
+      [errors.deadlineExceeded(5000, 'read'), 'DEADLINE_EXCEEDED', { deadlineMs: 5000 }],
+      [errors.deadlineExceeded(5000, 'write'), 'DEADLINE_EXCEEDED', { deadlineMs: 5000, writeOutcome: 'UNKNOWN' }],
+      [errors.writeOutcomeUnknown(errors.unavailable('Firestore')), 'SERVICE_UNAVAILABLE', { writeOutcome: 'UNKNOWN' }],
     ];
     for (const [error, code, data] of made) {
       expect(error.code).toBe(code);

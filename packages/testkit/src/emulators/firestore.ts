@@ -7,8 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { freePort } from '../free-port.ts';
+import { type FaultControls, killChild, signalChild } from './process-faults.ts';
 
-export interface FirestoreEmulator {
+export interface FirestoreEmulator extends FaultControls {
   /** `127.0.0.1:PORT`, the value for FIRESTORE_EMULATOR_HOST. */
   readonly host: string;
   /** A project id the emulator accepts (any id works; each id is its own empty database). */
@@ -59,35 +60,45 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
   const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const projectId = options.projectId ?? 'demo-wix-adaptors';
-  const child = spawn(bin, [`--host=127.0.0.1`, `--port=${port}`], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: number | null | undefined;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code) => {
-      exited = code;
-      resolve();
+  const launch = () => {
+    const child = spawn(bin, [`--host=127.0.0.1`, `--port=${port}`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-  });
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const state: { child: ChildProcess; exited: number | null | undefined; exitedPromise: Promise<void> } = {
+      child,
+      exited: undefined,
+      exitedPromise: new Promise<void>((resolve) => {
+        child.once('exit', (code) => {
+          state.exited = code;
+          resolve();
+        });
+      }),
+    };
+    return state;
+  };
+  let current = launch();
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  while (!(await answersOk(host))) {
-    if (exited !== undefined) {
-      throw new Error(`Firestore emulator exited with code ${exited} before it was ready:\n${output}`);
+  const waitReady = async () => {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    while (!(await answersOk(host))) {
+      if (current.exited !== undefined) {
+        throw new Error(`Firestore emulator exited with code ${current.exited} before it was ready:\n${output}`);
+      }
+      if (Date.now() > deadline) {
+        killGroup(current.child, 'SIGKILL');
+        throw new Error(`Firestore emulator did not answer on ${host} in time:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (Date.now() > deadline) {
-      killGroup(child, 'SIGKILL');
-      throw new Error(`Firestore emulator did not answer on ${host} in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  };
+  await waitReady();
 
   return {
     host,
@@ -99,11 +110,26 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
       );
       if (!response.ok) throw new Error(`Firestore emulator reset failed: HTTP ${response.status}`);
     },
+    pause: () => signalChild(current.child, 'SIGSTOP', true),
+    resume: () => signalChild(current.child, 'SIGCONT', true),
+    kill: () => killChild(current.child, true),
+    async restart() {
+      await killChild(current.child, true);
+      // The script may exit before its JVM: make sure the group is gone before reusing the port.
+      killGroup(current.child, 'SIGKILL');
+      current = launch();
+      await waitReady();
+    },
     async stop() {
-      if (exited !== undefined) return;
+      const { child } = current;
+      if (current.exited !== undefined) {
+        killGroup(child, 'SIGKILL');
+        return;
+      }
+      killGroup(child, 'SIGCONT');
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
-      await exitedPromise;
+      await current.exitedPromise;
       clearTimeout(timer);
       // The script may exit before its JVM: make sure the group is gone.
       killGroup(child, 'SIGKILL');

@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { freePort } from '../free-port.ts';
+import { type FaultControls, killChild, signalChild } from './process-faults.ts';
 
 export const DEFAULT_SPANNER_EMULATOR_BIN = '/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main';
 
@@ -43,11 +44,12 @@ export interface SpannerEmulatorOptions {
   readonly readyTimeoutMs?: number;
 }
 
-export interface SpannerEmulator {
+export interface SpannerEmulator extends FaultControls {
   /** `127.0.0.1:PORT`, the value for SPANNER_EMULATOR_HOST. */
   readonly host: string;
   readonly projectId: string;
   readonly instanceId: string;
+  /** The current process (a restart makes a new one). */
   readonly pid: number;
   createDatabase(name?: string, schema?: readonly string[]): Promise<{ databaseId: string }>;
   stop(): Promise<void>;
@@ -80,15 +82,20 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
   const instanceId = options.instanceId ?? 'test-instance';
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child = spawn(binary, [`--host_port=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const launch = (): { child: ChildProcess; exited: Promise<number | null> } => {
+    const child = spawn(binary, [`--host_port=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    });
+    return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  };
+  let current = launch();
 
   const stop = async (): Promise<void> => {
+    const { child, exited } = current;
     if (child.exitCode !== null || child.signalCode !== null) return;
+    signalChild(child, 'SIGCONT', false);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
@@ -103,14 +110,18 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     client = undefined;
     await stop();
   };
+  const createInstance = async (): Promise<void> => {
+    if (!client) return;
+    const [, op] = await client.createInstance(instanceId, { config: 'emulator-config', nodes: 1 });
+    await op.promise();
+  };
   try {
-    await waitForPort(port, child, options.readyTimeoutMs ?? 15_000, () => output);
+    await waitForPort(port, current.child, options.readyTimeoutMs ?? 15_000, () => output);
     process.env.SPANNER_EMULATOR_HOST = host;
     Object.assign(process.env, SPANNER_EMULATOR_CLIENT_ENV);
     if (options.connect) {
       client = options.connect({ projectId });
-      const [, op] = await client.createInstance(instanceId, { config: 'emulator-config', nodes: 1 });
-      await op.promise();
+      await createInstance();
     }
   } catch (error) {
     await shutdown();
@@ -122,7 +133,28 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     host,
     projectId,
     instanceId,
-    pid: child.pid ?? -1,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    pause: () => signalChild(current.child, 'SIGSTOP', false),
+    resume: () => signalChild(current.child, 'SIGCONT', false),
+    kill: () => killChild(current.child, false),
+    async restart() {
+      await killChild(current.child, false);
+      current = launch();
+      await waitForPort(port, current.child, options.readyTimeoutMs ?? 15_000, () => output);
+      // Back to the state the launcher started in: the instance, no database.
+      // The admin client's channel is in reconnect backoff after the kill: retry until it is through.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await createInstance();
+          return;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    },
     async createDatabase(name, schema = []) {
       if (!client) throw new Error('createDatabase needs a running emulator started with a `connect` option');
       const databaseId = name ?? `db_${process.pid}_${++counter}_${Date.now().toString(36)}`;

@@ -1,0 +1,163 @@
+/**
+ * Bulk document writes (items insert, reference pairs) in transactions of up
+ * to 500 documents, chunks in parallel: read the documents, create (or set,
+ * or delete) and commit.
+ *
+ * Not BulkWriter: its BatchWrite RPCs are re-sent by gax on UNAVAILABLE for
+ * up to 10 minutes, so a bulk write cut by an outage was applied long after
+ * the caller had its answer. A transaction is retried by the client only as
+ * a whole — reads included — and only while the call's deadline allows
+ * (firestore-deadline.ts). Retries are idempotent: a retry that finds a
+ * document this very write created (an earlier attempt committed although its
+ * answer was lost: `mine`) reports it written, not "already exists". A chunk
+ * Firestore refuses as a whole (an invalid value, a race on one id) is
+ * retried document by document, so one bad document fails only itself.
+ * Firestore unavailable: the whole call fails (the core reports its outcome
+ * as unknown), never one item.
+ */
+import { SpiError } from '@adaptors/core';
+import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
+import { stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
+import { translateError } from './firestore-errors.ts';
+
+/** Documents per transaction: Firestore's documented cap on writes per commit. */
+const CHUNK = 500;
+
+export interface DocumentWrite {
+  /** The caller's position for this write. */
+  readonly key: number;
+  readonly ref: DocumentReference;
+  readonly data: DocumentData;
+  /** Whether an existing document is this write's own (an earlier attempt of a retried transaction). */
+  readonly mine: (snapshot: DocumentSnapshot) => boolean;
+}
+
+export interface DocumentDelete {
+  readonly key: number;
+  readonly ref: DocumentReference;
+}
+
+/** What happened to one document: done, not done because of its state, or refused by Firestore. */
+export type Outcome = 'done' | 'conflict' | { readonly refused: unknown };
+
+/**
+ * Creates the documents (`conflict`: it exists and is not this write's), or
+ * with `overwrite` sets them (repeated refs are written in order).
+ */
+export async function createDocuments(
+  db: Firestore,
+  writes: readonly DocumentWrite[],
+  options: { readonly overwrite: boolean; readonly concurrency: number },
+): Promise<Map<number, Outcome>> {
+  const outcomes = new Map<number, Outcome>();
+  const run = (chunk: readonly DocumentWrite[]) =>
+    inChunk(chunk, outcomes, (group) =>
+      db.runTransaction(async (tx) => {
+        stopAtDeadline();
+        const snapshots = options.overwrite ? [] : await tx.getAll(...group.map((w) => w.ref));
+        // The reads may have waited out an outage: commit nothing once the caller has its answer.
+        stopAtDeadline();
+        const out = new Map<number, Outcome>();
+        group.forEach((w, i) => {
+          const snapshot = snapshots[i];
+          if (snapshot?.exists) {
+            out.set(w.key, w.mine(snapshot) ? 'done' : 'conflict');
+            return;
+          }
+          if (options.overwrite) tx.set(w.ref, w.data);
+          else tx.create(w.ref, w.data);
+          out.set(w.key, 'done');
+        });
+        return out;
+      }, transactionOptions()),
+    );
+  const chunks = chunked(writes);
+  if (options.overwrite) {
+    for (const chunk of chunks) await run(chunk);
+  } else {
+    await inParallel(chunks, options.concurrency, run);
+  }
+  return outcomes;
+}
+
+/** Deletes the documents that exist (`conflict`: it did not exist). */
+export async function deleteDocuments(
+  db: Firestore,
+  deletes: readonly DocumentDelete[],
+  concurrency: number,
+): Promise<Map<number, Outcome>> {
+  const outcomes = new Map<number, Outcome>();
+  await inParallel(chunked(deletes), concurrency, (chunk) =>
+    inChunk(chunk, outcomes, (group) =>
+      db.runTransaction(async (tx) => {
+        stopAtDeadline();
+        const snapshots = await tx.getAll(...group.map((d) => d.ref));
+        stopAtDeadline();
+        const out = new Map<number, Outcome>();
+        group.forEach((d, i) => {
+          if (!snapshots[i]?.exists) {
+            out.set(d.key, 'conflict');
+            return;
+          }
+          tx.delete(d.ref);
+          out.set(d.key, 'done');
+        });
+        return out;
+      }, transactionOptions()),
+    ),
+  );
+  return outcomes;
+}
+
+/** Runs one chunk's transaction; a chunk refused as a whole is retried one document at a time. */
+async function inChunk<T extends { readonly key: number }>(
+  chunk: readonly T[],
+  outcomes: Map<number, Outcome>,
+  transaction: (group: readonly T[]) => Promise<Map<number, Outcome>>,
+): Promise<void> {
+  try {
+    for (const [key, outcome] of await transaction(chunk)) outcomes.set(key, outcome);
+  } catch (error) {
+    const unavailable = asUnavailable(error);
+    if (unavailable) throw unavailable;
+    const [only] = chunk;
+    if (chunk.length === 1 && only) {
+      outcomes.set(only.key, { refused: error });
+      return;
+    }
+    for (const one of chunk) await inChunk([one], outcomes, transaction);
+  }
+}
+
+/** The SPI error when Firestore is unavailable (or the deadline passed); undefined for a refusal. */
+function asUnavailable(error: unknown): SpiError | undefined {
+  const translated = translateError(error);
+  return translated instanceof SpiError && translated.status >= 500 ? translated : undefined;
+}
+
+/** Chunks of at most CHUNK, a repeated document in a later chunk than its previous write. */
+function chunked<T extends { readonly ref: DocumentReference }>(entries: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  const last = new Map<string, number>();
+  for (const entry of entries) {
+    const from = (last.get(entry.ref.path) ?? -1) + 1;
+    let index = chunks.findIndex((c, i) => i >= from && c.length < CHUNK);
+    if (index < 0) index = chunks.push([]) - 1;
+    chunks[index]?.push(entry);
+    last.set(entry.ref.path, index);
+  }
+  return chunks;
+}
+
+/** Runs `work` over `tasks` with at most `concurrency` at once. */
+async function inParallel<T>(
+  tasks: readonly T[],
+  concurrency: number,
+  work: (task: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...tasks];
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) await work(task);
+  });
+  await Promise.all(workers);
+}

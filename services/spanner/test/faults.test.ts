@@ -1,0 +1,111 @@
+/**
+ * Engine faults on the real Spanner emulator (its own process, not the run's
+ * shared one): frozen (SIGSTOP) and killed mid-load, then resumed/restarted.
+ * Every call answers within the deadline with an SPI error, /readyz says why
+ * it is not ready and recovers by itself, and no write the caller was told
+ * failed is stored (REQUEST_DEADLINE_MS: packages/core/src/deadline.ts).
+ */
+import {
+  type Harness,
+  insertLoad,
+  lostConfirmed,
+  readiness,
+  silentlyApplied,
+  startHarness,
+  storedIds,
+  waitUntilReady,
+} from '@adaptors/testkit';
+import {
+  type SpannerAdminClient,
+  type SpannerEmulator,
+  startSpannerEmulator,
+} from '@adaptors/testkit/emulators/spanner';
+import { Spanner } from '@google-cloud/spanner';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createSpannerStorage } from '../src/spanner-storage.ts';
+
+const DEADLINE_MS = 1500;
+const DATABASE = 'faults';
+const plants = { id: 'plants', fields: [{ key: 'n', type: 'NUMBER' }] };
+
+describe('Spanner engine faults', () => {
+  let emulator: SpannerEmulator;
+  let spanner: Spanner;
+  let h: Harness;
+
+  beforeAll(async () => {
+    emulator = await startSpannerEmulator({ connect: (o) => new Spanner(o) as unknown as SpannerAdminClient });
+    await emulator.createDatabase(DATABASE);
+    spanner = new Spanner({ projectId: emulator.projectId });
+    const database = spanner.instance(emulator.instanceId).database(DATABASE);
+    const storage = createSpannerStorage({ database, close: () => spanner.close() });
+    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });
+    expect((await h.client.createCollection(plants)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emulator?.stop();
+  });
+
+  test('frozen engine: calls answer DEADLINE_EXCEEDED, not ready, then recovers; no failed write is stored', async () => {
+    expect((await h.client.insert('plants', [{ _id: 'before', n: 1 }])).status).toBe(200);
+    emulator.pause();
+    try {
+      // Each of these returned while the engine was still frozen (it is resumed below).
+      const read = await h.client.query('plants');
+      expect(read.status).toBe(504);
+      expect(read.body).toMatchObject({ errorCode: 'DEADLINE_EXCEEDED', data: { deadlineMs: DEADLINE_MS } });
+      const load = await insertLoad(h.client, 'plants', { prefix: 'frozen', calls: 4, batchSize: 5 });
+      for (const answer of load.answers) {
+        expect(answer).toMatchObject({ status: 504, errorCode: 'DEADLINE_EXCEEDED', writeOutcome: 'UNKNOWN' });
+      }
+      const probe = await readiness(h.url);
+      expect(probe.status).toBe(503);
+      expect(probe.body.reason).toMatch(/did not answer/);
+      emulator.resume();
+      await waitUntilReady(h.url);
+      const stored = await storedIds(h.client, 'plants');
+      expect(stored.has('before')).toBe(true);
+      expect(silentlyApplied(load, stored)).toEqual([]);
+      expect(lostConfirmed(load, stored)).toEqual([]);
+    } finally {
+      emulator.resume();
+    }
+  });
+
+  test('killed mid-load, restarted empty: SPI answers, not ready (database missing), ready again without a service restart', async () => {
+    const running = insertLoad(h.client, 'plants', { prefix: 'killed', calls: 6, batchSize: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await emulator.kill();
+    const load = await running;
+    for (const answer of load.answers) {
+      expect([200, 503, 504]).toContain(answer.status);
+      if (answer.status !== 200) expect(['SERVICE_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errorCode);
+    }
+    const down = await readiness(h.url);
+    expect(down.status).toBe(503);
+    expect(typeof down.body.reason).toBe('string');
+
+    await emulator.restart();
+    // The restarted emulator is empty: the database is missing, and readiness says so.
+    const missing = await waitForReason(h.url, /SPANNER_DATABASE|database/i);
+    expect(missing.status).toBe(503);
+
+    await emulator.createDatabase(DATABASE);
+    await waitUntilReady(h.url);
+    // The same service works again on the new database (its schema is read afresh).
+    expect((await h.client.createCollection(plants)).status).toBe(200);
+    expect((await h.client.insert('plants', [{ _id: 'after', n: 2 }])).status).toBe(200);
+    expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
+  });
+});
+
+/** Polls /readyz until its reason matches (the client may first report the dropped connection). */
+async function waitForReason(url: string, pattern: RegExp) {
+  for (let i = 0; i < 100; i++) {
+    const probe = await readiness(url);
+    if (typeof probe.body.reason === 'string' && pattern.test(probe.body.reason)) return probe;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return readiness(url);
+}
