@@ -24,6 +24,10 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   readonly bodyLimitBytes?: number;
   readonly now?: () => Date;
+  /** A signer made elsewhere (e.g. over a key pair a test also uses to forge tokens); default: a fresh one. */
+  readonly signer?: WixSigner;
+  /** Per-call timeout of the harness's client (WixClientOptions.timeoutMs). */
+  readonly clientTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -35,7 +39,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const signer = await createWixSigner({ alg: options.alg ?? 'RS256', audience: options.audience });
+  const signer = options.signer ?? (await createWixSigner({ alg: options.alg ?? 'RS256', audience: options.audience }));
   const keys = await loadPublicKeys(signer.publicKeyPem);
   const verify = createVerifier({ keys, audience: options.audience });
   const adaptor = createAdaptor({
@@ -50,7 +54,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     app,
     url,
     signer,
-    client: new WixClient({ baseUrl: url, signer }),
+    client: new WixClient({ baseUrl: url, signer, timeoutMs: options.clientTimeoutMs }),
     close: () => app.close(),
   };
 }

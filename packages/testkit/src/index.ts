@@ -8,3 +8,4 @@ export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
 export * from './sample-data.ts';
 export * from './signer.ts';
+export type { OpenStorage, StorageUnderTest } from './storage-under-test.ts';
