@@ -7,19 +7,17 @@
  * `FUZZ_PENDING=1` also generates the input classes with a known 5xx
  * (hostile.ts). The seed is printed at the start of every run.
  */
-import { createHash, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { forge, forgeKeyPair, signerFor } from '../attacks/forge.ts';
+import { forgeKeyPair, signerFor } from '../attacks/forge.ts';
 import { WixClient } from '../client.ts';
-import { itemArb as differentialItemArb } from '../conformance/suite-differential.ts';
 import { type Harness, startHarness } from '../harness.ts';
-import { defaultMetadata } from '../signer.ts';
 import type { OpenStorage, StorageUnderTest } from '../storage-under-test.ts';
-import { hostileDate, hostileNumber, hostileString, hostileValue } from './hostile.ts';
-import { clip, type Finding, judgeAnswer, type Outcome } from './judge.ts';
+import { cursorWalk, dropCreated, oneCall, type Run, refusalReport } from './calls.ts';
+import { clip, type Finding } from './judge.ts';
 import { referenceStorage } from './reference.ts';
-import { FUZZ_FIELDS, type FuzzCollections, type FuzzRequest, fuzzRequests, requestText } from './requests.ts';
+import { FUZZ_FIELDS, type FuzzCollections, fuzzRequests } from './requests.ts';
+import { fingerprint, seedItems } from './seed.ts';
 
 export interface FuzzOptions {
   /** Requests in the CI profile (default 300); FUZZ_RUNS overrides. */
@@ -34,7 +32,6 @@ export interface FuzzOptions {
 /** Per-call client timeout: a call with no answer by then is a finding. */
 const CALL_TIMEOUT_MS = 5000;
 const SETUP_TIMEOUT_MS = 60_000;
-const MAX_PAGES = 60;
 
 export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOptions = {}): void {
   const runs = Number(process.env.FUZZ_RUNS ?? options.runs ?? 300);
@@ -162,205 +159,6 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
       expect(await fingerprint(service.client, collections.seed)).toEqual(before);
     });
   });
-}
-
-/** One run: both clients, the key both adaptors trust, answers by endpoint and status class, engine refusals. */
-interface Run {
-  readonly service: WixClient;
-  readonly reference: WixClient;
-  readonly key: KeyObject;
-  readonly tally: Map<string, number>;
-  readonly refusals: string[];
-}
-
-/** Signs the request text (requestText) with the key both adaptors trust and posts it. */
-async function call(key: KeyObject, client: WixClient, path: string, request: unknown): Promise<Outcome> {
-  try {
-    const now = Math.floor(Date.now() / 1000);
-    const payload = `{"iss":"wix.com","iat":${now},"exp":${now + 120},"data":{"request":${requestText(request)},"metadata":${JSON.stringify(defaultMetadata())}}}`;
-    return await client.post(path, forge('{"alg":"RS256","typ":"JWT"}', payload, 'RS256', key));
-  } catch (error) {
-    return { failed: `${(error as Error).name}: ${(error as Error).message}` };
-  }
-}
-
-async function oneCall(run: Run, req: FuzzRequest): Promise<{ findings: Finding[]; diverged: boolean }> {
-  const [a, b] = await Promise.all([
-    call(run.key, run.service, req.path, req.request),
-    call(run.key, run.reference, req.path, req.request),
-  ]);
-  const tallyKey = `${req.path} ${'failed' in a ? 'none' : `${String(a.status)[0]}xx`}`;
-  run.tally.set(tallyKey, (run.tally.get(tallyKey) ?? 0) + 1);
-  const verdict = judgeAnswer(req.judge, req.path, req.request, a, b);
-  if (verdict.refusal) run.refusals.push(verdict.refusal);
-  return {
-    findings: verdict.finding ? [verdict.finding] : [],
-    diverged: verdict.refusal !== undefined && req.judge === 'write',
-  };
-}
-
-/** Engine refusals grouped by their first words, with counts: printed, not failed (see judge.ts Verdict). */
-function refusalReport(name: string, refusals: readonly string[]): string {
-  if (refusals.length === 0) return '';
-  const groups = new Map<string, number>();
-  for (const r of refusals) {
-    const key = r.replace(/'[^']*'|"[^"]*"|\d+/g, '…').slice(0, 110);
-    groups.set(key, (groups.get(key) ?? 0) + 1);
-  }
-  const lines = [...groups].sort((x, y) => y[1] - x[1]).map(([k, n]) => `  ${n}× ${k}`);
-  return `fuzz ${name}: ${refusals.length} requests the engine refused and the reference served:\n${lines.join('\n')}\n`;
-}
-
-type CursorQuery = { collectionId: string; query: Record<string, unknown> & { cursorPaging: { limit?: unknown } } };
-
-/**
- * Walks every page with the cursor on both sides: the same ids in the same
- * order, no duplicates. With a tampered cursor on the second page: refused
- * with a 4xx (a cursor is signed), except `swap` (a genuine cursor on another
- * query), which only must not fail.
- */
-async function cursorWalk(run: Run, req: FuzzRequest): Promise<Finding[]> {
-  const { service, reference } = run;
-  const request = req.request as CursorQuery;
-  const tamper = req.cursorWalk?.tamper ?? 'none';
-  const pageRequest = (cursor: string | null) => ({
-    ...request,
-    query: { ...request.query, cursorPaging: { ...request.query.cursorPaging, cursor } },
-  });
-  const walks: unknown[][] = [];
-  for (const client of [service, reference]) {
-    const ids: unknown[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const sent = pageRequest(cursor);
-      const outcome = await call(run.key, client, 'items/query', sent);
-      if (client === service) {
-        const problem = judgeAnswer('safe', 'items/query', sent, outcome, outcome).finding;
-        if (problem) return [problem];
-      }
-      if ('failed' in outcome || outcome.status !== 200) {
-        ids.push(`(${'failed' in outcome ? 'no answer' : outcome.status})`);
-        break;
-      }
-      ids.push(...outcome.body.items.map((item: { _id: unknown }) => item._id));
-      const next: string | null = outcome.body.pagingMetadata?.cursors?.next ?? null;
-      if (!next) break;
-      if (client === service && page === 0 && tamper !== 'none') {
-        const tampered = tamperWith(next, tamper);
-        const sentBad =
-          tamper === 'swap'
-            ? {
-                ...pageRequest(tampered),
-                query: { ...pageRequest(tampered).query, sort: [{ fieldName: 'score', order: 'DESC' }] },
-              }
-            : pageRequest(tampered);
-        const bad = await call(run.key, service, 'items/query', sentBad);
-        const problem = judgeAnswer('safe', 'items/query', sentBad, bad, bad).finding;
-        if (problem) return [problem];
-        if (tamper !== 'swap' && !('failed' in bad) && bad.status < 300) {
-          return [
-            {
-              kind: 'answered alone',
-              path: 'items/query (tampered cursor)',
-              request: JSON.stringify(sentBad).slice(0, 1500),
-              service: `${bad.status}`,
-              reference: 'a tampered cursor must be refused',
-            },
-          ];
-        }
-        return [];
-      }
-      cursor = next;
-    }
-    walks.push(ids);
-  }
-  if (tamper !== 'none') return [];
-  const [a = [], b = []] = walks;
-  const duplicates = a.length !== new Set(a).size;
-  if (duplicates || JSON.stringify(a) !== JSON.stringify(b)) {
-    return [
-      {
-        kind: 'different answer',
-        path: `items/query (cursor walk${duplicates ? ', duplicate ids' : ''})`,
-        request: JSON.stringify(request).slice(0, 1500),
-        service: JSON.stringify(a).slice(0, 600),
-        reference: JSON.stringify(b).slice(0, 600),
-      },
-    ];
-  }
-  return [];
-}
-
-function tamperWith(cursor: string, how: 'flip' | 'truncate' | 'swap' | 'garbage' | 'none'): string {
-  if (how === 'truncate') return cursor.slice(0, -5);
-  if (how === 'garbage') return `x${cursor}`;
-  if (how === 'flip') {
-    const at = cursor.length >> 1;
-    const ch = cursor[at] === 'A' ? 'B' : 'A';
-    return `${cursor.slice(0, at)}${ch}${cursor.slice(at + 1)}`;
-  }
-  return cursor;
-}
-
-/** A collection the run created (on either side) is dropped again on both. */
-async function dropCreated(run: Run, request: unknown): Promise<void> {
-  const id = (request as { collection?: { id?: unknown } }).collection?.id;
-  if (typeof id !== 'string' || id === 'fz_seed' || id === 'fz_scratch') return;
-  await Promise.all([
-    call(run.key, run.service, 'collections/delete', { collectionId: id }),
-    call(run.key, run.reference, 'collections/delete', { collectionId: id }),
-  ]);
-}
-
-/** Count and SHA-256 of a collection's items (system dates and nulls dropped, sorted by _id). */
-async function fingerprint(client: WixClient, collectionId: string): Promise<{ count: number; checksum: string }> {
-  const result = await client.query(collectionId, { paging: { limit: 1000 } });
-  if (result.status !== 200) return { count: -1, checksum: `${result.status}` };
-  const items = [...result.body.items].sort((x: { _id: string }, y: { _id: string }) =>
-    x._id < y._id ? -1 : x._id > y._id ? 1 : 0,
-  );
-  const { normalise } = await import('./judge.ts');
-  return {
-    count: items.length,
-    checksum: createHash('sha256')
-      .update(JSON.stringify(normalise(items)))
-      .digest('hex'),
-  };
-}
-
-/** 40 items: the differential suite's values and hostile ones, the same for every run. */
-function seedItems(): Record<string, unknown>[] {
-  const o = { pending: false };
-  const plain = fc.sample(differentialItemArb, { numRuns: 24, seed: 7 });
-  const hostile = fc.sample(
-    fc.record({
-      name: hostileString(o).filter((s) => s.length <= 200),
-      score: hostileNumber(),
-      flag: fc.boolean(),
-      when: hostileDate(o).filter(
-        (d) =>
-          !/garbage|-30|-13|^$|1e3/.test(JSON.stringify(d)) &&
-          typeof (d as { $date?: unknown }).$date === 'string' &&
-          (d as { $date: string }).$date.includes('T') &&
-          Object.keys(d as object).length === 1,
-      ),
-      labels: fc.array(
-        hostileString(o).filter((s) => s.length <= 50),
-        { maxLength: 3 },
-      ),
-      // Seed data must be storable on every engine: no `__x__` keys (reserved by Firestore).
-      doc: hostileValue(o, 2).filter(
-        (v) =>
-          typeof v === 'object' &&
-          v !== null &&
-          !Array.isArray(v) &&
-          !('$date' in v) &&
-          !/"__\w*__"/.test(JSON.stringify(v)),
-      ),
-    }),
-    { numRuns: 16, seed: 11 },
-  );
-  return [...plain, ...hostile].map((item, i) => ({ _id: `s${String(i).padStart(2, '0')}`, ...item }));
 }
 
 /** Findings grouped by kind, endpoint and answer, with the first examples of each. */
