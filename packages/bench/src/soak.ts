@@ -2,7 +2,8 @@
  * Soak: a bounded mixed load (signed reads, counts and in-place updates, no
  * inserts, so the data set does not grow) against one server process on
  * loopback for minutes, sampling the server's RSS from /proc every second.
- * After a warm-up the RSS must stay within 10% of where the warm-up ended.
+ * After a warm-up the RSS level must stay within 10%: the median of the last
+ * minute of load against the median of the first 30 s after the warm-up.
  * With `probe`, the server is started with gc-probe.js: heapUsed after a full
  * GC is read at the end of the warm-up, at the end of the load and after an
  * idle period — flat retained heap with a higher RSS is V8 sizing, a growing
@@ -46,9 +47,16 @@ export interface SoakResult {
   readonly rssStartMb: number;
   readonly rssAfterWarmupMb: number;
   readonly rssMaxAfterWarmupMb: number;
+  /** Median RSS of the first 30 s after the warm-up: the level the check starts from. */
+  readonly rssBaselineMb: number;
+  /** Median RSS of the last 60 s of the load: the level the check ends at. */
+  readonly rssTrailingMb: number;
   readonly rssEndMb: number;
   readonly rssAfterIdleMb: number;
-  /** (max after warm-up − after warm-up) / after warm-up. */
+  /**
+   * (trailing − baseline) / baseline. Levels, not the peak: a collector's
+   * transient peak (reported as the max) is not growth; a leak raises the level.
+   */
   readonly rssGrowth: number;
   readonly withinTenPercent: boolean;
   /** RSS every 10 s, MB. */
@@ -146,6 +154,12 @@ async function probe(server: ServerProcess): Promise<HeapProbe> {
   return reading;
 }
 
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] as number;
+}
+
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const validSeconds = o.warmupSeconds + o.durationSeconds + o.idleSeconds + 600;
   const bodies = await mixedRequests(o, validSeconds);
@@ -169,7 +183,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const afterIdle = o.probe ? await probe(o.server) : undefined;
   const rssAfterIdleMb = round(rssMb(o.server.pid));
   const rssMaxAfterWarmupMb = round(Math.max(rssAfterWarmupMb, ...samples));
-  const rssGrowth = Math.round(((rssMaxAfterWarmupMb - rssAfterWarmupMb) / rssAfterWarmupMb) * 1000) / 1000;
+  const rssBaselineMb = round(median(samples.slice(0, 30)) || rssAfterWarmupMb);
+  const rssTrailingMb = round(median(samples.slice(-60)) || rssEndMb);
+  const rssGrowth = Math.round(((rssTrailingMb - rssBaselineMb) / rssBaselineMb) * 1000) / 1000;
   return {
     requests: result.requests.total,
     requestsPerSecond: Math.round(result.requests.average),
@@ -180,6 +196,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     rssStartMb,
     rssAfterWarmupMb,
     rssMaxAfterWarmupMb,
+    rssBaselineMb,
+    rssTrailingMb,
     rssEndMb,
     rssAfterIdleMb,
     rssGrowth,
