@@ -3,4 +3,5 @@
 import { defineConcurrencySuite } from '@adaptors/testkit/concurrency';
 import { openSpannerStorage } from './open-storage.ts';
 
-defineConcurrencySuite('spanner', openSpannerStorage, { opsPerClient: 4 });
+// 3 operations per client: the emulator runs one read-write transaction at a time.
+defineConcurrencySuite('spanner', openSpannerStorage, { opsPerClient: 3 });
