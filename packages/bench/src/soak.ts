@@ -72,7 +72,7 @@ async function mixedRequests(o: SoakOptions, validSeconds: number) {
   const sign = (request: Record<string, unknown>) => o.signer.sign(request, { expiresIn: validSeconds });
   const collectionId = o.collectionId;
   const page = { consistentRead: false, returnTotalCount: false };
-  const bodies: { path: string; body: string }[] = [
+  const reads: { path: string; body: string }[] = [
     { path: '/v3/capabilities/get', body: await sign({}) },
     { path: '/v3/items/query', body: await sign({ collectionId, query: { paging: { limit: 50 } }, ...page }) },
     {
@@ -93,9 +93,10 @@ async function mixedRequests(o: SoakOptions, validSeconds: number) {
       body: await sign({ collectionId, fieldName: 'family', ...page }),
     },
   ];
+  const updates: { path: string; body: string }[] = [];
   for (let i = 0; i < Math.min(100, o.seeded); i++) {
     const id = `plant-${String(i).padStart(6, '0')}`;
-    bodies.push({
+    updates.push({
       path: '/v3/items/update',
       body: await sign({
         collectionId,
@@ -103,11 +104,15 @@ async function mixedRequests(o: SoakOptions, validSeconds: number) {
       }),
     });
   }
-  return bodies;
+  return { reads, updates };
 }
 
-async function load(url: string, bodies: { path: string; body: string }[], connections: number, seconds: number) {
+type Mix = Awaited<ReturnType<typeof mixedRequests>>;
+
+/** One update in every `reads.length + 1` requests, each update on the next seeded item. */
+async function load(url: string, mix: Mix, connections: number, seconds: number) {
   let next = 0;
+  let update = 0;
   return autocannon({
     url,
     connections,
@@ -117,7 +122,11 @@ async function load(url: string, bodies: { path: string; body: string }[], conne
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         setupRequest: (request) => {
-          const pick = bodies[next++ % bodies.length] as { path: string; body: string };
+          const slot = next++ % (mix.reads.length + 1);
+          const pick = (mix.reads[slot] ?? mix.updates[update++ % mix.updates.length]) as {
+            path: string;
+            body: string;
+          };
           request.path = pick.path;
           request.body = pick.body;
           return request;
@@ -162,9 +171,9 @@ function median(values: readonly number[]): number {
 
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const validSeconds = o.warmupSeconds + o.durationSeconds + o.idleSeconds + 600;
-  const bodies = await mixedRequests(o, validSeconds);
+  const mix = await mixedRequests(o, validSeconds);
   const rssStartMb = round(rssMb(o.server.pid));
-  await load(o.server.url, bodies, o.connections, o.warmupSeconds);
+  await load(o.server.url, mix, o.connections, o.warmupSeconds);
   const afterWarmup = o.probe ? await probe(o.server) : undefined;
   const rssAfterWarmupMb = round(rssMb(o.server.pid));
   const samples: number[] = [];
@@ -175,7 +184,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       // the server ended: the load reports the errors
     }
   }, 1000);
-  const result = await load(o.server.url, bodies, o.connections, o.durationSeconds);
+  const result = await load(o.server.url, mix, o.connections, o.durationSeconds);
   clearInterval(timer);
   const end = o.probe ? await probe(o.server) : undefined;
   const rssEndMb = round(rssMb(o.server.pid));
