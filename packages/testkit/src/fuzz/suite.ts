@@ -16,7 +16,7 @@ import type { OpenStorage, StorageUnderTest } from '../storage-under-test.ts';
 import { cursorWalk, dropCreated, oneCall, type Run, refusalReport } from './calls.ts';
 import { clip, type Finding } from './judge.ts';
 import { referenceStorage } from './reference.ts';
-import { FUZZ_FIELDS, type FuzzCollections, fuzzRequests } from './requests.ts';
+import { FUZZ_FIELDS, fuzzRequests } from './requests.ts';
 import { fingerprint, seedItems } from './seed.ts';
 
 export interface FuzzOptions {
@@ -45,8 +45,9 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
     let service: Harness;
     let reference: Harness;
     const findings: Finding[] = [];
+    const recent: string[] = [];
     let run: Run;
-    const collections: FuzzCollections = { seed: 'fz_seed', scratch: 'fz_scratch' };
+    const collections = { seed: 'fz_seed', scratch: 'fz_scratch', settle: 'fz_settle' };
     let before: { count: number; checksum: string };
 
     beforeAll(async () => {
@@ -66,7 +67,7 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
       });
       const items = seedItems();
       for (const h of [service, reference]) {
-        for (const id of [collections.seed, collections.scratch]) {
+        for (const id of [collections.seed, collections.scratch, collections.settle]) {
           const created = await h.client.createCollection({ id, fields: FUZZ_FIELDS.map((f) => ({ ...f })) });
           expect(created.status, JSON.stringify(created.body)).toBe(200);
         }
@@ -117,7 +118,16 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
                 },
               ];
             }
-            findings.push(...found);
+            // A call with no answer may be stuck behind what an earlier one left (a lock, a queue): say what came before.
+            findings.push(
+              ...found.map((f) =>
+                f.kind === 'no answer'
+                  ? { ...f, reference: `${f.reference}; the requests before: ${recent.join(' | ')}` }
+                  : f,
+              ),
+            );
+            recent.push(`${req.path} ${clip(req.request, 300)}`);
+            if (recent.length > 3) recent.shift();
             if (diverged || (found.length > 0 && req.judge === 'write')) {
               // A write answered differently leaves the two scratch collections apart: start them over.
               await Promise.all([
@@ -125,7 +135,16 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
                 reference.client.truncate(collections.scratch),
               ]);
             }
-            if (req.path === 'collections/create') await dropCreated(run, req.request);
+            if (req.path === 'collections/create') {
+              await dropCreated(run, req.request);
+              // A schema change holds up the writes after it on the Spanner emulator (it applies DDL and
+              // transactions one at a time): wait for one write to pass, with the setup client's patience,
+              // so the next fuzzed call is timed on its own (finding reported with the suite).
+              await Promise.all([
+                service.client.truncate(collections.settle),
+                reference.client.truncate(collections.settle),
+              ]);
+            }
             return true;
           }),
           { numRuns: runs, seed },
