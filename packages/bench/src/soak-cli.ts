@@ -77,7 +77,7 @@ for (const target of targets) {
         `${ok ? 'ok  ' : 'FAIL'} ${target.name}: ${result.requests} requests (${result.requestsPerSecond}/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}; ` +
           `RSS ${result.rssStartMb} → ${result.rssAfterWarmupMb} after warm-up; level ${result.rssBaselineMb} → ${result.rssTrailingMb} (${result.rssGrowth >= 0 ? '+' : ''}${Math.round(result.rssGrowth * 1000) / 10}%), peak ${result.rssMaxAfterWarmupMb}, end ${result.rssEndMb}, after ${values.idle} s idle ${result.rssAfterIdleMb} MB` +
           (result.probes
-            ? `; heapUsed after full GC ${result.probes.afterWarmup.heapUsedMb} → ${result.probes.end.heapUsedMb} → ${result.probes.afterIdle.heapUsedMb} MB (heapTotal ${result.probes.afterWarmup.heapTotalMb} → ${result.probes.end.heapTotalMb} → ${result.probes.afterIdle.heapTotalMb})`
+            ? `; heapUsed after full GC ${result.probes.afterWarmup.heapUsedMb} → ${result.probes.end.heapUsedMb} → ${result.probes.afterIdle.heapUsedMb} MB (heapTotal ${result.probes.afterWarmup.heapTotalMb} → ${result.probes.end.heapTotalMb} → ${result.probes.afterIdle.heapTotalMb}, external ${result.probes.afterWarmup.externalMb} → ${result.probes.end.externalMb} → ${result.probes.afterIdle.externalMb})`
             : '') +
           '\n',
       );
