@@ -24,6 +24,8 @@ export interface ConcurrencyOptions {
   readonly clients?: number;
   /** Operations per client on each collection (default 6); CONCURRENCY_OPS overrides. */
   readonly opsPerClient?: number;
+  /** How long one call may go unanswered before it fails the run (default 30 s). */
+  readonly callTimeoutMs?: number;
 }
 
 const FIELDS = [
@@ -71,7 +73,11 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
     beforeAll(async () => {
       opened = await open();
       harness = await startHarness({ storage: opened.storage, clientTimeoutMs: 120_000 });
-      client = new WixClient({ baseUrl: harness.url, signer: harness.signer, timeoutMs: CALL_TIMEOUT_MS });
+      client = new WixClient({
+        baseUrl: harness.url,
+        signer: harness.signer,
+        timeoutMs: options.callTimeoutMs ?? CALL_TIMEOUT_MS,
+      });
     });
 
     afterAll(async () => {
