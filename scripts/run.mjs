@@ -8,6 +8,8 @@
 //   node scripts/run.mjs start        build, then start every adaptor locally (npm start)
 //   node scripts/run.mjs test         build and run every test; prints "N passed, N failed"
 //   node scripts/run.mjs bench ...    load and cold-start benchmarks (packages/bench)
+//   node scripts/run.mjs fuzz ...     the long fuzz profile of every service (packages/testkit)
+//   node scripts/run.mjs soak ...     ten minutes of mixed load per service, RSS checked (packages/bench)
 //   node scripts/run.mjs turbo ...    any turbo command
 //   node scripts/run.mjs exec ...     any binary of the workspace (pnpm exec)
 //
@@ -225,6 +227,23 @@ switch (command) {
     process.exit(run('node', ['packages/bench/dist/cli.js', ...rest], env));
     break;
   }
+  case 'fuzz': {
+    // The long fuzz profile (packages/testkit/README.md): 10,000 requests per service unless FUZZ_RUNS says.
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    env.FUZZ_RUNS = process.env.FUZZ_RUNS ?? '10000';
+    process.exit(run('pnpm', ['exec', 'vitest', 'run', 'fuzz.test', ...rest], env));
+    break;
+  }
+  case 'soak': {
+    // Ten minutes of mixed load per service with RSS sampled (packages/bench/README.md).
+    const env = ensureToolchain();
+    ensureInstalled(env);
+    const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], env);
+    if (built !== 0) process.exit(built);
+    process.exit(run('node', ['packages/bench/dist/soak-cli.js', ...rest], env));
+    break;
+  }
   case 'turbo':
   case 'exec': {
     const env = ensureToolchain();
@@ -239,7 +258,7 @@ switch (command) {
   }
   default:
     process.stdout.write(
-      'usage: node scripts/run.mjs start | test | bench [options] | turbo <args> | exec <bin> <args>\n',
+      'usage: node scripts/run.mjs start | test | bench [options] | fuzz [vitest args] | soak [options] | turbo <args> | exec <bin> <args>\n',
     );
     process.exit(command === 'help' ? 0 : 2);
 }

@@ -15,6 +15,8 @@ export interface WixClientOptions {
   readonly signer: WixSigner;
   /** Content-Type Wix sets is unconfirmed (docs/protocol.md §15 item 1); tests vary it. */
   readonly contentType?: string;
+  /** Abort a call that has no answer after this many ms (the fetch rejects with a TimeoutError). Default: none. */
+  readonly timeoutMs?: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON whose shape each test asserts.
@@ -49,6 +51,7 @@ export class WixClient {
       method: 'POST',
       headers: { 'content-type': this.options.contentType ?? 'text/plain', ...headers },
       body,
+      ...(this.options.timeoutMs ? { signal: AbortSignal.timeout(this.options.timeoutMs) } : {}),
     });
     const text = await response.text();
     let parsed: Json;

@@ -38,6 +38,10 @@ export interface HarnessOptions {
   readonly requestDeadlineMs?: number;
   /** How long /readyz waits for the storage. */
   readonly readyTimeoutMs?: number;
+  /** A signer made elsewhere (e.g. over a key pair a test also uses to forge tokens); default: a fresh one. */
+  readonly signer?: WixSigner;
+  /** Per-call timeout of the harness's client (WixClientOptions.timeoutMs). */
+  readonly clientTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -51,7 +55,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const signer = await createWixSigner({ alg: options.alg ?? 'RS256', audience: options.audience });
+  const signer = options.signer ?? (await createWixSigner({ alg: options.alg ?? 'RS256', audience: options.audience }));
   const keys = await loadPublicKeys(signer.publicKeyPem);
   const verify = createVerifier({ keys, audience: options.audience });
   const adaptor = createAdaptor({
@@ -71,7 +75,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     readyTimeoutMs: options.readyTimeoutMs,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const client = new WixClient({ baseUrl: url, signer });
+  const client = new WixClient({ baseUrl: url, signer, timeoutMs: options.clientTimeoutMs });
   const secretKey = options.legacySecretKeys?.[0];
   return {
     app,

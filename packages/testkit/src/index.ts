@@ -14,3 +14,4 @@ export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-
 export * from './sample-data.ts';
 export { type ServerProcess, startServerProcess } from './service-process.ts';
 export * from './signer.ts';
+export type { OpenStorage, StorageUnderTest } from './storage-under-test.ts';

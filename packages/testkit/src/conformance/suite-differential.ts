@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { type ConformanceTarget, idsOf, uniqueCollectionId } from './target.ts';
 
-const FIELDS = [
+export const FIELDS = [
   { key: 'name', type: 'TEXT' },
   { key: 'score', type: 'NUMBER' },
   { key: 'flag', type: 'BOOLEAN' },
@@ -28,11 +28,11 @@ const FIELDS = [
   { key: 'labels', type: 'ARRAY_STRING' },
 ] as const;
 
-const WORDS = ['', 'a', 'A', 'ab', 'Ab', 'b', 'é', 'É', 'z', 'a%', 'a_b', '😀'];
-const NUMBERS = [-2, -0.5, 0, 1, 1.5, 3, 1e9];
-const DATES = ['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.001Z', '2025-06-30T12:00:00.000Z'];
+export const WORDS = ['', 'a', 'A', 'ab', 'Ab', 'b', 'é', 'É', 'z', 'a%', 'a_b', '😀'];
+export const NUMBERS = [-2, -0.5, 0, 1, 1.5, 3, 1e9];
+export const DATES = ['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.001Z', '2025-06-30T12:00:00.000Z'];
 
-const itemArb = fc.record(
+export const itemArb = fc.record(
   {
     name: fc.oneof(fc.constantFrom(...WORDS), fc.constant(null)),
     score: fc.oneof(fc.constantFrom(...NUMBERS), fc.constant(null)),
@@ -46,7 +46,7 @@ const itemArb = fc.record(
   { requiredKeys: [] },
 );
 
-const leafArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+export const leafArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc
     .record({
       op: fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$contains', '$startsWith', '$endsWith'),
@@ -75,7 +75,7 @@ const leafArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.constant(null).map(() => ({ name: null })),
 );
 
-const filterArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ f: Record<string, unknown> }>((tie) => ({
+export const filterArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ f: Record<string, unknown> }>((tie) => ({
   f: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leafArb,
@@ -85,7 +85,7 @@ const filterArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ f: Record<s
   ),
 })).f;
 
-const sortArb = fc.uniqueArray(
+export const sortArb = fc.uniqueArray(
   fc.record({ fieldName: fc.constantFrom('name', 'score', 'flag', 'when'), order: fc.constantFrom('ASC', 'DESC') }),
   { maxLength: 2, selector: (s) => s.fieldName },
 );

@@ -1,0 +1,10 @@
+/** A BigQuery storage on a fresh emulator dataset, for the hostile-input suites of @adaptors/testkit. */
+import type { OpenStorage } from '@adaptors/testkit';
+import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { openTestDataset } from './emulator-dataset.ts';
+
+export const openBigQueryStorage: OpenStorage = async () => {
+  const ds = await openTestDataset();
+  const storage = createBigQueryStorage({ bq: ds.bq, projectId: ds.projectId, datasetId: ds.datasetId });
+  return { storage, close: () => storage.close() };
+};
