@@ -89,11 +89,21 @@ export function lostConfirmed(tally: WriteTally, stored: Iterable<string>): stri
   return [...tally.confirmed].filter((id) => !have.has(id));
 }
 
-/** Every `_id` of a collection, read back through the adaptor in pages. */
-export async function storedIds(client: WixClient, collectionId: string): Promise<Set<string>> {
+/**
+ * Every `_id` of a collection, read back through the adaptor in pages. A
+ * page answered 503/504 is asked again for up to `patienceMs`: an engine that
+ * was just resumed or restarted may still be slow on a loaded machine, and
+ * what is stored is the question here, not how fast it is read.
+ */
+export async function storedIds(client: WixClient, collectionId: string, patienceMs = 30_000): Promise<Set<string>> {
   const ids = new Set<string>();
+  const giveUp = Date.now() + patienceMs;
   for (let offset = 0; ; offset += 1000) {
-    const result = await client.query(collectionId, { paging: { limit: 1000, offset }, fields: ['_id'] });
+    let result = await client.query(collectionId, { paging: { limit: 1000, offset }, fields: ['_id'] });
+    while ((result.status === 503 || result.status === 504) && Date.now() < giveUp) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      result = await client.query(collectionId, { paging: { limit: 1000, offset }, fields: ['_id'] });
+    }
     if (result.status !== 200) throw new Error(`reading ${collectionId} back: ${JSON.stringify(result.body)}`);
     const items = ((result.body as { items?: { _id: string }[] }).items ?? []).map((item) => item._id);
     for (const id of items) ids.add(id);

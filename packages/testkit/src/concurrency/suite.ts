@@ -3,8 +3,9 @@
  * clients at once on overlapping ids — insert, update, remove, truncate,
  * count and cursor paging while others write — checked against a model of
  * what was confirmed:
- * - every answer is a 2xx or a shaped 4xx; a 503 (retry) leaves its write
- *   unconfirmed, a 500 or a call with no answer fails;
+ * - every answer is a 2xx or a shaped 4xx; a 503 (retry) or a 504 (the call's
+ *   deadline passed, packages/core/src/deadline.ts) leaves its write unconfirmed,
+ *   a 500 or a call with no answer fails;
  * - no `_id` appears twice in a listing or within one cursor walk;
  * - every confirmed insert of a unique id exists unless a remove of it was sent;
  *   every confirmed remove of one is gone;
@@ -85,7 +86,7 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
       await opened?.close();
     });
 
-    /** One call, judged: a 5xx other than 503, an unshaped error or no answer is a problem. */
+    /** One call, judged: a 5xx other than 503/504, an unshaped error or no answer is a problem. */
     async function send(model: Model, path: string, request: Record<string, unknown>): Promise<Answer> {
       let answer: Answer;
       try {
@@ -94,7 +95,8 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
         answer = { failed: `${(error as Error).name}: ${(error as Error).message}` };
       }
       if ('failed' in answer) model.problems.push(`${path}: no answer (${answer.failed})`);
-      else if (answer.status === 503) model.unconfirmed[0] = (model.unconfirmed[0] ?? 0) + 1;
+      else if ((answer.status === 503 || answer.status === 504) && !errorShapeProblem(answer))
+        model.unconfirmed[0] = (model.unconfirmed[0] ?? 0) + 1;
       else if (answer.status >= 500)
         model.problems.push(`${path} ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
       else if (answer.status >= 400 && errorShapeProblem(answer))
@@ -195,7 +197,7 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
       const counted = await harness.client.count(collectionId);
       expect(counted.body.totalCount).toBe(ids.length);
       process.stdout.write(
-        `concurrency ${name}: ${clients}×${ops} ops, ${model.confirmedInserts.size} confirmed inserts, ${model.walks.length} cursor walks, ${model.unconfirmed[0]} answered 503\n`,
+        `concurrency ${name}: ${clients}×${ops} ops, ${model.confirmedInserts.size} confirmed inserts, ${model.walks.length} cursor walks, ${model.unconfirmed[0]} answered 503/504\n`,
       );
     }, 600_000);
 
