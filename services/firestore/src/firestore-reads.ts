@@ -53,6 +53,9 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
     return undefined;
   }
   if (plan.residual.kind !== 'true') return undefined;
+  // No operation: the one row has no keys (packages/core/SEMANTICS.md rule 32). Firestore is not asked:
+  // an aggregation query with no aggregation never answers.
+  if (spec.operations.length === 0) return {};
   const fields: Record<string, ReturnType<typeof AggregateField.count>> = {};
   spec.operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) fields[`c${i}`] = AggregateField.count();

@@ -41,12 +41,21 @@ export function newBulkWriter(db: Firestore): BulkWriter {
   return writer;
 }
 
+/** How the Firestore client words a document it refuses to encode (no request was sent). */
+const CLIENT_VALIDATION =
+  /^(Value for argument|Element at index|Cannot encode|Cannot use|Input is not a plain JavaScript object|Detected an object of type|Invalid (field|property|use))|is not a valid Firestore (value|document)|should not be an empty string/;
+
 function itemError(error: unknown, collectionId: string, id: string): SpiError {
   if (grpcCode(error) === GRPC.ALREADY_EXISTS) return errors.itemAlreadyExists(collectionId, id);
   if (grpcCode(error) === GRPC.NOT_FOUND) return errors.itemNotFound(collectionId, id);
   const translated = translateError(error);
   if (translated instanceof SpiError) return translated;
   const message = (error as { message?: unknown } | null)?.message;
+  // No gRPC code: the client refused the document before sending it (e.g. an empty key inside an
+  // object, which Firestore maps cannot hold): the item's own content, a per-item VALIDATION_ERROR.
+  if (grpcCode(error) === undefined && typeof message === 'string' && CLIENT_VALIDATION.test(message)) {
+    return errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${message}`);
+  }
   return new SpiError(
     'UNKNOWN_ERROR',
     `Firestore could not write item ${id}${typeof message === 'string' ? `: ${message.replace(/^\d+ [A-Z_]+: /, '')}` : ''}`,

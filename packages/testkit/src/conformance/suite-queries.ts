@@ -242,6 +242,19 @@ export function querySuite(get: () => ConformanceTarget): void {
       expect(none.body.items).toEqual([{ n: 0 }]);
     });
 
+    test('no grouping and no operation: one row with no keys; paging past it leaves none', async () => {
+      const { client } = get();
+      const bare = await client.aggregate(zoo, { aggregation: { groupingFields: [], operations: [] } });
+      expect(bare.status, JSON.stringify(bare.body)).toBe(200);
+      expect(bare.body.items).toEqual([{}]);
+      const past = await client.call('items/aggregate', {
+        collectionId: zoo,
+        aggregation: { groupingFields: [], operations: [] },
+        paging: { offset: 1, limit: 5 },
+      });
+      expect(past.body.items).toEqual([]);
+    });
+
     test('paging over groups', async () => {
       const { client } = get();
       const body = {
