@@ -100,6 +100,38 @@ describe('status page', () => {
     expect(await wrong.text()).not.toContain('legacy_orders');
   });
 
+  it('index hints: how many publicly, which (with the command) only in the details', async () => {
+    const storage = createMemoryStorage({ collections: [plantsCollection] });
+    storage.diagnostics = () => ({
+      indexHints: [
+        {
+          collectionId: 'plants',
+          fields: 'family ASC, heightCm DESC',
+          command: 'gcloud firestore indexes composite create --collection-group=plants …',
+          state: 'MISSING',
+          firstSeen: '2026-12-03T00:00:00.000Z',
+          fallbacks: 3,
+        },
+      ],
+    });
+    const withHints = await startHarness({ storage, info });
+    try {
+      const summary = (await (await fetch(`${withHints.url}/status.json`)).json()) as { indexes: unknown };
+      expect(summary.indexes).toEqual({ missing: 1 });
+      expect(JSON.stringify(summary)).not.toContain('heightCm');
+      const details = (await (
+        await fetch(`${withHints.url}/status.json`, { headers: { authorization: `Bearer ${STATUS_TOKEN}` } })
+      ).json()) as { indexes: { hints: unknown[] } };
+      expect(details.indexes.hints[0]).toMatchObject({ fields: 'family ASC, heightCm DESC', state: 'MISSING' });
+      const page = await (
+        await fetch(`${withHints.url}/status`, { method: 'POST', body: `token=${STATUS_TOKEN}` })
+      ).text();
+      expect(page).toContain('gcloud firestore indexes composite create');
+    } finally {
+      await withHints.close();
+    }
+  });
+
   it('says why the database is not reachable', async () => {
     const storage = createMemoryStorage();
     storage.ready = async () => {

@@ -62,6 +62,12 @@ export function renderStatusPage(status: ServiceStatus): string {
       rows(status.advice.map((a): [string, string] => [a.setting, esc(a.message)])),
     );
   }
+  if (status.indexes.missing > 0 && !status.details) {
+    parts.push(
+      '<h2>Indexes</h2>',
+      `<p class="bad">${esc(status.indexes.missing)} index(es) missing: queries that need them are answered by a slower bounded scan. The details list them with the command that creates each.</p>`,
+    );
+  }
   const counts = Object.entries(status.errors.byCode);
   parts.push(
     '<h2>Errors since start</h2>',
@@ -84,6 +90,20 @@ export function renderStatusPage(status: ServiceStatus): string {
               `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.fields)}</td><td>${esc(c.dataOperations.join(', '))}${
                 c.readOnlyReason ? `<br><span class="bad">${esc(c.readOnlyReason)}</span>` : ''
               }</td></tr>`,
+          )
+          .join('')}</table>`,
+      );
+    }
+    const hints = status.indexes.hints ?? [];
+    if (hints.length > 0) {
+      parts.push(
+        '<h2>Indexes the database lacks</h2>',
+        `<table><tr><th>Collection</th><th>Index</th><th>State</th><th>Create it</th></tr>${hints
+          .map(
+            (h) =>
+              `<tr><td><code>${esc(h.collectionId)}</code></td><td><code>${esc(h.fields)}</code></td><td>${esc(h.state)} (${esc(h.fallbacks)} scans)${
+                h.problem ? `<br><span class="bad">${esc(h.problem)}</span>` : ''
+              }</td><td><code>${esc(h.command)}</code></td></tr>`,
           )
           .join('')}</table>`,
       );

@@ -17,6 +17,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { describeCollection } from '../capabilities.ts';
+import type { IndexHint } from '../storage.ts';
 import { withTimeout } from './timeout.ts';
 
 /** What the running service knows about itself (runService fills it). */
@@ -108,6 +109,8 @@ export interface ServiceStatus {
   readonly detailsAvailable: boolean;
   readonly detailsHint?: string;
   readonly collections?: readonly CollectionStatus[] | { readonly error: string };
+  /** Indexes the database lacks for queries it was asked (storage.diagnostics): how many, public; which, details. */
+  readonly indexes: { readonly missing: number; readonly hints?: readonly IndexHint[] };
 }
 
 /** Whether `offered` unlocks the details (constant-time against STATUS_TOKEN). */
@@ -129,6 +132,7 @@ export async function collectStatus(
     () => ({ reachable: true }),
     (error: unknown) => ({ reachable: false, error: reason(error) }),
   );
+  const hints = storage.diagnostics?.().indexHints ?? [];
   const status: ServiceStatus = {
     service: 'wix-gcp-adaptors',
     protocol: 'v3',
@@ -142,6 +146,10 @@ export async function collectStatus(
     advice: info.advice,
     errors: { byCode: recorder.errorsByCode, ...(options.details ? { recent: recorder.recent } : {}) },
     lastUnauthorized: recorder.lastUnauthorized ?? null,
+    indexes: {
+      missing: hints.filter((hint) => hint.state !== 'IN_USE').length,
+      ...(options.details ? { hints } : {}),
+    },
     details: options.details,
     detailsAvailable: info.detailsToken !== undefined,
     ...(options.details
