@@ -3,7 +3,7 @@
  * names nothing from the data, details only with STATUS_TOKEN, and no token,
  * item value or secret anywhere on it.
  */
-import type { ServiceInfo } from '@adaptors/core';
+import { type ServiceInfo, SpiError } from '@adaptors/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../src/harness.ts';
 import { createMemoryStorage } from '../src/memory/memory-storage.ts';
@@ -134,8 +134,9 @@ describe('status page', () => {
 
   it('says why the database is not reachable', async () => {
     const storage = createMemoryStorage();
+    // The storage contract: ready() rejects with an SpiError saying why (what /readyz answers too).
     storage.ready = async () => {
-      throw new Error('PERMISSION_DENIED: grant roles/spanner.databaseUser');
+      throw new SpiError('SERVICE_UNAVAILABLE', 'PERMISSION_DENIED: grant roles/spanner.databaseUser');
     };
     const down = await startHarness({ storage, info });
     try {

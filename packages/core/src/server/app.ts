@@ -11,10 +11,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { type CallContext, newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
-import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline, runWithDeadline } from '../deadline.ts';
+import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
+import { checkReadiness } from './readiness.ts';
 import { endpointForPath } from './routes.ts';
 import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
 import { renderStatusPage } from './status-page.ts';
@@ -149,22 +150,11 @@ export function build(options: BuildOptions): FastifyInstance {
   // raw client error, which may hold paths or request details) is the answer.
   app.get('/readyz', async (request, reply) => {
     if (request.callState) request.callState.operation = 'ready';
-    const engine = adaptor.storage.capabilities.engine;
-    const patience = options.readyTimeoutMs ?? 5000;
-    try {
-      await runWithDeadline(newDeadline(patience), 'read', () => adaptor.storage.ready());
-      return { status: 'ready' };
-    } catch (error) {
-      const reason =
-        error instanceof SpiError && error.code === 'DEADLINE_EXCEEDED'
-          ? `The ${engine} database did not answer within ${patience} ms.`
-          : error instanceof SpiError
-            ? error.message
-            : `The ${engine} database check failed unexpectedly; the adaptor's log has the details.`;
-      logger.log('WARNING', 'readiness check failed', { reason, error: describeError(error) });
-      const spi = errors.unavailable(`The ${engine} database`);
-      return reply.code(503).send({ status: 'unavailable', reason, ...spi.toBody() });
-    }
+    const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000);
+    if (check.ready) return { status: 'ready' };
+    logger.log('WARNING', 'readiness check failed', { reason: check.reason, error: describeError(check.error) });
+    const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
+    return reply.code(503).send({ status: 'unavailable', reason: check.reason, ...spi.toBody() });
   });
 
   // The status page: a public summary; details with STATUS_TOKEN (server/status.ts).

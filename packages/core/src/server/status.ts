@@ -17,8 +17,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { describeCollection } from '../capabilities.ts';
+import { newDeadline, runWithDeadline } from '../deadline.ts';
+import { SpiError } from '../errors.ts';
 import type { IndexHint } from '../storage.ts';
-import { withTimeout } from './timeout.ts';
+import { checkReadiness } from './readiness.ts';
 
 /** What the running service knows about itself (runService fills it). */
 export interface ServiceInfo {
@@ -128,10 +130,8 @@ export async function collectStatus(
   options: { readonly details: boolean; readonly timeoutMs: number },
 ): Promise<ServiceStatus> {
   const { storage } = adaptor;
-  const database = await withTimeout(storage.ready(), options.timeoutMs).then(
-    () => ({ reachable: true }),
-    (error: unknown) => ({ reachable: false, error: reason(error) }),
-  );
+  const check = await checkReadiness(storage, options.timeoutMs);
+  const database = check.ready ? { reachable: true } : { reachable: false, error: check.reason };
   const hints = storage.diagnostics?.().indexHints ?? [];
   const status: ServiceStatus = {
     service: 'wix-gcp-adaptors',
@@ -163,7 +163,7 @@ export async function collectStatus(
   if (!options.details) return status;
   if (!database.reachable) return { ...status, collections: { error: 'the database is not reachable' } };
   try {
-    const collections = await withTimeout(storage.listCollections(), options.timeoutMs);
+    const collections = await runWithDeadline(newDeadline(options.timeoutMs), 'read', () => storage.listCollections());
     return {
       ...status,
       collections: collections.map((stored) => {
@@ -182,8 +182,9 @@ export async function collectStatus(
   }
 }
 
-/** The database's own words, shortened; errors carry no secrets (storages never put any in messages). */
+/** A storage's SpiError message (kept free of secrets by the contract), never a raw client error. */
 function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.slice(0, 300);
+  return error instanceof SpiError
+    ? error.message.slice(0, 300)
+    : "the listing failed; the adaptor's log has the details";
 }
