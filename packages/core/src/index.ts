@@ -69,6 +69,14 @@ export { parseProjection } from './query/parse-projection.ts';
 export { parseSort } from './query/parse-sort.ts';
 export { type ReadWriteVerdict, readWriteRule, type SystemColumnTypes } from './read-write-rule.ts';
 export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';
+export {
+  runSelfTest,
+  type SelfTestAnswer,
+  type SelfTestCall,
+  type SelfTestReport,
+  type SelfTestStep,
+  selfTestCollectionId,
+} from './self-test.ts';
 export { type BuildOptions, build } from './server/app.ts';
 export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
 export { type ServeOptions, serve } from './server/serve.ts';

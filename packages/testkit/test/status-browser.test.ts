@@ -1,13 +1,15 @@
 /**
  * The status page in a real browser: Debian's Chromium, headless, renders the
  * page the way a site owner sees it; the DOM is checked and a screenshot is
- * kept as a test artifact (.test-results/status-page.png). `.ci/run` installs
+ * kept as a test artifact (.test-results/status-page.png); the self-test
+ * button is pressed through the DevTools protocol (test/support/devtools.ts)
+ * and its report read back (.test-results/status-self-test.png). `.ci/run` installs
  * Chromium when it is missing, so on CI a missing browser fails this test;
  * elsewhere it is skipped with the reason (set CHROMIUM_BIN to point at one).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../src/harness.ts';
 import { createMemoryStorage } from '../src/memory/memory-storage.ts';
 import { plantsCollection } from '../src/sample-data.ts';
+import { launchPage } from './support/devtools.ts';
 
 const exec = promisify(execFile);
 const browser = [process.env.CHROMIUM_BIN, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -37,6 +40,8 @@ const FLAGS = [
   '--hide-scrollbars',
 ];
 
+const STATUS_TOKEN = 'a-status-token-of-some-length';
+
 let h: Harness;
 let profile: string;
 
@@ -53,7 +58,7 @@ describe.skipIf(!browser && !required)(
           version: '1.2.3',
           keys: [{ alg: 'RS256', fingerprint: 'SHA256:abc' }],
           advice: [{ setting: 'WIX_AUDIENCE', message: 'not set: any audience is accepted' }],
-          detailsToken: 'a-status-token-of-some-length',
+          detailsToken: STATUS_TOKEN,
         },
       });
       await h.client.count('missing_collection');
@@ -82,6 +87,43 @@ describe.skipIf(!browser && !required)(
       const png = await readFile(file);
       expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
       expect(png.length).toBeGreaterThan(10_000);
+    });
+
+    it('presses the self-test button: the round trip is reported step by step and leaves nothing behind', async () => {
+      const page = await launchPage(browser as string, FLAGS, profile);
+      try {
+        await page.open(`${h.url}/`);
+        await page.andWaitForLoad(() =>
+          page.evaluate(
+            `document.querySelector('input[name=token]').value = ${JSON.stringify(STATUS_TOKEN)};
+             document.getElementById('self-test').click()`,
+          ),
+        );
+        const result = await page.evaluate<string>(`document.getElementById('self-test-result').textContent`);
+        expect(result).toMatch(/^passed: a round trip on the throwaway collection adaptors_self_test_\w+\.$/);
+        const rows = await page.evaluate<string[][]>(
+          `[...document.getElementById('self-test-result').nextElementSibling.querySelectorAll('tr')].slice(1)
+             .map((row) => [...row.cells].map((cell) => cell.textContent))`,
+        );
+        expect(rows.map(([step, call, outcome]) => `${step} ${call} ${outcome}`)).toEqual([
+          'capabilities capabilities/get ok HTTP 200',
+          'create collection collections/create ok HTTP 200',
+          'insert items/insert ok HTTP 200',
+          'query items/query ok HTTP 200',
+          'update items/update ok HTTP 200',
+          'remove items/remove ok HTTP 200',
+          'delete collection collections/delete ok HTTP 200',
+        ]);
+        for (const row of rows) expect(row[3]).toMatch(/^\d+(\.\d)? ms$/);
+        await mkdir(artifacts, { recursive: true });
+        const png = await page.screenshot();
+        await writeFile(join(artifacts, 'status-self-test.png'), png);
+        expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      } finally {
+        await page.close();
+      }
+      const listed = await h.client.listCollections();
+      expect(listed.body.collections.map((c: { id: string }) => c.id)).toEqual(['plants']);
     });
   },
 );

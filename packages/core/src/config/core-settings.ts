@@ -103,7 +103,7 @@ export const coreSettings = defineSettings({
   statusToken: setting({
     name: 'STATUS_TOKEN',
     description:
-      'Unlocks the details of the status page (GET /): collections with their read-only reasons and recent error messages, sent as Authorization: Bearer or through the page. At least 16 characters. Unset: the page shows only its public summary.',
+      'Unlocks the details of the status page (GET /) — collections with their read-only reasons and recent error messages — and its self-test button (a round trip on a throwaway collection); sent as Authorization: Bearer or through the page. At least 16 characters. Unset: the page shows only its public summary and offers no self-test.',
     secret: true,
     parse: text({ minLength: 16 }),
   }),

@@ -14,6 +14,7 @@ import type { VerifiedCall } from '../auth/verify.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
+import { runSelfTest, type SelfTestCall, type SelfTestReport } from '../self-test.ts';
 import { type Logger, silentLogger, traceOf } from './log.ts';
 import { checkReadiness } from './readiness.ts';
 import { endpointForPath } from './routes.ts';
@@ -165,23 +166,79 @@ export function build(options: BuildOptions): FastifyInstance {
       timeoutMs: options.readyTimeoutMs ?? 5000,
     });
   };
-  const sendPage = async (reply: FastifyReply, status: Awaited<ReturnType<typeof statusOf>>) =>
+  const sendPage = async (
+    reply: FastifyReply,
+    status: Awaited<ReturnType<typeof statusOf>>,
+    selfTest?: SelfTestReport | { readonly error: string },
+  ) =>
     reply
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
       .header('x-frame-options', 'DENY')
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(renderStatusPage(status));
+      .send(renderStatusPage(status, selfTest));
 
   app.get('/', async (request, reply) => sendPage(reply, await statusOf(request, bearer(request))));
   app.get('/status.json', async (request, reply) =>
     reply.header('cache-control', 'no-store').send(await statusOf(request, bearer(request))),
   );
   // The page's form: the token travels in the body, never in a URL (Cloud Run logs URLs).
-  app.post('/status', async (request, reply) => {
-    const token = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('token') ?? undefined;
-    return sendPage(reply, await statusOf(request, token));
+  app.post('/status', async (request, reply) => sendPage(reply, await statusOf(request, formToken(request))));
+
+  // The self-test (self-test.ts) writes a throwaway collection, so it needs the
+  // STATUS_TOKEN like the details do, and runs one at a time. The page's button
+  // posts the token as a form and gets the page back with the report;
+  // `Authorization: Bearer` gets the report as JSON.
+  let selfTestRunning = false;
+  app.post('/status/self-test', async (request, reply) => {
+    const asJson = bearer(request) !== undefined;
+    const token = bearer(request) ?? formToken(request);
+    const status = await statusOf(request, token);
+    if (request.callState) request.callState.operation = 'self-test';
+    const refuse = (code: 'PERMISSION_DENIED' | 'SERVICE_UNAVAILABLE', message: string) => {
+      const spi = new SpiError(code, message, null);
+      return asJson
+        ? reply.code(spi.status).send(spi.toBody())
+        : sendPage(reply.code(spi.status), status, { error: message });
+    };
+    if (!status.details) {
+      return refuse(
+        'PERMISSION_DENIED',
+        info.detailsToken
+          ? 'The self-test needs the STATUS_TOKEN; the one sent does not match.'
+          : 'The self-test needs the STATUS_TOKEN setting; set it on the service to use this button.',
+      );
+    }
+    if (selfTestRunning)
+      return refuse('SERVICE_UNAVAILABLE', 'A self-test is already running; try again when it is done.');
+    selfTestRunning = true;
+    try {
+      const report = await runSelfTest(inProcessCall(request));
+      return asJson ? reply.header('cache-control', 'no-store').send(report) : sendPage(reply, status, report);
+    } finally {
+      selfTestRunning = false;
+    }
   });
+  /**
+   * The self-test's calls from the page go through the adaptor library as a
+   * verified call would (validation, ACCESS_POLICY, storage), as the site
+   * owner's identity (WIX_USER); the signature is what `adaptors doctor` adds.
+   */
+  const inProcessCall =
+    (request: FastifyRequest): SelfTestCall =>
+    async (endpoint, body) => {
+      const ctx = newCallContext(
+        `self-test-${randomUUID()}`,
+        { languages: [], identity: { identityType: 'WIX_USER' } },
+        newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS),
+      );
+      try {
+        return { status: 200, body: await adaptor.call(endpoint, body, ctx) };
+      } catch (error) {
+        const spi = toSpiError(error, request, logger);
+        return { status: spi.status, body: spi.toBody() };
+      }
+    };
 
   registerLegacyRoutes(app, adaptor, options.legacy, logger);
 
@@ -235,6 +292,10 @@ export function build(options: BuildOptions): FastifyInstance {
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+function formToken(request: FastifyRequest): string | undefined {
+  return new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('token') ?? undefined;
 }
 
 function headerRequestId(request: FastifyRequest): string | undefined {

@@ -3,6 +3,7 @@
  * external asset (it must work on a locked-down network and cannot leak a
  * visitor to a third party). Every value is escaped.
  */
+import type { SelfTestReport } from '../self-test.ts';
 import type { ServiceStatus } from './status.ts';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -14,7 +15,11 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 .ok{color:#0a7d28;font-weight:600}.bad{color:#b3261e;font-weight:600}.note{color:#555}
 code{background:#f3f3f3;padding:0 .2rem}form{margin-top:1rem}`;
 
-export function renderStatusPage(status: ServiceStatus): string {
+/** `selfTest`: the report of the self-test button (or why it did not run), shown first. */
+export function renderStatusPage(
+  status: ServiceStatus,
+  selfTest?: SelfTestReport | { readonly error: string },
+): string {
   const db = status.database.reachable
     ? '<span class="ok">reachable</span>'
     : `<span class="bad">not reachable</span>: ${esc(status.database.error ?? 'no answer')}`;
@@ -56,6 +61,7 @@ export function renderStatusPage(status: ServiceStatus): string {
       ],
     ]),
   ];
+  if (selfTest) parts.splice(1, 0, renderSelfTest(selfTest));
   if (status.advice.length > 0) {
     parts.push(
       '<h2>Settings to look at</h2>',
@@ -122,12 +128,33 @@ export function renderStatusPage(status: ServiceStatus): string {
     );
   } else {
     parts.push(`<p class="note">${esc(status.detailsHint ?? '')}</p>`);
-    if (status.detailsAvailable) {
-      parts.push(
-        '<form method="post" action="/status"><label>STATUS_TOKEN <input type="password" name="token" autocomplete="off"></label> <button type="submit">Show details</button></form>',
-      );
-    }
+  }
+  if (status.detailsAvailable) {
+    // One form, two buttons: the token goes in the body to either action (never in a URL).
+    parts.push(
+      `<form method="post" action="/status"><label>STATUS_TOKEN <input type="password" name="token" autocomplete="off"></label> ${
+        status.details ? '' : '<button type="submit">Show details</button> '
+      }<button type="submit" formaction="/status/self-test" id="self-test">Run the self-test</button></form>`,
+      '<p class="note">The self-test creates a throwaway collection, writes, reads, updates and removes an item, and deletes the collection (a read-only service is only read).</p>',
+    );
   }
   parts.push('<p class="note">The same as JSON: <a href="/status.json"><code>/status.json</code></a>.</p>');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>wix-gcp-adaptors · ${esc(status.engine)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>`;
+}
+
+function renderSelfTest(report: SelfTestReport | { readonly error: string }): string {
+  if ('error' in report) return `<h2>Self-test</h2><p class="bad" id="self-test-result">${esc(report.error)}</p>`;
+  const verdict = report.ok ? '<span class="ok">passed</span>' : '<span class="bad">failed</span>';
+  const what =
+    report.mode === 'round-trip'
+      ? `a round trip on the throwaway collection <code>${esc(report.collectionId ?? '')}</code>`
+      : `a read-only check${report.collectionId ? ` on <code>${esc(report.collectionId)}</code>` : ''} (this service takes no schema changes)`;
+  return `<h2>Self-test</h2><p id="self-test-result">${verdict}: ${what}.</p><table><tr><th>Step</th><th>Call</th><th>Result</th><th>Time</th></tr>${report.steps
+    .map(
+      (step) =>
+        `<tr><td>${esc(step.step)}</td><td><code>${esc(step.endpoint)}</code></td><td>${
+          step.ok ? '<span class="ok">ok</span>' : '<span class="bad">failed</span>'
+        } ${step.status === 0 ? 'no answer' : `HTTP ${esc(step.status)}`}${step.message ? `<br>${esc(step.message)}` : ''}</td><td>${esc(step.ms)} ms</td></tr>`,
+    )
+    .join('')}</table>`;
 }
