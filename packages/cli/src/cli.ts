@@ -2,7 +2,7 @@
 /**
  * `adaptors <command> [options]`. Dispatch only: each command's
  * module is imported when it runs, so `--help` and `keys` start fast and only
- * `call`/`config`/`connect` pay for the core.
+ * `call`/`doctor`/`config`/`connect` pay for the core.
  *
  * Exit codes: 0 ok; 1 the operation failed (HTTP error from an adaptor or from
  * Wix, unreachable host, invalid configuration); 2 usage error.
@@ -30,6 +30,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   call: {
     summary: 'call <baseUrl> <endpoint> <request> — sign, POST to an adaptor, print the answer',
     load: async () => (await import('./commands/call.ts')).callCommand,
+  },
+  doctor: {
+    summary: 'doctor <baseUrl> — status, readiness and a signed round trip on a throwaway collection',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
   },
   config: {
     summary: "config check --service <db> — a service's settings: set, missing, invalid",

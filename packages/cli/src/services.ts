@@ -11,8 +11,8 @@
  *
  * `--service` takes a name (looked up under `services/` of the repository that
  * contains the working directory or this CLI) or a path to a service folder.
- * Importing instead of spawning `node dist/main.js check` keeps one process,
- * gives a reliable exit code (`check` always exits 0) and works before a build.
+ * Importing instead of spawning `node dist/main.js check` keeps one process
+ * and works before a build.
  */
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

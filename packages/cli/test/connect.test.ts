@@ -215,7 +215,9 @@ describe('connect: the §4.2 flow against a fake Connections API', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Added projects/garden-prod/secrets/wix-public-keys/versions/3.');
     expect(result.stderr).toContain('WIX_PUBLIC_KEYS=sm://garden-prod/wix-public-keys');
-    expect(result.stderr).toContain('--set-secrets WIX_PUBLIC_KEYS=wix-public-keys:latest');
+    expect(result.stderr).toContain('WIX_PUBLIC_KEYS=sm://garden-prod/wix-public-keys/3');
+    expect(result.stderr).toContain('--set-secrets WIX_PUBLIC_KEYS=wix-public-keys:3');
+    expect(result.stderr).not.toContain('latest');
 
     const short = await connect(['get', 'recipesDb', '--write-secret', 'sm://garden-prod/wix-public-keys'], {
       secrets,

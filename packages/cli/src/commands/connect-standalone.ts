@@ -55,8 +55,10 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
     const version = await writer.addVersion(input.secretParent, secretKey);
     const [, project, , secret] = input.secretParent.split('/');
     note(io, `Added ${version}.`);
-    note(io, `The service reads it with LEGACY_SECRET_KEYS=sm://${project}/${secret}, or on Cloud Run with`);
-    note(io, `--set-secrets LEGACY_SECRET_KEYS=${secret}:latest; redeploy (or restart) it to pick it up.`);
+    const number = version.split('/').pop();
+    // Pinned like infra/ pins secrets: a rollback keeps the secret its revision was deployed with.
+    note(io, `The service reads it with LEGACY_SECRET_KEYS=sm://${project}/${secret}/${number}, or on Cloud Run with`);
+    note(io, `--set-secrets LEGACY_SECRET_KEYS=${secret}:${number}; redeploy it to pick it up.`);
   } else if (given === undefined && !input.json) {
     line(io, `LEGACY_SECRET_KEYS=${secretKey}`);
   }

@@ -448,14 +448,10 @@ async function deliverKey(io: Io, connection: Connection, parent: string | undef
     const version = await writer.addVersion(parent, key.value);
     const [, project, , secret] = parent.split('/');
     note(io, `Added ${version}.`);
-    note(
-      io,
-      `The service reads it with WIX_PUBLIC_KEYS=sm://${project}/${secret} (resolved at startup), or on Cloud Run`,
-    );
-    note(
-      io,
-      `with --set-secrets WIX_PUBLIC_KEYS=${secret}:latest; redeploy (or restart) it to pick up the new version.`,
-    );
+    const number = version.split('/').pop();
+    // Pinned like infra/ pins secrets: a rollback keeps the key its revision was deployed with.
+    note(io, `The service reads it with WIX_PUBLIC_KEYS=sm://${project}/${secret}/${number} (resolved at startup),`);
+    note(io, `or on Cloud Run with --set-secrets WIX_PUBLIC_KEYS=${secret}:${number}; redeploy it to pick it up.`);
     return;
   }
   if (!json) line(io, envLine(key.value));
