@@ -25,7 +25,7 @@ import { hasMain, repoRoot, type ServiceName, serviceDir } from './support/servi
 const pnpmBin = ['/node_modules/.bin', '/.tools/node_modules/.bin'].map((dir) => join(repoRoot, dir));
 const PATH = [...pnpmBin, process.env.PATH ?? ''].join(':');
 const DEV_ONLY =
-  /^(vitest|@vitest\+|vite@|typescript@|@typescript\+|@biomejs\+|turbo@|turbo-|@adaptors\+testkit|fast-check@|esbuild@|@cdktf\+)/;
+  /^(vitest|@vitest\+|vite@|typescript@|@typescript\+|@biomejs\+|turbo@|turbo-|@adaptors\+testkit|fast-check@|esbuild@|@cdktn\+)/;
 
 interface Engine {
   /** Settings that point the service at the emulator. */

@@ -1,11 +1,11 @@
 /**
- * Terraform read as data: @cdktf/hcl2json turns a folder's .tf files into one JSON
+ * Terraform read as data: @cdktn/hcl2json turns a folder's .tf files into one JSON
  * document (blocks become arrays, expressions stay as "${...}" strings). Works offline:
  * no provider is needed, unlike `terraform validate`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertFiles, parse } from '@cdktf/hcl2json';
+import { convertFiles, parse } from '@cdktn/hcl2json';
 
 export type Body = Readonly<Record<string, unknown>>;
 
