@@ -1,32 +1,32 @@
-# The Firestore adaptor: one Cloud Run service (modules/adaptor-service) and the least
-# privilege it needs on ONE Firestore database.
+# The Firestore adaptor: one Cloud Run service (adaptor.tf, shared by every root, and
+# modules/adaptor-service) and the least privilege it needs on ONE Firestore database.
 
 locals {
+  engine      = "firestore"
   database_id = var.create_database ? google_firestore_database.this[0].name : var.firestore_database
 
   # Firestore has no database-level IAM resource: roles are granted on the project,
   # and an IAM condition on the database's resource name narrows them to this database.
   database_condition = "resource.name == \"projects/${var.project_id}/databases/${local.database_id}\""
 
-  # Settings this root sets (names from services/firestore/src/settings.ts; null = unset).
-  plain_env = {
-    GOOGLE_CLOUD_PROJECT     = var.project_id
+  # Settings of services/firestore/src/settings.ts this root sets (the common ones are in
+  # adaptor.tf; null = unset).
+  engine_env = {
     FIRESTORE_PROJECT        = var.project_id
     FIRESTORE_DATABASE       = local.database_id
     FIRESTORE_MANAGE_INDEXES = tostring(var.manage_indexes)
-    WIX_PUBLIC_KEYS          = var.wix_public_keys
-    WIX_AUDIENCE             = var.wix_audience
-    # The sizing the service checks at start (DEPLOY.md "Sizing"): the same numbers as the scaling below.
-    MAX_INSTANCES = tostring(var.max_instances)
-    CONCURRENCY   = tostring(var.concurrency)
   }
-  secret_env = {
-    WIX_PUBLIC_KEYS = var.wix_public_keys_secret
-    CURSOR_SECRET   = var.cursor_secret
-    STATUS_TOKEN    = var.status_token
-    # Legacy protocol (STANDALONE connections, docs/legacy.md); null = legacy mode off.
-    LEGACY_SECRET_KEYS = var.legacy_secret_keys
-  }
+  # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
+  engine_extra_settings = [
+    "FIRESTORE_METADATA_COLLECTION",
+    "FIRESTORE_REFERENCES_COLLECTION",
+    "FIRESTORE_SCAN_LIMIT",
+    "FIRESTORE_INFER_SAMPLE",
+    "FIRESTORE_SCHEMA_CACHE_SECONDS",
+    "FIRESTORE_SCHEMA_CHECK_MS",
+    "FIRESTORE_WRITE_CONCURRENCY",
+  ]
+  grants = concat([google_project_iam_member.datastore_user.id], google_project_iam_member.index_admin[*].id)
 }
 
 resource "google_firestore_database" "this" {
@@ -42,24 +42,6 @@ resource "google_firestore_database" "this" {
   delete_protection_state = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
 }
 
-module "service" {
-  source = "../modules/adaptor-service"
-
-  project_id    = var.project_id
-  region        = var.region
-  name          = var.service_name
-  image         = var.image
-  env           = merge(var.extra_env, { for name, value in local.plain_env : name => value if value != null })
-  secret_env    = { for name, ref in local.secret_env : name => ref if ref != null }
-  min_instances = var.min_instances
-  max_instances = var.max_instances
-  concurrency   = var.concurrency
-  labels        = var.labels
-
-  deletion_protection = var.deletion_protection
-  required_grants     = concat([google_project_iam_member.datastore_user.id], google_project_iam_member.index_admin[*].id)
-}
-
 # Read and write documents. Project level is the only level Firestore offers for
 # roles/datastore.user; the condition limits it to this database.
 resource "google_project_iam_member" "datastore_user" {
@@ -69,7 +51,7 @@ resource "google_project_iam_member" "datastore_user" {
 
   condition {
     title       = "only-${substr(replace(local.database_id, "/[^a-z0-9-]/", ""), 0, 40)}"
-    description = "Wix adaptor ${var.service_name}: this Firestore database only"
+    description = "Wix adaptor ${local.service_name}: this Firestore database only"
     expression  = local.database_condition
   }
 }
@@ -84,7 +66,7 @@ resource "google_project_iam_member" "index_admin" {
 
   condition {
     title       = "indexes-${substr(replace(local.database_id, "/[^a-z0-9-]/", ""), 0, 40)}"
-    description = "Wix adaptor ${var.service_name}: indexes of this Firestore database only"
+    description = "Wix adaptor ${local.service_name}: indexes of this Firestore database only"
     expression  = local.database_condition
   }
 }

@@ -1,30 +1,22 @@
-# The Cloud Spanner adaptor: one Cloud Run service (modules/adaptor-service) and the
-# least privilege it needs on ONE database.
+# The Cloud Spanner adaptor: one Cloud Run service (adaptor.tf, shared by every root, and
+# modules/adaptor-service) and the least privilege it needs on ONE database.
 
 locals {
+  engine      = "spanner"
   database_id = var.create_database ? google_spanner_database.this[0].name : var.spanner_database
 
-  # Settings this root sets (names from services/spanner/src/settings.ts; null = unset).
-  plain_env = {
-    GOOGLE_CLOUD_PROJECT = var.project_id
-    SPANNER_PROJECT      = var.project_id
-    SPANNER_INSTANCE     = var.spanner_instance
-    SPANNER_DATABASE     = local.database_id
-    READ_ONLY_SCHEMA     = tostring(var.read_only_schema)
-    WIX_PUBLIC_KEYS      = var.wix_public_keys
-    WIX_AUDIENCE         = var.wix_audience
-    # The sizing the service checks at start (DEPLOY.md "Sizing"): the same numbers as the scaling below.
-    MAX_INSTANCES            = tostring(var.max_instances)
-    CONCURRENCY              = tostring(var.concurrency)
+  # Settings of services/spanner/src/settings.ts this root sets (the common ones are in
+  # adaptor.tf; null = unset).
+  engine_env = {
+    SPANNER_PROJECT          = var.project_id
+    SPANNER_INSTANCE         = var.spanner_instance
+    SPANNER_DATABASE         = local.database_id
+    READ_ONLY_SCHEMA         = tostring(var.read_only_schema)
     SPANNER_PROCESSING_UNITS = tostring(var.spanner_processing_units)
   }
-  secret_env = {
-    WIX_PUBLIC_KEYS = var.wix_public_keys_secret
-    CURSOR_SECRET   = var.cursor_secret
-    STATUS_TOKEN    = var.status_token
-    # Legacy protocol (STANDALONE connections, docs/legacy.md); null = legacy mode off.
-    LEGACY_SECRET_KEYS = var.legacy_secret_keys
-  }
+  # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
+  engine_extra_settings = ["SCHEMA_CACHE_SECONDS", "NUMBER_COLUMNS", "SCHEMA_CHECK_MS"]
+  grants                = concat([google_spanner_database_iam_member.user.id], google_spanner_database_iam_member.ddl[*].id)
 }
 
 resource "google_spanner_database" "this" {
@@ -37,24 +29,6 @@ resource "google_spanner_database" "this" {
   # Terraform-side guard and Spanner-side drop protection: the data outlives the service.
   deletion_protection    = var.deletion_protection
   enable_drop_protection = var.deletion_protection
-}
-
-module "service" {
-  source = "../modules/adaptor-service"
-
-  project_id    = var.project_id
-  region        = var.region
-  name          = var.service_name
-  image         = var.image
-  env           = merge(var.extra_env, { for name, value in local.plain_env : name => value if value != null })
-  secret_env    = { for name, ref in local.secret_env : name => ref if ref != null }
-  min_instances = var.min_instances
-  max_instances = var.max_instances
-  concurrency   = var.concurrency
-  labels        = var.labels
-
-  deletion_protection = var.deletion_protection
-  required_grants     = concat([google_spanner_database_iam_member.user.id], google_spanner_database_iam_member.ddl[*].id)
 }
 
 # Read and write rows (and read the schema) of this database only: an instance- or

@@ -1,20 +1,4 @@
-output "url" {
-  description = "Paste this into Wix as the external database connection's endpoint (Wix appends /v3/...)."
-  value       = module.service.url
-}
-
-output "service_account_email" {
-  description = "The service's identity (roles/spanner.databaseUser on the database)."
-  value       = module.service.service_account_email
-}
-
-output "wix_connection" {
-  description = "The connection to create in Wix (docs/connections.md): endpoint and connectionType; name it yourself."
-  value = {
-    endpoint       = module.service.url
-    connectionType = "WIX_SERVICE_PLUGIN"
-  }
-}
+# The outputs every root has (url, wix_connection, ...) are in adaptor.tf.
 
 output "database" {
   description = "The Spanner database the adaptor serves."

@@ -4,12 +4,11 @@
  * validate` would need the network for, these tests pin down by reading the code.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Block,
-  containsList,
   evaluateRegexCondition,
   expression,
   infraDir,
@@ -155,11 +154,32 @@ describe('modules/adaptor-service', () => {
     });
   });
 
-  it('lets allUsers invoke the service (Wix authenticates with its signed JWT)', () => {
+  it('lets Wix through with invoker_iam_disabled by default; allUsers only as the public_access fallback', () => {
+    const service = resources(module, 'google_cloud_run_v2_service')[0]?.body ?? {};
+    expect(service.invoker_iam_disabled).toBe(tf('var.public_access == "invoker_iam_disabled"'));
+    const access = variable(module, 'public_access');
+    expect(access.body.default).toBe('invoker_iam_disabled');
+    expect(validations(access)[0]?.condition).toBe(
+      tf('contains(["invoker_iam_disabled", "all_users"], var.public_access)'),
+    );
     const invoker = resources(module, 'google_cloud_run_v2_service_iam_member');
     expect(invoker.map((block) => block.body)).toEqual([
-      expect.objectContaining({ role: 'roles/run.invoker', member: 'allUsers' }),
+      expect.objectContaining({
+        count: tf('var.public_access == "all_users" ? 1 : 0'),
+        role: 'roles/run.invoker',
+        member: 'allUsers',
+      }),
     ]);
+  });
+
+  it("uses the service account's own member attribute, never a hand-built serviceAccount: string", () => {
+    const accessor = resources(module, 'google_secret_manager_secret_iam_member')[0]?.body ?? {};
+    expect(accessor.member).toBe(tf('google_service_account.this.member'));
+    const outputs = Object.fromEntries(namedBlocks(module, 'output').map((o) => [o.name, o.body.value]));
+    expect(outputs.service_account_member).toBe(tf('google_service_account.this.member'));
+    for (const config of [module, ...roots.values()]) {
+      expect(JSON.stringify(config.json), config.dir).not.toContain('serviceAccount:${');
+    }
   });
 
   it('outputs the URL and the service account email', () => {
@@ -175,9 +195,10 @@ describe('modules/adaptor-service', () => {
     ['europe-west1-docker.pkg.dev/p/adaptors/spanner:latest', false],
     ['europe-west1-docker.pkg.dev/p/adaptors/spanner', false],
     ['localhost:5000/spanner', false],
-  ])('image %s is accepted: %s (module and every root)', (image, accepted) => {
-    for (const config of [module, ...roots.values()]) {
-      expect(evaluateRegexCondition(imageCondition(config), 'var.image', image), config.dir).toBe(accepted);
+  ])('image %s is accepted: %s (the module checks it for every root)', (image, accepted) => {
+    expect(evaluateRegexCondition(imageCondition(module), 'var.image', image)).toBe(accepted);
+    for (const config of roots.values()) {
+      expect(expression(namedBlocks(config, 'module')[0]?.body.image), config.dir).toBe('var.image');
     }
   });
 });
@@ -244,7 +265,7 @@ describe.each(SERVICES)('root infra/%s', (service) => {
     for (const v of declared.filter((b) => !('default' in b.body))) {
       expect(Object.keys(example), `required variable ${v.name} in the example`).toContain(v.name);
     }
-    expect(evaluateRegexCondition(imageCondition(root(service)), 'var.image', String(example.image))).toBe(true);
+    expect(evaluateRegexCondition(imageCondition(module), 'var.image', String(example.image))).toBe(true);
   });
 
   it('makes creating the database optional (count on a variable)', () => {
@@ -260,13 +281,22 @@ describe.each(SERVICES)('root infra/%s', (service) => {
 function terraformEnv(service: ServiceName) {
   const config = root(service);
   const l = locals(config);
-  const plain = Object.keys((l.plain_env ?? {}) as object);
-  const secret = Object.keys((l.secret_env ?? {}) as object);
-  const extraRule = validations(variable(config, 'extra_env')).find((v) => v.condition.includes('contains'));
-  const extra = containsList(extraRule?.condition ?? '');
-  const env = String(namedBlocks(config, 'module')[0]?.body.env ?? '');
-  const secretEnv = String(namedBlocks(config, 'module')[0]?.body.secret_env ?? '');
-  return { plain, secret, extra, env, secretEnv };
+  const keys = (value: unknown) => Object.keys((value ?? {}) as object);
+  const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  const plain = [...keys(l.engine_env), ...keys(l.core_env)];
+  const secret = keys(l.secret_env);
+  const extra = [...strings(l.core_extra_settings), ...strings(l.engine_extra_settings)];
+  const module = namedBlocks(config, 'module')[0]?.body ?? {};
+  return {
+    plain,
+    secret,
+    extra,
+    plainEnv: String(l.plain_env ?? ''),
+    extraSettings: String(l.extra_settings ?? ''),
+    extraRule: validations(variable(config, 'extra_env'))[0]?.condition ?? '',
+    env: String(module.env ?? ''),
+    secretEnv: String(module.secret_env ?? ''),
+  };
 }
 
 describe.each(SERVICES)('env names of infra/%s match the service settings', (service) => {
@@ -277,10 +307,13 @@ describe.each(SERVICES)('env names of infra/%s match the service settings', (ser
   });
 
   it('hands plain_env, secret_env and extra_env (and nothing else) to the module', () => {
-    const { plain, secret, extra, env, secretEnv } = terraformEnv(service);
+    const { plain, secret, extra, env, secretEnv, plainEnv, extraSettings, extraRule } = terraformEnv(service);
     expect(plain.length).toBeGreaterThan(0);
     expect(secret).toContain('CURSOR_SECRET');
     expect(extra.length).toBeGreaterThan(0);
+    expect(plainEnv).toBe(tf('merge(local.engine_env, local.core_env)'));
+    expect(extraSettings).toBe(tf('concat(local.core_extra_settings, local.engine_extra_settings)'));
+    expect(extraRule).toBe(tf('alltrue([for name in keys(var.extra_env) : contains(local.extra_settings, name)])'));
     expect(env).toBe(
       tf('merge(var.extra_env, { for name, value in local.plain_env : name => value if value != null })'),
     );
@@ -346,11 +379,34 @@ describe('layout', () => {
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
       .map((e) => e.name)
       .sort();
-    expect(dirs).toEqual(['bigquery', 'firestore', 'modules', 'spanner', 'test']);
+    expect(dirs).toEqual(['bigquery', 'common', 'firestore', 'modules', 'spanner', 'test']);
     for (const service of SERVICES) {
-      for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'terraform.tfvars.example']) {
+      for (const file of [
+        'main.tf',
+        'variables.tf',
+        'outputs.tf',
+        'adaptor.tf',
+        'versions.tf',
+        'terraform.tfvars.example',
+      ]) {
         expect(existsSync(join(infraDir(service), file)), `infra/${service}/${file}`).toBe(true);
       }
+    }
+  });
+
+  it('every root reads the shared files through links: adaptor.tf and versions.tf (the module: versions.tf)', () => {
+    expect(readdirSync(infraDir('common')).sort()).toEqual(['adaptor-root.tf', 'versions.tf']);
+    const links: [string, string][] = [['modules/adaptor-service/versions.tf', '../../common/versions.tf']];
+    for (const service of SERVICES) {
+      links.push(
+        [`${service}/adaptor.tf`, '../common/adaptor-root.tf'],
+        [`${service}/versions.tf`, '../common/versions.tf'],
+      );
+    }
+    for (const [path, target] of links) {
+      const link = infraDir(...path.split('/'));
+      expect(lstatSync(link).isSymbolicLink(), `infra/${path} is a symbolic link`).toBe(true);
+      expect(readlinkSync(link), `infra/${path}`).toBe(target);
     }
   });
 });

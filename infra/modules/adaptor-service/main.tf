@@ -27,7 +27,7 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
   project   = var.project_id
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${google_service_account.this.email}"
+  member    = google_service_account.this.member
 }
 
 # The root grants database roles to this module's service account, and the service's
@@ -44,6 +44,8 @@ resource "google_cloud_run_v2_service" "this" {
   ingress             = "INGRESS_TRAFFIC_ALL" # Wix calls from the internet.
   deletion_protection = var.deletion_protection
   labels              = var.labels
+  # How Wix gets through Cloud Run's IAM check (see "public_access" below).
+  invoker_iam_disabled = var.public_access == "invoker_iam_disabled"
 
   template {
     service_account                  = google_service_account.this.email
@@ -134,12 +136,18 @@ resource "google_cloud_run_v2_service" "this" {
   depends_on = [google_secret_manager_secret_iam_member.accessor, terraform_data.required_grants]
 }
 
-# Public invoker: Wix cannot present a Google identity token, so Cloud Run's IAM check
-# must let every caller through. Access control is the adaptor's own: every plugin
-# route verifies the JWT that Wix signs with the connection's key (WIX_PUBLIC_KEYS)
-# and answers 401 otherwise; only /healthz, /readyz and /v3/provision are unsigned.
+# Wix cannot present a Google identity token, so Cloud Run's IAM check must let every
+# caller through. Access control is the adaptor's own: every plugin route verifies the
+# JWT that Wix signs with the connection's key (WIX_PUBLIC_KEYS) and answers 401
+# otherwise; only /, /status.json, /healthz, /readyz and /v3/provision are unsigned.
+#
+# public_access = "invoker_iam_disabled" (default): the service's invoker check is off
+# (invoker_iam_disabled above). No IAM binding names allUsers, so it works where Domain
+# Restricted Sharing (iam.allowedPolicyMemberDomains) forbids allUsers bindings.
+# public_access = "all_users": the fallback for organizations that enforce invoker IAM
+# (run.managed.requireInvokerIam): allUsers gets roles/run.invoker.
 resource "google_cloud_run_v2_service_iam_member" "public" {
-  count = var.allow_unauthenticated ? 1 : 0
+  count = var.public_access == "all_users" ? 1 : 0
 
   project  = var.project_id
   location = google_cloud_run_v2_service.this.location

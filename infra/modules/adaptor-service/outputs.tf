@@ -15,5 +15,5 @@ output "service_account_email" {
 
 output "service_account_member" {
   description = "The service account as an IAM member string (serviceAccount:...)."
-  value       = "serviceAccount:${google_service_account.this.email}"
+  value       = google_service_account.this.member
 }

@@ -94,7 +94,7 @@ variable "concurrency" {
 }
 
 variable "min_instances" {
-  description = "Instances kept warm. 1 avoids a cold start on the first Wix call after an idle period (Wix applies request timeouts); 0 costs nothing when idle."
+  description = "Instances kept warm. 1 (default) is an always-on cost — one idle instance billed every second — and spares the first Wix call after an idle period a cold start (Wix applies request timeouts); 0 costs nothing when idle (infra/README.md \"Cost and cold starts\")."
   type        = number
   default     = 1
 
@@ -121,10 +121,15 @@ variable "request_timeout_seconds" {
   default     = 60
 }
 
-variable "allow_unauthenticated" {
-  description = "Grant allUsers roles/run.invoker. Must stay true for Wix: it cannot present a Google identity token (see main.tf)."
-  type        = bool
-  default     = true
+variable "public_access" {
+  description = "How Wix, which presents no Google identity, gets through Cloud Run: \"invoker_iam_disabled\" (default) turns the service's invoker check off and works under Domain Restricted Sharing; \"all_users\" grants allUsers roles/run.invoker, the fallback where an organization policy requires invoker IAM (see main.tf)."
+  type        = string
+  default     = "invoker_iam_disabled"
+
+  validation {
+    condition     = contains(["invoker_iam_disabled", "all_users"], var.public_access)
+    error_message = "public_access must be \"invoker_iam_disabled\" or \"all_users\"."
+  }
 }
 
 variable "deletion_protection" {

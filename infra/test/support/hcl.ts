@@ -110,12 +110,6 @@ export function evaluateRegexCondition(condition: string, variable: string, valu
   });
 }
 
-/** String literals inside `contains([ ... ], name)` of a condition. */
-export function containsList(condition: string): string[] {
-  const match = /contains\(\[([^\]]*)\]/.exec(condition);
-  return match?.[1] ? [...match[1].matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '') : [];
-}
-
 export function infraDir(...parts: string[]): string {
   return join(import.meta.dirname, '..', '..', ...parts);
 }

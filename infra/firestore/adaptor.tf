@@ -1,0 +1,1 @@
+../common/adaptor-root.tf
