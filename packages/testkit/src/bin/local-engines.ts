@@ -1,11 +1,16 @@
 /**
  * The engines `npm start` knows: which service to run and how to prepare its
  * local database. Emulator launchers are imported only when used, so a missing
- * engine is reported instead of stopping the rest.
+ * engine is reported instead of stopping the rest. An emulator already named
+ * by SPANNER_EMULATOR_HOST / FIRESTORE_EMULATOR_HOST (the variables the Google
+ * clients read) is used instead of starting one, once it answers.
  */
+import { createConnection } from 'node:net';
 
 export interface PreparedEngine {
   readonly env: Record<string, string>;
+  /** Said next to the engine's URL, e.g. which emulator it uses. */
+  readonly note?: string;
   stop(): Promise<void>;
 }
 
@@ -19,7 +24,13 @@ export interface LocalEngine {
 
 const nothingToStop = async () => {};
 
-export function localEngines(): LocalEngine[] {
+/**
+ * `env` is read once, here: the launchers set SPANNER_EMULATOR_HOST in this
+ * process for the emulators they start, which must not look like a given one.
+ */
+export function localEngines(env: Readonly<Record<string, string | undefined>> = process.env): LocalEngine[] {
+  const givenSpanner = givenHost(env, 'SPANNER_EMULATOR_HOST');
+  const givenFirestore = givenHost(env, 'FIRESTORE_EMULATOR_HOST');
   return [
     {
       name: 'memory',
@@ -34,18 +45,24 @@ export function localEngines(): LocalEngine[] {
       prepare: async () => {
         const { startSpannerEmulator, SPANNER_EMULATOR_CLIENT_ENV } = await import('../emulators/spanner.ts');
         // The service creates its instance and database itself on the emulator (SPANNER_EMULATOR_CREATE).
+        const settings = (host: string) => ({
+          ...SPANNER_EMULATOR_CLIENT_ENV,
+          SPANNER_EMULATOR_HOST: host,
+          SPANNER_EMULATOR_CREATE: 'true',
+          SPANNER_PROJECT: 'emulator-project',
+          SPANNER_INSTANCE: 'test-instance',
+          SPANNER_DATABASE: 'local',
+        });
+        if (givenSpanner) {
+          await expectListening(givenSpanner, 'SPANNER_EMULATOR_HOST');
+          return {
+            env: settings(givenSpanner),
+            note: usingGiven(givenSpanner, 'SPANNER_EMULATOR_HOST'),
+            stop: nothingToStop,
+          };
+        }
         const emulator = await startSpannerEmulator({});
-        return {
-          env: {
-            ...SPANNER_EMULATOR_CLIENT_ENV,
-            SPANNER_EMULATOR_HOST: emulator.host,
-            SPANNER_EMULATOR_CREATE: 'true',
-            SPANNER_PROJECT: emulator.projectId,
-            SPANNER_INSTANCE: emulator.instanceId,
-            SPANNER_DATABASE: 'local',
-          },
-          stop: emulator.stop,
-        };
+        return { env: settings(emulator.host), stop: emulator.stop };
       },
     },
     {
@@ -53,6 +70,14 @@ export function localEngines(): LocalEngine[] {
       description: 'Firestore emulator',
       main: 'services/firestore/dist/main.js',
       prepare: async () => {
+        if (givenFirestore) {
+          await expectListening(givenFirestore, 'FIRESTORE_EMULATOR_HOST');
+          return {
+            env: { FIRESTORE_EMULATOR_HOST: givenFirestore, FIRESTORE_PROJECT: 'local-project' },
+            note: usingGiven(givenFirestore, 'FIRESTORE_EMULATOR_HOST'),
+            stop: nothingToStop,
+          };
+        }
         const { startFirestoreEmulator } = await import('../emulators/firestore.ts');
         const emulator = await startFirestoreEmulator({ projectId: 'local-project' });
         return {
@@ -81,4 +106,38 @@ export function localEngines(): LocalEngine[] {
       },
     },
   ];
+}
+
+function givenHost(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function usingGiven(host: string, setting: string): string {
+  return `the emulator at ${host} (${setting}; not started or stopped here)`;
+}
+
+/** A given emulator must answer: a clear error beats a service that times out on its first call. */
+async function expectListening(host: string, setting: string): Promise<void> {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(host);
+  if (!match) throw new Error(`${setting}=${host} is not host:port (e.g. 127.0.0.1:9010)`);
+  const [, hostname, port] = match;
+  await new Promise<void>((resolve, reject) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.setTimeout(3000);
+    const fail = (reason: string) => {
+      socket.destroy();
+      reject(
+        new Error(
+          `${setting}=${host} names an emulator that does not answer (${reason}); start it, or unset ${setting} to let npm start run one`,
+        ),
+      );
+    };
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('timeout', () => fail('no answer within 3 s'));
+    socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+  });
 }

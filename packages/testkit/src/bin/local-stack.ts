@@ -33,10 +33,12 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
     return;
   }
   let env: Record<string, string>;
+  let note: string | undefined;
   try {
     const prepared = await engine.prepare();
     stops.push(prepared.stop);
     env = prepared.env;
+    note = prepared.note;
   } catch (error) {
     lines.push(`  ${engine.name.padEnd(10)} not started: ${(error as Error).message}`);
     return;
@@ -80,7 +82,7 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
     { expiresIn: 3600 },
   );
   lines.push(
-    `  ${engine.name.padEnd(10)} ${url}   (${engine.description})`,
+    `  ${engine.name.padEnd(10)} ${url}   (${engine.description}${note ? `: ${note}` : ''})`,
     `             curl -s -X POST ${url}/v3/items/query --data-binary '${token}'`,
   );
 }

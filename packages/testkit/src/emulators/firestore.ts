@@ -5,8 +5,8 @@
  * only the script would leave java running).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { freePort } from '../free-port.ts';
+import { locateEmulator } from './locate.ts';
 import { type FaultControls, killChild, signalChild } from './process-faults.ts';
 
 export interface FirestoreEmulator extends FaultControls {
@@ -20,16 +20,13 @@ export interface FirestoreEmulator extends FaultControls {
 }
 
 export interface FirestoreEmulatorOptions {
-  /** Path of the `cloud_firestore_emulator` script; default FIRESTORE_EMULATOR_BIN or the Debian package path. */
+  /** Path of the `cloud_firestore_emulator` script; default FIRESTORE_EMULATOR_BIN, then the Google Cloud SDK's (emulators/locate.ts). */
   readonly bin?: string;
   readonly projectId?: string;
   readonly port?: number;
   /** How long to wait for `GET /` to answer `Ok`. */
   readonly startTimeoutMs?: number;
 }
-
-export const DEFAULT_FIRESTORE_EMULATOR_BIN =
-  '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud_firestore_emulator';
 
 async function answersOk(host: string): Promise<boolean> {
   try {
@@ -51,12 +48,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export async function startFirestoreEmulator(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
-  const bin = options.bin ?? process.env.FIRESTORE_EMULATOR_BIN ?? DEFAULT_FIRESTORE_EMULATOR_BIN;
-  if (!existsSync(bin)) {
-    throw new Error(
-      `Firestore emulator not found at ${bin}: install google-cloud-cli-firestore-emulator (apt) or set FIRESTORE_EMULATOR_BIN`,
-    );
-  }
+  const bin = locateEmulator('firestore', options.bin === undefined ? {} : { explicit: options.bin });
   const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const projectId = options.projectId ?? 'demo-wix-adaptors';

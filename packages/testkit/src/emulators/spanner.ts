@@ -8,12 +8,10 @@
  * emulator and the client version are both the service's choice.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { freePort } from '../free-port.ts';
+import { locateEmulator } from './locate.ts';
 import { type FaultControls, killChild, signalChild } from './process-faults.ts';
-
-export const DEFAULT_SPANNER_EMULATOR_BIN = '/usr/lib/google-cloud-sdk/bin/cloud_spanner_emulator/emulator_main';
 
 /** What the launcher needs from a Spanner client (a subset of `@google-cloud/spanner`'s `Spanner`). */
 export interface SpannerAdminClient {
@@ -39,7 +37,7 @@ export interface SpannerEmulatorOptions {
   readonly connect?: (options: { projectId: string }) => SpannerAdminClient;
   readonly projectId?: string;
   readonly instanceId?: string;
-  /** Emulator binary; defaults to $SPANNER_EMULATOR_BIN, then the Debian package's path. */
+  /** Emulator binary; defaults to $SPANNER_EMULATOR_BIN, then the Google Cloud SDK's (emulators/locate.ts). */
   readonly binary?: string;
   readonly readyTimeoutMs?: number;
 }
@@ -67,13 +65,7 @@ export const SPANNER_EMULATOR_CLIENT_ENV: Readonly<Record<string, string>> = {
 };
 
 export function spannerEmulatorBinary(explicit?: string): string {
-  const binary = explicit ?? process.env.SPANNER_EMULATOR_BIN ?? DEFAULT_SPANNER_EMULATOR_BIN;
-  if (!existsSync(binary)) {
-    throw new Error(
-      `Spanner emulator not found at ${binary}: install google-cloud-cli-spanner-emulator (apt) or set SPANNER_EMULATOR_BIN to its emulator_main binary.`,
-    );
-  }
-  return binary;
+  return locateEmulator('spanner', explicit === undefined ? {} : { explicit });
 }
 
 export async function startSpannerEmulator(options: SpannerEmulatorOptions): Promise<SpannerEmulator> {
