@@ -33,6 +33,11 @@ export const SIGNING_HELP = `  --key FILE         PKCS#8 private key (PEM) to si
   --metadata JSON    data.metadata fields, merged over the default (WIX_USER identity,
                      fresh requestId); JSON, @file or -`;
 
+/** What to check when an adaptor answers 401 to a call signed with --key (`call`, `doctor`). */
+export const KEY_REFUSED_HINT =
+  'The adaptor does not accept this key: check WIX_PUBLIC_KEYS holds the public key of --key ' +
+  '(and that --audience matches WIX_AUDIENCE if the adaptor sets one).';
+
 export interface SigningValues {
   key?: string;
   alg?: string;

@@ -1,26 +1,18 @@
-import { createMemoryStorage, type Harness, plantsCollection, startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAdaptor } from './support/adaptor.ts';
-import { closedPort, envKey, runCli, tempDir } from './support/run-cli.ts';
+import { type KeyedAdaptors, startKeyedAdaptors } from './support/keyed-adaptors.ts';
+import { closedPort, runCli } from './support/run-cli.ts';
 
-let dir: { path: string; remove: () => Promise<void> };
-let adaptor: { url: string; close: () => Promise<void> };
-/** An adaptor configured with some other key (startHarness makes its own). */
-let stranger: Harness;
+let keyed: KeyedAdaptors;
+let adaptor: KeyedAdaptors['adaptor'];
+let stranger: KeyedAdaptors['stranger'];
 
 beforeAll(async () => {
-  dir = await tempDir();
-  const generated = await runCli(['keys', 'generate'], { cwd: dir.path });
-  adaptor = await startAdaptor(envKey(generated.stdout));
-  stranger = await startHarness({ storage: createMemoryStorage({ collections: [plantsCollection] }) });
+  keyed = await startKeyedAdaptors();
+  ({ adaptor, stranger } = keyed);
 });
-afterAll(async () => {
-  await adaptor.close();
-  await stranger.close();
-  await dir.remove();
-});
+afterAll(() => keyed.close());
 
-const cli = (argv: string[]) => runCli(argv, { cwd: dir.path });
+const cli = (argv: string[]) => runCli(argv, { cwd: keyed.dir });
 
 const collectionIds = async (url: string) =>
   JSON.parse((await cli(['call', url, 'collections/get', '{"collectionIds":[]}'])).stdout).collections.map(

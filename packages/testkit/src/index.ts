@@ -12,6 +12,7 @@ export { toV1Filter, V1_FIELD_OPERATORS } from './legacy-filter-v1.ts';
 export { memoryCapabilities } from './memory/capabilities.ts';
 export { createMemoryStorage, type MemoryStorageOptions } from './memory/memory-storage.ts';
 export * from './sample-data.ts';
+export { defineSelfTestSuite, type SelfTestTarget } from './self-test-suite.ts';
 export { type ServerProcess, startServerProcess } from './service-process.ts';
 export * from './signer.ts';
 export type { OpenStorage, StorageUnderTest } from './storage-under-test.ts';

@@ -10,7 +10,7 @@ import type { Command } from '../cli.ts';
 import { isSuccess, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger, readJsonObjectArgument } from '../input.ts';
 import { CommandError, EXIT, note, printJson, UsageError } from '../output.ts';
-import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
 import { callLegacy, normaliseLegacyPath } from './call-legacy.ts';
 
 const HELP = `Usage: adaptors call [options] <baseUrl> <endpoint> <request JSON | @file | ->
@@ -100,11 +100,7 @@ export const callCommand: Command = {
     if (isSuccess(result.status)) return EXIT.ok;
     note(io, describeSpiError(result.status, result.json));
     if (result.status === 401) {
-      note(
-        io,
-        'The adaptor does not accept this key: check WIX_PUBLIC_KEYS holds the public key of --key ' +
-          '(and that --audience matches WIX_AUDIENCE if the adaptor sets one).',
-      );
+      note(io, KEY_REFUSED_HINT);
     }
     return EXIT.failed;
   },

@@ -12,7 +12,7 @@ import type { Command } from '../cli.ts';
 import { type HttpResult, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger } from '../input.ts';
 import { CommandError, EXIT, type Io, line, note, printJson, UsageError } from '../output.ts';
-import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
 
 const HELP = `Usage: adaptors doctor [options] <baseUrl>
 
@@ -90,11 +90,7 @@ export const doctorCommand: Command = {
       printReport(io, baseUrl, status, ready, selfTest);
     }
     if (selfTest.steps.some((step) => step.status === 401)) {
-      note(
-        io,
-        'The adaptor does not accept this key: check WIX_PUBLIC_KEYS holds the public key of --key ' +
-          '(and that --audience matches WIX_AUDIENCE if the adaptor sets one).',
-      );
+      note(io, KEY_REFUSED_HINT);
     }
     if (summary === undefined && selfTest.steps.every((step) => step.status === 404 || step.status === 0)) {
       throw new CommandError(`${baseUrl} does not look like an adaptor (no /status.json, no /v3 endpoints)`);
