@@ -1,17 +1,9 @@
 import { samplePlants } from '@adaptors/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KeyedAdaptors, startKeyedAdaptors } from './support/keyed-adaptors.ts';
+import { describe, expect, it } from 'vitest';
+import { useKeyedAdaptors } from './support/keyed-adaptors.ts';
 import { closedPort, runCli } from './support/run-cli.ts';
 
-let keyed: KeyedAdaptors;
-let adaptor: KeyedAdaptors['adaptor'];
-let stranger: KeyedAdaptors['stranger'];
-
-beforeAll(async () => {
-  keyed = await startKeyedAdaptors();
-  ({ adaptor, stranger } = keyed);
-});
-afterAll(() => keyed.close());
+const keyed = useKeyedAdaptors();
 
 const cli = (argv: string[], stdin?: string) => runCli(argv, { cwd: keyed.dir, ...(stdin ? { stdin } : {}) });
 
@@ -19,7 +11,7 @@ describe('call against a real local adaptor', () => {
   it('inserts and queries: prints the JSON answer, exit 0', async () => {
     const insert = await cli([
       'call',
-      adaptor.url,
+      keyed.adaptor.url,
       'items/insert',
       JSON.stringify({ collectionId: 'plants', items: samplePlants }),
     ]);
@@ -29,7 +21,7 @@ describe('call against a real local adaptor', () => {
 
     const query = await cli([
       'call',
-      adaptor.url,
+      keyed.adaptor.url,
       '/v3/items/query',
       JSON.stringify({ collectionId: 'plants', query: { filter: { perennial: true } }, returnTotalCount: true }),
     ]);
@@ -41,20 +33,20 @@ describe('call against a real local adaptor', () => {
   });
 
   it('reads the request from stdin', async () => {
-    const result = await cli(['call', adaptor.url, 'items/count', '-'], '{"collectionId":"plants","filter":{}}');
+    const result = await cli(['call', keyed.adaptor.url, 'items/count', '-'], '{"collectionId":"plants","filter":{}}');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).totalCount).toBe(samplePlants.length);
   });
 
   it('an SPI error: exit 1, errorCode and message on stderr, the body on stdout', async () => {
-    const result = await cli(['call', adaptor.url, 'items/query', '{"collectionId":"orchids","query":{}}']);
+    const result = await cli(['call', keyed.adaptor.url, 'items/query', '{"collectionId":"orchids","query":{}}']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/HTTP 404 COLLECTION_NOT_FOUND: .*orchids/);
     expect(JSON.parse(result.stdout).errorCode).toBe('COLLECTION_NOT_FOUND');
   });
 
   it('401 from an adaptor that does not know this key: says to check WIX_PUBLIC_KEYS', async () => {
-    const result = await cli(['call', stranger.url, 'capabilities/get', '{}']);
+    const result = await cli(['call', keyed.stranger.url, 'capabilities/get', '{}']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('HTTP 401 UNAUTHORIZED');
     expect(result.stderr).toContain(
@@ -70,15 +62,15 @@ describe('call against a real local adaptor', () => {
   });
 
   it('usage errors: unknown endpoint, bad URL, bad JSON (exit 2)', async () => {
-    const endpoint = await cli(['call', adaptor.url, 'items/find', '{}']);
+    const endpoint = await cli(['call', keyed.adaptor.url, 'items/find', '{}']);
     expect(endpoint.code).toBe(2);
     expect(endpoint.stderr).toContain('unknown endpoint "items/find"; one of: items/query');
     const url = await cli(['call', 'localhost:8080', 'items/query', '{}']);
     expect(url.code).toBe(2);
-    const json = await cli(['call', adaptor.url, 'items/query', '{"collectionId":']);
+    const json = await cli(['call', keyed.adaptor.url, 'items/query', '{"collectionId":']);
     expect(json.code).toBe(2);
     expect(json.stderr).toContain('request: invalid JSON from the command line');
-    const missing = await cli(['call', adaptor.url]);
+    const missing = await cli(['call', keyed.adaptor.url]);
     expect(missing.stderr).toContain('missing <endpoint> <request JSON | @file | ->');
   });
 });

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KeyedAdaptors, startKeyedAdaptors } from './support/keyed-adaptors.ts';
+import { describe, expect, it } from 'vitest';
+import { useKeyedAdaptors } from './support/keyed-adaptors.ts';
 import { closedPort, runCli } from './support/run-cli.ts';
 
-let keyed: KeyedAdaptors;
-let adaptor: KeyedAdaptors['adaptor'];
-let stranger: KeyedAdaptors['stranger'];
-
-beforeAll(async () => {
-  keyed = await startKeyedAdaptors();
-  ({ adaptor, stranger } = keyed);
-});
-afterAll(() => keyed.close());
+const keyed = useKeyedAdaptors();
 
 const cli = (argv: string[]) => runCli(argv, { cwd: keyed.dir });
 
@@ -21,7 +13,7 @@ const collectionIds = async (url: string) =>
 
 describe('doctor against a real local adaptor', () => {
   it('reports the service, readiness and each step of a signed round trip; exit 0; nothing left behind', async () => {
-    const result = await cli(['doctor', adaptor.url]);
+    const result = await cli(['doctor', keyed.adaptor.url]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
@@ -46,11 +38,11 @@ describe('doctor against a real local adaptor', () => {
       ['ok', 'remove', 'items/remove', 'HTTP 200'],
       ['ok', 'delete collection', 'collections/delete', 'HTTP 200'],
     ]);
-    expect(await collectionIds(adaptor.url)).toEqual(['plants']);
+    expect(await collectionIds(keyed.adaptor.url)).toEqual(['plants']);
   });
 
   it('--json: the summary, readiness and the report', async () => {
-    const result = await cli(['doctor', '--json', adaptor.url]);
+    const result = await cli(['doctor', '--json', keyed.adaptor.url]);
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
     expect(out.status.engine).toBe('memory');
@@ -60,7 +52,7 @@ describe('doctor against a real local adaptor', () => {
   });
 
   it('an adaptor that does not know the key: the first step fails with 401, exit 1, the hint names WIX_PUBLIC_KEYS', async () => {
-    const result = await cli(['doctor', stranger.url]);
+    const result = await cli(['doctor', keyed.stranger.url]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('self-test FAILED');
     expect(result.stdout).toMatch(/FAILED capabilities\s+capabilities\/get\s+HTTP 401/);

@@ -4,6 +4,7 @@
  * (as a deployed service would), and one configured with some other key.
  */
 import { createMemoryStorage, type Harness, plantsCollection, startHarness } from '@adaptors/testkit';
+import { afterAll, beforeAll } from 'vitest';
 import { startAdaptor } from './adaptor.ts';
 import { envKey, runCli, tempDir } from './run-cli.ts';
 
@@ -30,4 +31,14 @@ export async function startKeyedAdaptors(): Promise<KeyedAdaptors> {
       await dir.remove();
     },
   };
+}
+
+/** Starts them before the file's tests and closes them after; the object is filled in by then. */
+export function useKeyedAdaptors(): KeyedAdaptors {
+  const shared = {} as { -readonly [K in keyof KeyedAdaptors]: KeyedAdaptors[K] };
+  beforeAll(async () => {
+    Object.assign(shared, await startKeyedAdaptors());
+  });
+  afterAll(() => shared.close());
+  return shared;
 }
