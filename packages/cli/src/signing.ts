@@ -25,6 +25,13 @@ export const signingOptions = {
   metadata: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
+/** The options of the commands that send signed calls (`call`, `doctor`). */
+export const signedCallOptions = {
+  ...signingOptions,
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
 export const SIGNING_HELP = `  --key FILE         PKCS#8 private key (PEM) to sign with (default ${DEFAULT_PRIVATE_KEY},
                      written by \`adaptors keys generate\`)
   --alg RS256|ES256  Algorithm; must match the key (default: from the key type)

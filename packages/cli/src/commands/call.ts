@@ -10,7 +10,7 @@ import type { Command } from '../cli.ts';
 import { isSuccess, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger, readJsonObjectArgument } from '../input.ts';
 import { CommandError, EXIT, note, printJson, UsageError } from '../output.ts';
-import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signedCallOptions } from '../signing.ts';
 import { callLegacy, normaliseLegacyPath } from './call-legacy.ts';
 
 const HELP = `Usage: adaptors call [options] <baseUrl> <endpoint> <request JSON | @file | ->
@@ -46,9 +46,7 @@ export const callCommand: Command = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parse(args, {
-      ...signingOptions,
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
+      ...signedCallOptions,
       legacy: { type: 'boolean' },
       'secret-key': { type: 'string' },
       role: { type: 'string' },

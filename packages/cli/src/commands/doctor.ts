@@ -12,7 +12,7 @@ import type { Command } from '../cli.ts';
 import { type HttpResult, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger } from '../input.ts';
 import { CommandError, EXIT, type Io, line, note, printJson, UsageError } from '../output.ts';
-import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
+import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signedCallOptions } from '../signing.ts';
 
 const HELP = `Usage: adaptors doctor [options] <baseUrl>
 
@@ -44,11 +44,7 @@ interface Summary {
 export const doctorCommand: Command = {
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parse(args, {
-      ...signingOptions,
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parse(args, signedCallOptions);
     if (values.help) {
       io.stdout(HELP);
       return EXIT.ok;
