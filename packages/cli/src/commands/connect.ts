@@ -400,7 +400,7 @@ const CAUSES: Readonly<Record<string, string>> = {
     "the adaptor refused Wix's signed call; set its WIX_PUBLIC_KEYS to this connection's publicKey " +
     '(`adaptors connect get <name>`), redeploy, and check WIX_AUDIENCE',
   DESTINATION_HOST_UNREACHABLE:
-    'Wix could not reach the host; check the URL and that the Cloud Run service allows unauthenticated invocations',
+    "Wix could not reach the host; check the URL, and that Cloud Run lets callers without a Google identity in (the service's invoker IAM check disabled, or allUsers as invoker)",
   COMMUNICATION_FAILURE: 'Wix could not talk to the adaptor (TLS, timeout or a non-JSON answer); check its logs',
 };
 
