@@ -128,11 +128,7 @@ export function build(options: BuildOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const spi = new SpiError(
-      'NOT_FOUND',
-      `No route ${request.method} ${request.url.split('?')[0]}. Plugin calls are POST /v3/items/…, /v3/collections/…, /v3/capabilities/get, /v3/indexes/…`,
-      null,
-    );
+    const spi = errors.routeNotFound(request.method, request.url.split('?')[0] ?? '');
     if (request.callState) {
       request.callState.operation = 'not-found';
       request.callState.errorCode = spi.code;
@@ -190,11 +186,7 @@ export function build(options: BuildOptions): FastifyInstance {
     const endpoint = endpointForPath(request.url);
     if (!endpoint) {
       state.operation = 'not-found';
-      throw new SpiError(
-        'NOT_FOUND',
-        `Unknown endpoint ${request.url.split('?')[0]}; this adaptor answers POST /v3/items/…, /v3/collections/…, /v3/indexes/… and /v3/capabilities/get. Check that the URL configured in Wix is the adaptor's base URL.`,
-        null,
-      );
+      throw errors.routeNotFound('POST', request.url.split('?')[0] ?? '');
     }
     state.operation = endpoint;
     // The budget starts when the call arrives: verifying the token counts against it.
@@ -248,11 +240,7 @@ function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): Sp
   const code = (error as { code?: unknown }).code;
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new SpiError(
-      'PAYLOAD_TOO_LARGE',
-      'The request body is larger than this adaptor accepts (BODY_LIMIT_MB).',
-      null,
-    );
+    return errors.payloadTooLarge();
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return errors.badRequest(`The request could not be read: ${(error as Error).message}`);
