@@ -70,10 +70,19 @@ export { parseSort } from './query/parse-sort.ts';
 export { type ReadWriteVerdict, readWriteRule, type SystemColumnTypes } from './read-write-rule.ts';
 export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';
 export { type BuildOptions, build } from './server/app.ts';
-export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
+export { REPORTED_ERROR_EVENT } from './server/gcp-format.ts';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogSink,
+  type Severity,
+  silentLogger,
+} from './server/log.ts';
 export { type ServeOptions, serve } from './server/serve.ts';
 export { type CoreConfig, deriveCursorSecret, runService, type ServiceDefinition } from './server/start.ts';
 export { type ServiceInfo, type ServiceStatus, StatusRecorder } from './server/status.ts';
+export { traceFields, traceOf } from './server/trace.ts';
 export { packageVersion } from './server/version.ts';
 export type * from './storage.ts';
 export { decodeItem, encodeItem, encodeValue } from './wire/codec.ts';

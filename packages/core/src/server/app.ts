@@ -7,15 +7,16 @@
  * hands the text to the verifier. Every answer is JSON, errors included.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
-import { type CallContext, newCallContext } from '../adaptor/context.ts';
+import { newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
-import { type Logger, silentLogger, traceOf } from './log.ts';
+import { type Logger, silentLogger } from './log.ts';
 import { checkReadiness } from './readiness.ts';
+import { type CallState, logRequest } from './request-log.ts';
 import { endpointForPath } from './routes.ts';
 import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
 import { renderStatusPage } from './status-page.ts';
@@ -44,13 +45,6 @@ export interface BuildOptions {
   readonly requestDeadlineMs?: number;
 }
 
-interface CallState {
-  operation: string;
-  ctx: CallContext | undefined;
-  errorCode: string | undefined;
-  started: bigint;
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     callState: CallState | null;
@@ -63,7 +57,16 @@ export function build(options: BuildOptions): FastifyInstance {
   const logger = options.logger ?? silentLogger;
   const { adaptor, verify } = options;
   const app = Fastify({
-    logger: false,
+    // Fastify logs through the same pino instance (its own rare errors included); its
+    // per-request lines are off, since ours (request-log.ts) replaces them, and requests
+    // share the one logger instead of a child each (no per-request allocation).
+    ...(logger.pino
+      ? {
+          loggerInstance: logger.pino,
+          logController: new LogController({ disableRequestLogging: true }),
+          childLoggerFactory: (parent) => parent,
+        }
+      : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
@@ -79,6 +82,7 @@ export function build(options: BuildOptions): FastifyInstance {
       operation: 'unknown',
       ctx: undefined,
       errorCode: undefined,
+      error: undefined,
       started: process.hrtime.bigint(),
     };
   });
@@ -86,30 +90,7 @@ export function build(options: BuildOptions): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const state = request.callState;
     if (!state || state.operation === 'health') return;
-    const ms = Number(process.hrtime.bigint() - state.started) / 1e6;
-    const status = reply.statusCode;
-    const severity = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
-    if (!logger.enabled(severity)) return;
-    const trace = traceOf(request.headers, options.projectId);
-    const ctx = state.ctx;
-    logger.log(severity, `${state.operation} ${status}${state.errorCode ? ` ${state.errorCode}` : ''}`, {
-      httpRequest: {
-        requestMethod: request.method,
-        requestUrl: request.url.split('?')[0],
-        status,
-        latency: `${(ms / 1000).toFixed(4)}s`,
-      },
-      ...(trace ? { 'logging.googleapis.com/trace': trace } : {}),
-      operation: state.operation,
-      requestId: ctx?.requestId,
-      instanceId: ctx?.metadata.instanceId,
-      identityType: ctx?.metadata.identity?.identityType,
-      collectionId: ctx?.info.collectionId,
-      itemCount: ctx?.info.itemCount,
-      durationMs: Math.round(ms * 100) / 100,
-      errorCode: state.errorCode,
-      writeOutcome: ctx?.info.writeOutcome,
-    });
+    logRequest(logger, request, reply.statusCode, state, options.projectId);
   });
 
   const recorder = options.recorder ?? new StatusRecorder();
@@ -121,8 +102,12 @@ export function build(options: BuildOptions): FastifyInstance {
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const spi = toSpiError(error, request, logger);
-    if (request.callState) request.callState.errorCode = spi.code;
+    const spi = toSpiError(error, request.callState?.ctx?.requestId);
+    if (request.callState) {
+      request.callState.errorCode = spi.code;
+      // An unexpected error is logged as itself (its stack), the SpiError answered otherwise.
+      request.callState.error = spi.code === 'UNKNOWN_ERROR' && !(error instanceof SpiError) ? error : spi;
+    }
     recorder.recordError(request.callState?.operation ?? 'unknown', spi.status, spi.code, spi.message);
     void reply.code(spi.status).type('application/json').send(spi.toBody());
   });
@@ -132,6 +117,7 @@ export function build(options: BuildOptions): FastifyInstance {
     if (request.callState) {
       request.callState.operation = 'not-found';
       request.callState.errorCode = spi.code;
+      request.callState.error = spi;
     }
     void reply.code(404).type('application/json').send(spi.toBody());
   });
@@ -148,7 +134,7 @@ export function build(options: BuildOptions): FastifyInstance {
     if (request.callState) request.callState.operation = 'ready';
     const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000);
     if (check.ready) return { status: 'ready' };
-    logger.log('WARNING', 'readiness check failed', { reason: check.reason, error: describeError(check.error) });
+    logger.log('WARNING', 'readiness check failed', { reason: check.reason, err: check.error });
     const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     return reply.code(503).send({ status: 'unavailable', reason: check.reason, ...spi.toBody() });
   });
@@ -179,7 +165,7 @@ export function build(options: BuildOptions): FastifyInstance {
     return sendPage(reply, await statusOf(request, token));
   });
 
-  registerLegacyRoutes(app, adaptor, options.legacy, logger);
+  registerLegacyRoutes(app, adaptor, options.legacy);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;
@@ -234,8 +220,11 @@ function headerRequestId(request: FastifyRequest): string | undefined {
   return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
 
-/** Every failure leaves as an SpiError; unexpected ones are logged by name and message only (no stack, no data). */
-function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): SpiError {
+/**
+ * Every failure leaves as an SpiError. An unexpected one is answered with its
+ * request id only; its message and stack go to the request's log line.
+ */
+function toSpiError(error: unknown, requestId?: string): SpiError {
   if (error instanceof SpiError) return error;
   const code = (error as { code?: unknown }).code;
   const statusCode = (error as { statusCode?: unknown }).statusCode;
@@ -245,16 +234,5 @@ function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): Sp
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return errors.badRequest(`The request could not be read: ${(error as Error).message}`);
   }
-  const requestId = request.callState?.ctx?.requestId;
-  logger.log('ERROR', 'unexpected error', {
-    requestId,
-    operation: request.callState?.operation,
-    error: describeError(error),
-  });
   return errors.internal(requestId);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
 }
