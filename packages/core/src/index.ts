@@ -79,6 +79,7 @@ export {
   type Severity,
   silentLogger,
 } from './server/log.ts';
+export { openApiDocument, RESPONSE_KEYS, renderOpenApi, requestSchemaName } from './server/openapi.ts';
 export { type ServeOptions, serve } from './server/serve.ts';
 export { type CoreConfig, deriveCursorSecret, runService, type ServiceDefinition } from './server/start.ts';
 export { type ServiceInfo, type ServiceStatus, StatusRecorder } from './server/status.ts';

@@ -15,6 +15,7 @@ import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { type Logger, silentLogger } from './log.ts';
+import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
 import { type CallState, logRequest } from './request-log.ts';
 import { endpointForPath } from './routes.ts';
@@ -120,6 +121,15 @@ export function build(options: BuildOptions): FastifyInstance {
       request.callState.error = spi;
     }
     void reply.code(404).type('application/json').send(spi.toBody());
+  });
+
+  // The API description (server/openapi.ts): public, since it describes the routes and
+  // nothing of this deployment (no settings, keys or collections). Built on first request.
+  let openapi: string | undefined;
+  app.get('/openapi.json', async (request, reply) => {
+    if (request.callState) request.callState.operation = 'openapi';
+    openapi ??= JSON.stringify(openApiDocument());
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(openapi);
   });
 
   app.get('/healthz', async (request) => {
