@@ -8,12 +8,12 @@ import { describe, expect, test } from 'vitest';
 import { errors, type SpiError } from '../../src/errors.ts';
 import { NOT_AUTHORIZED, notAuthorized, unsupportedOperation } from '../../src/legacy/errors.ts';
 import { LEGACY_OFF_MESSAGE, V3_TOKEN_ON_LEGACY_PATH } from '../../src/legacy/routes.ts';
+import { INTERNAL_REFERENCE } from '../internal-references.ts';
 
 /** Words that start a fix: each message must hold at least one. */
 const FIX =
   /\b(check|correct|change|choose|use|insert|retry|grant|raise|set|send|skip|remove|add|create|read|look|copy|turn|reconnect|start|compare)\b/i;
-/** What a message must never cite: section signs, the protocol's internal name, design notes, issues. */
-const INTERNAL = /§|spi-v3|spi v3 §|DESIGN|\bissue\s*#?\d+|notes\/|\.\.\/shared|toolchain\.md/i;
+const INTERNAL = INTERNAL_REFERENCE;
 
 type Helper = keyof typeof errors;
 
