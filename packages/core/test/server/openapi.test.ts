@@ -4,10 +4,14 @@
  * what the code builds: regenerate it with UPDATE_OPENAPI_DOCS=1.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ERROR_STATUS } from '../../src/errors.ts';
 import { openApiDocument, renderOpenApi, requestSchemaName } from '../../src/server/openapi.ts';
-import { ENDPOINTS, endpointPath, REQUEST_SCHEMAS } from '../../src/wire/endpoints.ts';
+import { ENDPOINTS, type EndpointName, endpointPath, REQUEST_SCHEMAS } from '../../src/wire/endpoints.ts';
 import { INTERNAL_REFERENCE } from '../internal-references.ts';
 
 const FILE = new URL('../../../../docs/openapi.json', import.meta.url).pathname;
@@ -48,6 +52,12 @@ describe('docs/openapi.json', () => {
 });
 
 describe('the OpenAPI document', () => {
+  test('is valid OpenAPI 3.1 (checked against the published OpenAPI schema)', async () => {
+    const result = await new Validator().validate(openApiDocument());
+    expect(result.errors, JSON.stringify(result.errors, null, 2)).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+
   test('is OpenAPI 3.1 with one POST per v3 endpoint, its signed request a component', () => {
     expect(doc.openapi).toBe('3.1.0');
     for (const endpoint of ENDPOINTS) {
@@ -100,5 +110,83 @@ describe('the OpenAPI document', () => {
     }
     expect(doc.paths['/openapi.json']?.get?.security).toBeUndefined();
     expect(JSON.stringify(doc)).not.toMatch(INTERNAL_REFERENCE);
+  });
+});
+
+/**
+ * A JSON Schema 2020-12 validator (Ajv) reading the document's request schemas
+ * agrees with the TypeBox check that validates the calls: the description says
+ * what the validation does, on hand-picked requests and random ones.
+ */
+describe('request schemas as a generic validator reads them', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  ajv.addSchema({ ...openApiDocument(), $id: 'https://adaptor.invalid/openapi.json' });
+  const described = (endpoint: EndpointName) => {
+    const check = ajv.getSchema(
+      `https://adaptor.invalid/openapi.json#/components/schemas/${requestSchemaName(endpoint)}`,
+    );
+    if (!check) throw new Error(`no schema for ${endpoint}`);
+    return (value: unknown) => check(value) === true;
+  };
+  const typebox = (endpoint: EndpointName) => {
+    const check = TypeCompiler.Compile(REQUEST_SCHEMAS[endpoint]);
+    return (value: unknown) => check.Check(value);
+  };
+
+  const field = (extra: Record<string, unknown> = {}) => ({ key: 'height', type: 'NUMBER', ...extra });
+  const SAMPLES: [EndpointName, unknown][] = [
+    ['items/query', { collectionId: 'plants', query: {} }],
+    ['items/query', { collectionId: 'plants', query: { filter: { a: 1 }, sort: [{ fieldName: 'a', order: 'ASC' }] } }],
+    ['items/query', { collectionId: 'plants', query: { sort: [{ fieldName: 'a', order: 'UP' }] } }],
+    ['items/query', { collectionId: 7, query: {} }],
+    ['items/query', { query: {} }],
+    ['items/query', { collectionId: '', query: {} }],
+    ['items/query', { collectionId: 'plants', query: { paging: { limit: 'ten' } } }],
+    ['items/insert', { collectionId: 'plants', items: [{ _id: 'a' }] }],
+    ['items/insert', { collectionId: 'plants', items: {} }],
+    ['items/remove', { collectionId: 'plants', itemIds: ['a', 'b'] }],
+    ['items/remove', { collectionId: 'plants', itemIds: [1] }],
+    ['items/aggregate', { collectionId: 'plants', aggregation: { operations: [{ resultFieldName: 'n', count: {} }] } }],
+    ['collections/create', { collection: { id: 'notes', fields: [field()] } }],
+    ['collections/create', { collection: { id: 'notes', fields: [field({ type: 'NOPE' })] } }],
+    [
+      'collections/create',
+      { collection: { id: 'notes', fields: [field({ type: 'OBJECT', objectOptions: { fields: [field()] } })] } },
+    ],
+    [
+      'collections/create',
+      { collection: { id: 'notes', fields: [field({ type: 'OBJECT', objectOptions: { fields: [{ key: 'x' }] } })] } },
+    ],
+    ['collections/create', { collection: { id: 'notes', fields: [field({ key: '$bad' })] } }],
+    ['collections/update', { collection: { id: 'notes' } }],
+    ['indexes/create', { collectionId: 'plants', index: { name: 'i', fields: [{ path: 'a' }] } }],
+    ['indexes/create', { collectionId: 'plants', index: { name: 'i' } }],
+    ['capabilities/get', {}],
+    ['provision', {}],
+  ];
+
+  test.each(SAMPLES)('%s %j: the same verdict', (endpoint, request) => {
+    expect(described(endpoint)(request)).toBe(typebox(endpoint)(request));
+  });
+
+  test('hand-picked samples include accepted and refused requests', () => {
+    const verdicts = SAMPLES.map(([endpoint, request]) => typebox(endpoint)(request));
+    expect(verdicts).toContain(true);
+    expect(verdicts).toContain(false);
+  });
+
+  test('random requests: the same verdict on every endpoint', () => {
+    const request = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ collectionId: fc.oneof(fc.string(), fc.integer()), query: fc.jsonValue() }, { requiredKeys: [] }),
+      fc.record({ collectionId: fc.string(), items: fc.array(fc.dictionary(fc.string(), fc.jsonValue())) }),
+    );
+    for (const endpoint of ENDPOINTS) {
+      const [ours, theirs] = [typebox(endpoint), described(endpoint)];
+      fc.assert(
+        fc.property(request, (value) => ours(value) === theirs(value)),
+        { numRuns: 100 },
+      );
+    }
   });
 });
