@@ -242,7 +242,9 @@ function toSpiError(error: unknown, requestId?: string): SpiError {
     return errors.payloadTooLarge();
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return errors.badRequest(`The request could not be read: ${(error as Error).message}`);
+    return errors.badRequest(
+      `The request could not be read: ${(error as Error).message}. Send the call as Wix does: its signed token as the raw body.`,
+    );
   }
   return errors.internal(requestId);
 }
