@@ -88,7 +88,10 @@ describe('catalogue messages', () => {
     for (const message of [
       notAuthorized().message,
       NOT_AUTHORIZED,
-      unsupportedOperation('Aggregation', 'use /data/find and count on the site').message,
+      unsupportedOperation(
+        'Changing collections',
+        'this adaptor runs with a read-only schema; make the change in the database itself',
+      ).message,
       LEGACY_OFF_MESSAGE,
       V3_TOKEN_ON_LEGACY_PATH,
     ]) {
