@@ -92,15 +92,21 @@ export function rejectedValueOf(value: unknown): string {
   return text.length > MAX_REJECTED_VALUE ? `${text.slice(0, MAX_REJECTED_VALUE - 1)}…` : text;
 }
 
-/** Helpers so call sites read like the catalogue. Messages should tell a site owner what to do. */
+const FIX_VIOLATIONS = 'Correct the request at that field path and send it again.';
+const FIX_UNAUTHORIZED = 'Only calls Wix signs for this adaptor are answered: check WIX_PUBLIC_KEYS and WIX_AUDIENCE.';
+
+/**
+ * Helpers so call sites read like the catalogue. Every message names the cause
+ * and what to do about it (test/errors/messages.test.ts checks each helper).
+ */
 export const errors = {
   validation(violations: readonly Violation[], message?: string): SpiError {
     const first = violations[0];
     const text =
       message ??
       (first
-        ? `Invalid request: ${first.fieldPath ? `${first.fieldPath}: ` : ''}${first.message}${violations.length > 1 ? ` (and ${violations.length - 1} more)` : ''}`
-        : 'Invalid request');
+        ? `Invalid request: ${first.fieldPath ? `${first.fieldPath}: ` : ''}${first.message.replace(/\.$/, '')}${violations.length > 1 ? ` (and ${violations.length - 1} more)` : ''}. ${FIX_VIOLATIONS}`
+        : 'Invalid request. Correct the request and send it again.');
     return new SpiError('VALIDATION_ERROR', text, { violations: violations.slice(0, 100) });
   },
   violation(fieldPath: string, rejected: unknown, message: string): SpiError {
@@ -117,9 +123,13 @@ export const errors = {
     );
   },
   collectionAlreadyExists(collectionId: string): SpiError {
-    return new SpiError('COLLECTION_ALREADY_EXISTS', `A collection named '${collectionId}' already exists.`, {
-      collectionId,
-    });
+    return new SpiError(
+      'COLLECTION_ALREADY_EXISTS',
+      `A collection named '${collectionId}' already exists. Choose another id, or change the existing one with collections/update.`,
+      {
+        collectionId,
+      },
+    );
   },
   collectionChangeNotSupported(
     collectionId: string,
@@ -128,42 +138,94 @@ export const errors = {
     const first = fieldErrors[0];
     return new SpiError(
       'COLLECTION_CHANGE_NOT_SUPPORTED',
-      `${collectionId}: ${first ? `${first.fieldKey}: ${first.message}` : 'this change is not supported'}`,
+      `${collectionId}: ${first ? `${first.fieldKey ? `${first.fieldKey}: ` : ''}${first.message}` : 'this change is not supported'}${fieldErrors.length > 1 ? ` (and ${fieldErrors.length - 1} more)` : ''}. Change the collection definition as described, or make this change in the database itself.`,
       { errors: fieldErrors.slice(0, 100) },
     );
   },
   itemNotFound(collectionId: string, itemId: string): SpiError {
-    return new SpiError('ITEM_NOT_FOUND', `${collectionId} has no item with _id ${itemId}`, { itemId });
+    return new SpiError(
+      'ITEM_NOT_FOUND',
+      `${collectionId} has no item with _id ${itemId}. Check the _id (it may have been removed), or insert the item first.`,
+      { itemId },
+    );
   },
   itemAlreadyExists(collectionId: string, itemId: string): SpiError {
-    return new SpiError('ITEM_ALREADY_EXISTS', `${collectionId} already has an item with _id ${itemId}`, { itemId });
+    return new SpiError(
+      'ITEM_ALREADY_EXISTS',
+      `${collectionId} already has an item with _id ${itemId}. Use items/update to change it, or insert it with another _id (or none, to get a new one).`,
+      { itemId },
+    );
   },
   referenceNotFound(fieldKey: string, referringItemId: string, referencedItemId: string): SpiError {
-    return new SpiError('REFERENCE_NOT_FOUND', `${fieldKey} does not link ${referringItemId} to ${referencedItemId}`, {
-      referringItemId,
-      referencedItemId,
-    });
+    return new SpiError(
+      'REFERENCE_NOT_FOUND',
+      `${fieldKey} does not link ${referringItemId} to ${referencedItemId}. Check both item ids and the field, or insert the reference first.`,
+      {
+        referringItemId,
+        referencedItemId,
+      },
+    );
   },
   referenceAlreadyExists(fieldKey: string, referringItemId: string, referencedItemId: string): SpiError {
     return new SpiError(
       'REFERENCE_ALREADY_EXISTS',
-      `${fieldKey} already links ${referringItemId} to ${referencedItemId}`,
+      `${fieldKey} already links ${referringItemId} to ${referencedItemId}; nothing to add. Skip this reference, or remove it first to insert it again.`,
       { referringItemId, referencedItemId },
     );
   },
+  /**
+   * `hint` says why or what instead (call sites in googlesql give either); the
+   * closing sentence is the fix in every case.
+   */
   unsupported(what: string, hint = ''): SpiError {
-    return new SpiError('BAD_REQUEST', `${what} is not supported by this database${hint ? `: ${hint}` : ''}`, null);
+    const why = hint.replace(/\.$/, '');
+    return new SpiError(
+      'BAD_REQUEST',
+      `${what} is not supported by this database${why ? `: ${why}` : ''}. Change the request to what this database supports (capabilities/get and each field's queryOperators list it).`,
+      null,
+    );
   },
+  /**
+   * `reason` says what was wrong with the token and, where the site owner can
+   * act (keys, audience, clock), how to fix it (auth/verify.ts); the closing
+   * sentence covers the rest: only Wix's signed calls are answered.
+   */
   unauthorized(reason: string): SpiError {
-    return new SpiError('UNAUTHORIZED', `Authorization failed: ${reason}`, { description: reason });
+    return new SpiError('UNAUTHORIZED', `Authorization failed: ${reason}. ${FIX_UNAUTHORIZED}`, {
+      description: reason,
+    });
   },
+  /** `reason` names the rule that refused the call and the ACCESS_POLICY entry that would allow it (auth/policy.ts). */
   permissionDenied(reason: string): SpiError {
     return new SpiError('PERMISSION_DENIED', reason, null);
+  },
+  /** A path no route answers: usually a base URL in Wix with a path added to it. */
+  routeNotFound(method: string, path: string): SpiError {
+    return new SpiError(
+      'NOT_FOUND',
+      `No route ${method} ${path}: this adaptor answers POST /v3/items/…, /v3/collections/…, /v3/indexes/… and /v3/capabilities/get. Check that the URL configured in Wix is the adaptor's base URL, without a path.`,
+      null,
+    );
+  },
+  payloadTooLarge(): SpiError {
+    return new SpiError(
+      'PAYLOAD_TOO_LARGE',
+      'The request body is larger than this adaptor accepts. Send fewer or smaller items per call, or raise BODY_LIMIT_MB.',
+      null,
+    );
+  },
+  /** The status page's self-test runs one at a time (server/app.ts): a second press waits its turn. */
+  selfTestBusy(): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      'A self-test is already running on this instance. Wait for its report (a few seconds), then retry.',
+      null,
+    );
   },
   internal(requestId?: string): SpiError {
     return new SpiError(
       'UNKNOWN_ERROR',
-      `The adaptor hit an unexpected error${requestId ? ` (request ${requestId})` : ''}; its log has the details.`,
+      `The adaptor hit an unexpected error${requestId ? ` (request ${requestId})` : ''}. Retry the call; if it fails again, look for ${requestId ? 'this request id' : 'the error'} in the service's logs (Error Reporting groups them) and report it with the log line.`,
       requestId ? { requestId } : null,
     );
   },

@@ -78,10 +78,20 @@ export {
   selfTestCollectionId,
 } from './self-test.ts';
 export { type BuildOptions, build } from './server/app.ts';
-export { createLogger, type Logger, type LogSink, type Severity, silentLogger, traceOf } from './server/log.ts';
+export { REPORTED_ERROR_EVENT } from './server/gcp-format.ts';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogSink,
+  type Severity,
+  silentLogger,
+} from './server/log.ts';
+export { openApiDocument, RESPONSE_KEYS, renderOpenApi, requestSchemaName } from './server/openapi.ts';
 export { type ServeOptions, serve } from './server/serve.ts';
 export { type CoreConfig, deriveCursorSecret, runService, type ServiceDefinition } from './server/start.ts';
 export { type ServiceInfo, type ServiceStatus, StatusRecorder } from './server/status.ts';
+export { traceFields, traceOf } from './server/trace.ts';
 export { packageVersion } from './server/version.ts';
 export type * from './storage.ts';
 export { decodeItem, encodeItem, encodeValue } from './wire/codec.ts';

@@ -3,6 +3,7 @@
  * system fields, full-replace update, positional bulk results, paging, cursors,
  * collections, references, indexes, and 400s that name the offending path.
  */
+import { ENDPOINTS, type EndpointName, openApiDocument, RESPONSE_KEYS } from '@adaptors/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createMemoryStorage, type Harness, plantsCollection, samplePlants, startHarness } from '../src/index.ts';
 
@@ -486,6 +487,65 @@ describe('transport', () => {
   test('the Wix requestId is echoed in x-request-id', async () => {
     const result = await h.client.call('capabilities/get', {}, { metadata: { requestId: 'req-123' } });
     expect(result.headers.get('x-request-id')).toBe('req-123');
+  });
+});
+
+describe('the API description (/openapi.json)', () => {
+  test('is public JSON, the document the core builds, the same on every request', async () => {
+    const first = await fetch(`${h.url}/openapi.json`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const text = await first.text();
+    expect(JSON.parse(text)).toEqual(openApiDocument());
+    expect(await (await fetch(`${h.url}/openapi.json`)).text()).toBe(text);
+  });
+
+  // One valid call per endpoint: its real answer has the keys the document promises.
+  const calls: { readonly [E in EndpointName]: Record<string, unknown> } = {
+    'items/query': { collectionId: 'plants', query: {} },
+    'items/count': { collectionId: 'plants' },
+    'items/aggregate': {
+      collectionId: 'plants',
+      aggregation: { groupingFields: [], operations: [{ resultFieldName: 'n', itemCount: {} }] },
+    },
+    'items/query-distinct-values': { collectionId: 'plants', fieldName: 'family' },
+    'items/insert': { collectionId: 'plants', items: [{ _id: 'openapi-new' }] },
+    'items/update': { collectionId: 'plants', items: [{ _id: 'thyme', commonName: 'Thyme' }] },
+    'items/remove': { collectionId: 'plants', itemIds: ['sage'] },
+    'items/truncate': { collectionId: 'plants' },
+    'items/query-referenced': {
+      collectionId: 'plants',
+      referringItemIds: ['thyme'],
+      referringFieldKey: 'companions',
+      order: 'ASC',
+    },
+    'items/insert-references': {
+      collectionId: 'plants',
+      referringFieldKey: 'companions',
+      references: [{ referringItemId: 'thyme', referencedItemId: 'lavender' }],
+    },
+    'items/remove-references': {
+      collectionId: 'plants',
+      referringFieldKey: 'companions',
+      references: [{ referringItemId: 'thyme', referencedItemId: 'lavender' }],
+    },
+    'collections/get': { collectionIds: [] },
+    'collections/create': { collection: { id: 'openapi_notes', fields: [] } },
+    'collections/update': { collection: { id: 'openapi_notes', fields: [{ key: 'text', type: 'TEXT' }] } },
+    'collections/delete': { collectionId: 'openapi_notes' },
+    'capabilities/get': {},
+    'indexes/list': { collectionId: 'plants' },
+    'indexes/create': { collectionId: 'plants', index: { name: 'openapi_family', fields: [{ path: 'family' }] } },
+    'indexes/remove': { collectionId: 'plants', indexName: 'openapi_family' },
+    provision: {},
+  };
+
+  test('every endpoint answers with the top-level keys its description names', async () => {
+    for (const endpoint of ENDPOINTS) {
+      const result = await h.client.call(endpoint, calls[endpoint]);
+      expect(result.status, `${endpoint}: ${JSON.stringify(result.body)}`).toBe(200);
+      for (const key of RESPONSE_KEYS[endpoint]) expect(result.body, endpoint).toHaveProperty(key);
+    }
   });
 });
 

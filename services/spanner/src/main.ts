@@ -35,9 +35,7 @@ await runService({
     });
     // The session pool reports background failures as 'error' events; unhandled, one would end the process.
     database.on('error', (error: unknown) => {
-      logger.log('ERROR', 'Spanner session pool error', {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      logger.log('ERROR', 'Spanner session pool error', { err: error });
     });
     const storage = createSpannerStorage({
       database,

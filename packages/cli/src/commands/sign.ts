@@ -8,7 +8,7 @@ import { prepareSigner, SIGNING_HELP, signingOptions } from '../signing.ts';
 const HELP = `Usage: adaptors sign [options] [--json] <request JSON | @file | ->
 
 Prints a compact JWT signed the way Wix signs an external-database call:
-iss "wix.com", iat, exp, and data: { request, metadata } (docs/protocol.md §2.2). The
+iss "wix.com", iat, exp, and data: { request, metadata }. The
 request is the endpoint's request object, e.g. {"collectionId":"plants"}.
 POST the token as the raw body to <adaptor>/v3/<endpoint> — or use
 \`adaptors call\`, which does both.

@@ -52,7 +52,7 @@ export async function resolveCollection(
 function operationNotAllowed(collection: Collection, stored: StoredCollection, operation: DataOperation): SpiError {
   const why = stored.readOnly
     ? `collection '${collection.id}' is ${stored.readOnlyReason ?? 'read-only (it has no _id column, or it is a view)'}`
-    : `collection '${collection.id}' does not support ${operation} in this database`;
+    : `collection '${collection.id}' does not support ${operation} in this database; use the operations its dataOperations (collections/get) list`;
   return errors.badRequest(`${operation} is not allowed: ${why}.`);
 }
 

@@ -12,7 +12,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const MAX_HEADER_SEGMENT = 2048;
 
 export const NOT_A_TOKEN =
-  'the request body is not a signed token (expected a JWT: three base64url segments joined by dots). Only calls signed by Wix are served here';
+  'the request body is not a signed token (expected a JWT: three base64url segments joined by dots)';
 
 /**
  * §2.1: the raw body is the token whatever the Content-Type. Trim it, and

@@ -15,8 +15,12 @@ export class LegacyError extends Error {
   }
 }
 
-/** The reference adaptor's exact answer to a missing or wrong secret: it names neither. */
-export const NOT_AUTHORIZED = 'You are not authorized';
+/**
+ * The answer to a missing or wrong secret: the reference adaptor's words, then
+ * the setting to check. The same for both, and it never hints at the key.
+ */
+export const NOT_AUTHORIZED =
+  "You are not authorized: the request's secret key is not one of this adaptor's LEGACY_SECRET_KEYS. Set the connection's secretKey in Wix to one of them.";
 
 export function notAuthorized(): LegacyError {
   return new LegacyError(401, NOT_AUTHORIZED);

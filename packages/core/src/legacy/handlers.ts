@@ -149,7 +149,10 @@ async function requireCollection(adaptor: Adaptor, id: string, ctx: CallContext)
 
 function requireSchemaChanges(adaptor: Adaptor): void {
   if (!adaptor.storage.capabilities.supportsCollectionModifications) {
-    throw unsupportedOperation('Changing collections', 'this adaptor runs with a read-only schema');
+    throw unsupportedOperation(
+      'Changing collections',
+      'this adaptor runs with a read-only schema; make the change in the database itself',
+    );
   }
 }
 

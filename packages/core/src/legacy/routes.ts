@@ -16,7 +16,6 @@ import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
 import { isPlainObject } from '../auth/metadata.ts';
 import { errors, SpiError } from '../errors.ts';
-import type { Logger } from '../server/log.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
 import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
 import { legacyMessage } from './paths.ts';
@@ -49,6 +48,7 @@ interface LogState {
   operation: string;
   ctx: ReturnType<typeof newCallContext> | undefined;
   errorCode: string | undefined;
+  error: unknown;
 }
 
 function stateOf(request: FastifyRequest): LogState | undefined {
@@ -59,22 +59,18 @@ function send(reply: FastifyReply, status: number, body: unknown): FastifyReply 
   return reply.code(status).type('application/json').send(body);
 }
 
-export function registerLegacyRoutes(
-  app: FastifyInstance,
-  adaptor: Adaptor,
-  options: LegacyOptions | undefined,
-  logger: Logger,
-): void {
+export function registerLegacyRoutes(app: FastifyInstance, adaptor: Adaptor, options: LegacyOptions | undefined): void {
   const keys = options?.secretKeys ?? [];
   if (keys.length === 0) {
     for (const path of LEGACY_PATHS) {
       app.post(path, async (request, reply) => {
         const state = stateOf(request);
+        const spi = new SpiError('NOT_FOUND', LEGACY_OFF_MESSAGE, null);
         if (state) {
           state.operation = `legacy-off:${path.slice(1)}`;
           state.errorCode = 'NOT_FOUND';
+          state.error = spi;
         }
-        const spi = new SpiError('NOT_FOUND', LEGACY_OFF_MESSAGE, null);
         // Both shapes: a legacy caller reads `message`, a v3 one `errorMessage`.
         return send(reply, 404, { message: LEGACY_OFF_MESSAGE, ...spi.toBody() });
       });
@@ -89,8 +85,13 @@ export function registerLegacyRoutes(
       const state = stateOf(request);
       const operation = `legacy:${path.slice(1)}`;
       if (state) state.operation = operation;
-      const fail = (status: number, message: string, code: string) => {
-        if (state) state.errorCode = code;
+      // `error` is what the request's log line reports (server/request-log.ts): the
+      // unexpected error behind a 500, or the refusal answered.
+      const fail = (status: number, message: string, code: string, error?: unknown) => {
+        if (state) {
+          state.errorCode = code;
+          state.error = error ?? new LegacyError(status, message);
+        }
         return send(reply, status, { message });
       };
       const text = typeof request.body === 'string' ? request.body.trim() : '';
@@ -118,11 +119,12 @@ export function registerLegacyRoutes(
       try {
         return send(reply, 200, await handler(adaptor, body, ctx));
       } catch (error) {
-        if (error instanceof LegacyError) return fail(error.status, error.message, `HTTP_${error.status}`);
-        if (error instanceof SpiError) return fail(error.status, legacyMessage(error.message, path), error.code);
-        logger.log('ERROR', 'unexpected error', { requestId, operation, error: describeError(error) });
+        if (error instanceof LegacyError) return fail(error.status, error.message, `HTTP_${error.status}`, error);
+        if (error instanceof SpiError) {
+          return fail(error.status, legacyMessage(error.message, path), error.code, error);
+        }
         const internal = errors.internal(requestId);
-        return fail(internal.status, internal.message, internal.code);
+        return fail(internal.status, internal.message, internal.code, error);
       }
     });
   }
@@ -131,9 +133,4 @@ export function registerLegacyRoutes(
 function headerRequestId(request: FastifyRequest): string | undefined {
   const value = request.headers['x-request-id'];
   return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
 }

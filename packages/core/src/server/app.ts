@@ -7,16 +7,18 @@
  * hands the text to the verifier. Every answer is JSON, errors included.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
-import { type CallContext, newCallContext } from '../adaptor/context.ts';
+import { newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { runSelfTest, type SelfTestCall, type SelfTestReport } from '../self-test.ts';
-import { type Logger, silentLogger, traceOf } from './log.ts';
+import { type Logger, silentLogger } from './log.ts';
+import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
+import { type CallState, logRequest } from './request-log.ts';
 import { endpointForPath } from './routes.ts';
 import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
 import { renderStatusPage } from './status-page.ts';
@@ -45,13 +47,6 @@ export interface BuildOptions {
   readonly requestDeadlineMs?: number;
 }
 
-interface CallState {
-  operation: string;
-  ctx: CallContext | undefined;
-  errorCode: string | undefined;
-  started: bigint;
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     callState: CallState | null;
@@ -64,7 +59,16 @@ export function build(options: BuildOptions): FastifyInstance {
   const logger = options.logger ?? silentLogger;
   const { adaptor, verify } = options;
   const app = Fastify({
-    logger: false,
+    // Fastify logs through the same pino instance (its own rare errors included); its
+    // per-request lines are off, since ours (request-log.ts) replaces them, and requests
+    // share the one logger instead of a child each (no per-request allocation).
+    ...(logger.pino
+      ? {
+          loggerInstance: logger.pino,
+          logController: new LogController({ disableRequestLogging: true }),
+          childLoggerFactory: (parent) => parent,
+        }
+      : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
@@ -80,6 +84,7 @@ export function build(options: BuildOptions): FastifyInstance {
       operation: 'unknown',
       ctx: undefined,
       errorCode: undefined,
+      error: undefined,
       started: process.hrtime.bigint(),
     };
   });
@@ -87,30 +92,7 @@ export function build(options: BuildOptions): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const state = request.callState;
     if (!state || state.operation === 'health') return;
-    const ms = Number(process.hrtime.bigint() - state.started) / 1e6;
-    const status = reply.statusCode;
-    const severity = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
-    if (!logger.enabled(severity)) return;
-    const trace = traceOf(request.headers, options.projectId);
-    const ctx = state.ctx;
-    logger.log(severity, `${state.operation} ${status}${state.errorCode ? ` ${state.errorCode}` : ''}`, {
-      httpRequest: {
-        requestMethod: request.method,
-        requestUrl: request.url.split('?')[0],
-        status,
-        latency: `${(ms / 1000).toFixed(4)}s`,
-      },
-      ...(trace ? { 'logging.googleapis.com/trace': trace } : {}),
-      operation: state.operation,
-      requestId: ctx?.requestId,
-      instanceId: ctx?.metadata.instanceId,
-      identityType: ctx?.metadata.identity?.identityType,
-      collectionId: ctx?.info.collectionId,
-      itemCount: ctx?.info.itemCount,
-      durationMs: Math.round(ms * 100) / 100,
-      errorCode: state.errorCode,
-      writeOutcome: ctx?.info.writeOutcome,
-    });
+    logRequest(logger, request, reply.statusCode, state, options.projectId);
   });
 
   const recorder = options.recorder ?? new StatusRecorder();
@@ -122,23 +104,33 @@ export function build(options: BuildOptions): FastifyInstance {
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const spi = toSpiError(error, request, logger);
-    if (request.callState) request.callState.errorCode = spi.code;
+    const spi = toSpiError(error, request.callState?.ctx?.requestId);
+    if (request.callState) {
+      request.callState.errorCode = spi.code;
+      // An unexpected error is logged as itself (its stack), the SpiError answered otherwise.
+      request.callState.error = spi.code === 'UNKNOWN_ERROR' && !(error instanceof SpiError) ? error : spi;
+    }
     recorder.recordError(request.callState?.operation ?? 'unknown', spi.status, spi.code, spi.message);
     void reply.code(spi.status).type('application/json').send(spi.toBody());
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const spi = new SpiError(
-      'NOT_FOUND',
-      `No route ${request.method} ${request.url.split('?')[0]}. Plugin calls are POST /v3/items/…, /v3/collections/…, /v3/capabilities/get, /v3/indexes/…`,
-      null,
-    );
+    const spi = errors.routeNotFound(request.method, request.url.split('?')[0] ?? '');
     if (request.callState) {
       request.callState.operation = 'not-found';
       request.callState.errorCode = spi.code;
+      request.callState.error = spi;
     }
     void reply.code(404).type('application/json').send(spi.toBody());
+  });
+
+  // The API description (server/openapi.ts): public, since it describes the routes and
+  // nothing of this deployment (no settings, keys or collections). Built on first request.
+  let openapi: string | undefined;
+  app.get('/openapi.json', async (request, reply) => {
+    if (request.callState) request.callState.operation = 'openapi';
+    openapi ??= JSON.stringify(openApiDocument());
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(openapi);
   });
 
   app.get('/healthz', async (request) => {
@@ -153,7 +145,7 @@ export function build(options: BuildOptions): FastifyInstance {
     if (request.callState) request.callState.operation = 'ready';
     const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000);
     if (check.ready) return { status: 'ready' };
-    logger.log('WARNING', 'readiness check failed', { reason: check.reason, error: describeError(check.error) });
+    logger.log('WARNING', 'readiness check failed', { reason: check.reason, err: check.error });
     const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     return reply.code(503).send({ status: 'unavailable', reason: check.reason, ...spi.toBody() });
   });
@@ -195,25 +187,23 @@ export function build(options: BuildOptions): FastifyInstance {
     const token = bearer(request) ?? formToken(request);
     const status = await statusOf(request, token);
     if (request.callState) request.callState.operation = 'self-test';
-    const refuse = (code: 'PERMISSION_DENIED' | 'SERVICE_UNAVAILABLE', message: string) => {
-      const spi = new SpiError(code, message, null);
-      return asJson
+    const refuse = (spi: SpiError) =>
+      asJson
         ? reply.code(spi.status).send(spi.toBody())
-        : sendPage(reply.code(spi.status), status, { error: message });
-    };
+        : sendPage(reply.code(spi.status), status, { error: spi.message });
     if (!status.details) {
       return refuse(
-        'PERMISSION_DENIED',
-        info.detailsToken
-          ? 'The self-test needs the STATUS_TOKEN; the one sent does not match.'
-          : 'The self-test needs the STATUS_TOKEN setting; set it on the service to use this button.',
+        errors.permissionDenied(
+          info.detailsToken
+            ? 'The self-test needs the STATUS_TOKEN; the one sent does not match. Enter the value of the STATUS_TOKEN setting and press the button again.'
+            : 'The self-test needs the STATUS_TOKEN setting; set it on the service to use this button.',
+        ),
       );
     }
-    if (selfTestRunning)
-      return refuse('SERVICE_UNAVAILABLE', 'A self-test is already running; try again when it is done.');
+    if (selfTestRunning) return refuse(errors.selfTestBusy());
     selfTestRunning = true;
     try {
-      const report = await runSelfTest(inProcessCall(request));
+      const report = await runSelfTest(inProcessCall());
       return asJson ? reply.header('cache-control', 'no-store').send(report) : sendPage(reply, status, report);
     } finally {
       selfTestRunning = false;
@@ -224,34 +214,29 @@ export function build(options: BuildOptions): FastifyInstance {
    * verified call would (validation, ACCESS_POLICY, storage), as the site
    * owner's identity (WIX_USER); the signature is what `adaptors doctor` adds.
    */
-  const inProcessCall =
-    (request: FastifyRequest): SelfTestCall =>
-    async (endpoint, body) => {
-      const ctx = newCallContext(
-        `self-test-${randomUUID()}`,
-        { languages: [], identity: { identityType: 'WIX_USER' } },
-        newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS),
-      );
-      try {
-        return { status: 200, body: await adaptor.call(endpoint, body, ctx) };
-      } catch (error) {
-        const spi = toSpiError(error, request, logger);
-        return { status: spi.status, body: spi.toBody() };
-      }
-    };
+  const inProcessCall = (): SelfTestCall => async (endpoint, body) => {
+    const ctx = newCallContext(
+      `self-test-${randomUUID()}`,
+      { languages: [], identity: { identityType: 'WIX_USER' } },
+      newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS),
+    );
+    try {
+      return { status: 200, body: await adaptor.call(endpoint, body, ctx) };
+    } catch (error) {
+      const spi = toSpiError(error, ctx.requestId);
+      if (!(error instanceof SpiError)) logger.log('ERROR', 'self-test step failed', { err: error });
+      return { status: spi.status, body: spi.toBody() };
+    }
+  };
 
-  registerLegacyRoutes(app, adaptor, options.legacy, logger);
+  registerLegacyRoutes(app, adaptor, options.legacy);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;
     const endpoint = endpointForPath(request.url);
     if (!endpoint) {
       state.operation = 'not-found';
-      throw new SpiError(
-        'NOT_FOUND',
-        `Unknown endpoint ${request.url.split('?')[0]}; this adaptor answers POST /v3/items/…, /v3/collections/…, /v3/indexes/… and /v3/capabilities/get. Check that the URL configured in Wix is the adaptor's base URL.`,
-        null,
-      );
+      throw errors.routeNotFound('POST', request.url.split('?')[0] ?? '');
     }
     state.operation = endpoint;
     // The budget starts when the call arrives: verifying the token counts against it.
@@ -303,31 +288,21 @@ function headerRequestId(request: FastifyRequest): string | undefined {
   return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
 
-/** Every failure leaves as an SpiError; unexpected ones are logged by name and message only (no stack, no data). */
-function toSpiError(error: unknown, request: FastifyRequest, logger: Logger): SpiError {
+/**
+ * Every failure leaves as an SpiError. An unexpected one is answered with its
+ * request id only; its message and stack go to the request's log line.
+ */
+function toSpiError(error: unknown, requestId?: string): SpiError {
   if (error instanceof SpiError) return error;
   const code = (error as { code?: unknown }).code;
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new SpiError(
-      'PAYLOAD_TOO_LARGE',
-      'The request body is larger than this adaptor accepts (BODY_LIMIT_MB).',
-      null,
-    );
+    return errors.payloadTooLarge();
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return errors.badRequest(`The request could not be read: ${(error as Error).message}`);
+    return errors.badRequest(
+      `The request could not be read: ${(error as Error).message}. Send the call as Wix does: its signed token as the raw body.`,
+    );
   }
-  const requestId = request.callState?.ctx?.requestId;
-  logger.log('ERROR', 'unexpected error', {
-    requestId,
-    operation: request.callState?.operation,
-    error: describeError(error),
-  });
   return errors.internal(requestId);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
 }

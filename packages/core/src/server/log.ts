@@ -1,33 +1,52 @@
 /**
- * One structured JSON line per event on stdout, in the shape Cloud Logging
- * reads (docs/engines.md §5: `severity`, `message`,
- * `logging.googleapis.com/trace`). Never item data, tokens or key material:
- * callers pass only the fields listed in RequestLog.
+ * Logs on pino (Fastify's own logger), one JSON line per event on stdout, in
+ * the shape Cloud Logging and Error Reporting read (packages/core/README.md
+ * "Logs"): `severity`, `message`, `time`, `serviceContext` on every line,
+ * `logging.googleapis.com/trace` / `spanId` / `trace_sampled`, and for an
+ * error with a stack, `stack_trace` plus the ReportedErrorEvent `@type`, so
+ * Error Reporting groups it by service and version.
+ *
+ * The formatting is ours (gcp-format.ts) rather than
+ * `@google-cloud/pino-logging-gcp-config`, which does the same mapping but
+ * loads `@google-cloud/logging` (google-gax, gRPC): measured ~300 ms and
+ * ~35 MB RSS more at start, on every cold start of every service. pino itself
+ * is loaded on the first `createLogger()` call only, so a library user with
+ * `silentLogger` (the CLI, benchmarks) never loads it.
+ *
+ * Never item data, tokens or key material: callers pass only the fields of
+ * the request line (server/app.ts) and messages built without them.
  */
+import { createRequire } from 'node:module';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { describeError, pinoOptions } from './gcp-format.ts';
 
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL';
-
-const RANK: Record<Severity, number> = { DEBUG: 0, INFO: 1, NOTICE: 2, WARNING: 3, ERROR: 4, CRITICAL: 5 };
 
 export interface LogSink {
   write(line: string): void;
 }
 
 export interface Logger {
+  /**
+   * One line. `fields.err` (an Error) adds its stack as `stack_trace` on ERROR
+   * and CRITICAL lines, where Error Reporting picks it up.
+   */
   log(severity: Severity, message: string, fields?: Record<string, unknown>): void;
   enabled(severity: Severity): boolean;
+  /** The pino instance behind it, handed to Fastify as its logger (server/app.ts); absent when silent. */
+  readonly pino?: FastifyBaseLogger;
 }
 
-/** LOG_LEVEL values (config/core-settings.ts) → the lowest Cloud Logging severity written. */
-const LEVEL_MIN: Record<string, number> = {
-  trace: RANK.DEBUG,
-  debug: RANK.DEBUG,
-  info: RANK.INFO,
-  warn: RANK.WARNING,
-  error: RANK.ERROR,
-  fatal: RANK.CRITICAL,
-  silent: Number.POSITIVE_INFINITY,
-};
+/** Our severities → pino's method names (`notice` is a custom level between info and warn). */
+const METHOD = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  NOTICE: 'notice',
+  WARNING: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'fatal',
+} as const satisfies Record<Severity, string>;
 
 /**
  * stdout, one write per event-loop turn: the lines logged during a turn are
@@ -36,7 +55,7 @@ const LEVEL_MIN: Record<string, number> = {
  * service's CPU under 50-connection load (cpu-prof, `writev`). Pending lines
  * are written before the process exits (`exit` handlers run synchronously,
  * and a pipe or file write there completes), so a crash or `process.exit`
- * loses nothing.
+ * loses nothing. pino writes each line to it (its destination stream).
  */
 export function stdoutSink(stream: { write(chunk: string): unknown } = process.stdout): LogSink {
   let pending = '';
@@ -60,45 +79,43 @@ export function stdoutSink(stream: { write(chunk: string): unknown } = process.s
   };
 }
 
-export function createLogger(
-  options: { level?: string; sink?: LogSink; base?: Readonly<Record<string, unknown>> } = {},
-): Logger {
-  const sink = options.sink ?? stdoutSink();
-  const min = LEVEL_MIN[options.level?.toLowerCase() ?? 'info'] ?? RANK.INFO;
-  // Fields on every line (e.g. serviceContext), serialised once: the tail of each JSON line.
-  const base = options.base ? JSON.stringify(options.base).slice(1, -1) : '';
+export interface LoggerOptions {
+  /** LOG_LEVEL (config/core-settings.ts): fatal, error, warn, info, debug, trace, silent. */
+  readonly level?: string;
+  readonly sink?: LogSink;
+  /** Fields on every line, e.g. `serviceContext` (runService sets it). */
+  readonly base?: Readonly<Record<string, unknown>>;
+}
+
+let loadPino: (() => typeof import('pino')) | undefined;
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  // Loaded here, not at import: importing @adaptors/core (the CLI does) costs nothing for logs.
+  loadPino ??= () => createRequire(import.meta.url)('pino') as typeof import('pino');
+  const pino = loadPino();
+  const level = options.level?.toLowerCase() ?? 'info';
+  const instance = pino.pino(
+    pinoOptions({ level: level in LEVELS ? level : 'info', base: options.base }),
+    (options.sink ?? stdoutSink()) as { write(line: string): void },
+  ) as PinoLogger<'notice'>;
   return {
-    enabled: (severity) => RANK[severity] >= min,
+    pino: instance as unknown as FastifyBaseLogger,
+    enabled: (severity) => instance.isLevelEnabled(METHOD[severity]),
     log(severity, message, fields) {
-      if (RANK[severity] < min) return;
-      const json = JSON.stringify({ severity, message, time: new Date().toISOString(), ...fields });
-      sink.write(base === '' ? `${json}\n` : `${json.slice(0, -1)},${base}}\n`);
+      const method = METHOD[severity];
+      if (!instance.isLevelEnabled(method)) return;
+      if (!fields) return instance[method](message);
+      // Below ERROR an error is named, not reported: no stack, so Error Reporting leaves it out.
+      if (fields.err !== undefined && severity !== 'ERROR' && severity !== 'CRITICAL') {
+        const { err, ...rest } = fields;
+        return instance[method]({ ...rest, error: describeError(err) }, message);
+      }
+      instance[method](fields, message);
     },
   };
 }
 
-/** A logger that drops everything (library use, benchmarks). */
-export const silentLogger: Logger = { log: () => {}, enabled: () => false };
+const LEVELS = { fatal: 1, error: 1, warn: 1, info: 1, debug: 1, trace: 1, silent: 1 };
 
-/**
- * Cloud Trace id from `traceparent` (W3C) or `X-Cloud-Trace-Context`
- * ("TRACE_ID/SPAN_ID;o=1"), as Cloud Logging's trace field wants it.
- */
-export function traceOf(
-  headers: Record<string, string | string[] | undefined>,
-  projectId: string | undefined,
-): string | undefined {
-  let traceId: string | undefined;
-  const traceparent = headers.traceparent;
-  if (typeof traceparent === 'string') {
-    const match = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/i.exec(traceparent.trim());
-    if (match) traceId = match[1];
-  }
-  const cloud = headers['x-cloud-trace-context'];
-  if (!traceId && typeof cloud === 'string') {
-    const match = /^([\da-f]{32})(\/|$)/i.exec(cloud.trim());
-    if (match) traceId = match[1];
-  }
-  if (!traceId) return undefined;
-  return projectId ? `projects/${projectId}/traces/${traceId}` : traceId;
-}
+/** A logger that drops everything (library use, benchmarks); Fastify then gets no logger either. */
+export const silentLogger: Logger = { log: () => {}, enabled: () => false };

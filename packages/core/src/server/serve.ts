@@ -14,7 +14,16 @@ export interface ServeOptions {
 }
 
 export async function serve(app: FastifyInstance, options: ServeOptions): Promise<string> {
-  const address = await app.listen({ port: options.port, host: options.host });
+  // Fastify announces each address at info; runService writes one startup line with more in it.
+  const quiet = options.logger.pino !== undefined;
+  const level = app.log.level;
+  if (quiet) app.log.level = 'warn';
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port, host: options.host });
+  } finally {
+    if (quiet) app.log.level = level;
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -28,7 +37,7 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        options.logger.log('ERROR', `error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        options.logger.log('ERROR', 'error while closing', { err: error });
         process.exit(1);
       },
     );
@@ -39,8 +48,7 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
   // and every call in flight with it. Every route's own failures are answered
   // as SPI errors before they get here (app.ts, deadline.ts).
   process.on('unhandledRejection', (reason) => {
-    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    options.logger.log('ERROR', 'unhandled rejection in background work; still serving', { error: text.slice(0, 500) });
+    options.logger.log('ERROR', 'unhandled rejection in background work; still serving', { err: reason });
   });
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -82,7 +82,9 @@ export function validateRequest<E extends EndpointName>(endpoint: E, raw: unknow
   // parameters; for the others the missing keys are then reported by name).
   const input = raw === undefined || raw === null ? {} : raw;
   if (!isObject(input)) {
-    throw badRequest(`The request of ${endpoint} must be a JSON object, not ${rejectedValueOf(input).slice(0, 80)}`);
+    throw badRequest(
+      `The request of ${endpoint} must be a JSON object, not ${rejectedValueOf(input).slice(0, 80)}. Send the request object Wix documents for ${endpoint}.`,
+    );
   }
   const body = preNormalize(endpoint, input);
   // Before the schema check: its error rendering (and everything after it) may recurse into values.

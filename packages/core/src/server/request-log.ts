@@ -1,0 +1,90 @@
+/**
+ * The one log line per call (packages/core/README.md "Logs"): Cloud Logging's
+ * `httpRequest` and trace fields, Wix's ids, the operation and its size, the
+ * error code; on an error line the error message; on a 5xx line the stack
+ * and the ReportedErrorEvent fields Error Reporting groups by.
+ *
+ * What it never holds: item data, the token, keys or secrets. Only these
+ * fields are written, and an error message only for codes whose messages are
+ * built without request values (a VALIDATION_ERROR or BAD_REQUEST message may
+ * quote an item's value; the status page shows those behind STATUS_TOKEN).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { CallContext } from '../adaptor/context.ts';
+import { SpiError } from '../errors.ts';
+import type { Logger, Severity } from './log.ts';
+import { traceFields } from './trace.ts';
+
+export interface CallState {
+  operation: string;
+  ctx: CallContext | undefined;
+  errorCode: string | undefined;
+  /** What made the answer an error: the SpiError answered, or the unexpected error behind a 500. */
+  error: unknown;
+  started: bigint;
+}
+
+/** Codes whose messages name settings, routes, collections or the database, never a request's values. */
+const MESSAGE_LOGGED = new Set<string>([
+  'UNAUTHORIZED',
+  'PERMISSION_DENIED',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'COLLECTION_NOT_FOUND',
+  'COLLECTION_ALREADY_EXISTS',
+  'SERVICE_UNAVAILABLE',
+  'DEADLINE_EXCEEDED',
+  'UNKNOWN_ERROR',
+  // The legacy router's refusals (legacy/routes.ts): fixed texts.
+  'WRONG_SECRET',
+  'MISSING_SECRET',
+  'V3_TOKEN_ON_LEGACY_PATH',
+]);
+
+export function logRequest(
+  logger: Logger,
+  request: FastifyRequest,
+  status: number,
+  state: CallState,
+  projectId: string | undefined,
+): void {
+  const severity: Severity = status >= 500 ? 'ERROR' : status >= 400 ? 'WARNING' : 'INFO';
+  if (!logger.enabled(severity)) return;
+  const ms = Number(process.hrtime.bigint() - state.started) / 1e6;
+  const ctx = state.ctx;
+  const path = request.url.split('?')[0];
+  logger.log(severity, `${state.operation} ${status}${state.errorCode ? ` ${state.errorCode}` : ''}`, {
+    httpRequest: {
+      requestMethod: request.method,
+      requestUrl: path,
+      status,
+      latency: `${(ms / 1000).toFixed(4)}s`,
+    },
+    ...traceFields(request.headers, projectId),
+    operation: state.operation,
+    requestId: ctx?.requestId,
+    instanceId: ctx?.metadata.instanceId,
+    identityType: ctx?.metadata.identity?.identityType,
+    collectionId: ctx?.info.collectionId,
+    itemCount: ctx?.info.itemCount,
+    durationMs: Math.round(ms * 100) / 100,
+    errorCode: state.errorCode,
+    writeOutcome: ctx?.info.writeOutcome,
+    ...(status >= 400 ? errorDetails(status, state, request.method, path) : {}),
+  });
+}
+
+function errorDetails(status: number, state: CallState, method: string, path: string | undefined) {
+  const error = state.error;
+  const code = error instanceof SpiError ? error.code : state.errorCode;
+  const safe = status >= 500 || (code !== undefined && MESSAGE_LOGGED.has(code));
+  const message = error instanceof Error ? error.message.slice(0, 1000) : undefined;
+  return {
+    ...(safe && message ? { errorMessage: message } : {}),
+    // 5xx: the error itself (log.ts turns `err` into `stack_trace` and the ReportedErrorEvent
+    // `@type`), with the request as Error Reporting's context.
+    ...(status >= 500 && error instanceof Error
+      ? { err: error, context: { httpRequest: { method, url: path, responseStatusCode: status } } }
+      : {}),
+  };
+}
