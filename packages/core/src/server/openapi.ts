@@ -223,6 +223,30 @@ function operationalPaths(): Record<string, Json> {
         responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
       },
     },
+    '/status/self-test': {
+      post: {
+        operationId: 'selfTest',
+        tags: ['operations'],
+        summary:
+          'Runs the self-test (a round trip on a throwaway collection, or a read-only check). Needs STATUS_TOKEN: as a form field (answers the page) or as a Bearer token (answers JSON).',
+        security: [{ statusToken: [] }],
+        requestBody: {
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { token: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The report: each step with its status and time.',
+            content: { ...json({ type: 'object' }), 'text/html': { schema: { type: 'string' } } },
+          },
+          '403': { description: 'No STATUS_TOKEN, or a wrong one.' },
+          '503': { description: 'A self-test is already running.' },
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'openapi',
