@@ -10,7 +10,21 @@ import { literal, numberLiteral } from './literals.ts';
 import { query } from './query.ts';
 
 const COMPARISON = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
-const ARITHMETIC = new Set(['+', '-', '*', '&', '|', '<<', '>>']);
+const ARITHMETIC = new Set(['+', '-', '&', '|', '<<', '>>']);
+const CMP_MACRO: Readonly<Record<string, readonly [string, string]>> = {
+  // operator → [macro with the literal on the right, macro with the literal on the left]
+  '=': ['eq', 'eq'],
+  '<>': ['ne', 'ne'],
+  '!=': ['ne', 'ne'],
+  '<': ['lt', 'gt'],
+  '<=': ['le', 'ge'],
+  '>': ['gt', 'lt'],
+  '>=': ['ge', 'le'],
+};
+
+function isNumberLiteral(n: Node): boolean {
+  return n.type === 'number_literal' || (n.type === 'prefix_op_expr' && n.expr.type === 'number_literal');
+}
 
 function keywordOf(op: unknown): string {
   if (typeof op === 'string') return op;
@@ -169,7 +183,15 @@ function binary(e: Emitter, n: Node & { type: 'binary_expr' }): string {
   if (op === '/') return `bq_div(${left()}, ${expr(e, n.right)})`;
   if (op === '^') return `xor(${left()}, ${expr(e, n.right)})`;
   if (op === '||') return `(${left()} || ${expr(e, n.right)})`;
-  if (COMPARISON.has(op)) return `(${left()} ${op === '!=' ? '<>' : op} ${expr(e, n.right)})`;
+  if (COMPARISON.has(op)) {
+    // A number literal meeting a BIGNUMERIC is coerced to BIGNUMERIC (macros.ts bq_cmp_*).
+    const [right, leftLit] = CMP_MACRO[op] as readonly [string, string];
+    if (isNumberLiteral(n.right) && !isNumberLiteral(n.left)) return `bq_cmp_${right}(${left()}, ${expr(e, n.right)})`;
+    if (isNumberLiteral(n.left) && !isNumberLiteral(n.right))
+      return `bq_cmp_${leftLit}(${expr(e, n.right)}, ${left()})`;
+    return `(${left()} ${op === '!=' ? '<>' : op} ${expr(e, n.right)})`;
+  }
+  if (op === '*') return `bq_mul(${left()}, ${expr(e, n.right)})`;
   if (ARITHMETIC.has(op)) return `(${left()} ${op} ${expr(e, n.right)})`;
   if (op === 'AND' || op === 'OR') return `(${left()} ${op} ${expr(e, n.right)})`;
   if (op === 'IS' || op === 'IS NOT') {
