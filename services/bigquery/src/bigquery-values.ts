@@ -63,6 +63,7 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
     case 'JSON':
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
+    case 'BIGNUMERIC':
       return typeof value === 'number' ? numericText(value) : value;
     default:
       return value;
@@ -108,6 +109,7 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
     // Exact or refused, never rounded (googlesql exact-numbers.ts): decimal text, or a double the column holds.
     case 'INT64':
     case 'NUMERIC':
+    case 'BIGNUMERIC':
       return decimalToStore(key, type, value);
     case 'BOOL':
       return typeof value === 'boolean' ? value : refuse('true or false');
@@ -149,9 +151,18 @@ export function decodeRow(
 function decodeField(field: ResultField, raw: unknown, key: string): Value {
   if (field.mode?.toUpperCase() === 'REPEATED') {
     if (!Array.isArray(raw)) return [];
+    // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
+    if (DECIMAL_CELLS.has(field.type.toUpperCase())) return raw.map((cell: Cell) => decimalElement(cell?.v));
     return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
   }
   return decodeScalar(field, raw, key);
+}
+
+const DECIMAL_CELLS = new Set(['INTEGER', 'INT64', 'NUMERIC', 'BIGNUMERIC']);
+
+/** BigQuery prints integers and decimals canonically (no exponent, no trailing zeros): the text is the value. */
+function decimalElement(raw: unknown): Value {
+  return raw === null || raw === undefined ? null : String(raw);
 }
 
 /**
