@@ -192,6 +192,9 @@ function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: P
   const rangeOp = RANGE_OPS[op];
   // Ranges on arrays match when SOME element qualifies (§1.9); Firestore compares whole arrays.
   if (!rangeOp || kind !== 'scalar') return undefined;
+  // A decimal text operand also compares integers answered as text by number (firestore-integers.ts);
+  // Firestore's string range would skip every stored integer.
+  if (typeof value === 'string' && /^-?\d/.test(value)) return undefined;
   return {
     filter: where(ref, rangeOp, value),
     exact: true,
