@@ -16,13 +16,16 @@
  *   integer (it is a number). A number operand also matches such integers
  *   numerically.
  * - Equality is unchanged: `$eq: "9007199254740993"` is the answered text.
+ * - MIN/MAX of a field follow the sort order (the answered value is the original).
  *
  * The evaluator runs on a view of each item with shadow fields holding an
  * order-preserving text key (`numericKey`), and the filter and sort are
  * rewritten to read them; the answered items are the originals.
  */
 import {
+  type AggregateSpec,
   type CompareOp,
+  countMatching,
   type FieldRef,
   type Filter,
   type Item,
@@ -31,6 +34,7 @@ import {
   matches,
   project,
   type QuerySpec,
+  runAggregate,
   runQuery,
   type Sort,
   type Value,
@@ -219,4 +223,56 @@ export function countMatchingExact(items: Iterable<Item>, filter: Filter): numbe
   let n = 0;
   for (const item of items) if (test(item)) n++;
   return n;
+}
+
+/**
+ * runAggregate (core) on items already filtered, with MIN/MAX in the sort
+ * order above: each such operation reads the field's sort key, and the key
+ * chosen is answered as the value it stands for.
+ */
+export function aggregateExact(
+  items: readonly Item[],
+  spec: AggregateSpec,
+  countTotal: boolean,
+): { rows: Item[]; total?: number } {
+  const fields = new Set<string>();
+  const operations = spec.operations.map((op) => {
+    if ((op.op !== 'min' && op.op !== 'max') || !op.field || !plain(op.field)) return op;
+    fields.add(op.field.field);
+    return { ...op, field: shadowRef(op.field, SORT_SHADOW) };
+  });
+  if (fields.size === 0) return runAggregate(items, spec, countTotal);
+  const original = new Map<Value, Value>();
+  const views = items.map((item) => {
+    const view: Record<string, Value> = { ...item };
+    for (const field of fields) {
+      const v = item[field];
+      const key = sortValue(v);
+      if (key === undefined || v === undefined) continue;
+      view[`${SORT_SHADOW}${field}`] = key;
+      if (typeof key === 'string') original.set(key, v);
+    }
+    return view;
+  });
+  const { rows } = runAggregate(
+    views,
+    { ...spec, operations, having: { kind: 'true' }, sort: [], offset: 0, limit: Number.MAX_SAFE_INTEGER },
+    false,
+  );
+  const shadowed = new Set(operations.filter((op, i) => op !== spec.operations[i]).map((op) => op.name));
+  const answered = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [k, shadowed.has(k) && typeof v === 'string' ? (original.get(v) ?? v) : v]),
+    ),
+  );
+  // having → sort → page over the result rows, as runAggregate does (§11).
+  const page = runQuery(answered, {
+    filter: spec.having,
+    sort: spec.sort,
+    offset: spec.offset,
+    limit: spec.limit,
+    after: undefined,
+    projection: undefined,
+  });
+  return countTotal ? { rows: page, total: countMatching(answered, spec.having) } : { rows: page };
 }

@@ -10,14 +10,13 @@ import {
   type Filter,
   type Item,
   matches,
-  runAggregate,
   runDistinct,
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
 import { candidates, collect, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
-import { countMatchingExact, exactMatcher } from './firestore-integers.ts';
+import { aggregateExact, countMatchingExact, exactMatcher } from './firestore-integers.ts';
 import { type FilterPlan, planFilter } from './firestore-planner.ts';
 
 /** The items matching `filter`, integers beyond ±2^53 compared as integers (firestore-integers.ts). */
@@ -96,13 +95,13 @@ export async function aggregateItems(
   countTotal: boolean,
 ): Promise<{ rows: Item[]; total?: number }> {
   const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
-  if (plan.empty) return runAggregate([], spec, countTotal);
+  if (plan.empty) return aggregateExact([], spec, countTotal);
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
   for (const op of spec.operations) if (op.field) fields.add(op.field.field);
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    runAggregate(
+    aggregateExact(
       exactlyFiltered(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec.filter),
       { ...spec, filter: { kind: 'true' } },
       countTotal,

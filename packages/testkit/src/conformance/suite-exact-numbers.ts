@@ -1,8 +1,9 @@
 /**
  * Numbers without loss, on existing data: a table the adaptor did not create,
  * filled by the engine's own client with integers and decimals no double
- * holds (INT64 ±(2^63−1), 2^53+1, NUMERIC with 38 digits) and with doubles
- * (0.1+0.2, −0, 1e308). Every value is read, filtered, sorted, paged and
+ * holds (INT64 ±(2^63−1), 2^53+1, 2^60, −(2^53+1): their text order is not
+ * their numeric order; NUMERIC with 38 digits, BIGNUMERIC with 76) and with
+ * doubles (0.1+0.2, −0, 1e308). Every value is read, filtered, sorted, paged and
  * updated exactly: integer/decimal columns are TEXT fields carrying the exact
  * decimal text, filtered and sorted numerically; FLOAT64 columns are NUMBER.
  *
@@ -59,6 +60,9 @@ export const EXACT_NUMBER_ROWS: readonly ExactNumberRow[] = [
     b: '578960446186580977117854925043439539266.34992332820282019728792003956564819966',
     ns: ['-9007199254740993', '9007199254740993'],
   },
+  // As text, 2^60 sorts below 2^53 and −(2^53+1) below −(2^63−1): only a numeric order gets these right.
+  { _id: 'g', n: '1152921504606846976', d: '-0.5', f: -1.5, b: '-1', ns: [] },
+  { _id: 'h', n: '-9007199254740993', d: '10', f: 7, b: '1', ns: ['1152921504606846976'] },
 ];
 
 export interface ExactNumbersTarget {
@@ -135,14 +139,16 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
       'a',
       'b',
     ]);
-    expect(await ids({ n: { $ne: '9007199254740993' } }, sortById)).toEqual(['a', 'b', 'e']);
+    expect(await ids({ n: { $ne: '9007199254740993' } }, sortById)).toEqual(['a', 'b', 'e', 'g', 'h']);
     // Text that is no stored value's text matches nothing, as on any TEXT field.
     expect(await ids({ n: '09007199254740993' })).toEqual([]);
     // Ranges are numeric, like the sort order.
-    expect(await ids({ n: { $gt: '9007199254740992' } }, sortById)).toEqual(['a', 'c']);
-    expect(await ids({ n: { $lte: '9007199254740992' } }, sortById)).toEqual(['b', 'e']);
+    expect(await ids({ n: { $gt: '9007199254740992' } }, sortById)).toEqual(['a', 'c', 'g']);
+    expect(await ids({ n: { $lte: '9007199254740992' } }, sortById)).toEqual(['b', 'e', 'h']);
+    expect(await ids({ n: { $lt: '-9007199254740993' } }, sortById)).toEqual(['b']);
+    expect(await ids({ n: { $gte: '0', $lt: '9223372036854775807' } }, sortById)).toEqual(['c', 'e', 'g']);
     expect(await ids({ n: { $startsWith: '-9223' } })).toEqual(['b']);
-    expect(await ids({ n: { $endsWith: '740993' } })).toEqual(['c']);
+    expect(await ids({ n: { $endsWith: '740993' } }, sortById)).toEqual(['c', 'h']);
     expect(await ids({ n: { $contains: '5477' } }, sortById)).toEqual(['a', 'b']);
     expect(await ids({ f: 0.30000000000000004 })).toEqual(['a']);
     expect(await ids({ f: 0.3 })).toEqual([]);
@@ -152,8 +158,8 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
     if (get().numeric) {
       expect(await ids({ d: '99999999999999999999999999999.999999999' })).toEqual(['a']);
       expect(await ids({ d: '0.50' })).toEqual([]);
-      expect(await ids({ d: { $lt: '1' } }, sortById)).toEqual(['b', 'c']);
-      expect(await ids({ d: { $gte: '0.5' } }, sortById)).toEqual(['a', 'c', 'e']);
+      expect(await ids({ d: { $lt: '1' } }, sortById)).toEqual(['b', 'c', 'g']);
+      expect(await ids({ d: { $gte: '0.5' } }, sortById)).toEqual(['a', 'c', 'e', 'h']);
     }
     if (get().bignumeric) {
       // 'a' and 'e' differ in the 77th significant digit only.
@@ -162,8 +168,8 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
         ['b', 'c'],
       );
       expect(await ids({ b: { $gt: EXACT_NUMBER_ROWS[3]?.b } })).toEqual(['a']);
-      expect(await ids({ b: { $lt: '0.00000000000000000000000000000000000002' } }, sortById)).toEqual(['b', 'c']);
-      expect(await ids({ b: { $gt: '0' } }, [{ fieldName: 'b', order: 'DESC' }])).toEqual(['a', 'e', 'c']);
+      expect(await ids({ b: { $lt: '0.00000000000000000000000000000000000002' } }, sortById)).toEqual(['b', 'c', 'g']);
+      expect(await ids({ b: { $gt: '0' } }, [{ fieldName: 'b', order: 'DESC' }])).toEqual(['a', 'e', 'h', 'c']);
     }
   });
 
@@ -181,11 +187,13 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
 
   test('sorts and cursor pages follow the numbers', async () => {
     const { client, collectionId } = get();
-    const numeric = ['b', 'e', 'c', 'a'];
+    const numeric = ['b', 'h', 'e', 'c', 'g', 'a'];
     expect(await ids({}, [{ fieldName: 'n', order: 'ASC' }])).toEqual(numeric);
     expect(await ids({}, [{ fieldName: 'n', order: 'DESC' }])).toEqual([...numeric].reverse());
-    expect(await ids({}, [{ fieldName: 'f', order: 'ASC' }])).toEqual(['c', 'a', 'e', 'b']);
-    if (get().bignumeric) expect(await ids({}, [{ fieldName: 'b', order: 'ASC' }])).toEqual(['b', 'c', 'e', 'a']);
+    expect(await ids({}, [{ fieldName: 'f', order: 'ASC' }])).toEqual(['g', 'c', 'a', 'e', 'h', 'b']);
+    if (get().bignumeric) {
+      expect(await ids({}, [{ fieldName: 'b', order: 'ASC' }])).toEqual(['b', 'g', 'c', 'h', 'e', 'a']);
+    }
     const seen: string[] = [];
     let result = await client.query(collectionId, {
       sort: [{ fieldName: 'n', order: 'ASC' }],
