@@ -21,7 +21,7 @@ import { isIndexRequired } from './firestore-errors.ts';
 import { filterFields } from './firestore-filter-text.ts';
 import type { IndexAdvisor } from './firestore-index-advisor.ts';
 import { indexesForPlan, shapeKey, withoutCompositeIndex } from './firestore-index-fallback.ts';
-import { exactMatcher, runQueryExact } from './firestore-integers.ts';
+import { ambiguousBoundary, exactMatcher, runQueryExact } from './firestore-integers.ts';
 import {
   type FilterPlan,
   type PushedField,
@@ -228,7 +228,8 @@ async function pushedItems(
   notes: readonly string[],
 ): Promise<Item[]> {
   let query = withSelect(pushedQuery(ctx.ref, plan), fields);
-  if (!plan.order) {
+  // A cursor boundary that may be an integer answered as text is read against all candidates (firestore-integers.ts).
+  if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
     return runQueryExact(await collect(scan(ctx, query, () => notes)), spec);
   }

@@ -6,7 +6,10 @@
  * (2^53+1), "-9007199254740993" < "-9223372036854775808". Firestore itself
  * orders integers numerically, so the evaluator must too:
  *
- * - Sort and cursors: a value that is such a text, or any number, is ordered
+ * Only values stored as integers count (firestore-values.ts `holdsIntegerText`):
+ * a string that merely looks like one (an order id) stays text.
+ *
+ * - Sort and cursors: such an integer, or any number, is ordered
  *   by its numeric value, before every other string (numbers before strings,
  *   packages/core/SEMANTICS.md rule 17); other values keep their order.
  * - `$gt/$gte/$lt/$lte` with a decimal text operand ("100",
@@ -39,7 +42,7 @@ import {
   type Sort,
   type Value,
 } from '@adaptors/core';
-import { unsafeIntegerOfText } from './firestore-values.ts';
+import { holdsIntegerText, unsafeIntegerOfText } from './firestore-values.ts';
 
 /** Shadow field names: `\u0000` starts no Firestore field the adaptor hands out. */
 const SORT_SHADOW = '\u0000sort:';
@@ -91,18 +94,22 @@ function nonFiniteKey(n: number): string {
   return Number.isNaN(n) ? `${NUMERIC_BAND}k` : n < 0 ? `${NUMERIC_BAND}l` : `${NUMERIC_BAND}p`;
 }
 
-/** An integer answered as text (beyond ±2^53): its numeric key; undefined for any other value. */
-function integerTextKey(v: Value | undefined): string | undefined {
-  return typeof v === 'string' && unsafeIntegerOfText(v) !== undefined ? numericKey(v) : undefined;
+/** `item[field]` when it is an integerValue answered as text (firestore-values.ts): its numeric key. */
+function integerTextKey(item: Item, field: string): string | undefined {
+  const v = item[field];
+  return typeof v === 'string' && holdsIntegerText(item, field) ? numericKey(v) : undefined;
 }
 
-/** The value a sort and a cursor compare: numbers and integers-as-text by number, before other strings. */
-function sortValue(v: Value | undefined): Value | undefined {
+/**
+ * The value a sort and a cursor compare: numbers, and integers answered as
+ * text (`integer`), by number, before other strings; other values as they are.
+ */
+function sortValue(v: Value | undefined, integer: boolean): Value | undefined {
   if (typeof v === 'number') {
     const text = doubleDecimal(v);
     return text === undefined ? nonFiniteKey(v) : numericKey(text);
   }
-  if (typeof v === 'string') return integerTextKey(v) ?? `${TEXT_BAND}${v}`;
+  if (typeof v === 'string') return (integer ? numericKey(v) : undefined) ?? `${TEXT_BAND}${v}`;
   return v;
 }
 
@@ -173,19 +180,45 @@ function viewOf(item: Item, plan: Plan): Item {
   if (plan.sortFields.size === 0 && plan.rangeFields.size === 0) return item;
   const view: Record<string, Value> = { ...item };
   for (const field of plan.sortFields) {
-    const v = sortValue(item[field]);
+    const v = sortValue(item[field], holdsIntegerText(item, field));
     if (v !== undefined) view[`${SORT_SHADOW}${field}`] = v;
   }
   for (const field of plan.rangeFields) {
-    const key = integerTextKey(item[field]);
+    const key = integerTextKey(item, field);
     if (key !== undefined) view[`${INT_SHADOW}${field}`] = key;
   }
   return view;
 }
 
-function keysetOf(after: Keyset | undefined, sort: readonly Sort[]): Keyset | undefined {
+/**
+ * A cursor boundary in the shadow sort. A boundary value carries no storage
+ * type: an integer text is read as the integer when the field holds integers
+ * answered as text among `integerFields` (else as the string it also is).
+ */
+function keysetOf(
+  after: Keyset | undefined,
+  sort: readonly Sort[],
+  integerFields: ReadonlySet<string>,
+): Keyset | undefined {
   if (!after) return undefined;
-  return { values: after.values.map((v, i) => (sort[i] && plain(sort[i].field) ? (sortValue(v) ?? null) : v)) };
+  return {
+    values: after.values.map((v, i) => {
+      const s = sort[i];
+      if (!s || !plain(s.field)) return v;
+      const integer = typeof v === 'string' && unsafeIntegerOfText(v) !== undefined && integerFields.has(s.field.field);
+      return sortValue(v, integer) ?? null;
+    }),
+  };
+}
+
+/** Whether a cursor boundary holds an integer text on a sorted field (its reading needs the candidates). */
+export function ambiguousBoundary(after: Keyset | undefined, sort: readonly Sort[]): boolean {
+  return (
+    after?.values.some(
+      (v, i) =>
+        typeof v === 'string' && sort[i] !== undefined && plain(sort[i].field) && unsafeIntegerOfText(v) !== undefined,
+    ) === true
+  );
 }
 
 /** runQuery (core) with integers beyond ±2^53 compared as integers; answers the original items. */
@@ -193,25 +226,30 @@ export function runQueryExact(items: Iterable<Item>, spec: QuerySpec): Item[] {
   const plan = planOf(spec.filter, spec.sort);
   const originals = new Map<Item, Item>();
   const views: Item[] = [];
+  const integerFields = new Set<string>();
   for (const item of items) {
     const view = viewOf(item, plan);
     originals.set(view, item);
     views.push(view);
+    for (const field of plan.sortFields) if (holdsIntegerText(item, field)) integerFields.add(field);
   }
   const selected = runQuery(views, {
     ...spec,
     filter: plan.filter,
     sort: plan.sort,
-    after: keysetOf(spec.after, spec.sort),
+    after: keysetOf(spec.after, spec.sort, integerFields),
     projection: undefined,
   });
   return selected.map((view) => project(originals.get(view) as Item, spec.projection));
 }
 
-/** A filter and keyset test for items streamed one by one, with the same integer rule. */
+/**
+ * A filter and keyset test for items streamed one by one, with the same
+ * integer rule; a boundary for which `ambiguousBoundary` holds is read as text.
+ */
 export function exactMatcher(filter: Filter, sort: readonly Sort[], after: Keyset | undefined) {
   const plan = planOf(filter, sort);
-  const boundary = keysetOf(after, sort);
+  const boundary = keysetOf(after, sort, new Set());
   return {
     matches: (item: Item): boolean => matches(plan.filter, viewOf(item, plan)),
     isAfter: (item: Item): boolean => boundary === undefined || isAfter(viewOf(item, plan), plan.sort, boundary),
@@ -247,7 +285,7 @@ export function aggregateExact(
     const view: Record<string, Value> = { ...item };
     for (const field of fields) {
       const v = item[field];
-      const key = sortValue(v);
+      const key = sortValue(v, holdsIntegerText(item, field));
       if (key === undefined || v === undefined) continue;
       view[`${SORT_SHADOW}${field}`] = key;
       if (typeof key === 'string') original.set(key, v);

@@ -146,6 +146,15 @@ describe('integers beyond ±2^53 compare as integers in ranges, sorts and cursor
     await checks();
   });
 
+  test('strings that only look like integers stay text (order ids)', async () => {
+    await db.collection('codes').doc('x').set({ code: '9007199254740993', _owner: 'o' });
+    await db.collection('codes').doc('y').set({ code: '1152921504606846976', _owner: 'o' });
+    const sorted = await harness.client.query('codes', { sort: [{ fieldName: 'code', order: 'ASC' }] });
+    expect((sorted.body.items as { _id: string }[]).map((i) => i._id)).toEqual(['y', 'x']);
+    const ranged = await harness.client.query('codes', { filter: { code: { $gt: '2' } } });
+    expect((ranged.body.items as { _id: string }[]).map((i) => i._id)).toEqual(['x']);
+  });
+
   test('on an adopted collection (declared TEXT: ranges and sorts Firestore could push)', async () => {
     const listed = await harness.client.listCollections(['ints']);
     const adopted = await harness.client.updateCollection(listed.body.collections[0]);
