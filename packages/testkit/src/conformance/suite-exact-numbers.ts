@@ -217,11 +217,23 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
         operations: [
           { resultFieldName: 'most', max: { itemFieldName: 'n' } },
           { resultFieldName: 'least', min: { itemFieldName: 'n' } },
+          ...(get().bignumeric
+            ? [
+                { resultFieldName: 'mostB', max: { itemFieldName: 'b' } },
+                { resultFieldName: 'leastB', min: { itemFieldName: 'b' } },
+              ]
+            : []),
         ],
       },
     });
     expect(aggregated.status, JSON.stringify(aggregated.body)).toBe(200);
-    expect(aggregated.body.items).toEqual([{ most: '9223372036854775807', least: '-9223372036854775807' }]);
+    expect(aggregated.body.items).toEqual([
+      {
+        most: '9223372036854775807',
+        least: '-9223372036854775807',
+        ...(get().bignumeric ? { mostB: BIGNUMERIC_MAX, leastB: BIGNUMERIC_MIN } : {}),
+      },
+    ]);
     const distinct = await client.distinct(collectionId, 'n', { order: 'ASC' });
     expect(distinct.status, JSON.stringify(distinct.body)).toBe(200);
     // Distinct values of a TEXT field come in text order.
