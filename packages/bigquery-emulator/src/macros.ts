@@ -62,7 +62,8 @@ export const MACROS: readonly string[] = [
   // (the scaled BIGNUM would otherwise meet the unscaled literal). Other operands compare as they are.
   ...['eq:=', 'ne:<>', 'lt:<', 'le:<=', 'gt:>', 'ge:>='].map((pair) => {
     const [name, op] = pair.split(':');
-    return `CREATE MACRO bq_cmp_${name}(a, lit) AS CASE WHEN typeof(a) = 'BIGNUM' THEN a ${op} bq_cast_bignumeric(lit) ELSE a ${op} lit END`;
+    // The BIGNUM branch reads `a` through VARCHAR so it also binds when `a` is a DECIMAL (DuckDB has no DECIMAL–BIGNUM comparison).
+    return `CREATE MACRO bq_cmp_${name}(a, lit) AS CASE WHEN typeof(a) = 'BIGNUM' THEN CAST(CAST(a AS VARCHAR) AS BIGNUM) ${op} bq_cast_bignumeric(lit) ELSE a ${op} lit END`;
   }),
   // BIGNUMERIC × BIGNUMERIC would multiply the scales; AVG would answer a FLOAT64 of the scaled sum: refused.
   `CREATE MACRO bq_mul(a, b) AS CASE WHEN typeof(a) = 'BIGNUM' OR typeof(b) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: BIGNUMERIC multiplication') ELSE a * b END`,

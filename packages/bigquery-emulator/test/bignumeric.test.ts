@@ -106,6 +106,12 @@ describe('BIGNUMERIC', () => {
     expect(await rows('SELECT id FROM t WHERE v < 0 ORDER BY v')).toEqual([{ id: 'min' }, { id: 'neg' }]);
     expect(await rows('SELECT id FROM t WHERE 0 < v AND v < 1')).toEqual([{ id: 'tiny' }]);
     expect(await rows('SELECT id FROM t WHERE v = -1.5')).toEqual([{ id: 'neg' }]);
+    // Other types compare with number literals as before.
+    expect(
+      await rows(
+        "SELECT NUMERIC '1.5' > 0 AS a, 1.2 < NUMERIC '1.5' AS b, 2.5 >= 2 AS c, 3 <> 3 AS d, CAST('7' AS INT64) = 7 AS e",
+      ),
+    ).toEqual([{ a: true, b: true, c: true, d: false, e: true }]);
   });
 
   test('SUM, MIN, MAX are exact; a SUM past the range is an overflow', async () => {
