@@ -102,10 +102,15 @@ describe('BIGNUMERIC', () => {
     ).toEqual([{ id: 'min' }, { id: 'tiny' }]);
   });
 
-  test('compares with number literals as BigQuery coerces them', async () => {
+  test('compares with number literals and INT64/NUMERIC parameters as BigQuery coerces them', async () => {
     expect(await rows('SELECT id FROM t WHERE v < 0 ORDER BY v')).toEqual([{ id: 'min' }, { id: 'neg' }]);
     expect(await rows('SELECT id FROM t WHERE 0 < v AND v < 1')).toEqual([{ id: 'tiny' }]);
     expect(await rows('SELECT id FROM t WHERE v = -1.5')).toEqual([{ id: 'neg' }]);
+    expect(await rows('SELECT id FROM t WHERE v < @zero ORDER BY v', { zero: 0 }, { zero: 'INT64' })).toEqual([
+      { id: 'min' },
+      { id: 'neg' },
+    ]);
+    expect(await rows('SELECT id FROM t WHERE @x = v', { x: '-1.5' }, { x: 'NUMERIC' })).toEqual([{ id: 'neg' }]);
     // Other types compare with number literals as before.
     expect(
       await rows(
