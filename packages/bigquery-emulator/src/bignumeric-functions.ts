@@ -116,9 +116,38 @@ const CONVERSIONS: readonly [string, DuckDBType, DuckDBType, Convert][] = [
   ],
 ];
 
+/**
+ * AVG(BIGNUMERIC) is a BIGNUMERIC: the exact sum (a scaled BIGNUM, handed over
+ * as text) over the count, rounded half away from zero to 38 places.
+ */
+const average = DuckDBScalarFunction.create({
+  name: 'bq_bignumeric_avg',
+  returnType: BIGNUM,
+  parameterTypes: [VARCHAR, BIGINT],
+  mainFunction: (_info, input, output) => {
+    const sums = input.getColumnVector(0);
+    const counts = input.getColumnVector(1);
+    for (let row = 0; row < input.rowCount; row++) {
+      const sum = sums.getItem(row) as string | null;
+      const count = counts.getItem(row) as bigint | null;
+      if (sum === null || count === null || count === 0n) {
+        output.setItem(row, null);
+        continue;
+      }
+      const s = scaledOf(sum);
+      const abs = s < 0n ? -s : s;
+      let q = abs / count;
+      if ((abs % count) * 2n >= count) q += 1n;
+      output.setItem(row, s < 0n ? -q : q);
+    }
+    output.flush();
+  },
+});
+
 export function registerBigNumericFunctions(connection: DuckDBConnection): void {
   for (const [name, parameter, returns, convert] of CONVERSIONS) {
     connection.registerScalarFunction(fn(name, parameter, returns, convert, false));
     connection.registerScalarFunction(fn(`${name}_safe`, parameter, returns, convert, true));
   }
+  connection.registerScalarFunction(average);
 }

@@ -65,9 +65,11 @@ export const MACROS: readonly string[] = [
     // The BIGNUM branch reads `a` through VARCHAR so it also binds when `a` is a DECIMAL (DuckDB has no DECIMAL–BIGNUM comparison).
     return `CREATE MACRO bq_cmp_${name}(a, lit) AS CASE WHEN typeof(a) = 'BIGNUM' THEN CAST(CAST(a AS VARCHAR) AS BIGNUM) ${op} bq_cast_bignumeric(lit) ELSE a ${op} lit END`;
   }),
-  // BIGNUMERIC × BIGNUMERIC would multiply the scales; AVG would answer a FLOAT64 of the scaled sum: refused.
+  // BIGNUMERIC × BIGNUMERIC would multiply the scales: refused. AVG(x) OVER / AVG(DISTINCT x) of a BIGNUMERIC too.
   `CREATE MACRO bq_mul(a, b) AS CASE WHEN typeof(a) = 'BIGNUM' OR typeof(b) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: BIGNUMERIC multiplication') ELSE a * b END`,
-  `CREATE MACRO bq_avg_arg(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: AVG(BIGNUMERIC); use SUM and COUNT') ELSE x END`,
+  `CREATE MACRO bq_avg_arg(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: AVG(DISTINCT BIGNUMERIC) and AVG(BIGNUMERIC) OVER (…)') ELSE x END`,
+  // AVG: a BIGNUMERIC average is a BIGNUMERIC (exact, rounded to 38 places); DuckDB picks the overload by type.
+  `CREATE MACRO bq_avg(x BIGNUM) AS bq_bignumeric_avg(CAST(sum(x) AS VARCHAR), count(x)), (x BIGINT) AS avg(x), (x DOUBLE) AS avg(x), (x DECIMAL(38, 9)) AS avg(x), (x HUGEINT) AS avg(x), (x INTEGER) AS avg(x), (x) AS avg(x)`,
   // SUBSTR: position 0 is 1, a negative position counts from the end and stops at the start; a negative length is an error.
   `CREATE MACRO bq_substr(s, p) AS substring(s, CASE WHEN p = 0 THEN 1 WHEN p < 0 THEN greatest(length(s) + p + 1, 1) ELSE p END), (s, p, l) AS CASE WHEN l < 0 THEN error('Third argument in SUBSTR() cannot be negative') ELSE substring(s, CASE WHEN p = 0 THEN 1 WHEN p < 0 THEN greatest(length(s) + p + 1, 1) ELSE p END, l) END`,
   // ARRAY_CONCAT is NULL when any input is NULL; DuckDB's list_concat skips NULL lists.

@@ -126,7 +126,15 @@ describe('BIGNUMERIC', () => {
       { s: '578960446186580977117854925043439539264.84992332820282019728792003956564819961', lo: '-1.5', hi: BIG },
     ]);
     await expect(rows("SELECT SUM(v) AS s FROM t WHERE id IN ('big', 'max')")).rejects.toThrow(/BIGNUMERIC overflow/);
-    await expect(rows('SELECT AVG(v) AS s FROM t')).rejects.toThrow(/AVG\(BIGNUMERIC\)/);
+    // AVG(BIGNUMERIC) is a BIGNUMERIC, rounded half away from zero at the 38th place.
+    const e38 = (d: number) => `0.${'0'.repeat(37)}${d}`;
+    expect(await rows("SELECT AVG(v) AS a FROM t WHERE id IN ('neg', 'tiny')")).toEqual([{ a: '-0.75' }]);
+    expect(
+      await rows(
+        `SELECT AVG(x) AS up, AVG(-x) AS down, AVG(n) AS f FROM UNNEST([BIGNUMERIC '${e38(1)}', BIGNUMERIC '${e38(2)}']) AS x WITH OFFSET AS n`,
+      ),
+    ).toEqual([{ up: e38(2), down: `-${e38(2)}`, f: 0.5 }]);
+    await expect(rows('SELECT AVG(v) OVER () AS s FROM t')).rejects.toThrow(/AVG\(BIGNUMERIC\) OVER/);
   });
 
   test('literals and CASTs convert exactly, out of range is an error, SAFE_CAST gives NULL', async () => {

@@ -511,6 +511,8 @@ export function functionCall(e: Emitter, n: Node): string {
     if (name === 'STRING_AGG' && args.length === 1)
       args.push({ type: 'string_literal', text: "','", value: ',' } as Node);
     let argSql = args.map((x) => (x.type === 'all_columns' ? '*' : expr(e, x))).join(', ');
+    // Plain AVG picks its overload by type (macros.ts bq_avg); DISTINCT, ORDER BY and OVER need the built-in.
+    if (name === 'AVG' && !distinct && !order && !over && args.length === 1) return `bq_avg(${argSql})`;
     if (name === 'AVG') argSql = `bq_avg_arg(${argSql})`;
     const filters: string[] = [];
     if (n.filter) throw e.unsupported('FILTER clause', n);
