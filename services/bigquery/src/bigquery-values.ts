@@ -18,6 +18,7 @@ import {
   doubleOfDecimal,
   numericText,
   type ParamType,
+  plainText,
   type ScalarColumnType,
   toJson,
 } from '@adaptors/googlesql';
@@ -63,8 +64,10 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
     case 'JSON':
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
-    case 'BIGNUMERIC':
       return typeof value === 'number' ? numericText(value) : value;
+    // BIGNUMERIC holds every finite double's shortest text exactly (38 places).
+    case 'BIGNUMERIC':
+      return typeof value === 'number' ? plainText(value) : value;
     default:
       return value;
   }
