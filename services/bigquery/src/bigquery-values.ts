@@ -65,7 +65,7 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
       return typeof value === 'number' ? numericText(value) : value;
-    // BIGNUMERIC holds every finite double's shortest text exactly (38 places).
+    // The double's own shortest text, not rounded to NUMERIC's 9 places (one BIGNUMERIC cannot hold is refused).
     case 'BIGNUMERIC':
       return typeof value === 'number' ? plainText(value) : value;
     default:
