@@ -238,6 +238,12 @@ export function exactNumbersSuite(get: () => ExactNumbersTarget): void {
     expect(distinct.status, JSON.stringify(distinct.body)).toBe(200);
     // Distinct values of a TEXT field come in text order.
     expect(distinct.body.distinctValues).toEqual([...EXACT_NUMBER_ROWS.map((r) => r.n)].sort());
+    if (get().arrays) {
+      // Array elements unwound, each its exact decimal text (in text order, like the items answer them).
+      const elements = await client.distinct(collectionId, 'ns', { order: 'ASC' });
+      expect(elements.status, JSON.stringify(elements.body)).toBe(200);
+      expect(elements.body.distinctValues).toEqual([...new Set(EXACT_NUMBER_ROWS.flatMap((r) => r.ns))].sort());
+    }
   });
 
   test('updates round-trip exactly; a value the column cannot hold fails only its item, naming the field', async () => {
