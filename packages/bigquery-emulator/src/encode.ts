@@ -14,6 +14,7 @@ import {
   type DuckDBTimeValue,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { bigNumericText, inBigNumericRange } from './bignumeric.ts';
 import { invalid } from './errors.ts';
 import type { FieldSchema } from './schema.ts';
 
@@ -68,6 +69,12 @@ function encodeScalar(value: DuckDBValue, field: FieldSchema, o: EncodeOptions):
       return value ? 'true' : 'false';
     case 'NUMERIC':
       return value instanceof DuckDBDecimalValue ? decimalText(value) : String(value);
+    case 'BIGNUMERIC': {
+      // A BIGNUM is the value × 10^38 (bignumeric.ts); a SUM may leave BigQuery's range.
+      const scaled = value as bigint;
+      if (!inBigNumericRange(scaled)) throw invalid('BIGNUMERIC overflow');
+      return bigNumericText(scaled);
+    }
     case 'TIMESTAMP': {
       const micros = (value as DuckDBTimestampTZValue).micros;
       return o.int64Timestamp ? micros.toString() : secondsText(micros);

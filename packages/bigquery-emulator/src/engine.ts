@@ -10,6 +10,7 @@ import {
   type DuckDBMaterializedResult,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { registerBigNumericFunctions } from './bignumeric-functions.ts';
 import { fromEngineError } from './errors.ts';
 import { MACROS } from './macros.ts';
 
@@ -42,6 +43,7 @@ export class Engine {
     // GoogleSQL: NULLs first in ASC, last in DESC (ORDER BY clause). TIMESTAMP is UTC.
     await connection.run(`SET default_null_order = 'nulls_first_on_asc_last_on_desc'`);
     await connection.run(`SET TimeZone = 'UTC'`);
+    registerBigNumericFunctions(connection);
     for (const macro of MACROS) await connection.run(macro);
     return new Engine(connection);
   }

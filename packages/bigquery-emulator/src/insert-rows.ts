@@ -4,6 +4,7 @@
  * values of the wrong type, arrays for non-repeated fields…), then written
  * through typed parameters like any query value.
  */
+import { parseBigNumeric } from './bignumeric.ts';
 import type { BoundParam } from './engine.ts';
 import { bindParam, type ParamType, paramSql, type QueryParam } from './params.ts';
 import type { FieldSchema } from './schema.ts';
@@ -66,6 +67,12 @@ function scalar(f: FieldSchema, v: unknown, at: string): string {
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
       if (typeof v === 'string' && NUM.test(v.trim())) return v.trim();
       return bad('numeric');
+    case 'BIGNUMERIC': {
+      // Bound as the scaled integer its BIGNUM storage holds (bignumeric.ts).
+      const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v : '';
+      const scaled = parseBigNumeric(text);
+      return scaled === undefined ? bad('bignumeric') : scaled.toString();
+    }
     case 'BOOLEAN':
       if (typeof v === 'boolean') return String(v);
       if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase();

@@ -11,9 +11,11 @@ const NUMBER_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`;
 export const MACROS: readonly string[] = [
   // `/` is always FLOAT64 division and division by zero is an error
   // ("division by zero: 1 / 0"); DuckDB returns Infinity/NaN.
-  `CREATE MACRO bq_div(a, b) AS CASE WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR)) ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END`,
-  `CREATE MACRO bq_safe_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END`,
-  `CREATE MACRO bq_ieee_divide(a, b) AS CAST(a AS DOUBLE) / CAST(b AS DOUBLE)`,
+  // A BIGNUMERIC (a BIGNUM × 10^38, bignumeric.ts) becomes its FLOAT64 value, not the scaled integer's.
+  `CREATE MACRO bq_to_double(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_double(CAST(x AS VARCHAR)) ELSE CAST(x AS DOUBLE) END`,
+  `CREATE MACRO bq_div(a, b) AS CASE WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR)) ELSE bq_to_double(a) / bq_to_double(b) END`,
+  `CREATE MACRO bq_safe_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE bq_to_double(a) / bq_to_double(b) END`,
+  `CREATE MACRO bq_ieee_divide(a, b) AS bq_to_double(a) / bq_to_double(b)`,
   // DIV rounds toward zero; DuckDB's // floors. a - a % b is an exact multiple of b (% truncates, like MOD).
   `CREATE MACRO bq_intdiv(a, b) AS CASE WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR)) ELSE (a - a % b) // b END`,
   `CREATE MACRO bq_mod(a, b) AS CASE WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR)) ELSE a % b END`,
@@ -38,15 +40,36 @@ export const MACROS: readonly string[] = [
   `CREATE MACRO bq_json_int64(j) AS CASE WHEN j IS NULL THEN NULL WHEN json_type(j) IN ('BIGINT', 'UBIGINT') THEN CAST(json_extract_string(j, '$') AS BIGINT) WHEN json_type(j) = 'DOUBLE' AND CAST(json_extract_string(j, '$') AS DOUBLE) = trunc(CAST(json_extract_string(j, '$') AS DOUBLE)) THEN CAST(CAST(json_extract_string(j, '$') AS DOUBLE) AS BIGINT) ELSE error('The provided JSON input is not an integer') END`,
   `CREATE MACRO bq_json_string(j) AS CASE WHEN j IS NULL THEN NULL WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$') ELSE error('The provided JSON input is not a string') END`,
   // CAST(x AS INT64): strings must be integer literals (DuckDB would round '1.5'); floats round half away from zero.
-  `CREATE MACRO bq_cast_int64(x) AS CASE WHEN typeof(x) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(x AS VARCHAR)), '[+-]?([0-9]+|0[xX][0-9a-fA-F]+)') THEN error('Bad int64 value: ' || CAST(x AS VARCHAR)) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN CAST(round(CAST(x AS DOUBLE)) AS BIGINT) ELSE CAST(x AS BIGINT) END`,
-  `CREATE MACRO bq_safe_cast_int64(x) AS CASE WHEN typeof(x) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(x AS VARCHAR)), '[+-]?([0-9]+|0[xX][0-9a-fA-F]+)') THEN NULL WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN TRY_CAST(round(CAST(x AS DOUBLE)) AS BIGINT) ELSE TRY_CAST(x AS BIGINT) END`,
+  `CREATE MACRO bq_cast_int64(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_int64(CAST(x AS VARCHAR)) WHEN typeof(x) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(x AS VARCHAR)), '[+-]?([0-9]+|0[xX][0-9a-fA-F]+)') THEN error('Bad int64 value: ' || CAST(x AS VARCHAR)) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN CAST(round(CAST(x AS DOUBLE)) AS BIGINT) ELSE CAST(x AS BIGINT) END`,
+  `CREATE MACRO bq_safe_cast_int64(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_int64_safe(CAST(x AS VARCHAR)) WHEN typeof(x) = 'VARCHAR' AND NOT regexp_full_match(trim(CAST(x AS VARCHAR)), '[+-]?([0-9]+|0[xX][0-9a-fA-F]+)') THEN NULL WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN TRY_CAST(round(CAST(x AS DOUBLE)) AS BIGINT) ELSE TRY_CAST(x AS BIGINT) END`,
   // CAST(x AS BOOL): only 'true'/'false' (any case) are booleans; DuckDB also takes 't', 'yes', '1'.
   `CREATE MACRO bq_cast_bool(x) AS CASE WHEN typeof(x) = 'VARCHAR' THEN CASE lower(trim(CAST(x AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE error('Bad bool value: ' || CAST(x AS VARCHAR)) END ELSE CAST(x AS BOOLEAN) END`,
   `CREATE MACRO bq_safe_cast_bool(x) AS CASE WHEN typeof(x) = 'VARCHAR' THEN CASE lower(trim(CAST(x AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END ELSE TRY_CAST(x AS BOOLEAN) END`,
   // CAST(x AS STRING): NUMERIC prints without trailing zeros ('1.5', not '1.500000000'); BYTES decode as UTF-8.
   // FLOAT64 text follows BigQuery's own shortest-digits format, which is not reproduced: refused, not guessed.
-  `CREATE MACRO bq_cast_string(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN error('Unsupported by the BigQuery emulator: CAST(FLOAT64 AS STRING)') WHEN typeof(x) LIKE 'DECIMAL%' AND contains(CAST(x AS VARCHAR), '.') THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END`,
-  `CREATE MACRO bq_safe_cast_string(x) AS CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN error('Unsupported by the BigQuery emulator: SAFE_CAST(FLOAT64 AS STRING)') WHEN typeof(x) LIKE 'DECIMAL%' AND contains(CAST(x AS VARCHAR), '.') THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') WHEN typeof(x) = 'BLOB' THEN TRY_CAST(decode(CAST(x AS BLOB)) AS VARCHAR) ELSE TRY_CAST(x AS VARCHAR) END`,
+  `CREATE MACRO bq_cast_string(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_text(CAST(x AS VARCHAR)) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN error('Unsupported by the BigQuery emulator: CAST(FLOAT64 AS STRING)') WHEN typeof(x) LIKE 'DECIMAL%' AND contains(CAST(x AS VARCHAR), '.') THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') WHEN typeof(x) = 'BLOB' THEN decode(CAST(x AS BLOB)) ELSE CAST(x AS VARCHAR) END`,
+  `CREATE MACRO bq_safe_cast_string(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_text(CAST(x AS VARCHAR)) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN error('Unsupported by the BigQuery emulator: SAFE_CAST(FLOAT64 AS STRING)') WHEN typeof(x) LIKE 'DECIMAL%' AND contains(CAST(x AS VARCHAR), '.') THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') WHEN typeof(x) = 'BLOB' THEN TRY_CAST(decode(CAST(x AS BLOB)) AS VARCHAR) ELSE TRY_CAST(x AS VARCHAR) END`,
+  // BIGNUMERIC casts (bignumeric.ts, bignumeric-functions.ts): text and NUMERIC convert exactly, FLOAT64 by its
+  // exact binary value; to INT64/NUMERIC round half away from zero; out of range is an error (SAFE_CAST: NULL).
+  // A BIGNUM reaches the JS functions as its text, so no branch binds a cast DuckDB lacks.
+  `CREATE MACRO bq_cast_bignumeric(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN CAST(CAST(x AS VARCHAR) AS BIGNUM) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN bq_bignumeric_of_double(CAST(x AS DOUBLE)) ELSE bq_bignumeric_parse(CAST(x AS VARCHAR)) END`,
+  `CREATE MACRO bq_safe_cast_bignumeric(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN CAST(CAST(x AS VARCHAR) AS BIGNUM) WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN bq_bignumeric_of_double_safe(CAST(x AS DOUBLE)) ELSE bq_bignumeric_parse_safe(CAST(x AS VARCHAR)) END`,
+  `CREATE MACRO bq_cast_float64(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_double(CAST(x AS VARCHAR)) ELSE CAST(x AS DOUBLE) END`,
+  `CREATE MACRO bq_safe_cast_float64(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN bq_bignumeric_double_safe(CAST(x AS VARCHAR)) ELSE TRY_CAST(x AS DOUBLE) END`,
+  `CREATE MACRO bq_cast_numeric(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN CAST(bq_bignumeric_numeric(CAST(x AS VARCHAR)) AS DECIMAL(38, 9)) ELSE CAST(x AS DECIMAL(38, 9)) END`,
+  `CREATE MACRO bq_safe_cast_numeric(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN CAST(bq_bignumeric_numeric_safe(CAST(x AS VARCHAR)) AS DECIMAL(38, 9)) ELSE TRY_CAST(x AS DECIMAL(38, 9)) END`,
+  // A comparison with a number literal: GoogleSQL coerces the literal to BIGNUMERIC when the other side is one
+  // (the scaled BIGNUM would otherwise meet the unscaled literal). Other operands compare as they are.
+  ...['eq:=', 'ne:<>', 'lt:<', 'le:<=', 'gt:>', 'ge:>='].map((pair) => {
+    const [name, op] = pair.split(':');
+    // The BIGNUM branch reads `a` through VARCHAR so it also binds when `a` is a DECIMAL (DuckDB has no DECIMAL–BIGNUM comparison).
+    return `CREATE MACRO bq_cmp_${name}(a, lit) AS CASE WHEN typeof(a) = 'BIGNUM' THEN CAST(CAST(a AS VARCHAR) AS BIGNUM) ${op} bq_cast_bignumeric(lit) ELSE a ${op} lit END`;
+  }),
+  // BIGNUMERIC × BIGNUMERIC would multiply the scales: refused. AVG(x) OVER / AVG(DISTINCT x) of a BIGNUMERIC too.
+  `CREATE MACRO bq_mul(a, b) AS CASE WHEN typeof(a) = 'BIGNUM' OR typeof(b) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: BIGNUMERIC multiplication') ELSE a * b END`,
+  `CREATE MACRO bq_avg_arg(x) AS CASE WHEN typeof(x) = 'BIGNUM' THEN error('Unsupported by the BigQuery emulator: AVG(DISTINCT BIGNUMERIC) and AVG(BIGNUMERIC) OVER (…)') ELSE x END`,
+  // AVG: a BIGNUMERIC average is a BIGNUMERIC (exact, rounded to 38 places); DuckDB picks the overload by type.
+  `CREATE MACRO bq_avg(x BIGNUM) AS bq_bignumeric_avg(CAST(sum(x) AS VARCHAR), count(x)), (x BIGINT) AS avg(x), (x DOUBLE) AS avg(x), (x DECIMAL(38, 9)) AS avg(x), (x HUGEINT) AS avg(x), (x INTEGER) AS avg(x), (x) AS avg(x)`,
   // SUBSTR: position 0 is 1, a negative position counts from the end and stops at the start; a negative length is an error.
   `CREATE MACRO bq_substr(s, p) AS substring(s, CASE WHEN p = 0 THEN 1 WHEN p < 0 THEN greatest(length(s) + p + 1, 1) ELSE p END), (s, p, l) AS CASE WHEN l < 0 THEN error('Third argument in SUBSTR() cannot be negative') ELSE substring(s, CASE WHEN p = 0 THEN 1 WHEN p < 0 THEN greatest(length(s) + p + 1, 1) ELSE p END, l) END`,
   // ARRAY_CONCAT is NULL when any input is NULL; DuckDB's list_concat skips NULL lists.

@@ -9,6 +9,7 @@
 
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { LIST, listValue, STRUCT, structValue, VARCHAR } from '@duckdb/node-api';
+import { parseBigNumeric } from './bignumeric.ts';
 import type { BoundParam } from './engine.ts';
 import { invalidQuery, unsupported } from './errors.ts';
 import { DUCK_OF, type LegacyType, legacyType, quoteDuck } from './schema.ts';
@@ -34,6 +35,7 @@ const TYPE_NAME: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = {
   INTEGER: 'INT64',
   FLOAT: 'FLOAT64',
   NUMERIC: 'NUMERIC',
+  BIGNUMERIC: 'BIGNUMERIC',
   BOOLEAN: 'BOOL',
   TIMESTAMP: 'TIMESTAMP',
   DATE: 'DATE',
@@ -113,6 +115,11 @@ function scalarText(type: Exclude<LegacyType, 'RECORD'>, raw: unknown, where: st
     case 'NUMERIC':
       if (!NUMERIC.test(text.trim())) bad();
       return text.trim();
+    case 'BIGNUMERIC': {
+      // Bound as the scaled integer text its BIGNUM storage holds (bignumeric.ts).
+      const scaled = parseBigNumeric(text);
+      return scaled === undefined ? bad() : scaled.toString();
+    }
     case 'BOOLEAN': {
       const v = text.trim().toLowerCase();
       if (v !== 'true' && v !== 'false') bad();

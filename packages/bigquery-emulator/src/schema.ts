@@ -16,6 +16,7 @@ export type LegacyType =
   | 'INTEGER'
   | 'FLOAT'
   | 'NUMERIC'
+  | 'BIGNUMERIC'
   | 'BOOLEAN'
   | 'TIMESTAMP'
   | 'DATE'
@@ -46,6 +47,8 @@ const LEGACY_OF: Readonly<Record<string, LegacyType>> = {
   FLOAT64: 'FLOAT',
   NUMERIC: 'NUMERIC',
   DECIMAL: 'NUMERIC',
+  BIGNUMERIC: 'BIGNUMERIC',
+  BIGDECIMAL: 'BIGNUMERIC',
   BOOLEAN: 'BOOLEAN',
   BOOL: 'BOOLEAN',
   TIMESTAMP: 'TIMESTAMP',
@@ -66,7 +69,8 @@ export function legacyType(name: string): LegacyType | undefined {
  * DuckDB storage for each BigQuery type. TIMESTAMP is an instant with
  * microsecond precision: TIMESTAMPTZ (the session runs in UTC). DATETIME is
  * civil time: plain TIMESTAMP. NUMERIC is DECIMAL(38, 9), exactly BigQuery's
- * NUMERIC precision and scale.
+ * NUMERIC precision and scale. BIGNUMERIC is a BIGNUM holding the value × 10^38
+ * (bignumeric.ts: DuckDB's DECIMAL stops at 38 digits).
  */
 export const DUCK_OF: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = {
   STRING: 'VARCHAR',
@@ -74,6 +78,7 @@ export const DUCK_OF: Readonly<Record<Exclude<LegacyType, 'RECORD'>, string>> = 
   INTEGER: 'BIGINT',
   FLOAT: 'DOUBLE',
   NUMERIC: 'DECIMAL(38, 9)',
+  BIGNUMERIC: 'BIGNUM',
   BOOLEAN: 'BOOLEAN',
   TIMESTAMP: 'TIMESTAMPTZ',
   DATE: 'DATE',
@@ -183,6 +188,8 @@ function scalarLegacy(name: string, type: DuckDBType): LegacyType {
       return 'FLOAT';
     case DuckDBTypeId.DECIMAL:
       return 'NUMERIC';
+    case DuckDBTypeId.BIGNUM:
+      return 'BIGNUMERIC';
     case DuckDBTypeId.VARCHAR:
     case DuckDBTypeId.STRING_LITERAL:
       return type.alias === 'JSON' ? 'JSON' : 'STRING';

@@ -6,6 +6,7 @@
  */
 import { type DistinctSpec, errors } from '@adaptors/core';
 import type { Dialect } from './dialects.ts';
+import { isDecimalType } from './exact-numbers.ts';
 import { compileFilter } from './filter.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import { jsonAs } from './json.ts';
@@ -59,11 +60,14 @@ export function compileDistinct(
   const column = table.columns.get(spec.field.field) as ColumnInfo;
   // Decimal text (exact-numbers.ts): the distinct values are the exact texts, in text order like any TEXT field's.
   const decimal = target.kind === 'scalar' && target.decimal !== undefined;
-  const valueType: ScalarColumnType = decimal
-    ? 'STRING'
-    : typeof column.type === 'object'
-      ? column.type.array
-      : (column.elements ?? column.type);
+  // Integer/decimal array elements are exact decimal text too (exact-numbers.ts), in text order.
+  const decimalElements = typeof column.type === 'object' && isDecimalType(column.type.array);
+  const valueType: ScalarColumnType =
+    decimal || decimalElements
+      ? 'STRING'
+      : typeof column.type === 'object'
+        ? column.type.array
+        : (column.elements ?? column.type);
   // The values as a one-column table `v`, so keyset conditions compile like any sort key.
   const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
   const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, dialect);
@@ -79,6 +83,10 @@ export function compileDistinct(
       return `(SELECT ${jsonAs(elements, e)} AS ${v} FROM (SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(JSON_QUERY_ARRAY(${a})) AS ${e})`;
     }
     // Filter first, then unwind: the filter sees the item, DISTINCT sees the elements.
+    if (decimalElements) {
+      const e = q('e');
+      return `(SELECT CAST(${e} AS STRING) AS ${v} FROM (SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${e})`;
+    }
     return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
   };
 

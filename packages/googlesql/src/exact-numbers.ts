@@ -4,8 +4,8 @@
  *
  * Wix numbers are JSON doubles. A FLOAT64 column holds exactly the doubles, so
  * it is a Wix NUMBER (the adaptor creates FLOAT64 for NUMBER fields, mapping.ts).
- * An INT64 or NUMERIC column can hold values no double can (2^53+1,
- * 123456789012345678901234.123456789): reading them as numbers would round
+ * An INT64, NUMERIC or BIGNUMERIC (BigQuery) column can hold values no double
+ * can (2^53+1, 123456789012345678901234.123456789): reading them as numbers would round
  * silently. Such a column is therefore a Wix TEXT field carrying the value's
  * exact decimal text, as the engine prints it (`CAST(x AS STRING)`: no
  * exponent, no leading zeros, no trailing fractional zeros). Filters and sorts
@@ -17,6 +17,10 @@
  * before this rule), or a column the site owner lists in NUMBER_COLUMNS
  * (`NumberColumns`), is NUMBER; a value that is not exactly a double is then
  * refused (read: an error naming the field; write: the item fails), never rounded.
+ *
+ * An ARRAY of such a type (a Wix ARRAY field; only presence is queried) answers
+ * every element as its exact decimal text, by the same rule: a string per
+ * element, whatever its size, so an array never mixes numbers and strings.
  */
 
 import type { FieldType } from '@adaptors/core';
@@ -24,10 +28,10 @@ import { errors, list, setting } from '@adaptors/core';
 import type { ColumnInfo, ColumnType, ScalarColumnType } from './types.ts';
 
 /** Column types whose values are exact decimals a double cannot always hold. */
-export type DecimalColumnType = 'INT64' | 'NUMERIC';
+export type DecimalColumnType = 'INT64' | 'NUMERIC' | 'BIGNUMERIC';
 
 export function isDecimalType(type: ColumnType | undefined): type is DecimalColumnType {
-  return type === 'INT64' || type === 'NUMERIC';
+  return type === 'INT64' || type === 'NUMERIC' || type === 'BIGNUMERIC';
 }
 
 /** Digits each decimal type holds: INT64 is ±(2^63−1); NUMERIC is 29 integer and 9 fractional digits. */
@@ -35,6 +39,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 const NUMERIC_INTEGER_DIGITS = 29;
 const NUMERIC_SCALE = 9;
+/** BIGNUMERIC (BigQuery): 38 fractional digits, from -2^255 to 2^255−1 units of 10^-38. */
+const BIGNUMERIC_SCALE = 38;
+const BIGNUMERIC_MAX_UNITS = 2n ** 255n - 1n;
+const BIGNUMERIC_MIN_UNITS = -(2n ** 255n);
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
@@ -62,11 +70,19 @@ export function exactDecimal(text: string, type: DecimalColumnType): string | un
     const n = BigInt(canonical);
     return n >= INT64_MIN && n <= INT64_MAX ? canonical : undefined;
   }
+  if (type === 'BIGNUMERIC') {
+    if (fraction.length > BIGNUMERIC_SCALE) return undefined;
+    const units = BigInt(`${canonical.startsWith('-') ? '-' : ''}${integer}${fraction.padEnd(BIGNUMERIC_SCALE, '0')}`);
+    return units >= BIGNUMERIC_MIN_UNITS && units <= BIGNUMERIC_MAX_UNITS ? canonical : undefined;
+  }
   return integer.length <= NUMERIC_INTEGER_DIGITS && fraction.length <= NUMERIC_SCALE ? canonical : undefined;
 }
 
 /** What a column of `type` holds, for messages. */
 export function decimalRange(type: DecimalColumnType): string {
+  if (type === 'BIGNUMERIC') {
+    return `a decimal number with at most ${BIGNUMERIC_SCALE} digits after the point, from -578960446186580977117854925043439539266.34992332820282019728792003956564819968 to 578960446186580977117854925043439539266.34992332820282019728792003956564819967`;
+  }
   return type === 'INT64'
     ? 'a whole number from -9223372036854775808 to 9223372036854775807'
     : `a decimal number with at most ${NUMERIC_INTEGER_DIGITS} digits before the point and ${NUMERIC_SCALE} after it`;
@@ -191,7 +207,7 @@ export function badDecimalOperand(what: string, text: string, type: DecimalColum
 export const numberColumnsSetting = setting({
   name: 'NUMBER_COLUMNS',
   description:
-    'INT64/NUMERIC columns to show to Wix as NUMBER instead of their exact decimal TEXT (TYPES.md), as table.column, comma-separated. Only for columns whose values all fit a double exactly: any other value is then answered as an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.',
+    'INT64/NUMERIC/BIGNUMERIC columns to show to Wix as NUMBER instead of their exact decimal TEXT (TYPES.md), as table.column, comma-separated. Only for columns whose values all fit a double exactly: any other value is then answered as an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.',
   parse: (value: string): readonly string[] => {
     const entries = list()(value);
     new NumberColumns(entries); // checks the table.column form

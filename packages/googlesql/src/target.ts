@@ -54,6 +54,7 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
     case 'FLOAT64':
     case 'INT64':
     case 'NUMERIC':
+    case 'BIGNUMERIC':
       return 'number';
     case 'BOOL':
       return 'boolean';

@@ -10,6 +10,7 @@ export type ScalarColumnType =
   | 'FLOAT64'
   | 'INT64'
   | 'NUMERIC'
+  | 'BIGNUMERIC'
   | 'BOOL'
   | 'TIMESTAMP'
   | 'DATE'
@@ -35,7 +36,7 @@ export interface ColumnInfo {
    */
   readonly lowered?: string;
   /**
-   * Only with INT64/NUMERIC: the field is Wix TEXT holding each value's exact
+   * Only with INT64/NUMERIC/BIGNUMERIC: the field is Wix TEXT holding each value's exact
    * decimal text (exact-numbers.ts). Projections read `CAST(col AS STRING)`;
    * equality, ranges and sorts still run on the column's own type.
    */
@@ -51,7 +52,17 @@ export interface TableInfo {
 
 /** Dialect-neutral parameter type; each executor maps it to its client's format. */
 export interface ParamType {
-  readonly type: 'STRING' | 'FLOAT64' | 'INT64' | 'BOOL' | 'TIMESTAMP' | 'DATE' | 'JSON' | 'NUMERIC' | 'BYTES';
+  readonly type:
+    | 'STRING'
+    | 'FLOAT64'
+    | 'INT64'
+    | 'BOOL'
+    | 'TIMESTAMP'
+    | 'DATE'
+    | 'JSON'
+    | 'NUMERIC'
+    | 'BIGNUMERIC'
+    | 'BYTES';
   readonly array?: boolean;
 }
 

@@ -38,6 +38,17 @@ describe('decimal texts', () => {
     );
     expect(exactDecimal('100000000000000000000000000000', 'NUMERIC')).toBeUndefined();
     expect(exactDecimal('0.1234567891', 'NUMERIC')).toBeUndefined();
+    // BIGNUMERIC: 38 fractional digits, from -2^255 to 2^255−1 units of 10^-38.
+    const max = '578960446186580977117854925043439539266.34992332820282019728792003956564819967';
+    const min = '-578960446186580977117854925043439539266.34992332820282019728792003956564819968';
+    expect(exactDecimal(max, 'BIGNUMERIC')).toBe(max);
+    expect(exactDecimal(min, 'BIGNUMERIC')).toBe(min);
+    expect(exactDecimal(`${max.slice(0, -1)}8`, 'BIGNUMERIC')).toBeUndefined();
+    expect(exactDecimal(`${min.slice(0, -1)}9`, 'BIGNUMERIC')).toBeUndefined();
+    expect(exactDecimal('0.00000000000000000000000000000000000001', 'BIGNUMERIC')).toBe(
+      '0.00000000000000000000000000000000000001',
+    );
+    expect(exactDecimal('0.000000000000000000000000000000000000001', 'BIGNUMERIC')).toBeUndefined();
   });
 
   test('doubles are stored by their shortest text and refused when the column cannot hold it', () => {

@@ -12,7 +12,7 @@ import { parseSchemaType } from './bigquery-types.ts';
 
 export interface PhysicalColumn {
   readonly name: string;
-  /** undefined: a type the adaptor does not expose (RECORD, DATETIME, TIME, GEOGRAPHY, BIGNUMERIC …). */
+  /** undefined: a type the adaptor does not expose (RECORD, DATETIME, TIME, GEOGRAPHY …). */
   readonly type: ColumnType | undefined;
   /** As BigQuery reports it, e.g. "FLOAT" / "REPEATED". */
   readonly schemaType: string;

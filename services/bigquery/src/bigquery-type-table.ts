@@ -14,7 +14,6 @@ export function bigqueryTypeTable(): string {
       label: mode ? `\`${type}\` REPEATED` : `\`${type}\``,
       type: parseSchemaType(type, mode),
       ...(mode ? { note: 'a missing array is written as [] (BigQuery arrays are never NULL); no null elements' } : {}),
-      ...(type === 'BIGNUMERIC' ? { note: 'not exposed yet: the column is left out of the collection' } : {}),
     })),
     fieldTypeOf: (type) => inferFieldType({ type }),
     columnFor: (fieldType) => {

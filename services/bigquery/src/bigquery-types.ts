@@ -47,6 +47,8 @@ const SCALARS: Readonly<Record<string, ScalarColumnType>> = {
   FLOAT64: 'FLOAT64',
   NUMERIC: 'NUMERIC',
   DECIMAL: 'NUMERIC',
+  BIGNUMERIC: 'BIGNUMERIC',
+  BIGDECIMAL: 'BIGNUMERIC',
   BOOLEAN: 'BOOL',
   BOOL: 'BOOL',
   TIMESTAMP: 'TIMESTAMP',
@@ -57,7 +59,7 @@ const SCALARS: Readonly<Record<string, ScalarColumnType>> = {
 
 export function parseSchemaType(type: string, mode: string | undefined): ColumnType | undefined {
   const scalar = SCALARS[type.toUpperCase()];
-  if (!scalar) return undefined; // RECORD, DATETIME, TIME, GEOGRAPHY, BIGNUMERIC, INTERVAL, RANGE
+  if (!scalar) return undefined; // RECORD, DATETIME, TIME, GEOGRAPHY, INTERVAL, RANGE
   return mode?.toUpperCase() === 'REPEATED' ? { array: scalar } : scalar;
 }
 
@@ -89,6 +91,8 @@ export const BIGQUERY_COLUMN_TYPES: readonly { readonly type: string; readonly m
     'FLOAT',
     'NUMERIC',
     'DECIMAL',
+    'BIGNUMERIC',
+    'BIGDECIMAL',
     'BOOL',
     'BOOLEAN',
     'TIMESTAMP',
@@ -96,5 +100,5 @@ export const BIGQUERY_COLUMN_TYPES: readonly { readonly type: string; readonly m
     'JSON',
     'BYTES',
   ].flatMap((type) => [{ type }, { type, mode: 'REPEATED' as const }]),
-  ...['BIGNUMERIC', 'DATETIME', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE', 'RECORD'].map((type) => ({ type })),
+  ...['DATETIME', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE', 'RECORD'].map((type) => ({ type })),
 ];

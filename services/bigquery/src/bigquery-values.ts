@@ -18,6 +18,7 @@ import {
   doubleOfDecimal,
   numericText,
   type ParamType,
+  plainText,
   type ScalarColumnType,
   toJson,
 } from '@adaptors/googlesql';
@@ -64,6 +65,9 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
       return typeof value === 'number' ? numericText(value) : value;
+    // The double's own shortest text, not rounded to NUMERIC's 9 places (one BIGNUMERIC cannot hold is refused).
+    case 'BIGNUMERIC':
+      return typeof value === 'number' ? plainText(value) : value;
     default:
       return value;
   }
@@ -108,6 +112,7 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
     // Exact or refused, never rounded (googlesql exact-numbers.ts): decimal text, or a double the column holds.
     case 'INT64':
     case 'NUMERIC':
+    case 'BIGNUMERIC':
       return decimalToStore(key, type, value);
     case 'BOOL':
       return typeof value === 'boolean' ? value : refuse('true or false');
@@ -149,9 +154,18 @@ export function decodeRow(
 function decodeField(field: ResultField, raw: unknown, key: string): Value {
   if (field.mode?.toUpperCase() === 'REPEATED') {
     if (!Array.isArray(raw)) return [];
+    // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
+    if (DECIMAL_CELLS.has(field.type.toUpperCase())) return raw.map((cell: Cell) => decimalElement(cell?.v));
     return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
   }
   return decodeScalar(field, raw, key);
+}
+
+const DECIMAL_CELLS = new Set(['INTEGER', 'INT64', 'NUMERIC', 'BIGNUMERIC']);
+
+/** BigQuery prints integers and decimals canonically (no exponent, no trailing zeros): the text is the value. */
+function decimalElement(raw: unknown): Value {
+  return raw === null || raw === undefined ? null : String(raw);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Numbers without loss on an existing BigQuery table (googlesql exact-numbers.ts):
- * the shared exact-numbers suite over INT64/NUMERIC/FLOAT64 columns written
+ * the shared exact-numbers suite over INT64/NUMERIC/BIGNUMERIC/FLOAT64/ARRAY<INT64> columns written
  * by the BigQuery client, and a table keyed by large INT64 ids.
  */
 import { startHarness } from '@adaptors/testkit';
@@ -21,15 +21,18 @@ beforeAll(async () => {
   await h.ds.bq.query({
     query:
       `CREATE TABLE ${table('numbers')} (_id STRING, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING, ` +
-      `n INT64, d NUMERIC, f FLOAT64); CREATE TABLE ${table('accounts')} (id INT64, name STRING); ` +
+      `n INT64, d NUMERIC, f FLOAT64, b BIGNUMERIC, ns ARRAY<INT64>); CREATE TABLE ${table('accounts')} (id INT64, name STRING); ` +
       `CREATE TABLE ${table('stock')} (_id STRING, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING, ` +
       'qty INT64, big INT64, price NUMERIC)',
   });
-  const rows = EXACT_NUMBER_ROWS.map((r) => `('${r._id}', ${r.n}, NUMERIC '${r.d}', ${floatLiteral(r.f)})`);
+  const rows = EXACT_NUMBER_ROWS.map(
+    (r) =>
+      `('${r._id}', ${r.n}, NUMERIC '${r.d}', ${floatLiteral(r.f)}, BIGNUMERIC '${r.b}', ARRAY<INT64>[${r.ns.join(', ')}])`,
+  );
   const accounts = ACCOUNT_IDS.map((id, i) => `(${id}, 'acct${i}')`);
   await h.ds.bq.query({
     query:
-      `INSERT INTO ${table('numbers')} (_id, n, d, f) VALUES ${rows.join(', ')}; ` +
+      `INSERT INTO ${table('numbers')} (_id, n, d, f, b, ns) VALUES ${rows.join(', ')}; ` +
       `INSERT INTO ${table('accounts')} (id, name) VALUES ${accounts.join(', ')}; ` +
       `INSERT INTO ${table('stock')} (_id, qty, big, price) VALUES ('s1', 3, 9007199254740993, NUMERIC '0.1'), ` +
       "('s2', 12, NULL, NUMERIC '2.5')",
@@ -44,6 +47,8 @@ describe('exact numbers', () => {
     client: h.harness.client,
     collectionId: 'numbers',
     numeric: true,
+    bignumeric: true,
+    arrays: true,
     typed: true,
     async stored(id, key) {
       const [rows] = await h.ds.bq.query({

@@ -8,17 +8,7 @@
  * request is refused with an error naming what Firestore could not answer,
  * never answered with a partial page.
  */
-import {
-  type Item,
-  isAfter,
-  matches,
-  project,
-  type QuerySpec,
-  runQuery,
-  SpiError,
-  type StoredCollection,
-  type Value,
-} from '@adaptors/core';
+import { type Item, project, type QuerySpec, SpiError, type StoredCollection, type Value } from '@adaptors/core';
 import {
   type CollectionReference,
   FieldPath,
@@ -31,6 +21,7 @@ import { isIndexRequired } from './firestore-errors.ts';
 import { filterFields } from './firestore-filter-text.ts';
 import type { IndexAdvisor } from './firestore-index-advisor.ts';
 import { indexesForPlan, shapeKey, withoutCompositeIndex } from './firestore-index-fallback.ts';
+import { ambiguousBoundary, exactMatcher, runQueryExact } from './firestore-integers.ts';
 import {
   type FilterPlan,
   type PushedField,
@@ -200,6 +191,8 @@ function pushableKeyset(values: readonly Value[], order: readonly PushedOrder[])
     if (o.field.kind === 'id' ? typeof v !== 'string' || v.length === 0 || v.includes('/') : !isScalar(v)) {
       return undefined;
     }
+    // An integer answered as text (firestore-integers.ts) is no string position in Firestore's order.
+    if (o.field.kind !== 'id' && typeof v === 'string' && unsafeIntegerOfText(v) !== undefined) return undefined;
   }
   return [...values];
 }
@@ -220,7 +213,7 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
     () => pushedItems(ctx, spec, plan, fields, notes),
     // Everything in memory: filter, sort and paging by the evaluator.
     async (narrowed, causes) =>
-      runQuery(
+      runQueryExact(
         await collect(scan(ctx, withSelect(pushedQuery(ctx.ref, narrowed), fields), () => [...notes, ...causes])),
         spec,
       ),
@@ -235,9 +228,10 @@ async function pushedItems(
   notes: readonly string[],
 ): Promise<Item[]> {
   let query = withSelect(pushedQuery(ctx.ref, plan), fields);
-  if (!plan.order) {
+  // A cursor boundary that may be an integer answered as text is read against all candidates (firestore-integers.ts).
+  if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
-    return runQuery(await collect(scan(ctx, query, () => notes)), spec);
+    return runQueryExact(await collect(scan(ctx, query, () => notes)), spec);
   }
 
   const order = plan.order;
@@ -255,9 +249,11 @@ async function pushedItems(
   // Pushed order, residual filter: stream in order and stop once the page is full.
   const page: Item[] = [];
   let skipped = 0;
+  // Integers beyond ±2^53 compare as integers, as Firestore ordered them (firestore-integers.ts).
+  const exactly = exactMatcher(spec.filter, spec.sort, spec.after);
   for await (const item of scan(ctx, query, () => notes)) {
-    if (!matches(spec.filter, item)) continue;
-    if (spec.after && !isAfter(item, spec.sort, spec.after)) continue;
+    if (!exactly.matches(item)) continue;
+    if (!exactly.isAfter(item)) continue;
     if (skipped < spec.offset) {
       skipped++;
       continue;

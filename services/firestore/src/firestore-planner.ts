@@ -34,7 +34,8 @@ import { describeFilter } from './firestore-filter-text.ts';
 export const MAX_DISJUNCTIONS = 30;
 
 export type PushedOp = '==' | '<' | '<=' | '>' | '>=' | '!=' | 'in' | 'array-contains' | 'array-contains-any';
-export type PushedScalar = string | number | boolean | null | Date;
+/** bigint: an int64 bound for stored integers (integerRange). */
+export type PushedScalar = string | number | bigint | boolean | null | Date;
 
 /** A Firestore field: the document id, or a field path (segments, no quoting needed). */
 export type PushedField = { readonly kind: 'id' } | { readonly kind: 'path'; readonly segments: readonly string[] };
@@ -136,7 +137,7 @@ function validId(v: Value): v is string {
  * type in both), booleans; instants only on a trusted DATETIME field (elsewhere
  * a stored `{"$date"}` object is an instant too, SEMANTICS.md rule 21).
  */
-function scalarOperand(v: Value, ref: FieldRef, kind: FieldKind): v is PushedScalar {
+function scalarOperand(v: Value, ref: FieldRef, kind: FieldKind): v is Exclude<PushedScalar, bigint> {
   if (typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (v instanceof Date) return kind === 'scalar' && ref.type === 'DATETIME';
@@ -192,6 +193,21 @@ function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: P
   const rangeOp = RANGE_OPS[op];
   // Ranges on arrays match when SOME element qualifies (§1.9); Firestore compares whole arrays.
   if (!rangeOp || kind !== 'scalar') return undefined;
+  if (typeof value === 'string' && ref.type === 'TEXT') {
+    const integers = integerRange(op, value);
+    if (integers === null) return undefined;
+    if (integers !== undefined) {
+      // Strings by text, or stored integers by number: a superset the evaluator narrows (firestore-integers.ts).
+      return {
+        filter: { kind: 'or', filters: [where(ref, rangeOp, value), where(ref, integers.op, integers.bound)] },
+        exact: false,
+        inequalityKey: ref.key,
+        arrayContains: 0,
+        disjunctions: 2,
+        presentKey: ref.key,
+      };
+    }
+  }
   return {
     filter: where(ref, rangeOp, value),
     exact: true,
@@ -200,6 +216,29 @@ function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: P
     disjunctions: 1,
     presentKey: ref.key,
   };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const DECIMAL_OPERAND = /^(-?)(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
+
+/**
+ * A decimal text range operand on a TEXT field also compares integers
+ * answered as text by number (firestore-integers.ts), which a Firestore
+ * string range never returns: the integer side of the range, widened to a
+ * whole bound (`> "1.5"` → `>= 1`); undefined for a non-decimal operand;
+ * null when the bound is beyond int64 (evaluated in memory instead).
+ */
+function integerRange(op: CompareOp, text: string): { op: PushedOp; bound: bigint } | null | undefined {
+  const m = DECIMAL_OPERAND.exec(text);
+  if (!m) return undefined;
+  const whole = BigInt(`${m[1]}${m[2]}`);
+  const fractional = m[3] !== undefined;
+  const lower = op === 'gt' || op === 'gte';
+  // trunc toward zero; the whole number at or below (for >) / at or above (for <) the operand.
+  const bound = !fractional ? whole : lower ? (m[1] === '-' ? whole - 1n : whole) : m[1] === '-' ? whole : whole + 1n;
+  if (bound < INT64_MIN || bound > INT64_MAX) return null;
+  return { op: lower ? '>=' : '<=', bound };
 }
 
 function translateIn(ref: FieldRef, values: readonly Value[], options: PlanOptions): Translation | undefined {

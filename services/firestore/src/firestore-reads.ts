@@ -6,19 +6,24 @@
  */
 import {
   type AggregateSpec,
-  countMatching,
   type DistinctSpec,
   type Filter,
   type Item,
   matches,
-  runAggregate,
   runDistinct,
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
 import { candidates, collect, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
+import { aggregateExact, countMatchingExact, exactMatcher } from './firestore-integers.ts';
 import { type FilterPlan, planFilter } from './firestore-planner.ts';
+
+/** The items matching `filter`, integers beyond ±2^53 compared as integers (firestore-integers.ts). */
+function exactlyFiltered(items: readonly Item[], filter: Filter): Item[] {
+  const { matches: test } = exactMatcher(filter, [], undefined);
+  return items.filter(test);
+}
 
 function trusted(ctx: ReadContext): boolean {
   return ctx.collection.strict !== false;
@@ -28,7 +33,7 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
   const plan = planFilter(filter, { trustedTypes: trusted(ctx) });
   if (plan.empty) return 0;
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    countMatching(await collect(candidates(ctx, p, filterFields(filter), causes)), filter);
+    countMatchingExact(await collect(candidates(ctx, p, filterFields(filter), causes)), filter);
   return pushedOrScan(
     ctx,
     plan,
@@ -90,13 +95,17 @@ export async function aggregateItems(
   countTotal: boolean,
 ): Promise<{ rows: Item[]; total?: number }> {
   const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
-  if (plan.empty) return runAggregate([], spec, countTotal);
+  if (plan.empty) return aggregateExact([], spec, countTotal);
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
   for (const op of spec.operations) if (op.field) fields.add(op.field.field);
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    runAggregate(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec, countTotal);
+    aggregateExact(
+      exactlyFiltered(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec.filter),
+      { ...spec, filter: { kind: 'true' } },
+      countTotal,
+    );
   return pushedOrScan(
     ctx,
     plan,
@@ -124,8 +133,11 @@ export async function distinctValues(
   fields.add(spec.field.field);
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     runDistinct(
-      await collect(candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes])),
-      spec,
+      exactlyFiltered(
+        await collect(candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes])),
+        spec.filter,
+      ),
+      { ...spec, filter: { kind: 'true' } },
       countTotal,
     );
   return pushedOrScan(ctx, plan, undefined, () => evaluated(plan, []), evaluated);

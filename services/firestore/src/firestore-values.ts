@@ -149,8 +149,22 @@ export function toItem(id: string, data: Data | undefined): Item {
     for (const [key, value] of Object.entries(data)) {
       if (key !== '_id') item[key] = fromFirestoreValue(value);
     }
+    const integers = Object.keys(item).filter((k) => typeof data[k] === 'bigint' && typeof item[k] === 'string');
+    if (integers.length > 0) INTEGER_TEXT_FIELDS.set(item, new Set(integers));
   }
   return item;
+}
+
+/** Items whose top-level fields hold an integer answered as text (beyond ±2^53): which fields. */
+const INTEGER_TEXT_FIELDS = new WeakMap<Item, ReadonlySet<string>>();
+
+/**
+ * Whether `item[field]` is an integerValue answered as its decimal text (not a
+ * string that happens to look like one): ranges and sorts compare it as the
+ * integer (firestore-integers.ts). Known for items read by `toItem`.
+ */
+export function holdsIntegerText(item: Item, field: string): boolean {
+  return INTEGER_TEXT_FIELDS.get(item)?.has(field) === true;
 }
 
 /**

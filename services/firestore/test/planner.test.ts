@@ -173,3 +173,40 @@ describe('sort and paging', () => {
     ).toBeUndefined();
   });
 });
+
+describe('decimal text ranges on TEXT fields (integers answered as text, firestore-integers.ts)', () => {
+  const path = { kind: 'path', segments: ['title'] };
+  test('also ask for stored integers by number, with a whole bound; the evaluator narrows', () => {
+    const cases: [Filter, string, bigint][] = [
+      [cmp('title', 'gt', '9007199254740993'), '>=', 9007199254740993n],
+      [cmp('title', 'gte', '-1.5'), '>=', -2n],
+      [cmp('title', 'lt', '1.5'), '<=', 2n],
+      [cmp('title', 'lt', '-1.5'), '<=', -1n],
+    ];
+    for (const [filter, op, bound] of cases) {
+      const plan = planFilter(filter, trusted);
+      const text = (filter as { op: string; value: string }).value;
+      expect(plan.pushed).toEqual([
+        {
+          kind: 'or',
+          filters: [
+            {
+              kind: 'where',
+              field: path,
+              op: { gt: '>', gte: '>=', lt: '<' }[(filter as { op: 'gt' }).op],
+              value: text,
+            },
+            { kind: 'where', field: path, op, value: bound },
+          ],
+        },
+      ]);
+      expect(plan.residual).toEqual(filter);
+    }
+  });
+
+  test('other text operands stay string ranges; a bound beyond int64 is evaluated in memory', () => {
+    expect(planFilter(cmp('title', 'gt', 'Alpha'), trusted).pushed[0]).toMatchObject({ op: '>', value: 'Alpha' });
+    expect(planFilter(cmp('title', 'gt', '2024-01-01'), trusted).pushed[0]).toMatchObject({ op: '>' });
+    expect(planFilter(cmp('title', 'gt', '99999999999999999999'), trusted).pushed).toEqual([]);
+  });
+});

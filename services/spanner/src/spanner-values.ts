@@ -11,6 +11,7 @@
 import { errors, type Value } from '@adaptors/core';
 import {
   type ColumnType,
+  canonicalDecimal,
   decimalToStore,
   doubleOfDecimal,
   numericText,
@@ -104,7 +105,7 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
  * A value the client decoded (without `json: true`, so wrappers keep full
  * precision until here) → internal value. TIMESTAMP → `Date` (whole ms:
  * sub-millisecond digits of foreign rows are dropped), DATE → "YYYY-MM-DD",
- * INT64/NUMERIC → number when exact (else an error naming `key`), BYTES → base64, JSON → parsed JSON.
+ * INT64/NUMERIC → number when exact (else an error naming `key`), inside arrays their exact text, BYTES → base64, JSON → parsed JSON.
  */
 export function fromSpanner(value: unknown, key = 'value'): Value {
   if (value === null || value === undefined) return null;
@@ -115,8 +116,15 @@ export function fromSpanner(value: unknown, key = 'value'): Value {
   if (value instanceof SpannerDate) return calendarDate(value);
   if (value instanceof Date) return new Date(value.getTime());
   if (Buffer.isBuffer(value)) return value.toString('base64');
-  if (Array.isArray(value)) return value.map((v) => fromSpanner(v, key));
+  // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
+  if (Array.isArray(value))
+    return value.map((v) => (v instanceof Int || v instanceof Numeric ? decimalElement(v) : fromSpanner(v, key)));
   return value as Value;
+}
+
+/** Spanner sends INT64/NUMERIC as canonical text (no exponent, no trailing zeros): the text is the value. */
+function decimalElement(v: Int | Numeric): string {
+  return canonicalDecimal(String(v.value)) ?? String(v.value);
 }
 
 /** SpannerDate is a local-time Date at midnight of the stored day. */

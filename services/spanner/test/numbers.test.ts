@@ -1,6 +1,6 @@
 /**
  * Numbers without loss on an existing Spanner table (googlesql exact-numbers.ts):
- * the shared exact-numbers suite over INT64/NUMERIC/FLOAT64 columns written by
+ * the shared exact-numbers suite over INT64/NUMERIC/FLOAT64/ARRAY<INT64> columns written by
  * the Spanner client, and a table keyed by large INT64 ids (Spanner's
  * bit-reversed keys are almost all above 2^53).
  */
@@ -13,7 +13,7 @@ import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
 const SCHEMA = [
   'CREATE TABLE numbers (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, ' +
-    '_owner STRING(MAX), n INT64, d NUMERIC, f FLOAT64) PRIMARY KEY (_id)',
+    '_owner STRING(MAX), n INT64, d NUMERIC, f FLOAT64, ns ARRAY<INT64>) PRIMARY KEY (_id)',
   'CREATE TABLE accounts (id INT64 NOT NULL, name STRING(MAX)) PRIMARY KEY (id)',
   'CREATE TABLE stock (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, ' +
     '_owner STRING(MAX), qty INT64, big INT64, price NUMERIC) PRIMARY KEY (_id)',
@@ -30,7 +30,9 @@ beforeAll(async () => {
   h = await startSpannerHarness({ schema: SCHEMA });
   await h.db.database
     .table('numbers')
-    .insert(EXACT_NUMBER_ROWS.map((r) => ({ _id: r._id, n: r.n, d: Spanner.numeric(r.d), f: Spanner.float(r.f) })));
+    .insert(
+      EXACT_NUMBER_ROWS.map((r) => ({ _id: r._id, n: r.n, d: Spanner.numeric(r.d), f: Spanner.float(r.f), ns: r.ns })),
+    );
   await h.db.database.table('accounts').insert(ACCOUNT_IDS.map((id, i) => ({ id, name: `acct${i}` })));
   await h.db.database.table('stock').insert([
     { _id: 's1', qty: '3', big: '9007199254740993', price: Spanner.numeric('0.1') },
@@ -46,6 +48,7 @@ describe('exact numbers', () => {
     client: h.harness.client,
     collectionId: 'numbers',
     numeric: true,
+    arrays: true,
     typed: true,
     async stored(id, key) {
       const [rows] = await h.db.database.run({

@@ -41,8 +41,9 @@ function column(e: Emitter, t: ResolvedTable, name: string, n: Node): FieldSchem
 const COERCIBLE: Readonly<Record<string, readonly string[]>> = {
   // GoogleSQL conversion rules, "Coercion": INT64 → NUMERIC, FLOAT64; NUMERIC → FLOAT64;
   // STRING parameters → DATE, DATETIME, TIME, TIMESTAMP.
-  INTEGER: ['INTEGER', 'NUMERIC', 'FLOAT'],
-  NUMERIC: ['NUMERIC', 'FLOAT'],
+  INTEGER: ['INTEGER', 'NUMERIC', 'BIGNUMERIC', 'FLOAT'],
+  NUMERIC: ['NUMERIC', 'BIGNUMERIC', 'FLOAT'],
+  BIGNUMERIC: ['BIGNUMERIC', 'FLOAT'],
   STRING: ['STRING', 'DATE', 'DATETIME', 'TIME', 'TIMESTAMP'],
 };
 
@@ -81,6 +82,11 @@ function assigned(e: Emitter, value: Node, f: FieldSchema): string {
         value,
       );
     }
+    // Coercions DuckDB would get wrong: into BIGNUMERIC the value is scaled, out of it unscaled (bignumeric.ts).
+    const from = p.type.kind === 'scalar' ? p.type.type : undefined;
+    if (f.mode !== 'REPEATED' && f.type === 'BIGNUMERIC' && from !== 'BIGNUMERIC')
+      return `bq_cast_bignumeric(${p.sql})`;
+    if (f.mode !== 'REPEATED' && f.type === 'FLOAT' && from === 'BIGNUMERIC') return `bq_cast_float64(${p.sql})`;
     return p.sql;
   }
   if (value.type === 'default') return 'DEFAULT';

@@ -10,7 +10,31 @@ import { literal, numberLiteral } from './literals.ts';
 import { query } from './query.ts';
 
 const COMPARISON = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
-const ARITHMETIC = new Set(['+', '-', '*', '&', '|', '<<', '>>']);
+const ARITHMETIC = new Set(['+', '-', '&', '|', '<<', '>>']);
+const CMP_MACRO: Readonly<Record<string, readonly [string, string]>> = {
+  // operator → [macro with the literal on the right, macro with the literal on the left]
+  '=': ['eq', 'eq'],
+  '<>': ['ne', 'ne'],
+  '!=': ['ne', 'ne'],
+  '<': ['lt', 'gt'],
+  '<=': ['le', 'ge'],
+  '>': ['gt', 'lt'],
+  '>=': ['ge', 'le'],
+};
+
+const NUMERIC_PARAM_TYPES = new Set(['INTEGER', 'FLOAT', 'NUMERIC']);
+
+/** A number literal, or a named INT64/FLOAT64/NUMERIC parameter: operands GoogleSQL coerces to BIGNUMERIC. */
+function isNumberOperand(e: Emitter, n: Node): boolean {
+  if (n.type === 'number_literal' || (n.type === 'prefix_op_expr' && n.expr.type === 'number_literal')) return true;
+  if (n.type !== 'parameter' || !n.text.startsWith('@')) return false;
+  const name = n.text
+    .slice(1)
+    .replace(/^`(.*)`$/, '$1')
+    .toLowerCase();
+  const p = e.ctx.params.find((q) => q.name?.toLowerCase() === name);
+  return p?.type.kind === 'scalar' && NUMERIC_PARAM_TYPES.has(p.type.type);
+}
 
 function keywordOf(op: unknown): string {
   if (typeof op === 'string') return op;
@@ -169,7 +193,19 @@ function binary(e: Emitter, n: Node & { type: 'binary_expr' }): string {
   if (op === '/') return `bq_div(${left()}, ${expr(e, n.right)})`;
   if (op === '^') return `xor(${left()}, ${expr(e, n.right)})`;
   if (op === '||') return `(${left()} || ${expr(e, n.right)})`;
-  if (COMPARISON.has(op)) return `(${left()} ${op === '!=' ? '<>' : op} ${expr(e, n.right)})`;
+  if (COMPARISON.has(op)) {
+    // A number literal or parameter meeting a BIGNUMERIC is coerced to BIGNUMERIC (macros.ts bq_cmp_*).
+    const [right, leftLit] = CMP_MACRO[op] as readonly [string, string];
+    const l = isNumberOperand(e, n.left);
+    const r = isNumberOperand(e, n.right);
+    if (r && !l) return `bq_cmp_${right}(${left()}, ${expr(e, n.right)})`;
+    if (l && !r) {
+      const number = left(); // translated first: parameters are registered in text order
+      return `bq_cmp_${leftLit}(${expr(e, n.right)}, ${number})`;
+    }
+    return `(${left()} ${op === '!=' ? '<>' : op} ${expr(e, n.right)})`;
+  }
+  if (op === '*') return `bq_mul(${left()}, ${expr(e, n.right)})`;
   if (ARITHMETIC.has(op)) return `(${left()} ${op} ${expr(e, n.right)})`;
   if (op === 'AND' || op === 'OR') return `(${left()} ${op} ${expr(e, n.right)})`;
   if (op === 'IS' || op === 'IS NOT') {

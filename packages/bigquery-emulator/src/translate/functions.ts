@@ -510,7 +510,10 @@ export function functionCall(e: Emitter, n: Node): string {
     const order = fargs?.orderBy ? ` ${orderBy(e, fargs.orderBy)}` : '';
     if (name === 'STRING_AGG' && args.length === 1)
       args.push({ type: 'string_literal', text: "','", value: ',' } as Node);
-    const argSql = args.map((x) => (x.type === 'all_columns' ? '*' : expr(e, x))).join(', ');
+    let argSql = args.map((x) => (x.type === 'all_columns' ? '*' : expr(e, x))).join(', ');
+    // Plain AVG picks its overload by type (macros.ts bq_avg); DISTINCT, ORDER BY and OVER need the built-in.
+    if (name === 'AVG' && !distinct && !order && !over && args.length === 1) return `bq_avg(${argSql})`;
+    if (name === 'AVG') argSql = `bq_avg_arg(${argSql})`;
     const filters: string[] = [];
     if (n.filter) throw e.unsupported('FILTER clause', n);
     // ARRAY_AGG(x IGNORE NULLS): nulls dropped before aggregation.
@@ -576,6 +579,9 @@ const MACRO_CAST: Readonly<Record<string, readonly [string, string]>> = {
   STRING: ['bq_cast_string', 'bq_safe_cast_string'],
   INTEGER: ['bq_cast_int64', 'bq_safe_cast_int64'],
   BOOLEAN: ['bq_cast_bool', 'bq_safe_cast_bool'],
+  FLOAT: ['bq_cast_float64', 'bq_safe_cast_float64'],
+  NUMERIC: ['bq_cast_numeric', 'bq_safe_cast_numeric'],
+  BIGNUMERIC: ['bq_cast_bignumeric', 'bq_safe_cast_bignumeric'],
 };
 
 /** CAST / SAFE_CAST with GoogleSQL's conversion rules where DuckDB's differ (macros.ts). */

@@ -4,6 +4,7 @@
  * the request never come here, they are parameters.
  */
 import type { Node } from 'sql-parser-cst';
+import { parseBigNumeric } from '../bignumeric.ts';
 import type { Emitter } from './emitter.ts';
 
 export function duckString(value: string): string {
@@ -56,6 +57,12 @@ export function literal(node: Node, e: Emitter): string | undefined {
       return `CAST(${duckString(node.string.value)} AS JSON)`;
     case 'numeric_literal':
       return `CAST(${duckString(node.string.value)} AS DECIMAL(38, 9))`;
+    case 'bignumeric_literal': {
+      // Stored × 10^38 in a BIGNUM (bignumeric.ts).
+      const scaled = parseBigNumeric(node.string.value);
+      if (scaled === undefined) throw e.error(`Invalid BIGNUMERIC literal: ${node.string.value}`, node);
+      return `CAST('${scaled}' AS BIGNUM)`;
+    }
     default:
       return undefined;
   }

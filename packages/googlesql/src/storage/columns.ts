@@ -17,6 +17,7 @@ export function fieldTypeOfColumn(type: ColumnType): FieldType {
     case 'FLOAT64':
     case 'INT64':
     case 'NUMERIC':
+    case 'BIGNUMERIC':
       return decimalFieldType(type) as FieldType;
     case 'BOOL':
       return 'BOOLEAN';

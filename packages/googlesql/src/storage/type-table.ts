@@ -29,6 +29,10 @@ const VALUES: Readonly<Record<ScalarColumnType, { readonly read: string; readonl
     read: 'string: the exact decimal text, no trailing zeros ("1.5")',
     write: `string: ${decimalRange('NUMERIC')}, written as digits`,
   },
+  BIGNUMERIC: {
+    read: 'string: the exact decimal text, no trailing zeros (76 digits fit)',
+    write: `string: ${decimalRange('BIGNUMERIC')}, written as digits`,
+  },
   BOOL: { read: 'boolean', write: 'boolean' },
   TIMESTAMP: { read: 'date (whole milliseconds; finer digits are dropped)', write: 'date' },
   DATE: { read: 'string "YYYY-MM-DD"', write: 'string "YYYY-MM-DD"' },
@@ -66,9 +70,9 @@ function operators(caps: FieldCapabilities): string {
 function valuesOf(type: ColumnType): { read: string; write: string } {
   if (typeof type === 'object') {
     if (isDecimalType(type.array)) {
-      // Array elements are decoded one by one (no column type to carry text): numbers when exact.
+      // Same rule as a scalar (exact-numbers.ts): every element is its exact decimal text, whatever its size.
       return {
-        read: 'array of numbers; an element no double holds exactly is an error naming the field, never rounded',
+        read: 'array of strings: each element\'s exact decimal text ("9007199254740993")',
         write: `array of numbers or decimal strings, each ${decimalRange(type.array)}`,
       };
     }
@@ -126,7 +130,7 @@ export function renderTypeTable(options: TypeTableOptions): string {
       existing,
     ),
     '',
-    'Integers and decimals are never rounded: an INT64 or NUMERIC column can hold values no double (a JSON number) holds, such as 2^53+1 or 38-digit decimals, so it is a TEXT field carrying the exact decimal text. Equality and ranges still compare numbers on the column (`$eq: "9007199254740993"` uses the column and its indexes; `$gt: "100"` is numeric, and an operand the column cannot hold is refused), and sorting is numeric; $contains, $startsWith and $endsWith read the decimal text; distinct values come in text order. A column listed in the NUMBER_COLUMNS setting (`table.column`, for columns whose values all fit a double), or whose stored Wix type is NUMBER (collections adopted earlier), is a NUMBER field instead: a value is answered as a number only when a double holds it exactly, any other is an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.',
+    'Integers and decimals are never rounded: an INT64, NUMERIC or BIGNUMERIC column can hold values no double (a JSON number) holds, such as 2^53+1, 38-digit decimals or 76-digit BIGNUMERICs, so it is a TEXT field carrying the exact decimal text, and an ARRAY of them answers each element as its exact decimal text (a string, whatever its size, so an array never mixes numbers and strings). Equality and ranges still compare numbers on the column (`$eq: "9007199254740993"` uses the column and its indexes; `$gt: "100"` is numeric, and an operand the column cannot hold is refused), and sorting is numeric; $contains, $startsWith and $endsWith read the decimal text; distinct values come in text order. A column listed in the NUMBER_COLUMNS setting (`table.column`, for columns whose values all fit a double), or whose stored Wix type is NUMBER (collections adopted earlier), is a NUMBER field instead: a value is answered as a number only when a double holds it exactly, any other is an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.',
     '',
     '## Columns the adaptor creates',
     '',
