@@ -56,10 +56,12 @@ describe('the release build (infra/cloudbuild-release.yaml)', () => {
       expect(config).toContain(`- "\${_REGISTRY}/${service}:\${_VERSION}"`);
     }
     expect(config.indexOf('bash .ci/run')).toBeLessThan(config.indexOf('id: build-'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the build config, not a JS template
     expect(config).toContain('_VERSION: "${TAG_NAME#v}"');
   });
 
   it('refuses a tag that is not the packages version, and never names latest', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the build config, not a JS template
     expect(config).toContain('if [[ "${TAG_NAME}" != "v${version}" ]]');
     expect(config).not.toMatch(/:latest\b/);
   });
