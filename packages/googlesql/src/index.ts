@@ -1,10 +1,8 @@
 // @adaptors/googlesql — pure AST → { sql, params, types } for GoogleSQL (Spanner and BigQuery), plus the
 // engine-neutral storage helpers both services share (src/storage/: no client imports). See README.md.
 
-export { compileAggregate } from './aggregate.ts';
-export { columnCapabilities, nestedPathOperators } from './capabilities.ts';
-export { bigquery, type Dialect, spanner } from './dialects.ts';
-export { compileDistinct } from './distinct.ts';
+export { BigQueryCompiler, bigquery } from './bigquery.ts';
+export { GoogleSqlCompiler } from './compiler.ts';
 export {
   canonicalDecimal,
   columnInfo,
@@ -19,11 +17,11 @@ export {
   numberColumnsSetting,
   plainText,
 } from './exact-numbers.ts';
-export { compileFilter } from './filter.ts';
-export { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
+export type { SqlHooks } from './hooks.ts';
+export { jsonPathLiteral } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';
 export { ParamBag } from './params.ts';
-export { compileCount, compileSelect } from './select.ts';
+export { SpannerCompiler, spanner } from './spanner.ts';
 export { fieldCapabilitiesByType } from './storage/capabilities.ts';
 export { storedCollection } from './storage/collections.ts';
 export { describeColumnType, fieldTypeOfColumn } from './storage/columns.ts';

@@ -1,12 +1,12 @@
 /**
  * What this storage declares (docs/protocol.md §13), derived from the one compiler:
- * a field's sortability and operators are googlesql's `columnCapabilities`
+ * a field's sortability and operators are the googlesql compiler's `capabilities`
  * for the column the field is stored in (bigquery-types.ts `columnForField`)
  * — only what it answers exactly like the evaluator. Everything else is
  * refused by the core with a 400. BigQuery has no user indexes.
  */
 import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
-import { bigquery, fieldCapabilitiesByType, nestedPathOperators } from '@adaptors/googlesql';
+import { bigquery, fieldCapabilitiesByType } from '@adaptors/googlesql';
 import { columnForField } from './bigquery-types.ts';
 
 /** The column a field gets here decides its capabilities (bigquery-types.ts `columnForField`). */
@@ -35,7 +35,7 @@ export function bigqueryCapabilities(options: { readonly readOnlySchema: boolean
     defaultPagingMode: 'OFFSET',
     dataOperations: DATA_OPERATIONS,
     fieldCapabilities,
-    nestedQueryOperators: nestedPathOperators(bigquery),
+    nestedQueryOperators: bigquery.nestedPathOperators(),
     supportsMatches: true,
   });
 }

@@ -6,11 +6,11 @@
  * are one statement. Struct fields are named c0… (safe aliases): column
  * names never reach a type descriptor.
  */
-import { bigquery, type PairsQuery, quoteIdentifier } from '@adaptors/googlesql';
+import { bigquery, type PairsQuery } from '@adaptors/googlesql';
 import type { WriteColumn } from './bigquery-collections.ts';
 import { type ClientType, clientColumnType, type Statement } from './bigquery-values.ts';
 
-export const q = (name: string): string => quoteIdentifier(name, bigquery);
+export const q = (name: string): string => bigquery.quote(name);
 
 export const REFERENCES_TABLE = 'wix_adaptor_references';
 const ID = q('_id');

@@ -7,7 +7,7 @@
  * but not in Wix ids we create), at most 1,024 bytes.
  */
 import { errors, type Field } from '@adaptors/core';
-import { bigquery, quoteIdentifier } from '@adaptors/googlesql';
+import { bigquery } from '@adaptors/googlesql';
 import { INTERNAL_PREFIX } from './bigquery-collections.ts';
 
 export type FieldProblem = { fieldKey: string; message: string };
@@ -24,7 +24,7 @@ export function checkCollectionId(id: string): void {
     problem = `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`;
   } else {
     try {
-      quoteIdentifier(id, bigquery);
+      bigquery.quote(id);
     } catch (e) {
       problem = (e as Error).message;
     }

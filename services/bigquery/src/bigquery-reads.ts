@@ -9,10 +9,6 @@ import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, Value } from
 import {
   bigquery,
   type CompiledQuery,
-  compileAggregate,
-  compileCount,
-  compileDistinct,
-  compileSelect,
   type RunCompiled,
   readAggregate,
   readDistinct,
@@ -43,13 +39,13 @@ export class Reader {
   }
 
   async query(collection: BigQueryCollection, spec: QuerySpec): Promise<Item[]> {
-    const compiled = compileSelect(collection.table, spec, bigquery);
+    const compiled = bigquery.select(collection.table, spec);
     const rows = await this.compiled(compiled, collection.stored.id);
     return rows.map((row) => toItem(row, compiled, collection.fields));
   }
 
   async count(collection: BigQueryCollection, filter: Filter): Promise<number> {
-    return readNumber(this.runner(collection.stored.id), compileCount(collection.table, filter, bigquery));
+    return readNumber(this.runner(collection.stored.id), bigquery.count(collection.table, filter));
   }
 
   async aggregate(
@@ -57,10 +53,7 @@ export class Reader {
     spec: AggregateSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ rows: Item[]; total?: number }> {
-    return readAggregate(
-      this.runner(collection.stored.id),
-      compileAggregate(collection.table, spec, bigquery, options),
-    );
+    return readAggregate(this.runner(collection.stored.id), bigquery.aggregate(collection.table, spec, options));
   }
 
   async distinct(
@@ -68,7 +61,7 @@ export class Reader {
     spec: DistinctSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ values: Value[]; total?: number }> {
-    return readDistinct(this.runner(collection.stored.id), compileDistinct(collection.table, spec, bigquery, options));
+    return readDistinct(this.runner(collection.stored.id), bigquery.distinct(collection.table, spec, options));
   }
 
   /** Compiled queries of one collection (errors name it). */

@@ -2,7 +2,7 @@
  * TYPES.md of this service, rendered from the code that decides it
  * (googlesql `renderTypeTable`; test/types-doc.test.ts keeps the file equal).
  */
-import { bigquery, describeColumnType, nestedPathOperators, renderTypeTable } from '@adaptors/googlesql';
+import { bigquery, describeColumnType, renderTypeTable } from '@adaptors/googlesql';
 import { fieldCapabilities } from './bigquery-capabilities.ts';
 import { BIGQUERY_COLUMN_TYPES, columnForField, inferFieldType, parseSchemaType } from './bigquery-types.ts';
 
@@ -25,7 +25,7 @@ export function bigqueryTypeTable(): string {
         : `\`${describeColumnType(shape.type)}\``;
     },
     fieldCapabilities,
-    nestedOperators: nestedPathOperators(bigquery),
+    nestedOperators: bigquery.nestedPathOperators(),
     notes: [
       'ARRAY_STRING is kept in a JSON column: a REPEATED column cannot be NULL in BigQuery (NULL is stored as `[]`), so it could not keep a missing array apart from `[]`, which Wix does (`$exists`, `$eq: null`). MULTI_REFERENCE pairs live in the table `wix_adaptor_references` (README.md "The references table"). `$matches` is supported wherever CONTAINS is.',
     ],

@@ -1,11 +1,11 @@
 /**
  * What this storage declares (docs/protocol.md §13), derived from the one compiler:
- * a field's sortability and operators are googlesql's `columnCapabilities`
+ * a field's sortability and operators are the googlesql compiler's `capabilities`
  * for the column type the field is stored in — only what it answers exactly
  * like the evaluator. Everything else is refused by the core with a 400.
  */
 import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
-import { defaultColumnType, fieldCapabilitiesByType, nestedPathOperators, spanner } from '@adaptors/googlesql';
+import { defaultColumnType, fieldCapabilitiesByType, spanner } from '@adaptors/googlesql';
 import { MAX_INDEXES_PER_COLLECTION } from './spanner-indexes.ts';
 import { SPANNER_NAME_LENGTH } from './spanner-names.ts';
 
@@ -31,7 +31,7 @@ export function spannerCapabilities(options: { readonly readOnlySchema: boolean 
     defaultPagingMode: 'OFFSET',
     dataOperations: DATA_OPERATIONS,
     fieldCapabilities,
-    nestedQueryOperators: nestedPathOperators(spanner),
+    nestedQueryOperators: spanner.nestedPathOperators(),
     supportsMatches: true,
     // A collection id names a table and a field key a column: the core refuses longer ones up front.
     limits: { collectionIdLength: SPANNER_NAME_LENGTH, fieldKeyLength: SPANNER_NAME_LENGTH },

@@ -4,7 +4,7 @@
  * reaches it. The adaptor's own tables are documented in README.md
  * ("Tables the adaptor keeps").
  */
-import { type ColumnType, quoteIdentifier, spanner } from '@adaptors/googlesql';
+import { type ColumnType, spanner } from '@adaptors/googlesql';
 import { ddlType } from './spanner-types.ts';
 
 export const METADATA_TABLE = 'wix_adaptor_collections';
@@ -18,7 +18,7 @@ export const REFERENCES_BY_TARGET_INDEX = 'wix_adaptor_references_by_target';
 /** Tables and indexes named with this prefix are the adaptor's own and never listed as collections. */
 export const INTERNAL_PREFIX = 'wix_adaptor_';
 
-export const q = (name: string): string => quoteIdentifier(name, spanner);
+export const q = (name: string): string => spanner.quote(name);
 
 export interface NewColumn {
   readonly name: string;

@@ -4,7 +4,7 @@
  * plus what applies to tables only. Refused with a message, never mangled.
  */
 import { type Collection, errors, type Field } from '@adaptors/core';
-import { quoteIdentifier, spanner } from '@adaptors/googlesql';
+import { spanner } from '@adaptors/googlesql';
 import { INTERNAL_PREFIX } from './spanner-ddl.ts';
 
 export type FieldProblem = { fieldKey: string; message: string };
@@ -42,7 +42,7 @@ export function keyProblems(field: Field): FieldProblem[] {
 /** Spanner names: letters, digits and underscores, at most 128 characters (the googlesql quote function's rule). */
 function identifierProblem(name: string): string | undefined {
   try {
-    quoteIdentifier(name, spanner);
+    spanner.quote(name);
     return undefined;
   } catch {
     return 'must be letters, digits and underscores (at most 128, not starting with a digit) to name a Spanner column or table';

@@ -7,10 +7,6 @@
 import type { AggregateSpec, DistinctSpec, Field, Filter, Item, QuerySpec, Value } from '@adaptors/core';
 import {
   type CompiledQuery,
-  compileAggregate,
-  compileCount,
-  compileDistinct,
-  compileSelect,
   fromAny,
   type RunCompiled,
   readAggregate,
@@ -80,13 +76,13 @@ export class Reader {
   }
 
   async query(collection: SpannerCollection, spec: QuerySpec): Promise<Item[]> {
-    const compiled = compileSelect(collection.table, spec, spanner);
+    const compiled = spanner.select(collection.table, spec);
     const rows = await this.rawRows(compiled, collection.stored.id);
     return toItems(rows, compiled, collection.fields);
   }
 
   async count(collection: SpannerCollection, filter: Filter): Promise<number> {
-    return readNumber(this.runner(collection.stored.id), compileCount(collection.table, filter, spanner));
+    return readNumber(this.runner(collection.stored.id), spanner.count(collection.table, filter));
   }
 
   async aggregate(
@@ -94,7 +90,7 @@ export class Reader {
     spec: AggregateSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ rows: Item[]; total?: number }> {
-    return readAggregate(this.runner(collection.stored.id), compileAggregate(collection.table, spec, spanner, options));
+    return readAggregate(this.runner(collection.stored.id), spanner.aggregate(collection.table, spec, options));
   }
 
   async distinct(
@@ -102,7 +98,7 @@ export class Reader {
     spec: DistinctSpec,
     options: { readonly countTotal: boolean },
   ): Promise<{ values: Value[]; total?: number }> {
-    return readDistinct(this.runner(collection.stored.id), compileDistinct(collection.table, spec, spanner, options));
+    return readDistinct(this.runner(collection.stored.id), spanner.distinct(collection.table, spec, options));
   }
 
   /** Compiled queries of one collection (errors name it). */

@@ -2,13 +2,7 @@
  * TYPES.md of this service, rendered from the code that decides it
  * (googlesql `renderTypeTable`; test/types-doc.test.ts keeps the file equal).
  */
-import {
-  defaultColumnType,
-  fieldTypeOfColumn,
-  nestedPathOperators,
-  renderTypeTable,
-  spanner,
-} from '@adaptors/googlesql';
+import { defaultColumnType, fieldTypeOfColumn, renderTypeTable, spanner } from '@adaptors/googlesql';
 import { fieldCapabilities } from './spanner-capabilities.ts';
 import { ddlType, parseSpannerType, SPANNER_COLUMN_TYPES } from './spanner-types.ts';
 
@@ -23,7 +17,7 @@ export function spannerTypeTable(): string {
       return type === undefined ? undefined : `\`${ddlType(type)}\``;
     },
     fieldCapabilities,
-    nestedOperators: nestedPathOperators(spanner),
+    nestedOperators: spanner.nestedPathOperators(),
     notes: [
       'MULTI_REFERENCE pairs live in the table `wix_adaptor_references` (README.md "Tables the adaptor keeps"). `$matches` is supported wherever CONTAINS is.',
     ],

@@ -6,27 +6,26 @@
  * gets is the engine's decision and is injected as `columnFor`.
  */
 import type { Field, FieldCapabilities } from '@adaptors/core';
-import { columnCapabilities } from '../capabilities.ts';
-import type { Dialect } from '../dialects.ts';
+import type { GoogleSqlCompiler } from '../compiler.ts';
 import type { ColumnInfo } from '../types.ts';
 
 const NONE: FieldCapabilities = Object.freeze({ sortable: false, queryOperators: Object.freeze([]) });
 
 /**
- * A `fieldCapabilities` function: googlesql's `columnCapabilities` for the
+ * A `fieldCapabilities` function: the compiler's `capabilities` for the
  * column `columnFor` gives the field, cached per field type. A type without a
  * column (MULTI_REFERENCE, queried through query-referenced only) can do nothing.
  */
 export function fieldCapabilitiesByType(
   columnFor: (field: Pick<Field, 'key' | 'type'>) => ColumnInfo | undefined,
-  dialect: Dialect,
+  compiler: GoogleSqlCompiler,
 ): (field: Pick<Field, 'key' | 'type'>) => FieldCapabilities {
   const byType = new Map<string, FieldCapabilities>();
   return (field) => {
     let caps = byType.get(field.type);
     if (!caps) {
       const column = columnFor(field);
-      caps = column ? Object.freeze(columnCapabilities(column, dialect)) : NONE;
+      caps = column ? Object.freeze(compiler.capabilities(column)) : NONE;
       byType.set(field.type, caps);
     }
     return caps;
