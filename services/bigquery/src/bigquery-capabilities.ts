@@ -6,7 +6,8 @@
  * refused by the core with a 400. BigQuery has no user indexes.
  */
 import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
-import { bigquery, fieldCapabilitiesByType } from '@adaptors/googlesql';
+import { bigquery } from '@adaptors/googlesql';
+import { fieldCapabilitiesByType } from '@adaptors/sql-storage';
 import { columnForField } from './bigquery-types.ts';
 
 /** The column a field gets here decides its capabilities (bigquery-types.ts `columnForField`). */

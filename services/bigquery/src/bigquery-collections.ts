@@ -19,7 +19,8 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import { type ColumnInfo, columnInfo, NumberColumns, storedCollection, type TableInfo } from '@adaptors/googlesql';
+import { type ColumnInfo, columnInfo, NumberColumns, type TableInfo } from '@adaptors/googlesql';
+import { storedCollection } from '@adaptors/sql-storage';
 import type { PhysicalColumn, PhysicalTable } from './bigquery-catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './bigquery-metadata.ts';
 import { type ColumnShape, inferFieldType } from './bigquery-types.ts';

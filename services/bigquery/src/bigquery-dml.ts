@@ -6,7 +6,8 @@
  * are one statement. Struct fields are named c0… (safe aliases): column
  * names never reach a type descriptor.
  */
-import { bigquery, type PairsQuery } from '@adaptors/googlesql';
+import { bigquery } from '@adaptors/googlesql';
+import type { PairsQuery } from '@adaptors/sql-storage';
 import type { WriteColumn } from './bigquery-collections.ts';
 import { type ClientType, clientColumnType, type Statement } from './bigquery-values.ts';
 

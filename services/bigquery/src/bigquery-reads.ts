@@ -6,15 +6,8 @@
  * `CompiledQuery.columns`.
  */
 import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, Value } from '@adaptors/core';
-import {
-  bigquery,
-  type CompiledQuery,
-  type RunCompiled,
-  readAggregate,
-  readDistinct,
-  readNumber,
-  toItem,
-} from '@adaptors/googlesql';
+import { bigquery, type CompiledQuery } from '@adaptors/googlesql';
+import { type RunCompiled, readAggregate, readDistinct, readNumber, toItem } from '@adaptors/sql-storage';
 import type { BigQueryCollection } from './bigquery-collections.ts';
 import type { Executor } from './bigquery-executor.ts';
 import { clientParams } from './bigquery-values.ts';

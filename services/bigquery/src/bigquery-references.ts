@@ -17,7 +17,7 @@ import {
   type ReferencePair,
   type ReferenceResult,
 } from '@adaptors/core';
-import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/googlesql';
+import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/sql-storage';
 import type { BigQueryCollection } from './bigquery-collections.ts';
 import {
   countPairs,

@@ -20,13 +20,8 @@ import {
   type StoredCollection,
   SYSTEM_FIELDS,
 } from '@adaptors/core';
-import {
-  type CollectionSnapshot,
-  collectionSnapshot,
-  describeColumnType,
-  NumberColumns,
-  SchemaSnapshotCache,
-} from '@adaptors/googlesql';
+import { describeColumnType, NumberColumns } from '@adaptors/googlesql';
+import { type CollectionSnapshot, collectionSnapshot, SchemaSnapshotCache } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { type PhysicalTable, readTables, type TableMetadata } from './bigquery-catalog.ts';
 import { type BigQueryCollection, buildCollections } from './bigquery-collections.ts';

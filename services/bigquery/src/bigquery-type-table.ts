@@ -2,7 +2,8 @@
  * TYPES.md of this service, rendered from the code that decides it
  * (googlesql `renderTypeTable`; test/types-doc.test.ts keeps the file equal).
  */
-import { bigquery, describeColumnType, renderTypeTable } from '@adaptors/googlesql';
+import { bigquery, describeColumnType } from '@adaptors/googlesql';
+import { renderTypeTable } from '@adaptors/sql-storage';
 import { fieldCapabilities } from './bigquery-capabilities.ts';
 import { BIGQUERY_COLUMN_TYPES, columnForField, inferFieldType, parseSchemaType } from './bigquery-types.ts';
 

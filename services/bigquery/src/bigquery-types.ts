@@ -19,6 +19,7 @@ import {
   fieldTypeOfColumn,
   type ScalarColumnType,
 } from '@adaptors/googlesql';
+import {} from '@adaptors/sql-storage';
 
 /** A column as the adaptor uses it: googlesql's type plus whether it is a JSON array of strings. */
 export interface ColumnShape {

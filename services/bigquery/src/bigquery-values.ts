@@ -16,11 +16,10 @@ import {
   type ColumnType,
   decimalToStore,
   doubleOfDecimal,
-  numericText,
   type ParamType,
   type ScalarColumnType,
-  toJson,
 } from '@adaptors/googlesql';
+import { numericText, toJson } from '@adaptors/sql-storage';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { ColumnShape } from './bigquery-types.ts';
 

@@ -19,7 +19,7 @@
  * stored row is not the one written is answered ITEM_ALREADY_EXISTS.
  */
 import { errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
-import { fromAny, lastPerId } from '@adaptors/googlesql';
+import { fromAny, lastPerId } from '@adaptors/sql-storage';
 import type { BigQueryCollection, WriteColumn } from './bigquery-collections.ts';
 import {
   deleteByIds,

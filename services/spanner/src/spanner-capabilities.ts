@@ -5,7 +5,8 @@
  * like the evaluator. Everything else is refused by the core with a 400.
  */
 import { DATA_OPERATIONS, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
-import { defaultColumnType, fieldCapabilitiesByType, spanner } from '@adaptors/googlesql';
+import { defaultColumnType, spanner } from '@adaptors/googlesql';
+import { fieldCapabilitiesByType } from '@adaptors/sql-storage';
 import { MAX_INDEXES_PER_COLLECTION } from './spanner-indexes.ts';
 import { SPANNER_NAME_LENGTH } from './spanner-names.ts';
 

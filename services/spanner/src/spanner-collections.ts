@@ -18,14 +18,8 @@ import {
   SYSTEM_FIELDS,
   type SystemColumnTypes,
 } from '@adaptors/core';
-import {
-  type ColumnInfo,
-  columnInfo,
-  fieldTypeOfColumn,
-  NumberColumns,
-  storedCollection,
-  type TableInfo,
-} from '@adaptors/googlesql';
+import { type ColumnInfo, columnInfo, fieldTypeOfColumn, NumberColumns, type TableInfo } from '@adaptors/googlesql';
+import { storedCollection } from '@adaptors/sql-storage';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './spanner-catalog.ts';
 import { INTERNAL_PREFIX, loweredColumnName } from './spanner-ddl.ts';
 

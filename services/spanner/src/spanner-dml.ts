@@ -3,7 +3,7 @@
  * clean-up) and reads of the adaptor's own references table. Identifiers via
  * the one quote function (spanner-ddl.ts `q`), every value a typed parameter.
  */
-import type { PairsQuery } from '@adaptors/googlesql';
+import type { PairsQuery } from '@adaptors/sql-storage';
 import { q, REFERENCES_TABLE } from './spanner-ddl.ts';
 import type { SpannerParamType } from './spanner-values.ts';
 

@@ -3,7 +3,7 @@
  * rows until commit) and the item shapes the writer answers with.
  */
 import type { Item, Value } from '@adaptors/core';
-import { fromAny } from '@adaptors/googlesql';
+import { fromAny } from '@adaptors/sql-storage';
 import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { callOptions } from './spanner-deadline.ts';

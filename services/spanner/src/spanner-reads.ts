@@ -5,16 +5,8 @@
  * `CompiledQuery.columns`.
  */
 import type { AggregateSpec, DistinctSpec, Field, Filter, Item, QuerySpec, Value } from '@adaptors/core';
-import {
-  type CompiledQuery,
-  fromAny,
-  type RunCompiled,
-  readAggregate,
-  readDistinct,
-  readNumber,
-  spanner,
-  toItem,
-} from '@adaptors/googlesql';
+import { type CompiledQuery, spanner } from '@adaptors/googlesql';
+import { fromAny, type RunCompiled, readAggregate, readDistinct, readNumber, toItem } from '@adaptors/sql-storage';
 import type { Database } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { callOptions } from './spanner-deadline.ts';

@@ -15,7 +15,7 @@ import {
   type ReferencePair,
   type ReferenceResult,
 } from '@adaptors/core';
-import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/googlesql';
+import { itemsById, itemsByIdQuery, queryReferenced } from '@adaptors/sql-storage';
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { REFERENCES_TABLE } from './spanner-ddl.ts';

@@ -19,14 +19,8 @@ import {
   type StoredCollection,
   SYSTEM_FIELDS,
 } from '@adaptors/core';
-import {
-  type CollectionSnapshot,
-  collectionSnapshot,
-  defaultColumnType,
-  describeColumnType,
-  NumberColumns,
-  SchemaSnapshotCache,
-} from '@adaptors/googlesql';
+import { defaultColumnType, describeColumnType, NumberColumns } from '@adaptors/googlesql';
+import { type CollectionSnapshot, collectionSnapshot, SchemaSnapshotCache } from '@adaptors/sql-storage';
 import { type Database, Spanner } from '@google-cloud/spanner';
 import { type Catalog, type CollectionMeta, readCatalog } from './spanner-catalog.ts';
 import { buildCollections, type SpannerCollection } from './spanner-collections.ts';

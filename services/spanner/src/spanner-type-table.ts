@@ -2,7 +2,8 @@
  * TYPES.md of this service, rendered from the code that decides it
  * (googlesql `renderTypeTable`; test/types-doc.test.ts keeps the file equal).
  */
-import { defaultColumnType, fieldTypeOfColumn, renderTypeTable, spanner } from '@adaptors/googlesql';
+import { defaultColumnType, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
+import { renderTypeTable } from '@adaptors/sql-storage';
 import { fieldCapabilities } from './spanner-capabilities.ts';
 import { ddlType, parseSpannerType, SPANNER_COLUMN_TYPES } from './spanner-types.ts';
 

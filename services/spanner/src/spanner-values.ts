@@ -13,11 +13,10 @@ import {
   type ColumnType,
   decimalToStore,
   doubleOfDecimal,
-  numericText,
   type ParamType,
   type ScalarColumnType,
-  toJson,
 } from '@adaptors/googlesql';
+import { numericText, toJson } from '@adaptors/sql-storage';
 import { Float, Int, Numeric, Spanner, SpannerDate } from '@google-cloud/spanner';
 
 /** The client's friendly type descriptor for `run({ types })`. */

@@ -13,7 +13,7 @@
  * a foreign table), its batch is retried item by item to find which.
  */
 import { errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
-import { lastPerId } from '@adaptors/googlesql';
+import { lastPerId } from '@adaptors/sql-storage';
 import type { Database, Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './spanner-collections.ts';
 import { callOptions, transactionOptions } from './spanner-deadline.ts';

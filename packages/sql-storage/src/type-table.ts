@@ -14,8 +14,7 @@ import {
   markdownTable,
   SYSTEM_FIELDS,
 } from '@adaptors/core';
-import { decimalRange, isDecimalType } from '../exact-numbers.ts';
-import type { ColumnType, ScalarColumnType } from '../types.ts';
+import { type ColumnType, decimalRange, isDecimalType, type ScalarColumnType } from '@adaptors/googlesql';
 
 /** How a value of each column type is answered to Wix and which item values a write accepts (values.ts of each service). */
 const VALUES: Readonly<Record<ScalarColumnType, { readonly read: string; readonly write: string }>> = {

@@ -4,8 +4,8 @@
  * did not create, and how a type is named in messages, are decided once here.
  */
 import type { FieldType } from '@adaptors/core';
-import { decimalFieldType } from '../exact-numbers.ts';
-import type { ColumnType } from '../types.ts';
+import { decimalFieldType } from './exact-numbers.ts';
+import type { ColumnType } from './types.ts';
 
 /** Wix type of a column the adaptor did not create (it has no metadata saying otherwise). */
 export function fieldTypeOfColumn(type: ColumnType): FieldType {

@@ -6,8 +6,7 @@
  * gets is the engine's decision and is injected as `columnFor`.
  */
 import type { Field, FieldCapabilities } from '@adaptors/core';
-import type { GoogleSqlCompiler } from '../compiler.ts';
-import type { ColumnInfo } from '../types.ts';
+import type { ColumnInfo, GoogleSqlCompiler } from '@adaptors/googlesql';
 
 const NONE: FieldCapabilities = Object.freeze({ sortable: false, queryOperators: Object.freeze([]) });
 

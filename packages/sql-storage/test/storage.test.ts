@@ -1,12 +1,11 @@
 // The engine-neutral storage helpers (src/storage/) that Spanner and BigQuery share.
 import type { Field, ReferencedSpec, StoredCollection } from '@adaptors/core';
+import { type CompiledQuery, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
 import { describe, expect, test } from 'vitest';
 import {
   type CollectionSnapshot,
-  type CompiledQuery,
   collectionSnapshot,
   fieldCapabilitiesByType,
-  fieldTypeOfColumn,
   fromAny,
   itemsById,
   itemsByIdQuery,
@@ -14,7 +13,6 @@ import {
   numericText,
   queryReferenced,
   SchemaSnapshotCache,
-  spanner,
   storedCollection,
   toItem,
   toJson,

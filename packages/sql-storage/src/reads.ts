@@ -5,7 +5,7 @@
  * like is decided once here.
  */
 import type { Item, Value } from '@adaptors/core';
-import type { CompiledQuery } from '../types.ts';
+import type { CompiledQuery } from '@adaptors/googlesql';
 import { toItem } from './rows.ts';
 
 /** Runs one compiled query, its rows decoded to alias → value. */

@@ -6,7 +6,7 @@
  * happens after that is engine-neutral and lives here so the two cannot drift.
  */
 import type { Field, Item, Value } from '@adaptors/core';
-import type { CompiledQuery } from '../types.ts';
+import type { CompiledQuery } from '@adaptors/googlesql';
 import { fromAny } from './values.ts';
 
 /**
