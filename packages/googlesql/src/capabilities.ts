@@ -5,7 +5,6 @@
  */
 import type { QueryOperator } from '@adaptors/core';
 import { isDecimalType } from './exact-numbers.ts';
-import type { SqlHooks } from './hooks.ts';
 import { isArrayType, jsonElementKind, scalarKind } from './target.ts';
 import type { ColumnInfo } from './types.ts';
 

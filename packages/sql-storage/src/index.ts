@@ -3,17 +3,33 @@
 // share. See README.md.
 
 export { fieldCapabilitiesByType } from './capabilities.ts';
-export { storedCollection } from './collections.ts';
-export { type RunCompiled, readAggregate, readDistinct, readNumber } from './reads.ts';
+export { INTERNAL_PREFIX, inferredField, isInternalTable, sqlCollection, storedCollection } from './collections.ts';
+export type {
+  ErrorTranslator,
+  IndexManager,
+  ItemWriter,
+  ReferenceWriter,
+  SchemaIntrospector,
+  SqlCollection,
+  SqlEngine,
+  StatementRunner,
+} from './engine.ts';
+export { type RunCompiled, readAggregate, readDistinct, readNumber, SqlReader } from './reads.ts';
 export {
+  insertAnswers,
   itemsById,
   itemsByIdQuery,
   type PairsQuery,
+  pairId,
   pairsQuery,
   queryReferenced,
+  REFERENCES_TABLE,
   type ReferencedPages,
+  referencesStatements,
+  removeAnswers,
 } from './references.ts';
 export { toItem } from './rows.ts';
+export { CachedSchema } from './schema.ts';
 export {
   type CollectionSnapshot,
   type CollectionView,
@@ -21,6 +37,17 @@ export {
   SchemaSnapshotCache,
   type SchemaVersionSource,
 } from './schema-cache.ts';
+export { sqlStorageSettings } from './settings.ts';
+export { createSqlStorage } from './storage.ts';
 export { renderTypeTable, type TypeTableOptions } from './type-table.ts';
-export { fromAny, numericText, toJson } from './values.ts';
-export { lastPerId } from './writes.ts';
+export { fromAny, numericText, scalarToStore, toJson } from './values.ts';
+export {
+  type BatchLimits,
+  batches,
+  lastPerId,
+  type Pending,
+  prepareWrites,
+  removalAnswers,
+  updatesFound,
+  writeOrSplit,
+} from './writes.ts';

@@ -1,4 +1,4 @@
-// The engine-neutral storage helpers (src/storage/) that Spanner and BigQuery share.
+// The engine-neutral storage helpers (src/) that Spanner and BigQuery share.
 import type { Field, ReferencedSpec, StoredCollection } from '@adaptors/core';
 import { type CompiledQuery, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
 import { describe, expect, test } from 'vitest';
