@@ -49,6 +49,11 @@ export function isInternalTable(name: string): boolean {
 
 const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
 
+/** A system field's key (`_id`, `_createdDate`, …): its column cannot be dropped or replaced. */
+export function isSystemKey(key: string): boolean {
+  return SYSTEM_BY_KEY.has(key);
+}
+
 /**
  * The field of a column the adaptor has no definition for: the system field
  * when its type agrees, else a field of that type (with `extra`, e.g. a description).

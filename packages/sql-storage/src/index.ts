@@ -3,7 +3,14 @@
 // share. See README.md.
 
 export { fieldCapabilitiesByType } from './capabilities.ts';
-export { INTERNAL_PREFIX, inferredField, isInternalTable, sqlCollection, storedCollection } from './collections.ts';
+export {
+  INTERNAL_PREFIX,
+  inferredField,
+  isInternalTable,
+  isSystemKey,
+  sqlCollection,
+  storedCollection,
+} from './collections.ts';
 export type {
   ErrorTranslator,
   IndexManager,
@@ -49,5 +56,6 @@ export {
   prepareWrites,
   removalAnswers,
   updatesFound,
+  writeItems,
   writeOrSplit,
 } from './writes.ts';

@@ -9,11 +9,13 @@ import { numberColumnsSetting } from '@adaptors/googlesql';
 /**
  * READ_ONLY_SCHEMA, NUMBER_COLUMNS, SCHEMA_CACHE_SECONDS and SCHEMA_CHECK_MS.
  * `readOnlyRoles`: what the service account then needs; `version`: how one
- * instance reads the schema version and what it costs; `checkMs`: its default.
+ * instance reads the schema version and what it costs; `everyRequest`: what
+ * SCHEMA_CHECK_MS=0 costs; `checkMs`: its default.
  */
 export function sqlStorageSettings(engine: {
   readonly readOnlyRoles: string;
   readonly version: string;
+  readonly everyRequest: string;
   readonly checkMs: number;
 }) {
   return {
@@ -33,7 +35,7 @@ export function sqlStorageSettings(engine: {
     }),
     schemaCheckMs: setting({
       name: 'SCHEMA_CHECK_MS',
-      description: `How often, at most, an instance reads ${engine.version} to see collection changes made through another instance. A new collection or field is seen at once anyway (a miss re-reads the schema).`,
+      description: `How often, at most, an instance reads ${engine.version} to see collection changes made through another instance. 0: before every request (${engine.everyRequest}). A new collection or field is seen at once anyway (a miss re-reads the schema).`,
       default: String(engine.checkMs),
       parse: integer({ min: 0, max: 60000 }),
     }),

@@ -101,6 +101,32 @@ export async function writeOrSplit(
 }
 
 /**
+ * An insert or update call end to end: items prepared (`encode`), split within
+ * the engine's `limits`, each batch written by `write` (its per-item answers
+ * into `results`), item by item when one item fails a batch (`itemError`);
+ * a request-wide failure is thrown as `fail` translates it.
+ */
+export async function writeItems(
+  collectionId: string,
+  items: readonly Item[],
+  engine: {
+    readonly duplicates: 'refuse' | 'allow';
+    readonly limits: BatchLimits;
+    readonly encode: (item: Item) => { readonly row: Record<string, unknown>; readonly bytes: number };
+    readonly write: (batch: readonly Pending[], results: ItemResult[]) => Promise<void>;
+    readonly itemError: (error: unknown, itemId: string) => SpiError | undefined;
+    readonly fail: (error: unknown) => unknown;
+  },
+): Promise<ItemResult[]> {
+  const results: ItemResult[] = new Array(items.length);
+  const pending = prepareWrites(collectionId, items, results, engine.encode, engine.duplicates);
+  for (const batch of batches(pending, engine.limits)) {
+    await writeOrSplit(batch, results, (entries) => engine.write(entries, results), engine.itemError, engine.fail);
+  }
+  return results;
+}
+
+/**
  * The answers of a remove (§4.7) from the rows found: ITEM_NOT_FOUND for a
  * missing id, and for an id repeated in the call (nothing left to remove);
  * the removed item otherwise. Returns the ids to delete.

@@ -11,20 +11,13 @@
  * re-read, a change made here, a "Not found: Table" from BigQuery, or the TTL
  * (changes made by hand): packages/core/SCALING.md.
  */
-import {
-  type Collection,
-  errors,
-  type Field,
-  newSchemaToken,
-  SpiError,
-  type StoredCollection,
-  SYSTEM_FIELDS,
-} from '@adaptors/core';
+import { type Collection, errors, type Field, newSchemaToken, SpiError, type StoredCollection } from '@adaptors/core';
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
   type CollectionSnapshot,
   collectionSnapshot,
+  isSystemKey,
   REFERENCES_TABLE,
   referencesStatements,
 } from '@adaptors/sql-storage';
@@ -54,8 +47,6 @@ interface SchemaField {
   mode: string;
   description?: string;
 }
-
-const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
 /**
  * The dataset label holding the schema version (a label, not a table: reading
@@ -180,7 +171,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       if (shape && now && (before?.type === field.type || sameShape(now, shape))) continue; // metadata only
       // Another column type (or a field becoming MULTI_REFERENCE): BigQuery cannot convert FLOAT64 to STRING
       // in place, so the column is replaced — only when no item holds a value.
-      if (SYSTEM_KEYS.has(field.key)) {
+      if (isSystemKey(field.key)) {
         problems.push({ fieldKey: field.key, message: `system field ${field.key} cannot change its type` });
       } else if (await this.holdsValues(current, field.key)) {
         const from = before?.type ?? (column.type ? describeColumnType(column.type) : column.schemaType);
@@ -194,7 +185,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       if (wanted.has(key)) continue;
       if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
       else if (columns.has(key)) {
-        if (SYSTEM_KEYS.has(key)) problems.push({ fieldKey: key, message: `system field ${key} cannot be removed` });
+        if (isSystemKey(key)) problems.push({ fieldKey: key, message: `system field ${key} cannot be removed` });
         else drops.push(key);
       }
     }

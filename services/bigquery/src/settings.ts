@@ -62,8 +62,8 @@ const specs = defineSettings({
   }),
   ...sqlStorageSettings({
     readOnlyRoles: 'roles/bigquery.dataEditor and roles/bigquery.jobUser',
-    version:
-      "the dataset's schema version label (one datasets.get, no bytes billed); 0: before every request (strict; mind the API's requests-per-second quota)",
+    version: "the dataset's schema version label (one datasets.get, no bytes billed)",
+    everyRequest: "strict; mind the API's requests-per-second quota",
     checkMs: 1000,
   }),
   maximumBytesBilled: setting({

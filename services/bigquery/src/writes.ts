@@ -20,18 +20,7 @@
  */
 import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
 import { bigquery } from '@adaptors/googlesql';
-import {
-  type BatchLimits,
-  batches,
-  fromAny,
-  lastPerId,
-  type Pending,
-  prepareWrites,
-  referencesStatements,
-  removalAnswers,
-  updatesFound,
-  writeOrSplit,
-} from '@adaptors/sql-storage';
+import * as sql from '@adaptors/sql-storage';
 import type { BigQueryCollection, WriteColumn } from './collections.ts';
 import { deleteByIds, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
 import { itemError, translateError } from './errors.ts';
@@ -43,7 +32,7 @@ import { columnValue, type Statement } from './values.ts';
 export const MAX_STATEMENT_BYTES = 6 * 1024 * 1024;
 
 /** A bulk call's rows travel as one parameter: only its size limits a statement. */
-const LIMITS: BatchLimits = { maxBytes: MAX_STATEMENT_BYTES };
+const LIMITS: sql.BatchLimits = { maxBytes: MAX_STATEMENT_BYTES };
 
 export class Writer {
   private readonly runner: BigQueryRunner;
@@ -70,7 +59,7 @@ export class Writer {
     return this.lock.run(c.stored.id, async () => {
       const results: ItemResult[] = new Array(itemIds.length);
       const found = await this.readItems(c, itemIds);
-      const ids = removalAnswers(
+      const ids = sql.removalAnswers(
         c.stored.id,
         itemIds.map((id, index) => ({ index, id })),
         found,
@@ -79,7 +68,7 @@ export class Writer {
       if (ids.length > 0) {
         await this.runner.run(deleteByIds(c.stored.id, ids), c.stored.id);
         if (await this.hasReferences())
-          await this.runner.execute(referencesStatements(bigquery).deleteOfItems(c.stored.id, ids));
+          await this.runner.execute(sql.referencesStatements(bigquery).deleteOfItems(c.stored.id, ids));
       }
       return results;
     });
@@ -90,41 +79,40 @@ export class Writer {
     return this.lock.run(c.stored.id, async () => {
       await this.runner.run(truncateTable(c.stored.id), c.stored.id);
       if (await this.hasReferences())
-        await this.runner.execute(referencesStatements(bigquery).deleteOfCollection(c.stored.id));
+        await this.runner.execute(sql.referencesStatements(bigquery).deleteOfCollection(c.stored.id));
     });
   }
 
-  /** Prepared items in statements within the size limit (item by item if one item fails one). */
+  /** Items in statements within the size limit (item by item if one item fails one), one call per collection at a time. */
   private write(
     c: BigQueryCollection,
     items: readonly Item[],
     duplicates: 'refuse' | 'allow',
-    batch: (batch: readonly Pending[], results: ItemResult[]) => Promise<void>,
+    batch: (batch: readonly sql.Pending[], results: ItemResult[]) => Promise<void>,
   ): Promise<ItemResult[]> {
-    return this.lock.run(c.stored.id, async () => {
-      const results: ItemResult[] = new Array(items.length);
-      const encode = (item: Item) => {
-        const row: Record<string, unknown> = {};
-        c.writeColumns.forEach((w, i) => {
-          row[`c${i}`] = columnValue(w.key, w.shape, item[w.key]);
-        });
-        return { row, bytes: JSON.stringify(item).length + 32 * c.writeColumns.length };
-      };
-      const pending = prepareWrites(c.stored.id, items, results, encode, duplicates);
-      for (const chunk of batches(pending, LIMITS)) {
-        await writeOrSplit(
-          chunk,
-          results,
-          (entries) => batch(entries, results),
-          (error, itemId) => itemError(error, itemId),
-          (error) => translateError(error, c.stored.id),
-        );
-      }
-      return results;
-    });
+    return this.lock.run(c.stored.id, () =>
+      sql.writeItems(c.stored.id, items, {
+        duplicates,
+        limits: LIMITS,
+        encode: (item) => {
+          const row: Record<string, unknown> = {};
+          c.writeColumns.forEach((w, i) => {
+            row[`c${i}`] = columnValue(w.key, w.shape, item[w.key]);
+          });
+          return { row, bytes: JSON.stringify(item).length + 32 * c.writeColumns.length };
+        },
+        write: batch,
+        itemError: (error, itemId) => itemError(error, itemId),
+        fail: (error) => translateError(error, c.stored.id),
+      }),
+    );
   }
 
-  private async insertBatch(c: BigQueryCollection, batch: readonly Pending[], results: ItemResult[]): Promise<void> {
+  private async insertBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
     const existing = await this.readIds(
       c,
       batch.map((b) => b.id),
@@ -151,7 +139,7 @@ export class Writer {
   }
 
   /** After a race: the items whose stored row is exactly the one this call wrote. */
-  private async ours(c: BigQueryCollection, fresh: readonly Pending[]): Promise<Set<string>> {
+  private async ours(c: BigQueryCollection, fresh: readonly sql.Pending[]): Promise<Set<string>> {
     const stored = await this.readItems(
       c,
       fresh.map((b) => b.id),
@@ -164,8 +152,12 @@ export class Writer {
     return won;
   }
 
-  private async upsertBatch(c: BigQueryCollection, batch: readonly Pending[], results: ItemResult[]): Promise<void> {
-    const last = lastPerId(batch);
+  private async upsertBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
+    const last = sql.lastPerId(batch);
     await this.runner.runRaw(
       replaceRows(
         c.stored.id,
@@ -177,7 +169,11 @@ export class Writer {
     for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
   }
 
-  private async updateBatch(c: BigQueryCollection, batch: readonly Pending[], results: ItemResult[]): Promise<void> {
+  private async updateBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
     const created = c.writeColumns.find((w) => w.key === '_createdDate' && w.column.type === 'TIMESTAMP');
     const stored = await this.readItems(
       c,
@@ -185,16 +181,18 @@ export class Writer {
       created ? ['_id', '_createdDate'] : ['_id'],
     );
     // Full replacement keeping the stored _createdDate (§4.6); the MERGE leaves that column untouched.
-    const updates = updatesFound(c.stored.id, batch, stored, results).map(
-      ({ entry: b, createdDate }): Pending =>
-        created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
-    );
+    const updates = sql
+      .updatesFound(c.stored.id, batch, stored, results)
+      .map(
+        ({ entry: b, createdDate }): sql.Pending =>
+          created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
+      );
     if (updates.length > 0) {
       await this.runner.runRaw(
         replaceRows(
           c.stored.id,
           c.writeColumns,
-          lastPerId(updates).map((b) => b.row),
+          sql.lastPerId(updates).map((b) => b.row),
           { keep: created ? ['_createdDate'] : [], upsert: false },
         ),
       );
@@ -228,7 +226,7 @@ export class Writer {
       columns.forEach((w, i) => {
         const value = row.get(`c${i}`);
         if (value === null || value === undefined) return;
-        item[w.key] = w.field.type === 'ANY' ? fromAny(value) : value;
+        item[w.key] = w.field.type === 'ANY' ? sql.fromAny(value) : value;
       });
       if (typeof item._id === 'string') out.set(item._id, item);
     }

@@ -18,13 +18,13 @@ import {
   newSchemaToken,
   SpiError,
   type StoredCollection,
-  SYSTEM_FIELDS,
 } from '@adaptors/core';
 import { defaultColumnType, describeColumnType, NumberColumns, spanner } from '@adaptors/googlesql';
 import {
   CachedSchema,
   type CollectionSnapshot,
   collectionSnapshot,
+  isSystemKey,
   referencesStatements,
   type SqlReader,
 } from '@adaptors/sql-storage';
@@ -54,8 +54,6 @@ import { sameColumnType } from './types.ts';
 interface Snapshot extends CollectionSnapshot<SpannerCollection> {
   readonly catalog: Catalog;
 }
-
-const SYSTEM_KEYS = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
 export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   private readonly database: Database;
@@ -283,7 +281,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     const indexedBy = (column: string) =>
       table.indexes.find((i) => !i.primary && i.keys.some((k) => k.column === column))?.name;
     const dropColumn = async (key: string, why: string): Promise<boolean> => {
-      if (SYSTEM_KEYS.has(key)) {
+      if (isSystemKey(key)) {
         problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
         return false;
       }
@@ -324,7 +322,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     for (const [key, field] of current.fields) {
       if (wanted.has(key)) continue;
       if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
-      else if (table.columns.has(key) && !SYSTEM_KEYS.has(key)) await dropColumn(key, 'removed');
+      else if (table.columns.has(key) && !isSystemKey(key)) await dropColumn(key, 'removed');
     }
     return { problems, statements, removedReferenceFields };
   }

@@ -50,7 +50,8 @@ const specs = defineSettings({
   }),
   ...sqlStorageSettings({
     readOnlyRoles: 'roles/spanner.databaseUser',
-    version: 'the schema version row (one single-row read); 0: before every request (strict, one more read per call)',
+    version: 'the schema version row (one single-row read)',
+    everyRequest: 'strict, one more read per call',
     checkMs: 200,
   }),
   spannerProcessingUnits: setting({

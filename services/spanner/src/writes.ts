@@ -12,17 +12,7 @@
  */
 import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
-import {
-  type BatchLimits,
-  batches,
-  lastPerId,
-  type Pending,
-  prepareWrites,
-  referencesStatements,
-  removalAnswers,
-  updatesFound,
-  writeOrSplit,
-} from '@adaptors/sql-storage';
+import * as sql from '@adaptors/sql-storage';
 import type { Database, Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './collections.ts';
 import { callOptions, transactionOptions } from './deadline.ts';
@@ -37,7 +27,7 @@ export const MAX_MUTATIONS_PER_COMMIT = 80_000;
 const MAX_BYTES_PER_COMMIT = 32 * 1024 * 1024;
 
 /** Items per commit: each writes its columns plus an entry per secondary index. */
-function limits(c: SpannerCollection, cellsPerItem: number): BatchLimits {
+function limits(c: SpannerCollection, cellsPerItem: number): sql.BatchLimits {
   return {
     maxBytes: MAX_BYTES_PER_COMMIT,
     maxItems: Math.max(1, Math.floor(MAX_MUTATIONS_PER_COMMIT / (cellsPerItem + c.indexCost))),
@@ -70,18 +60,18 @@ export class Writer {
     const results: ItemResult[] = new Array(itemIds.length);
     const withReferences = await this.hasReferences();
     const all = itemIds.map((id, index) => ({ index, id, bytes: 0 }));
-    for (const batch of batches(all, limits(c, 1))) {
+    for (const batch of sql.batches(all, limits(c, 1))) {
       await this.transaction(c, async (tx) => {
         const found = await readItems(
           tx,
           c,
           batch.map((b) => b.id),
         );
-        const removed = removalAnswers(c.stored.id, batch, found, results);
+        const removed = sql.removalAnswers(c.stored.id, batch, found, results);
         if (removed.length === 0) return;
         tx.deleteRows(c.stored.id, removed);
         if (withReferences) {
-          const pairs = referencesStatements(spanner).deleteOfItems(c.stored.id, removed);
+          const pairs = sql.referencesStatements(spanner).deleteOfItems(c.stored.id, removed);
           await tx.runUpdate({ ...spannerStatement(pairs), gaxOptions: callOptions() });
         }
         await tx.commit({ gaxOptions: callOptions() });
@@ -102,7 +92,7 @@ export class Writer {
         gaxOptions: callOptions(),
       });
       if (await this.hasReferences()) {
-        const pairs = referencesStatements(spanner).deleteOfCollection(c.stored.id);
+        const pairs = sql.referencesStatements(spanner).deleteOfCollection(c.stored.id);
         await this.database.runPartitionedUpdate({ ...spannerStatement(pairs), gaxOptions: callOptions() });
       }
     } catch (error) {
@@ -110,36 +100,36 @@ export class Writer {
     }
   }
 
-  /** Prepared items in batches within a commit's limits, one transaction per batch (item by item if one item fails it). */
-  private async write(
+  /** Items in batches within a commit's limits, one transaction per batch (item by item if one item fails it). */
+  private write(
     c: SpannerCollection,
     items: readonly Item[],
     duplicates: 'refuse' | 'allow',
-    batch: (tx: Transaction, batch: readonly Pending[], results: ItemResult[]) => Promise<void>,
+    batch: (tx: Transaction, batch: readonly sql.Pending[], results: ItemResult[]) => Promise<void>,
   ): Promise<ItemResult[]> {
-    const results: ItemResult[] = new Array(items.length);
-    const encode = (item: Item) => {
-      const row: Record<string, unknown> = {};
-      for (const { key, column } of c.writeColumns) row[column.name] = columnValue(key, column.type, item[key]);
-      return { row, bytes: JSON.stringify(item).length * 3 };
-    };
-    const pending = prepareWrites(c.stored.id, items, results, encode, duplicates);
-    for (const chunk of batches(pending, limits(c, c.writeColumns.length))) {
-      await writeOrSplit(
-        chunk,
-        results,
-        (entries) =>
-          this.database.runTransactionAsync(transactionOptions(), async (tx) => {
-            await batch(tx, entries, results);
-          }),
-        (error, itemId) => itemError(error, c.stored.id, itemId),
-        (error) => this.translated(error, c),
-      );
-    }
-    return results;
+    return sql.writeItems(c.stored.id, items, {
+      duplicates,
+      limits: limits(c, c.writeColumns.length),
+      encode: (item) => {
+        const row: Record<string, unknown> = {};
+        for (const { key, column } of c.writeColumns) row[column.name] = columnValue(key, column.type, item[key]);
+        return { row, bytes: JSON.stringify(item).length * 3 };
+      },
+      write: (entries, results) =>
+        this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+          await batch(tx, entries, results);
+        }),
+      itemError: (error, itemId) => itemError(error, c.stored.id, itemId),
+      fail: (error) => this.translated(error, c),
+    });
   }
 
-  private async insertBatch(tx: Transaction, c: SpannerCollection, batch: readonly Pending[], results: ItemResult[]) {
+  private async insertBatch(
+    tx: Transaction,
+    c: SpannerCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ) {
     const existing = await readIds(
       tx,
       c,
@@ -158,16 +148,26 @@ export class Writer {
     for (const b of fresh) results[b.index] = { item: storedItem(c, b.item) };
   }
 
-  private async replaceBatch(tx: Transaction, c: SpannerCollection, batch: readonly Pending[], results: ItemResult[]) {
+  private async replaceBatch(
+    tx: Transaction,
+    c: SpannerCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ) {
     tx.replace(
       c.stored.id,
-      lastPerId(batch).map((b) => b.row),
+      sql.lastPerId(batch).map((b) => b.row),
     );
     await tx.commit({ gaxOptions: callOptions() });
     for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
   }
 
-  private async updateBatch(tx: Transaction, c: SpannerCollection, batch: readonly Pending[], results: ItemResult[]) {
+  private async updateBatch(
+    tx: Transaction,
+    c: SpannerCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ) {
     const hasCreated = c.table.columns.has('_createdDate');
     const stored = await readItems(
       tx,
@@ -176,19 +176,21 @@ export class Writer {
       hasCreated ? ['_id', '_createdDate'] : ['_id'],
     );
     // Full replacement keeping the stored _createdDate (§4.6), like the memory storage.
-    const updates = updatesFound(c.stored.id, batch, stored, results).map(({ entry: b, createdDate }): Pending => {
-      if (!hasCreated) return b;
-      const created = (createdDate ?? b.item._updatedDate ?? null) as Value;
-      return {
-        ...b,
-        item: { ...b.item, _createdDate: created },
-        row: { ...b.row, _createdDate: columnValue('_createdDate', 'TIMESTAMP', created) },
-      };
-    });
+    const updates = sql
+      .updatesFound(c.stored.id, batch, stored, results)
+      .map(({ entry: b, createdDate }): sql.Pending => {
+        if (!hasCreated) return b;
+        const created = (createdDate ?? b.item._updatedDate ?? null) as Value;
+        return {
+          ...b,
+          item: { ...b.item, _createdDate: created },
+          row: { ...b.row, _createdDate: columnValue('_createdDate', 'TIMESTAMP', created) },
+        };
+      });
     if (updates.length > 0)
       tx.update(
         c.stored.id,
-        lastPerId(updates).map((b) => b.row),
+        sql.lastPerId(updates).map((b) => b.row),
       );
     await tx.commit({ gaxOptions: callOptions() });
     for (const b of updates) results[b.index] = { item: storedItem(c, b.item) };
