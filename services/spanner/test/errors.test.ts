@@ -72,6 +72,20 @@ describe('gRPC status → SPI error', () => {
     expect((translated as SpiError).message).not.toMatch(/\n\s+at /);
   });
 
+  test('messages come from the catalogue: what to do, in one sentence each', () => {
+    const message = (error: Error) => (translateError(error, 'plants') as SpiError).message;
+    expect(message(grpc(7, 'permission denied on database'))).toBe(
+      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser (and roles/spanner.databaseAdmin for schema changes).",
+    );
+    expect(message(grpc(14, 'connection refused'))).toMatch(
+      /^Cloud Spanner is not reachable right now; retry shortly\./,
+    );
+    // A missing database is a setting to fix, not an outage to wait out.
+    expect(message(grpc(5, 'Database not found: projects/p/instances/i/databases/d'))).toBe(
+      'The Spanner database does not exist: check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE.',
+    );
+  });
+
   test('an error that is a bug stays an error (logged as a 500 by the core)', () => {
     const bug = grpc(3, 'Syntax error: Unexpected identifier');
     expect(translateError(bug, 'plants')).toBe(bug);
