@@ -16,7 +16,7 @@ import {
   runQuery,
   type Value,
 } from '@adaptors/core';
-import { bigquery, compileAggregate, compileCount, compileDistinct, compileSelect } from '@adaptors/googlesql';
+import { bigquery } from '@adaptors/googlesql';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -92,18 +92,14 @@ afterAll(async () => {
 
 describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => {
   test('the fixed items read back unchanged', async () => {
-    const q = compileSelect(
-      fixed,
-      {
-        filter: { kind: 'true' },
-        sort: [{ field: { key: '_id', field: '_id', path: [], type: undefined }, order: 'asc' }],
-        projection: undefined,
-        offset: 0,
-        limit: 1000,
-        after: undefined,
-      },
-      bigquery,
-    );
+    const q = bigquery.select(fixed, {
+      filter: { kind: 'true' },
+      sort: [{ field: { key: '_id', field: '_id', path: [], type: undefined }, order: 'asc' }],
+      projection: undefined,
+      offset: 0,
+      limit: 1000,
+      after: undefined,
+    });
     const rows = (await runCompiled(h.bq, q)).map((r) => toItem(r, JSON_KEYS));
     expect(rows).toEqual(items.map(normalise));
   });
@@ -113,12 +109,12 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
       fc.asyncProperty(querySpecArb, async ({ afterIndex, ...rest }) => {
         const boundary = afterIndex !== undefined && items.length > 0 ? items[afterIndex % items.length] : undefined;
         const spec = { ...rest, after: boundary ? keysetOf(boundary, rest.sort) : undefined };
-        const q = compiles(() => compileSelect(fixed, spec, bigquery));
+        const q = compiles(() => bigquery.select(fixed, spec));
         if (!q) return;
         const actual = (await runCompiled(h.bq, q)).map((r) => toItem(r, JSON_KEYS));
         const expected = runQuery(items, spec).map(normalise);
         expect(actual).toEqual(expected);
-        const c = compileCount(fixed, spec.filter, bigquery);
+        const c = bigquery.count(fixed, spec.filter);
         const [row] = await runCompiled(h.bq, c);
         expect(row?.count).toBe(countMatching(items, spec.filter));
       }),
@@ -131,7 +127,7 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
       fc.asyncProperty(aggregateArb, async (raw) => {
         // Ties are ordered by the grouping values on both sides (the compiler adds them; here explicitly).
         const spec = { ...raw, sort: [...raw.sort, ...raw.groupBy.map((field) => ({ field, order: 'asc' as const }))] };
-        const compiled = compiles(() => compileAggregate(fixed, spec, bigquery, { countTotal: true }));
+        const compiled = compiles(() => bigquery.aggregate(fixed, spec, { countTotal: true }));
         if (!compiled) return;
         const actual = (await runCompiled(h.bq, compiled.rows)).map((r) => normalise(toItem(r, new Set())));
         const expected = runAggregate(items, spec, true);
@@ -150,7 +146,7 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
         const all = runDistinct(items, { ...rest, offset: 0, limit: 10_000, after: undefined }, false).values;
         const pick = afterIndex !== undefined && all.length > 0 ? all[afterIndex % all.length] : undefined;
         const spec = { ...rest, after: pick === undefined ? undefined : { value: pick as Value } };
-        const compiled = compiles(() => compileDistinct(fixed, spec, bigquery, { countTotal: true }));
+        const compiled = compiles(() => bigquery.distinct(fixed, spec, { countTotal: true }));
         if (!compiled) return;
         const actual = (await runCompiled(h.bq, compiled.values)).map((r) => toValue(r[spec.field.key]));
         const expected = runDistinct(items, spec, true);
@@ -169,7 +165,7 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
         await load('random', data);
         const boundary = afterIndex !== undefined && data.length > 0 ? data[afterIndex % data.length] : undefined;
         const spec = { ...rest, after: boundary ? keysetOf(boundary, rest.sort) : undefined };
-        const q = compiles(() => compileSelect(table, spec, bigquery));
+        const q = compiles(() => bigquery.select(table, spec));
         if (!q) return;
         const actual = (await runCompiled(h.bq, q)).map((r) => toItem(r, JSON_KEYS));
         expect(actual).toEqual(runQuery(data, spec).map(normalise));
@@ -189,7 +185,7 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
       offset: 0,
       limit: 100,
     };
-    const compiled = compileAggregate(fixed, spec, bigquery, { countTotal: true });
+    const compiled = bigquery.aggregate(fixed, spec, { countTotal: true });
     const rows = await runCompiled(h.bq, compiled.rows);
     expect(rows).toHaveLength(runAggregate(items, spec, true).rows.length);
   });
@@ -203,7 +199,7 @@ describe('googlesql (bigquery dialect) on the emulator = core evaluator', () => 
       limit: 100,
       after: undefined,
     };
-    const rows = await runCompiled(h.bq, compileSelect(fixed, spec, bigquery));
+    const rows = await runCompiled(h.bq, bigquery.select(fixed, spec));
     expect(rows.map((r) => r._id)).toEqual(runQuery(items, spec).map((i) => i._id));
   });
 });

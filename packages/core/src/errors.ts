@@ -237,6 +237,42 @@ export const errors = {
       null,
     );
   },
+  /** The configured database (dataset, instance) does not exist: a setting to fix, not a transient state. */
+  databaseMissing(what: string, fix: string): SpiError {
+    return new SpiError('SERVICE_UNAVAILABLE', `${what} does not exist: ${fix}.`, null);
+  },
+  /** The database could not be reached at all (no answer, not an error it gave); `advice` says what to check. */
+  unreachable(engine: string, advice: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `The adaptor cannot reach ${engine} (no answer from its API); retry shortly. If this persists, ${advice}.`,
+      null,
+    );
+  },
+  /** A longer-term quota or billing refusal: retrying soon will not help, `fix` will. */
+  quotaExceeded(engine: string, detail: string, fix: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${engine} refused the request for a quota or billing reason (${detail}); ${fix}.`,
+      null,
+    );
+  },
+  /** Still throttled after the adaptor's own retries with backoff; `advice` says how to write so it happens less. */
+  throttled(engine: string, what: string, advice: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${engine} is limiting ${what} right now and still refused after retries; retry shortly. If this keeps happening, ${advice}.`,
+      null,
+    );
+  },
+  /** A server-side failure that persisted through the adaptor's own retries. */
+  transientFailure(engine: string, advice: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `${engine} had a transient server error and still failed after retries; retry shortly. If this persists, ${advice}.`,
+      null,
+    );
+  },
   /** The database refused the adaptor's credentials: retrying will not help, granting `roles` will. */
   accessDenied(engine: string, roles: string): SpiError {
     return new SpiError(

@@ -10,9 +10,8 @@
  * "columns" are the aliases.
  */
 import { type AggregateOperation, type AggregateSpec, errors, type FieldRef } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { compileFilter } from './filter.ts';
-import { quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { jsonAs } from './json.ts';
 import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
@@ -37,8 +36,8 @@ interface Plan {
   readonly rows: TableInfo;
 }
 
-function groupOutput(table: TableInfo, ref: FieldRef, i: number, dialect: Dialect) {
-  const target = resolveTarget(table, ref, dialect);
+function groupOutput(table: TableInfo, ref: FieldRef, i: number, sql: SqlHooks) {
+  const target = resolveTarget(table, ref, sql);
   if (target.kind !== 'scalar') {
     // JSON and ARRAY values are not groupable in GoogleSQL; a missing column would change the row count.
     throw errors.unsupported(`Grouping by '${ref.key}'`, 'only plain typed columns can be grouped');
@@ -52,36 +51,36 @@ function groupOutput(table: TableInfo, ref: FieldRef, i: number, dialect: Dialec
 
 // Constant results are still aggregates: with no GROUP BY, a bare constant
 // would make the query return one row per item instead of one row.
-const NULL_NUMBER = 'MAX(CAST(NULL AS FLOAT64))';
+const nullNumber = (sql: SqlHooks): string => `MAX(CAST(NULL AS ${sql.typeName('FLOAT64')}))`;
 
 /** One operation as an aggregate expression (core aggregate.ts computeOperation). */
-function operationSql(table: TableInfo, op: AggregateOperation, dialect: Dialect): { expr: string; type: ColumnType } {
+function operationSql(table: TableInfo, op: AggregateOperation, sql: SqlHooks): { expr: string; type: ColumnType } {
   if (op.op === 'count') return { expr: 'COUNT(*)', type: 'INT64' };
-  if (!op.field) return { expr: NULL_NUMBER, type: 'FLOAT64' };
-  const target = resolveTarget(table, op.field, dialect);
+  if (!op.field) return { expr: nullNumber(sql), type: 'FLOAT64' };
+  const target = resolveTarget(table, op.field, sql);
   const fn = op.op === 'avg' ? 'AVG' : op.op.toUpperCase();
   if (op.op === 'sum' || op.op === 'avg') {
     // Numbers only; null when a group has none (SQL SUM/AVG over no rows, core numericValues).
     if (target.kind === 'scalar')
-      return { expr: target.value === 'number' ? `${fn}(${target.expr})` : NULL_NUMBER, type: 'FLOAT64' };
+      return { expr: target.value === 'number' ? `${fn}(${target.expr})` : nullNumber(sql), type: 'FLOAT64' };
     if (target.kind === 'json') return { expr: `${fn}(${jsonAs('number', target.expr)})`, type: 'FLOAT64' };
-    return { expr: NULL_NUMBER, type: 'FLOAT64' };
+    return { expr: nullNumber(sql), type: 'FLOAT64' };
   }
   // min/max skip nulls (SQL does too) and use the column's own order, which is the evaluator's within one type.
   if (target.kind === 'scalar' && target.decimal) {
     // The column's numeric minimum/maximum, answered as its exact text like the field's values.
-    return { expr: `CAST(${fn}(${target.order}) AS STRING)`, type: 'STRING' };
+    return { expr: `CAST(${fn}(${target.order}) AS ${sql.typeName('STRING')})`, type: 'STRING' };
   }
   if (target.kind === 'scalar') {
     const column = table.columns.get(op.field.field) as ColumnInfo;
     return { expr: `${fn}(${target.order})`, type: column.type };
   }
-  if (target.kind === 'missing') return { expr: 'MAX(CAST(NULL AS STRING))', type: 'STRING' };
+  if (target.kind === 'missing') return { expr: `MAX(CAST(NULL AS ${sql.typeName('STRING')}))`, type: 'STRING' };
   throw errors.unsupported(`${op.op} of '${op.field.key}'`, 'only plain typed columns have a minimum and maximum here');
 }
 
-function plan(table: TableInfo, spec: AggregateSpec, dialect: Dialect): Plan {
-  const groups = spec.groupBy.map((ref, i) => groupOutput(table, ref, i, dialect));
+function plan(table: TableInfo, spec: AggregateSpec, sql: SqlHooks): Plan {
+  const groups = spec.groupBy.map((ref, i) => groupOutput(table, ref, i, sql));
   const groupKeys = new Set(groups.map((g) => g.key));
   // One output per result name: the last operation of a name wins, and a grouping key beats an
   // operation of the same name (core aggregate.ts writes grouping keys last).
@@ -90,7 +89,7 @@ function plan(table: TableInfo, spec: AggregateSpec, dialect: Dialect): Plan {
   const ops: Output[] = [...byName.values()].map((op, i) => ({
     alias: `a${i}`,
     key: op.name,
-    ...operationSql(table, op, dialect),
+    ...operationSql(table, op, sql),
   }));
   const outputs = [...groups, ...ops];
   const rows: TableInfo = {
@@ -105,36 +104,36 @@ function selectable(p: Plan): readonly Pick<Output, 'alias' | 'expr'>[] {
   return p.outputs.length > 0 ? p.outputs : [{ alias: 'n', expr: 'COUNT(*)' }];
 }
 
-function groupedQuery(table: TableInfo, spec: AggregateSpec, p: Plan, dialect: Dialect, params: ParamBag): string {
+function groupedQuery(table: TableInfo, spec: AggregateSpec, p: Plan, sql: SqlHooks, params: ParamBag): string {
   const select = selectable(p)
-    .map((o) => `${o.expr} AS ${quoteIdentifier(o.alias, dialect)}`)
+    .map((o) => `${o.expr} AS ${sql.quote(o.alias)}`)
     .join(', ');
-  const where = whereClause(compileFilter(table, spec.filter, dialect, params));
+  const where = whereClause(compileFilter(table, spec.filter, sql, params));
   // No grouping fields → no GROUP BY → exactly one row, even over zero items (§11 step 2).
   const groupBy = p.groups.length > 0 ? ` GROUP BY ${p.groups.map((g) => g.groupBy).join(', ')}` : '';
-  return `SELECT ${select} FROM ${quoteIdentifier(table.name, dialect)}${where}${groupBy}`;
+  return `SELECT ${select} FROM ${sql.quote(table.name)}${where}${groupBy}`;
 }
 
 export function compileAggregate(
   table: TableInfo,
   spec: AggregateSpec,
-  dialect: Dialect,
+  sql: SqlHooks,
   options: { countTotal: boolean },
 ): { rows: CompiledQuery; total?: CompiledQuery } {
-  const p = plan(table, spec, dialect);
-  const q = (name: string) => quoteIdentifier(name, dialect);
+  const p = plan(table, spec, sql);
+  const q = (name: string) => sql.quote(name);
 
-  const params = new ParamBag();
-  const inner = groupedQuery(table, spec, p, dialect, params);
-  const having = whereClause(compileFilter(p.rows, spec.having, dialect, params));
+  const params = new ParamBag(sql);
+  const inner = groupedQuery(table, spec, p, sql, params);
+  const having = whereClause(compileFilter(p.rows, spec.having, sql, params));
   const sorted = new Set(spec.sort.map((s) => s.field.key));
   const keys = [
-    ...spec.sort.map((s) => keyFor(resolveTarget(p.rows, s.field, dialect), s.order, s.field.key)),
+    ...spec.sort.map((s) => keyFor(resolveTarget(p.rows, s.field, sql), s.order, s.field.key)),
     // Ties (the evaluator keeps first-seen group order) are broken by the grouping values, so pages are stable.
     ...p.groups
       .filter((g) => !sorted.has(g.key))
       .map((g) =>
-        keyFor(resolveTarget(p.rows, { key: g.key, field: g.key, path: [], type: undefined }, dialect), 'asc', g.key),
+        keyFor(resolveTarget(p.rows, { key: g.key, field: g.key, path: [], type: undefined }, sql), 'asc', g.key),
       ),
   ];
   const orderBy = keys.flatMap((k) => k.orderBy);
@@ -153,9 +152,9 @@ export function compileAggregate(
   if (!options.countTotal) return { rows };
 
   // total = number of result rows after finalFilter (§11 step 7), not of matching items.
-  const totalParams = new ParamBag();
-  const totalInner = groupedQuery(table, spec, p, dialect, totalParams);
-  const totalHaving = whereClause(compileFilter(p.rows, spec.having, dialect, totalParams));
+  const totalParams = new ParamBag(sql);
+  const totalInner = groupedQuery(table, spec, p, sql, totalParams);
+  const totalHaving = whereClause(compileFilter(p.rows, spec.having, sql, totalParams));
   const total: CompiledQuery = {
     sql: `SELECT COUNT(*) AS ${q('n')} FROM (${totalInner})${totalHaving}`,
     params: totalParams.params,

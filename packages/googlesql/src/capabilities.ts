@@ -4,7 +4,6 @@
  * declares (docs/semantics.md §1.2, §13: declare only what we honour).
  */
 import type { QueryOperator } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { isDecimalType } from './exact-numbers.ts';
 import { isArrayType, jsonElementKind, scalarKind } from './target.ts';
 import type { ColumnInfo } from './types.ts';
@@ -21,14 +20,11 @@ const TEXT: readonly QueryOperator[] = ['CONTAINS', 'STARTS_WITH', 'ENDS_WITH', 
  * sortable when GT and LT are listed; JSON sort order is exact for scalars
  * only (objects and arrays get their type rank but no order within it).
  */
-export function nestedPathOperators(_dialect: Dialect): QueryOperator[] {
+export function nestedPathOperators(): QueryOperator[] {
   return [...EQUALITY, ...RANGES, ...TEXT];
 }
 
-export function columnCapabilities(
-  column: ColumnInfo,
-  _dialect: Dialect,
-): { sortable: boolean; queryOperators: QueryOperator[] } {
+export function columnCapabilities(column: ColumnInfo): { sortable: boolean; queryOperators: QueryOperator[] } {
   const type = column.type;
   if (isArrayType(type)) {
     const kind = scalarKind(type.array);

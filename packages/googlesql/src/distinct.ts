@@ -5,10 +5,9 @@
  * total = number of distinct values, whatever the page.
  */
 import { type DistinctSpec, errors } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { isDecimalType } from './exact-numbers.ts';
 import { compileFilter } from './filter.ts';
-import { quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { jsonAs } from './json.ts';
 import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
@@ -23,20 +22,20 @@ const VALUE_KEY = 'value';
 export function compileDistinct(
   table: TableInfo,
   spec: DistinctSpec,
-  dialect: Dialect,
+  sql: SqlHooks,
   options: { countTotal: boolean },
 ): { values: CompiledQuery; total?: CompiledQuery } {
-  const q = (name: string) => quoteIdentifier(name, dialect);
+  const q = (name: string) => sql.quote(name);
   const t = q(table.name);
   const v = q('v');
   const columns = [{ alias: 'v', key: spec.field.key }];
-  const target = resolveTarget(table, spec.field, dialect);
+  const target = resolveTarget(table, spec.field, sql);
 
   if (target.kind === 'missing') {
     // No column: every item lacks the value, so there are no distinct values.
-    const params = new ParamBag();
+    const params = new ParamBag(sql);
     const values = {
-      sql: `SELECT CAST(NULL AS STRING) AS ${v} FROM ${t} WHERE FALSE ${pageClause(spec.limit, spec.offset, params)}`,
+      sql: `SELECT CAST(NULL AS ${sql.typeName('STRING')}) AS ${v} FROM ${t} WHERE FALSE ${pageClause(spec.limit, spec.offset, params)}`,
       params: params.params,
       types: params.types,
       columns,
@@ -70,11 +69,11 @@ export function compileDistinct(
         : (column.elements ?? column.type);
   // The values as a one-column table `v`, so keyset conditions compile like any sort key.
   const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
-  const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, dialect);
+  const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, sql);
   const key = keyFor(valueTarget, spec.order, spec.field.key);
 
   const source = (params: ParamBag): string => {
-    const where = whereClause(compileFilter(table, spec.filter, dialect, params));
+    const where = whereClause(compileFilter(table, spec.filter, sql, params));
     if (target.kind === 'scalar') return `(SELECT ${decimal ? target.expr : target.order} AS ${v} FROM ${t}${where})`;
     const a = q('a');
     if (elements) {
@@ -90,7 +89,7 @@ export function compileDistinct(
     return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
   };
 
-  const params = new ParamBag();
+  const params = new ParamBag(sql);
   const from = source(params);
   const after = spec.after ? key.after(spec.after.value, params) : 'TRUE';
   const values: CompiledQuery = {
@@ -103,7 +102,7 @@ export function compileDistinct(
   };
   if (!options.countTotal) return { values };
 
-  const totalParams = new ParamBag();
+  const totalParams = new ParamBag(sql);
   // COUNT(DISTINCT …) skips NULLs, as the values query does.
   const total: CompiledQuery = {
     sql: `SELECT COUNT(DISTINCT ${v}) AS ${q('n')} FROM ${source(totalParams)}`,

@@ -1,13 +1,12 @@
 /**
  * Filter AST → a two-valued WHERE fragment (docs/semantics.md §1; the
  * evaluator core/query/match.ts is the law). Every literal becomes a typed
- * parameter in the ParamBag; every identifier goes through quoteIdentifier.
+ * parameter in the ParamBag; every identifier goes through the engine's quote hook (hooks.ts).
  */
 import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/core';
 import { errors } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
-import { quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { jsonAs } from './json.ts';
 import { kindOf, type ParamBag, type ValueKind } from './params.ts';
 import { matchesPattern, urlizedPattern } from './patterns.ts';
@@ -16,8 +15,8 @@ import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
 import { lowerOf, resolveTarget, type Target } from './target.ts';
 import type { TableInfo } from './types.ts';
 
-export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect, params: ParamBag): string {
-  const target = (ref: FieldRef) => resolveTarget(table, ref, dialect);
+export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, params: ParamBag): string {
+  const target = (ref: FieldRef) => resolveTarget(table, ref, sql);
   const walk = (f: Filter): string => {
     switch (f.kind) {
       case 'true':
@@ -33,14 +32,14 @@ export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect
       case 'not':
         return not(walk(f.filter));
       case 'compare':
-        return compare(target(f.field), f.op, f.value, dialect, params);
+        return compare(target(f.field), f.op, f.value, sql, params);
       case 'in':
-        return anyOf(target(f.field), f.values, dialect, params);
+        return anyOf(target(f.field), f.values, sql, params);
       // $hasAll: every listed value is among the candidates (core match.ts).
       case 'hasAll':
-        return and(f.values.map((v) => equals(target(f.field), v, dialect, params)));
+        return and(f.values.map((v) => equals(target(f.field), v, sql, params)));
       case 'string':
-        return stringTest(target(f.field), f.op, f.value, dialect, params);
+        return stringTest(target(f.field), f.op, f.value, sql, params);
       case 'exists': {
         const isPresent = present(target(f.field));
         return f.exists ? isPresent : not(isPresent);
@@ -51,12 +50,12 @@ export function compileFilter(table: TableInfo, filter: Filter, dialect: Dialect
         const p = lazy(() => params.scalar(pattern));
         const fold = f.ignoreCase;
         const t = target(f.field);
-        return some(t, 'string', (v) => `REGEXP_CONTAINS(${fold ? lowerOf(t, v) : v}, ${p()})`, dialect, '$matches');
+        return some(t, 'string', (v) => sql.regexpContains(fold ? lowerOf(t, v) : v, p()), sql, '$matches');
       }
       case 'urlized': {
         const p = lazy(() => params.scalar(urlizedPattern(f.words)));
         const t = target(f.field);
-        return some(t, 'string', (v) => `REGEXP_CONTAINS(${lowerOf(t, v)}, ${p()})`, dialect, '$urlized');
+        return some(t, 'string', (v) => sql.regexpContains(lowerOf(t, v), p()), sql, '$urlized');
       }
     }
   };
@@ -70,10 +69,10 @@ const RANGE_SQL: Readonly<Record<Exclude<CompareOp, 'eq' | 'ne'>, string>> = {
   lte: '<=',
 };
 
-function compare(target: Target, op: CompareOp, value: Value, dialect: Dialect, params: ParamBag): string {
-  if (op === 'eq') return equals(target, value, dialect, params);
+function compare(target: Target, op: CompareOp, value: Value, sql: SqlHooks, params: ParamBag): string {
+  if (op === 'eq') return equals(target, value, sql, params);
   // $ne is the exact complement of $eq, so it matches null/missing (§1.3 $ne, §1.8).
-  if (op === 'ne') return not(equals(target, value, dialect, params));
+  if (op === 'ne') return not(equals(target, value, sql, params));
   // Ranges never match null/missing (§1.3, §1.8) nor values of another type.
   if (value === null) return FALSE;
   const kind = kindOf(value);
@@ -89,20 +88,20 @@ function compare(target: Target, op: CompareOp, value: Value, dialect: Dialect, 
     return definite(`${target.decimal.expr} ${RANGE_SQL[op]} ${params.add(operand, { type: target.decimal.type })}`);
   }
   const p = lazy(() => params.scalar(value as string | number | boolean | Date));
-  return some(target, kind, (v) => `${v} ${RANGE_SQL[op]} ${p()}`, dialect, `$${op}`);
+  return some(target, kind, (v) => `${v} ${RANGE_SQL[op]} ${p()}`, sql, `$${op}`);
 }
 
 /** `equalsMatch(v, x)` of the evaluator: same type and equal, null = missing, some element of an array. */
-export function equals(target: Target, value: Value, dialect: Dialect, params: ParamBag): string {
-  if (value === null) return isNullValue(target, dialect);
+export function equals(target: Target, value: Value, sql: SqlHooks, params: ParamBag): string {
+  if (value === null) return isNullValue(target, sql);
   const kind = kindOf(value);
   if (target.kind === 'scalar' && target.decimal && kind === 'string')
-    return decimalIn(target, [value as string], params);
+    return decimalIn(target, [value as string], sql, params);
   if (kind) {
     const p = lazy(() => params.scalar(value as string | number | boolean | Date));
-    return some(target, kind, (v) => `${v} = ${p()}`, dialect, '$eq');
+    return some(target, kind, (v) => `${v} = ${p()}`, sql, '$eq');
   }
-  if (Array.isArray(value)) return wholeArrayEquals(target, value, dialect, params);
+  if (Array.isArray(value)) return wholeArrayEquals(target, value, sql, params);
   // An object operand ({"$encrypted": …}, ANY fields): typed columns never hold one.
   if (target.kind === 'json' || target.kind === 'opaque') throw unsupportedOn(target, 'Comparing a whole object');
   return FALSE;
@@ -115,7 +114,7 @@ export function equals(target: Target, value: Value, dialect: Dialect, params: P
  * hold such a value; JSON arrays would need JSON equality, which GoogleSQL
  * lacks (and number normalisation would make inexact).
  */
-function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dialect, params: ParamBag): string {
+function wholeArrayEquals(target: Target, value: readonly Value[], sql: SqlHooks, params: ParamBag): string {
   // A JSON column declared as an array of scalars (ColumnInfo.elements) compares like an ARRAY column,
   // its elements read through JSON_QUERY_ARRAY with the same JSON_TYPE guard as every JSON value.
   const declared = target.kind === 'json' && !target.nested ? target.elements : undefined;
@@ -129,8 +128,8 @@ function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dial
   const kind = declared ?? (target.kind === 'array' ? target.value : undefined);
   if (!kind || !value.every((v) => kindOf(v) === kind)) return FALSE;
   const p = params.list(kind, value);
-  const e = quoteIdentifier('e', dialect);
-  const i = quoteIdentifier('i', dialect);
+  const e = sql.quote('e');
+  const i = sql.quote('i');
   const array = declared ? `JSON_QUERY_ARRAY(${target.expr})` : target.expr;
   const element = declared ? jsonAs(declared, e) : target.kind === 'array' ? target.element(e) : e;
   return definite(
@@ -143,7 +142,7 @@ function wholeArrayEquals(target: Target, value: readonly Value[], dialect: Dial
  * kind travel as one ARRAY parameter (`IN UNNEST(@p)`); null and whole-array
  * values keep their own equality.
  */
-function anyOf(target: Target, values: readonly Value[], dialect: Dialect, params: ParamBag): string {
+function anyOf(target: Target, values: readonly Value[], sql: SqlHooks, params: ParamBag): string {
   const byKind = new Map<ValueKind, Value[]>();
   const others: Value[] = [];
   for (const v of values) {
@@ -160,17 +159,17 @@ function anyOf(target: Target, values: readonly Value[], dialect: Dialect, param
   const parts: string[] = [];
   for (const [kind, list] of byKind) {
     if (target.kind === 'scalar' && target.decimal && kind === 'string') {
-      parts.push(decimalIn(target, list as string[], params));
+      parts.push(decimalIn(target, list as string[], sql, params));
       continue;
     }
     if (list.length === 1) {
-      parts.push(equals(target, list[0] as Value, dialect, params));
+      parts.push(equals(target, list[0] as Value, sql, params));
       continue;
     }
     const p = lazy(() => params.list(kind, list));
-    parts.push(some(target, kind, (v) => `${v} IN UNNEST(${p()})`, dialect, '$hasSome'));
+    parts.push(some(target, kind, (v) => sql.inArray(v, p()), sql, '$hasSome'));
   }
-  for (const v of others) parts.push(equals(target, v, dialect, params));
+  for (const v of others) parts.push(equals(target, v, sql, params));
   return or(parts);
 }
 
@@ -179,12 +178,17 @@ function anyOf(target: Target, values: readonly Value[], dialect: Dialect, param
  * (index-friendly): only an operand that is exactly the text a stored value
  * is answered as can equal one (exact-numbers.ts `decimalOperand`).
  */
-function decimalIn(target: Extract<Target, { kind: 'scalar' }>, texts: readonly string[], params: ParamBag): string {
+function decimalIn(
+  target: Extract<Target, { kind: 'scalar' }>,
+  texts: readonly string[],
+  sql: SqlHooks,
+  params: ParamBag,
+): string {
   const decimal = target.decimal as NonNullable<typeof target.decimal>;
   const operands = [...new Set(texts.map((t) => decimalOperand(decimal, t, true)))].filter((t) => t !== undefined);
   if (operands.length === 0) return FALSE;
   if (operands.length === 1) return definite(`${decimal.expr} = ${params.add(operands[0], { type: decimal.type })}`);
-  return definite(`${decimal.expr} IN UNNEST(${params.add(operands, { type: decimal.type, array: true })})`);
+  return definite(sql.inArray(decimal.expr, params.add(operands, { type: decimal.type, array: true })));
 }
 
 /**
@@ -192,8 +196,8 @@ function decimalIn(target: Extract<Target, { kind: 'scalar' }>, texts: readonly 
  * sides, so no LIKE and no wildcard escaping. An empty operand is a prefix,
  * suffix and substring of every string.
  */
-function stringTest(target: Target, op: StringOp, value: string, dialect: Dialect, params: ParamBag): string {
-  if (value === '') return some(target, 'string', (v) => `${v} IS NOT NULL`, dialect, `$${op}`);
+function stringTest(target: Target, op: StringOp, value: string, sql: SqlHooks, params: ParamBag): string {
+  if (value === '') return some(target, 'string', (v) => `${v} IS NOT NULL`, sql, `$${op}`);
   const p = lazy(() => params.scalar(value));
   const test = (v: string): string => {
     switch (op) {
@@ -205,5 +209,5 @@ function stringTest(target: Target, op: StringOp, value: string, dialect: Dialec
         return `ENDS_WITH(${lowerOf(target, v)}, LOWER(${p()}))`;
     }
   };
-  return some(target, 'string', test, dialect, `$${op}`);
+  return some(target, 'string', test, sql, `$${op}`);
 }

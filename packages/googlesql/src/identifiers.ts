@@ -2,7 +2,6 @@
  * The ONE way an identifier (table, column, alias) or a JSON path reaches the
  * SQL text (docs/design.md §3). Values never come here: they are parameters.
  */
-import type { Dialect } from './dialects.ts';
 
 /**
  * GoogleSQL quoted identifiers are enclosed in backticks, may hold any
@@ -14,15 +13,16 @@ import type { Dialect } from './dialects.ts';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const UNSAFE_IN_BACKTICKS = /[`\\\u0000-\u001f\u007f]/;
 
-export function quoteIdentifier(name: string, dialect: Dialect): string {
+/** Backticks around `name`; `problem` is the engine's own naming rule (compiler.ts `identifierProblem`). */
+export function quoteIdentifier(name: string, engine: string, problem: (name: string) => string | undefined): string {
   if (typeof name !== 'string' || name.length === 0) throw new Error('Invalid SQL identifier: empty name');
   if (UNSAFE_IN_BACKTICKS.test(name)) {
     throw new Error(
       `Invalid SQL identifier ${JSON.stringify(name)}: backticks, backslashes and control characters are not allowed`,
     );
   }
-  const problem = dialect.identifierProblem(name);
-  if (problem) throw new Error(`Invalid ${dialect.name} identifier ${JSON.stringify(name)}: ${problem}`);
+  const why = problem(name);
+  if (why) throw new Error(`Invalid ${engine} identifier ${JSON.stringify(name)}: ${why}`);
   return `\`${name}\``;
 }
 

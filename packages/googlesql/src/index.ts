@@ -1,10 +1,10 @@
-// @adaptors/googlesql — pure AST → { sql, params, types } for GoogleSQL (Spanner and BigQuery), plus the
-// engine-neutral storage helpers both services share (src/storage/: no client imports). See README.md.
+// @adaptors/googlesql — pure AST → { sql, params, types } for GoogleSQL (Spanner and BigQuery): a default
+// compiler and the engine hooks its subclasses override. No I/O; the storage built on it is @adaptors/sql-storage.
+// See README.md.
 
-export { compileAggregate } from './aggregate.ts';
-export { columnCapabilities, nestedPathOperators } from './capabilities.ts';
-export { bigquery, type Dialect, spanner } from './dialects.ts';
-export { compileDistinct } from './distinct.ts';
+export { BigQueryCompiler, bigquery } from './bigquery.ts';
+export { describeColumnType, fieldTypeOfColumn } from './columns.ts';
+export { GoogleSqlCompiler } from './compiler.ts';
 export {
   canonicalDecimal,
   columnInfo,
@@ -19,34 +19,11 @@ export {
   numberColumnsSetting,
   plainText,
 } from './exact-numbers.ts';
-export { compileFilter } from './filter.ts';
-export { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
+export type { SqlHooks } from './hooks.ts';
+export { jsonPathLiteral } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';
 export { ParamBag } from './params.ts';
-export { compileCount, compileSelect } from './select.ts';
-export { fieldCapabilitiesByType } from './storage/capabilities.ts';
-export { storedCollection } from './storage/collections.ts';
-export { describeColumnType, fieldTypeOfColumn } from './storage/columns.ts';
-export { type RunCompiled, readAggregate, readDistinct, readNumber } from './storage/reads.ts';
-export {
-  itemsById,
-  itemsByIdQuery,
-  type PairsQuery,
-  pairsQuery,
-  queryReferenced,
-  type ReferencedPages,
-} from './storage/references.ts';
-export { toItem } from './storage/rows.ts';
-export {
-  type CollectionSnapshot,
-  type CollectionView,
-  collectionSnapshot,
-  SchemaSnapshotCache,
-  type SchemaVersionSource,
-} from './storage/schema-cache.ts';
-export { renderTypeTable, type TypeTableOptions } from './storage/type-table.ts';
-export { fromAny, numericText, toJson } from './storage/values.ts';
-export { lastPerId } from './storage/writes.ts';
+export { SpannerCompiler, spanner } from './spanner.ts';
 export type {
   ColumnInfo,
   ColumnType,

@@ -8,8 +8,8 @@
  * NULLS FIRST/LAST is written.
  */
 import { errors, type FieldRef, type SortOrder, type Value } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { jsonAs, jsonRank, KIND_RANK } from './json.ts';
 import { kindOf, type ParamBag } from './params.ts';
 import { unsupportedOn } from './predicates.ts';
@@ -34,8 +34,8 @@ function rankOf(b: Value): number {
   return Array.isArray(b) ? 4 : 3;
 }
 
-export function sortKey(table: TableInfo, field: FieldRef, order: SortOrder, dialect: Dialect): SortKey {
-  return keyFor(resolveTarget(table, field, dialect), order, field.key);
+export function sortKey(table: TableInfo, field: FieldRef, order: SortOrder, sql: SqlHooks): SortKey {
+  return keyFor(resolveTarget(table, field, sql), order, field.key);
 }
 
 export function keyFor(target: Target, order: SortOrder, key: string): SortKey {

@@ -4,6 +4,7 @@
  * client guesses INT64 for whole numbers and cannot type a null on its own).
  */
 import type { Value } from '@adaptors/core';
+import type { SqlHooks } from './hooks.ts';
 import type { ParamType } from './types.ts';
 
 export type ValueKind = 'string' | 'number' | 'boolean' | 'date';
@@ -36,18 +37,20 @@ export class ParamBag {
   readonly types: Record<string, ParamType> = {};
   #next = 0;
   readonly #prefix: string;
+  readonly #sql: Pick<SqlHooks, 'placeholder'>;
 
-  constructor(prefix = 'p') {
+  constructor(sql: Pick<SqlHooks, 'placeholder'>, prefix = 'p') {
+    this.#sql = sql;
     if (!/^[a-z]\w*$/.test(prefix)) throw new Error(`Invalid parameter prefix '${prefix}'`);
     this.#prefix = prefix;
   }
 
-  /** Adds a parameter and returns its placeholder (`@p0`). */
+  /** Adds a parameter and returns its placeholder (`@p0` in GoogleSQL). */
   add(value: unknown, type: ParamType): string {
     const name = `${this.#prefix}${this.#next++}`;
     this.params[name] = value;
     this.types[name] = type.array ? { type: type.type, array: true } : { type: type.type };
-    return `@${name}`;
+    return this.#sql.placeholder(name);
   }
 
   /** A scalar value of a known kind, typed from the kind. */

@@ -5,8 +5,7 @@
  * `present` ≈ present(v).
  */
 import { errors } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
-import { quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { jsonAs, jsonElements, jsonIsNullValue } from './json.ts';
 import type { ValueKind } from './params.ts';
 import { definite, FALSE, or, TRUE } from './sql-bool.ts';
@@ -34,8 +33,8 @@ export function unsupportedOn(target: Target, what: string): Error {
   return errors.unsupported(`${what} on ${where}`);
 }
 
-function elementAlias(dialect: Dialect): string {
-  return quoteIdentifier('e', dialect);
+function elementAlias(sql: SqlHooks): string {
+  return sql.quote('e');
 }
 
 /**
@@ -43,7 +42,7 @@ function elementAlias(dialect: Dialect): string {
  * an array value — one of its elements (§1.9; core match.ts `candidates`).
  * Values of another kind never qualify (§1.3 same-type rule).
  */
-export function some(target: Target, kind: ValueKind, pred: ValuePredicate, dialect: Dialect, what: string): string {
+export function some(target: Target, kind: ValueKind, pred: ValuePredicate, sql: SqlHooks, what: string): string {
   switch (target.kind) {
     case 'missing':
       return FALSE;
@@ -53,7 +52,7 @@ export function some(target: Target, kind: ValueKind, pred: ValuePredicate, dial
       return target.value === kind ? definite(pred(target.expr)) : FALSE;
     case 'array': {
       if (target.value !== kind) return FALSE;
-      const e = elementAlias(dialect);
+      const e = elementAlias(sql);
       // Inside WHERE, NULL is "not selected": EXISTS is two-valued without COALESCE.
       return `EXISTS(SELECT 1 FROM UNNEST(${target.expr}) AS ${e} WHERE ${pred(target.element(e))})`;
     }
@@ -66,7 +65,7 @@ export function some(target: Target, kind: ValueKind, pred: ValuePredicate, dial
         // TODO(semantics): compile {"$date"} objects inside JSON if services need date filters there.
         throw unsupportedOn(target, `${what} with a date`);
       }
-      const e = elementAlias(dialect);
+      const e = elementAlias(sql);
       return or([
         definite(pred(jsonAs(kind, target.expr))),
         `EXISTS(SELECT 1 FROM ${jsonElements(target.expr)} AS ${e} WHERE ${pred(jsonAs(kind, e))})`,
@@ -76,7 +75,7 @@ export function some(target: Target, kind: ValueKind, pred: ValuePredicate, dial
 }
 
 /** The value is null/missing, or (array value) has a null element: `equalsMatch(v, null)`. */
-export function isNullValue(target: Target, dialect: Dialect): string {
+export function isNullValue(target: Target, sql: SqlHooks): string {
   switch (target.kind) {
     case 'missing':
       return TRUE;
@@ -84,11 +83,11 @@ export function isNullValue(target: Target, dialect: Dialect): string {
       return `(${target.expr} IS NULL)`;
     case 'opaque':
       if (typeof target.column.type !== 'object') return `(${target.expr} IS NULL)`;
-      return nullableArray(target.expr, dialect);
+      return nullableArray(target.expr, sql);
     case 'array':
-      return nullableArray(target.expr, dialect);
+      return nullableArray(target.expr, sql);
     case 'json': {
-      const e = elementAlias(dialect);
+      const e = elementAlias(sql);
       return or([
         `(${target.expr} IS NULL OR ${jsonIsNullValue(target.expr)})`,
         `EXISTS(SELECT 1 FROM ${jsonElements(target.expr)} AS ${e} WHERE ${jsonIsNullValue(e)})`,
@@ -97,8 +96,8 @@ export function isNullValue(target: Target, dialect: Dialect): string {
   }
 }
 
-function nullableArray(expr: string, dialect: Dialect): string {
-  const e = elementAlias(dialect);
+function nullableArray(expr: string, sql: SqlHooks): string {
+  const e = elementAlias(sql);
   return or([`(${expr} IS NULL)`, `EXISTS(SELECT 1 FROM UNNEST(${expr}) AS ${e} WHERE ${e} IS NULL)`]);
 }
 

@@ -3,9 +3,8 @@
  * filter → keyset → sort → offset/limit → projection, as core run-query.ts.
  */
 import { type Filter, ID_FIELD, type QuerySpec } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { compileFilter } from './filter.ts';
-import { quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import { keysetCondition } from './keyset.ts';
 import { sortKey } from './order.ts';
 import { pageClause } from './paging.ts';
@@ -29,33 +28,33 @@ function projectedKeys(table: TableInfo, projection: readonly string[] | undefin
   return keys.filter((key) => table.columns.has(key));
 }
 
-export function compileSelect(table: TableInfo, spec: QuerySpec, dialect: Dialect): CompiledQuery {
-  const params = new ParamBag();
+export function compileSelect(table: TableInfo, spec: QuerySpec, sql: SqlHooks): CompiledQuery {
+  const params = new ParamBag(sql);
   const columns: OutputColumn[] = projectedKeys(table, spec.projection).map((key, i) => ({ alias: `c${i}`, key }));
   const select = columns.map(({ alias, key }) => {
     const column = table.columns.get(key);
     if (!column) throw new Error(`unreachable: no column for ${key}`);
-    return `${projected(column, dialect)} AS ${quoteIdentifier(alias, dialect)}`;
+    return `${projected(column, sql)} AS ${sql.quote(alias)}`;
   });
-  const keys = spec.sort.map((s) => sortKey(table, s.field, s.order, dialect));
-  const filter = compileFilter(table, spec.filter, dialect, params);
+  const keys = spec.sort.map((s) => sortKey(table, s.field, s.order, sql));
+  const filter = compileFilter(table, spec.filter, sql, params);
   const after = spec.after ? keysetCondition(keys, spec.after, params) : TRUE;
   const orderBy = keys.flatMap((k) => k.orderBy);
-  const sql =
-    `SELECT ${select.length > 0 ? select.join(', ') : `NULL AS ${quoteIdentifier('_', dialect)}`} FROM ${quoteIdentifier(table.name, dialect)}` +
+  const text =
+    `SELECT ${select.length > 0 ? select.join(', ') : `NULL AS ${sql.quote('_')}`} FROM ${sql.quote(table.name)}` +
     whereClause(and([filter, after])) +
     (orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : '') +
     ` ${pageClause(spec.limit, spec.offset, params)}`;
-  return { sql, params: params.params, types: params.types, columns };
+  return { sql: text, params: params.params, types: params.types, columns };
 }
 
 /** A separate COUNT(*): the Spanner emulator refuses `COUNT(*) OVER()` (docs/engines.md §2). */
-export function compileCount(table: TableInfo, filter: Filter, dialect: Dialect): CompiledQuery {
-  const params = new ParamBag();
-  const where = whereClause(compileFilter(table, filter, dialect, params));
-  const n = quoteIdentifier('n', dialect);
+export function compileCount(table: TableInfo, filter: Filter, sql: SqlHooks): CompiledQuery {
+  const params = new ParamBag(sql);
+  const where = whereClause(compileFilter(table, filter, sql, params));
+  const n = sql.quote('n');
   return {
-    sql: `SELECT COUNT(*) AS ${n} FROM ${quoteIdentifier(table.name, dialect)}${where}`,
+    sql: `SELECT COUNT(*) AS ${n} FROM ${sql.quote(table.name)}${where}`,
     params: params.params,
     types: params.types,
     columns: [{ alias: 'n', key: 'count' }],

@@ -4,9 +4,8 @@
  * the same value (docs/semantics.md §1.5 nested paths, §1.9 arrays).
  */
 import { errors, type FieldRef } from '@adaptors/core';
-import type { Dialect } from './dialects.ts';
 import { type DecimalColumnType, isDecimalType } from './exact-numbers.ts';
-import { jsonPathLiteral, quoteIdentifier } from './identifiers.ts';
+import type { SqlHooks } from './hooks.ts';
 import type { ValueKind } from './params.ts';
 import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './types.ts';
 
@@ -86,25 +85,25 @@ export function isArrayType(type: ColumnType): type is { readonly array: ScalarC
 }
 
 /** A column qualified or not: `\`t\`.\`c\`` or `\`c\``. */
-export function columnSql(column: ColumnInfo, dialect: Dialect, qualifier?: string): string {
-  const name = quoteIdentifier(column.name, dialect);
+export function columnSql(column: ColumnInfo, sql: SqlHooks, qualifier?: string): string {
+  const name = sql.quote(column.name);
   return qualifier ? `${qualifier}.${name}` : name;
 }
 
 /** A column as a query answers it: decimal text is read as the engine's exact text (exact-numbers.ts). */
-export function projected(column: ColumnInfo, dialect: Dialect): string {
-  const sql = columnSql(column, dialect);
-  return column.decimalText && isDecimalType(column.type) ? `CAST(${sql} AS STRING)` : sql;
+export function projected(column: ColumnInfo, sql: SqlHooks): string {
+  const name = columnSql(column, sql);
+  return column.decimalText && isDecimalType(column.type) ? `CAST(${name} AS ${sql.typeName('STRING')})` : name;
 }
 
 export function columnOf(table: TableInfo, ref: FieldRef): ColumnInfo | undefined {
   return table.columns.get(ref.field);
 }
 
-export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect): Target {
+export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): Target {
   const column = columnOf(table, ref);
   if (!column) return { kind: 'missing' };
-  const expr = columnSql(column, dialect);
+  const expr = columnSql(column, sql);
   const type = column.type;
   if (ref.path.length > 0) {
     if (type !== 'JSON') {
@@ -114,7 +113,7 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
         `'${ref.field}' is stored as ${describeType(type)}, which has no nested fields like '${ref.key}'.`,
       );
     }
-    return { kind: 'json', expr: `JSON_QUERY(${expr}, ${jsonPath(ref)})`, nested: true };
+    return { kind: 'json', expr: jsonQuery(sql, expr, ref), nested: true };
   }
   if (isArrayType(type)) {
     const kind = scalarKind(type.array);
@@ -127,14 +126,18 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, dialect: Dialect)
     return elements ? { kind: 'json', expr, nested: false, elements } : { kind: 'json', expr, nested: false };
   }
   if (column.decimalText && isDecimalType(type)) {
-    return { kind: 'scalar', value: 'string', expr: `CAST(${expr} AS STRING)`, order: expr, decimal: { expr, type } };
+    return {
+      kind: 'scalar',
+      value: 'string',
+      expr: `CAST(${expr} AS ${sql.typeName('STRING')})`,
+      order: expr,
+      decimal: { expr, type },
+    };
   }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };
   const scalar = { kind: 'scalar' as const, value: kind, expr: comparable(expr, type), order: expr };
-  return type === 'STRING' && column.lowered !== undefined
-    ? { ...scalar, lowered: quoteIdentifier(column.lowered, dialect) }
-    : scalar;
+  return type === 'STRING' && column.lowered !== undefined ? { ...scalar, lowered: sql.quote(column.lowered) } : scalar;
 }
 
 /** LOWER(v); for the target's own value, the column that already holds it when there is one. */
@@ -154,9 +157,9 @@ export function jsonElementKind(column: ColumnInfo): Exclude<ValueKind, 'date'> 
   return kind === 'date' ? undefined : kind;
 }
 
-function jsonPath(ref: FieldRef): string {
+function jsonQuery(sql: SqlHooks, expr: string, ref: FieldRef): string {
   try {
-    return jsonPathLiteral(ref.path);
+    return sql.jsonQuery(expr, ref.path);
   } catch (e) {
     throw errors.violation(ref.key, ref.key, (e as Error).message);
   }

@@ -1,6 +1,6 @@
 import type { AggregateSpec, DistinctSpec } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
-import { compileAggregate, compileDistinct } from '../src/index.ts';
+
 import { cmp, DIALECTS, f, plants } from './fixtures.ts';
 
 const agg: AggregateSpec = {
@@ -20,7 +20,7 @@ const agg: AggregateSpec = {
 describe('compileAggregate', () => {
   for (const dialect of DIALECTS) {
     test(`${dialect.name}: GROUP BY, safe aliases, having over aliases, sort with grouping tie-breakers`, () => {
-      const { rows, total } = compileAggregate(plants, agg, dialect, { countTotal: true });
+      const { rows, total } = dialect.aggregate(plants, agg, { countTotal: true });
       const inner =
         "SELECT `title` AS `g0`, `born` AS `g1`, MAX(`height`) AS `a0`, AVG(CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END) AS `a1`" +
         ' FROM `plants` GROUP BY `title`, `born`';
@@ -45,7 +45,7 @@ describe('compileAggregate', () => {
     });
 
     test(`${dialect.name}: no grouping fields → one row even over zero items (no GROUP BY)`, () => {
-      const { rows, total } = compileAggregate(
+      const { rows, total } = dialect.aggregate(
         plants,
         {
           ...agg,
@@ -60,7 +60,6 @@ describe('compileAggregate', () => {
           sort: [],
           limit: 50,
         },
-        dialect,
         { countTotal: false },
       );
       expect(rows.sql).toBe(
@@ -72,7 +71,7 @@ describe('compileAggregate', () => {
 
   test('result names are never SQL text', () => {
     const hostile = 'x` FROM t; DROP TABLE plants --';
-    const { rows } = compileAggregate(
+    const { rows } = DIALECTS[0]!.aggregate(
       plants,
       {
         ...agg,
@@ -80,7 +79,6 @@ describe('compileAggregate', () => {
         having: cmp(hostile, 'gte', 1),
         sort: [],
       },
-      DIALECTS[0]!,
       { countTotal: false },
     );
     expect(rows.sql).not.toContain('DROP');
@@ -88,9 +86,9 @@ describe('compileAggregate', () => {
   });
 
   test('refuses grouping by JSON or arrays', () => {
-    expect(() =>
-      compileAggregate(plants, { ...agg, groupBy: [f('tags')] }, DIALECTS[0]!, { countTotal: false }),
-    ).toThrow(/not supported/);
+    expect(() => DIALECTS[0]!.aggregate(plants, { ...agg, groupBy: [f('tags')] }, { countTotal: false })).toThrow(
+      /not supported/,
+    );
   });
 });
 
@@ -106,7 +104,7 @@ const distinct: DistinctSpec = {
 describe('compileDistinct', () => {
   for (const dialect of DIALECTS) {
     test(`${dialect.name}: scalar column, DESC, cursor`, () => {
-      const { values, total } = compileDistinct(plants, distinct, dialect, { countTotal: true });
+      const { values, total } = dialect.distinct(plants, distinct, { countTotal: true });
       expect(values).toEqual({
         sql:
           'SELECT DISTINCT `v` FROM (SELECT `title` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))' +
@@ -121,10 +119,9 @@ describe('compileDistinct', () => {
     });
 
     test(`${dialect.name}: array column unwound after filtering, DATE values compared as text`, () => {
-      const tags = compileDistinct(
+      const tags = dialect.distinct(
         plants,
         { ...distinct, field: f('tags'), order: 'asc', after: undefined, offset: 5 },
-        dialect,
         {
           countTotal: false,
         },
@@ -133,10 +130,9 @@ describe('compileDistinct', () => {
         'SELECT DISTINCT `v` FROM (SELECT `tags` AS `a` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) CROSS JOIN UNNEST(`a`) AS `v`' +
           ' WHERE (`v` IS NOT NULL) ORDER BY `v` ASC LIMIT @p1 OFFSET @p2',
       );
-      const born = compileDistinct(
+      const born = dialect.distinct(
         plants,
         { ...distinct, field: f('born'), order: 'asc', after: { value: '2024-01-01' } },
-        dialect,
         {
           countTotal: false,
         },
@@ -146,16 +142,20 @@ describe('compileDistinct', () => {
   }
 
   test('a field without a column has no values', () => {
-    const { values, total } = compileDistinct(plants, { ...distinct, field: f('nothing') }, DIALECTS[0]!, {
-      countTotal: true,
-    });
+    const { values, total } = DIALECTS[0]!.distinct(
+      plants,
+      { ...distinct, field: f('nothing') },
+      {
+        countTotal: true,
+      },
+    );
     expect(values.sql).toContain('WHERE FALSE');
     expect(total?.sql).toContain('WHERE FALSE');
   });
 
   test('refuses JSON values', () => {
-    expect(() =>
-      compileDistinct(plants, { ...distinct, field: f('care.sun') }, DIALECTS[0]!, { countTotal: false }),
-    ).toThrow(/not supported/);
+    expect(() => DIALECTS[0]!.distinct(plants, { ...distinct, field: f('care.sun') }, { countTotal: false })).toThrow(
+      /not supported/,
+    );
   });
 });

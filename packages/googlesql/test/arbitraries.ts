@@ -1,17 +1,7 @@
 /** fast-check generators over a generated TableInfo, and helpers for the property tests. */
 import { type FieldRef, type Filter, fieldRef, type QueryOperator, type Value } from '@adaptors/core';
 import fc from 'fast-check';
-import {
-  type ColumnInfo,
-  type ColumnType,
-  columnCapabilities,
-  compileAggregate,
-  compileSelect,
-  type Dialect,
-  nestedPathOperators,
-  spanner,
-  type TableInfo,
-} from '../src/index.ts';
+import { type ColumnInfo, type ColumnType, type GoogleSqlCompiler, spanner, type TableInfo } from '../src/index.ts';
 
 export const MARK = 'uv_';
 
@@ -55,15 +45,15 @@ const jsonLiteral: fc.Arbitrary<Value> = fc.oneof(
 /** A leaf using only what columnCapabilities (or nestedPathOperators) declares for the field. */
 export function leafArb(table: TableInfo): fc.Arbitrary<Filter> {
   const refs: { ref: FieldRef; ops: readonly QueryOperator[]; array: boolean; json?: boolean }[] = [
-    { ref: fieldRef('missing', undefined), ops: nestedPathOperators(spanner), array: false },
+    { ref: fieldRef('missing', undefined), ops: spanner.nestedPathOperators(), array: false },
   ];
   for (const [key, column] of table.columns) {
-    const caps = columnCapabilities(column, spanner);
+    const caps = spanner.capabilities(column);
     refs.push({ ref: fieldRef(key, undefined), ops: caps.queryOperators, array: typeof column.type === 'object' });
     if (column.type === 'JSON') {
       refs.push({
         ref: fieldRef(`${key}.a.b`, undefined),
-        ops: nestedPathOperators(spanner),
+        ops: spanner.nestedPathOperators(),
         array: false,
         json: true,
       });
@@ -145,7 +135,7 @@ export const world = tableArb.chain((table) => fc.record({ table: fc.constant(ta
 
 /** Sortable fields of the table, as columnCapabilities says. */
 export function sortable(table: TableInfo): string[] {
-  return [...table.columns].filter(([, c]) => columnCapabilities(c, spanner).sortable).map(([k]) => k);
+  return [...table.columns].filter(([, c]) => spanner.capabilities(c).sortable).map(([k]) => k);
 }
 
 export function literalsOf(filter: Filter): Value[] {
@@ -182,7 +172,7 @@ export function flatParams(params: Record<string, unknown>): unknown[] {
   return Object.values(params).flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
-export function selectWithColumn(name: string, dialect: Dialect): string {
+export function selectWithColumn(name: string, dialect: GoogleSqlCompiler): string {
   const table: TableInfo = {
     name: 'tbl',
     columns: new Map([
@@ -190,24 +180,20 @@ export function selectWithColumn(name: string, dialect: Dialect): string {
       ['x', { name, type: 'STRING' }],
     ]),
   };
-  return compileSelect(
-    table,
-    {
-      filter: { kind: 'compare', field: fieldRef('x', undefined), op: 'eq', value: 'v' },
-      sort: [{ field: fieldRef('x', undefined), order: 'asc' }],
-      projection: undefined,
-      offset: 0,
-      limit: 1,
-      after: undefined,
-    },
-    dialect,
-  ).sql;
+  return dialect.select(table, {
+    filter: { kind: 'compare', field: fieldRef('x', undefined), op: 'eq', value: 'v' },
+    sort: [{ field: fieldRef('x', undefined), order: 'asc' }],
+    projection: undefined,
+    offset: 0,
+    limit: 1,
+    after: undefined,
+  }).sql;
 }
 
-export function aggregateNamed(name: string, dialect: Dialect) {
+export function aggregateNamed(name: string, dialect: GoogleSqlCompiler) {
   const ref: FieldRef = { key: name, field: name, path: [], type: undefined };
   const table: TableInfo = { name: 'tbl', columns: new Map([['_id', { name: '_id', type: 'STRING' }]]) };
-  return compileAggregate(
+  return dialect.aggregate(
     table,
     {
       filter: { kind: 'true' },
@@ -218,7 +204,6 @@ export function aggregateNamed(name: string, dialect: Dialect) {
       offset: 0,
       limit: 1,
     },
-    dialect,
     { countTotal: false },
   ).rows;
 }

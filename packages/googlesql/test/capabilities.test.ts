@@ -1,6 +1,6 @@
 import { FIELD_TYPES } from '@adaptors/core';
 import { expect, test } from 'vitest';
-import { bigquery, columnCapabilities, defaultColumnType, nestedPathOperators, spanner } from '../src/index.ts';
+import { bigquery, type ColumnType, defaultColumnType, spanner } from '../src/index.ts';
 
 test('mapping: Wix type → default column type', () => {
   const table = Object.fromEntries(FIELD_TYPES.map((t) => [t, defaultColumnType(t)]));
@@ -32,8 +32,7 @@ test('mapping: Wix type → default column type', () => {
 });
 
 test.each([spanner, bigquery])('$name: capabilities declare only exact operators', (dialect) => {
-  const caps = (type: Parameters<typeof columnCapabilities>[0]['type']) =>
-    columnCapabilities({ name: 'c', type }, dialect);
+  const caps = (type: ColumnType) => dialect.capabilities({ name: 'c', type });
   const text = [
     'EQ',
     'NE',
@@ -60,5 +59,5 @@ test.each([spanner, bigquery])('$name: capabilities declare only exact operators
   expect(caps('JSON')).toEqual({ sortable: false, queryOperators: ['EXISTS'] });
   expect(caps('BYTES')).toEqual({ sortable: false, queryOperators: ['EXISTS'] });
   expect(caps({ array: 'JSON' })).toEqual({ sortable: false, queryOperators: ['EXISTS'] });
-  expect(nestedPathOperators(dialect)).toEqual(text);
+  expect(dialect.nestedPathOperators()).toEqual(text);
 });

@@ -4,7 +4,7 @@ import { INPUTS, REFUSED } from './filter-cases.ts';
 import { EXPECTED } from './filter-expected.ts';
 import { DIALECTS, f, plants, where } from './fixtures.ts';
 
-describe('compileFilter: one table of expected SQL, params and types per dialect', () => {
+describe('filter: one table of expected SQL, params and types per dialect', () => {
   for (const dialect of DIALECTS) {
     describe(dialect.name, () => {
       test.each(INPUTS.map((c) => [c.name, c] as const))('%s', (name, c) => {
@@ -37,7 +37,7 @@ describe('compileFilter: one table of expected SQL, params and types per dialect
   });
 });
 
-describe('compileFilter stays linear in the size of its input (hostile lists)', () => {
+describe('filter stays linear in the size of its input (hostile lists)', () => {
   // 100,000 values once took minutes ($in copied the list per value) and blocked the event loop.
   const values = Array.from({ length: 50_000 }, (_, i) => i);
 

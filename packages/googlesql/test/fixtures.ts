@@ -1,7 +1,7 @@
 import { type FieldRef, type Filter, fieldRef, type Value } from '@adaptors/core';
-import { bigquery, compileFilter, type Dialect, ParamBag, spanner, type TableInfo } from '../src/index.ts';
+import { bigquery, type GoogleSqlCompiler, ParamBag, spanner, type TableInfo } from '../src/index.ts';
 
-export const DIALECTS: readonly Dialect[] = [spanner, bigquery];
+export const DIALECTS = [spanner, bigquery] as const;
 
 /** One table with every column type the compiler handles. Wix key → column. */
 export const plants: TableInfo = {
@@ -32,9 +32,9 @@ export const cmp = (key: string, op: 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte', 
   value,
 });
 
-export function where(table: TableInfo, filter: Filter, dialect: Dialect) {
-  const bag = new ParamBag();
-  const sql = compileFilter(table, filter, dialect, bag);
+export function where(table: TableInfo, filter: Filter, dialect: GoogleSqlCompiler) {
+  const bag = new ParamBag(dialect);
+  const sql = dialect.filter(table, filter, bag);
   return { sql, params: bag.params, types: bag.types };
 }
 

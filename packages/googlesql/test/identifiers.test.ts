@@ -1,25 +1,25 @@
 import { describe, expect, test } from 'vitest';
-import { bigquery, compileSelect, jsonPathLiteral, quoteIdentifier, spanner, type TableInfo } from '../src/index.ts';
+import { bigquery, jsonPathLiteral, spanner, type TableInfo } from '../src/index.ts';
 import { f } from './fixtures.ts';
 
-describe('quoteIdentifier', () => {
+describe('quote (the engine hook)', () => {
   test.each([spanner, bigquery])('$name: backticks around safe names, reserved words included', (dialect) => {
-    expect(quoteIdentifier('title', dialect)).toBe('`title`');
-    expect(quoteIdentifier('_id', dialect)).toBe('`_id`');
-    expect(quoteIdentifier('FROM', dialect)).toBe('`FROM`');
+    expect(dialect.quote('title')).toBe('`title`');
+    expect(dialect.quote('_id')).toBe('`_id`');
+    expect(dialect.quote('FROM')).toBe('`FROM`');
   });
 
   test.each(['a`b', 'a\\b', 'a\nb', 'a\u0000', '', '`; DROP TABLE x; --'])('refuses %j in both dialects', (name) => {
-    for (const dialect of [spanner, bigquery]) expect(() => quoteIdentifier(name, dialect)).toThrow(/Invalid/);
+    for (const dialect of [spanner, bigquery]) expect(() => dialect.quote(name)).toThrow(/Invalid/);
   });
 
   test('dialects differ: BigQuery flexible names and qualified tables, Spanner naming rules', () => {
     for (const name of ['first-name', 'a b', 'project.dataset.table', "o'brien", 'x--y', 'a/*b']) {
-      expect(quoteIdentifier(name, bigquery)).toBe(`\`${name}\``);
-      expect(() => quoteIdentifier(name, spanner)).toThrow(/Spanner naming rules/);
+      expect(bigquery.quote(name)).toBe(`\`${name}\``);
+      expect(() => spanner.quote(name)).toThrow(/Spanner naming rules/);
     }
-    expect(() => quoteIdentifier('a'.repeat(129), spanner)).toThrow(/128/);
-    expect(quoteIdentifier('a'.repeat(129), bigquery)).toHaveLength(131);
+    expect(() => spanner.quote('a'.repeat(129))).toThrow(/128/);
+    expect(bigquery.quote('a'.repeat(129))).toHaveLength(131);
   });
 
   test('a table with a BigQuery-only column name compiles for BigQuery and is refused for Spanner', () => {
@@ -38,10 +38,10 @@ describe('quoteIdentifier', () => {
       limit: 1,
       after: undefined,
     };
-    expect(compileSelect(table, spec, bigquery).sql).toBe(
+    expect(bigquery.select(table, spec).sql).toBe(
       'SELECT `_id` AS `c0`, `first-name` AS `c1` FROM `ds.people` ORDER BY `_id` ASC LIMIT @p0',
     );
-    expect(() => compileSelect(table, spec, spanner)).toThrow(/Invalid spanner identifier/);
+    expect(() => spanner.select(table, spec)).toThrow(/Invalid spanner identifier/);
   });
 });
 

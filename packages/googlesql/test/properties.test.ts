@@ -6,18 +6,7 @@
 import { type FieldRef, fieldRef } from '@adaptors/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  bigquery,
-  type ColumnInfo,
-  compileAggregate,
-  compileCount,
-  compileDistinct,
-  compileSelect,
-  type Dialect,
-  quoteIdentifier,
-  spanner,
-  type TableInfo,
-} from '../src/index.ts';
+import { bigquery, type ColumnInfo, type GoogleSqlCompiler, spanner, type TableInfo } from '../src/index.ts';
 import {
   aggregateNamed,
   flatParams,
@@ -32,7 +21,7 @@ import {
 } from './arbitraries.ts';
 import { where } from './fixtures.ts';
 
-const DIALECTS: readonly Dialect[] = [spanner, bigquery];
+const DIALECTS: readonly GoogleSqlCompiler[] = [spanner, bigquery];
 
 describe('properties', () => {
   test('(1) any generated AST compiles for both dialects (filter, count, select+keyset, aggregate, distinct)', () => {
@@ -55,10 +44,10 @@ describe('properties', () => {
         });
         for (const dialect of DIALECTS) {
           expect(typeof where(table, filter, dialect).sql).toBe('string');
-          compileCount(table, filter, dialect);
-          const q = compileSelect(table, { filter, sort, projection: undefined, offset: 3, limit: 7, after }, dialect);
+          dialect.count(table, filter);
+          const q = dialect.select(table, { filter, sort, projection: undefined, offset: 3, limit: 7, after });
           expect(Object.keys(q.types).sort()).toEqual(Object.keys(q.params).sort());
-          compileAggregate(
+          dialect.aggregate(
             table,
             {
               filter,
@@ -69,11 +58,10 @@ describe('properties', () => {
               offset: 0,
               limit: 5,
             },
-            dialect,
             { countTotal: true },
           );
           if (anyColumn) {
-            compileDistinct(
+            dialect.distinct(
               table,
               {
                 filter,
@@ -83,7 +71,6 @@ describe('properties', () => {
                 limit: 3,
                 after: undefined,
               },
-              dialect,
               { countTotal: true },
             );
           }
@@ -154,7 +141,7 @@ describe('properties', () => {
         for (const dialect of DIALECTS) {
           let quoted: string;
           try {
-            quoted = quoteIdentifier(name, dialect);
+            quoted = dialect.quote(name);
           } catch (e) {
             expect(e).toBeInstanceOf(Error);
             expect((e as Error).message).toMatch(/Invalid/);

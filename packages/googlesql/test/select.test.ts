@@ -1,6 +1,6 @@
 import type { QuerySpec } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
-import { compileCount, compileSelect } from '../src/index.ts';
+
 import { both, cmp, DIALECTS, f, plants } from './fixtures.ts';
 
 const base: QuerySpec = {
@@ -143,10 +143,10 @@ const CASES: readonly {
   },
 ];
 
-describe('compileSelect', () => {
+describe('select', () => {
   for (const dialect of DIALECTS) {
     test.each(CASES.map((c) => [c.name, c] as const))(`${dialect.name}: %s`, (_n, c) => {
-      const q = compileSelect(plants, c.spec, dialect);
+      const q = dialect.select(plants, c.spec);
       expect({ sql: q.sql, params: q.params }).toEqual(c.expected[dialect.name]);
       // Every parameter is typed, LIMIT/OFFSET as INT64.
       expect(Object.keys(q.types).sort()).toEqual(Object.keys(q.params).sort());
@@ -154,7 +154,7 @@ describe('compileSelect', () => {
   }
 
   test('types: Date → TIMESTAMP, LIMIT/OFFSET → INT64', () => {
-    const q = compileSelect(plants, CASES[1]!.spec, DIALECTS[0]!);
+    const q = DIALECTS[0]!.select(plants, CASES[1]!.spec);
     expect(q.types.p3).toEqual({ type: 'TIMESTAMP' });
     expect(q.types.p6).toEqual({ type: 'INT64' });
     expect(q.types.p7).toEqual({ type: 'INT64' });
@@ -162,39 +162,39 @@ describe('compileSelect', () => {
   });
 
   test('all columns when projection is undefined', () => {
-    const q = compileSelect(plants, base, DIALECTS[0]!);
+    const q = DIALECTS[0]!.select(plants, base);
     expect(q.columns?.map((c) => c.key)).toEqual([...plants.columns.keys()]);
   });
 
   test('refuses sorting by arrays and a cursor on an object inside JSON', () => {
-    expect(() => compileSelect(plants, { ...base, sort: [{ field: f('tags'), order: 'asc' }] }, DIALECTS[0]!)).toThrow(
+    expect(() => DIALECTS[0]!.select(plants, { ...base, sort: [{ field: f('tags'), order: 'asc' }] })).toThrow(
       /not supported/,
     );
     expect(() =>
-      compileSelect(
-        plants,
-        { ...base, sort: [{ field: f('care.x'), order: 'asc' }, base.sort[0]!], after: { values: [{ a: 1 }, 'x'] } },
-        DIALECTS[0]!,
-      ),
+      DIALECTS[0]!.select(plants, {
+        ...base,
+        sort: [{ field: f('care.x'), order: 'asc' }, base.sort[0]!],
+        after: { values: [{ a: 1 }, 'x'] },
+      }),
     ).toThrow(/object or array/);
   });
 
   test('negative paging clamps to 0 like the evaluator; fractions are refused', () => {
-    expect(compileSelect(plants, { ...base, limit: -1, offset: -5 }, DIALECTS[0]!).params).toEqual({ p0: 0 });
-    expect(() => compileSelect(plants, { ...base, limit: 1.5 }, DIALECTS[0]!)).toThrow(/integer/);
+    expect(DIALECTS[0]!.select(plants, { ...base, limit: -1, offset: -5 }).params).toEqual({ p0: 0 });
+    expect(() => DIALECTS[0]!.select(plants, { ...base, limit: 1.5 })).toThrow(/integer/);
   });
 });
 
-describe('compileCount', () => {
+describe('count', () => {
   for (const dialect of DIALECTS) {
     test(`${dialect.name}: separate COUNT(*), no window function`, () => {
-      expect(compileCount(plants, cmp('height', 'gte', 2), dialect)).toEqual({
+      expect(dialect.count(plants, cmp('height', 'gte', 2))).toEqual({
         sql: 'SELECT COUNT(*) AS `n` FROM `plants` WHERE COALESCE(`height` >= @p0, FALSE)',
         params: { p0: 2 },
         types: { p0: { type: 'FLOAT64' } },
         columns: [{ alias: 'n', key: 'count' }],
       });
-      expect(compileCount(plants, { kind: 'true' }, dialect).sql).toBe('SELECT COUNT(*) AS `n` FROM `plants`');
+      expect(dialect.count(plants, { kind: 'true' }).sql).toBe('SELECT COUNT(*) AS `n` FROM `plants`');
     });
   }
 });

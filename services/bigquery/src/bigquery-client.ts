@@ -10,7 +10,7 @@
  * `autoRetry: false`: the client's own retry (@google-cloud/common
  * `shouldRetryRequest`: 408/429/5xx and `rateLimitExceeded`, up to 3 retries
  * with retry-request's 1 s, 2 s, 4 s … backoff) would run under the
- * executor's policy (bigquery-retry.ts) and multiply it — one statement
+ * executor's policy (retry.ts) and multiply it — one statement
  * meeting a persistent 503 could take minutes, past Cloud Run's request
  * timeout — and it does not retry the DML conflicts that matter most (400
  * "Could not serialize access … due to concurrent update"). One bounded,

@@ -5,7 +5,7 @@
  * references (packages/core/src/config/README.md).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
-import { numberColumnsSetting } from '@adaptors/googlesql';
+import { sqlStorageSettings } from '@adaptors/sql-storage';
 
 /**
  * Sizing (DEPLOY.md "Sizing", packages/core/SCALING.md). A request runs at
@@ -60,27 +60,11 @@ const specs = defineSettings({
     default: 'false',
     parse: boolean(),
   }),
-  readOnlySchema: setting({
-    name: 'READ_ONLY_SCHEMA',
-    description:
-      'true: collections cannot be created, changed or deleted from Wix (no table DDL; the service account needs only roles/bigquery.dataEditor and roles/bigquery.jobUser).',
-    default: 'false',
-    parse: boolean(),
-  }),
-  numberColumns: numberColumnsSetting,
-  schemaCacheSeconds: setting({
-    name: 'SCHEMA_CACHE_SECONDS',
-    description:
-      'How long the table list is trusted before it is read again, whatever else happens: the bound for schema changes made outside the adaptor (your own DDL). Changes made through any instance of this service are seen sooner (SCHEMA_CHECK_MS).',
-    default: '30',
-    parse: integer({ min: 0, max: 3600 }),
-  }),
-  schemaCheckMs: setting({
-    name: 'SCHEMA_CHECK_MS',
-    description:
-      "How often, at most, an instance reads the dataset's schema version label (one datasets.get, no bytes billed) to see collection changes made through another instance. 0: before every request (strict; mind the API's requests-per-second quota). A new collection or field is seen at once anyway (a miss re-reads the schema).",
-    default: '1000',
-    parse: integer({ min: 0, max: 60000 }),
+  ...sqlStorageSettings({
+    readOnlyRoles: 'roles/bigquery.dataEditor and roles/bigquery.jobUser',
+    version: "the dataset's schema version label (one datasets.get, no bytes billed)",
+    everyRequest: "strict; mind the API's requests-per-second quota",
+    checkMs: 1000,
   }),
   maximumBytesBilled: setting({
     name: 'BIGQUERY_MAXIMUM_BYTES_BILLED',

@@ -1,5 +1,5 @@
 /**
- * BigQuery errors reach Wix as SPI errors (docs/design.md §3, src/bigquery-errors.ts):
+ * BigQuery errors reach Wix as SPI errors (docs/design.md §3, src/errors.ts):
  * a table dropped behind the adaptor's back is COLLECTION_NOT_FOUND (and leaves
  * the listings), an unreachable endpoint is SERVICE_UNAVAILABLE, and BigQuery's
  * error reasons map as the README's Errors table says. The mapped errors are
@@ -9,11 +9,11 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { addFault, type FaultError, removeFault } from '@adaptors/bigquery-emulator';
-import { SpiError } from '@adaptors/core';
+import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBigQuery } from '../src/bigquery-client.ts';
-import { isDuplicate, isRetryable, itemError, translateError } from '../src/bigquery-errors.ts';
 import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { isDuplicate, isRetryable, itemError, translateError } from '../src/errors.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 let h: BigQueryHarness;
@@ -86,8 +86,8 @@ describe('errors on the emulator', () => {
       location: undefined,
       apiEndpoint: `http://127.0.0.1:${closed}`,
     });
-    // A readiness timeout longer than the test's own: only the connection error can end ready().
-    const storage = createBigQueryStorage({ bq, datasetId: 'none', readyTimeoutMs: 600_000 });
+    // No deadline around ready(): only the connection error can end it.
+    const storage = createBigQueryStorage({ bq, datasetId: 'none' });
     try {
       const error = await caught(() => storage.ready());
       expectSpi(error, 'SERVICE_UNAVAILABLE', 'cannot reach BigQuery');
@@ -97,7 +97,7 @@ describe('errors on the emulator', () => {
     }
   }, 15_000);
 
-  test('an endpoint that accepts but never answers: ready() gives up at readyTimeoutMs with SERVICE_UNAVAILABLE', async () => {
+  test('an endpoint that accepts but never answers: ready() ends at the readiness deadline with an SpiError', async () => {
     const sockets = new Set<Socket>();
     const silent: Server = createServer((s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -108,9 +108,13 @@ describe('errors on the emulator', () => {
       location: undefined,
       apiEndpoint: `http://127.0.0.1:${port}`,
     });
-    const storage = createBigQueryStorage({ bq, datasetId: 'none', readyTimeoutMs: 300 });
+    const storage = createBigQueryStorage({ bq, datasetId: 'none' });
     try {
-      expectSpi(await caught(() => storage.ready()), 'SERVICE_UNAVAILABLE');
+      // As the core's readiness check runs it (packages/core/src/server/readiness.ts): no timer in the storage.
+      expectSpi(
+        await caught(() => runWithDeadline(newDeadline(300), 'read', () => storage.ready())),
+        'DEADLINE_EXCEEDED',
+      );
     } finally {
       await storage.close();
       for (const s of sockets) s.destroy();

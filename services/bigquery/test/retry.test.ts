@@ -1,6 +1,6 @@
 /**
  * DML concurrency, rate-limit and transient errors are retried with backoff
- * (src/bigquery-retry.ts, README "Concurrency quotas"), proven on the wire:
+ * (src/retry.ts, README "Concurrency quotas"), proven on the wire:
  * the emulator fails the next N statements with BigQuery's own error bodies
  * (packages/bigquery-emulator fault route) and counts the attempts it saw.
  * The backoff base is 1 ms here (storage option `retry`); the number of tries
@@ -8,7 +8,7 @@
  */
 import { addFault, type FaultError, getFault, removeFault } from '@adaptors/bigquery-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_RETRY } from '../src/bigquery-retry.ts';
+import { DEFAULT_RETRY } from '../src/retry.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 type Result = { item?: Record<string, unknown>; error?: { errorCode: string } };

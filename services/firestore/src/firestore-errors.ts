@@ -4,26 +4,15 @@
  * (which may carry project paths) goes to the log only through the core's
  * 500 handler when nothing here recognises it.
  */
-import { errors, SpiError } from '@adaptors/core';
+import { errors, GRPC, grpcCode, grpcCommon, SpiError } from '@adaptors/core';
 
-/** gRPC status codes the client reports in `error.code` (google.rpc.Code). */
-export const GRPC = {
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-} as const;
+/** The gRPC status table is core's (packages/core/src/grpc-status.ts), shared with Spanner. */
+export { GRPC, grpcCode };
 
-export function grpcCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
+const FIRESTORE = {
+  name: 'Firestore',
+  roles: 'roles/datastore.user on the project (and check FIRESTORE_PROJECT / FIRESTORE_DATABASE)',
+};
 
 function messageOf(error: unknown): string {
   const message = (error as { message?: unknown } | null)?.message;
@@ -42,25 +31,14 @@ export function isIndexRequired(error: unknown): boolean {
 /** Translates what the client throws; SpiErrors pass through, unknown errors are rethrown for the core's 500. */
 export function translateError(error: unknown, context: { collectionId?: string } = {}): unknown {
   if (error instanceof SpiError) return error;
+  const common = grpcCommon(error, FIRESTORE);
+  if (common) return common;
   switch (grpcCode(error)) {
-    case GRPC.UNAVAILABLE:
-    case GRPC.DEADLINE_EXCEEDED:
-    case GRPC.RESOURCE_EXHAUSTED:
-    case GRPC.ABORTED:
-      return errors.unavailable('Firestore');
-    case GRPC.PERMISSION_DENIED:
-    case GRPC.UNAUTHENTICATED:
-      return new SpiError(
-        'SERVICE_UNAVAILABLE',
-        "Firestore refused the adaptor's credentials: grant the Cloud Run service account roles/datastore.user on the project, and check FIRESTORE_PROJECT / FIRESTORE_DATABASE.",
-        null,
-      );
     case GRPC.NOT_FOUND:
       if (/database/i.test(messageOf(error))) {
-        return new SpiError(
-          'SERVICE_UNAVAILABLE',
-          'The Firestore database does not exist: create it (Native mode) or fix FIRESTORE_DATABASE / FIRESTORE_PROJECT.',
-          null,
+        return errors.databaseMissing(
+          'The Firestore database',
+          'create it (Native mode) or fix FIRESTORE_DATABASE / FIRESTORE_PROJECT',
         );
       }
       return context.collectionId ? errors.collectionNotFound(context.collectionId) : error;

@@ -4,7 +4,7 @@
  * references (packages/core/src/config/README.md).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
-import { numberColumnsSetting } from '@adaptors/googlesql';
+import { sqlStorageSettings } from '@adaptors/sql-storage';
 
 /**
  * Sizing (DEPLOY.md "Sizing", packages/core/SCALING.md): each instance's
@@ -48,27 +48,11 @@ const specs = defineSettings({
     default: 'false',
     parse: boolean(),
   }),
-  readOnlySchema: setting({
-    name: 'READ_ONLY_SCHEMA',
-    description:
-      'true: collections cannot be created, changed or deleted from Wix (no DDL; the service account needs only roles/spanner.databaseUser).',
-    default: 'false',
-    parse: boolean(),
-  }),
-  numberColumns: numberColumnsSetting,
-  schemaCacheSeconds: setting({
-    name: 'SCHEMA_CACHE_SECONDS',
-    description:
-      'How long the table list is trusted before it is read again, whatever else happens: the bound for schema changes made outside the adaptor (your own DDL). Changes made through any instance of this service are seen sooner (SCHEMA_CHECK_MS).',
-    default: '30',
-    parse: integer({ min: 0, max: 3600 }),
-  }),
-  schemaCheckMs: setting({
-    name: 'SCHEMA_CHECK_MS',
-    description:
-      'How often, at most, an instance reads the schema version row (one single-row read) to see collection changes made through another instance. 0: before every request (strict, one more read per call). A new collection or field is seen at once anyway (a miss re-reads the schema).',
-    default: '200',
-    parse: integer({ min: 0, max: 60000 }),
+  ...sqlStorageSettings({
+    readOnlyRoles: 'roles/spanner.databaseUser',
+    version: 'the schema version row (one single-row read)',
+    everyRequest: 'strict, one more read per call',
+    checkMs: 200,
   }),
   spannerProcessingUnits: setting({
     name: 'SPANNER_PROCESSING_UNITS',

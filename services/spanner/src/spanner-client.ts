@@ -3,7 +3,7 @@
  * is imported lazily so `main.ts check` does not pay its ~400 ms import.
  */
 import type { Database, Spanner } from '@google-cloud/spanner';
-import { grpcCode } from './spanner-errors.ts';
+import { grpcCode } from './errors.ts';
 
 export interface ClientConfig {
   readonly projectId: string | undefined;

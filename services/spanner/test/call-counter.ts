@@ -40,7 +40,7 @@ export function countingDatabase(database: Database): {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       if (property === 'runTransactionAsync') {
-        // (run) or (options, run): the storage passes the call's deadline as options (src/spanner-deadline.ts).
+        // (run) or (options, run): the storage passes the call's deadline as options (src/deadline.ts).
         return (...args: unknown[]) => {
           counts.transactions++;
           const run = args.pop() as (tx: object) => Promise<unknown>;

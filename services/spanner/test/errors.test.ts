@@ -2,12 +2,12 @@
  * Spanner errors reach Wix as SPI errors (docs/design.md §3): a table dropped
  * behind the adaptor's back is COLLECTION_NOT_FOUND (and the cached schema is
  * refreshed), an unreachable database is SERVICE_UNAVAILABLE, and gRPC codes
- * map as documented in src/spanner-errors.ts.
+ * map as documented in src/errors.ts.
  */
-import { SpiError } from '@adaptors/core';
+import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { itemError, translateError } from '../src/spanner-errors.ts';
+import { itemError, translateError } from '../src/errors.ts';
 import { createSpannerStorage } from '../src/spanner-storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
@@ -32,7 +32,7 @@ describe('error translation on the emulator', () => {
     expect((await client.listCollections(['gone'])).body.collections).toEqual([]);
   });
 
-  test('an unreachable database: ready() rejects with SERVICE_UNAVAILABLE', async () => {
+  test('an unreachable database: ready() under the readiness deadline rejects with an SpiError', async () => {
     const saved = process.env.SPANNER_EMULATOR_HOST;
     process.env.SPANNER_EMULATOR_HOST = '127.0.0.1:9'; // nothing listens on the discard port
     const spanner = new Spanner({ projectId: 'nowhere' });
@@ -40,15 +40,15 @@ describe('error translation on the emulator', () => {
     const storage = createSpannerStorage({
       database: spanner.instance('none').database('none'),
       close: () => spanner.close(),
-      readyTimeoutMs: 1000,
     });
     try {
-      const error = await storage.ready().then(
+      // As the core's readiness check runs it (packages/core/src/server/readiness.ts): no timer in the storage.
+      const error = await runWithDeadline(newDeadline(1000), 'read', () => storage.ready()).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(SpiError);
-      expect((error as SpiError).code).toBe('SERVICE_UNAVAILABLE');
+      expect(['SERVICE_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain((error as SpiError).code);
     } finally {
       await storage.close();
     }
@@ -70,6 +70,20 @@ describe('gRPC status → SPI error', () => {
     expect(translated).toBeInstanceOf(SpiError);
     expect((translated as SpiError).code).toBe(code);
     expect((translated as SpiError).message).not.toMatch(/\n\s+at /);
+  });
+
+  test('messages come from the catalogue: what to do, in one sentence each', () => {
+    const message = (error: Error) => (translateError(error, 'plants') as SpiError).message;
+    expect(message(grpc(7, 'permission denied on database'))).toBe(
+      "Cloud Spanner refused the adaptor's credentials; grant its service account roles/spanner.databaseUser (and roles/spanner.databaseAdmin for schema changes).",
+    );
+    expect(message(grpc(14, 'connection refused'))).toMatch(
+      /^Cloud Spanner is not reachable right now; retry shortly\./,
+    );
+    // A missing database is a setting to fix, not an outage to wait out.
+    expect(message(grpc(5, 'Database not found: projects/p/instances/i/databases/d'))).toBe(
+      'The Spanner database does not exist: check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE.',
+    );
   });
 
   test('an error that is a bug stays an error (logged as a 500 by the core)', () => {

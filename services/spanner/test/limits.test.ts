@@ -2,7 +2,7 @@
  * Spanner's own query size limit (1,000 SQL functions per query) lies below
  * the core's filter limits (packages/core/README.md "Input limits") for some
  * shapes: a filter within the core's limits that Spanner refuses is a 400
- * that says what to change, never a 500 (src/spanner-errors.ts).
+ * that says what to change, never a 500 (src/errors.ts).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';

@@ -5,7 +5,7 @@
  */
 import { startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { METADATA_TABLE, REFERENCES_TABLE } from '../src/spanner-ddl.ts';
+import { METADATA_TABLE, REFERENCES_TABLE } from '../src/ddl.ts';
 import { createSpannerStorage } from '../src/spanner-storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 

@@ -4,7 +4,7 @@
  * more rows than one transaction may delete, overwrite, unique indexes.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MAX_MUTATIONS_PER_COMMIT } from '../src/spanner-writes.ts';
+import { MAX_MUTATIONS_PER_COMMIT } from '../src/writes.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
 const items = (n: number, prefix: string, extra: (i: number) => Record<string, unknown> = () => ({})) =>

@@ -50,6 +50,15 @@ const SAMPLES: Record<Helper, () => SpiError> = {
   routeNotFound: () => errors.routeNotFound('POST', '/v3/items/nope'),
   payloadTooLarge: () => errors.payloadTooLarge(),
   selfTestBusy: () => errors.selfTestBusy(),
+  databaseMissing: () =>
+    errors.databaseMissing(
+      'The Spanner database projects/p/instances/i/databases/d',
+      'create it or correct SPANNER_DATABASE',
+    ),
+  unreachable: () => errors.unreachable('Spanner', 'check the network path and SPANNER_EMULATOR_HOST'),
+  quotaExceeded: () => errors.quotaExceeded('BigQuery', 'quotaExceeded', 'raise the quota in the Google Cloud console'),
+  throttled: () => errors.throttled('BigQuery', 'table updates', 'send fewer, larger writes'),
+  transientFailure: () => errors.transientFailure('Spanner', 'check the Google Cloud status page'),
   internal: () => errors.internal('req-1'),
   unavailable: () => errors.unavailable('Cloud Spanner'),
   accessDenied: () => errors.accessDenied('Cloud Spanner', 'roles/spanner.databaseUser'),

@@ -1,0 +1,274 @@
+// The engine-neutral storage helpers (src/) that Spanner and BigQuery share.
+import type { Field, ReferencedSpec, StoredCollection } from '@adaptors/core';
+import { type CompiledQuery, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
+import { describe, expect, test } from 'vitest';
+import {
+  type CollectionSnapshot,
+  collectionSnapshot,
+  fieldCapabilitiesByType,
+  fromAny,
+  itemsById,
+  itemsByIdQuery,
+  lastPerId,
+  numericText,
+  queryReferenced,
+  SchemaSnapshotCache,
+  storedCollection,
+  toItem,
+  toJson,
+} from '../src/index.ts';
+
+const stored = (id: string): StoredCollection => ({ id }) as StoredCollection;
+type View = { readonly stored: StoredCollection };
+type Snap = CollectionSnapshot<View> & { readonly n: number };
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('SchemaSnapshotCache', () => {
+  test('concurrent callers share one load; the snapshot is reused while fresh', async () => {
+    let loads = 0;
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => collectionSnapshot(new Map([['a', { stored: stored('a') }]]), { n: ++loads }),
+      60_000,
+    );
+    const [x, y] = await Promise.all([cache.snapshot(), cache.snapshot()]);
+    expect(x).toBe(y);
+    expect(await cache.snapshot()).toBe(x);
+    expect(loads).toBe(1);
+    expect((await cache.list()).map((s) => s.id)).toEqual(['a']);
+  });
+
+  test('a load in flight when invalidated is answered but not kept', async () => {
+    const first = deferred<Snap>();
+    let calls = 0;
+    const cache = new SchemaSnapshotCache<View, Snap>(() => {
+      calls++;
+      return calls === 1 ? first.promise : Promise.resolve(collectionSnapshot(new Map(), { n: calls }));
+    }, 60_000);
+    const pending = cache.snapshot();
+    cache.invalidate();
+    first.resolve(collectionSnapshot(new Map(), { n: 1 }));
+    expect((await pending).n).toBe(1);
+    expect((await cache.snapshot()).n).toBe(2);
+  });
+
+  test('resolve finds the core’s StoredCollection by identity, then by id, else COLLECTION_NOT_FOUND', async () => {
+    const view = { stored: stored('a') };
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => collectionSnapshot(new Map([['a', view]]), { n: 0 }),
+      60_000,
+    );
+    expect(await cache.resolve(view.stored)).toBe(view);
+    expect(await cache.resolve(stored('a'))).toBe(view);
+    await expect(cache.resolve(stored('gone'))).rejects.toMatchObject({ code: 'COLLECTION_NOT_FOUND' });
+  });
+});
+
+describe('SchemaSnapshotCache across instances (packages/core/SCALING.md)', () => {
+  // The "database": a version token and a catalog another instance may change.
+  function world(ids: string[], checkMs = 0) {
+    const state = { version: 'v1', ids, versionReads: 0, loads: 0 };
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => {
+        state.loads++;
+        return collectionSnapshot(new Map(state.ids.map((id) => [id, { stored: stored(id) }])), { n: state.loads });
+      },
+      60_000,
+      {
+        read: async () => {
+          state.versionReads++;
+          return state.version;
+        },
+        checkMs,
+      },
+    );
+    return { state, cache };
+  }
+
+  test('a new version (a change through another instance) drops the snapshot', async () => {
+    const { state, cache } = world(['a', 'b']);
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']);
+    state.ids = ['a'];
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']); // same version: kept
+    state.version = 'v2';
+    expect((await cache.list()).map((c) => c.id)).toEqual(['a']);
+    expect(state.loads).toBe(2);
+  });
+
+  test('a miss re-reads the catalog before answering NOT_FOUND (a collection created elsewhere, version not seen)', async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    state.ids = ['a', 'fresh']; // created outside this cache's sight, same version
+    expect((await cache.get('fresh'))?.id).toBe('fresh');
+    expect(await cache.get('never')).toBeUndefined();
+  });
+
+  test('concurrent misses share one catalog read', async () => {
+    const { state, cache } = world(['a'], 60_000);
+    await cache.list();
+    const loads = state.loads;
+    const answers = await Promise.all(['x', 'y', 'z', 'x'].map((id) => cache.byId(id)));
+    expect(answers).toEqual([undefined, undefined, undefined, undefined]);
+    expect(state.loads).toBe(loads + 1);
+  });
+
+  test('refresh tells whether the collection changed', async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    expect(await cache.refresh('a')).toBe(false);
+    state.ids = ['a', 'b'];
+    expect(await cache.refresh('b')).toBe(true);
+  });
+
+  test("changed(): this instance's own version is trusted without reading it back", async () => {
+    const { state, cache } = world(['a']);
+    await cache.list();
+    state.version = 'mine';
+    cache.changed('mine');
+    const reads = state.versionReads;
+    await cache.list();
+    // checkMs 0 still reads for the next caller, but the snapshot loaded after changed() is kept.
+    expect(state.versionReads).toBeGreaterThanOrEqual(reads);
+    const loads = state.loads;
+    await cache.list();
+    expect(state.loads).toBe(loads);
+  });
+});
+
+describe('row decoding', () => {
+  const query = {
+    sql: '',
+    params: {},
+    types: {},
+    columns: [
+      { alias: 'c0', key: 'title' },
+      { alias: 'c1', key: 'any' },
+    ],
+  };
+  const fields = new Map<string, Field>([['any', { key: 'any', type: 'ANY' } as Field]]);
+
+  test('aliases become keys, nulls are missing, an ANY top-level $date is a Date again', () => {
+    const when = new Date('2020-01-02T03:04:05.000Z');
+    const row = new Map([
+      ['c0', null],
+      ['c1', toJson(when) as { $date: string }],
+    ]);
+    expect(toItem(row, query as CompiledQuery, fields)).toEqual({ any: when });
+    expect(fromAny({ a: 1 })).toEqual({ a: 1 });
+  });
+
+  test('toJson writes Dates at any depth as {$date}', () => {
+    const when = new Date(0);
+    expect(toJson({ a: [when], b: 1 })).toEqual({ a: [{ $date: '1970-01-01T00:00:00.000Z' }], b: 1 });
+  });
+
+  test('numericText is plain decimal text with at most 9 fractional digits', () => {
+    expect(numericText(1e21)).toBe('1000000000000000000000');
+    expect(numericText(0.1234567891)).toBe('0.123456789');
+  });
+});
+
+test('fieldCapabilitiesByType works each type out once; a type without a column can do nothing', () => {
+  let asked = 0;
+  const caps = fieldCapabilitiesByType((field) => {
+    asked++;
+    return field.type === 'MULTI_REFERENCE' ? undefined : { name: field.key, type: 'STRING' };
+  }, spanner);
+  expect(caps({ key: 'a', type: 'TEXT' })).toBe(caps({ key: 'b', type: 'TEXT' }));
+  expect(caps({ key: 'r', type: 'MULTI_REFERENCE' })).toEqual({ sortable: false, queryOperators: [] });
+  expect(asked).toBe(2);
+});
+
+test('fieldTypeOfColumn and lastPerId', () => {
+  expect(fieldTypeOfColumn({ array: 'STRING' })).toBe('ARRAY_STRING');
+  expect(fieldTypeOfColumn('BYTES')).toBe('ANY');
+  expect(
+    lastPerId([
+      { id: 'a', v: 1 },
+      { id: 'b', v: 2 },
+      { id: 'a', v: 3 },
+    ]),
+  ).toEqual([
+    { id: 'a', v: 3 },
+    { id: 'b', v: 2 },
+  ]);
+});
+
+test('queryReferenced: total only when asked, referenced items only for the page', async () => {
+  const spec = {
+    field: { key: 'refs', type: 'MULTI_REFERENCE' },
+    referringItemIds: [],
+    referencedItemIds: [],
+    order: 'asc',
+    offset: 0,
+    limit: 10,
+    includeReferencedItems: true,
+    projection: undefined,
+  } as unknown as ReferencedSpec;
+  const asked: string[][] = [];
+  const pages = {
+    pairs: async () => [
+      { referringItemId: 'x', referencedItemId: 'p' },
+      { referringItemId: 'y', referencedItemId: 'p' },
+      { referringItemId: 'y', referencedItemId: 'q' },
+    ],
+    count: async () => 7,
+    referencedItems: async (_spec: ReferencedSpec, ids: string[]) => {
+      asked.push(ids);
+      return new Map([['p', { _id: 'p' }]]);
+    },
+  };
+  const answer = await queryReferenced('c', spec, { countTotal: false }, pages);
+  expect(answer).toEqual({
+    items: [
+      { referringItemId: 'x', referencedItemId: 'p', referencedItem: { _id: 'p' } },
+      { referringItemId: 'y', referencedItemId: 'p', referencedItem: { _id: 'p' } },
+      { referringItemId: 'y', referencedItemId: 'q' },
+    ],
+  });
+  expect(asked).toEqual([['p', 'q']]);
+  expect((await queryReferenced('c', spec, { countTotal: true }, pages)).total).toBe(7);
+});
+
+test('storedCollection leaves absent metadata out, freezes what it shares and marks read-only tables', () => {
+  const field: Field = { key: 'title', type: 'TEXT' };
+  const c = storedCollection(
+    't',
+    [field],
+    { displayName: null },
+    {
+      writable: false,
+      missing: ['_owner'],
+      fixableByUpdate: true,
+      reason: 'read-only: why',
+    },
+  );
+  expect(c).toEqual({
+    id: 't',
+    fields: [field],
+    readOnly: true,
+    readOnlyReason: 'read-only: why',
+    writableAfterUpdate: true,
+  });
+  expect(Object.isFrozen(c) && Object.isFrozen(c.fields) && Object.isFrozen(c.fields[0])).toBe(true);
+  expect(c.fields[0]).not.toBe(field);
+  const writable = { writable: true, missing: [], fixableByUpdate: false };
+  expect(storedCollection('t', [], { displayName: 'T' }, writable)).toEqual({ id: 't', displayName: 'T', fields: [] });
+});
+
+test('itemsByIdQuery reads every id in one page; itemsById keys them by _id', () => {
+  const spec = itemsByIdQuery(['b', 'a'], ['title']);
+  expect(spec).toMatchObject({
+    projection: ['title'],
+    offset: 0,
+    limit: 2,
+    filter: { kind: 'in', values: ['b', 'a'] },
+  });
+  expect([...itemsById([{ _id: 'a' }, { _id: 'b' }]).keys()]).toEqual(['a', 'b']);
+});

@@ -1,0 +1,106 @@
+/**
+ * Reads the dataset's tables through the REST API (tables.list + tables.get):
+ * exact schema types, modes, column and table descriptions, table type and
+ * clustering, and no bytes billed (INFORMATION_SCHEMA queries bill at least
+ * 10 MB each). Gets run a few at a time.
+ */
+
+import type { ColumnType } from '@adaptors/googlesql';
+import type { BigQuery } from '@google-cloud/bigquery';
+import { errorShape, isTableNotFound } from './errors.ts';
+import { parseSchemaType } from './types.ts';
+
+export interface PhysicalColumn {
+  readonly name: string;
+  /** undefined: a type the adaptor does not expose (RECORD, DATETIME, TIME, GEOGRAPHY …). */
+  readonly type: ColumnType | undefined;
+  /** As BigQuery reports it, e.g. "FLOAT" / "REPEATED". */
+  readonly schemaType: string;
+  readonly mode: string;
+  readonly description: string | undefined;
+}
+
+export interface PhysicalTable {
+  readonly name: string;
+  /** TABLE, VIEW, MATERIALIZED_VIEW, EXTERNAL, SNAPSHOT … */
+  readonly kind: string;
+  readonly columns: ReadonlyMap<string, PhysicalColumn>;
+  readonly description: string | undefined;
+  readonly clustering: readonly string[];
+}
+
+interface SchemaField {
+  name?: string;
+  type?: string;
+  mode?: string;
+  description?: string;
+}
+
+export interface TableMetadata {
+  type?: string;
+  description?: string;
+  schema?: { fields?: SchemaField[] };
+  clustering?: { fields?: string[] };
+}
+
+const PARALLEL_GETS = 8;
+
+export function physicalTable(name: string, meta: TableMetadata): PhysicalTable {
+  const columns = new Map<string, PhysicalColumn>();
+  for (const f of meta.schema?.fields ?? []) {
+    if (typeof f.name !== 'string' || typeof f.type !== 'string') continue;
+    const mode = (f.mode ?? 'NULLABLE').toUpperCase();
+    columns.set(f.name, {
+      name: f.name,
+      type: parseSchemaType(f.type, mode),
+      schemaType: f.type.toUpperCase(),
+      mode,
+      description: typeof f.description === 'string' ? f.description : undefined,
+    });
+  }
+  return {
+    name,
+    kind: (meta.type ?? 'TABLE').toUpperCase(),
+    columns,
+    description: typeof meta.description === 'string' ? meta.description : undefined,
+    clustering: meta.clustering?.fields ?? [],
+  };
+}
+
+export async function readTable(bq: BigQuery, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+  try {
+    const [meta] = await bq.dataset(datasetId).table(name).getMetadata();
+    return physicalTable(name, meta as TableMetadata);
+  } catch (error) {
+    if (isTableNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A listed table whose metadata BigQuery refuses to serve (a 4xx other than
+ * 404, e.g. a name some proxy cannot pass) is left out of the listing: one
+ * table the adaptor cannot read must not make every other collection
+ * unreachable. Server and network errors still fail the listing (retried).
+ */
+async function readListedTable(bq: BigQuery, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+  try {
+    return await readTable(bq, datasetId, name);
+  } catch (error) {
+    const status = errorShape(error).status;
+    if (status !== undefined && status >= 400 && status < 500) return undefined;
+    throw error;
+  }
+}
+
+export async function readTables(bq: BigQuery, datasetId: string): Promise<Map<string, PhysicalTable>> {
+  const [tables] = await bq.dataset(datasetId).getTables({ autoPaginate: true });
+  const names = tables.map((t) => t.id).filter((id): id is string => typeof id === 'string');
+  const out = new Map<string, PhysicalTable>();
+  for (let i = 0; i < names.length; i += PARALLEL_GETS) {
+    const batch = names.slice(i, i + PARALLEL_GETS);
+    const read = await Promise.all(batch.map((name) => readListedTable(bq, datasetId, name)));
+    for (const table of read) if (table) out.set(table.name, table);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

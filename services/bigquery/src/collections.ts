@@ -1,0 +1,121 @@
+/**
+ * Pure: physical tables (+ the Wix metadata in their descriptions) → the
+ * collections Wix sees.
+ *
+ * - Columns with a Wix marker in their description list the stored field
+ *   (exact Wix type, display name, options); other columns are typed from
+ *   their BigQuery type (types.ts `inferFieldType`); columns of
+ *   types the adaptor does not expose are left out.
+ * - MULTI_REFERENCE fields come from the table description (no column).
+ * - Writable only for a base table that passes Wix's read-write rule (core
+ *   `readWriteRule`: `_id`, `_createdDate`, `_updatedDate`, `_owner`); views,
+ *   external tables, snapshots and other tables are read-only, with the
+ *   reason and its fix.
+ */
+import { type Field, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
+import { type ColumnInfo, columnInfo, NumberColumns } from '@adaptors/googlesql';
+import { inferredField, isInternalTable, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
+import type { PhysicalColumn, PhysicalTable } from './catalog.ts';
+import { decodeColumnDescription, decodeTableDescription } from './metadata.ts';
+import { type ColumnShape, inferFieldType } from './types.ts';
+
+export interface WriteColumn {
+  readonly key: string;
+  readonly column: ColumnInfo;
+  readonly shape: ColumnShape;
+  readonly field: Field;
+}
+
+/** A collection with what the storage needs to run it. */
+export interface BigQueryCollection extends SqlCollection {
+  readonly physical: PhysicalTable;
+  /** Columns an item write fills (every exposed column of a writable table). */
+  readonly writeColumns: readonly WriteColumn[];
+}
+
+/** BigQuery column types of the system fields, for the read-only hint. */
+const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
+  _id: 'STRING',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING',
+};
+
+export function buildCollections(
+  tables: ReadonlyMap<string, PhysicalTable>,
+  numberColumns: NumberColumns = new NumberColumns(),
+): Map<string, BigQueryCollection> {
+  const out = new Map<string, BigQueryCollection>();
+  for (const physical of tables.values()) {
+    if (isInternalTable(physical.name)) continue;
+    out.set(physical.name, buildCollection(physical, numberColumns));
+  }
+  return out;
+}
+
+/** The column's shape for the compiler: a JSON column of an ARRAY_STRING field holds arrays of strings. */
+function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }, field?: Field): ColumnShape {
+  if (column.type === 'JSON' && field?.type === 'ARRAY_STRING') return { type: 'JSON', elements: 'STRING' };
+  return { type: column.type };
+}
+
+export function buildCollection(
+  physical: PhysicalTable,
+  numberColumns: NumberColumns = new NumberColumns(),
+): BigQueryCollection {
+  const meta = decodeTableDescription(physical.description);
+  // INT64/NUMERIC are exact TEXT unless listed in NUMBER_COLUMNS (googlesql exact-numbers.ts).
+  const inferType = (name: string, type: ColumnShape['type']) =>
+    numberColumns.fieldType(physical.name, name, type, (t) => inferFieldType({ type: t }));
+  const entries: { field: Field; shape?: ColumnShape; column?: PhysicalColumn }[] = [];
+  for (const column of physical.columns.values()) {
+    if (column.type === undefined) continue;
+    const exposed = column as PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> };
+    const decoded = decodeColumnDescription(column.name, column.description);
+    let field = decoded.field;
+    if (!field) {
+      const inferred = inferType(column.name, exposed.type);
+      field = inferredField(column.name, inferred, decoded.text ? { description: decoded.text } : {});
+    }
+    entries.push({ field, shape: shapeOf(exposed, field), column });
+  }
+  for (const field of meta?.references ?? []) {
+    if (!physical.columns.has(field.key)) entries.push({ field });
+  }
+  const order = meta?.order ?? [];
+  const rank = (key: string) => {
+    const i = order.indexOf(key);
+    return i < 0 ? order.length : i;
+  };
+  // Stable: stored order first, then columns added elsewhere in table order.
+  const sorted = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e.field.key) - rank(b.e.field.key) || a.i - b.i);
+
+  const access = readWriteRule(
+    new Map([...physical.columns.values()].map((c) => [c.name, c.type && inferType(c.name, c.type)])),
+    physical.kind === 'TABLE' ? undefined : `it is a ${physical.kind.toLowerCase().replace('_', ' ')}`,
+    SYSTEM_COLUMN_TYPES,
+  );
+  const columns = new Map<string, ColumnInfo>();
+  const writeColumns: WriteColumn[] = [];
+  for (const { e } of sorted) {
+    if (!e.column || !e.shape) continue;
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
+    const info: ColumnInfo = e.shape.elements
+      ? { name: e.column.name, type: e.shape.type, elements: e.shape.elements }
+      : columnInfo(e.column.name, e.shape.type, e.field.type);
+    columns.set(e.field.key, info);
+    writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
+  }
+  return {
+    ...sqlCollection(
+      { name: physical.name, columns },
+      sorted.map(({ e }) => e.field),
+      meta,
+      access,
+      writeColumns,
+    ),
+    physical,
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Pure SQL for what googlesql does not compile: item writes, truncate and the
+ * references table. Identifiers via googlesql's one quote function, every
+ * value a typed parameter; a bulk call's rows travel as ONE
+ * ARRAY<STRUCT<c0, c1, …>> parameter (`FROM UNNEST(@rows)`), so 1,000 items
+ * are one statement. Struct fields are named c0… (safe aliases): column
+ * names never reach a type descriptor.
+ */
+import { bigquery } from '@adaptors/googlesql';
+import { REFERENCES_TABLE } from '@adaptors/sql-storage';
+import type { WriteColumn } from './collections.ts';
+import { type ClientType, clientColumnType, type Statement } from './values.ts';
+
+export const q = (name: string): string => bigquery.quote(name);
+
+const ID = q('_id');
+
+/** The rows parameter's STRUCT type, one field per written column. */
+export function rowsType(columns: readonly WriteColumn[]): ClientType {
+  const struct: Record<string, ClientType> = {};
+  columns.forEach((c, i) => {
+    struct[`c${i}`] = clientColumnType(c.column.type);
+  });
+  return [struct];
+}
+
+function source(columns: readonly WriteColumn[]): string {
+  const fields = columns.map((c, i) => `${q('r')}.${q(`c${i}`)} AS ${q(c.column.name)}`);
+  return `(SELECT ${fields.join(', ')} FROM UNNEST(@rows) AS ${q('r')})`;
+}
+
+/**
+ * Insert the rows whose `_id` is not in the table yet (BigQuery has no unique
+ * keys). The check and the insert are one statement, so only a write that
+ * commits while this statement runs can slip past it (writes.ts).
+ */
+export function insertMissing(table: string, columns: readonly WriteColumn[], rows: unknown[]): Statement {
+  const names = columns.map((c) => q(c.column.name));
+  return {
+    sql:
+      `MERGE ${q(table)} AS ${q('T')} USING ${source(columns)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID} ` +
+      `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`,
+    params: { rows },
+    types: { rows: rowsType(columns) },
+  };
+}
+
+/** Full replacement of existing rows (`keep` columns untouched, e.g. `_createdDate`); with `upsert`, insert the others. */
+export function replaceRows(
+  table: string,
+  columns: readonly WriteColumn[],
+  rows: unknown[],
+  options: { readonly keep: readonly string[]; readonly upsert: boolean },
+): Statement {
+  const names = columns.map((c) => q(c.column.name));
+  const set = columns
+    .filter((c) => c.column.name !== '_id' && !options.keep.includes(c.column.name))
+    .map((c) => `${q(c.column.name)} = ${q('S')}.${q(c.column.name)}`);
+  const matched = set.length > 0 ? ` WHEN MATCHED THEN UPDATE SET ${set.join(', ')}` : '';
+  const insert = options.upsert
+    ? ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`
+    : '';
+  return {
+    sql: `MERGE ${q(table)} AS ${q('T')} USING ${source(columns)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID}${matched}${insert}`,
+    params: { rows },
+    types: { rows: rowsType(columns) },
+  };
+}
+
+/** Rows by `_id` (`columns` as c0…), for per-item answers. */
+export function selectByIds(table: string, columns: readonly string[], ids: readonly string[]): Statement {
+  const select = columns.map((name, i) => `${q(name)} AS ${q(`c${i}`)}`).join(', ');
+  return {
+    sql: `SELECT ${select} FROM ${q(table)} WHERE ${ID} IN UNNEST(@ids)`,
+    params: { ids: [...ids] },
+    types: { ids: ['STRING'] },
+  };
+}
+
+export function deleteByIds(table: string, ids: readonly string[]): Statement {
+  return {
+    sql: `DELETE FROM ${q(table)} WHERE ${ID} IN UNNEST(@ids)`,
+    params: { ids: [...ids] },
+    types: { ids: ['STRING'] },
+  };
+}
+
+/** Every row, whatever the count: TRUNCATE TABLE is one metadata operation (no bytes billed, no DML row limit). */
+export function truncateTable(table: string): Statement {
+  return { sql: `TRUNCATE TABLE ${q(table)}`, params: {}, types: {} };
+}
+
+/** Does the column hold a value in some row (schema changes that would lose data are refused)? */
+export function anyValue(table: string, column: string): Statement {
+  return {
+    sql: `SELECT 1 AS ${q('x')} FROM ${q(table)} WHERE ${q(column)} IS NOT NULL LIMIT 1`,
+    params: {},
+    types: {},
+  };
+}
+
+export function dropColumns(table: string, columns: readonly string[]): string {
+  return `ALTER TABLE ${q(table)} ${columns.map((c) => `DROP COLUMN ${q(c)}`).join(', ')}`;
+}
+
+// ── references table (one row per MULTI_REFERENCE pair) ──────────────────────
+
+const R = q(REFERENCES_TABLE);
+const C = q('collection_id');
+const F = q('field_key');
+const FROM = q('referring_id');
+const TO = q('referenced_id');
+
+export const REFERENCES_SCHEMA = [
+  { name: 'collection_id', type: 'STRING', mode: 'REQUIRED' },
+  { name: 'field_key', type: 'STRING', mode: 'REQUIRED' },
+  { name: 'referring_id', type: 'STRING', mode: 'REQUIRED' },
+  { name: 'referenced_id', type: 'STRING', mode: 'REQUIRED' },
+  { name: 'referenced_collection_id', type: 'STRING', mode: 'REQUIRED' },
+  { name: 'created_at', type: 'TIMESTAMP', mode: 'REQUIRED' },
+  { name: 'seq', type: 'INT64', mode: 'REQUIRED' },
+] as const;
+
+export interface PairRow {
+  readonly referringItemId: string;
+  readonly referencedItemId: string;
+}
+
+/** Pairs of one field, restricted to these ends (a superset of the asked pairs; the caller filters exactly). */
+export function selectPairsAmong(collectionId: string, fieldKey: string, pairs: readonly PairRow[]): Statement {
+  return {
+    sql:
+      `SELECT ${FROM} AS ${q('a')}, ${TO} AS ${q('b')} FROM ${R} WHERE ${C} = @c AND ${F} = @f ` +
+      `AND ${FROM} IN UNNEST(@from) AND ${TO} IN UNNEST(@to)`,
+    params: {
+      c: collectionId,
+      f: fieldKey,
+      from: [...new Set(pairs.map((p) => p.referringItemId))],
+      to: [...new Set(pairs.map((p) => p.referencedItemId))],
+    },
+    types: { c: 'STRING', f: 'STRING', from: ['STRING'], to: ['STRING'] },
+  };
+}
+
+/** New pairs; created_at is the statement's time and seq the position in the call (creation order, §4.9). */
+export function insertPairs(
+  collectionId: string,
+  fieldKey: string,
+  targetId: string,
+  pairs: readonly PairRow[],
+): Statement {
+  return {
+    sql:
+      `INSERT INTO ${R} (${C}, ${F}, ${FROM}, ${TO}, ${q('referenced_collection_id')}, ${q('created_at')}, ${q('seq')}) ` +
+      `SELECT @c, @f, ${q('p')}.${q('a')}, ${q('p')}.${q('b')}, @t, CURRENT_TIMESTAMP(), ${q('i')} ` +
+      `FROM UNNEST(@pairs) AS ${q('p')} WITH OFFSET AS ${q('i')}`,
+    params: {
+      c: collectionId,
+      f: fieldKey,
+      t: targetId,
+      pairs: pairs.map((p) => ({ a: p.referringItemId, b: p.referencedItemId })),
+    },
+    types: { c: 'STRING', f: 'STRING', t: 'STRING', pairs: [{ a: 'STRING', b: 'STRING' }] },
+  };
+}
+
+export function deletePairs(collectionId: string, fieldKey: string, pairs: readonly PairRow[]): Statement {
+  return {
+    sql:
+      `DELETE FROM ${R} WHERE ${C} = @c AND ${F} = @f AND EXISTS(SELECT 1 FROM UNNEST(@pairs) AS ${q('p')} ` +
+      `WHERE ${q('p')}.${q('a')} = ${FROM} AND ${q('p')}.${q('b')} = ${TO})`,
+    params: {
+      c: collectionId,
+      f: fieldKey,
+      pairs: pairs.map((p) => ({ a: p.referringItemId, b: p.referencedItemId })),
+    },
+    types: { c: 'STRING', f: 'STRING', pairs: [{ a: 'STRING', b: 'STRING' }] },
+  };
+}

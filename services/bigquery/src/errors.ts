@@ -1,0 +1,186 @@
+/**
+ * BigQuery errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
+ * The REST error model: HTTP status + `errors[].reason`
+ * (https://cloud.google.com/bigquery/docs/error-messages). Messages say what
+ * a site owner can do; BigQuery's own text is kept only where it names the
+ * offending value. The client's error object carries the whole HTTP response:
+ * it is never logged or rethrown as is (`sanitized`).
+ */
+import { errors, SpiError } from '@adaptors/core';
+
+export interface BigQueryErrorShape {
+  readonly status: number | undefined;
+  readonly reasons: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * HTTP status of an error reason ("Error messages" table). A failed query JOB
+ * reports its error in `status.errorResult` / `status.errors` of a 200 jobs.get
+ * or jobs.insert answer; the client raises that as an ApiError without `code`,
+ * so the status is taken from the reason to classify it like the HTTP error.
+ */
+const STATUS_OF_REASON: Readonly<Record<string, number>> = {
+  accessDenied: 403,
+  billingNotEnabled: 403,
+  quotaExceeded: 403,
+  rateLimitExceeded: 403,
+  notFound: 404,
+  duplicate: 409,
+  backendError: 503,
+  internalError: 500,
+  jobBackendError: 400,
+  jobInternalError: 400,
+  invalid: 400,
+  invalidQuery: 400,
+  resourcesExceeded: 400,
+  responseTooLarge: 403,
+  bytesBilledLimitExceeded: 400,
+};
+
+export function errorShape(error: unknown): BigQueryErrorShape {
+  const e = error as { code?: unknown; errors?: unknown; message?: unknown } | null;
+  const list = Array.isArray(e?.errors) ? (e.errors as { reason?: unknown; message?: unknown }[]) : [];
+  const reasons = list.map((x) => (typeof x?.reason === 'string' ? x.reason : '')).filter(Boolean);
+  const status =
+    typeof e?.code === 'number' ? e.code : reasons.map((r) => STATUS_OF_REASON[r]).find((c) => c !== undefined);
+  const raw =
+    typeof list[0]?.message === 'string' ? list[0].message : typeof e?.message === 'string' ? e.message : String(error);
+  return { status, reasons, message: (raw.split('\n')[0] ?? '').slice(0, 300) };
+}
+
+function isApiError(error: unknown): boolean {
+  return errorShape(error).status !== undefined;
+}
+
+/**
+ * The request never got an HTTP answer: connection refused or reset, DNS,
+ * timeouts (node-fetch's FetchError carries the system `code`).
+ */
+export function isNetworkError(error: unknown): boolean {
+  const e = error as { code?: unknown; type?: unknown; name?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+)$/.test(code) ||
+    e?.type === 'system' ||
+    e?.name === 'AbortError'
+  );
+}
+
+/** BigQuery's per-table DML limits and short-term rate limits: the write may succeed a moment later. */
+function isThrottled(error: unknown): boolean {
+  const { reasons, message } = errorShape(error);
+  return (
+    reasons.includes('rateLimitExceeded') ||
+    /could not serialize access|concurrent update|too many dml statements|outstanding against table/i.test(message)
+  );
+}
+
+export function isTableNotFound(error: unknown): boolean {
+  const { status, reasons, message } = errorShape(error);
+  return (status === 404 || reasons.includes('notFound')) && /Not found: Table/i.test(message);
+}
+
+export function isDatasetNotFound(error: unknown): boolean {
+  const { status, message } = errorShape(error);
+  return status === 404 && /Not found: Dataset/i.test(message);
+}
+
+export function isDuplicate(error: unknown): boolean {
+  const { status, reasons } = errorShape(error);
+  return status === 409 || reasons.includes('duplicate');
+}
+
+/**
+ * Worth another try with backoff: DML concurrency (BigQuery runs at most 2
+ * mutating DML statements per table at once and queues 20; a conflicting
+ * concurrent UPDATE/DELETE/MERGE fails with "Could not serialize access to
+ * table … due to concurrent update"), rate limits, and transient backend
+ * errors ("Quotas and limits: DML statements"; "Troubleshoot quota errors").
+ */
+export function isRetryable(error: unknown): boolean {
+  const { status, reasons, message } = errorShape(error);
+  if (status === undefined) return false;
+  if (reasons.some((r) => ['rateLimitExceeded', 'backendError', 'internalError', 'jobBackendError'].includes(r)))
+    return true;
+  if (/could not serialize access|concurrent update|too many dml statements|outstanding against table/i.test(message))
+    return true;
+  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+/** Any error from a BigQuery call → SpiError, or a plain Error (logged as a 500 by the core) without the HTTP response. */
+export function translateError(error: unknown, collectionId?: string): unknown {
+  if (error instanceof SpiError) return error;
+  if (isNetworkError(error)) {
+    return errors.unreachable(
+      'BigQuery',
+      "check the service's outbound network access, and that BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST are unset in production",
+    );
+  }
+  if (!isApiError(error)) return error;
+  const { status, reasons, message } = errorShape(error);
+  if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
+  if (isDatasetNotFound(error)) {
+    return errors.databaseMissing('The BigQuery dataset', 'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET');
+  }
+  if (status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error))) {
+    if (reasons.includes('quotaExceeded') || reasons.includes('billingNotEnabled')) {
+      // A longer-term quota ("Troubleshoot quota and limit errors": quotaExceeded): retrying soon will not help.
+      return errors.quotaExceeded(
+        'BigQuery',
+        message,
+        'raise the quota or enable billing for the project in the Google Cloud console',
+      );
+    }
+    return errors.accessDenied(
+      'BigQuery',
+      'roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project',
+    );
+  }
+  if (isThrottled(error)) {
+    // Still refused after the executor's retries with backoff (retry.ts).
+    return errors.throttled(
+      'BigQuery',
+      `writes to ${collectionId ? `the collection '${collectionId}'` : 'this table'} (DML concurrency or rate limits)`,
+      'write less often and in larger bulk calls: one bulk call is one DML statement, and BigQuery runs at most 2 UPDATE/DELETE/MERGE statements per table at once and queues 20',
+    );
+  }
+  if (isRetryable(error)) {
+    return errors.transientFailure('BigQuery', 'check https://status.cloud.google.com for BigQuery incidents');
+  }
+  if (reasons.includes('responseTooLarge') || reasons.includes('resourcesExceeded')) {
+    return errors.unavailable('BigQuery');
+  }
+  if (reasons.includes('bytesBilledLimitExceeded')) {
+    return errors.badRequest(
+      'This query would scan more bytes than BIGQUERY_MAXIMUM_BYTES_BILLED allows; narrow the filter or raise the limit.',
+    );
+  }
+  if (/Unrecognized name|Name \S+ not found/i.test(message)) {
+    return errors.badRequest(
+      `The collection${collectionId ? ` '${collectionId}'` : ''} changed while the request ran; retry it.`,
+    );
+  }
+  return sanitized(error);
+}
+
+/** A plain Error with BigQuery's first message line only (no HTTP response, no request, no headers). */
+export function sanitized(error: unknown): Error {
+  const { status, reasons, message } = errorShape(error);
+  return new Error(`BigQuery error ${status ?? '?'}${reasons.length ? ` ${reasons.join(',')}` : ''}: ${message}`);
+}
+
+/**
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
+ * undefined when it concerns the whole request. BigQuery refuses a value with
+ * 400 invalid/invalidQuery ("Invalid NUMERIC value", "Array cannot have a null
+ * element", "Value has type … cannot be inserted into column …").
+ */
+export function itemError(error: unknown, itemId: string): SpiError | undefined {
+  if (error instanceof SpiError) return error;
+  const { status, reasons, message } = errorShape(error);
+  if (status !== 400 || isRetryable(error) || isTableNotFound(error)) return undefined;
+  if (!reasons.some((r) => r === 'invalid' || r === 'invalidQuery')) return undefined;
+  if (/Unrecognized name|Syntax error|not found/i.test(message)) return undefined;
+  return errors.violation(itemId, itemId, `BigQuery refused this item: ${message}`);
+}

@@ -1,0 +1,309 @@
+/**
+ * Collections ⇄ BigQuery tables (docs/protocol.md §5): the cached schema, and
+ * create/update/delete through the tables API (insert, patch, delete) plus
+ * `ALTER TABLE … DROP COLUMN`. Wix metadata lives in the descriptions
+ * (metadata.ts). Tables the adaptor creates are clustered on `_id`
+ * (reads and DML by `_id` scan only the blocks holding those ids).
+ *
+ * Cache: one catalog read (tables.list + tables.get, no bytes billed) serves
+ * every request until the schema version label of the dataset changes (any
+ * instance's change, seen within SCHEMA_CHECK_MS: one datasets.get), a miss
+ * re-read, a change made here, a "Not found: Table" from BigQuery, or the TTL
+ * (changes made by hand): packages/core/SCALING.md.
+ */
+import { type Collection, errors, type Field, newSchemaToken, SpiError, type StoredCollection } from '@adaptors/core';
+import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
+import {
+  CachedSchema,
+  type CollectionSnapshot,
+  collectionSnapshot,
+  isSystemKey,
+  REFERENCES_TABLE,
+  referencesStatements,
+} from '@adaptors/sql-storage';
+import type { BigQuery } from '@google-cloud/bigquery';
+import { type PhysicalTable, readTables, type TableMetadata } from './catalog.ts';
+import { type BigQueryCollection, buildCollections } from './collections.ts';
+import { anyValue, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
+import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
+import {
+  encodeColumnDescription,
+  encodeTableDescription,
+  MAX_COLUMN_DESCRIPTION,
+  MAX_TABLE_DESCRIPTION,
+} from './metadata.ts';
+import { checkCollectionId, type FieldProblem, keyProblems } from './names.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
+import type { BigQueryRunner } from './runner.ts';
+import { type ColumnShape, columnForField, sameShape } from './types.ts';
+
+interface Snapshot extends CollectionSnapshot<BigQueryCollection> {
+  readonly tables: ReadonlyMap<string, PhysicalTable>;
+}
+
+interface SchemaField {
+  name: string;
+  type: string;
+  mode: string;
+  description?: string;
+}
+
+/**
+ * The dataset label holding the schema version (a label, not a table: reading
+ * it is one datasets.get, no query job, no bytes billed).
+ */
+export const SCHEMA_VERSION_LABEL = 'wix-adaptor-schema';
+
+export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
+  private readonly bq: BigQuery;
+  private readonly datasetId: string;
+  private readonly executor: BigQueryRunner;
+  private readonly retry: Partial<RetryPolicy> | undefined;
+  private readonly numberColumns: NumberColumns;
+
+  constructor(options: {
+    bq: BigQuery;
+    datasetId: string;
+    executor: BigQueryRunner;
+    ttlMs: number;
+    numberColumns?: NumberColumns;
+    checkMs: number;
+    retry?: Partial<RetryPolicy>;
+  }) {
+    super(options);
+    this.numberColumns = options.numberColumns ?? new NumberColumns();
+    this.bq = options.bq;
+    this.datasetId = options.datasetId;
+    this.executor = options.executor;
+    this.retry = options.retry;
+  }
+
+  protected async readVersion(): Promise<string | undefined> {
+    try {
+      const [metadata] = await withRetry(() => this.bq.dataset(this.datasetId).getMetadata(), isRetryable, this.retry);
+      const version = (metadata as { labels?: Record<string, unknown> }).labels?.[SCHEMA_VERSION_LABEL];
+      return typeof version === 'string' ? version : undefined;
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /**
+   * Tells every instance the schema changed (after the change is complete):
+   * a new label value (datasets.patch merges labels: the owner's stay).
+   * BigQuery allows about 5 dataset metadata updates per 10 s per dataset:
+   * rate limits are retried; if the label still cannot be written, the change
+   * stands and other instances learn it from a miss or the TTL.
+   */
+  async schemaChanged(): Promise<void> {
+    this.invalidate();
+    const version = newSchemaToken();
+    try {
+      await withRetry(
+        () => this.bq.dataset(this.datasetId).setMetadata({ labels: { [SCHEMA_VERSION_LABEL]: version } }),
+        isRetryable,
+        this.retry,
+      );
+      this.changed(version);
+    } catch {
+      this.invalidate();
+    }
+  }
+
+  protected hasTable(snapshot: Snapshot, name: string): boolean {
+    return snapshot.tables.has(name);
+  }
+
+  protected async load(): Promise<Snapshot> {
+    let tables: Map<string, PhysicalTable>;
+    try {
+      // Reads only, so safe to repeat: the same backoff as statements (the client's own retry is off).
+      tables = await withRetry(() => readTables(this.bq, this.datasetId), isRetryable, this.retry);
+    } catch (error) {
+      throw translateError(error);
+    }
+    return collectionSnapshot(buildCollections(tables, this.numberColumns), { tables });
+  }
+
+  async create(collection: Collection): Promise<StoredCollection> {
+    checkCollectionId(collection.id);
+    const problems = keyProblems(collection.fields);
+    const schema: SchemaField[] = [];
+    for (const field of collection.fields) {
+      const shape = columnForField(field.type);
+      if (shape) schema.push(schemaField(field, shape, problems));
+    }
+    const description = tableDescription(collection, problems);
+    if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    await this.referencesTable(collection.fields);
+    try {
+      await this.bq.dataset(this.datasetId).createTable(collection.id, {
+        schema: { fields: schema },
+        description,
+        // Clustering on _id: reads and DML by _id touch only the blocks that hold those ids.
+        clustering: { fields: ['_id'] },
+      });
+    } catch (error) {
+      this.invalidate();
+      if (isDuplicate(error)) throw errors.collectionAlreadyExists(collection.id);
+      throw this.changeError(collection.id, error);
+    }
+    await this.schemaChanged();
+    return this.reloaded(collection.id);
+  }
+
+  async update(collection: Collection): Promise<StoredCollection> {
+    this.invalidate(); // decide on the current schema, not a cached one
+    const current = await this.byId(collection.id);
+    if (!current) throw errors.collectionNotFound(collection.id);
+    const problems = keyProblems(collection.fields);
+    const drops: string[] = [];
+    const removedReferenceFields: string[] = [];
+    const wanted = new Map(collection.fields.map((f) => [f.key, f]));
+    const columns = current.physical.columns;
+
+    for (const field of collection.fields) {
+      const column = columns.get(field.key);
+      const before = current.fields.get(field.key);
+      const shape = columnForField(field.type);
+      const now = current.writeColumns.find((w) => w.key === field.key)?.shape;
+      if (!column) continue; // added by the patch below
+      if (shape && now && (before?.type === field.type || sameShape(now, shape))) continue; // metadata only
+      // Another column type (or a field becoming MULTI_REFERENCE): BigQuery cannot convert FLOAT64 to STRING
+      // in place, so the column is replaced — only when no item holds a value.
+      if (isSystemKey(field.key)) {
+        problems.push({ fieldKey: field.key, message: `system field ${field.key} cannot change its type` });
+      } else if (await this.holdsValues(current, field.key)) {
+        const from = before?.type ?? (column.type ? describeColumnType(column.type) : column.schemaType);
+        problems.push({
+          fieldKey: field.key,
+          message: `cannot convert ${from} to ${field.type} in BigQuery while items hold values; clear the field first or add a new field`,
+        });
+      } else drops.push(field.key);
+    }
+    for (const [key, field] of current.fields) {
+      if (wanted.has(key)) continue;
+      if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
+      else if (columns.has(key)) {
+        if (isSystemKey(key)) problems.push({ fieldKey: key, message: `system field ${key} cannot be removed` });
+        else drops.push(key);
+      }
+    }
+    const kept = [...columns.values()].filter((c) => !drops.includes(c.name));
+    const schema: SchemaField[] = kept.map((c) => {
+      const field = wanted.get(c.name);
+      const base: SchemaField = { name: c.name, type: c.schemaType, mode: c.mode };
+      if (field) {
+        const description = encodeColumnDescription(field);
+        if (description.length > MAX_COLUMN_DESCRIPTION) problems.push(tooLong(field));
+        base.description = description;
+      } else if (c.description !== undefined) base.description = c.description;
+      return base;
+    });
+    const present = new Set(kept.map((c) => c.name));
+    for (const field of collection.fields) {
+      const shape = columnForField(field.type);
+      if (shape && !present.has(field.key)) schema.push(schemaField(field, shape, problems, false));
+    }
+    const description = tableDescription(collection, problems);
+    if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    await this.referencesTable(collection.fields);
+    try {
+      if (drops.length > 0)
+        await this.executor.runRaw({ sql: dropColumns(collection.id, drops), params: {}, types: {} });
+      await this.bq
+        .dataset(this.datasetId)
+        .table(collection.id)
+        .setMetadata({ schema: { fields: schema }, description });
+    } catch (error) {
+      // A dropped column may have gone before the patch failed: the others must re-read too.
+      if (drops.length > 0) await this.schemaChanged();
+      this.invalidate();
+      throw this.changeError(collection.id, error);
+    }
+    await this.schemaChanged();
+    for (const key of removedReferenceFields)
+      await this.executor.execute(referencesStatements(bigquery).deleteOfField(collection.id, key));
+    return this.reloaded(collection.id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const current = await this.byId(id);
+    if (!current) throw errors.collectionNotFound(id);
+    try {
+      await this.bq.dataset(this.datasetId).table(id).delete();
+    } catch (error) {
+      this.invalidate();
+      if (isTableNotFound(error)) throw errors.collectionNotFound(id);
+      throw this.changeError(id, error);
+    }
+    await this.schemaChanged();
+    if (await this.hasReferencesTable())
+      await this.executor.execute(referencesStatements(bigquery).deleteOfCollection(id));
+  }
+
+  private async holdsValues(current: BigQueryCollection, column: string): Promise<boolean> {
+    const { rows } = await this.executor.run(anyValue(current.stored.id, column), current.stored.id);
+    return rows.length > 0;
+  }
+
+  private async reloaded(id: string): Promise<StoredCollection> {
+    this.invalidate();
+    const stored = await this.get(id);
+    if (!stored) throw errors.collectionNotFound(id);
+    return stored;
+  }
+
+  /** Creates the references table the first time a MULTI_REFERENCE field needs it. */
+  private async referencesTable(fields: readonly Field[]): Promise<void> {
+    if (!fields.some((f) => f.type === 'MULTI_REFERENCE') || (await this.hasReferencesTable())) return;
+    try {
+      await this.bq.dataset(this.datasetId).createTable(REFERENCES_TABLE, {
+        schema: { fields: REFERENCES_SCHEMA.map((f) => ({ ...f })) },
+        description: 'MULTI_REFERENCE pairs of the Wix adaptor (one row per pair); do not edit.',
+        clustering: { fields: ['collection_id', 'field_key', 'referring_id'] },
+      } as TableMetadata);
+    } catch (error) {
+      if (!isDuplicate(error)) throw translateError(error);
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  /** Unreachable / not permitted / gone stay what they are; any other refusal is the change itself. */
+  private changeError(collectionId: string, error: unknown): unknown {
+    const translated = translateError(error, collectionId);
+    if (translated instanceof SpiError) return translated;
+    return errors.collectionChangeNotSupported(collectionId, [
+      { fieldKey: '', message: `BigQuery refused the change: ${errorShape(error).message}` },
+    ]);
+  }
+}
+
+function schemaField(field: Field, shape: ColumnShape, problems: FieldProblem[], allowRequired = true): SchemaField {
+  const description = encodeColumnDescription(field);
+  if (description.length > MAX_COLUMN_DESCRIPTION) problems.push(tooLong(field));
+  const type = typeof shape.type === 'object' ? shape.type.array : shape.type;
+  // REQUIRED only at creation: BigQuery cannot add a REQUIRED column to an existing table.
+  const mode =
+    typeof shape.type === 'object' ? 'REPEATED' : field.key === '_id' && allowRequired ? 'REQUIRED' : 'NULLABLE';
+  return { name: field.key, type, mode, description };
+}
+
+function tableDescription(collection: Collection, problems: FieldProblem[]): string {
+  const description = encodeTableDescription(collection);
+  if (description.length > MAX_TABLE_DESCRIPTION) {
+    problems.push({
+      fieldKey: '',
+      message: `the collection's metadata needs ${description.length} characters; BigQuery table descriptions hold ${MAX_TABLE_DESCRIPTION}`,
+    });
+  }
+  return description;
+}
+
+function tooLong(field: Field): FieldProblem {
+  return {
+    fieldKey: field.key,
+    message: `the field's description and options exceed BigQuery's ${MAX_COLUMN_DESCRIPTION}-character column description; shorten them`,
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Values between the core's internal form (query/ast.ts: JSON with `Date` for
+ * instants) and the BigQuery client: query parameters per googlesql
+ * ParamType, row values for DML, and result cells back.
+ *
+ * Client facts (measured, true against real BigQuery; packages/bigquery-emulator
+ * README "Client behaviours"): a DATE parameter given as a plain string is
+ * sent as NULL, so DATE values are `BigQuery.date(…)`; a plain `Date` inside
+ * an ARRAY<TIMESTAMP> is sent as NULL, so every instant is
+ * `BigQuery.timestamp(…)`; JSON values travel as JSON text. Results are read
+ * raw (`skipParsing`) and decoded here from the response schema: the client
+ * decodes negative int64-microsecond timestamps (before 1970) wrongly.
+ */
+import { errors, type Value } from '@adaptors/core';
+import {
+  type ColumnType,
+  doubleOfDecimal,
+  type ParamType,
+  plainText,
+  type ScalarColumnType,
+} from '@adaptors/googlesql';
+import { numericText, scalarToStore, toJson } from '@adaptors/sql-storage';
+import { BigQuery } from '@google-cloud/bigquery';
+import type { ColumnShape } from './types.ts';
+
+/** The client's `types` descriptor: 'FLOAT64', ['STRING'], { a: 'STRING' }, [{ … }]. */
+export type ClientType = string | ClientType[] | { [field: string]: ClientType };
+
+export interface Statement {
+  readonly sql: string;
+  readonly params: Record<string, unknown>;
+  readonly types: Record<string, ClientType>;
+  /** Result alias → Wix key, so a value refused while decoding is reported under its field's name. */
+  readonly names?: ReadonlyMap<string, string>;
+}
+
+/** googlesql parameters → what the client sends for their declared types. */
+export function clientParams(
+  params: Record<string, unknown>,
+  types: Record<string, ParamType>,
+): { params: Record<string, unknown>; types: Record<string, ClientType> } {
+  const outParams: Record<string, unknown> = {};
+  const outTypes: Record<string, ClientType> = {};
+  for (const [name, type] of Object.entries(types)) {
+    const value = params[name];
+    outTypes[name] = type.array ? [type.type] : type.type;
+    outParams[name] =
+      type.array && Array.isArray(value)
+        ? value.map((v) => paramValue(type.type, v as Value))
+        : paramValue(type.type, value as Value);
+  }
+  return { params: outParams, types: outTypes };
+}
+
+export function paramValue(type: ScalarColumnType | ParamType['type'], value: Value | undefined): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'TIMESTAMP':
+      return value instanceof Date ? BigQuery.timestamp(value) : value;
+    case 'DATE':
+      return typeof value === 'string' ? BigQuery.date(value) : value;
+    case 'JSON':
+      return JSON.stringify(toJson(value));
+    case 'NUMERIC':
+      return typeof value === 'number' ? numericText(value) : value;
+    // The double's own shortest text, not rounded to NUMERIC's 9 places (one BIGNUMERIC cannot hold is refused).
+    case 'BIGNUMERIC':
+      return typeof value === 'number' ? plainText(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** Client type of a column, for the STRUCT fields of a rows parameter. */
+export function clientColumnType(type: ColumnType): ClientType {
+  return typeof type === 'object' ? [type.array] : type;
+}
+
+/**
+ * An item value → the parameter value for a column. Throws a VALIDATION_ERROR
+ * naming the field when the column cannot hold it (only possible on tables
+ * the adaptor did not create, e.g. 2.5 into INT64). A REPEATED column cannot
+ * be NULL in BigQuery: a missing array is written as [] (and read back so).
+ */
+export function columnValue(key: string, shape: ColumnShape, value: Value | undefined): unknown {
+  const type = shape.type;
+  if (typeof type === 'object') {
+    if (value === null || value === undefined) return [];
+    if (!Array.isArray(value)) throw errors.violation(key, value, `must be an array (ARRAY<${type.array}> column)`);
+    return value.map((element) => {
+      if (element === null) throw errors.violation(key, value, 'BigQuery arrays cannot hold null elements');
+      return scalarValue(key, type.array, element as Value);
+    });
+  }
+  if (value === null || value === undefined) return null;
+  return scalarValue(key, type, value);
+}
+
+/** The checked value (sql-storage `scalarToStore`) as the BigQuery client sends it for the column's type. */
+function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown {
+  const stored = scalarToStore(key, type, value);
+  switch (type) {
+    case 'TIMESTAMP':
+      return BigQuery.timestamp(stored as Date);
+    case 'DATE':
+      return BigQuery.date(stored as string);
+    default:
+      return stored;
+  }
+}
+
+/** A schema field of a query response (`schema.fields[]`). */
+export interface ResultField {
+  readonly name: string;
+  readonly type: string;
+  readonly mode?: string;
+  readonly fields?: readonly ResultField[];
+}
+
+type Cell = { v?: unknown } | null | undefined;
+
+/** One raw row (`{ f: [{ v }] }`) → alias → internal value, decoded with the response schema. */
+export function decodeRow(
+  fields: readonly ResultField[],
+  row: unknown,
+  names?: ReadonlyMap<string, string>,
+): Map<string, Value> {
+  const out = new Map<string, Value>();
+  const cells = (row as { f?: Cell[] } | null)?.f ?? [];
+  fields.forEach((field, i) => {
+    out.set(field.name, decodeField(field, cells[i]?.v, names?.get(field.name) ?? field.name));
+  });
+  return out;
+}
+
+function decodeField(field: ResultField, raw: unknown, key: string): Value {
+  if (field.mode?.toUpperCase() === 'REPEATED') {
+    if (!Array.isArray(raw)) return [];
+    // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
+    if (DECIMAL_CELLS.has(field.type.toUpperCase())) return raw.map((cell: Cell) => decimalElement(cell?.v));
+    return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
+  }
+  return decodeScalar(field, raw, key);
+}
+
+const DECIMAL_CELLS = new Set(['INTEGER', 'INT64', 'NUMERIC', 'BIGNUMERIC']);
+
+/** BigQuery prints integers and decimals canonically (no exponent, no trailing zeros): the text is the value. */
+function decimalElement(raw: unknown): Value {
+  return raw === null || raw === undefined ? null : String(raw);
+}
+
+/**
+ * A cell value (always text in the REST encoding) → internal value.
+ * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, the
+ * client's default) → Date, floor to whole milliseconds (also before 1970).
+ */
+function decodeScalar(field: ResultField, raw: unknown, key: string): Value {
+  if (raw === null || raw === undefined) return null;
+  const text = String(raw);
+  switch (field.type.toUpperCase()) {
+    case 'FLOAT':
+    case 'FLOAT64':
+      return Number(text);
+    // Decimal-text fields are read as STRING (googlesql exact-numbers.ts); an integer or decimal cell
+    // is a number only when a double holds it exactly, never rounded.
+    case 'INTEGER':
+    case 'INT64':
+    case 'NUMERIC':
+    case 'BIGNUMERIC':
+      return doubleOfDecimal(key, text);
+    case 'BOOLEAN':
+    case 'BOOL':
+      return text === 'true';
+    case 'TIMESTAMP':
+      return timestampOf(text);
+    case 'JSON':
+      return JSON.parse(text) as Value;
+    case 'RECORD':
+    case 'STRUCT':
+      return null; // not exposed (no Wix type), never selected by the adaptor
+    default:
+      // STRING, DATE ("YYYY-MM-DD"), BYTES (base64), DATETIME, TIME …
+      return text;
+  }
+}
+
+function timestampOf(text: string): Date {
+  if (/^-?\d+$/.test(text)) {
+    const micros = BigInt(text);
+    // Floor division, so 1969 instants keep their millisecond (BigInt division truncates toward 0).
+    let ms = micros / 1000n;
+    if (micros % 1000n < 0n) ms -= 1n;
+    return new Date(Number(ms));
+  }
+  // Float seconds (useInt64Timestamp=false) or ISO text.
+  const seconds = Number(text);
+  return Number.isFinite(seconds) ? new Date(Math.floor(seconds * 1000)) : new Date(text);
+}

@@ -1,0 +1,254 @@
+/**
+ * Item writes (docs/protocol.md §4.5–§4.8) through DML only — rows written by DML
+ * are immediately visible, updatable and removable (streaming inserts are
+ * not: rows in the streaming buffer cannot be updated or deleted for a
+ * while). One positional result per item; one bad item never fails the rest.
+ *
+ * Statements per bulk call (1,000 items = one chunk unless the rows exceed
+ * MAX_STATEMENT_BYTES): insert = id pre-read + one MERGE; update = pre-read +
+ * one MERGE; remove = pre-read + one DELETE (+ one for reference pairs);
+ * truncate = TRUNCATE TABLE (+ pairs).
+ *
+ * Uniqueness: BigQuery has no unique keys. Writes to a table are serialised
+ * within this instance (lock.ts), and the insert itself is a
+ * `MERGE … WHEN NOT MATCHED THEN INSERT`, so an `_id` committed before the
+ * MERGE starts is never inserted twice. Only an insert of the same `_id` by
+ * another instance committing while this MERGE runs can slip through
+ * (BigQuery runs INSERT-only MERGEs concurrently); when the MERGE reports
+ * fewer inserted rows than sent, the rows are read back and an item whose
+ * stored row is not the one written is answered ITEM_ALREADY_EXISTS.
+ */
+import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
+import { bigquery } from '@adaptors/googlesql';
+import * as sql from '@adaptors/sql-storage';
+import type { BigQueryCollection, WriteColumn } from './collections.ts';
+import { deleteByIds, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
+import { itemError, translateError } from './errors.ts';
+import { KeyedLock } from './lock.ts';
+import type { BigQueryRunner } from './runner.ts';
+import { columnValue, type Statement } from './values.ts';
+
+/** Rows per statement stay far below jobs.query's 10 MB request limit (parameters included). */
+export const MAX_STATEMENT_BYTES = 6 * 1024 * 1024;
+
+/** A bulk call's rows travel as one parameter: only its size limits a statement. */
+const LIMITS: sql.BatchLimits = { maxBytes: MAX_STATEMENT_BYTES };
+
+export class Writer {
+  private readonly runner: BigQueryRunner;
+  /** Whether the references table exists (pairs must follow removed items). */
+  private readonly hasReferences: () => Promise<boolean>;
+  private readonly lock = new KeyedLock();
+
+  constructor(runner: BigQueryRunner, hasReferences: () => Promise<boolean>) {
+    this.runner = runner;
+    this.hasReferences = hasReferences;
+  }
+
+  insert(c: BigQueryCollection, items: readonly Item[], overwrite: boolean): Promise<ItemResult[]> {
+    return this.write(c, items, overwrite ? 'allow' : 'refuse', (batch, results) =>
+      overwrite ? this.upsertBatch(c, batch, results) : this.insertBatch(c, batch, results),
+    );
+  }
+
+  update(c: BigQueryCollection, items: readonly Item[]): Promise<ItemResult[]> {
+    return this.write(c, items, 'allow', (batch, results) => this.updateBatch(c, batch, results));
+  }
+
+  remove(c: BigQueryCollection, itemIds: readonly string[]): Promise<ItemResult[]> {
+    return this.lock.run(c.stored.id, async () => {
+      const results: ItemResult[] = new Array(itemIds.length);
+      const found = await this.readItems(c, itemIds);
+      const ids = sql.removalAnswers(
+        c.stored.id,
+        itemIds.map((id, index) => ({ index, id })),
+        found,
+        results,
+      );
+      if (ids.length > 0) {
+        await this.runner.run(deleteByIds(c.stored.id, ids), c.stored.id);
+        if (await this.hasReferences())
+          await this.runner.execute(sql.referencesStatements(bigquery).deleteOfItems(c.stored.id, ids));
+      }
+      return results;
+    });
+  }
+
+  /** TRUNCATE TABLE removes every row whatever the count (no DML row limit, no bytes billed), then the pairs. */
+  truncate(c: BigQueryCollection): Promise<void> {
+    return this.lock.run(c.stored.id, async () => {
+      await this.runner.run(truncateTable(c.stored.id), c.stored.id);
+      if (await this.hasReferences())
+        await this.runner.execute(sql.referencesStatements(bigquery).deleteOfCollection(c.stored.id));
+    });
+  }
+
+  /** Items in statements within the size limit (item by item if one item fails one), one call per collection at a time. */
+  private write(
+    c: BigQueryCollection,
+    items: readonly Item[],
+    duplicates: 'refuse' | 'allow',
+    batch: (batch: readonly sql.Pending[], results: ItemResult[]) => Promise<void>,
+  ): Promise<ItemResult[]> {
+    return this.lock.run(c.stored.id, () =>
+      sql.writeItems(c.stored.id, items, {
+        duplicates,
+        limits: LIMITS,
+        encode: (item) => {
+          const row: Record<string, unknown> = {};
+          c.writeColumns.forEach((w, i) => {
+            row[`c${i}`] = columnValue(w.key, w.shape, item[w.key]);
+          });
+          return { row, bytes: JSON.stringify(item).length + 32 * c.writeColumns.length };
+        },
+        write: batch,
+        itemError: (error, itemId) => itemError(error, itemId),
+        fail: (error) => translateError(error, c.stored.id),
+      }),
+    );
+  }
+
+  private async insertBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
+    const existing = await this.readIds(
+      c,
+      batch.map((b) => b.id),
+    );
+    const fresh = batch.filter((b) => !existing.has(b.id));
+    for (const b of batch) {
+      if (existing.has(b.id)) results[b.index] = { error: errors.itemAlreadyExists(c.stored.id, b.id) };
+    }
+    if (fresh.length === 0) return;
+    const { affected } = await this.runner.runRaw(
+      insertMissing(
+        c.stored.id,
+        c.writeColumns,
+        fresh.map((b) => b.row),
+      ),
+    );
+    const won = affected === fresh.length ? undefined : await this.ours(c, fresh);
+    for (const b of fresh) {
+      results[b.index] =
+        won && !won.has(b.id)
+          ? { error: errors.itemAlreadyExists(c.stored.id, b.id) }
+          : { item: storedItem(c, b.item) };
+    }
+  }
+
+  /** After a race: the items whose stored row is exactly the one this call wrote. */
+  private async ours(c: BigQueryCollection, fresh: readonly sql.Pending[]): Promise<Set<string>> {
+    const stored = await this.readItems(
+      c,
+      fresh.map((b) => b.id),
+    );
+    const won = new Set<string>();
+    for (const b of fresh) {
+      const row = stored.get(b.id);
+      if (row && sameItem(row, storedItem(c, b.item))) won.add(b.id);
+    }
+    return won;
+  }
+
+  private async upsertBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
+    const last = sql.lastPerId(batch);
+    await this.runner.runRaw(
+      replaceRows(
+        c.stored.id,
+        c.writeColumns,
+        last.map((b) => b.row),
+        { keep: [], upsert: true },
+      ),
+    );
+    for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
+  }
+
+  private async updateBatch(
+    c: BigQueryCollection,
+    batch: readonly sql.Pending[],
+    results: ItemResult[],
+  ): Promise<void> {
+    const created = c.writeColumns.find((w) => w.key === '_createdDate' && w.column.type === 'TIMESTAMP');
+    const stored = await this.readItems(
+      c,
+      batch.map((b) => b.id),
+      created ? ['_id', '_createdDate'] : ['_id'],
+    );
+    // Full replacement keeping the stored _createdDate (§4.6); the MERGE leaves that column untouched.
+    const updates = sql
+      .updatesFound(c.stored.id, batch, stored, results)
+      .map(
+        ({ entry: b, createdDate }): sql.Pending =>
+          created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
+      );
+    if (updates.length > 0) {
+      await this.runner.runRaw(
+        replaceRows(
+          c.stored.id,
+          c.writeColumns,
+          sql.lastPerId(updates).map((b) => b.row),
+          { keep: created ? ['_createdDate'] : [], upsert: false },
+        ),
+      );
+    }
+    for (const b of updates) results[b.index] = { item: storedItem(c, b.item) };
+  }
+
+  private async readIds(c: BigQueryCollection, ids: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.readItems(c, ids, ['_id'])).keys());
+  }
+
+  /** Rows by `_id` as items (only the given columns; default all written columns). */
+  async readItems(
+    c: BigQueryCollection,
+    ids: readonly string[],
+    keys: readonly string[] = c.writeColumns.map((w) => w.key),
+  ): Promise<Map<string, Item>> {
+    const out = new Map<string, Item>();
+    if (ids.length === 0) return out;
+    const columns = keys
+      .map((key) => c.writeColumns.find((w) => w.key === key))
+      .filter((w): w is WriteColumn => w !== undefined);
+    const statement: Statement = selectByIds(
+      c.stored.id,
+      columns.map((w) => w.column.name),
+      [...new Set(ids)],
+    );
+    const { rows } = await this.runner.run(statement, c.stored.id);
+    for (const row of rows) {
+      const item: Record<string, Value> = {};
+      columns.forEach((w, i) => {
+        const value = row.get(`c${i}`);
+        if (value === null || value === undefined) return;
+        item[w.key] = w.field.type === 'ANY' ? sql.fromAny(value) : value;
+      });
+      if (typeof item._id === 'string') out.set(item._id, item);
+    }
+    return out;
+  }
+}
+
+/**
+ * The item as stored: only keys with a column, no nulls (null = missing,
+ * docs/semantics.md §4); a REPEATED column stores a missing array as [].
+ */
+export function storedItem(c: BigQueryCollection, item: Item): Item {
+  const out: Record<string, Value> = {};
+  for (const { key, shape } of c.writeColumns) {
+    const value = item[key];
+    if (value !== null && value !== undefined) out[key] = value;
+    else if (typeof shape.type === 'object') out[key] = [];
+  }
+  return out;
+}
+
+function sameItem(a: Item, b: Item): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+}

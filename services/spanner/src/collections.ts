@@ -1,0 +1,105 @@
+/**
+ * Pure: the physical catalog (+ metadata rows) → the collections Wix sees.
+ *
+ * - A table with a metadata row lists its stored fields (exact Wix types,
+ *   display names, options), minus fields whose column was dropped outside the
+ *   adaptor, plus columns added outside it (inferred).
+ * - A table without one (created outside the adaptor) is typed from its
+ *   columns (googlesql `fieldTypeOfColumn`).
+ * - Writable only under Wix's read-write rule (core `readWriteRule`: all four
+ *   system columns) and with the single-column primary key `_id`; views and
+ *   other tables are read-only, with the reason and its fix.
+ */
+import { type Field, ID_FIELD, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
+import { type ColumnInfo, columnInfo, fieldTypeOfColumn, NumberColumns } from '@adaptors/googlesql';
+import { inferredField, isInternalTable, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
+import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './catalog.ts';
+import { INTERNAL_PREFIX, loweredColumnName } from './ddl.ts';
+
+/** A collection with what the storage needs to run it. */
+export interface SpannerCollection extends SqlCollection {
+  readonly physical: PhysicalTable;
+  /** Secondary index entries (and generated columns) written per row: part of the mutation cost (Spanner limit, writes.ts). */
+  readonly indexCost: number;
+}
+
+/** Spanner column types of the system fields, for the read-only hint. */
+const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
+  _id: 'STRING(MAX) primary key',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING(MAX)',
+};
+
+export function buildCollections(
+  catalog: Catalog,
+  numberColumns: NumberColumns = new NumberColumns(),
+): Map<string, SpannerCollection> {
+  const out = new Map<string, SpannerCollection>();
+  for (const physical of catalog.tables.values()) {
+    if (isInternalTable(physical.name)) continue;
+    out.set(physical.name, buildCollection(physical, catalog.metadata.get(physical.name), numberColumns));
+  }
+  return out;
+}
+
+function exposed(column: PhysicalColumn): column is PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> } {
+  return column.type !== undefined;
+}
+
+function buildCollection(
+  physical: PhysicalTable,
+  meta: CollectionMeta | undefined,
+  numberColumns: NumberColumns,
+): SpannerCollection {
+  // INT64/NUMERIC are exact TEXT unless listed in NUMBER_COLUMNS (googlesql exact-numbers.ts).
+  const inferType = (column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }) =>
+    numberColumns.fieldType(physical.name, column.name, column.type, fieldTypeOfColumn);
+  const fields: Field[] = [];
+  const covered = new Set<string>();
+  for (const field of meta?.fields ?? []) {
+    const column = physical.columns.get(field.key);
+    if (field.type === 'MULTI_REFERENCE') {
+      fields.push(field);
+    } else if (column && exposed(column)) {
+      fields.push(field);
+      covered.add(column.name);
+    }
+  }
+  for (const column of physical.columns.values()) {
+    // The adaptor's own columns (LOWER(col) behind case-insensitive indexes) are no fields.
+    if (covered.has(column.name) || !exposed(column) || column.name.startsWith(INTERNAL_PREFIX)) continue;
+    fields.push(inferredField(column.name, inferType(column)));
+  }
+  const access = readWriteRule(
+    new Map([...physical.columns.values()].map((c) => [c.name, exposed(c) ? inferType(c) : undefined])),
+    physical.view
+      ? 'it is a view'
+      : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
+        ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
+        : undefined,
+    SYSTEM_COLUMN_TYPES,
+  );
+  const columns = new Map<string, ColumnInfo>();
+  const writeColumns: SpannerCollection['writeColumns'][number][] = [];
+  for (const field of fields) {
+    const column = physical.columns.get(field.key);
+    if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
+    // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
+    const lowered = physical.columns.get(loweredColumnName(column.name));
+    const info: ColumnInfo = {
+      ...columnInfo(column.name, column.type, field.type),
+      ...(lowered && column.type === 'STRING' ? { lowered: lowered.name } : {}),
+    };
+    columns.set(field.key, info);
+    writeColumns.push({ key: field.key, column: info, field });
+  }
+  return {
+    ...sqlCollection({ name: physical.name, columns }, fields, meta, access, writeColumns),
+    physical,
+    // Generated LOWER columns are written by Spanner with each row: counted like index entries.
+    indexCost:
+      physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0) +
+      [...physical.columns.keys()].filter((name) => name.startsWith(INTERNAL_PREFIX)).length,
+  };
+}

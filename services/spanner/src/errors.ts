@@ -1,0 +1,81 @@
+/**
+ * Spanner errors → the SPI catalogue, at the storage boundary (docs/design.md §3).
+ * gRPC status codes: https://grpc.github.io/grpc/core/md_doc_statuscode.html.
+ * Messages say what a site owner can do; Spanner's own text is kept only
+ * where it names the offending value or constraint (never a stack or a
+ * credential: Spanner messages hold neither).
+ */
+import { errors, GRPC, grpcCode, grpcCommon, SpiError } from '@adaptors/core';
+
+/** The gRPC status table is core's (packages/core/src/grpc-status.ts), shared with Firestore. */
+export { grpcCode };
+
+const SPANNER = {
+  name: 'Cloud Spanner',
+  roles: 'roles/spanner.databaseUser (and roles/spanner.databaseAdmin for schema changes)',
+};
+
+/** First line of Spanner's message, without the gRPC "N CODE: " prefix. */
+export function spannerMessage(error: unknown): string {
+  const details = (error as { details?: unknown } | null)?.details;
+  const raw = typeof details === 'string' && details ? details : error instanceof Error ? error.message : String(error);
+  return (raw.split('\n')[0] ?? '').replace(/^\d+ [A-Z_]+: /, '').slice(0, 300);
+}
+
+export function isTableNotFound(error: unknown): boolean {
+  const code = grpcCode(error);
+  return (code === GRPC.NOT_FOUND || code === GRPC.INVALID_ARGUMENT) && /Table not found/i.test(spannerMessage(error));
+}
+
+/** Any error from a Spanner call → SpiError, or the error itself when it is a bug (logged as a 500 by the core). */
+export function translateError(error: unknown, collectionId?: string): unknown {
+  if (error instanceof SpiError) return error;
+  const code = grpcCode(error);
+  if (code === undefined) return error;
+  if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
+  if (code === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error))) {
+    return errors.databaseMissing(
+      'The Spanner database',
+      'check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE',
+    );
+  }
+  const common = grpcCommon(error, SPANNER);
+  if (common) return common;
+  if (code === GRPC.INVALID_ARGUMENT && /Column not found/i.test(spannerMessage(error))) {
+    return errors.badRequest(
+      `The collection${collectionId ? ` '${collectionId}'` : ''} changed while the request ran; retry it.`,
+    );
+  }
+  if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.ALREADY_EXISTS) {
+    return errors.badRequest(`Cloud Spanner refused the change: ${spannerMessage(error)}`);
+  }
+  if (code === GRPC.INVALID_ARGUMENT && /Number of functions exceeds the maximum/i.test(spannerMessage(error))) {
+    // Spanner's own query size limit (1,000 SQL functions), reached below the core's limits
+    // (packages/core/README.md "Input limits") by filters on many JSON paths or $hasAll values.
+    return errors.badRequest(
+      'The filter is too large for Cloud Spanner (at most 1,000 SQL functions per query): use $in / $hasSome with a list instead of many $or branches, fewer $hasAll values, or split the query.',
+    );
+  }
+  return error;
+}
+
+/**
+ * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
+ * undefined when it concerns the whole request (then it is thrown).
+ */
+export function itemError(error: unknown, collectionId: string, itemId: string): SpiError | undefined {
+  if (error instanceof SpiError) return error;
+  const code = grpcCode(error);
+  if (code === GRPC.ALREADY_EXISTS) {
+    // The row itself, or a UNIQUE secondary index (indexes.ts) clashing with another row.
+    return /\bindex\b/i.test(spannerMessage(error))
+      ? errors.violation(itemId, itemId, `a unique index refuses this item: ${spannerMessage(error)}`)
+      : errors.itemAlreadyExists(collectionId, itemId);
+  }
+  if (code === GRPC.NOT_FOUND && !isTableNotFound(error)) return errors.itemNotFound(collectionId, itemId);
+  if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.INVALID_ARGUMENT) {
+    if (isTableNotFound(error) || /Column not found/i.test(spannerMessage(error))) return undefined;
+    return errors.violation(itemId, itemId, `Cloud Spanner refused this item: ${spannerMessage(error)}`);
+  }
+  return undefined;
+}

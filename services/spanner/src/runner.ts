@@ -1,0 +1,107 @@
+/**
+ * Spanner's statement runner (sql-storage engine.ts `StatementRunner`):
+ * compiled statements run here and nowhere else — queries in single-use
+ * read-only transactions, DML in a read-write one. This file builds no SQL.
+ * Rows come back under safe aliases and are renamed to Wix keys with
+ * `CompiledQuery.columns`.
+ */
+import type { Field, Item, Value } from '@adaptors/core';
+import type { CompiledQuery } from '@adaptors/googlesql';
+import { fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
+import type { Database } from '@google-cloud/spanner';
+import { callOptions, transactionOptions } from './deadline.ts';
+import { isTableNotFound, translateError } from './errors.ts';
+import { fromSpanner, rowValues, spannerStatement } from './values.ts';
+
+/**
+ * gax re-sends a failed streaming query twice more with backoff whatever the
+ * error (~7 s before a "Table not found" surfaces, docs/engines.md §2). The
+ * client's own result stream still retries UNAVAILABLE with resume tokens
+ * (partial-result-stream.js), so only those blind re-sends are turned off.
+ */
+export const STREAM_RETRY_OFF = { retryRequestOptions: { retries: 0, noResponseRetries: 0 } };
+
+export class SpannerRunner implements StatementRunner {
+  private readonly database: Database;
+  /** Called when Spanner says a table is gone: the cached schema is stale. */
+  private readonly onStaleSchema: () => void;
+
+  constructor(database: Database, onStaleSchema: () => void) {
+    this.database = database;
+    this.onStaleSchema = onStaleSchema;
+  }
+
+  async rows(query: CompiledQuery, collectionId?: string): Promise<Map<string, Value>[]> {
+    return (await this.raw(query, collectionId)).map(rowValues);
+  }
+
+  async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
+    return toItems(await this.raw(query, collectionId), query, fields);
+  }
+
+  async execute(statement: CompiledQuery, collectionId?: string): Promise<void> {
+    try {
+      await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+        await tx.runUpdate({ ...spannerStatement(statement), gaxOptions: callOptions() });
+        await tx.commit({ gaxOptions: callOptions() });
+      });
+    } catch (error) {
+      throw this.translated(error, collectionId);
+    }
+  }
+
+  /** Readiness: the cheapest query Spanner answers, under the readiness deadline. */
+  async ping(): Promise<void> {
+    await this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
+  }
+
+  /** The client's rows as they come (`[{ name, value }]` per row). */
+  private async raw(query: CompiledQuery, collectionId: string | undefined): Promise<unknown[]> {
+    try {
+      const [rows] = await this.database.run({
+        ...spannerStatement(query),
+        gaxOptions: callOptions(STREAM_RETRY_OFF),
+      });
+      return rows;
+    } catch (error) {
+      throw this.translated(error, collectionId);
+    }
+  }
+
+  private translated(error: unknown, collectionId: string | undefined): unknown {
+    if (isTableNotFound(error)) this.onStaleSchema();
+    return translateError(error, collectionId);
+  }
+}
+
+/**
+ * Result rows → items, straight from the client's cells: the column plan
+ * (which cell holds which key) is worked out once per result instead of
+ * building an alias → value Map per row (rowValues + toItem). Same output as
+ * `toItem(rowValues(row), …)`; rows of another shape take that path.
+ */
+export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: ReadonlyMap<string, Field>): Item[] {
+  const first = rows[0];
+  if (!Array.isArray(first)) return rows.map((row) => toItem(rowValues(row), query, fields));
+  const names = (first as { name?: unknown }[]).map((cell) => cell?.name);
+  const plan: { index: number; key: string; any: boolean }[] = [];
+  for (const { alias, key } of query.columns ?? []) {
+    const index = names.lastIndexOf(alias);
+    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY' });
+  }
+  const items: Item[] = [];
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== names.length) {
+      items.push(toItem(rowValues(row), query, fields));
+      continue;
+    }
+    const item: Record<string, Value> = {};
+    for (const { index, key, any } of plan) {
+      const value = fromSpanner((row[index] as { value?: unknown } | undefined)?.value, key);
+      if (value === null) continue;
+      item[key] = any ? fromAny(value) : value;
+    }
+    items.push(item);
+  }
+  return items;
+}

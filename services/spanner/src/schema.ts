@@ -1,0 +1,355 @@
+/**
+ * Collections ⇄ Spanner tables (docs/protocol.md §5): the cached schema, and
+ * create/update/delete through DDL (`updateSchema`, a long-running operation)
+ * plus the metadata table that keeps what columns cannot say.
+ *
+ * Cache: one catalog read (4 INFORMATION_SCHEMA queries) serves every
+ * request until the schema version row changes (any instance's change, seen
+ * within SCHEMA_CHECK_MS), a miss re-read, a change made here, a "Table not
+ * found" from Spanner, or the TTL (changes made by hand):
+ * packages/core/SCALING.md.
+ */
+import {
+  type Collection,
+  errors,
+  type Field,
+  fieldRef,
+  GRPC,
+  newSchemaToken,
+  SpiError,
+  type StoredCollection,
+} from '@adaptors/core';
+import { defaultColumnType, describeColumnType, NumberColumns, spanner } from '@adaptors/googlesql';
+import {
+  CachedSchema,
+  type CollectionSnapshot,
+  collectionSnapshot,
+  isSystemKey,
+  referencesStatements,
+  type SqlReader,
+} from '@adaptors/sql-storage';
+import { type Database, Spanner } from '@google-cloud/spanner';
+import { type Catalog, type CollectionMeta, readCatalog } from './catalog.ts';
+import { buildCollections, type SpannerCollection } from './collections.ts';
+import {
+  addColumnDdl,
+  createTableDdl,
+  dropColumnDdl,
+  dropIndexDdl,
+  dropTableDdl,
+  loweredColumnName,
+  METADATA_TABLE,
+  metadataTableDdl,
+  type NewColumn,
+  REFERENCES_TABLE,
+  referencesTableDdl,
+  SCHEMA_VERSION_ROW,
+} from './ddl.ts';
+import { callOptions } from './deadline.ts';
+import { grpcCode, spannerMessage, translateError } from './errors.ts';
+import { checkDefinition, type FieldProblem } from './names.ts';
+import { type SpannerRunner, STREAM_RETRY_OFF } from './runner.ts';
+import { sameColumnType } from './types.ts';
+
+interface Snapshot extends CollectionSnapshot<SpannerCollection> {
+  readonly catalog: Catalog;
+}
+
+export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
+  private readonly database: Database;
+  private readonly runner: SpannerRunner;
+  private readonly reader: SqlReader;
+
+  private readonly numberColumns: NumberColumns;
+
+  constructor(
+    database: Database,
+    runner: SpannerRunner,
+    reader: SqlReader,
+    cache: { readonly ttlMs: number; readonly checkMs: number },
+    numberColumns = new NumberColumns(),
+  ) {
+    super(cache);
+    this.database = database;
+    this.runner = runner;
+    this.reader = reader;
+    this.numberColumns = numberColumns;
+  }
+
+  /** The schema version row (one single-row strong read); none before the metadata table exists. */
+  protected async readVersion(): Promise<string | undefined> {
+    try {
+      const [rows] = await this.database
+        .table(METADATA_TABLE)
+        .read({ keys: [SCHEMA_VERSION_ROW], columns: ['definition'], json: true, gaxOptions: STREAM_RETRY_OFF });
+      const definition = (rows[0] as { definition?: { version?: unknown } } | undefined)?.definition;
+      return typeof definition?.version === 'string' ? definition.version : undefined;
+    } catch (error) {
+      if (grpcCode(error) === GRPC.NOT_FOUND) return undefined; // no metadata table yet
+      throw translateError(error);
+    }
+  }
+
+  /** The version row as a mutation: written with every metadata change, so both commit together. */
+  private versionRow(version: string) {
+    return {
+      collection_id: SCHEMA_VERSION_ROW,
+      definition: JSON.stringify({ version }),
+      updated_at: Spanner.COMMIT_TIMESTAMP,
+    };
+  }
+
+  /**
+   * Tells every instance the schema changed (after the change is complete).
+   * Without a metadata table (nothing was ever created through the adaptor)
+   * there is no row to bump: other instances then learn it from a miss, a
+   * "Table not found" or the TTL.
+   */
+  async schemaChanged(): Promise<void> {
+    const version = newSchemaToken();
+    try {
+      await this.database.table(METADATA_TABLE).upsert([this.versionRow(version)]);
+      this.changed(version);
+    } catch (error) {
+      this.invalidate();
+      if (grpcCode(error) !== GRPC.NOT_FOUND) throw translateError(error);
+    }
+  }
+
+  protected hasTable(snapshot: Snapshot, name: string): boolean {
+    return snapshot.catalog.tables.has(name);
+  }
+
+  protected async load(): Promise<Snapshot> {
+    let catalog: Catalog;
+    try {
+      catalog = await readCatalog(this.database);
+    } catch (error) {
+      throw translateError(error);
+    }
+    return collectionSnapshot(buildCollections(catalog, this.numberColumns), { catalog });
+  }
+
+  async create(collection: Collection): Promise<StoredCollection> {
+    checkDefinition(collection);
+    const columns: NewColumn[] = [];
+    for (const field of collection.fields) {
+      const type = defaultColumnType(field.type);
+      if (type) columns.push({ name: field.key, type, ...(field.key === '_id' ? { notNull: true } : {}) });
+    }
+    const statements = [...(await this.systemTables(collection.fields)), createTableDdl(collection.id, columns)];
+    await this.ddl(collection.id, statements, (error) =>
+      /Duplicate name/i.test(spannerMessage(error)) ? errors.collectionAlreadyExists(collection.id) : undefined,
+    );
+    await this.writeMetadata(collection);
+    return this.reloaded(collection.id);
+  }
+
+  async update(collection: Collection): Promise<StoredCollection> {
+    checkDefinition(collection);
+    this.invalidate(); // decide on the current schema, not a cached one
+    const current = await this.byId(collection.id);
+    if (!current) throw errors.collectionNotFound(collection.id);
+    // The definition this plan starts from: the metadata write below refuses to replace another one.
+    const planned = (await this.snapshot()).catalog.metadata.get(collection.id) ?? null;
+    const plan = await this.planUpdate(current, collection);
+    if (plan.problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, plan.problems);
+    const statements = [...(await this.systemTables(collection.fields)), ...plan.statements];
+    await this.ddl(collection.id, statements);
+    await this.writeMetadata(collection, { planned });
+    for (const key of plan.removedReferenceFields)
+      await this.runner.execute(referencesStatements(spanner).deleteOfField(collection.id, key));
+    return this.reloaded(collection.id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const current = await this.byId(id);
+    if (!current) throw errors.collectionNotFound(id);
+    // Spanner drops a table only after its secondary indexes.
+    const drops = current.physical.indexes.filter((i) => !i.primary).map((i) => dropIndexDdl(i.name));
+    await this.ddl(id, [...drops, dropTableDdl(id)]);
+    const snapshot = await this.snapshot();
+    if (snapshot.catalog.metadata.has(id)) {
+      await this.database.table(METADATA_TABLE).deleteRows([id], { gaxOptions: callOptions() });
+    }
+    if (snapshot.catalog.tables.has(REFERENCES_TABLE))
+      await this.runner.execute(referencesStatements(spanner).deleteOfCollection(id));
+    await this.schemaChanged();
+  }
+
+  /** Runs DDL and waits for it; a refusal becomes COLLECTION_CHANGE_NOT_SUPPORTED with Spanner's reason. */
+  async ddl(collectionId: string, statements: readonly string[], special?: (error: unknown) => unknown): Promise<void> {
+    if (statements.length === 0) return;
+    try {
+      const [operation] = await this.database.updateSchema([...statements], callOptions());
+      await operation.promise();
+    } catch (error) {
+      const mapped = special?.(error);
+      if (mapped) throw mapped;
+      if (grpcCode(error) === undefined) throw error;
+      // Unreachable / not permitted / gone stay what they are; any other refusal is the change itself.
+      const translated = translateError(error, collectionId);
+      if (translated instanceof SpiError && ['SERVICE_UNAVAILABLE', 'COLLECTION_NOT_FOUND'].includes(translated.code)) {
+        throw translated;
+      }
+      throw errors.collectionChangeNotSupported(collectionId, [{ fieldKey: '', message: spannerMessage(error) }]);
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  private async reloaded(id: string): Promise<StoredCollection> {
+    this.invalidate();
+    const stored = await this.get(id);
+    if (!stored) throw errors.collectionNotFound(id);
+    return stored;
+  }
+
+  /** Creates the metadata table (and the references table when a MULTI_REFERENCE field needs it) once. */
+  private async systemTables(fields: readonly Field[]): Promise<string[]> {
+    const tables = (await this.snapshot()).catalog.tables;
+    const out: string[] = [];
+    if (!tables.has(METADATA_TABLE)) out.push(metadataTableDdl());
+    if (fields.some((f) => f.type === 'MULTI_REFERENCE') && !tables.has(REFERENCES_TABLE)) {
+      out.push(...referencesTableDdl());
+    }
+    return out;
+  }
+
+  /**
+   * Writes the collection's definition with a new schema version. With
+   * `planned`, only if the stored definition is still the one the change was
+   * planned from: of two instances changing one collection at once, the
+   * second to get here is refused with a clear error instead of silently
+   * replacing the first one's definition (packages/core/SCALING.md).
+   */
+  private async writeMetadata(collection: Collection, check?: { readonly planned: unknown }): Promise<void> {
+    const meta: CollectionMeta = {
+      ...(collection.displayName != null ? { displayName: collection.displayName } : {}),
+      fields: collection.fields.map(({ capabilities: _derived, ...field }) => field),
+      ...(collection.permissions ? { permissions: collection.permissions } : {}),
+    };
+    const version = newSchemaToken();
+    const rows = [
+      { collection_id: collection.id, definition: JSON.stringify(meta), updated_at: Spanner.COMMIT_TIMESTAMP },
+      this.versionRow(version),
+    ];
+    let conflict = false;
+    try {
+      if (!check) await this.database.table(METADATA_TABLE).upsert(rows);
+      else {
+        await this.database.runTransactionAsync(async (tx) => {
+          const [found] = await tx.read(METADATA_TABLE, { keys: [collection.id], columns: ['definition'], json: true });
+          const stored = (found[0] as { definition?: unknown } | undefined)?.definition ?? null;
+          conflict = JSON.stringify(stored) !== JSON.stringify(check.planned);
+          if (conflict) return tx.end();
+          tx.upsert(METADATA_TABLE, rows);
+          await tx.commit();
+        });
+      }
+    } catch (error) {
+      throw translateError(error, collection.id);
+    } finally {
+      this.invalidate();
+    }
+    if (conflict) {
+      await this.schemaChanged(); // this change's DDL did run: the others must re-read the tables
+      throw errors.collectionChangeNotSupported(collection.id, [
+        {
+          fieldKey: '',
+          message:
+            'another instance changed this collection at the same time and its definition was kept (a column this change added stays, listed as a field); read the collection again and repeat your change',
+        },
+      ]);
+    }
+    this.changed(version);
+  }
+
+  /**
+   * The DDL for a full desired field list (docs/protocol.md §5.3). A type change that
+   * keeps the column type (TEXT → IMAGE) only changes metadata; another one
+   * (NUMBER → TEXT) drops and re-adds the column when it holds no value —
+   * Spanner cannot convert FLOAT64 to STRING in place — and is refused per
+   * field otherwise.
+   */
+  private async planUpdate(current: SpannerCollection, desired: Collection) {
+    const problems: FieldProblem[] = [];
+    const statements: string[] = [];
+    const removedReferenceFields: string[] = [];
+    const table = current.physical;
+    const wanted = new Map(desired.fields.map((f) => [f.key, f]));
+    const indexedBy = (column: string) =>
+      table.indexes.find((i) => !i.primary && i.keys.some((k) => k.column === column))?.name;
+    const dropColumn = async (key: string, why: string): Promise<boolean> => {
+      if (isSystemKey(key)) {
+        problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
+        return false;
+      }
+      // A case-insensitive index on the column keys its LOWER column (indexes.ts).
+      const index = indexedBy(key) ?? indexedBy(loweredColumnName(key));
+      if (index) {
+        problems.push({
+          fieldKey: key,
+          message: `remove the index '${index}' first: Spanner cannot drop an indexed column`,
+        });
+        return false;
+      }
+      // A LOWER column left without index still depends on the column: it goes first.
+      if (table.columns.has(loweredColumnName(key))) statements.push(dropColumnDdl(table.name, loweredColumnName(key)));
+      statements.push(dropColumnDdl(table.name, key));
+      return true;
+    };
+
+    for (const field of desired.fields) {
+      const column = table.columns.get(field.key);
+      const before = current.fields.get(field.key);
+      const type = defaultColumnType(field.type);
+      if (!type) {
+        // MULTI_REFERENCE: pairs live in the references table; a former column goes away if empty.
+        if (column && (await this.guardValues(current, field, before, problems)))
+          await dropColumn(field.key, 'replaced');
+        continue;
+      }
+      if (!column) {
+        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+        continue;
+      }
+      if (before?.type === field.type || (column.type && sameColumnType(column.type, type))) continue;
+      if (!(await this.guardValues(current, field, before, problems))) continue;
+      if (await dropColumn(field.key, `changed to ${field.type}`))
+        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+    }
+    for (const [key, field] of current.fields) {
+      if (wanted.has(key)) continue;
+      if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
+      else if (table.columns.has(key) && !isSystemKey(key)) await dropColumn(key, 'removed');
+    }
+    return { problems, statements, removedReferenceFields };
+  }
+
+  /** True when the column holds no value (so it can be replaced); otherwise records the problem. */
+  private async guardValues(
+    current: SpannerCollection,
+    field: Field,
+    before: Field | undefined,
+    problems: FieldProblem[],
+  ): Promise<boolean> {
+    const column = current.physical.columns.get(field.key);
+    const ref = fieldRef(field.key, before?.type);
+    const [row] = await this.reader.query(current, {
+      filter: { kind: 'exists', field: ref, exists: true },
+      sort: [],
+      projection: ['_id'],
+      offset: 0,
+      limit: 1,
+      after: undefined,
+    });
+    if (!row) return true;
+    const from = before?.type ?? (column?.type ? describeColumnType(column.type) : (column?.spannerType ?? '?'));
+    problems.push({
+      fieldKey: field.key,
+      message: `cannot convert ${from} to ${field.type} in Spanner while items hold values; clear the field first or add a new field`,
+    });
+    return false;
+  }
+}

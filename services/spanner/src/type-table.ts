@@ -1,0 +1,26 @@
+/**
+ * TYPES.md of this service, rendered from the code that decides it
+ * (googlesql `renderTypeTable`; test/types-doc.test.ts keeps the file equal).
+ */
+import { defaultColumnType, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
+import { renderTypeTable } from '@adaptors/sql-storage';
+import { fieldCapabilities } from './capabilities.ts';
+import { ddlType, parseSpannerType, SPANNER_COLUMN_TYPES } from './types.ts';
+
+export function spannerTypeTable(): string {
+  return renderTypeTable({
+    engine: 'Spanner',
+    regenerate: 'UPDATE_TYPES_DOCS=1 pnpm exec vitest run test/types-doc.test.ts (in services/spanner)',
+    columns: SPANNER_COLUMN_TYPES.map((label) => ({ label: `\`${label}\``, type: parseSpannerType(label) })),
+    fieldTypeOf: fieldTypeOfColumn,
+    columnFor: (fieldType) => {
+      const type = defaultColumnType(fieldType);
+      return type === undefined ? undefined : `\`${ddlType(type)}\``;
+    },
+    fieldCapabilities,
+    nestedOperators: spanner.nestedPathOperators(),
+    notes: [
+      'MULTI_REFERENCE pairs live in the table `wix_adaptor_references` (README.md "Tables the adaptor keeps"). `$matches` is supported wherever CONTAINS is.',
+    ],
+  });
+}
