@@ -5,19 +5,21 @@
  *
  *   node scripts/run.mjs bench [--targets bare,memory] [--duration 10] [--connections 50] [--out file.json]
  *   node scripts/run.mjs bench --targets spanner --scale-out 1,3   (instances on one engine, packages/core/SCALING.md)
+ *   npm run bench -- --targets memory,spanner,firestore,bigquery  (the lean-runtime goals, goals.ts)
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
 import { runBulk } from './bulk.ts';
-import { measureColdStart } from './cold-start.ts';
-import { runLoad } from './load.ts';
+import { measureClientImport, measureColdStart } from './cold-start.ts';
+import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
+import { type LoadResult, runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
-import { builtInTargets, databaseTargets } from './targets.ts';
+import { builtInTargets, databaseTargets, type TargetDefinition, warmUp } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +60,9 @@ const report: BenchReport = {
   coldStart: [],
   bulk: [],
   scaleOut: [],
+  clientImport: [],
+  reference: [],
+  failures: [],
 };
 
 const scaleOut = values['scale-out']?.split(',').map(Number);
@@ -87,11 +92,26 @@ for (const target of scaleOut ? targets.filter((t) => t.prepare) : []) {
   }
 }
 
-for (const target of scaleOut ? [] : targets) {
+/** One scenario: a 1 s warm-up (JIT, connection pools), then the measured run. */
+async function measure(url: string, pid: number, path: string, body: string): Promise<LoadResult> {
+  await runLoad({ url, path, bodies: [body], connections, durationSeconds: 1 });
+  return runLoad({ url, path, bodies: [body], connections, durationSeconds, pid });
+}
+
+// The memory target as a reference beside every database target: its run of the goal scenarios
+// right after the database target's run (goals.ts), so both see the same machine load.
+const memoryTarget = targets.find((t) => t.name === 'memory');
+const reference =
+  memoryTarget && targets.some((t) => t.client)
+    ? await startServerProcess(memoryTarget.command, memoryTarget.args, memoryTarget.env)
+    : undefined;
+
+async function runSeries(target: TargetDefinition): Promise<void> {
   // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
   const engine = target.prepare ? await target.prepare() : undefined;
   const env = { ...target.env, ...engine?.env };
   try {
+    await warmUp(target);
     const scenarios = standardScenarios(target.collectionId).filter(
       (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
     );
@@ -101,18 +121,13 @@ for (const target of scaleOut ? [] : targets) {
       if (target.seed) await seedPlants(client);
       for (const scenario of scenarios) {
         const body = await signScenario(signer, scenario, durationSeconds + 600);
-        // A short warm-up so the JIT and connection pools are in their steady state.
-        await runLoad({ url: server.url, path: scenario.path, bodies: [body], connections, durationSeconds: 1 });
-        const result = await runLoad({
-          url: server.url,
-          path: scenario.path,
-          bodies: [body],
-          connections,
-          durationSeconds,
-          pid: server.pid,
-        });
+        const result = await measure(server.url, server.pid, scenario.path, body);
         report.load.push({ target: target.name, scenario: scenario.name, result });
         process.stderr.write(`${target.name} / ${scenario.name}: ${result.requestsPerSecond} req/s\n`);
+        if (reference && target.client && [QUERY_SCENARIO, NO_DATABASE_SCENARIO].includes(scenario.name)) {
+          const paired = await measure(reference.url, reference.pid, scenario.path, body);
+          report.reference.push({ target: target.name, scenario: scenario.name, result: paired });
+        }
       }
     } finally {
       await server.stop();
@@ -133,6 +148,7 @@ for (const target of scaleOut ? [] : targets) {
     }
     const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
     if (query) {
+      const repeat = Number(values['cold-runs']);
       const result = await measureColdStart({
         command: target.command,
         args: target.args,
@@ -140,13 +156,33 @@ for (const target of scaleOut ? [] : targets) {
         port: 18000 + Math.floor(Math.random() * 1000),
         path: query.path,
         body: await signScenario(signer, query, 600),
-        repeat: Number(values['cold-runs']),
+        repeat,
       });
       report.coldStart.push({ target: target.name, result });
+      if (target.client) {
+        // Right after, so the yardstick sees the same machine load.
+        const bare = await measureClientImport({ client: target.client.name, dir: target.client.dir, env, repeat });
+        report.clientImport.push({ target: target.name, result: bare });
+      }
     }
   } finally {
     await engine?.stop();
   }
+}
+
+try {
+  for (const target of scaleOut ? [] : targets) {
+    try {
+      await runSeries(target);
+    } catch (error) {
+      // One engine failing (e.g. an emulator that does not start) does not lose the others' figures.
+      const message = error instanceof Error ? error.message : String(error);
+      report.failures.push({ target: target.name, error: message.slice(0, 500) });
+      process.stderr.write(`${target.name}: FAILED ${message}\n`);
+    }
+  }
+} finally {
+  await reference?.stop();
 }
 
 process.stdout.write(`${printReport(report)}\n`);

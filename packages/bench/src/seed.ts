@@ -20,7 +20,14 @@ export async function seedPlants(client: WixClient, count = 1000): Promise<void>
         tags: ['herb', 'culinary'].slice(0, i % 3),
       };
     });
-    const result = await client.insert(plantsCollection.id, items);
+    let result = await client.insert(plantsCollection.id, items);
+    // Seen on Firestore under heavy machine load: the insert right after the create answered
+    // COLLECTION_NOT_FOUND once. Said aloud, then retried for up to 5 s.
+    for (let attempt = 0; attempt < 20 && result.body?.errorCode === 'COLLECTION_NOT_FOUND'; attempt++) {
+      process.stderr.write('seed: collection not found right after its creation; retrying\n');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      result = await client.insert(plantsCollection.id, items);
+    }
     if (result.status !== 200) throw new Error(`seed: insert failed ${JSON.stringify(result.body)}`);
   }
 }

@@ -3,7 +3,8 @@
  * bare targets are built into this package, the database services are added
  * here as they land (they need their emulators running).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localEngines, type PreparedEngine } from '@adaptors/testkit';
@@ -21,6 +22,13 @@ export interface TargetDefinition {
   readonly prepare?: () => Promise<PreparedEngine>;
   /** Seed 1,000 items through the API before the load (database targets start empty). */
   readonly seed?: boolean;
+  /**
+   * A database service's Google client, for the cold-start yardstick: a bare
+   * `node -e "await import('<client>')"` run from `dir` (cold-start.ts).
+   */
+  readonly client?: { readonly name: string; readonly dir: string };
+  /** Run once before the target starts: what the image's build does (bakes NODE_COMPILE_CACHE). */
+  readonly warmUp?: readonly string[];
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -47,31 +55,48 @@ export function builtInTargets(publicKeyPem: string): TargetDefinition[] {
   ];
 }
 
+/** The Google client each database service is built on (its yardstick for cold start). */
+const CLIENTS: Record<string, string> = {
+  spanner: '@google-cloud/spanner',
+  firestore: '@google-cloud/firestore',
+  bigquery: '@google-cloud/bigquery',
+};
+
 /**
  * The database services, each on a fresh local engine (the same launchers as
- * `npm start`): built services only. The Spanner emulator slows down with use,
- * so every series starts a new one.
+ * `npm start`), run as the image runs them: the bundle (services/<name>/bundle,
+ * built by scripts/bundle-service.mjs, which the image copies to /app/dist), the
+ * Dockerfile's NODE_ENV and NODE_OPTIONS, and a compile cache baked by the
+ * Dockerfile's own warm-up into a folder of the bench. The Spanner emulator slows
+ * down with use, so every series starts a new one.
  */
 export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetDefinition[] {
   return localEngines()
     .filter((engine) => engine.name !== 'memory')
-    .map((engine) => ({
-      name: engine.name,
-      description: `the ${engine.name} service on ${engine.description}`,
-      command: process.execPath,
-      args: [join(repoRoot, engine.main)],
-      env: {
-        ...productionNodeEnv(join(repoRoot, dirname(dirname(engine.main)), 'Dockerfile')),
-        WIX_PUBLIC_KEYS: publicKeyPem,
-        METADATA_SERVER_DETECTION: 'none',
-      },
-      collectionId: 'plants',
-      prepare: () => engine.prepare(),
-      seed: true,
-    }));
+    .map((engine) => {
+      const serviceDir = join(repoRoot, dirname(dirname(engine.main)));
+      const bundle = join(serviceDir, 'bundle');
+      return {
+        name: engine.name,
+        description: `the ${engine.name} service (bundle) on ${engine.description}`,
+        command: process.execPath,
+        args: [join(bundle, 'main.mjs')],
+        env: {
+          ...productionNodeEnv(join(serviceDir, 'Dockerfile')),
+          NODE_COMPILE_CACHE: join(repoRoot, '.bench', 'compile-cache', engine.name),
+          WIX_PUBLIC_KEYS: publicKeyPem,
+          METADATA_SERVER_DETECTION: 'none',
+        },
+        collectionId: 'plants',
+        prepare: () => engine.prepare(),
+        seed: true,
+        ...(CLIENTS[engine.name] ? { client: { name: CLIENTS[engine.name] as string, dir: serviceDir } } : {}),
+        warmUp: [join(bundle, 'warm-cache.mjs')],
+      };
+    });
 }
 
-/** Runtime settings of the image that the bench repeats (NODE_COMPILE_CACHE's /app path is the image's own). */
+/** Runtime settings of the image that the bench repeats (NODE_COMPILE_CACHE's /app path is the image's own: the bench bakes its own). */
 const PRODUCTION_ENV = ['NODE_ENV', 'NODE_OPTIONS'] as const;
 
 /**
@@ -99,4 +124,21 @@ export function productionNodeEnv(dockerfile: string): Record<string, string> {
     }
   }
   return env;
+}
+
+/**
+ * The image's build-time warm-up, repeated: a fresh NODE_COMPILE_CACHE folder
+ * filled by the bundle's warm-cache.mjs (the Dockerfile's RUN), so cold starts
+ * are measured with the cache an image starts with.
+ */
+export async function warmUp(target: TargetDefinition): Promise<void> {
+  if (!target.warmUp) return;
+  const cache = target.env.NODE_COMPILE_CACHE;
+  if (cache) rmSync(cache, { recursive: true, force: true });
+  const result = spawnSync(process.execPath, target.warmUp, {
+    env: { ...process.env, ...target.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`warm-up of ${target.name} failed: ${result.stderr.slice(-2000)}`);
 }
