@@ -71,6 +71,10 @@ const { output } = await bundle.write({
   format: 'esm',
   entryFileNames: 'main.mjs',
   chunkFileNames: '[name]-[hash].mjs',
+  // Minified (names kept: errors and a few libraries read constructor names): V8 keeps every
+  // file's source text in memory for lazy compilation, so its size is resident memory.
+  minify: true,
+  keepNames: true,
   // CommonJS dependencies call require(); ESM has none, so each chunk gets one, and the asset locator.
   banner: [
     "import { createRequire as __bundleRequire } from 'node:module';",

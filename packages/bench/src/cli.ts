@@ -30,6 +30,13 @@ const { values } = parseArgs({
     'cold-runs': { type: 'string', default: '5' },
     out: { type: 'string' },
     'scale-out': { type: 'string' },
+    /** Appended to the database services' NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=.bench/prof". */
+    'node-options': { type: 'string' },
+    /** Only the scenarios whose name contains one of these comma-separated texts (profiling one path). */
+    scenario: { type: 'string' },
+    'no-cold': { type: 'boolean', default: false },
+    /** What the database targets run: the image's bundle (default), or `dist` (tsc output, the image before bundling). */
+    artefact: { type: 'string', default: 'bundle' },
   },
 });
 
@@ -49,9 +56,10 @@ const connections = Number(values.connections);
 const signer = await createWixSigner({ alg: 'RS256' });
 const wanted = new Set(values.targets.split(','));
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
-const targets = [...builtInTargets(signer.publicKeyPem), ...databaseTargets(signer.publicKeyPem, repoRoot)].filter(
-  (t) => wanted.has(t.name),
-);
+const targets = [
+  ...builtInTargets(signer.publicKeyPem),
+  ...databaseTargets(signer.publicKeyPem, repoRoot, values.artefact === 'dist' ? 'dist' : 'bundle'),
+].filter((t) => wanted.has(t.name));
 const report: BenchReport = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, node: process.version },
@@ -109,11 +117,18 @@ const reference =
 async function runSeries(target: TargetDefinition): Promise<void> {
   // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
   const engine = target.prepare ? await target.prepare() : undefined;
-  const env = { ...target.env, ...engine?.env };
+  const extra = target.client ? values['node-options'] : undefined;
+  const env = {
+    ...target.env,
+    ...engine?.env,
+    ...(extra ? { NODE_OPTIONS: `${target.env.NODE_OPTIONS ?? ''} ${extra}`.trim() } : {}),
+  };
   try {
-    await warmUp(target);
+    warmUp(target);
     const scenarios = standardScenarios(target.collectionId).filter(
-      (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
+      (s) =>
+        (!target.baselineOnly || s.path.endsWith('capabilities/get')) &&
+        (!values.scenario || values.scenario.split(',').some((part) => s.name.includes(part))),
     );
     const server = await startServerProcess(target.command, target.args, env);
     try {
@@ -147,7 +162,7 @@ async function runSeries(target: TargetDefinition): Promise<void> {
       }
     }
     const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
-    if (query) {
+    if (query && !values['no-cold']) {
       const repeat = Number(values['cold-runs']);
       const result = await measureColdStart({
         command: target.command,

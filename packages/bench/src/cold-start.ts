@@ -54,9 +54,12 @@ export async function measureColdStart(options: {
         rss = rssMb(child.pid);
       }
     } finally {
+      // SIGTERM like Cloud Run (a profile asked for with --node-options is written on that exit).
       await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       });
     }
   }

@@ -27,8 +27,8 @@ export interface TargetDefinition {
    * `node -e "await import('<client>')"` run from `dir` (cold-start.ts).
    */
   readonly client?: { readonly name: string; readonly dir: string };
-  /** Run once before the target starts: what the image's build does (bakes NODE_COMPILE_CACHE). */
-  readonly warmUp?: readonly string[];
+  /** Node arguments run once (from `dir`) before the target starts: what the image's build does (bakes NODE_COMPILE_CACHE). */
+  readonly warmUp?: { readonly args: readonly string[]; readonly dir: string };
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -70,17 +70,31 @@ const CLIENTS: Record<string, string> = {
  * Dockerfile's own warm-up into a folder of the bench. The Spanner emulator slows
  * down with use, so every series starts a new one.
  */
-export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetDefinition[] {
+export function databaseTargets(
+  publicKeyPem: string,
+  repoRoot: string,
+  artefact: 'bundle' | 'dist' = 'bundle',
+): TargetDefinition[] {
   return localEngines()
     .filter((engine) => engine.name !== 'memory')
     .map((engine) => {
       const serviceDir = join(repoRoot, dirname(dirname(engine.main)));
       const bundle = join(serviceDir, 'bundle');
+      const client = CLIENTS[engine.name] ?? '';
+      // `dist`: the image before bundling (tsc output over node_modules, the cache warmed by importing
+      // the core and the client), kept to measure what the bundle changes.
+      const run =
+        artefact === 'bundle'
+          ? { main: join(bundle, 'main.mjs'), warmUp: [join(bundle, 'warm-cache.mjs')] }
+          : {
+              main: join(serviceDir, 'dist', 'main.js'),
+              warmUp: ['--input-type=module', '-e', `await import('@adaptors/core'); await import('${client}');`],
+            };
       return {
         name: engine.name,
-        description: `the ${engine.name} service (bundle) on ${engine.description}`,
+        description: `the ${engine.name} service (${artefact}) on ${engine.description}`,
         command: process.execPath,
-        args: [join(bundle, 'main.mjs')],
+        args: [run.main],
         env: {
           ...productionNodeEnv(join(serviceDir, 'Dockerfile')),
           NODE_COMPILE_CACHE: join(repoRoot, '.bench', 'compile-cache', engine.name),
@@ -90,8 +104,8 @@ export function databaseTargets(publicKeyPem: string, repoRoot: string): TargetD
         collectionId: 'plants',
         prepare: () => engine.prepare(),
         seed: true,
-        ...(CLIENTS[engine.name] ? { client: { name: CLIENTS[engine.name] as string, dir: serviceDir } } : {}),
-        warmUp: [join(bundle, 'warm-cache.mjs')],
+        ...(client ? { client: { name: client, dir: serviceDir } } : {}),
+        warmUp: { args: run.warmUp, dir: serviceDir },
       };
     });
 }
@@ -131,11 +145,12 @@ export function productionNodeEnv(dockerfile: string): Record<string, string> {
  * filled by the bundle's warm-cache.mjs (the Dockerfile's RUN), so cold starts
  * are measured with the cache an image starts with.
  */
-export async function warmUp(target: TargetDefinition): Promise<void> {
+export function warmUp(target: TargetDefinition): void {
   if (!target.warmUp) return;
   const cache = target.env.NODE_COMPILE_CACHE;
   if (cache) rmSync(cache, { recursive: true, force: true });
-  const result = spawnSync(process.execPath, target.warmUp, {
+  const result = spawnSync(process.execPath, target.warmUp.args, {
+    cwd: target.warmUp.dir,
     env: { ...process.env, ...target.env },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
