@@ -1,13 +1,29 @@
 /** Database targets start empty: the plants collection and 1,000 items, through the signed API. */
 import { plantsCollection, type WixClient } from '@adaptors/testkit';
 
-export async function seedPlants(client: WixClient, count = 1000): Promise<void> {
-  const existing = await client.listCollections([plantsCollection.id]);
-  if (existing.body?.collections?.length === 0) {
-    const fields = plantsCollection.fields.filter((f) => !f.key.startsWith('_'));
-    const created = await client.createCollection({ ...plantsCollection, fields });
-    if (created.status !== 200) throw new Error(`seed: create failed ${JSON.stringify(created.body)}`);
+/** A fresh emulator may answer its first calls after the service's deadline (a 504, nothing changed): wait, then ask again. */
+const SETTLING = new Set([503, 504]);
+
+async function ensurePlants(client: WixClient): Promise<void> {
+  const fields = plantsCollection.fields.filter((f) => !f.key.startsWith('_'));
+  for (let attempt = 0; ; attempt++) {
+    const existing = await client.listCollections([plantsCollection.id]);
+    if (existing.status === 200 && existing.body?.collections?.length) return;
+    if (existing.status === 200) {
+      const created = await client.createCollection({ ...plantsCollection, fields });
+      if (created.status === 200) return;
+      if (!SETTLING.has(created.status) || attempt >= 10)
+        throw new Error(`seed: create failed ${JSON.stringify(created.body)}`);
+    } else if (!SETTLING.has(existing.status) || attempt >= 10) {
+      throw new Error(`seed: listing collections failed ${JSON.stringify(existing.body)}`);
+    }
+    process.stderr.write(`seed: the engine is still settling (HTTP ${existing.status}); asking again\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+export async function seedPlants(client: WixClient, count = 1000): Promise<void> {
+  await ensurePlants(client);
   for (let from = 0; from < count; from += 1000) {
     const items = Array.from({ length: Math.min(1000, count - from) }, (_, k) => {
       const i = from + k;
@@ -20,14 +36,7 @@ export async function seedPlants(client: WixClient, count = 1000): Promise<void>
         tags: ['herb', 'culinary'].slice(0, i % 3),
       };
     });
-    let result = await client.insert(plantsCollection.id, items);
-    // Seen on Firestore under heavy machine load: the insert right after the create answered
-    // COLLECTION_NOT_FOUND once. Said aloud, then retried for up to 5 s.
-    for (let attempt = 0; attempt < 20 && result.body?.errorCode === 'COLLECTION_NOT_FOUND'; attempt++) {
-      process.stderr.write('seed: collection not found right after its creation; retrying\n');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      result = await client.insert(plantsCollection.id, items);
-    }
+    const result = await client.insert(plantsCollection.id, items);
     if (result.status !== 200) throw new Error(`seed: insert failed ${JSON.stringify(result.body)}`);
   }
 }
