@@ -21,7 +21,7 @@ export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: 
     apiEndpoint: config.bigqueryApiEndpoint ?? config.bigqueryEmulatorHost,
     createDataset: config.bigqueryCreateDataset,
   });
-  return createBigQueryStorage({
+  const storage = createBigQueryStorage({
     bq,
     projectId,
     datasetId: config.bigqueryDataset,
@@ -33,4 +33,8 @@ export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: 
     ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     createDataset: config.bigqueryCreateDataset,
   });
+  // Read the schema while the HTTP server is built and starts listening, so the first call
+  // finds it cached. A failure here is not fatal: the first call reads it again and reports it.
+  storage.listCollections().catch(() => {});
+  return storage;
 }

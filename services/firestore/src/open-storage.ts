@@ -38,6 +38,9 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   if (config.manageIndexes && emulator) {
     logger.log('NOTICE', 'FIRESTORE_EMULATOR_HOST is set: the emulator has no index API, indexes endpoints are off');
   }
+  // No schema read ahead here (unlike Spanner and BigQuery, which read their whole catalog in
+  // one go on the first call anyway): listing infers every root collection without metadata
+  // from a sample of documents, reads a first call on one collection does not need.
   return createFirestoreStorage(db, {
     metadataCollection: config.metadataCollection,
     referencesCollection: config.referencesCollection,

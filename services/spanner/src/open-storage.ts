@@ -35,10 +35,8 @@ export async function openStorage(config: SpannerConfig & CoreConfig, logger: Lo
     ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     schemaCheckMs: config.schemaCheckMs,
   });
-  // Read the schema while the HTTP server is built and starts listening, so
-  // the first call finds it cached instead of waiting for its 4 catalog
-  // queries. A failure here is not fatal: the first call reads it again
-  // and reports the error.
+  // Read the schema while the HTTP server is built and starts listening, so the first call
+  // finds it cached. A failure here is not fatal: the first call reads it again and reports it.
   storage.listCollections().catch(() => {});
   return storage;
 }
