@@ -126,6 +126,9 @@ const { output } = await bundle.write({
   // file's source text in memory for lazy compilation, so its size is resident memory.
   minify: true,
   keepNames: true,
+  // One non-Latin-1 character makes V8 hold a whole file's source as two bytes per character:
+  // escaped, the Spanner client's 3.9 MB chunk stays 3.9 MB in memory instead of 7.7.
+  charset: 'ascii',
   // CommonJS dependencies call require(); ESM has none, so each chunk gets one, and the asset locator.
   banner: [
     "import { createRequire as __bundleRequire } from 'node:module';",

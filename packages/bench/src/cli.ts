@@ -167,6 +167,10 @@ async function runSeries(target: TargetDefinition): Promise<void> {
           report.bulk.push({ target: target.name, result });
           process.stderr.write(`${target.name} / ${result.name}: ${result.ms} ms\n`);
         }
+      } catch (error) {
+        // The cold starts below still run.
+        const message = error instanceof Error ? error.message : String(error);
+        report.failures.push({ target: `${target.name} (bulk)`, error: message.slice(0, 500) });
       } finally {
         await bulkServer.stop();
         await fresh.stop();
