@@ -1,9 +1,10 @@
 /**
  * The image without Docker: for each service, replay its Dockerfile's build stage on a
  * copy of the repo filtered by .dockerignore (pnpm fetch, offline frozen install,
- * turbo build, pnpm deploy --prod — the Dockerfile's own commands), assemble /app like
- * the runtime stage's COPY lines, run its warm-up RUN, then start the service with the
- * image's CMD against the local emulator and answer signed Wix calls.
+ * turbo build with the service's bundle — the Dockerfile's own commands), assemble /app
+ * like the runtime stage's COPY lines, run its warm-up RUN, then start the service with
+ * the image's CMD against the local emulator and answer signed Wix calls. The bench
+ * (packages/bench) runs the same bundle.
  *
  * Differences from a real image, and why: pnpm comes from the machine (same pinned
  * version, checked below) instead of `npm install -g`; packages come from the
@@ -24,8 +25,6 @@ import { hasMain, repoRoot, type ServiceName, serviceDir } from './support/servi
 
 const pnpmBin = ['/node_modules/.bin', '/.tools/node_modules/.bin'].map((dir) => join(repoRoot, dir));
 const PATH = [...pnpmBin, process.env.PATH ?? ''].join(':');
-const DEV_ONLY =
-  /^(vitest|@vitest\+|vite@|typescript@|@typescript\+|@biomejs\+|turbo@|turbo-|@adaptors\+testkit|fast-check@|esbuild@|@cdktn\+)/;
 
 interface Engine {
   /** Settings that point the service at the emulator. */
@@ -36,16 +35,16 @@ interface Engine {
 interface EngineCase {
   /** The testkit launcher this case needs (written by the service's engineer). */
   readonly launcher: string;
-  start(appDir: string): Promise<Engine>;
+  start(): Promise<Engine>;
 }
 
 const ENGINES: Partial<Record<ServiceName, EngineCase>> = {
   spanner: {
     launcher: 'packages/testkit/src/emulators/spanner.ts',
-    async start(appDir) {
+    async start() {
       const { startSpannerEmulator, SPANNER_EMULATOR_CLIENT_ENV } = await import('@adaptors/testkit/emulators/spanner');
-      // The admin client is the deployed production dependency itself.
-      const { Spanner } = createRequire(join(appDir, 'package.json'))('@google-cloud/spanner') as {
+      // The admin client is the service's own dependency (the image holds it only inside the bundle).
+      const { Spanner } = createRequire(join(serviceDir('spanner'), 'package.json'))('@google-cloud/spanner') as {
         Spanner: new (options: { projectId: string }) => SpannerAdminClient;
       };
       const emulator = await startSpannerEmulator({ connect: (options) => new Spanner(options) });
@@ -108,12 +107,6 @@ function readiness(service: ServiceName): string | undefined {
   if (!engine) return `no local engine case for ${service} in this test yet`;
   if (!existsSync(join(repoRoot, engine.launcher))) return `${engine.launcher} does not exist yet`;
   return undefined;
-}
-
-function packageNames(nodeModules: string): string[] {
-  return readdirSync(nodeModules).flatMap((name) =>
-    name.startsWith('@') ? readdirSync(join(nodeModules, name)).map((inner) => `${name}/${inner}`) : [name],
-  );
 }
 
 for (const service of ['spanner', 'firestore', 'bigquery'] as const) {
@@ -189,31 +182,24 @@ for (const service of ['spanner', 'firestore', 'bigquery'] as const) {
     it('replays every build command; skips only the pnpm install and base-image edits', () => {
       expect(skippedRuns).toHaveLength(1);
       expect(skippedRuns[0]).toMatch(/^rm -rf \/usr\/local\/lib\/node_modules\/npm /);
-      expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
+      expect(existsSync(join(app, 'dist', 'main.mjs'))).toBe(true);
     });
 
-    it('holds only dist, package.json and production dependencies', () => {
-      expect(readdirSync(app).sort()).toEqual(['.node-compile-cache', 'dist', 'node_modules', 'package.json']);
-      const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as {
-        dependencies?: Record<string, string>;
-        devDependencies?: Record<string, string>;
-      };
-      const direct = packageNames(join(app, 'node_modules')).filter((name) => !name.startsWith('.'));
-      expect(direct.sort()).toEqual(Object.keys(manifest.dependencies ?? {}).sort());
-      const installed = readdirSync(join(app, 'node_modules', '.pnpm')).filter((name) => DEV_ONLY.test(name));
-      expect(installed, 'development packages in the deploy folder').toEqual([]);
-      for (const workspacePackage of direct.filter((name) => name.startsWith('@adaptors/'))) {
-        const files = readdirSync(join(app, 'node_modules', workspacePackage));
-        expect(files, `${workspacePackage} is copied with its "files" (dist), not its sources`).not.toContain('src');
-        expect(files).toContain('dist');
-      }
+    it('holds only the bundle (dist), package.json and the baked compile cache: no node_modules', () => {
+      expect(readdirSync(app).sort()).toEqual(['.node-compile-cache', 'dist', 'package.json']);
+      const files = readdirSync(join(app, 'dist'));
+      expect(files).toContain('warm-cache.mjs');
+      expect(
+        files.filter((f) => f.endsWith('.js') || f.endsWith('.ts')),
+        'only bundle files (.mjs)',
+      ).toEqual([]);
       expect(readdirSync(join(app, '.node-compile-cache')).length, 'compile cache warmed').toBeGreaterThan(0);
     });
 
     it('starts with the image CMD against the emulator and answers signed calls', async () => {
       const engineCase = ENGINES[service];
       if (!engineCase) throw new Error(`no engine case for ${service}`);
-      const engine = await engineCase.start(app);
+      const engine = await engineCase.start();
       let child: ChildProcess | undefined;
       let output = '';
       try {

@@ -69,12 +69,11 @@ export function stage(dockerfile: Dockerfile, name: string): Stage {
   return found;
 }
 
-/** `KEY=value KEY2=value2` of ENV/ARG lines (no quoting needed by our Dockerfiles). */
+/** `KEY=value KEY2="value with spaces"` of ENV/ARG lines (double quotes only, no escapes inside). */
 export function keyValues(args: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const pair of args.split(/\s+/)) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) result[pair.slice(0, eq)] = pair.slice(eq + 1);
+  for (const [, name, quoted, bare] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g)) {
+    if (name) result[name] = quoted ?? bare ?? '';
   }
   return result;
 }

@@ -52,9 +52,12 @@ export async function runBulk(client: WixClient): Promise<BulkResult[]> {
   // Right after the insert-one load the Spanner emulator may still be finishing
   // (aborted, retried) write transactions and refuses DDL meanwhile
   // ("concurrent schema change operation or read-write transaction"): wait, not fail.
+  // A fresh emulator's first answers may also pass the service's deadline (504, nothing changed).
   for (
     let attempt = 0;
-    created.status !== 200 && /concurrent/.test(JSON.stringify(created.body)) && attempt < 20;
+    created.status !== 200 &&
+    (/concurrent/.test(JSON.stringify(created.body)) || created.status === 503 || created.status === 504) &&
+    attempt < 20;
     attempt++
   ) {
     await new Promise((resolve) => setTimeout(resolve, 500));

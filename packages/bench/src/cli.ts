@@ -5,19 +5,21 @@
  *
  *   node scripts/run.mjs bench [--targets bare,memory] [--duration 10] [--connections 50] [--out file.json]
  *   node scripts/run.mjs bench --targets spanner --scale-out 1,3   (instances on one engine, packages/core/SCALING.md)
+ *   npm run bench -- --targets memory,spanner,firestore,bigquery  (the lean-runtime goals, goals.ts)
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
 import { runBulk } from './bulk.ts';
-import { measureColdStart } from './cold-start.ts';
-import { runLoad } from './load.ts';
+import { measureClientImport, measureColdStart } from './cold-start.ts';
+import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
+import { type LoadResult, runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
-import { builtInTargets, databaseTargets } from './targets.ts';
+import { builtInTargets, databaseTargets, type TargetDefinition, warmUp } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +30,13 @@ const { values } = parseArgs({
     'cold-runs': { type: 'string', default: '5' },
     out: { type: 'string' },
     'scale-out': { type: 'string' },
+    /** Appended to the database services' NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=.bench/prof". */
+    'node-options': { type: 'string' },
+    /** Only the scenarios whose name contains one of these comma-separated texts (profiling one path). */
+    scenario: { type: 'string' },
+    'no-cold': { type: 'boolean', default: false },
+    /** What the database targets run: the image's bundle (default), or `dist` (tsc output, the image before bundling). */
+    artefact: { type: 'string', default: 'bundle' },
   },
 });
 
@@ -47,9 +56,10 @@ const connections = Number(values.connections);
 const signer = await createWixSigner({ alg: 'RS256' });
 const wanted = new Set(values.targets.split(','));
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
-const targets = [...builtInTargets(signer.publicKeyPem), ...databaseTargets(signer.publicKeyPem, repoRoot)].filter(
-  (t) => wanted.has(t.name),
-);
+const targets = [
+  ...builtInTargets(signer.publicKeyPem),
+  ...databaseTargets(signer.publicKeyPem, repoRoot, values.artefact === 'dist' ? 'dist' : 'bundle'),
+].filter((t) => wanted.has(t.name));
 const report: BenchReport = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, node: process.version },
@@ -58,6 +68,9 @@ const report: BenchReport = {
   coldStart: [],
   bulk: [],
   scaleOut: [],
+  clientImport: [],
+  reference: [],
+  failures: [],
 };
 
 const scaleOut = values['scale-out']?.split(',').map(Number);
@@ -87,13 +100,46 @@ for (const target of scaleOut ? targets.filter((t) => t.prepare) : []) {
   }
 }
 
-for (const target of scaleOut ? [] : targets) {
+/** One scenario: a 1 s warm-up (JIT, connection pools), then the measured run. */
+async function measure(url: string, pid: number, path: string, body: string): Promise<LoadResult> {
+  await runLoad({ url, path, bodies: [body], connections, durationSeconds: 1 });
+  return runLoad({ url, path, bodies: [body], connections, durationSeconds, pid });
+}
+
+// The memory target as a reference beside every database target: its run of the goal scenarios
+// right after the database target's run (goals.ts), so both see the same machine load.
+const memoryTarget = targets.find((t) => t.name === 'memory');
+const reference =
+  memoryTarget && targets.some((t) => t.client)
+    ? await startServerProcess(memoryTarget.command, memoryTarget.args, memoryTarget.env)
+    : undefined;
+
+/**
+ * A cold start as in production: the engine's database or dataset exists by then (the load
+ * series made it), so the local-only "create it when missing" settings are off and the
+ * service does not spend a round trip checking.
+ */
+function productionStart(env: Record<string, string>): Record<string, string> {
+  const out = { ...env };
+  for (const name of ['SPANNER_EMULATOR_CREATE', 'BIGQUERY_CREATE_DATASET']) if (name in out) out[name] = 'false';
+  return out;
+}
+
+async function runSeries(target: TargetDefinition): Promise<void> {
   // Database targets get a fresh engine per series (the Spanner emulator slows down with use).
   const engine = target.prepare ? await target.prepare() : undefined;
-  const env = { ...target.env, ...engine?.env };
+  const extra = target.client ? values['node-options'] : undefined;
+  const env = {
+    ...target.env,
+    ...engine?.env,
+    ...(extra ? { NODE_OPTIONS: `${target.env.NODE_OPTIONS ?? ''} ${extra}`.trim() } : {}),
+  };
   try {
+    warmUp(target);
     const scenarios = standardScenarios(target.collectionId).filter(
-      (s) => !target.baselineOnly || s.path.endsWith('capabilities/get'),
+      (s) =>
+        (!target.baselineOnly || s.path.endsWith('capabilities/get')) &&
+        (!values.scenario || values.scenario.split(',').some((part) => s.name.includes(part))),
     );
     const server = await startServerProcess(target.command, target.args, env);
     try {
@@ -101,18 +147,13 @@ for (const target of scaleOut ? [] : targets) {
       if (target.seed) await seedPlants(client);
       for (const scenario of scenarios) {
         const body = await signScenario(signer, scenario, durationSeconds + 600);
-        // A short warm-up so the JIT and connection pools are in their steady state.
-        await runLoad({ url: server.url, path: scenario.path, bodies: [body], connections, durationSeconds: 1 });
-        const result = await runLoad({
-          url: server.url,
-          path: scenario.path,
-          bodies: [body],
-          connections,
-          durationSeconds,
-          pid: server.pid,
-        });
+        const result = await measure(server.url, server.pid, scenario.path, body);
         report.load.push({ target: target.name, scenario: scenario.name, result });
         process.stderr.write(`${target.name} / ${scenario.name}: ${result.requestsPerSecond} req/s\n`);
+        if (reference && target.client && [QUERY_SCENARIO, NO_DATABASE_SCENARIO].includes(scenario.name)) {
+          const paired = await measure(reference.url, reference.pid, scenario.path, body);
+          report.reference.push({ target: target.name, scenario: scenario.name, result: paired });
+        }
       }
     } finally {
       await server.stop();
@@ -126,27 +167,52 @@ for (const target of scaleOut ? [] : targets) {
           report.bulk.push({ target: target.name, result });
           process.stderr.write(`${target.name} / ${result.name}: ${result.ms} ms\n`);
         }
+      } catch (error) {
+        // The cold starts below still run.
+        const message = error instanceof Error ? error.message : String(error);
+        report.failures.push({ target: `${target.name} (bulk)`, error: message.slice(0, 500) });
       } finally {
         await bulkServer.stop();
         await fresh.stop();
       }
     }
     const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
-    if (query) {
+    if (query && !values['no-cold']) {
+      const repeat = Number(values['cold-runs']);
       const result = await measureColdStart({
         command: target.command,
         args: target.args,
-        env,
+        env: productionStart(env),
         port: 18000 + Math.floor(Math.random() * 1000),
         path: query.path,
         body: await signScenario(signer, query, 600),
-        repeat: Number(values['cold-runs']),
+        repeat,
       });
       report.coldStart.push({ target: target.name, result });
+      if (target.client) {
+        // Right after, so the yardstick sees the same machine load.
+        const bare = await measureClientImport({ client: target.client.name, dir: target.client.dir, env, repeat });
+        report.clientImport.push({ target: target.name, result: bare });
+      }
     }
   } finally {
     await engine?.stop();
   }
+}
+
+try {
+  for (const target of scaleOut ? [] : targets) {
+    try {
+      await runSeries(target);
+    } catch (error) {
+      // One engine failing (e.g. an emulator that does not start) does not lose the others' figures.
+      const message = error instanceof Error ? error.message : String(error);
+      report.failures.push({ target: target.name, error: message.slice(0, 500) });
+      process.stderr.write(`${target.name}: FAILED ${message}\n`);
+    }
+  }
+} finally {
+  await reference?.stop();
 }
 
 process.stdout.write(`${printReport(report)}\n`);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BulkResult } from './bulk.ts';
 import type { ColdStartResult } from './cold-start.ts';
+import { evaluateGoals, printGoals } from './goals.ts';
 import type { LoadResult } from './load.ts';
 
 export interface BenchReport {
@@ -11,6 +12,12 @@ export interface BenchReport {
   readonly settings: { readonly connections: number; readonly durationSeconds: number };
   readonly load: { target: string; scenario: string; result: LoadResult }[];
   readonly coldStart: { target: string; result: ColdStartResult }[];
+  /** Per database target: a bare import of its Google client (the cold-start yardstick). */
+  readonly clientImport: { target: string; result: { runs: readonly number[]; medianMs: number } }[];
+  /** The memory target's run of a scenario right after a database target's (goals.ts pairs them). */
+  readonly reference: { target: string; scenario: string; result: LoadResult }[];
+  /** Errors that ended a target's series (the others still run). */
+  readonly failures: { target: string; error: string }[];
   readonly bulk: { target: string; result: BulkResult }[];
   /** Instances on one engine (scale-out.ts). */
   readonly scaleOut: {
@@ -51,12 +58,23 @@ export function printReport(report: BenchReport): string {
   for (const { target, result } of report.bulk) {
     lines.push(`${target}: ${result.name}: ${result.ms} ms (${result.itemsPerSecond} items/s)`);
   }
+  for (const { target, scenario, result } of report.reference) {
+    lines.push(
+      `memory, right after ${target}: ${scenario}: ${result.requestsPerSecond} req/s, ${result.serverCpuMsPerRequest ?? ''} ms CPU/req`,
+    );
+  }
   for (const { target, result } of report.coldStart) {
     lines.push(
       '',
       `cold start (${target}): median ${result.medianMs} ms, min ${result.minMs} ms over ${result.runs.length} runs; RSS after first answer ${result.rssAfterFirstAnswerMb} MB`,
     );
   }
+  for (const { target, result } of report.clientImport) {
+    lines.push(`bare import of ${target}'s client: median ${result.medianMs} ms (${result.runs.join(', ')})`);
+  }
+  for (const { target, error } of report.failures) lines.push(`FAILED ${target}: ${error}`);
+  const goals = printGoals(evaluateGoals(report));
+  if (goals) lines.push('', goals);
   return lines.join('\n');
 }
 

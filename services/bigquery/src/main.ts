@@ -1,40 +1,28 @@
 /**
- * Composition root of the BigQuery adaptor (docs/design.md §3): read config,
- * build the real client, hand the storage to the core, which listens on
- * 0.0.0.0:$PORT, drains on SIGTERM and closes the storage.
- * `node dist/main.js check` prints the configuration report instead.
+ * Composition root of the BigQuery adaptor (docs/design.md §3), the same in every
+ * service: caches, then the core's runService (config, build, listen on
+ * 0.0.0.0:$PORT, drain on SIGTERM and close the storage) over this service's
+ * storage (open-storage.ts). `node main.mjs check` prints the configuration
+ * report instead, without loading the database client.
  */
-import { packageVersion, runService } from '@adaptors/core';
-import { bigquerySettings } from './settings.ts';
+import { enableCompileCache } from 'node:module';
+
+// Caches, before anything heavy is imported (hence the dynamic imports below): V8's code
+// cache of every file loaded after this line; the image bakes it under NODE_COMPILE_CACHE,
+// elsewhere Node keeps it in the OS temp folder (services/bigquery/DEPLOY.md, "Runtime").
+enableCompileCache();
+
+const [{ packageVersion, runService }, { bigquerySettings }] = await Promise.all([
+  import('@adaptors/core'),
+  import('./settings.ts'),
+]);
 
 await runService({
   name: 'bigquery',
   version: packageVersion(import.meta.url),
   settings: bigquerySettings,
-  async createStorage(config) {
-    const [{ openBigQuery }, { createBigQueryStorage }] = await Promise.all([
-      import('./bigquery-client.ts'),
-      import('./bigquery-storage.ts'),
-    ]);
-    const projectId = config.bigqueryProject ?? config.googleCloudProject;
-    const bq = await openBigQuery({
-      projectId,
-      datasetId: config.bigqueryDataset,
-      location: config.bigqueryLocation,
-      apiEndpoint: config.bigqueryApiEndpoint ?? config.bigqueryEmulatorHost,
-      createDataset: config.bigqueryCreateDataset,
-    });
-    return createBigQueryStorage({
-      bq,
-      projectId,
-      datasetId: config.bigqueryDataset,
-      location: config.bigqueryLocation,
-      readOnlySchema: config.readOnlySchema,
-      schemaCacheSeconds: config.schemaCacheSeconds,
-      schemaCheckMs: config.schemaCheckMs,
-      maximumBytesBilled: config.maximumBytesBilled,
-      ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
-      createDataset: config.bigqueryCreateDataset,
-    });
+  async createStorage(config, logger) {
+    const { openStorage } = await import('./open-storage.ts');
+    return openStorage(config, logger);
   },
 });

@@ -1,15 +1,15 @@
 /**
- * Composition root of the Cloud Spanner adaptor (docs/design.md §3): read config,
- * build the real client, hand the storage to the core, which listens on
- * 0.0.0.0:$PORT, drains on SIGTERM and closes the storage.
- * `node dist/main.js check` prints the configuration report instead.
+ * Composition root of the Cloud Spanner adaptor (docs/design.md §3), the same in every
+ * service: caches, then the core's runService (config, build, listen on
+ * 0.0.0.0:$PORT, drain on SIGTERM and close the storage) over this service's
+ * storage (open-storage.ts). `node main.mjs check` prints the configuration
+ * report instead, without loading the database client.
  */
 import { enableCompileCache } from 'node:module';
 
-// Before anything heavy is imported: V8's code cache for every module loaded
-// after this line (the image bakes one under NODE_COMPILE_CACHE; elsewhere
-// Node keeps it in the OS temp folder). ~40% off the imports, which are most
-// of a cold start (docs/engines.md §5). Hence the dynamic imports below.
+// Caches, before anything heavy is imported (hence the dynamic imports below): V8's code
+// cache of every file loaded after this line; the image bakes it under NODE_COMPILE_CACHE,
+// elsewhere Node keeps it in the OS temp folder (services/spanner/DEPLOY.md, "Runtime").
 enableCompileCache();
 
 const [{ packageVersion, runService }, { spannerSettings }] = await Promise.all([
@@ -22,34 +22,7 @@ await runService({
   version: packageVersion(import.meta.url),
   settings: spannerSettings,
   async createStorage(config, logger) {
-    const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([
-      import('./spanner-client.ts'),
-      import('./spanner-storage.ts'),
-    ]);
-    const { spanner, database } = await openDatabase({
-      projectId: config.spannerProject ?? config.googleCloudProject,
-      instanceId: config.spannerInstance,
-      databaseId: config.spannerDatabase,
-      emulatorHost: config.spannerEmulatorHost,
-      createOnEmulator: config.spannerEmulatorCreate,
-    });
-    // The session pool reports background failures as 'error' events; unhandled, one would end the process.
-    database.on('error', (error: unknown) => {
-      logger.log('ERROR', 'Spanner session pool error', { err: error });
-    });
-    const storage = createSpannerStorage({
-      database,
-      close: () => spanner.close(),
-      readOnlySchema: config.readOnlySchema,
-      schemaCacheSeconds: config.schemaCacheSeconds,
-      ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
-      schemaCheckMs: config.schemaCheckMs,
-    });
-    // Read the schema while the HTTP server is built and starts listening, so
-    // the first call finds it cached instead of waiting for its 4 catalog
-    // queries. A failure here is not fatal: the first call reads it again
-    // and reports the error.
-    storage.listCollections().catch(() => {});
-    return storage;
+    const { openStorage } = await import('./open-storage.ts');
+    return openStorage(config, logger);
   },
 });

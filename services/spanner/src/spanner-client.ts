@@ -33,7 +33,10 @@ export async function openDatabase(config: ClientConfig): Promise<{ spanner: Spa
     }
   }
   const { Spanner } = await import('@google-cloud/spanner');
-  const spanner = new Spanner(config.projectId ? { projectId: config.projectId } : {});
+  const spanner = new Spanner({
+    ...(config.projectId ? { projectId: config.projectId } : {}),
+    disableBuiltInMetrics: builtInMetricsDisabled(process.env),
+  });
   const instance = spanner.instance(config.instanceId);
   let database = instance.database(config.databaseId);
   if (config.emulatorHost && config.createOnEmulator && !(await databaseExists(database))) {
@@ -42,6 +45,17 @@ export async function openDatabase(config: ClientConfig): Promise<{ spanner: Spa
     database = instance.database(config.databaseId);
   }
   return { spanner, database };
+}
+
+/**
+ * The client's built-in metrics (OpenTelemetry, exported to Cloud Monitoring
+ * every minute, a tracer on every call) are off unless
+ * SPANNER_DISABLE_BUILTIN_METRICS=false: CPU and memory on every call for
+ * figures Cloud Run and Spanner's own monitoring already give
+ * (services/spanner/DEPLOY.md, "Runtime").
+ */
+export function builtInMetricsDisabled(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.SPANNER_DISABLE_BUILTIN_METRICS !== 'false';
 }
 
 /**

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * Bench target: the full core (auth, validation, AST, evaluator, encoding)
- * over the memory storage, seeded with BENCH_ITEMS plants.
+ * over the memory storage, seeded with BENCH_ITEMS plants, logging like a
+ * service (one JSON line per request at the default LOG_LEVEL; the bench sends
+ * stdout to /dev/null), so a database service's ratio to it (goals.ts) is the
+ * cost of its database client, not of the request log only this target skipped.
  * `LISTENING <url>` when ready.
  */
-import { build, createAdaptor, createVerifier, loadPublicKeys, silentLogger } from '@adaptors/core';
+import { build, createAdaptor, createLogger, createVerifier, loadPublicKeys } from '@adaptors/core';
 import { createMemoryStorage, plantsCollection } from '@adaptors/testkit';
 
 const keys = await loadPublicKeys(process.env.WIX_PUBLIC_KEYS ?? '');
@@ -25,7 +28,7 @@ await storage.insert(plantsCollection, items, { overwrite: false });
 const app = build({
   adaptor: createAdaptor({ storage, cursorSecret: 'bench-cursor-secret-bench-cursor-secret' }),
   verify: createVerifier({ keys }),
-  logger: silentLogger,
+  logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }),
 });
 const url = await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 process.stdout.write(`LISTENING ${url}\n`);

@@ -1,0 +1,40 @@
+/**
+ * The BigQuery storage as main.ts opens it: the real client (bigquery-client.ts)
+ * and the storage over it.
+ */
+import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import type { bigquerySettings } from './settings.ts';
+
+/** What runService hands createStorage: this service's settings and the core's. */
+type BigQueryConfig = ConfigOf<typeof bigquerySettings>;
+
+export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: Logger): Promise<Storage> {
+  const [{ openBigQuery }, { createBigQueryStorage }] = await Promise.all([
+    import('./bigquery-client.ts'),
+    import('./bigquery-storage.ts'),
+  ]);
+  const projectId = config.bigqueryProject ?? config.googleCloudProject;
+  const bq = await openBigQuery({
+    projectId,
+    datasetId: config.bigqueryDataset,
+    location: config.bigqueryLocation,
+    apiEndpoint: config.bigqueryApiEndpoint ?? config.bigqueryEmulatorHost,
+    createDataset: config.bigqueryCreateDataset,
+  });
+  const storage = createBigQueryStorage({
+    bq,
+    projectId,
+    datasetId: config.bigqueryDataset,
+    location: config.bigqueryLocation,
+    readOnlySchema: config.readOnlySchema,
+    schemaCacheSeconds: config.schemaCacheSeconds,
+    schemaCheckMs: config.schemaCheckMs,
+    maximumBytesBilled: config.maximumBytesBilled,
+    ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
+    createDataset: config.bigqueryCreateDataset,
+  });
+  // Read the schema while the HTTP server is built and starts listening, so the first call
+  // finds it cached. A failure here is not fatal: the first call reads it again and reports it.
+  storage.listCollections().catch(() => {});
+  return storage;
+}

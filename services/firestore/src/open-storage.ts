@@ -1,0 +1,62 @@
+/**
+ * The Firestore storage as main.ts opens it: the real client (honouring
+ * FIRESTORE_EMULATOR_HOST itself), the Admin API for indexes only against real
+ * Firestore, and the storage over them. storage.close() terminates the client.
+ */
+import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import type { AdminClientLike } from './firestore-indexes.ts';
+import type { firestoreSettings } from './settings.ts';
+
+/** What runService hands createStorage: this service's settings and the core's. */
+type FirestoreConfig = ConfigOf<typeof firestoreSettings>;
+
+export async function openStorage(config: FirestoreConfig & CoreConfig, logger: Logger): Promise<Storage> {
+  const [
+    { Firestore, v1 },
+    { firestoreDeadlineSettings },
+    { adminApiOf },
+    { createFirestoreStorage },
+    { FIRESTORE_CLIENT_SETTINGS },
+  ] = await Promise.all([
+    import('@google-cloud/firestore'),
+    import('./firestore-deadline.ts'),
+    import('./firestore-indexes.ts'),
+    import('./firestore-storage.ts'),
+    import('./firestore-values.ts'),
+  ]);
+  const projectId = config.firestoreProject ?? config.googleCloudProject;
+  const db = new Firestore({
+    ...(projectId ? { projectId } : {}),
+    databaseId: config.firestoreDatabase,
+    ...FIRESTORE_CLIENT_SETTINGS,
+    ...firestoreDeadlineSettings(config.requestDeadlineMs),
+  });
+  const emulator = process.env.FIRESTORE_EMULATOR_HOST;
+  const manageIndexes = config.manageIndexes && !emulator;
+  const admin = manageIndexes ? new v1.FirestoreAdminClient(projectId ? { projectId } : {}) : undefined;
+  const resolvedProject = admin ? (projectId ?? (await admin.getProjectId())) : undefined;
+  if (config.manageIndexes && emulator) {
+    logger.log('NOTICE', 'FIRESTORE_EMULATOR_HOST is set: the emulator has no index API, indexes endpoints are off');
+  }
+  // No schema read ahead here (unlike Spanner and BigQuery, which read their whole catalog in
+  // one go on the first call anyway): listing infers every root collection without metadata
+  // from a sample of documents, reads a first call on one collection does not need.
+  return createFirestoreStorage(db, {
+    metadataCollection: config.metadataCollection,
+    referencesCollection: config.referencesCollection,
+    scanLimit: config.scanLimit,
+    inferSample: config.inferSample,
+    schemaCacheSeconds: config.schemaCacheSeconds,
+    schemaCheckMs: config.schemaCheckMs,
+    writeConcurrency: config.writeConcurrency,
+    logger,
+    ...((resolvedProject ?? projectId) ? { project: resolvedProject ?? projectId } : {}),
+    database: config.firestoreDatabase,
+    ...(admin && resolvedProject
+      ? {
+          indexAdmin: adminApiOf(admin as unknown as AdminClientLike),
+          databasePath: `projects/${resolvedProject}/databases/${config.firestoreDatabase}`,
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * The Spanner storage as main.ts opens it: the real client (spanner-client.ts,
+ * settings in services/spanner/DEPLOY.md, "Runtime"), the storage over it, and
+ * the schema read started while the HTTP server is built.
+ */
+import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import type { spannerSettings } from './settings.ts';
+
+/** What runService hands createStorage: this service's settings and the core's. */
+type SpannerConfig = ConfigOf<typeof spannerSettings>;
+
+export async function openStorage(config: SpannerConfig & CoreConfig, logger: Logger): Promise<Storage> {
+  const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([
+    import('./spanner-client.ts'),
+    import('./spanner-storage.ts'),
+  ]);
+  const { spanner, database } = await openDatabase({
+    projectId: config.spannerProject ?? config.googleCloudProject,
+    instanceId: config.spannerInstance,
+    databaseId: config.spannerDatabase,
+    emulatorHost: config.spannerEmulatorHost,
+    createOnEmulator: config.spannerEmulatorCreate,
+  });
+  // The session pool reports background failures as 'error' events; unhandled, one would end the process.
+  database.on('error', (error: unknown) => {
+    logger.log('ERROR', 'Spanner session pool error', { err: error });
+  });
+  const storage = createSpannerStorage({
+    database,
+    close: () => spanner.close(),
+    readOnlySchema: config.readOnlySchema,
+    schemaCacheSeconds: config.schemaCacheSeconds,
+    ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
+    schemaCheckMs: config.schemaCheckMs,
+  });
+  // Read the schema while the HTTP server is built and starts listening, so the first call
+  // finds it cached. A failure here is not fatal: the first call reads it again and reports it.
+  storage.listCollections().catch(() => {});
+  return storage;
+}
