@@ -160,6 +160,7 @@ writeFileSync(
     '// Written by scripts/bundle-service.mjs: loads every file of the bundle, so NODE_COMPILE_CACHE holds them all.',
     "import { readdirSync } from 'node:fs';",
     'for (const file of readdirSync(import.meta.dirname).sort()) {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of the generated warm-up script, not a template here
     "  if (file.endsWith('.mjs') && file !== 'main.mjs' && file !== 'warm-cache.mjs') await import(`./${file}`);",
     '}',
     '',
