@@ -16,19 +16,15 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
-import { candidates, collect, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
+import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
 import { type FilterPlan, planFilter } from './firestore-planner.ts';
 
-function trusted(ctx: ReadContext): boolean {
-  return ctx.collection.strict !== false;
-}
-
 export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
-  const plan = planFilter(filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(filter, planOptions(ctx));
   if (plan.empty) return 0;
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    countMatching(await collect(candidates(ctx, p, filterFields(filter), causes)), filter);
+    countMatching(await candidates(ctx, p, filterFields(filter), causes), filter);
   return pushedOrScan(
     ctx,
     plan,
@@ -89,14 +85,14 @@ export async function aggregateItems(
   spec: AggregateSpec,
   countTotal: boolean,
 ): Promise<{ rows: Item[]; total?: number }> {
-  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(spec.filter, planOptions(ctx));
   if (plan.empty) return runAggregate([], spec, countTotal);
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
   for (const op of spec.operations) if (op.field) fields.add(op.field.field);
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    runAggregate(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec, countTotal);
+    runAggregate(await candidates(ctx, p, fields, [cause, ...causes]), spec, countTotal);
   return pushedOrScan(
     ctx,
     plan,
@@ -118,13 +114,13 @@ export async function distinctValues(
   spec: DistinctSpec,
   countTotal: boolean,
 ): Promise<{ values: Value[]; total?: number }> {
-  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(spec.filter, planOptions(ctx));
   if (plan.empty) return runDistinct([], spec, countTotal);
   const fields = filterFields(spec.filter);
   fields.add(spec.field.field);
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     runDistinct(
-      await collect(candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes])),
+      await candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes]),
       spec,
       countTotal,
     );

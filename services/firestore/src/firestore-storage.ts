@@ -31,6 +31,7 @@ import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
 import { firestoreCapabilities } from './firestore-capabilities.ts';
 import { guarded } from './firestore-errors.ts';
 import { type ReadContext, runItemsQuery } from './firestore-executor.ts';
+import { FORMAT_KEY } from './firestore-format.ts';
 import { IndexAdvisor } from './firestore-index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './firestore-indexes.ts';
 import { aggregateItems, countItems, distinctValues } from './firestore-reads.ts';
@@ -133,6 +134,7 @@ class FirestoreStorage implements Storage {
       ref: this.db.collection(collection.id),
       collectionId: collection.id,
       concurrency: this.concurrency,
+      collection,
     };
   }
 
@@ -192,10 +194,17 @@ class FirestoreStorage implements Storage {
     const path = new FieldPath(field.key);
     const writer = newBulkWriter(this.db);
     const failures: unknown[] = [];
+    // The storage format also stores nulls and the field's shadows (firestore-format.ts): all go.
+    const shadows = ['lc', 'tri', 'long'].flatMap((part) => [
+      new FieldPath(FORMAT_KEY, part, field.key),
+      FieldValue.delete(),
+    ]);
     try {
-      for await (const doc of this.db.collection(collectionId).where(path, '!=', null).select().stream()) {
-        const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
-        writer.update(ref, path, FieldValue.delete()).catch((error: unknown) => failures.push(error));
+      for (const op of ['!=', '=='] as const) {
+        for await (const doc of this.db.collection(collectionId).where(path, op, null).select().stream()) {
+          const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
+          writer.update(ref, path, FieldValue.delete(), ...shadows).catch((error: unknown) => failures.push(error));
+        }
       }
     } finally {
       await writer.close();
