@@ -96,7 +96,7 @@ export function pendingFields(collection: StoredCollection, marker: FormatMarker
   const complete = new Set(marker?.complete ?? []);
   return formattedFields(collection.fields)
     .map((f) => f.key)
-    .filter((k) => !complete.has(k));
+    .filter((k) => k !== '_id' && !complete.has(k));
 }
 
 // Markers travel with the frozen definition object the core hands back to the storage.
