@@ -21,7 +21,7 @@ import type { StoredCollection } from '@adaptors/core';
 import {
   type DocumentReference,
   FieldPath,
-  type Firestore,
+  Firestore,
   type Query,
   type QueryDocumentSnapshot,
   type Timestamp,
@@ -29,7 +29,7 @@ import {
 import { GRPC, grpcCode } from './firestore-errors.ts';
 import { FORMAT_KEY, FORMAT_VERSION, type FormatMarker, formatMapOf, formattedFields } from './firestore-format.ts';
 import { FirestoreSchema } from './firestore-schema.ts';
-import { toItem } from './firestore-values.ts';
+import { FIRESTORE_CLIENT_SETTINGS, toItem } from './firestore-values.ts';
 
 export interface BackfillProgress {
   /** Documents looked at in this run (after a resume point, if any). */
@@ -215,4 +215,28 @@ async function verify(
     (nulls + values === total ? complete : incomplete).push(field.key);
   }
   return { complete, incomplete };
+}
+
+export interface BackfillTarget extends BackfillOptions {
+  /** Google Cloud project (unset: the client's default, e.g. GOOGLE_CLOUD_PROJECT or the emulator's). */
+  readonly projectId?: string;
+  readonly databaseId?: string;
+}
+
+/**
+ * The backfill with a client of its own (the `adaptors firestore backfill`
+ * command loads this module from the service, so the CLI needs no Firestore
+ * client of its own). FIRESTORE_EMULATOR_HOST is honoured by the client.
+ */
+export async function runBackfill(collectionId: string, target: BackfillTarget): Promise<BackfillResult> {
+  const db = new Firestore({
+    ...(target.projectId ? { projectId: target.projectId } : {}),
+    ...(target.databaseId ? { databaseId: target.databaseId } : {}),
+    ...FIRESTORE_CLIENT_SETTINGS,
+  });
+  try {
+    return await backfillCollection(db, collectionId, target);
+  } finally {
+    await db.terminate();
+  }
 }
