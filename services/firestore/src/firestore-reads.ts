@@ -18,7 +18,8 @@ import {
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
 import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
-import { type FilterPlan, planFilter } from './firestore-planner.ts';
+import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './firestore-groups.ts';
+import { type FilterPlan, type PushedOrder, planFilter } from './firestore-planner.ts';
 
 export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
   const plan = planFilter(filter, planOptions(ctx));
@@ -93,11 +94,14 @@ export async function aggregateItems(
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     runAggregate(await candidates(ctx, p, fields, [cause, ...causes]), spec, countTotal);
+  const onServer = canGroupOnServer(ctx, plan, spec);
   return pushedOrScan(
     ctx,
     plan,
-    undefined,
+    onServer ? walkOrder(spec.groupBy[0]?.field ?? '', 'asc') : undefined,
     async () => {
+      // Grouped by a field of the storage format, past the scan bound: one aggregation query per group.
+      if (onServer && (await beyondScan(ctx, plan))) return groupedOnServer(ctx, plan, spec, countTotal);
       const row = await nativeAggregate(ctx, spec, plan);
       if (!row) return evaluated(plan, []);
       // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
@@ -124,5 +128,19 @@ export async function distinctValues(
       spec,
       countTotal,
     );
-  return pushedOrScan(ctx, plan, undefined, () => evaluated(plan, []), evaluated);
+  const walk = canWalk(ctx, plan, spec.field);
+  return pushedOrScan(
+    ctx,
+    plan,
+    walk ? walkOrder(spec.field.field, spec.order) : undefined,
+    // A field of the storage format past the scan bound: one small query per distinct value.
+    async () =>
+      walk && (await beyondScan(ctx, plan)) ? walkedDistinct(ctx, plan, spec, countTotal) : evaluated(plan, []),
+    evaluated,
+  );
+}
+
+/** The order a walk of distinct values asks Firestore for (for the missing-index hint). */
+function walkOrder(field: string, direction: 'asc' | 'desc'): PushedOrder[] {
+  return [{ field: { kind: 'path', segments: [field] }, direction }];
 }

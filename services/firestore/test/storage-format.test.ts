@@ -159,6 +159,59 @@ describe('answered by Firestore, exactly (scan bound 30 of 240 documents)', () =
   });
 });
 
+describe('aggregations and distinct values past the scan bound (one query per value)', () => {
+  test.each([
+    ['by text, all operations', 'cat', {}],
+    ['by number, filtered, with a final filter and paging', 'n', { initialFilter: { ok: true } }],
+    ['by boolean, sorted by the sum', 'ok', { sort: [{ fieldName: 's', order: 'DESC' }] }],
+  ])('aggregate %s', async (_name, by, extra) => {
+    const body = {
+      aggregation: {
+        groupingFields: [by],
+        operations: [
+          { resultFieldName: 'c', itemCount: {} },
+          { resultFieldName: 's', sum: { itemFieldName: 'n' } },
+          { resultFieldName: 'a', average: { itemFieldName: 'n' } },
+        ],
+      },
+      returnTotalCount: true,
+      ...extra,
+    };
+    await both((c) => c.aggregate(collectionId, body));
+    await both((c) =>
+      c.aggregate(collectionId, { ...body, finalFilter: { c: { $gt: 10 } }, paging: { offset: 1, limit: 3 } }),
+    );
+  });
+
+  test.each([
+    ['text ascending', 'cat', {}],
+    ['number descending, filtered', 'n', { order: 'DESC', filter: { ok: false } }],
+    ['datetime, paged', 'at', { paging: { offset: 2, limit: 3 } }],
+    ['text, paged without a total', 'title', { paging: { offset: 5, limit: 4 }, returnTotalCount: false }],
+  ])('distinct %s', async (_name, field, extra) => {
+    await both((c) => c.distinct(collectionId, field, { returnTotalCount: true, ...extra }));
+  });
+
+  test('distinct values by cursor', async () => {
+    const walk = async (client: WixClient) => {
+      const seen: unknown[] = [];
+      let result = await client.distinct(collectionId, 'n', { cursorPaging: { limit: 4 }, returnTotalCount: true });
+      for (;;) {
+        expect(result.status, JSON.stringify(result.body)).toBe(200);
+        seen.push(result.body.distinctValues, result.body.pagingMetadata.total);
+        const next = result.body.pagingMetadata.cursors?.next;
+        if (!next) return seen;
+        result = await client.distinct(collectionId, 'n', {
+          cursorPaging: { limit: 4, cursor: next },
+          returnTotalCount: true,
+        });
+      }
+    };
+    const [got, want] = await Promise.all([walk(firestore.client), walk(memory.client)]);
+    expect(got).toEqual(want);
+  });
+});
+
 describe('fields the documents do not hold yet', () => {
   test('a field added to a collection with documents is not trusted until a backfill', async () => {
     const id = 'grown';
