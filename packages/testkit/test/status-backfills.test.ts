@@ -1,0 +1,48 @@
+/**
+ * Collections a storage reports as needing a backfill into its format
+ * (StorageDiagnostics.backfills; Firestore: services/firestore/README.md
+ * "Storage format"): counted on the public status page, named with the
+ * command only in the details.
+ */
+import type { ServiceInfo, StorageDiagnostics } from '@adaptors/core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../src/harness.ts';
+import { createMemoryStorage } from '../src/memory/memory-storage.ts';
+
+const STATUS_TOKEN = 'status-token-for-the-test-0123456789';
+const info: ServiceInfo = { name: 'memory', version: '1.0.0', keys: [], advice: [], detailsToken: STATUS_TOKEN };
+
+let h: Harness;
+beforeAll(async () => {
+  const storage = createMemoryStorage();
+  const diagnostics = (): StorageDiagnostics => ({
+    indexHints: [],
+    backfills: [{ collectionId: 'orders', fields: ['total', 'note'], command: 'adaptors firestore backfill orders' }],
+  });
+  Object.assign(storage, { diagnostics });
+  h = await startHarness({ storage, info });
+});
+afterAll(() => h.close());
+
+it('the summary counts them, the details name each with its command', async () => {
+  const summary = await (await fetch(`${h.url}/status.json`)).json();
+  expect(summary.backfills).toEqual({ needed: 1 });
+  expect(await (await fetch(`${h.url}/`)).text()).toContain('1 collection(s) hold documents written before');
+  const auth = { authorization: `Bearer ${STATUS_TOKEN}` };
+  const details = await (await fetch(`${h.url}/status.json`, { headers: auth })).json();
+  expect(details.backfills.hints).toEqual([
+    { collectionId: 'orders', fields: ['total', 'note'], command: 'adaptors firestore backfill orders' },
+  ]);
+  const html = await (await fetch(`${h.url}/`, { headers: auth })).text();
+  expect(html).toContain('Collections to backfill');
+  expect(html).toContain('adaptors firestore backfill orders');
+});
+
+it('absent when the storage reports none', async () => {
+  const plain = await startHarness({ storage: createMemoryStorage(), info });
+  try {
+    expect((await (await fetch(`${plain.url}/status.json`)).json()).backfills).toBeUndefined();
+  } finally {
+    await plain.close();
+  }
+});
