@@ -12,6 +12,10 @@ import { createMemoryStorage } from '../src/memory/memory-storage.ts';
 const STATUS_TOKEN = 'status-token-for-the-test-0123456789';
 const info: ServiceInfo = { name: 'memory', version: '1.0.0', keys: [], advice: [], detailsToken: STATUS_TOKEN };
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON answer read by the assertions
+const json = async (url: string, headers: Record<string, string> = {}): Promise<any> =>
+  (await fetch(url, { headers })).json();
+
 let h: Harness;
 beforeAll(async () => {
   const storage = createMemoryStorage();
@@ -25,11 +29,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 it('the summary counts them, the details name each with its command', async () => {
-  const summary = await (await fetch(`${h.url}/status.json`)).json();
+  const summary = await json(`${h.url}/status.json`);
   expect(summary.backfills).toEqual({ needed: 1 });
   expect(await (await fetch(`${h.url}/`)).text()).toContain('1 collection(s) hold documents written before');
   const auth = { authorization: `Bearer ${STATUS_TOKEN}` };
-  const details = await (await fetch(`${h.url}/status.json`, { headers: auth })).json();
+  const details = await json(`${h.url}/status.json`, auth);
   expect(details.backfills.hints).toEqual([
     { collectionId: 'orders', fields: ['total', 'note'], command: 'adaptors firestore backfill orders' },
   ]);
@@ -41,7 +45,7 @@ it('the summary counts them, the details name each with its command', async () =
 it('absent when the storage reports none', async () => {
   const plain = await startHarness({ storage: createMemoryStorage(), info });
   try {
-    expect((await (await fetch(`${plain.url}/status.json`)).json()).backfills).toBeUndefined();
+    expect((await json(`${plain.url}/status.json`)).backfills).toBeUndefined();
   } finally {
     await plain.close();
   }
