@@ -166,8 +166,10 @@ export function scanBoundExceeded(
       : '';
   return new SpiError(
     'BAD_REQUEST',
-    `This request would read ${found === undefined ? 'more than' : `${found} documents, more than`} ${ctx.scanLimit} ` +
-      `documents of '${ctx.collection.id}': Firestore cannot answer ` +
+    (found === undefined
+      ? `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}'`
+      : `This request would read ${found} documents of '${ctx.collection.id}', more than ${ctx.scanLimit}`) +
+      ': Firestore cannot answer ' +
       `${what} itself, so the adaptor evaluates it on the documents Firestore returns. Add a condition Firestore can ` +
       'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.' +
       backfill,
@@ -229,7 +231,7 @@ export async function collect(source: AsyncIterable<Item>): Promise<Item[]> {
 function neededFields(ctx: ReadContext, spec: QuerySpec): string[] | undefined {
   const needs = [...filterFields(spec.filter), ...spec.sort.map((s) => s.field.field)];
   if (spec.projection !== undefined) return selection([...spec.projection, ...needs]);
-  if (markerOf(ctx.collection) === undefined || ctx.collection.strict === false) return undefined;
+  if (completeFields(ctx.collection).size === 0) return undefined;
   return selection([...formattedFields(ctx.collection.fields).map((f) => f.key), ...needs]);
 }
 
