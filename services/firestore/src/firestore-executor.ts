@@ -110,8 +110,28 @@ function selection(needed: Iterable<string> | undefined): string[] | undefined {
   return [...new Set(needed)].filter((key) => key !== '_id');
 }
 
-function withSelect(query: Query, fields: string[] | undefined): Query {
-  return fields === undefined ? query : query.select(...fields.map((key) => new FieldPath(key)));
+/**
+ * A projected query. Paging a scan starts after the last document read, and a
+ * query with a range is ordered by the range's field first: the client builds
+ * that cursor from the document, so the range's field must be read too — a
+ * storage-format shadow (`$wix.lc.<field>`) is not among the item's fields.
+ */
+function withSelect(query: Query, fields: string[] | undefined, plan: Pick<FilterPlan, 'pushed'>): Query {
+  if (fields === undefined) return query;
+  const paths = fields.map((key) => new FieldPath(key));
+  const seen = new Set(fields.map((key) => JSON.stringify([key])));
+  const ranges = (filter: PushedFilter): PushedField[] =>
+    filter.kind === 'where'
+      ? ['<', '<=', '>', '>=', '!='].includes(filter.op)
+        ? [filter.field]
+        : []
+      : filter.filters.flatMap(ranges);
+  for (const field of plan.pushed.flatMap(ranges)) {
+    if (field.kind !== 'path' || seen.has(JSON.stringify(field.segments))) continue;
+    seen.add(JSON.stringify(field.segments));
+    paths.push(new FieldPath(...field.segments));
+  }
+  return query.select(...paths);
 }
 
 /**
@@ -277,7 +297,7 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
     () => pushedItems(ctx, spec, plan, fields, notes),
     // Everything in memory: filter, sort and paging by the evaluator.
     async (narrowed, causes) => {
-      const query = withSelect(pushedQuery(ctx.ref, narrowed), fields);
+      const query = withSelect(pushedQuery(ctx.ref, narrowed), fields, narrowed);
       const why = () => [...notes, ...causes];
       await withinBound(ctx, query, why);
       return runQuery(await collect(scan(ctx, query, why)), spec);
@@ -292,7 +312,7 @@ async function pushedItems(
   fields: string[] | undefined,
   notes: readonly string[],
 ): Promise<Item[]> {
-  let query = withSelect(pushedQuery(ctx.ref, plan), fields);
+  let query = withSelect(pushedQuery(ctx.ref, plan), fields, plan);
   if (!plan.order) {
     // Sort in memory: every candidate is needed before the first item is known.
     await withinBound(ctx, query, () => notes);
@@ -336,7 +356,7 @@ export async function candidates(
   fields: Iterable<string>,
   extraCauses: readonly string[],
 ): Promise<Item[]> {
-  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields));
+  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
   const causes = () => [...plan.residualNotes, ...extraCauses];
   await withinBound(ctx, query, causes);
   return collect(scan(ctx, query, causes));

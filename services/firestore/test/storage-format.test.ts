@@ -212,6 +212,36 @@ describe('aggregations and distinct values past the scan bound (one query per va
   });
 });
 
+test('a prefix with more candidates than one scan page (500) is paged through exactly', async () => {
+  // Regression: the scan pages after the last document read, ordered by the shadow's range; the
+  // shadow must be read for that cursor even though the item's fields are all that is answered.
+  const id = 'prefixes';
+  const fields = [{ key: 'title', type: 'TEXT' }];
+  const many = Array.from({ length: 1100 }, (_, i) => ({ _id: `p${(i * 7919) % 10007}`, title: `Same ${i}` }));
+  for (const h of [memory]) {
+    expect((await h.client.createCollection({ id, fields })).status).toBe(200);
+    for (const part of [many.slice(0, 600), many.slice(600)])
+      expect((await h.client.insert(id, part)).status).toBe(200);
+  }
+  const opened = emulatorStorage({ scanLimit: 2000 });
+  closers.push(() => opened.storage.close());
+  const roomy = await startHarness({ storage: opened.storage });
+  closers.push(() => roomy.close());
+  expect((await roomy.client.createCollection({ id, fields })).status).toBe(200);
+  for (const part of [many.slice(0, 600), many.slice(600)]) {
+    expect((await roomy.client.insert(id, part)).status).toBe(200);
+  }
+  const body = {
+    filter: { title: { $startsWith: 'SAME ' } },
+    sort: [{ fieldName: '_id', order: 'DESC' }],
+    paging: { limit: 20 },
+  };
+  const [got, want] = await Promise.all([roomy.client.query(id, body), memory.client.query(id, body)]);
+  expect(got.status, JSON.stringify(got.body)).toBe(200);
+  const strip = (items: Record<string, unknown>[]) => items.map(({ _id, title }) => ({ _id, title }));
+  expect(strip(got.body.items)).toEqual(strip(want.body.items));
+});
+
 describe('fields the documents do not hold yet', () => {
   test('a field added to a collection with documents is not trusted until a backfill', async () => {
     const id = 'grown';
