@@ -20,6 +20,7 @@
 import {
   type AggregateSpec,
   compareItems,
+  compareValues,
   type DistinctSpec,
   type FieldRef,
   type Item,
@@ -62,6 +63,11 @@ export async function beyondScan(ctx: ReadContext, plan: FilterPlan): Promise<bo
  * The non-null values of `field` in `order`, each once, after `after` (a
  * cursor), at most `wanted` of them (undefined: all).
  */
+interface Walked {
+  readonly raw: unknown;
+  readonly value: Value;
+}
+
 async function walkValues(
   ctx: ReadContext,
   plan: FilterPlan,
@@ -69,7 +75,9 @@ async function walkValues(
   order: 'asc' | 'desc',
   after: Value | undefined,
   wanted: number | undefined,
-): Promise<{ raw: unknown; value: Value }[]> {
+  meets?: (value: Value) => boolean,
+  onValue?: (walked: Walked) => void,
+): Promise<Walked[]> {
   const path = new FieldPath(field.field);
   const base: Query = pushedQuery(ctx.ref, plan).orderBy(path, order).select(field.field);
   // Ascending, nulls come first: start after them. Descending, they come last: stop at the first.
@@ -90,8 +98,62 @@ async function walkValues(
         { collectionId: ctx.collection.id, field: field.key, maxDistinctValues: MAX_DISTINCT_STEPS },
       );
     }
-    out.push({ raw, value: fromFirestoreValue(raw) });
+    const value = fromFirestoreValue(raw);
+    if (meets?.(value)) break;
+    out.push({ raw, value });
+    onValue?.({ raw, value });
     cursor = raw;
+  }
+  return out;
+}
+
+/**
+ * Every non-null value, ascending, walked from both ends at once until the
+ * walks meet: half the queries in sequence. The ascending walk stops at a
+ * value the descending one has reached (it has every value from there up),
+ * and the other way round, so together they hold every value; the meeting
+ * value may be seen twice (`onValue` callers skip repeats), the answer has it once.
+ */
+async function allValues(
+  ctx: ReadContext,
+  plan: FilterPlan,
+  field: FieldRef,
+  onValue?: (walked: Walked) => void,
+): Promise<Walked[]> {
+  let lowest: Value | undefined;
+  let highest: Value | undefined;
+  const [up, down] = await Promise.all([
+    walkValues(
+      ctx,
+      plan,
+      field,
+      'asc',
+      undefined,
+      undefined,
+      (v) => lowest !== undefined && compareValues(v, lowest) >= 0,
+      (w) => {
+        highest = w.value;
+        onValue?.(w);
+      },
+    ),
+    walkValues(
+      ctx,
+      plan,
+      field,
+      'desc',
+      undefined,
+      undefined,
+      (v) => highest !== undefined && compareValues(v, highest) <= 0,
+      (w) => {
+        lowest = w.value;
+        onValue?.(w);
+      },
+    ),
+  ]);
+  const out: Walked[] = [];
+  for (const w of [...up, ...down.reverse()]) {
+    const last = out[out.length - 1];
+    if (last === undefined || compareValues(last.value, w.value) < 0) out.push(w);
   }
   return out;
 }
@@ -102,17 +164,21 @@ export async function walkedDistinct(
   spec: DistinctSpec,
   countTotal: boolean,
 ): Promise<{ values: Value[]; total?: number }> {
-  const wanted = countTotal ? undefined : Math.max(0, spec.offset) + Math.max(0, spec.limit);
-  const walked = await walkValues(ctx, plan, spec.field, spec.order, spec.after?.value, wanted);
-  // One item per value: distinct ignores how many documents hold each (the filter is already applied).
+  // A total needs every value (also those before a cursor); a page only the values up to its end.
+  const walked = countTotal
+    ? await allValues(ctx, plan, spec.field)
+    : await walkValues(
+        ctx,
+        plan,
+        spec.field,
+        spec.order,
+        spec.after?.value,
+        Math.max(0, spec.offset) + Math.max(0, spec.limit),
+      );
+  // One item per value: distinct ignores how many documents hold each (the filter is already applied);
+  // order, cursor and page as the evaluator applies them.
   const items = walked.map(({ value }): Item => ({ _id: '', [spec.field.field]: value }));
-  const answer = runDistinct(items, { ...spec, filter: TRUE }, countTotal);
-  if (countTotal && spec.after !== undefined) {
-    // The total counts every value, also those before the cursor.
-    const before = await walkValues(ctx, plan, spec.field, spec.order, undefined, undefined);
-    return { ...answer, total: before.length };
-  }
-  return answer;
+  return runDistinct(items, { ...spec, filter: TRUE }, countTotal);
 }
 
 /** Aggregations grouped by one walkable field, with count/sum/avg only. */
@@ -127,14 +193,20 @@ export function canGroupOnServer(ctx: ReadContext, plan: FilterPlan, spec: Aggre
   );
 }
 
-async function inParallel<T, R>(inputs: readonly T[], work: (input: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(inputs.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(GROUP_CONCURRENCY, inputs.length) }, async () => {
-    for (let i = next++; i < inputs.length; i = next++) out[i] = await work(inputs[i] as T);
-  });
-  await Promise.all(workers);
-  return out;
+/** Runs tasks as they are added, at most `limit` at once. */
+function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 export async function groupedOnServer(
@@ -145,7 +217,6 @@ export async function groupedOnServer(
 ): Promise<{ rows: Item[]; total?: number }> {
   const by = spec.groupBy[0] as FieldRef;
   const path = new FieldPath(by.field);
-  const groups = [...(await walkValues(ctx, plan, by, 'asc', undefined, undefined)), { raw: null, value: null }];
   const fields: Record<string, ReturnType<typeof AggregateField.count>> = { n: AggregateField.count() };
   spec.operations.forEach((op, i) => {
     if (op.op !== 'count' && op.field) {
@@ -154,16 +225,32 @@ export async function groupedOnServer(
       fields[`a${i}`] = AggregateField.average(at) as never;
     }
   });
-  const answers = await inParallel(groups, async ({ raw }) => {
-    const snapshot = await pushedQuery(ctx.ref, plan).where(path, '==', raw).aggregate(fields).get();
-    // useBigInt (firestore-values.ts): counts and integer sums come as BigInt; Wix answers are numbers.
-    return Object.fromEntries(
-      Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
-        k,
-        typeof v === 'bigint' ? Number(v) : v,
-      ]),
-    ) as Record<string, number | null>;
+  const run = limiter(GROUP_CONCURRENCY);
+  const aggregate = (raw: unknown) => {
+    const answer = run(async () => {
+      const snapshot = await pushedQuery(ctx.ref, plan).where(path, '==', raw).aggregate(fields).get();
+      // useBigInt (firestore-values.ts): counts and integer sums come as BigInt; Wix answers are numbers.
+      return Object.fromEntries(
+        Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
+          k,
+          typeof v === 'bigint' ? Number(v) : v,
+        ]),
+      ) as Record<string, number | null>;
+    });
+    // Observed at once (a failure surfaces from Promise.all below, never as an unhandled rejection).
+    answer.catch(() => undefined);
+    return answer;
+  };
+  // Each group's aggregation starts as soon as the walk finds its value; the null group at once.
+  const groups: { value: Value; answer: Promise<Record<string, number | null>> }[] = [
+    { value: null, answer: aggregate(null) },
+  ];
+  const walking = allValues(ctx, plan, by, ({ raw, value }) => {
+    if (groups.some((g) => g.value !== null && compareValues(g.value, value) === 0)) return;
+    groups.push({ value, answer: aggregate(raw) });
   });
+  await walking;
+  const answers = await Promise.all(groups.map((g) => g.answer));
   const rows: Item[] = [];
   groups.forEach(({ value }, g) => {
     const data = answers[g] as Record<string, number | null>;
