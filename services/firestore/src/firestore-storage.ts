@@ -175,11 +175,19 @@ class FirestoreStorage implements Storage {
   // Schema
 
   listCollections() {
-    return guarded(() => this.schema.list());
+    return guarded(async () => {
+      const all = await this.schema.list();
+      for (const collection of all) this.notePending(collection);
+      return all;
+    });
   }
 
   getCollection(id: string) {
-    return guarded(() => this.schema.get(id));
+    return guarded(async () => {
+      const collection = await this.schema.get(id);
+      if (collection) this.notePending(collection);
+      return collection;
+    });
   }
 
   refreshCollection(id: string) {
