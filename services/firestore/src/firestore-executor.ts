@@ -188,7 +188,7 @@ export function scanBoundExceeded(
     'BAD_REQUEST',
     (found === undefined
       ? `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}'`
-      : `This request would read ${found} documents of '${ctx.collection.id}', more than ${ctx.scanLimit}`) +
+      : `This request would read ${found} documents of '${ctx.collection.id}', more than ${ctx.scanLimit} documents`) +
       ': Firestore cannot answer ' +
       `${what} itself, so the adaptor evaluates it on the documents Firestore returns. Add a condition Firestore can ` +
       'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.' +
