@@ -39,6 +39,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: "config check --service <db> — a service's settings: set, missing, invalid",
     load: async () => (await import('./commands/config.ts')).configCommand,
   },
+  firestore: {
+    summary: 'firestore backfill <collection> — bring existing documents into the storage format',
+    load: async () => (await import('./commands/firestore.ts')).firestoreCommand,
+  },
   connect: {
     summary: "connect create|update|get|list|delete — a site's external database connection (Wix API)",
     load: async () => (await import('./commands/connect.ts')).connectCommand,
@@ -49,7 +53,7 @@ export const HELP = `Usage: adaptors <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, { summary }]) => `  ${name.padEnd(9)}${summary}`)
+  .map(([name, { summary }]) => `  ${name.padEnd(11)}${summary}`)
   .join('\n')}
 
 Run \`adaptors <command> --help\` for a command's options and examples,

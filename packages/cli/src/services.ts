@@ -53,6 +53,27 @@ export async function loadServiceSettings(io: Io, service: string): Promise<Serv
   );
 }
 
+/**
+ * A module of a service other than its settings (e.g. `firestore-backfill` for
+ * `adaptors firestore backfill`): `dist/<name>.js`, else `src/<name>.ts`, in the
+ * same order and from the same places as the settings module.
+ */
+export async function loadServiceModule(io: Io, service: string, name: string): Promise<Record<string, unknown>> {
+  const dir = await serviceDir(io, service);
+  for (const candidate of [`dist/${name}.js`, `src/${name}.ts`]) {
+    const file = join(dir, candidate);
+    if (!(await exists(file))) continue;
+    try {
+      return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (err) {
+      throw new CommandError(
+        `could not load ${shown(io, file)}: ${(err as Error).message}; build the workspace first (pnpm build) and try again`,
+      );
+    }
+  }
+  throw new CommandError(`${shown(io, dir)} has no module ${name} (dist/${name}.js or src/${name}.ts)`);
+}
+
 async function serviceDir(io: Io, service: string): Promise<string> {
   if (service.includes('/') || service.includes('\\') || service.startsWith('.')) {
     const dir = resolve(io.cwd, service);

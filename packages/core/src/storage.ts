@@ -151,9 +151,23 @@ export interface IndexHint {
   readonly problem?: string;
 }
 
+/**
+ * A collection whose stored documents lack part of the storage's format
+ * (Firestore: services/firestore/README.md "Storage format"): requests on
+ * those fields are answered by the bounded scan until `command` has run.
+ */
+export interface BackfillHint {
+  readonly collectionId: string;
+  readonly fields: readonly string[];
+  /** The command that brings the documents into the format. */
+  readonly command: string;
+}
+
 /** What the site owner should know about the storage, for a status page (per instance, in memory). */
 export interface StorageDiagnostics {
   readonly indexHints: readonly IndexHint[];
+  /** Collections seen by this instance that need a backfill (absent: the storage has no such format). */
+  readonly backfills?: readonly BackfillHint[];
 }
 
 export interface Storage {

@@ -19,11 +19,13 @@ import {
 } from '@google-cloud/firestore';
 import { isIndexRequired } from './firestore-errors.ts';
 import { filterFields } from './firestore-filter-text.ts';
+import { completeFields, formattedFields, markerOf, pendingFields } from './firestore-format.ts';
 import type { IndexAdvisor } from './firestore-index-advisor.ts';
 import { indexesForPlan, shapeKey, withoutCompositeIndex } from './firestore-index-fallback.ts';
 import { ambiguousBoundary, exactMatcher, runQueryExact } from './firestore-integers.ts';
 import {
   type FilterPlan,
+  type PlanOptions,
   type PushedField,
   type PushedFilter,
   type PushedOp,
@@ -38,6 +40,11 @@ export interface ReadContext {
   readonly collection: StoredCollection;
   readonly scanLimit: number;
   readonly advisor: IndexAdvisor;
+}
+
+/** What the planner may assume of this collection: declared types (strict) and the storage format's fields. */
+export function planOptions(ctx: Pick<ReadContext, 'collection'>): PlanOptions {
+  return { trustedTypes: ctx.collection.strict !== false, formatted: completeFields(ctx.collection) };
 }
 
 export function fieldPathOf(field: PushedField): FieldPath {
@@ -94,8 +101,28 @@ function selection(needed: Iterable<string> | undefined): string[] | undefined {
   return [...new Set(needed)].filter((key) => key !== '_id');
 }
 
-function withSelect(query: Query, fields: string[] | undefined): Query {
-  return fields === undefined ? query : query.select(...fields.map((key) => new FieldPath(key)));
+/**
+ * A projected query. Paging a scan starts after the last document read, and a
+ * query with a range is ordered by the range's field first: the client builds
+ * that cursor from the document, so the range's field must be read too — a
+ * storage-format shadow (`$wix.lc.<field>`) is not among the item's fields.
+ */
+function withSelect(query: Query, fields: string[] | undefined, plan: Pick<FilterPlan, 'pushed'>): Query {
+  if (fields === undefined) return query;
+  const paths = fields.map((key) => new FieldPath(key));
+  const seen = new Set(fields.map((key) => JSON.stringify([key])));
+  const ranges = (filter: PushedFilter): PushedField[] =>
+    filter.kind === 'where'
+      ? ['<', '<=', '>', '>=', '!='].includes(filter.op)
+        ? [filter.field]
+        : []
+      : filter.filters.flatMap(ranges);
+  for (const field of plan.pushed.flatMap(ranges)) {
+    if (field.kind !== 'path' || seen.has(JSON.stringify(field.segments))) continue;
+    seen.add(JSON.stringify(field.segments));
+    paths.push(new FieldPath(...field.segments));
+  }
+  return query.select(...paths);
 }
 
 /**
@@ -137,15 +164,45 @@ export async function pushedOrScan<T>(
 export function scanBoundExceeded(
   ctx: Pick<ReadContext, 'collection' | 'scanLimit'>,
   causes: readonly string[],
+  found?: number,
 ): SpiError {
   const what = causes.length > 0 ? causes.join('; ') : 'this request';
+  // Fields the storage format does not cover yet: a backfill lets Firestore answer more of the request.
+  const pending = ctx.collection.fields.length > 0 ? pendingFields(ctx.collection, markerOf(ctx.collection)) : [];
+  const backfill =
+    pending.length > 0
+      ? ` Documents of '${ctx.collection.id}' predate the adaptor's storage format for ${pending.join(', ')}: run ` +
+        `\`adaptors firestore backfill ${ctx.collection.id}\` so Firestore can answer sorts, null checks and ` +
+        'case-insensitive text on them itself.'
+      : '';
   return new SpiError(
     'BAD_REQUEST',
-    `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}': Firestore cannot answer ` +
+    (found === undefined
+      ? `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}'`
+      : `This request would read ${found} documents of '${ctx.collection.id}', more than ${ctx.scanLimit} documents`) +
+      ': Firestore cannot answer ' +
       `${what} itself, so the adaptor evaluates it on the documents Firestore returns. Add a condition Firestore can ` +
-      'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.',
-    { collectionId: ctx.collection.id, scanLimit: ctx.scanLimit, evaluatedInMemory: [...causes] },
+      'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.' +
+      backfill,
+    {
+      collectionId: ctx.collection.id,
+      scanLimit: ctx.scanLimit,
+      evaluatedInMemory: [...causes],
+      ...(found === undefined ? {} : { candidates: found }),
+      ...(pending.length > 0 ? { backfillFields: pending } : {}),
+    },
   );
+}
+
+/**
+ * Fail fast (README.md "Scan bound"): before a scan that must read every
+ * candidate, one `count()` of the candidates; past the bound the request is
+ * refused at once, well inside the deadline, instead of after reading
+ * `scanLimit` documents.
+ */
+export async function withinBound(ctx: ReadContext, query: Query, causes: () => readonly string[]): Promise<void> {
+  const found = Number((await query.count().get()).data().count);
+  if (found > ctx.scanLimit) throw scanBoundExceeded(ctx, causes(), found);
 }
 
 /** Documents fetched per round trip while scanning. */
@@ -178,17 +235,36 @@ export async function collect(source: AsyncIterable<Item>): Promise<Item[]> {
   return out;
 }
 
-function neededFields(spec: QuerySpec): string[] | undefined {
-  if (spec.projection === undefined) return undefined;
-  return selection([...spec.projection, ...filterFields(spec.filter), ...spec.sort.map((s) => s.field.field)]);
+/**
+ * Fields to read. A collection in the storage format holds only its declared
+ * fields and the `$wix` map, which is never answered: read the declared ones.
+ */
+function neededFields(ctx: ReadContext, spec: QuerySpec): string[] | undefined {
+  const needs = [...filterFields(spec.filter), ...spec.sort.map((s) => s.field.field)];
+  if (spec.projection !== undefined) return selection([...spec.projection, ...needs]);
+  if (completeFields(ctx.collection).size === 0) return undefined;
+  return selection([...formattedFields(ctx.collection.fields).map((f) => f.key), ...needs]);
 }
 
-/** A keyset Firestore can start after: one scalar per pushed order key (ids are strings). */
-function pushableKeyset(values: readonly Value[], order: readonly PushedOrder[]): Value[] | undefined {
+/**
+ * A keyset Firestore can start after: one scalar per pushed order key (ids are
+ * strings); null too on a field of the storage format, where Firestore orders
+ * the stored nulls first like Wix.
+ */
+function pushableKeyset(
+  values: readonly Value[],
+  order: readonly PushedOrder[],
+  formatted: ReadonlySet<string>,
+): Value[] | undefined {
   if (values.length !== order.length) return undefined;
   for (const [i, o] of order.entries()) {
     const v = values[i];
-    if (o.field.kind === 'id' ? typeof v !== 'string' || v.length === 0 || v.includes('/') : !isScalar(v)) {
+    if (o.field.kind === 'id') {
+      if (typeof v !== 'string' || v.length === 0 || v.includes('/')) return undefined;
+    } else if (
+      !isScalar(v) &&
+      !(v === null && o.field.segments.length === 1 && formatted.has(o.field.segments[0] as string))
+    ) {
       return undefined;
     }
     // An integer answered as text (firestore-integers.ts) is no string position in Firestore's order.
@@ -202,9 +278,10 @@ function isScalar(v: Value | undefined): boolean {
 }
 
 export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<Item[]> {
-  const plan = planQuery(spec, { trustedTypes: ctx.collection.strict !== false });
+  const options = planOptions(ctx);
+  const plan = planQuery(spec, options);
   if (plan.empty || spec.limit <= 0) return [];
-  const fields = neededFields(spec);
+  const fields = neededFields(ctx, spec);
   const notes = [...plan.residualNotes, ...(plan.sortNote ? [plan.sortNote] : [])];
   return pushedOrScan(
     ctx,
@@ -212,11 +289,12 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
     plan.order,
     () => pushedItems(ctx, spec, plan, fields, notes),
     // Everything in memory: filter, sort and paging by the evaluator.
-    async (narrowed, causes) =>
-      runQueryExact(
-        await collect(scan(ctx, withSelect(pushedQuery(ctx.ref, narrowed), fields), () => [...notes, ...causes])),
-        spec,
-      ),
+    async (narrowed, causes) => {
+      const query = withSelect(pushedQuery(ctx.ref, narrowed), fields, narrowed);
+      const why = () => [...notes, ...causes];
+      await withinBound(ctx, query, why);
+      return runQueryExact(await collect(scan(ctx, query, why)), spec);
+    },
   );
 }
 
@@ -227,16 +305,19 @@ async function pushedItems(
   fields: string[] | undefined,
   notes: readonly string[],
 ): Promise<Item[]> {
-  let query = withSelect(pushedQuery(ctx.ref, plan), fields);
+  let query = withSelect(pushedQuery(ctx.ref, plan), fields, plan);
   // A cursor boundary that may be an integer answered as text is read against all candidates (firestore-integers.ts).
   if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
+    await withinBound(ctx, query, () => notes);
     return runQueryExact(await collect(scan(ctx, query, () => notes)), spec);
   }
 
   const order = plan.order;
   for (const o of order) query = query.orderBy(fieldPathOf(o.field), o.direction);
-  const keyset = spec.after ? pushableKeyset(spec.after.values, order) : undefined;
+  const keyset = spec.after
+    ? pushableKeyset(spec.after.values, order, planOptions(ctx).formatted ?? new Set())
+    : undefined;
   if (keyset) query = query.startAfter(...keyset);
   const exact = plan.residual.kind === 'true' && (spec.after === undefined || keyset !== undefined);
 
@@ -264,13 +345,15 @@ async function pushedItems(
   return page;
 }
 
-/** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded. */
-export function candidates(
+/** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded (checked first by a count). */
+export async function candidates(
   ctx: ReadContext,
   plan: FilterPlan,
   fields: Iterable<string>,
   extraCauses: readonly string[],
-): AsyncGenerator<Item> {
-  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields));
-  return scan(ctx, query, () => [...plan.residualNotes, ...extraCauses]);
+): Promise<Item[]> {
+  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
+  const causes = () => [...plan.residualNotes, ...extraCauses];
+  await withinBound(ctx, query, causes);
+  return collect(scan(ctx, query, causes));
 }

@@ -29,6 +29,7 @@
  */
 import type { CompareOp, FieldRef, FieldType, Filter, QuerySpec, Sort, SortOrder, Value } from '@adaptors/core';
 import { describeFilter } from './firestore-filter-text.ts';
+import { formatConjunct } from './firestore-plan-format.ts';
 
 /** Firestore's limit on `in` / `array-contains-any` values and on disjunctions in normal form. */
 export const MAX_DISJUNCTIONS = 30;
@@ -68,6 +69,8 @@ export interface FilterPlan {
   readonly inequalityKey: string | undefined;
   /** Field keys with a pushed conjunct that guarantees a present, non-null value of the declared type. */
   readonly presentKeys: ReadonlySet<string>;
+  /** A pushed conjunct is value-keyed (Translation.valueKeyed): no order on a field may be pushed with it. */
+  readonly valueKeyed?: boolean;
 }
 
 export interface QueryPlan extends FilterPlan {
@@ -82,6 +85,11 @@ export interface PlanOptions {
   readonly trustedTypes: boolean;
   /** Prefer leaving inequalities on this field (the sort field) so the sort can be pushed too. */
   readonly preferInequalityOn?: string | undefined;
+  /**
+   * Fields every document holds in the storage format (firestore-format.ts): present (null when
+   * empty) with case-folded shadows and trigrams. Empty or unset: nothing is assumed.
+   */
+  readonly formatted?: ReadonlySet<string> | undefined;
 }
 
 const SCALAR_TYPES: ReadonlySet<FieldType> = new Set([
@@ -102,9 +110,9 @@ const SCALAR_TYPES: ReadonlySet<FieldType> = new Set([
 ]);
 const ARRAY_TYPES: ReadonlySet<FieldType> = new Set(['ARRAY', 'ARRAY_STRING', 'ARRAY_DOCUMENT', 'MEDIA_GALLERY']);
 
-type FieldKind = 'id' | 'scalar' | 'array' | 'unknown';
+export type FieldKind = 'id' | 'scalar' | 'array' | 'unknown';
 
-function kindOf(ref: FieldRef, options: PlanOptions): FieldKind {
+export function kindOf(ref: FieldRef, options: PlanOptions): FieldKind {
   if (ref.field === '_id' && ref.path.length === 0) return 'id';
   if (!options.trustedTypes || ref.path.length > 0 || ref.type === undefined) return 'unknown';
   if (SCALAR_TYPES.has(ref.type)) return 'scalar';
@@ -146,7 +154,7 @@ function scalarOperand(v: Value, ref: FieldRef, kind: FieldKind): v is Exclude<P
 
 const RANGE_OPS: Readonly<Record<string, PushedOp>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-interface Translation {
+export interface Translation {
   readonly filter: PushedFilter;
   /** False: the pushed filter is a superset; the conjunct stays in the residual. */
   readonly exact: boolean;
@@ -156,9 +164,14 @@ interface Translation {
   readonly disjunctions: number;
   /** Guarantees a present, non-null value of the declared type. */
   readonly presentKey?: string;
+  /**
+   * Its field path holds a value (a trigram key of the storage format): never combined with a
+   * range or an order on another field, which would need one composite index per value.
+   */
+  readonly valueKeyed?: boolean;
 }
 
-function where(ref: FieldRef, op: PushedOp, value: PushedScalar | readonly PushedScalar[]): PushedFilter {
+export function where(ref: FieldRef, op: PushedOp, value: PushedScalar | readonly PushedScalar[]): PushedFilter {
   return { kind: 'where', field: pushedField(ref), op, value };
 }
 
@@ -275,6 +288,8 @@ function translateIn(ref: FieldRef, values: readonly Value[], options: PlanOptio
 }
 
 function translate(filter: Filter, options: PlanOptions): Translation | undefined {
+  const formatted = formatConjunct(filter, options);
+  if (formatted) return formatted;
   switch (filter.kind) {
     case 'compare':
       return translateCompare(filter.field, filter.op, filter.value, options);
@@ -365,9 +380,12 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
   const presentKeys = new Set<string>();
   let arrayContains = 0;
   let disjunctions = 1;
+  let valueKeyed = false;
+  const anyInequality = translated.some(({ t }) => t?.inequalityKey !== undefined && t.inequalityKey === inequalityKey);
   for (const { conjunct, t } of translated) {
     const fits =
       t !== undefined &&
+      !(t.valueKeyed && (anyInequality || valueKeyed)) &&
       (t.inequalityKey === undefined || t.inequalityKey === inequalityKey) &&
       arrayContains + t.arrayContains <= 1 &&
       disjunctions * t.disjunctions <= MAX_DISJUNCTIONS;
@@ -376,6 +394,7 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
       continue;
     }
     pushed.push(t.filter);
+    if (t.valueKeyed) valueKeyed = true;
     arrayContains += t.arrayContains;
     disjunctions *= t.disjunctions;
     if (t.presentKey !== undefined) presentKeys.add(t.presentKey);
@@ -394,6 +413,7 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
     residualNotes: residual.map(describeFilter),
     inequalityKey,
     presentKeys,
+    valueKeyed,
   };
 }
 
@@ -412,13 +432,18 @@ export function planQuery(
   spec: Pick<QuerySpec, 'filter' | 'sort'>,
   options: Omit<PlanOptions, 'preferInequalityOn'>,
 ): QueryPlan {
-  const [first, second, ...rest] = spec.sort;
-  const sortField =
-    first && second && rest.length === 0 && second.field.key === '_id' && kindOf(first.field, options) === 'scalar'
-      ? first
+  const fields = spec.sort.slice(0, -1);
+  const last = spec.sort[spec.sort.length - 1];
+  // One sorted field, or several when the storage format guarantees each is on every document.
+  const sortFields =
+    fields.length > 0 &&
+    last?.field.key === '_id' &&
+    (fields.length === 1 || fields.every((s) => options.formatted?.has(s.field.key) && s.field.path.length === 0)) &&
+    fields.every((s) => kindOf(s.field, options) === 'scalar')
+      ? fields
       : undefined;
-  const plan = planFilter(spec.filter, { ...options, preferInequalityOn: sortField?.field.key });
-  const order = pushedOrder(spec.sort, sortField, plan);
+  const plan = planFilter(spec.filter, { ...options, preferInequalityOn: sortFields?.[0]?.field.key });
+  const order = pushedOrder(spec.sort, sortFields, plan, options);
   return {
     ...plan,
     order,
@@ -426,7 +451,17 @@ export function planQuery(
   };
 }
 
-function pushedOrder(sort: readonly Sort[], sortField: Sort | undefined, plan: FilterPlan): PushedOrder[] | undefined {
+/**
+ * A sorted field is pushed when every document is in Firestore's order by it:
+ * a pushed conjunct guarantees it is present, or the storage format stores it
+ * on every document (null first ascending, as Wix sorts: docs/semantics.md §2).
+ */
+function pushedOrder(
+  sort: readonly Sort[],
+  sortFields: readonly Sort[] | undefined,
+  plan: FilterPlan,
+  options: Pick<PlanOptions, 'formatted'>,
+): PushedOrder[] | undefined {
   const [first] = sort;
   if (!first) return [{ field: { kind: 'id' }, direction: 'asc' }];
   if (sort.length === 1 && first.field.key === '_id') {
@@ -434,13 +469,15 @@ function pushedOrder(sort: readonly Sort[], sortField: Sort | undefined, plan: F
     if (plan.inequalityKey !== undefined && plan.inequalityKey !== '_id') return undefined;
     return [{ field: { kind: 'id' }, direction: first.order }];
   }
-  if (!sortField) return undefined;
-  const key = sortField.field.key;
-  if (!plan.presentKeys.has(key)) return undefined;
-  if (plan.inequalityKey !== undefined && plan.inequalityKey !== key) return undefined;
-  const tieBreaker = sort[1] as Sort;
+  if (!sortFields || sortFields.length === 0 || plan.valueKeyed) return undefined;
+  for (const s of sortFields) {
+    if (!plan.presentKeys.has(s.field.key) && !options.formatted?.has(s.field.key)) return undefined;
+  }
+  const leading = (sortFields[0] as Sort).field.key;
+  if (plan.inequalityKey !== undefined && plan.inequalityKey !== leading) return undefined;
+  const tieBreaker = sort[sort.length - 1] as Sort;
   return [
-    { field: pushedField(sortField.field), direction: sortField.order },
+    ...sortFields.map((s): PushedOrder => ({ field: pushedField(s.field), direction: s.order })),
     { field: { kind: 'id' }, direction: tieBreaker.order },
   ];
 }

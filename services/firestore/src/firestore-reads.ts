@@ -14,10 +14,11 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
-import { candidates, collect, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
+import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
 import { filterFields } from './firestore-filter-text.ts';
+import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './firestore-groups.ts';
 import { aggregateExact, countMatchingExact, exactMatcher } from './firestore-integers.ts';
-import { type FilterPlan, planFilter } from './firestore-planner.ts';
+import { type FilterPlan, type PushedOrder, planFilter } from './firestore-planner.ts';
 
 /** The items matching `filter`, integers beyond ±2^53 compared as integers (firestore-integers.ts). */
 function exactlyFiltered(items: readonly Item[], filter: Filter): Item[] {
@@ -25,15 +26,11 @@ function exactlyFiltered(items: readonly Item[], filter: Filter): Item[] {
   return items.filter(test);
 }
 
-function trusted(ctx: ReadContext): boolean {
-  return ctx.collection.strict !== false;
-}
-
 export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
-  const plan = planFilter(filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(filter, planOptions(ctx));
   if (plan.empty) return 0;
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    countMatchingExact(await collect(candidates(ctx, p, filterFields(filter), causes)), filter);
+    countMatchingExact(await candidates(ctx, p, filterFields(filter), causes), filter);
   return pushedOrScan(
     ctx,
     plan,
@@ -94,7 +91,7 @@ export async function aggregateItems(
   spec: AggregateSpec,
   countTotal: boolean,
 ): Promise<{ rows: Item[]; total?: number }> {
-  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(spec.filter, planOptions(ctx));
   if (plan.empty) return aggregateExact([], spec, countTotal);
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
@@ -102,15 +99,18 @@ export async function aggregateItems(
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     aggregateExact(
-      exactlyFiltered(await collect(candidates(ctx, p, fields, [cause, ...causes])), spec.filter),
+      exactlyFiltered(await candidates(ctx, p, fields, [cause, ...causes]), spec.filter),
       { ...spec, filter: { kind: 'true' } },
       countTotal,
     );
+  const onServer = canGroupOnServer(ctx, plan, spec);
   return pushedOrScan(
     ctx,
     plan,
-    undefined,
+    onServer ? walkOrder(spec.groupBy[0]?.field ?? '', 'asc') : undefined,
     async () => {
+      // Grouped by a field of the storage format, past the scan bound: one aggregation query per group.
+      if (onServer && (await beyondScan(ctx, plan))) return groupedOnServer(ctx, plan, spec, countTotal);
       const row = await nativeAggregate(ctx, spec, plan);
       if (!row) return evaluated(plan, []);
       // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
@@ -127,18 +127,32 @@ export async function distinctValues(
   spec: DistinctSpec,
   countTotal: boolean,
 ): Promise<{ values: Value[]; total?: number }> {
-  const plan = planFilter(spec.filter, { trustedTypes: trusted(ctx) });
+  const plan = planFilter(spec.filter, planOptions(ctx));
   if (plan.empty) return runDistinct([], spec, countTotal);
   const fields = filterFields(spec.filter);
   fields.add(spec.field.field);
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     runDistinct(
       exactlyFiltered(
-        await collect(candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes])),
+        await candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes]),
         spec.filter,
       ),
       { ...spec, filter: { kind: 'true' } },
       countTotal,
     );
-  return pushedOrScan(ctx, plan, undefined, () => evaluated(plan, []), evaluated);
+  const walk = canWalk(ctx, plan, spec.field);
+  return pushedOrScan(
+    ctx,
+    plan,
+    walk ? walkOrder(spec.field.field, spec.order) : undefined,
+    // A field of the storage format past the scan bound: one small query per distinct value.
+    async () =>
+      walk && (await beyondScan(ctx, plan)) ? walkedDistinct(ctx, plan, spec, countTotal) : evaluated(plan, []),
+    evaluated,
+  );
+}
+
+/** The order a walk of distinct values asks Firestore for (for the missing-index hint). */
+function walkOrder(field: string, direction: 'asc' | 'desc'): PushedOrder[] {
+  return [{ field: { kind: 'path', segments: [field] }, direction }];
 }

@@ -42,6 +42,14 @@ import {
 } from '@adaptors/core';
 import type { CollectionReference, Firestore, WriteBatch } from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './firestore-errors.ts';
+import {
+  attachMarker,
+  FORMAT_VERSION,
+  type FormatMarker,
+  formattedFields,
+  parseMarker,
+  serializeMarker,
+} from './firestore-format.ts';
 import { documentIdProblem, toItem } from './firestore-values.ts';
 
 /** Firestore value types of the system fields, for the read-only hint. */
@@ -77,6 +85,8 @@ const MAX_ENTRIES = 10_000;
 interface MetadataDocument {
   readonly definition: string;
   readonly updatedAt: unknown;
+  /** The storage format marker (firestore-format.ts), JSON text; absent on collections written before it. */
+  readonly format?: unknown;
 }
 
 export class FirestoreSchema {
@@ -257,14 +267,24 @@ export class FirestoreSchema {
       );
     }
     const stored = freeze({ ...collection, strict: true });
+    // A new, empty collection holds every field in the storage format; documents already there
+    // (written by another program) need a backfill first (README.md "Storage format").
+    const complete = (await this.isEmpty(collection.id)) ? formattedFields(stored.fields).map((f) => f.key) : [];
+    const marker: FormatMarker = { version: FORMAT_VERSION, complete };
     try {
-      await this.commitWithVersion((batch) => batch.create(this.metadataRef(collection.id), toMetadata(stored)));
+      await this.commitWithVersion((batch) =>
+        batch.create(this.metadataRef(collection.id), { ...toMetadata(stored), format: serializeMarker(marker) }),
+      );
     } catch (error) {
       if (grpcCode(error) === GRPC.ALREADY_EXISTS) throw errors.collectionAlreadyExists(collection.id);
       throw error;
     }
     this.invalidate(collection.id);
-    return stored;
+    return attachMarker(stored, marker);
+  }
+
+  private async isEmpty(id: string): Promise<boolean> {
+    return (await this.collectionRef(id).select().limit(1).get()).empty;
   }
 
   /**
@@ -284,13 +304,16 @@ export class FirestoreSchema {
     const stored = freeze({ ...definition, strict: true });
     const ref = this.metadataRef(collection.id);
     const version = newSchemaToken();
+    const empty = await this.isEmpty(collection.id);
+    let marker: FormatMarker | undefined;
     const conflict = await this.db.runTransaction(async (tx) => {
       const now = await tx.get(ref);
       const current = typeof now.get('definition') === 'string' ? (now.get('definition') as string) : undefined;
       const expected = planned?.strict === true ? toMetadata(planned).definition : undefined;
       if (current !== expected) return true;
+      marker = nextMarker(current === undefined ? undefined : parseMarker(now.get('format')), stored, empty);
       // merge: keeps the index names stored beside the definition.
-      tx.set(ref, toMetadata(stored), { merge: true });
+      tx.set(ref, { ...toMetadata(stored), format: serializeMarker(marker) }, { merge: true });
       tx.set(this.versionRef(), { version, updatedAt: new Date() });
       return false;
     });
@@ -305,7 +328,15 @@ export class FirestoreSchema {
       ]);
     }
     this.gate.remember(version);
-    return stored;
+    return attachMarker(stored, marker);
+  }
+
+  /** Replaces the format marker (the backfill, once every document holds `complete`). */
+  async writeMarker(id: string, marker: FormatMarker): Promise<void> {
+    await this.commitWithVersion((batch) =>
+      batch.set(this.metadataRef(id), { format: serializeMarker(marker) }, { merge: true }),
+    );
+    this.invalidate(id);
   }
 
   get metadataCollectionId(): string {
@@ -350,7 +381,21 @@ function toMetadata(stored: StoredCollection): MetadataDocument {
 }
 
 function parseDefinition(doc: MetadataDocument): StoredCollection {
-  return freeze({ ...(JSON.parse(doc.definition) as Collection), strict: true });
+  return attachMarker(freeze({ ...(JSON.parse(doc.definition) as Collection), strict: true }), parseMarker(doc.format));
+}
+
+/**
+ * The marker after a definition change: a field stays complete while it stays
+ * declared (a type change is allowed only while no document holds a value, so
+ * its nulls still stand); a new field is complete only when the collection has
+ * no documents yet — otherwise the documents lack it until a backfill.
+ */
+function nextMarker(before: FormatMarker | undefined, stored: StoredCollection, empty: boolean): FormatMarker {
+  const kept = new Set(before?.complete ?? []);
+  const complete = formattedFields(stored.fields)
+    .map((f) => f.key)
+    .filter((key) => empty || kept.has(key));
+  return { version: FORMAT_VERSION, complete };
 }
 
 /** Stored definitions are immutable snapshots (the core memoises per object). */

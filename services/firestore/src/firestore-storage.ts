@@ -7,6 +7,7 @@
  */
 import {
   type AggregateSpec,
+  type BackfillHint,
   type Collection,
   type DistinctSpec,
   errors,
@@ -31,6 +32,7 @@ import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
 import { firestoreCapabilities } from './firestore-capabilities.ts';
 import { guarded } from './firestore-errors.ts';
 import { type ReadContext, runItemsQuery } from './firestore-executor.ts';
+import { FORMAT_KEY, markerOf, pendingFields } from './firestore-format.ts';
 import { IndexAdvisor } from './firestore-index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './firestore-indexes.ts';
 import { aggregateItems, countItems, distinctValues } from './firestore-reads.ts';
@@ -82,6 +84,9 @@ class FirestoreStorage implements Storage {
   private readonly concurrency: number;
   private readonly indexes: FirestoreIndexes | undefined;
   private readonly advisor: IndexAdvisor;
+  private readonly logger: Logger;
+  /** Collections read by this instance that need a backfill, by id. */
+  private readonly pending = new Map<string, BackfillHint>();
 
   constructor(
     private readonly db: Firestore,
@@ -108,6 +113,7 @@ class FirestoreStorage implements Storage {
           )
         : undefined;
     this.capabilities = firestoreCapabilities({ supportsIndexes: this.indexes !== undefined });
+    this.logger = options.logger ?? silentLogger;
     const indexes = this.indexes;
     this.advisor = new IndexAdvisor({
       logger: options.logger ?? silentLogger,
@@ -124,7 +130,36 @@ class FirestoreStorage implements Storage {
   }
 
   private read(collection: StoredCollection): ReadContext {
+    this.notePending(collection);
     return { ref: this.db.collection(collection.id), collection, scanLimit: this.scanLimit, advisor: this.advisor };
+  }
+
+  /**
+   * A strict collection whose documents lack part of the storage format
+   * (README.md "Storage format"): answered through the bounded path, listed
+   * for the status page, and logged once per collection and field set.
+   */
+  private notePending(collection: StoredCollection): void {
+    if (collection.strict === false) return;
+    const fields = pendingFields(collection, markerOf(collection));
+    const known = this.pending.get(collection.id);
+    if (fields.length === 0) {
+      if (known) this.pending.delete(collection.id);
+      return;
+    }
+    if (known && known.fields.join() === fields.join()) return;
+    if (this.pending.size >= 1000 && !known) return;
+    const hint: BackfillHint = {
+      collectionId: collection.id,
+      fields,
+      command: `adaptors firestore backfill ${collection.id}`,
+    };
+    this.pending.set(collection.id, hint);
+    this.logger.log(
+      'WARNING',
+      `Documents of '${collection.id}' predate the storage format for ${fields.join(', ')}: queries on them are answered by the bounded scan until \`${hint.command}\` runs`,
+      { collectionId: collection.id, fields, command: hint.command },
+    );
   }
 
   private write(collection: StoredCollection): WriteContext {
@@ -133,17 +168,26 @@ class FirestoreStorage implements Storage {
       ref: this.db.collection(collection.id),
       collectionId: collection.id,
       concurrency: this.concurrency,
+      collection,
     };
   }
 
   // Schema
 
   listCollections() {
-    return guarded(() => this.schema.list());
+    return guarded(async () => {
+      const all = await this.schema.list();
+      for (const collection of all) this.notePending(collection);
+      return all;
+    });
   }
 
   getCollection(id: string) {
-    return guarded(() => this.schema.get(id));
+    return guarded(async () => {
+      const collection = await this.schema.get(id);
+      if (collection) this.notePending(collection);
+      return collection;
+    });
   }
 
   refreshCollection(id: string) {
@@ -192,10 +236,17 @@ class FirestoreStorage implements Storage {
     const path = new FieldPath(field.key);
     const writer = newBulkWriter(this.db);
     const failures: unknown[] = [];
+    // The storage format also stores nulls and the field's shadows (firestore-format.ts): all go.
+    const shadows = ['lc', 'tri', 'long'].flatMap((part) => [
+      new FieldPath(FORMAT_KEY, part, field.key),
+      FieldValue.delete(),
+    ]);
     try {
-      for await (const doc of this.db.collection(collectionId).where(path, '!=', null).select().stream()) {
-        const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
-        writer.update(ref, path, FieldValue.delete()).catch((error: unknown) => failures.push(error));
+      for (const op of ['!=', '=='] as const) {
+        for await (const doc of this.db.collection(collectionId).where(path, op, null).select().stream()) {
+          const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
+          writer.update(ref, path, FieldValue.delete(), ...shadows).catch((error: unknown) => failures.push(error));
+        }
       }
     } finally {
       await writer.close();
@@ -324,7 +375,7 @@ class FirestoreStorage implements Storage {
 
   /** Composite indexes production Firestore asked for (README.md "Indexes"), for a status page. */
   diagnostics(): StorageDiagnostics {
-    return { indexHints: this.advisor.hints() };
+    return { indexHints: this.advisor.hints(), backfills: [...this.pending.values()] };
   }
 
   async ready(): Promise<void> {

@@ -142,12 +142,18 @@ function int64OfText(text: string): bigint | undefined {
   return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
 }
 
-/** Document → item. A stored `_id` field (written by another program) never overrides the document id. */
+/** The reserved map of the storage format (firestore-format.ts), never answered. */
+export const FORMAT_MAP_KEY = '$wix';
+
+/**
+ * Document → item. A stored `_id` field (written by another program) never
+ * overrides the document id; the storage format's `$wix` map is not an item value.
+ */
 export function toItem(id: string, data: Data | undefined): Item {
   const item: { [key: string]: Value } = { _id: id };
   if (data) {
     for (const [key, value] of Object.entries(data)) {
-      if (key !== '_id') item[key] = fromFirestoreValue(value);
+      if (key !== '_id' && key !== FORMAT_MAP_KEY) item[key] = fromFirestoreValue(value);
     }
     const integers = Object.keys(item).filter((k) => typeof data[k] === 'bigint' && typeof item[k] === 'string');
     if (integers.length > 0) INTEGER_TEXT_FIELDS.set(item, new Set(integers));

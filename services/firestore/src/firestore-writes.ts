@@ -10,10 +10,11 @@
  *   is kept; items run concurrently, repeated ids in one call in order.
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
-import { errors, type Item, type ItemResult, SpiError } from '@adaptors/core';
+import { errors, type Item, type ItemResult, SpiError, type StoredCollection } from '@adaptors/core';
 import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
 import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
+import { toFormattedData } from './firestore-format.ts';
 import { createDocuments, type DocumentWrite } from './firestore-transactions.ts';
 import {
   documentIdProblem,
@@ -29,6 +30,19 @@ export interface WriteContext {
   readonly ref: CollectionReference;
   readonly collectionId: string;
   readonly concurrency: number;
+  /** The definition the write is checked against: strict collections are written in the storage format. */
+  readonly collection?: StoredCollection;
+}
+
+/**
+ * Document data of an item: in a strict collection the storage format
+ * (firestore-format.ts: every declared field, shadows, trigrams); a collection
+ * inferred from a sample is answered as stored, so it gets the item alone.
+ */
+function documentData(ctx: WriteContext, item: Item): { [key: string]: unknown } {
+  return ctx.collection && ctx.collection.strict !== false
+    ? toFormattedData(item, ctx.collection)
+    : toDocumentData(item);
 }
 
 /**
@@ -94,7 +108,7 @@ export async function insertItems(
       writes.push({
         key: index,
         ref: ctx.ref.doc(id),
-        data: toDocumentData(item),
+        data: documentData(ctx, item),
         mine: (snapshot) => writtenBy(snapshot, item),
       });
     } catch (error) {
@@ -164,7 +178,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
     try {
-      toDocumentData(item); // refuses what Firestore cannot hold before a transaction starts
+      documentData(ctx, item); // refuses what Firestore cannot hold before a transaction starts
       const next = await ctx.db.runTransaction(async (tx) => {
         stopAtDeadline();
         const snapshot = await tx.get(doc);
@@ -173,7 +187,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
         const created = fromFirestoreValue(snapshot.get('_createdDate'));
         // Full replacement (§4.6) that keeps the stored creation date.
         const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
-        tx.set(doc, keepStoredIntegers(toDocumentData(replaced), snapshot.data()));
+        tx.set(doc, keepStoredIntegers(documentData(ctx, replaced), snapshot.data()));
         return replaced;
       }, transactionOptions());
       return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };

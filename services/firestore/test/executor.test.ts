@@ -73,20 +73,27 @@ const NARROWED = { $and: [{ count: { $lt: 10 } }, { title: { $contains: 'RED' } 
 
 describe('scan bound', () => {
   test('a residual filter over more documents than the bound is refused, naming the filter', async () => {
-    const result = await limited.client.query(collectionId, { filter: RESIDUAL });
+    // Two letters: no trigram narrows it, and it matches nothing, so every document is read.
+    const result = await limited.client.query(collectionId, { filter: { title: { $contains: 'zz' } } });
     expect(result.status).toBe(400);
     expect(result.body.errorCode).toBe('BAD_REQUEST');
-    expect(result.body.errorMessage).toContain('title $contains "RED"');
+    expect(result.body.errorMessage).toContain('title $contains "zz"');
     expect(result.body.errorMessage).toContain('FIRESTORE_SCAN_LIMIT');
-    expect(result.body.data).toMatchObject({ scanLimit: 100, evaluatedInMemory: ['title $contains "RED"'] });
+    expect(result.body.data).toMatchObject({ scanLimit: 100, evaluatedInMemory: ['title $contains "zz"'] });
   });
 
   test('an unpushable sort is named too', async () => {
     const result = await limited.client.count(collectionId, { count: { $ne: 3 } });
     expect(result.status).toBe(400);
     expect(result.body.errorMessage).toContain('count $ne 3');
-    const sorted = await limited.client.query(collectionId, { sort: [{ fieldName: 'title' }] });
-    expect(sorted.body.errorMessage).toContain('sort by title asc');
+    // Decided by a count() of the candidates before reading any (fail fast).
+    expect(result.body.data).toMatchObject({ candidates: N });
+    const sorted = await limited.client.query(collectionId, {
+      filter: { title: { $contains: 'zz' } },
+      sort: [{ fieldName: 'obj.n' }],
+    });
+    expect(sorted.body.errorMessage).toContain('sort by obj.n asc');
+    expect(sorted.body.data).toMatchObject({ candidates: N });
   });
 
   test('a pushed condition that narrows the candidates under the bound answers exactly', async () => {

@@ -210,3 +210,73 @@ describe('decimal text ranges on TEXT fields (integers answered as text, firesto
     expect(planFilter(cmp('title', 'gt', '99999999999999999999'), trusted).pushed).toEqual([]);
   });
 });
+
+describe('storage format (firestore-plan-format.ts)', () => {
+  const formatted = { trustedTypes: true, formatted: new Set(['title', 'count', 'at', 'tags']) };
+  const str = (key: string, op: 'contains' | 'startsWith' | 'endsWith', value: string): Filter => ({
+    kind: 'string',
+    field: ref(key),
+    op,
+    value,
+  });
+  const lc = { kind: 'path', segments: ['$wix', 'lc', 'title'] };
+
+  test('a sort on a field every document holds is pushed, several fields too; not without the format', () => {
+    const spec = { filter: { kind: 'true' } as Filter, sort: sortBy(['count', 'desc']) };
+    expect(planQuery(spec, trusted).order).toBeUndefined();
+    expect(planQuery(spec, formatted).order).toEqual([
+      { field: { kind: 'path', segments: ['count'] }, direction: 'desc' },
+      { field: { kind: 'id' }, direction: 'asc' },
+    ]);
+    expect(planQuery({ ...spec, sort: sortBy(['title', 'asc'], ['at', 'desc']) }, formatted).order).toHaveLength(3);
+  });
+
+  test('$eq null and $exists false are == null, exactly', () => {
+    for (const filter of [eq('count', null), { kind: 'exists', field: ref('tags'), exists: false } as Filter]) {
+      const plan = planFilter(filter, formatted);
+      expect(plan.residual).toEqual({ kind: 'true' });
+      expect(plan.pushed).toEqual([expect.objectContaining({ op: '==', value: null })]);
+    }
+    expect(planFilter(eq('count', null), trusted).pushed).toEqual([]);
+  });
+
+  test('$startsWith is an exact range on the folded shadow', () => {
+    const plan = planFilter(str('title', 'startsWith', 'AbÇ'), formatted);
+    expect(plan.residual).toEqual({ kind: 'true' });
+    expect(plan.pushed).toEqual([
+      {
+        kind: 'and',
+        filters: [
+          { kind: 'where', field: lc, op: '>=', value: 'abç' },
+          { kind: 'where', field: lc, op: '<', value: 'abè' },
+        ],
+      },
+    ]);
+  });
+
+  test('a literal $matches ignoring case is == on the shadow', () => {
+    const filter: Filter = {
+      kind: 'matches',
+      field: ref('title'),
+      ignoreCase: true,
+      parts: [{ type: 'literal', value: 'Red ROSE' }],
+    };
+    const plan = planFilter(filter, formatted);
+    expect(plan.pushed).toEqual([{ kind: 'where', field: lc, op: '==', value: 'red rose' }]);
+    expect(plan.residual).toEqual({ kind: 'true' });
+  });
+
+  test('$contains narrows by one trigram (or a text too long to list), the evaluator checks the rest', () => {
+    const plan = planFilter(str('title', 'contains', 'Rosé'), formatted);
+    expect(plan.residual).toEqual(str('title', 'contains', 'Rosé'));
+    const [pushed] = plan.pushed;
+    expect(pushed?.kind).toBe('or');
+    expect(JSON.stringify(pushed)).toContain('"long","title"');
+    // Two characters have no trigram: nothing is pushed.
+    expect(planFilter(str('title', 'contains', 'ro'), formatted).pushed).toEqual([]);
+    // Never with an order on another field (one composite index per trigram).
+    expect(
+      planQuery({ filter: str('title', 'contains', 'rose'), sort: sortBy(['count', 'asc']) }, formatted).order,
+    ).toBeUndefined();
+  });
+});

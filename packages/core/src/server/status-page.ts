@@ -74,6 +74,12 @@ export function renderStatusPage(
       `<p class="bad">${esc(status.indexes.missing)} index(es) missing: queries that need them are answered by a slower bounded scan. The details list them with the command that creates each.</p>`,
     );
   }
+  if (status.backfills && !status.details) {
+    parts.push(
+      '<h2>Stored data</h2>',
+      `<p class="bad">${esc(status.backfills.needed)} collection(s) hold documents written before or outside the adaptor: queries on some fields are answered by a slower bounded scan until a backfill runs. The details name them with the command.</p>`,
+    );
+  }
   const counts = Object.entries(status.errors.byCode);
   parts.push(
     '<h2>Errors since start</h2>',
@@ -110,6 +116,18 @@ export function renderStatusPage(
               `<tr><td><code>${esc(h.collectionId)}</code></td><td><code>${esc(h.fields)}</code></td><td>${esc(h.state)} (${esc(h.fallbacks)} scans)${
                 h.problem ? `<br><span class="bad">${esc(h.problem)}</span>` : ''
               }</td><td><code>${esc(h.command)}</code></td></tr>`,
+          )
+          .join('')}</table>`,
+      );
+    }
+    const backfills = status.backfills?.hints ?? [];
+    if (backfills.length > 0) {
+      parts.push(
+        '<h2>Collections to backfill</h2>',
+        `<table><tr><th>Collection</th><th>Fields</th><th>Run</th></tr>${backfills
+          .map(
+            (b) =>
+              `<tr><td><code>${esc(b.collectionId)}</code></td><td>${esc(b.fields.join(', '))}</td><td><code>${esc(b.command)}</code></td></tr>`,
           )
           .join('')}</table>`,
       );

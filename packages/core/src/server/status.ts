@@ -19,7 +19,7 @@ import type { Adaptor } from '../adaptor/adaptor.ts';
 import { describeCollection } from '../capabilities.ts';
 import { newDeadline, runWithDeadline } from '../deadline.ts';
 import { SpiError } from '../errors.ts';
-import type { IndexHint } from '../storage.ts';
+import type { BackfillHint, IndexHint } from '../storage.ts';
 import { checkReadiness } from './readiness.ts';
 
 /** What the running service knows about itself (runService fills it). */
@@ -113,6 +113,8 @@ export interface ServiceStatus {
   readonly collections?: readonly CollectionStatus[] | { readonly error: string };
   /** Indexes the database lacks for queries it was asked (storage.diagnostics): how many, public; which, details. */
   readonly indexes: { readonly missing: number; readonly hints?: readonly IndexHint[] };
+  /** Collections needing a backfill into the storage's format (StorageDiagnostics.backfills); absent when none. */
+  readonly backfills?: { readonly needed: number; readonly hints?: readonly BackfillHint[] };
 }
 
 /** Whether `offered` unlocks the details (constant-time against STATUS_TOKEN). */
@@ -132,7 +134,9 @@ export async function collectStatus(
   const { storage } = adaptor;
   const check = await checkReadiness(storage, options.timeoutMs);
   const database = check.ready ? { reachable: true } : { reachable: false, error: check.reason };
-  const hints = storage.diagnostics?.().indexHints ?? [];
+  const diagnostics = storage.diagnostics?.();
+  const hints = diagnostics?.indexHints ?? [];
+  const backfills = diagnostics?.backfills ?? [];
   const status: ServiceStatus = {
     service: 'wix-gcp-adaptors',
     protocol: 'v3',
@@ -150,6 +154,9 @@ export async function collectStatus(
       missing: hints.filter((hint) => hint.state !== 'IN_USE').length,
       ...(options.details ? { hints } : {}),
     },
+    ...(backfills.length > 0
+      ? { backfills: { needed: backfills.length, ...(options.details ? { hints: backfills } : {}) } }
+      : {}),
     details: options.details,
     detailsAvailable: info.detailsToken !== undefined,
     ...(options.details

@@ -1,0 +1,242 @@
+/**
+ * Brings the documents of a collection into the storage format
+ * (firestore-format.ts; README.md "Storage format"): adds the `null` of every
+ * declared field a document lacks and recomputes its `$wix` shadows and
+ * trigrams from its own values — what `adaptors firestore backfill
+ * <collection>` runs (packages/cli).
+ *
+ * - Idempotent: a document already in the format is not written; a second run
+ *   writes nothing.
+ * - Resumable: the last document id done is kept in the metadata document
+ *   (`backfill`) after every page; a new run continues after it.
+ * - Safe beside live writes: each update carries the document's update time as
+ *   a precondition, so a document changed meanwhile is read again, never
+ *   overwritten with stale shadows. Updates touch only the missing fields and
+ *   `$wix`, never a value.
+ * - The marker is written last, only for the fields a count() proves are on
+ *   every document (`count(f == null) + count(f != null) = count()`).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { StoredCollection } from '@adaptors/core';
+import {
+  type DocumentReference,
+  FieldPath,
+  Firestore,
+  type Query,
+  type QueryDocumentSnapshot,
+  type Timestamp,
+} from '@google-cloud/firestore';
+import { GRPC, grpcCode } from './firestore-errors.ts';
+import { FORMAT_KEY, FORMAT_VERSION, type FormatMarker, formatMapOf, formattedFields } from './firestore-format.ts';
+import { FirestoreSchema } from './firestore-schema.ts';
+import { FIRESTORE_CLIENT_SETTINGS, toItem } from './firestore-values.ts';
+
+export interface BackfillProgress {
+  /** Documents looked at in this run (after a resume point, if any). */
+  readonly read: number;
+  /** Documents written in this run. */
+  readonly updated: number;
+  /** Documents of the collection when the run started. */
+  readonly total: number;
+  /** Documents done before this run (a resumed run), counted in `total`. */
+  readonly resumedAt: number;
+}
+
+export interface BackfillOptions {
+  readonly metadataCollection?: string;
+  readonly referencesCollection?: string;
+  /** Documents per page (and per checkpoint). */
+  readonly pageSize?: number;
+  /** Start over instead of resuming after the stored checkpoint. */
+  readonly restart?: boolean;
+  readonly onProgress?: (progress: BackfillProgress) => void;
+  /** Stops after this many pages, leaving the checkpoint (tests of resuming). */
+  readonly stopAfterPages?: number;
+}
+
+export interface BackfillResult extends BackfillProgress {
+  /** False when stopped early (`stopAfterPages`): run again to finish. */
+  readonly finished: boolean;
+  /** Fields now in the marker (every document holds them). */
+  readonly complete: readonly string[];
+  /** Fields some document still lacks (written meanwhile by another program): run again. */
+  readonly incomplete: readonly string[];
+}
+
+/** Why a collection cannot be backfilled: said to the person running the command. */
+export class BackfillRefused extends Error {
+  override readonly name = 'BackfillRefused';
+}
+
+type Data = { [key: string]: unknown };
+
+const ROUNDS = 5;
+
+export async function backfillCollection(
+  db: Firestore,
+  collectionId: string,
+  options: BackfillOptions = {},
+): Promise<BackfillResult> {
+  const metadataCollection = options.metadataCollection ?? '_wix_collections';
+  const schema = new FirestoreSchema(db, {
+    metadataCollection,
+    referencesCollection: options.referencesCollection ?? '_wix_references',
+    inferSample: 100,
+    cacheMs: 0,
+    checkMs: 0,
+  });
+  const collection = await schema.get(collectionId, { fresh: true });
+  if (!collection) throw new BackfillRefused(`there is no collection '${collectionId}' in this database`);
+  if (collection.strict === false) {
+    throw new BackfillRefused(
+      `'${collectionId}' has no definition yet (its fields are inferred from a sample): adopt it first with ` +
+        'collections/update (for example by saving it in the Wix CMS), then run the backfill',
+    );
+  }
+  const metaRef = db.collection(metadataCollection).doc(collectionId);
+  const ref = db.collection(collectionId);
+  const checkpoint = options.restart ? undefined : ((await metaRef.get()).get('backfill') as unknown);
+  const after = typeof checkpoint === 'string' && checkpoint.length > 0 ? checkpoint : undefined;
+  const total = Number((await ref.count().get()).data().count);
+  const resumedAt = after
+    ? Number((await ref.where(FieldPath.documentId(), '<=', after).count().get()).data().count)
+    : 0;
+
+  const writer = db.bulkWriter();
+  let read = 0;
+  let updated = 0;
+  let pages = 0;
+  let last = after;
+  let finished = true;
+  const report = () => options.onProgress?.({ read, updated, total, resumedAt });
+  try {
+    for (;;) {
+      if (options.stopAfterPages !== undefined && pages >= options.stopAfterPages) {
+        finished = false;
+        break;
+      }
+      let query = ref.orderBy(FieldPath.documentId()).limit(options.pageSize ?? 500);
+      if (last !== undefined) query = query.startAfter(last);
+      const page = await query.get();
+      if (page.empty) break;
+      updated += await formatDocuments(db, writer, collection, page.docs);
+      read += page.size;
+      pages++;
+      last = page.docs[page.docs.length - 1]?.id;
+      await metaRef.set({ backfill: last }, { merge: true });
+      report();
+    }
+  } finally {
+    await writer.close();
+  }
+  if (!finished) return { read, updated, total, resumedAt, finished, complete: [], incomplete: [] };
+
+  const { complete, incomplete } = await verify(db, collection);
+  const marker: FormatMarker = { version: FORMAT_VERSION, complete };
+  await schema.writeMarker(collectionId, marker);
+  await metaRef.set({ backfill: '' }, { merge: true });
+  return { read, updated, total, resumedAt, finished, complete, incomplete };
+}
+
+/** The update that brings one document into the format, or undefined when it already is. */
+function missingParts(collection: StoredCollection, doc: QueryDocumentSnapshot): unknown[] | undefined {
+  const data = doc.data() as Data;
+  const fields = formattedFields(collection.fields);
+  const parts: unknown[] = [];
+  for (const field of fields) {
+    if (field.key !== '_id' && !Object.hasOwn(data, field.key)) parts.push(new FieldPath(field.key), null);
+  }
+  const map = formatMapOf(toItem(doc.id, data), fields);
+  if (!isDeepStrictEqual(data[FORMAT_KEY], map)) parts.push(new FieldPath(FORMAT_KEY), map);
+  return parts.length > 0 ? parts : undefined;
+}
+
+/**
+ * Writes the documents that need it, each only if unchanged since it was read;
+ * a document changed meanwhile is read again and retried (a few rounds).
+ */
+async function formatDocuments(
+  db: Firestore,
+  writer: ReturnType<Firestore['bulkWriter']>,
+  collection: StoredCollection,
+  docs: readonly QueryDocumentSnapshot[],
+): Promise<number> {
+  let pending: readonly QueryDocumentSnapshot[] = docs;
+  let written = 0;
+  for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
+    const changed: DocumentReference[] = [];
+    const failures: unknown[] = [];
+    const writes: Promise<unknown>[] = [];
+    for (const doc of pending) {
+      const parts = missingParts(collection, doc);
+      if (!parts) continue;
+      const [field, value, ...more] = parts as [FieldPath, unknown, ...unknown[]];
+      writes.push(
+        writer
+          .update(doc.ref, field, value, ...more, { lastUpdateTime: doc.updateTime as Timestamp })
+          .then(() => written++)
+          .catch((error: unknown) => {
+            // Changed since read (precondition) or deleted meanwhile: read again / nothing to do.
+            if (grpcCode(error) === GRPC.FAILED_PRECONDITION) changed.push(doc.ref);
+            else if (grpcCode(error) !== GRPC.NOT_FOUND) failures.push(error);
+          }),
+      );
+    }
+    await writer.flush();
+    await Promise.all(writes);
+    if (failures.length > 0) throw failures[0];
+    if (changed.length === 0) return written;
+    const again = await db.getAll(...changed);
+    pending = again.filter((s): s is QueryDocumentSnapshot => s.exists);
+  }
+  if (pending.length > 0) {
+    throw new Error(`${pending.length} documents kept changing while the backfill wrote them; run the backfill again`);
+  }
+  return written;
+}
+
+/** Fields every document holds, proved by counts (a document lacking one is in neither count). */
+async function verify(
+  db: Firestore,
+  collection: StoredCollection,
+): Promise<{ complete: string[]; incomplete: string[] }> {
+  const ref = db.collection(collection.id);
+  const count = async (q: Query) => Number((await q.count().get()).data().count);
+  const total = await count(ref);
+  const complete: string[] = [];
+  const incomplete: string[] = [];
+  for (const field of formattedFields(collection.fields)) {
+    if (field.key === '_id') {
+      complete.push(field.key);
+      continue;
+    }
+    const path = new FieldPath(field.key);
+    const [nulls, values] = await Promise.all([count(ref.where(path, '==', null)), count(ref.where(path, '!=', null))]);
+    (nulls + values === total ? complete : incomplete).push(field.key);
+  }
+  return { complete, incomplete };
+}
+
+export interface BackfillTarget extends BackfillOptions {
+  /** Google Cloud project (unset: the client's default, e.g. GOOGLE_CLOUD_PROJECT or the emulator's). */
+  readonly projectId?: string;
+  readonly databaseId?: string;
+}
+
+/**
+ * The backfill with a client of its own (the `adaptors firestore backfill`
+ * command loads this module from the service, so the CLI needs no Firestore
+ * client of its own). FIRESTORE_EMULATOR_HOST is honoured by the client.
+ */
+export async function runBackfill(collectionId: string, target: BackfillTarget): Promise<BackfillResult> {
+  const db = new Firestore({
+    ...(target.projectId ? { projectId: target.projectId } : {}),
+    ...(target.databaseId ? { databaseId: target.databaseId } : {}),
+    ...FIRESTORE_CLIENT_SETTINGS,
+  });
+  try {
+    return await backfillCollection(db, collectionId, target);
+  } finally {
+    await db.terminate();
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The storage format of documents the adaptor writes (README.md "Storage
+ * format"), so Firestore's own indexes can answer what Wix asks:
+ *
+ * - Every declared field is on every document, `null` when the item has no
+ *   value: Firestore's `orderBy` and `== null` then see every document, so
+ *   sorts, offsets, cursors, `$eq: null` and `$exists: false` push down with
+ *   Wix's order (null first ascending: docs/semantics.md §2). Null and absent
+ *   are one class in a strict collection (packages/core/SEMANTICS.md rules 19
+ *   and 39): both are answered `null`, so storing the null changes no answer.
+ * - A reserved map `$wix` (item keys never start with `$`: wire/codec.ts) that
+ *   is never answered: `lc.<field>` the case-folded text (foldCase, the
+ *   evaluator's folding) cut to SHADOW_BYTES, for case-insensitive equality
+ *   and prefixes; `tri.<field>.<trigram>: true` one key per distinct trigram of
+ *   the folded text, for `$contains`/`$endsWith` narrowing by one equality;
+ *   `long.<field>: true` when the text has too many trigrams to list (always a
+ *   candidate then).
+ *
+ * A collection's metadata document says which fields every document holds in
+ * this format (`FormatMarker`); the planner uses the format only for those
+ * fields and falls back to the bounded, exact path for the others.
+ */
+import { type Field, type FieldType, foldCase, type Item, type StoredCollection } from '@adaptors/core';
+import { FORMAT_MAP_KEY, toDocumentData } from './firestore-values.ts';
+
+/** The reserved top-level map; never part of an answered item (firestore-values.ts `toItem`). */
+export const FORMAT_KEY = FORMAT_MAP_KEY;
+
+/** Version of this format; a marker of another version is not trusted. */
+export const FORMAT_VERSION = 1;
+
+/**
+ * Bytes of folded text kept in `lc`: Firestore indexes only the first 1,500
+ * bytes of a string ("Limits"), so a longer shadow would make range and
+ * equality answers inexact. A cut shadow is longer than SHADOW_BYTES - 4
+ * bytes, so an operand of at most SHADOW_EXACT_BYTES never equals one.
+ */
+export const SHADOW_BYTES = 1000;
+export const SHADOW_EXACT_BYTES = SHADOW_BYTES - 4;
+
+/** Trigrams listed per document at most (each is a field with index entries; Firestore allows 20,000 fields). */
+export const MAX_TRIGRAMS_PER_DOCUMENT = 4000;
+
+/** Field types stored as strings: they get an `lc` shadow. */
+const STRING_TYPES: ReadonlySet<FieldType> = new Set([
+  'TEXT',
+  'URL',
+  'IMAGE',
+  'VIDEO',
+  'AUDIO',
+  'DOCUMENT',
+  'RICH_TEXT',
+  'LANGUAGE',
+  'REFERENCE',
+]);
+/** String types where `$contains` is common enough to index trigrams. */
+const TOKEN_TYPES: ReadonlySet<FieldType> = new Set(['TEXT', 'RICH_TEXT', 'URL']);
+
+export function hasShadow(type: FieldType | undefined): boolean {
+  return type !== undefined && STRING_TYPES.has(type);
+}
+
+export function hasTokens(type: FieldType | undefined): boolean {
+  return type !== undefined && TOKEN_TYPES.has(type);
+}
+
+/** Which declared fields every document of a collection holds in this format. */
+export interface FormatMarker {
+  readonly version: number;
+  /** Field keys present on every document (null when empty), with shadows and trigrams for string fields. */
+  readonly complete: readonly string[];
+}
+
+export function parseMarker(raw: unknown): FormatMarker | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(raw) as { version?: unknown; complete?: unknown };
+    if (parsed.version !== FORMAT_VERSION || !Array.isArray(parsed.complete)) return undefined;
+    return { version: FORMAT_VERSION, complete: parsed.complete.filter((k): k is string => typeof k === 'string') };
+  } catch {
+    return undefined;
+  }
+}
+
+export function serializeMarker(marker: FormatMarker): string {
+  return JSON.stringify({ version: marker.version, complete: [...marker.complete].sort() });
+}
+
+/** Fields the format covers: declared ones that hold item values (MULTI_REFERENCE pairs live elsewhere). */
+export function formattedFields(fields: readonly Field[]): Field[] {
+  return fields.filter((f) => f.type !== 'MULTI_REFERENCE');
+}
+
+/** Fields of `collection` still missing from the format (what a backfill adds). */
+export function pendingFields(collection: StoredCollection, marker: FormatMarker | undefined): string[] {
+  const complete = new Set(marker?.complete ?? []);
+  return formattedFields(collection.fields)
+    .map((f) => f.key)
+    .filter((k) => k !== '_id' && !complete.has(k));
+}
+
+// Markers travel with the frozen definition object the core hands back to the storage.
+const markers = new WeakMap<StoredCollection, FormatMarker>();
+
+export function attachMarker(collection: StoredCollection, marker: FormatMarker | undefined): StoredCollection {
+  if (marker) markers.set(collection, marker);
+  return collection;
+}
+
+/** Field keys the planner may rely on the format for (empty: unformatted or not a strict collection). */
+export function completeFields(collection: StoredCollection): ReadonlySet<string> {
+  const marker = markers.get(collection);
+  if (!marker || collection.strict === false) return EMPTY;
+  const declared = new Set(formattedFields(collection.fields).map((f) => f.key));
+  return new Set(marker.complete.filter((k) => declared.has(k)));
+}
+
+export function markerOf(collection: StoredCollection): FormatMarker | undefined {
+  return markers.get(collection);
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** The folded text kept in `lc`: foldCase, cut at a code point so it fits SHADOW_BYTES. */
+export function shadowOf(text: string): string {
+  const folded = foldCase(text);
+  if (Buffer.byteLength(folded, 'utf8') <= SHADOW_BYTES) return folded;
+  let out = '';
+  let bytes = 0;
+  for (const ch of folded) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > SHADOW_BYTES) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}
+
+/** Distinct trigrams (three code points) of folded text. */
+export function trigramsOf(folded: string): string[] {
+  const points = [...folded];
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= points.length; i++) out.add(`${points[i]}${points[i + 1]}${points[i + 2]}`);
+  return [...out];
+}
+
+type Data = { [key: string]: unknown };
+
+/**
+ * The `$wix` map of an item: shadows and trigrams of its string fields.
+ * Built from the same values the document stores, so a backfill computes the
+ * same map as a write.
+ */
+export function formatMapOf(item: Item, fields: readonly Field[]): Data {
+  const lc: Data = {};
+  const tri: Data = {};
+  const long: Data = {};
+  let budget = MAX_TRIGRAMS_PER_DOCUMENT;
+  for (const field of fields) {
+    const value = item[field.key];
+    if (typeof value !== 'string' || !hasShadow(field.type)) continue;
+    lc[field.key] = shadowOf(value);
+    if (!hasTokens(field.type)) continue;
+    const trigrams = trigramsOf(foldCase(value));
+    if (trigrams.length > budget) {
+      long[field.key] = true;
+      continue;
+    }
+    budget -= trigrams.length;
+    if (trigrams.length > 0) tri[field.key] = Object.fromEntries(trigrams.map((t) => [t, true]));
+  }
+  return { lc, tri, long };
+}
+
+/**
+ * Document data in the storage format: every formatted field (null when the
+ * item has none) plus the `$wix` map. Throws like `toDocumentData`.
+ */
+export function toFormattedData(item: Item, collection: Pick<StoredCollection, 'fields'>): Data {
+  const fields = formattedFields(collection.fields);
+  const data = toDocumentData(item);
+  for (const field of fields) {
+    if (field.key !== '_id' && !Object.hasOwn(data, field.key)) data[field.key] = null;
+  }
+  data[FORMAT_KEY] = formatMapOf(item, fields);
+  return data;
+}
+
+/**
+ * The smallest string greater than every string starting with `prefix` (code
+ * point order = Firestore's UTF-8 byte order), or undefined when none exists.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = (points.pop() as number) + 1;
+    if (last > 0x10ffff) continue;
+    points.push(last === 0xd800 ? 0xe000 : last);
+    return String.fromCodePoint(...points);
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+/** The storage format's pure parts (src/firestore-format.ts): shadows, trigrams, the prefix bound, the marker. */
+import { describe, expect, test } from 'vitest';
+import {
+  formatMapOf,
+  MAX_TRIGRAMS_PER_DOCUMENT,
+  parseMarker,
+  prefixUpperBound,
+  SHADOW_BYTES,
+  SHADOW_EXACT_BYTES,
+  serializeMarker,
+  shadowOf,
+  toFormattedData,
+  trigramsOf,
+} from '../src/firestore-format.ts';
+
+describe('shadows', () => {
+  test('folded as the evaluator folds, cut at a code point within SHADOW_BYTES', () => {
+    expect(shadowOf('ÀbC İ')).toBe('àbc i̇');
+    const long = '€'.repeat(400); // 3 bytes each
+    const cut = shadowOf(long);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(SHADOW_BYTES);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeGreaterThan(SHADOW_EXACT_BYTES);
+    expect(long.startsWith(cut)).toBe(true);
+  });
+
+  test('the prefix bound is the next string past every extension', () => {
+    expect(prefixUpperBound('ab')).toBe('ac');
+    expect(prefixUpperBound('a\u{10FFFF}')).toBe('b');
+    expect(prefixUpperBound('a\uD7FF')).toBe('a\uE000');
+    expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
+  });
+});
+
+describe('trigrams', () => {
+  test('distinct, by code point', () => {
+    expect(trigramsOf('abcab')).toEqual(['abc', 'bca', 'cab']);
+    expect(trigramsOf('a😀bc')).toEqual(['a😀b', '😀bc']);
+    expect(trigramsOf('ab')).toEqual([]);
+  });
+
+  test('a text with more trigrams than a document may list is marked long instead', () => {
+    const fields = [
+      { key: 'a', type: 'TEXT' as const },
+      { key: 'b', type: 'TEXT' as const },
+      { key: 'c', type: 'IMAGE' as const },
+    ];
+    const huge = Array.from({ length: MAX_TRIGRAMS_PER_DOCUMENT + 10 }, (_, i) => i.toString(36)).join('|');
+    const map = formatMapOf({ _id: 'x', a: 'Short text', b: huge, c: 'Pic' }, fields);
+    expect(map.long).toEqual({ b: true });
+    expect(Object.keys((map.tri as Record<string, object>).a ?? {})).toContain('sho');
+    // IMAGE has a shadow, no trigrams.
+    expect(map.lc).toMatchObject({ a: 'short text', c: 'pic' });
+    expect((map.tri as Record<string, unknown>).c).toBeUndefined();
+  });
+});
+
+test('formatted data holds every declared field, null when absent', () => {
+  const data = toFormattedData(
+    { _id: 'x', a: 'Hi' },
+    {
+      fields: [
+        { key: '_id', type: 'TEXT' },
+        { key: 'a', type: 'TEXT' },
+        { key: 'n', type: 'NUMBER' },
+      ],
+    },
+  );
+  expect(data).toMatchObject({ a: 'Hi', n: null });
+  expect(Object.hasOwn(data, '_id')).toBe(false);
+});
+
+test('markers of another version are not trusted', () => {
+  expect(parseMarker(serializeMarker({ version: 1, complete: ['b', 'a'] }))).toEqual({
+    version: 1,
+    complete: ['a', 'b'],
+  });
+  expect(parseMarker('{"version":2,"complete":["a"]}')).toBeUndefined();
+  expect(parseMarker('not json')).toBeUndefined();
+});
