@@ -54,7 +54,7 @@ export async function loadServiceSettings(io: Io, service: string): Promise<Serv
 }
 
 /**
- * A module of a service other than its settings (e.g. `firestore-backfill` for
+ * A module of a service other than its settings (e.g. `backfill` of Firestore for
  * `adaptors firestore backfill`): `dist/<name>.js`, else `src/<name>.ts`, in the
  * same order and from the same places as the settings module.
  */

@@ -1,5 +1,5 @@
 /**
- * The BigQuery storage as main.ts opens it: the real client (bigquery-client.ts)
+ * The BigQuery storage as main.ts opens it: the real client (client.ts)
  * and the storage over it.
  */
 import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
@@ -10,8 +10,8 @@ type BigQueryConfig = ConfigOf<typeof bigquerySettings>;
 
 export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: Logger): Promise<Storage> {
   const [{ openBigQuery }, { createBigQueryStorage }] = await Promise.all([
-    import('./bigquery-client.ts'),
-    import('./bigquery-storage.ts'),
+    import('./client.ts'),
+    import('./storage.ts'),
   ]);
   const projectId = config.bigqueryProject ?? config.googleCloudProject;
   const bq = await openBigQuery({

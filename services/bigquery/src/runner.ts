@@ -27,7 +27,7 @@ export interface RunnerOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Called when BigQuery says a table is gone: the cached schema is stale. */
   readonly onStaleSchema: () => void;
-  /** Called when BigQuery says the dataset is gone (bigquery-storage.ts may create it again). */
+  /** Called when BigQuery says the dataset is gone (storage.ts may create it again). */
   readonly onMissingDataset?: () => void;
   /** Observes every statement sent (tests count round trips; logs could use it). */
   readonly onStatement?: (sql: string) => void;

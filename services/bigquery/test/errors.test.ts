@@ -11,9 +11,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { addFault, type FaultError, removeFault } from '@adaptors/bigquery-emulator';
 import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openBigQuery } from '../src/bigquery-client.ts';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { openBigQuery } from '../src/client.ts';
 import { isDuplicate, isRetryable, itemError, translateError } from '../src/errors.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 let h: BigQueryHarness;

@@ -20,7 +20,7 @@ import {
 import { type BigQueryEmulatorProcess, startBigQueryEmulatorProcess } from '@adaptors/testkit/emulators/bigquery';
 import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 
 const DEADLINE_MS = 1500;
 const PROJECT = 'faults-project';

@@ -10,7 +10,7 @@ import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { BigQuery } from '@google-cloud/bigquery';
 import { describe, test } from 'vitest';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 
 const enabled = process.env.BIGQUERY_LIVE_TEST === '1';
 const project = process.env.BIGQUERY_LIVE_PROJECT;

@@ -6,7 +6,7 @@
 import { startHarness } from '@adaptors/testkit';
 import { EXACT_NUMBER_ROWS, exactNumbersSuite } from '@adaptors/testkit/conformance';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 const ACCOUNT_IDS = ['4611686018427387905', '6917529027641081857', '2305843009213693953'];

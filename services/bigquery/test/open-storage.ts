@@ -1,6 +1,6 @@
 /** A BigQuery storage on a fresh emulator dataset, for the hostile-input suites of @adaptors/testkit. */
 import type { OpenStorage } from '@adaptors/testkit';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset } from './emulator-dataset.ts';
 
 export const openBigQueryStorage: OpenStorage = async () => {

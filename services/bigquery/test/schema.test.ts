@@ -10,7 +10,7 @@
 import { FIELD_TYPES, type FieldType } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 interface WireField {

@@ -6,7 +6,7 @@
  */
 import type { Storage } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
-import { type BigQueryStorageOptions, createBigQueryStorage } from '../src/bigquery-storage.ts';
+import { type BigQueryStorageOptions, createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 
 export interface BigQueryHarness {

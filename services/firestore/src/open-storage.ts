@@ -4,7 +4,7 @@
  * Firestore, and the storage over them. storage.close() terminates the client.
  */
 import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
-import type { AdminClientLike } from './firestore-indexes.ts';
+import type { AdminClientLike } from './indexes.ts';
 import type { firestoreSettings } from './settings.ts';
 
 /** What runService hands createStorage: this service's settings and the core's. */
@@ -19,10 +19,10 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
     { FIRESTORE_CLIENT_SETTINGS },
   ] = await Promise.all([
     import('@google-cloud/firestore'),
-    import('./firestore-deadline.ts'),
-    import('./firestore-indexes.ts'),
-    import('./firestore-storage.ts'),
-    import('./firestore-values.ts'),
+    import('./deadline.ts'),
+    import('./indexes.ts'),
+    import('./storage.ts'),
+    import('./values.ts'),
   ]);
   const projectId = config.firestoreProject ?? config.googleCloudProject;
   const db = new Firestore({

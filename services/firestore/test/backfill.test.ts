@@ -1,5 +1,5 @@
 /**
- * The backfill (src/firestore-backfill.ts) on documents written by the raw
+ * The backfill (src/backfill.ts) on documents written by the raw
  * Firestore client: before it, the collection is answered through the bounded
  * path and reported as needing it (diagnostics, the refusal's message); it
  * resumes after an interruption, writes nothing the second time, and after it
@@ -9,7 +9,7 @@
 import { createMemoryStorage, type Harness, startHarness, type WixClient } from '@adaptors/testkit';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { backfillCollection } from '../src/firestore-backfill.ts';
+import { backfillCollection } from '../src/backfill.ts';
 import { emulatorStorage } from './support.ts';
 
 const ID = 'legacy';

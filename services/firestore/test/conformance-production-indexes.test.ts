@@ -8,7 +8,7 @@
  */
 import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
-import { createFirestoreStorage } from '../src/firestore-storage.ts';
+import { createFirestoreStorage } from '../src/storage.ts';
 import { productionIndexRule } from './production-index-rule.ts';
 import { emulatorClient } from './support.ts';
 

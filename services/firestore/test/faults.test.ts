@@ -5,7 +5,7 @@
  * error, /readyz says why it is not ready and recovers by itself, no write
  * the caller was told failed is stored, and a bulk insert cut by the
  * deadline is not replayed later by the client's retries
- * (REQUEST_DEADLINE_MS: packages/core/src/deadline.ts; src/firestore-deadline.ts).
+ * (REQUEST_DEADLINE_MS: packages/core/src/deadline.ts; src/deadline.ts).
  */
 import {
   type Harness,
@@ -20,8 +20,8 @@ import {
 import { type FirestoreEmulator, startFirestoreEmulator } from '@adaptors/testkit/emulators/firestore';
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { firestoreDeadlineSettings } from '../src/firestore-deadline.ts';
-import { createFirestoreStorage } from '../src/firestore-storage.ts';
+import { firestoreDeadlineSettings } from '../src/deadline.ts';
+import { createFirestoreStorage } from '../src/storage.ts';
 
 const DEADLINE_MS = 1500;
 const plants = { id: 'plants', fields: [{ key: 'n', type: 'NUMBER' }] };

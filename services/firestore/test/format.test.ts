@@ -1,4 +1,4 @@
-/** The storage format's pure parts (src/firestore-format.ts): shadows, trigrams, the prefix bound, the marker. */
+/** The storage format's pure parts (src/format.ts): shadows, trigrams, the prefix bound, the marker. */
 import { describe, expect, test } from 'vitest';
 import {
   formatMapOf,
@@ -11,7 +11,7 @@ import {
   shadowOf,
   toFormattedData,
   trigramsOf,
-} from '../src/firestore-format.ts';
+} from '../src/format.ts';
 
 describe('shadows', () => {
   test('folded as the evaluator folds, cut at a code point within SHADOW_BYTES', () => {

@@ -10,7 +10,7 @@
 import { createLogger, type Storage } from '@adaptors/core';
 import { createMemoryStorage, type Harness, startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/firestore-storage.ts';
+import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
 import { type ProductionIndexRule, productionIndexRule } from './production-index-rule.ts';
 import { emulatorClient } from './support.ts';
 

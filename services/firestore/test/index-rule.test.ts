@@ -1,19 +1,13 @@
 /**
- * Firestore's documented index rule (src/firestore-index-rule.ts) on the
+ * Firestore's documented index rule (src/index-rule.ts) on the
  * examples of Firestore's docs ("Index types", "Manage indexes"), and the
- * planner's pushed plans mapped onto it (src/firestore-index-fallback.ts).
+ * planner's pushed plans mapped onto it (src/index-fallback.ts).
  */
 import type { FieldRef, Filter } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
-import { indexesForPlan, withoutCompositeIndex } from '../src/firestore-index-fallback.ts';
-import {
-  describeIndex,
-  gcloudCommand,
-  indexServes,
-  type QueryShape,
-  requiredIndex,
-} from '../src/firestore-index-rule.ts';
-import { planQuery } from '../src/firestore-planner.ts';
+import { indexesForPlan, withoutCompositeIndex } from '../src/index-fallback.ts';
+import { describeIndex, gcloudCommand, indexServes, type QueryShape, requiredIndex } from '../src/index-rule.ts';
+import { planQuery } from '../src/planner.ts';
 
 const shape = (s: Partial<QueryShape>): QueryShape => ({ equalities: [], inequalities: [], orderBy: [], ...s });
 const eq = (fieldPath: string, contains = false) => ({ fieldPath, contains });

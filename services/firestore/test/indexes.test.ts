@@ -7,14 +7,8 @@
  */
 import { SpiError, type StoredCollection } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
-import {
-  type AdminIndex,
-  adminFieldPath,
-  FirestoreIndexes,
-  type IndexAdminApi,
-  spiFieldPath,
-} from '../src/firestore-indexes.ts';
-import { createFirestoreStorage } from '../src/firestore-storage.ts';
+import { type AdminIndex, adminFieldPath, FirestoreIndexes, type IndexAdminApi, spiFieldPath } from '../src/indexes.ts';
+import { createFirestoreStorage } from '../src/storage.ts';
 import { emulatorClient } from './support.ts';
 
 const DATABASE = 'projects/demo-p/databases/(default)';

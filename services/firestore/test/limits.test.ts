@@ -1,6 +1,6 @@
 /**
  * Values Firestore cannot hold exactly are refused per item, before any write
- * (src/firestore-values.ts): arrays inside arrays take two levels of
+ * (src/values.ts): arrays inside arrays take two levels of
  * Firestore's 20 (each is stored as a {"$wixArray": […]} map), and a map with
  * the reserved `$wixArray` key would read back as an array. Before, the first
  * left the bulk write hanging and the second changed the value silently.

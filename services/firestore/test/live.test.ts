@@ -9,8 +9,8 @@ import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { Firestore } from '@google-cloud/firestore';
 import { describe, test } from 'vitest';
-import { createFirestoreStorage } from '../src/firestore-storage.ts';
-import { FIRESTORE_CLIENT_SETTINGS } from '../src/firestore-values.ts';
+import { createFirestoreStorage } from '../src/storage.ts';
+import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
 const project = process.env.FIRESTORE_LIVE_PROJECT;
 

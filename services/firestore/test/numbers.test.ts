@@ -1,5 +1,5 @@
 /**
- * Numbers without loss on existing Firestore documents (firestore-values.ts):
+ * Numbers without loss on existing Firestore documents (values.ts):
  * integerValues up to ±(2^63−1) written by the raw client are answered as
  * their exact decimal text (never a rounded double), found by it, and stay
  * integers when their item is updated; doubles round-trip exactly.
@@ -8,7 +8,7 @@ import { type Harness, startHarness } from '@adaptors/testkit';
 import { EXACT_NUMBER_ROWS, exactNumbersSuite } from '@adaptors/testkit/conformance';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { integerValue, keepStoredIntegers } from '../src/firestore-values.ts';
+import { integerValue, keepStoredIntegers } from '../src/values.ts';
 import { emulatorStorage } from './support.ts';
 
 let db: Firestore;

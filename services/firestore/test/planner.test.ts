@@ -1,11 +1,11 @@
 /**
  * The planner is pure: each residual kind, what is pushed down, when sort and
- * paging are pushed (firestore-planner.ts rules).
+ * paging are pushed (planner.ts rules).
  */
 import { type FieldType, type Filter, fieldRef, type Sort, type Value } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
-import { describeFilter } from '../src/firestore-filter-text.ts';
-import { planFilter, planQuery } from '../src/firestore-planner.ts';
+import { describeFilter } from '../src/filter-text.ts';
+import { planFilter, planQuery } from '../src/planner.ts';
 
 const TYPES: Record<string, FieldType> = {
   _id: 'TEXT',
@@ -174,7 +174,7 @@ describe('sort and paging', () => {
   });
 });
 
-describe('decimal text ranges on TEXT fields (integers answered as text, firestore-integers.ts)', () => {
+describe('decimal text ranges on TEXT fields (integers answered as text, integers.ts)', () => {
   const path = { kind: 'path', segments: ['title'] };
   test('also ask for stored integers by number, with a whole bound; the evaluator narrows', () => {
     const cases: [Filter, string, bigint][] = [
@@ -211,7 +211,7 @@ describe('decimal text ranges on TEXT fields (integers answered as text, firesto
   });
 });
 
-describe('storage format (firestore-plan-format.ts)', () => {
+describe('storage format (plan-format.ts)', () => {
   const formatted = { trustedTypes: true, formatted: new Set(['title', 'count', 'at', 'tags']) };
   const str = (key: string, op: 'contains' | 'startsWith' | 'endsWith', value: string): Filter => ({
     kind: 'string',

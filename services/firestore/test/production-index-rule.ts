@@ -4,7 +4,7 @@
  * that needs a composite index it does not have. The double looks at the
  * exact request the client sends (the StructuredQuery of `runQuery` /
  * `runAggregationQuery`), applies the documented rule
- * (src/firestore-index-rule.ts), and when no declared READY index serves the
+ * (src/index-rule.ts), and when no declared READY index serves the
  * query fails it the way production does — gRPC FAILED_PRECONDITION (9),
  * "The query requires an index. You can create it here: <console link>" —
  * before any document is sent. Otherwise the real client runs the query on the
@@ -27,8 +27,8 @@ import {
   type QueryShape,
   type RequiredIndex,
   requiredIndexes,
-} from '../src/firestore-index-rule.ts';
-import type { AdminIndex, IndexAdminApi } from '../src/firestore-indexes.ts';
+} from '../src/index-rule.ts';
+import type { AdminIndex, IndexAdminApi } from '../src/indexes.ts';
 
 type Proto = Record<string, unknown>;
 type HeldIndex = { -readonly [K in keyof AdminIndex]: AdminIndex[K] };
@@ -119,7 +119,7 @@ export interface ProductionIndexRule {
   /** Composite indexes as the Admin API holds them (READY ones serve queries). */
   readonly indexes: HeldIndex[];
   readonly admin: IndexAdminApi & { readonly created: AdminIndex[] };
-  /** Index keys (firestore-index-rule.ts indexKey) of every refused query, in order. */
+  /** Index keys (index-rule.ts indexKey) of every refused query, in order. */
   readonly refused: string[];
   /** Queries that reached the emulator. */
   readonly passed: { count: number };

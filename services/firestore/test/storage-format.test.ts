@@ -1,5 +1,5 @@
 /**
- * The storage format (src/firestore-format.ts, README.md "Storage format") on
+ * The storage format (src/format.ts, README.md "Storage format") on
  * the real emulator: what a written document holds, that `$wix` is never
  * answered, and that sorts, offsets, cursors, null checks and
  * case-insensitive text are answered by Firestore itself — checked by a scan

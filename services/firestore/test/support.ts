@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Storage } from '@adaptors/core';
 import { Firestore } from '@google-cloud/firestore';
 import { inject } from 'vitest';
-import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/firestore-storage.ts';
-import { FIRESTORE_CLIENT_SETTINGS } from '../src/firestore-values.ts';
+import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
+import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
 export function emulatorClient(projectId = `test-${randomUUID().slice(0, 8)}`): Firestore {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');

@@ -1,7 +1,7 @@
-/** TYPES.md is what the code renders (src/firestore-type-table.ts): regenerate with UPDATE_TYPES_DOCS=1. */
+/** TYPES.md is what the code renders (src/type-table.ts): regenerate with UPDATE_TYPES_DOCS=1. */
 import { expectGeneratedDoc } from '@adaptors/testkit';
 import { expect, test } from 'vitest';
-import { firestoreTypeTable } from '../src/firestore-type-table.ts';
+import { firestoreTypeTable } from '../src/type-table.ts';
 
 const file = new URL('../TYPES.md', import.meta.url).pathname;
 

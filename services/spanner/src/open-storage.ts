@@ -1,5 +1,5 @@
 /**
- * The Spanner storage as main.ts opens it: the real client (spanner-client.ts,
+ * The Spanner storage as main.ts opens it: the real client (client.ts,
  * settings in services/spanner/DEPLOY.md, "Runtime"), the storage over it, and
  * the schema read started while the HTTP server is built.
  */
@@ -11,8 +11,8 @@ type SpannerConfig = ConfigOf<typeof spannerSettings>;
 
 export async function openStorage(config: SpannerConfig & CoreConfig, logger: Logger): Promise<Storage> {
   const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([
-    import('./spanner-client.ts'),
-    import('./spanner-storage.ts'),
+    import('./client.ts'),
+    import('./storage.ts'),
   ]);
   const { spanner, database } = await openDatabase({
     projectId: config.spannerProject ?? config.googleCloudProject,

@@ -1,6 +1,6 @@
 import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite, LEGACY_SKIPS } from '@adaptors/testkit/conformance';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { openTestDatabase } from './emulator-database.ts';
 
 // The conformance suite again, over the legacy protocol (STANDALONE connections) on the

@@ -1,6 +1,6 @@
 import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { openTestDatabase } from './emulator-database.ts';
 
 // The whole suite over signed HTTP, on a fresh emulator database, through the real client.

@@ -8,7 +8,7 @@ import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { itemError, translateError } from '../src/errors.ts';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
 describe('error translation on the emulator', () => {

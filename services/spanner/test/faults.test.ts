@@ -22,7 +22,7 @@ import {
 } from '@adaptors/testkit/emulators/spanner';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 
 // Short: the frozen-engine calls must return while the engine is frozen. Setup and check calls
 // retry a 503/504 (until()), so a loaded CI machine slows them without failing them.

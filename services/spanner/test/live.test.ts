@@ -10,7 +10,7 @@ import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { Spanner } from '@google-cloud/spanner';
 import { describe, test } from 'vitest';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 
 const enabled = process.env.SPANNER_LIVE_TEST === '1';
 const project = process.env.SPANNER_LIVE_PROJECT;

@@ -8,7 +8,7 @@ import { startHarness } from '@adaptors/testkit';
 import { EXACT_NUMBER_ROWS, exactNumbersSuite } from '@adaptors/testkit/conformance';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
 const SCHEMA = [

@@ -1,6 +1,6 @@
 /** A Spanner storage on a fresh emulator database, for the hostile-input suites of @adaptors/testkit. */
 import type { OpenStorage } from '@adaptors/testkit';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { openTestDatabase } from './emulator-database.ts';
 
 export const openSpannerStorage: OpenStorage = async () => {

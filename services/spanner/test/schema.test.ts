@@ -6,7 +6,7 @@
 import { startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { METADATA_TABLE, REFERENCES_TABLE } from '../src/ddl.ts';
-import { createSpannerStorage } from '../src/spanner-storage.ts';
+import { createSpannerStorage } from '../src/storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
 const PLANTS = {

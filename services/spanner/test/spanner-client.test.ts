@@ -1,6 +1,6 @@
 /** The client settings main.ts opens Spanner with (services/spanner/DEPLOY.md, "Runtime"). */
 import { describe, expect, it } from 'vitest';
-import { builtInMetricsDisabled } from '../src/spanner-client.ts';
+import { builtInMetricsDisabled } from '../src/client.ts';
 
 describe('built-in client metrics', () => {
   it('are off by default and when the client is told to disable them', () => {

@@ -4,7 +4,7 @@
  */
 import type { Storage } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
-import { createSpannerStorage, type SpannerStorageOptions } from '../src/spanner-storage.ts';
+import { createSpannerStorage, type SpannerStorageOptions } from '../src/storage.ts';
 import { type CallCounts, countingDatabase } from './call-counter.ts';
 import { openTestDatabase, type TestDatabase } from './emulator-database.ts';
 

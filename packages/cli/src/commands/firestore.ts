@@ -4,7 +4,7 @@
  * fields, case-folded shadows, trigrams: services/firestore/README.md
  * "Storage format"), so Firestore answers sorts, null checks and
  * case-insensitive text on them itself. The work is the service's own module
- * (services/firestore/src/firestore-backfill.ts), loaded like `config check`
+ * (services/firestore/src/backfill.ts), loaded like `config check`
  * loads settings: the CLI carries no Firestore client.
  */
 import { parse } from '../args.ts';
@@ -108,7 +108,7 @@ export const firestoreCommand: Command = {
     if (collectionId === undefined) throw new UsageError('missing <collection>');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
-    const module = await loadServiceModule(io, 'firestore', 'firestore-backfill');
+    const module = await loadServiceModule(io, 'firestore', 'backfill');
     const runBackfill = module.runBackfill as RunBackfill | undefined;
     if (typeof runBackfill !== 'function') throw new CommandError('the firestore service has no runBackfill');
     const projectId = values.project ?? io.env.FIRESTORE_PROJECT ?? io.env.GOOGLE_CLOUD_PROJECT;

@@ -1,7 +1,7 @@
 /**
  * What the Firestore storage declares (docs/protocol.md §13). It answers every
  * operator of the evaluator's table: what one Firestore query cannot answer
- * is evaluated exactly on streamed documents (firestore-planner.ts), so the
+ * is evaluated exactly on streamed documents (planner.ts), so the
  * declaration is the evaluator's ceiling, not Firestore's native subset.
  */
 import {

@@ -14,13 +14,13 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
-import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './firestore-executor.ts';
-import { filterFields } from './firestore-filter-text.ts';
-import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './firestore-groups.ts';
-import { aggregateExact, countMatchingExact, exactMatcher } from './firestore-integers.ts';
-import { type FilterPlan, type PushedOrder, planFilter } from './firestore-planner.ts';
+import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './executor.ts';
+import { filterFields } from './filter-text.ts';
+import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './groups.ts';
+import { aggregateExact, countMatchingExact, exactMatcher } from './integers.ts';
+import { type FilterPlan, type PushedOrder, planFilter } from './planner.ts';
 
-/** The items matching `filter`, integers beyond ±2^53 compared as integers (firestore-integers.ts). */
+/** The items matching `filter`, integers beyond ±2^53 compared as integers (integers.ts). */
 function exactlyFiltered(items: readonly Item[], filter: Filter): Item[] {
   const { matches: test } = exactMatcher(filter, [], undefined);
   return items.filter(test);
@@ -37,7 +37,7 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
     undefined,
     async () =>
       plan.residual.kind === 'true'
-        ? // useBigInt (firestore-values.ts): a count is an integerValue, a BigInt here.
+        ? // useBigInt (values.ts): a count is an integerValue, a BigInt here.
           Number((await pushedQuery(ctx.ref, plan).count().get()).data().count)
         : evaluated(plan, []),
     evaluated,
@@ -68,7 +68,7 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
     }
   });
   const snapshot = await pushedQuery(ctx.ref, plan).aggregate(fields).get();
-  // useBigInt (firestore-values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
+  // useBigInt (values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
   const data = Object.fromEntries(
     Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
       k,

@@ -1,5 +1,5 @@
 /**
- * Conjuncts the storage format lets Firestore answer (firestore-format.ts;
+ * Conjuncts the storage format lets Firestore answer (format.ts;
  * README.md "Storage format"), for fields the collection's marker lists as
  * complete. Pure, like the planner it extends.
  *
@@ -17,22 +17,8 @@
  *   long.<field> == true` — a superset; the evaluator checks every candidate.
  */
 import { type FieldRef, type Filter, foldCase } from '@adaptors/core';
-import {
-  FORMAT_KEY,
-  hasShadow,
-  hasTokens,
-  prefixUpperBound,
-  SHADOW_EXACT_BYTES,
-  trigramsOf,
-} from './firestore-format.ts';
-import {
-  kindOf,
-  type PlanOptions,
-  type PushedField,
-  type PushedFilter,
-  type Translation,
-  where,
-} from './firestore-planner.ts';
+import { FORMAT_KEY, hasShadow, hasTokens, prefixUpperBound, SHADOW_EXACT_BYTES, trigramsOf } from './format.ts';
+import { kindOf, type PlanOptions, type PushedField, type PushedFilter, type Translation, where } from './planner.ts';
 
 function formattedScalar(ref: FieldRef, options: PlanOptions): boolean {
   return options.formatted?.has(ref.field) === true && ref.path.length === 0 && kindOf(ref, options) === 'scalar';

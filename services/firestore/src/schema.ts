@@ -41,7 +41,7 @@ import {
   type Value,
 } from '@adaptors/core';
 import type { CollectionReference, Firestore, WriteBatch } from '@google-cloud/firestore';
-import { GRPC, grpcCode } from './firestore-errors.ts';
+import { GRPC, grpcCode } from './errors.ts';
 import {
   attachMarker,
   FORMAT_VERSION,
@@ -49,8 +49,8 @@ import {
   formattedFields,
   parseMarker,
   serializeMarker,
-} from './firestore-format.ts';
-import { documentIdProblem, toItem } from './firestore-values.ts';
+} from './format.ts';
+import { documentIdProblem, toItem } from './values.ts';
 
 /** Firestore value types of the system fields, for the read-only hint. */
 const SYSTEM_VALUE_TYPES: SystemColumnTypes = {
@@ -85,7 +85,7 @@ const MAX_ENTRIES = 10_000;
 interface MetadataDocument {
   readonly definition: string;
   readonly updatedAt: unknown;
-  /** The storage format marker (firestore-format.ts), JSON text; absent on collections written before it. */
+  /** The storage format marker (format.ts), JSON text; absent on collections written before it. */
   readonly format?: unknown;
 }
 
@@ -343,7 +343,7 @@ export class FirestoreSchema {
     return this.options.metadataCollection;
   }
 
-  /** SPI index names ↔ fields (firestore-indexes.ts), kept in the metadata document. */
+  /** SPI index names ↔ fields (indexes.ts), kept in the metadata document. */
   async readIndexNames(id: string): Promise<Record<string, readonly IndexField[]>> {
     const indexes = (await this.metadataRef(id).get()).get('indexes') as unknown;
     return typeof indexes === 'string' ? (JSON.parse(indexes) as Record<string, readonly IndexField[]>) : {};

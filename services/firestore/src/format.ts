@@ -21,9 +21,9 @@
  * fields and falls back to the bounded, exact path for the others.
  */
 import { type Field, type FieldType, foldCase, type Item, type StoredCollection } from '@adaptors/core';
-import { FORMAT_MAP_KEY, toDocumentData } from './firestore-values.ts';
+import { FORMAT_MAP_KEY, toDocumentData } from './values.ts';
 
-/** The reserved top-level map; never part of an answered item (firestore-values.ts `toItem`). */
+/** The reserved top-level map; never part of an answered item (values.ts `toItem`). */
 export const FORMAT_KEY = FORMAT_MAP_KEY;
 
 /** Version of this format; a marker of another version is not trusted. */

@@ -1,6 +1,6 @@
 /**
  * Brings the documents of a collection into the storage format
- * (firestore-format.ts; README.md "Storage format"): adds the `null` of every
+ * (format.ts; README.md "Storage format"): adds the `null` of every
  * declared field a document lacks and recomputes its `$wix` shadows and
  * trigrams from its own values — what `adaptors firestore backfill
  * <collection>` runs (packages/cli).
@@ -26,10 +26,10 @@ import {
   type QueryDocumentSnapshot,
   type Timestamp,
 } from '@google-cloud/firestore';
-import { GRPC, grpcCode } from './firestore-errors.ts';
-import { FORMAT_KEY, FORMAT_VERSION, type FormatMarker, formatMapOf, formattedFields } from './firestore-format.ts';
-import { FirestoreSchema } from './firestore-schema.ts';
-import { FIRESTORE_CLIENT_SETTINGS, toItem } from './firestore-values.ts';
+import { GRPC, grpcCode } from './errors.ts';
+import { FORMAT_KEY, FORMAT_VERSION, type FormatMarker, formatMapOf, formattedFields } from './format.ts';
+import { FirestoreSchema } from './schema.ts';
+import { FIRESTORE_CLIENT_SETTINGS, toItem } from './values.ts';
 
 export interface BackfillProgress {
   /** Documents looked at in this run (after a resume point, if any). */

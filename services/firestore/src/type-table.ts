@@ -2,14 +2,14 @@
  * TYPES.md of this service, rendered from the code that decides it: each
  * Firestore value type is decoded by `fromFirestoreValue` and typed by the
  * schema's `inferType`, and the operators and sorts are what the storage
- * declares (firestore-capabilities.ts). test/types-doc.test.ts keeps the
+ * declares (capabilities.ts). test/types-doc.test.ts keeps the
  * committed file equal to this.
  */
 import { FIELD_TYPES, type FieldType, markdownTable, type Value } from '@adaptors/core';
 import { Firestore, GeoPoint, Timestamp } from '@google-cloud/firestore';
-import { firestoreCapabilities } from './firestore-capabilities.ts';
-import { inferType } from './firestore-schema.ts';
-import { fromFirestoreValue, toDocumentData } from './firestore-values.ts';
+import { firestoreCapabilities } from './capabilities.ts';
+import { inferType } from './schema.ts';
+import { fromFirestoreValue, toDocumentData } from './values.ts';
 
 /** One example of each Firestore value type, as the client (with `useBigInt`) hands it out. */
 function samples(): readonly { readonly label: string; readonly value: unknown }[] {
@@ -64,7 +64,7 @@ export function firestoreTypeTable(): string {
     '',
     markdownTable(['Firestore value', 'Wix field type', 'Answered as', 'Operators', 'Sortable'], existing),
     '',
-    'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Ranges, sorts, cursors and min/max compare such a stored integer as the integer it is (src/firestore-integers.ts), while a string that only looks like one stays text: numbers and these integers in numeric order before other strings; `$gt`/`$gte`/`$lt`/`$lte` with a decimal text operand (`"100"`, `"9007199254740992"`) compare them by number (strings still as text), a number operand matches them by number too, and a non-decimal text operand never matches them. Firestore is asked for such a range as a string range OR an integer range on the field, and the adaptor narrows the answer. Distinct values of such a field come in text order.',
+    'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Ranges, sorts, cursors and min/max compare such a stored integer as the integer it is (src/integers.ts), while a string that only looks like one stays text: numbers and these integers in numeric order before other strings; `$gt`/`$gte`/`$lt`/`$lte` with a decimal text operand (`"100"`, `"9007199254740992"`) compare them by number (strings still as text), a number operand matches them by number too, and a non-decimal text operand never matches them. Firestore is asked for such a range as a string range OR an integer range on the field, and the adaptor narrows the answer. Distinct values of such a field come in text order.',
     '',
     '## Values the adaptor writes',
     '',

@@ -1,12 +1,12 @@
 /**
  * Integers beyond ±2^53 compared as integers when the adaptor evaluates a
  * read itself (ranges, sorts, cursors). Such an integerValue is answered as
- * its exact decimal text (firestore-values.ts `integerValue`), and text
+ * its exact decimal text (values.ts `integerValue`), and text
  * compares digit by digit: "1152921504606846976" (2^60) < "9007199254740993"
  * (2^53+1), "-9007199254740993" < "-9223372036854775808". Firestore itself
  * orders integers numerically, so the evaluator must too:
  *
- * Only values stored as integers count (firestore-values.ts `holdsIntegerText`):
+ * Only values stored as integers count (values.ts `holdsIntegerText`):
  * a string that merely looks like one (an order id) stays text.
  *
  * - Sort and cursors: such an integer, or any number, is ordered
@@ -42,7 +42,7 @@ import {
   type Sort,
   type Value,
 } from '@adaptors/core';
-import { holdsIntegerText, unsafeIntegerOfText } from './firestore-values.ts';
+import { holdsIntegerText, unsafeIntegerOfText } from './values.ts';
 
 /** Shadow field names: `\u0000` starts no Firestore field the adaptor hands out. */
 const SORT_SHADOW = '\u0000sort:';
@@ -94,7 +94,7 @@ function nonFiniteKey(n: number): string {
   return Number.isNaN(n) ? `${NUMERIC_BAND}k` : n < 0 ? `${NUMERIC_BAND}l` : `${NUMERIC_BAND}p`;
 }
 
-/** `item[field]` when it is an integerValue answered as text (firestore-values.ts): its numeric key. */
+/** `item[field]` when it is an integerValue answered as text (values.ts): its numeric key. */
 function integerTextKey(item: Item, field: string): string | undefined {
   const v = item[field];
   return typeof v === 'string' && holdsIntegerText(item, field) ? numericKey(v) : undefined;

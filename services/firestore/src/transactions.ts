@@ -7,7 +7,7 @@
  * up to 10 minutes, so a bulk write cut by an outage was applied long after
  * the caller had its answer. A transaction is retried by the client only as
  * a whole — reads included — and only while the call's deadline allows
- * (firestore-deadline.ts). Retries are idempotent: a retry that finds a
+ * (deadline.ts). Retries are idempotent: a retry that finds a
  * document this very write created (an earlier attempt committed although its
  * answer was lost: `mine`) reports it written, not "already exists". A chunk
  * Firestore refuses as a whole (an invalid value, a race on one id) is
@@ -17,8 +17,8 @@
  */
 import { SpiError } from '@adaptors/core';
 import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
-import { stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
-import { translateError } from './firestore-errors.ts';
+import { stopAtDeadline, transactionOptions } from './deadline.ts';
+import { translateError } from './errors.ts';
 
 /** Documents per transaction: Firestore's documented cap on writes per commit. */
 const CHUNK = 500;

@@ -28,8 +28,8 @@
  *   composite index.
  */
 import type { CompareOp, FieldRef, FieldType, Filter, QuerySpec, Sort, SortOrder, Value } from '@adaptors/core';
-import { describeFilter } from './firestore-filter-text.ts';
-import { formatConjunct } from './firestore-plan-format.ts';
+import { describeFilter } from './filter-text.ts';
+import { formatConjunct } from './plan-format.ts';
 
 /** Firestore's limit on `in` / `array-contains-any` values and on disjunctions in normal form. */
 export const MAX_DISJUNCTIONS = 30;
@@ -86,7 +86,7 @@ export interface PlanOptions {
   /** Prefer leaving inequalities on this field (the sort field) so the sort can be pushed too. */
   readonly preferInequalityOn?: string | undefined;
   /**
-   * Fields every document holds in the storage format (firestore-format.ts): present (null when
+   * Fields every document holds in the storage format (format.ts): present (null when
    * empty) with case-folded shadows and trigrams. Empty or unset: nothing is assumed.
    */
   readonly formatted?: ReadonlySet<string> | undefined;
@@ -210,7 +210,7 @@ function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: P
     const integers = integerRange(op, value);
     if (integers === null) return undefined;
     if (integers !== undefined) {
-      // Strings by text, or stored integers by number: a superset the evaluator narrows (firestore-integers.ts).
+      // Strings by text, or stored integers by number: a superset the evaluator narrows (integers.ts).
       return {
         filter: { kind: 'or', filters: [where(ref, rangeOp, value), where(ref, integers.op, integers.bound)] },
         exact: false,
@@ -237,7 +237,7 @@ const DECIMAL_OPERAND = /^(-?)(0|[1-9]\d*)(?:\.(\d*[1-9]))?$/;
 
 /**
  * A decimal text range operand on a TEXT field also compares integers
- * answered as text by number (firestore-integers.ts), which a Firestore
+ * answered as text by number (integers.ts), which a Firestore
  * string range never returns: the integer side of the range, widened to a
  * whole bound (`> "1.5"` → `>= 1`); undefined for a non-decimal operand;
  * null when the bound is beyond int64 (evaluated in memory instead).

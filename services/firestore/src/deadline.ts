@@ -13,12 +13,12 @@
  * answers still waits far past it (batch commits carry their own retry
  * settings; streams wait in the client's setup), so what bounds a call is
  * the core's deadline, and what keeps a late write out is `stopAtDeadline`
- * before every commit of a transaction (firestore-transactions.ts).
+ * before every commit of a transaction (transactions.ts).
  *
  * gax re-sends Commit and BatchWrite on UNAVAILABLE for up to 10 minutes by
  * default: turned off here (a commit whose answer was lost may have been
  * applied). Bulk writes run in transactions retried as a whole within the
- * deadline (firestore-transactions.ts). BulkWriter, still used for cleanup
+ * deadline (transactions.ts). BulkWriter, still used for cleanup
  * deletes, retries failed writes up to 10 times in the background;
  * `retryWithinDeadline` stops that once the call's budget is spent.
  */
@@ -47,7 +47,7 @@ const METHODS = [
  * Write RPCs gax must not re-send on its own: a commit whose answer was lost
  * may have been applied, and gax's default retry (UNAVAILABLE, for up to 10
  * minutes) replayed them long after the caller had its answer. Transactions
- * are retried by the client as a whole instead (firestore-transactions.ts).
+ * are retried by the client as a whole instead (transactions.ts).
  */
 const NOT_REPLAYED = new Set<string>(['Commit', 'BatchWrite']);
 

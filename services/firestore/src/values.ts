@@ -104,7 +104,7 @@ export const FIRESTORE_CLIENT_SETTINGS = { ignoreUndefinedProperties: true, useB
 /**
  * An integerValue → a Wix value: a number when a double holds it exactly
  * (every integer within ±2^53), otherwise its exact decimal text — never a
- * rounded number. Inference then types such a field TEXT (firestore-schema.ts).
+ * rounded number. Inference then types such a field TEXT (schema.ts).
  */
 export function integerValue(value: bigint): Value {
   const n = Number(value);
@@ -142,7 +142,7 @@ function int64OfText(text: string): bigint | undefined {
   return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
 }
 
-/** The reserved map of the storage format (firestore-format.ts), never answered. */
+/** The reserved map of the storage format (format.ts), never answered. */
 export const FORMAT_MAP_KEY = '$wix';
 
 /**
@@ -167,7 +167,7 @@ const INTEGER_TEXT_FIELDS = new WeakMap<Item, ReadonlySet<string>>();
 /**
  * Whether `item[field]` is an integerValue answered as its decimal text (not a
  * string that happens to look like one): ranges and sorts compare it as the
- * integer (firestore-integers.ts). Known for items read by `toItem`.
+ * integer (integers.ts). Known for items read by `toItem`.
  */
 export function holdsIntegerText(item: Item, field: string): boolean {
   return INTEGER_TEXT_FIELDS.get(item)?.has(field) === true;

@@ -13,14 +13,8 @@
  * instance learns again from the first refusal (one cheap failed query).
  */
 import type { IndexHint, Logger } from '@adaptors/core';
-import { indexLinkOf } from './firestore-errors.ts';
-import {
-  describeIndex,
-  gcloudCommand,
-  type IndexFieldSpec,
-  indexKey,
-  type RequiredIndex,
-} from './firestore-index-rule.ts';
+import { indexLinkOf } from './errors.ts';
+import { describeIndex, gcloudCommand, type IndexFieldSpec, indexKey, type RequiredIndex } from './index-rule.ts';
 
 export interface IndexAdvisorOptions {
   readonly logger: Logger;

@@ -1,16 +1,16 @@
 /**
  * The pure parts of answering a query production Firestore refuses for a
  * missing composite index (README.md "Indexes"): the composite indexes a
- * pushed plan needs (firestore-index-rule.ts, per disjunct of its filter),
+ * pushed plan needs (index-rule.ts, per disjunct of its filter),
  * its query shape (fields and operators, no values: one warning per shape),
  * and the narrowed plan the fallback scan pushes instead — at most one
  * single-field condition, which the automatic single-field indexes always
  * serve. The evaluator then applies the whole filter, as for any residual.
  */
 
-import { DOCUMENT_ID, type QueryShape, type RequiredIndex, requiredIndexes } from './firestore-index-rule.ts';
-import { adminPathOf } from './firestore-indexes.ts';
-import type { FilterPlan, PushedField, PushedFilter, PushedOp, PushedOrder } from './firestore-planner.ts';
+import { DOCUMENT_ID, type QueryShape, type RequiredIndex, requiredIndexes } from './index-rule.ts';
+import { adminPathOf } from './indexes.ts';
+import type { FilterPlan, PushedField, PushedFilter, PushedOp, PushedOrder } from './planner.ts';
 
 type Where = Extract<PushedFilter, { kind: 'where' }>;
 

@@ -1,9 +1,9 @@
 /**
  * The Storage contract (packages/core/src/storage.ts) over Firestore. This
  * file only wires the parts together and translates errors at the boundary;
- * reads live in firestore-executor.ts / firestore-reads.ts, writes in
- * firestore-writes.ts, schema in firestore-schema.ts, pairs in
- * firestore-references.ts, indexes in firestore-indexes.ts.
+ * reads live in executor.ts / reads.ts, writes in
+ * writes.ts, schema in schema.ts, pairs in
+ * references.ts, indexes in indexes.ts.
  */
 import {
   type AggregateSpec,
@@ -29,15 +29,15 @@ import {
   silentLogger,
 } from '@adaptors/core';
 import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
-import { firestoreCapabilities } from './firestore-capabilities.ts';
-import { guarded } from './firestore-errors.ts';
-import { type ReadContext, runItemsQuery } from './firestore-executor.ts';
-import { FORMAT_KEY, markerOf, pendingFields } from './firestore-format.ts';
-import { IndexAdvisor } from './firestore-index-advisor.ts';
-import { FirestoreIndexes, type IndexAdminApi } from './firestore-indexes.ts';
-import { aggregateItems, countItems, distinctValues } from './firestore-reads.ts';
-import { FirestoreReferences } from './firestore-references.ts';
-import { FirestoreSchema } from './firestore-schema.ts';
+import { firestoreCapabilities } from './capabilities.ts';
+import { guarded } from './errors.ts';
+import { type ReadContext, runItemsQuery } from './executor.ts';
+import { FORMAT_KEY, markerOf, pendingFields } from './format.ts';
+import { IndexAdvisor } from './index-advisor.ts';
+import { FirestoreIndexes, type IndexAdminApi } from './indexes.ts';
+import { aggregateItems, countItems, distinctValues } from './reads.ts';
+import { FirestoreReferences } from './references.ts';
+import { FirestoreSchema } from './schema.ts';
 import {
   deleteCollectionDocuments,
   insertItems,
@@ -46,7 +46,7 @@ import {
   truncateItems,
   updateItems,
   type WriteContext,
-} from './firestore-writes.ts';
+} from './writes.ts';
 
 const SYSTEM_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
@@ -211,7 +211,7 @@ class FirestoreStorage implements Storage {
         for (const [key, field] of after) {
           const old = before.get(key);
           if (!old || old.type === field.type) continue;
-          // Pushdown trusts declared types (firestore-planner.ts): never relabel stored values.
+          // Pushdown trusts declared types (planner.ts): never relabel stored values.
           const holder = await ref.where(new FieldPath(key), '!=', null).select().limit(1).get();
           if (!holder.empty) {
             problems.push({
@@ -236,7 +236,7 @@ class FirestoreStorage implements Storage {
     const path = new FieldPath(field.key);
     const writer = newBulkWriter(this.db);
     const failures: unknown[] = [];
-    // The storage format also stores nulls and the field's shadows (firestore-format.ts): all go.
+    // The storage format also stores nulls and the field's shadows (format.ts): all go.
     const shadows = ['lc', 'tri', 'long'].flatMap((part) => [
       new FieldPath(FORMAT_KEY, part, field.key),
       FieldValue.delete(),

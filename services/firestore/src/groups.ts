@@ -2,7 +2,7 @@
  * Distinct values and grouped aggregations answered by Firestore's own
  * queries, for collections too large to scan (README.md "Aggregations and
  * distinct values"). Firestore has no DISTINCT or GROUP BY, but on a field of
- * the storage format (firestore-format.ts: on every document, null when
+ * the storage format (format.ts: on every document, null when
  * empty) an ordered query visits every value:
  *
  * - distinct: a skip scan — `orderBy(f).startAfter(v).limit(1)` jumps past
@@ -31,9 +31,9 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
-import { planOptions, pushedQuery, type ReadContext } from './firestore-executor.ts';
-import { type FilterPlan, kindOf } from './firestore-planner.ts';
-import { fromFirestoreValue } from './firestore-values.ts';
+import { planOptions, pushedQuery, type ReadContext } from './executor.ts';
+import { type FilterPlan, kindOf } from './planner.ts';
+import { fromFirestoreValue } from './values.ts';
 
 /** Distinct values walked at most by one request (each is one small query). */
 export const MAX_DISTINCT_STEPS = 1000;
@@ -229,7 +229,7 @@ export async function groupedOnServer(
   const aggregate = (raw: unknown) => {
     const answer = run(async () => {
       const snapshot = await pushedQuery(ctx.ref, plan).where(path, '==', raw).aggregate(fields).get();
-      // useBigInt (firestore-values.ts): counts and integer sums come as BigInt; Wix answers are numbers.
+      // useBigInt (values.ts): counts and integer sums come as BigInt; Wix answers are numbers.
       return Object.fromEntries(
         Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
           k,

@@ -1,6 +1,6 @@
 /**
  * The I/O half of a Firestore read: builds the Firestore query a plan
- * describes (firestore-planner.ts), streams documents, and finishes with the
+ * describes (planner.ts), streams documents, and finishes with the
  * core evaluator — whole filter, sort, keyset, offset/limit, projection — so
  * every answer equals the evaluator's (docs/design.md §1 "the evaluator is the law").
  *
@@ -17,12 +17,12 @@ import {
   type QueryDocumentSnapshot,
   type WhereFilterOp,
 } from '@google-cloud/firestore';
-import { isIndexRequired } from './firestore-errors.ts';
-import { filterFields } from './firestore-filter-text.ts';
-import { completeFields, formattedFields, markerOf, pendingFields } from './firestore-format.ts';
-import type { IndexAdvisor } from './firestore-index-advisor.ts';
-import { indexesForPlan, shapeKey, withoutCompositeIndex } from './firestore-index-fallback.ts';
-import { ambiguousBoundary, exactMatcher, runQueryExact } from './firestore-integers.ts';
+import { isIndexRequired } from './errors.ts';
+import { filterFields } from './filter-text.ts';
+import { completeFields, formattedFields, markerOf, pendingFields } from './format.ts';
+import type { IndexAdvisor } from './index-advisor.ts';
+import { indexesForPlan, shapeKey, withoutCompositeIndex } from './index-fallback.ts';
+import { ambiguousBoundary, exactMatcher, runQueryExact } from './integers.ts';
 import {
   type FilterPlan,
   type PlanOptions,
@@ -32,8 +32,8 @@ import {
   type PushedOrder,
   planQuery,
   type QueryPlan,
-} from './firestore-planner.ts';
-import { toItem, unsafeIntegerOfText } from './firestore-values.ts';
+} from './planner.ts';
+import { toItem, unsafeIntegerOfText } from './values.ts';
 
 export interface ReadContext {
   readonly ref: CollectionReference;
@@ -63,7 +63,7 @@ function toFirestoreFilter(filter: PushedFilter): FirestoreFilter {
 }
 
 /**
- * An integer beyond ±2^53 is answered as its decimal text (firestore-values.ts
+ * An integer beyond ±2^53 is answered as its decimal text (values.ts
  * `integerValue`), so a text operand equal to that text must also find the
  * stored integer: `==`/`in` with such a text also look for the integer (the
  * executor re-checks every candidate with the evaluator on the answered text).
@@ -129,7 +129,7 @@ function withSelect(query: Query, fields: string[] | undefined, plan: Pick<Filte
  * Runs the pushed Firestore query. When production Firestore refuses it for a
  * missing composite index (the emulator never does), the request is answered
  * anyway by `fallback`: a bounded scan of a narrowed query that needs no
- * composite index (firestore-index-fallback.ts), evaluated exactly. The
+ * composite index (index-fallback.ts), evaluated exactly. The
  * advisor warns once per query shape and keeps the shape on the scan until a
  * recheck finds the index (README.md "Indexes").
  */
@@ -267,7 +267,7 @@ function pushableKeyset(
     ) {
       return undefined;
     }
-    // An integer answered as text (firestore-integers.ts) is no string position in Firestore's order.
+    // An integer answered as text (integers.ts) is no string position in Firestore's order.
     if (o.field.kind !== 'id' && typeof v === 'string' && unsafeIntegerOfText(v) !== undefined) return undefined;
   }
   return [...values];
@@ -306,7 +306,7 @@ async function pushedItems(
   notes: readonly string[],
 ): Promise<Item[]> {
   let query = withSelect(pushedQuery(ctx.ref, plan), fields, plan);
-  // A cursor boundary that may be an integer answered as text is read against all candidates (firestore-integers.ts).
+  // A cursor boundary that may be an integer answered as text is read against all candidates (integers.ts).
   if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
     await withinBound(ctx, query, () => notes);
@@ -330,7 +330,7 @@ async function pushedItems(
   // Pushed order, residual filter: stream in order and stop once the page is full.
   const page: Item[] = [];
   let skipped = 0;
-  // Integers beyond ±2^53 compare as integers, as Firestore ordered them (firestore-integers.ts).
+  // Integers beyond ±2^53 compare as integers, as Firestore ordered them (integers.ts).
   const exactly = exactMatcher(spec.filter, spec.sort, spec.after);
   for await (const item of scan(ctx, query, () => notes)) {
     if (!exactly.matches(item)) continue;

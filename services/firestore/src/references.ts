@@ -30,12 +30,12 @@ import {
   type StoredCollection,
 } from '@adaptors/core';
 import type { Firestore, Query } from '@google-cloud/firestore';
-import { translateError } from './firestore-errors.ts';
-import { scanBoundExceeded } from './firestore-executor.ts';
-import { MAX_DISJUNCTIONS } from './firestore-planner.ts';
-import { createDocuments, type DocumentDelete, type DocumentWrite, deleteDocuments } from './firestore-transactions.ts';
-import { isValidDocumentId, toItem } from './firestore-values.ts';
-import { newBulkWriter } from './firestore-writes.ts';
+import { translateError } from './errors.ts';
+import { scanBoundExceeded } from './executor.ts';
+import { MAX_DISJUNCTIONS } from './planner.ts';
+import { createDocuments, type DocumentDelete, type DocumentWrite, deleteDocuments } from './transactions.ts';
+import { isValidDocumentId, toItem } from './values.ts';
+import { newBulkWriter } from './writes.ts';
 
 interface PairDoc {
   readonly from: string;

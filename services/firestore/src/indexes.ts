@@ -22,8 +22,8 @@ import {
   type IndexStatus,
   type StoredCollection,
 } from '@adaptors/core';
-import { GRPC, grpcCode } from './firestore-errors.ts';
-import type { IndexFieldSpec } from './firestore-index-rule.ts';
+import { GRPC, grpcCode } from './errors.ts';
+import type { IndexFieldSpec } from './index-rule.ts';
 
 /** Admin API `Index` resource (google.firestore.admin.v1.Index), the parts we use. */
 export interface AdminIndex {
@@ -182,7 +182,7 @@ export class FirestoreIndexes {
   }
 
   /**
-   * Creates the composite index a query needs (firestore-index-advisor.ts,
+   * Creates the composite index a query needs (index-advisor.ts,
    * FIRESTORE_MANAGE_INDEXES=true), listed as `firestore_<id>`. ALREADY_EXISTS
    * (another instance asked first) is success.
    */

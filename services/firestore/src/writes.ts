@@ -4,7 +4,7 @@
  * - insert: transactions of ≤ 500 items that read the ids and create the
  *   fresh ones (ITEM_ALREADY_EXISTS per item, race-free); `overwrite` sets
  *   them. Retries are whole transactions, idempotent, within the call's
- *   deadline (firestore-transactions.ts).
+ *   deadline (transactions.ts).
  * - update / remove: one small transaction per item (read, then replace or
  *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
  *   is kept; items run concurrently, repeated ids in one call in order.
@@ -12,10 +12,10 @@
  */
 import { errors, type Item, type ItemResult, SpiError, type StoredCollection } from '@adaptors/core';
 import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
-import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './firestore-deadline.ts';
-import { GRPC, grpcCode, translateError } from './firestore-errors.ts';
-import { toFormattedData } from './firestore-format.ts';
-import { createDocuments, type DocumentWrite } from './firestore-transactions.ts';
+import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
+import { GRPC, grpcCode, translateError } from './errors.ts';
+import { toFormattedData } from './format.ts';
+import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
   fromFirestoreValue,
@@ -23,7 +23,7 @@ import {
   keepStoredIntegers,
   toDocumentData,
   toItem,
-} from './firestore-values.ts';
+} from './values.ts';
 
 export interface WriteContext {
   readonly db: Firestore;
@@ -36,7 +36,7 @@ export interface WriteContext {
 
 /**
  * Document data of an item: in a strict collection the storage format
- * (firestore-format.ts: every declared field, shadows, trigrams); a collection
+ * (format.ts: every declared field, shadows, trigrams); a collection
  * inferred from a sample is answered as stored, so it gets the item alone.
  */
 function documentData(ctx: WriteContext, item: Item): { [key: string]: unknown } {
@@ -47,7 +47,7 @@ function documentData(ctx: WriteContext, item: Item): { [key: string]: unknown }
 
 /**
  * Bulk calls are sized by Wix (≤ 1000 items, §4.5); the ramp-up throttle would only slow them down.
- * Retries stop at the call's deadline (firestore-deadline.ts).
+ * Retries stop at the call's deadline (deadline.ts).
  */
 export function newBulkWriter(db: Firestore): BulkWriter {
   const writer = db.bulkWriter({ throttling: false });
@@ -78,7 +78,7 @@ function itemError(error: unknown, collectionId: string, id: string): SpiError {
 }
 
 /**
- * Insert: the documents are created in transactions (firestore-transactions.ts:
+ * Insert: the documents are created in transactions (transactions.ts:
  * why not BulkWriter, idempotent retries within the deadline). An existing
  * document this call wrote itself — same stamped dates — is an earlier
  * attempt's commit, not a duplicate.
