@@ -22,17 +22,19 @@ await runService({
   version: packageVersion(import.meta.url),
   settings: spannerSettings,
   async createStorage(config, logger) {
-    const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([
+    const [{ databaseRecreator, openDatabase }, { createSpannerStorage }] = await Promise.all([
       import('./spanner-client.ts'),
       import('./spanner-storage.ts'),
     ]);
-    const { spanner, database } = await openDatabase({
+    const clientConfig = {
       projectId: config.spannerProject ?? config.googleCloudProject,
       instanceId: config.spannerInstance,
       databaseId: config.spannerDatabase,
       emulatorHost: config.spannerEmulatorHost,
       createOnEmulator: config.spannerEmulatorCreate,
-    });
+    };
+    const { spanner, database } = await openDatabase(clientConfig);
+    const recreateDatabase = databaseRecreator(spanner, clientConfig);
     // The session pool reports background failures as 'error' events; unhandled, one would end the process.
     database.on('error', (error: unknown) => {
       logger.log('ERROR', 'Spanner session pool error', {
@@ -46,6 +48,7 @@ await runService({
       schemaCacheSeconds: config.schemaCacheSeconds,
       ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
       schemaCheckMs: config.schemaCheckMs,
+      ...(recreateDatabase ? { recreateDatabase } : {}),
     });
     // Read the schema while the HTTP server is built and starts listening, so
     // the first call finds it cached instead of waiting for its 4 catalog

@@ -39,6 +39,11 @@ export function isTableNotFound(error: unknown): boolean {
   return (code === CODE.NOT_FOUND || code === CODE.INVALID_ARGUMENT) && /Table not found/i.test(spannerMessage(error));
 }
 
+/** The database (or its instance) does not exist: a wrong setting, or an emulator restarted empty. */
+export function isDatabaseNotFound(error: unknown): boolean {
+  return grpcCode(error) === CODE.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error));
+}
+
 export function isTransient(error: unknown): boolean {
   const code = grpcCode(error);
   return (
@@ -56,8 +61,14 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   const code = grpcCode(error);
   if (code === undefined) return error;
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
-  if (code === CODE.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error))) {
-    return errors.unavailable('The Spanner database', 'check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE');
+  if (isDatabaseNotFound(error)) {
+    // Readiness gives this reason (packages/core/src/server/readiness.ts): say what is missing, but not
+    // its resource path (project and instance ids), which /readyz would show to anyone.
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      'The Spanner database or its instance does not exist: create it, or fix SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE. On an emulator, SPANNER_EMULATOR_CREATE=true creates it again.',
+      null,
+    );
   }
   if (code === CODE.PERMISSION_DENIED || code === CODE.UNAUTHENTICATED) {
     return errors.accessDenied(

@@ -25,7 +25,7 @@ import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './spanner-capabilities.ts';
 import { callOptions, transactionOptions } from './spanner-deadline.ts';
 import type { Statement } from './spanner-dml.ts';
-import { translateError } from './spanner-errors.ts';
+import { isDatabaseNotFound, translateError } from './spanner-errors.ts';
 import { Indexes } from './spanner-indexes.ts';
 import { Reader, STREAM_RETRY_OFF } from './spanner-reads.ts';
 import { References } from './spanner-references.ts';
@@ -46,6 +46,12 @@ export interface SpannerStorageOptions {
   readonly schemaCheckMs?: number;
   /** `ready()` gives up after this long (default 5 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Creates the database again when `ready()` finds it gone (SPANNER_EMULATOR_CREATE on an
+   * emulator, which loses everything when it restarts: spanner-client.ts `databaseRecreator`).
+   * Without it, readiness reports the missing database until someone creates it.
+   */
+  readonly recreateDatabase?: () => Promise<void>;
 }
 
 export function createSpannerStorage(options: SpannerStorageOptions): Storage {
@@ -70,6 +76,7 @@ class SpannerStorage implements Storage {
   private readonly references: References;
   private readonly indexes: Indexes;
   private closed = false;
+  private recreating: Promise<void> | undefined;
 
   private readonly options: SpannerStorageOptions;
 
@@ -183,7 +190,7 @@ class SpannerStorage implements Storage {
         this.options.readyTimeoutMs ?? READY_TIMEOUT_MS,
       );
     });
-    const probe = this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
+    const probe = this.probe();
     // After a timeout the client keeps retrying; its eventual rejection (e.g.
     // "client has already been closed" on shutdown) must not go unhandled.
     probe.catch(() => {});
@@ -196,6 +203,23 @@ class SpannerStorage implements Storage {
       throw translateError(error);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** `SELECT 1`; when the database is gone and `recreateDatabase` allows, it is created and asked again. */
+  private async probe(): Promise<void> {
+    const select = () => this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
+    try {
+      await select();
+    } catch (error) {
+      if (!this.options.recreateDatabase || !isDatabaseNotFound(error)) throw error;
+      // One creation at a time, whatever the number of probes waiting on it.
+      this.recreating ??= this.options.recreateDatabase().finally(() => {
+        this.recreating = undefined;
+      });
+      await this.recreating;
+      this.schema.invalidate();
+      await select();
     }
   }
 
