@@ -22,9 +22,10 @@ await runService({
   version: packageVersion(import.meta.url),
   settings: spannerSettings,
   async createStorage(config, logger) {
-    const [{ databaseRecreator, openDatabase }, { createSpannerStorage }] = await Promise.all([
+    const [{ databaseRecreator, openDatabase }, { createSpannerStorage }, { takeTurnsOnEmulator }] = await Promise.all([
       import('./spanner-client.ts'),
       import('./spanner-storage.ts'),
+      import('./spanner-emulator-turns.ts'),
     ]);
     const clientConfig = {
       projectId: config.spannerProject ?? config.googleCloudProject,
@@ -41,6 +42,8 @@ await runService({
         error: error instanceof Error ? error.message : String(error),
       });
     });
+    // The emulator runs one read-write transaction at a time (spanner-emulator-turns.ts).
+    if (config.spannerEmulatorHost) takeTurnsOnEmulator(database);
     const storage = createSpannerStorage({
       database,
       close: () => spanner.close(),
