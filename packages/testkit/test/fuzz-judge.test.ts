@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import type { CallResult } from '../src/client.ts';
 import { judgeAnswer } from '../src/fuzz/judge.ts';
 
-const answer = (results: unknown[]): CallResult => ({ status: 200, body: { results } }) as CallResult;
+const answer = (results: unknown[]): CallResult => ({ status: 200, body: { results }, headers: new Headers() });
 const error = (errorCode: string) => ({ error: { errorCode, errorMessage: `${errorCode} message` } });
 const ok = { item: { _id: 'a' } };
 
