@@ -5,7 +5,10 @@
  * a target's RSS grew more than 10% after the warm-up or any call failed.
  *
  *   node scripts/run.mjs soak [--targets memory,spanner,firestore,bigquery] [--minutes 10]
- *        [--warmup 60] [--idle 30] [--connections 20] [--probe] [--out file.json]
+ *        [--warmup 60] [--idle 30] [--connections 20] [--probe] [--out file.json] [--logs DIR]
+ *
+ * `--logs DIR` keeps each service's log (one JSON line per call) as DIR/<target>.log, to see what
+ * a non-2xx answer or an error was.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     probe: { type: 'boolean', default: false },
     out: { type: 'string' },
+    logs: { type: 'string' },
   },
 });
 
@@ -53,7 +57,9 @@ for (const target of targets) {
   const env: Record<string, string> = { ...target.env, ...engine?.env };
   if (values.probe) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --expose-gc --import ${probeFile}`.trim();
   try {
-    const server = await startServerProcess(target.command, target.args, env);
+    if (values.logs) mkdirSync(values.logs, { recursive: true });
+    const logFile = values.logs ? join(values.logs, `${target.name}.log`) : undefined;
+    const server = await startServerProcess(target.command, target.args, env, undefined, logFile);
     try {
       const client = new WixClient({ baseUrl: server.url, signer });
       if (target.seed) await seedPlants(client);
@@ -73,7 +79,7 @@ for (const target of targets) {
       const ok = result.withinTenPercent && result.errors === 0 && result.non2xx === 0;
       failed ||= !ok;
       process.stdout.write(
-        `${ok ? 'ok  ' : 'FAIL'} ${target.name}: ${result.requests} requests (${result.requestsPerSecond}/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}; ` +
+        `${ok ? 'ok  ' : 'FAIL'} ${target.name}: ${result.requests} requests (${result.requestsPerSecond}/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, errors ${result.errors} (timeouts ${result.timeouts}), non-2xx ${result.non2xx} (statuses ${JSON.stringify(result.statusCodes)}); ` +
           `RSS ${result.rssStartMb} → ${result.rssAfterWarmupMb} after warm-up; level ${result.rssBaselineMb} → ${result.rssTrailingMb} (${result.rssGrowth >= 0 ? '+' : ''}${Math.round(result.rssGrowth * 1000) / 10}%), peak ${result.rssMaxAfterWarmupMb}, end ${result.rssEndMb}, after ${values.idle} s idle ${result.rssAfterIdleMb} MB` +
           (result.probes
             ? `; heapUsed after full GC ${result.probes.afterWarmup.heapUsedMb} → ${result.probes.end.heapUsedMb} → ${result.probes.afterIdle.heapUsedMb} MB (heapTotal ${result.probes.afterWarmup.heapTotalMb} → ${result.probes.end.heapTotalMb} → ${result.probes.afterIdle.heapTotalMb}, external ${result.probes.afterWarmup.externalMb} → ${result.probes.end.externalMb} → ${result.probes.afterIdle.externalMb})`

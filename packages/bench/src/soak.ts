@@ -41,8 +41,13 @@ export interface SoakResult {
   readonly requestsPerSecond: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
+  /** Calls without an answer: connection errors plus client timeouts (`timeouts`). */
   readonly errors: number;
+  /** Calls the client gave up on after autocannon's 10 s (the service's deadline should answer first). */
+  readonly timeouts: number;
   readonly non2xx: number;
+  /** Answers per HTTP status ("200": n, "504": n …): what the non-2xx were. */
+  readonly statusCodes: Readonly<Record<string, number>>;
   readonly rssStartMb: number;
   readonly rssAfterWarmupMb: number;
   readonly rssMaxAfterWarmupMb: number;
@@ -200,7 +205,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
+    timeouts: result.timeouts,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]),
+    ),
     rssStartMb,
     rssAfterWarmupMb,
     rssMaxAfterWarmupMb,

@@ -7,6 +7,7 @@
  * (measured: ~2,000 vs ~7,000 req/s on a signed call).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { freePort } from './free-port.ts';
 
 export interface ServerProcess {
@@ -21,13 +22,17 @@ export async function startServerProcess(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
+  /** Appends the server's stdout (its log) to this file instead of dropping it: a file costs the load nothing. */
+  logFile?: string,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const log = logFile ? openSync(logFile, 'a') : undefined;
   const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', log ?? 'ignore', 'pipe'],
   });
+  if (log !== undefined) closeSync(log); // the child holds its own copy
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-4000);

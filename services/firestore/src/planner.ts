@@ -34,6 +34,16 @@ import { formatConjunct } from './plan-format.ts';
 /** Firestore's limit on `in` / `array-contains-any` values and on disjunctions in normal form. */
 export const MAX_DISJUNCTIONS = 30;
 
+/**
+ * Firestore refuses a query with more than 100 filters and sort orders, and a filter value over
+ * 1,500 bytes ("Query limitations"), and the emulator takes seconds to say so — past the call's
+ * deadline (found by the fuzz: a `$and` of 100 conditions got no answer). Conjuncts past these
+ * bounds stay in the residual, which the executor evaluates anyway; the margin below 100 leaves
+ * room for the pushed sort orders.
+ */
+export const MAX_PUSHED_FILTERS = 64;
+export const MAX_PUSHED_VALUE_BYTES = 1500;
+
 export type PushedOp = '==' | '<' | '<=' | '>' | '>=' | '!=' | 'in' | 'array-contains' | 'array-contains-any';
 /** bigint: an int64 bound for stored integers (integerRange). */
 export type PushedScalar = string | number | bigint | boolean | null | Date;
@@ -382,17 +392,21 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
   let disjunctions = 1;
   let valueKeyed = false;
   const anyInequality = translated.some(({ t }) => t?.inequalityKey !== undefined && t.inequalityKey === inequalityKey);
+  let filters = 0;
   for (const { conjunct, t } of translated) {
     const fits =
       t !== undefined &&
       !(t.valueKeyed && (anyInequality || valueKeyed)) &&
       (t.inequalityKey === undefined || t.inequalityKey === inequalityKey) &&
       arrayContains + t.arrayContains <= 1 &&
-      disjunctions * t.disjunctions <= MAX_DISJUNCTIONS;
+      disjunctions * t.disjunctions <= MAX_DISJUNCTIONS &&
+      filters + whereCount(t.filter) <= MAX_PUSHED_FILTERS &&
+      !hasLargeValue(t.filter);
     if (!fits) {
       residual.push(conjunct);
       continue;
     }
+    filters += whereCount(t.filter);
     pushed.push(t.filter);
     if (t.valueKeyed) valueKeyed = true;
     arrayContains += t.arrayContains;
@@ -415,6 +429,18 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
     presentKeys,
     valueKeyed,
   };
+}
+
+/** Field filters in a pushed filter: what Firestore counts towards its 100. */
+function whereCount(filter: PushedFilter): number {
+  return filter.kind === 'where' ? 1 : filter.filters.reduce((n, f) => n + whereCount(f), 0);
+}
+
+/** A text value (or `in` element) over Firestore's 1,500 bytes for a query value. */
+function hasLargeValue(filter: PushedFilter): boolean {
+  if (filter.kind !== 'where') return filter.filters.some(hasLargeValue);
+  const values = Array.isArray(filter.value) ? filter.value : [filter.value];
+  return values.some((v) => typeof v === 'string' && Buffer.byteLength(v) > MAX_PUSHED_VALUE_BYTES);
 }
 
 function usesInequality(filter: PushedFilter): boolean {

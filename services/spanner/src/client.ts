@@ -40,8 +40,9 @@ export async function openDatabase(config: ClientConfig): Promise<{ spanner: Spa
   const instance = spanner.instance(config.instanceId);
   let database = instance.database(config.databaseId);
   if (config.emulatorHost && config.createOnEmulator && !(await databaseExists(database))) {
-    await createOnEmulator(spanner, config.instanceId, config.databaseId);
-    // createDatabase's Database is the cached object `database` was (now closed): take a fresh one.
+    const created = await createOnEmulator(spanner, config.instanceId, config.databaseId);
+    // createDatabase's Database is the cached object `database` was: close it and take a fresh one.
+    await created?.close();
     database = instance.database(config.databaseId);
   }
   return { spanner, database };
@@ -56,6 +57,21 @@ export async function openDatabase(config: ClientConfig): Promise<{ spanner: Spa
  */
 export function builtInMetricsDisabled(env: Readonly<Record<string, string | undefined>>): boolean {
   return env.SPANNER_DISABLE_BUILTIN_METRICS !== 'false';
+}
+
+/**
+ * With an emulator and `createOnEmulator`: what the storage calls when it finds
+ * the database gone (a restarted emulator is empty, docs/engines.md §2) to
+ * create the instance and database again; undefined otherwise (a real Spanner
+ * database is never created by the adaptor). The Database object the storage
+ * holds stays open: it is the client's cached object for that id, and works
+ * again once the database exists.
+ */
+export function databaseRecreator(spanner: Spanner, config: ClientConfig): (() => Promise<void>) | undefined {
+  if (!config.emulatorHost || !config.createOnEmulator) return undefined;
+  return async () => {
+    await createOnEmulator(spanner, config.instanceId, config.databaseId);
+  };
 }
 
 /**
@@ -78,7 +94,12 @@ async function databaseExists(database: Database): Promise<boolean> {
 
 const NOT_FOUND = 5;
 
-async function createOnEmulator(spanner: Spanner, instanceId: string, databaseId: string): Promise<void> {
+/** Creates what is missing; returns the Database object of a database it created (the client's cached one). */
+async function createOnEmulator(
+  spanner: Spanner,
+  instanceId: string,
+  databaseId: string,
+): Promise<Database | undefined> {
   const instance = spanner.instance(instanceId);
   const [instanceExists] = await instance.exists();
   if (!instanceExists) {
@@ -86,9 +107,8 @@ async function createOnEmulator(spanner: Spanner, instanceId: string, databaseId
     await operation.promise();
   }
   const [databaseExists] = await instance.database(databaseId).exists();
-  if (!databaseExists) {
-    const [created, operation] = await instance.createDatabase(databaseId);
-    await operation.promise();
-    await created.close();
-  }
+  if (databaseExists) return undefined;
+  const [created, operation] = await instance.createDatabase(databaseId);
+  await operation.promise();
+  return created;
 }

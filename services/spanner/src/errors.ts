@@ -27,16 +27,23 @@ export function isTableNotFound(error: unknown): boolean {
   return (code === GRPC.NOT_FOUND || code === GRPC.INVALID_ARGUMENT) && /Table not found/i.test(spannerMessage(error));
 }
 
+/** The database (or its instance) does not exist: a wrong setting, or an emulator restarted empty. */
+export function isDatabaseNotFound(error: unknown): boolean {
+  return grpcCode(error) === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error));
+}
+
 /** Any error from a Spanner call → SpiError, or the error itself when it is a bug (logged as a 500 by the core). */
 export function translateError(error: unknown, collectionId?: string): unknown {
   if (error instanceof SpiError) return error;
   const code = grpcCode(error);
   if (code === undefined) return error;
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
-  if (code === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error))) {
+  if (isDatabaseNotFound(error)) {
+    // Readiness gives this reason (packages/core/src/server/readiness.ts): say what is missing, but not
+    // its resource path (project and instance ids), which /readyz would show to anyone.
     return errors.databaseMissing(
-      'The Spanner database',
-      'check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE',
+      'The Spanner database or its instance',
+      'create it, or fix SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE (on an emulator, SPANNER_EMULATOR_CREATE=true creates it again)',
     );
   }
   const common = grpcCommon(error, SPANNER);

@@ -10,21 +10,26 @@ import type { spannerSettings } from './settings.ts';
 type SpannerConfig = ConfigOf<typeof spannerSettings>;
 
 export async function openStorage(config: SpannerConfig & CoreConfig, logger: Logger): Promise<Storage> {
-  const [{ openDatabase }, { createSpannerStorage }] = await Promise.all([
+  const [{ databaseRecreator, openDatabase }, { createSpannerStorage }, { takeTurnsOnEmulator }] = await Promise.all([
     import('./client.ts'),
     import('./storage.ts'),
+    import('./emulator-turns.ts'),
   ]);
-  const { spanner, database } = await openDatabase({
+  const clientConfig = {
     projectId: config.spannerProject ?? config.googleCloudProject,
     instanceId: config.spannerInstance,
     databaseId: config.spannerDatabase,
     emulatorHost: config.spannerEmulatorHost,
     createOnEmulator: config.spannerEmulatorCreate,
-  });
+  };
+  const { spanner, database } = await openDatabase(clientConfig);
+  const recreateDatabase = databaseRecreator(spanner, clientConfig);
   // The session pool reports background failures as 'error' events; unhandled, one would end the process.
   database.on('error', (error: unknown) => {
     logger.log('ERROR', 'Spanner session pool error', { err: error });
   });
+  // The emulator runs one read-write transaction at a time (emulator-turns.ts).
+  if (config.spannerEmulatorHost) takeTurnsOnEmulator(database);
   const storage = createSpannerStorage({
     database,
     close: () => spanner.close(),
@@ -32,6 +37,7 @@ export async function openStorage(config: SpannerConfig & CoreConfig, logger: Lo
     schemaCacheSeconds: config.schemaCacheSeconds,
     ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     schemaCheckMs: config.schemaCheckMs,
+    ...(recreateDatabase ? { recreateDatabase } : {}),
   });
   // Read the schema while the HTTP server is built and starts listening, so the first call
   // finds it cached. A failure here is not fatal: the first call reads it again and reports it.

@@ -44,7 +44,7 @@ const specs = defineSettings({
   spannerEmulatorCreate: setting({
     name: 'SPANNER_EMULATOR_CREATE',
     description:
-      'true: with SPANNER_EMULATOR_HOST, create the instance and database at start when missing (local development; ignored without an emulator).',
+      'true: with SPANNER_EMULATOR_HOST, create the instance and database when missing, at start and whenever /readyz finds them gone (local development: a restarted emulator is empty; ignored without an emulator).',
     default: 'false',
     parse: boolean(),
   }),

@@ -11,7 +11,7 @@ import { NumberColumns, spanner } from '@adaptors/googlesql';
 import { createSqlStorage, SqlReader } from '@adaptors/sql-storage';
 import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './capabilities.ts';
-import { translateError } from './errors.ts';
+import { isDatabaseNotFound, translateError } from './errors.ts';
 import { Indexes } from './indexes.ts';
 import { References } from './references.ts';
 import { SpannerRunner } from './runner.ts';
@@ -30,6 +30,12 @@ export interface SpannerStorageOptions {
   readonly numberColumns?: readonly string[];
   /** How often the schema version row is read (changes made through other instances): packages/core/SCALING.md. */
   readonly schemaCheckMs?: number;
+  /**
+   * Creates the database again when the readiness ping finds it gone (SPANNER_EMULATOR_CREATE on
+   * an emulator, which loses everything when it restarts: client.ts `databaseRecreator`).
+   * Without it, readiness reports the missing database until someone creates it.
+   */
+  readonly recreateDatabase?: () => Promise<void>;
 }
 
 /** SCHEMA_CHECK_MS's default (settings.ts). */
@@ -58,7 +64,9 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
     references: new References(database),
     indexes: new Indexes(database, schema),
     errors: { translate: translateError },
-    ping: () => runner.ping(),
+    ping: options.recreateDatabase
+      ? recreatingPing(runner, options.recreateDatabase, () => schema.invalidate())
+      : () => runner.ping(),
     close: async () => {
       try {
         await database.close();
@@ -70,4 +78,25 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
       await options.close?.();
     },
   });
+}
+
+/**
+ * The readiness ping; when the database is gone, it is created again (one creation at a time,
+ * whatever the number of pings waiting on it), the schema forgotten, and the ping asked again.
+ */
+function recreatingPing(runner: SpannerRunner, recreate: () => Promise<void>, forget: () => void): () => Promise<void> {
+  let recreating: Promise<void> | undefined;
+  return async () => {
+    try {
+      await runner.ping();
+    } catch (error) {
+      if (!isDatabaseNotFound(error)) throw error;
+      recreating ??= recreate().finally(() => {
+        recreating = undefined;
+      });
+      await recreating;
+      forget();
+      await runner.ping();
+    }
+  };
 }

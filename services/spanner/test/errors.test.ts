@@ -82,7 +82,7 @@ describe('gRPC status → SPI error', () => {
     );
     // A missing database is a setting to fix, not an outage to wait out.
     expect(message(grpc(5, 'Database not found: projects/p/instances/i/databases/d'))).toBe(
-      'The Spanner database does not exist: check SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE.',
+      'The Spanner database or its instance does not exist: create it, or fix SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE (on an emulator, SPANNER_EMULATOR_CREATE=true creates it again).',
     );
   });
 

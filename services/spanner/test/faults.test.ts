@@ -22,6 +22,7 @@ import {
 } from '@adaptors/testkit/emulators/spanner';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { databaseRecreator } from '../src/client.ts';
 import { createSpannerStorage } from '../src/storage.ts';
 
 // Short: the frozen-engine calls must return while the engine is frozen. Setup and check calls
@@ -90,13 +91,59 @@ describe('Spanner engine faults', () => {
 
     await emulator.restart();
     // The restarted emulator is empty: the database is missing, and readiness says so.
-    const missing = await waitForReason(h.url, /SPANNER_DATABASE|database/i);
+    const missing = await waitForReason(h.url, /database or its instance does not exist/);
     expect(missing.status).toBe(503);
 
     await emulator.createDatabase(DATABASE);
     await waitUntilReady(h.url);
     // The same service works again on the new database (its schema is read afresh).
     expect([200, 409]).toContain((await until(() => h.client.createCollection(plants), [200, 409])).status);
+    expect((await until(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
+    expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
+  });
+});
+
+describe('Spanner engine restarted empty, with SPANNER_EMULATOR_CREATE', () => {
+  let emulator: SpannerEmulator;
+  let spanner: Spanner;
+  let h: Harness;
+
+  beforeAll(async () => {
+    emulator = await startSpannerEmulator({ connect: (o) => new Spanner(o) as unknown as SpannerAdminClient });
+    await emulator.createDatabase(DATABASE);
+    spanner = new Spanner({ projectId: emulator.projectId });
+    const database = spanner.instance(emulator.instanceId).database(DATABASE);
+    // What main.ts passes with SPANNER_EMULATOR_HOST and SPANNER_EMULATOR_CREATE=true.
+    const recreateDatabase = databaseRecreator(spanner, {
+      projectId: emulator.projectId,
+      instanceId: emulator.instanceId,
+      databaseId: DATABASE,
+      emulatorHost: emulator.host,
+      createOnEmulator: true,
+    });
+    expect(recreateDatabase).toBeDefined();
+    const storage = createSpannerStorage({
+      database,
+      close: () => spanner.close(),
+      ...(recreateDatabase ? { recreateDatabase } : {}),
+    });
+    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 2000 });
+    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emulator?.stop();
+  });
+
+  test('killed and restarted empty: /readyz creates the database again and the service works without a restart', async () => {
+    expect((await until(() => h.client.insert('plants', [{ _id: 'before', n: 1 }]), [200])).status).toBe(200);
+    await emulator.kill();
+    expect((await readiness(h.url)).status).toBe(503);
+    await emulator.restart();
+    // Nobody creates the database here: readiness does (without the setting it stays 503, see above).
+    await waitUntilReady(h.url);
+    // The database is new and empty: the collection is created again, and written to.
+    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
     expect((await until(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
     expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
   });

@@ -10,15 +10,14 @@
  * `@google-cloud/pino-logging-gcp-config`, which does the same mapping but
  * loads `@google-cloud/logging` (google-gax, gRPC): measured ~300 ms and
  * ~35 MB RSS more at start, on every cold start of every service. pino itself
- * is loaded on the first `createLogger()` call only, so a library user with
- * `silentLogger` (the CLI, benchmarks) never loads it.
+ * is a static import: Fastify loads it anyway, and the service bundle must
+ * carry it (a deployed image has no node_modules to require it from).
  *
  * Never item data, tokens or key material: callers pass only the fields of
  * the request line (server/app.ts) and messages built without them.
  */
-import { createRequire } from 'node:module';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Logger as PinoLogger } from 'pino';
+import { type Logger as PinoLogger, pino } from 'pino';
 import { describeError, pinoOptions } from './gcp-format.ts';
 
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -87,14 +86,11 @@ export interface LoggerOptions {
   readonly base?: Readonly<Record<string, unknown>>;
 }
 
-let loadPino: (() => typeof import('pino')) | undefined;
-
 export function createLogger(options: LoggerOptions = {}): Logger {
-  // Loaded here, not at import: importing @adaptors/core (the CLI does) costs nothing for logs.
-  loadPino ??= () => createRequire(import.meta.url)('pino') as typeof import('pino');
-  const pino = loadPino();
+  // pino is imported statically (Fastify loads it anyway), so the service bundle
+  // (scripts/bundle-service.mjs) carries it: a runtime require would find no node_modules.
   const level = options.level?.toLowerCase() ?? 'info';
-  const instance = pino.pino(
+  const instance = pino(
     pinoOptions({ level: level in LEVELS ? level : 'info', base: options.base }),
     (options.sink ?? stdoutSink()) as { write(line: string): void },
   ) as PinoLogger<'notice'>;

@@ -146,18 +146,26 @@ export function judgeAnswer(
   const b = comparable(judge, reference.body);
   if (JSON.stringify(a) === JSON.stringify(b)) return {};
   if (judge === 'write' && Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    // Per item: the same outcome, or an item the service refused that the reference stored.
+    // Per item: the same outcome, or an item the service refused for its engine (a value it cannot
+    // hold) that the reference stored — or answered with an error about the stored data instead:
+    // values are checked before existence (the core's order, packages/core/README.md "Input limits"),
+    // so an engine rule on a missing or duplicate item is a refusal too, not a different answer.
     const refused = a.findIndex(
-      (x, i) => x !== b[i] && !(b[i] === 'ok' && (x === 'VALIDATION_ERROR' || x === 'BAD_REQUEST')),
+      (x, i) =>
+        x !== b[i] &&
+        !(typeof b[i] === 'string' && ENGINE_CAN_REFUSE.has(b[i]) && (x === 'VALIDATION_ERROR' || x === 'BAD_REQUEST')),
     );
     if (refused === -1) {
       const results = (service.body.results ?? []) as { error?: { errorMessage?: string } }[];
-      const first = results.find((r, i) => r.error && b[i] === 'ok');
+      const first = results.find((r, i) => r.error && b[i] !== a[i]);
       return { refusal: `${path} item ${first?.error?.errorMessage ?? ''}`.slice(0, 200) };
     }
   }
   return finding('different answer');
 }
+
+/** Reference outcomes of one item that an engine's own value rule may turn into VALIDATION_ERROR / BAD_REQUEST. */
+const ENGINE_CAN_REFUSE: ReadonlySet<unknown> = new Set(['ok', 'ITEM_NOT_FOUND', 'ITEM_ALREADY_EXISTS']);
 
 function errorText(result: CallResult): string {
   const body = result.body as { errorCode?: unknown; errorMessage?: unknown } | undefined;

@@ -32,6 +32,8 @@ export interface FuzzOptions {
 /** Per-call client timeout: a call with no answer by then is a finding. */
 const CALL_TIMEOUT_MS = 5000;
 const SETUP_TIMEOUT_MS = 60_000;
+/** A progress line every this many requests. */
+const PROGRESS_EVERY = 1000;
 
 export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOptions = {}): void {
   const runs = Number(process.env.FUZZ_RUNS ?? options.runs ?? 300);
@@ -99,6 +101,7 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
         process.stdout.write(
           `fuzz ${name}: seed ${seed}, ${runs} requests${pending ? ', pending classes on' : ''} (replay: FUZZ_SEED=${seed} FUZZ_RUNS=${runs})\n`,
         );
+        let done = 0;
         await fc.assert(
           fc.asyncProperty(fuzzRequests(collections, { pending, ...options.bounds }), async (req) => {
             let found: Finding[];
@@ -127,6 +130,11 @@ export function defineFuzzSuite(name: string, open: OpenStorage, options: FuzzOp
               ),
             );
             recent.push(`${req.path} ${clip(req.request, 300)}`);
+            done++;
+            // The long profile runs for many minutes: say how far it is (and whether it is finding anything).
+            if (done % PROGRESS_EVERY === 0 && done < runs) {
+              process.stdout.write(`fuzz ${name}: ${done}/${runs} requests, ${findings.length} findings so far\n`);
+            }
             if (recent.length > 3) recent.shift();
             if (diverged || (found.length > 0 && req.judge === 'write')) {
               // A write answered differently leaves the two scratch collections apart: start them over.
