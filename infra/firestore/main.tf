@@ -22,8 +22,9 @@ locals {
     "FIRESTORE_REFERENCES_COLLECTION",
     "FIRESTORE_SCAN_LIMIT",
     "FIRESTORE_INFER_SAMPLE",
-    "FIRESTORE_SCHEMA_CACHE_SECONDS",
-    "FIRESTORE_SCHEMA_CHECK_MS",
+    "READ_ONLY_SCHEMA",
+    "SCHEMA_CACHE_SECONDS",
+    "SCHEMA_CHECK_MS",
     "FIRESTORE_WRITE_CONCURRENCY",
   ]
   grants = concat([google_project_iam_member.datastore_user.id], google_project_iam_member.index_admin[*].id)

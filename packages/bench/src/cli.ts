@@ -46,7 +46,7 @@ const { values } = parseArgs({
  */
 const SCHEMA_CHECK_VARIANTS: Record<string, Record<string, string>[]> = {
   spanner: [{ SCHEMA_CHECK_MS: '0' }, { SCHEMA_CHECK_MS: '60000' }],
-  firestore: [{ FIRESTORE_SCHEMA_CHECK_MS: '0' }, { FIRESTORE_SCHEMA_CHECK_MS: '60000' }],
+  firestore: [{ SCHEMA_CHECK_MS: '0' }, { SCHEMA_CHECK_MS: '60000' }],
   // BigQuery allows 0 only for a small deployment (services/bigquery/src/settings.ts).
   bigquery: [{ SCHEMA_CHECK_MS: '0', MAX_INSTANCES: '3', CONCURRENCY: '16' }, { SCHEMA_CHECK_MS: '60000' }],
 };

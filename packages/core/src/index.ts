@@ -18,6 +18,7 @@ export {
 } from './config/describe.ts';
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
+export { type SchemaSettingsWording, schemaSettings } from './config/schema-settings.ts';
 export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
 export {
   type CombinedProblem,

@@ -30,10 +30,14 @@ const NESTED_OPERATORS: readonly QueryOperator[] = [
 /** Firestore's limit is 200 composite indexes per database (Firestore quotas); we cannot split it per collection. */
 const MAX_COMPOSITE_INDEXES = 200;
 
-export function firestoreCapabilities(options: { readonly supportsIndexes: boolean }): StorageCapabilities {
+export function firestoreCapabilities(options: {
+  readonly supportsIndexes: boolean;
+  /** READ_ONLY_SCHEMA: collections cannot be created, changed or deleted (the core refuses them). */
+  readonly readOnlySchema?: boolean;
+}): StorageCapabilities {
   return {
     engine: 'firestore',
-    supportsCollectionModifications: true,
+    supportsCollectionModifications: !options.readOnlySchema,
     supportedFieldTypes: FIELD_TYPES,
     indexOptions: {
       supportsIndexes: options.supportsIndexes,

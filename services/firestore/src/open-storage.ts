@@ -47,6 +47,7 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
     scanLimit: config.scanLimit,
     inferSample: config.inferSample,
     schemaCacheSeconds: config.schemaCacheSeconds,
+    readOnlySchema: config.readOnlySchema,
     schemaCheckMs: config.schemaCheckMs,
     writeConcurrency: config.writeConcurrency,
     logger,

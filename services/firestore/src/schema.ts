@@ -17,8 +17,8 @@
  * every call), stamped with the schema version document
  * `<metadata collection>/$schema-version` that every change made through the
  * adaptor replaces in the same batch: an entry is used while the version,
- * read at most once per FIRESTORE_SCHEMA_CHECK_MS, is unchanged and its
- * FIRESTORE_SCHEMA_CACHE_SECONDS (the bound for changes made outside the
+ * read at most once per SCHEMA_CHECK_MS, is unchanged and its
+ * SCHEMA_CACHE_SECONDS (the bound for changes made outside the
  * adaptor) run. A miss (collection unknown here) re-reads the version first
  * (throttled, shared): a collection just created through another instance is
  * found at once (packages/core/SCALING.md).
@@ -65,7 +65,7 @@ export interface SchemaOptions {
   readonly referencesCollection: string;
   readonly inferSample: number;
   readonly cacheMs: number;
-  /** How often, at most, the schema version document is read (FIRESTORE_SCHEMA_CHECK_MS). */
+  /** How often, at most, the schema version document is read (SCHEMA_CHECK_MS). */
   readonly checkMs: number;
 }
 

@@ -3,7 +3,16 @@
  * where the data lives and the bounds that keep exact answers cheap
  * (README.md "Configuration"; docs/design.md §4.2).
  */
-import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
+import {
+  boolean,
+  coreSettings,
+  defineSettings,
+  integer,
+  schemaSettings,
+  setting,
+  text,
+  withChecks,
+} from '@adaptors/core';
 
 /** Firestore collection ids may not contain '/', be '.' or '..', or match __.*__ (Firestore limits). */
 function collectionId(value: string): string {
@@ -61,19 +70,14 @@ const specs = defineSettings({
     default: '100',
     parse: integer({ min: 1, max: 10_000 }),
   }),
-  schemaCacheSeconds: setting({
-    name: 'FIRESTORE_SCHEMA_CACHE_SECONDS',
-    description:
-      'How long an instance reuses a collection definition before reading it again, whatever else happens: the bound for definitions changed outside the adaptor. Changes made through any instance of this service are seen sooner (FIRESTORE_SCHEMA_CHECK_MS).',
-    default: '5',
-    parse: integer({ min: 0, max: 3600 }),
-  }),
-  schemaCheckMs: setting({
-    name: 'FIRESTORE_SCHEMA_CHECK_MS',
-    description:
-      'How often, at most, an instance reads the schema version document (one document read) to see collection changes made through another instance. 0: before every request (strict, one more read per call). A new collection or field is seen at once anyway (a miss re-reads it).',
-    default: '200',
-    parse: integer({ min: 0, max: 60000 }),
+  ...schemaSettings({
+    readOnlyRoles: 'roles/datastore.user',
+    cached: 'a collection definition',
+    outside: 'definitions written by other programs',
+    version: 'the schema version document (one document read)',
+    everyRequest: 'strict, one more read per call',
+    cacheSeconds: 5,
+    checkMs: 200,
   }),
   writeConcurrency: setting({
     name: 'FIRESTORE_WRITE_CONCURRENCY',

@@ -56,6 +56,8 @@ export interface FirestoreStorageOptions {
   readonly scanLimit?: number;
   readonly inferSample?: number;
   readonly schemaCacheSeconds?: number;
+  /** READ_ONLY_SCHEMA: no collection create/update/delete (capabilities report it). */
+  readonly readOnlySchema?: boolean;
   /** How often the schema version document is read (changes made through other instances): packages/core/SCALING.md. */
   readonly schemaCheckMs?: number;
   readonly writeConcurrency?: number;
@@ -112,7 +114,10 @@ class FirestoreStorage implements Storage {
             options.databasePath,
           )
         : undefined;
-    this.capabilities = firestoreCapabilities({ supportsIndexes: this.indexes !== undefined });
+    this.capabilities = firestoreCapabilities({
+      supportsIndexes: this.indexes !== undefined,
+      readOnlySchema: options.readOnlySchema ?? false,
+    });
     this.logger = options.logger ?? silentLogger;
     const indexes = this.indexes;
     this.advisor = new IndexAdvisor({

@@ -23,5 +23,5 @@ defineMultiInstanceSuite(
         ...env,
       },
     }),
-  { strictEnv: { FIRESTORE_SCHEMA_CHECK_MS: '0' } },
+  { strictEnv: { SCHEMA_CHECK_MS: '0' } },
 );
