@@ -75,7 +75,21 @@ export async function runService<S extends SettingSpecs>(
       logger.log('NOTICE', `WIX_AUDIENCE is not set; accepted a token for audience ${JSON.stringify(aud)}`);
     },
   });
-  const storage = await definition.createStorage(config, logger);
+  let storage: Storage;
+  try {
+    storage = await definition.createStorage(config, logger);
+  } catch (error) {
+    // Opening the database failed before serving (e.g. an emulator refusing to create an
+    // instance with an invalid id): one CRITICAL line that names the cause, and exit 1 —
+    // not an unhandled rejection (docs/protocol.md §12: errors say what to do).
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.log(
+      'CRITICAL',
+      `${definition.name} adaptor cannot start: opening the database failed: ${reason}. Check the database settings (node dist/main.mjs check) and that the database is reachable.`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   const adaptor = createAdaptor({
     storage,
     cursorSecret: config.cursorSecret ?? deriveCursorSecret(keys),
