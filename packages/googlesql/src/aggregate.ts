@@ -147,7 +147,8 @@ export function compileAggregate(
   const columns: OutputColumn[] = answered.map(({ alias, key, millis }) =>
     millis ? { alias, key, millis } : { alias, key },
   );
-  const outer = answered.length > 0 ? answered.map((o) => (o.millis ? `${o.expr} AS ${q(o.alias)}` : o.expr)) : [q('n')];
+  const outer =
+    answered.length > 0 ? answered.map((o) => (o.millis ? `${o.expr} AS ${q(o.alias)}` : o.expr)) : [q('n')];
   const rows: CompiledQuery = {
     sql:
       `SELECT ${outer.join(', ')} FROM (${inner})${having}` +

@@ -84,7 +84,9 @@ test('aggregate min/max and group keys, and distinct values, are exact', async (
 
 test('an update keeps a stored _createdDate exactly', async () => {
   // A row written by another program: the adaptor's insert sets _createdDate itself.
-  await h.db.database.table('moments').insert([{ _id: 'old', at: new Date(INSTANTS[0]!), _createdDate: new Date(INSTANTS[0]!) }]);
+  await h.db.database
+    .table('moments')
+    .insert([{ _id: 'old', at: new Date(INSTANTS[0]!), _createdDate: new Date(INSTANTS[0]!) }]);
   const updated = await h.harness.client.update('moments', [{ _id: 'old', n: 100 }]);
   expect(updated.status, JSON.stringify(updated.body)).toBe(200);
   expect(updated.body.results[0].item._createdDate).toEqual({ $date: INSTANTS[0] });
