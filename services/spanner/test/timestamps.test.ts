@@ -20,7 +20,13 @@ const id = (i: number) => `t${i}`;
 
 let h: SpannerHarness;
 beforeAll(async () => {
-  h = await startSpannerHarness();
+  h = await startSpannerHarness({
+    // A table written by another program, with an ARRAY<TIMESTAMP> column (the adaptor never creates one).
+    schema: [
+      'CREATE TABLE stamps (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, ' +
+        '_owner STRING(MAX), ats ARRAY<TIMESTAMP>) PRIMARY KEY (_id)',
+    ],
+  });
   const created = await h.harness.client.createCollection({
     id: 'moments',
     fields: [
@@ -92,4 +98,14 @@ test('an update keeps a stored _createdDate exactly', async () => {
   expect(updated.body.results[0].item._createdDate).toEqual({ $date: INSTANTS[0] });
   const stored = await h.harness.client.query('moments', { filter: { _id: 'old' } });
   expect(stored.body.items[0]._createdDate).toEqual({ $date: INSTANTS[0] });
+});
+
+test('distinct elements of an ARRAY<TIMESTAMP> column are exact', async () => {
+  await h.db.database.table('stamps').insert([
+    { _id: 'a', ats: INSTANTS.slice(0, 3).map((at) => new Date(at)) },
+    { _id: 'b', ats: INSTANTS.slice(2).map((at) => new Date(at)) },
+  ]);
+  const distinct = await h.harness.client.distinct('stamps', 'ats', { order: 'ASC' });
+  expect(distinct.status, JSON.stringify(distinct.body)).toBe(200);
+  expect(distinct.body.distinctValues).toEqual(SORTED.map((at) => ({ $date: at })));
 });
