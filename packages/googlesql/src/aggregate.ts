@@ -17,7 +17,7 @@ import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
 import { whereClause } from './select.ts';
-import { resolveTarget } from './target.ts';
+import { resolveTarget, returnedTimestamp } from './target.ts';
 import type { ColumnInfo, ColumnType, CompiledQuery, OutputColumn, TableInfo } from './types.ts';
 
 interface Output {
@@ -137,12 +137,21 @@ export function compileAggregate(
       ),
   ];
   const orderBy = keys.flatMap((k) => k.orderBy);
-  const columns: OutputColumn[] = p.outputs.map((o) => ({ alias: o.alias, key: o.key }));
+  // TIMESTAMP results (group keys, MIN/MAX) are read as the engine reads instants, only in the outer
+  // SELECT: finalFilter and sort above compare the TIMESTAMP aliases themselves.
+  const answered = p.outputs.map((o) => ({
+    alias: o.alias,
+    key: o.key,
+    ...(o.type === 'TIMESTAMP' ? returnedTimestamp(q(o.alias), sql) : { expr: q(o.alias) }),
+  }));
+  const columns: OutputColumn[] = answered.map(({ alias, key, millis }) =>
+    millis ? { alias, key, millis } : { alias, key },
+  );
+  const outer =
+    answered.length > 0 ? answered.map((o) => (o.millis ? `${o.expr} AS ${q(o.alias)}` : o.expr)) : [q('n')];
   const rows: CompiledQuery = {
     sql:
-      `SELECT ${selectable(p)
-        .map((o) => q(o.alias))
-        .join(', ')} FROM (${inner})${having}` +
+      `SELECT ${outer.join(', ')} FROM (${inner})${having}` +
       (orderBy.length > 0 ? ` ORDER BY ${orderBy.join(', ')}` : '') +
       ` ${pageClause(spec.limit, spec.offset, params)}`,
     params: params.params,

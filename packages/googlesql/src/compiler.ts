@@ -55,6 +55,10 @@ export class GoogleSqlCompiler implements SqlHooks {
     return type;
   }
 
+  timestampMillis(_value: string): string | undefined {
+    return undefined;
+  }
+
   /** A fresh parameter collection whose placeholders are this engine's. */
   params(prefix?: string): ParamBag {
     return new ParamBag(this, prefix);

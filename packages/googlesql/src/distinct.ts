@@ -14,8 +14,8 @@ import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
 import { whereClause } from './select.ts';
 import { and } from './sql-bool.ts';
-import { resolveTarget } from './target.ts';
-import type { ColumnInfo, CompiledQuery, ScalarColumnType, TableInfo } from './types.ts';
+import { resolveTarget, returnedTimestamp } from './target.ts';
+import type { ColumnInfo, CompiledQuery, OutputColumn, ScalarColumnType, TableInfo } from './types.ts';
 
 const VALUE_KEY = 'value';
 
@@ -28,7 +28,7 @@ export function compileDistinct(
   const q = (name: string) => sql.quote(name);
   const t = q(table.name);
   const v = q('v');
-  const columns = [{ alias: 'v', key: spec.field.key }];
+  let columns: OutputColumn[] = [{ alias: 'v', key: spec.field.key }];
   const target = resolveTarget(table, spec.field, sql);
 
   if (target.kind === 'missing') {
@@ -89,12 +89,17 @@ export function compileDistinct(
     return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
   };
 
+  // A TIMESTAMP value is answered as the engine reads instants (SqlHooks.timestampMillis) under the
+  // same alias, so ORDER BY (which DISTINCT limits to the answered column) keeps the instants' order;
+  // WHERE and the keyset condition still compare the TIMESTAMP itself.
+  const read = valueType === 'TIMESTAMP' ? returnedTimestamp(v, sql) : { expr: v };
+  if (read.millis) columns = [{ alias: 'v', key: spec.field.key, millis: true }];
   const params = new ParamBag(sql);
   const from = source(params);
   const after = spec.after ? key.after(spec.after.value, params) : 'TRUE';
   const values: CompiledQuery = {
     sql:
-      `SELECT DISTINCT ${v} FROM ${from}${whereClause(and([`(${v} IS NOT NULL)`, after]))}` +
+      `SELECT DISTINCT ${read.millis ? `${read.expr} AS ${v}` : v} FROM ${from}${whereClause(and([`(${v} IS NOT NULL)`, after]))}` +
       ` ORDER BY ${key.orderBy.join(', ')} ${pageClause(spec.limit, spec.offset, params)}`,
     params: params.params,
     types: params.types,

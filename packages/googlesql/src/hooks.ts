@@ -21,4 +21,12 @@ export interface SqlHooks {
   regexpContains(value: string, pattern: string): string;
   /** The engine's spelling of a scalar type in CAST. */
   typeName(type: ScalarColumnType): string;
+  /**
+   * How a TIMESTAMP value the query answers is read: undefined to answer the
+   * TIMESTAMP itself, or SQL of its epoch milliseconds (`UNIX_MILLIS`) for an
+   * engine whose client decodes instants wrongly or slowly; the storage then
+   * turns the number into a Date (OutputColumn.millis). Filters, sorts and
+   * keyset conditions always use the value itself, so indexes still apply.
+   */
+  timestampMillis(value: string): string | undefined;
 }

@@ -30,11 +30,13 @@ function projectedKeys(table: TableInfo, projection: readonly string[] | undefin
 
 export function compileSelect(table: TableInfo, spec: QuerySpec, sql: SqlHooks): CompiledQuery {
   const params = new ParamBag(sql);
-  const columns: OutputColumn[] = projectedKeys(table, spec.projection).map((key, i) => ({ alias: `c${i}`, key }));
-  const select = columns.map(({ alias, key }) => {
+  const columns: OutputColumn[] = [];
+  const select = projectedKeys(table, spec.projection).map((key, i) => {
     const column = table.columns.get(key);
     if (!column) throw new Error(`unreachable: no column for ${key}`);
-    return `${projected(column, sql)} AS ${sql.quote(alias)}`;
+    const { expr, millis } = projected(column, sql);
+    columns.push(millis ? { alias: `c${i}`, key, millis } : { alias: `c${i}`, key });
+    return `${expr} AS ${sql.quote(`c${i}`)}`;
   });
   const keys = spec.sort.map((s) => sortKey(table, s.field, s.order, sql));
   const filter = compileFilter(table, spec.filter, sql, params);

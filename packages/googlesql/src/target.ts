@@ -90,10 +90,21 @@ export function columnSql(column: ColumnInfo, sql: SqlHooks, qualifier?: string)
   return qualifier ? `${qualifier}.${name}` : name;
 }
 
-/** A column as a query answers it: decimal text is read as the engine's exact text (exact-numbers.ts). */
-export function projected(column: ColumnInfo, sql: SqlHooks): string {
+/**
+ * A column as a query answers it: decimal text is read as the engine's exact
+ * text (exact-numbers.ts), a TIMESTAMP as the engine reads instants
+ * (SqlHooks.timestampMillis; `millis` then marks the output column).
+ */
+export function projected(column: ColumnInfo, sql: SqlHooks): { readonly expr: string; readonly millis?: true } {
   const name = columnSql(column, sql);
-  return column.decimalText && isDecimalType(column.type) ? `CAST(${name} AS ${sql.typeName('STRING')})` : name;
+  if (column.decimalText && isDecimalType(column.type)) return { expr: `CAST(${name} AS ${sql.typeName('STRING')})` };
+  return column.type === 'TIMESTAMP' ? returnedTimestamp(name, sql) : { expr: name };
+}
+
+/** A TIMESTAMP value the query answers: itself, or its epoch milliseconds marked `millis` (SqlHooks.timestampMillis). */
+export function returnedTimestamp(value: string, sql: SqlHooks): { readonly expr: string; readonly millis?: true } {
+  const millis = sql.timestampMillis(value);
+  return millis === undefined ? { expr: value } : { expr: millis, millis: true };
 }
 
 export function columnOf(table: TableInfo, ref: FieldRef): ColumnInfo | undefined {

@@ -70,6 +70,8 @@ export interface ParamType {
 export interface OutputColumn {
   readonly alias: string;
   readonly key: string;
+  /** The cell is a TIMESTAMP's epoch milliseconds (SqlHooks.timestampMillis): answered as a Date. */
+  readonly millis?: true;
 }
 
 export interface CompiledQuery {

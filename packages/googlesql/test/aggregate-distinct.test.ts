@@ -69,6 +69,46 @@ describe('compileAggregate', () => {
     });
   }
 
+  test('TIMESTAMP group keys and MIN/MAX: compared as TIMESTAMPs, answered as UNIX_MILLIS on Spanner only', () => {
+    const spec: AggregateSpec = {
+      ...agg,
+      groupBy: [f('planted')],
+      operations: [
+        { name: 'first', op: 'min', field: f('planted') },
+        { name: 'n', op: 'count', field: undefined },
+      ],
+      having: cmp('first', 'gt', new Date(0)),
+      sort: [{ field: f('planted'), order: 'desc' }],
+    };
+    const inner = 'SELECT `planted` AS `g0`, MIN(`planted`) AS `a0`, COUNT(*) AS `a1` FROM `plants` GROUP BY `planted`';
+    const tail = ` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE) ORDER BY \`g0\` DESC LIMIT @p1`;
+    const expected = {
+      spanner: {
+        sql: `SELECT UNIX_MILLIS(\`g0\`) AS \`g0\`, UNIX_MILLIS(\`a0\`) AS \`a0\`, \`a1\`${tail}`,
+        columns: [
+          { alias: 'g0', key: 'planted', millis: true },
+          { alias: 'a0', key: 'first', millis: true },
+          { alias: 'a1', key: 'n' },
+        ],
+      },
+      bigquery: {
+        sql: `SELECT \`g0\`, \`a0\`, \`a1\`${tail}`,
+        columns: [
+          { alias: 'g0', key: 'planted' },
+          { alias: 'a0', key: 'first' },
+          { alias: 'a1', key: 'n' },
+        ],
+      },
+    };
+    for (const dialect of DIALECTS) {
+      const { rows, total } = dialect.aggregate(plants, spec, { countTotal: true });
+      expect({ sql: rows.sql, columns: rows.columns }, dialect.name).toEqual(expected[dialect.name]);
+      expect(rows.types.p0).toEqual({ type: 'TIMESTAMP' });
+      // The total counts rows: nothing is answered, so nothing is converted.
+      expect(total?.sql).toBe(`SELECT COUNT(*) AS \`n\` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE)`);
+    }
+  });
+
   test('result names are never SQL text', () => {
     const hostile = 'x` FROM t; DROP TABLE plants --';
     const { rows } = DIALECTS[0]!.aggregate(
@@ -140,6 +180,28 @@ describe('compileDistinct', () => {
       expect(born.values.sql).toContain('COALESCE(CAST(`v` AS STRING) > @p1, FALSE)');
     });
   }
+
+  test('TIMESTAMP values: compared and sorted as TIMESTAMPs, answered as UNIX_MILLIS on Spanner only', () => {
+    const spec: DistinctSpec = { ...distinct, field: f('planted'), after: { value: new Date(0) } };
+    const from =
+      ' FROM (SELECT `planted` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))' +
+      ' WHERE ((`v` IS NOT NULL) AND (`v` IS NULL OR `v` < @p1)) ORDER BY `v` DESC LIMIT @p2';
+    const expected = {
+      spanner: {
+        sql: `SELECT DISTINCT UNIX_MILLIS(\`v\`) AS \`v\`${from}`,
+        columns: [{ alias: 'v', key: 'planted', millis: true }],
+      },
+      bigquery: { sql: `SELECT DISTINCT \`v\`${from}`, columns: [{ alias: 'v', key: 'planted' }] },
+    };
+    for (const dialect of DIALECTS) {
+      const { values, total } = dialect.distinct(plants, spec, { countTotal: true });
+      expect({ sql: values.sql, columns: values.columns }, dialect.name).toEqual(expected[dialect.name]);
+      expect(values.types.p1).toEqual({ type: 'TIMESTAMP' });
+      expect(total?.sql).toBe(
+        'SELECT COUNT(DISTINCT `v`) AS `n` FROM (SELECT `planted` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))',
+      );
+    }
+  });
 
   test('a field without a column has no values', () => {
     const { values, total } = DIALECTS[0]!.distinct(

@@ -26,6 +26,9 @@ class Other extends GoogleSqlCompiler {
   override typeName(type: ScalarColumnType): string {
     return type === 'STRING' ? 'TEXT' : type === 'FLOAT64' ? 'DOUBLE PRECISION' : type;
   }
+  override timestampMillis(value: string): string {
+    return `EPOCH_MS(${value})`;
+  }
 }
 
 const spec = (filter: QuerySpec['filter']): QuerySpec => ({
@@ -70,4 +73,8 @@ test('each hook is the only source of its piece of SQL', () => {
     { countTotal: false },
   );
   expect(agg.rows.sql).toContain('MAX(CAST(NULL AS DOUBLE PRECISION))');
+  const dates = other.select(plants, { ...spec(cmp('planted', 'gt', new Date(0))), projection: ['planted'] });
+  expect(dates.sql).toContain('EPOCH_MS("planted") AS "c1"');
+  expect(dates.sql).toContain('"planted" > :p0');
+  expect(dates.columns).toContainEqual({ alias: 'c1', key: 'planted', millis: true });
 });

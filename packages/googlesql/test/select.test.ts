@@ -1,6 +1,7 @@
 import type { QuerySpec } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
 
+import { bigquery, spanner } from '../src/index.ts';
 import { both, cmp, DIALECTS, f, plants } from './fixtures.ts';
 
 const base: QuerySpec = {
@@ -25,6 +26,32 @@ const CASES: readonly {
       sql: 'SELECT `_id` AS `c0`, `title` AS `c1` FROM `plants` ORDER BY `_id` ASC LIMIT @p0',
       params: { p0: 50 },
     }),
+  },
+  {
+    name: 'a TIMESTAMP is answered as the engine reads instants (Spanner: UNIX_MILLIS); filter and sort use the column',
+    spec: {
+      ...base,
+      filter: cmp('planted', 'gt', EPOCH),
+      sort: [
+        { field: f('planted'), order: 'asc' },
+        { field: f('_id'), order: 'asc' },
+      ],
+      projection: ['planted'],
+    },
+    expected: {
+      spanner: {
+        sql:
+          'SELECT `_id` AS `c0`, UNIX_MILLIS(`planted`) AS `c1` FROM `plants` WHERE COALESCE(`planted` > @p0, FALSE)' +
+          ' ORDER BY `planted` ASC, `_id` ASC LIMIT @p1',
+        params: { p0: EPOCH, p1: 50 },
+      },
+      bigquery: {
+        sql:
+          'SELECT `_id` AS `c0`, `planted` AS `c1` FROM `plants` WHERE COALESCE(`planted` > @p0, FALSE)' +
+          ' ORDER BY `planted` ASC, `_id` ASC LIMIT @p1',
+        params: { p0: EPOCH, p1: 50 },
+      },
+    },
   },
   {
     name: 'filter, mixed ASC/DESC keyset ending on _id, offset',
@@ -154,11 +181,23 @@ describe('select', () => {
   }
 
   test('types: Date → TIMESTAMP, LIMIT/OFFSET → INT64', () => {
-    const q = DIALECTS[0]!.select(plants, CASES[1]!.spec);
+    const q = DIALECTS[0]!.select(plants, CASES[2]!.spec);
     expect(q.types.p3).toEqual({ type: 'TIMESTAMP' });
     expect(q.types.p6).toEqual({ type: 'INT64' });
     expect(q.types.p7).toEqual({ type: 'INT64' });
     expect(q.columns).toEqual([{ alias: 'c0', key: '_id' }]);
+  });
+
+  test('the output column of a TIMESTAMP read as UNIX_MILLIS says so (Spanner only)', () => {
+    const spec = { ...base, projection: ['planted'] };
+    expect(spanner.select(plants, spec).columns).toEqual([
+      { alias: 'c0', key: '_id' },
+      { alias: 'c1', key: 'planted', millis: true },
+    ]);
+    expect(bigquery.select(plants, spec).columns).toEqual([
+      { alias: 'c0', key: '_id' },
+      { alias: 'c1', key: 'planted' },
+    ]);
   });
 
   test('all columns when projection is undefined', () => {

@@ -6,7 +6,7 @@
 import type { AggregateSpec, DistinctSpec, Filter, Item, QuerySpec, Value } from '@adaptors/core';
 import type { CompiledQuery, GoogleSqlCompiler } from '@adaptors/googlesql';
 import type { SqlCollection, StatementRunner } from './engine.ts';
-import { toItem } from './rows.ts';
+import { cellValue, toItem } from './rows.ts';
 
 /** Runs one compiled query, its rows decoded to alias → value. */
 export type RunCompiled = (query: CompiledQuery) => Promise<Map<string, Value>[]>;
@@ -40,7 +40,8 @@ export async function readDistinct(
     run(compiled.values),
     compiled.total ? readNumber(run, compiled.total) : undefined,
   ]);
-  const values = rows.map((row) => row.get('v') ?? null).filter((v) => v !== null);
+  const column = compiled.values.columns?.[0] ?? { alias: 'v', key: 'value' };
+  const values = rows.map((row) => cellValue(row.get(column.alias) ?? null, column)).filter((v) => v !== null);
   return total === undefined ? { values } : { values, total };
 }
 

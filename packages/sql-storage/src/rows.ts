@@ -6,7 +6,7 @@
  * happens after that is engine-neutral and lives here so the two cannot drift.
  */
 import type { Field, Item, Value } from '@adaptors/core';
-import type { CompiledQuery } from '@adaptors/googlesql';
+import type { CompiledQuery, OutputColumn } from '@adaptors/googlesql';
 import { fromAny } from './values.ts';
 
 /**
@@ -21,10 +21,19 @@ export function toItem(
   fields: ReadonlyMap<string, Field>,
 ): Item {
   const item: Record<string, Value> = {};
-  for (const { alias, key } of query.columns ?? []) {
-    const value = row.get(alias);
+  for (const column of query.columns ?? []) {
+    const value = cellValue(row.get(column.alias), column);
     if (value === null || value === undefined) continue;
-    item[key] = fields.get(key)?.type === 'ANY' ? fromAny(value) : value;
+    item[column.key] = fields.get(column.key)?.type === 'ANY' ? fromAny(value) : value;
   }
   return item;
+}
+
+/**
+ * A decoded cell as the answer's value: a TIMESTAMP the compiler read as
+ * epoch milliseconds (OutputColumn.millis, googlesql SqlHooks.timestampMillis)
+ * becomes its Date again; anything else is already the value.
+ */
+export function cellValue<V extends Value | undefined>(value: V, column: OutputColumn): V | Date {
+  return column.millis && typeof value === 'number' ? new Date(value) : value;
 }

@@ -12,6 +12,7 @@ import {
   lastPerId,
   numericText,
   queryReferenced,
+  readDistinct,
   SchemaSnapshotCache,
   storedCollection,
   toItem,
@@ -161,6 +162,25 @@ describe('row decoding', () => {
     ]);
     expect(toItem(row, query as CompiledQuery, fields)).toEqual({ any: when });
     expect(fromAny({ a: 1 })).toEqual({ a: 1 });
+  });
+
+  test('a TIMESTAMP read as epoch milliseconds (OutputColumn.millis) is answered as its Date, in items and distinct values', async () => {
+    const at = new Date('1969-12-31T23:59:59.999Z');
+    const select = spanner.select(
+      { name: 't', columns: new Map([['at', { name: 'at', type: 'TIMESTAMP' }]]) },
+      { filter: { kind: 'true' }, sort: [], projection: ['at'], offset: 0, limit: 5, after: undefined },
+    );
+    expect(select.columns).toEqual([{ alias: 'c0', key: 'at', millis: true }]);
+    expect(toItem(new Map([['c0', at.getTime()]]), select, new Map())).toEqual({ at });
+    // Unmarked numbers stay numbers.
+    expect(toItem(new Map([['c0', -1]]), { ...select, columns: [{ alias: 'c0', key: 'n' }] }, new Map())).toEqual({
+      n: -1,
+    });
+    const values = { sql: '', params: {}, types: {}, columns: [{ alias: 'v', key: 'at', millis: true as const }] };
+    const rows = [new Map([['v', -1]]), new Map([['v', null]]), new Map([['v', 253402300799999]])];
+    expect(await readDistinct(async () => rows, { values })).toEqual({
+      values: [new Date(-1), new Date('9999-12-31T23:59:59.999Z')],
+    });
   });
 
   test('toJson writes Dates at any depth as {$date}', () => {

@@ -1,13 +1,15 @@
 /**
- * Rows of one collection inside a read-write transaction (key reads lock the
+ * Rows of one collection inside a read-write transaction (reads lock the
  * rows until commit) and the item shapes the writer answers with.
  */
 import type { Item, Value } from '@adaptors/core';
-import { fromAny } from '@adaptors/sql-storage';
+import { spanner } from '@adaptors/googlesql';
+import { itemsByIdQuery } from '@adaptors/sql-storage';
 import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './collections.ts';
 import { callOptions } from './deadline.ts';
-import { rowValues } from './values.ts';
+import { toItems } from './runner.ts';
+import { rowValues, spannerStatement } from './values.ts';
 
 /** The item as stored: only keys with a column, no nulls (null = missing, docs/semantics.md §4). */
 export function storedItem(c: SpannerCollection, item: Item): Item {
@@ -19,31 +21,39 @@ export function storedItem(c: SpannerCollection, item: Item): Item {
   return out;
 }
 
+/** Which of these ids exist, by a key read inside the transaction (locks the rows until commit). */
 export async function readIds(tx: Transaction, c: SpannerCollection, ids: readonly string[]): Promise<Set<string>> {
-  const found = await readItems(tx, c, ids, ['_id']);
-  return new Set(found.keys());
+  const [rows] = await tx.read(c.stored.id, {
+    keys: [...new Set(ids)],
+    columns: ['_id'],
+    gaxOptions: callOptions(),
+  });
+  const found = new Set<string>();
+  for (const row of rows) {
+    const id = rowValues(row).get('_id');
+    if (typeof id === 'string') found.add(id);
+  }
+  return found;
 }
 
-/** Rows by primary key, inside the transaction (locks them until commit). */
+/**
+ * Items by _id (their `keys` only, every stored key by default), inside the
+ * transaction (the read locks the rows until commit). A compiled query, not a
+ * key read: googlesql reads TIMESTAMP columns as UNIX_MILLIS, where a key
+ * read decodes them through the client's PreciseDate, one second late just
+ * before 1970 (docs/engines.md §2) — an update would write that back.
+ */
 export async function readItems(
   tx: Transaction,
   c: SpannerCollection,
   ids: readonly string[],
-  columns: readonly string[] = c.writeColumns.map((w) => w.column.name),
+  keys: readonly string[] = c.writeColumns.map((w) => w.key),
 ): Promise<Map<string, Item>> {
-  const [rows] = await tx.read(c.stored.id, {
-    keys: [...new Set(ids)],
-    columns: [...columns],
-    gaxOptions: callOptions(),
-  });
   const out = new Map<string, Item>();
-  for (const row of rows) {
-    const values = rowValues(row);
-    const item: Record<string, Value> = {};
-    for (const [name, value] of values) {
-      if (value === null) continue;
-      item[name] = c.fields.get(name)?.type === 'ANY' ? fromAny(value) : value;
-    }
+  if (ids.length === 0) return out;
+  const query = spanner.select(c.table, itemsByIdQuery([...new Set(ids)], keys));
+  const [rows] = await tx.run({ ...spannerStatement(query), gaxOptions: callOptions() });
+  for (const item of toItems(rows, query, c.fields)) {
     if (typeof item._id === 'string') out.set(item._id, item);
   }
   return out;

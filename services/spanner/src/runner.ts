@@ -8,7 +8,7 @@
 import type { Field, Item, Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import { fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
-import type { Database } from '@google-cloud/spanner';
+import { type Database, Int } from '@google-cloud/spanner';
 import { callOptions, transactionOptions } from './deadline.ts';
 import { isTableNotFound, translateError } from './errors.ts';
 import { fromSpanner, rowValues, spannerStatement } from './values.ts';
@@ -84,10 +84,10 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
   const first = rows[0];
   if (!Array.isArray(first)) return rows.map((row) => toItem(rowValues(row), query, fields));
   const names = (first as { name?: unknown }[]).map((cell) => cell?.name);
-  const plan: { index: number; key: string; any: boolean }[] = [];
-  for (const { alias, key } of query.columns ?? []) {
+  const plan: { index: number; key: string; any: boolean; millis: boolean }[] = [];
+  for (const { alias, key, millis } of query.columns ?? []) {
     const index = names.lastIndexOf(alias);
-    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY' });
+    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY', millis: millis === true });
   }
   const items: Item[] = [];
   for (const row of rows) {
@@ -96,8 +96,10 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
       continue;
     }
     const item: Record<string, Value> = {};
-    for (const { index, key, any } of plan) {
-      const value = fromSpanner((row[index] as { value?: unknown } | undefined)?.value, key);
+    for (const { index, key, any, millis } of plan) {
+      const cell = (row[index] as { value?: unknown } | undefined)?.value;
+      // A TIMESTAMP read as UNIX_MILLIS (googlesql spanner.ts): an INT64 cell below 2^53, exact as a double.
+      const value = millis && cell instanceof Int ? new Date(Number(cell.value)) : fromSpanner(cell, key);
       if (value === null) continue;
       item[key] = any ? fromAny(value) : value;
     }
