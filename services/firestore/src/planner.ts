@@ -393,6 +393,7 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
   let valueKeyed = false;
   const anyInequality = translated.some(({ t }) => t?.inequalityKey !== undefined && t.inequalityKey === inequalityKey);
   let filters = 0;
+  let notEquals = 0;
   for (const { conjunct, t } of translated) {
     const fits =
       t !== undefined &&
@@ -401,12 +402,14 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
       arrayContains + t.arrayContains <= 1 &&
       disjunctions * t.disjunctions <= MAX_DISJUNCTIONS &&
       filters + whereCount(t.filter) <= MAX_PUSHED_FILTERS &&
+      notEquals + notEqualCount(t.filter) <= 1 &&
       !hasLargeValue(t.filter);
     if (!fits) {
       residual.push(conjunct);
       continue;
     }
     filters += whereCount(t.filter);
+    notEquals += notEqualCount(t.filter);
     pushed.push(t.filter);
     if (t.valueKeyed) valueKeyed = true;
     arrayContains += t.arrayContains;
@@ -434,6 +437,19 @@ export function planFilter(filter: Filter, options: PlanOptions): FilterPlan {
 /** Field filters in a pushed filter: what Firestore counts towards its 100. */
 function whereCount(filter: PushedFilter): number {
   return filter.kind === 'where' ? 1 : filter.filters.reduce((n, f) => n + whereCount(f), 0);
+}
+
+/**
+ * Firestore allows one `!=` (NOT_EQUAL / IS_NOT_NULL) filter per query ("Query
+ * limitations"): a second one — e.g. `$exists: true` twice on one field, found by
+ * the differential suite — stays in the residual, evaluated on the streamed documents.
+ */
+function notEqualCount(filter: PushedFilter): number {
+  return filter.kind === 'where'
+    ? filter.op === '!='
+      ? 1
+      : 0
+    : filter.filters.reduce((n, f) => n + notEqualCount(f), 0);
 }
 
 /** A text value (or `in` element) over Firestore's 1,500 bytes for a query value. */

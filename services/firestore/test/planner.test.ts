@@ -280,3 +280,13 @@ describe('storage format (plan-format.ts)', () => {
     ).toBeUndefined();
   });
 });
+
+describe("Firestore's query limits", () => {
+  test('one != per query: a second $exists: true (or $ne) stays residual, evaluated on the documents', () => {
+    const exists: Filter = { kind: 'exists', field: ref('count'), exists: true };
+    const plan = planFilter(and(exists, exists, cmp('count', 'ne', 3)), trusted);
+    const notEquals = JSON.stringify(plan.pushed).match(/"op":"!="/g) ?? [];
+    expect(notEquals).toHaveLength(1);
+    expect(plan.residual).toEqual(and(exists, cmp('count', 'ne', 3)));
+  });
+});

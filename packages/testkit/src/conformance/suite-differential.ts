@@ -141,7 +141,9 @@ export function differentialSuite(get: () => ConformanceTarget, options: { numRu
                 }) as { _id: string }[],
               );
               const counted = await client.count(id, q.filter);
-              expect(counted.body.totalCount, JSON.stringify(q)).toBe(countMatching(items, filter));
+              expect(counted.body.totalCount, JSON.stringify({ q, body: counted.body })).toBe(
+                countMatching(items, filter),
+              );
             } catch (error) {
               if (!(error instanceof SpiError)) throw error;
               expectedIds = error;
