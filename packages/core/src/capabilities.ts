@@ -11,6 +11,26 @@ const ORDERED: readonly QueryOperator[] = ['EQ', 'NE', 'GT', 'GTE', 'LT', 'LTE',
 const TEXTUAL: readonly QueryOperator[] = [...ORDERED, 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'URLIZED'];
 
 /**
+ * The operators the core evaluator applies inside OBJECT/ANY values (nested
+ * paths): the ceiling of `nestedQueryOperators` for a storage that evaluates
+ * what it cannot push down (memory, Firestore).
+ */
+export const EVALUATOR_NESTED_OPERATORS: readonly QueryOperator[] = [
+  'EQ',
+  'NE',
+  'GT',
+  'GTE',
+  'LT',
+  'LTE',
+  'HAS_SOME',
+  'HAS_ALL',
+  'EXISTS',
+  'CONTAINS',
+  'STARTS_WITH',
+  'ENDS_WITH',
+];
+
+/**
  * Everything the core evaluator implements, per field type: the ceiling a
  * storage may advertise. Engines that cannot do some of it trim this list in
  * their own `fieldCapabilities` (e.g. Firestore without CONTAINS pushdown).

@@ -99,4 +99,5 @@ export { packageVersion } from './server/version.ts';
 export type * from './storage.ts';
 export { decodeItem, encodeItem, encodeValue } from './wire/codec.ts';
 export * from './wire/dates.ts';
+export { STRING_FIELD_TYPES } from './wire/field-values.ts';
 export { ENDPOINTS, type EndpointName, type RequestOf, validateRequest } from './wire/validate.ts';

@@ -6,26 +6,11 @@
  */
 import {
   DATA_OPERATIONS,
+  EVALUATOR_NESTED_OPERATORS,
   evaluatorFieldCapabilities,
   FIELD_TYPES,
-  type QueryOperator,
   type StorageCapabilities,
 } from '@adaptors/core';
-
-const NESTED_OPERATORS: readonly QueryOperator[] = [
-  'EQ',
-  'NE',
-  'GT',
-  'GTE',
-  'LT',
-  'LTE',
-  'HAS_SOME',
-  'HAS_ALL',
-  'EXISTS',
-  'CONTAINS',
-  'STARTS_WITH',
-  'ENDS_WITH',
-];
 
 /** Firestore's limit is 200 composite indexes per database (Firestore quotas); we cannot split it per collection. */
 const MAX_COMPOSITE_INDEXES = 200;
@@ -49,7 +34,7 @@ export function firestoreCapabilities(options: {
     defaultPagingMode: 'OFFSET',
     dataOperations: DATA_OPERATIONS,
     fieldCapabilities: (field) => evaluatorFieldCapabilities(field.type),
-    nestedQueryOperators: NESTED_OPERATORS,
+    nestedQueryOperators: EVALUATOR_NESTED_OPERATORS,
     supportsMatches: true,
   };
 }

@@ -20,7 +20,14 @@
  * this format (`FormatMarker`); the planner uses the format only for those
  * fields and falls back to the bounded, exact path for the others.
  */
-import { type Field, type FieldType, foldCase, type Item, type StoredCollection } from '@adaptors/core';
+import {
+  type Field,
+  type FieldType,
+  foldCase,
+  type Item,
+  STRING_FIELD_TYPES,
+  type StoredCollection,
+} from '@adaptors/core';
 import { FORMAT_MAP_KEY, toDocumentData } from './values.ts';
 
 /** The reserved top-level map; never part of an answered item (values.ts `toItem`). */
@@ -42,17 +49,7 @@ export const SHADOW_EXACT_BYTES = SHADOW_BYTES - 4;
 export const MAX_TRIGRAMS_PER_DOCUMENT = 4000;
 
 /** Field types stored as strings: they get an `lc` shadow. */
-const STRING_TYPES: ReadonlySet<FieldType> = new Set([
-  'TEXT',
-  'URL',
-  'IMAGE',
-  'VIDEO',
-  'AUDIO',
-  'DOCUMENT',
-  'RICH_TEXT',
-  'LANGUAGE',
-  'REFERENCE',
-]);
+const STRING_TYPES: ReadonlySet<FieldType> = new Set([...STRING_FIELD_TYPES, 'REFERENCE']);
 /** String types where `$contains` is common enough to index trigrams. */
 const TOKEN_TYPES: ReadonlySet<FieldType> = new Set(['TEXT', 'RICH_TEXT', 'URL']);
 

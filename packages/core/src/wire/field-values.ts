@@ -17,7 +17,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?$/;
 const DATETIME_HINT = `must be a date-time: {"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}, ${INSTANT_RANGE_TEXT}`;
 
 /** Types whose wire value is a plain string (§9.2). */
-const STRING_TYPES: ReadonlySet<FieldType> = new Set([
+export const STRING_FIELD_TYPES: ReadonlySet<FieldType> = new Set([
   'TEXT',
   'URL',
   'IMAGE',
@@ -68,7 +68,7 @@ export function decodeFieldValue(type: FieldType, value: unknown, path: string, 
     return undefined;
   };
 
-  if (STRING_TYPES.has(type)) return typeof value === 'string' ? value : bad(`must be a string (${type} field)`);
+  if (STRING_FIELD_TYPES.has(type)) return typeof value === 'string' ? value : bad(`must be a string (${type} field)`);
   if (OBJECT_TYPES.has(type)) return isPlainObject(value) ? (value as Value) : bad(`must be an object (${type} field)`);
   if (ARRAY_TYPES.has(type)) return Array.isArray(value) ? (value as Value) : bad(`must be an array (${type} field)`);
 

@@ -3,7 +3,13 @@
  * advertises the evaluator's full capability table: it is the reference every
  * other storage is compared with.
  */
-import { DATA_OPERATIONS, evaluatorFieldCapabilities, FIELD_TYPES, type StorageCapabilities } from '@adaptors/core';
+import {
+  DATA_OPERATIONS,
+  EVALUATOR_NESTED_OPERATORS,
+  evaluatorFieldCapabilities,
+  FIELD_TYPES,
+  type StorageCapabilities,
+} from '@adaptors/core';
 
 export const memoryCapabilities: StorageCapabilities = {
   engine: 'memory',
@@ -18,19 +24,6 @@ export const memoryCapabilities: StorageCapabilities = {
   defaultPagingMode: 'OFFSET',
   dataOperations: DATA_OPERATIONS,
   fieldCapabilities: (field) => evaluatorFieldCapabilities(field.type),
-  nestedQueryOperators: [
-    'EQ',
-    'NE',
-    'GT',
-    'GTE',
-    'LT',
-    'LTE',
-    'HAS_SOME',
-    'HAS_ALL',
-    'EXISTS',
-    'CONTAINS',
-    'STARTS_WITH',
-    'ENDS_WITH',
-  ],
+  nestedQueryOperators: EVALUATOR_NESTED_OPERATORS,
   supportsMatches: true,
 };
