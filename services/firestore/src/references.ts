@@ -33,7 +33,13 @@ import type { Firestore, Query } from '@google-cloud/firestore';
 import { translateError } from './errors.ts';
 import { scanBoundExceeded } from './executor.ts';
 import { MAX_DISJUNCTIONS } from './planner.ts';
-import { createDocuments, type DocumentDelete, type DocumentWrite, deleteDocuments } from './transactions.ts';
+import {
+  createDocuments,
+  type DocumentDelete,
+  type DocumentWrite,
+  deleteDocuments,
+  type Outcome,
+} from './transactions.ts';
 import { isValidDocumentId, toItem } from './values.ts';
 import { newBulkWriter } from './writes.ts';
 
@@ -136,16 +142,9 @@ export class FirestoreReferences {
       overwrite: false,
       concurrency: this.options.concurrency,
     });
-    for (const [index, outcome] of outcomes) {
-      const ref = references[index] as ReferencePair;
-      const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
-      results[index] =
-        outcome === 'done'
-          ? { reference: pair }
-          : outcome === 'conflict'
-            ? { error: errors.referenceAlreadyExists(field.key, pair.referringItemId, pair.referencedItemId) }
-            : { error: asSpi(outcome.refused) };
-    }
+    answerOutcomes(outcomes, references, results, (pair) =>
+      errors.referenceAlreadyExists(field.key, pair.referringItemId, pair.referencedItemId),
+    );
     return results;
   }
 
@@ -168,16 +167,9 @@ export class FirestoreReferences {
     });
     // A pair that is not there is REFERENCE_NOT_FOUND, not a silent no-op.
     const outcomes = await deleteDocuments(this.db, deletes, this.options.concurrency);
-    for (const [index, outcome] of outcomes) {
-      const ref = references[index] as ReferencePair;
-      const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
-      results[index] =
-        outcome === 'done'
-          ? { reference: pair }
-          : outcome === 'conflict'
-            ? { error: errors.referenceNotFound(field.key, pair.referringItemId, pair.referencedItemId) }
-            : { error: asSpi(outcome.refused) };
-    }
+    answerOutcomes(outcomes, references, results, (pair) =>
+      errors.referenceNotFound(field.key, pair.referringItemId, pair.referencedItemId),
+    );
     return results;
   }
 
@@ -296,4 +288,26 @@ function asSpi(error: unknown): SpiError {
   return translated instanceof SpiError
     ? translated
     : new SpiError('UNKNOWN_ERROR', 'Firestore could not write this reference; retry the call.', null);
+}
+
+/**
+ * Each written or deleted pair's answer at its position: the pair when done, `conflict`'s
+ * error when the document was there (insert) or missing (remove), else the refusal.
+ */
+function answerOutcomes(
+  outcomes: ReadonlyMap<number, Outcome>,
+  references: readonly ReferencePair[],
+  results: ReferenceResult[],
+  conflict: (pair: ReferencePair) => SpiError,
+): void {
+  for (const [index, outcome] of outcomes) {
+    const ref = references[index] as ReferencePair;
+    const pair = { referringItemId: ref.referringItemId, referencedItemId: ref.referencedItemId };
+    results[index] =
+      outcome === 'done'
+        ? { reference: pair }
+        : outcome === 'conflict'
+          ? { error: conflict(pair) }
+          : { error: asSpi(outcome.refused) };
+  }
 }
