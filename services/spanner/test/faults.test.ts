@@ -33,17 +33,10 @@ const plants = { id: 'plants', fields: [{ key: 'n', type: 'NUMBER' }] };
 
 describe('Spanner engine faults', () => {
   let emulator: SpannerEmulator;
-  let spanner: Spanner;
   let h: Harness;
 
   beforeAll(async () => {
-    emulator = await startSpannerEmulator({ connect: (o) => new Spanner(o) as unknown as SpannerAdminClient });
-    await emulator.createDatabase(DATABASE);
-    spanner = new Spanner({ projectId: emulator.projectId });
-    const database = spanner.instance(emulator.instanceId).database(DATABASE);
-    const storage = createSpannerStorage({ database, close: () => spanner.close() });
-    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });
-    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
+    ({ emulator, h } = await startTarget({ recreate: false, readyTimeoutMs: 1000 }));
   });
   afterAll(async () => {
     await h?.close();
@@ -105,30 +98,10 @@ describe('Spanner engine faults', () => {
 
 describe('Spanner engine restarted empty, with SPANNER_EMULATOR_CREATE', () => {
   let emulator: SpannerEmulator;
-  let spanner: Spanner;
   let h: Harness;
 
   beforeAll(async () => {
-    emulator = await startSpannerEmulator({ connect: (o) => new Spanner(o) as unknown as SpannerAdminClient });
-    await emulator.createDatabase(DATABASE);
-    spanner = new Spanner({ projectId: emulator.projectId });
-    const database = spanner.instance(emulator.instanceId).database(DATABASE);
-    // What main.ts passes with SPANNER_EMULATOR_HOST and SPANNER_EMULATOR_CREATE=true.
-    const recreateDatabase = databaseRecreator(spanner, {
-      projectId: emulator.projectId,
-      instanceId: emulator.instanceId,
-      databaseId: DATABASE,
-      emulatorHost: emulator.host,
-      createOnEmulator: true,
-    });
-    expect(recreateDatabase).toBeDefined();
-    const storage = createSpannerStorage({
-      database,
-      close: () => spanner.close(),
-      ...(recreateDatabase ? { recreateDatabase } : {}),
-    });
-    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 2000 });
-    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
+    ({ emulator, h } = await startTarget({ recreate: true, readyTimeoutMs: 2000 }));
   });
   afterAll(async () => {
     await h?.close();
@@ -148,6 +121,41 @@ describe('Spanner engine restarted empty, with SPANNER_EMULATOR_CREATE', () => {
     expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
   });
 });
+
+/**
+ * A fresh emulator with one database, the storage on it (with the database
+ * recreator main.ts passes under SPANNER_EMULATOR_HOST and SPANNER_EMULATOR_CREATE=true
+ * when `recreate`), a harness with the short deadline, and the `plants` collection.
+ */
+async function startTarget(options: { recreate: boolean; readyTimeoutMs: number }) {
+  const emulator = await startSpannerEmulator({ connect: (o) => new Spanner(o) as unknown as SpannerAdminClient });
+  try {
+    await emulator.createDatabase(DATABASE);
+    const spanner = new Spanner({ projectId: emulator.projectId });
+    const database = spanner.instance(emulator.instanceId).database(DATABASE);
+    const recreateDatabase = options.recreate
+      ? databaseRecreator(spanner, {
+          projectId: emulator.projectId,
+          instanceId: emulator.instanceId,
+          databaseId: DATABASE,
+          emulatorHost: emulator.host,
+          createOnEmulator: true,
+        })
+      : undefined;
+    if (options.recreate) expect(recreateDatabase).toBeDefined();
+    const storage = createSpannerStorage({
+      database,
+      close: () => spanner.close(),
+      ...(recreateDatabase ? { recreateDatabase } : {}),
+    });
+    const h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: options.readyTimeoutMs });
+    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
+    return { emulator, h };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
 
 /**
  * A setup or check call (not the fault under test), asked again while it
