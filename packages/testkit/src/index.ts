@@ -3,6 +3,7 @@
 export { type LocalEngine, localEngines, type PreparedEngine } from './bin/local-engines.ts';
 export * from './client.ts';
 export { type ClusterOptions, RoundRobinClient, type ServiceCluster, startServiceCluster } from './cluster.ts';
+export { expectFrozenEngineAnswers, expectKilledMidLoadAnswers, untilAnswered } from './fault-checks.ts';
 export * from './faults.ts';
 export { freePort } from './free-port.ts';
 export { expectGeneratedDoc } from './generated-doc.ts';

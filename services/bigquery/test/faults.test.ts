@@ -8,11 +8,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import {
+  expectFrozenEngineAnswers,
+  expectKilledMidLoadAnswers,
   type Harness,
-  insertLoad,
-  lostConfirmed,
   readiness,
-  silentlyApplied,
   startHarness,
   storedIds,
   waitUntilReady,
@@ -52,43 +51,20 @@ describe('BigQuery engine faults', () => {
   });
 
   test('frozen engine: calls answer DEADLINE_EXCEEDED, not ready, then recovers; no failed write is stored', async () => {
-    expect((await h.client.insert('plants', [{ _id: 'before', n: 1 }])).status).toBe(200);
-    emulator.pause();
-    try {
-      // Each of these returned while the engine was still frozen (it is resumed below).
-      const read = await h.client.query('plants');
-      expect(read.status).toBe(504);
-      expect(read.body).toMatchObject({ errorCode: 'DEADLINE_EXCEEDED', data: { deadlineMs: DEADLINE_MS } });
-      const load = await insertLoad(h.client, 'plants', { prefix: 'frozen', calls: 4, batchSize: 5 });
-      for (const answer of load.answers) {
-        expect(answer).toMatchObject({ status: 504, errorCode: 'DEADLINE_EXCEEDED', writeOutcome: 'UNKNOWN' });
-      }
-      const probe = await readiness(h.url);
-      expect(probe.status).toBe(503);
-      expect(probe.body.reason).toMatch(/did not answer/);
-      emulator.resume();
-      await waitUntilReady(h.url);
-      const stored = await storedIds(h.client, 'plants');
-      expect(stored.has('before')).toBe(true);
-      expect(silentlyApplied(load, stored)).toEqual([]);
-      expect(lostConfirmed(load, stored)).toEqual([]);
-    } finally {
-      emulator.resume();
-    }
+    await expectFrozenEngineAnswers(h, emulator, {
+      collectionId: 'plants',
+      deadlineMs: DEADLINE_MS,
+      notReadyReason: /did not answer/,
+    });
   });
 
   test('killed mid-load, restarted empty: SPI answers, not ready while down, then ready and working by itself', async () => {
-    const running = insertLoad(h.client, 'plants', { prefix: 'killed', calls: 6, batchSize: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await emulator.kill();
-    const load = await running;
-    for (const answer of load.answers) {
-      expect([200, 503, 504]).toContain(answer.status);
-      if (answer.status !== 200) expect(['SERVICE_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errorCode);
-    }
-    const down = await readiness(h.url);
-    expect(down.status).toBe(503);
-    expect(down.body.reason).toMatch(/cannot reach BigQuery/);
+    await expectKilledMidLoadAnswers(h, emulator, {
+      collectionId: 'plants',
+      batchSize: 20,
+      headStartMs: 50,
+      notReadyReason: /cannot reach BigQuery/,
+    });
 
     // The restarted emulator is empty (its state is in memory); the storage, told it may
     // (BIGQUERY_CREATE_DATASET), creates the dataset again: no service restart.

@@ -8,13 +8,12 @@
  * (REQUEST_DEADLINE_MS: packages/core/src/deadline.ts; src/deadline.ts).
  */
 import {
+  expectFrozenEngineAnswers,
+  expectKilledMidLoadAnswers,
   type Harness,
-  insertLoad,
-  lostConfirmed,
-  readiness,
-  silentlyApplied,
   startHarness,
   storedIds,
+  untilAnswered,
   waitUntilReady,
 } from '@adaptors/testkit';
 import { type FirestoreEmulator, startFirestoreEmulator } from '@adaptors/testkit/emulators/firestore';
@@ -53,46 +52,11 @@ describe('Firestore engine faults', () => {
   });
 
   test('frozen engine: calls answer DEADLINE_EXCEEDED, not ready, then recovers; no failed write is stored', async () => {
-    expect((await h.client.insert('plants', [{ _id: 'before', n: 1 }])).status).toBe(200);
-    emulator.pause();
-    try {
-      // Each of these returned while the engine was still frozen (it is resumed below).
-      const read = await h.client.query('plants');
-      expect(read.status).toBe(504);
-      expect(read.body).toMatchObject({ errorCode: 'DEADLINE_EXCEEDED', data: { deadlineMs: DEADLINE_MS } });
-      const load = await insertLoad(h.client, 'plants', { prefix: 'frozen', calls: 4, batchSize: 5 });
-      for (const answer of load.answers) {
-        expect(answer).toMatchObject({ status: 504, errorCode: 'DEADLINE_EXCEEDED', writeOutcome: 'UNKNOWN' });
-      }
-      const probe = await readiness(h.url);
-      expect(probe.status).toBe(503);
-      expect(typeof probe.body.reason).toBe('string');
-      emulator.resume();
-      await waitUntilReady(h.url);
-      const stored = await storedIds(h.client, 'plants');
-      expect(stored.has('before')).toBe(true);
-      expect(silentlyApplied(load, stored)).toEqual([]);
-      expect(lostConfirmed(load, stored)).toEqual([]);
-    } finally {
-      emulator.resume();
-    }
+    await expectFrozenEngineAnswers(h, emulator, { collectionId: 'plants', deadlineMs: DEADLINE_MS });
   });
 
   test('killed mid-load, restarted: SPI answers, not ready while down, ready by itself, the cut load is not replayed', async () => {
-    const running = insertLoad(h.client, 'plants', { prefix: 'killed', calls: 6, batchSize: 200 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await emulator.kill();
-    const load = await running;
-    for (const answer of load.answers) {
-      expect([200, 503, 504]).toContain(answer.status);
-      if (answer.status !== 200) expect(['SERVICE_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errorCode);
-    }
-    // A call during the outage answers instead of waiting for the engine.
-    const during = await h.client.query('plants');
-    expect([503, 504]).toContain(during.status);
-    const down = await readiness(h.url);
-    expect(down.status).toBe(503);
-    expect(typeof down.body.reason).toBe('string');
+    await expectKilledMidLoadAnswers(h, emulator, { collectionId: 'plants', batchSize: 200, headStartMs: 100 });
 
     await emulator.restart();
     // A restarted JVM answers slowly at first on a loaded machine: wait for it generously.
@@ -104,17 +68,10 @@ describe('Firestore engine faults', () => {
     expect(replayed.docs.map((doc) => doc.id).filter((id) => id.startsWith('killed'))).toEqual([]);
     // The same service works again. A cold JVM may still miss the small deadline:
     // retry as Wix would, accepting that an earlier try may have been applied.
-    await eventually(() => h.client.createCollection({ ...plants, id: 'again' }), [200, 409]);
-    await eventually(() => h.client.insert('again', [{ _id: 'after', n: 2 }]), [200]);
+    expect([200, 409]).toContain(
+      (await untilAnswered(() => h.client.createCollection({ ...plants, id: 'again' }), [200, 409])).status,
+    );
+    expect((await untilAnswered(() => h.client.insert('again', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
     expect([...(await storedIds(h.client, 'again'))]).toEqual(['after']);
   }, 90_000);
 });
-
-/** Calls until the answer has one of `statuses` (a 504 means: not yet). */
-async function eventually(call: () => Promise<{ status: number; body: unknown }>, statuses: readonly number[]) {
-  for (let attempt = 1; ; attempt++) {
-    const result = await call();
-    if (statuses.includes(result.status)) return result;
-    if (result.status !== 504 || attempt >= 20) throw new Error(`unexpected answer ${JSON.stringify(result.body)}`);
-  }
-}

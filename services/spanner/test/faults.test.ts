@@ -6,13 +6,13 @@
  * failed is stored (REQUEST_DEADLINE_MS: packages/core/src/deadline.ts).
  */
 import {
+  expectFrozenEngineAnswers,
+  expectKilledMidLoadAnswers,
   type Harness,
-  insertLoad,
-  lostConfirmed,
   readiness,
-  silentlyApplied,
   startHarness,
   storedIds,
+  untilAnswered,
   waitUntilReady,
 } from '@adaptors/testkit';
 import {
@@ -26,7 +26,7 @@ import { databaseRecreator } from '../src/client.ts';
 import { createSpannerStorage } from '../src/storage.ts';
 
 // Short: the frozen-engine calls must return while the engine is frozen. Setup and check calls
-// retry a 503/504 (until()), so a loaded CI machine slows them without failing them.
+// retry a 503/504 (untilAnswered()), so a loaded CI machine slows them without failing them.
 const DEADLINE_MS = 1500;
 const DATABASE = 'faults';
 const plants = { id: 'plants', fields: [{ key: 'n', type: 'NUMBER' }] };
@@ -44,43 +44,15 @@ describe('Spanner engine faults', () => {
   });
 
   test('frozen engine: calls answer DEADLINE_EXCEEDED, not ready, then recovers; no failed write is stored', async () => {
-    expect((await until(() => h.client.insert('plants', [{ _id: 'before', n: 1 }]), [200])).status).toBe(200);
-    emulator.pause();
-    try {
-      // Each of these returned while the engine was still frozen (it is resumed below).
-      const read = await h.client.query('plants');
-      expect(read.status).toBe(504);
-      expect(read.body).toMatchObject({ errorCode: 'DEADLINE_EXCEEDED', data: { deadlineMs: DEADLINE_MS } });
-      const load = await insertLoad(h.client, 'plants', { prefix: 'frozen', calls: 4, batchSize: 5 });
-      for (const answer of load.answers) {
-        expect(answer).toMatchObject({ status: 504, errorCode: 'DEADLINE_EXCEEDED', writeOutcome: 'UNKNOWN' });
-      }
-      const probe = await readiness(h.url);
-      expect(probe.status).toBe(503);
-      expect(probe.body.reason).toMatch(/did not answer/);
-      emulator.resume();
-      await waitUntilReady(h.url);
-      const stored = await storedIds(h.client, 'plants');
-      expect(stored.has('before')).toBe(true);
-      expect(silentlyApplied(load, stored)).toEqual([]);
-      expect(lostConfirmed(load, stored)).toEqual([]);
-    } finally {
-      emulator.resume();
-    }
+    await expectFrozenEngineAnswers(h, emulator, {
+      collectionId: 'plants',
+      deadlineMs: DEADLINE_MS,
+      notReadyReason: /did not answer/,
+    });
   });
 
   test('killed mid-load, restarted empty: SPI answers, not ready (database missing), ready again without a service restart', async () => {
-    const running = insertLoad(h.client, 'plants', { prefix: 'killed', calls: 6, batchSize: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await emulator.kill();
-    const load = await running;
-    for (const answer of load.answers) {
-      expect([200, 503, 504]).toContain(answer.status);
-      if (answer.status !== 200) expect(['SERVICE_UNAVAILABLE', 'DEADLINE_EXCEEDED']).toContain(answer.errorCode);
-    }
-    const down = await readiness(h.url);
-    expect(down.status).toBe(503);
-    expect(typeof down.body.reason).toBe('string');
+    await expectKilledMidLoadAnswers(h, emulator, { collectionId: 'plants', batchSize: 20, headStartMs: 50 });
 
     await emulator.restart();
     // The restarted emulator is empty: the database is missing, and readiness says so.
@@ -90,8 +62,8 @@ describe('Spanner engine faults', () => {
     await emulator.createDatabase(DATABASE);
     await waitUntilReady(h.url);
     // The same service works again on the new database (its schema is read afresh).
-    expect([200, 409]).toContain((await until(() => h.client.createCollection(plants), [200, 409])).status);
-    expect((await until(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
+    expect([200, 409]).toContain((await untilAnswered(() => h.client.createCollection(plants), [200, 409])).status);
+    expect((await untilAnswered(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
     expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
   });
 });
@@ -109,15 +81,15 @@ describe('Spanner engine restarted empty, with SPANNER_EMULATOR_CREATE', () => {
   });
 
   test('killed and restarted empty: /readyz creates the database again and the service works without a restart', async () => {
-    expect((await until(() => h.client.insert('plants', [{ _id: 'before', n: 1 }]), [200])).status).toBe(200);
+    expect((await untilAnswered(() => h.client.insert('plants', [{ _id: 'before', n: 1 }]), [200])).status).toBe(200);
     await emulator.kill();
     expect((await readiness(h.url)).status).toBe(503);
     await emulator.restart();
     // Nobody creates the database here: readiness does (without the setting it stays 503, see above).
     await waitUntilReady(h.url);
     // The database is new and empty: the collection is created again, and written to.
-    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
-    expect((await until(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
+    expect((await untilAnswered(() => h.client.createCollection(plants), [200])).status).toBe(200);
+    expect((await untilAnswered(() => h.client.insert('plants', [{ _id: 'after', n: 2 }]), [200])).status).toBe(200);
     expect([...(await storedIds(h.client, 'plants'))]).toEqual(['after']);
   });
 });
@@ -149,26 +121,12 @@ async function startTarget(options: { recreate: boolean; readyTimeoutMs: number 
       ...(recreateDatabase ? { recreateDatabase } : {}),
     });
     const h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: options.readyTimeoutMs });
-    expect((await until(() => h.client.createCollection(plants), [200])).status).toBe(200);
+    expect((await untilAnswered(() => h.client.createCollection(plants), [200])).status).toBe(200);
     return { emulator, h };
   } catch (error) {
     await emulator.stop();
     throw error;
   }
-}
-
-/**
- * A setup or check call (not the fault under test), asked again while it
- * answers 503/504: on a loaded machine a just-recovered emulator can be slow,
- * and these steps are about the outcome, not the speed.
- */
-async function until<T extends { status: number }>(call: () => Promise<T>, done: readonly number[]): Promise<T> {
-  let result = await call();
-  for (let i = 0; i < 30 && !done.includes(result.status) && result.status >= 503; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    result = await call();
-  }
-  return result;
 }
 
 /** Polls /readyz until its reason matches (the client may first report the dropped connection). */
