@@ -222,6 +222,23 @@ export const errors = {
       null,
     );
   },
+  /**
+   * One item (or reference) of a bulk write that the database refused for a reason the
+   * adaptor has no better entry for: the other items' answers stand, so it is answered in
+   * that item's place. `detail` is the database's own words, when it gave any.
+   */
+  writeRefused(
+    engine: string,
+    what: string,
+    detail: string | undefined,
+    data: Record<string, unknown> | null = null,
+  ): SpiError {
+    return new SpiError(
+      'UNKNOWN_ERROR',
+      `${engine} could not write ${what}${detail ? `: ${detail}` : ''}. Retry the call; if it fails again, check the value against the collection's fields and look for the error in the service's logs.`,
+      data,
+    );
+  },
   internal(requestId?: string): SpiError {
     return new SpiError(
       'UNKNOWN_ERROR',

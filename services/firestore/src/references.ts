@@ -285,9 +285,7 @@ function plain(p: PairDoc): ReferencedItem {
 
 function asSpi(error: unknown): SpiError {
   const translated = translateError(error);
-  return translated instanceof SpiError
-    ? translated
-    : new SpiError('UNKNOWN_ERROR', 'Firestore could not write this reference; retry the call.', null);
+  return translated instanceof SpiError ? translated : errors.writeRefused('Firestore', 'this reference', undefined);
 }
 
 /**

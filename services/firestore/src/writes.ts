@@ -70,11 +70,8 @@ function itemError(error: unknown, collectionId: string, id: string): SpiError {
   if (grpcCode(error) === undefined && typeof message === 'string' && CLIENT_VALIDATION.test(message)) {
     return errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${message}`);
   }
-  return new SpiError(
-    'UNKNOWN_ERROR',
-    `Firestore could not write item ${id}${typeof message === 'string' ? `: ${message.replace(/^\d+ [A-Z_]+: /, '')}` : ''}`,
-    { itemId: id },
-  );
+  const detail = typeof message === 'string' ? message.replace(/^\d+ [A-Z_]+: /, '') : undefined;
+  return errors.writeRefused('Firestore', `item ${id}`, detail, { itemId: id });
 }
 
 /**

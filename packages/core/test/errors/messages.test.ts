@@ -60,6 +60,7 @@ const SAMPLES: Record<Helper, () => SpiError> = {
   throttled: () => errors.throttled('BigQuery', 'table updates', 'send fewer, larger writes'),
   transientFailure: () => errors.transientFailure('Spanner', 'check the Google Cloud status page'),
   internal: () => errors.internal('req-1'),
+  writeRefused: () => errors.writeRefused('Firestore', 'item a1', 'the document is too large', { itemId: 'a1' }),
   unavailable: () => errors.unavailable('Cloud Spanner'),
   accessDenied: () => errors.accessDenied('Cloud Spanner', 'roles/spanner.databaseUser'),
   writeOutcomeUnknown: () => errors.writeOutcomeUnknown(errors.unavailable('Firestore')),
