@@ -20,7 +20,7 @@ import type { StatementRunner } from '@adaptors/sql-storage';
 import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
 import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
-import { clientParams, decodeRow, type ResultField, type Statement } from './values.ts';
+import { clientParams, type ResultField, rowDecoder, type Statement } from './values.ts';
 
 export interface RunnerOptions {
   readonly bq: BigQuery;
@@ -140,7 +140,7 @@ export class BigQueryRunner implements StatementRunner {
     }
     const affected = first.numDmlAffectedRows;
     return {
-      rows: schema ? rows.map((row) => decodeRow(schema, row, statement.names)) : [],
+      rows: schema ? rows.map(rowDecoder(schema, statement.names)) : [],
       affected: affected === undefined ? undefined : Number(affected),
     };
   }
