@@ -29,6 +29,11 @@ export interface RunnerOptions {
   readonly location: string | undefined;
   /** Cap on bytes billed per read (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
+  /**
+   * Rows per response page (`maxResults`). Unset in production: BigQuery then answers as many
+   * rows as fit ~10 MB and pages only past that; tests set it small to walk the page path.
+   */
+  readonly pageRows?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Called when BigQuery says a table is gone: the cached schema is stale. */
   readonly onStaleSchema: () => void;
@@ -63,6 +68,7 @@ interface JobsQueryRequest {
   parameterMode?: 'NAMED';
   queryParameters?: QueryParameter[];
   maximumBytesBilled?: string;
+  maxResults?: number;
   jobCreationMode: 'JOB_CREATION_OPTIONAL';
   formatOptions: { useInt64Timestamp: true };
   timeoutMs: number;
@@ -133,6 +139,7 @@ export class BigQueryRunner implements StatementRunner {
           pageToken: page.pageToken,
           ...(job.location ? { location: job.location } : {}),
           'formatOptions.useInt64Timestamp': true,
+          ...(this.options.pageRows ? { maxResults: this.options.pageRows } : {}),
         },
       });
       for (const row of page.rows ?? []) rows.push(row);
@@ -150,7 +157,7 @@ export class BigQueryRunner implements StatementRunner {
    * the client's own `valueToQueryParameter_` (the encoding `query()` uses).
    */
   private queryRequest(statement: Statement): JobsQueryRequest {
-    const { projectId, datasetId, location, maximumBytesBilled } = this.options;
+    const { projectId, datasetId, location, maximumBytesBilled, pageRows } = this.options;
     const queryParameters: QueryParameter[] = [];
     for (const name of Object.keys(statement.params)) {
       const parameter = BigQuery.valueToQueryParameter_(
@@ -167,6 +174,7 @@ export class BigQueryRunner implements StatementRunner {
       ...(location ? { location } : {}),
       ...(queryParameters.length > 0 ? { parameterMode: 'NAMED', queryParameters } : {}),
       ...(maximumBytesBilled ? { maximumBytesBilled: String(maximumBytesBilled) } : {}),
+      ...(pageRows ? { maxResults: pageRows } : {}),
       // Short queries are answered without creating a job ("short query optimized mode"): client.ts.
       jobCreationMode: 'JOB_CREATION_OPTIONAL',
       // TIMESTAMP cells as int64 microseconds (values.ts decodes them).
