@@ -1,7 +1,8 @@
 /**
  * The runner's jobs.query path on the wire (src/runner.ts): an answer BigQuery cuts into pages
  * is read whole through jobs.getQueryResults (production pages past ~10 MB; `pageRows` makes
- * the emulator cut after a few rows), and a DML statement reports its affected rows.
+ * the emulator cut after a few rows), a DML statement reports its affected rows, and values
+ * reach BigQuery as they are.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BigQueryRunner } from '../src/runner.ts';
@@ -42,5 +43,15 @@ describe('BigQuery runner', () => {
       types: { ids: ['STRING'] },
     });
     expect(insert.affected).toBe(3);
+  });
+
+  test('a value holding {{projectId}} reaches BigQuery unchanged (the client rewrites it in a `json` body)', async () => {
+    const text = 'see {{projectId}} and {{projectId}}';
+    const { rows } = await runner().run({
+      sql: 'SELECT @s AS s, @a AS a',
+      params: { s: text, a: [text] },
+      types: { s: 'STRING', a: ['STRING'] },
+    });
+    expect(rows.map((row) => Object.fromEntries(row))).toEqual([{ s: text, a: [text] }]);
   });
 });
