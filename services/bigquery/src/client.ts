@@ -2,10 +2,13 @@
  * The one place a real `BigQuery` client is built (main.ts). The client
  * module is imported lazily so `main.ts check` does not pay its import.
  *
- * `defaultJobCreationMode: JOB_CREATION_OPTIONAL` lets BigQuery answer short
- * queries from `jobs.query` without creating a job ("short query optimized
- * mode"): one round trip, less latency. An emulator endpoint
- * (BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST) is used without credentials.
+ * Statements go through the client's `request` (runner.ts), which asks for
+ * BigQuery's "short query optimized mode" itself (`jobCreationMode:
+ * JOB_CREATION_OPTIONAL`). An emulator endpoint (BIGQUERY_API_ENDPOINT /
+ * BIGQUERY_EMULATOR_HOST) is used without credentials: google-auth-library's
+ * `PassThroughClient` ("Local Emulators"), so no call looks for Application
+ * Default Credentials (the client otherwise searches for them on every call
+ * and carries on without when none are found: a failed lookup per request).
  *
  * `autoRetry: false`: the client's own retry (@google-cloud/common
  * `shouldRetryRequest`: 408/429/5xx and `rateLimitExceeded`, up to 3 retries
@@ -29,15 +32,18 @@ export interface ClientConfig {
 }
 
 export async function openBigQuery(config: ClientConfig): Promise<BigQuery> {
-  const { BigQuery } = await import('@google-cloud/bigquery');
   const emulator = config.apiEndpoint !== undefined;
+  const [{ BigQuery }, auth] = await Promise.all([
+    import('@google-cloud/bigquery'),
+    emulator ? import('google-auth-library') : undefined,
+  ]);
   const bq = new BigQuery({
     ...(config.projectId ? { projectId: config.projectId } : emulator ? { projectId: 'local-project' } : {}),
     ...(config.location ? { location: config.location } : {}),
     ...(emulator ? { apiEndpoint: config.apiEndpoint } : {}),
-    defaultJobCreationMode: 'JOB_CREATION_OPTIONAL',
+    ...(auth ? { authClient: new auth.PassThroughClient() } : {}),
     autoRetry: false,
-  } as ConstructorParameters<typeof BigQuery>[0]);
+  });
   if (config.createDataset) {
     const dataset = bq.dataset(config.datasetId);
     const [exists] = await dataset.exists();

@@ -1,21 +1,26 @@
 /**
  * Runs statements on BigQuery and nothing else (it builds no SQL). Every
- * statement is one `jobs.query` call — the client's `query()` sends it to
- * `POST /queries` and answers from that one response when BigQuery says
- * `jobComplete` (short queries need no job creation when the client's
- * `defaultJobCreationMode` is JOB_CREATION_OPTIONAL) — then pages with
- * `getQueryResults` only if BigQuery cut the rows or the query ran past the
- * request's wait. Rows are read raw and decoded from the response schema
- * (values.ts). Retryable errors (DML concurrency, rate limits) are
+ * statement is one jobs.query call (`POST /queries`) sent through the
+ * client's `request` — its auth, endpoint, user agent and error model —
+ * answered from that one response: short queries need no job creation
+ * (`jobCreationMode: JOB_CREATION_OPTIONAL`), and BigQuery waits for the
+ * result up to `timeoutMs`. jobs.getQueryResults follows only if BigQuery
+ * cut the rows. Rows are read raw (`f`/`v`) and decoded from the response
+ * schema (values.ts). Retryable errors (DML concurrency, rate limits) are
  * retried with exponential backoff and jitter (retry.ts).
+ *
+ * Why not the client's `query()`: for the same single request it copies the
+ * whole answer twice more (its paginator deep-copies the options carrying
+ * the cached rows and response) and builds a `Job` object per statement —
+ * most of the client's CPU per 50-item query (DEPLOY.md, "Runtime").
  */
 import { remainingMs, type Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
-import type { BigQuery, Job, QueryOptions, Query as QueryRequest } from '@google-cloud/bigquery';
+import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
 import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
-import { clientParams, decodeRow, type ResultField, type Statement } from './values.ts';
+import { clientParams, type ResultField, rowDecoder, type Statement } from './values.ts';
 
 export interface RunnerOptions {
   readonly bq: BigQuery;
@@ -24,6 +29,11 @@ export interface RunnerOptions {
   readonly location: string | undefined;
   /** Cap on bytes billed per read (BIGQUERY_MAXIMUM_BYTES_BILLED). */
   readonly maximumBytesBilled?: number;
+  /**
+   * Rows per response page (`maxResults`). Unset in production: BigQuery then answers as many
+   * rows as fit ~10 MB and pages only past that; tests set it small to walk the page path.
+   */
+  readonly pageRows?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Called when BigQuery says a table is gone: the cached schema is stale. */
   readonly onStaleSchema: () => void;
@@ -39,13 +49,30 @@ export interface QueryResult {
   readonly affected: number | undefined;
 }
 
+/** The jobs.query / jobs.getQueryResults answer, as far as it is read here. */
 interface QueryResponse {
-  schema?: { fields?: ResultField[] };
-  numDmlAffectedRows?: string;
   jobComplete?: boolean;
+  jobReference?: { jobId?: string; location?: string };
+  schema?: { fields?: ResultField[] };
+  rows?: unknown[];
+  pageToken?: string;
+  numDmlAffectedRows?: string;
 }
 
-type Page = [unknown[], (QueryOptions & { job?: Job }) | null | undefined, QueryResponse | undefined];
+/** The jobs.query request body (REST reference, "Method: jobs.query"), as far as it is sent. */
+interface JobsQueryRequest {
+  query: string;
+  useLegacySql: false;
+  defaultDataset: { datasetId: string; projectId?: string };
+  location?: string;
+  parameterMode?: 'NAMED';
+  queryParameters?: QueryParameter[];
+  maximumBytesBilled?: string;
+  maxResults?: number;
+  jobCreationMode: 'JOB_CREATION_OPTIONAL';
+  formatOptions: { useInt64Timestamp: true };
+  timeoutMs: number;
+}
 
 export class BigQueryRunner implements StatementRunner {
   private readonly options: RunnerOptions;
@@ -95,43 +122,86 @@ export class BigQueryRunner implements StatementRunner {
 
   private async once(statement: Statement): Promise<QueryResult> {
     this.options.onStatement?.(statement.sql);
-    const { projectId, datasetId, location, maximumBytesBilled } = this.options;
-    const hasParams = Object.keys(statement.params).length > 0;
-    const request: QueryRequest = {
+    const request = this.queryRequest(statement);
+    const first = await this.call({ method: 'POST', uri: '/queries', json: request });
+    // Past the wait the call allowed (timeoutMs, the call's time left): the query's outcome is unknown.
+    if (!first.jobComplete) throw new Error(`The query did not complete before ${request.timeoutMs}ms`);
+    const rows: unknown[] = first.rows ?? [];
+    let schema = first.schema?.fields;
+    // BigQuery cut the rows (~10 MB per response): jobs.getQueryResults pages on with the token.
+    for (let page = first; page.pageToken; ) {
+      const job = first.jobReference;
+      if (!job?.jobId) throw new Error('BigQuery answered a page token without a job to page through');
+      page = await this.call({
+        method: 'GET',
+        uri: `/queries/${job.jobId}`,
+        qs: {
+          pageToken: page.pageToken,
+          ...(job.location ? { location: job.location } : {}),
+          'formatOptions.useInt64Timestamp': true,
+          ...(this.options.pageRows ? { maxResults: this.options.pageRows } : {}),
+        },
+      });
+      for (const row of page.rows ?? []) rows.push(row);
+      schema ??= page.schema?.fields;
+    }
+    const affected = first.numDmlAffectedRows;
+    return {
+      rows: schema ? rows.map(rowDecoder(schema, statement.names)) : [],
+      affected: affected === undefined ? undefined : Number(affected),
+    };
+  }
+
+  /**
+   * The jobs.query request body (REST reference, "Method: jobs.query"), parameters encoded by
+   * the client's own `valueToQueryParameter_` (the encoding `query()` uses).
+   */
+  private queryRequest(statement: Statement): JobsQueryRequest {
+    const { projectId, datasetId, location, maximumBytesBilled, pageRows } = this.options;
+    const queryParameters: QueryParameter[] = [];
+    for (const name of Object.keys(statement.params)) {
+      const parameter = BigQuery.valueToQueryParameter_(
+        statement.params[name],
+        statement.types[name] as Parameters<typeof BigQuery.valueToQueryParameter_>[1],
+      );
+      parameter.name = name;
+      queryParameters.push(parameter);
+    }
+    return {
       query: statement.sql,
       useLegacySql: false,
       defaultDataset: { datasetId, ...(projectId ? { projectId } : {}) },
       ...(location ? { location } : {}),
-      ...(hasParams ? { params: statement.params, types: statement.types as QueryRequest['types'] } : {}),
+      ...(queryParameters.length > 0 ? { parameterMode: 'NAMED', queryParameters } : {}),
       ...(maximumBytesBilled ? { maximumBytesBilled: String(maximumBytesBilled) } : {}),
-      // Raw f/v rows: decoded here from the schema (values.ts).
-      skipParsing: true,
-    };
-    // timeoutMs: how long BigQuery may hold jobs.query waiting for the result:
-    // the call's time left (packages/core/src/deadline.ts). The HTTP request
-    // itself cannot be cut by the client: its `timeout` option reaches
-    // node-fetch 3 through teeny-request 11 and is ignored there, and no
-    // AbortSignal is passed on. The core answers at the deadline regardless
-    // (DEADLINE_EXCEEDED; a write's outcome unknown).
-    const first = (await this.options.bq.query(request, {
-      autoPaginate: false,
+      ...(pageRows ? { maxResults: pageRows } : {}),
+      // Short queries are answered without creating a job ("short query optimized mode"): client.ts.
+      jobCreationMode: 'JOB_CREATION_OPTIONAL',
+      // TIMESTAMP cells as int64 microseconds (values.ts decodes them).
+      formatOptions: { useInt64Timestamp: true },
+      // How long BigQuery may hold jobs.query waiting for the result: the call's time left
+      // (packages/core/src/deadline.ts). The HTTP request itself cannot be cut by the client:
+      // its `timeout` option reaches node-fetch 3 through teeny-request 11 and is ignored
+      // there, and no AbortSignal is passed on. The core answers at the deadline regardless
+      // (DEADLINE_EXCEEDED; a write's outcome unknown).
       timeoutMs: remainingMs(),
-    })) as unknown as Page;
-    let [rawRows, next, response] = first;
-    const fields = response?.schema?.fields;
-    const rows: unknown[] = [...(rawRows ?? [])];
-    let schema = fields;
-    // More pages, or a query still running after the request's wait: follow the job.
-    while (next?.job) {
-      const page = (await next.job.getQueryResults({ ...next, autoPaginate: false })) as unknown as Page;
-      [rawRows, next, response] = page;
-      rows.push(...(rawRows ?? []));
-      schema ??= response?.schema?.fields;
-    }
-    const affected = response?.numDmlAffectedRows ?? first[2]?.numDmlAffectedRows;
-    return {
-      rows: schema ? rows.map((row) => decodeRow(schema, row, statement.names)) : [],
-      affected: affected === undefined ? undefined : Number(affected),
     };
+  }
+
+  /**
+   * One REST call through the client's `request` (its auth, endpoint, user agent and error
+   * model). A body goes as JSON text, not as the `json` option: the client rewrites every
+   * `{{projectId}}` in a `json` value to the project id (@google-cloud/common `decorateRequest`),
+   * which changed item values holding that text; it leaves `body` alone (and skips deep-copying it).
+   */
+  private call(reqOpts: { method: string; uri: string; json?: unknown; qs?: Record<string, unknown> }) {
+    const { json, ...rest } = reqOpts;
+    const sent =
+      json === undefined
+        ? rest
+        : { ...rest, body: JSON.stringify(json), headers: { 'Content-Type': 'application/json' } };
+    return new Promise<QueryResponse>((resolve, reject) => {
+      this.options.bq.request(sent, (error, body) => (error ? reject(error) : resolve(body as QueryResponse)));
+    });
   }
 }

@@ -119,28 +119,40 @@ export interface ResultField {
 
 type Cell = { v?: unknown } | null | undefined;
 
-/** One raw row (`{ f: [{ v }] }`) → alias → internal value, decoded with the response schema. */
-export function decodeRow(
+/** One raw cell value (`v`) → internal value. */
+type CellDecoder = (raw: unknown) => Value;
+
+/**
+ * The decoder of a response's raw rows (`{ f: [{ v }] }`) → alias → internal value, built once
+ * per response from its schema: each column's type is read once, not once per cell.
+ */
+export function rowDecoder(
   fields: readonly ResultField[],
-  row: unknown,
   names?: ReadonlyMap<string, string>,
-): Map<string, Value> {
-  const out = new Map<string, Value>();
-  const cells = (row as { f?: Cell[] } | null)?.f ?? [];
-  fields.forEach((field, i) => {
-    out.set(field.name, decodeField(field, cells[i]?.v, names?.get(field.name) ?? field.name));
-  });
-  return out;
+): (row: unknown) => Map<string, Value> {
+  const columns = fields.map((field) => ({
+    name: field.name,
+    decode: cellDecoder(field, names?.get(field.name) ?? field.name),
+  }));
+  return (row) => {
+    const out = new Map<string, Value>();
+    const cells = (row as { f?: Cell[] } | null)?.f ?? [];
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as (typeof columns)[number];
+      out.set(column.name, column.decode(cells[i]?.v));
+    }
+    return out;
+  };
 }
 
-function decodeField(field: ResultField, raw: unknown, key: string): Value {
+function cellDecoder(field: ResultField, key: string): CellDecoder {
+  const type = field.type.toUpperCase();
   if (field.mode?.toUpperCase() === 'REPEATED') {
-    if (!Array.isArray(raw)) return [];
     // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
-    if (DECIMAL_CELLS.has(field.type.toUpperCase())) return raw.map((cell: Cell) => decimalElement(cell?.v));
-    return raw.map((cell: Cell) => decodeScalar(field, cell?.v, key));
+    const element = DECIMAL_CELLS.has(type) ? decimalElement : scalarDecoder(type, key);
+    return (raw) => (Array.isArray(raw) ? raw.map((cell: Cell) => element(cell?.v)) : []);
   }
-  return decodeScalar(field, raw, key);
+  return scalarDecoder(type, key);
 }
 
 const DECIMAL_CELLS = new Set(['INTEGER', 'INT64', 'NUMERIC', 'BIGNUMERIC']);
@@ -152,40 +164,49 @@ function decimalElement(raw: unknown): Value {
 
 /**
  * A cell value (always text in the REST encoding) → internal value.
- * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, the
- * client's default) → Date, floor to whole milliseconds (also before 1970).
+ * TIMESTAMP: int64 microseconds (`formatOptions.useInt64Timestamp`, runner.ts)
+ * → Date, floor to whole milliseconds (also before 1970).
  */
-function decodeScalar(field: ResultField, raw: unknown, key: string): Value {
-  if (raw === null || raw === undefined) return null;
-  const text = String(raw);
-  switch (field.type.toUpperCase()) {
+function scalarDecoder(type: string, key: string): CellDecoder {
+  const text = (decode: (text: string) => Value): CellDecoder => {
+    return (raw) => (raw === null || raw === undefined ? null : decode(String(raw)));
+  };
+  switch (type) {
     case 'FLOAT':
     case 'FLOAT64':
-      return Number(text);
+      return text(Number);
     // Decimal-text fields are read as STRING (googlesql exact-numbers.ts); an integer or decimal cell
     // is a number only when a double holds it exactly, never rounded.
     case 'INTEGER':
     case 'INT64':
     case 'NUMERIC':
     case 'BIGNUMERIC':
-      return doubleOfDecimal(key, text);
+      return text((t) => doubleOfDecimal(key, t));
     case 'BOOLEAN':
     case 'BOOL':
-      return text === 'true';
+      return text((t) => t === 'true');
     case 'TIMESTAMP':
-      return timestampOf(text);
+      return text(timestampOf);
     case 'JSON':
-      return JSON.parse(text) as Value;
+      return text((t) => JSON.parse(t) as Value);
     case 'RECORD':
     case 'STRUCT':
-      return null; // not exposed (no Wix type), never selected by the adaptor
+      return () => null; // not exposed (no Wix type), never selected by the adaptor
     default:
       // STRING, DATE ("YYYY-MM-DD"), BYTES (base64), DATETIME, TIME …
-      return text;
+      return text((t) => t);
   }
 }
 
+/** Up to 15 digits: |microseconds| < 2^53, so a double holds it and its remainder exactly (years 1653–2286). */
+const SAFE_MICROS = /^-?\d{1,15}$/;
+
 function timestampOf(text: string): Date {
+  if (SAFE_MICROS.test(text)) {
+    const micros = Number(text);
+    // Floor division in exact integer arithmetic, so 1969 instants keep their millisecond.
+    return new Date((micros - (((micros % 1000) + 1000) % 1000)) / 1000);
+  }
   if (/^-?\d+$/.test(text)) {
     const micros = BigInt(text);
     // Floor division, so 1969 instants keep their millisecond (BigInt division truncates toward 0).
