@@ -4,7 +4,8 @@
  * "Goals"): cold start against a bare import of the service's Google client,
  * memory with the image's settings, server CPU per 50-item query and the
  * req/s of a call that touches no database, both against the memory target
- * measured right before (paired, cli.ts).
+ * measured right after (paired, cli.ts); the query's reference at the rate the
+ * database target reached, so the two CPU figures are read at the same load.
  */
 import type { BenchReport } from './report.ts';
 
@@ -13,7 +14,7 @@ export const GOALS = {
   coldStartRatio: 1.0,
   idleRssMb: 110,
   peakRssMb: 200,
-  /** Server CPU per answered 50-item query ÷ the memory target's. */
+  /** Server CPU per answered 50-item query ÷ the memory target's at the same request rate. */
   cpuRatio: { spanner: 3, bigquery: 3, firestore: 4 } as Record<string, number>,
   /** Signed call touching no database: req/s ÷ the memory target's. */
   idleOverheadRatio: 0.9,

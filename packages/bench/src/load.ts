@@ -15,6 +15,13 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   /** Server process to measure. */
   readonly pid?: number;
+  /**
+   * Requests per second across all connections (autocannon's `overallRate`); unset: as fast
+   * as the server answers. The CPU goal's reference runs at the database target's rate
+   * (goals.ts: a server answering 60 req/s spends more CPU per request than one answering
+   * 3,000, whatever it does per request).
+   */
+  readonly overallRate?: number;
 }
 
 export interface LoadResult {
@@ -36,6 +43,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [
       {
         method: 'POST',
