@@ -48,7 +48,9 @@ async function readTotals(
   if (!state?.built) return undefined;
   // Tracked under the type it is declared with now (a removed or retyped field is dropped from `tracked`).
   const tracked = (key: string) => state.tracked.find((t) => t.key === key && t.type === declared(key)?.type);
-  if (!tracked(field) || summed.some((m) => tracked(m)?.type !== 'NUMBER')) return undefined;
+  if (!tracked(field) || state.off.includes(field) || summed.some((m) => tracked(m)?.type !== 'NUMBER')) {
+    return undefined;
+  }
   const totals = new Map<string, Totals>();
   for (const shard of shards) {
     if (shard.get('gen') !== state.gen) continue;

@@ -33,9 +33,10 @@ export async function statsAfterDefinition(store: StatsStore, collection: Stored
   const trackable = trackableFields(collection.fields);
   await store.db.runTransaction(async (tx) => {
     const [snapshot] = await tx.getAll(ref);
-    const count = Number((await tx.get(documents.count())).data().count);
+    // Emptiness, in the transaction: a write that lands first is seen, one after it reads this state.
+    const empty = (await tx.get(documents.select().limit(1))).empty;
     const state = parseState(snapshot);
-    if (count === 0) {
+    if (empty) {
       tx.set(ref, stateData(newGeneration(trackable, true)));
       return;
     }
@@ -62,7 +63,7 @@ export async function startGeneration(store: StatsStore, collection: StoredColle
 /**
  * After a truncate: yet another generation (a write that landed during the
  * truncate may be counted in the previous one and then deleted without being
- * subtracted), built when a count() in the same transaction finds the
+ * subtracted), built when a read in the same transaction finds the
  * collection empty; a document written meanwhile leaves it unbuilt until a backfill.
  */
 export async function afterTruncate(store: StatsStore, collection: StoredCollection): Promise<void> {
@@ -70,8 +71,8 @@ export async function afterTruncate(store: StatsStore, collection: StoredCollect
   const documents = store.db.collection(collection.id);
   await store.db.runTransaction(async (tx) => {
     await tx.getAll(ref);
-    const count = Number((await tx.get(documents.count())).data().count);
-    tx.set(ref, stateData(newGeneration(trackableFields(collection.fields), count === 0)));
+    const empty = (await tx.get(documents.select().limit(1))).empty;
+    tx.set(ref, stateData(newGeneration(trackableFields(collection.fields), empty)));
   });
 }
 

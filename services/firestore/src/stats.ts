@@ -55,8 +55,13 @@ import { fromFirestoreValue } from './values.ts';
  * sustains about one write per second per document); a read merges them all.
  */
 export const STATS_SHARDS = 16;
-/** Values of one field kept per shard at most; past it the field is marked off. */
-export const MAX_TRACKED_VALUES = 1000;
+/**
+ * Values of one field kept per shard at most; past it the field is marked off
+ * (for the whole generation: `off` in the state). Low enough that a field
+ * unique per document (a title) is cut by the first bulk transaction, before
+ * its entries cost writes; high enough for the enumerations grouping is for.
+ */
+export const MAX_TRACKED_VALUES = 250;
 /** A value whose key is longer is not tracked (its field is marked off): keeps entries small. */
 export const MAX_KEY_BYTES = 256;
 /** Bytes and fields the entries of one shard may use (Firestore: 1 MiB and 20,000 fields per document). */
@@ -90,6 +95,8 @@ export interface StatsState {
   readonly gen: string;
   readonly tracked: readonly TrackedField[];
   readonly built: boolean;
+  /** Tracked fields past the cap in some shard: no longer grouped by any write of this generation. */
+  readonly off: readonly string[];
 }
 
 export function trackableFields(fields: readonly Field[]): TrackedField[] {
@@ -111,18 +118,30 @@ export function parseState(snapshot: DocumentSnapshot | undefined): StatsState |
   if (typeof gen !== 'string' || typeof tracked !== 'string') return undefined;
   try {
     const parsed = JSON.parse(tracked) as TrackedField[];
-    return { gen, tracked: parsed, built: snapshot.get('built') === true };
+    const off = snapshot.get('off') as unknown;
+    return {
+      gen,
+      tracked: parsed,
+      built: snapshot.get('built') === true,
+      off: Array.isArray(off) ? off.filter((f): f is string => typeof f === 'string') : [],
+    };
   } catch {
     return undefined;
   }
 }
 
 export function stateData(state: StatsState): DocumentData {
-  return { gen: state.gen, tracked: JSON.stringify(state.tracked), built: state.built, updatedAt: new Date() };
+  return {
+    gen: state.gen,
+    tracked: JSON.stringify(state.tracked),
+    built: state.built,
+    off: [...state.off],
+    updatedAt: new Date(),
+  };
 }
 
 export function newGeneration(tracked: readonly TrackedField[], built: boolean): StatsState {
-  return { gen: randomUUID(), tracked, built };
+  return { gen: randomUUID(), tracked, built, off: [] };
 }
 
 /** Where a collection's statistics live. */
@@ -156,9 +175,10 @@ export class StatsStore {
       begin: (tx, [stateSnapshot], onLocked) => {
         const state = parseState(stateSnapshot);
         if (!state) return UNTRACKED;
+        const stateRef = this.stateRef(collectionId);
         const deltas = new Map<number, StatsDelta>();
         const deltaOf = (shard: number) => {
-          const delta = deltas.get(shard) ?? new StatsDelta(state.tracked);
+          const delta = deltas.get(shard) ?? new StatsDelta(state);
           deltas.set(shard, delta);
           return delta;
         };
@@ -182,7 +202,10 @@ export class StatsStore {
           commit: async () => {
             const shards = [...deltas].filter(([, delta]) => !delta.empty).map(([shard]) => shard);
             onLocked(await this.locks.acquire(shards.map((shard) => `${collectionId}/${shard}`)));
-            await applyDeltas(tx, this.shardRefs(collectionId), state, deltas, this.maxValues);
+            const off = await applyDeltas(tx, this.shardRefs(collectionId), state, deltas, this.maxValues);
+            // Past the cap in one shard: every later write of the generation stops grouping by it (the state
+            // is read by every write transaction), instead of each shard reaching the cap on its own.
+            if (off.length > 0) tx.set(stateRef, { off: FieldValue.arrayUnion(...off) }, { merge: true });
           },
         };
       },
@@ -364,8 +387,12 @@ export class StatsDelta {
   readonly unsafe = new Set<string>();
   private readonly summed: readonly string[];
 
-  constructor(private readonly tracked: readonly TrackedField[]) {
-    this.summed = tracked.filter((f) => f.type === 'NUMBER').map((f) => f.key);
+  /** Fields grouped by: the tracked ones not marked off. */
+  private readonly grouped: readonly TrackedField[];
+
+  constructor(state: Pick<StatsState, 'tracked' | 'off'>) {
+    this.summed = state.tracked.filter((f) => f.type === 'NUMBER').map((f) => f.key);
+    this.grouped = state.tracked.filter((f) => !state.off.includes(f.key));
   }
 
   get empty(): boolean {
@@ -380,7 +407,7 @@ export class StatsDelta {
       if (n === 'unsafe') this.unsafe.add(m);
       else if (n !== undefined) numbers.set(m, n);
     }
-    for (const { key: field } of this.tracked) {
+    for (const { key: field } of this.grouped) {
       const key = keyOf(data[field]);
       if (key === undefined) {
         this.off.add(field);
@@ -449,9 +476,9 @@ async function applyDeltas(
   state: StatsState,
   deltas: ReadonlyMap<number, StatsDelta>,
   maxValues: number,
-): Promise<void> {
+): Promise<string[]> {
   const touched = [...deltas].filter(([, delta]) => !delta.empty);
-  if (touched.length === 0) return;
+  if (touched.length === 0) return [];
   const mask = new Map<string, FieldPath>([['gen', new FieldPath('gen')]]);
   const add = (...path: string[]) => mask.set(JSON.stringify(path), new FieldPath(...path));
   for (const [, delta] of touched) {
@@ -463,9 +490,12 @@ async function applyDeltas(
   }
   const refs = touched.map(([shard]) => shards[shard] as DocumentReference);
   const snapshots = await tx.getAll(...refs, { fieldMask: [...mask.values()] });
+  const off = new Set<string>();
   touched.forEach(([, delta], i) => {
-    writeShard(tx, refs[i] as DocumentReference, snapshots[i], state, delta, capOf(state.tracked, maxValues));
+    const cap = capOf(state.tracked, maxValues);
+    for (const field of writeShard(tx, refs[i] as DocumentReference, snapshots[i], state, delta, cap)) off.add(field);
   });
+  return [...off];
 }
 
 function writeShard(
@@ -475,17 +505,19 @@ function writeShard(
   state: StatsState,
   delta: StatsDelta,
   cap: number,
-): void {
+): string[] {
   // Another generation's shard (before a truncate or a rebuild): empty for this one, replaced whole.
   const fresh = snapshot?.get('gen') !== state.gen;
   const at = (...path: string[]) => (fresh ? undefined : snapshot?.get(new FieldPath(...path)));
   const unsafe = new Set(delta.unsafe);
   const f: DocumentData = {};
   const off = fresh ? { off: true } : { off: true, k: 0, v: FieldValue.delete() };
+  const turnedOff: string[] = [];
   for (const field of new Set([...delta.entries.keys(), ...delta.off])) {
     if (at('f', field, 'off') === true) continue;
     if (delta.off.has(field)) {
       f[field] = off;
+      turnedOff.push(field);
       continue;
     }
     let k = toBigInt(at('f', field, 'k'));
@@ -525,6 +557,7 @@ function writeShard(
     }
     if (k > BigInt(cap)) {
       f[field] = off;
+      turnedOff.push(field);
       continue;
     }
     // An empty map would replace the stored one under merge: only changed entries are written.
@@ -535,4 +568,5 @@ function writeShard(
   if (unsafe.size > 0) data.u = Object.fromEntries([...unsafe].map((m) => [m, true]));
   if (fresh) tx.set(ref, data);
   else tx.set(ref, data, { merge: true });
+  return turnedOff;
 }

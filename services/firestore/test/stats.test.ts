@@ -282,6 +282,8 @@ describe('past the cap', () => {
     const collection = await o.definition();
     expect(await distinctFromStats(o.store, collection, distinctSpec('n'), true)).toBeUndefined();
     expect(await aggregateFromStats(o.store, collection, aggregateSpec('cat'), true)).toBeUndefined();
+    // Off for the whole generation (the state), so no write keeps their entries any more.
+    expect((await o.store.stateRef(ID).get()).get('off')).toEqual(expect.arrayContaining(['n', 'cat']));
     const items = await stored(o.db, ID);
     // ok: true, false and null: within the cap.
     expect(await distinctFromStats(o.store, collection, distinctSpec('ok'), true)).toEqual(
