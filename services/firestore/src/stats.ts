@@ -155,6 +155,8 @@ export class StatsStore {
 
   /** Shards held by a transaction of this instance between its shard read and its commit. */
   private readonly locks = new ShardLocks();
+  /** The last state seen per collection: what a prefetch guesses the entries to read from. */
+  private readonly seen = new Map<string, StatsState>();
 
   folder(collectionId: string) {
     return this.db.collection(this.metadataCollection).doc(collectionId).collection('stats');
@@ -172,9 +174,25 @@ export class StatsStore {
   hook(collectionId: string): WriteHook {
     return {
       reads: [this.stateRef(collectionId)],
-      begin: (tx, [stateSnapshot], onLocked) => {
+      prefetch: async (datas) => {
+        const shard = randomInt(STATS_SHARDS);
+        const release = await this.locks.acquire([`${collectionId}/${shard}`]);
+        const guess = this.seen.get(collectionId);
+        const paths = new Map<string, FieldPath>();
+        for (const path of ['_createdDate', '_updatedDate', 'gen', 'tracked', 'built', 'off']) {
+          paths.set(JSON.stringify([path]), new FieldPath(path));
+        }
+        if (guess) {
+          const delta = new StatsDelta(guess);
+          for (const data of datas) delta.add(data, 1n);
+          addMask(paths, delta);
+        }
+        return { shard, ref: this.shardRefs(collectionId)[shard] as DocumentReference, paths, release };
+      },
+      begin: (tx, [stateSnapshot], onLocked, prefetched) => {
         const state = parseState(stateSnapshot);
         if (!state) return UNTRACKED;
+        this.seen.set(collectionId, state);
         const stateRef = this.stateRef(collectionId);
         const deltas = new Map<number, StatsDelta>();
         const deltaOf = (shard: number) => {
@@ -184,7 +202,8 @@ export class StatsStore {
         };
         // The shard this transaction counts new documents in: a replaced document's own (one shard for
         // a single update), else one at random.
-        let home: number | undefined;
+        let home: number | undefined = prefetched?.shard;
+        let turnedOff: string[] = [];
         const subtract = (before: DocumentSnapshot | undefined): void => {
           const shard = countedIn(before, state.gen);
           if (shard === undefined || !before) return;
@@ -201,11 +220,21 @@ export class StatsStore {
           removing: subtract,
           commit: async () => {
             const shards = [...deltas].filter(([, delta]) => !delta.empty).map(([shard]) => shard);
-            onLocked(await this.locks.acquire(shards.map((shard) => `${collectionId}/${shard}`)));
-            const off = await applyDeltas(tx, this.shardRefs(collectionId), state, deltas, this.maxValues);
-            // Past the cap in one shard: every later write of the generation stops grouping by it (the state
-            // is read by every write transaction), instead of each shard reaching the cap on its own.
-            if (off.length > 0) tx.set(stateRef, { off: FieldValue.arrayUnion(...off) }, { merge: true });
+            const unlocked = shards.filter((shard) => shard !== prefetched?.shard);
+            onLocked(await this.locks.acquire(unlocked.map((shard) => `${collectionId}/${shard}`)));
+            turnedOff = await applyDeltas(tx, this.shardRefs(collectionId), state, deltas, this.maxValues, prefetched);
+          },
+          // Past the cap in one shard: every later write of the generation stops grouping by it (the state is
+          // read by every write transaction), instead of each shard reaching the cap on its own. After the
+          // commit, in a transaction of its own: the shard's own mark already keeps it from being answered, and
+          // a write of the state inside a write transaction would wait on every other writer's read of it.
+          after: async () => {
+            if (turnedOff.length === 0) return;
+            const off = turnedOff;
+            await this.db.runTransaction(async (t) => {
+              const [now] = await t.getAll(stateRef);
+              if (parseState(now)?.gen === state.gen) t.update(stateRef, { off: FieldValue.arrayUnion(...off) });
+            });
           },
         };
       },
@@ -235,17 +264,39 @@ export interface TransactionHook {
    * transaction's own writes (Firestore: every read of a transaction comes before its writes).
    */
   commit(): Promise<void>;
+  /** After the transaction committed (statsTransaction calls it). */
+  after(): Promise<void>;
 }
 
 export interface WriteHook {
   /** Documents read together with the written ones (one round trip): the statistics state. */
   readonly reads: readonly DocumentReference[];
+  /**
+   * For a transaction that only creates documents (`datas`): its shard chosen
+   * and locked before any read, and the field mask to read it with the
+   * documents in one round trip — the entries the last seen state says the
+   * documents change. `commit` reads again what the guess missed.
+   */
+  prefetch(datas: readonly DocumentData[]): Promise<Prefetch>;
   /** `onLocked` gets the release of the shards the attempt holds (statsTransaction releases them). */
   begin(
     tx: Transaction,
     snapshots: readonly (DocumentSnapshot | undefined)[],
     onLocked: (release: () => void) => void,
+    prefetched?: Prefetched,
   ): TransactionHook;
+}
+
+export interface Prefetch {
+  readonly shard: number;
+  readonly ref: DocumentReference;
+  /** The mask paths, by JSON of their segments. */
+  readonly paths: ReadonlyMap<string, FieldPath>;
+  readonly release: () => void;
+}
+
+export interface Prefetched extends Prefetch {
+  readonly snapshot: DocumentSnapshot | undefined;
 }
 
 /**
@@ -258,24 +309,39 @@ export async function statsTransaction<T>(
   hook: WriteHook | undefined,
   work: (
     tx: Transaction,
-    begin: (snapshots: readonly (DocumentSnapshot | undefined)[]) => TransactionHook | undefined,
+    begin: (
+      snapshots: readonly (DocumentSnapshot | undefined)[],
+      prefetched?: Prefetched,
+    ) => TransactionHook | undefined,
+    hold: (release: () => void) => void,
   ) => Promise<T>,
   options: { readonly maxAttempts: number },
 ): Promise<T> {
-  let release: (() => void) | undefined;
-  const free = () => {
-    release?.();
-    release = undefined;
+  const releases: (() => void)[] = [];
+  const hold = (release: () => void) => {
+    releases.push(release);
   };
+  const free = () => {
+    for (const release of releases.splice(0)) release();
+  };
+  let last: TransactionHook | undefined;
   try {
-    return await db.runTransaction(async (tx) => {
+    const result = await db.runTransaction(async (tx) => {
       free();
-      return work(tx, (snapshots) =>
-        hook?.begin(tx, snapshots, (r) => {
-          release = r;
-        }),
+      last = undefined;
+      return work(
+        tx,
+        (snapshots, prefetched) => {
+          last = hook?.begin(tx, snapshots, hold, prefetched);
+          return last;
+        },
+        hold,
       );
     }, options);
+    free();
+    // An optimisation only (the shard marks already hold): its failure fails no write.
+    await last?.after().catch(() => undefined);
+    return result;
   } finally {
     free();
   }
@@ -316,7 +382,12 @@ class ShardLocks {
   }
 }
 
-const UNTRACKED: TransactionHook = { writing: (data) => data, removing: () => undefined, commit: async () => {} };
+const UNTRACKED: TransactionHook = {
+  writing: (data) => data,
+  removing: () => undefined,
+  commit: async () => {},
+  after: async () => {},
+};
 
 function stamped(data: DocumentData, gen: string, shard: number): DocumentData {
   const format = (data[FORMAT_KEY] ?? {}) as DocumentData;
@@ -476,26 +547,36 @@ async function applyDeltas(
   state: StatsState,
   deltas: ReadonlyMap<number, StatsDelta>,
   maxValues: number,
+  prefetched?: Prefetched,
 ): Promise<string[]> {
   const touched = [...deltas].filter(([, delta]) => !delta.empty);
   if (touched.length === 0) return [];
-  const mask = new Map<string, FieldPath>([['gen', new FieldPath('gen')]]);
-  const add = (...path: string[]) => mask.set(JSON.stringify(path), new FieldPath(...path));
-  for (const [, delta] of touched) {
-    for (const field of [...delta.entries.keys(), ...delta.off]) {
-      add('f', field, 'k');
-      add('f', field, 'off');
-      for (const key of delta.entries.get(field)?.keys() ?? []) add('f', field, 'v', key);
-    }
-  }
+  const mask = new Map<string, FieldPath>();
+  for (const [, delta] of touched) addMask(mask, delta);
+  // The prefetched shard, read with the documents, serves when its mask held every path needed.
+  const covered = prefetched && [...mask.keys()].every((key) => prefetched.paths.has(key));
   const refs = touched.map(([shard]) => shards[shard] as DocumentReference);
-  const snapshots = await tx.getAll(...refs, { fieldMask: [...mask.values()] });
+  const snapshots =
+    covered && touched.length === 1 && touched[0]?.[0] === prefetched.shard
+      ? [prefetched.snapshot]
+      : await tx.getAll(...refs, { fieldMask: [...mask.values()] });
   const off = new Set<string>();
   touched.forEach(([, delta], i) => {
     const cap = capOf(state.tracked, maxValues);
     for (const field of writeShard(tx, refs[i] as DocumentReference, snapshots[i], state, delta, cap)) off.add(field);
   });
   return [...off];
+}
+
+/** The mask paths a delta's entries need, by JSON of their segments. */
+function addMask(paths: Map<string, FieldPath>, delta: StatsDelta): void {
+  const add = (...path: string[]) => paths.set(JSON.stringify(path), new FieldPath(...path));
+  add('gen');
+  for (const field of [...delta.entries.keys(), ...delta.off]) {
+    add('f', field, 'k');
+    add('f', field, 'off');
+    for (const key of delta.entries.get(field)?.keys() ?? []) add('f', field, 'v', key);
+  }
 }
 
 function writeShard(
