@@ -45,11 +45,10 @@ import {
   StatsStore,
   sameTracked,
   stateData,
-  statsTransaction,
-  type TransactionHook,
   trackableFields,
 } from './stats.ts';
 import { verifyBuilt } from './stats-state.ts';
+import { statsHook, statsTransaction, type TransactionHook } from './stats-write.ts';
 import { FIRESTORE_CLIENT_SETTINGS, toItem } from './values.ts';
 
 export interface BackfillProgress {
@@ -193,7 +192,7 @@ async function countDocuments(
   state: StatsState,
   docs: readonly QueryDocumentSnapshot[],
 ): Promise<void> {
-  const hook = stats.hook(collectionId);
+  const hook = statsHook(stats, collectionId);
   const stamp = new FieldPath(FORMAT_KEY, STAMP_KEY);
   for (let at = 0; at < docs.length; at += COUNT_CHUNK) {
     const refs = docs.slice(at, at + COUNT_CHUNK).map((d) => d.ref);

@@ -41,6 +41,7 @@ import { FirestoreSchema } from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
 import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
+import { statsHook } from './stats-write.ts';
 import {
   deleteCollectionDocuments,
   insertItems,
@@ -183,7 +184,7 @@ class FirestoreStorage implements Storage {
       concurrency: this.concurrency,
       collection,
       // Statistics are kept for strict collections (written in the storage format) only.
-      ...(collection.strict !== false ? { stats: this.stats.hook(collection.id) } : {}),
+      ...(collection.strict !== false ? { stats: statsHook(this.stats, collection.id) } : {}),
     };
   }
 

@@ -19,7 +19,7 @@ import { SpiError } from '@adaptors/core';
 import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { stopAtDeadline, transactionOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
-import { statsTransaction, type WriteHook } from './stats.ts';
+import { statsTransaction, type WriteHook } from './stats-write.ts';
 
 /** Documents per transaction: Firestore's documented cap on writes per commit. */
 const CHUNK = 500;

@@ -15,7 +15,7 @@ import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } fro
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
 import { toFormattedData } from './format.ts';
-import { statsTransaction, type WriteHook } from './stats.ts';
+import { statsTransaction, type WriteHook } from './stats-write.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
