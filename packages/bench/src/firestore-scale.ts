@@ -289,7 +289,7 @@ try {
       filter: { title: { $matches: { ignoreCase: true, spec: [{ type: 'literal', value: probe.toUpperCase() }] } } },
     }),
   );
-  await scenario('aggregate by cat (50 groups): count, sum, avg', 'one aggregation query per group', (c) =>
+  await scenario('aggregate by cat (50 groups): count, sum, avg', 'group statistics: one getAll of 17 documents', (c) =>
     c.aggregate(ID, {
       aggregation: {
         groupingFields: ['cat'],
@@ -302,7 +302,7 @@ try {
       paging: { limit: 100 },
     }),
   );
-  await scenario('distinct cat', 'one query per value', (c) =>
+  await scenario('distinct cat', 'group statistics: one getAll of 17 documents', (c) =>
     c.distinct(ID, 'cat', { paging: { limit: 100 }, returnTotalCount: true }),
   );
   await scenario('count with a filter (cat, n range)', 'count() with the filter', (c) =>

@@ -59,6 +59,7 @@ describe('firestore backfill', () => {
     expect(first.stderr).toContain('100% 2/2 documents · 2 written');
     expect(first.stdout).toContain("Backfill of 'plants': 2 documents read, 2 written.");
     expect(first.stdout).toContain('Complete fields: _id, title, n');
+    expect(first.stdout).toContain('Group statistics: built');
     const a = await get('plants', 'a');
     expect(a.n).toEqual({ nullValue: null });
     expect(JSON.stringify(a.$wix)).toContain('"red rose"');

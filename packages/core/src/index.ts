@@ -52,6 +52,7 @@ export * from './model.ts';
 export * from './query/ast.ts';
 export { decodeCursor, encodeCursor } from './query/cursor.ts';
 export {
+  canonicalKey,
   compareItems,
   compareValues,
   countMatching,

@@ -15,6 +15,12 @@
  *   `$wix`, never a value.
  * - The marker is written last, only for the fields a count() proves are on
  *   every document (`count(f == null) + count(f != null) = count()`).
+ * - Group statistics (stats.ts): each page's documents not yet counted in the
+ *   current generation are counted and stamped in one transaction (so a live
+ *   write of the same document is either before or after, never both); a
+ *   generation that tracks other fields than the definition declares is
+ *   replaced by a new one first. `built` is set once a count() proves every
+ *   document counted.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { StoredCollection } from '@adaptors/core';
@@ -26,9 +32,23 @@ import {
   type QueryDocumentSnapshot,
   type Timestamp,
 } from '@google-cloud/firestore';
+import { transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode } from './errors.ts';
 import { FORMAT_KEY, FORMAT_VERSION, type FormatMarker, formatMapOf, formattedFields } from './format.ts';
 import { FirestoreSchema } from './schema.ts';
+import {
+  newGeneration,
+  parseState,
+  SHARD_KEY,
+  STAMP_KEY,
+  type StatsState,
+  StatsStore,
+  sameTracked,
+  stateData,
+  trackableFields,
+} from './stats.ts';
+import { verifyBuilt } from './stats-state.ts';
+import { statsHook, statsTransaction, type TransactionHook } from './stats-write.ts';
 import { FIRESTORE_CLIENT_SETTINGS, toItem } from './values.ts';
 
 export interface BackfillProgress {
@@ -61,6 +81,8 @@ export interface BackfillResult extends BackfillProgress {
   readonly complete: readonly string[];
   /** Fields some document still lacks (written meanwhile by another program): run again. */
   readonly incomplete: readonly string[];
+  /** Group statistics count every document (unfiltered grouped aggregations and distinct values read them). */
+  readonly statistics: boolean;
 }
 
 /** Why a collection cannot be backfilled: said to the person running the command. */
@@ -95,8 +117,13 @@ export async function backfillCollection(
   }
   const metaRef = db.collection(metadataCollection).doc(collectionId);
   const ref = db.collection(collectionId);
-  const checkpoint = options.restart ? undefined : ((await metaRef.get()).get('backfill') as unknown);
-  const after = typeof checkpoint === 'string' && checkpoint.length > 0 ? checkpoint : undefined;
+  const stats = new StatsStore(db, metadataCollection);
+  const state = await statsGeneration(stats, collection);
+  const meta = await metaRef.get();
+  const checkpoint = options.restart ? undefined : (meta.get('backfill') as unknown);
+  // A checkpoint of another statistics generation (a truncate since): the pages before it are not counted.
+  const sameGeneration = state.built || meta.get('backfillGeneration') === state.gen;
+  const after = typeof checkpoint === 'string' && checkpoint.length > 0 && sameGeneration ? checkpoint : undefined;
   const total = Number((await ref.count().get()).data().count);
   const resumedAt = after
     ? Number((await ref.where(FieldPath.documentId(), '<=', after).count().get()).data().count)
@@ -120,22 +147,79 @@ export async function backfillCollection(
       const page = await query.get();
       if (page.empty) break;
       updated += await formatDocuments(db, writer, collection, page.docs);
+      if (!state.built) await countDocuments(stats, collection.id, state, page.docs);
       read += page.size;
       pages++;
       last = page.docs[page.docs.length - 1]?.id;
-      await metaRef.set({ backfill: last }, { merge: true });
+      await metaRef.set({ backfill: last, backfillGeneration: state.gen }, { merge: true });
       report();
     }
   } finally {
     await writer.close();
   }
-  if (!finished) return { read, updated, total, resumedAt, finished, complete: [], incomplete: [] };
+  if (!finished) {
+    return { read, updated, total, resumedAt, finished, complete: [], incomplete: [], statistics: false };
+  }
 
   const { complete, incomplete } = await verify(db, collection);
   const marker: FormatMarker = { version: FORMAT_VERSION, complete };
   await schema.writeMarker(collectionId, marker);
+  const statistics = await verifyBuilt(stats, collectionId, state.gen);
   await metaRef.set({ backfill: '' }, { merge: true });
-  return { read, updated, total, resumedAt, finished, complete, incomplete };
+  return { read, updated, total, resumedAt, finished, complete, incomplete, statistics };
+}
+
+/** The statistics generation to count into: the current one if it tracks the declared fields, else a new one. */
+async function statsGeneration(stats: StatsStore, collection: StoredCollection): Promise<StatsState> {
+  const tracked = trackableFields(collection.fields);
+  const current = parseState(await stats.stateRef(collection.id).get());
+  if (current && sameTracked(current.tracked, tracked)) return current;
+  const next = newGeneration(tracked, false);
+  await stats.stateRef(collection.id).set(stateData(next));
+  return next;
+}
+
+/** Documents per statistics transaction (each is written once more, plus one shard). */
+const COUNT_CHUNK = 250;
+
+/**
+ * Counts the documents of a page not yet counted in `state`'s generation and
+ * stamps them, in transactions that read them again (stats.ts hook).
+ */
+async function countDocuments(
+  stats: StatsStore,
+  collectionId: string,
+  state: StatsState,
+  docs: readonly QueryDocumentSnapshot[],
+): Promise<void> {
+  const hook = statsHook(stats, collectionId);
+  const stamp = new FieldPath(FORMAT_KEY, STAMP_KEY);
+  for (let at = 0; at < docs.length; at += COUNT_CHUNK) {
+    const refs = docs.slice(at, at + COUNT_CHUNK).map((d) => d.ref);
+    const changed = await statsTransaction(
+      stats.db,
+      hook,
+      async (tx, begin) => {
+        const snapshots = await tx.getAll(...refs, ...hook.reads);
+        const now = parseState(snapshots[refs.length]);
+        // Truncated or rebuilt meanwhile: this run's generation is gone.
+        if (now?.gen !== state.gen) return true;
+        const counting = begin(snapshots.slice(refs.length)) as TransactionHook;
+        const uncounted = snapshots.slice(0, refs.length).filter((s) => s.exists && s.get(stamp) !== state.gen);
+        // Only the stamps are written (the values stay as they are): the same ones the hook put on the data.
+        const stamps = uncounted.map(
+          (snapshot) => counting.writing(snapshot.data() as Data, undefined)[FORMAT_KEY] as Data,
+        );
+        await counting.commit();
+        uncounted.forEach((snapshot, i) => {
+          tx.update(snapshot.ref, stamp, state.gen, new FieldPath(FORMAT_KEY, SHARD_KEY), stamps[i]?.[SHARD_KEY]);
+        });
+        return false;
+      },
+      transactionOptions(),
+    );
+    if (changed) throw new Error(`the statistics of '${collectionId}' were reset meanwhile (truncate); run again`);
+  }
 }
 
 /** The update that brings one document into the format, or undefined when it already is. */
@@ -146,8 +230,12 @@ function missingParts(collection: StoredCollection, doc: QueryDocumentSnapshot):
   for (const field of fields) {
     if (field.key !== '_id' && !Object.hasOwn(data, field.key)) parts.push(new FieldPath(field.key), null);
   }
+  // Each part of the map on its own path: the statistics stamp (`$wix.st`) is not the backfill's to touch.
   const map = formatMapOf(toItem(doc.id, data), fields);
-  if (!isDeepStrictEqual(data[FORMAT_KEY], map)) parts.push(new FieldPath(FORMAT_KEY), map);
+  const stored = (data[FORMAT_KEY] ?? {}) as Data;
+  for (const [part, value] of Object.entries(map)) {
+    if (!isDeepStrictEqual(stored[part], value)) parts.push(new FieldPath(FORMAT_KEY, part), value);
+  }
   return parts.length > 0 ? parts : undefined;
 }
 

@@ -268,7 +268,15 @@ export async function groupedOnServer(
     row[by.key] = value;
     rows.push(row);
   });
-  // finalFilter, sort and page as runAggregate does (packages/core/src/query/aggregate.ts).
+  return finishGroups(rows, spec, countTotal);
+}
+
+/** finalFilter, sort and page over group rows, as runAggregate does (packages/core/src/query/aggregate.ts). */
+export function finishGroups(
+  rows: readonly Item[],
+  spec: AggregateSpec,
+  countTotal: boolean,
+): { rows: Item[]; total?: number } {
   const kept = rows.filter((row) => matches(spec.having, row));
   kept.sort(compareItems(spec.sort));
   const offset = Math.max(0, spec.offset);

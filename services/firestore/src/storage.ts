@@ -38,6 +38,10 @@ import { FirestoreIndexes, type IndexAdminApi } from './indexes.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
 import { FirestoreSchema } from './schema.ts';
+import { StatsStore } from './stats.ts';
+import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
+import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
+import { statsHook } from './stats-write.ts';
 import {
   deleteCollectionDocuments,
   insertItems,
@@ -72,6 +76,8 @@ export interface FirestoreStorageOptions {
   readonly indexRecheckSeconds?: number;
   /** Warnings about missing composite indexes go here. */
   readonly logger?: Logger;
+  /** Values of one field the group statistics keep per shard before giving up on it (stats.ts; tests lower it). */
+  readonly statsMaxValues?: number;
 }
 
 export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): Storage {
@@ -89,6 +95,8 @@ class FirestoreStorage implements Storage {
   private readonly logger: Logger;
   /** Collections read by this instance that need a backfill, by id. */
   private readonly pending = new Map<string, BackfillHint>();
+  /** Group statistics (stats.ts), under the metadata documents. */
+  private readonly stats: StatsStore;
 
   constructor(
     private readonly db: Firestore,
@@ -105,6 +113,7 @@ class FirestoreStorage implements Storage {
       cacheMs: (options.schemaCacheSeconds ?? 5) * 1000,
       checkMs: options.schemaCheckMs ?? 200,
     });
+    this.stats = new StatsStore(db, metadataCollection, options.statsMaxValues);
     const schema = this.schema;
     this.indexes =
       options.indexAdmin && options.databasePath
@@ -174,6 +183,8 @@ class FirestoreStorage implements Storage {
       collectionId: collection.id,
       concurrency: this.concurrency,
       collection,
+      // Statistics are kept for strict collections (written in the storage format) only.
+      ...(collection.strict !== false ? { stats: statsHook(this.stats, collection.id) } : {}),
     };
   }
 
@@ -200,7 +211,14 @@ class FirestoreStorage implements Storage {
   }
 
   createCollection(collection: Collection) {
-    return guarded(() => this.schema.create(collection), { collectionId: collection.id });
+    return guarded(
+      async () => {
+        const stored = await this.schema.create(collection);
+        await statsAfterDefinition(this.stats, stored);
+        return stored;
+      },
+      { collectionId: collection.id },
+    );
   }
 
   updateCollection(collection: Collection) {
@@ -228,6 +246,8 @@ class FirestoreStorage implements Storage {
         if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
         const removed = [...before.values()].filter((f) => !after.has(f.key) && !SYSTEM_KEYS.has(f.key));
         const stored = await this.schema.save({ ...current, ...collection }, current);
+        // Before the values go: the statistics stop answering for a removed or retyped field.
+        await statsAfterDefinition(this.stats, stored);
         for (const field of removed) await this.dropField(collection.id, field);
         return stored;
       },
@@ -264,6 +284,7 @@ class FirestoreStorage implements Storage {
       async () => {
         await deleteCollectionDocuments(this.db, this.db.collection(id));
         await this.references.dropPairsOf(id, undefined);
+        await dropStats(this.stats, id);
         await this.schema.deleteMetadata(id);
       },
       { collectionId: id },
@@ -281,15 +302,22 @@ class FirestoreStorage implements Storage {
   }
 
   aggregate(collection: StoredCollection, spec: AggregateSpec, options: { readonly countTotal: boolean }) {
-    return guarded(() => aggregateItems(this.read(collection), spec, options.countTotal), {
-      collectionId: collection.id,
-    });
+    // Unfiltered, grouped by one field: the group statistics when they answer exactly (stats-read.ts).
+    return guarded(
+      async () =>
+        (await aggregateFromStats(this.stats, collection, spec, options.countTotal)) ??
+        aggregateItems(this.read(collection), spec, options.countTotal),
+      { collectionId: collection.id },
+    );
   }
 
   distinct(collection: StoredCollection, spec: DistinctSpec, options: { readonly countTotal: boolean }) {
-    return guarded(() => distinctValues(this.read(collection), spec, options.countTotal), {
-      collectionId: collection.id,
-    });
+    return guarded(
+      async () =>
+        (await distinctFromStats(this.stats, collection, spec, options.countTotal)) ??
+        distinctValues(this.read(collection), spec, options.countTotal),
+      { collectionId: collection.id },
+    );
   }
 
   // Writes
@@ -319,8 +347,12 @@ class FirestoreStorage implements Storage {
   truncate(collection: StoredCollection) {
     return guarded(
       async () => {
+        // Statistics: not answered while documents go, then a fresh generation (stats-state.ts).
+        const strict = collection.strict !== false;
+        if (strict) await startGeneration(this.stats, collection);
         await truncateItems(this.write(collection));
         await this.references.dropPairsOf(collection.id, undefined);
+        if (strict) await afterTruncate(this.stats, collection);
       },
       { collectionId: collection.id },
     );

@@ -19,6 +19,7 @@ import { SpiError } from '@adaptors/core';
 import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { stopAtDeadline, transactionOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
+import { statsTransaction, type WriteHook } from './stats-write.ts';
 
 /** Documents per transaction: Firestore's documented cap on writes per commit. */
 const CHUNK = 500;
@@ -47,31 +48,61 @@ export type Outcome = 'done' | 'conflict' | { readonly refused: unknown };
 export async function createDocuments(
   db: Firestore,
   writes: readonly DocumentWrite[],
-  options: { readonly overwrite: boolean; readonly concurrency: number },
+  options: { readonly overwrite: boolean; readonly concurrency: number; readonly hook?: WriteHook },
 ): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
+  const hook = options.hook;
   const run = (chunk: readonly DocumentWrite[]) =>
     inChunk(chunk, outcomes, (group) =>
-      db.runTransaction(async (tx) => {
-        stopAtDeadline();
-        const snapshots = options.overwrite ? [] : await tx.getAll(...group.map((w) => w.ref));
-        // The reads may have waited out an outage: commit nothing once the caller has its answer.
-        stopAtDeadline();
-        const out = new Map<number, Outcome>();
-        group.forEach((w, i) => {
-          const snapshot = snapshots[i];
-          if (snapshot?.exists) {
-            out.set(w.key, w.mine(snapshot) ? 'done' : 'conflict');
-            return;
+      statsTransaction(
+        db,
+        hook,
+        async (tx, begin, hold) => {
+          stopAtDeadline();
+          // With statistics (stats.ts) an overwrite reads the documents it replaces too: their counts go.
+          const read = options.overwrite && !hook ? [] : group.map((w) => w.ref);
+          const extra = hook?.reads ?? [];
+          // Creating only: the statistics shard is read with the documents (one round trip; stats.ts prefetch).
+          const prefetch = hook && !options.overwrite ? await hook.prefetch(group.map((w) => w.data)) : undefined;
+          if (prefetch) hold(prefetch.release);
+          const all =
+            read.length + extra.length === 0
+              ? []
+              : prefetch
+                ? await tx.getAll(...read, ...extra, prefetch.ref, { fieldMask: [...prefetch.paths.values()] })
+                : await tx.getAll(...read, ...extra);
+          const snapshots = all.slice(0, read.length);
+          const stats = begin(
+            all.slice(read.length, read.length + extra.length),
+            prefetch ? { ...prefetch, snapshot: all[read.length + extra.length] } : undefined,
+          );
+          // The reads may have waited out an outage: commit nothing once the caller has its answer.
+          stopAtDeadline();
+          const out = new Map<number, Outcome>();
+          const pending: [DocumentReference, DocumentData][] = [];
+          group.forEach((w, i) => {
+            const snapshot = snapshots[i];
+            if (!options.overwrite && snapshot?.exists) {
+              out.set(w.key, w.mine(snapshot) ? 'done' : 'conflict');
+              return;
+            }
+            pending.push([w.ref, stats ? stats.writing(w.data, snapshot) : w.data]);
+            out.set(w.key, 'done');
+          });
+          // The statistics read their shard before the transaction's first write (Firestore's rule).
+          await stats?.commit();
+          stopAtDeadline();
+          for (const [ref, data] of pending) {
+            if (options.overwrite) tx.set(ref, data);
+            else tx.create(ref, data);
           }
-          if (options.overwrite) tx.set(w.ref, w.data);
-          else tx.create(w.ref, w.data);
-          out.set(w.key, 'done');
-        });
-        return out;
-      }, transactionOptions()),
+          return out;
+        },
+        transactionOptions(),
+      ),
     );
-  const chunks = chunked(writes);
+  // One write of the transaction goes to a statistics shard: the documents stay within CHUNK writes.
+  const chunks = chunked(writes, hook ? CHUNK - 1 : CHUNK);
   if (options.overwrite) {
     for (const chunk of chunks) await run(chunk);
   } else {
@@ -135,13 +166,18 @@ function asUnavailable(error: unknown): SpiError | undefined {
   return translated instanceof SpiError && translated.status >= 500 ? translated : undefined;
 }
 
-/** Chunks of at most CHUNK, a repeated document in a later chunk than its previous write. */
-function chunked<T extends { readonly ref: DocumentReference }>(entries: readonly T[]): T[][] {
+/**
+ * Chunks of at most `most`, a repeated document in a later chunk than its
+ * previous write. Balanced (1,000 documents at most 499 each: three of 334,
+ * not 499 + 499 + 2): the chunks run in parallel, so the largest sets the time.
+ */
+function chunked<T extends { readonly ref: DocumentReference }>(entries: readonly T[], most = CHUNK): T[][] {
+  const size = Math.ceil(entries.length / Math.max(1, Math.ceil(entries.length / most)));
   const chunks: T[][] = [];
   const last = new Map<string, number>();
   for (const entry of entries) {
     const from = (last.get(entry.ref.path) ?? -1) + 1;
-    let index = chunks.findIndex((c, i) => i >= from && c.length < CHUNK);
+    let index = chunks.findIndex((c, i) => i >= from && c.length < size);
     if (index < 0) index = chunks.push([]) - 1;
     chunks[index]?.push(entry);
     last.set(entry.ref.path, index);

@@ -15,6 +15,7 @@ import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } fro
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
 import { toFormattedData } from './format.ts';
+import { statsTransaction, type WriteHook } from './stats-write.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
@@ -32,6 +33,8 @@ export interface WriteContext {
   readonly concurrency: number;
   /** The definition the write is checked against: strict collections are written in the storage format. */
   readonly collection?: StoredCollection;
+  /** Group statistics kept in each write's transaction (stats.ts); strict collections only. */
+  readonly stats?: WriteHook;
 }
 
 /**
@@ -119,7 +122,11 @@ export async function insertItems(
       };
     }
   });
-  const outcomes = await createDocuments(ctx.db, writes, { overwrite, concurrency: ctx.concurrency });
+  const outcomes = await createDocuments(ctx.db, writes, {
+    overwrite,
+    concurrency: ctx.concurrency,
+    ...(ctx.stats ? { hook: ctx.stats } : {}),
+  });
   for (const [index, outcome] of outcomes) {
     const item = items[index] as Item;
     const id = item._id as string;
@@ -176,17 +183,27 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     const doc = ctx.ref.doc(id);
     try {
       documentData(ctx, item); // refuses what Firestore cannot hold before a transaction starts
-      const next = await ctx.db.runTransaction(async (tx) => {
-        stopAtDeadline();
-        const snapshot = await tx.get(doc);
-        stopAtDeadline();
-        if (!snapshot.exists) return undefined;
-        const created = fromFirestoreValue(snapshot.get('_createdDate'));
-        // Full replacement (§4.6) that keeps the stored creation date.
-        const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
-        tx.set(doc, keepStoredIntegers(documentData(ctx, replaced), snapshot.data()));
-        return replaced;
-      }, transactionOptions());
+      const next = await statsTransaction(
+        ctx.db,
+        ctx.stats,
+        async (tx, begin) => {
+          stopAtDeadline();
+          const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
+          stopAtDeadline();
+          if (!snapshot?.exists) return undefined;
+          const created = fromFirestoreValue(snapshot.get('_createdDate'));
+          // Full replacement (§4.6) that keeps the stored creation date.
+          const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
+          const data = keepStoredIntegers(documentData(ctx, replaced), snapshot.data());
+          const stats = begin(extra);
+          const written = stats ? stats.writing(data, snapshot) : data;
+          await stats?.commit();
+          stopAtDeadline();
+          tx.set(doc, written);
+          return replaced;
+        },
+        transactionOptions(),
+      );
       return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
       const failure = itemError(error, ctx.collectionId, id);
@@ -203,14 +220,23 @@ export async function removeItems(ctx: WriteContext, ids: readonly string[]): Pr
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
     try {
-      const removed = await ctx.db.runTransaction(async (tx) => {
-        stopAtDeadline();
-        const snapshot = await tx.get(doc);
-        stopAtDeadline();
-        if (!snapshot.exists) return undefined;
-        tx.delete(doc);
-        return toItem(id, snapshot.data());
-      }, transactionOptions());
+      const removed = await statsTransaction(
+        ctx.db,
+        ctx.stats,
+        async (tx, begin) => {
+          stopAtDeadline();
+          const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
+          stopAtDeadline();
+          if (!snapshot?.exists) return undefined;
+          const stats = begin(extra);
+          stats?.removing(snapshot);
+          await stats?.commit();
+          stopAtDeadline();
+          tx.delete(doc);
+          return toItem(id, snapshot.data());
+        },
+        transactionOptions(),
+      );
       return removed ? { item: removed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
       const failure = itemError(error, ctx.collectionId, id);

@@ -57,6 +57,8 @@ interface Result extends Progress {
   readonly finished: boolean;
   readonly complete: readonly string[];
   readonly incomplete: readonly string[];
+  /** Group statistics count every document (services/firestore/README.md "Group statistics"). */
+  readonly statistics?: boolean;
 }
 
 type RunBackfill = (
@@ -143,6 +145,14 @@ export const firestoreCommand: Command = {
         }.`,
       );
       line(io, `Complete fields: ${result.complete.join(', ') || '(none)'}`);
+      if (result.statistics !== undefined) {
+        line(
+          io,
+          result.statistics
+            ? 'Group statistics: built (unfiltered grouped aggregations and distinct values read them).'
+            : 'Group statistics: not built yet (documents were written meanwhile); run it again.',
+        );
+      }
       if (result.incomplete.length > 0) {
         line(
           io,

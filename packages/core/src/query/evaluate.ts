@@ -5,7 +5,7 @@
  * keysets, paging, projection), aggregate.ts, distinct.ts.
  */
 export { runAggregate } from './aggregate.ts';
-export { compareValues } from './compare.ts';
+export { canonicalKey, compareValues } from './compare.ts';
 export { runDistinct } from './distinct.ts';
 export { matches, valueAt } from './match.ts';
 export { compareItems, countMatching, isAfter, keysetOf, project, runQuery } from './run-query.ts';
