@@ -89,6 +89,61 @@ const DEFERRALS = [
                 return service;
             } });`,
   },
+  // @grpc/proto-loader (the Google clients' gapic path: `loadProtoJSON` at every client
+  // construction) gives every message and enum definition its DescriptorProto (`type`) and every
+  // .proto file of the root encoded as FileDescriptorProto bytes (`fileDescriptorProtos`): ~120 ms
+  // of a Spanner cold start (toDescriptor and encode over the whole root, docs/engines.md §5) and
+  // memory kept for the process's life, for gRPC server reflection, which no client path reads.
+  // Computed on first access instead (the same values).
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `function createMessageDefinition(message, options, fileDescriptors) {
+    const messageDescriptor = message.toDescriptor('proto3');
+    return {
+        format: 'Protocol Buffer 3 DescriptorProto',
+        type: messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions),
+        fileDescriptorProtos: fileDescriptors,`,
+    replace: `function createMessageDefinition(message, options, fileDescriptors) {
+    let type;
+    return {
+        format: 'Protocol Buffer 3 DescriptorProto',
+        get type() {
+            if (type === undefined) {
+                const messageDescriptor = message.toDescriptor('proto3');
+                type = messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions);
+            }
+            return type;
+        },
+        get fileDescriptorProtos() { return fileDescriptors(); },`,
+  },
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `function createEnumDefinition(enumType, fileDescriptors) {
+    const enumDescriptor = enumType.toDescriptor('proto3');
+    return {
+        format: 'Protocol Buffer 3 EnumDescriptorProto',
+        type: enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions),
+        fileDescriptorProtos: fileDescriptors,`,
+    replace: `function createEnumDefinition(enumType, fileDescriptors) {
+    let type;
+    return {
+        format: 'Protocol Buffer 3 EnumDescriptorProto',
+        get type() {
+            if (type === undefined) {
+                const enumDescriptor = enumType.toDescriptor('proto3');
+                type = enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions);
+            }
+            return type;
+        },
+        get fileDescriptorProtos() { return fileDescriptors(); },`,
+  },
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `    const descriptorList = root.toDescriptor('proto3').file;
+    const bufferList = descriptorList.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish()));`,
+    replace: `    let buffers;
+    const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
+  },
 ];
 const applied = new Map();
 
