@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
+import { pruneProtoJson } from './prune-protos.mjs';
 
 const serviceDir = process.cwd();
 const outDir = join(serviceDir, 'bundle');
@@ -144,8 +145,33 @@ const DEFERRALS = [
     replace: `    let buffers;
     const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
   },
+  // The Spanner data-plane client (SpannerClient, built by every `new Spanner()`'s first
+  // database use) loads the whole @google-cloud/spanner-api protos.json: the data plane, the
+  // database and instance admin APIs, the executor proxy and descriptor.proto (~360
+  // definitions), where its service needs ~110. Building that protobufjs root was the largest
+  // single cost of a Spanner cold start (~200 ms, docs/engines.md §5). It gets the part its
+  // service needs (scripts/prune-protos.mjs); the admin clients, and this client's decoding of
+  // error details, keep the whole file.
+  {
+    file: '/@google-cloud/spanner-api/build/src/v1/spanner_client.js',
+    find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
+    replace: (id) =>
+      `this._protos = this._gaxGrpc.loadProtoJSON(${prunedProtos(id, '../../protos/protos.json', 'google.spanner.v1.Spanner')});`,
+  },
 ];
 const applied = new Map();
+
+/**
+ * The part of a client's protos JSON (`json`, relative to the client file `id`) that `service`
+ * needs, as JSON text for JSON.parse (V8 parses that faster than an object literal), through
+ * the protobufjs the client loads.
+ */
+function prunedProtos(id, json, service) {
+  const require = createRequire(id);
+  const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('google-gax')] }));
+  const pruned = pruneProtoJson(require(json), service, protobuf);
+  return `JSON.parse(${JSON.stringify(JSON.stringify(pruned))})`;
+}
 
 const deferrals = {
   name: 'deferrals',
@@ -157,7 +183,7 @@ const deferrals = {
       const count = out.split(edit.find).length - 1;
       if (count !== 1)
         throw new Error(`bundle: expected the code to defer once in ${edit.file}, found it ${count} times`);
-      out = out.replace(edit.find, edit.replace);
+      out = out.replace(edit.find, () => (typeof edit.replace === 'function' ? edit.replace(id) : edit.replace));
       applied.set(edit.file, (applied.get(edit.file) ?? 0) + 1);
     }
     return { code: out, map: null };
