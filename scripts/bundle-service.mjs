@@ -145,32 +145,34 @@ const DEFERRALS = [
     replace: `    let buffers;
     const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
   },
-  // The Spanner data-plane client (SpannerClient, built by every `new Spanner()`'s first
-  // database use) loads the whole @google-cloud/spanner-api protos.json: the data plane, the
-  // database and instance admin APIs, the executor proxy and descriptor.proto (~360
-  // definitions), where its service needs ~110. Building that protobufjs root was the largest
-  // single cost of a Spanner cold start (~200 ms, docs/engines.md §5). It gets the part its
-  // service needs (scripts/prune-protos.mjs); the admin clients, and this client's decoding of
-  // error details, keep the whole file.
-  {
-    file: '/@google-cloud/spanner-api/build/src/v1/spanner_client.js',
-    find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
-    replace: (id) =>
-      `this._protos = this._gaxGrpc.loadProtoJSON(${prunedProtos(id, '../../protos/protos.json', 'google.spanner.v1.Spanner')});`,
-  },
+  // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
+  // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
+  // plane, the admin APIs (and Spanner's executor proxy) and descriptor.proto. Spanner's service
+  // needs ~110 of ~360 definitions, Firestore's a third of its file; building that protobufjs root
+  // was the largest single cost of a Spanner cold start (~200 ms, docs/engines.md §5). Each gets
+  // the part its service needs (scripts/prune-protos.mjs); the admin clients, and the data-plane
+  // client's decoding of error details, keep the whole file.
+  dataPlaneProtos('/@google-cloud/spanner-api/build/src/v1/spanner_client.js', 'google.spanner.v1.Spanner'),
+  dataPlaneProtos('/@google-cloud/firestore-api/build/src/v1/firestore_client.js', 'google.firestore.v1.Firestore'),
 ];
 const applied = new Map();
 
 /**
- * The part of a client's protos JSON (`json`, relative to the client file `id`) that `service`
- * needs, as JSON text for JSON.parse (V8 parses that faster than an object literal), through
- * the protobufjs the client loads.
+ * The edit that gives a gapic client (`file`) the part of its package's protos.json that
+ * `service` needs, as JSON text for JSON.parse (V8 parses that faster than an object
+ * literal), pruned through the protobufjs that client loads.
  */
-function prunedProtos(id, json, service) {
-  const require = createRequire(id);
-  const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('google-gax')] }));
-  const pruned = pruneProtoJson(require(json), service, protobuf);
-  return `JSON.parse(${JSON.stringify(JSON.stringify(pruned))})`;
+function dataPlaneProtos(file, service) {
+  return {
+    file,
+    find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
+    replace: (id) => {
+      const require = createRequire(id);
+      const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('google-gax')] }));
+      const pruned = pruneProtoJson(require('../../protos/protos.json'), service, protobuf);
+      return `this._protos = this._gaxGrpc.loadProtoJSON(JSON.parse(${JSON.stringify(JSON.stringify(pruned))}));`;
+    },
+  };
 }
 
 const deferrals = {
