@@ -145,6 +145,16 @@ const DEFERRALS = [
     replace: `    let buffers;
     const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
   },
+  {
+    // The Spanner client's built-in metrics exporter loads @google-cloud/monitoring (its gapic
+    // client and protos, ~80–120 ms of module evaluation at every start) when the client module
+    // is imported; the exporter is only built when built-in metrics are on, which the service
+    // turns off by default (services/spanner/src/client.ts). Loaded on first use instead.
+    file: '/@google-cloud/spanner/build/src/metrics/spanner-metrics-exporter.js',
+    find: 'const monitoring_1 = require("@google-cloud/monitoring");',
+    replace:
+      'let monitoringModule;\nconst monitoring_1 = { get MetricServiceClient() { return (monitoringModule ??= require("@google-cloud/monitoring")).MetricServiceClient; } };',
+  },
   // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
   // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
   // plane, the admin APIs (and Spanner's executor proxy) and descriptor.proto. Spanner's service
