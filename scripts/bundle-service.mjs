@@ -16,7 +16,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
-import { pruneProtoJson } from './prune-protos.mjs';
+import { clientProtos } from './prune-protos.mjs';
 
 const serviceDir = process.cwd();
 const outDir = join(serviceDir, 'bundle');
@@ -170,16 +170,14 @@ const applied = new Map();
 /**
  * The edit that gives a gapic client (`file`) the part of its package's protos.json that
  * `service` needs, as JSON text for JSON.parse (V8 parses that faster than an object
- * literal), pruned through the protobufjs that client loads.
+ * literal). infra/test/prune-protos.test.ts checks the parts against the whole files.
  */
 function dataPlaneProtos(file, service) {
   return {
     file,
     find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
     replace: (id) => {
-      const require = createRequire(id);
-      const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('google-gax')] }));
-      const pruned = pruneProtoJson(require('../../protos/protos.json'), service, protobuf);
+      const { pruned } = clientProtos(id, service);
       return `this._protos = this._gaxGrpc.loadProtoJSON(JSON.parse(${JSON.stringify(JSON.stringify(pruned))}));`;
     },
   };

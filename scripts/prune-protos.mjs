@@ -5,7 +5,8 @@
 // google/protobuf/descriptor.proto), so building its protobufjs root at start does a
 // fraction of the work. Only message, enum and service definitions are followed; options
 // stay as they are (protobufjs keeps them as plain values, it does not resolve them).
-// `protobuf` is the protobufjs module the client itself loads (the root has none).
+import { createRequire } from 'node:module';
+
 const SCALARS = new Set([
   'double',
   'float',
@@ -60,7 +61,20 @@ function resolve(defs, name, scope) {
 }
 
 /**
- * The JSON root holding `serviceName` and its closure. Throws when a reference cannot be
+ * A gapic client's protos (`clientFile`: its `build/src/v1/<name>_client.js`, which loads
+ * `../../protos/protos.json`): the whole file, the part `service` needs, and the protobufjs
+ * module that client loads (the repository root has none of its own).
+ */
+export function clientProtos(clientFile, service) {
+  const require = createRequire(clientFile);
+  const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('google-gax')] }));
+  const full = require('../../protos/protos.json');
+  return { full, pruned: pruneProtoJson(full, service, protobuf), protobuf };
+}
+
+/**
+ * The JSON root holding `serviceName` and its closure (`protobuf`: the protobufjs module to
+ * check it with). Throws when a reference cannot be
  * resolved or when protobufjs cannot resolve the result, so a client upgrade that changes
  * the file fails the bundle instead of the service at run time.
  */
