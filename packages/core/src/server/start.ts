@@ -90,11 +90,6 @@ export async function runService<S extends SettingSpecs>(
     process.exitCode = 1;
     return;
   }
-  // One turn of the event loop before building the app: the storage's start-up reads (the
-  // schema read ahead, Firestore's readiness read) build their gRPC client and open their
-  // connection now, so that round trip overlaps with building the app and listening instead
-  // of starting after `listen` in front of the first call (packages/bench/RESULTS.md, cold start).
-  await new Promise((resolve) => setImmediate(resolve));
   const adaptor = createAdaptor({
     storage,
     cursorSecret: config.cursorSecret ?? deriveCursorSecret(keys),
