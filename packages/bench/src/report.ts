@@ -66,7 +66,7 @@ export function printReport(report: BenchReport): string {
   for (const { target, result } of report.coldStart) {
     lines.push(
       '',
-      `cold start (${target}): median ${result.medianMs} ms, min ${result.minMs} ms over ${result.runs.length} runs; RSS after first answer ${result.rssAfterFirstAnswerMb} MB`,
+      `cold start (${target}): median ${result.medianMs} ms, min ${result.minMs} ms over ${result.runs.length} runs; RSS after first answer ${result.rssAfterFirstAnswerMb} MB; server CPU to the first answer ${result.cpuToFirstAnswerMs} ms (median)`,
     );
   }
   for (const { target, result } of report.clientImport) {

@@ -32,7 +32,16 @@ function report(
       { target, scenario: QUERY_SCENARIO, result: load(500, 1, 90) },
     ],
     coldStart: [
-      { target, result: { runs: [own.cold], medianMs: own.cold, minMs: own.cold, rssAfterFirstAnswerMb: own.rss } },
+      {
+        target,
+        result: {
+          runs: [own.cold],
+          medianMs: own.cold,
+          minMs: own.cold,
+          rssAfterFirstAnswerMb: own.rss,
+          cpuToFirstAnswerMs: 0,
+        },
+      },
     ],
     clientImport: [{ target, result: { runs: [500], medianMs: 500 } }],
     bulk: [],

@@ -41,7 +41,7 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   // No schema read ahead here (unlike Spanner and BigQuery, which read their whole catalog in
   // one go on the first call anyway): listing infers every root collection without metadata
   // from a sample of documents, reads a first call on one collection does not need.
-  return createFirestoreStorage(db, {
+  const storage = createFirestoreStorage(db, {
     metadataCollection: config.metadataCollection,
     referencesCollection: config.referencesCollection,
     scanLimit: config.scanLimit,
@@ -60,4 +60,10 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
         }
       : {}),
   });
+  // But the client builds its gRPC client (the Firestore protos), its channel and its credentials
+  // on its first call: start that with the readiness read (one metadata document name) while the
+  // HTTP server is built and starts listening, so the first Wix call does not wait for it
+  // (services/firestore/DEPLOY.md, "Runtime"). A failure here is not fatal: the first call reports it.
+  storage.ready().catch(() => {});
+  return storage;
 }
