@@ -7,7 +7,7 @@
  * speed, which sets the service's requests per second in `npm run bench`, does
  * not enter these figures.
  *
- *   node dist/firestore-client.js [--queries 400] [--concurrency 10] [--rounds 2]
+ *   node dist/firestore-client.js [--queries 400] [--concurrency 10] [--rounds 2] [--paths grpc,rest]
  *
  * Paths: `grpc` (the service's: select() of the declared fields, ordered by
  * id, get(), data()), `grpc-whole` (the same without select(): every document
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
+    /** Comma-separated: only these paths. */
+    paths: { type: 'string' },
     /** Internal: run one path in this process against FIRESTORE_EMULATOR_HOST. */
     path: { type: 'string' },
     seed: { type: 'boolean', default: false },
@@ -211,7 +213,7 @@ if (values.seed) {
     child(['--seed']);
     const rows: string[] = [];
     for (let round = 0; round < Number(values.rounds); round++) {
-      for (const path of PATHS) {
+      for (const path of values.paths?.split(',') ?? PATHS) {
         const r = JSON.parse(
           child(['--path', path, '--queries', values.queries, '--concurrency', values.concurrency]),
         ) as Record<string, number | string>;
