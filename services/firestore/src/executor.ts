@@ -251,9 +251,10 @@ export async function* scan(
   }
 }
 
-export async function collect(source: AsyncIterable<Item>): Promise<Item[]> {
+/** The items of `source`; with `keep`, only those it keeps, so the rest are never held together. */
+export async function collect(source: AsyncIterable<Item>, keep?: (item: Item) => boolean): Promise<Item[]> {
   const out: Item[] = [];
-  for await (const item of source) out.push(item);
+  for await (const item of source) if (!keep || keep(item)) out.push(item);
   return out;
 }
 
@@ -368,15 +369,20 @@ async function pushedItems(
   return page;
 }
 
-/** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded (checked first by a count). */
+/**
+ * Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded (checked first by a
+ * count). `keep`: the caller's exact filter, applied while the documents stream in, so a request holds
+ * its matches rather than every candidate (up to FIRESTORE_SCAN_LIMIT of them).
+ */
 export async function candidates(
   ctx: ReadContext,
   plan: FilterPlan,
   fields: Iterable<string>,
   extraCauses: readonly string[],
+  keep?: (item: Item) => boolean,
 ): Promise<Item[]> {
   const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
   const causes = () => [...plan.residualNotes, ...extraCauses];
   await withinBound(ctx, query, causes);
-  return collect(scan(ctx, query, causes));
+  return collect(scan(ctx, query, causes), keep);
 }
