@@ -205,20 +205,42 @@ export async function withinBound(ctx: ReadContext, query: Query, causes: () => 
   if (found > ctx.scanLimit) throw scanBoundExceeded(ctx, causes(), found);
 }
 
-/** Documents fetched per round trip while scanning. */
+/** Most documents fetched per round trip while scanning. */
 export const SCAN_PAGE_SIZE = 500;
+
+/**
+ * The size of the next page of a scan: `first` for the first one, then
+ * doubling up to SCAN_PAGE_SIZE. A reader that stops once its page is full
+ * (a residual filter under a pushed order) asks for about what it needs
+ * instead of 500 documents: every document of a page is decoded and held
+ * until the page is read, so with 50 such requests at once the page size was
+ * the service's peak memory (packages/bench/RESULTS.md, "Left"). A reader
+ * that needs every candidate asks for full pages from the start.
+ */
+export function scanPageSize(previous: number | undefined, first: number): number {
+  if (previous === undefined) return Math.max(1, Math.min(SCAN_PAGE_SIZE, first));
+  return Math.min(SCAN_PAGE_SIZE, previous * 2);
+}
 
 /**
  * The documents of `query`, page by page, at most `scanLimit` of them: one
  * more means the bound is passed and the request is refused. Pages (not one
  * stream) so that a reader that stops early leaves no open call behind —
  * an abandoned Firestore stream keeps the client from terminating.
+ * `firstPage`: how many documents the reader expects to need (scanPageSize).
  */
-export async function* scan(ctx: ReadContext, query: Query, causes: () => readonly string[]): AsyncGenerator<Item> {
+export async function* scan(
+  ctx: ReadContext,
+  query: Query,
+  causes: () => readonly string[],
+  firstPage = SCAN_PAGE_SIZE,
+): AsyncGenerator<Item> {
   let read = 0;
   let last: QueryDocumentSnapshot | undefined;
+  let planned: number | undefined;
   for (;;) {
-    const size = Math.min(SCAN_PAGE_SIZE, ctx.scanLimit + 1 - read);
+    planned = scanPageSize(planned, firstPage);
+    const size = Math.min(planned, ctx.scanLimit + 1 - read);
     const page = await (last ? query.startAfter(last) : query).limit(size).get();
     for (const doc of page.docs) {
       if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
@@ -229,9 +251,10 @@ export async function* scan(ctx: ReadContext, query: Query, causes: () => readon
   }
 }
 
-export async function collect(source: AsyncIterable<Item>): Promise<Item[]> {
+/** The items of `source`; with `keep`, only those it keeps, so the rest are never held together. */
+export async function collect(source: AsyncIterable<Item>, keep?: (item: Item) => boolean): Promise<Item[]> {
   const out: Item[] = [];
-  for await (const item of source) out.push(item);
+  for await (const item of source) if (!keep || keep(item)) out.push(item);
   return out;
 }
 
@@ -332,7 +355,8 @@ async function pushedItems(
   let skipped = 0;
   // Integers beyond ±2^53 compare as integers, as Firestore ordered them (integers.ts).
   const exactly = exactMatcher(spec.filter, spec.sort, spec.after);
-  for await (const item of scan(ctx, query, () => notes)) {
+  // Pages sized from what the page needs: the residual filter may keep most of what is read.
+  for await (const item of scan(ctx, query, () => notes, spec.offset + spec.limit)) {
     if (!exactly.matches(item)) continue;
     if (!exactly.isAfter(item)) continue;
     if (skipped < spec.offset) {
@@ -345,15 +369,20 @@ async function pushedItems(
   return page;
 }
 
-/** Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded (checked first by a count). */
+/**
+ * Candidates for count/aggregate/distinct: pushed filter, needed fields only, bounded (checked first by a
+ * count). `keep`: the caller's exact filter, applied while the documents stream in, so a request holds
+ * its matches rather than every candidate (up to FIRESTORE_SCAN_LIMIT of them).
+ */
 export async function candidates(
   ctx: ReadContext,
   plan: FilterPlan,
   fields: Iterable<string>,
   extraCauses: readonly string[],
+  keep?: (item: Item) => boolean,
 ): Promise<Item[]> {
   const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
   const causes = () => [...plan.residualNotes, ...extraCauses];
   await withinBound(ctx, query, causes);
-  return collect(scan(ctx, query, causes));
+  return collect(scan(ctx, query, causes), keep);
 }

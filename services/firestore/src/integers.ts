@@ -256,13 +256,6 @@ export function exactMatcher(filter: Filter, sort: readonly Sort[], after: Keyse
   };
 }
 
-export function countMatchingExact(items: Iterable<Item>, filter: Filter): number {
-  const { matches: test } = exactMatcher(filter, [], undefined);
-  let n = 0;
-  for (const item of items) if (test(item)) n++;
-  return n;
-}
-
 /**
  * runAggregate (core) on items already filtered, with MIN/MAX in the sort
  * order above: each such operation reads the field's sort key, and the key

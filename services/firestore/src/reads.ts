@@ -17,20 +17,19 @@ import { AggregateField, FieldPath } from '@google-cloud/firestore';
 import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './executor.ts';
 import { filterFields } from './filter-text.ts';
 import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './groups.ts';
-import { aggregateExact, countMatchingExact, exactMatcher } from './integers.ts';
+import { aggregateExact, exactMatcher } from './integers.ts';
 import { type FilterPlan, type PushedOrder, planFilter } from './planner.ts';
 
-/** The items matching `filter`, integers beyond ±2^53 compared as integers (integers.ts). */
-function exactlyFiltered(items: readonly Item[], filter: Filter): Item[] {
-  const { matches: test } = exactMatcher(filter, [], undefined);
-  return items.filter(test);
+/** Whether an item matches `filter`, integers beyond ±2^53 compared as integers (integers.ts). */
+function exactFilter(filter: Filter): (item: Item) => boolean {
+  return exactMatcher(filter, [], undefined).matches;
 }
 
 export async function countItems(ctx: ReadContext, filter: Filter): Promise<number> {
   const plan = planFilter(filter, planOptions(ctx));
   if (plan.empty) return 0;
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
-    countMatchingExact(await candidates(ctx, p, filterFields(filter), causes), filter);
+    (await candidates(ctx, p, filterFields(filter), causes, exactFilter(filter))).length;
   return pushedOrScan(
     ctx,
     plan,
@@ -99,7 +98,7 @@ export async function aggregateItems(
   const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     aggregateExact(
-      exactlyFiltered(await candidates(ctx, p, fields, [cause, ...causes]), spec.filter),
+      await candidates(ctx, p, fields, [cause, ...causes], exactFilter(spec.filter)),
       { ...spec, filter: { kind: 'true' } },
       countTotal,
     );
@@ -133,10 +132,7 @@ export async function distinctValues(
   fields.add(spec.field.field);
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     runDistinct(
-      exactlyFiltered(
-        await candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes]),
-        spec.filter,
-      ),
+      await candidates(ctx, p, fields, [`distinct values of ${spec.field.key}`, ...causes], exactFilter(spec.filter)),
       { ...spec, filter: { kind: 'true' } },
       countTotal,
     );

@@ -76,20 +76,24 @@ function isNestedArrayMarker(value: object): value is { [NESTED_ARRAY_KEY]: unkn
  * longitude}, DocumentReference → its path, Bytes → base64 text.
  */
 export function fromFirestoreValue(value: unknown): Value {
+  // Scalars first: most values of a document are text, numbers and booleans (the hot read path).
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value as Value;
   if (value === null || value === undefined) return null;
+  if (type === 'bigint') return integerValue(value as bigint);
   if (value instanceof Timestamp) return value.toDate();
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map(fromFirestoreValue);
   if (value instanceof GeoPoint) return { latitude: value.latitude, longitude: value.longitude };
   if (value instanceof DocumentReference) return value.path;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (typeof value === 'object') {
-    if (isNestedArrayMarker(value)) return value[NESTED_ARRAY_KEY].map(fromFirestoreValue);
+  if (type === 'object') {
+    if (isNestedArrayMarker(value as object))
+      return (value as { [NESTED_ARRAY_KEY]: unknown[] })[NESTED_ARRAY_KEY].map(fromFirestoreValue);
     const out: { [key: string]: Value } = {};
-    for (const [key, element] of Object.entries(value)) out[key] = fromFirestoreValue(element);
+    for (const key in value as Data) out[key] = fromFirestoreValue((value as Data)[key]);
     return out;
   }
-  if (typeof value === 'bigint') return integerValue(value);
   return value as Value;
 }
 
@@ -151,13 +155,19 @@ export const FORMAT_MAP_KEY = '$wix';
  */
 export function toItem(id: string, data: Data | undefined): Item {
   const item: { [key: string]: Value } = { _id: id };
-  if (data) {
-    for (const [key, value] of Object.entries(data)) {
-      if (key !== '_id' && key !== FORMAT_MAP_KEY) item[key] = fromFirestoreValue(value);
+  if (!data) return item;
+  let integers: Set<string> | undefined;
+  for (const key in data) {
+    if (key === '_id' || key === FORMAT_MAP_KEY) continue;
+    const stored = data[key];
+    const value = fromFirestoreValue(stored);
+    item[key] = value;
+    if (typeof stored === 'bigint' && typeof value === 'string') {
+      integers ??= new Set();
+      integers.add(key);
     }
-    const integers = Object.keys(item).filter((k) => typeof data[k] === 'bigint' && typeof item[k] === 'string');
-    if (integers.length > 0) INTEGER_TEXT_FIELDS.set(item, new Set(integers));
   }
+  if (integers) INTEGER_TEXT_FIELDS.set(item, integers);
   return item;
 }
 

@@ -5,7 +5,8 @@
  * native aggregation, collections without metadata, large bulks and truncate.
  */
 import { createMemoryStorage, type Harness, startHarness, type WixClient } from '@adaptors/testkit';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Query } from '@google-cloud/firestore';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { emulatorStorage } from './support.ts';
 
 const FIELDS = [
@@ -113,6 +114,26 @@ describe('scan bound', () => {
     const result = await limited.client.query(collectionId, body);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     expect(result.body.items).toEqual((await memory.client.query(collectionId, body)).body.items);
+  });
+
+  test('a residual under a pushed order reads pages sized to the page it fills, not 500 documents', async () => {
+    // Every document read is decoded and held until its page is read: 50 such requests at once
+    // with 500-document pages were the service's peak memory (src/executor.ts scanPageSize).
+    // Two letters: no trigram narrows it, so Firestore returns every document in id order.
+    const body = { filter: { title: { $contains: 'ed' } }, paging: { offset: 2, limit: 4 } };
+    const limits = vi.spyOn(Query.prototype, 'limit');
+    try {
+      const result = await firestore.client.query(collectionId, body);
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.body.items).toEqual((await memory.client.query(collectionId, body)).body.items);
+      const asked = limits.mock.calls.map(([n]) => n);
+      // The residual matches about one document in three: more than one page, each at most twice the last.
+      expect(asked.length).toBeGreaterThan(1);
+      expect(asked[0]).toBe(6);
+      for (let i = 1; i < asked.length; i++) expect(asked[i]).toBeLessThanOrEqual(2 * (asked[i - 1] as number));
+    } finally {
+      limits.mockRestore();
+    }
   });
 });
 
