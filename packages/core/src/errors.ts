@@ -223,6 +223,44 @@ export const errors = {
     );
   },
   /**
+   * A request the database cannot answer itself, which the adaptor would have to evaluate over
+   * more documents than its bound (`setting`): refused before the scan, naming what Firestore
+   * could not answer (`unanswered`), what would let it (`fix`) and, when a backfill would help,
+   * `extra`. `found` is the candidates' count when it was read.
+   */
+  scanBoundExceeded(options: {
+    readonly collectionId: string;
+    readonly bound: number;
+    readonly found?: number;
+    readonly engine: string;
+    readonly unanswered: string;
+    readonly fix: string;
+    readonly extra?: string;
+    readonly data: Record<string, unknown>;
+  }): SpiError {
+    const { collectionId, bound, found } = options;
+    const reads =
+      found === undefined
+        ? `more than ${bound} documents of '${collectionId}'`
+        : `${found} documents of '${collectionId}', more than ${bound} documents`;
+    return new SpiError(
+      'BAD_REQUEST',
+      `This request would read ${reads}: ${options.engine} cannot answer ${options.unanswered} itself, so the adaptor ` +
+        `evaluates it on the documents ${options.engine} returns. ${options.fix}${options.extra ? ` ${options.extra}` : ''}`,
+      { collectionId, scanLimit: bound, ...options.data, ...(found === undefined ? {} : { candidates: found }) },
+    );
+  },
+  /** Distinct values found one query per value, past `max` of them: the total cannot be answered. */
+  tooManyDistinctValues(collectionId: string, field: string, max: number, scanned: number): SpiError {
+    return new SpiError(
+      'BAD_REQUEST',
+      `'${field}' of '${collectionId}' has more than ${max} distinct values among more than ${scanned} documents: ` +
+        `the adaptor visits each value with one database query, up to ${max}. Add a filter that narrows the ` +
+        'documents, or read the distinct values a page at a time (limit) instead of asking for their total.',
+      { collectionId, field, maxDistinctValues: max },
+    );
+  },
+  /**
    * One item (or reference) of a bulk write that the database refused for a reason the
    * adaptor has no better entry for: the other items' answers stand, so it is answered in
    * that item's place. `detail` is the database's own words, when it gave any.

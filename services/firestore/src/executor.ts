@@ -8,7 +8,15 @@
  * request is refused with an error naming what Firestore could not answer,
  * never answered with a partial page.
  */
-import { type Item, project, type QuerySpec, SpiError, type StoredCollection, type Value } from '@adaptors/core';
+import {
+  errors,
+  type Item,
+  project,
+  type QuerySpec,
+  type SpiError,
+  type StoredCollection,
+  type Value,
+} from '@adaptors/core';
 import {
   type CollectionReference,
   FieldPath,
@@ -175,23 +183,16 @@ export function scanBoundExceeded(
         `\`adaptors firestore backfill ${ctx.collection.id}\` so Firestore can answer sorts, null checks and ` +
         'case-insensitive text on them itself.'
       : '';
-  return new SpiError(
-    'BAD_REQUEST',
-    (found === undefined
-      ? `This request would read more than ${ctx.scanLimit} documents of '${ctx.collection.id}'`
-      : `This request would read ${found} documents of '${ctx.collection.id}', more than ${ctx.scanLimit} documents`) +
-      ': Firestore cannot answer ' +
-      `${what} itself, so the adaptor evaluates it on the documents Firestore returns. Add a condition Firestore can ` +
-      'answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.' +
-      backfill,
-    {
-      collectionId: ctx.collection.id,
-      scanLimit: ctx.scanLimit,
-      evaluatedInMemory: [...causes],
-      ...(found === undefined ? {} : { candidates: found }),
-      ...(pending.length > 0 ? { backfillFields: pending } : {}),
-    },
-  );
+  return errors.scanBoundExceeded({
+    collectionId: ctx.collection.id,
+    bound: ctx.scanLimit,
+    ...(found === undefined ? {} : { found }),
+    engine: 'Firestore',
+    unanswered: what,
+    fix: 'Add a condition Firestore can answer (equality, $hasSome or a range on one field, $exists: true), or raise FIRESTORE_SCAN_LIMIT.',
+    ...(backfill ? { extra: backfill.trim() } : {}),
+    data: { evaluatedInMemory: [...causes], ...(pending.length > 0 ? { backfillFields: pending } : {}) },
+  });
 }
 
 /**

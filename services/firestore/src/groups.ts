@@ -22,11 +22,11 @@ import {
   compareItems,
   compareValues,
   type DistinctSpec,
+  errors,
   type FieldRef,
   type Item,
   matches,
   runDistinct,
-  SpiError,
   TRUE,
   type Value,
 } from '@adaptors/core';
@@ -90,13 +90,7 @@ async function walkValues(
     const raw = doc.get(path) as unknown;
     if (raw === null || raw === undefined) break;
     if (out.length >= MAX_DISTINCT_STEPS) {
-      throw new SpiError(
-        'BAD_REQUEST',
-        `'${field.key}' of '${ctx.collection.id}' has more than ${MAX_DISTINCT_STEPS} distinct values among more than ` +
-          `${ctx.scanLimit} documents: the adaptor visits each value with one Firestore query, up to ` +
-          `${MAX_DISTINCT_STEPS}. Narrow the filter, or page the distinct values (limit) instead of asking for their total.`,
-        { collectionId: ctx.collection.id, field: field.key, maxDistinctValues: MAX_DISTINCT_STEPS },
-      );
+      throw errors.tooManyDistinctValues(ctx.collection.id, field.key, MAX_DISTINCT_STEPS, ctx.scanLimit);
     }
     const value = fromFirestoreValue(raw);
     if (meets?.(value)) break;

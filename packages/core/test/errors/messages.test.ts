@@ -60,6 +60,17 @@ const SAMPLES: Record<Helper, () => SpiError> = {
   throttled: () => errors.throttled('BigQuery', 'table updates', 'send fewer, larger writes'),
   transientFailure: () => errors.transientFailure('Spanner', 'check the Google Cloud status page'),
   internal: () => errors.internal('req-1'),
+  scanBoundExceeded: () =>
+    errors.scanBoundExceeded({
+      collectionId: 'plants',
+      bound: 20000,
+      found: 25000,
+      engine: 'Firestore',
+      unanswered: "'title' $contains",
+      fix: 'Add a condition Firestore can answer, or raise FIRESTORE_SCAN_LIMIT.',
+      data: { evaluatedInMemory: ["'title' $contains"] },
+    }),
+  tooManyDistinctValues: () => errors.tooManyDistinctValues('plants', 'cat', 5000, 20000),
   writeRefused: () => errors.writeRefused('Firestore', 'item a1', 'the document is too large', { itemId: 'a1' }),
   unavailable: () => errors.unavailable('Cloud Spanner'),
   accessDenied: () => errors.accessDenied('Cloud Spanner', 'roles/spanner.databaseUser'),
