@@ -11,11 +11,18 @@
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
 import { errors, type Item, type ItemResult, SpiError, type StoredCollection } from '@adaptors/core';
-import type { BulkWriter, CollectionReference, DocumentSnapshot, Firestore } from '@google-cloud/firestore';
+import type {
+  BulkWriter,
+  CollectionReference,
+  DocumentReference,
+  DocumentSnapshot,
+  Firestore,
+  Transaction,
+} from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
 import { toFormattedData } from './format.ts';
-import { statsTransaction, type WriteHook } from './stats-write.ts';
+import { statsTransaction, type TransactionHook, type WriteHook } from './stats-write.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
@@ -175,52 +182,54 @@ async function inGroups<T>(
 }
 
 export async function updateItems(ctx: WriteContext, items: readonly Item[]): Promise<ItemResult[]> {
-  const ids = items.map((item) => item._id as string);
-  return inGroups(ids, ctx.concurrency, async (index): Promise<ItemResult> => {
-    const item = items[index] as Item;
-    const id = ids[index] as string;
-    if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
-    const doc = ctx.ref.doc(id);
-    try {
-      documentData(ctx, item); // refuses what Firestore cannot hold before a transaction starts
-      const next = await statsTransaction(
-        ctx.db,
-        ctx.stats,
-        async (tx, begin) => {
-          stopAtDeadline();
-          const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
-          stopAtDeadline();
-          if (!snapshot?.exists) return undefined;
-          const created = fromFirestoreValue(snapshot.get('_createdDate'));
-          // Full replacement (§4.6) that keeps the stored creation date.
-          const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
-          const data = keepStoredIntegers(documentData(ctx, replaced), snapshot.data());
-          const stats = begin(extra);
-          const written = stats ? stats.writing(data, snapshot) : data;
-          await stats?.commit();
-          stopAtDeadline();
-          tx.set(doc, written);
-          return replaced;
-        },
-        transactionOptions(),
-      );
-      return next ? { item: next } : { error: errors.itemNotFound(ctx.collectionId, id) };
-    } catch (error) {
-      const failure = itemError(error, ctx.collectionId, id);
-      // Unavailable: the whole call fails (its outcome unknown), not one item.
-      if (failure.status >= 500) throw failure;
-      return { error: failure };
-    }
-  });
+  return changeEach(
+    ctx,
+    items.map((item) => item._id as string),
+    (index) => documentData(ctx, items[index] as Item), // refuses what Firestore cannot hold before a transaction starts
+    (tx, doc, snapshot, stats, index) => {
+      const item = items[index] as Item;
+      const created = fromFirestoreValue(snapshot.get('_createdDate'));
+      // Full replacement (§4.6) that keeps the stored creation date.
+      const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
+      const data = keepStoredIntegers(documentData(ctx, replaced), snapshot.data());
+      const written = stats ? stats.writing(data, snapshot) : data; // counted before the statistics commit
+      return { item: replaced, write: () => tx.set(doc, written) };
+    },
+  );
 }
 
 export async function removeItems(ctx: WriteContext, ids: readonly string[]): Promise<ItemResult[]> {
+  return changeEach(ctx, ids, undefined, (tx, doc, snapshot, stats) => {
+    stats?.removing(snapshot);
+    return { item: toItem(doc.id, snapshot.data()), write: () => tx.delete(doc) };
+  });
+}
+
+/**
+ * Update and remove: each item in its own transaction that reads the stored document (and the
+ * statistics' shards, stats-write.ts), answers not-found when it is missing, else lets `change`
+ * say the answer and the write (counting the change in `stats` as it does); the statistics are
+ * committed before the document is written.
+ */
+async function changeEach(
+  ctx: WriteContext,
+  ids: readonly string[],
+  check: ((index: number) => unknown) | undefined,
+  change: (
+    tx: Transaction,
+    doc: DocumentReference,
+    snapshot: DocumentSnapshot,
+    stats: TransactionHook | undefined,
+    index: number,
+  ) => { readonly item: Item; readonly write: () => void },
+): Promise<ItemResult[]> {
   return inGroups(ids, ctx.concurrency, async (index): Promise<ItemResult> => {
     const id = ids[index] as string;
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
     try {
-      const removed = await statsTransaction(
+      check?.(index);
+      const changed = await statsTransaction(
         ctx.db,
         ctx.stats,
         async (tx, begin) => {
@@ -229,15 +238,15 @@ export async function removeItems(ctx: WriteContext, ids: readonly string[]): Pr
           stopAtDeadline();
           if (!snapshot?.exists) return undefined;
           const stats = begin(extra);
-          stats?.removing(snapshot);
+          const { item, write } = change(tx, doc, snapshot, stats, index);
           await stats?.commit();
           stopAtDeadline();
-          tx.delete(doc);
-          return toItem(id, snapshot.data());
+          write();
+          return item;
         },
         transactionOptions(),
       );
-      return removed ? { item: removed } : { error: errors.itemNotFound(ctx.collectionId, id) };
+      return changed ? { item: changed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
       const failure = itemError(error, ctx.collectionId, id);
       // Unavailable: the whole call fails (its outcome unknown), not one item.
