@@ -199,15 +199,23 @@ export function scanBoundExceeded(
  * Fail fast (README.md "Scan bound"): before a scan that must read every
  * candidate, one `count()` of the candidates; past the bound the request is
  * refused at once, well inside the deadline, instead of after reading
- * `scanLimit` documents.
+ * `scanLimit` documents. Then the candidates, in pages as large as the count
+ * (up to FULL_SCAN_PAGE_SIZE): the emulator answers every query by going
+ * through the whole collection, so a scan costs about its number of pages
+ * there, and production bills per document whatever the page size.
  */
-export async function withinBound(ctx: ReadContext, query: Query, causes: () => readonly string[]): Promise<void> {
+export async function* scanAll(ctx: ReadContext, query: Query, causes: () => readonly string[]): AsyncGenerator<Item> {
   const found = Number((await query.count().get()).data().count);
   if (found > ctx.scanLimit) throw scanBoundExceeded(ctx, causes(), found);
+  // One more than counted: a document written since the count is read too (or ends the scan at the bound).
+  yield* scan(ctx, query, causes, found + 1, FULL_SCAN_PAGE_SIZE);
 }
 
-/** Most documents fetched per round trip while scanning. */
+/** Most documents fetched per round trip by a scan that may stop early. */
 export const SCAN_PAGE_SIZE = 500;
+
+/** Most documents fetched per round trip by a scan that reads every candidate (scanAll). */
+export const FULL_SCAN_PAGE_SIZE = 5000;
 
 /**
  * The size of the next page of a scan: `first` for the first one, then
@@ -218,9 +226,9 @@ export const SCAN_PAGE_SIZE = 500;
  * the service's peak memory (packages/bench/RESULTS.md, "Left"). A reader
  * that needs every candidate asks for full pages from the start.
  */
-export function scanPageSize(previous: number | undefined, first: number): number {
-  if (previous === undefined) return Math.max(1, Math.min(SCAN_PAGE_SIZE, first));
-  return Math.min(SCAN_PAGE_SIZE, previous * 2);
+export function scanPageSize(previous: number | undefined, first: number, most = SCAN_PAGE_SIZE): number {
+  if (previous === undefined) return Math.max(1, Math.min(most, first));
+  return Math.min(most, previous * 2);
 }
 
 /**
@@ -228,19 +236,21 @@ export function scanPageSize(previous: number | undefined, first: number): numbe
  * more means the bound is passed and the request is refused. Pages (not one
  * stream) so that a reader that stops early leaves no open call behind —
  * an abandoned Firestore stream keeps the client from terminating.
- * `firstPage`: how many documents the reader expects to need (scanPageSize).
+ * `firstPage`: how many documents the reader expects to need, `mostPage` the
+ * largest page (scanPageSize).
  */
 export async function* scan(
   ctx: ReadContext,
   query: Query,
   causes: () => readonly string[],
   firstPage = SCAN_PAGE_SIZE,
+  mostPage = SCAN_PAGE_SIZE,
 ): AsyncGenerator<Item> {
   let read = 0;
   let last: QueryDocumentSnapshot | undefined;
   let planned: number | undefined;
   for (;;) {
-    planned = scanPageSize(planned, firstPage);
+    planned = scanPageSize(planned, firstPage, mostPage);
     const size = Math.min(planned, ctx.scanLimit + 1 - read);
     const page = await (last ? query.startAfter(last) : query).limit(size).get();
     for (const doc of page.docs) {
@@ -316,8 +326,7 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
     async (narrowed, causes) => {
       const query = withSelect(pushedQuery(ctx.ref, narrowed), fields, narrowed);
       const why = () => [...notes, ...causes];
-      await withinBound(ctx, query, why);
-      return runQueryExact(await collect(scan(ctx, query, why)), spec);
+      return runQueryExact(await collect(scanAll(ctx, query, why)), spec);
     },
   );
 }
@@ -333,8 +342,7 @@ async function pushedItems(
   // A cursor boundary that may be an integer answered as text is read against all candidates (integers.ts).
   if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
-    await withinBound(ctx, query, () => notes);
-    return runQueryExact(await collect(scan(ctx, query, () => notes)), spec);
+    return runQueryExact(await collect(scanAll(ctx, query, () => notes)), spec);
   }
 
   const order = plan.order;
@@ -384,6 +392,5 @@ export async function candidates(
 ): Promise<Item[]> {
   const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
   const causes = () => [...plan.residualNotes, ...extraCauses];
-  await withinBound(ctx, query, causes);
-  return collect(scan(ctx, query, causes), keep);
+  return collect(scanAll(ctx, query, causes), keep);
 }
