@@ -2,8 +2,8 @@
  * Single-use read-only queries, the path of every read outside a
  * transaction. `database.run` streams (ExecuteStreamingSql) through the client's
  * per-call machinery — a Snapshot object, a PartialResultStream, Row objects and
- * its codec's wrappers (Int, Float, PreciseDate) — about half of the CPU a 50-item
- * query costs (services/spanner/DEPLOY.md, "Runtime"). Here the same request is one
+ * its codec's wrappers (Int, Float, PreciseDate) — about half of what the client
+ * costs per 50-item query (services/spanner/DEPLOY.md, "Runtime"). Here the same request is one
  * unary ExecuteSql through the client's own request path
  * (`database.request`: its gapic client, credentials, routing headers, metrics when
  * on), on a session from the client's own session factory (the multiplexed session
