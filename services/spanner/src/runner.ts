@@ -9,8 +9,10 @@ import type { Field, Item, Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import { fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
 import { type Database, Int } from '@google-cloud/spanner';
+import { cellDecoder, millisDecoder } from './cells.ts';
 import { callOptions, transactionOptions } from './deadline.ts';
 import { isTableNotFound, translateError } from './errors.ts';
+import { type ProtoResult, querySingleUse } from './single-use.ts';
 import { fromSpanner, rowValues, spannerStatement } from './values.ts';
 
 /**
@@ -32,11 +34,15 @@ export class SpannerRunner implements StatementRunner {
   }
 
   async rows(query: CompiledQuery, collectionId?: string): Promise<Map<string, Value>[]> {
-    return (await this.raw(query, collectionId)).map(rowValues);
+    const result = await this.query(query, collectionId);
+    if (Array.isArray(result)) return result.map(rowValues);
+    const columns = result.fields.map((field) => ({ name: field.name, decode: cellDecoder(field.type, field.name) }));
+    return result.rows.map((row) => new Map(columns.map(({ name, decode }, i) => [name, decode(row[i])])));
   }
 
   async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
-    return toItems(await this.raw(query, collectionId), query, fields);
+    const result = await this.query(query, collectionId);
+    return Array.isArray(result) ? toItems(result, query, fields) : protoItems(result, query, fields);
   }
 
   async execute(statement: CompiledQuery, collectionId?: string): Promise<void> {
@@ -55,13 +61,16 @@ export class SpannerRunner implements StatementRunner {
     await this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
   }
 
-  /** The client's rows as they come (`[{ name, value }]` per row). */
-  private async raw(query: CompiledQuery, collectionId: string | undefined): Promise<unknown[]> {
+  /**
+   * A query's result: through unary ExecuteSql (single-use.ts), or when that cannot
+   * answer it, the client's rows as they come from its stream (`[{ name, value }]` per row).
+   */
+  private async query(query: CompiledQuery, collectionId: string | undefined): Promise<ProtoResult | unknown[]> {
+    const statement = spannerStatement(query);
     try {
-      const [rows] = await this.database.run({
-        ...spannerStatement(query),
-        gaxOptions: callOptions(STREAM_RETRY_OFF),
-      });
+      const result = await querySingleUse(this.database, statement, callOptions());
+      if (result) return result;
+      const [rows] = await this.database.run({ ...statement, gaxOptions: callOptions(STREAM_RETRY_OFF) });
       return rows;
     } catch (error) {
       throw this.translated(error, collectionId);
@@ -72,6 +81,33 @@ export class SpannerRunner implements StatementRunner {
     if (isTableNotFound(error)) this.onStaleSchema();
     return translateError(error, collectionId);
   }
+}
+
+/**
+ * A result's protobuf cells → items: each selected column's decoder (cells.ts) is
+ * picked once per result, by its type and the Wix key it answers.
+ */
+function protoItems(result: ProtoResult, query: CompiledQuery, fields: ReadonlyMap<string, Field>): Item[] {
+  const names = result.fields.map((field) => field.name);
+  const plan: { index: number; key: string; any: boolean; decode: ReturnType<typeof cellDecoder> }[] = [];
+  for (const { alias, key, millis } of query.columns ?? []) {
+    const index = names.lastIndexOf(alias);
+    const type = result.fields[index]?.type;
+    if (!type) continue;
+    const decode = millis === true && type.code === 'INT64' ? millisDecoder() : cellDecoder(type, key);
+    plan.push({ index, key, any: fields.get(key)?.type === 'ANY', decode });
+  }
+  const items: Item[] = [];
+  for (const row of result.rows) {
+    const item: Record<string, Value> = {};
+    for (const { index, key, any, decode } of plan) {
+      const value = decode(row[index]);
+      if (value === null) continue;
+      item[key] = any ? fromAny(value) : value;
+    }
+    items.push(item);
+  }
+  return items;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface CallCounts {
 export function countingDatabase(database: Database): {
   database: Database;
   counts: CallCounts;
-  /** SQL text of every `run` query, in order. */
+  /** SQL text of every query (`run`, or unary ExecuteSql through `request`: src/single-use.ts), in order. */
   statements: string[];
   reset(): void;
 } {
@@ -52,6 +52,14 @@ export function countingDatabase(database: Database): {
           counts.queries++;
           const sql = (args[0] as { sql?: unknown } | undefined)?.sql;
           if (typeof sql === 'string') statements.push(sql);
+        }
+        if (property === 'request') {
+          // Unary ExecuteSql (src/single-use.ts) is a query.
+          const { method, reqOpts } = (args[0] ?? {}) as { method?: unknown; reqOpts?: { sql?: unknown } };
+          if (method === 'executeSql') {
+            counts.queries++;
+            if (typeof reqOpts?.sql === 'string') statements.push(reqOpts.sql);
+          }
         }
         if (property === 'runPartitionedUpdate') counts.partitionedDml++;
         return value.apply(target, args);

@@ -1,0 +1,119 @@
+/**
+ * Single-use read-only queries, the path of every read outside a
+ * transaction. `database.run` streams (ExecuteStreamingSql) through the client's
+ * per-call machinery — a Snapshot object, a PartialResultStream, Row objects and
+ * its codec's wrappers (Int, Float, PreciseDate) — about half of what the client
+ * costs per 50-item query (services/spanner/DEPLOY.md, "Runtime"). Here the same request is one
+ * unary ExecuteSql through the client's own request path
+ * (`database.request`: its gapic client, credentials, routing headers, metrics when
+ * on), on a session from the client's own session factory (the multiplexed session
+ * where the client uses it, its pool otherwise), and the protobuf cells are decoded
+ * by the result's column types (cells.ts).
+ *
+ * ExecuteSql answers at most 10 MiB ("Result set too large", FAILED_PRECONDITION)
+ * and a pooled session may be gone (Spanner deletes sessions idle for an hour; an
+ * emulator restarts empty): such a query answers `undefined`, and the caller runs it
+ * again through the client's streaming path, which has neither limit.
+ */
+import { GRPC } from '@adaptors/core';
+import { type Database, type Session, Snapshot } from '@google-cloud/spanner';
+import type { CellType, ProtoCell } from './cells.ts';
+import { grpcCode } from './errors.ts';
+import type { SpannerParamType } from './values.ts';
+
+/** A result as Spanner sends it: column names and types, rows of protobuf cells. */
+export interface ProtoResult {
+  readonly fields: readonly { readonly name: string; readonly type: CellType }[];
+  readonly rows: readonly (readonly ProtoCell[])[];
+}
+
+/** gax options of one call (deadline.ts callOptions). */
+type GaxOptions = { readonly timeout?: number } & Record<string, unknown>;
+
+/** A strong single-use read-only transaction: what `database.run` and `table.read` use. */
+const SINGLE_USE = { singleUse: { readOnly: { strong: true } } };
+
+/**
+ * A query in a single-use read-only transaction through unary ExecuteSql;
+ * undefined when it must be run through the streaming path instead (see above).
+ */
+export async function querySingleUse(
+  database: Database,
+  statement: {
+    readonly sql: string;
+    readonly params: Record<string, unknown>;
+    readonly types: Record<string, SpannerParamType>;
+  },
+  gaxOptions: GaxOptions,
+): Promise<ProtoResult | undefined> {
+  const { params, paramTypes } = Snapshot.encodeParams({
+    sql: statement.sql,
+    params: statement.params,
+    types: statement.types,
+  });
+  return call(database, 'executeSql', gaxOptions, (session) => ({
+    session,
+    sql: statement.sql,
+    params,
+    paramTypes,
+    transaction: SINGLE_USE,
+  }));
+}
+
+interface ResultSet {
+  readonly metadata?: { readonly rowType?: { readonly fields?: readonly { name?: string; type?: CellType }[] } };
+  readonly rows?: readonly { readonly values?: readonly ProtoCell[] }[];
+}
+
+async function call(
+  database: Database,
+  method: 'executeSql',
+  gaxOptions: GaxOptions,
+  request: (session: string) => Record<string, unknown>,
+): Promise<ProtoResult | undefined> {
+  const factory = database.sessionFactory_;
+  const session = await new Promise<Session>((resolve, reject) => {
+    factory.getSession((error, got) => (error || !got ? reject(error ?? new Error('No session')) : resolve(got)));
+  });
+  try {
+    const answer = await new Promise<ResultSet>((resolve, reject) => {
+      database.request<ResultSet>(
+        {
+          client: 'SpannerClient',
+          method,
+          reqOpts: request(session.formattedName_ ?? ''),
+          gaxOpts: gaxOptions,
+          // A copy: the client adds per-call headers (trace context) to the object it is given.
+          headers: { ...database.commonHeaders_ },
+        },
+        (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
+      );
+    });
+    return {
+      fields: (answer.metadata?.rowType?.fields ?? []).map((f) => ({ name: f.name ?? '', type: f.type ?? {} })),
+      rows: (answer.rows ?? []).map((row) => row.values ?? []),
+    };
+  } catch (error) {
+    if (isSessionNotFound(error)) {
+      // The pool drops a session released with this error instead of lending it again.
+      session.lastError = error as Session['lastError'];
+      return undefined;
+    }
+    if (isResultTooLarge(error)) return undefined;
+    throw error;
+  } finally {
+    factory.release(session);
+  }
+}
+
+function isResultTooLarge(error: unknown): boolean {
+  return grpcCode(error) === GRPC.FAILED_PRECONDITION && /result set too large/i.test(messageOf(error));
+}
+
+function isSessionNotFound(error: unknown): boolean {
+  return grpcCode(error) === GRPC.NOT_FOUND && /session not found/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return String((error as { message?: unknown })?.message ?? '');
+}
