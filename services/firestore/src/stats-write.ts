@@ -36,6 +36,13 @@ import {
 const locks = new WeakMap<StatsStore, ShardLocks>();
 /** Per storage instance: the last state seen per collection, what a prefetch guesses the entries to read from. */
 const seen = new WeakMap<StatsStore, Map<string, StatsState>>();
+/**
+ * Per storage instance: the fields this process has marked off (or is marking), by collection and
+ * generation. The first bulk write of a field unique per document passes the cap in every one of its
+ * parallel transactions: one state write, not one each — each would wait on the others' reads of the
+ * state (every write transaction reads it), which on the emulator means lock timeouts of seconds.
+ */
+const marking = new WeakMap<StatsStore, Set<string>>();
 
 function locksOf(store: StatsStore): ShardLocks {
   const held = locks.get(store) ?? new ShardLocks();
@@ -110,8 +117,13 @@ export function statsHook(store: StatsStore, collectionId: string): WriteHook {
         // commit, in a transaction of its own: the shard's own mark already keeps it from being answered, and
         // a write of the state inside a write transaction would wait on every other writer's read of it.
         after: async () => {
-          if (turnedOff.length === 0) return;
-          const off = turnedOff;
+          const mine = marking.get(store) ?? new Set<string>();
+          marking.set(store, mine);
+          const off = turnedOff.filter((field) => !mine.has(JSON.stringify([collectionId, state.gen, field])));
+          if (off.length === 0) return;
+          for (const field of off) mine.add(JSON.stringify([collectionId, state.gen, field]));
+          // Later prefetches of this process leave the field out of their guess at once.
+          states.set(collectionId, { ...state, off: [...new Set([...state.off, ...off])] });
           await store.db.runTransaction(async (t) => {
             const [now] = await t.getAll(stateRef);
             if (parseState(now)?.gen === state.gen) t.update(stateRef, { off: FieldValue.arrayUnion(...off) });
