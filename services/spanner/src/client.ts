@@ -2,6 +2,7 @@
  * The one place a real `Spanner` client is built (main.ts). The client module
  * is imported lazily so `main.ts check` does not pay its ~400 ms import.
  */
+import { GRPC } from '@adaptors/core';
 import type { Database, Spanner } from '@google-cloud/spanner';
 import { grpcCode } from './errors.ts';
 
@@ -87,12 +88,10 @@ async function databaseExists(database: Database): Promise<boolean> {
     session.delete().catch(() => {});
     return true;
   } catch (error) {
-    if (grpcCode(error) === NOT_FOUND) return false;
+    if (grpcCode(error) === GRPC.NOT_FOUND) return false;
     throw error;
   }
 }
-
-const NOT_FOUND = 5;
 
 /** Creates what is missing; returns the Database object of a database it created (the client's cached one). */
 async function createOnEmulator(
