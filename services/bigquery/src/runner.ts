@@ -19,6 +19,7 @@ import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
 import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
 import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './errors.ts';
+import { type RestCall, restCall } from './rest.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { clientParams, type ResultField, rowDecoder, type Statement } from './values.ts';
 
@@ -188,20 +189,8 @@ export class BigQueryRunner implements StatementRunner {
     };
   }
 
-  /**
-   * One REST call through the client's `request` (its auth, endpoint, user agent and error
-   * model). A body goes as JSON text, not as the `json` option: the client rewrites every
-   * `{{projectId}}` in a `json` value to the project id (@google-cloud/common `decorateRequest`),
-   * which changed item values holding that text; it leaves `body` alone (and skips deep-copying it).
-   */
-  private call(reqOpts: { method: string; uri: string; json?: unknown; qs?: Record<string, unknown> }) {
-    const { json, ...rest } = reqOpts;
-    const sent =
-      json === undefined
-        ? rest
-        : { ...rest, body: JSON.stringify(json), headers: { 'Content-Type': 'application/json' } };
-    return new Promise<QueryResponse>((resolve, reject) => {
-      this.options.bq.request(sent, (error, body) => (error ? reject(error) : resolve(body as QueryResponse)));
-    });
+  /** One REST call, its body sent as JSON text (rest.ts: the client's `{{projectId}}` rewrite). */
+  private call(reqOpts: RestCall) {
+    return restCall<QueryResponse>(this.options.bq, reqOpts);
   }
 }

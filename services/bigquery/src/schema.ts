@@ -33,6 +33,7 @@ import {
   MAX_TABLE_DESCRIPTION,
 } from './metadata.ts';
 import { checkCollectionId, type FieldProblem, keyProblems } from './names.ts';
+import { restCall } from './rest.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import type { BigQueryRunner } from './runner.ts';
 import { type ColumnShape, columnForField, sameShape } from './types.ts';
@@ -137,11 +138,21 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
     await this.referencesTable(collection.fields);
     try {
-      await this.bq.dataset(this.datasetId).createTable(collection.id, {
-        schema: { fields: schema },
-        description,
-        // Clustering on _id: reads and DML by _id touch only the blocks that hold those ids.
-        clustering: { fields: ['_id'] },
+      // tables.insert as JSON text (rest.ts): a display name or description may hold `{{projectId}}`.
+      await restCall(this.bq, {
+        method: 'POST',
+        uri: `/datasets/${encodeURIComponent(this.datasetId)}/tables`,
+        json: {
+          tableReference: {
+            projectId: await this.bq.getProjectId(),
+            datasetId: this.datasetId,
+            tableId: collection.id,
+          },
+          schema: { fields: schema },
+          description,
+          // Clustering on _id: reads and DML by _id touch only the blocks that hold those ids.
+          clustering: { fields: ['_id'] },
+        },
       });
     } catch (error) {
       this.invalidate();
@@ -211,10 +222,12 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     try {
       if (drops.length > 0)
         await this.executor.runRaw({ sql: dropColumns(collection.id, drops), params: {}, types: {} });
-      await this.bq
-        .dataset(this.datasetId)
-        .table(collection.id)
-        .setMetadata({ schema: { fields: schema }, description });
+      // tables.patch as JSON text (rest.ts), like tables.insert in create().
+      await restCall(this.bq, {
+        method: 'PATCH',
+        uri: `/datasets/${encodeURIComponent(this.datasetId)}/tables/${encodeURIComponent(collection.id)}`,
+        json: { schema: { fields: schema }, description },
+      });
     } catch (error) {
       // A dropped column may have gone before the patch failed: the others must re-read too.
       if (drops.length > 0) await this.schemaChanged();

@@ -179,6 +179,23 @@ describe('collection schema round-trip', () => {
     expect((await client.query('library', { filter: { _id: 'b1' } })).body.items[0].added).toBe(42);
   });
 
+  test('names and descriptions holding {{projectId}} are kept as written (the client rewrites it in a `json` body)', async () => {
+    const { client } = h.harness;
+    const text = 'Shop of {{projectId}}';
+    const fields = [{ key: 'note', type: 'TEXT', displayName: text, description: `about {{projectId}}` }];
+    const created = await client.createCollection({ id: 'tokens', displayName: text, fields });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    let [listed] = await coldListing(['tokens']);
+    expect(listed?.displayName).toBe(text);
+    expect(listed?.fields.find((f) => f.key === 'note')).toMatchObject(fields[0] as object);
+    const renamed = { key: 'note', type: 'TEXT', displayName: `${text} v2`, description: '{{projectId}}' };
+    const updated = await client.updateCollection({ id: 'tokens', displayName: `${text} v2`, fields: [renamed] });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    [listed] = await coldListing(['tokens']);
+    expect(listed?.displayName).toBe(`${text} v2`);
+    expect(listed?.fields.find((f) => f.key === 'note')).toMatchObject(renamed);
+  });
+
   test('delete: the table is gone, the cold listing no longer has it, a second delete is 404', async () => {
     const { client } = h.harness;
     expect((await client.deleteCollection('library')).status).toBe(200);
