@@ -32,34 +32,35 @@ import {
   toBigInt,
 } from './stats.ts';
 
-/** Per storage instance: shards held by its transactions between their shard read and their commit. */
-const locks = new WeakMap<StatsStore, ShardLocks>();
-/** Per storage instance: the last state seen per collection, what a prefetch guesses the entries to read from. */
-const seen = new WeakMap<StatsStore, Map<string, StatsState>>();
-/**
- * Per storage instance: the fields this process has marked off (or is marking), by collection and
- * generation. The first bulk write of a field unique per document passes the cap in every one of its
- * parallel transactions: one state write, not one each — each would wait on the others' reads of the
- * state (every write transaction reads it), which on the emulator means lock timeouts of seconds.
- */
-const marking = new WeakMap<StatsStore, Set<string>>();
-
-function locksOf(store: StatsStore): ShardLocks {
-  const held = locks.get(store) ?? new ShardLocks();
-  locks.set(store, held);
-  return held;
+/** What the writes of one storage instance share (per process). */
+interface WriteState {
+  /** Shards held by its transactions between their shard read and their commit. */
+  readonly locks: ShardLocks;
+  /** The last state seen per collection, what a prefetch guesses the entries to read from. */
+  readonly seen: Map<string, StatsState>;
+  /**
+   * The fields this process has marked off (or is marking), by collection and generation. The
+   * first bulk write of a field unique per document passes the cap in every one of its parallel
+   * transactions: one state write, not one each — each would wait on the others' reads of the
+   * state (every write transaction reads it), which on the emulator means lock timeouts of seconds.
+   */
+  readonly marking: Set<string>;
 }
 
-function seenOf(store: StatsStore): Map<string, StatsState> {
-  const states = seen.get(store) ?? new Map<string, StatsState>();
-  seen.set(store, states);
-  return states;
+const writeStates = new WeakMap<StatsStore, WriteState>();
+
+function writeStateOf(store: StatsStore): WriteState {
+  let state = writeStates.get(store);
+  if (!state) {
+    state = { locks: new ShardLocks(), seen: new Map(), marking: new Set() };
+    writeStates.set(store, state);
+  }
+  return state;
 }
 
 /** The hook every write to a strict collection runs inside its transactions (writes.ts, transactions.ts). */
 export function statsHook(store: StatsStore, collectionId: string): WriteHook {
-  const held = locksOf(store);
-  const states = seenOf(store);
+  const { locks: held, seen: states, marking } = writeStateOf(store);
   return {
     reads: [store.stateRef(collectionId)],
     prefetch: async (datas) => {
@@ -117,11 +118,10 @@ export function statsHook(store: StatsStore, collectionId: string): WriteHook {
         // commit, in a transaction of its own: the shard's own mark already keeps it from being answered, and
         // a write of the state inside a write transaction would wait on every other writer's read of it.
         after: async () => {
-          const mine = marking.get(store) ?? new Set<string>();
-          marking.set(store, mine);
-          const off = turnedOff.filter((field) => !mine.has(JSON.stringify([collectionId, state.gen, field])));
+          const key = (field: string) => JSON.stringify([collectionId, state.gen, field]);
+          const off = turnedOff.filter((field) => !marking.has(key(field)));
           if (off.length === 0) return;
-          for (const field of off) mine.add(JSON.stringify([collectionId, state.gen, field]));
+          for (const field of off) marking.add(key(field));
           // Later prefetches of this process leave the field out of their guess at once.
           states.set(collectionId, { ...state, off: [...new Set([...state.off, ...off])] });
           await store.db.runTransaction(async (t) => {
