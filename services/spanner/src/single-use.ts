@@ -51,7 +51,7 @@ export async function querySingleUse(
     params: statement.params,
     types: statement.types,
   });
-  return call(database, 'executeSql', gaxOptions, (session) => ({
+  return executeSql(database, gaxOptions, (session) => ({
     session,
     sql: statement.sql,
     params,
@@ -65,9 +65,8 @@ interface ResultSet {
   readonly rows?: readonly { readonly values?: readonly ProtoCell[] }[];
 }
 
-async function call(
+async function executeSql(
   database: Database,
-  method: 'executeSql',
   gaxOptions: GaxOptions,
   request: (session: string) => Record<string, unknown>,
 ): Promise<ProtoResult | undefined> {
@@ -80,7 +79,7 @@ async function call(
       database.request<ResultSet>(
         {
           client: 'SpannerClient',
-          method,
+          method: 'executeSql',
           reqOpts: request(session.formattedName_ ?? ''),
           gaxOpts: gaxOptions,
           // A copy: the client adds per-call headers (trace context) to the object it is given.
