@@ -56,7 +56,12 @@ describe('Firestore engine faults', () => {
   });
 
   test('killed mid-load, restarted: SPI answers, not ready while down, ready by itself, the cut load is not replayed', async () => {
-    await expectKilledMidLoadAnswers(h, emulator, { collectionId: 'plants', batchSize: 200, headStartMs: 100 });
+    await expectKilledMidLoadAnswers(h, emulator, {
+      collectionId: 'plants',
+      batchSize: 200,
+      headStartMs: 100,
+      readDuringOutage: true,
+    });
 
     await emulator.restart();
     // A restarted JVM answers slowly at first on a loaded machine: wait for it generously.
