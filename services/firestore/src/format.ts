@@ -14,7 +14,9 @@
  *   and prefixes; `tri.<field>.<trigram>: true` one key per distinct trigram of
  *   the folded text, for `$contains`/`$endsWith` narrowing by one equality;
  *   `long.<field>: true` when the text has too many trigrams to list (always a
- *   candidate then).
+ *   candidate then). The system ids `_id` and `_owner` have no trigrams, and
+ *   `_id` no shadow (`hasTokens`); keys an earlier version wrote for them are
+ *   never read, and a backfill rewrites them away.
  *
  * A collection's metadata document says which fields every document holds in
  * this format (`FormatMarker`); the planner uses the format only for those
@@ -57,8 +59,17 @@ export function hasShadow(type: FieldType | undefined): boolean {
   return type !== undefined && STRING_TYPES.has(type);
 }
 
-export function hasTokens(type: FieldType | undefined): boolean {
-  return type !== undefined && TOKEN_TYPES.has(type);
+/**
+ * System ids are matched whole, never searched inside: no trigrams for them.
+ * An owner id alone has 34, about twice a typical title, and each is a field
+ * the client encodes and Firestore indexes (most of the write cost: README.md
+ * "Storage format", Cost). The item id has no shadow either: the planner
+ * answers it by the document name (planner.ts `kindOf`).
+ */
+const ID_FIELDS: ReadonlySet<string> = new Set(['_id', '_owner']);
+
+export function hasTokens(key: string, type: FieldType | undefined): boolean {
+  return type !== undefined && TOKEN_TYPES.has(type) && !ID_FIELDS.has(key);
 }
 
 /** Which declared fields every document of a collection holds in this format. */
@@ -155,9 +166,9 @@ export function formatMapOf(item: Item, fields: readonly Field[]): Data {
   let budget = MAX_TRIGRAMS_PER_DOCUMENT;
   for (const field of fields) {
     const value = item[field.key];
-    if (typeof value !== 'string' || !hasShadow(field.type)) continue;
+    if (typeof value !== 'string' || !hasShadow(field.type) || field.key === '_id') continue;
     lc[field.key] = shadowOf(value);
-    if (!hasTokens(field.type)) continue;
+    if (!hasTokens(field.key, field.type)) continue;
     const trigrams = trigramsOf(foldCase(value));
     if (trigrams.length > budget) {
       long[field.key] = true;

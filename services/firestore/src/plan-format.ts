@@ -106,7 +106,7 @@ export function formatConjunct(filter: Filter, options: PlanOptions): Translatio
         const range = prefixRange(filter.field, folded, true);
         if (range) return range;
       }
-      return hasTokens(filter.field.type) ? trigramNarrowing(filter.field, folded) : undefined;
+      return hasTokens(filter.field.field, filter.field.type) ? trigramNarrowing(filter.field, folded) : undefined;
     }
     case 'matches': {
       if (!formattedScalar(filter.field, options) || !hasShadow(filter.field.type)) return undefined;

@@ -54,6 +54,17 @@ describe('trigrams', () => {
   });
 });
 
+test('the system ids are matched whole: no trigrams for _id and _owner, no shadow for _id', () => {
+  const fields = [
+    { key: '_id', type: 'TEXT' as const },
+    { key: '_owner', type: 'TEXT' as const },
+    { key: 'title', type: 'TEXT' as const },
+  ];
+  const map = formatMapOf({ _id: 'Item-1', _owner: '3c90c1aa-8a08-4716-a266-42593480f8f9', title: 'Red rose' }, fields);
+  expect(map.lc).toEqual({ _owner: '3c90c1aa-8a08-4716-a266-42593480f8f9', title: 'red rose' });
+  expect(Object.keys(map.tri as object)).toEqual(['title']);
+});
+
 test('formatted data holds every declared field, null when absent', () => {
   const data = toFormattedData(
     { _id: 'x', a: 'Hi' },

@@ -274,6 +274,16 @@ describe('storage format (plan-format.ts)', () => {
     expect(JSON.stringify(pushed)).toContain('"long","title"');
     // Two characters have no trigram: nothing is pushed.
     expect(planFilter(str('title', 'contains', 'ro'), formatted).pushed).toEqual([]);
+    // The owner id has no trigrams (format.ts hasTokens): evaluated on the documents.
+    const owner = fieldRef('_owner', 'TEXT');
+    const byOwner = planFilter(
+      { kind: 'string', field: owner, op: 'contains', value: 'a266' },
+      {
+        ...formatted,
+        formatted: new Set([...formatted.formatted, '_owner']),
+      },
+    );
+    expect(byOwner.pushed).toEqual([]);
     // Never with an order on another field (one composite index per trigram).
     expect(
       planQuery({ filter: str('title', 'contains', 'rose'), sort: sortBy(['count', 'asc']) }, formatted).order,
