@@ -61,9 +61,10 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
       : {}),
   });
   // But the client builds its gRPC client (the Firestore protos), its channel and its credentials
-  // on its first call: start that with the readiness read (one metadata document name) while the
-  // HTTP server is built and starts listening, so the first Wix call does not wait for it
-  // (services/firestore/DEPLOY.md, "Runtime"). A failure here is not fatal: the first call reports it.
+  // on its first call: start that with the readiness read (the schema version document) while the
+  // HTTP server is built and starts listening, so the first Wix call waits for neither, nor reads
+  // the version again within SCHEMA_CHECK_MS (services/firestore/DEPLOY.md, "Runtime"). A failure
+  // here is not fatal: the first call reports it.
   storage.ready().catch(() => {});
   return storage;
 }

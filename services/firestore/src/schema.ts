@@ -111,6 +111,14 @@ export class FirestoreSchema {
     return typeof version === 'string' ? version : undefined;
   }
 
+  /**
+   * Reads the schema version now: calls within SCHEMA_CHECK_MS after it need no read of their
+   * own (SchemaVersionGate), the same freshness as any other check.
+   */
+  async confirmVersion(): Promise<void> {
+    await this.gate.check();
+  }
+
   /** The version as of after this call began, for a miss; concurrent misses share one throttled read. */
   private async versionAfterMiss(): Promise<string | undefined> {
     const calledAt = performance.now();

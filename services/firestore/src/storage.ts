@@ -416,8 +416,9 @@ class FirestoreStorage implements Storage {
   }
 
   async ready(): Promise<void> {
-    // A cheap read: one metadata document name, no data.
-    await guarded(() => this.db.collection(this.schema.metadataCollectionId).select().limit(1).get());
+    // A cheap read, and the one every call needs first: the schema version (one small document).
+    // At start (open-storage.ts) it also spares the first Wix call that round trip.
+    await guarded(() => this.schema.confirmVersion());
   }
 
   async close(): Promise<void> {
