@@ -50,7 +50,7 @@ export async function expectFrozenEngineAnswers(
 ): Promise<void> {
   const { collectionId, deadlineMs } = options;
   expect((await untilAnswered(() => h.client.insert(collectionId, [{ _id: 'before', n: 1 }]), [200])).status).toBe(200);
-  engine.pause();
+  await engine.pause();
   try {
     // Each of these returned while the engine was still frozen (it is resumed below).
     const read = await h.client.query(collectionId);

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type FaultControls, killChild, signalChild } from './process-faults.ts';
+import { type FaultControls, killChild, signalChild, stopChild } from './process-faults.ts';
 
 export interface BigQueryEmulatorProcess extends FaultControls {
   /** Base URL, e.g. http://127.0.0.1:9050 — BIGQUERY_API_ENDPOINT / BIGQUERY_EMULATOR_HOST. */
@@ -33,7 +33,7 @@ export async function startBigQueryEmulatorProcess(
   const port = new URL(url).port;
   return {
     url,
-    pause: () => signalChild(child, 'SIGSTOP', false),
+    pause: () => stopChild(child, false),
     resume: () => signalChild(child, 'SIGCONT', false),
     kill: () => killChild(child, false),
     async restart() {

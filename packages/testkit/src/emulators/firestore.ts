@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../free-port.ts';
 import { locateEmulator } from './locate.ts';
-import { type FaultControls, killChild, signalChild } from './process-faults.ts';
+import { type FaultControls, killChild, listensOn, signalChild, stopChild } from './process-faults.ts';
 
 export interface FirestoreEmulator extends FaultControls {
   /** `127.0.0.1:PORT`, the value for FIRESTORE_EMULATOR_HOST. */
@@ -79,7 +79,8 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
 
   const waitReady = async () => {
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-    while (!(await answersOk(host))) {
+    // Only an answer from this launcher's own emulator counts (process-faults.ts listensOn).
+    while (!((await answersOk(host)) && listensOn(current.child, port, true) !== false)) {
       if (current.exited !== undefined) {
         throw new Error(`Firestore emulator exited with code ${current.exited} before it was ready:\n${output}`);
       }
@@ -102,7 +103,7 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
       );
       if (!response.ok) throw new Error(`Firestore emulator reset failed: HTTP ${response.status}`);
     },
-    pause: () => signalChild(current.child, 'SIGSTOP', true),
+    pause: () => stopChild(current.child, true),
     resume: () => signalChild(current.child, 'SIGCONT', true),
     kill: () => killChild(current.child, true),
     async restart() {

@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freePort } from '../free-port.ts';
 import { locateEmulator } from './locate.ts';
-import { type FaultControls, killChild, signalChild } from './process-faults.ts';
+import { type FaultControls, killChild, listensOn, signalChild, stopChild } from './process-faults.ts';
 
 /** What the launcher needs from a Spanner client (a subset of `@google-cloud/spanner`'s `Spanner`). */
 export interface SpannerAdminClient {
@@ -72,8 +72,8 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
   const binary = spannerEmulatorBinary(options.binary);
   const projectId = options.projectId ?? 'emulator-project';
   const instanceId = options.instanceId ?? 'test-instance';
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  let port = await freePort();
+  let host = `127.0.0.1:${port}`;
   let output = '';
   const launch = (): { child: ChildProcess; exited: Promise<number | null> } => {
     const child = spawn(binary, [`--host_port=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -108,7 +108,19 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     await op.promise();
   };
   try {
-    await waitForPort(port, current.child, options.readyTimeoutMs ?? 15_000, () => output);
+    // A port another process took between freePort() and the bind: the emulator exits, so try another.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await waitForPort(port, current.child, options.readyTimeoutMs ?? 15_000, () => output);
+        break;
+      } catch (error) {
+        if (!(error instanceof PortTaken) || attempt >= 3) throw error;
+        await killChild(current.child, false);
+        port = await freePort();
+        host = `127.0.0.1:${port}`;
+        current = launch();
+      }
+    }
     process.env.SPANNER_EMULATOR_HOST = host;
     Object.assign(process.env, SPANNER_EMULATOR_CLIENT_ENV);
     if (options.connect) {
@@ -128,7 +140,7 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
     get pid() {
       return current.child.pid ?? -1;
     },
-    pause: () => signalChild(current.child, 'SIGSTOP', false),
+    pause: () => stopChild(current.child, false),
     resume: () => signalChild(current.child, 'SIGCONT', false),
     kill: () => killChild(current.child, false),
     async restart() {
@@ -159,13 +171,22 @@ export async function startSpannerEmulator(options: SpannerEmulatorOptions): Pro
   };
 }
 
+/** The port was answered by another process than the emulator started on it. */
+class PortTaken extends Error {}
+
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let taken = false;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`Spanner emulator exited with code ${child.exitCode} before it was ready:\n${log()}`);
+      const message = `Spanner emulator exited with code ${child.exitCode} before it was ready:\n${log()}`;
+      throw taken ? new PortTaken(message) : new Error(message);
     }
-    if (await canConnect(port)) return;
+    if (await canConnect(port)) {
+      // Only the emulator's own listener counts (process-faults.ts listensOn); else it cannot bind and exits.
+      if (listensOn(child, port, false) !== false) return;
+      taken = true;
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`Spanner emulator did not accept connections on port ${port} within ${timeoutMs} ms:\n${log()}`);
