@@ -71,11 +71,27 @@ export class SchemaVersionGate {
     return this.#queued;
   }
 
+  /**
+   * The version confirmed within `checkMs`, without reading; undefined when a caller now would
+   * need a read (none confirmed recently, or `checkMs` 0). A storage that can read the version
+   * in one snapshot with its catalog does so then, and reports it with `observe`.
+   */
+  recent(): { readonly version: string | undefined } | undefined {
+    const confirmed = this.#confirmed;
+    if (this.checkMs <= 0 || !confirmed || confirmed.startedAt < performance.now() - this.checkMs) return undefined;
+    return { version: confirmed.version };
+  }
+
+  /** A version the caller read itself, in a read that started at `startedAt` (performance.now()). */
+  observe(startedAt: number, version: string | undefined): void {
+    if (!this.#confirmed || this.#confirmed.startedAt <= startedAt) this.#confirmed = { startedAt, version };
+  }
+
   /** Reads the version now (a load about to read the catalog needs a version read before it). */
   check(): Promise<string | undefined> {
     const startedAt = performance.now();
     const promise = this.read().then((version) => {
-      if (!this.#confirmed || this.#confirmed.startedAt <= startedAt) this.#confirmed = { startedAt, version };
+      this.observe(startedAt, version);
       return version;
     });
     const check: Check = { startedAt, promise };

@@ -40,7 +40,7 @@ import {
   type SystemColumnTypes,
   type Value,
 } from '@adaptors/core';
-import type { CollectionReference, Firestore, WriteBatch } from '@google-cloud/firestore';
+import type { CollectionReference, DocumentSnapshot, Firestore, WriteBatch } from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './errors.ts';
 import {
   attachMarker,
@@ -107,8 +107,7 @@ export class FirestoreSchema {
   }
 
   private async readVersion(): Promise<string | undefined> {
-    const version = (await this.versionRef().get()).get('version') as unknown;
-    return typeof version === 'string' ? version : undefined;
+    return versionIn(await this.versionRef().get());
   }
 
   /**
@@ -152,8 +151,22 @@ export class FirestoreSchema {
 
   /** The definition; `fresh` reads it from Firestore whatever is cached (a change is planned on it). */
   async get(id: string, options: { readonly fresh?: boolean } = {}): Promise<StoredCollection | undefined> {
-    let version = await this.gate.current();
     const cached = this.cache.get(id);
+    if ((options.fresh || !cached || cached.expires <= Date.now()) && this.gate.recent() === undefined) {
+      // Both the version and the definition are due: one batch read, one round trip instead of two.
+      // A batch read is one snapshot, so the definition holds every change whose bump produced that
+      // version (the order rule of packages/core/src/schema-version.ts).
+      const startedAt = performance.now();
+      const [versionDoc, meta] = this.loadable(id)
+        ? await this.db.getAll(this.versionRef(), this.metadataRef(id))
+        : [await this.versionRef().get(), undefined];
+      const version = versionIn(versionDoc);
+      this.gate.observe(startedAt, version);
+      const value = meta ? await this.fromMetadata(id, meta) : undefined;
+      this.remember(id, value, version);
+      return value;
+    }
+    let version = await this.gate.current();
     if (!options.fresh && cached && cached.version === version && cached.expires > Date.now()) {
       if (cached.value) return cached.value;
       // Unknown here: created through another instance since? The version says so.
@@ -192,9 +205,16 @@ export class FirestoreSchema {
     this.gate.remember(version);
   }
 
+  /** Whether `id` can name a collection of items (not an id Firestore refuses, nor the adaptor's own). */
+  private loadable(id: string): boolean {
+    return documentIdProblem(id) === undefined && !this.isInternal(id) && id !== SCHEMA_VERSION_DOC;
+  }
+
   private async load(id: string): Promise<StoredCollection | undefined> {
-    if (documentIdProblem(id) !== undefined || this.isInternal(id) || id === SCHEMA_VERSION_DOC) return undefined;
-    const meta = await this.metadataRef(id).get();
+    return this.loadable(id) ? this.fromMetadata(id, await this.metadataRef(id).get()) : undefined;
+  }
+
+  private async fromMetadata(id: string, meta: DocumentSnapshot): Promise<StoredCollection | undefined> {
     // A metadata document holding only index names (inferred collection) has no definition.
     if (typeof meta.get('definition') === 'string') return parseDefinition(meta.data() as MetadataDocument);
     return this.infer(id);
@@ -381,6 +401,11 @@ export function inferType(value: Value): FieldType {
     default:
       return 'OBJECT';
   }
+}
+
+function versionIn(snapshot: DocumentSnapshot | undefined): string | undefined {
+  const version = snapshot?.get('version') as unknown;
+  return typeof version === 'string' ? version : undefined;
 }
 
 function toMetadata(stored: StoredCollection): MetadataDocument {

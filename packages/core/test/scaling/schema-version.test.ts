@@ -43,6 +43,32 @@ describe('SchemaVersionGate', () => {
   });
 });
 
+describe('SchemaVersionGate: versions read by the caller', () => {
+  test('recent() is the version confirmed within checkMs, never a read of its own', async () => {
+    const source = counter(['v1']);
+    const gate = new SchemaVersionGate(() => source.read(), 60_000);
+    expect(gate.recent()).toBeUndefined();
+    await gate.check();
+    expect(gate.recent()).toEqual({ version: 'v1' });
+    expect(source.reads).toBe(1);
+    // checkMs 0: every caller needs a read that starts after it, so nothing is recent.
+    const strict = new SchemaVersionGate(() => source.read(), 0);
+    await strict.check();
+    expect(strict.recent()).toBeUndefined();
+  });
+
+  test('observe: a version read with the catalog serves later callers; an older read never replaces a newer one', async () => {
+    const source = counter(['from-gate']);
+    const gate = new SchemaVersionGate(() => source.read(), 60_000);
+    const early = performance.now();
+    gate.observe(performance.now(), 'v2');
+    expect(await gate.current()).toBe('v2');
+    gate.observe(early, 'v1');
+    expect(gate.recent()).toEqual({ version: 'v2' });
+    expect(source.reads).toBe(0);
+  });
+});
+
 describe('RereadThrottle', () => {
   test('the first turn is at once; turns asked during the gap share the next one', async () => {
     const throttle = new RereadThrottle(50);
