@@ -152,17 +152,16 @@ export class FirestoreSchema {
   /** The definition; `fresh` reads it from Firestore whatever is cached (a change is planned on it). */
   async get(id: string, options: { readonly fresh?: boolean } = {}): Promise<StoredCollection | undefined> {
     const cached = this.cache.get(id);
-    if ((options.fresh || !cached || cached.expires <= Date.now()) && this.gate.recent() === undefined) {
+    const due = options.fresh || !cached || cached.expires <= Date.now();
+    if (due && this.loadable(id) && this.gate.recent() === undefined) {
       // Both the version and the definition are due: one batch read, one round trip instead of two.
       // A batch read is one snapshot, so the definition holds every change whose bump produced that
       // version (the order rule of packages/core/src/schema-version.ts).
       const startedAt = performance.now();
-      const [versionDoc, meta] = this.loadable(id)
-        ? await this.db.getAll(this.versionRef(), this.metadataRef(id))
-        : [await this.versionRef().get(), undefined];
-      const version = versionIn(versionDoc);
+      const [versionDoc, meta] = await this.db.getAll(this.versionRef(), this.metadataRef(id));
+      const version = versionIn(versionDoc as DocumentSnapshot);
       this.gate.observe(startedAt, version);
-      const value = meta ? await this.fromMetadata(id, meta) : undefined;
+      const value = await this.fromMetadata(id, meta as DocumentSnapshot);
       this.remember(id, value, version);
       return value;
     }
@@ -403,8 +402,8 @@ export function inferType(value: Value): FieldType {
   }
 }
 
-function versionIn(snapshot: DocumentSnapshot | undefined): string | undefined {
-  const version = snapshot?.get('version') as unknown;
+function versionIn(snapshot: DocumentSnapshot): string | undefined {
+  const version = snapshot.get('version') as unknown;
   return typeof version === 'string' ? version : undefined;
 }
 
