@@ -32,6 +32,16 @@ export function isDatabaseNotFound(error: unknown): boolean {
   return grpcCode(error) === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error));
 }
 
+/** A pooled session Spanner no longer knows (deleted after an hour idle, or an emulator restarted empty). */
+export function isSessionNotFound(error: unknown): boolean {
+  return grpcCode(error) === GRPC.NOT_FOUND && /session not found/i.test(spannerMessage(error));
+}
+
+/** Unary ExecuteSql answers at most 10 MiB; the streaming API has no such limit. */
+export function isResultTooLarge(error: unknown): boolean {
+  return grpcCode(error) === GRPC.FAILED_PRECONDITION && /result set too large/i.test(spannerMessage(error));
+}
+
 /** Any error from a Spanner call → SpiError, or the error itself when it is a bug (logged as a 500 by the core). */
 export function translateError(error: unknown, collectionId?: string): unknown {
   if (error instanceof SpiError) return error;

@@ -15,10 +15,9 @@
  * emulator restarts empty): such a query answers `undefined`, and the caller runs it
  * again through the client's streaming path, which has neither limit.
  */
-import { GRPC } from '@adaptors/core';
 import { type Database, type Session, Snapshot } from '@google-cloud/spanner';
 import type { CellType, ProtoCell } from './cells.ts';
-import { grpcCode } from './errors.ts';
+import { isResultTooLarge, isSessionNotFound } from './errors.ts';
 import type { SpannerParamType } from './values.ts';
 
 /** A result as Spanner sends it: column names and types, rows of protobuf cells. */
@@ -103,16 +102,4 @@ async function executeSql(
   } finally {
     factory.release(session);
   }
-}
-
-function isResultTooLarge(error: unknown): boolean {
-  return grpcCode(error) === GRPC.FAILED_PRECONDITION && /result set too large/i.test(messageOf(error));
-}
-
-function isSessionNotFound(error: unknown): boolean {
-  return grpcCode(error) === GRPC.NOT_FOUND && /session not found/i.test(messageOf(error));
-}
-
-function messageOf(error: unknown): string {
-  return String((error as { message?: unknown })?.message ?? '');
 }
