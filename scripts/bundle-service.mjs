@@ -16,7 +16,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
-import { clientProtos } from './prune-protos.mjs';
+import { DEFERRALS, FAST_PATHS } from './bundle-edits.mjs';
 
 const serviceDir = process.cwd();
 const outDir = join(serviceDir, 'bundle');
@@ -59,140 +59,19 @@ const assetPaths = {
   },
 };
 
-/**
- * Work a dependency does at start for paths this service never takes, deferred to first use.
- * Each edit must apply exactly once, so a client upgrade that changes the code fails the build
- * here instead of silently keeping the cost.
- */
-const DEFERRALS = [
-  {
-    // `new Spanner()` parses google/longrunning/operations.proto from text (~100–170 ms of a cold
-    // start, docs/engines.md §5) for its legacy Operations service, which only long-running admin
-    // calls through common-grpc's GrpcOperation use; the data plane never does. Loaded on first access.
-    file: '/@google-cloud/spanner/build/src/common-grpc/service.js',
-    find: `            const services = this.loadProtoFile(protoConfig.path, config);
-            const serviceKey = ['google', protoConfig.service, name]
-                .filter(x => x)
-                .join('.');
-            const service = services[serviceKey];
-            this.protos[name] = service;
-            if (protoConfig.baseUrl) {
-                service.baseUrl = protoConfig.baseUrl;
-            }`,
-    replace: `            let service;
-            Object.defineProperty(this.protos, name, { enumerable: true, configurable: true, get: () => {
-                if (service === undefined) {
-                    const services = this.loadProtoFile(protoConfig.path, config);
-                    const serviceKey = ['google', protoConfig.service, name].filter(x => x).join('.');
-                    service = services[serviceKey];
-                    if (protoConfig.baseUrl) service.baseUrl = protoConfig.baseUrl;
-                }
-                return service;
-            } });`,
-  },
-  // @grpc/proto-loader (the Google clients' gapic path: `loadProtoJSON` at every client
-  // construction) gives every message and enum definition its DescriptorProto (`type`) and every
-  // .proto file of the root encoded as FileDescriptorProto bytes (`fileDescriptorProtos`): ~120 ms
-  // of a Spanner cold start (toDescriptor and encode over the whole root, docs/engines.md §5) and
-  // memory kept for the process's life, for gRPC server reflection, which no client path reads.
-  // Computed on first access instead (the same values).
-  {
-    file: '/@grpc/proto-loader/build/src/index.js',
-    find: `function createMessageDefinition(message, options, fileDescriptors) {
-    const messageDescriptor = message.toDescriptor('proto3');
-    return {
-        format: 'Protocol Buffer 3 DescriptorProto',
-        type: messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions),
-        fileDescriptorProtos: fileDescriptors,`,
-    replace: `function createMessageDefinition(message, options, fileDescriptors) {
-    let type;
-    return {
-        format: 'Protocol Buffer 3 DescriptorProto',
-        get type() {
-            if (type === undefined) {
-                const messageDescriptor = message.toDescriptor('proto3');
-                type = messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions);
-            }
-            return type;
-        },
-        get fileDescriptorProtos() { return fileDescriptors(); },`,
-  },
-  {
-    file: '/@grpc/proto-loader/build/src/index.js',
-    find: `function createEnumDefinition(enumType, fileDescriptors) {
-    const enumDescriptor = enumType.toDescriptor('proto3');
-    return {
-        format: 'Protocol Buffer 3 EnumDescriptorProto',
-        type: enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions),
-        fileDescriptorProtos: fileDescriptors,`,
-    replace: `function createEnumDefinition(enumType, fileDescriptors) {
-    let type;
-    return {
-        format: 'Protocol Buffer 3 EnumDescriptorProto',
-        get type() {
-            if (type === undefined) {
-                const enumDescriptor = enumType.toDescriptor('proto3');
-                type = enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions);
-            }
-            return type;
-        },
-        get fileDescriptorProtos() { return fileDescriptors(); },`,
-  },
-  {
-    file: '/@grpc/proto-loader/build/src/index.js',
-    find: `    const descriptorList = root.toDescriptor('proto3').file;
-    const bufferList = descriptorList.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish()));`,
-    replace: `    let buffers;
-    const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
-  },
-  {
-    // The Spanner client's built-in metrics exporter loads @google-cloud/monitoring (its gapic
-    // client and protos, ~80–120 ms of module evaluation at every start) when the client module
-    // is imported; the exporter is only built when built-in metrics are on, which the service
-    // turns off by default (services/spanner/src/client.ts). Loaded on first use instead.
-    file: '/@google-cloud/spanner/build/src/metrics/spanner-metrics-exporter.js',
-    find: 'const monitoring_1 = require("@google-cloud/monitoring");',
-    replace:
-      'let monitoringModule;\nconst monitoring_1 = { get MetricServiceClient() { return (monitoringModule ??= require("@google-cloud/monitoring")).MetricServiceClient; } };',
-  },
-  // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
-  // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
-  // plane, the admin APIs (and Spanner's executor proxy) and descriptor.proto. Spanner's service
-  // needs ~110 of ~360 definitions, Firestore's a third of its file; building that protobufjs root
-  // was the largest single cost of a Spanner cold start (~200 ms, docs/engines.md §5). Each gets
-  // the part its service needs (scripts/prune-protos.mjs); the admin clients, and the data-plane
-  // client's decoding of error details, keep the whole file.
-  dataPlaneProtos('/@google-cloud/spanner-api/build/src/v1/spanner_client.js', 'google.spanner.v1.Spanner'),
-  dataPlaneProtos('/@google-cloud/firestore-api/build/src/v1/firestore_client.js', 'google.firestore.v1.Firestore'),
-];
+const EDITS = [...DEFERRALS, ...FAST_PATHS];
 const applied = new Map();
 
-/**
- * The edit that gives a gapic client (`file`) the part of its package's protos.json that
- * `service` needs, as JSON text for JSON.parse (V8 parses that faster than an object
- * literal). infra/test/prune-protos.test.ts checks the parts against the whole files.
- */
-function dataPlaneProtos(file, service) {
-  return {
-    file,
-    find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
-    replace: (id) => {
-      const { pruned } = clientProtos(id, service);
-      return `this._protos = this._gaxGrpc.loadProtoJSON(JSON.parse(${JSON.stringify(JSON.stringify(pruned))}));`;
-    },
-  };
-}
-
-const deferrals = {
-  name: 'deferrals',
+const edits = {
+  name: 'edits',
   transform(code, id) {
-    const edits = DEFERRALS.filter((d) => id.split(sep).join('/').endsWith(d.file));
+    const edits = EDITS.filter((d) => id.split(sep).join('/').endsWith(d.file));
     if (edits.length === 0) return null;
     let out = code;
     for (const edit of edits) {
       const count = out.split(edit.find).length - 1;
       if (count !== 1)
-        throw new Error(`bundle: expected the code to defer once in ${edit.file}, found it ${count} times`);
+        throw new Error(`bundle: expected the code to edit once in ${edit.file}, found it ${count} times`);
       out = out.replace(edit.find, () => (typeof edit.replace === 'function' ? edit.replace(id) : edit.replace));
       applied.set(edit.file, (applied.get(edit.file) ?? 0) + 1);
     }
@@ -206,7 +85,7 @@ const bundle = await rolldown({
   input: join(serviceDir, 'dist', 'main.js'),
   platform: 'node',
   logLevel: 'warn',
-  plugins: [deferrals, assetPaths],
+  plugins: [edits, assetPaths],
 });
 const { output } = await bundle.write({
   dir: outDir,
@@ -260,5 +139,5 @@ writeFileSync(
 
 const bytes = output.reduce((sum, o) => sum + (o.type === 'chunk' ? o.code.length : 0), 0);
 process.stdout.write(
-  `bundle: ${output.length} files, ${(bytes / 1e6).toFixed(1)} MB of code, assets of ${[...assetPackages.keys()].join(', ') || 'none'}, ${applied.size} deferral(s) (${Math.round(performance.now() - started)} ms)\n`,
+  `bundle: ${output.length} files, ${(bytes / 1e6).toFixed(1)} MB of code, assets of ${[...assetPackages.keys()].join(', ') || 'none'}, ${applied.size} file(s) edited (${Math.round(performance.now() - started)} ms)\n`,
 );

@@ -1,0 +1,147 @@
+// The edits scripts/bundle-service.mjs makes to dependencies' code while bundling a service:
+// each a find/replace that must apply exactly once, so a dependency upgrade that changes the
+// code fails the build instead of silently dropping the edit.
+import { clientProtos } from './prune-protos.mjs';
+
+/**
+ * Work a dependency does at start for paths this service never takes, deferred to first use.
+ * Each edit must apply exactly once, so a client upgrade that changes the code fails the build
+ * here instead of silently keeping the cost.
+ */
+export const DEFERRALS = [
+  {
+    // `new Spanner()` parses google/longrunning/operations.proto from text (~100–170 ms of a cold
+    // start, docs/engines.md §5) for its legacy Operations service, which only long-running admin
+    // calls through common-grpc's GrpcOperation use; the data plane never does. Loaded on first access.
+    file: '/@google-cloud/spanner/build/src/common-grpc/service.js',
+    find: `            const services = this.loadProtoFile(protoConfig.path, config);
+            const serviceKey = ['google', protoConfig.service, name]
+                .filter(x => x)
+                .join('.');
+            const service = services[serviceKey];
+            this.protos[name] = service;
+            if (protoConfig.baseUrl) {
+                service.baseUrl = protoConfig.baseUrl;
+            }`,
+    replace: `            let service;
+            Object.defineProperty(this.protos, name, { enumerable: true, configurable: true, get: () => {
+                if (service === undefined) {
+                    const services = this.loadProtoFile(protoConfig.path, config);
+                    const serviceKey = ['google', protoConfig.service, name].filter(x => x).join('.');
+                    service = services[serviceKey];
+                    if (protoConfig.baseUrl) service.baseUrl = protoConfig.baseUrl;
+                }
+                return service;
+            } });`,
+  },
+  // @grpc/proto-loader (the Google clients' gapic path: `loadProtoJSON` at every client
+  // construction) gives every message and enum definition its DescriptorProto (`type`) and every
+  // .proto file of the root encoded as FileDescriptorProto bytes (`fileDescriptorProtos`): ~120 ms
+  // of a Spanner cold start (toDescriptor and encode over the whole root, docs/engines.md §5) and
+  // memory kept for the process's life, for gRPC server reflection, which no client path reads.
+  // Computed on first access instead (the same values).
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `function createMessageDefinition(message, options, fileDescriptors) {
+    const messageDescriptor = message.toDescriptor('proto3');
+    return {
+        format: 'Protocol Buffer 3 DescriptorProto',
+        type: messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions),
+        fileDescriptorProtos: fileDescriptors,`,
+    replace: `function createMessageDefinition(message, options, fileDescriptors) {
+    let type;
+    return {
+        format: 'Protocol Buffer 3 DescriptorProto',
+        get type() {
+            if (type === undefined) {
+                const messageDescriptor = message.toDescriptor('proto3');
+                type = messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions);
+            }
+            return type;
+        },
+        get fileDescriptorProtos() { return fileDescriptors(); },`,
+  },
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `function createEnumDefinition(enumType, fileDescriptors) {
+    const enumDescriptor = enumType.toDescriptor('proto3');
+    return {
+        format: 'Protocol Buffer 3 EnumDescriptorProto',
+        type: enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions),
+        fileDescriptorProtos: fileDescriptors,`,
+    replace: `function createEnumDefinition(enumType, fileDescriptors) {
+    let type;
+    return {
+        format: 'Protocol Buffer 3 EnumDescriptorProto',
+        get type() {
+            if (type === undefined) {
+                const enumDescriptor = enumType.toDescriptor('proto3');
+                type = enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions);
+            }
+            return type;
+        },
+        get fileDescriptorProtos() { return fileDescriptors(); },`,
+  },
+  {
+    file: '/@grpc/proto-loader/build/src/index.js',
+    find: `    const descriptorList = root.toDescriptor('proto3').file;
+    const bufferList = descriptorList.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish()));`,
+    replace: `    let buffers;
+    const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
+  },
+  {
+    // The Spanner client's built-in metrics exporter loads @google-cloud/monitoring (its gapic
+    // client and protos, ~80–120 ms of module evaluation at every start) when the client module
+    // is imported; the exporter is only built when built-in metrics are on, which the service
+    // turns off by default (services/spanner/src/client.ts). Loaded on first use instead.
+    file: '/@google-cloud/spanner/build/src/metrics/spanner-metrics-exporter.js',
+    find: 'const monitoring_1 = require("@google-cloud/monitoring");',
+    replace:
+      'let monitoringModule;\nconst monitoring_1 = { get MetricServiceClient() { return (monitoringModule ??= require("@google-cloud/monitoring")).MetricServiceClient; } };',
+  },
+  // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
+  // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
+  // plane, the admin APIs (and Spanner's executor proxy) and descriptor.proto. Spanner's service
+  // needs ~110 of ~360 definitions, Firestore's a third of its file; building that protobufjs root
+  // was the largest single cost of a Spanner cold start (~200 ms, docs/engines.md §5). Each gets
+  // the part its service needs (scripts/prune-protos.mjs); the admin clients, and the data-plane
+  // client's decoding of error details, keep the whole file.
+  dataPlaneProtos('/@google-cloud/spanner-api/build/src/v1/spanner_client.js', 'google.spanner.v1.Spanner'),
+  dataPlaneProtos('/@google-cloud/firestore-api/build/src/v1/firestore_client.js', 'google.firestore.v1.Firestore'),
+];
+/**
+ * Exact fast paths for work a dependency repeats on every call: the same results, by a cheaper
+ * route, each checked against the original by infra/test/bundle-edits.test.ts.
+ */
+export const FAST_PATHS = [
+  {
+    // long.js (protobufjs's int64 type, through @grpc/proto-loader) prints a Long by emulated
+    // 64-bit division, allocating several Longs per six digits. gax decodes with `longs: String`,
+    // so every int64 of a response goes through it: each document's createTime and updateTime
+    // seconds, every Timestamp and integer value. On Firestore's 50-document query that is about
+    // an eighth of what the process allocates (packages/bench/RESULTS.md). A value within
+    // ±2^53 is exact as a double, and a double's decimal text is its exact digits.
+    file: '/long/umd/index.js',
+    find: `      if (radix < 2 || 36 < radix) throw RangeError("radix");
+      if (this.isZero()) return "0";`,
+    replace: `      if (radix < 2 || 36 < radix) throw RangeError("radix");
+      if (radix === 10 && (this.unsigned ? this.high >>> 0 < 0x200000 : this.high >= -0x200000 && this.high < 0x200000))
+        return String(this.toNumber());
+      if (this.isZero()) return "0";`,
+  },
+];
+/**
+ * The edit that gives a gapic client (`file`) the part of its package's protos.json that
+ * `service` needs, as JSON text for JSON.parse (V8 parses that faster than an object
+ * literal). infra/test/prune-protos.test.ts checks the parts against the whole files.
+ */
+function dataPlaneProtos(file, service) {
+  return {
+    file,
+    find: 'this._protos = this._gaxGrpc.loadProtoJSON(jsonProtos);',
+    replace: (id) => {
+      const { pruned } = clientProtos(id, service);
+      return `this._protos = this._gaxGrpc.loadProtoJSON(JSON.parse(${JSON.stringify(JSON.stringify(pruned))}));`;
+    },
+  };
+}
