@@ -19,7 +19,7 @@ import { type BenchReport, printReport, writeReport } from './report.ts';
 import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
-import { builtInTargets, databaseTargets, type TargetDefinition, warmUp } from './targets.ts';
+import { builtInTargets, databaseTargets, pairedReference, type TargetDefinition, warmUp } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -121,12 +121,9 @@ async function measure(
 }
 
 // The memory target as a reference beside every database target: its run of the goal scenarios
-// right after the database target's run (goals.ts), so both see the same machine load.
+// right after the database target's run (goals.ts), so both see the same machine load; one
+// reference server per series, with that target's runtime settings (targets.ts pairedReference).
 const memoryTarget = targets.find((t) => t.name === 'memory');
-const reference =
-  memoryTarget && targets.some((t) => t.client)
-    ? await startServerProcess(memoryTarget.command, memoryTarget.args, memoryTarget.env)
-    : undefined;
 
 /**
  * A cold start as in production: the engine's database or dataset exists by then (the load
@@ -156,6 +153,8 @@ async function runSeries(target: TargetDefinition): Promise<void> {
         (!values.scenario || values.scenario.split(',').some((part) => s.name.includes(part))),
     );
     const server = await startServerProcess(target.command, target.args, env);
+    const paired = memoryTarget && target.client ? pairedReference(memoryTarget, target) : undefined;
+    const reference = paired ? await startServerProcess(paired.command, paired.args, paired.env) : undefined;
     try {
       const client = new WixClient({ baseUrl: server.url, signer });
       if (target.seed) await seedPlants(client);
@@ -168,12 +167,13 @@ async function runSeries(target: TargetDefinition): Promise<void> {
           // The query's reference runs at the rate the database target reached (goals.ts, CPU);
           // the no-database call's at full speed (its req/s is what is compared).
           const rate = scenario.name === QUERY_SCENARIO ? Math.max(1, result.requestsPerSecond) : undefined;
-          const paired = await measure(reference.url, reference.pid, scenario.path, body, rate);
-          report.reference.push({ target: target.name, scenario: scenario.name, result: paired });
+          const answer = await measure(reference.url, reference.pid, scenario.path, body, rate);
+          report.reference.push({ target: target.name, scenario: scenario.name, result: answer });
         }
       }
     } finally {
       await server.stop();
+      await reference?.stop();
     }
     if (target.prepare && !values['no-bulk']) {
       // Bulk timings on a fresh engine and server: the Spanner emulator slows down with use.
@@ -217,19 +217,15 @@ async function runSeries(target: TargetDefinition): Promise<void> {
   }
 }
 
-try {
-  for (const target of scaleOut ? [] : targets) {
-    try {
-      await runSeries(target);
-    } catch (error) {
-      // One engine failing (e.g. an emulator that does not start) does not lose the others' figures.
-      const message = error instanceof Error ? error.message : String(error);
-      report.failures.push({ target: target.name, error: message.slice(0, 500) });
-      process.stderr.write(`${target.name}: FAILED ${message}\n`);
-    }
+for (const target of scaleOut ? [] : targets) {
+  try {
+    await runSeries(target);
+  } catch (error) {
+    // One engine failing (e.g. an emulator that does not start) does not lose the others' figures.
+    const message = error instanceof Error ? error.message : String(error);
+    report.failures.push({ target: target.name, error: message.slice(0, 500) });
+    process.stderr.write(`${target.name}: FAILED ${message}\n`);
   }
-} finally {
-  await reference?.stop();
 }
 
 process.stdout.write(`${printReport(report)}\n`);

@@ -144,6 +144,24 @@ export function productionNodeEnv(dockerfile: string): Record<string, string> {
 }
 
 /**
+ * The memory reference paired with a database target (cli.ts, goals.ts): the memory target
+ * with that target's runtime settings (PRODUCTION_ENV: the image's V8 heap flags and
+ * allocator setting), so the CPU and no-database columns compare what the database service
+ * does per call, not two V8 configurations. With V8's defaults the reference's young
+ * generation is up to eight times larger, which alone made it ~10% faster on the
+ * no-database call (RESULTS.md, "Run of 20:52 UTC"). The bench's own additions
+ * (`--node-options`, the compile cache) stay the database target's.
+ */
+export function pairedReference(memory: TargetDefinition, target: TargetDefinition): TargetDefinition {
+  const runtime: Record<string, string> = {};
+  for (const name of PRODUCTION_ENV) {
+    const value = target.env[name];
+    if (value !== undefined) runtime[name] = value;
+  }
+  return { ...memory, env: { ...memory.env, ...runtime } };
+}
+
+/**
  * The image's build-time warm-up, repeated: a fresh NODE_COMPILE_CACHE folder
  * filled by the bundle's warm-cache.mjs (the Dockerfile's RUN), so cold starts
  * are measured with the cache an image starts with.
