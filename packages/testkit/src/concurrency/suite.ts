@@ -12,9 +12,10 @@
  * - a pool id exists only if some insert of it was sent, and `count` agrees
  *   with the listing;
  * - on the truncated collection, every insert sent after the last truncate
- *   was confirmed (or answered 503) exists; when a truncate was answered 504
- *   (its outcome unknown, it may still be deleting), the collection is read
- *   once it stops changing and only the listing's own consistency is checked.
+ *   was confirmed (or refused with a 503) exists; when a truncate's outcome
+ *   is unknown (a 504, or `writeOutcome: UNKNOWN`: it may still be deleting),
+ *   the collection is read once it stops changing and only the listing's own
+ *   consistency is checked.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CallResult, WixClient } from '../client.ts';
@@ -107,6 +108,8 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
     }
 
     const ok = (a: Answer): a is CallResult<Record<string, unknown>> => !('failed' in a) && a.status === 200;
+    const writeOutcomeUnknown = (a: Answer): boolean =>
+      !('failed' in a) && (a.body.data as { writeOutcome?: unknown } | undefined)?.writeOutcome === 'UNKNOWN';
     const firstResult = (a: Answer) =>
       ok(a) ? ((a.body.results as { item?: { _id: string }; error?: { errorCode: string } }[])[0] ?? {}) : undefined;
 
@@ -209,8 +212,8 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
       const model = newModel();
       let lastTruncateDone = 0;
       let clock = 0;
-      // A truncate answered 504 has an unknown outcome and may still be deleting, at any time
-      // (errors.deadlineExceeded: the database can go on after the adaptor stopped waiting).
+      // A truncate whose outcome is unknown may still be deleting, at any time (errors.deadlineExceeded:
+      // the database can go on after the adaptor stopped waiting).
       let unconfirmedTruncates = 0;
       const sentAt = new Map<string, number>();
       const worker = async (c: number) => {
@@ -218,9 +221,10 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
           if (c % 10 === 0 && i % 3 === 1) {
             const answer = await send(model, 'items/truncate', { collectionId });
             const status = 'failed' in answer ? undefined : answer.status;
-            // A 503 stopped by its answer (whatever it did is done by then); a 504 may still be at work.
-            if (status === 200 || status === 503) lastTruncateDone = Math.max(lastTruncateDone, ++clock);
-            else if (status === 504) unconfirmedTruncates++;
+            // An answer whose outcome is unknown (a 504, or a 503 saying so: errors.writeOutcomeUnknown)
+            // may still be at work; any other 503 did what it did before it answered.
+            if (status === 504 || (status === 503 && writeOutcomeUnknown(answer))) unconfirmedTruncates++;
+            else if (status === 200 || status === 503) lastTruncateDone = Math.max(lastTruncateDone, ++clock);
           } else {
             const id = `t${c}_${i}`;
             sentAt.set(id, ++clock);
@@ -250,7 +254,7 @@ export function defineConcurrencySuite(name: string, open: OpenStorage, options:
 
     /**
      * The listing and count once the collection stopped changing (two readings a second apart
-     * agree), for when a truncate answered 504 may still be deleting in the background.
+     * agree), for when a truncate of unknown outcome may still be deleting in the background.
      */
     async function settled(collectionId: string): Promise<{ ids: string[]; counted: number }> {
       let previous = '';
