@@ -4,8 +4,9 @@
  * "Goals"): cold start against a bare import of the service's Google client,
  * memory with the image's settings, server CPU per 50-item query and the
  * req/s of a call that touches no database, both against the memory target
- * measured right after (paired, cli.ts); the query's reference at the rate the
- * database target reached, so the two CPU figures are read at the same load.
+ * under the same runtime settings, interleaved with the database target (cli.ts);
+ * the query's reference at the rate the database target reached, so the two CPU
+ * figures are read at the same load.
  */
 import type { BenchReport } from './report.ts';
 

@@ -72,3 +72,29 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(peak !== undefined ? { serverPeakRssMb: Math.round(peak) } : {}),
   };
 }
+
+/**
+ * Two runs of one scenario on one server as one figure: requests and errors added, the
+ * request rate and median latency averaged, CPU per request over all requests, the worse
+ * p99 and the higher peak RSS. The goal columns interleave the database target and its
+ * memory reference (target, reference, target, reference: cli.ts), so a machine whose load
+ * drifts during the pair weighs on both sides alike.
+ */
+export function combineLoads(a: LoadResult, b: LoadResult): LoadResult {
+  const requests = a.requests + b.requests;
+  const cpu =
+    a.serverCpuMsPerRequest !== undefined && b.serverCpuMsPerRequest !== undefined && requests > 0
+      ? (a.serverCpuMsPerRequest * a.requests + b.serverCpuMsPerRequest * b.requests) / requests
+      : undefined;
+  const peak = Math.max(a.serverPeakRssMb ?? Number.NaN, b.serverPeakRssMb ?? Number.NaN);
+  return {
+    requests,
+    requestsPerSecond: Math.round((a.requestsPerSecond + b.requestsPerSecond) / 2),
+    latencyP50Ms: (a.latencyP50Ms + b.latencyP50Ms) / 2,
+    latencyP99Ms: Math.max(a.latencyP99Ms, b.latencyP99Ms),
+    errors: a.errors + b.errors,
+    non2xx: a.non2xx + b.non2xx,
+    ...(cpu !== undefined ? { serverCpuMsPerRequest: Math.round(cpu * 1000) / 1000 } : {}),
+    ...(Number.isNaN(peak) ? {} : { serverPeakRssMb: peak }),
+  };
+}

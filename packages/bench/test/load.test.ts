@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { createWixSigner, startServerProcess } from '@adaptors/testkit';
 import { expect, test } from 'vitest';
-import { runLoad } from '../src/load.ts';
+import { combineLoads, runLoad } from '../src/load.ts';
 import { standardScenarios } from '../src/scenarios.ts';
 
 test('signed load against the memory target: every request answered 200, server figures read', async () => {
@@ -37,3 +37,30 @@ test('signed load against the memory target: every request answered 200, server 
     await server.stop();
   }
 }, 60_000);
+
+test('two runs combine into one figure: requests added, rate averaged, CPU per request over all requests', () => {
+  const a = {
+    requests: 100,
+    requestsPerSecond: 10,
+    latencyP50Ms: 4,
+    latencyP99Ms: 9,
+    errors: 0,
+    non2xx: 1,
+    serverCpuMsPerRequest: 2,
+    serverPeakRssMb: 150,
+  };
+  const b = { ...a, requests: 300, requestsPerSecond: 30, latencyP50Ms: 6, latencyP99Ms: 7, non2xx: 0 };
+  expect(combineLoads(a, { ...b, serverCpuMsPerRequest: 1, serverPeakRssMb: 170 })).toEqual({
+    requests: 400,
+    requestsPerSecond: 20,
+    latencyP50Ms: 5,
+    latencyP99Ms: 9,
+    errors: 0,
+    non2xx: 1,
+    serverCpuMsPerRequest: 1.25,
+    serverPeakRssMb: 170,
+  });
+  // Without server readings (no pid) neither side claims one.
+  const { serverCpuMsPerRequest: _c, serverPeakRssMb: _r, ...bare } = a;
+  expect(combineLoads(bare, bare)).toEqual({ ...bare, requests: 200, non2xx: 2 });
+});
