@@ -90,6 +90,23 @@ export const DEFERRALS = [
     const bufferList = () => buffers !== null && buffers !== void 0 ? buffers : (buffers = root.toDescriptor('proto3').file.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish())));`,
   },
   {
+    // Fastify checks a plugin's declared Fastify version range with semver, which it loads with
+    // the framework (semver builds its regular expressions at load); no plugin the services
+    // register declares one. Loaded on first use instead.
+    file: '/fastify/lib/plugin-utils.js',
+    find: "const semver = require('semver')",
+    replace:
+      "let semverModule\nconst semver = new Proxy({}, { get: (_, name) => (semverModule ??= require('semver'))[name] })",
+  },
+  {
+    // @google-cloud/common (BigQuery's HTTP layer) loads html-entities at start to decode an
+    // HTML error body, which only a failed call has. Loaded on first use instead.
+    file: '/@google-cloud/common/build/src/util.js',
+    find: 'const htmlEntities = require("html-entities");',
+    replace:
+      'let htmlEntitiesModule;\nconst htmlEntities = new Proxy({}, { get: (_, name) => (htmlEntitiesModule ??= require("html-entities"))[name] });',
+  },
+  {
     // The Spanner client's built-in metrics exporter loads @google-cloud/monitoring (its gapic
     // client and protos, ~80–120 ms of module evaluation at every start) when the client module
     // is imported; the exporter is only built when built-in metrics are on, which the service

@@ -1,15 +1,16 @@
 /**
- * The exact fast paths the bundle puts into dependencies (scripts/bundle-edits.mjs,
- * FAST_PATHS): each edited module, built from the installed file, answers exactly
- * what the original does.
+ * Edits the bundle makes to dependencies (scripts/bundle-edits.mjs): each edited module,
+ * built from the installed file, answers exactly what the original does: the fast paths
+ * (FAST_PATHS) over their whole input range, the lazy loads (DEFERRALS) on the call that
+ * needs the deferred module.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import Module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations.
-import { FAST_PATHS } from '../../scripts/bundle-edits.mjs';
-import { serviceDir } from './support/services.ts';
+import { DEFERRALS, FAST_PATHS } from '../../scripts/bundle-edits.mjs';
+import { repoRoot, serviceDir } from './support/services.ts';
 
 interface Edit {
   readonly file: string;
@@ -87,5 +88,54 @@ describe('long.js toString fast path', () => {
     for (const text of ['9007199254740991', '-9007199254740992', '9007199254740993', '-9223372036854775808']) {
       expect(edited.fromString(text).toString()).toBe(text);
     }
+  });
+});
+
+/** A CommonJS file of a dependency, compiled in its own place with `edit` applied (the edit applies once). */
+function loadEdited(file: string, edit: Edit): Record<string, unknown> {
+  const source = readFileSync(file, 'utf8');
+  expect(source.split(edit.find).length - 1, `${edit.file}: the edit applies once`).toBe(1);
+  const internals = Module as unknown as { _nodeModulePaths(from: string): string[] };
+  const module = new Module(file) as Module & { _compile(code: string, filename: string): void };
+  module.filename = file;
+  module.paths = internals._nodeModulePaths(dirname(file));
+  module._compile(
+    source.replace(edit.find, () => edit.replace),
+    file,
+  );
+  return module.exports as Record<string, unknown>;
+}
+
+const deferral = (suffix: string) => (DEFERRALS as Edit[]).find((e) => e.file === suffix) as Edit;
+
+describe('lazy loads', () => {
+  it("Fastify's plugin version check loads semver on first use and judges as before", () => {
+    const fastify = createRequire(join(repoRoot, 'packages', 'core', 'package.json')).resolve('fastify');
+    const file = join(dirname(fastify), 'lib', 'plugin-utils.js');
+    const edited = loadEdited(file, deferral('/fastify/lib/plugin-utils.js'));
+    const original = createRequire(file)(file) as Record<string, unknown>;
+    const plugin = (range: string) =>
+      Object.assign(() => {}, { [Symbol.for('plugin-meta')]: { fastify: range, name: `needs ${range}` } });
+    for (const utils of [edited, original]) {
+      const register = utils.registerPlugin as (this: unknown, fn: unknown) => unknown;
+      const instance = { version: '5.3.0', [utils.kRegisteredPlugins as symbol]: [] };
+      expect(() => register.call(instance, plugin('5.x'))).not.toThrow();
+      expect(() => register.call(instance, plugin('4.x'))).toThrow(/expected '4.x' fastify version/);
+    }
+  });
+
+  it("@google-cloud/common decodes an HTML error body's entities on first use, as before", () => {
+    const bigquery = createRequire(join(serviceDir('bigquery'), 'package.json')).resolve('@google-cloud/bigquery');
+    const common = createRequire(bigquery).resolve('@google-cloud/common');
+    const file = join(dirname(common), 'util.js');
+    const edited = loadEdited(file, deferral('/@google-cloud/common/build/src/util.js'));
+    const original = createRequire(file)(file) as Record<string, unknown>;
+    const body = '&lt;h1&gt;Bad Gateway &amp; more&lt;/h1&gt;';
+    const messages = [edited, original].map((utils) => {
+      const ApiError = utils.ApiError as new (e: unknown) => Error;
+      return new ApiError({ code: 502, response: { body } }).message;
+    });
+    expect(messages[0]).toBe('<h1>Bad Gateway & more</h1>');
+    expect(messages[0]).toBe(messages[1]);
   });
 });

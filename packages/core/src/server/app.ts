@@ -55,6 +55,13 @@ declare module 'fastify' {
 
 const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
+/** The schema compilers of the app: none is needed (see `schemaController` in build()). */
+function noRouteSchemas(): never {
+  throw new Error(
+    'route schemas are not compiled by this server (packages/core/src/server/app.ts): validate the decoded call in the handler instead',
+  );
+}
+
 export function build(options: BuildOptions): FastifyInstance {
   const logger = options.logger ?? silentLogger;
   const { adaptor, verify } = options;
@@ -73,6 +80,11 @@ export function build(options: BuildOptions): FastifyInstance {
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
     return503OnClosing: true,
+    // No route declares a JSON schema (calls arrive as signed text, answers are encoded by
+    // the codec), so Fastify's default compilers (ajv and fast-json-stringify, evaluated when
+    // the server is built: part of every cold start, packages/bench/RESULTS.md) are never
+    // loaded; a route given a schema fails to register with this message instead.
+    schemaController: { compilersFactory: { buildValidator: noRouteSchemas, buildSerializer: noRouteSchemas } },
   });
 
   app.removeAllContentTypeParsers();
