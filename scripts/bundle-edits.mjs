@@ -93,28 +93,22 @@ export const DEFERRALS = [
     // Fastify checks a plugin's declared Fastify version range with semver, which it loads with
     // the framework (semver builds its regular expressions at load); no plugin the services
     // register declares one. Loaded on first use instead.
-    file: '/fastify/lib/plugin-utils.js',
-    find: "const semver = require('semver')",
-    replace:
-      "let semverModule\nconst semver = new Proxy({}, { get: (_, name) => (semverModule ??= require('semver'))[name] })",
+    ...lazyRequire('/fastify/lib/plugin-utils.js', "const semver = require('semver')"),
   },
   {
     // @google-cloud/common (BigQuery's HTTP layer) loads html-entities at start to decode an
     // HTML error body, which only a failed call has. Loaded on first use instead.
-    file: '/@google-cloud/common/build/src/util.js',
-    find: 'const htmlEntities = require("html-entities");',
-    replace:
-      'let htmlEntitiesModule;\nconst htmlEntities = new Proxy({}, { get: (_, name) => (htmlEntitiesModule ??= require("html-entities"))[name] });',
+    ...lazyRequire('/@google-cloud/common/build/src/util.js', 'const htmlEntities = require("html-entities");'),
   },
   {
     // The Spanner client's built-in metrics exporter loads @google-cloud/monitoring (its gapic
     // client and protos, ~80–120 ms of module evaluation at every start) when the client module
     // is imported; the exporter is only built when built-in metrics are on, which the service
     // turns off by default (services/spanner/src/client.ts). Loaded on first use instead.
-    file: '/@google-cloud/spanner/build/src/metrics/spanner-metrics-exporter.js',
-    find: 'const monitoring_1 = require("@google-cloud/monitoring");',
-    replace:
-      'let monitoringModule;\nconst monitoring_1 = { get MetricServiceClient() { return (monitoringModule ??= require("@google-cloud/monitoring")).MetricServiceClient; } };',
+    ...lazyRequire(
+      '/@google-cloud/spanner/build/src/metrics/spanner-metrics-exporter.js',
+      'const monitoring_1 = require("@google-cloud/monitoring");',
+    ),
   },
   // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
   // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
@@ -147,6 +141,22 @@ export const FAST_PATHS = [
       if (this.isZero()) return "0";`,
   },
 ];
+/**
+ * The edit that turns `find`, a module's top-level `const <binding> = require(<module>)`, into
+ * a binding that requires the module on its first property access: the same members, the
+ * module's evaluation left out of the start when no call path reads them.
+ */
+function lazyRequire(file, find) {
+  const match = /^const ([\w$]+) = require\((['"])([^'"]+)\2\);?$/.exec(find);
+  if (!match) throw new Error(`bundle: not a top-level require: ${find}`);
+  const [, binding, , module] = match;
+  return {
+    file,
+    find,
+    replace: `let ${binding}Module;\nconst ${binding} = new Proxy({}, { get: (_, name) => (${binding}Module ??= require(${JSON.stringify(module)}))[name] });`,
+  };
+}
+
 /**
  * The edit that gives a gapic client (`file`) the part of its package's protos.json that
  * `service` needs, as JSON text for JSON.parse (V8 parses that faster than an object
