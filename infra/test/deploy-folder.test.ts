@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { createWixSigner, freePort, type WixSigner } from '@adaptors/testkit';
 import type { SpannerAdminClient } from '@adaptors/testkit/emulators/spanner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execForm, parseDockerfile, replayStage, stage } from './support/dockerfile.ts';
+import { execForm, parseDockerfile, replayStage, stage, stageChain } from './support/dockerfile.ts';
 import { copyBuildContext, readDockerignore } from './support/dockerignore.ts';
 import { hasMain, repoRoot, type ServiceName, serviceDir } from './support/services.ts';
 
@@ -160,18 +160,26 @@ for (const service of ['spanner', 'firestore', 'bigquery'] as const) {
         log,
       });
       mkdirSync(paths['/app'], { recursive: true });
+      // The runtime stage starts from this service's settings stage (its NODE_OPTIONS).
+      const chain = stageChain(dockerfile, 'runtime');
+      let env: Record<string, string | undefined> = { PATH, HOME: process.env.HOME };
+      const skipped: string[] = [];
+      for (const part of chain) {
+        const result = replayStage(part, dockerfile.globalArgs, {
+          context,
+          paths,
+          stageRoots: { build: scratch },
+          baseEnv: env,
+          decide: (command) => (command.startsWith('node ') ? true : 'changes the base image, not the app'),
+          log,
+        });
+        app = result.workdir;
+        env = result.env;
+        skipped.push(...result.skipped);
+      }
+      runtimeEnv = env;
+      skippedRuns = skipped;
       const runtime = stage(dockerfile, 'runtime');
-      const result = replayStage(runtime, dockerfile.globalArgs, {
-        context,
-        paths,
-        stageRoots: { build: scratch },
-        baseEnv: { PATH, HOME: process.env.HOME },
-        decide: (command) => (command.startsWith('node ') ? true : 'changes the base image, not the app'),
-        log,
-      });
-      app = result.workdir;
-      runtimeEnv = result.env;
-      skippedRuns = result.skipped;
       cmd = execForm(runtime.instructions.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? '[]');
     }, 180_000);
 

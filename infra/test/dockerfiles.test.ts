@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { execForm, keyValues, parseDockerfile, stage } from './support/dockerfile.ts';
+import { execForm, keyValues, parseDockerfile, stage, stageChain } from './support/dockerfile.ts';
 import { repoRoot, SERVICES, serviceDir } from './support/services.ts';
 
 const toolchain = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).toolchain as {
@@ -37,7 +37,11 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
 
   it('pins Node and pnpm to package.json "toolchain" (exact versions, no moving tag)', () => {
     expect(dockerfile.globalArgs.NODE_IMAGE).toBe(`node:${toolchain.node}-bookworm-slim`);
-    expect(dockerfile.stages.map((s) => s.from)).toEqual([arg('NODE_IMAGE'), arg('NODE_IMAGE')]);
+    expect(dockerfile.stages.map((s) => s.from)).toEqual([
+      arg('NODE_IMAGE'),
+      ...SERVICES.map(() => arg('NODE_IMAGE')),
+      `settings-${arg('SERVICE')}`,
+    ]);
     const pnpmArg = stage(dockerfile, 'build').instructions.find(
       (i) => i.keyword === 'ARG' && i.args.startsWith('PNPM_VERSION='),
     );
@@ -62,15 +66,35 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
     expect(manifest.scripts.build).toBe('tsc -p tsconfig.build.json && node ../../scripts/bundle-service.mjs');
   });
 
+  it('has one settings stage per service, NODE_OPTIONS only, and runs from the one named for its SERVICE', () => {
+    const settings = dockerfile.stages.filter((s) => s.name.startsWith('settings-'));
+    expect(settings.map((s) => s.name)).toEqual(SERVICES.map((name) => `settings-${name}`));
+    for (const s of settings) {
+      expect(s.instructions.map((i) => i.keyword)).toEqual(['ENV']);
+      expect(Object.keys(keyValues(s.instructions[0]?.args ?? ''))).toEqual(['NODE_OPTIONS']);
+    }
+    expect(stageChain(dockerfile, 'runtime').map((s) => s.name)).toEqual([`settings-${service}`, 'runtime']);
+    // Measured per service (DEPLOY.md "Runtime"): Spanner's young generation is 16 MB, the others' 8 MB.
+    const semiSpace = keyValues(stage(dockerfile, `settings-${service}`).instructions[0]?.args ?? '').NODE_OPTIONS;
+    expect(semiSpace).toContain(`--max-semi-space-size=${service === 'spanner' ? 16 : 8} `);
+  });
+
   it('runs as non-root, NODE_ENV=production, node as PID 1 on the bundle, with nothing but the bundle and package.json', () => {
     const runtime = stage(dockerfile, 'runtime');
     const last = (keyword: string) => runtime.instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
     expect(last('USER')).toBe('node');
     const env = Object.assign(
       {},
-      ...runtime.instructions.filter((i) => i.keyword === 'ENV').map((i) => keyValues(i.args)),
+      ...stageChain(dockerfile, 'runtime').flatMap((s) =>
+        s.instructions.filter((i) => i.keyword === 'ENV').map((i) => keyValues(i.args)),
+      ),
     );
-    expect(env).toMatchObject({ NODE_ENV: 'production', NODE_COMPILE_CACHE: '/app/.node-compile-cache' });
+    expect(env).toMatchObject({
+      NODE_ENV: 'production',
+      NODE_COMPILE_CACHE: '/app/.node-compile-cache',
+      MALLOC_ARENA_MAX: '2',
+    });
+    expect(env.NODE_OPTIONS).toMatch(/^--max-semi-space-size=\d+ --max-old-space-size=160$/);
     expect(execForm(last('ENTRYPOINT') ?? '')).toEqual([]);
     expect(execForm(last('CMD') ?? '')).toEqual(['node', 'dist/main.mjs']);
     const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);

@@ -69,6 +69,18 @@ export function stage(dockerfile: Dockerfile, name: string): Stage {
   return found;
 }
 
+/**
+ * A stage and the stages it is built FROM, base first: a FROM naming an earlier stage
+ * (after `${ARG}` expansion with the global ARG defaults, e.g. `FROM settings-${SERVICE}`)
+ * starts from that stage's file system and ENV.
+ */
+export function stageChain(dockerfile: Dockerfile, name: string): Stage[] {
+  const target = stage(dockerfile, name);
+  const from = target.from.replace(/\$\{(\w+)\}/g, (whole, arg: string) => dockerfile.globalArgs[arg] ?? whole);
+  const base = dockerfile.stages.find((s) => s.name === from);
+  return base ? [...stageChain(dockerfile, base.name), target] : [target];
+}
+
 /** `KEY=value KEY2="value with spaces"` of ENV/ARG lines (double quotes only, no escapes inside). */
 export function keyValues(args: string): Record<string, string> {
   const result: Record<string, string> = {};

@@ -118,9 +118,10 @@ const PRODUCTION_ENV = ['NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX'] as const
 
 /**
  * The Node settings a service runs with in production, read from the `ENV`
- * lines of its Dockerfile's last stage, so the bench measures the service the
- * way Cloud Run runs it (e.g. V8 heap flags in NODE_OPTIONS) with one place
- * to change them. A service without a Dockerfile runs with none.
+ * lines of its Dockerfile's runtime (last) stage and of the stages it is built
+ * FROM (`FROM settings-${SERVICE}`: the per-service V8 flags), so the bench
+ * measures the service the way Cloud Run runs it with one place to change
+ * them. A service without a Dockerfile runs with none.
  */
 export function productionNodeEnv(dockerfile: string): Record<string, string> {
   let text: string;
@@ -129,18 +130,50 @@ export function productionNodeEnv(dockerfile: string): Record<string, string> {
   } catch {
     return {};
   }
-  // Continuation lines joined; only the last stage (the runtime image) counts.
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  const lastFrom = lines.findLastIndex((line) => /^\s*FROM\s/i.test(line));
+  const stages = dockerfileStages(text);
   const env: Record<string, string> = {};
-  for (const line of lines.slice(lastFrom + 1)) {
-    const match = /^\s*ENV\s+(.*)$/i.exec(line);
-    if (!match?.[1]) continue;
-    for (const [, name, quoted, bare] of match[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g)) {
-      if (name && (PRODUCTION_ENV as readonly string[]).includes(name)) env[name] = quoted ?? bare ?? '';
+  for (const stage of stageChain(stages, stages.at(-1))) {
+    for (const line of stage.env) {
+      for (const [, name, quoted, bare] of line.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))/g)) {
+        if (name && (PRODUCTION_ENV as readonly string[]).includes(name)) env[name] = quoted ?? bare ?? '';
+      }
     }
   }
   return env;
+}
+
+interface DockerStage {
+  readonly name: string;
+  /** The FROM image or stage, global `${ARG}` defaults expanded. */
+  readonly from: string;
+  /** The arguments of its ENV lines. */
+  readonly env: string[];
+}
+
+/** A Dockerfile's stages: continuation lines joined, global ARG defaults expanded in FROM. */
+function dockerfileStages(text: string): DockerStage[] {
+  const args: Record<string, string> = {};
+  const stages: DockerStage[] = [];
+  for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const from = /^\s*FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from?.[1]) {
+      const image = from[1].replace(/\$\{(\w+)\}/g, (whole, name: string) => args[name] ?? whole);
+      stages.push({ name: from[2] ?? String(stages.length), from: image, env: [] });
+      continue;
+    }
+    const arg = /^\s*ARG\s+(\w+)=(\S*)/i.exec(line);
+    if (arg?.[1] && stages.length === 0) args[arg[1]] = arg[2] ?? '';
+    const env = /^\s*ENV\s+(.*)$/i.exec(line);
+    if (env?.[1]) stages.at(-1)?.env.push(env[1]);
+  }
+  return stages;
+}
+
+/** A stage and the stages it is built FROM, base first. */
+function stageChain(stages: readonly DockerStage[], stage: DockerStage | undefined): DockerStage[] {
+  if (!stage) return [];
+  const base = stages.find((s) => s.name === stage.from && s !== stage);
+  return [...stageChain(stages, base), stage];
 }
 
 /**
