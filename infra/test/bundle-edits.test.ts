@@ -106,6 +106,61 @@ function loadEdited(file: string, edit: Edit): Record<string, unknown> {
   return module.exports as Record<string, unknown>;
 }
 
+describe("@google-cloud/common's response merge without a deep copy", () => {
+  const bigquery = createRequire(join(serviceDir('bigquery'), 'package.json')).resolve('@google-cloud/bigquery');
+  const file = join(dirname(createRequire(bigquery).resolve('@google-cloud/common')), 'util.js');
+  const edit = (FAST_PATHS as Edit[]).find((e) => e.file === '/@google-cloud/common/build/src/util.js') as Edit;
+  type HandleResp = (err: unknown, resp: unknown, body: unknown, callback: (...answer: unknown[]) => void) => void;
+  const handler = (utils: Record<string, unknown>) => {
+    const util = utils.util as { handleResp: HandleResp };
+    return (err: unknown, resp: unknown, body: unknown) => {
+      let answer: unknown[] = [];
+      util.handleResp.call(util, err, resp, body, (...args: unknown[]) => {
+        answer = args;
+      });
+      return answer;
+    };
+  };
+  /** What a caller can see of an answer: errors by class, message, code and response; values by content. */
+  const seen = (answer: unknown[]) =>
+    answer.map((part) =>
+      part instanceof Error
+        ? { error: part.constructor.name, message: part.message, ...(part as unknown as Record<string, unknown>) }
+        : part,
+    );
+
+  it('gives the callback the same error, body and response as the deep merge, for every kind of answer', () => {
+    const edited = handler(loadEdited(file, edit));
+    const original = handler(createRequire(file)(file) as Record<string, unknown>);
+    const rows = { kind: 'bigquery#queryResponse', rows: [{ f: [{ v: '1' }, { v: null }, { v: [{ v: 'a' }] }] }] };
+    const response = (statusCode: number, body: unknown) => ({
+      statusCode,
+      statusMessage: statusCode === 200 ? 'OK' : 'Bad Request',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const cases: [unknown, () => unknown, () => unknown][] = [
+      [null, () => response(200, structuredClone(rows)), () => structuredClone(rows)],
+      [null, () => response(200, JSON.stringify(rows)), () => JSON.stringify(rows)],
+      [null, () => response(200, 'not json'), () => 'not json'],
+      [null, () => response(204, ''), () => ''],
+      [null, () => response(400, { error: { message: 'bad' } }), () => ({ error: { message: 'bad' } })],
+      [null, () => response(502, '<html>Bad Gateway</html>'), () => '<html>Bad Gateway</html>'],
+      [new Error('socket hang up'), () => undefined, () => undefined],
+      [null, () => undefined, () => structuredClone(rows)],
+    ];
+    for (const [err, resp, body] of cases) {
+      const a = edited(err, resp(), body());
+      const b = original(err, resp(), body());
+      expect(seen(a)).toEqual(seen(b));
+    }
+  });
+
+  it('applies to the installed file once', () => {
+    expect(readFileSync(file, 'utf8').split(edit.find).length - 1).toBe(1);
+  });
+});
+
 const deferral = (suffix: string) => (DEFERRALS as Edit[]).find((e) => e.file === suffix) as Edit;
 
 describe('lazy loads', () => {
