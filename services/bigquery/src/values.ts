@@ -198,20 +198,21 @@ function scalarDecoder(type: string, key: string): CellDecoder {
   }
 }
 
-/** Up to 15 digits: |microseconds| < 2^53, so a double holds it and its remainder exactly (years 1653–2286). */
-const SAFE_MICROS = /^-?\d{1,15}$/;
+const INTEGER_TEXT = /^-?\d+$/;
 
 function timestampOf(text: string): Date {
-  if (SAFE_MICROS.test(text)) {
+  if (INTEGER_TEXT.test(text)) {
+    // Integer text converts exactly while it is a safe integer (|microseconds| < 2^53: years
+    // 1685–2255), so the common case stays in doubles; beyond, BigInt.
     const micros = Number(text);
-    // Floor division in exact integer arithmetic, so 1969 instants keep their millisecond.
-    return new Date((micros - (((micros % 1000) + 1000) % 1000)) / 1000);
-  }
-  if (/^-?\d+$/.test(text)) {
-    const micros = BigInt(text);
+    if (Number.isSafeInteger(micros)) {
+      // Floor division in exact integer arithmetic, so 1969 instants keep their millisecond.
+      return new Date((micros - (((micros % 1000) + 1000) % 1000)) / 1000);
+    }
+    const big = BigInt(text);
     // Floor division, so 1969 instants keep their millisecond (BigInt division truncates toward 0).
-    let ms = micros / 1000n;
-    if (micros % 1000n < 0n) ms -= 1n;
+    let ms = big / 1000n;
+    if (big % 1000n < 0n) ms -= 1n;
     return new Date(Number(ms));
   }
   // Float seconds (useInt64Timestamp=false) or ISO text.
