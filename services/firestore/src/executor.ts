@@ -36,11 +36,11 @@ import {
   type PlanOptions,
   type PushedField,
   type PushedFilter,
-  type PushedOp,
   type PushedOrder,
   planQuery,
   type QueryPlan,
 } from './planner.ts';
+import { withStoredIntegers } from './structured-query.ts';
 import { toItem, unsafeIntegerOfText } from './values.ts';
 
 export interface ReadContext {
@@ -61,38 +61,16 @@ export function fieldPathOf(field: PushedField): FieldPath {
 
 function toFirestoreFilter(filter: PushedFilter): FirestoreFilter {
   switch (filter.kind) {
-    case 'where':
-      return FirestoreFilter.where(fieldPathOf(filter.field), ...withStoredIntegers(filter.op, filter.value));
+    case 'where': {
+      const [op, value] = withStoredIntegers(filter.op, filter.value);
+      return FirestoreFilter.where(fieldPathOf(filter.field), op as WhereFilterOp, value);
+    }
     case 'and':
       return FirestoreFilter.and(...filter.filters.map(toFirestoreFilter));
     case 'or':
       return FirestoreFilter.or(...filter.filters.map(toFirestoreFilter));
   }
 }
-
-/**
- * An integer beyond ±2^53 is answered as its decimal text (values.ts
- * `integerValue`), so a text operand equal to that text must also find the
- * stored integer: `==`/`in` with such a text also look for the integer (the
- * executor re-checks every candidate with the evaluator on the answered text).
- */
-function withStoredIntegers(op: PushedOp, value: PushedFilterValue): [WhereFilterOp, unknown] {
-  if (op === '==' && typeof value === 'string') {
-    const integer = unsafeIntegerOfText(value);
-    if (integer !== undefined) return ['in', [value, integer]];
-  }
-  if (op === 'in' && Array.isArray(value)) {
-    const integers = value.flatMap((v) => {
-      const integer = typeof v === 'string' ? unsafeIntegerOfText(v) : undefined;
-      return integer === undefined ? [] : [integer];
-    });
-    // Over Firestore's 30 values the query is refused by Firestore (an error, never a wrong answer).
-    if (integers.length > 0) return ['in', [...value, ...integers]];
-  }
-  return [op as WhereFilterOp, value];
-}
-
-type PushedFilterValue = Extract<PushedFilter, { kind: 'where' }>['value'];
 
 /** The Firestore query of a filter plan (no order, no limit). */
 export function pushedQuery(ref: CollectionReference, plan: FilterPlan): Query {
