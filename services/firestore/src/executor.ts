@@ -37,10 +37,13 @@ import {
   type PushedField,
   type PushedFilter,
   type PushedOrder,
+  type PushedScalar,
   planQuery,
   type QueryPlan,
 } from './planner.ts';
-import { withStoredIntegers } from './structured-query.ts';
+import { itemOfDocument, UndecodedValue } from './proto-documents.ts';
+import type { DocumentReader } from './run-query.ts';
+import { keysetCursor, type ReadShape, runQueryRequest, withStoredIntegers } from './structured-query.ts';
 import { toItem, unsafeIntegerOfText } from './values.ts';
 
 export interface ReadContext {
@@ -48,6 +51,8 @@ export interface ReadContext {
   readonly collection: StoredCollection;
   readonly scanLimit: number;
   readonly advisor: IndexAdvisor;
+  /** Document reads through the client's gapic runQuery (run-query.ts); without it, through the client's Query. */
+  readonly reader?: DocumentReader | undefined;
 }
 
 /** What the planner may assume of this collection: declared types (strict) and the storage format's fields. */
@@ -88,14 +93,14 @@ function selection(needed: Iterable<string> | undefined): string[] | undefined {
 }
 
 /**
- * A projected query. Paging a scan starts after the last document read, and a
- * query with a range is ordered by the range's field first: the client builds
- * that cursor from the document, so the range's field must be read too — a
- * storage-format shadow (`$wix.lc.<field>`) is not among the item's fields.
+ * The field paths a projected read selects: the needed fields, and the field of
+ * a pushed range, which a read ordered by it must hold (the cursor of a scan
+ * page is built from the last document) — a storage-format shadow
+ * (`$wix.lc.<field>`) is not among the item's fields. Undefined: whole documents.
  */
-function withSelect(query: Query, fields: string[] | undefined, plan: Pick<FilterPlan, 'pushed'>): Query {
-  if (fields === undefined) return query;
-  const paths = fields.map((key) => new FieldPath(key));
+function selectedPaths(fields: string[] | undefined, plan: Pick<FilterPlan, 'pushed'>): string[][] | undefined {
+  if (fields === undefined) return undefined;
+  const paths = fields.map((key) => [key]);
   const seen = new Set(fields.map((key) => JSON.stringify([key])));
   const ranges = (filter: PushedFilter): PushedField[] =>
     filter.kind === 'where'
@@ -106,9 +111,15 @@ function withSelect(query: Query, fields: string[] | undefined, plan: Pick<Filte
   for (const field of plan.pushed.flatMap(ranges)) {
     if (field.kind !== 'path' || seen.has(JSON.stringify(field.segments))) continue;
     seen.add(JSON.stringify(field.segments));
-    paths.push(new FieldPath(...field.segments));
+    paths.push([...field.segments]);
   }
-  return query.select(...paths);
+  return paths;
+}
+
+/** A projected query (selectedPaths). */
+function withSelect(query: Query, fields: string[] | undefined, plan: Pick<FilterPlan, 'pushed'>): Query {
+  const paths = selectedPaths(fields, plan);
+  return paths === undefined ? query : query.select(...paths.map((segments) => new FieldPath(...segments)));
 }
 
 /**
@@ -333,6 +344,17 @@ async function pushedItems(
 
   if (exact) {
     // Everything pushed: Firestore pages itself.
+    const read = ctx.reader
+      ? await readDocuments(ctx, ctx.reader, {
+          filters: plan.pushed,
+          select: selectedPaths(fields, plan),
+          order,
+          keyset,
+          offset: spec.offset,
+          limit: spec.limit,
+        })
+      : undefined;
+    if (read) return read.map((item) => project(item, spec.projection));
     const snapshot = await query.offset(spec.offset).limit(spec.limit).get();
     return snapshot.docs.map((doc) => project(toItem(doc.id, doc.data()), spec.projection));
   }
@@ -354,6 +376,30 @@ async function pushedItems(
     if (page.length >= spec.limit) break;
   }
   return page;
+}
+
+/**
+ * The items of one pushed read through the gapic reader: the request compiled
+ * from the plan (structured-query.ts), the documents decoded as the client's
+ * snapshots would be (proto-documents.ts). Undefined when a document holds a
+ * value only the client decodes (UndecodedValue): the caller reads it through
+ * the client's Query instead, so both paths answer the same.
+ */
+async function readDocuments(
+  ctx: ReadContext,
+  reader: DocumentReader,
+  read: Omit<ReadShape, 'startAfter'> & { readonly keyset?: readonly Value[] | undefined },
+): Promise<Item[] | undefined> {
+  const target = { ...(await reader.database()), collectionId: ctx.ref.id };
+  const { keyset, ...shape } = read;
+  const startAfter = keyset && read.order ? keysetCursor(target, read.order, keyset as PushedScalar[]) : undefined;
+  const documents = await reader.runQuery(runQueryRequest(target, { ...shape, startAfter }));
+  try {
+    return documents.map(itemOfDocument);
+  } catch (error) {
+    if (error instanceof UndecodedValue) return undefined;
+    throw error;
+  }
 }
 
 /**

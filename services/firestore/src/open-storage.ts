@@ -13,25 +13,36 @@ type FirestoreConfig = ConfigOf<typeof firestoreSettings>;
 export async function openStorage(config: FirestoreConfig & CoreConfig, logger: Logger): Promise<Storage> {
   const [
     { Firestore, v1 },
+    { grpc },
     { firestoreDeadlineSettings },
     { adminApiOf },
+    { documentReader, openGapicClient },
     { createFirestoreStorage },
     { FIRESTORE_CLIENT_SETTINGS },
   ] = await Promise.all([
     import('@google-cloud/firestore'),
+    import('google-gax'),
     import('./deadline.ts'),
     import('./indexes.ts'),
+    import('./run-query.ts'),
     import('./storage.ts'),
     import('./values.ts'),
   ]);
   const projectId = config.firestoreProject ?? config.googleCloudProject;
+  const deadlineSettings = firestoreDeadlineSettings(config.requestDeadlineMs);
   const db = new Firestore({
     ...(projectId ? { projectId } : {}),
     databaseId: config.firestoreDatabase,
     ...FIRESTORE_CLIENT_SETTINGS,
-    ...firestoreDeadlineSettings(config.requestDeadlineMs),
+    ...deadlineSettings,
   });
   const emulator = process.env.FIRESTORE_EMULATOR_HOST;
+  // Document reads through the same client's gapic runQuery (run-query.ts), with its settings.
+  const reader = documentReader(
+    () => openGapicClient(v1.FirestoreClient, grpc, { projectId, ...deadlineSettings, emulatorHost: emulator }),
+    config.firestoreDatabase,
+    projectId,
+  );
   const manageIndexes = config.manageIndexes && !emulator;
   const admin = manageIndexes ? new v1.FirestoreAdminClient(projectId ? { projectId } : {}) : undefined;
   const resolvedProject = admin ? (projectId ?? (await admin.getProjectId())) : undefined;
@@ -53,6 +64,7 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
     logger,
     ...((resolvedProject ?? projectId) ? { project: resolvedProject ?? projectId } : {}),
     database: config.firestoreDatabase,
+    documentReader: reader,
     ...(admin && resolvedProject
       ? {
           indexAdmin: adminApiOf(admin as unknown as AdminClientLike),

@@ -37,6 +37,7 @@ import { IndexAdvisor } from './index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './indexes.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
+import type { DocumentReader } from './run-query.ts';
 import { FirestoreSchema } from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
@@ -78,6 +79,11 @@ export interface FirestoreStorageOptions {
   readonly logger?: Logger;
   /** Values of one field the group statistics keep per shard before giving up on it (stats.ts; tests lower it). */
   readonly statsMaxValues?: number;
+  /**
+   * Document reads through the client's gapic runQuery (run-query.ts), below its
+   * Query layer; unset: every read goes through the client's Query. Closed with the storage.
+   */
+  readonly documentReader?: DocumentReader;
 }
 
 export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): Storage {
@@ -93,6 +99,7 @@ class FirestoreStorage implements Storage {
   private readonly indexes: FirestoreIndexes | undefined;
   private readonly advisor: IndexAdvisor;
   private readonly logger: Logger;
+  private readonly reader: DocumentReader | undefined;
   /** Collections read by this instance that need a backfill, by id. */
   private readonly pending = new Map<string, BackfillHint>();
   /** Group statistics (stats.ts), under the metadata documents. */
@@ -105,6 +112,7 @@ class FirestoreStorage implements Storage {
     const metadataCollection = options.metadataCollection ?? '_wix_collections';
     const referencesCollection = options.referencesCollection ?? '_wix_references';
     this.scanLimit = options.scanLimit ?? 20_000;
+    this.reader = options.documentReader;
     this.concurrency = options.writeConcurrency ?? 32;
     this.schema = new FirestoreSchema(db, {
       metadataCollection,
@@ -145,7 +153,13 @@ class FirestoreStorage implements Storage {
 
   private read(collection: StoredCollection): ReadContext {
     this.notePending(collection);
-    return { ref: this.db.collection(collection.id), collection, scanLimit: this.scanLimit, advisor: this.advisor };
+    return {
+      ref: this.db.collection(collection.id),
+      collection,
+      scanLimit: this.scanLimit,
+      advisor: this.advisor,
+      reader: this.reader,
+    };
   }
 
   /**
@@ -422,6 +436,6 @@ class FirestoreStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.db.terminate();
+    await Promise.all([this.db.terminate(), this.reader?.close()]);
   }
 }

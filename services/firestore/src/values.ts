@@ -167,8 +167,13 @@ export function toItem(id: string, data: Data | undefined): Item {
       integers.add(key);
     }
   }
-  if (integers) INTEGER_TEXT_FIELDS.set(item, integers);
+  if (integers) markIntegerText(item, integers);
   return item;
+}
+
+/** Records which top-level fields of `item` hold an integer answered as text (holdsIntegerText). */
+export function markIntegerText(item: Item, fields: ReadonlySet<string>): void {
+  INTEGER_TEXT_FIELDS.set(item, fields);
 }
 
 /** Items whose top-level fields hold an integer answered as text (beyond ±2^53): which fields. */

@@ -4,8 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage } from '@adaptors/core';
-import { Firestore } from '@google-cloud/firestore';
+import { Firestore, v1 } from '@google-cloud/firestore';
+import { grpc } from 'google-gax';
 import { inject } from 'vitest';
+import { firestoreDeadlineSettings } from '../src/deadline.ts';
+import { type DocumentReader, documentReader, openGapicClient } from '../src/run-query.ts';
 import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
 import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
@@ -14,7 +17,19 @@ export function emulatorClient(projectId = `test-${randomUUID().slice(0, 8)}`): 
   return new Firestore({ projectId, ...FIRESTORE_CLIENT_SETTINGS });
 }
 
+/** A storage as open-storage.ts builds it: the client, and its gapic client for document reads. */
 export function emulatorStorage(options: FirestoreStorageOptions = {}): { db: Firestore; storage: Storage } {
-  const db = emulatorClient();
-  return { db, storage: createFirestoreStorage(db, options) };
+  const projectId = `test-${randomUUID().slice(0, 8)}`;
+  const db = emulatorClient(projectId);
+  return { db, storage: createFirestoreStorage(db, { documentReader: emulatorReader(projectId), ...options }) };
+}
+
+/** The gapic reader of open-storage.ts on the run's emulator, for a project. */
+export function emulatorReader(projectId: string): DocumentReader {
+  const emulatorHost = inject('firestoreEmulatorHost');
+  return documentReader(
+    () => openGapicClient(v1.FirestoreClient, grpc, { projectId, ...firestoreDeadlineSettings(10_000), emulatorHost }),
+    '(default)',
+    projectId,
+  );
 }

@@ -1,0 +1,116 @@
+/**
+ * Documents of the v1 gapic `runQuery` (google.firestore.v1.Document as the
+ * client's gax decodes it: a oneof `valueType` per Value, int64 as decimal
+ * text, bytes as Buffers) → items, exactly as `toItem(doc.id, doc.data())`
+ * answers the same document through the client (values.ts): integers as
+ * numbers, or as their decimal text beyond ±2^53 (marked for
+ * holdsIntegerText); timestamps as Dates rounded to the millisecond as the
+ * client's Timestamp.toDate does; bytes as base64; references as their
+ * document path; geo points as {latitude, longitude}; an array stored inside
+ * an array as that array; the storage format's `$wix` map left out.
+ * test/proto-documents.test.ts reads the same documents both ways.
+ *
+ * The client decodes a few typed maps (vectors, BSON types: a `__type__` key
+ * or a single reserved `__…__` key) into its own classes; such a document is
+ * refused with UndecodedValue so the caller reads it through the client.
+ */
+import type { Item, Value } from '@adaptors/core';
+import { FORMAT_MAP_KEY, markIntegerText, NESTED_ARRAY_KEY } from './values.ts';
+
+/** google.firestore.v1.Value as decoded by gax (`oneofs: true`, `longs: String`). */
+export interface ProtoField {
+  readonly valueType?: string;
+  readonly [member: string]: unknown;
+}
+
+export interface ProtoDocument {
+  readonly name: string;
+  readonly fields?: Readonly<Record<string, ProtoField>> | null;
+}
+
+/** A value the client decodes into one of its own classes: read that document through the client. */
+export class UndecodedValue extends Error {
+  constructor(readonly field: string) {
+    super(
+      `field ${field} holds a value only the Firestore client decodes (a vector or BSON map, or a reference to a collection)`,
+    );
+    this.name = 'UndecodedValue';
+  }
+}
+
+/** The document id: the last segment of its resource name. */
+export function documentId(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
+export function itemOfDocument(document: ProtoDocument): Item {
+  const item: { [key: string]: Value } = { _id: documentId(document.name) };
+  const fields = document.fields;
+  if (!fields) return item;
+  let integers: Set<string> | undefined;
+  for (const key in fields) {
+    if (key === '_id' || key === FORMAT_MAP_KEY) continue;
+    const field = fields[key] as ProtoField;
+    const value = decodedValue(field, key);
+    item[key] = value;
+    if (field.valueType === 'integerValue' && typeof value === 'string') {
+      integers ??= new Set();
+      integers.add(key);
+    }
+  }
+  if (integers) markIntegerText(item, integers);
+  return item;
+}
+
+function decodedValue(field: ProtoField, key: string): Value {
+  switch (field.valueType) {
+    case 'stringValue':
+      return field.stringValue as string;
+    case 'booleanValue':
+      return field.booleanValue as boolean;
+    case 'doubleValue':
+      return field.doubleValue as number;
+    case 'integerValue': {
+      // A double holds every integer within ±2^53 exactly; beyond, the canonical decimal text (values.ts integerValue).
+      const text = String(field.integerValue);
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? n : BigInt(text).toString();
+    }
+    case 'nullValue':
+      return null;
+    case 'timestampValue': {
+      const t = field.timestampValue as { seconds?: string | number; nanos?: number };
+      return new Date(Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1_000_000));
+    }
+    case 'arrayValue':
+      return ((field.arrayValue as { values?: ProtoField[] }).values ?? []).map((v) => decodedValue(v, key));
+    case 'mapValue': {
+      const fields = (field.mapValue as { fields?: Record<string, ProtoField> }).fields ?? {};
+      const keys = Object.keys(fields);
+      if ('__type__' in fields || (keys.length === 1 && /^__.+__$/.test(keys[0] as string)))
+        throw new UndecodedValue(key);
+      if (keys.length === 1 && keys[0] === NESTED_ARRAY_KEY && fields[NESTED_ARRAY_KEY]?.valueType === 'arrayValue') {
+        return decodedValue(fields[NESTED_ARRAY_KEY], key);
+      }
+      const out: { [key: string]: Value } = {};
+      for (const k of keys) out[k] = decodedValue(fields[k] as ProtoField, key);
+      return out;
+    }
+    case 'bytesValue':
+      return Buffer.from(field.bytesValue as Uint8Array).toString('base64');
+    case 'referenceValue': {
+      const name = field.referenceValue as string;
+      const at = name.indexOf('/documents/');
+      const path = at < 0 ? '' : name.slice(at + '/documents/'.length);
+      // The client decodes only references to documents (an even number of segments).
+      if (path === '' || path.split('/').length % 2 !== 0) throw new UndecodedValue(key);
+      return path;
+    }
+    case 'geoPointValue': {
+      const p = field.geoPointValue as { latitude?: number; longitude?: number };
+      return { latitude: p.latitude ?? 0, longitude: p.longitude ?? 0 };
+    }
+    default:
+      throw new UndecodedValue(key);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Document reads through the Firestore client's own v1 gapic client
+ * (`v1.FirestoreClient.runQuery`), below its Query/DocumentSnapshot layer: the
+ * request compiled by structured-query.ts, the documents decoded by
+ * proto-documents.ts. Same transport, RPC and request as the client's
+ * `Query.get()`; about a fifth less CPU per 50-document query
+ * (packages/bench/RESULTS.md).
+ *
+ * What the client adds around that RPC, repeated here:
+ * - the `google-cloud-resource-prefix` header naming the database, on every call;
+ * - against the emulator (FIRESTORE_EMULATOR_HOST), an insecure channel and the
+ *   `Authorization: Bearer owner` header the emulator reads as an admin;
+ * - its gRPC channel options and the gapic `clientConfig` of deadline.ts (each
+ *   RPC's deadline is the call's);
+ * - retries of a query that failed with a code its config marks retryable for
+ *   RunQuery (DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE), up to 5 attempts with
+ *   backoff, never past the call's deadline. A read is idempotent, so a retry
+ *   runs the whole request again and drops what the failed attempt streamed.
+ */
+import { currentDeadline } from '@adaptors/core';
+import type { v1 } from '@google-cloud/firestore';
+import type { ProtoDocument } from './proto-documents.ts';
+import type { RunQueryRequest } from './structured-query.ts';
+
+/** The narrow seam the executor reads through: one request, its documents in order. */
+export type RunQuery = (request: RunQueryRequest) => Promise<ProtoDocument[]>;
+
+/** What a gapic runQuery call needs of the client: a stream of responses. */
+export interface RunQueryClient {
+  runQuery(request: RunQueryRequest, options: object): AsyncIterable<{ document?: ProtoDocument | null }>;
+}
+
+/** RunQuery's retry codes in the client's gapic config: DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE. */
+const RETRY_CODES = new Set([4, 13, 14]);
+const MAX_ATTEMPTS = 5;
+const FIRST_BACKOFF_MS = 100;
+const BACKOFF_FACTOR = 1.3;
+
+export function gapicRunQuery(client: RunQueryClient, databasePath: string, headers: object = {}): RunQuery {
+  const options = { otherArgs: { headers: { 'google-cloud-resource-prefix': databasePath, ...headers } } };
+  return async (request) => {
+    let backoff = FIRST_BACKOFF_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const documents: ProtoDocument[] = [];
+        for await (const response of client.runQuery(request, options)) {
+          if (response.document) documents.push(response.document);
+        }
+        return documents;
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        const deadline = currentDeadline();
+        const retryable = typeof code === 'number' && RETRY_CODES.has(code) && attempt < MAX_ATTEMPTS;
+        if (!retryable || deadline?.expired || (deadline && deadline.remainingMs() < backoff)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff *= BACKOFF_FACTOR;
+      }
+    }
+  };
+}
+
+/** The gapic client's settings for the same database and endpoint as the Firestore client's. */
+export interface GapicSettings {
+  readonly projectId?: string | undefined;
+  /** deadline.ts firestoreDeadlineSettings: the gapic clientConfig and the channel's options. */
+  readonly clientConfig: object;
+  readonly grpcOptions: object;
+  /** FIRESTORE_EMULATOR_HOST (host:port), when set. */
+  readonly emulatorHost?: string | undefined;
+}
+
+/**
+ * A v1 FirestoreClient as the Firestore client builds its own (its
+ * `clientFactory`): the channel options it sets, an insecure channel and the
+ * emulator's admin header against the emulator. `grpc` is google-gax's copy.
+ */
+export function openGapicClient(
+  FirestoreClient: typeof v1.FirestoreClient,
+  grpc: { credentials: { createInsecure(): unknown } },
+  settings: GapicSettings,
+): { client: InstanceType<typeof v1.FirestoreClient>; headers: Record<string, string> } {
+  const grpcOptions = {
+    'grpc-node.flow_control_window': 256 * 1024,
+    'grpc.use_local_subchannel_pool': 1,
+    ...settings.grpcOptions,
+  };
+  const base = {
+    ...(settings.projectId ? { projectId: settings.projectId } : {}),
+    clientConfig: settings.clientConfig,
+    ...grpcOptions,
+    grpcOptions,
+  };
+  if (!settings.emulatorHost) return { client: new FirestoreClient(base), headers: {} };
+  const url = new URL(`http://${settings.emulatorHost}`);
+  const client = new FirestoreClient({
+    ...base,
+    servicePath: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    sslCreds: grpc.credentials.createInsecure(),
+  } as ConstructorParameters<typeof v1.FirestoreClient>[0]);
+  return { client, headers: { Authorization: 'Bearer owner' } };
+}
+
+/** Document reads of one database through its gapic client (the executor's seam). */
+export interface DocumentReader {
+  /** The database's project and id: request parents and document references name them. */
+  database(): Promise<{ readonly projectId: string; readonly databaseId: string }>;
+  readonly runQuery: RunQuery;
+  close(): Promise<void>;
+}
+
+/**
+ * A DocumentReader over a gapic client made on first use (`open`). Without a
+ * configured project the client resolves it as the Firestore client does its
+ * own: the gapic client's getProjectId (GOOGLE_CLOUD_PROJECT, credentials,
+ * metadata server).
+ */
+export function documentReader(
+  open: () => { client: InstanceType<typeof v1.FirestoreClient>; headers: Record<string, string> },
+  databaseId: string,
+  projectId?: string,
+): DocumentReader {
+  let opened: ReturnType<typeof open> | undefined;
+  let run: RunQuery | undefined;
+  let project: Promise<string> | undefined;
+  const client = () => {
+    opened ??= open();
+    return opened;
+  };
+  return {
+    database: async () => {
+      project ??= projectId ? Promise.resolve(projectId) : client().client.getProjectId();
+      return { projectId: await project, databaseId };
+    },
+    runQuery: (request) => {
+      const { client: gapic, headers } = client();
+      run ??= gapicRunQuery(gapic as unknown as RunQueryClient, request.parent.replace(/\/documents$/, ''), headers);
+      return run(request);
+    },
+    close: async () => {
+      if (opened) await opened.client.close();
+    },
+  };
+}
