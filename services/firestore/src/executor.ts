@@ -41,9 +41,16 @@ import {
   planQuery,
   type QueryPlan,
 } from './planner.ts';
-import { itemOfDocument, UndecodedValue } from './proto-documents.ts';
+import { itemOfDocument, type ProtoDocument, UndecodedValue } from './proto-documents.ts';
 import type { DocumentReader } from './run-query.ts';
-import { keysetCursor, type ReadShape, runQueryRequest, withStoredIntegers } from './structured-query.ts';
+import {
+  cursorAfter,
+  cursorOrder,
+  keysetCursor,
+  type ReadShape,
+  runQueryRequest,
+  withStoredIntegers,
+} from './structured-query.ts';
 import { toItem, unsafeIntegerOfText } from './values.ts';
 
 export interface ReadContext {
@@ -193,11 +200,39 @@ export function scanBoundExceeded(
  * through the whole collection, so a scan costs about its number of pages
  * there, and production bills per document whatever the page size.
  */
-export async function* scanAll(ctx: ReadContext, query: Query, causes: () => readonly string[]): AsyncGenerator<Item> {
-  const found = Number((await query.count().get()).data().count);
+export async function* scanAll(
+  ctx: ReadContext,
+  read: PagedRead,
+  causes: () => readonly string[],
+): AsyncGenerator<Item> {
+  const found = Number((await read.query.count().get()).data().count);
   if (found > ctx.scanLimit) throw scanBoundExceeded(ctx, causes(), found);
   // One more than counted: a document written since the count is read too (or ends the scan at the bound).
-  yield* scan(ctx, query, causes, found + 1, FULL_SCAN_PAGE_SIZE);
+  yield* scan(ctx, read, causes, found + 1, FULL_SCAN_PAGE_SIZE);
+}
+
+/**
+ * One paged read, both ways: the client's Query, and the same read for the
+ * gapic reader (ReadShape, its keyset not yet a cursor). Built by pagedRead only.
+ */
+export interface PagedRead {
+  readonly query: Query;
+  readonly shape: Omit<ReadShape, 'startAfter' | 'offset' | 'limit'>;
+  readonly keyset?: readonly Value[] | undefined;
+}
+
+/** The read of a plan's pushed filter, projected, in `order` from after `keyset` when given. */
+function pagedRead(
+  ctx: ReadContext,
+  plan: Pick<FilterPlan, 'pushed'>,
+  fields: string[] | undefined,
+  order?: readonly PushedOrder[],
+  keyset?: readonly Value[],
+): PagedRead {
+  let query = withSelect(pushedQuery(ctx.ref, plan as FilterPlan), fields, plan);
+  for (const o of order ?? []) query = query.orderBy(fieldPathOf(o.field), o.direction);
+  if (keyset) query = query.startAfter(...keyset);
+  return { query, shape: { filters: plan.pushed, select: selectedPaths(fields, plan), order }, keyset };
 }
 
 /** Most documents fetched per round trip by a scan that may stop early. */
@@ -230,11 +265,16 @@ export function scanPageSize(previous: number | undefined, first: number, most =
  */
 export async function* scan(
   ctx: ReadContext,
-  query: Query,
+  paged: PagedRead,
   causes: () => readonly string[],
   firstPage = SCAN_PAGE_SIZE,
   mostPage = SCAN_PAGE_SIZE,
 ): AsyncGenerator<Item> {
+  if (ctx.reader) {
+    yield* readerScan(ctx, ctx.reader, paged, causes, firstPage, mostPage);
+    return;
+  }
+  const query = paged.query;
   let read = 0;
   let last: QueryDocumentSnapshot | undefined;
   let planned: number | undefined;
@@ -248,6 +288,45 @@ export async function* scan(
     }
     if (page.size < size) return;
     last = page.docs[page.docs.length - 1];
+  }
+}
+
+/**
+ * scan() through the gapic reader: the same pages, each starting after the
+ * last document read, in the read's order or Firestore's implicit one
+ * (structured-query.ts cursorOrder), which the request then spells out as the
+ * client's does.
+ */
+async function* readerScan(
+  ctx: ReadContext,
+  reader: DocumentReader,
+  paged: PagedRead,
+  causes: () => readonly string[],
+  firstPage: number,
+  mostPage: number,
+): AsyncGenerator<Item> {
+  const target = { ...(await reader.database()), collectionId: ctx.ref.id };
+  const order = cursorOrder(paged.shape.filters, paged.shape.order);
+  let startAfter =
+    paged.keyset && paged.shape.order
+      ? keysetCursor(target, paged.shape.order, paged.keyset as PushedScalar[])
+      : undefined;
+  let read = 0;
+  let planned: number | undefined;
+  for (;;) {
+    planned = scanPageSize(planned, firstPage, mostPage);
+    const size = Math.min(planned, ctx.scanLimit + 1 - read);
+    const shape = { ...paged.shape, ...(startAfter ? { order, startAfter } : {}), limit: size };
+    const documents = await reader.runQuery(runQueryRequest(target, shape));
+    for (const document of documents) {
+      if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
+      yield itemOfDocument(document);
+    }
+    if (documents.length < size) return;
+    const last = documents[documents.length - 1] as ProtoDocument;
+    startAfter = cursorAfter(last, order);
+    // A document without an ordered field: the client refuses that cursor too; let it say so.
+    if (!startAfter) throw new UndecodedValue(order.map((o) => fieldPathOf(o.field)).join(', '));
   }
 }
 
@@ -301,6 +380,24 @@ function isScalar(v: Value | undefined): boolean {
 }
 
 export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<Item[]> {
+  return withClientFallback(ctx, (c) => itemsQuery(c, spec));
+}
+
+/**
+ * Runs `work` with the gapic reader, and once more through the client's Query
+ * when a document holds a value only the client decodes (proto-documents.ts):
+ * both paths then answer the same.
+ */
+async function withClientFallback<T>(ctx: ReadContext, work: (ctx: ReadContext) => Promise<T>): Promise<T> {
+  try {
+    return await work(ctx);
+  } catch (error) {
+    if (!(error instanceof UndecodedValue) || !ctx.reader) throw error;
+    return work({ ...ctx, reader: undefined });
+  }
+}
+
+async function itemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<Item[]> {
   const options = planOptions(ctx);
   const plan = planQuery(spec, options);
   if (plan.empty || spec.limit <= 0) return [];
@@ -313,9 +410,8 @@ export async function runItemsQuery(ctx: ReadContext, spec: QuerySpec): Promise<
     () => pushedItems(ctx, spec, plan, fields, notes),
     // Everything in memory: filter, sort and paging by the evaluator.
     async (narrowed, causes) => {
-      const query = withSelect(pushedQuery(ctx.ref, narrowed), fields, narrowed);
       const why = () => [...notes, ...causes];
-      return runQueryExact(await collect(scanAll(ctx, query, why)), spec);
+      return runQueryExact(await collect(scanAll(ctx, pagedRead(ctx, narrowed, fields), why)), spec);
     },
   );
 }
@@ -327,35 +423,26 @@ async function pushedItems(
   fields: string[] | undefined,
   notes: readonly string[],
 ): Promise<Item[]> {
-  let query = withSelect(pushedQuery(ctx.ref, plan), fields, plan);
   // A cursor boundary that may be an integer answered as text is read against all candidates (integers.ts).
   if (!plan.order || ambiguousBoundary(spec.after, spec.sort)) {
     // Sort in memory: every candidate is needed before the first item is known.
-    return runQueryExact(await collect(scanAll(ctx, query, () => notes)), spec);
+    return runQueryExact(await collect(scanAll(ctx, pagedRead(ctx, plan, fields), () => notes)), spec);
   }
 
   const order = plan.order;
-  for (const o of order) query = query.orderBy(fieldPathOf(o.field), o.direction);
   const keyset = spec.after
     ? pushableKeyset(spec.after.values, order, planOptions(ctx).formatted ?? new Set())
     : undefined;
-  if (keyset) query = query.startAfter(...keyset);
+  const paged = pagedRead(ctx, plan, fields, order, keyset);
   const exact = plan.residual.kind === 'true' && (spec.after === undefined || keyset !== undefined);
 
   if (exact) {
     // Everything pushed: Firestore pages itself.
-    const read = ctx.reader
-      ? await readDocuments(ctx, ctx.reader, {
-          filters: plan.pushed,
-          select: selectedPaths(fields, plan),
-          order,
-          keyset,
-          offset: spec.offset,
-          limit: spec.limit,
-        })
-      : undefined;
-    if (read) return read.map((item) => project(item, spec.projection));
-    const snapshot = await query.offset(spec.offset).limit(spec.limit).get();
+    if (ctx.reader) {
+      const read = await readDocuments(ctx, ctx.reader, paged, spec.offset, spec.limit);
+      return read.map((item) => project(item, spec.projection));
+    }
+    const snapshot = await paged.query.offset(spec.offset).limit(spec.limit).get();
     return snapshot.docs.map((doc) => project(toItem(doc.id, doc.data()), spec.projection));
   }
 
@@ -365,7 +452,7 @@ async function pushedItems(
   // Integers beyond ±2^53 compare as integers, as Firestore ordered them (integers.ts).
   const exactly = exactMatcher(spec.filter, spec.sort, spec.after);
   // Pages sized from what the page needs: the residual filter may keep most of what is read.
-  for await (const item of scan(ctx, query, () => notes, spec.offset + spec.limit)) {
+  for await (const item of scan(ctx, paged, () => notes, spec.offset + spec.limit)) {
     if (!exactly.matches(item)) continue;
     if (!exactly.isAfter(item)) continue;
     if (skipped < spec.offset) {
@@ -381,25 +468,21 @@ async function pushedItems(
 /**
  * The items of one pushed read through the gapic reader: the request compiled
  * from the plan (structured-query.ts), the documents decoded as the client's
- * snapshots would be (proto-documents.ts). Undefined when a document holds a
- * value only the client decodes (UndecodedValue): the caller reads it through
- * the client's Query instead, so both paths answer the same.
+ * snapshots would be (proto-documents.ts; UndecodedValue for a value only the
+ * client decodes: withClientFallback reads it through the client instead).
  */
 async function readDocuments(
   ctx: ReadContext,
   reader: DocumentReader,
-  read: Omit<ReadShape, 'startAfter'> & { readonly keyset?: readonly Value[] | undefined },
-): Promise<Item[] | undefined> {
+  paged: PagedRead,
+  offset: number,
+  limit: number,
+): Promise<Item[]> {
   const target = { ...(await reader.database()), collectionId: ctx.ref.id };
-  const { keyset, ...shape } = read;
-  const startAfter = keyset && read.order ? keysetCursor(target, read.order, keyset as PushedScalar[]) : undefined;
-  const documents = await reader.runQuery(runQueryRequest(target, { ...shape, startAfter }));
-  try {
-    return documents.map(itemOfDocument);
-  } catch (error) {
-    if (error instanceof UndecodedValue) return undefined;
-    throw error;
-  }
+  const { keyset, shape } = paged;
+  const startAfter = keyset && shape.order ? keysetCursor(target, shape.order, keyset as PushedScalar[]) : undefined;
+  const documents = await reader.runQuery(runQueryRequest(target, { ...shape, startAfter, offset, limit }));
+  return documents.map(itemOfDocument);
 }
 
 /**
@@ -414,7 +497,6 @@ export async function candidates(
   extraCauses: readonly string[],
   keep?: (item: Item) => boolean,
 ): Promise<Item[]> {
-  const query = withSelect(pushedQuery(ctx.ref, plan), selection(fields), plan);
   const causes = () => [...plan.residualNotes, ...extraCauses];
-  return collect(scanAll(ctx, query, causes), keep);
+  return withClientFallback(ctx, (c) => collect(scanAll(c, pagedRead(c, plan, selection(fields)), causes), keep));
 }

@@ -12,8 +12,8 @@ type FirestoreConfig = ConfigOf<typeof firestoreSettings>;
 
 export async function openStorage(config: FirestoreConfig & CoreConfig, logger: Logger): Promise<Storage> {
   const [
-    { Firestore, v1 },
-    { grpc },
+    firestoreModule,
+    gaxModule,
     { firestoreDeadlineSettings },
     { adminApiOf },
     { documentReader, openGapicClient },
@@ -28,6 +28,10 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
     import('./storage.ts'),
     import('./values.ts'),
   ]);
+  // Both packages are CommonJS: their members through the module object, which Node's ESM
+  // loader and the bundle hand out alike (Node does not detect `v1` as a named export).
+  const { Firestore, v1 } = firestoreModule.default;
+  const { grpc } = gaxModule.default;
   const projectId = config.firestoreProject ?? config.googleCloudProject;
   const deadlineSettings = firestoreDeadlineSettings(config.requestDeadlineMs);
   const db = new Firestore({

@@ -224,3 +224,67 @@ export function keysetCursor(
 ): ProtoValue[] {
   return values.map((v, i) => (order[i]?.field.kind === 'id' ? referenceTo(target, v) : encodeValue(v)));
 }
+
+/**
+ * The order a page cursor is built for. A read with an explicit order (the
+ * planner's ends with the document id) pages in it; a read without one pages
+ * in Firestore's implicit order, which the client spells out once it starts
+ * after a document: the inequality fields (range or `!=`, by field path), then
+ * the document id, ascending.
+ */
+export function cursorOrder(filters: readonly PushedFilter[], order?: readonly PushedOrder[]): readonly PushedOrder[] {
+  if (order && order.length > 0) return order;
+  const fields = new Map<string, readonly string[]>();
+  const visit = (filter: PushedFilter): void => {
+    if (filter.kind !== 'where') {
+      filter.filters.forEach(visit);
+      return;
+    }
+    if (filter.field.kind === 'path' && INEQUALITIES.has(filter.op)) {
+      fields.set(formattedPath(filter.field.segments), filter.field.segments);
+    }
+  };
+  filters.forEach(visit);
+  const sorted = [...fields.values()].sort(compareSegments);
+  return [
+    ...sorted.map((segments) => ({ field: { kind: 'path' as const, segments }, direction: 'asc' as const })),
+    { field: { kind: 'id' }, direction: 'asc' },
+  ];
+}
+
+const INEQUALITIES = new Set<PushedOp>(['<', '<=', '>', '>=', '!=']);
+
+/** The client's field path order: segment by segment, then the shorter first. */
+function compareSegments(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The cursor after a read document, in `order`: its values of the ordered
+ * fields as Firestore sent them, and its name. Undefined when the document
+ * lacks one of them (the client refuses such a cursor too).
+ */
+export function cursorAfter(
+  document: { readonly name: string; readonly fields?: Readonly<Record<string, unknown>> | null },
+  order: readonly PushedOrder[],
+): ProtoValue[] | undefined {
+  const values: ProtoValue[] = [];
+  for (const o of order) {
+    if (o.field.kind === 'id') {
+      values.push({ referenceValue: document.name });
+      continue;
+    }
+    let value: unknown = { mapValue: { fields: document.fields ?? {} } };
+    for (const segment of o.field.segments) {
+      value = (value as { mapValue?: { fields?: Record<string, unknown> } }).mapValue?.fields?.[segment];
+      if (value === undefined) return undefined;
+    }
+    values.push(value as ProtoValue);
+  }
+  return values;
+}

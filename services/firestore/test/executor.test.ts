@@ -5,8 +5,8 @@
  * native aggregation, collections without metadata, large bulks and truncate.
  */
 import { createMemoryStorage, type Harness, startHarness, type WixClient } from '@adaptors/testkit';
-import { Query } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import type { DocumentReader } from '../src/run-query.ts';
 import { emulatorStorage } from './support.ts';
 
 const FIELDS = [
@@ -32,13 +32,16 @@ function items(n: number) {
 
 const closers: (() => Promise<void>)[] = [];
 let firestore: Harness;
+/** The gapic reader of `firestore`'s storage: its requests show the page sizes asked for. */
+let firestoreReader: DocumentReader;
 let memory: Harness;
 let limited: Harness;
 const collectionId = 'things';
 const N = 300;
 
 beforeAll(async () => {
-  const { storage } = emulatorStorage();
+  const { storage, reader } = emulatorStorage();
+  firestoreReader = reader;
   closers.push(() => storage.close());
   // One clock for both, so system dates agree.
   const now = () => new Date('2025-01-01T00:00:00.000Z');
@@ -121,12 +124,12 @@ describe('scan bound', () => {
     // with 500-document pages were the service's peak memory (src/executor.ts scanPageSize).
     // Two letters: no trigram narrows it, so Firestore returns every document in id order.
     const body = { filter: { title: { $contains: 'ed' } }, paging: { offset: 2, limit: 4 } };
-    const limits = vi.spyOn(Query.prototype, 'limit');
+    const limits = vi.spyOn(firestoreReader, 'runQuery');
     try {
       const result = await firestore.client.query(collectionId, body);
       expect(result.status, JSON.stringify(result.body)).toBe(200);
       expect(result.body.items).toEqual((await memory.client.query(collectionId, body)).body.items);
-      const asked = limits.mock.calls.map(([n]) => n);
+      const asked = limits.mock.calls.map(([request]) => request.structuredQuery.limit?.value);
       // The residual matches about one document in three: more than one page, each at most twice the last.
       expect(asked.length).toBeGreaterThan(1);
       expect(asked[0]).toBe(6);

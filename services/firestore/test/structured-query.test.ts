@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { pushedQuery } from '../src/executor.ts';
 import type { PushedField, PushedFilter, PushedOrder, PushedScalar } from '../src/planner.ts';
 import {
+  cursorAfter,
+  cursorOrder,
   encodeValue,
   keysetCursor,
   type QueryTarget,
@@ -161,5 +163,43 @@ describe('values', () => {
 
   it('refuses a document id Firestore cannot address', () => {
     expect(() => keysetCursor(target, [{ field: id, direction: 'asc' }], ['a/b'])).toThrow(/without '\/'/);
+  });
+});
+
+describe('page cursors', () => {
+  const h = { field: path('h'), direction: 'asc' as const };
+  const byId = { field: id, direction: 'asc' as const };
+
+  it("page in the read's order, or in Firestore's implicit one: inequality fields by path, then the id", () => {
+    expect(cursorOrder([where(path('h'), '>', 1)], [h, byId])).toEqual([h, byId]);
+    expect(cursorOrder([])).toEqual([byId]);
+    expect(cursorOrder([where(path('t'), '==', 'x'), where(id, '>', 'a')])).toEqual([byId]);
+    expect(
+      cursorOrder([
+        where(path('m', 'x'), '!=', null),
+        { kind: 'or', filters: [where(path('b'), '<', 3), where(path('b'), '>=', 9)] },
+        where(path('a'), '<=', 2),
+      ]),
+    ).toEqual([
+      { field: path('a'), direction: 'asc' },
+      { field: path('b'), direction: 'asc' },
+      { field: path('m', 'x'), direction: 'asc' },
+      byId,
+    ]);
+  });
+
+  it("start after a read document's own values of the ordered fields, and its name", () => {
+    const name = 'projects/p/databases/(default)/documents/plants/a';
+    const fields = {
+      h: { valueType: 'integerValue', integerValue: '5' },
+      m: { valueType: 'mapValue', mapValue: { fields: { x: { valueType: 'stringValue', stringValue: 'q' } } } },
+    };
+    expect(cursorAfter({ name, fields }, [h, { field: path('m', 'x'), direction: 'asc' }, byId])).toEqual([
+      fields.h,
+      fields.m.mapValue.fields.x,
+      { referenceValue: name },
+    ]);
+    expect(cursorAfter({ name, fields }, [{ field: path('missing'), direction: 'asc' }, byId])).toBeUndefined();
+    expect(cursorAfter({ name, fields }, [{ field: path('h', 'deeper'), direction: 'asc' }, byId])).toBeUndefined();
   });
 });

@@ -18,10 +18,15 @@ export function emulatorClient(projectId = `test-${randomUUID().slice(0, 8)}`): 
 }
 
 /** A storage as open-storage.ts builds it: the client, and its gapic client for document reads. */
-export function emulatorStorage(options: FirestoreStorageOptions = {}): { db: Firestore; storage: Storage } {
+export function emulatorStorage(options: FirestoreStorageOptions = {}): {
+  db: Firestore;
+  storage: Storage;
+  reader: DocumentReader;
+} {
   const projectId = `test-${randomUUID().slice(0, 8)}`;
   const db = emulatorClient(projectId);
-  return { db, storage: createFirestoreStorage(db, { documentReader: emulatorReader(projectId), ...options }) };
+  const reader = emulatorReader(projectId);
+  return { db, storage: createFirestoreStorage(db, { documentReader: reader, ...options }), reader };
 }
 
 /** The gapic reader of open-storage.ts on the run's emulator, for a project. */
