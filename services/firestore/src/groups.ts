@@ -31,7 +31,9 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
-import { planOptions, pushedQuery, type ReadContext } from './executor.ts';
+import { pushedQuery } from './client-query.ts';
+import { planOptions } from './executor.ts';
+import type { ReadContext } from './paged-reads.ts';
 import { type FilterPlan, kindOf } from './planner.ts';
 import { fromFirestoreValue } from './values.ts';
 

@@ -14,10 +14,12 @@ import {
   type Value,
 } from '@adaptors/core';
 import { AggregateField, FieldPath } from '@google-cloud/firestore';
-import { candidates, planOptions, pushedOrScan, pushedQuery, type ReadContext } from './executor.ts';
+import { pushedQuery } from './client-query.ts';
+import { candidates, planOptions, pushedOrScan } from './executor.ts';
 import { filterFields } from './filter-text.ts';
 import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './groups.ts';
 import { aggregateExact, exactMatcher } from './integers.ts';
+import type { ReadContext } from './paged-reads.ts';
 import { type FilterPlan, type PushedOrder, planFilter } from './planner.ts';
 
 /** Whether an item matches `filter`, integers beyond ±2^53 compared as integers (integers.ts). */

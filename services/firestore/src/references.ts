@@ -31,7 +31,7 @@ import {
 } from '@adaptors/core';
 import type { Firestore, Query } from '@google-cloud/firestore';
 import { translateError } from './errors.ts';
-import { scanBoundExceeded } from './executor.ts';
+import { scanBoundExceeded } from './paged-reads.ts';
 import { MAX_DISJUNCTIONS } from './planner.ts';
 import {
   createDocuments,

@@ -1,7 +1,7 @@
 /**
  * The Storage contract (packages/core/src/storage.ts) over Firestore. This
  * file only wires the parts together and translates errors at the boundary;
- * reads live in executor.ts / reads.ts, writes in
+ * reads live in executor.ts / paged-reads.ts / reads.ts, writes in
  * writes.ts, schema in schema.ts, pairs in
  * references.ts, indexes in indexes.ts.
  */
@@ -31,10 +31,11 @@ import {
 import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
 import { firestoreCapabilities } from './capabilities.ts';
 import { guarded } from './errors.ts';
-import { type ReadContext, runItemsQuery } from './executor.ts';
+import { runItemsQuery } from './executor.ts';
 import { FORMAT_KEY, markerOf, pendingFields } from './format.ts';
 import { IndexAdvisor } from './index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './indexes.ts';
+import type { ReadContext } from './paged-reads.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
 import type { DocumentReader } from './run-query.ts';

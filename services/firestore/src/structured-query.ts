@@ -118,7 +118,7 @@ function protoFilter(target: QueryTarget, filter: PushedFilter): ProtoFilter {
     return { compositeFilter: { op: filter.kind === 'and' ? 'AND' : 'OR', filters: parts } };
   }
   const [op, value] = withStoredIntegers(filter.op, filter.value);
-  const field = { fieldPath: fieldPathOf(filter.field) };
+  const field = { fieldPath: protoFieldPath(filter.field) };
   if ((op === '==' || op === '!=') && (value === null || Number.isNaN(value))) {
     const what = value === null ? 'NULL' : 'NAN';
     return { unaryFilter: { field, op: op === '==' ? `IS_${what}` : `IS_NOT_${what}` } };
@@ -147,7 +147,7 @@ const OPERATORS: Record<PushedOp, string> = {
 
 function protoOrder(order: PushedOrder): ProtoOrder {
   return {
-    field: { fieldPath: fieldPathOf(order.field) },
+    field: { fieldPath: protoFieldPath(order.field) },
     direction: order.direction === 'desc' ? 'DESCENDING' : 'ASCENDING',
   };
 }
@@ -177,7 +177,7 @@ export function withStoredIntegers(op: PushedOp, value: PushedValue): [PushedOp,
 }
 
 /** A field as the client formats it: `__name__` for the document id, else dotted segments, quoted when not plain. */
-export function fieldPathOf(field: PushedField): string {
+export function protoFieldPath(field: PushedField): string {
   return field.kind === 'id' ? '__name__' : formattedPath(field.segments);
 }
 

@@ -121,7 +121,7 @@ describe('scan bound', () => {
 
   test('a residual under a pushed order reads pages sized to the page it fills, not 500 documents', async () => {
     // Every document read is decoded and held until its page is read: 50 such requests at once
-    // with 500-document pages were the service's peak memory (src/executor.ts scanPageSize).
+    // with 500-document pages were the service's peak memory (src/paged-reads.ts scanPageSize).
     // Two letters: no trigram narrows it, so Firestore returns every document in id order.
     const body = { filter: { title: { $contains: 'ed' } }, paging: { offset: 2, limit: 4 } };
     const limits = vi.spyOn(firestoreReader, 'runQuery');

@@ -7,7 +7,7 @@
  */
 import { FieldPath, Firestore, type Query } from '@google-cloud/firestore';
 import { describe, expect, it } from 'vitest';
-import { pushedQuery } from '../src/executor.ts';
+import { pushedQuery } from '../src/client-query.ts';
 import type { PushedField, PushedFilter, PushedOrder, PushedScalar } from '../src/planner.ts';
 import {
   cursorAfter,
@@ -39,7 +39,7 @@ interface Case {
   readonly limit?: number;
 }
 
-/** The client's Query for a case, built as executor.ts builds it. */
+/** The client's Query for a case, built as paged-reads.ts builds it (pagedRead). */
 function clientQuery(c: Case): Query {
   let query: Query = pushedQuery(db.collection(target.collectionId), { pushed: c.filters ?? [] } as never);
   if (c.select) query = query.select(...c.select.map((segments) => new FieldPath(...segments)));
