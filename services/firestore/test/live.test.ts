@@ -7,8 +7,11 @@
  */
 import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
-import { Firestore } from '@google-cloud/firestore';
+import { Firestore, v1 } from '@google-cloud/firestore';
+import { grpc } from 'google-gax';
 import { describe, test } from 'vitest';
+import { firestoreDeadlineSettings } from '../src/deadline.ts';
+import { documentReader, openGapicClient } from '../src/run-query.ts';
 import { createFirestoreStorage } from '../src/storage.ts';
 import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
@@ -17,12 +20,16 @@ const project = process.env.FIRESTORE_LIVE_PROJECT;
 if (project) {
   defineConformanceSuite('firestore (live)', async () => {
     delete process.env.FIRESTORE_EMULATOR_HOST;
-    const db = new Firestore({
-      projectId: project,
-      databaseId: process.env.FIRESTORE_LIVE_DATABASE ?? '(default)',
-      ...FIRESTORE_CLIENT_SETTINGS,
-    });
-    const storage = createFirestoreStorage(db);
+    const databaseId = process.env.FIRESTORE_LIVE_DATABASE ?? '(default)';
+    const deadline = firestoreDeadlineSettings(30_000);
+    const db = new Firestore({ projectId: project, databaseId, ...FIRESTORE_CLIENT_SETTINGS, ...deadline });
+    // Reads through the gapic reader as open-storage.ts makes it: real Firestore's headers and credentials.
+    const reader = documentReader(
+      () => openGapicClient(v1.FirestoreClient, grpc, { projectId: project, ...deadline }),
+      databaseId,
+      project,
+    );
+    const storage = createFirestoreStorage(db, { documentReader: reader });
     const harness = await startHarness({ storage });
     return {
       client: harness.client,
