@@ -17,9 +17,11 @@ import {
   waitUntilReady,
 } from '@adaptors/testkit';
 import { type FirestoreEmulator, startFirestoreEmulator } from '@adaptors/testkit/emulators/firestore';
-import { Firestore } from '@google-cloud/firestore';
+import { Firestore, v1 } from '@google-cloud/firestore';
+import { grpc } from 'google-gax';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
+import { type DocumentReader, documentReader, openGapicClient } from '../src/run-query.ts';
 import { createFirestoreStorage } from '../src/storage.ts';
 
 const DEADLINE_MS = 1500;
@@ -29,6 +31,7 @@ describe('Firestore engine faults', () => {
   let emulator: FirestoreEmulator;
   let db: Firestore;
   let h: Harness;
+  let reader: DocumentReader | undefined;
 
   beforeAll(async () => {
     emulator = await startFirestoreEmulator();
@@ -41,13 +44,25 @@ describe('Firestore engine faults', () => {
     // A fresh JVM answers its first calls slowly: warm it before the small deadline applies.
     await db.collection('warm-up').doc('x').set({ n: 1 });
     await db.collection('warm-up').get();
-    const storage = createFirestoreStorage(db);
+    // Reads through the gapic reader as open-storage.ts makes it: its retries meet the same faults.
+    reader = documentReader(
+      () =>
+        openGapicClient(v1.FirestoreClient, grpc, {
+          projectId: emulator.projectId,
+          ...firestoreDeadlineSettings(DEADLINE_MS),
+          emulatorHost: emulator.host,
+        }),
+      '(default)',
+      emulator.projectId,
+    );
+    const storage = createFirestoreStorage(db, { documentReader: reader });
     h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });
     expect((await h.client.createCollection(plants)).status).toBe(200);
   });
   afterAll(async () => {
     await h?.close();
     await db?.terminate();
+    await reader?.close();
     await emulator?.stop();
   });
 
