@@ -16,7 +16,7 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
     gaxModule,
     { firestoreDeadlineSettings },
     { adminApiOf },
-    { documentReader, openGapicClient },
+    { documentReader },
     { createFirestoreStorage },
     { FIRESTORE_CLIENT_SETTINGS },
   ] = await Promise.all([
@@ -43,9 +43,8 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   const emulator = process.env.FIRESTORE_EMULATOR_HOST;
   // Document reads through the same client's gapic runQuery (run-query.ts), with its settings.
   const reader = documentReader(
-    () => openGapicClient(v1.FirestoreClient, grpc, { projectId, ...deadlineSettings, emulatorHost: emulator }),
-    config.firestoreDatabase,
-    projectId,
+    { FirestoreClient: v1.FirestoreClient, grpc },
+    { projectId, databaseId: config.firestoreDatabase, ...deadlineSettings, emulatorHost: emulator },
   );
   const manageIndexes = config.manageIndexes && !emulator;
   const admin = manageIndexes ? new v1.FirestoreAdminClient(projectId ? { projectId } : {}) : undefined;

@@ -10,14 +10,17 @@ import { type CollectionReference, FieldPath, type Query, type QueryDocumentSnap
 import { fieldPathOf, pushedQuery } from './client-query.ts';
 import { markerOf, pendingFields } from './format.ts';
 import type { IndexAdvisor } from './index-advisor.ts';
-import type { FilterPlan, PushedField, PushedFilter, PushedOrder, PushedScalar } from './planner.ts';
+import type { FilterPlan, PushedOrder, PushedScalar } from './planner.ts';
 import { itemOfDocument, type ProtoDocument, UndecodedValue } from './proto-documents.ts';
 import type { DocumentReader } from './run-query.ts';
 import {
   cursorAfter,
   cursorOrder,
+  inequalityPaths,
   keysetCursor,
+  type ProtoValue,
   protoFieldPath,
+  type QueryTarget,
   type ReadShape,
   runQueryRequest,
 } from './structured-query.ts';
@@ -42,16 +45,8 @@ function selectedPaths(fields: string[] | undefined, plan: Pick<FilterPlan, 'pus
   if (fields === undefined) return undefined;
   const paths = fields.map((key) => [key]);
   const seen = new Set(fields.map((key) => JSON.stringify([key])));
-  const ranges = (filter: PushedFilter): PushedField[] =>
-    filter.kind === 'where'
-      ? ['<', '<=', '>', '>=', '!='].includes(filter.op)
-        ? [filter.field]
-        : []
-      : filter.filters.flatMap(ranges);
-  for (const field of plan.pushed.flatMap(ranges)) {
-    if (field.kind !== 'path' || seen.has(JSON.stringify(field.segments))) continue;
-    seen.add(JSON.stringify(field.segments));
-    paths.push([...field.segments]);
+  for (const segments of inequalityPaths(plan.pushed)) {
+    if (!seen.has(JSON.stringify(segments))) paths.push([...segments]);
   }
   return paths;
 }
@@ -153,12 +148,13 @@ export function scanPageSize(previous: number | undefined, first: number, most =
 }
 
 /**
- * The documents of `query`, page by page, at most `scanLimit` of them: one
+ * The documents of a read, page by page, at most `scanLimit` of them: one
  * more means the bound is passed and the request is refused. Pages (not one
  * stream) so that a reader that stops early leaves no open call behind —
  * an abandoned Firestore stream keeps the client from terminating.
  * `firstPage`: how many documents the reader expects to need, `mostPage` the
- * largest page (scanPageSize).
+ * largest page (scanPageSize). Each page starts after the last document read:
+ * through the gapic reader when the context has one, else the client's Query.
  */
 export async function* scan(
   ctx: ReadContext,
@@ -167,64 +163,87 @@ export async function* scan(
   firstPage = SCAN_PAGE_SIZE,
   mostPage = SCAN_PAGE_SIZE,
 ): AsyncGenerator<Item> {
-  if (ctx.reader) {
-    yield* readerScan(ctx, ctx.reader, paged, causes, firstPage, mostPage);
-    return;
-  }
-  const query = paged.query;
+  const sizes = { firstPage, mostPage };
+  if (ctx.reader) yield* scanPages(ctx, await readerPages(ctx, ctx.reader, paged), causes, sizes);
+  else yield* scanPages(ctx, clientPages(paged), causes, sizes);
+}
+
+/** One way of reading the pages of a read: the next page of `size` documents, and a document's item. */
+interface Pages<D> {
+  next(size: number): Promise<readonly D[]>;
+  item(document: D): Item;
+}
+
+async function* scanPages<D>(
+  ctx: ReadContext,
+  pages: Pages<D>,
+  causes: () => readonly string[],
+  sizes: { readonly firstPage: number; readonly mostPage: number },
+): AsyncGenerator<Item> {
   let read = 0;
-  let last: QueryDocumentSnapshot | undefined;
   let planned: number | undefined;
   for (;;) {
-    planned = scanPageSize(planned, firstPage, mostPage);
+    planned = scanPageSize(planned, sizes.firstPage, sizes.mostPage);
     const size = Math.min(planned, ctx.scanLimit + 1 - read);
-    const page = await (last ? query.startAfter(last) : query).limit(size).get();
-    for (const doc of page.docs) {
+    const page = await pages.next(size);
+    for (const document of page) {
       if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
-      yield toItem(doc.id, doc.data());
+      // Decoded one at a time: a reader that stops early decodes no more than it reads.
+      yield pages.item(document);
     }
-    if (page.size < size) return;
-    last = page.docs[page.docs.length - 1];
+    if (page.length < size) return;
   }
 }
 
+/** The client's pages: each after the last snapshot read. */
+function clientPages(paged: PagedRead): Pages<QueryDocumentSnapshot> {
+  let last: QueryDocumentSnapshot | undefined;
+  return {
+    async next(size) {
+      const page = await (last ? paged.query.startAfter(last) : paged.query).limit(size).get();
+      last = page.docs.at(-1);
+      return page.docs;
+    },
+    item: (doc) => toItem(doc.id, doc.data()),
+  };
+}
+
 /**
- * scan() through the gapic reader: the same pages, each starting after the
- * last document read, in the read's order or Firestore's implicit one
- * (structured-query.ts cursorOrder), which the request then spells out as the
- * client's does.
+ * The gapic reader's pages: each after the last document read, in the read's
+ * order or Firestore's implicit one (structured-query.ts cursorOrder), which
+ * the request then spells out as the client's does.
  */
-async function* readerScan(
+async function readerPages(ctx: ReadContext, reader: DocumentReader, paged: PagedRead): Promise<Pages<ProtoDocument>> {
+  const { target, startAfter: first } = await readerStart(ctx, reader, paged);
+  const order = cursorOrder(paged.shape.filters, paged.shape.order);
+  let last: ProtoDocument | undefined;
+  return {
+    async next(size) {
+      let startAfter = first;
+      if (last) {
+        startAfter = cursorAfter(last, order);
+        // A document without an ordered field: the client refuses that cursor too; let it say so.
+        if (!startAfter) throw new UndecodedValue(order.map((o) => protoFieldPath(o.field)).join(', '));
+      }
+      const shape = { ...paged.shape, ...(startAfter ? { order, startAfter } : {}), limit: size };
+      const documents = await reader.runQuery(runQueryRequest(target, shape));
+      last = documents.at(-1);
+      return documents;
+    },
+    item: itemOfDocument,
+  };
+}
+
+/** The request target of a read through the reader, and the cursor of its keyset (when it starts after one). */
+async function readerStart(
   ctx: ReadContext,
   reader: DocumentReader,
   paged: PagedRead,
-  causes: () => readonly string[],
-  firstPage: number,
-  mostPage: number,
-): AsyncGenerator<Item> {
+): Promise<{ target: QueryTarget; startAfter: ProtoValue[] | undefined }> {
   const target = { ...(await reader.database()), collectionId: ctx.ref.id };
-  const order = cursorOrder(paged.shape.filters, paged.shape.order);
-  let startAfter =
-    paged.keyset && paged.shape.order
-      ? keysetCursor(target, paged.shape.order, paged.keyset as PushedScalar[])
-      : undefined;
-  let read = 0;
-  let planned: number | undefined;
-  for (;;) {
-    planned = scanPageSize(planned, firstPage, mostPage);
-    const size = Math.min(planned, ctx.scanLimit + 1 - read);
-    const shape = { ...paged.shape, ...(startAfter ? { order, startAfter } : {}), limit: size };
-    const documents = await reader.runQuery(runQueryRequest(target, shape));
-    for (const document of documents) {
-      if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
-      yield itemOfDocument(document);
-    }
-    if (documents.length < size) return;
-    const last = documents[documents.length - 1] as ProtoDocument;
-    startAfter = cursorAfter(last, order);
-    // A document without an ordered field: the client refuses that cursor too; let it say so.
-    if (!startAfter) throw new UndecodedValue(order.map((o) => protoFieldPath(o.field)).join(', '));
-  }
+  const { keyset, shape } = paged;
+  const startAfter = keyset && shape.order ? keysetCursor(target, shape.order, keyset as PushedScalar[]) : undefined;
+  return { target, startAfter };
 }
 
 /** The items of `source`; with `keep`, only those it keeps, so the rest are never held together. */
@@ -261,9 +280,7 @@ export async function readPage(ctx: ReadContext, paged: PagedRead, offset: numbe
     const snapshot = await paged.query.offset(offset).limit(limit).get();
     return snapshot.docs.map((doc) => toItem(doc.id, doc.data()));
   }
-  const target = { ...(await reader.database()), collectionId: ctx.ref.id };
-  const { keyset, shape } = paged;
-  const startAfter = keyset && shape.order ? keysetCursor(target, shape.order, keyset as PushedScalar[]) : undefined;
-  const documents = await reader.runQuery(runQueryRequest(target, { ...shape, startAfter, offset, limit }));
+  const { target, startAfter } = await readerStart(ctx, reader, paged);
+  const documents = await reader.runQuery(runQueryRequest(target, { ...paged.shape, startAfter, offset, limit }));
   return documents.map(itemOfDocument);
 }

@@ -61,7 +61,9 @@ export function gapicRunQuery(client: RunQueryClient, databasePath: string, head
 
 /** The gapic client's settings for the same database and endpoint as the Firestore client's. */
 export interface GapicSettings {
+  /** Unset: the gapic client resolves it as the Firestore client does (documentReader). */
   readonly projectId?: string | undefined;
+  readonly databaseId: string;
   /** deadline.ts firestoreDeadlineSettings: the gapic clientConfig and the channel's options. */
   readonly clientConfig: object;
   readonly grpcOptions: object;
@@ -69,14 +71,19 @@ export interface GapicSettings {
   readonly emulatorHost?: string | undefined;
 }
 
+/** The two CommonJS modules a gapic client is made from: the client's `v1.FirestoreClient` and google-gax's `grpc`. */
+export interface GapicModules {
+  readonly FirestoreClient: typeof v1.FirestoreClient;
+  readonly grpc: { credentials: { createInsecure(): unknown } };
+}
+
 /**
  * A v1 FirestoreClient as the Firestore client builds its own (its
  * `clientFactory`): the channel options it sets, an insecure channel and the
- * emulator's admin header against the emulator. `grpc` is google-gax's copy.
+ * emulator's admin header against the emulator.
  */
-export function openGapicClient(
-  FirestoreClient: typeof v1.FirestoreClient,
-  grpc: { credentials: { createInsecure(): unknown } },
+function openGapicClient(
+  { FirestoreClient, grpc }: GapicModules,
   settings: GapicSettings,
 ): { client: InstanceType<typeof v1.FirestoreClient>; headers: Record<string, string> } {
   const grpcOptions = {
@@ -110,16 +117,13 @@ export interface DocumentReader {
 }
 
 /**
- * A DocumentReader over a gapic client made on first use (`open`). Without a
+ * A DocumentReader over a gapic client made on its first read. Without a
  * configured project the client resolves it as the Firestore client does its
  * own: the gapic client's getProjectId (GOOGLE_CLOUD_PROJECT, credentials,
  * metadata server).
  */
-export function documentReader(
-  open: () => { client: InstanceType<typeof v1.FirestoreClient>; headers: Record<string, string> },
-  databaseId: string,
-  projectId?: string,
-): DocumentReader {
+export function documentReader(modules: GapicModules, settings: GapicSettings): DocumentReader {
+  const open = () => openGapicClient(modules, settings);
   let opened: ReturnType<typeof open> | undefined;
   let run: RunQuery | undefined;
   let project: Promise<string> | undefined;
@@ -129,8 +133,8 @@ export function documentReader(
   };
   return {
     database: async () => {
-      project ??= projectId ? Promise.resolve(projectId) : client().client.getProjectId();
-      return { projectId: await project, databaseId };
+      project ??= settings.projectId ? Promise.resolve(settings.projectId) : client().client.getProjectId();
+      return { projectId: await project, databaseId: settings.databaseId };
     },
     runQuery: (request) => {
       const { client: gapic, headers } = client();

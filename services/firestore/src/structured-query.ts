@@ -234,22 +234,31 @@ export function keysetCursor(
  */
 export function cursorOrder(filters: readonly PushedFilter[], order?: readonly PushedOrder[]): readonly PushedOrder[] {
   if (order && order.length > 0) return order;
-  const fields = new Map<string, readonly string[]>();
+  const sorted = [...inequalityPaths(filters)].sort(compareSegments);
+  return [
+    ...sorted.map((segments) => ({ field: { kind: 'path' as const, segments }, direction: 'asc' as const })),
+    { field: { kind: 'id' }, direction: 'asc' },
+  ];
+}
+
+/**
+ * The field paths with a pushed inequality (a range or `!=`; not the document
+ * id), each once, in the order the filters name them. Firestore orders such a
+ * read by them, so a projected read must also select them (paged-reads.ts).
+ */
+export function inequalityPaths(filters: readonly PushedFilter[]): (readonly string[])[] {
+  const paths = new Map<string, readonly string[]>();
   const visit = (filter: PushedFilter): void => {
     if (filter.kind !== 'where') {
       filter.filters.forEach(visit);
       return;
     }
     if (filter.field.kind === 'path' && INEQUALITIES.has(filter.op)) {
-      fields.set(formattedPath(filter.field.segments), filter.field.segments);
+      paths.set(formattedPath(filter.field.segments), filter.field.segments);
     }
   };
   filters.forEach(visit);
-  const sorted = [...fields.values()].sort(compareSegments);
-  return [
-    ...sorted.map((segments) => ({ field: { kind: 'path' as const, segments }, direction: 'asc' as const })),
-    { field: { kind: 'id' }, direction: 'asc' },
-  ];
+  return [...paths.values()];
 }
 
 const INEQUALITIES = new Set<PushedOp>(['<', '<=', '>', '>=', '!=']);

@@ -21,7 +21,7 @@ import { Firestore, v1 } from '@google-cloud/firestore';
 import { grpc } from 'google-gax';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
-import { type DocumentReader, documentReader, openGapicClient } from '../src/run-query.ts';
+import { type DocumentReader, documentReader } from '../src/run-query.ts';
 import { createFirestoreStorage } from '../src/storage.ts';
 
 const DEADLINE_MS = 1500;
@@ -46,14 +46,13 @@ describe('Firestore engine faults', () => {
     await db.collection('warm-up').get();
     // Reads through the gapic reader as open-storage.ts makes it: its retries meet the same faults.
     reader = documentReader(
-      () =>
-        openGapicClient(v1.FirestoreClient, grpc, {
-          projectId: emulator.projectId,
-          ...firestoreDeadlineSettings(DEADLINE_MS),
-          emulatorHost: emulator.host,
-        }),
-      '(default)',
-      emulator.projectId,
+      { FirestoreClient: v1.FirestoreClient, grpc },
+      {
+        projectId: emulator.projectId,
+        databaseId: '(default)',
+        ...firestoreDeadlineSettings(DEADLINE_MS),
+        emulatorHost: emulator.host,
+      },
     );
     const storage = createFirestoreStorage(db, { documentReader: reader });
     h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });

@@ -11,7 +11,7 @@ import { Firestore, v1 } from '@google-cloud/firestore';
 import { grpc } from 'google-gax';
 import { describe, test } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
-import { documentReader, openGapicClient } from '../src/run-query.ts';
+import { documentReader } from '../src/run-query.ts';
 import { createFirestoreStorage } from '../src/storage.ts';
 import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
@@ -25,9 +25,8 @@ if (project) {
     const db = new Firestore({ projectId: project, databaseId, ...FIRESTORE_CLIENT_SETTINGS, ...deadline });
     // Reads through the gapic reader as open-storage.ts makes it: real Firestore's headers and credentials.
     const reader = documentReader(
-      () => openGapicClient(v1.FirestoreClient, grpc, { projectId: project, ...deadline }),
-      databaseId,
-      project,
+      { FirestoreClient: v1.FirestoreClient, grpc },
+      { projectId: project, databaseId, ...deadline },
     );
     const storage = createFirestoreStorage(db, { documentReader: reader });
     const harness = await startHarness({ storage });

@@ -8,7 +8,7 @@ import { Firestore, v1 } from '@google-cloud/firestore';
 import { grpc } from 'google-gax';
 import { inject } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
-import { type DocumentReader, documentReader, openGapicClient } from '../src/run-query.ts';
+import { type DocumentReader, documentReader } from '../src/run-query.ts';
 import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
 import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
@@ -33,8 +33,7 @@ export function emulatorStorage(options: FirestoreStorageOptions = {}): {
 export function emulatorReader(projectId: string): DocumentReader {
   const emulatorHost = inject('firestoreEmulatorHost');
   return documentReader(
-    () => openGapicClient(v1.FirestoreClient, grpc, { projectId, ...firestoreDeadlineSettings(10_000), emulatorHost }),
-    '(default)',
-    projectId,
+    { FirestoreClient: v1.FirestoreClient, grpc },
+    { projectId, databaseId: '(default)', ...firestoreDeadlineSettings(10_000), emulatorHost },
   );
 }
