@@ -31,7 +31,6 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   // Both packages are CommonJS: their members through the module object, which Node's ESM
   // loader and the bundle hand out alike (Node does not detect `v1` as a named export).
   const { Firestore, v1 } = firestoreModule.default;
-  const { grpc } = gaxModule.default;
   const projectId = config.firestoreProject ?? config.googleCloudProject;
   const deadlineSettings = firestoreDeadlineSettings(config.requestDeadlineMs);
   const db = new Firestore({
@@ -43,7 +42,7 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   const emulator = process.env.FIRESTORE_EMULATOR_HOST;
   // Document reads through the same client's gapic runQuery (run-query.ts), with its settings.
   const reader = documentReader(
-    { FirestoreClient: v1.FirestoreClient, grpc },
+    { FirestoreClient: v1.FirestoreClient, gax: gaxModule.default },
     { projectId, databaseId: config.firestoreDatabase, ...deadlineSettings, emulatorHost: emulator },
   );
   const manageIndexes = config.manageIndexes && !emulator;

@@ -1,7 +1,7 @@
 /**
- * Documents of the v1 gapic `runQuery` (google.firestore.v1.Document as the
- * client's gax decodes it: a oneof `valueType` per Value, int64 as decimal
- * text, bytes as Buffers) → items, exactly as `toItem(doc.id, doc.data())`
+ * Documents of the v1 gapic `runQuery` (google.firestore.v1.Document messages
+ * as protobufjs decodes them, response-decoder.ts: a oneof `valueType` per
+ * Value, int64 as a Long or a number, bytes as Buffers) → items, exactly as `toItem(doc.id, doc.data())`
  * answers the same document through the client (values.ts): integers as
  * numbers, or as their decimal text beyond ±2^53 (marked for
  * holdsIntegerText); timestamps as Dates rounded to the millisecond as the
@@ -17,7 +17,7 @@
 import type { Item, Value } from '@adaptors/core';
 import { FORMAT_MAP_KEY, markIntegerText, NESTED_ARRAY_KEY } from './values.ts';
 
-/** google.firestore.v1.Value as decoded by gax (`oneofs: true`, `longs: String`). */
+/** google.firestore.v1.Value as protobufjs decodes it (its `valueType` getter names the member set). */
 export interface ProtoField {
   readonly valueType?: string;
   readonly [member: string]: unknown;
@@ -62,6 +62,33 @@ export function itemOfDocument(document: ProtoDocument): Item {
   return item;
 }
 
+/**
+ * An int64 as protobufjs decodes it: a Long (two 32-bit halves), or a number
+ * where protobufjs runs without long.js (every value it decodes then is exact
+ * only within ±2^53, as a double).
+ */
+type Int64 = number | string | { readonly low: number; readonly high: number; readonly unsigned?: boolean };
+
+/**
+ * A double holds every integer within ±2^53 exactly; beyond, the canonical
+ * decimal text (values.ts integerValue). A Long is within ±2^53 when its high
+ * half is within ±2^21.
+ */
+function integerOf(value: Int64): number | string {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : BigInt(value).toString();
+  }
+  const { low, high, unsigned } = value;
+  if (unsigned ? high >>> 0 < 0x200000 : high >= -0x200000 && high < 0x200000) {
+    const n = high * 0x1_0000_0000 + (low >>> 0);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  const wide = (BigInt(unsigned ? high >>> 0 : high) << 32n) | BigInt(low >>> 0);
+  return wide.toString();
+}
+
 function decodedValue(field: ProtoField, key: string): Value {
   switch (field.valueType) {
     case 'stringValue':
@@ -70,17 +97,14 @@ function decodedValue(field: ProtoField, key: string): Value {
       return field.booleanValue as boolean;
     case 'doubleValue':
       return field.doubleValue as number;
-    case 'integerValue': {
-      // A double holds every integer within ±2^53 exactly; beyond, the canonical decimal text (values.ts integerValue).
-      const text = String(field.integerValue);
-      const n = Number(text);
-      return Number.isSafeInteger(n) ? n : BigInt(text).toString();
-    }
+    case 'integerValue':
+      return integerOf(field.integerValue as Int64);
     case 'nullValue':
       return null;
     case 'timestampValue': {
-      const t = field.timestampValue as { seconds?: string | number; nanos?: number };
-      return new Date(Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1_000_000));
+      const t = field.timestampValue as { seconds?: Int64 | null; nanos?: number };
+      // Seconds of a Timestamp lie within years 1–9999: always a safe integer.
+      return new Date(Number(integerOf(t.seconds ?? 0)) * 1000 + Math.round((t.nanos ?? 0) / 1_000_000));
     }
     case 'arrayValue':
       return ((field.arrayValue as { values?: ProtoField[] }).values ?? []).map((v) => decodedValue(v, key));

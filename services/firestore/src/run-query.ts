@@ -19,7 +19,9 @@
  */
 import { currentDeadline } from '@adaptors/core';
 import type { v1 } from '@google-cloud/firestore';
+import type { GrpcClient } from 'google-gax';
 import type { ProtoDocument } from './proto-documents.ts';
+import { type JsonNamespace, type Protobuf, runQueryResponseDecoder } from './response-decoder.ts';
 import type { RunQueryRequest } from './structured-query.ts';
 
 /** The narrow seam the executor reads through: one request, its documents in order. */
@@ -71,10 +73,57 @@ export interface GapicSettings {
   readonly emulatorHost?: string | undefined;
 }
 
-/** The two CommonJS modules a gapic client is made from: the client's `v1.FirestoreClient` and google-gax's `grpc`. */
+/** The members of google-gax the reader uses (its whole module is handed to the gapic client). */
+export interface GaxModule {
+  readonly GrpcClient: typeof GrpcClient;
+  readonly protobuf: Protobuf;
+  readonly grpc: { credentials: { createInsecure(): unknown } };
+}
+
+/** The two CommonJS modules a gapic client is made from: the client's `v1.FirestoreClient` and google-gax. */
 export interface GapicModules {
   readonly FirestoreClient: typeof v1.FirestoreClient;
-  readonly grpc: { credentials: { createInsecure(): unknown } };
+  readonly gax: GaxModule;
+}
+
+/** A grpc-js service client constructor as gax's loadProtoJSON gives it, with its service definition. */
+interface ServiceClientConstructor {
+  readonly service: Record<string, object>;
+}
+
+/**
+ * google-gax as the reader's gapic client is given it (the documented second
+ * argument of a gapic client's constructor): the same module, except that its
+ * GrpcClient's `loadProtoJSON` gives the Firestore service a RunQuery whose
+ * responses are decoded by response-decoder.ts (protobufjs alone) instead of
+ * gax's decode-then-`toObject`. The package itself is gax's, cached and shared
+ * with the Firestore client's own gapic client; only the service constructor
+ * is made anew (grpc-js `makeClientConstructor`), with every other method as it was.
+ */
+function decodingGax(module: GaxModule): GaxModule {
+  class DecodingGrpcClient extends module.GrpcClient {
+    override loadProtoJSON(json: Parameters<GrpcClient['loadProtoJSON']>[0], ignoreCache?: boolean) {
+      const loaded = super.loadProtoJSON(json, ignoreCache);
+      // The client loads other packages through the same GrpcClient too (google.cloud.location).
+      const api = (loaded as { google?: { firestore?: { v1?: { Firestore?: ServiceClientConstructor } } } }).google
+        ?.firestore?.v1;
+      if (!api?.Firestore) return loaded;
+      const service = api.Firestore.service;
+      const Firestore = this.grpc.makeClientConstructor(
+        {
+          ...service,
+          RunQuery: {
+            ...service.RunQuery,
+            responseDeserialize: runQueryResponseDecoder(module.protobuf, json as JsonNamespace),
+          },
+        } as unknown as Parameters<GrpcClient['grpc']['makeClientConstructor']>[0],
+        'google.firestore.v1.Firestore',
+      );
+      const google = loaded.google as { firestore: object };
+      return { ...loaded, google: { ...google, firestore: { ...google.firestore, v1: { ...api, Firestore } } } };
+    }
+  }
+  return { ...module, GrpcClient: DecodingGrpcClient };
 }
 
 /**
@@ -83,7 +132,7 @@ export interface GapicModules {
  * emulator's admin header against the emulator.
  */
 function openGapicClient(
-  { FirestoreClient, grpc }: GapicModules,
+  { FirestoreClient, gax: module }: GapicModules,
   settings: GapicSettings,
 ): { client: InstanceType<typeof v1.FirestoreClient>; headers: Record<string, string> } {
   const grpcOptions = {
@@ -97,14 +146,19 @@ function openGapicClient(
     ...grpcOptions,
     grpcOptions,
   };
-  if (!settings.emulatorHost) return { client: new FirestoreClient(base), headers: {} };
+  // The constructor's type names the whole google-gax module; the client reads only what GaxModule names and more of the same module.
+  const gaxInstance = decodingGax(module) as ConstructorParameters<typeof v1.FirestoreClient>[1];
+  if (!settings.emulatorHost) return { client: new FirestoreClient(base, gaxInstance), headers: {} };
   const url = new URL(`http://${settings.emulatorHost}`);
-  const client = new FirestoreClient({
-    ...base,
-    servicePath: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    sslCreds: grpc.credentials.createInsecure(),
-  } as ConstructorParameters<typeof v1.FirestoreClient>[0]);
+  const client = new FirestoreClient(
+    {
+      ...base,
+      servicePath: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      sslCreds: module.grpc.credentials.createInsecure(),
+    } as ConstructorParameters<typeof v1.FirestoreClient>[0],
+    gaxInstance,
+  );
   return { client, headers: { Authorization: 'Bearer owner' } };
 }
 

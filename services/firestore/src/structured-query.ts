@@ -26,7 +26,8 @@ export type ProtoValue =
   | { readonly stringValue: string }
   | { readonly timestampValue: { readonly seconds: number; readonly nanos: number } }
   | { readonly referenceValue: string }
-  | { readonly arrayValue: { readonly values: readonly ProtoValue[] } };
+  | { readonly arrayValue: { readonly values: readonly ProtoValue[] } }
+  | { readonly mapValue: { readonly fields: Readonly<Record<string, ProtoValue>> } };
 
 interface FieldReference {
   readonly fieldPath: string;
@@ -293,7 +294,34 @@ export function cursorAfter(
       value = (value as { mapValue?: { fields?: Record<string, unknown> } }).mapValue?.fields?.[segment];
       if (value === undefined) return undefined;
     }
-    values.push(value as ProtoValue);
+    values.push(plainValue(value as DecodedValue));
   }
   return values;
+}
+
+/** A Value of a decoded response (response-decoder.ts): its `valueType` names the member set. */
+interface DecodedValue {
+  readonly valueType?: string;
+  readonly arrayValue?: { readonly values?: readonly DecodedValue[] | null } | null;
+  readonly mapValue?: { readonly fields?: Readonly<Record<string, DecodedValue>> | null } | null;
+  readonly [member: string]: unknown;
+}
+
+/**
+ * A decoded Value as a request's value: only the member it holds. A decoded
+ * message keeps the defaults of its unset members on its prototype (`""`,
+ * `0`), which the request's encoding would read as set (Firestore then
+ * refuses the cursor: "Value type is not supported: FIELD_REFERENCE_VALUE").
+ */
+function plainValue(value: DecodedValue): ProtoValue {
+  const member = value.valueType;
+  if (member === 'arrayValue') return { arrayValue: { values: (value.arrayValue?.values ?? []).map(plainValue) } };
+  if (member === 'mapValue') {
+    const fields: Record<string, ProtoValue> = {};
+    const decoded = value.mapValue?.fields ?? {};
+    for (const key in decoded) fields[key] = plainValue(decoded[key] as DecodedValue);
+    return { mapValue: { fields } };
+  }
+  if (member === undefined) throw new Error('a cursor value holds no member');
+  return { [member]: value[member] } as ProtoValue;
 }

@@ -18,7 +18,7 @@ import {
 } from '@adaptors/testkit';
 import { type FirestoreEmulator, startFirestoreEmulator } from '@adaptors/testkit/emulators/firestore';
 import { Firestore, v1 } from '@google-cloud/firestore';
-import { grpc } from 'google-gax';
+import gax from 'google-gax';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
 import { type DocumentReader, documentReader } from '../src/run-query.ts';
@@ -46,7 +46,7 @@ describe('Firestore engine faults', () => {
     await db.collection('warm-up').get();
     // Reads through the gapic reader as open-storage.ts makes it: its retries meet the same faults.
     reader = documentReader(
-      { FirestoreClient: v1.FirestoreClient, grpc },
+      { FirestoreClient: v1.FirestoreClient, gax },
       {
         projectId: emulator.projectId,
         databaseId: '(default)',

@@ -8,7 +8,7 @@
 import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { Firestore, v1 } from '@google-cloud/firestore';
-import { grpc } from 'google-gax';
+import gax from 'google-gax';
 import { describe, test } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
 import { documentReader } from '../src/run-query.ts';
@@ -25,7 +25,7 @@ if (project) {
     const db = new Firestore({ projectId: project, databaseId, ...FIRESTORE_CLIENT_SETTINGS, ...deadline });
     // Reads through the gapic reader as open-storage.ts makes it: real Firestore's headers and credentials.
     const reader = documentReader(
-      { FirestoreClient: v1.FirestoreClient, grpc },
+      { FirestoreClient: v1.FirestoreClient, gax },
       { projectId: project, databaseId, ...deadline },
     );
     const storage = createFirestoreStorage(db, { documentReader: reader });

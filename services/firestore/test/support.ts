@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage } from '@adaptors/core';
 import { Firestore, v1 } from '@google-cloud/firestore';
-import { grpc } from 'google-gax';
+import gax from 'google-gax';
 import { inject } from 'vitest';
 import { firestoreDeadlineSettings } from '../src/deadline.ts';
 import { type DocumentReader, documentReader } from '../src/run-query.ts';
@@ -33,7 +33,7 @@ export function emulatorStorage(options: FirestoreStorageOptions = {}): {
 export function emulatorReader(projectId: string): DocumentReader {
   const emulatorHost = inject('firestoreEmulatorHost');
   return documentReader(
-    { FirestoreClient: v1.FirestoreClient, grpc },
+    { FirestoreClient: v1.FirestoreClient, gax },
     { projectId, databaseId: '(default)', ...firestoreDeadlineSettings(10_000), emulatorHost },
   );
 }
