@@ -129,19 +129,32 @@ export function markerOf(collection: StoredCollection): FormatMarker | undefined
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-/** The folded text kept in `lc`: foldCase, cut at a code point so it fits SHADOW_BYTES. */
+/**
+ * The folded text kept in `lc`: foldCase, cut at a code point so it fits
+ * SHADOW_BYTES. A cut shadow is joined from its characters into a string of
+ * its own: built by `+=` it was a chain of V8 cons strings (~32 bytes per
+ * character past the 13th), and as a slice it would keep the whole folded
+ * text alive; either way a bulk insert held several times its texts until
+ * it was written (three concurrent inserts of 1,000 items with 4 KB texts
+ * ran out of heap: packages/bench/RESULTS.md).
+ */
 export function shadowOf(text: string): string {
   const folded = foldCase(text);
   if (Buffer.byteLength(folded, 'utf8') <= SHADOW_BYTES) return folded;
-  let out = '';
+  const kept: string[] = [];
   let bytes = 0;
   for (const ch of folded) {
-    const size = Buffer.byteLength(ch, 'utf8');
+    const size = utf8Size(ch.codePointAt(0) as number);
     if (bytes + size > SHADOW_BYTES) break;
-    out += ch;
     bytes += size;
+    kept.push(ch);
   }
-  return out;
+  return kept.join('');
+}
+
+/** UTF-8 bytes of a code point (a lone surrogate is written as U+FFFD: 3 bytes, as Buffer.byteLength counts it). */
+function utf8Size(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
 /** Distinct trigrams (three code points) of folded text. */

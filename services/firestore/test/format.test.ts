@@ -1,4 +1,5 @@
 /** The storage format's pure parts (src/format.ts): shadows, trigrams, the prefix bound, the marker. */
+import { foldCase } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
 import {
   formatMapOf,
@@ -21,6 +22,24 @@ describe('shadows', () => {
     expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(SHADOW_BYTES);
     expect(Buffer.byteLength(cut, 'utf8')).toBeGreaterThan(SHADOW_EXACT_BYTES);
     expect(long.startsWith(cut)).toBe(true);
+  });
+
+  test('cut at the longest code-point prefix that fits, for every UTF-8 width and lone surrogates', () => {
+    // The cut as a character-by-character walk measures it (Buffer.byteLength per code point).
+    const reference = (text: string): string => {
+      let out = '';
+      for (const ch of text) {
+        if (Buffer.byteLength(out + ch, 'utf8') > SHADOW_BYTES) break;
+        out += ch;
+      }
+      return out;
+    };
+    const pieces = ['a', 'é', '€', '😀', '\uD800', '\uDFFF', 'Z'];
+    for (let seed = 1; seed <= 40; seed++) {
+      let text = '';
+      for (let i = 0; text.length < 1200; i++) text += pieces[(seed * 7 + i * i * seed) % pieces.length];
+      expect(shadowOf(text)).toBe(reference(foldCase(text)));
+    }
   });
 
   test('the prefix bound is the next string past every extension', () => {
