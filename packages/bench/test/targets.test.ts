@@ -66,9 +66,9 @@ test('the image settings are read through the stage the runtime is built FROM (p
   }
 });
 
-test("the services' images differ only in Spanner's young generation", () => {
+test("the services' images differ only in their young generation", () => {
   const options = (name: string) => productionNodeEnv(join(repoRoot, 'services', name, 'Dockerfile')).NODE_OPTIONS;
   expect(options('spanner')).toBe('--max-semi-space-size=16 --max-old-space-size=160');
-  expect(options('firestore')).toBe('--max-semi-space-size=8 --max-old-space-size=160');
-  expect(options('bigquery')).toBe(options('firestore'));
+  expect(options('firestore')).toBe('--max-semi-space-size=12 --max-old-space-size=160');
+  expect(options('bigquery')).toBe('--max-semi-space-size=8 --max-old-space-size=160');
 });
