@@ -16,7 +16,10 @@
  *   `long.<field>: true` when the text has too many trigrams to list (always a
  *   candidate then). The system ids `_id` and `_owner` have no trigrams, and
  *   `_id` no shadow (`hasTokens`); keys an earlier version wrote for them are
- *   never read, and a backfill rewrites them away.
+ *   never read, and a backfill rewrites them away. The same map holds keys of
+ *   other modules, which a backfill leaves alone: the statistics' stamp and
+ *   shard (stats.ts) and the token of the insert that created the document
+ *   (writes.ts OPERATION_KEY).
  *
  * A collection's metadata document says which fields every document holds in
  * this format (`FormatMarker`); the planner uses the format only for those

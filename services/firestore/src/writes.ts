@@ -10,18 +10,21 @@
  *   is kept; items run concurrently, repeated ids in one call in order.
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
+import { randomBytes } from 'node:crypto';
 import { errors, type Item, type ItemResult, SpiError, type StoredCollection } from '@adaptors/core';
-import type {
-  BulkWriter,
-  CollectionReference,
-  DocumentReference,
-  DocumentSnapshot,
-  Firestore,
-  Transaction,
+import {
+  type BulkWriter,
+  type CollectionReference,
+  type DocumentData,
+  type DocumentReference,
+  type DocumentSnapshot,
+  FieldPath,
+  type Firestore,
+  type Transaction,
 } from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
-import { toFormattedData } from './format.ts';
+import { FORMAT_KEY, toFormattedData } from './format.ts';
 import { statsTransaction, type TransactionHook, type WriteHook } from './stats-write.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
@@ -98,6 +101,7 @@ export async function insertItems(
   const results: ItemResult[] = new Array(items.length);
   const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
+  const op = randomBytes(12).toString('base64url');
   items.forEach((item, index) => {
     const id = item._id as string;
     const problem = documentIdProblem(id);
@@ -115,8 +119,8 @@ export async function insertItems(
       writes.push({
         key: index,
         ref: ctx.ref.doc(id),
-        data: documentData(ctx, item),
-        mine: (snapshot) => writtenBy(snapshot, item),
+        data: withOperation(documentData(ctx, item), op),
+        mine: (snapshot) => snapshot.get(new FieldPath(FORMAT_KEY, OPERATION_KEY)) === op,
       });
     } catch (error) {
       // toDocumentData's own refusals, or the client's validation (e.g. a field name Firestore refuses).
@@ -147,15 +151,20 @@ export async function insertItems(
   return results;
 }
 
-/** Whether a stored document is the one this call wrote (an earlier attempt of a retried transaction). */
-function writtenBy(snapshot: DocumentSnapshot, item: Item): boolean {
-  const created = fromFirestoreValue(snapshot.get('_createdDate'));
-  const updated = fromFirestoreValue(snapshot.get('_updatedDate'));
-  return sameInstant(created, item._createdDate) && sameInstant(updated, item._updatedDate);
-}
+/**
+ * `$wix.op`: a token of the insert call that created the document (format.ts
+ * lists the `$wix` keys). A transaction retried after its commit's answer was
+ * lost finds its own documents by it (createDocuments' `mine`: written, not
+ * "already exists"); a document another call created under the same id is a
+ * duplicate, even one stamped in the same millisecond, which the stamped dates
+ * compared before could not tell apart (two inserts of one id within a
+ * millisecond both answered as stored).
+ */
+export const OPERATION_KEY = 'op';
 
-function sameInstant(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+function withOperation(data: DocumentData, op: string): DocumentData {
+  const format = (data[FORMAT_KEY] ?? {}) as DocumentData;
+  return { ...data, [FORMAT_KEY]: { ...format, [OPERATION_KEY]: op } };
 }
 
 /** Runs `work` over groups with bounded concurrency; items inside a group run in order. */

@@ -5,6 +5,7 @@
  * native aggregation, collections without metadata, large bulks and truncate.
  */
 import { createMemoryStorage, type Harness, startHarness, type WixClient } from '@adaptors/testkit';
+import { FieldPath } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { DocumentReader } from '../src/run-query.ts';
 import { emulatorStorage } from './support.ts';
@@ -304,6 +305,32 @@ describe('collections without metadata', () => {
 });
 
 describe('bulk writes', () => {
+  test('an id inserted again in the same millisecond is a duplicate: each insert call tags what it creates', async () => {
+    const { db, storage } = emulatorStorage();
+    // One fixed clock: both calls stamp the same _createdDate and _updatedDate.
+    const h = await startHarness({ storage, now: () => new Date('2025-01-01T00:00:00.000Z') });
+    try {
+      await h.client.createCollection({ id: 'twice', fields: FIELDS });
+      const first = await h.client.insert('twice', [{ _id: 'a', title: 'first' }]);
+      expect(first.body.results[0].item).toMatchObject({ _id: 'a', title: 'first' });
+      const second = await h.client.insert('twice', [{ _id: 'a', title: 'second' }, { _id: 'b' }]);
+      expect(second.body.results.map((r: { error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok')).toEqual([
+        'ITEM_ALREADY_EXISTS',
+        'ok',
+      ]);
+      expect((await h.client.query('twice', { filter: { _id: 'a' } })).body.items[0].title).toBe('first');
+      // The token a retried transaction recognises its own documents by: one per call.
+      const tokens = await Promise.all(
+        ['a', 'b'].map(async (id) => (await db.doc(`twice/${id}`).get()).get(new FieldPath('$wix', 'op'))),
+      );
+      expect(tokens.every((t) => typeof t === 'string' && t.length >= 16)).toBe(true);
+      expect(tokens[0]).not.toBe(tokens[1]);
+    } finally {
+      await h.close();
+      await storage.close();
+    }
+  });
+
   test('1,200 items inserted with positional results, then truncate removes every one', async () => {
     const { storage } = emulatorStorage();
     const h = await startHarness({ storage });
