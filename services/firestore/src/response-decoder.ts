@@ -14,6 +14,9 @@
  * protos JSON the gapic client loads (`typeClosure`), so a field the client's
  * schema adds or renumbers is decoded as the client would. Only that closure
  * is built (about twenty types, not the whole API), on the reader's first call.
+ * scripts/prune-protos.mjs walks the same descriptors at build time, from a
+ * service's methods, to give a bundled client only its data plane; this walk
+ * runs in the service, from one message, so the two cannot share code.
  */
 
 /** A protobufjs JSON descriptor (INamespace / IType / IEnum, as the gapic clients' protos.json). */
