@@ -16,7 +16,8 @@
  * is built (about twenty types, not the whole API), on the reader's first call.
  * scripts/prune-protos.mjs walks the same descriptors at build time, from a
  * service's methods, to give a bundled client only its data plane; this walk
- * runs in the service, from one message, so the two cannot share code.
+ * runs in the service, from one message (the build script is outside every
+ * package, so the two keep their own copies of the scalar types).
  */
 
 /** A protobufjs JSON descriptor (INamespace / IType / IEnum, as the gapic clients' protos.json). */
