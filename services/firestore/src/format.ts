@@ -197,6 +197,15 @@ export function formatMapOf(item: Item, fields: readonly Field[]): Data {
 }
 
 /**
+ * `data` with `entries` added to its `$wix` map (the map made when it has
+ * none): the keys other modules keep there beside the format's own
+ * (stats-write.ts its stamp and shard, writes.ts the insert's token).
+ */
+export function withFormatEntries(data: Data, entries: Data): Data {
+  return { ...data, [FORMAT_KEY]: { ...((data[FORMAT_KEY] ?? {}) as Data), ...entries } };
+}
+
+/**
  * Document data in the storage format: every formatted field (null when the
  * item has none) plus the `$wix` map. Throws like `toDocumentData`.
  */

@@ -1,8 +1,8 @@
 /**
  * Documents of the v1 gapic `runQuery` (google.firestore.v1.Document messages
  * as protobufjs decodes them, response-decoder.ts: a oneof `valueType` per
- * Value, int64 as a Long or a number, bytes as Buffers) → items, exactly as `toItem(doc.id, doc.data())`
- * answers the same document through the client (values.ts): integers as
+ * Value, int64 as a Long or a number, bytes as Buffers) → items, exactly as
+ * `toItem(doc.id, doc.data())` answers the same document through the client (values.ts): integers as
  * numbers, or as their decimal text beyond ±2^53 (marked for
  * holdsIntegerText); timestamps as Dates rounded to the millisecond as the
  * client's Timestamp.toDate does; bytes as base64; references as their

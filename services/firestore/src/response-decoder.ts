@@ -27,8 +27,6 @@ export interface JsonNamespace {
 
 export interface JsonDefinition extends JsonNamespace {
   readonly fields?: Readonly<Record<string, { readonly type: string; readonly keyType?: string }>>;
-  readonly values?: Readonly<Record<string, number>>;
-  readonly methods?: unknown;
   readonly [key: string]: unknown;
 }
 
@@ -77,34 +75,33 @@ function resolveType(root: JsonNamespace, scope: readonly string[], name: string
  * the reachable ones are kept). Services are left out.
  */
 export function typeClosure(root: JsonNamespace, typeName: string): JsonNamespace {
-  const out: { nested: Record<string, JsonDefinition> } = { nested: {} };
-  const seen = new Set<string>();
+  const kept = new Map<string, readonly string[]>();
   const include = (path: readonly string[]): void => {
     const key = path.join('.');
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (kept.has(key)) return;
     const definition = definitionAt(root, path);
     if (!definition) throw new Error(`protos: type ${key} not found`);
-    const { nested: _nested, ...own } = definition;
-    // Namespaces (and enclosing messages) on the way down hold only what is included.
-    let target = out as { nested: Record<string, JsonDefinition> };
-    for (const [i, part] of path.entries()) {
-      const last = i === path.length - 1;
-      const existing = target.nested[part] as { nested?: Record<string, JsonDefinition> } | undefined;
-      const node = last ? { ...own, ...(existing?.nested ? { nested: existing.nested } : {}) } : (existing ?? {});
-      target.nested[part] = node as JsonDefinition;
-      if (!last) {
-        const withNested = node as { nested?: Record<string, JsonDefinition> };
-        withNested.nested ??= {};
-        target = withNested as { nested: Record<string, JsonDefinition> };
-      }
-    }
+    kept.set(key, path);
     for (const field of Object.values(definition.fields ?? {})) {
       if (!SCALARS.has(field.type)) include(resolveType(root, path, field.type));
     }
   };
   include(typeName.split('.'));
-  return out;
+  // Shorter paths first, so a kept message is placed before the types nested in it; every
+  // other name on the way down is a bare namespace.
+  type Node = { nested?: Record<string, Node> };
+  const out: Node = {};
+  for (const path of [...kept.values()].sort((a, b) => a.length - b.length)) {
+    let into = out;
+    for (const part of path.slice(0, -1)) {
+      into.nested ??= {};
+      into = into.nested[part] ??= {};
+    }
+    const { nested: _nested, ...own } = definitionAt(root, path) as JsonDefinition;
+    into.nested ??= {};
+    into.nested[path[path.length - 1] as string] = own as Node;
+  }
+  return out as JsonNamespace;
 }
 
 /** The protobufjs members used here (google-gax's `protobuf` export). */

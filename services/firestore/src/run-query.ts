@@ -146,7 +146,7 @@ function openGapicClient(
     ...grpcOptions,
     grpcOptions,
   };
-  // The constructor's type names the whole google-gax module; the client reads only what GaxModule names and more of the same module.
+  // The constructor types its second argument as the whole google-gax module: decodingGax gives that module back with one member replaced.
   const gaxInstance = decodingGax(module) as ConstructorParameters<typeof v1.FirestoreClient>[1];
   if (!settings.emulatorHost) return { client: new FirestoreClient(base, gaxInstance), headers: {} };
   const url = new URL(`http://${settings.emulatorHost}`);

@@ -16,7 +16,7 @@ import {
   type Firestore,
   type Transaction,
 } from '@google-cloud/firestore';
-import { FORMAT_KEY } from './format.ts';
+import { FORMAT_KEY, withFormatEntries } from './format.ts';
 import {
   capOf,
   MAX_SAFE,
@@ -282,8 +282,7 @@ const UNTRACKED: TransactionHook = {
 };
 
 function stamped(data: DocumentData, gen: string, shard: number): DocumentData {
-  const format = (data[FORMAT_KEY] ?? {}) as DocumentData;
-  return { ...data, [FORMAT_KEY]: { ...format, [STAMP_KEY]: gen, [SHARD_KEY]: shard } };
+  return withFormatEntries(data, { [STAMP_KEY]: gen, [SHARD_KEY]: shard });
 }
 
 /**

@@ -15,7 +15,6 @@ import { errors, type Item, type ItemResult, SpiError, type StoredCollection } f
 import {
   type BulkWriter,
   type CollectionReference,
-  type DocumentData,
   type DocumentReference,
   type DocumentSnapshot,
   FieldPath,
@@ -24,7 +23,7 @@ import {
 } from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
-import { FORMAT_KEY, toFormattedData } from './format.ts';
+import { FORMAT_KEY, toFormattedData, withFormatEntries } from './format.ts';
 import { statsTransaction, type TransactionHook, type WriteHook } from './stats-write.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
@@ -119,7 +118,7 @@ export async function insertItems(
       writes.push({
         key: index,
         ref: ctx.ref.doc(id),
-        data: withOperation(documentData(ctx, item), op),
+        data: withFormatEntries(documentData(ctx, item), { [OPERATION_KEY]: op }),
         mine: (snapshot) => snapshot.get(new FieldPath(FORMAT_KEY, OPERATION_KEY)) === op,
       });
     } catch (error) {
@@ -161,11 +160,6 @@ export async function insertItems(
  * millisecond both answered as stored).
  */
 export const OPERATION_KEY = 'op';
-
-function withOperation(data: DocumentData, op: string): DocumentData {
-  const format = (data[FORMAT_KEY] ?? {}) as DocumentData;
-  return { ...data, [FORMAT_KEY]: { ...format, [OPERATION_KEY]: op } };
-}
 
 /** Runs `work` over groups with bounded concurrency; items inside a group run in order. */
 async function inGroups<T>(
