@@ -2,13 +2,13 @@
  * The one place a real `BigQuery` client is built (main.ts). The client
  * module is imported lazily so `main.ts check` does not pay its import.
  *
- * Statements go through the client's `request` (runner.ts), which asks for
+ * Statements are sent by the client's auth client (rest.ts); the runner asks for
  * BigQuery's "short query optimized mode" itself (`jobCreationMode:
  * JOB_CREATION_OPTIONAL`). An emulator endpoint (BIGQUERY_API_ENDPOINT /
  * BIGQUERY_EMULATOR_HOST) is used without credentials: google-auth-library's
- * `PassThroughClient` ("Local Emulators"), so no call looks for Application
- * Default Credentials (the client otherwise searches for them on every call
- * and carries on without when none are found: a failed lookup per request).
+ * `PassThroughClient` ("Local Emulators"). Without it the auth client's request
+ * would fail for want of Application Default Credentials, and the client's own
+ * methods would search for them on every call (and carry on without).
  *
  * `autoRetry: false`: the client's own retry (@google-cloud/common
  * `shouldRetryRequest`: 408/429/5xx and `rateLimitExceeded`, up to 3 retries

@@ -55,7 +55,7 @@ function isApiError(error: unknown): boolean {
 
 /**
  * The request never got an HTTP answer: connection refused or reset, DNS,
- * timeouts (node-fetch's FetchError carries the system `code`).
+ * timeouts (rest.ts keeps the system `code`; the client's node-fetch errors carry it too).
  */
 export function isNetworkError(error: unknown): boolean {
   const e = error as { code?: unknown; type?: unknown; name?: unknown } | null;

@@ -1,7 +1,7 @@
 /**
  * Runs statements on BigQuery and nothing else (it builds no SQL). Every
- * statement is one jobs.query call (`POST /queries`) sent through the
- * client's `request` — its auth, endpoint, user agent and error model —
+ * statement is one jobs.query call (`POST /queries`) sent by rest.ts (the
+ * client's auth client, endpoint, project, user agent and error model),
  * answered from that one response: short queries need no job creation
  * (`jobCreationMode: JOB_CREATION_OPTIONAL`), and BigQuery waits for the
  * result up to `timeoutMs`. jobs.getQueryResults follows only if BigQuery
@@ -181,15 +181,14 @@ export class BigQueryRunner implements StatementRunner {
       // TIMESTAMP cells as int64 microseconds (values.ts decodes them).
       formatOptions: { useInt64Timestamp: true },
       // How long BigQuery may hold jobs.query waiting for the result: the call's time left
-      // (packages/core/src/deadline.ts). The HTTP request itself cannot be cut by the client:
-      // its `timeout` option reaches node-fetch 3 through teeny-request 11 and is ignored
-      // there, and no AbortSignal is passed on. The core answers at the deadline regardless
-      // (DEADLINE_EXCEEDED; a write's outcome unknown).
+      // (packages/core/src/deadline.ts). The HTTP request itself is not cut (rest.ts sets no
+      // timeout): the core answers at the deadline regardless (DEADLINE_EXCEEDED; a write's
+      // outcome unknown).
       timeoutMs: remainingMs(),
     };
   }
 
-  /** One REST call, its body sent as JSON text (rest.ts: the client's `{{projectId}}` rewrite). */
+  /** One REST call (rest.ts). */
   private call(reqOpts: RestCall) {
     return restCall<QueryResponse>(this.options.bq, reqOpts);
   }

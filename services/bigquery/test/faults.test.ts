@@ -18,6 +18,7 @@ import {
 } from '@adaptors/testkit';
 import { type BigQueryEmulatorProcess, startBigQueryEmulatorProcess } from '@adaptors/testkit/emulators/bigquery';
 import { BigQuery } from '@google-cloud/bigquery';
+import { PassThroughClient } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBigQueryStorage } from '../src/storage.ts';
 
@@ -33,7 +34,13 @@ describe('BigQuery engine faults', () => {
 
   beforeAll(async () => {
     emulator = await startBigQueryEmulatorProcess({ bin: EMULATOR_SOURCE });
-    bq = new BigQuery({ projectId: PROJECT, apiEndpoint: emulator.url, autoRetry: false, maxRetries: 0 });
+    bq = new BigQuery({
+      projectId: PROJECT,
+      apiEndpoint: emulator.url,
+      authClient: new PassThroughClient(),
+      autoRetry: false,
+      maxRetries: 0,
+    });
     await bq.createDataset('faults');
     const storage = createBigQueryStorage({
       bq,

@@ -1,0 +1,80 @@
+/**
+ * One REST call through the client's auth client (src/rest.ts), on the emulator: the URL and
+ * body the client's own `request` would send, and its error model — what errors.ts reads from
+ * an HTTP error (status, BigQuery's reasons, message) and from a call that got no answer (the
+ * system code) — without the request, its headers or the response riding along.
+ */
+import { createServer } from 'node:net';
+import { BigQuery } from '@google-cloud/bigquery';
+import { PassThroughClient } from 'google-auth-library';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { errorShape, isNetworkError, isTableNotFound, translateError } from '../src/errors.ts';
+import { BigQueryCallError, restCall } from '../src/rest.ts';
+import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
+
+async function caught(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the call did not fail');
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const query = (datasetId: string, sql: string) => ({
+  method: 'POST',
+  uri: '/queries',
+  json: { query: sql, useLegacySql: false, defaultDataset: { datasetId } },
+});
+
+describe('BigQuery REST call', () => {
+  let ds: TestDataset;
+
+  beforeAll(async () => {
+    ds = await openTestDataset();
+  });
+
+  test('answers the parsed body of the project-scoped call, with query-string parameters', async () => {
+    const answer = await restCall<{ rows: { f: { v: string }[] }[] }>(ds.bq, query(ds.datasetId, "SELECT 'a' AS s"));
+    expect(answer.rows).toEqual([{ f: [{ v: 'a' }] }]);
+    await restCall(ds.bq, query(ds.datasetId, 'CREATE TABLE t (id STRING)'));
+    const listed = await restCall<{ tables: { tableReference: { tableId: string } }[] }>(ds.bq, {
+      method: 'GET',
+      uri: `/datasets/${ds.datasetId}/tables`,
+      qs: { maxResults: 5 },
+    });
+    expect(listed.tables.map((t) => t.tableReference.tableId)).toEqual(['t']);
+  });
+
+  test('an HTTP error carries its status, BigQuery reasons and message, and nothing of the request', async () => {
+    const error = await caught(() => restCall(ds.bq, query(ds.datasetId, 'SELECT * FROM missing_table')));
+    expect(error).toBeInstanceOf(BigQueryCallError);
+    expect(errorShape(error)).toMatchObject({ status: 404, reasons: ['notFound'] });
+    expect(errorShape(error).message).toMatch(/Not found: Table/);
+    expect(isTableNotFound(error)).toBe(true);
+    expect(Object.keys(error as object).sort()).toEqual(['code', 'errors', 'name']);
+
+    const invalid = await caught(() => restCall(ds.bq, query(ds.datasetId, 'SELEC 1')));
+    expect(errorShape(invalid)).toMatchObject({ status: 400, reasons: ['invalidQuery'] });
+  });
+
+  test('a refused connection keeps the system code, and translates to SERVICE_UNAVAILABLE', async () => {
+    const bq = new BigQuery({
+      projectId: 'nowhere',
+      apiEndpoint: `http://127.0.0.1:${await closedPort()}`,
+      authClient: new PassThroughClient(),
+    });
+    const error = await caught(() => restCall(bq, query('none', 'SELECT 1')));
+    expect((error as BigQueryCallError).code).toBe('ECONNREFUSED');
+    expect(isNetworkError(error)).toBe(true);
+    expect(translateError(error)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+});
