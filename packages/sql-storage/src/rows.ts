@@ -37,3 +37,33 @@ export function toItem(
 export function cellValue<V extends Value | undefined>(value: V, column: OutputColumn): V | Date {
   return column.millis && typeof value === 'number' ? new Date(value) : value;
 }
+
+/** Where one answered key is in a result row, and how its value is finished (toItem's rules). */
+export interface PlannedColumn {
+  /** Position of the key's column in the result's columns. */
+  readonly index: number;
+  readonly key: string;
+  /** An ANY field: its value is JSON whose top-level `{"$date"}` is revived (fromAny). */
+  readonly any: boolean;
+  /** A TIMESTAMP the compiler read as epoch milliseconds (OutputColumn.millis). */
+  readonly millis: boolean;
+}
+
+/**
+ * The column plan of a result whose columns are named `names` (in order): worked out once per
+ * result, so an engine can turn each row's cells into an item without an alias → value Map per
+ * row (the engines' `StatementRunner.items`). Same keys and rules as `toItem`; a column the
+ * result lacks is left out, as `toItem` leaves out its missing value.
+ */
+export function columnPlan(
+  query: CompiledQuery,
+  fields: ReadonlyMap<string, Field>,
+  names: readonly unknown[],
+): PlannedColumn[] {
+  const plan: PlannedColumn[] = [];
+  for (const { alias, key, millis } of query.columns ?? []) {
+    const index = names.lastIndexOf(alias);
+    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY', millis: millis === true });
+  }
+  return plan;
+}

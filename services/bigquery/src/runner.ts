@@ -14,14 +14,14 @@
  * the cached rows and response) and builds a `Job` object per statement —
  * most of the client's CPU per 50-item query (DEPLOY.md, "Runtime").
  */
-import { remainingMs, type Value } from '@adaptors/core';
+import { type Field, type Item, remainingMs, type Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
 import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
 import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import { type RestCall, restCall } from './rest.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
-import { clientParams, type ResultField, rowDecoder, type Statement } from './values.ts';
+import { clientParams, itemDecoder, type ResultField, rowDecoder, type Statement } from './values.ts';
 
 export interface RunnerOptions {
   readonly bq: BigQuery;
@@ -48,6 +48,17 @@ export interface QueryResult {
   readonly rows: Map<string, Value>[];
   /** DML only: rows inserted, updated or deleted. */
   readonly affected: number | undefined;
+}
+
+/** A statement's answer before its rows are decoded: the raw rows (`{ f: [{ v }] }`) and their schema. */
+interface RawResult {
+  readonly raw: unknown[];
+  readonly schema: readonly ResultField[] | undefined;
+  readonly affected: number | undefined;
+}
+
+function decoded({ raw, schema, affected }: RawResult, statement: Statement): QueryResult {
+  return { rows: schema ? raw.map(rowDecoder(schema, statement.names)) : [], affected };
 }
 
 /** The jobs.query / jobs.getQueryResults answer, as far as it is read here. */
@@ -92,27 +103,39 @@ export class BigQueryRunner implements StatementRunner {
     return (await this.run({ sql: query.sql, ...clientParams(query.params, query.types), names }, collectionId)).rows;
   }
 
+  /** Items of a compiled item query (sql-storage `StatementRunner.items`), decoded straight from the cells. */
+  async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
+    const statement = { sql: query.sql, ...clientParams(query.params, query.types) };
+    const { raw, schema } = await this.translated(() => this.once(statement), collectionId);
+    return schema ? raw.map(itemDecoder(schema, query, fields)) : [];
+  }
+
   async execute(statement: CompiledQuery, collectionId?: string): Promise<void> {
     await this.run({ sql: statement.sql, ...clientParams(statement.params, statement.types) }, collectionId);
   }
 
   /** Runs one statement (with retries); errors are SPI errors or sanitized Errors. */
   async run(statement: Statement, collectionId?: string): Promise<QueryResult> {
-    try {
-      return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
-    } catch (error) {
-      this.noticeGone(error);
-      throw translateError(error, collectionId);
-    }
+    return decoded(await this.translated(() => this.once(statement), collectionId), statement);
   }
 
   /** Like `run` but leaves the BigQuery error untranslated (callers that map errors per item). */
   async runRaw(statement: Statement): Promise<QueryResult> {
     try {
-      return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
+      return decoded(await withRetry(() => this.once(statement), isRetryable, this.options.retry), statement);
     } catch (error) {
       this.noticeGone(error);
       throw error;
+    }
+  }
+
+  /** One statement with retries, its errors translated (SPI errors or sanitized Errors). */
+  private async translated(call: () => Promise<RawResult>, collectionId: string | undefined): Promise<RawResult> {
+    try {
+      return await withRetry(call, isRetryable, this.options.retry);
+    } catch (error) {
+      this.noticeGone(error);
+      throw translateError(error, collectionId);
     }
   }
 
@@ -121,7 +144,7 @@ export class BigQueryRunner implements StatementRunner {
     else if (isDatasetNotFound(error)) this.options.onMissingDataset?.();
   }
 
-  private async once(statement: Statement): Promise<QueryResult> {
+  private async once(statement: Statement): Promise<RawResult> {
     this.options.onStatement?.(statement.sql);
     const request = this.queryRequest(statement);
     const first = await this.call({ method: 'POST', uri: '/queries', json: request });
@@ -147,10 +170,7 @@ export class BigQueryRunner implements StatementRunner {
       schema ??= page.schema?.fields;
     }
     const affected = first.numDmlAffectedRows;
-    return {
-      rows: schema ? rows.map(rowDecoder(schema, statement.names)) : [],
-      affected: affected === undefined ? undefined : Number(affected),
-    };
+    return { raw: rows, schema, affected: affected === undefined ? undefined : Number(affected) };
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import type { Field, Item, Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
-import { fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
+import { columnPlan, fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
 import { type Database, Int } from '@google-cloud/spanner';
 import { cellDecoder, millisDecoder } from './cells.ts';
 import { callOptions, transactionOptions } from './deadline.ts';
@@ -89,14 +89,11 @@ export class SpannerRunner implements StatementRunner {
  */
 function protoItems(result: ProtoResult, query: CompiledQuery, fields: ReadonlyMap<string, Field>): Item[] {
   const names = result.fields.map((field) => field.name);
-  const plan: { index: number; key: string; any: boolean; decode: ReturnType<typeof cellDecoder> }[] = [];
-  for (const { alias, key, millis } of query.columns ?? []) {
-    const index = names.lastIndexOf(alias);
+  const plan = columnPlan(query, fields, names).flatMap(({ index, key, any, millis }) => {
     const type = result.fields[index]?.type;
-    if (!type) continue;
-    const decode = millis === true && type.code === 'INT64' ? millisDecoder() : cellDecoder(type, key);
-    plan.push({ index, key, any: fields.get(key)?.type === 'ANY', decode });
-  }
+    if (!type) return [];
+    return [{ index, key, any, decode: millis && type.code === 'INT64' ? millisDecoder() : cellDecoder(type, key) }];
+  });
   const items: Item[] = [];
   for (const row of result.rows) {
     const item: Record<string, Value> = {};
@@ -120,11 +117,7 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
   const first = rows[0];
   if (!Array.isArray(first)) return rows.map((row) => toItem(rowValues(row), query, fields));
   const names = (first as { name?: unknown }[]).map((cell) => cell?.name);
-  const plan: { index: number; key: string; any: boolean; millis: boolean }[] = [];
-  for (const { alias, key, millis } of query.columns ?? []) {
-    const index = names.lastIndexOf(alias);
-    if (index >= 0) plan.push({ index, key, any: fields.get(key)?.type === 'ANY', millis: millis === true });
-  }
+  const plan = columnPlan(query, fields, names);
   const items: Item[] = [];
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== names.length) {
