@@ -6,8 +6,8 @@
  */
 
 import type { ColumnType } from '@adaptors/googlesql';
-import type { BigQuery } from '@google-cloud/bigquery';
 import { errorShape, isTableNotFound } from './errors.ts';
+import { type RestClient, restCall } from './rest.ts';
 import { parseSchemaType } from './types.ts';
 
 export interface PhysicalColumn {
@@ -67,10 +67,14 @@ export function physicalTable(name: string, meta: TableMetadata): PhysicalTable 
   };
 }
 
-export async function readTable(bq: BigQuery, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+/** tables.get (REST `GET /datasets/{d}/tables/{t}`) through rest.ts, as every read on the way to a first answer. */
+export async function readTable(bq: RestClient, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
   try {
-    const [meta] = await bq.dataset(datasetId).table(name).getMetadata();
-    return physicalTable(name, meta as TableMetadata);
+    const meta = await restCall<TableMetadata>(bq, {
+      method: 'GET',
+      uri: `/datasets/${encodeURIComponent(datasetId)}/tables/${encodeURIComponent(name)}`,
+    });
+    return physicalTable(name, meta);
   } catch (error) {
     if (isTableNotFound(error)) return undefined;
     throw error;
@@ -83,7 +87,7 @@ export async function readTable(bq: BigQuery, datasetId: string, name: string): 
  * table the adaptor cannot read must not make every other collection
  * unreachable. Server and network errors still fail the listing (retried).
  */
-async function readListedTable(bq: BigQuery, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+async function readListedTable(bq: RestClient, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
   try {
     return await readTable(bq, datasetId, name);
   } catch (error) {
@@ -93,9 +97,13 @@ async function readListedTable(bq: BigQuery, datasetId: string, name: string): P
   }
 }
 
-export async function readTables(bq: BigQuery, datasetId: string): Promise<Map<string, PhysicalTable>> {
-  const [tables] = await bq.dataset(datasetId).getTables({ autoPaginate: true });
-  const names = tables.map((t) => t.id).filter((id): id is string => typeof id === 'string');
+/** `pageSize`: tables per tables.list page; unset, BigQuery's own (tests set it to walk the pages). */
+export async function readTables(
+  bq: RestClient,
+  datasetId: string,
+  pageSize?: number,
+): Promise<Map<string, PhysicalTable>> {
+  const names = await tableNames(bq, datasetId, pageSize);
   const out = new Map<string, PhysicalTable>();
   for (let i = 0; i < names.length; i += PARALLEL_GETS) {
     const batch = names.slice(i, i + PARALLEL_GETS);
@@ -103,4 +111,23 @@ export async function readTables(bq: BigQuery, datasetId: string): Promise<Map<s
     for (const table of read) if (table) out.set(table.name, table);
   }
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** tables.list (REST `GET /datasets/{d}/tables`), every page: the dataset's table names. */
+async function tableNames(bq: RestClient, datasetId: string, pageSize: number | undefined): Promise<string[]> {
+  const names: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await restCall<{ tables?: { tableReference?: { tableId?: unknown } }[]; nextPageToken?: string }>(bq, {
+      method: 'GET',
+      uri: `/datasets/${encodeURIComponent(datasetId)}/tables`,
+      qs: { ...(pageToken ? { pageToken } : {}), ...(pageSize ? { maxResults: pageSize } : {}) },
+    });
+    for (const table of page.tables ?? []) {
+      const id = table.tableReference?.tableId;
+      if (typeof id === 'string') names.push(id);
+    }
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return names;
 }

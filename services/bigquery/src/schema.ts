@@ -81,8 +81,17 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
 
   protected async readVersion(): Promise<string | undefined> {
     try {
-      const [metadata] = await withRetry(() => this.bq.dataset(this.datasetId).getMetadata(), isRetryable, this.retry);
-      const version = (metadata as { labels?: Record<string, unknown> }).labels?.[SCHEMA_VERSION_LABEL];
+      // datasets.get through rest.ts: this read runs once per SCHEMA_CHECK_MS on the hot path.
+      const metadata = await withRetry(
+        () =>
+          restCall<{ labels?: Record<string, unknown> }>(this.bq, {
+            method: 'GET',
+            uri: `/datasets/${encodeURIComponent(this.datasetId)}`,
+          }),
+        isRetryable,
+        this.retry,
+      );
+      const version = metadata.labels?.[SCHEMA_VERSION_LABEL];
       return typeof version === 'string' ? version : undefined;
     } catch (error) {
       throw translateError(error);

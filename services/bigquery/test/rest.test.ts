@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { readTables } from '../src/catalog.ts';
 import { errorShape, isNetworkError, isTableNotFound, translateError } from '../src/errors.ts';
 import { BigQueryCallError, restCall } from '../src/rest.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
@@ -52,6 +53,15 @@ describe('BigQuery REST call', () => {
       qs: { maxResults: 5 },
     });
     expect(listed.tables.map((t) => t.tableReference.tableId)).toEqual(['t']);
+  });
+
+  test('the schema read walks every tables.list page, then reads each table', async () => {
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      await restCall(ds.bq, query(ds.datasetId, `CREATE TABLE ${name} (id STRING, n INT64)`));
+    }
+    const tables = await readTables(ds.bq, ds.datasetId, 2);
+    expect([...tables.keys()].filter((name) => name.startsWith('p'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    expect([...(tables.get('p5')?.columns.keys() ?? [])]).toEqual(['id', 'n']);
   });
 
   test('an HTTP error carries its status, BigQuery reasons and message, and nothing of the request', async () => {
