@@ -7,7 +7,7 @@
  * service's CPU per 50-document query (a --cpu-prof of the bench,
  * packages/bench/RESULTS.md). The reader (run-query.ts) reads only
  * `response.document`, and proto-documents.ts reads the decoded messages
- * directly: a oneof's `valueType` (protobufjs's virtual oneof getter), int64
+ * directly: the member a Value holds as an own property (valueMember), int64
  * as Long or number.
  *
  * The types are the client's own: the closure of RunQueryResponse in the

@@ -29,7 +29,31 @@ export type RunQuery = (request: RunQueryRequest) => Promise<ProtoDocument[]>;
 
 /** What a gapic runQuery call needs of the client: a stream of responses. */
 export interface RunQueryClient {
-  runQuery(request: RunQueryRequest, options: object): AsyncIterable<{ document?: ProtoDocument | null }>;
+  runQuery(request: RunQueryRequest, options: object): ResponseStream;
+}
+
+/** The gapic call's stream (a Node Duplex), as far as documentsOf reads it. */
+interface ResponseStream {
+  on(event: 'data', listener: (response: { document?: ProtoDocument | null }) => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * The documents of one RunQuery stream, in order. Read in flowing mode ('data' events), not
+ * with `for await`: the async iterator makes a promise and a tick per response, one response
+ * per document. A stream that closes before its end without an error (destroyed) rejects.
+ */
+function documentsOf(stream: ResponseStream): Promise<ProtoDocument[]> {
+  return new Promise((resolve, reject) => {
+    const documents: ProtoDocument[] = [];
+    stream.on('data', (response) => {
+      if (response.document) documents.push(response.document);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => resolve(documents));
+    stream.on('close', () => reject(new Error('the RunQuery stream closed before its end')));
+  });
 }
 
 /** RunQuery's retry codes in the client's gapic config: DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE. */
@@ -44,11 +68,7 @@ export function gapicRunQuery(client: RunQueryClient, databasePath: string, head
     let backoff = FIRST_BACKOFF_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const documents: ProtoDocument[] = [];
-        for await (const response of client.runQuery(request, options)) {
-          if (response.document) documents.push(response.document);
-        }
-        return documents;
+        return await documentsOf(client.runQuery(request, options));
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         const deadline = currentDeadline();

@@ -15,6 +15,7 @@
  * document in the queried collection.
  */
 import type { PushedField, PushedFilter, PushedOp, PushedOrder, PushedScalar } from './planner.ts';
+import { valueMember } from './proto-documents.ts';
 import { unsafeIntegerOfText } from './values.ts';
 
 /** google.firestore.v1.Value as the gapic client takes it (one member set). */
@@ -299,9 +300,8 @@ export function cursorAfter(
   return values;
 }
 
-/** A Value of a decoded response (response-decoder.ts): its `valueType` names the member set. */
+/** A Value of a decoded response (response-decoder.ts): proto-documents.ts `valueMember` names the member set. */
 interface DecodedValue {
-  readonly valueType?: string;
   readonly arrayValue?: { readonly values?: readonly DecodedValue[] | null } | null;
   readonly mapValue?: { readonly fields?: Readonly<Record<string, DecodedValue>> | null } | null;
   readonly [member: string]: unknown;
@@ -314,7 +314,7 @@ interface DecodedValue {
  * refuses the cursor: "Value type is not supported: FIELD_REFERENCE_VALUE").
  */
 function plainValue(value: DecodedValue): ProtoValue {
-  const member = value.valueType;
+  const member = valueMember(value);
   if (member === 'arrayValue') return { arrayValue: { values: (value.arrayValue?.values ?? []).map(plainValue) } };
   if (member === 'mapValue') {
     const fields: Record<string, ProtoValue> = {};

@@ -83,8 +83,7 @@ describe('documents read through the gapic reader', () => {
         name: 'projects/p/databases/(default)/documents/vectors/v',
         fields: {
           embedding: {
-            valueType: 'mapValue',
-            mapValue: { fields: { __type__: { valueType: 'stringValue', stringValue: '__vector__' } } },
+            mapValue: { fields: { __type__: { stringValue: '__vector__' } } },
           },
         },
       }),

@@ -191,8 +191,8 @@ describe('page cursors', () => {
   it("start after a read document's own values of the ordered fields, and its name", () => {
     const name = 'projects/p/databases/(default)/documents/plants/a';
     const fields = {
-      h: { valueType: 'integerValue', integerValue: '5' },
-      m: { valueType: 'mapValue', mapValue: { fields: { x: { valueType: 'stringValue', stringValue: 'q' } } } },
+      h: { integerValue: '5' },
+      m: { mapValue: { fields: { x: { stringValue: 'q' } } } },
     };
     // Only the member each value holds (a decoded message's other members are prototype defaults).
     expect(cursorAfter({ name, fields }, [h, { field: path('m', 'x'), direction: 'asc' }, byId])).toStrictEqual([
