@@ -10,6 +10,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { addFault, type FaultError, removeFault } from '@adaptors/bigquery-emulator';
 import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
+import { freePort } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBigQuery } from '../src/client.ts';
 import { isDuplicate, isRetryable, itemError, translateError } from '../src/errors.ts';
@@ -208,12 +209,3 @@ describe('BigQuery error reason → SPI error', () => {
     expect(translateError(bug)).toBe(bug);
   });
 });
-
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}

@@ -4,7 +4,7 @@
  * an HTTP error (status, BigQuery's reasons, message) and from a call that got no answer (the
  * system code) — without the request, its headers or the response riding along.
  */
-import { createServer } from 'node:net';
+import { freePort } from '@adaptors/testkit';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -13,22 +13,8 @@ import { errorShape, isNetworkError, isTableNotFound, translateError } from '../
 import { BigQueryCallError, restCall } from '../src/rest.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 
-async function caught(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the call did not fail');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** The error a call fails with (a call that answers gives its answer, which no assertion below accepts). */
+const failure = (call: Promise<unknown>): Promise<unknown> => call.catch((error: unknown) => error);
 
 const query = (datasetId: string, sql: string) => ({
   method: 'POST',
@@ -65,24 +51,24 @@ describe('BigQuery REST call', () => {
   });
 
   test('an HTTP error carries its status, BigQuery reasons and message, and nothing of the request', async () => {
-    const error = await caught(() => restCall(ds.bq, query(ds.datasetId, 'SELECT * FROM missing_table')));
+    const error = await failure(restCall(ds.bq, query(ds.datasetId, 'SELECT * FROM missing_table')));
     expect(error).toBeInstanceOf(BigQueryCallError);
     expect(errorShape(error)).toMatchObject({ status: 404, reasons: ['notFound'] });
     expect(errorShape(error).message).toMatch(/Not found: Table/);
     expect(isTableNotFound(error)).toBe(true);
     expect(Object.keys(error as object).sort()).toEqual(['code', 'errors', 'name']);
 
-    const invalid = await caught(() => restCall(ds.bq, query(ds.datasetId, 'SELEC 1')));
+    const invalid = await failure(restCall(ds.bq, query(ds.datasetId, 'SELEC 1')));
     expect(errorShape(invalid)).toMatchObject({ status: 400, reasons: ['invalidQuery'] });
   });
 
   test('a refused connection keeps the system code, and translates to SERVICE_UNAVAILABLE', async () => {
     const bq = new BigQuery({
       projectId: 'nowhere',
-      apiEndpoint: `http://127.0.0.1:${await closedPort()}`,
+      apiEndpoint: `http://127.0.0.1:${await freePort()}`,
       authClient: new PassThroughClient(),
     });
-    const error = await caught(() => restCall(bq, query('none', 'SELECT 1')));
+    const error = await failure(restCall(bq, query('none', 'SELECT 1')));
     expect((error as BigQueryCallError).code).toBe('ECONNREFUSED');
     expect(isNetworkError(error)).toBe(true);
     expect(translateError(error)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
