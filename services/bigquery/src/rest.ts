@@ -52,8 +52,17 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
       retry: false,
       fetchImplementation: fetch,
     });
+    // gaxios answers a body that does not parse as JSON as its text (a proxy's error page, say).
+    if (typeof response.data !== 'object' || response.data === null) {
+      throw new BigQueryCallError(
+        `BigQuery answered HTTP ${response.status} with a body that is not JSON`,
+        undefined,
+        [],
+      );
+    }
     return response.data;
   } catch (error) {
+    if (error instanceof BigQueryCallError) throw error;
     throw apiError(error);
   }
 }
@@ -70,7 +79,8 @@ const JSON_HEADERS: Readonly<Record<string, string>> = { ...CLIENT_HEADERS, 'Con
  * `ApiError`): an HTTP answer gives `code` (its status), BigQuery's `errors` list and
  * message (REST "Error messages": `{ error: { code, message, errors: [{ reason, message }] } }`);
  * a call that got no answer keeps the system `code` of its cause (ECONNREFUSED, …).
- * Neither carries the request, its headers or the response.
+ * Neither carries the request, its headers or the response. An answer that is not a JSON
+ * object (every call here answers one) fails the same way, with its HTTP status named.
  */
 export class BigQueryCallError extends Error {
   readonly code: number | string | undefined;
@@ -97,8 +107,11 @@ function apiError(error: unknown): unknown {
     return new BigQueryCallError(message, e.status, list);
   }
   const code = systemCode(error);
-  if (code === undefined) return error;
-  return new BigQueryCallError(`BigQuery could not be reached (${code})`, code, []);
+  if (code !== undefined) return new BigQueryCallError(`BigQuery could not be reached (${code})`, code, []);
+  // Anything else gaxios raised (its errors hold the request's `config`, headers included):
+  // its message only.
+  if (error instanceof Error && 'config' in error) return new BigQueryCallError(error.message, undefined, []);
+  return error;
 }
 
 /** The first string `code` along an error's `cause` chain (fetch: TypeError → cause { code }). */

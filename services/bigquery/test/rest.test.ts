@@ -4,6 +4,7 @@
  * an HTTP error (status, BigQuery's reasons, message) and from a call that got no answer (the
  * system code) — without the request, its headers or the response riding along.
  */
+import { createServer } from 'node:http';
 import { freePort } from '@adaptors/testkit';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
@@ -60,6 +61,25 @@ describe('BigQuery REST call', () => {
 
     const invalid = await failure(restCall(ds.bq, query(ds.datasetId, 'SELEC 1')));
     expect(errorShape(invalid)).toMatchObject({ status: 400, reasons: ['invalidQuery'] });
+  });
+
+  test('an answer that is not JSON fails with its message only, not the request it answered', async () => {
+    const server = createServer((_req, res) => res.end('<html>proxy error</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const bq = new BigQuery({
+        projectId: 'p',
+        apiEndpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        authClient: new PassThroughClient(),
+      });
+      const error = await failure(restCall(bq, query('none', 'SELECT 1')));
+      expect(error).toBeInstanceOf(BigQueryCallError);
+      expect(Object.keys(error as object).sort()).toEqual(['code', 'errors', 'name']);
+      expect((error as Error).message).toBe('BigQuery answered HTTP 200 with a body that is not JSON');
+      expect(JSON.stringify(error)).not.toContain('SELECT 1');
+    } finally {
+      server.close();
+    }
   });
 
   test('a refused connection keeps the system code, and translates to SERVICE_UNAVAILABLE', async () => {
