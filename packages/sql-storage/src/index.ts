@@ -35,7 +35,7 @@ export {
   referencesStatements,
   removeAnswers,
 } from './references.ts';
-export { cellValue, columnPlan, type PlannedColumn, toItem } from './rows.ts';
+export { cellValue, columnPlan, type PlannedColumn, putValue, toItem } from './rows.ts';
 export { CachedSchema } from './schema.ts';
 export {
   type CollectionSnapshot,

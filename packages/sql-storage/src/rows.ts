@@ -6,7 +6,7 @@
  * happens after that is engine-neutral and lives here so the two cannot drift.
  */
 import type { Field, Item, Value } from '@adaptors/core';
-import type { CompiledQuery, OutputColumn } from '@adaptors/googlesql';
+import type { CompiledQuery } from '@adaptors/googlesql';
 import { fromAny } from './values.ts';
 
 /**
@@ -22,11 +22,19 @@ export function toItem(
 ): Item {
   const item: Record<string, Value> = {};
   for (const column of query.columns ?? []) {
-    const value = cellValue(row.get(column.alias), column);
-    if (value === null || value === undefined) continue;
-    item[column.key] = fields.get(column.key)?.type === 'ANY' ? fromAny(value) : value;
+    putValue(item, column.key, fields.get(column.key)?.type === 'ANY', cellValue(row.get(column.alias), column));
   }
   return item;
+}
+
+/**
+ * One answered value into its item, by toItem's rules, for every path that builds items (toItem
+ * and the engines' `StatementRunner.items`): null or missing is left out, an ANY field's value
+ * has its top-level `{"$date"}` revived.
+ */
+export function putValue(item: Record<string, Value>, key: string, any: boolean, value: Value | undefined): void {
+  if (value === null || value === undefined) return;
+  item[key] = any ? fromAny(value) : value;
 }
 
 /**
@@ -34,7 +42,7 @@ export function toItem(
  * epoch milliseconds (OutputColumn.millis, googlesql SqlHooks.timestampMillis)
  * becomes its Date again; anything else is already the value.
  */
-export function cellValue<V extends Value | undefined>(value: V, column: OutputColumn): V | Date {
+export function cellValue<V extends Value | undefined>(value: V, column: { readonly millis?: boolean }): V | Date {
   return column.millis && typeof value === 'number' ? new Date(value) : value;
 }
 

@@ -41,8 +41,9 @@ const PROJECT_PLACEHOLDER = '{{projectId}}';
 
 export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
   const projectId = bq.projectId === PROJECT_PLACEHOLDER ? await bq.getProjectId() : bq.projectId;
+  let response: { data: T; status: number };
   try {
-    const response = await bq.authClient.request<T>({
+    response = await bq.authClient.request<T>({
       url: `${bq.baseUrl}/projects/${encodeURIComponent(projectId)}${call.uri}`,
       method: call.method as 'GET',
       ...(call.qs ? { params: call.qs } : {}),
@@ -52,19 +53,18 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
       retry: false,
       fetchImplementation: fetch,
     });
-    // gaxios answers a body that does not parse as JSON as its text (a proxy's error page, say).
-    if (typeof response.data !== 'object' || response.data === null) {
-      throw new BigQueryCallError(
-        `BigQuery answered HTTP ${response.status} with a body that is not JSON`,
-        undefined,
-        [],
-      );
-    }
-    return response.data;
   } catch (error) {
-    if (error instanceof BigQueryCallError) throw error;
     throw apiError(error);
   }
+  // gaxios answers a body that does not parse as JSON as its text (a proxy's error page, say).
+  if (typeof response.data !== 'object' || response.data === null) {
+    throw new BigQueryCallError(
+      `BigQuery answered HTTP ${response.status} with a body that is not JSON`,
+      undefined,
+      [],
+    );
+  }
+  return response.data;
 }
 
 /** The identification headers @google-cloud/common's `request_` sends (service.js), for BigQuery's usage metrics. */

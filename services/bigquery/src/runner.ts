@@ -106,7 +106,7 @@ export class BigQueryRunner implements StatementRunner {
   /** Items of a compiled item query (sql-storage `StatementRunner.items`), decoded straight from the cells. */
   async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
     const statement = { sql: query.sql, ...clientParams(query.params, query.types) };
-    const { raw, schema } = await this.translated(() => this.once(statement), collectionId);
+    const { raw, schema } = await this.translated(statement, collectionId);
     return schema ? raw.map(itemDecoder(schema, query, fields)) : [];
   }
 
@@ -116,26 +116,30 @@ export class BigQueryRunner implements StatementRunner {
 
   /** Runs one statement (with retries); errors are SPI errors or sanitized Errors. */
   async run(statement: Statement, collectionId?: string): Promise<QueryResult> {
-    return decoded(await this.translated(() => this.once(statement), collectionId), statement);
+    return decoded(await this.translated(statement, collectionId), statement);
   }
 
   /** Like `run` but leaves the BigQuery error untranslated (callers that map errors per item). */
   async runRaw(statement: Statement): Promise<QueryResult> {
-    try {
-      return decoded(await withRetry(() => this.once(statement), isRetryable, this.options.retry), statement);
-    } catch (error) {
-      this.noticeGone(error);
-      throw error;
-    }
+    return decoded(await this.retried(statement), statement);
   }
 
   /** One statement with retries, its errors translated (SPI errors or sanitized Errors). */
-  private async translated(call: () => Promise<RawResult>, collectionId: string | undefined): Promise<RawResult> {
+  private async translated(statement: Statement, collectionId: string | undefined): Promise<RawResult> {
     try {
-      return await withRetry(call, isRetryable, this.options.retry);
+      return await this.retried(statement);
+    } catch (error) {
+      throw translateError(error, collectionId);
+    }
+  }
+
+  /** One statement with retries; a table or dataset BigQuery says is gone is noticed. Errors untranslated. */
+  private async retried(statement: Statement): Promise<RawResult> {
+    try {
+      return await withRetry(() => this.once(statement), isRetryable, this.options.retry);
     } catch (error) {
       this.noticeGone(error);
-      throw translateError(error, collectionId);
+      throw error;
     }
   }
 

@@ -20,7 +20,7 @@ import {
   plainText,
   type ScalarColumnType,
 } from '@adaptors/googlesql';
-import { columnPlan, fromAny, numericText, scalarToStore, toJson } from '@adaptors/sql-storage';
+import { cellValue, columnPlan, numericText, putValue, scalarToStore, toJson } from '@adaptors/sql-storage';
 import { BigQuery } from '@google-cloud/bigquery';
 import type { ColumnShape } from './types.ts';
 
@@ -161,22 +161,12 @@ export function itemDecoder(
     query,
     wixFields,
     fields.map((field) => field.name),
-  ).map(({ index, key, any, millis }) => ({
-    index,
-    key,
-    any,
-    millis,
-    decode: cellDecoder(fields[index] as ResultField, key),
-  }));
+  ).map((column) => ({ ...column, decode: cellDecoder(fields[column.index] as ResultField, column.key) }));
   return (row) => {
     const item: Record<string, Value> = {};
     const cells = (row as { f?: Cell[] } | null)?.f ?? [];
-    for (let i = 0; i < plan.length; i++) {
-      const { index, key, any, millis, decode } = plan[i] as (typeof plan)[number];
-      const value = decode(cells[index]?.v);
-      if (value === null) continue;
-      // A TIMESTAMP the compiler read as epoch milliseconds (sql-storage `cellValue`).
-      item[key] = millis && typeof value === 'number' ? new Date(value) : any ? fromAny(value) : value;
+    for (const column of plan) {
+      putValue(item, column.key, column.any, cellValue(column.decode(cells[column.index]?.v), column));
     }
     return item;
   };

@@ -7,7 +7,7 @@
  */
 import type { Field, Item, Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
-import { columnPlan, fromAny, type StatementRunner, toItem } from '@adaptors/sql-storage';
+import { columnPlan, putValue, type StatementRunner, toItem } from '@adaptors/sql-storage';
 import { type Database, Int } from '@google-cloud/spanner';
 import { cellDecoder, millisDecoder } from './cells.ts';
 import { callOptions, transactionOptions } from './deadline.ts';
@@ -98,9 +98,7 @@ function protoItems(result: ProtoResult, query: CompiledQuery, fields: ReadonlyM
   for (const row of result.rows) {
     const item: Record<string, Value> = {};
     for (const { index, key, any, decode } of plan) {
-      const value = decode(row[index]);
-      if (value === null) continue;
-      item[key] = any ? fromAny(value) : value;
+      putValue(item, key, any, decode(row[index]));
     }
     items.push(item);
   }
@@ -128,9 +126,7 @@ export function toItems(rows: readonly unknown[], query: CompiledQuery, fields: 
     for (const { index, key, any, millis } of plan) {
       const cell = (row[index] as { value?: unknown } | undefined)?.value;
       // A TIMESTAMP read as UNIX_MILLIS (googlesql spanner.ts): an INT64 cell below 2^53, exact as a double.
-      const value = millis && cell instanceof Int ? new Date(Number(cell.value)) : fromSpanner(cell, key);
-      if (value === null) continue;
-      item[key] = any ? fromAny(value) : value;
+      putValue(item, key, any, millis && cell instanceof Int ? new Date(Number(cell.value)) : fromSpanner(cell, key));
     }
     items.push(item);
   }
