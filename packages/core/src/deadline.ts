@@ -13,6 +13,7 @@
  * of time means is in errors.ts (`errors.deadlineExceeded`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AbandonedWork } from './abandoned-work.ts';
 import { errors, SpiError } from './errors.ts';
 
 export interface Deadline {
@@ -67,14 +68,25 @@ export type Effect = 'read' | 'write';
  * unknown outcome — and `work`'s own late result or rejection is dropped
  * (never an unhandled rejection). A failure that arrives after the budget
  * is spent (the client's own timeout firing, a dropped connection) is
- * reported the same way: by then the call ran out of time.
+ * reported the same way: by then the call ran out of time. Work still
+ * running when the deadline answered goes to `abandoned`, so the app can let
+ * it end before closing the storage (abandoned-work.ts).
  */
-export async function runWithDeadline<T>(deadline: Deadline, effect: Effect, work: () => Promise<T>): Promise<T> {
+export async function runWithDeadline<T>(
+  deadline: Deadline,
+  effect: Effect,
+  work: () => Promise<T>,
+  abandoned?: AbandonedWork,
+): Promise<T> {
   if (deadline.expired) throw errors.deadlineExceeded(deadline.budgetMs, effect);
   const running = scope.run(deadline, work);
   let onAbort: (() => void) | undefined;
+  let expired = false;
   const expiry = new Promise<never>((_, reject) => {
-    onAbort = () => reject(errors.deadlineExceeded(deadline.budgetMs, effect));
+    onAbort = () => {
+      expired = true;
+      reject(errors.deadlineExceeded(deadline.budgetMs, effect));
+    };
     deadline.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
@@ -86,6 +98,7 @@ export async function runWithDeadline<T>(deadline: Deadline, effect: Effect, wor
     if (onAbort) deadline.signal.removeEventListener('abort', onAbort);
     running.catch(() => {});
     expiry.catch(() => {});
+    if (expired) abandoned?.add(running);
   }
 }
 

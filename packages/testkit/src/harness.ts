@@ -38,6 +38,8 @@ export interface HarnessOptions {
   readonly requestDeadlineMs?: number;
   /** How long /readyz waits for the storage. */
   readonly readyTimeoutMs?: number;
+  /** How long closing waits for storage work abandoned at a deadline (BuildOptions.closeDrainMs). */
+  readonly closeDrainMs?: number;
   /** A signer made elsewhere (e.g. over a key pair a test also uses to forge tokens); default: a fresh one. */
   readonly signer?: WixSigner;
   /** Per-call timeout of the harness's client (WixClientOptions.timeoutMs). */
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     legacy: { secretKeys: options.legacySecretKeys },
     requestDeadlineMs: options.requestDeadlineMs ?? 60_000,
     readyTimeoutMs: options.readyTimeoutMs,
+    closeDrainMs: options.closeDrainMs,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const client = new WixClient({ baseUrl: url, signer, timeoutMs: options.clientTimeoutMs });

@@ -5,7 +5,8 @@
  * write DEADLINE_EXCEEDED with an unknown outcome (answer and log line), a
  * late failure of the abandoned storage call is no unhandled rejection, a
  * write failing as unavailable says its outcome is unknown, and /readyz says
- * why it is not ready. The same on the real engines: services/<db>/test/faults.test.ts.
+ * why it is not ready, and closing lets abandoned work end (bounded) before
+ * it closes the storage. The same on the real engines: services/<db>/test/faults.test.ts.
  */
 import { createLogger, errors, SpiError, type Storage } from '@adaptors/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -133,5 +134,53 @@ describe('writes and readiness when the database is unavailable', () => {
     const probe = await readiness(h.url);
     expect(probe.status).toBe(503);
     expect(probe.body.reason).toBe("The dataset 'd' does not exist: create it.");
+  });
+});
+
+describe('closing after a call was abandoned at its deadline', () => {
+  /** The memory storage, gated on `query`, recording when the query really ran and when the storage was closed. */
+  function recorded(events: string[]) {
+    const memory = createMemoryStorage({ collections: [plantsCollection] });
+    const recording = new Proxy(memory, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'query' && property !== 'close') return value;
+        return async (...args: unknown[]) => {
+          events.push(property === 'query' ? 'abandoned query ended' : 'storage closed');
+          return value.apply(target, args);
+        };
+      },
+    });
+    return gated(recording, ['query']);
+  }
+
+  test('the storage is closed only after the abandoned work has ended', async () => {
+    const events: string[] = [];
+    const gate = recorded(events);
+    const h = await startHarness({ storage: gate.storage, requestDeadlineMs: DEADLINE_MS, closeDrainMs: 10_000 });
+    expect((await h.client.query('plants')).status).toBe(504);
+    const closing = h.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events).toEqual([]);
+    gate.release();
+    await closing;
+    expect(events).toEqual(['abandoned query ended', 'storage closed']);
+  });
+
+  test('work that does not end within closeDrainMs: the storage is closed anyway, and the log says so', async () => {
+    const events: string[] = [];
+    const lines: Record<string, unknown>[] = [];
+    const gate = recorded(events);
+    const h = await startHarness({
+      storage: gate.storage,
+      requestDeadlineMs: DEADLINE_MS,
+      closeDrainMs: 100,
+      logger: createLogger({ level: 'info', sink: { write: (line) => lines.push(JSON.parse(line)) } }),
+    });
+    expect((await h.client.query('plants')).status).toBe(504);
+    await h.close();
+    expect(events).toEqual(['storage closed']);
+    expect(lines).toContainEqual(expect.objectContaining({ severity: 'NOTICE', running: 1, waitedMs: 100 }));
+    gate.close();
   });
 });

@@ -63,3 +63,30 @@ describe('/provision with the database down', () => {
     expect(result.body.message).not.toContain('connection refused');
   });
 });
+
+describe('/provision with a database that does not answer', () => {
+  let h: Harness;
+  let release: (() => void) | undefined;
+  beforeAll(async () => {
+    const storage = createMemoryStorage();
+    const hanging: Storage = Object.create(storage, {
+      ready: {
+        value: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      },
+    });
+    h = await startHarness({ storage: hanging, legacySecretKeys: [KEY], requestDeadlineMs: 200 });
+  });
+  afterAll(async () => {
+    release?.();
+    await h.close();
+  });
+
+  test('503 within the call deadline, not a call left hanging', async () => {
+    const result = await (h.legacy as LegacyClient).legacy('/provision');
+    expect(result.status).toBe(503);
+    expect(result.body.message).toMatch(/database is not reachable/);
+  });
+});

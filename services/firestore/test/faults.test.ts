@@ -55,7 +55,9 @@ describe('Firestore engine faults', () => {
       },
     );
     const storage = createFirestoreStorage(db, { documentReader: reader });
-    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });
+    // Reads abandoned at their deadline during the outage go on in the client's own retries
+    // (up to 5 attempts with backoff): closing waits for them before it terminates the client.
+    h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000, closeDrainMs: 30_000 });
     expect((await h.client.createCollection(plants)).status).toBe(200);
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@
  * request, applies the access policy and runs the endpoint on the storage.
  * The Fastify layer (server/) only adds transport, signing and logging.
  */
+import { AbandonedWork } from '../abandoned-work.ts';
 import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
 import { runWithDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
@@ -35,6 +36,8 @@ export interface AdaptorOptions {
 
 export interface Adaptor {
   readonly storage: Storage;
+  /** Storage work its calls gave up on at their deadline and that still runs (abandoned-work.ts). */
+  readonly abandoned: AbandonedWork;
   call(endpoint: EndpointName, request: unknown, ctx: CallContext): Promise<unknown>;
 }
 
@@ -76,8 +79,10 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
     cursorSecret: options.cursorSecret,
     now: options.now ?? (() => new Date()),
   };
+  const abandoned = new AbandonedWork();
   return {
     storage: options.storage,
+    abandoned,
     async call(endpoint, raw, ctx) {
       const request = validateRequest(endpoint, raw);
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
@@ -102,7 +107,7 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
         }
       };
       try {
-        return await runWithDeadline(ctx.deadline, effect, run);
+        return await runWithDeadline(ctx.deadline, effect, run, abandoned);
       } catch (error) {
         // A write cut by the deadline or by an unavailable database may still
         // have been applied: say so in the answer and the log (deadline.ts).

@@ -8,6 +8,7 @@
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import type { CallContext } from '../adaptor/context.ts';
 import { isPlainObject } from '../auth/metadata.ts';
+import { runWithDeadline } from '../deadline.ts';
 import { type ErrorObject, errors, SpiError } from '../errors.ts';
 import type { Collection } from '../model.ts';
 import type { EndpointName } from '../wire/validate.ts';
@@ -162,10 +163,11 @@ function definitionOf(collection: Collection) {
 }
 
 export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
-  '/provision': async (adaptor) => {
-    // Wix's first call on connecting: prove the database answers (as Wix's samples did).
+  '/provision': async (adaptor, _body, ctx) => {
+    // Wix's first call on connecting: prove the database answers (as Wix's samples did), within
+    // the call's deadline like every other call (deadline.ts).
     try {
-      await adaptor.storage.ready();
+      await runWithDeadline(ctx.deadline, 'read', () => adaptor.storage.ready(), adaptor.abandoned);
     } catch {
       throw errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     }

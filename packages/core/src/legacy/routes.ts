@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
 import { isPlainObject } from '../auth/metadata.ts';
+import { newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
 import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
@@ -59,7 +60,13 @@ function send(reply: FastifyReply, status: number, body: unknown): FastifyReply 
   return reply.code(status).type('application/json').send(body);
 }
 
-export function registerLegacyRoutes(app: FastifyInstance, adaptor: Adaptor, options: LegacyOptions | undefined): void {
+/** `deadlineMs`: REQUEST_DEADLINE_MS, the budget of every call, legacy ones included (deadline.ts). */
+export function registerLegacyRoutes(
+  app: FastifyInstance,
+  adaptor: Adaptor,
+  options: LegacyOptions | undefined,
+  deadlineMs: number,
+): void {
   const keys = options?.secretKeys ?? [];
   if (keys.length === 0) {
     for (const path of LEGACY_PATHS) {
@@ -113,7 +120,7 @@ export function registerLegacyRoutes(app: FastifyInstance, adaptor: Adaptor, opt
         return fail(401, NOT_AUTHORIZED, verdict === 'wrong' ? 'WRONG_SECRET' : 'MISSING_SECRET');
       }
       const requestId = headerRequestId(request) ?? randomUUID();
-      const ctx = newCallContext(requestId, context.metadata);
+      const ctx = newCallContext(requestId, context.metadata, newDeadline(deadlineMs));
       if (state) state.ctx = ctx;
       void reply.header('x-request-id', requestId);
       try {

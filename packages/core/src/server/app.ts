@@ -45,6 +45,11 @@ export interface BuildOptions {
   readonly legacy?: LegacyOptions;
   /** Budget of one plugin call (REQUEST_DEADLINE_MS, deadline.ts). */
   readonly requestDeadlineMs?: number;
+  /**
+   * How long closing waits for storage work abandoned at a deadline before it closes the
+   * storage (abandoned-work.ts); one call's budget by default.
+   */
+  readonly closeDrainMs?: number;
 }
 
 declare module 'fastify' {
@@ -155,7 +160,7 @@ export function build(options: BuildOptions): FastifyInstance {
   // raw client error, which may hold paths or request details) is the answer.
   app.get('/readyz', async (request, reply) => {
     if (request.callState) request.callState.operation = 'ready';
-    const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000);
+    const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000, adaptor.abandoned);
     if (check.ready) return { status: 'ready' };
     logger.log('WARNING', 'readiness check failed', { reason: check.reason, err: check.error });
     const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
@@ -241,7 +246,7 @@ export function build(options: BuildOptions): FastifyInstance {
     }
   };
 
-  registerLegacyRoutes(app, adaptor, options.legacy);
+  registerLegacyRoutes(app, adaptor, options.legacy, options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;
@@ -279,7 +284,16 @@ export function build(options: BuildOptions): FastifyInstance {
   app.addHook('onSend', async (_request, reply) => {
     if (draining) void reply.header('connection', 'close');
   });
+  // Work abandoned at a deadline may still be running in the client library (its own retries):
+  // let it end before the client is closed under it, for at most closeDrainMs (abandoned-work.ts).
   app.addHook('onClose', async () => {
+    const drainMs = options.closeDrainMs ?? options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+    if (!(await adaptor.abandoned.settled(drainMs))) {
+      logger.log('NOTICE', 'closing the database client under work abandoned at its deadline', {
+        running: adaptor.abandoned.size,
+        waitedMs: drainMs,
+      });
+    }
     await adaptor.storage.close();
   });
 

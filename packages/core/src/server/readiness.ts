@@ -5,6 +5,7 @@
  * fixed sentence — never a raw client error, which may hold paths or request
  * details.
  */
+import type { AbandonedWork } from '../abandoned-work.ts';
 import { newDeadline, runWithDeadline } from '../deadline.ts';
 import { SpiError } from '../errors.ts';
 import type { Storage } from '../storage.ts';
@@ -13,10 +14,14 @@ export type Readiness =
   | { readonly ready: true }
   | { readonly ready: false; readonly reason: string; readonly error: unknown };
 
-export async function checkReadiness(storage: Storage, patienceMs: number): Promise<Readiness> {
+export async function checkReadiness(
+  storage: Storage,
+  patienceMs: number,
+  abandoned?: AbandonedWork,
+): Promise<Readiness> {
   const engine = storage.capabilities.engine;
   try {
-    await runWithDeadline(newDeadline(patienceMs), 'read', () => storage.ready());
+    await runWithDeadline(newDeadline(patienceMs), 'read', () => storage.ready(), abandoned);
     return { ready: true };
   } catch (error) {
     const reason =

@@ -132,7 +132,7 @@ export async function collectStatus(
   options: { readonly details: boolean; readonly timeoutMs: number },
 ): Promise<ServiceStatus> {
   const { storage } = adaptor;
-  const check = await checkReadiness(storage, options.timeoutMs);
+  const check = await checkReadiness(storage, options.timeoutMs, adaptor.abandoned);
   const database = check.ready ? { reachable: true } : { reachable: false, error: check.reason };
   const diagnostics = storage.diagnostics?.();
   const hints = diagnostics?.indexHints ?? [];
@@ -170,7 +170,12 @@ export async function collectStatus(
   if (!options.details) return status;
   if (!database.reachable) return { ...status, collections: { error: 'the database is not reachable' } };
   try {
-    const collections = await runWithDeadline(newDeadline(options.timeoutMs), 'read', () => storage.listCollections());
+    const collections = await runWithDeadline(
+      newDeadline(options.timeoutMs),
+      'read',
+      () => storage.listCollections(),
+      adaptor.abandoned,
+    );
     return {
       ...status,
       collections: collections.map((stored) => {
