@@ -113,6 +113,9 @@ export async function runService<S extends SettingSpecs>(
     },
     legacy: { secretKeys: config.legacySecretKeys },
     requestDeadlineMs: config.requestDeadlineMs,
+    // In-flight calls take up to a budget of the grace period first; the wait for abandoned
+    // work gets at most half of it, so closing still ends before the grace does (serve.ts).
+    closeDrainMs: Math.min(config.requestDeadlineMs, (config.shutdownGraceSeconds * 1000) / 2),
   });
   const address = await serve(app, {
     port: config.port,
