@@ -9,8 +9,8 @@
  * deeply, runs two `stream.pipeline`s per call (each ending in an `AbortController`
  * abort that builds a `DOMException` with its stack) and re-wraps the response.
  * The path below costs ~0.25 ms less CPU per call (DEPLOY.md, "The client's paths").
- * The auth client's request over Node's own `fetch` (gaxios' documented
- * `fetchImplementation`) is the same REST call with the same credentials.
+ * The auth client's request, sent over `node:http` (http-fetch.ts, as gaxios' documented
+ * `fetchImplementation`), is the same REST call with the same credentials.
  *
  * What the client's request did besides sending, kept here: the URL (its `baseUrl`,
  * project id, the path), its `User-Agent` and `x-goog-api-client` headers, no retry of
@@ -24,6 +24,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 // The client's own version, for the headers its `request_` sends (the bundle inlines it).
 import bigqueryPackage from '@google-cloud/bigquery/package.json' with { type: 'json' };
+import { httpFetch } from './http-fetch.ts';
 
 export interface RestCall {
   readonly method: string;
@@ -51,7 +52,8 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
       headers: call.json === undefined ? CLIENT_HEADERS : JSON_HEADERS,
       responseType: 'json',
       retry: false,
-      fetchImplementation: fetch,
+      // The function that sends (gaxios' documented option): node:http under the auth client (http-fetch.ts).
+      fetchImplementation: httpFetch as unknown as typeof fetch,
     });
   } catch (error) {
     throw apiError(error);
@@ -114,7 +116,7 @@ function apiError(error: unknown): unknown {
   return error;
 }
 
-/** The first string `code` along an error's `cause` chain (fetch: TypeError → cause { code }). */
+/** The first string `code` along an error's `cause` chain (gaxios wraps the socket error of http-fetch.ts as its `cause`). */
 function systemCode(error: unknown): string | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
     if (typeof e.code === 'string') return e.code;
