@@ -35,6 +35,7 @@ const { values } = parseArgs({
     /** Only the scenarios whose name contains one of these comma-separated texts (profiling one path). */
     scenario: { type: 'string' },
     'no-cold': { type: 'boolean', default: false },
+    'cold-log': { type: 'string' },
     /** What the database targets run: the image's bundle (default), or `dist` (tsc output, the image before bundling). */
     artefact: { type: 'string', default: 'bundle' },
   },
@@ -152,6 +153,7 @@ async function coldStarts(target: TargetDefinition, env: Record<string, string>)
     path: query.path,
     body: await signScenario(signer, query, 600),
     repeat,
+    ...(values['cold-log'] ? { logDir: values['cold-log'], name: target.name } : {}),
   });
   report.coldStart.push({ target: target.name, result });
   if (target.client) {

@@ -7,6 +7,8 @@
  * change made the start cheaper when the wall times overlap.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpuMs, rssMb } from './proc.ts';
 
 export interface ColdStartResult {
@@ -26,16 +28,25 @@ export async function measureColdStart(options: {
   readonly path: string;
   readonly body: string;
   readonly repeat: number;
+  /** A folder to keep each run's stderr in (`<name>-<run>.log`), e.g. phase marks of a `--import` script. */
+  readonly logDir?: string;
+  readonly name?: string;
 }): Promise<ColdStartResult> {
   const runs: number[] = [];
   const cpu: number[] = [];
   let rss = Number.NaN;
   for (let i = 0; i < options.repeat; i++) {
+    let log: number | undefined;
+    if (options.logDir) {
+      mkdirSync(options.logDir, { recursive: true });
+      log = openSync(join(options.logDir, `${options.name ?? 'target'}-${i + 1}.log`), 'w');
+    }
     const started = performance.now();
     const child = spawn(options.command, options.args, {
       env: { ...process.env, ...options.env, PORT: String(options.port) },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', log ?? 'ignore'],
     });
+    if (log !== undefined) closeSync(log);
     try {
       for (;;) {
         if (performance.now() - started > 30_000) throw new Error('no answer within 30 s');

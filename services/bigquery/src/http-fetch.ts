@@ -86,6 +86,13 @@ export function httpFetch(input: string | URL, init: FetchInit = {}): Promise<Ht
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve(new HttpResponse(response, url, Buffer.concat(chunks))));
         response.on('error', reject);
+        // A connection closed before the whole answer came: never a truncated body as an answer.
+        response.on('close', () => {
+          if (!response.complete)
+            reject(
+              Object.assign(new Error('the connection closed before the whole answer came'), { code: 'ECONNRESET' }),
+            );
+        });
       });
     } catch (error) {
       reject(error);

@@ -109,6 +109,20 @@ describe('httpFetch', () => {
     await expect(httpFetch(base, { method: 'POST', body: { not: 'text' } })).rejects.toThrow(TypeError);
   });
 
+  test('an answer cut off mid-body fails with ECONNRESET, never answers a truncated body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"rows":[');
+      setTimeout(() => res.destroy(), 20);
+    };
+    await expect(httpFetch(base)).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  test('a call longer than the idle-socket timeout (4 s) still gets its answer', async () => {
+    handler = (_req, res) => setTimeout(() => res.end('{"late":true}'), 4500);
+    expect(await (await httpFetch(base)).json()).toEqual({ late: true });
+  }, 10_000);
+
   test('the agent gaxios gives (an HTTPS proxy, mTLS) carries the call', async () => {
     let used = 0;
     class CountingAgent extends Agent {
