@@ -22,7 +22,7 @@ import {
   referencesStatements,
 } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { type PhysicalTable, readTables, type TableMetadata } from './catalog.ts';
+import { type PhysicalTable, readDataset, readTables, type TableMetadata } from './catalog.ts';
 import { type BigQueryCollection, buildCollections } from './collections.ts';
 import { anyValue, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
 import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
@@ -82,15 +82,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   protected async readVersion(): Promise<string | undefined> {
     try {
       // datasets.get through rest.ts: this read runs once per SCHEMA_CHECK_MS on the hot path.
-      const metadata = await withRetry(
-        () =>
-          restCall<{ labels?: Record<string, unknown> }>(this.bq, {
-            method: 'GET',
-            uri: `/datasets/${encodeURIComponent(this.datasetId)}`,
-          }),
-        isRetryable,
-        this.retry,
-      );
+      const metadata = await withRetry(() => readDataset(this.bq, this.datasetId), isRetryable, this.retry);
       const version = metadata.labels?.[SCHEMA_VERSION_LABEL];
       return typeof version === 'string' ? version : undefined;
     } catch (error) {

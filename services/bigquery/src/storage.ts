@@ -10,6 +10,7 @@ import { bigquery, NumberColumns } from '@adaptors/googlesql';
 import { createSqlStorage } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { bigqueryCapabilities } from './capabilities.ts';
+import { readDataset } from './catalog.ts';
 import { isDatasetNotFound, isDuplicate, translateError } from './errors.ts';
 import { References } from './references.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -79,15 +80,16 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
 
   /** The dataset exists, or is created again when `createDataset` allows; otherwise an SpiError saying so. */
   const ensureDataset = async (): Promise<void> => {
-    const dataset = options.bq.dataset(options.datasetId, {
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-    });
+    // Read as the version check reads it (catalog.ts, through rest.ts); created through the client.
     try {
-      await dataset.getMetadata();
+      await readDataset(options.bq, options.datasetId);
       return;
     } catch (error) {
       if (!isDatasetNotFound(error)) throw error;
     }
+    const dataset = options.bq.dataset(options.datasetId, {
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+    });
     if (!options.createDataset) {
       throw errors.databaseMissing(
         `The BigQuery dataset '${options.datasetId}'`,
