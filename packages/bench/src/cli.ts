@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
+import { parseVariants, runAb, summarize } from './ab.ts';
 import { runBulk } from './bulk.ts';
 import { measureClientImport, measureColdStart } from './cold-start.ts';
 import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
@@ -38,6 +39,11 @@ const { values } = parseArgs({
     'cold-log': { type: 'string' },
     /** What the database targets run: the image's bundle (default), or `dist` (tsc output, the image before bundling). */
     artefact: { type: 'string', default: 'bundle' },
+    /** A/B of bundle folders of one database target (ab.ts): `before=DIR,after=DIR`. */
+    ab: { type: 'string' },
+    rounds: { type: 'string', default: '4' },
+    /** The A/B's request rate (requests/s), the same for every variant. */
+    rate: { type: 'string', default: '200' },
   },
 });
 
@@ -73,6 +79,43 @@ const report: BenchReport = {
   reference: [],
   failures: [],
 };
+
+if (values.ab) {
+  const variants = parseVariants(values.ab);
+  const [target, ...others] = targets.filter((t) => t.prepare);
+  if (!target || others.length > 0) throw new Error('--ab: name exactly one database target with --targets');
+  const scenario = standardScenarios(target.collectionId).find((s) =>
+    s.name.includes(values.scenario ?? QUERY_SCENARIO),
+  );
+  if (!scenario) throw new Error(`--ab: no scenario named like '${values.scenario}'`);
+  const engine = await (target.prepare as NonNullable<typeof target.prepare>)();
+  try {
+    const rounds = await runAb({
+      variants,
+      env: { ...target.env, ...engine.env },
+      signer,
+      scenario,
+      connections,
+      durationSeconds,
+      rounds: Number(values.rounds),
+      rate: Number(values.rate),
+      cacheDir: join(repoRoot, '.bench', 'ab-compile-cache'),
+      onRound: ({ variant, round, result }) =>
+        process.stderr.write(
+          `${variant} round ${round}: ${result.requestsPerSecond} req/s, ${result.serverCpuMsPerRequest} ms CPU/req, peak ${result.serverPeakRssMb} MB, non-2xx ${result.non2xx}\n`,
+        ),
+    });
+    process.stdout.write(`A/B of ${target.name}, ${scenario.name} at ${values.rate} requests/s:\n`);
+    for (const s of summarize(rounds)) {
+      process.stdout.write(
+        `  ${s.variant}: CPU ms/req median ${s.cpuMsPerRequest.median} (${s.cpuMsPerRequest.min}–${s.cpuMsPerRequest.max}), ${s.requestsPerSecond} req/s, peak ${s.peakRssMb} MB${s.cheaperRounds === undefined ? '' : `, cheaper than ${variants[0]?.name} in ${s.cheaperRounds} of ${values.rounds} rounds`}\n`,
+      );
+    }
+  } finally {
+    await engine.stop();
+  }
+  process.exit(0);
+}
 
 const scaleOut = values['scale-out']?.split(',').map(Number);
 for (const target of scaleOut ? targets.filter((t) => t.prepare) : []) {

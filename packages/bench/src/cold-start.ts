@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuMs, rssMb } from './proc.ts';
+import { median } from './stats.ts';
 
 export interface ColdStartResult {
   readonly runs: readonly number[];
@@ -120,9 +121,4 @@ export async function measureClientImport(options: {
     runs.push(Math.round(performance.now() - started));
   }
   return { runs, medianMs: median(runs) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }

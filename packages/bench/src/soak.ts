@@ -13,6 +13,7 @@
 import type { ServerProcess, WixSigner } from '@adaptors/testkit';
 import autocannon from 'autocannon';
 import { rssMb } from './proc.ts';
+import { median } from './stats.ts';
 
 export interface SoakOptions {
   readonly server: ServerProcess;
@@ -167,12 +168,6 @@ async function probe(server: ServerProcess): Promise<HeapProbe> {
   return reading;
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] as number;
-}
-
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const validSeconds = o.warmupSeconds + o.durationSeconds + o.idleSeconds + 600;
   const mix = await mixedRequests(o, validSeconds);
@@ -196,8 +191,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const afterIdle = o.probe ? await probe(o.server) : undefined;
   const rssAfterIdleMb = round(rssMb(o.server.pid));
   const rssMaxAfterWarmupMb = round(Math.max(rssAfterWarmupMb, ...samples));
-  const rssBaselineMb = round(median(samples.slice(0, 30)) || rssAfterWarmupMb);
-  const rssTrailingMb = round(median(samples.slice(-60)) || rssEndMb);
+  const rssBaselineMb = round(median(samples.slice(0, 30), 0) || rssAfterWarmupMb);
+  const rssTrailingMb = round(median(samples.slice(-60), 0) || rssEndMb);
   const rssGrowth = Math.round(((rssTrailingMb - rssBaselineMb) / rssBaselineMb) * 1000) / 1000;
   return {
     requests: result.requests.total,

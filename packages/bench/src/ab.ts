@@ -1,0 +1,127 @@
+/**
+ * A/B of builds of one service (`--ab before=DIR,after=DIR`): each variant is a
+ * bundle folder (a copy of `services/<name>/bundle` made before and after a
+ * change), run as the image runs it, on one engine, in alternating rounds at one
+ * fixed request rate, so the machine's drift weighs on every variant alike and
+ * the CPU per request is compared at the same rate (the CPU goal's rule,
+ * README "Goals"). A change is judged by the medians and by whether every round
+ * pair moves the same way: on a shared machine, single runs differ by more
+ * than most changes (packages/bench/RESULTS.md).
+ */
+import { join } from 'node:path';
+import { startServerProcess, WixClient, type WixSigner } from '@adaptors/testkit';
+import { type LoadResult, runLoad } from './load.ts';
+import { type Scenario, signScenario } from './scenarios.ts';
+import { seedPlants } from './seed.ts';
+import { median } from './stats.ts';
+
+export interface AbVariant {
+  readonly name: string;
+  /** A bundle folder (holding main.mjs). */
+  readonly dir: string;
+}
+
+export interface AbRound {
+  readonly variant: string;
+  readonly round: number;
+  readonly result: LoadResult;
+}
+
+export interface AbOptions {
+  readonly variants: readonly AbVariant[];
+  /** The service's env (image settings, the engine's env); NODE_COMPILE_CACHE is set per variant. */
+  readonly env: Record<string, string>;
+  readonly signer: WixSigner;
+  readonly scenario: Scenario;
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly rounds: number;
+  /** Requests per second, all variants alike: below what the slowest variant reaches. */
+  readonly rate: number;
+  /** Where each variant's compile cache is kept (baked by its first start). */
+  readonly cacheDir: string;
+  readonly onRound?: (round: AbRound) => void;
+}
+
+/** `name=dir,name=dir` → variants; names must differ. */
+export function parseVariants(text: string): AbVariant[] {
+  const variants = text.split(',').map((part) => {
+    const at = part.indexOf('=');
+    if (at <= 0 || at === part.length - 1) throw new Error(`--ab: expected name=dir, got '${part}'`);
+    return { name: part.slice(0, at), dir: part.slice(at + 1) };
+  });
+  if (variants.length < 2) throw new Error('--ab: give at least two variants (name=dir,name=dir)');
+  if (new Set(variants.map((v) => v.name)).size !== variants.length) throw new Error('--ab: variant names must differ');
+  return variants;
+}
+
+export async function runAb(options: AbOptions): Promise<AbRound[]> {
+  const body = await signScenario(options.signer, options.scenario, 3600);
+  const rounds: AbRound[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const variant of options.variants) {
+      const server = await startServerProcess(process.execPath, [join(variant.dir, 'main.mjs')], {
+        ...options.env,
+        NODE_COMPILE_CACHE: join(options.cacheDir, variant.name),
+      });
+      try {
+        if (round === 1 && variant === options.variants[0]) {
+          // The engine starts empty; an unmeasured run warms it (an emulator's JVM).
+          await seedPlants(new WixClient({ baseUrl: server.url, signer: options.signer }));
+          await runLoad({
+            url: server.url,
+            path: options.scenario.path,
+            bodies: [body],
+            connections: 50,
+            durationSeconds: 5,
+          });
+        }
+        const load = { url: server.url, path: options.scenario.path, bodies: [body], overallRate: options.rate };
+        await runLoad({ ...load, connections: options.connections, durationSeconds: 2 });
+        const result = await runLoad({
+          ...load,
+          connections: options.connections,
+          durationSeconds: options.durationSeconds,
+          pid: server.pid,
+        });
+        const entry = { variant: variant.name, round, result };
+        rounds.push(entry);
+        options.onRound?.(entry);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return rounds;
+}
+
+export interface AbSummary {
+  readonly variant: string;
+  readonly cpuMsPerRequest: { readonly median: number; readonly min: number; readonly max: number };
+  readonly requestsPerSecond: number;
+  readonly peakRssMb: number;
+  /** Rounds in which this variant spent less CPU per request than the first variant (undefined for the first). */
+  readonly cheaperRounds?: number;
+}
+
+export function summarize(rounds: readonly AbRound[]): AbSummary[] {
+  const names = [...new Set(rounds.map((r) => r.variant))];
+  const of = (name: string) => rounds.filter((r) => r.variant === name);
+  const base = of(names[0] as string);
+  return names.map((name, index) => {
+    const own = of(name);
+    const cpu = own.map((r) => r.result.serverCpuMsPerRequest ?? Number.NaN).sort((a, b) => a - b);
+    const cheaper = own.filter(
+      (r) =>
+        (r.result.serverCpuMsPerRequest ?? Number.NaN) <
+        (base.find((b) => b.round === r.round)?.result.serverCpuMsPerRequest ?? Number.NaN),
+    ).length;
+    return {
+      variant: name,
+      cpuMsPerRequest: { median: median(cpu), min: cpu[0] ?? Number.NaN, max: cpu[cpu.length - 1] ?? Number.NaN },
+      requestsPerSecond: median(own.map((r) => r.result.requestsPerSecond)),
+      peakRssMb: Math.max(...own.map((r) => r.result.serverPeakRssMb ?? 0)),
+      ...(index > 0 ? { cheaperRounds: cheaper } : {}),
+    };
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The A/B mode's parsing and summary (src/ab.ts): which variant is which, and what the
+ * summary says of rounds given to it — no timing is measured here.
+ */
+import { describe, expect, test } from 'vitest';
+import { type AbRound, parseVariants, summarize } from '../src/ab.ts';
+import type { LoadResult } from '../src/load.ts';
+import { median } from '../src/stats.ts';
+
+const load = (cpu: number, rps: number, rss: number): LoadResult =>
+  ({
+    requests: rps * 8,
+    requestsPerSecond: rps,
+    latencyP50Ms: 1,
+    latencyP99Ms: 2,
+    errors: 0,
+    non2xx: 0,
+    serverCpuMsPerRequest: cpu,
+    serverPeakRssMb: rss,
+  }) as LoadResult;
+
+describe('A/B of bundles', () => {
+  test('variants are name=dir pairs, at least two, with names of their own', () => {
+    expect(parseVariants('before=/tmp/a,after=/tmp/b=c')).toEqual([
+      { name: 'before', dir: '/tmp/a' },
+      { name: 'after', dir: '/tmp/b=c' },
+    ]);
+    expect(() => parseVariants('/tmp/a,/tmp/b')).toThrow(/name=dir/);
+    expect(() => parseVariants('a=/tmp/a')).toThrow(/at least two/);
+    expect(() => parseVariants('a=/x,a=/y')).toThrow(/must differ/);
+  });
+
+  test('the summary: medians per variant, its range, peak RSS, and rounds cheaper than the first variant', () => {
+    const rounds: AbRound[] = [
+      { variant: 'before', round: 1, result: load(3.0, 200, 140) },
+      { variant: 'after', round: 1, result: load(2.4, 201, 128) },
+      { variant: 'before', round: 2, result: load(2.8, 199, 144) },
+      { variant: 'after', round: 2, result: load(2.9, 198, 130) },
+      { variant: 'before', round: 3, result: load(4.5, 150, 143) },
+      { variant: 'after', round: 3, result: load(3.2, 170, 129) },
+    ];
+    expect(summarize(rounds)).toEqual([
+      {
+        variant: 'before',
+        cpuMsPerRequest: { median: 3.0, min: 2.8, max: 4.5 },
+        requestsPerSecond: 199,
+        peakRssMb: 144,
+      },
+      {
+        variant: 'after',
+        cpuMsPerRequest: { median: 2.9, min: 2.4, max: 3.2 },
+        requestsPerSecond: 198,
+        peakRssMb: 130,
+        cheaperRounds: 2,
+      },
+    ]);
+  });
+
+  test('the median is the middle value, the upper one of an even count', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(3);
+    expect(median([])).toBeNaN();
+    expect(median([], 0)).toBe(0);
+  });
+});
