@@ -1,7 +1,7 @@
 /**
  * A/B of builds of one service (`--ab before=DIR,after=DIR`): each variant is a
  * bundle folder (a copy of `services/<name>/bundle` made before and after a
- * change), run as the image runs it, on one engine, in alternating rounds at one
+ * change; `DIR|--flag` adds a Node option, to compare runtime settings), run as the image runs it, on one engine, in alternating rounds at one
  * fixed request rate, so the machine's drift weighs on every variant alike and
  * the CPU per request is compared at the same rate (the CPU goal's rule,
  * README "Goals"). A change is judged by the medians and by whether every round
@@ -19,6 +19,8 @@ export interface AbVariant {
   readonly name: string;
   /** A bundle folder (holding main.mjs). */
   readonly dir: string;
+  /** Node options before main.mjs (after the image's NODE_OPTIONS, so they win), e.g. a V8 heap setting. */
+  readonly nodeArgs: readonly string[];
 }
 
 export interface AbRound {
@@ -43,12 +45,13 @@ export interface AbOptions {
   readonly onRound?: (round: AbRound) => void;
 }
 
-/** `name=dir,name=dir` → variants; names must differ. */
+/** `name=dir,name=dir|--node-option` → variants; names must differ. */
 export function parseVariants(text: string): AbVariant[] {
   const variants = text.split(',').map((part) => {
     const at = part.indexOf('=');
     if (at <= 0 || at === part.length - 1) throw new Error(`--ab: expected name=dir, got '${part}'`);
-    return { name: part.slice(0, at), dir: part.slice(at + 1) };
+    const [dir, ...nodeArgs] = part.slice(at + 1).split('|');
+    return { name: part.slice(0, at), dir: dir as string, nodeArgs };
   });
   if (variants.length < 2) throw new Error('--ab: give at least two variants (name=dir,name=dir)');
   if (new Set(variants.map((v) => v.name)).size !== variants.length) throw new Error('--ab: variant names must differ');
@@ -60,7 +63,7 @@ export async function runAb(options: AbOptions): Promise<AbRound[]> {
   const rounds: AbRound[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const variant of options.variants) {
-      const server = await startServerProcess(process.execPath, [join(variant.dir, 'main.mjs')], {
+      const server = await startServerProcess(process.execPath, [...variant.nodeArgs, join(variant.dir, 'main.mjs')], {
         ...options.env,
         NODE_COMPILE_CACHE: join(options.cacheDir, variant.name),
       });

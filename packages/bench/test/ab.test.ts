@@ -21,9 +21,9 @@ const load = (cpu: number, rps: number, rss: number): LoadResult =>
 
 describe('A/B of bundles', () => {
   test('variants are name=dir pairs, at least two, with names of their own', () => {
-    expect(parseVariants('before=/tmp/a,after=/tmp/b=c')).toEqual([
-      { name: 'before', dir: '/tmp/a' },
-      { name: 'after', dir: '/tmp/b=c' },
+    expect(parseVariants('before=/tmp/a,after=/tmp/b=c|--max-semi-space-size=16|--no-opt')).toEqual([
+      { name: 'before', dir: '/tmp/a', nodeArgs: [] },
+      { name: 'after', dir: '/tmp/b=c', nodeArgs: ['--max-semi-space-size=16', '--no-opt'] },
     ]);
     expect(() => parseVariants('/tmp/a,/tmp/b')).toThrow(/name=dir/);
     expect(() => parseVariants('a=/tmp/a')).toThrow(/at least two/);
