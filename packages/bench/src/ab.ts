@@ -1,12 +1,13 @@
 /**
  * A/B of builds of one service (`--ab before=DIR,after=DIR`): each variant is a
  * bundle folder (a copy of `services/<name>/bundle` made before and after a
- * change; `DIR|--flag` adds a Node option, to compare runtime settings), run as the image runs it, on one engine, in alternating rounds at one
- * fixed request rate, so the machine's drift weighs on every variant alike and
- * the CPU per request is compared at the same rate (the CPU goal's rule,
- * README "Goals"). A change is judged by the medians and by whether every round
- * pair moves the same way: on a shared machine, single runs differ by more
- * than most changes (packages/bench/RESULTS.md).
+ * change; `DIR|--flag` adds a Node option, to compare runtime settings), run as
+ * the image runs it, on one engine, in alternating rounds at one fixed request
+ * rate, so the machine's drift weighs on every variant alike and the CPU per
+ * request is compared at the same rate (the CPU goal's rule, README "Goals").
+ * A change is judged by the medians and by whether every round pair moves the
+ * same way: on a shared machine, single runs differ by more than most changes
+ * (packages/bench/RESULTS.md).
  */
 import { join } from 'node:path';
 import { startServerProcess, WixClient, type WixSigner } from '@adaptors/testkit';

@@ -67,12 +67,12 @@ export function physicalTable(name: string, meta: TableMetadata): PhysicalTable 
   };
 }
 
-/** tables.get (REST `GET /datasets/{d}/tables/{t}`) through rest.ts, as every read on the way to a first answer. */
 /** datasets.get: the dataset's metadata (its labels hold the schema version, schema.ts). */
 export function readDataset(bq: RestClient, datasetId: string): Promise<{ labels?: Record<string, unknown> }> {
   return restCall(bq, { method: 'GET', uri: `/datasets/${encodeURIComponent(datasetId)}` });
 }
 
+/** tables.get (REST `GET /datasets/{d}/tables/{t}`) through rest.ts, as every read on the way to a first answer. */
 export async function readTable(bq: RestClient, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
   try {
     const meta = await restCall<TableMetadata>(bq, {

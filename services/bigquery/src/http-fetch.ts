@@ -12,8 +12,8 @@
  * pattern. Measured on one jobs.query of 50 items in one process: ~0.8 ms of CPU through
  * `fetch`, ~0.5 ms through `http.request` (DEPLOY.md, "The client's paths").
  *
- * What gaxios needs of a response for the JSON calls rest.ts makes: `status`, `text()`,
- * and `headers` for its error messages and redaction (a `Headers`, built on first use).
+ * What gaxios needs of a response (HttpResponse below): its status and text, and for an
+ * error `ok`, `statusText` and `headers` (a `Headers`, built on first use).
  * The agent gaxios chose (an HTTPS proxy from `HTTPS_PROXY`, mTLS) is used when it gives
  * one; otherwise one keep-alive agent per scheme. Responses are asked uncompressed
  * (no `Accept-Encoding`): BigQuery's answers travel inside Google's network, where
@@ -84,7 +84,7 @@ export function httpFetch(input: string | URL, init: FetchInit = {}): Promise<Ht
       request = transport(scheme).request(url, options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve(new HttpResponse(response, url, Buffer.concat(chunks))));
+        response.on('end', () => resolve(new HttpResponse(response, Buffer.concat(chunks))));
         response.on('error', reject);
         // A connection closed before the whole answer came: never a truncated body as an answer.
         response.on('close', () => {
@@ -103,25 +103,27 @@ export function httpFetch(input: string | URL, init: FetchInit = {}): Promise<Ht
   });
 }
 
-/** The part of a fetch `Response` gaxios reads, over a fully read `node:http` answer. */
+/**
+ * The part of a fetch `Response` gaxios reads, over a fully read `node:http` answer: `status`,
+ * and for an error `ok`, `statusText` and `headers` (its message and redaction); `text()` for
+ * the JSON calls rest.ts makes.
+ */
 export class HttpResponse {
   readonly status: number;
   readonly statusText: string;
-  readonly ok: boolean;
-  readonly url: string;
-  readonly redirected = false;
-  readonly type = 'basic';
   private readonly raw: IncomingHttpHeaders;
   private readonly bytes: Buffer;
   private built: Headers | undefined;
 
-  constructor(response: IncomingMessage, url: URL, bytes: Buffer) {
+  constructor(response: IncomingMessage, bytes: Buffer) {
     this.status = response.statusCode ?? 0;
     this.statusText = response.statusMessage ?? '';
-    this.ok = this.status >= 200 && this.status < 300;
-    this.url = url.href;
     this.raw = response.headers;
     this.bytes = bytes;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
   }
 
   get headers(): Headers {
@@ -138,13 +140,5 @@ export class HttpResponse {
 
   async text(): Promise<string> {
     return this.bytes.toString('utf8');
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.bytes.toString('utf8'));
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes.buffer.slice(this.bytes.byteOffset, this.bytes.byteOffset + this.bytes.length) as ArrayBuffer;
   }
 }

@@ -87,15 +87,15 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
     } catch (error) {
       if (!isDatasetNotFound(error)) throw error;
     }
-    const dataset = options.bq.dataset(options.datasetId, {
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-    });
     if (!options.createDataset) {
       throw errors.databaseMissing(
         `The BigQuery dataset '${options.datasetId}'`,
         'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET',
       );
     }
+    const dataset = options.bq.dataset(options.datasetId, {
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+    });
     try {
       await dataset.create(options.location ? { location: options.location } : {});
     } catch (error) {

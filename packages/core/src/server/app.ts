@@ -70,6 +70,8 @@ function noRouteSchemas(): never {
 export function build(options: BuildOptions): FastifyInstance {
   const logger = options.logger ?? silentLogger;
   const { adaptor, verify } = options;
+  // REQUEST_DEADLINE_MS: the budget of every call (v3, legacy, the self-test's) and the default wait for abandoned work.
+  const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   const app = Fastify({
     // Fastify logs through the same pino instance (its own rare errors included); its
     // per-request lines are off, since ours (request-log.ts) replaces them, and requests
@@ -235,7 +237,7 @@ export function build(options: BuildOptions): FastifyInstance {
     const ctx = newCallContext(
       `self-test-${randomUUID()}`,
       { languages: [], identity: { identityType: 'WIX_USER' } },
-      newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS),
+      newDeadline(deadlineMs),
     );
     try {
       return { status: 200, body: await adaptor.call(endpoint, body, ctx) };
@@ -246,7 +248,7 @@ export function build(options: BuildOptions): FastifyInstance {
     }
   };
 
-  registerLegacyRoutes(app, adaptor, options.legacy, options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
+  registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs);
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;
@@ -257,7 +259,7 @@ export function build(options: BuildOptions): FastifyInstance {
     }
     state.operation = endpoint;
     // The budget starts when the call arrives: verifying the token counts against it.
-    const deadline = newDeadline(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
+    const deadline = newDeadline(deadlineMs);
     const body = typeof request.body === 'string' ? request.body : '';
     let call: VerifiedCall;
     try {
@@ -287,7 +289,7 @@ export function build(options: BuildOptions): FastifyInstance {
   // Work abandoned at a deadline may still be running in the client library (its own retries):
   // let it end before the client is closed under it, for at most closeDrainMs (abandoned-work.ts).
   app.addHook('onClose', async () => {
-    const drainMs = options.closeDrainMs ?? options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+    const drainMs = options.closeDrainMs ?? deadlineMs;
     if (!(await adaptor.abandoned.settled(drainMs))) {
       logger.log('NOTICE', 'closing the database client under work abandoned at its deadline', {
         running: adaptor.abandoned.size,
