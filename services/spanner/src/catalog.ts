@@ -7,7 +7,7 @@ import type { Collection } from '@adaptors/core';
 import type { ColumnType } from '@adaptors/googlesql';
 import type { Database } from '@google-cloud/spanner';
 import { METADATA_TABLE, q, SCHEMA_VERSION_ROW } from './ddl.ts';
-import { callOptions } from './deadline.ts';
+import { streamOptions } from './deadline.ts';
 import { parseSpannerType } from './types.ts';
 
 export interface PhysicalColumn {
@@ -62,7 +62,7 @@ const METADATA_SQL = `SELECT ${q('collection_id')}, ${q('definition')} FROM ${q(
 type CatalogRow = Record<string, unknown>;
 
 async function rows(database: Database, sql: string): Promise<CatalogRow[]> {
-  const [result] = await database.run({ sql, json: true, gaxOptions: callOptions() });
+  const [result] = await database.run({ sql, json: true, gaxOptions: streamOptions() });
   return result as CatalogRow[];
 }
 

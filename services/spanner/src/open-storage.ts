@@ -24,10 +24,6 @@ export async function openStorage(config: SpannerConfig & CoreConfig, logger: Lo
   };
   const { spanner, database } = await openDatabase(clientConfig);
   const recreateDatabase = databaseRecreator(spanner, clientConfig);
-  // The session pool reports background failures as 'error' events; unhandled, one would end the process.
-  database.on('error', (error: unknown) => {
-    logger.log('ERROR', 'Spanner session pool error', { err: error });
-  });
   // The emulator runs one read-write transaction at a time (emulator-turns.ts).
   if (config.spannerEmulatorHost) takeTurnsOnEmulator(database);
   const storage = createSpannerStorage({
@@ -37,6 +33,8 @@ export async function openStorage(config: SpannerConfig & CoreConfig, logger: Lo
     schemaCacheSeconds: config.schemaCacheSeconds,
     ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     schemaCheckMs: config.schemaCheckMs,
+    // The session pool's background failures (storage.ts `onClientError`).
+    onClientError: (error) => logger.log('ERROR', 'Spanner session pool error', { err: error }),
     ...(recreateDatabase ? { recreateDatabase } : {}),
   });
   // Read the schema while the HTTP server is built and starts listening, so the first call

@@ -9,9 +9,10 @@
 import type { Field, ReferencePair, ReferenceResult } from '@adaptors/core';
 import { insertAnswers, pairId, removeAnswers } from '@adaptors/sql-storage';
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
+import { readWrite } from './client-guards.ts';
 import type { SpannerCollection } from './collections.ts';
 import { REFERENCES_TABLE } from './ddl.ts';
-import { callOptions, transactionOptions } from './deadline.ts';
+import { callOptions, streamOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
 
 export class References {
@@ -78,7 +79,7 @@ export class References {
 
   private async inTransaction<T>(c: SpannerCollection, run: (tx: Transaction) => Promise<T>): Promise<T> {
     try {
-      return await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+      return await readWrite(this.database, async (tx) => {
         const result = await run(tx);
         await tx.commit({ gaxOptions: callOptions() });
         return result;
@@ -100,7 +101,7 @@ async function readKeys(tx: Transaction, table: string, ids: readonly string[]):
     keys: [...new Set(ids)],
     columns: ['_id'],
     json: true,
-    gaxOptions: callOptions(),
+    gaxOptions: streamOptions(),
   });
   return new Set((rows as { _id?: unknown }[]).map((row) => String(row._id)));
 }
@@ -114,7 +115,7 @@ async function readPairs(
 ): Promise<Set<string>> {
   if (references.length === 0) return new Set();
   const [rows] = await tx.read(REFERENCES_TABLE, {
-    gaxOptions: callOptions(),
+    gaxOptions: streamOptions(),
     keys: references.map((r) => pairKey(c, field, r)),
     columns: ['referring_id', 'referenced_id'],
     json: true,

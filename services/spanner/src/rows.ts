@@ -7,7 +7,7 @@ import { spanner } from '@adaptors/googlesql';
 import { itemsByIdQuery } from '@adaptors/sql-storage';
 import type { Transaction } from '@google-cloud/spanner';
 import type { SpannerCollection } from './collections.ts';
-import { callOptions } from './deadline.ts';
+import { streamOptions } from './deadline.ts';
 import { toItems } from './runner.ts';
 import { rowValues, spannerStatement } from './values.ts';
 
@@ -26,7 +26,7 @@ export async function readIds(tx: Transaction, c: SpannerCollection, ids: readon
   const [rows] = await tx.read(c.stored.id, {
     keys: [...new Set(ids)],
     columns: ['_id'],
-    gaxOptions: callOptions(),
+    gaxOptions: streamOptions(),
   });
   const found = new Set<string>();
   for (const row of rows) {
@@ -52,7 +52,7 @@ export async function readItems(
   const out = new Map<string, Item>();
   if (ids.length === 0) return out;
   const query = spanner.select(c.table, itemsByIdQuery([...new Set(ids)], keys));
-  const [rows] = await tx.run({ ...spannerStatement(query), gaxOptions: callOptions() });
+  const [rows] = await tx.run({ ...spannerStatement(query), gaxOptions: streamOptions() });
   for (const item of toItems(rows, query, c.fields)) {
     if (typeof item._id === 'string') out.set(item._id, item);
   }

@@ -10,18 +10,11 @@ import type { CompiledQuery } from '@adaptors/googlesql';
 import { columnPlan, putValue, type StatementRunner, toItem } from '@adaptors/sql-storage';
 import { type Database, Int } from '@google-cloud/spanner';
 import { cellDecoder, millisDecoder } from './cells.ts';
-import { callOptions, transactionOptions } from './deadline.ts';
+import { readWrite } from './client-guards.ts';
+import { callOptions, streamOptions } from './deadline.ts';
 import { isTableNotFound, translateError } from './errors.ts';
 import { type ProtoResult, querySingleUse } from './single-use.ts';
 import { fromSpanner, rowValues, spannerStatement } from './values.ts';
-
-/**
- * gax re-sends a failed streaming query twice more with backoff whatever the
- * error (~7 s before a "Table not found" surfaces, docs/engines.md §2). The
- * client's own result stream still retries UNAVAILABLE with resume tokens
- * (partial-result-stream.js), so only those blind re-sends are turned off.
- */
-export const STREAM_RETRY_OFF = { retryRequestOptions: { retries: 0, noResponseRetries: 0 } };
 
 export class SpannerRunner implements StatementRunner {
   private readonly database: Database;
@@ -47,8 +40,8 @@ export class SpannerRunner implements StatementRunner {
 
   async execute(statement: CompiledQuery, collectionId?: string): Promise<void> {
     try {
-      await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
-        await tx.runUpdate({ ...spannerStatement(statement), gaxOptions: callOptions() });
+      await readWrite(this.database, async (tx) => {
+        await tx.runUpdate({ ...spannerStatement(statement), gaxOptions: streamOptions() });
         await tx.commit({ gaxOptions: callOptions() });
       });
     } catch (error) {
@@ -58,7 +51,7 @@ export class SpannerRunner implements StatementRunner {
 
   /** Readiness: the cheapest query Spanner answers, under the readiness deadline. */
   async ping(): Promise<void> {
-    await this.database.run({ sql: 'SELECT 1', gaxOptions: callOptions(STREAM_RETRY_OFF) });
+    await this.database.run({ sql: 'SELECT 1', gaxOptions: streamOptions() });
   }
 
   /**
@@ -70,7 +63,7 @@ export class SpannerRunner implements StatementRunner {
     try {
       const result = await querySingleUse(this.database, statement, callOptions());
       if (result) return result;
-      const [rows] = await this.database.run({ ...statement, gaxOptions: callOptions(STREAM_RETRY_OFF) });
+      const [rows] = await this.database.run({ ...statement, gaxOptions: streamOptions() });
       return rows;
     } catch (error) {
       throw this.translated(error, collectionId);

@@ -30,6 +30,7 @@ import {
 } from '@adaptors/sql-storage';
 import { type Database, Spanner } from '@google-cloud/spanner';
 import { type Catalog, type CollectionMeta, readCatalog } from './catalog.ts';
+import { readWrite } from './client-guards.ts';
 import { buildCollections, type SpannerCollection } from './collections.ts';
 import {
   addColumnDdl,
@@ -45,10 +46,10 @@ import {
   referencesTableDdl,
   SCHEMA_VERSION_ROW,
 } from './ddl.ts';
-import { callOptions } from './deadline.ts';
+import { callOptions, STREAM_RETRY_OFF, streamOptions } from './deadline.ts';
 import { grpcCode, spannerMessage, translateError } from './errors.ts';
 import { checkDefinition, type FieldProblem } from './names.ts';
-import { type SpannerRunner, STREAM_RETRY_OFF } from './runner.ts';
+import type { SpannerRunner } from './runner.ts';
 import { sameColumnType } from './types.ts';
 
 interface Snapshot extends CollectionSnapshot<SpannerCollection> {
@@ -238,8 +239,13 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     try {
       if (!check) await this.database.table(METADATA_TABLE).upsert(rows);
       else {
-        await this.database.runTransactionAsync(async (tx) => {
-          const [found] = await tx.read(METADATA_TABLE, { keys: [collection.id], columns: ['definition'], json: true });
+        await readWrite(this.database, async (tx) => {
+          const [found] = await tx.read(METADATA_TABLE, {
+            keys: [collection.id],
+            columns: ['definition'],
+            json: true,
+            gaxOptions: streamOptions(),
+          });
           const stored = (found[0] as { definition?: unknown } | undefined)?.definition ?? null;
           conflict = JSON.stringify(stored) !== JSON.stringify(check.planned);
           if (conflict) return tx.end();

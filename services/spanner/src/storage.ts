@@ -11,6 +11,7 @@ import { NumberColumns, spanner } from '@adaptors/googlesql';
 import { createSqlStorage, SqlReader } from '@adaptors/sql-storage';
 import type { Database } from '@google-cloud/spanner';
 import { spannerCapabilities } from './capabilities.ts';
+import { tolerateDoubleRelease } from './client-guards.ts';
 import { isDatabaseNotFound, translateError } from './errors.ts';
 import { Indexes } from './indexes.ts';
 import { References } from './references.ts';
@@ -36,6 +37,11 @@ export interface SpannerStorageOptions {
    * Without it, readiness reports the missing database until someone creates it.
    */
   readonly recreateDatabase?: () => Promise<void>;
+  /**
+   * Errors the client reports as 'error' events on the Database (its session pool's background
+   * work: deleting or pinging sessions). main.ts logs them (open-storage.ts).
+   */
+  readonly onClientError?: (error: unknown) => void;
 }
 
 /** SCHEMA_CHECK_MS's default (settings.ts). */
@@ -44,6 +50,9 @@ export const SCHEMA_CHECK_MS = 200;
 export function createSpannerStorage(options: SpannerStorageOptions): Storage {
   const { database } = options;
   tolerateDoubleRelease(database);
+  // An 'error' event nobody listens to is thrown by the emitter, inside the pool's async work:
+  // an unhandled rejection whoever built the storage (a test, a tool), so there is always a listener.
+  database.on('error', (error: unknown) => options.onClientError?.(error));
   const runner = new SpannerRunner(database, () => schema.invalidate());
   const schema: SchemaStore = new SchemaStore(
     database,
@@ -100,29 +109,4 @@ function recreatingPing(runner: SpannerRunner, recreate: () => Promise<void>, fo
       await runner.ping();
     }
   };
-}
-
-/**
- * The client's snapshot read, on "Session not found" (sessions gone: an emulator
- * restarted empty, or sessions Spanner deleted after an hour idle), returns the
- * session to its pool and retries — and its error path can return the same
- * session again, which the pool answers by throwing "Unable to release unknown
- * resource" inside a gRPC callback: an uncaught exception that would end the
- * process (seen in test/faults.test.ts after an emulator restart;
- * @google-cloud/spanner 9.0 database.js getSnapshot). A second return of a
- * session the pool no longer lends out is a no-op here; any other error still throws.
- */
-function tolerateDoubleRelease(database: Database): void {
-  const pool = (database as unknown as { pool_?: { release?: (session: unknown) => void } }).pool_;
-  if (!pool || typeof pool.release !== 'function' || (pool.release as { tolerant?: true }).tolerant) return;
-  const release = pool.release.bind(pool);
-  const tolerant = (session: unknown) => {
-    try {
-      release(session);
-    } catch (error) {
-      // The pool's ReleaseError (matched by its message: the bundle may rename classes).
-      if (!/^Unable to release unknown resource/.test((error as Error)?.message ?? '')) throw error;
-    }
-  };
-  pool.release = Object.assign(tolerant, { tolerant: true as const });
 }

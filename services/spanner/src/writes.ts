@@ -8,14 +8,16 @@
  * zoo-sized collection take one transaction: one key read + one commit.
  * Per-item answers that need the current rows (already exists / not found /
  * stored `_createdDate`) come from a read inside the same read-write
- * transaction; `runTransactionAsync` retries it when Spanner answers ABORTED.
+ * transaction; `runTransactionAsync` retries it when Spanner answers ABORTED
+ * (client-guards.ts `readWrite`).
  */
 import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { Database, Transaction } from '@google-cloud/spanner';
+import { readWrite } from './client-guards.ts';
 import type { SpannerCollection } from './collections.ts';
-import { callOptions, transactionOptions } from './deadline.ts';
+import { callOptions, streamOptions } from './deadline.ts';
 import { deleteAllRows } from './dml.ts';
 import { isTableNotFound, itemError, translateError } from './errors.ts';
 import { readIds, readItems, storedItem } from './rows.ts';
@@ -72,7 +74,7 @@ export class Writer {
         tx.deleteRows(c.stored.id, removed);
         if (withReferences) {
           const pairs = sql.referencesStatements(spanner).deleteOfItems(c.stored.id, removed);
-          await tx.runUpdate({ ...spannerStatement(pairs), gaxOptions: callOptions() });
+          await tx.runUpdate({ ...spannerStatement(pairs), gaxOptions: streamOptions() });
         }
         await tx.commit({ gaxOptions: callOptions() });
       });
@@ -89,11 +91,11 @@ export class Writer {
     try {
       await this.database.runPartitionedUpdate({
         ...spannerStatement(deleteAllRows(c.stored.id)),
-        gaxOptions: callOptions(),
+        gaxOptions: streamOptions(),
       });
       if (await this.hasReferences()) {
         const pairs = sql.referencesStatements(spanner).deleteOfCollection(c.stored.id);
-        await this.database.runPartitionedUpdate({ ...spannerStatement(pairs), gaxOptions: callOptions() });
+        await this.database.runPartitionedUpdate({ ...spannerStatement(pairs), gaxOptions: streamOptions() });
       }
     } catch (error) {
       throw this.translated(error, c);
@@ -116,7 +118,7 @@ export class Writer {
         return { row, bytes: JSON.stringify(item).length * 3 };
       },
       write: (entries, results) =>
-        this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+        readWrite(this.database, async (tx) => {
           await batch(tx, entries, results);
         }),
       itemError: (error, itemId) => itemError(error, c.stored.id, itemId),
@@ -198,7 +200,7 @@ export class Writer {
 
   private async transaction(c: SpannerCollection, run: (tx: Transaction) => Promise<void>): Promise<void> {
     try {
-      await this.database.runTransactionAsync(transactionOptions(), async (tx) => {
+      await readWrite(this.database, async (tx) => {
         await run(tx);
         if (!tx.ended) tx.end();
       });
