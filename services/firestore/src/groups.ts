@@ -9,7 +9,8 @@
  *   every document holding `v` (a cursor of the order's values alone), so each
  *   distinct value costs one one-document query, never a read of the rest;
  * - aggregate grouped by one such field: its distinct values (the skip scan),
- *   then one `count()/sum()/average()` aggregation query per value, and one for
+ *   then `count()/sum()/average()` aggregation queries per value (one for the
+ *   count and one per aggregated field: aggregation-queries.ts), and the same for
  *   the null group — exactly the rows of the evaluator (packages/core/src/query/aggregate.ts).
  *
  * Chosen only where the scan cannot answer (more candidates than
@@ -30,7 +31,8 @@ import {
   TRUE,
   type Value,
 } from '@adaptors/core';
-import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
+import { FieldPath, type Query } from '@google-cloud/firestore';
+import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { planOptions } from './executor.ts';
 import type { ReadContext } from './paged-reads.ts';
@@ -213,26 +215,12 @@ export async function groupedOnServer(
 ): Promise<{ rows: Item[]; total?: number }> {
   const by = spec.groupBy[0] as FieldRef;
   const path = new FieldPath(by.field);
-  const fields: Record<string, ReturnType<typeof AggregateField.count>> = { n: AggregateField.count() };
-  spec.operations.forEach((op, i) => {
-    if (op.op !== 'count' && op.field) {
-      const at = new FieldPath(op.field.field, ...op.field.path);
-      fields[`s${i}`] = AggregateField.sum(at) as never;
-      fields[`a${i}`] = AggregateField.average(at) as never;
-    }
-  });
   const run = limiter(GROUP_CONCURRENCY);
   const aggregate = (raw: unknown) => {
-    const answer = run(async () => {
-      const snapshot = await pushedQuery(ctx.ref, plan).where(path, '==', raw).aggregate(fields).get();
-      // useBigInt (values.ts): counts and integer sums come as BigInt; Wix answers are numbers.
-      return Object.fromEntries(
-        Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
-          k,
-          typeof v === 'bigint' ? Number(v) : v,
-        ]),
-      ) as Record<string, number | null>;
-    });
+    // Every group is counted: a value the walk saw may be gone since (no row then).
+    const answer = run(() =>
+      aggregateOnServer(pushedQuery(ctx.ref, plan).where(path, '==', raw), spec.operations, true),
+    );
     // Observed at once (a failure surfaces from Promise.all below, never as an unhandled rejection).
     answer.catch(() => undefined);
     return answer;
@@ -254,12 +242,7 @@ export async function groupedOnServer(
     if (!data.n) return;
     const row: Record<string, Value> = {};
     spec.operations.forEach((op, i) => {
-      if (op.op === 'count' || !op.field) row[op.name] = data.n ?? 0;
-      else {
-        // Firestore's sum() is 0 over no number; the evaluator's is null, as is average() then (rule 31).
-        const average = data[`a${i}`] ?? null;
-        row[op.name] = average === null ? null : op.op === 'avg' ? average : (data[`s${i}`] ?? null);
-      }
+      row[op.name] = operationValue(op, i, data);
     });
     row[by.key] = value;
     rows.push(row);

@@ -13,7 +13,7 @@ import {
   runDistinct,
   type Value,
 } from '@adaptors/core';
-import { AggregateField, FieldPath } from '@google-cloud/firestore';
+import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { candidates, planOptions, pushedOrScan } from './executor.ts';
 import { filterFields } from './filter-text.ts';
@@ -45,11 +45,7 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
   );
 }
 
-/**
- * Firestore's sum() is 0 over no numbers where the evaluator says null
- * (SEMANTICS.md rule 31); average() is null exactly when there is no number,
- * so every sum is asked together with an average of the same field.
- */
+/** One row (no grouping) of count/sum/avg, by aggregation queries when the filter is pushed whole. */
 async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: FilterPlan): Promise<Item | undefined> {
   if (spec.groupBy.length > 0) return undefined;
   if (!spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))) {
@@ -59,30 +55,11 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
   // No operation: the one row has no keys (packages/core/SEMANTICS.md rule 32). Firestore is not asked:
   // an aggregation query with no aggregation never answers.
   if (spec.operations.length === 0) return {};
-  const fields: Record<string, ReturnType<typeof AggregateField.count>> = {};
-  spec.operations.forEach((op, i) => {
-    if (op.op === 'count' || !op.field) fields[`c${i}`] = AggregateField.count();
-    else {
-      const path = new FieldPath(op.field.field, ...op.field.path);
-      fields[`s${i}`] = AggregateField.sum(path) as never;
-      fields[`a${i}`] = AggregateField.average(path) as never;
-    }
-  });
-  const snapshot = await pushedQuery(ctx.ref, plan).aggregate(fields).get();
-  // useBigInt (values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
-  const data = Object.fromEntries(
-    Object.entries(snapshot.data() as Record<string, number | bigint | null>).map(([k, v]) => [
-      k,
-      typeof v === 'bigint' ? Number(v) : v,
-    ]),
-  ) as Record<string, number | null>;
+  const counted = spec.operations.some((op) => op.op === 'count' || !op.field);
+  const answers = await aggregateOnServer(pushedQuery(ctx.ref, plan), spec.operations, counted);
   const row: Record<string, Value> = {};
   spec.operations.forEach((op, i) => {
-    if (op.op === 'count' || !op.field) row[op.name] = data[`c${i}`] ?? 0;
-    else {
-      const average = data[`a${i}`] ?? null;
-      row[op.name] = average === null ? null : op.op === 'avg' ? average : (data[`s${i}`] ?? null);
-    }
+    row[op.name] = operationValue(op, i, answers);
   });
   return row;
 }

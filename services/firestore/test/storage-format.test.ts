@@ -17,6 +17,7 @@ const FIELDS = [
   { key: 'cat', type: 'TEXT' },
   { key: 'at', type: 'DATETIME' },
   { key: 'ok', type: 'BOOLEAN' },
+  { key: 'obj', type: 'OBJECT' },
 ];
 const WORDS = ['Alpha', 'alpine', 'BETA', 'Ünïcode', 'gamma ray', 'Zeta'];
 const N = 240;
@@ -29,6 +30,7 @@ function items() {
     item.cat = i % 13 === 0 ? null : `c${i % 6}`;
     if (i % 3 === 0) item.at = { $date: new Date(Date.UTC(2024, 0, 1) + (i % 7) * 86_400_000).toISOString() };
     if (i % 4 !== 1) item.ok = i % 2 === 0;
+    if (i % 3 === 1) item.obj = { w: i % 5 };
     return item;
   });
 }
@@ -181,6 +183,24 @@ describe('aggregations and distinct values past the scan bound (one query per va
     await both((c) =>
       c.aggregate(collectionId, { ...body, finalFilter: { c: { $gt: 10 } }, paging: { offset: 1, limit: 3 } }),
     );
+  });
+
+  test('aggregate by text: each group counted beside averages of nested fields few or no items hold', async () => {
+    // One aggregation query per group and field: Firestore's average() of a field, asked together with
+    // count(), counted only the documents holding it, and groups where none did vanished (src/aggregation-queries.ts).
+    const body = {
+      aggregation: {
+        groupingFields: ['cat'],
+        operations: [
+          { resultFieldName: 'c', itemCount: {} },
+          { resultFieldName: 'a', average: { itemFieldName: 'n' } },
+          { resultFieldName: 'w', average: { itemFieldName: 'obj.w' } },
+          { resultFieldName: 'none', average: { itemFieldName: 'obj.missing' } },
+        ],
+      },
+      returnTotalCount: true,
+    };
+    await both((c) => c.aggregate(collectionId, body));
   });
 
   test.each([

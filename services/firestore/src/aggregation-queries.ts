@@ -1,0 +1,62 @@
+/**
+ * count/sum/average over one query, answered by Firestore's aggregation
+ * queries (reads.ts without grouping, groups.ts once per group).
+ *
+ * Firestore computes sum() and average() by scanning the aggregated field's
+ * index, and a document without that field has no entry there: an
+ * aggregation query that asks for sum or average of a field counts, sums and
+ * averages only the documents holding every field it aggregates. Measured on
+ * the emulator: average(doc.a) with count() over 40 documents none of which
+ * holds doc.a answered count 0, and average(score) beside average(doc.a)
+ * answered null for score, which all of them hold. Wix counts every item
+ * the filter matches and averages each field over the items holding a number
+ * there (packages/core/SEMANTICS.md rules 31–32). So each field is asked in
+ * its own query, and count() in one of its own; they run at once.
+ */
+import type { AggregateOperation } from '@adaptors/core';
+import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
+
+/**
+ * The answers by alias: `n` the count (when `count` is set), and for the
+ * operation at index i with a field, `s${i}` its sum and `a${i}` its average
+ * (Firestore's sum() is 0 over no number, so callers read the average to tell
+ * "no number": SEMANTICS.md rule 31). Counts and integer sums are numbers.
+ */
+export async function aggregateOnServer(
+  query: Query,
+  operations: readonly AggregateOperation[],
+  count: boolean,
+): Promise<Record<string, number | null>> {
+  const perField = new Map<string, Record<string, AggregateField<number | null>>>();
+  operations.forEach((op, i) => {
+    if (op.op === 'count' || !op.field) return;
+    const key = JSON.stringify([op.field.field, ...op.field.path]);
+    const at = new FieldPath(op.field.field, ...op.field.path);
+    const fields = perField.get(key) ?? {};
+    fields[`s${i}`] = AggregateField.sum(at);
+    fields[`a${i}`] = AggregateField.average(at);
+    perField.set(key, fields);
+  });
+  const asked: Record<string, AggregateField<number | null>>[] = [...perField.values()];
+  if (count) asked.push({ n: AggregateField.count() as AggregateField<number | null> });
+  const answers = await Promise.all(asked.map((fields) => query.aggregate(fields).get()));
+  const out: Record<string, number | null> = {};
+  for (const answer of answers) {
+    // useBigInt (values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
+    for (const [alias, value] of Object.entries(answer.data() as Record<string, number | bigint | null>)) {
+      out[alias] = typeof value === 'bigint' ? Number(value) : value;
+    }
+  }
+  return out;
+}
+
+/** An operation's value from aggregateOnServer's answers: null where no item held a number (rule 31). */
+export function operationValue(
+  op: AggregateOperation,
+  i: number,
+  answers: Record<string, number | null>,
+): number | null {
+  if (op.op === 'count' || !op.field) return answers.n ?? 0;
+  const average = answers[`a${i}`] ?? null;
+  return average === null ? null : op.op === 'avg' ? average : (answers[`s${i}`] ?? null);
+}
