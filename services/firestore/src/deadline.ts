@@ -52,13 +52,31 @@ const METHODS = [
 const NOT_REPLAYED = new Set<string>(['Commit', 'BatchWrite']);
 
 /**
+ * The server-streaming reads. By default gax re-sends a stream that fails
+ * before its first answer twice more, 2–3 s and then 4–5 s later, whatever
+ * the error (its retry-request fallback, google-gax streaming.js): a query
+ * Firestore refuses at once (a composite index it needs and lacks,
+ * FAILED_PRECONDITION, which index-fallback.ts answers; an invalid argument)
+ * was answered after ~7 s, measured on the emulator. `gaxServerStreamingRetries`
+ * makes gax retry a stream only on its method's retry codes, and these get
+ * none: the client retries its streams itself (`Firestore._retry`, up to 5
+ * attempts with backoff) and the gapic reader too (run-query.ts).
+ */
+const STREAMS = new Set<string>(['BatchGetDocuments', 'RunQuery', 'RunAggregationQuery']);
+
+/**
  * Firestore settings that bound every RPC by `deadlineMs` (spread into
  * `new Firestore({...})`), and reconnect soon once Firestore is back: gRPC's
  * reconnect backoff grows up to 120 s by default during a long outage; capped
  * at 2 s, the client tries again within ~2 s of Firestore's return.
  */
-export function firestoreDeadlineSettings(deadlineMs: number): { clientConfig: object; grpcOptions: object } {
+export function firestoreDeadlineSettings(deadlineMs: number): {
+  clientConfig: object;
+  grpcOptions: object;
+  gaxServerStreamingRetries: true;
+} {
   return {
+    gaxServerStreamingRetries: true,
     grpcOptions: {
       'grpc.initial_reconnect_backoff_ms': 250,
       'grpc.max_reconnect_backoff_ms': 2000,
@@ -71,7 +89,7 @@ export function firestoreDeadlineSettings(deadlineMs: number): { clientConfig: o
           methods: Object.fromEntries(
             METHODS.map((name) => [
               name,
-              NOT_REPLAYED.has(name)
+              NOT_REPLAYED.has(name) || STREAMS.has(name)
                 ? { timeout_millis: deadlineMs, retry_codes_name: 'non_idempotent' }
                 : { timeout_millis: deadlineMs },
             ]),

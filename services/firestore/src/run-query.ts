@@ -10,8 +10,8 @@
  * - the `google-cloud-resource-prefix` header naming the database, on every call;
  * - against the emulator (FIRESTORE_EMULATOR_HOST), an insecure channel and the
  *   `Authorization: Bearer owner` header the emulator reads as an admin;
- * - its gRPC channel options and the gapic `clientConfig` of deadline.ts (each
- *   RPC's deadline is the call's);
+ * - its gRPC channel options, the gapic `clientConfig` of deadline.ts (each
+ *   RPC's deadline is the call's) and gax's retries of streams by code only;
  * - retries of a query that failed with a code its config marks retryable for
  *   RunQuery (DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE), up to 5 attempts with
  *   backoff, never past the call's deadline. A read is idempotent, so a retry
@@ -86,9 +86,10 @@ export interface GapicSettings {
   /** Unset: the gapic client resolves it as the Firestore client does (documentReader). */
   readonly projectId?: string | undefined;
   readonly databaseId: string;
-  /** deadline.ts firestoreDeadlineSettings: the gapic clientConfig and the channel's options. */
+  /** deadline.ts firestoreDeadlineSettings: the gapic clientConfig, the channel's options, gax's stream retries. */
   readonly clientConfig: object;
   readonly grpcOptions: object;
+  readonly gaxServerStreamingRetries: boolean;
   /** FIRESTORE_EMULATOR_HOST (host:port), when set. */
   readonly emulatorHost?: string | undefined;
 }
@@ -163,6 +164,7 @@ function openGapicClient(
   const base = {
     ...(settings.projectId ? { projectId: settings.projectId } : {}),
     clientConfig: settings.clientConfig,
+    gaxServerStreamingRetries: settings.gaxServerStreamingRetries,
     ...grpcOptions,
     grpcOptions,
   };
