@@ -10,8 +10,14 @@
  * holds doc.a answered count 0, and average(score) beside average(doc.a)
  * answered null for score, which all of them hold. Wix counts every item
  * the filter matches and averages each field over the items holding a number
- * there (packages/core/SEMANTICS.md rules 31–32). So each field is asked in
- * its own query, and count() in one of its own; they run at once.
+ * there (packages/core/SEMANTICS.md rules 31–32).
+ *
+ * A field the storage format keeps on every document (format.ts
+ * `completeFields`: declared, top-level, null when empty, backfilled) is in its
+ * index for every document, so the count and such fields are asked in one
+ * query: one RPC and one snapshot, the common case. Every other field (nested
+ * paths, undeclared fields, collections not in the format) is asked in a query
+ * of its own; the queries run at once.
  */
 import type { AggregateOperation } from '@adaptors/core';
 import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
@@ -26,19 +32,23 @@ export async function aggregateOnServer(
   query: Query,
   operations: readonly AggregateOperation[],
   count: boolean,
+  complete: ReadonlySet<string>,
 ): Promise<Record<string, number | null>> {
-  const perField = new Map<string, Record<string, AggregateField<number | null>>>();
+  type Fields = Record<string, AggregateField<number | null>>;
+  // The count and the fields on every document; then one query per other field.
+  const shared: Fields = count ? { n: AggregateField.count() as AggregateField<number | null> } : {};
+  const perField = new Map<string, Fields>();
   operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) return;
+    const everywhere = op.field.path.length === 0 && complete.has(op.field.field);
     const key = JSON.stringify([op.field.field, ...op.field.path]);
+    const fields = everywhere ? shared : (perField.get(key) ?? {});
     const at = new FieldPath(op.field.field, ...op.field.path);
-    const fields = perField.get(key) ?? {};
     fields[`s${i}`] = AggregateField.sum(at);
     fields[`a${i}`] = AggregateField.average(at);
-    perField.set(key, fields);
+    if (!everywhere) perField.set(key, fields);
   });
-  const asked: Record<string, AggregateField<number | null>>[] = [...perField.values()];
-  if (count) asked.push({ n: AggregateField.count() as AggregateField<number | null> });
+  const asked = [...(Object.keys(shared).length > 0 ? [shared] : []), ...perField.values()];
   const answers = await Promise.all(asked.map((fields) => query.aggregate(fields).get()));
   const out: Record<string, number | null> = {};
   for (const answer of answers) {

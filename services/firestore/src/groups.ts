@@ -9,9 +9,9 @@
  *   every document holding `v` (a cursor of the order's values alone), so each
  *   distinct value costs one one-document query, never a read of the rest;
  * - aggregate grouped by one such field: its distinct values (the skip scan),
- *   then `count()/sum()/average()` aggregation queries per value (one for the
- *   count and one per aggregated field: aggregation-queries.ts), and the same for
- *   the null group — exactly the rows of the evaluator (packages/core/src/query/aggregate.ts).
+ *   then `count()/sum()/average()` aggregation queries per value (a field some
+ *   documents lack asked apart from the count: aggregation-queries.ts), and the
+ *   same for the null group — exactly the rows of the evaluator (packages/core/src/query/aggregate.ts).
  *
  * Chosen only where the scan cannot answer (more candidates than
  * FIRESTORE_SCAN_LIMIT): on small collections one projection scan is cheaper
@@ -35,6 +35,7 @@ import { FieldPath, type Query } from '@google-cloud/firestore';
 import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { planOptions } from './executor.ts';
+import { completeFields } from './format.ts';
 import type { ReadContext } from './paged-reads.ts';
 import { type FilterPlan, kindOf } from './planner.ts';
 import { fromFirestoreValue } from './values.ts';
@@ -216,10 +217,11 @@ export async function groupedOnServer(
   const by = spec.groupBy[0] as FieldRef;
   const path = new FieldPath(by.field);
   const run = limiter(GROUP_CONCURRENCY);
+  const complete = completeFields(ctx.collection);
   const aggregate = (raw: unknown) => {
     // Every group is counted: a value the walk saw may be gone since (no row then).
     const answer = run(() =>
-      aggregateOnServer(pushedQuery(ctx.ref, plan).where(path, '==', raw), spec.operations, true),
+      aggregateOnServer(pushedQuery(ctx.ref, plan).where(path, '==', raw), spec.operations, true, complete),
     );
     // Observed at once (a failure surfaces from Promise.all below, never as an unhandled rejection).
     answer.catch(() => undefined);

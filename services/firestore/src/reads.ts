@@ -17,6 +17,7 @@ import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { candidates, planOptions, pushedOrScan } from './executor.ts';
 import { filterFields } from './filter-text.ts';
+import { completeFields } from './format.ts';
 import { beyondScan, canGroupOnServer, canWalk, groupedOnServer, walkedDistinct } from './groups.ts';
 import { aggregateExact, exactMatcher } from './integers.ts';
 import type { ReadContext } from './paged-reads.ts';
@@ -56,7 +57,12 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
   // an aggregation query with no aggregation never answers.
   if (spec.operations.length === 0) return {};
   const counted = spec.operations.some((op) => op.op === 'count' || !op.field);
-  const answers = await aggregateOnServer(pushedQuery(ctx.ref, plan), spec.operations, counted);
+  const answers = await aggregateOnServer(
+    pushedQuery(ctx.ref, plan),
+    spec.operations,
+    counted,
+    completeFields(ctx.collection),
+  );
   const row: Record<string, Value> = {};
   spec.operations.forEach((op, i) => {
     row[op.name] = operationValue(op, i, answers);
