@@ -22,11 +22,18 @@
 import type { AggregateOperation } from '@adaptors/core';
 import { AggregateField, FieldPath, type Query } from '@google-cloud/firestore';
 
+/** Firestore answers at most 5 aggregations in one aggregation query (the emulator fails a 7th with UNKNOWN). */
+const MAX_AGGREGATIONS = 5;
+
+type Fields = Record<string, AggregateField<number | null>>;
+
 /**
  * The answers by alias: `n` the count (when `count` is set), and for the
  * operation at index i with a field, `s${i}` its sum and `a${i}` its average
  * (Firestore's sum() is 0 over no number, so callers read the average to tell
  * "no number": SEMANTICS.md rule 31). Counts and integer sums are numbers.
+ * Each field is asked once however many operations name it, and no query
+ * holds more than MAX_AGGREGATIONS.
  */
 export async function aggregateOnServer(
   query: Query,
@@ -34,29 +41,47 @@ export async function aggregateOnServer(
   count: boolean,
   complete: ReadonlySet<string>,
 ): Promise<Record<string, number | null>> {
-  type Fields = Record<string, AggregateField<number | null>>;
-  // The count and the fields on every document; then one query per other field.
-  const shared: Fields = count ? { n: AggregateField.count() as AggregateField<number | null> } : {};
-  const perField = new Map<string, Fields>();
+  const fields = new Map<string, { at: FieldPath; everywhere: boolean; ops: number[] }>();
   operations.forEach((op, i) => {
     if (op.op === 'count' || !op.field) return;
-    const everywhere = op.field.path.length === 0 && complete.has(op.field.field);
     const key = JSON.stringify([op.field.field, ...op.field.path]);
-    const fields = everywhere ? shared : (perField.get(key) ?? {});
-    const at = new FieldPath(op.field.field, ...op.field.path);
-    fields[`s${i}`] = AggregateField.sum(at);
-    fields[`a${i}`] = AggregateField.average(at);
-    if (!everywhere) perField.set(key, fields);
+    const known = fields.get(key);
+    if (known) known.ops.push(i);
+    else {
+      const everywhere = op.field.path.length === 0 && complete.has(op.field.field);
+      fields.set(key, { at: new FieldPath(op.field.field, ...op.field.path), everywhere, ops: [i] });
+    }
   });
-  const asked = [...(Object.keys(shared).length > 0 ? [shared] : []), ...perField.values()];
-  const answers = await Promise.all(asked.map((fields) => query.aggregate(fields).get()));
-  const out: Record<string, number | null> = {};
+  const entries = [...fields.values()];
+  // The count and the fields on every document share queries (one, unless more than two such
+  // fields); every other field has one of its own.
+  const asked: Fields[] = [];
+  let shared: Fields = count ? { n: AggregateField.count() as AggregateField<number | null> } : {};
+  entries.forEach((field, j) => {
+    const pair: Fields = { [`s${j}`]: AggregateField.sum(field.at), [`a${j}`]: AggregateField.average(field.at) };
+    if (!field.everywhere) asked.push(pair);
+    else if (Object.keys(shared).length + 2 <= MAX_AGGREGATIONS) Object.assign(shared, pair);
+    else {
+      asked.push(shared);
+      shared = pair;
+    }
+  });
+  if (Object.keys(shared).length > 0) asked.push(shared);
+  const answers = await Promise.all(asked.map((spec) => query.aggregate(spec).get()));
+  const raw: Record<string, number | null> = {};
   for (const answer of answers) {
     // useBigInt (values.ts): counts and sums of integers come as BigInt; Wix answers are numbers.
     for (const [alias, value] of Object.entries(answer.data() as Record<string, number | bigint | null>)) {
-      out[alias] = typeof value === 'bigint' ? Number(value) : value;
+      raw[alias] = typeof value === 'bigint' ? Number(value) : value;
     }
   }
+  const out: Record<string, number | null> = count ? { n: raw.n ?? 0 } : {};
+  entries.forEach((field, j) => {
+    for (const i of field.ops) {
+      out[`s${i}`] = raw[`s${j}`] ?? null;
+      out[`a${i}`] = raw[`a${j}`] ?? null;
+    }
+  });
   return out;
 }
 

@@ -217,6 +217,33 @@ describe('count, aggregate and distinct', () => {
     expect(got).toEqual(want);
   });
 
+  test('aggregate without grouping: more aggregations than one Firestore query holds (5), each field asked once', async () => {
+    const fields = [...['a', 'b', 'c'].map((key) => ({ key, type: 'NUMBER' })), { key: 'obj', type: 'OBJECT' }];
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      _id: `w${i}`,
+      a: i,
+      b: i % 3 === 0 ? null : i * 2,
+      c: -i,
+      obj: i % 2 === 0 ? { n: i } : null,
+    }));
+    for (const h of [firestore, memory]) {
+      expect((await h.client.createCollection({ id: 'numbers', fields })).status).toBe(200);
+      expect((await h.client.insert('numbers', rows)).status).toBe(200);
+    }
+    const operations = [
+      { resultFieldName: 'n', itemCount: {} },
+      ...['a', 'b', 'c'].flatMap((key) => [
+        { resultFieldName: `sum_${key}`, sum: { itemFieldName: key } },
+        { resultFieldName: `avg_${key}`, average: { itemFieldName: key } },
+      ]),
+      { resultFieldName: 'again', sum: { itemFieldName: 'a' } },
+      { resultFieldName: 'nested', average: { itemFieldName: 'obj.n' } },
+    ];
+    const body = { initialFilter: { a: { $gte: 2 } }, aggregation: { groupingFields: [], operations } };
+    const { got, want } = await both((c) => c.aggregate('numbers', body));
+    expect(got).toEqual(want);
+  });
+
   test('aggregate with grouping and min/max over a residual filter', async () => {
     const body = {
       initialFilter: RESIDUAL,
