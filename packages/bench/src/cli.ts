@@ -11,7 +11,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testkit';
-import { parseVariants, runAb, summarize } from './ab.ts';
+import { type AbVariant, parseVariants, runAb, summarize } from './ab.ts';
+import { runColdAb, summarizeCold } from './ab-cold.ts';
 import { runBulk } from './bulk.ts';
 import { measureClientImport, measureColdStart } from './cold-start.ts';
 import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     artefact: { type: 'string', default: 'bundle' },
     /** A/B of bundle folders of one database target (ab.ts): `before=DIR,after=DIR`. */
     ab: { type: 'string' },
+    /** With --ab: compare the variants' cold starts (ab-cold.ts) instead of their CPU under load. */
+    'ab-cold': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '4' },
     /** The A/B's request rate (requests/s), the same for every variant. */
     rate: { type: 'string', default: '200' },
@@ -90,6 +93,10 @@ if (values.ab) {
   if (!scenario) throw new Error(`--ab: no scenario named like '${values.scenario}'`);
   const engine = await (target.prepare as NonNullable<typeof target.prepare>)();
   try {
+    if (values['ab-cold']) {
+      await coldAb(variants, { ...target.env, ...engine.env }, target.collectionId);
+      process.exit(0);
+    }
     const rounds = await runAb({
       variants,
       env: { ...target.env, ...engine.env },
@@ -178,6 +185,41 @@ function productionStart(env: Record<string, string>): Record<string, string> {
   const out = { ...env };
   for (const name of ['SPANNER_EMULATOR_CREATE', 'BIGQUERY_CREATE_DATASET']) if (name in out) out[name] = 'false';
   return out;
+}
+
+/** `--ab … --ab-cold`: the variants' cold starts, alternated (ab-cold.ts), on an engine seeded once. */
+async function coldAb(
+  variants: readonly AbVariant[],
+  env: Record<string, string>,
+  collectionId: string,
+): Promise<void> {
+  const seeder = await startServerProcess(process.execPath, [join(variants[0]?.dir ?? '', 'main.mjs')], env);
+  try {
+    await seedPlants(new WixClient({ baseUrl: seeder.url, signer }));
+  } finally {
+    await seeder.stop();
+  }
+  const query = standardScenarios(collectionId).find((s) => s.name === QUERY_SCENARIO);
+  if (!query) throw new Error(`no scenario '${QUERY_SCENARIO}'`);
+  const rounds = await runColdAb({
+    variants,
+    env: productionStart(env),
+    path: query.path,
+    body: await signScenario(signer, query, 3600),
+    rounds: Number(values.rounds),
+    runs: Number(values['cold-runs']),
+    cacheDir: join(repoRoot, '.bench', 'ab-compile-cache'),
+    onRound: ({ variant, round, result }) =>
+      process.stderr.write(
+        `${variant} round ${round}: ${result.runs.join(', ')} ms (median ${result.medianMs}), CPU ${result.cpuToFirstAnswerMs} ms, RSS ${result.rssAfterFirstAnswerMb} MB\n`,
+      ),
+  });
+  process.stdout.write(`Cold-start A/B, ${query.name}:\n`);
+  for (const s of summarizeCold(rounds)) {
+    process.stdout.write(
+      `  ${s.variant}: median ${s.wallMs} ms, CPU to first answer ${s.cpuMs} ms, RSS ${s.rssMb} MB${s.fasterRounds === undefined ? '' : `, faster than ${variants[0]?.name} in ${s.fasterRounds} of ${values.rounds} rounds`}\n`,
+    );
+  }
 }
 
 /**

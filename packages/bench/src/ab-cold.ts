@@ -1,0 +1,93 @@
+/**
+ * A/B of cold starts (`--ab before=DIR,after=DIR --ab-cold`): each variant's compile
+ * cache is baked by its own `warm-cache.mjs` (as the image's build does), then the
+ * variants start in alternating rounds of `--cold-runs` spawns each against one
+ * engine, so the machine's drift weighs on every variant alike. A start's wall time
+ * and its CPU time up to the first answer (cold-start.ts) are compared by medians
+ * and by the rounds in which a variant was faster than the first.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AbVariant } from './ab.ts';
+import { type ColdStartResult, measureColdStart } from './cold-start.ts';
+import { median } from './stats.ts';
+
+export interface ColdAbRound {
+  readonly variant: string;
+  readonly round: number;
+  readonly result: ColdStartResult;
+}
+
+export interface ColdAbOptions {
+  readonly variants: readonly AbVariant[];
+  /** The service's env (image settings, the engine's env); NODE_COMPILE_CACHE is set per variant. */
+  readonly env: Record<string, string>;
+  readonly path: string;
+  readonly body: string;
+  readonly rounds: number;
+  /** Starts per variant per round. */
+  readonly runs: number;
+  readonly cacheDir: string;
+  readonly onRound?: (round: ColdAbRound) => void;
+}
+
+export async function runColdAb(options: ColdAbOptions): Promise<ColdAbRound[]> {
+  const cacheOf = (variant: AbVariant) => join(options.cacheDir, `cold-${variant.name}`);
+  for (const variant of options.variants) {
+    rmSync(cacheOf(variant), { recursive: true, force: true });
+    const baked = spawnSync(process.execPath, [join(variant.dir, 'warm-cache.mjs')], {
+      env: { ...process.env, ...options.env, NODE_COMPILE_CACHE: cacheOf(variant) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
+    if (baked.status !== 0) throw new Error(`warm-up of ${variant.name} failed: ${baked.stderr.slice(-2000)}`);
+  }
+  const rounds: ColdAbRound[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const variant of options.variants) {
+      const result = await measureColdStart({
+        command: process.execPath,
+        args: [...variant.nodeArgs, join(variant.dir, 'main.mjs')],
+        env: { ...options.env, NODE_COMPILE_CACHE: cacheOf(variant) },
+        port: 18000 + Math.floor(Math.random() * 1000),
+        path: options.path,
+        body: options.body,
+        repeat: options.runs,
+      });
+      const entry = { variant: variant.name, round, result };
+      rounds.push(entry);
+      options.onRound?.(entry);
+    }
+  }
+  return rounds;
+}
+
+export interface ColdAbSummary {
+  readonly variant: string;
+  /** Median over every start of the variant. */
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+  /** Rounds whose median start was faster than the first variant's (undefined for the first). */
+  readonly fasterRounds?: number;
+}
+
+export function summarizeCold(rounds: readonly ColdAbRound[]): ColdAbSummary[] {
+  const names = [...new Set(rounds.map((r) => r.variant))];
+  const of = (name: string) => rounds.filter((r) => r.variant === name);
+  const base = of(names[0] as string);
+  return names.map((name, index) => {
+    const own = of(name);
+    const faster = own.filter(
+      (r) => r.result.medianMs < (base.find((b) => b.round === r.round)?.result.medianMs ?? Number.NaN),
+    ).length;
+    return {
+      variant: name,
+      wallMs: median(own.flatMap((r) => r.result.runs)),
+      cpuMs: median(own.map((r) => r.result.cpuToFirstAnswerMs)),
+      rssMb: Math.max(...own.map((r) => r.result.rssAfterFirstAnswerMb)),
+      ...(index > 0 ? { fasterRounds: faster } : {}),
+    };
+  });
+}
