@@ -1,6 +1,7 @@
 // The edits scripts/bundle-service.mjs makes to dependencies' code while bundling a service:
 // each a find/replace that must apply exactly once, so a dependency upgrade that changes the
 // code fails the build instead of silently dropping the edit.
+import { createRequire } from 'node:module';
 import { clientProtos } from './prune-protos.mjs';
 
 /**
@@ -110,6 +111,42 @@ export const DEFERRALS = [
       'const monitoring_1 = require("@google-cloud/monitoring");',
     ),
   },
+  // Generated protobufjs code (a class per message of a whole API, 0.6–1.4 MB each) that
+  // google-gax and the Firestore client load with themselves: the IAM, Locations and long-running
+  // Operations messages (gax's exports, and its LRO poller's requests), and every Firestore
+  // message (the API package's `protos` export, and the client's serializer's `Value`, which only
+  // field-mask and bundle encoding use). The clients encode and decode through the protobufjs
+  // root built from JSON (`loadProtoJSON`), not through these classes, so no data-plane call
+  // reads them; evaluated, they were ~60 ms of a Firestore cold start, and their text, read and
+  // compiled at every start, ~40 ms more (packages/bench/RESULTS.md). Each is bundled into a file
+  // of its own (bundle/separate/, scripts/bundle-service.mjs) and loaded on first access.
+  ...['iam_service', 'locations', 'operations'].flatMap((proto) => [
+    separateRequire('/google-gax/build/src/index.js', gaxProtosLine(proto, '../protos')),
+    separateRequire('/google-gax/build/src/fallback.js', gaxProtosLine(proto, '../protos')),
+  ]),
+  separateRequire(
+    '/google-gax/build/src/longRunningCalls/longrunning.js',
+    'const operationProtos = __importStar(require("../../protos/operations"));',
+  ),
+  separateRequire('/@google-cloud/firestore-api/build/src/index.js', 'const protos = require("../protos/protos");'),
+  {
+    file: '/@google-cloud/firestore/build/src/serializer.js',
+    find: `const firestore_v1_proto_api_1 = require("../protos/firestore_v1_proto_api");
+var Value = firestore_v1_proto_api_1.google.firestore.v1.Value;`,
+    replace: (id) => {
+      const load = separateLoad(id, '../protos/firestore_v1_proto_api');
+      // Its static methods (fromObject) run with the class as `this`, as before.
+      return `let ValueClass;
+const valueClass = () => (ValueClass ??= ${load}.google.firestore.v1.Value);
+var Value = new Proxy({}, { get: (_, name) => { const member = valueClass()[name]; return typeof member === 'function' ? member.bind(valueClass()) : member; } });`;
+    },
+  },
+  {
+    // The client's own lazy load of the same module (bundle encoding), pointed at the separate file.
+    file: '/@google-cloud/firestore/build/src/bundle.js',
+    find: "const message = require('../protos/firestore_v1_proto_api')",
+    replace: (id) => `const message = ${separateLoad(id, '../protos/firestore_v1_proto_api')}`,
+  },
   // The data-plane gapic clients (SpannerClient, built on a `new Spanner()`'s first database use;
   // FirestoreClient, on a Firestore's first call) load their package's whole protos.json: the data
   // plane, the admin APIs (and Spanner's executor proxy) and descriptor.proto. Spanner's service
@@ -159,13 +196,69 @@ export const FAST_PATHS = [
  * module's evaluation left out of the start when no call path reads them.
  */
 function lazyRequire(file, find) {
-  const match = /^const ([\w$]+) = require\((['"])([^'"]+)\2\);?$/.exec(find);
+  const { binding, star, module } = parseRequire(find);
+  const load = `require(${JSON.stringify(module)})`;
+  return { file, find, replace: lazyBinding(binding, star ? `__importStar(${load})` : load) };
+}
+
+/** `const <binding>`: an object whose members are those of what `load` evaluates to, evaluated on first access. */
+function lazyBinding(binding, load) {
+  return `let ${binding}Module;\nconst ${binding} = new Proxy({}, { get: (_, name) => (${binding}Module ??= ${load})[name] });`;
+}
+
+/** `const <binding> = require(<module>);`, or TypeScript's `__importStar(require(<module>))` of a namespace import. */
+function parseRequire(find) {
+  const match = /^const ([\w$]+) = (__importStar\()?require\((['"])([^'"]+)\3\)\)?;?$/.exec(find);
   if (!match) throw new Error(`bundle: not a top-level require: ${find}`);
-  const [, binding, , module] = match;
+  const [, binding, star, , module] = match;
+  return { binding, star: Boolean(star), module };
+}
+
+/** google-gax's `const <Name>Protos = __importStar(require("<folder>/<proto>"));` line of one generated module. */
+function gaxProtosLine(proto, folder) {
+  const binding = { iam_service: 'IamProtos', locations: 'LocationProtos', operations: 'operationsProtos' }[proto];
+  return `const ${binding} = __importStar(require("${folder}/${proto}"));`;
+}
+
+/**
+ * Modules bundled apart from the service's chunks, each into bundle/separate/<name>.cjs with
+ * what it requires (scripts/bundle-service.mjs builds them after the service): name → the
+ * module's file. Filled while the service is bundled, by the edits that load them.
+ */
+export const SEPARATE_MODULES = new Map();
+
+/**
+ * The expression that loads `specifier` (as `from`, a dependency's file, requires it) from its
+ * separate file at run time: `require` of a path computed at run time, which the bundler
+ * leaves as it is, so the module's text is not in any chunk the service loads at start.
+ */
+function separateLoad(from, specifier) {
+  const file = createRequire(from).resolve(specifier);
+  const base = file
+    .slice(file.lastIndexOf('/node_modules/') + '/node_modules/'.length)
+    .replace(/^@/, '')
+    .replace(/\.js$/, '')
+    .replace(/[^\w.-]+/g, '_');
+  // Two installed versions of one package give the same base name: numbered apart.
+  let name = base;
+  for (let n = 2; SEPARATE_MODULES.has(name) && SEPARATE_MODULES.get(name) !== file; n++) name = `${base}-${n}`;
+  SEPARATE_MODULES.set(name, file);
+  return `require(__bundleSeparate(${JSON.stringify(name)}))`;
+}
+
+/**
+ * The edit that turns a top-level `const <binding> = require(<module>)` into a binding that
+ * loads the module from its separate file (separateLoad) on its first property access.
+ */
+function separateRequire(file, find) {
+  const { binding, star, module } = parseRequire(find);
   return {
     file,
     find,
-    replace: `let ${binding}Module;\nconst ${binding} = new Proxy({}, { get: (_, name) => (${binding}Module ??= require(${JSON.stringify(module)}))[name] });`,
+    replace: (id) => {
+      const load = separateLoad(id, module);
+      return lazyBinding(binding, star ? `__importStar(${load})` : load);
+    },
   };
 }
 

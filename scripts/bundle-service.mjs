@@ -12,11 +12,16 @@
 // client's longrunning protos, grpc-js's channelz). Each such module's __dirname is
 // pointed into bundle/assets/<package>/<same relative folder>, and those packages'
 // .proto/.json files are copied there, so the bundle needs no node_modules.
+//
+// A few large modules no data-plane call reads (generated protobufjs classes: bundle-edits.mjs
+// SEPARATE_MODULES) are bundled apart into bundle/separate/<name>.cjs and loaded on first use,
+// so their text is neither read nor compiled at start.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
-import { DEFERRALS, FAST_PATHS } from './bundle-edits.mjs';
+import { DEFERRALS, FAST_PATHS, SEPARATE_MODULES } from './bundle-edits.mjs';
+import { writeSeparate } from './bundle-separate.mjs';
 
 const serviceDir = process.cwd();
 const outDir = join(serviceDir, 'bundle');
@@ -104,9 +109,17 @@ const { output } = await bundle.write({
     "import { createRequire as __bundleRequire } from 'node:module';",
     'const require = __bundleRequire(import.meta.url);',
     "const __bundleAsset = (path) => import.meta.dirname + '/assets/' + path;",
+    // A module bundled apart (bundle-edits.mjs SEPARATE_MODULES), loaded on first use.
+    "const __bundleSeparate = (name) => import.meta.dirname + '/separate/' + name + '.cjs';",
   ].join('\n'),
 });
 await bundle.close();
+
+// The modules the edits load from files of their own: each bundled with what it requires into
+// separate/<name>.cjs (CommonJS: the edited code `require`s it), read only when first used.
+for (const [name, file] of SEPARATE_MODULES) {
+  await writeSeparate(file, join(outDir, 'separate', `${name}.cjs`), [assetPaths]);
+}
 
 /** Copies the run-time data files (.proto, .json) of a package, not its code or nested node_modules. */
 function copyData(from, to) {
@@ -139,5 +152,5 @@ writeFileSync(
 
 const bytes = output.reduce((sum, o) => sum + (o.type === 'chunk' ? o.code.length : 0), 0);
 process.stdout.write(
-  `bundle: ${output.length} files, ${(bytes / 1e6).toFixed(1)} MB of code, assets of ${[...assetPackages.keys()].join(', ') || 'none'}, ${applied.size} file(s) edited (${Math.round(performance.now() - started)} ms)\n`,
+  `bundle: ${output.length} files (${SEPARATE_MODULES.size} more loaded on first use), ${(bytes / 1e6).toFixed(1)} MB of code, assets of ${[...assetPackages.keys()].join(', ') || 'none'}, ${applied.size} file(s) edited (${Math.round(performance.now() - started)} ms)\n`,
 );

@@ -4,18 +4,22 @@
  * (FAST_PATHS) over their whole input range, the lazy loads (DEFERRALS) on the call that
  * needs the deferred module.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations.
-import { DEFERRALS, FAST_PATHS } from '../../scripts/bundle-edits.mjs';
+import { DEFERRALS, FAST_PATHS, SEPARATE_MODULES } from '../../scripts/bundle-edits.mjs';
+// @ts-expect-error: a plain .mjs build script without type declarations.
+import { writeSeparate } from '../../scripts/bundle-separate.mjs';
 import { repoRoot, serviceDir } from './support/services.ts';
 
 interface Edit {
   readonly file: string;
   readonly find: string;
-  readonly replace: string;
+  /** The new text, or a function of the edited file's path that gives it. */
+  readonly replace: string | ((file: string) => string);
 }
 
 interface LongValue {
@@ -60,7 +64,7 @@ describe('long.js toString fast path', () => {
 
   it('prints every value exactly as the original: both sides of ±2^53, the extremes, unsigned, other radixes', () => {
     const original = loadModule(source);
-    const edited = loadModule(source.replace(edit?.find ?? '', () => edit?.replace ?? ''));
+    const edited = loadModule(source.replace(edit?.find ?? '', () => String(edit?.replace ?? '')));
     const highs = [0, 1, -1, 0x1fffff, 0x200000, -0x200000, -0x200001, 0x7fffffff, -0x80000000, 12345, -98765];
     const lows = [0, 1, -1, 0x7fffffff, -0x80000000, 1_000_000, 123_456_789];
     let seed = 7;
@@ -91,18 +95,32 @@ describe('long.js toString fast path', () => {
   });
 });
 
-/** A CommonJS file of a dependency, compiled in its own place with `edit` applied (the edit applies once). */
-function loadEdited(file: string, edit: Edit): Record<string, unknown> {
-  const source = readFileSync(file, 'utf8');
-  expect(source.split(edit.find).length - 1, `${edit.file}: the edit applies once`).toBe(1);
+/**
+ * A CommonJS file of a dependency, compiled in its own place with `edits` applied (each applies
+ * once). `separate` answers the path a module bundled apart is loaded from (`__bundleSeparate`,
+ * which the bundle's banner defines; here a function declared at the file's end).
+ */
+function loadEdited(
+  file: string,
+  edits: Edit | readonly Edit[],
+  separate: (name: string) => string = (name) => {
+    throw new Error(`no separate file for ${name}`);
+  },
+): Record<string, unknown> {
+  let source = readFileSync(file, 'utf8');
+  for (const edit of Array.isArray(edits) ? edits : [edits]) {
+    expect(source.split(edit.find).length - 1, `${edit.file}: the edit applies once`).toBe(1);
+    const text = typeof edit.replace === 'function' ? edit.replace(file) : edit.replace;
+    source = source.replace(edit.find, () => text);
+  }
+  const key = Symbol.for('bundle-edits.test separate');
+  (globalThis as Record<symbol, unknown>)[key] = separate;
+  source += `\nfunction __bundleSeparate(name) { return globalThis[Symbol.for('bundle-edits.test separate')](name); }\n`;
   const internals = Module as unknown as { _nodeModulePaths(from: string): string[] };
   const module = new Module(file) as Module & { _compile(code: string, filename: string): void };
   module.filename = file;
   module.paths = internals._nodeModulePaths(dirname(file));
-  module._compile(
-    source.replace(edit.find, () => edit.replace),
-    file,
-  );
+  module._compile(source, file);
   return module.exports as Record<string, unknown>;
 }
 
@@ -192,5 +210,89 @@ describe('lazy loads', () => {
     });
     expect(messages[0]).toBe('<h1>Bad Gateway & more</h1>');
     expect(messages[0]).toBe(messages[1]);
+  });
+});
+
+describe('generated protobufjs modules, bundled apart and loaded on first access', () => {
+  const fromFirestore = createRequire(join(serviceDir('firestore'), 'package.json'));
+  const gaxIndex = fromFirestore.resolve('google-gax');
+  const firestoreIndex = fromFirestore.resolve('@google-cloud/firestore');
+  const firestoreFile = (name: string) => join(dirname(firestoreIndex), name);
+  const editsOf = (suffix: string) => (DEFERRALS as Edit[]).filter((e) => e.file === suffix);
+  const built = new Map<string, string>();
+  const loaded: string[] = [];
+  const separate = (name: string) => {
+    loaded.push(name);
+    const file = built.get(name);
+    if (!file) throw new Error(`${name} was not built`);
+    return file;
+  };
+  type Message = { encode(message: unknown): { finish(): Uint8Array } } & (new (fields: object) => unknown);
+
+  beforeAll(async () => {
+    // The edits name the modules they load (SEPARATE_MODULES); each is built as the bundle builds it.
+    for (const [file, suffix] of [
+      [gaxIndex, '/google-gax/build/src/index.js'],
+      [firestoreFile('serializer.js'), '/@google-cloud/firestore/build/src/serializer.js'],
+      [firestoreFile('bundle.js'), '/@google-cloud/firestore/build/src/bundle.js'],
+    ] as const) {
+      for (const edit of editsOf(suffix)) if (typeof edit.replace === 'function') edit.replace(file);
+    }
+    const out = mkdtempSync(join(tmpdir(), 'separate-'));
+    for (const [name, file] of SEPARATE_MODULES as Map<string, string>) {
+      const target = join(out, `${name}.cjs`);
+      await writeSeparate(file, target);
+      built.set(name, target);
+    }
+  }, 120_000);
+
+  it("google-gax's IAM, Locations and Operations messages: none loaded with gax, each the same messages on first use", () => {
+    loaded.length = 0;
+    const edited = loadEdited(gaxIndex, editsOf('/google-gax/build/src/index.js'), separate);
+    expect(loaded).toEqual([]);
+    const original = createRequire(gaxIndex)(gaxIndex) as Record<string, unknown>;
+    const message = (gax: Record<string, unknown>, path: string) =>
+      path.split('.').reduce((at: unknown, key) => (at as Record<string, unknown>)[key], gax) as Message;
+    for (const path of [
+      'operationsProtos.google.longrunning.GetOperationRequest',
+      'IamProtos.google.iam.v1.GetIamPolicyRequest',
+      'LocationProtos.google.cloud.location.GetLocationRequest',
+    ]) {
+      const fields = path.includes('Iam') ? { resource: 'projects/p/x' } : { name: 'operations/42' };
+      const [a, b] = [message(edited, path), message(original, path)];
+      expect(Buffer.from(a.encode(new a(fields)).finish())).toEqual(Buffer.from(b.encode(new b(fields)).finish()));
+    }
+    expect(loaded).toHaveLength(3);
+  });
+
+  it("Firestore's serializer sets a nested field through the separately loaded Value, as before", () => {
+    loaded.length = 0;
+    const file = firestoreFile('serializer.js');
+    const edited = loadEdited(file, editsOf('/@google-cloud/firestore/build/src/serializer.js'), separate);
+    expect(loaded).toEqual([]);
+    const original = createRequire(file)(file) as Record<string, unknown>;
+    const { FieldPath } = createRequire(file)('./path') as { FieldPath: new (...segments: string[]) => unknown };
+    const set = (serializer: Record<string, unknown>) => {
+      const ObjectValue = serializer.ObjectValue as {
+        empty(): { set(path: unknown, value: unknown): void; value: unknown };
+      };
+      const object = ObjectValue.empty();
+      object.set(new FieldPath('a', 'b'), { integerValue: '7' });
+      object.set(new FieldPath('a', 'c'), { stringValue: 'x' });
+      return object.value;
+    };
+    expect(set(edited)).toEqual(set(original));
+    expect(loaded.length).toBeGreaterThan(0);
+  });
+
+  it("Firestore's bundle builder encodes through the separate file, byte for byte as before", () => {
+    loaded.length = 0;
+    const file = firestoreFile('bundle.js');
+    const edited = loadEdited(file, editsOf('/@google-cloud/firestore/build/src/bundle.js'), separate);
+    const original = createRequire(file)(file) as Record<string, unknown>;
+    const build = (module: Record<string, unknown>) =>
+      new (module.BundleBuilder as new (id: string) => { build(): Buffer })('bundle-1').build();
+    expect(build(edited)).toEqual(build(original));
+    expect(loaded.length).toBeGreaterThan(0);
   });
 });
