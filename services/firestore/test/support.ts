@@ -12,9 +12,15 @@ import { type DocumentReader, documentReader } from '../src/run-query.ts';
 import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
 import { FIRESTORE_CLIENT_SETTINGS } from '../src/values.ts';
 
+/** Each RPC's deadline in the tests' clients: gapic's own default, as the service's is its call's deadline. */
+const EMULATOR_RPC_MS = 60_000;
+
 export function emulatorClient(projectId = `test-${randomUUID().slice(0, 8)}`): Firestore {
   process.env.FIRESTORE_EMULATOR_HOST = inject('firestoreEmulatorHost');
-  return new Firestore({ projectId, ...FIRESTORE_CLIENT_SETTINGS });
+  // The client's settings as open-storage.ts gives them (its streams retried by code only, writes
+  // never re-sent by gax), with a per-RPC deadline roomy enough for the suite's bulk writes on a
+  // busy emulator: the tests run the client's paths as production runs them.
+  return new Firestore({ projectId, ...FIRESTORE_CLIENT_SETTINGS, ...firestoreDeadlineSettings(EMULATOR_RPC_MS) });
 }
 
 /** A storage as open-storage.ts builds it: the client, and its gapic client for document reads. */
