@@ -51,9 +51,9 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   if (config.manageIndexes && emulator) {
     logger.log('NOTICE', 'FIRESTORE_EMULATOR_HOST is set: the emulator has no index API, indexes endpoints are off');
   }
-  // No schema read ahead here (unlike Spanner and BigQuery, which read their whole catalog in
-  // one go on the first call anyway): listing infers every root collection without metadata
-  // from a sample of documents, reads a first call on one collection does not need.
+  // The read ahead below is the metadata collection only, not a listing (which infers every root
+  // collection without metadata from a sample of its documents: reads a first call on one
+  // collection does not need).
   const storage = createFirestoreStorage(db, {
     metadataCollection: config.metadataCollection,
     referencesCollection: config.referencesCollection,
@@ -75,10 +75,11 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
       : {}),
   });
   // But the client builds its gRPC client (the Firestore protos), its channel and its credentials
-  // on its first call: start that with the readiness read (the schema version document) while the
-  // HTTP server is built and starts listening, so the first Wix call waits for neither, nor reads
-  // the version again within SCHEMA_CHECK_MS (services/firestore/DEPLOY.md, "Runtime"). A failure
-  // here is not fatal: the first call reports it.
-  storage.ready().catch(() => {});
+  // on its first call: start that with one read while the HTTP server is built and starts
+  // listening, the schema version and every collection's definition in one query (storage.ts
+  // `prefetch`), so the first Wix call waits for none of it, nor reads the version or its
+  // collection's definition (services/firestore/DEPLOY.md, "Runtime"). A failure here is not
+  // fatal: the first call reports it.
+  storage.prefetch().catch(() => {});
   return storage;
 }

@@ -67,7 +67,15 @@ export interface SchemaOptions {
   readonly cacheMs: number;
   /** How often, at most, the schema version document is read (SCHEMA_CHECK_MS). */
   readonly checkMs: number;
+  /** Metadata documents `prefetch` reads at most (PREFETCH_LIMIT unless set). */
+  readonly prefetchLimit?: number;
 }
+
+/**
+ * Metadata documents read ahead at start (`prefetch`), at most: a site's collections, far more
+ * than most have; a definition beyond them is read when first asked for, as without a prefetch.
+ */
+const PREFETCH_LIMIT = 500;
 
 interface CacheEntry {
   readonly value: StoredCollection | undefined;
@@ -94,6 +102,8 @@ export class FirestoreSchema {
   private readonly gate: SchemaVersionGate;
   private readonly throttle = new RereadThrottle(MISS_REREAD_GAP_MS);
   private missCheck: { readonly startedAt: number; readonly promise: Promise<string | undefined> } | undefined;
+  /** The start's read-ahead while it runs (prefetch): calls wait for it rather than read the same. */
+  private prefetching: Promise<void> | undefined;
 
   constructor(
     private readonly db: Firestore,
@@ -116,6 +126,38 @@ export class FirestoreSchema {
    */
   async confirmVersion(): Promise<void> {
     await this.gate.check();
+  }
+
+  /**
+   * At start (open-storage.ts): the schema version and the collections' definitions, in one
+   * query of the metadata collection. A query reads one snapshot, so each definition holds every
+   * change whose bump produced that version (the order rule of packages/core/src/schema-version.ts),
+   * and is cached with it: the first call on a collection then reads neither its definition nor
+   * the version (a round trip, on a cold start the first visitor's), and calls arriving while the
+   * query runs wait for it. When the version document is beyond the limit, nothing is cached.
+   */
+  prefetch(): Promise<void> {
+    const startedAt = performance.now();
+    const limit = this.options.prefetchLimit ?? PREFETCH_LIMIT;
+    const read = (async () => {
+      const snapshot = await this.db.collection(this.options.metadataCollection).limit(limit).get();
+      const versionDoc = snapshot.docs.find((doc) => doc.id === SCHEMA_VERSION_DOC);
+      // Not read: it may exist beyond the limit, and then the definitions would have no version.
+      if (!versionDoc && snapshot.size >= limit) return;
+      const version = versionDoc ? versionIn(versionDoc) : undefined;
+      this.gate.observe(startedAt, version);
+      for (const doc of snapshot.docs) {
+        if (!this.loadable(doc.id) || typeof doc.get('definition') !== 'string') continue;
+        this.remember(doc.id, parseDefinition(doc.data() as MetadataDocument), version);
+      }
+    })();
+    const settled: Promise<void> = read
+      .catch(() => {})
+      .finally(() => {
+        if (this.prefetching === settled) this.prefetching = undefined;
+      });
+    this.prefetching = settled;
+    return read;
   }
 
   /** The version as of after this call began, for a miss; concurrent misses share one throttled read. */
@@ -151,6 +193,7 @@ export class FirestoreSchema {
 
   /** The definition; `fresh` reads it from Firestore whatever is cached (a change is planned on it). */
   async get(id: string, options: { readonly fresh?: boolean } = {}): Promise<StoredCollection | undefined> {
+    if (this.prefetching) await this.prefetching;
     const cached = this.cache.get(id);
     const due = options.fresh || !cached || cached.expires <= Date.now();
     if (due && this.loadable(id) && this.gate.recent() === undefined) {

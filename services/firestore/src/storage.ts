@@ -80,6 +80,8 @@ export interface FirestoreStorageOptions {
   readonly logger?: Logger;
   /** Values of one field the group statistics keep per shard before giving up on it (stats.ts; tests lower it). */
   readonly statsMaxValues?: number;
+  /** Metadata documents read ahead at start (schema.ts PREFETCH_LIMIT unless set; tests lower it). */
+  readonly prefetchLimit?: number;
   /**
    * Document reads through the client's gapic runQuery (run-query.ts), below its
    * Query layer; unset: every read goes through the client's Query. Closed with the storage.
@@ -87,7 +89,10 @@ export interface FirestoreStorageOptions {
   readonly documentReader?: DocumentReader;
 }
 
-export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): Storage {
+/** The storage, and its read-ahead at start (open-storage.ts). */
+export type FirestoreStorageHandle = Storage & { prefetch(): Promise<void> };
+
+export function createFirestoreStorage(db: Firestore, options: FirestoreStorageOptions = {}): FirestoreStorageHandle {
   return new FirestoreStorage(db, options);
 }
 
@@ -121,6 +126,7 @@ class FirestoreStorage implements Storage {
       inferSample: options.inferSample ?? 100,
       cacheMs: (options.schemaCacheSeconds ?? 5) * 1000,
       checkMs: options.schemaCheckMs ?? 200,
+      ...(options.prefetchLimit === undefined ? {} : { prefetchLimit: options.prefetchLimit }),
     });
     this.stats = new StatsStore(db, metadataCollection, options.statsMaxValues);
     const schema = this.schema;
@@ -428,6 +434,14 @@ class FirestoreStorage implements Storage {
   /** Composite indexes production Firestore asked for (README.md "Indexes"), for a status page. */
   diagnostics(): StorageDiagnostics {
     return { indexHints: this.advisor.hints(), backfills: [...this.pending.values()] };
+  }
+
+  /**
+   * At start (open-storage.ts): the schema version and the collections' definitions read ahead
+   * in one query (FirestoreSchema.prefetch), so the first Wix call reads neither.
+   */
+  async prefetch(): Promise<void> {
+    await guarded(() => this.schema.prefetch());
   }
 
   async ready(): Promise<void> {

@@ -1,0 +1,83 @@
+/**
+ * The start's read-ahead (storage.ts `prefetch`, schema.ts): the schema version and every
+ * collection's definition in one query of the metadata collection, cached with that version,
+ * so the first call on a collection reads neither. Each case removes a metadata document
+ * behind the storages' backs (no version bump): a storage that answers from its prefetched
+ * cache still knows the definition, one that reads it does not.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Harness, startHarness } from '@adaptors/testkit';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createFirestoreStorage, type FirestoreStorageHandle, type FirestoreStorageOptions } from '../src/storage.ts';
+import { emulatorClient, emulatorReader } from './support.ts';
+
+const METADATA = '_wix_collections';
+const projectId = `prefetch-${randomUUID().slice(0, 8)}`;
+const db = emulatorClient(projectId);
+const opened: FirestoreStorageHandle[] = [];
+let writer: Harness;
+
+/** A storage of the test's database, as open-storage.ts builds one (a check interval long enough not to re-read). */
+function open(options: FirestoreStorageOptions = {}): FirestoreStorageHandle {
+  const storage = createFirestoreStorage(emulatorClient(projectId), {
+    documentReader: emulatorReader(projectId),
+    schemaCheckMs: 60_000,
+    ...options,
+  });
+  opened.push(storage);
+  return storage;
+}
+
+/** Field keys of a collection as `storage` knows it (undefined: no such collection). */
+async function keysOf(storage: FirestoreStorageHandle, id: string): Promise<string[] | undefined> {
+  return (await storage.getCollection(id))?.fields.map((f) => f.key).sort();
+}
+
+beforeAll(async () => {
+  writer = await startHarness({ storage: open() });
+  // `extra` is declared and held by no document: only the definition knows it.
+  const fields = [
+    { key: 'title', type: 'TEXT' },
+    { key: 'extra', type: 'NUMBER' },
+  ];
+  for (const id of ['plants', 'trees']) {
+    expect((await writer.client.createCollection({ id, fields })).status).toBe(200);
+    expect((await writer.client.insert(id, [{ _id: 'a', title: 'oak' }])).status).toBe(200);
+  }
+});
+
+afterAll(async () => {
+  await writer?.close();
+  await Promise.all(opened.map((s) => s.close()));
+  await db.terminate();
+});
+
+test('a prefetched storage answers the first call from the definitions read at start', async () => {
+  const prefetched = open();
+  await prefetched.prefetch();
+  const reading = open();
+  await db.collection(METADATA).doc('plants').delete();
+  expect(await keysOf(prefetched, 'plants')).toContain('extra');
+  // Without the read-ahead the definition is read now: gone, the collection is inferred from its documents.
+  expect(await keysOf(reading, 'plants')).not.toContain('extra');
+});
+
+test('definitions beyond the limit are read when first asked for', async () => {
+  // The version document's id sorts before the collections': a limit of 1 reads it alone.
+  const limited = open({ prefetchLimit: 1 });
+  await limited.prefetch();
+  await db.collection(METADATA).doc('trees').delete();
+  expect(await keysOf(limited, 'trees')).not.toContain('extra');
+});
+
+test('without the version document among the documents read, nothing is cached', async () => {
+  // A definition whose id sorts before the version document's ('!' < '$'), read in place of it.
+  const definition = JSON.stringify({ id: '!early', fields: [{ key: 'only', type: 'TEXT' }] });
+  await db.collection(METADATA).doc('!early').set({ definition, updatedAt: new Date() });
+  const probe = open();
+  expect(await keysOf(probe, '!early')).toContain('only');
+  const limited = open({ prefetchLimit: 1 });
+  await limited.prefetch();
+  await db.collection(METADATA).doc('!early').delete();
+  expect(await keysOf(limited, '!early')).toBeUndefined();
+});
