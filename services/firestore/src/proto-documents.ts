@@ -74,6 +74,15 @@ export function documentId(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
 
+/** A document's text fields (`stringValue`s) by name; fields of other types are left out. */
+export function textFields(document: ProtoDocument): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(document.fields ?? {})) {
+    if (valueMember(value) === 'stringValue') texts[name] = value.stringValue as string;
+  }
+  return texts;
+}
+
 export function itemOfDocument(document: ProtoDocument): Item {
   const item: { [key: string]: Value } = { _id: documentId(document.name) };
   const fields = document.fields;

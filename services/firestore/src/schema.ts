@@ -71,6 +71,12 @@ export interface SchemaOptions {
   readonly prefetchLimit?: number;
 }
 
+/** The metadata documents a read ahead got: each one's id and its text fields (all `prefetch` reads). */
+export type MetadataTexts = readonly { readonly id: string; readonly texts: Readonly<Record<string, string>> }[];
+
+/** Reads up to `limit` documents of the metadata collection `collectionId`, in one query (one snapshot). */
+export type ReadMetadataTexts = (collectionId: string, limit: number) => Promise<MetadataTexts>;
+
 /**
  * Metadata documents read ahead at start (`prefetch`), at most: a site's collections, far more
  * than most have; a definition beyond them is read when first asked for, as without a prefetch.
@@ -136,28 +142,42 @@ export class FirestoreSchema {
    * the version (a round trip, on a cold start the first visitor's), and calls arriving while the
    * query runs wait for it. When the version document is beyond the limit, nothing is cached.
    */
-  prefetch(): Promise<void> {
+  prefetch(read: ReadMetadataTexts = (collectionId, limit) => this.metadataTexts(collectionId, limit)): Promise<void> {
     const startedAt = performance.now();
     const limit = this.options.prefetchLimit ?? PREFETCH_LIMIT;
-    const read = (async () => {
-      const snapshot = await this.db.collection(this.options.metadataCollection).limit(limit).get();
-      const versionDoc = snapshot.docs.find((doc) => doc.id === SCHEMA_VERSION_DOC);
+    const done = (async () => {
+      const documents = await read(this.options.metadataCollection, limit);
+      const versionDoc = documents.find((doc) => doc.id === SCHEMA_VERSION_DOC);
       // Not read: it may exist beyond the limit, and then the definitions would have no version.
-      if (!versionDoc && snapshot.size >= limit) return;
-      const version = versionDoc ? versionIn(versionDoc) : undefined;
+      if (!versionDoc && documents.length >= limit) return;
+      const version = versionDoc?.texts.version;
       this.gate.observe(startedAt, version);
-      for (const doc of snapshot.docs) {
-        if (!this.loadable(doc.id) || typeof doc.get('definition') !== 'string') continue;
-        this.remember(doc.id, parseDefinition(doc.data() as MetadataDocument), version);
+      for (const { id, texts } of documents) {
+        if (!this.loadable(id) || texts.definition === undefined) continue;
+        this.remember(
+          id,
+          parseDefinition({ definition: texts.definition, format: texts.format, updatedAt: undefined }),
+          version,
+        );
       }
     })();
-    const settled: Promise<void> = read
+    const settled: Promise<void> = done
       .catch(() => {})
       .finally(() => {
         if (this.prefetching === settled) this.prefetching = undefined;
       });
     this.prefetching = settled;
-    return read;
+    return done;
+  }
+
+  /** The read ahead's query through the client (a storage without a gapic reader). */
+  private async metadataTexts(collectionId: string, limit: number): Promise<MetadataTexts> {
+    const snapshot = await this.db.collection(collectionId).limit(limit).get();
+    return snapshot.docs.map((doc) => {
+      const texts: Record<string, string> = {};
+      for (const [key, value] of Object.entries(doc.data())) if (typeof value === 'string') texts[key] = value;
+      return { id: doc.id, texts };
+    });
   }
 
   /** The version as of after this call began, for a miss; concurrent misses share one throttled read. */

@@ -36,14 +36,16 @@ import { FORMAT_KEY, markerOf, pendingFields } from './format.ts';
 import { IndexAdvisor } from './index-advisor.ts';
 import { FirestoreIndexes, type IndexAdminApi } from './indexes.ts';
 import type { ReadContext } from './paged-reads.ts';
+import { documentId, textFields } from './proto-documents.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
 import type { DocumentReader } from './run-query.ts';
-import { FirestoreSchema } from './schema.ts';
+import { FirestoreSchema, type ReadMetadataTexts } from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
 import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
 import { statsHook } from './stats-write.ts';
+import { documentsPath } from './structured-query.ts';
 import {
   deleteCollectionDocuments,
   insertItems,
@@ -441,7 +443,20 @@ class FirestoreStorage implements Storage {
    * in one query (FirestoreSchema.prefetch), so the first Wix call reads neither.
    */
   async prefetch(): Promise<void> {
-    await guarded(() => this.schema.prefetch());
+    const reader = this.reader;
+    // Through the gapic reader when there is one: the first read then builds only the gRPC client
+    // every read goes through, not the client's own as well (that one is built on the first write).
+    const read: ReadMetadataTexts | undefined = reader
+      ? async (collectionId, limit) => {
+          const parent = documentsPath(await reader.database());
+          const documents = await reader.runQuery({
+            parent,
+            structuredQuery: { from: [{ collectionId }], limit: { value: limit } },
+          });
+          return documents.map((document) => ({ id: documentId(document.name), texts: textFields(document) }));
+        }
+      : undefined;
+    await guarded(() => this.schema.prefetch(read));
   }
 
   async ready(): Promise<void> {

@@ -40,7 +40,7 @@ beforeAll(async () => {
     { key: 'title', type: 'TEXT' },
     { key: 'extra', type: 'NUMBER' },
   ];
-  for (const id of ['plants', 'trees']) {
+  for (const id of ['plants', 'shrubs', 'trees']) {
     expect((await writer.client.createCollection({ id, fields })).status).toBe(200);
     expect((await writer.client.insert(id, [{ _id: 'a', title: 'oak' }])).status).toBe(200);
   }
@@ -52,15 +52,21 @@ afterAll(async () => {
   await db.terminate();
 });
 
-test('a prefetched storage answers the first call from the definitions read at start', async () => {
-  const prefetched = open();
-  await prefetched.prefetch();
-  const reading = open();
-  await db.collection(METADATA).doc('plants').delete();
-  expect(await keysOf(prefetched, 'plants')).toContain('extra');
-  // Without the read-ahead the definition is read now: gone, the collection is inferred from its documents.
-  expect(await keysOf(reading, 'plants')).not.toContain('extra');
-});
+test.each([
+  ['the gapic reader', 'plants', {}],
+  ['the client (a storage without a reader)', 'shrubs', { documentReader: undefined }],
+] as const)(
+  'a storage that read ahead through %s answers the first call from the definitions read at start',
+  async (_, id, options) => {
+    const prefetched = open(options);
+    await prefetched.prefetch();
+    const reading = open(options);
+    await db.collection(METADATA).doc(id).delete();
+    expect(await keysOf(prefetched, id)).toContain('extra');
+    // Without the read-ahead the definition is read now: gone, the collection is inferred from its documents.
+    expect(await keysOf(reading, id)).not.toContain('extra');
+  },
+);
 
 test('definitions beyond the limit are read when first asked for', async () => {
   // The version document's id sorts before the collections': a limit of 1 reads it alone.
