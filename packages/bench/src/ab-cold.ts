@@ -9,27 +9,17 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AbVariant } from './ab.ts';
+import { type AbRound, type AbRunOptions, type AbVariant, lowerRounds } from './ab.ts';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { median } from './stats.ts';
 
-export interface ColdAbRound {
-  readonly variant: string;
-  readonly round: number;
-  readonly result: ColdStartResult;
-}
+export type ColdAbRound = AbRound<ColdStartResult>;
 
-export interface ColdAbOptions {
-  readonly variants: readonly AbVariant[];
-  /** The service's env (image settings, the engine's env); NODE_COMPILE_CACHE is set per variant. */
-  readonly env: Record<string, string>;
+export interface ColdAbOptions extends AbRunOptions<ColdStartResult> {
   readonly path: string;
   readonly body: string;
-  readonly rounds: number;
   /** Starts per variant per round. */
   readonly runs: number;
-  readonly cacheDir: string;
-  readonly onRound?: (round: ColdAbRound) => void;
 }
 
 export async function runColdAb(options: ColdAbOptions): Promise<ColdAbRound[]> {
@@ -75,19 +65,16 @@ export interface ColdAbSummary {
 
 export function summarizeCold(rounds: readonly ColdAbRound[]): ColdAbSummary[] {
   const names = [...new Set(rounds.map((r) => r.variant))];
-  const of = (name: string) => rounds.filter((r) => r.variant === name);
-  const base = of(names[0] as string);
-  return names.map((name, index) => {
-    const own = of(name);
-    const faster = own.filter(
-      (r) => r.result.medianMs < (base.find((b) => b.round === r.round)?.result.medianMs ?? Number.NaN),
-    ).length;
+  const faster = lowerRounds(rounds, (result) => result.medianMs);
+  return names.map((name) => {
+    const own = rounds.filter((r) => r.variant === name);
+    const fasterRounds = faster.get(name);
     return {
       variant: name,
       wallMs: median(own.flatMap((r) => r.result.runs)),
       cpuMs: median(own.map((r) => r.result.cpuToFirstAnswerMs)),
       rssMb: Math.max(...own.map((r) => r.result.rssAfterFirstAnswerMb)),
-      ...(index > 0 ? { fasterRounds: faster } : {}),
+      ...(fasterRounds === undefined ? {} : { fasterRounds }),
     };
   });
 }

@@ -24,26 +24,50 @@ export interface AbVariant {
   readonly nodeArgs: readonly string[];
 }
 
-export interface AbRound {
+/** One variant's result in one round (R: a load's figures, or a round of cold starts: ab-cold.ts). */
+export interface AbRound<R = LoadResult> {
   readonly variant: string;
   readonly round: number;
-  readonly result: LoadResult;
+  readonly result: R;
 }
 
-export interface AbOptions {
+/** What every A/B of variants takes, whatever it measures. */
+export interface AbRunOptions<R> {
   readonly variants: readonly AbVariant[];
   /** The service's env (image settings, the engine's env); NODE_COMPILE_CACHE is set per variant. */
   readonly env: Record<string, string>;
+  readonly rounds: number;
+  /** Where each variant's compile cache is kept. */
+  readonly cacheDir: string;
+  readonly onRound?: (round: AbRound<R>) => void;
+}
+
+/**
+ * For each variant after the first: in how many rounds `metric` was lower than the first
+ * variant's in the same round.
+ */
+export function lowerRounds<R>(rounds: readonly AbRound<R>[], metric: (result: R) => number): Map<string, number> {
+  const names = [...new Set(rounds.map((r) => r.variant))];
+  const base = rounds.filter((r) => r.variant === names[0]);
+  const out = new Map<string, number>();
+  for (const name of names.slice(1)) {
+    const lower = rounds.filter(
+      (r) =>
+        r.variant === name &&
+        metric(r.result) < metric((base.find((b) => b.round === r.round) ?? { result: r.result }).result),
+    );
+    out.set(name, lower.length);
+  }
+  return out;
+}
+
+export interface AbOptions extends AbRunOptions<LoadResult> {
   readonly signer: WixSigner;
   readonly scenario: Scenario;
   readonly connections: number;
   readonly durationSeconds: number;
-  readonly rounds: number;
   /** Requests per second, all variants alike: below what the slowest variant reaches. */
   readonly rate: number;
-  /** Where each variant's compile cache is kept (baked by its first start). */
-  readonly cacheDir: string;
-  readonly onRound?: (round: AbRound) => void;
 }
 
 /** `name=dir,name=dir|--node-option` → variants; names must differ. */
@@ -110,22 +134,17 @@ export interface AbSummary {
 
 export function summarize(rounds: readonly AbRound[]): AbSummary[] {
   const names = [...new Set(rounds.map((r) => r.variant))];
-  const of = (name: string) => rounds.filter((r) => r.variant === name);
-  const base = of(names[0] as string);
-  return names.map((name, index) => {
-    const own = of(name);
+  const cheaper = lowerRounds(rounds, (result) => result.serverCpuMsPerRequest ?? Number.NaN);
+  return names.map((name) => {
+    const own = rounds.filter((r) => r.variant === name);
     const cpu = own.map((r) => r.result.serverCpuMsPerRequest ?? Number.NaN).sort((a, b) => a - b);
-    const cheaper = own.filter(
-      (r) =>
-        (r.result.serverCpuMsPerRequest ?? Number.NaN) <
-        (base.find((b) => b.round === r.round)?.result.serverCpuMsPerRequest ?? Number.NaN),
-    ).length;
+    const cheaperRounds = cheaper.get(name);
     return {
       variant: name,
       cpuMsPerRequest: { median: median(cpu), min: cpu[0] ?? Number.NaN, max: cpu[cpu.length - 1] ?? Number.NaN },
       requestsPerSecond: median(own.map((r) => r.result.requestsPerSecond)),
       peakRssMb: Math.max(...own.map((r) => r.result.serverPeakRssMb ?? 0)),
-      ...(index > 0 ? { cheaperRounds: cheaper } : {}),
+      ...(cheaperRounds === undefined ? {} : { cheaperRounds }),
     };
   });
 }

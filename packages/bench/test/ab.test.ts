@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { type AbRound, parseVariants, summarize } from '../src/ab.ts';
+import { type ColdAbRound, summarizeCold } from '../src/ab-cold.ts';
 import type { LoadResult } from '../src/load.ts';
 import { median } from '../src/stats.ts';
 
@@ -53,6 +54,26 @@ describe('A/B of bundles', () => {
         peakRssMb: 130,
         cheaperRounds: 2,
       },
+    ]);
+  });
+
+  test('the cold-start summary: median start over every run, median CPU to the first answer, highest RSS, faster rounds', () => {
+    const cold = (runs: number[], cpu: number, rss: number) => ({
+      runs,
+      medianMs: median(runs),
+      minMs: Math.min(...runs),
+      rssAfterFirstAnswerMb: rss,
+      cpuToFirstAnswerMs: cpu,
+    });
+    const rounds: ColdAbRound[] = [
+      { variant: 'before', round: 1, result: cold([500, 520, 540], 510, 93) },
+      { variant: 'after', round: 1, result: cold([480, 470, 700], 490, 88) },
+      { variant: 'before', round: 2, result: cold([450, 460, 470], 480, 92) },
+      { variant: 'after', round: 2, result: cold([490, 495, 499], 500, 89) },
+    ];
+    expect(summarizeCold(rounds)).toEqual([
+      { variant: 'before', wallMs: 500, cpuMs: 510, rssMb: 93 },
+      { variant: 'after', wallMs: 495, cpuMs: 500, rssMb: 89, fasterRounds: 1 },
     ]);
   });
 
