@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AbRound, type AbRunOptions, type AbVariant, lowerRounds } from './ab.ts';
+import { type AbRound, type AbRunOptions, type AbVariant, alternate, lowerRounds } from './ab.ts';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { median } from './stats.ts';
 
@@ -33,24 +33,17 @@ export async function runColdAb(options: ColdAbOptions): Promise<ColdAbRound[]> 
     });
     if (baked.status !== 0) throw new Error(`warm-up of ${variant.name} failed: ${baked.stderr.slice(-2000)}`);
   }
-  const rounds: ColdAbRound[] = [];
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const variant of options.variants) {
-      const result = await measureColdStart({
-        command: process.execPath,
-        args: [...variant.nodeArgs, join(variant.dir, 'main.mjs')],
-        env: { ...options.env, NODE_COMPILE_CACHE: cacheOf(variant) },
-        port: 18000 + Math.floor(Math.random() * 1000),
-        path: options.path,
-        body: options.body,
-        repeat: options.runs,
-      });
-      const entry = { variant: variant.name, round, result };
-      rounds.push(entry);
-      options.onRound?.(entry);
-    }
-  }
-  return rounds;
+  return alternate(options, (variant) =>
+    measureColdStart({
+      command: process.execPath,
+      args: [...variant.nodeArgs, join(variant.dir, 'main.mjs')],
+      env: { ...options.env, NODE_COMPILE_CACHE: cacheOf(variant) },
+      port: 18000 + Math.floor(Math.random() * 1000),
+      path: options.path,
+      body: options.body,
+      repeat: options.runs,
+    }),
+  );
 }
 
 export interface ColdAbSummary {

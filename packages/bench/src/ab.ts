@@ -85,39 +85,48 @@ export function parseVariants(text: string): AbVariant[] {
 
 export async function runAb(options: AbOptions): Promise<AbRound[]> {
   const body = await signScenario(options.signer, options.scenario, 3600);
-  const rounds: AbRound[] = [];
+  return alternate(options, async (variant, round) => {
+    const server = await startServerProcess(process.execPath, [...variant.nodeArgs, join(variant.dir, 'main.mjs')], {
+      ...options.env,
+      NODE_COMPILE_CACHE: join(options.cacheDir, variant.name),
+    });
+    try {
+      if (round === 1 && variant === options.variants[0]) {
+        // The engine starts empty; an unmeasured run warms it (an emulator's JVM).
+        await seedPlants(new WixClient({ baseUrl: server.url, signer: options.signer }));
+        await runLoad({
+          url: server.url,
+          path: options.scenario.path,
+          bodies: [body],
+          connections: 50,
+          durationSeconds: 5,
+        });
+      }
+      const load = { url: server.url, path: options.scenario.path, bodies: [body], overallRate: options.rate };
+      await runLoad({ ...load, connections: options.connections, durationSeconds: 2 });
+      return await runLoad({
+        ...load,
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        pid: server.pid,
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+/** Measures each variant in turn, round after round (so drift weighs on all alike), reporting each result as it comes. */
+export async function alternate<R>(
+  options: AbRunOptions<R>,
+  measure: (variant: AbVariant, round: number) => Promise<R>,
+): Promise<AbRound<R>[]> {
+  const rounds: AbRound<R>[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const variant of options.variants) {
-      const server = await startServerProcess(process.execPath, [...variant.nodeArgs, join(variant.dir, 'main.mjs')], {
-        ...options.env,
-        NODE_COMPILE_CACHE: join(options.cacheDir, variant.name),
-      });
-      try {
-        if (round === 1 && variant === options.variants[0]) {
-          // The engine starts empty; an unmeasured run warms it (an emulator's JVM).
-          await seedPlants(new WixClient({ baseUrl: server.url, signer: options.signer }));
-          await runLoad({
-            url: server.url,
-            path: options.scenario.path,
-            bodies: [body],
-            connections: 50,
-            durationSeconds: 5,
-          });
-        }
-        const load = { url: server.url, path: options.scenario.path, bodies: [body], overallRate: options.rate };
-        await runLoad({ ...load, connections: options.connections, durationSeconds: 2 });
-        const result = await runLoad({
-          ...load,
-          connections: options.connections,
-          durationSeconds: options.durationSeconds,
-          pid: server.pid,
-        });
-        const entry = { variant: variant.name, round, result };
-        rounds.push(entry);
-        options.onRound?.(entry);
-      } finally {
-        await server.stop();
-      }
+      const entry = { variant: variant.name, round, result: await measure(variant, round) };
+      rounds.push(entry);
+      options.onRound?.(entry);
     }
   }
   return rounds;
