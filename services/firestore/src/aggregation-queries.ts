@@ -17,7 +17,7 @@
  * index for every document, so the count and such fields are asked in one
  * query: one RPC and one snapshot, the common case. Every other field (nested
  * paths, undeclared fields, collections not in the format) is asked in a query
- * of its own, all of them in one read-only transaction (one snapshot).
+ * of its own, all of them read at one time (one snapshot).
  */
 import type { AggregateOperation } from '@adaptors/core';
 import { AggregateField, type AggregateQuerySnapshot, FieldPath, type Query } from '@google-cloud/firestore';
@@ -86,18 +86,23 @@ export async function aggregateOnServer(
 }
 
 /**
- * The aggregation queries' answers, read from one snapshot: several queries run in one
- * read-only transaction, or a write landing between them would be counted by one query and not
- * summed by another (test/aggregation-snapshot.test.ts saw it at once on the emulator). The
- * client starts that transaction inside the first query (no RPC of its own) and runs the others
- * in it once the first has answered: one more round trip, only when a field is asked apart.
+ * The aggregation queries' answers, read from one snapshot: the first query's, whose read time
+ * the others are asked at (a read-only transaction at that time: no RPC of its own, and they run
+ * at once). Run side by side, a write landing between them was counted by one query and not
+ * summed by another; in a read-only transaction without a read time, the emulator still answered
+ * a later query from a later state under load (test/aggregation-snapshot.test.ts). One more round
+ * trip, only when a field is asked apart.
  */
 async function askAll(query: Query, asked: readonly Fields[]): Promise<AggregateQuerySnapshot<Fields>[]> {
-  const [only] = asked;
-  if (asked.length === 1 && only) return [await query.aggregate(only).get()];
-  return query.firestore.runTransaction((tx) => Promise.all(asked.map((spec) => tx.get(query.aggregate(spec)))), {
-    readOnly: true,
-  });
+  const [first, ...others] = asked;
+  if (!first) return [];
+  const head = await query.aggregate(first).get();
+  if (others.length === 0) return [head];
+  const rest = await query.firestore.runTransaction(
+    (tx) => Promise.all(others.map((spec) => tx.get(query.aggregate(spec)))),
+    { readOnly: true, readTime: head.readTime },
+  );
+  return [head, ...rest];
 }
 
 /** An operation's value from aggregateOnServer's answers: null where no item held a number (rule 31). */
