@@ -127,11 +127,14 @@ export class FirestoreSchema {
   }
 
   /**
-   * Reads the schema version now: calls within SCHEMA_CHECK_MS after it need no read of their
-   * own (SchemaVersionGate), the same freshness as any other check.
+   * The schema version as any call checks it (read unless confirmed within SCHEMA_CHECK_MS), after
+   * the start's read ahead if one runs: that query reads the version too, so the readiness probe
+   * of a starting instance (Cloud Run's startup probe) waits for it instead of reading again
+   * through the client's own gRPC client, which only writes then need.
    */
   async confirmVersion(): Promise<void> {
-    await this.gate.check();
+    if (this.prefetching) await this.prefetching;
+    await this.gate.current();
   }
 
   /**

@@ -460,8 +460,8 @@ class FirestoreStorage implements Storage {
   }
 
   async ready(): Promise<void> {
-    // A cheap read, and the one every call needs first: the schema version (one small document).
-    // At start (open-storage.ts) it also spares the first Wix call that round trip.
+    // A cheap read, and the one every call needs first: the schema version (one small document),
+    // unless the start's read ahead has just read it (schema.ts confirmVersion).
     await guarded(() => this.schema.confirmVersion());
   }
 

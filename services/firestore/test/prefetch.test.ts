@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Harness, startHarness } from '@adaptors/testkit';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DocumentReference } from '@google-cloud/firestore';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { createFirestoreStorage, type FirestoreStorageHandle, type FirestoreStorageOptions } from '../src/storage.ts';
 import { emulatorClient, emulatorReader } from './support.ts';
 
@@ -86,4 +87,28 @@ test('without the version document among the documents read, nothing is cached',
   await limited.prefetch();
   await db.collection(METADATA).doc('!early').delete();
   expect(await keysOf(limited, '!early')).toBeUndefined();
+});
+
+test("a readiness check right after the read ahead reads nothing more (a starting instance's startup probe)", async () => {
+  const storage = open({ schemaCheckMs: 60_000 });
+  const reads = vi.spyOn(DocumentReference.prototype, 'get');
+  try {
+    const prefetched = storage.prefetch();
+    // The probe may arrive while the read ahead runs: it waits for it.
+    await storage.ready();
+    await prefetched;
+    await storage.ready();
+    expect(reads).not.toHaveBeenCalled();
+  } finally {
+    reads.mockRestore();
+  }
+  // Without a read ahead, the check reads the version document.
+  const other = open({ schemaCheckMs: 60_000 });
+  const probe = vi.spyOn(DocumentReference.prototype, 'get');
+  try {
+    await other.ready();
+    expect(probe).toHaveBeenCalledTimes(1);
+  } finally {
+    probe.mockRestore();
+  }
 });
