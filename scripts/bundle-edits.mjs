@@ -121,8 +121,8 @@ export const DEFERRALS = [
   // compiled at every start, ~40 ms more (packages/bench/RESULTS.md). Each is bundled into a file
   // of its own (bundle/separate/, scripts/bundle-service.mjs) and loaded on first access.
   ...['iam_service', 'locations', 'operations'].flatMap((proto) => [
-    separateRequire('/google-gax/build/src/index.js', gaxProtosLine(proto, '../protos')),
-    separateRequire('/google-gax/build/src/fallback.js', gaxProtosLine(proto, '../protos')),
+    separateRequire('/google-gax/build/src/index.js', gaxProtosLine(proto)),
+    separateRequire('/google-gax/build/src/fallback.js', gaxProtosLine(proto)),
   ]),
   separateRequire(
     '/google-gax/build/src/longRunningCalls/longrunning.js',
@@ -214,10 +214,10 @@ function parseRequire(find) {
   return { binding, star: Boolean(star), module };
 }
 
-/** google-gax's `const <Name>Protos = __importStar(require("<folder>/<proto>"));` line of one generated module. */
-function gaxProtosLine(proto, folder) {
+/** google-gax's `const <Name>Protos = __importStar(require("../protos/<proto>"));` line of one generated module. */
+function gaxProtosLine(proto) {
   const binding = { iam_service: 'IamProtos', locations: 'LocationProtos', operations: 'operationsProtos' }[proto];
-  return `const ${binding} = __importStar(require("${folder}/${proto}"));`;
+  return `const ${binding} = __importStar(require("../protos/${proto}"));`;
 }
 
 /**

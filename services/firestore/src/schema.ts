@@ -398,7 +398,6 @@ export class FirestoreSchema {
     const ref = this.metadataRef(collection.id);
     const version = newSchemaToken();
     const empty = await this.isEmpty(collection.id);
-    let marker: FormatMarker | undefined;
     // Optimistic, not a read-write transaction: the write carries the read document's update time
     // (or that it is absent) as its precondition, so a change another instance made in between
     // fails it. Saves made at once then take no locks to contend for: in a transaction each held
@@ -406,11 +405,12 @@ export class FirestoreSchema {
     // (ten instances at once on the emulator, three rounds: 8–11 s, ~1 s now; on a busy machine two
     // such saves both outlasted the 5 s deadline, so neither was kept nor told why:
     // test/schema-save.test.ts).
-    const conflict = await (async () => {
-      const now = await ref.get();
-      const current = typeof now.get('definition') === 'string' ? (now.get('definition') as string) : undefined;
-      const expected = planned?.strict === true ? toMetadata(planned).definition : undefined;
-      if (current !== expected) return true;
+    const now = await ref.get();
+    const current = typeof now.get('definition') === 'string' ? (now.get('definition') as string) : undefined;
+    const expected = planned?.strict === true ? toMetadata(planned).definition : undefined;
+    let marker: FormatMarker | undefined;
+    let conflict = current !== expected;
+    if (!conflict) {
       marker = nextMarker(current === undefined ? undefined : parseMarker(now.get('format')), stored, empty);
       const data = { ...toMetadata(stored), format: serializeMarker(marker) };
       const batch = this.db.batch();
@@ -418,16 +418,8 @@ export class FirestoreSchema {
       if (now.exists && now.updateTime) batch.update(ref, data, { lastUpdateTime: now.updateTime });
       else batch.create(ref, data);
       batch.set(this.versionRef(), { version, updatedAt: new Date() });
-      try {
-        await batch.commit();
-        return false;
-      } catch (error) {
-        // Changed (FAILED_PRECONDITION), created (ALREADY_EXISTS) or deleted (NOT_FOUND) since the read.
-        const code = grpcCode(error);
-        if (code === GRPC.FAILED_PRECONDITION || code === GRPC.ALREADY_EXISTS || code === GRPC.NOT_FOUND) return true;
-        throw error;
-      }
-    })();
+      conflict = !(await committedUnlessChanged(batch));
+    }
     this.invalidate(collection.id);
     if (conflict) {
       throw errors.collectionChangeNotSupported(collection.id, [
@@ -483,6 +475,21 @@ export function inferType(value: Value): FieldType {
       return 'BOOLEAN';
     default:
       return 'OBJECT';
+  }
+}
+
+/**
+ * Commits `batch`; false when its preconditions found the document changed (FAILED_PRECONDITION),
+ * created (ALREADY_EXISTS) or deleted (NOT_FOUND) since it was read.
+ */
+async function committedUnlessChanged(batch: WriteBatch): Promise<boolean> {
+  try {
+    await batch.commit();
+    return true;
+  } catch (error) {
+    const code = grpcCode(error);
+    if (code === GRPC.FAILED_PRECONDITION || code === GRPC.ALREADY_EXISTS || code === GRPC.NOT_FOUND) return false;
+    throw error;
   }
 }
 

@@ -45,7 +45,7 @@ import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
 import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
 import { statsHook } from './stats-write.ts';
-import { documentsPath } from './structured-query.ts';
+import { runQueryRequest } from './structured-query.ts';
 import {
   deleteCollectionDocuments,
   insertItems,
@@ -448,11 +448,8 @@ class FirestoreStorage implements Storage {
     // every read goes through, not the client's own as well (that one is built on the first write).
     const read: ReadMetadataTexts | undefined = reader
       ? async (collectionId, limit) => {
-          const parent = documentsPath(await reader.database());
-          const documents = await reader.runQuery({
-            parent,
-            structuredQuery: { from: [{ collectionId }], limit: { value: limit } },
-          });
+          const request = runQueryRequest({ ...(await reader.database()), collectionId }, { filters: [], limit });
+          const documents = await reader.runQuery(request);
           return documents.map((document) => ({ id: documentId(document.name), texts: textFields(document) }));
         }
       : undefined;
