@@ -4,7 +4,8 @@
  * (FAST_PATHS) over their whole input range, the lazy loads (DEFERRALS) on the call that
  * needs the deferred module.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -294,5 +295,121 @@ describe('generated protobufjs modules, bundled apart and loaded on first access
       new (module.BundleBuilder as new (id: string) => { build(): Buffer })('bundle-1').build();
     expect(build(edited)).toEqual(build(original));
     expect(loaded.length).toBeGreaterThan(0);
+  });
+});
+
+describe("Fastify's code for paths the services never take", () => {
+  const fastifyIndex = createRequire(join(repoRoot, 'packages', 'core', 'package.json')).resolve('fastify');
+  const fastifyFile = (name: string) => join(dirname(fastifyIndex), name);
+  const editsOf = (suffix: string) => (DEFERRALS as Edit[]).filter((e) => e.file === suffix);
+
+  it('loads node:http2 only for an HTTP/2 server: an HTTP/1.1 server is built without it', () => {
+    // In a process of its own, where nothing else loaded http2 before.
+    const file = fastifyFile('lib/server.js');
+    const [edit] = editsOf('/fastify/lib/server.js');
+    expect(edit).toBeDefined();
+    const edited = readFileSync(file, 'utf8').replace(edit?.find ?? '', () => String(edit?.replace));
+    const dir = mkdtempSync(join(tmpdir(), 'fastify-server-'));
+    writeFileSync(join(dir, 'server.js'), edited);
+    const script = `
+      const Module = require('node:module');
+      const file = ${JSON.stringify(file)};
+      const module = new Module(file);
+      module.filename = file;
+      module.paths = Module._nodeModulePaths(require('node:path').dirname(file));
+      module._compile(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'server.js'))}, 'utf8'), file);
+      const http2Loaded = () => process.moduleLoadList.includes('NativeModule http2');
+      const { createServer } = module.exports;
+      const handler = () => {};
+      const instance = (options) => createServer.call({}, { connectionTimeout: 0, keepAliveTimeout: 1000, requestTimeout: 0, maxRequestsPerSocket: 0, ...options }, handler).server;
+      const one = instance({});
+      const before = http2Loaded();
+      const two = instance({ http2: true, http2SessionTimeout: 1000 });
+      process.stdout.write(JSON.stringify({ before, after: http2Loaded(), one: one.constructor.name, two: two.constructor.name }));
+    `;
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(seen).toEqual({ before: false, after: true, one: 'Server', two: 'Http2Server' });
+  });
+
+  describe('its default schema compilers and inject, bundled apart', () => {
+    const built = new Map<string, string>();
+    const loaded: string[] = [];
+    const separate = (name: string) => {
+      loaded.push(name);
+      const file = built.get(name);
+      if (!file) throw new Error(`${name} was not built`);
+      return file;
+    };
+
+    beforeAll(async () => {
+      const names = new Set<string>();
+      for (const [suffix, file] of [
+        ['/fastify/lib/schema-controller.js', fastifyFile('lib/schema-controller.js')],
+        ['/fastify/fastify.js', fastifyIndex],
+      ] as const) {
+        for (const edit of editsOf(suffix)) {
+          const text = typeof edit.replace === 'function' ? edit.replace(file) : edit.replace;
+          const name = /__bundleSeparate\("([^"]+)"\)/.exec(text)?.[1];
+          if (name) names.add(name);
+        }
+      }
+      expect(names.size).toBe(3);
+      const out = mkdtempSync(join(tmpdir(), 'separate-fastify-'));
+      for (const name of names) {
+        const target = join(out, `${name}.cjs`);
+        await writeSeparate((SEPARATE_MODULES as Map<string, string>).get(name), target);
+        built.set(name, target);
+      }
+    }, 120_000);
+
+    it('compiles a route schema with the separately loaded ajv and fast-json-stringify, as before', () => {
+      loaded.length = 0;
+      const file = fastifyFile('lib/schema-controller.js');
+      const edited = loadEdited(file, editsOf('/fastify/lib/schema-controller.js'), separate) as unknown as {
+        buildSchemaController(parent: null, options: undefined): SchemaController;
+      };
+      const original = createRequire(file)(file) as typeof edited;
+      type SchemaController = {
+        setupValidator(options: object): void;
+        setupSerializer(options: object): void;
+        validatorCompiler(route: object): (value: unknown) => boolean;
+        serializerCompiler(route: object): (value: unknown) => string;
+      };
+      const schema = {
+        type: 'object',
+        properties: { n: { type: 'integer', minimum: 1 }, s: { type: 'string' } },
+        required: ['n'],
+      };
+      const answers = [edited, original].map((module) => {
+        const controller = module.buildSchemaController(null, undefined);
+        controller.setupValidator({ ajv: { customOptions: {}, plugins: [] } });
+        controller.setupSerializer({ serializerOpts: {} });
+        const validate = controller.validatorCompiler({ schema, method: 'POST', url: '/x', httpPart: 'body' });
+        const serialize = controller.serializerCompiler({ schema, method: 'POST', url: '/x', httpStatus: '200' });
+        return [validate({ n: 2 }), validate({ n: 0 }), validate({ s: 'x' }), serialize({ n: 3, s: 'é"', x: 1 })];
+      });
+      expect(answers[0]).toEqual([true, false, false, '{"n":3,"s":"é\\""}']);
+      expect(answers[0]).toEqual(answers[1]);
+      expect(loaded).toHaveLength(2);
+    });
+
+    it('answers inject through the separately loaded light-my-request, loaded on the first inject only', async () => {
+      loaded.length = 0;
+      const edited = loadEdited(fastifyIndex, editsOf('/fastify/fastify.js'), separate) as unknown as (
+        options?: object,
+      ) => {
+        get(path: string, handler: () => unknown): void;
+        inject(options: object): Promise<{ statusCode: number; json(): unknown }>;
+        close(): Promise<void>;
+      };
+      const app = edited();
+      app.get('/hello', () => ({ hello: 'world' }));
+      expect(loaded).toEqual([]);
+      const response = await app.inject({ method: 'GET', url: '/hello' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ hello: 'world' });
+      expect(loaded).toHaveLength(1);
+      await app.close();
+    });
   });
 });
