@@ -81,7 +81,6 @@ export {
   type SelfTestStep,
   selfTestCollectionId,
 } from './self-test.ts';
-export { type BuildOptions, build } from './server/app.ts';
 export { REPORTED_ERROR_EVENT } from './server/gcp-format.ts';
 export {
   createLogger,
@@ -92,7 +91,6 @@ export {
   silentLogger,
 } from './server/log.ts';
 export { openApiDocument, RESPONSE_KEYS, renderOpenApi, requestSchemaName } from './server/openapi.ts';
-export { type ServeOptions, serve } from './server/serve.ts';
 export { type CoreConfig, deriveCursorSecret, runService, type ServiceDefinition } from './server/start.ts';
 export { type ServiceInfo, type ServiceStatus, StatusRecorder } from './server/status.ts';
 export { traceFields, traceOf } from './server/trace.ts';

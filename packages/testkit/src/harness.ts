@@ -5,7 +5,6 @@
  */
 import {
   type AccessPolicy,
-  build,
   createAdaptor,
   createVerifier,
   type Logger,
@@ -13,6 +12,7 @@ import {
   type ServiceInfo,
   type Storage,
 } from '@adaptors/core';
+import { build } from '@adaptors/core/server';
 import type { FastifyInstance } from 'fastify';
 import { WixClient } from './client.ts';
 import { LegacyClient } from './legacy-client.ts';

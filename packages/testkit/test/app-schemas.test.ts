@@ -3,7 +3,8 @@
  * Fastify's defaults (ajv, fast-json-stringify) are never loaded, and a route given a schema
  * fails to register with a message saying where to validate instead.
  */
-import { build, createAdaptor } from '@adaptors/core';
+import { createAdaptor } from '@adaptors/core';
+import { build } from '@adaptors/core/server';
 import { expect, test } from 'vitest';
 import { createMemoryStorage } from '../src/index.ts';
 

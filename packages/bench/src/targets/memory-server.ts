@@ -7,7 +7,8 @@
  * cost of its database client, not of the request log only this target skipped.
  * `LISTENING <url>` when ready.
  */
-import { build, createAdaptor, createLogger, createVerifier, loadPublicKeys } from '@adaptors/core';
+import { createAdaptor, createLogger, createVerifier, loadPublicKeys } from '@adaptors/core';
+import { build } from '@adaptors/core/server';
 import { createMemoryStorage, plantsCollection } from '@adaptors/testkit';
 
 const keys = await loadPublicKeys(process.env.WIX_PUBLIC_KEYS ?? '');

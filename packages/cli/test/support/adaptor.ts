@@ -3,7 +3,8 @@
  * storage with the plants collection) that verifies with a given public key,
  * i.e. with the key `adaptors keys generate` wrote, as a deployed service would.
  */
-import { build, createAdaptor, createVerifier, loadPublicKeys } from '@adaptors/core';
+import { createAdaptor, createVerifier, loadPublicKeys } from '@adaptors/core';
+import { build } from '@adaptors/core/server';
 import { createMemoryStorage, plantsCollection, samplePlants } from '@adaptors/testkit';
 
 export async function startAdaptor(publicKeys: string): Promise<{ url: string; close: () => Promise<void> }> {

@@ -13,9 +13,7 @@ import { checkConfig, configReport } from '../config/describe.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigOf, SettingSpecs } from '../config/settings.ts';
 import type { Storage } from '../storage.ts';
-import { build } from './app.ts';
 import { createLogger, type Logger } from './log.ts';
-import { serve } from './serve.ts';
 import { StatusRecorder } from './status.ts';
 
 export type CoreConfig = ConfigOf<typeof coreSettings>;
@@ -90,6 +88,10 @@ export async function runService<S extends SettingSpecs>(
     process.exitCode = 1;
     return;
   }
+  // The HTTP server's modules (Fastify: most of the core's code) load only now, once the storage
+  // has started what it reads ahead (the schema, Firestore's metadata collection): those reads
+  // wait on the network while this loads, instead of starting after it (docs/engines.md §5).
+  const { build, serve } = await import('./index.ts');
   const adaptor = createAdaptor({
     storage,
     cursorSecret: config.cursorSecret ?? deriveCursorSecret(keys),
