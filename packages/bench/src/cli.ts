@@ -14,13 +14,14 @@ import { createWixSigner, startServerProcess, WixClient } from '@adaptors/testki
 import { type AbVariant, parseVariants, runAb, summarize } from './ab.ts';
 import { runColdAb, summarizeCold } from './ab-cold.ts';
 import { runBulk } from './bulk.ts';
-import { measureClientImport, measureColdStart } from './cold-start.ts';
+import { clientImportRun, measureColdStart } from './cold-start.ts';
 import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
 import { combineLoads, type LoadResult, runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { runScaleOut } from './scale-out.ts';
 import { signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
+import { median } from './stats.ts';
 import { builtInTargets, databaseTargets, pairedReference, type TargetDefinition, warmUp } from './targets.ts';
 
 const { values } = parseArgs({
@@ -223,13 +224,19 @@ async function coldAb(
 }
 
 /**
- * Cold starts of `target` (then, for a database service, its client's bare import as the
+ * Cold starts of `target` (for a database service alternating with its client's bare import, the
  * yardstick), against an engine that already holds the seeded collection.
  */
 async function coldStarts(target: TargetDefinition, env: Record<string, string>): Promise<void> {
   const query = standardScenarios(target.collectionId)[target.baselineOnly ? 0 : 1];
   if (!query || values['no-cold']) return;
   const repeat = Number(values['cold-runs']);
+  // For a database service, its client's bare import is the yardstick: one import after each start,
+  // so both series see the same drift of the machine's load.
+  const importRun = target.client
+    ? clientImportRun({ client: target.client.name, dir: target.client.dir, env })
+    : undefined;
+  const imports: number[] = [];
   const result = await measureColdStart({
     command: target.command,
     args: target.args,
@@ -239,13 +246,11 @@ async function coldStarts(target: TargetDefinition, env: Record<string, string>)
     body: await signScenario(signer, query, 600),
     repeat,
     ...(values['cold-log'] ? { logDir: values['cold-log'], name: target.name } : {}),
+    ...(importRun ? { between: async () => void imports.push(await importRun()) } : {}),
   });
   report.coldStart.push({ target: target.name, result });
-  if (target.client) {
-    // Right after, so the yardstick sees the same machine load.
-    const bare = await measureClientImport({ client: target.client.name, dir: target.client.dir, env, repeat });
-    report.clientImport.push({ target: target.name, result: bare });
-  }
+  if (importRun)
+    report.clientImport.push({ target: target.name, result: { runs: imports, medianMs: median(imports) } });
 }
 
 async function runSeries(target: TargetDefinition): Promise<void> {

@@ -32,6 +32,12 @@ export async function measureColdStart(options: {
   /** A folder to keep each run's stderr in (`<name>-<run>.log`), e.g. phase marks of a `--import` script. */
   readonly logDir?: string;
   readonly name?: string;
+  /**
+   * Run after each start, the service stopped: the goal run measures one bare client import
+   * there, so the start and its yardstick alternate and a drift of the machine's load weighs on
+   * both alike (cli.ts `coldStarts`).
+   */
+  readonly between?: () => Promise<void>;
 }): Promise<ColdStartResult> {
   const runs: number[] = [];
   const cpu: number[] = [];
@@ -81,6 +87,7 @@ export async function measureColdStart(options: {
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       });
     }
+    await options.between?.();
   }
   return {
     runs,
@@ -95,18 +102,17 @@ export async function measureColdStart(options: {
  * The yardstick of issue 11's cold-start goal: how long a bare
  * `node -e "await import('<client>')"` takes (spawn → exit), run from the
  * service's folder so the same installed client is found, with the image's
- * NODE_OPTIONS and no compile cache (a conventional import).
+ * NODE_OPTIONS and no compile cache (a conventional import). Returns one run's
+ * measurement per call, so the caller can alternate it with the service's starts.
  */
-export async function measureClientImport(options: {
+export function clientImportRun(options: {
   readonly client: string;
   readonly dir: string;
   readonly env: Record<string, string>;
-  readonly repeat: number;
-}): Promise<{ readonly runs: readonly number[]; readonly medianMs: number }> {
+}): () => Promise<number> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, NODE_DISABLE_COMPILE_CACHE: '1' };
   delete env.NODE_COMPILE_CACHE;
-  const runs: number[] = [];
-  for (let i = 0; i < options.repeat; i++) {
+  return async () => {
     const started = performance.now();
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, ['-e', `await import(${JSON.stringify(options.client)})`], {
@@ -118,7 +124,6 @@ export async function measureClientImport(options: {
       child.once('exit', resolve);
     });
     if (code !== 0) throw new Error(`importing ${options.client} from ${options.dir} failed (exit ${code})`);
-    runs.push(Math.round(performance.now() - started));
-  }
-  return { runs, medianMs: median(runs) };
+    return Math.round(performance.now() - started);
+  };
 }
