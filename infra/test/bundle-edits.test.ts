@@ -125,6 +125,42 @@ function loadEdited(
   return module.exports as Record<string, unknown>;
 }
 
+const editsOf = (suffix: string) => (DEFERRALS as Edit[]).filter((e) => e.file === suffix);
+
+/**
+ * The files the edits of `files` ([edit suffix, installed file]) load apart, each built as the
+ * bundle builds it (SEPARATE_MODULES); `separate` answers a name's built file, as the bundle's
+ * `__bundleSeparate` does, and records it in `loaded`.
+ */
+function separateFiles(files: readonly (readonly [string, string])[]) {
+  const built = new Map<string, string>();
+  const loaded: string[] = [];
+  return {
+    loaded,
+    separate(name: string): string {
+      loaded.push(name);
+      const file = built.get(name);
+      if (!file) throw new Error(`${name} was not built`);
+      return file;
+    },
+    async build(): Promise<number> {
+      const out = mkdtempSync(join(tmpdir(), 'separate-'));
+      for (const [suffix, file] of files) {
+        for (const edit of editsOf(suffix)) {
+          const text = typeof edit.replace === 'function' ? edit.replace(file) : edit.replace;
+          for (const [, name] of text.matchAll(/__bundleSeparate\("([^"]+)"\)/g)) {
+            if (name === undefined || built.has(name)) continue;
+            const target = join(out, `${name}.cjs`);
+            await writeSeparate((SEPARATE_MODULES as Map<string, string>).get(name), target);
+            built.set(name, target);
+          }
+        }
+      }
+      return built.size;
+    },
+  };
+}
+
 describe("@google-cloud/common's response merge without a deep copy", () => {
   const bigquery = createRequire(join(serviceDir('bigquery'), 'package.json')).resolve('@google-cloud/bigquery');
   const file = join(dirname(createRequire(bigquery).resolve('@google-cloud/common')), 'util.js');
@@ -219,32 +255,15 @@ describe('generated protobufjs modules, bundled apart and loaded on first access
   const gaxIndex = fromFirestore.resolve('google-gax');
   const firestoreIndex = fromFirestore.resolve('@google-cloud/firestore');
   const firestoreFile = (name: string) => join(dirname(firestoreIndex), name);
-  const editsOf = (suffix: string) => (DEFERRALS as Edit[]).filter((e) => e.file === suffix);
-  const built = new Map<string, string>();
-  const loaded: string[] = [];
-  const separate = (name: string) => {
-    loaded.push(name);
-    const file = built.get(name);
-    if (!file) throw new Error(`${name} was not built`);
-    return file;
-  };
+  const { loaded, separate, build } = separateFiles([
+    ['/google-gax/build/src/index.js', gaxIndex],
+    ['/@google-cloud/firestore/build/src/serializer.js', firestoreFile('serializer.js')],
+    ['/@google-cloud/firestore/build/src/bundle.js', firestoreFile('bundle.js')],
+  ]);
   type Message = { encode(message: unknown): { finish(): Uint8Array } } & (new (fields: object) => unknown);
 
   beforeAll(async () => {
-    // The edits name the modules they load (SEPARATE_MODULES); each is built as the bundle builds it.
-    for (const [file, suffix] of [
-      [gaxIndex, '/google-gax/build/src/index.js'],
-      [firestoreFile('serializer.js'), '/@google-cloud/firestore/build/src/serializer.js'],
-      [firestoreFile('bundle.js'), '/@google-cloud/firestore/build/src/bundle.js'],
-    ] as const) {
-      for (const edit of editsOf(suffix)) if (typeof edit.replace === 'function') edit.replace(file);
-    }
-    const out = mkdtempSync(join(tmpdir(), 'separate-'));
-    for (const [name, file] of SEPARATE_MODULES as Map<string, string>) {
-      const target = join(out, `${name}.cjs`);
-      await writeSeparate(file, target);
-      built.set(name, target);
-    }
+    expect(await build()).toBe(4);
   }, 120_000);
 
   it("google-gax's IAM, Locations and Operations messages: none loaded with gax, each the same messages on first use", () => {
@@ -301,7 +320,6 @@ describe('generated protobufjs modules, bundled apart and loaded on first access
 describe("Fastify's code for paths the services never take", () => {
   const fastifyIndex = createRequire(join(repoRoot, 'packages', 'core', 'package.json')).resolve('fastify');
   const fastifyFile = (name: string) => join(dirname(fastifyIndex), name);
-  const editsOf = (suffix: string) => (DEFERRALS as Edit[]).filter((e) => e.file === suffix);
 
   it('loads node:http2 only for an HTTP/2 server: an HTTP/1.1 server is built without it', () => {
     // In a process of its own, where nothing else loaded http2 before.
@@ -332,34 +350,13 @@ describe("Fastify's code for paths the services never take", () => {
   });
 
   describe('its default schema compilers and inject, bundled apart', () => {
-    const built = new Map<string, string>();
-    const loaded: string[] = [];
-    const separate = (name: string) => {
-      loaded.push(name);
-      const file = built.get(name);
-      if (!file) throw new Error(`${name} was not built`);
-      return file;
-    };
+    const { loaded, separate, build } = separateFiles([
+      ['/fastify/lib/schema-controller.js', fastifyFile('lib/schema-controller.js')],
+      ['/fastify/fastify.js', fastifyIndex],
+    ]);
 
     beforeAll(async () => {
-      const names = new Set<string>();
-      for (const [suffix, file] of [
-        ['/fastify/lib/schema-controller.js', fastifyFile('lib/schema-controller.js')],
-        ['/fastify/fastify.js', fastifyIndex],
-      ] as const) {
-        for (const edit of editsOf(suffix)) {
-          const text = typeof edit.replace === 'function' ? edit.replace(file) : edit.replace;
-          const name = /__bundleSeparate\("([^"]+)"\)/.exec(text)?.[1];
-          if (name) names.add(name);
-        }
-      }
-      expect(names.size).toBe(3);
-      const out = mkdtempSync(join(tmpdir(), 'separate-fastify-'));
-      for (const name of names) {
-        const target = join(out, `${name}.cjs`);
-        await writeSeparate((SEPARATE_MODULES as Map<string, string>).get(name), target);
-        built.set(name, target);
-      }
+      expect(await build()).toBe(3);
     }, 120_000);
 
     it('compiles a route schema with the separately loaded ajv and fast-json-stringify, as before', () => {
