@@ -1,6 +1,7 @@
 /**
  * `node --import` hook for spawning `src/cli.ts` without a build: resolves
- * `@adaptors/<pkg>` to `packages/<pkg>/src/index.ts`, as vitest.shared.ts does
+ * `@adaptors/<pkg>` to `packages/<pkg>/src/index.ts` (and `@adaptors/<pkg>/<sub>` to
+ * `packages/<pkg>/src/<sub>/index.ts`), as vitest.shared.ts does
  * for in-process tests. (testkit's sources use TypeScript parameter
  * properties, so the spawn also needs --experimental-transform-types.)
  */
@@ -11,8 +12,12 @@ const packages = fileURLToPath(new URL('../../../', import.meta.url));
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    const match = /^@adaptors\/([\w-]+)$/.exec(specifier);
-    if (match) return { url: pathToFileURL(`${packages}${match[1]}/src/index.ts`).href, shortCircuit: true };
+    const match = /^@adaptors\/([\w-]+)(?:\/([\w-]+))?$/.exec(specifier);
+    if (match) {
+      // A subpath (`@adaptors/core/server`) is that folder's index, as in vitest.shared.ts.
+      const file = match[2] ? `${match[1]}/src/${match[2]}/index.ts` : `${match[1]}/src/index.ts`;
+      return { url: pathToFileURL(`${packages}${file}`).href, shortCircuit: true };
+    }
     return nextResolve(specifier, context);
   },
 });
