@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AbRound, type AbRunOptions, type AbVariant, alternate, lowerRounds } from './ab.ts';
+import { type AbRound, type AbRunOptions, type AbVariant, alternate, byVariant, lowerRounds } from './ab.ts';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { median } from './stats.ts';
 
@@ -57,10 +57,8 @@ export interface ColdAbSummary {
 }
 
 export function summarizeCold(rounds: readonly ColdAbRound[]): ColdAbSummary[] {
-  const names = [...new Set(rounds.map((r) => r.variant))];
   const faster = lowerRounds(rounds, (result) => result.medianMs);
-  return names.map((name) => {
-    const own = rounds.filter((r) => r.variant === name);
+  return [...byVariant(rounds)].map(([name, own]) => {
     const fasterRounds = faster.get(name);
     return {
       variant: name,

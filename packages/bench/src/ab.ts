@@ -42,21 +42,27 @@ export interface AbRunOptions<R> {
   readonly onRound?: (round: AbRound<R>) => void;
 }
 
+/** Each variant's rounds, in the order the variants first appear (the first is the baseline). */
+export function byVariant<R>(rounds: readonly AbRound<R>[]): Map<string, AbRound<R>[]> {
+  const out = new Map<string, AbRound<R>[]>();
+  for (const r of rounds) {
+    const own = out.get(r.variant);
+    if (own) own.push(r);
+    else out.set(r.variant, [r]);
+  }
+  return out;
+}
+
 /**
  * For each variant after the first: in how many rounds `metric` was lower than the first
  * variant's in the same round.
  */
 export function lowerRounds<R>(rounds: readonly AbRound<R>[], metric: (result: R) => number): Map<string, number> {
-  const names = [...new Set(rounds.map((r) => r.variant))];
-  const base = rounds.filter((r) => r.variant === names[0]);
+  const [[, base] = ['', []], ...others] = byVariant(rounds);
+  const baseline = new Map(base.map((b) => [b.round, metric(b.result)]));
   const out = new Map<string, number>();
-  for (const name of names.slice(1)) {
-    const lower = rounds.filter(
-      (r) =>
-        r.variant === name &&
-        metric(r.result) < metric((base.find((b) => b.round === r.round) ?? { result: r.result }).result),
-    );
-    out.set(name, lower.length);
+  for (const [name, own] of others) {
+    out.set(name, own.filter((r) => metric(r.result) < (baseline.get(r.round) ?? Number.NaN)).length);
   }
   return out;
 }
@@ -142,10 +148,8 @@ export interface AbSummary {
 }
 
 export function summarize(rounds: readonly AbRound[]): AbSummary[] {
-  const names = [...new Set(rounds.map((r) => r.variant))];
   const cheaper = lowerRounds(rounds, (result) => result.serverCpuMsPerRequest ?? Number.NaN);
-  return names.map((name) => {
-    const own = rounds.filter((r) => r.variant === name);
+  return [...byVariant(rounds)].map(([name, own]) => {
     const cpu = own.map((r) => r.result.serverCpuMsPerRequest ?? Number.NaN).sort((a, b) => a - b);
     const cheaperRounds = cheaper.get(name);
     return {
