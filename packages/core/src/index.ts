@@ -72,6 +72,7 @@ export { parseProjection } from './query/parse-projection.ts';
 export { parseSort } from './query/parse-sort.ts';
 export { foldCase } from './query/patterns.ts';
 export { type ReadWriteVerdict, readWriteRule, type SystemColumnTypes } from './read-write-rule.ts';
+export { releaseRows } from './release.ts';
 export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';
 export {
   runSelfTest,

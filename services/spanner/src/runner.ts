@@ -5,7 +5,7 @@
  * Rows come back under safe aliases and are renamed to Wix keys with
  * `CompiledQuery.columns`.
  */
-import type { Field, Item, Value } from '@adaptors/core';
+import { type Field, type Item, releaseRows, type Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import { columnPlan, putValue, type StatementRunner, toItem } from '@adaptors/sql-storage';
 import { type Database, Int } from '@google-cloud/spanner';
@@ -30,7 +30,9 @@ export class SpannerRunner implements StatementRunner {
     const result = await this.query(query, collectionId);
     if (Array.isArray(result)) return result.map(rowValues);
     const columns = result.fields.map((field) => ({ name: field.name, decode: cellDecoder(field.type, field.name) }));
-    return result.rows.map((row) => new Map(columns.map(({ name, decode }, i) => [name, decode(row[i])])));
+    const rows = result.rows.map((row) => new Map(columns.map(({ name, decode }, i) => [name, decode(row[i])])));
+    releaseRows(result.rows);
+    return rows;
   }
 
   async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
@@ -95,6 +97,8 @@ function protoItems(result: ProtoResult, query: CompiledQuery, fields: ReadonlyM
     }
     items.push(item);
   }
+  // Converted: the promises that carried `result` up keep it, not its rows (core release.ts).
+  releaseRows(result.rows);
   return items;
 }
 

@@ -15,6 +15,7 @@
  * emulator restarts empty): such a query answers `undefined`, and the caller runs it
  * again through the client's streaming path, which has neither limit.
  */
+import { releaseRows } from '@adaptors/core';
 import { type Database, type Session, Snapshot } from '@google-cloud/spanner';
 import type { CellType, ProtoCell } from './cells.ts';
 import { isResultTooLarge, isSessionNotFound } from './errors.ts';
@@ -87,10 +88,13 @@ async function executeSql(
         (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
       );
     });
-    return {
+    const result = {
       fields: (answer.metadata?.rowType?.fields ?? []).map((f) => ({ name: f.name ?? '', type: f.type ?? {} })),
       rows: (answer.rows ?? []).map((row) => row.values ?? []),
     };
+    // The client's call objects keep the answer they received: only `result` holds its rows now (core release.ts).
+    releaseRows(answer.rows);
+    return result;
   } catch (error) {
     if (isSessionNotFound(error)) {
       // The pool drops a session released with this error instead of lending it again.
