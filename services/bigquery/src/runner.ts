@@ -14,7 +14,7 @@
  * the cached rows and response) and builds a `Job` object per statement —
  * most of the client's CPU per 50-item query (DEPLOY.md, "Runtime").
  */
-import { type Field, type Item, remainingMs, type Value } from '@adaptors/core';
+import { type Field, type Item, releaseRows, remainingMs, type Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
 import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
@@ -58,7 +58,10 @@ interface RawResult {
 }
 
 function decoded({ raw, schema, affected }: RawResult, statement: Statement): QueryResult {
-  return { rows: schema ? raw.map(rowDecoder(schema, statement.names)) : [], affected };
+  const rows = schema ? raw.map(rowDecoder(schema, statement.names)) : [];
+  // The response body stays referenced by the call's promises: not its rows (core release.ts).
+  releaseRows(raw);
+  return { rows, affected };
 }
 
 /** The jobs.query / jobs.getQueryResults answer, as far as it is read here. */
@@ -107,7 +110,9 @@ export class BigQueryRunner implements StatementRunner {
   async items(query: CompiledQuery, collectionId: string, fields: ReadonlyMap<string, Field>): Promise<Item[]> {
     const statement = { sql: query.sql, ...clientParams(query.params, query.types) };
     const { raw, schema } = await this.translated(statement, collectionId);
-    return schema ? raw.map(itemDecoder(schema, query, fields)) : [];
+    const items = schema ? raw.map(itemDecoder(schema, query, fields)) : [];
+    releaseRows(raw);
+    return items;
   }
 
   async execute(statement: CompiledQuery, collectionId?: string): Promise<void> {

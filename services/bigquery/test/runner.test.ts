@@ -54,4 +54,39 @@ describe('BigQuery runner', () => {
     });
     expect(rows.map((row) => Object.fromEntries(row))).toEqual([{ s: text, a: [text] }]);
   });
+
+  test('the response gives up its rows once they are decoded (core release.ts)', async () => {
+    // The real auth client's request, observed: each response body is kept to look at afterwards.
+    const bodies: { rows?: unknown[] }[] = [];
+    const authClient = new Proxy(ds.bq.authClient, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'request' || typeof value !== 'function') return value;
+        return async (options: unknown) => {
+          const response = await value.call(target, options);
+          bodies.push(response.data);
+          return response;
+        };
+      },
+    });
+    const bq = new Proxy(ds.bq, {
+      get: (target, property, receiver) =>
+        property === 'authClient' ? authClient : Reflect.get(target, property, receiver),
+    });
+    const observed = new BigQueryRunner({
+      bq,
+      projectId: ds.projectId,
+      datasetId: ds.datasetId,
+      location: undefined,
+      onStaleSchema: () => {},
+    });
+    const { rows } = await observed.run({
+      sql: 'SELECT x FROM UNNEST(GENERATE_ARRAY(1, 5)) AS x ORDER BY x',
+      params: {},
+      types: {},
+    });
+    expect(rows.map((row) => row.get('x'))).toEqual([1, 2, 3, 4, 5]);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]?.rows).toEqual([]);
+  });
 });
