@@ -5,7 +5,7 @@
  * With a reader, documents come through the client's gapic runQuery and are
  * decoded by proto-documents.ts; without one, through the client's Query.
  */
-import { errors, type Item, type SpiError, type StoredCollection, type Value } from '@adaptors/core';
+import { errors, type Item, releaseRows, type SpiError, type StoredCollection, type Value } from '@adaptors/core';
 import { type CollectionReference, FieldPath, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { fieldPathOf, pushedQuery } from './client-query.ts';
 import { markerOf, pendingFields } from './format.ts';
@@ -282,5 +282,8 @@ export async function readPage(ctx: ReadContext, paged: PagedRead, offset: numbe
   }
   const { target, startAfter } = await readerStart(ctx, reader, paged);
   const documents = await reader.runQuery(runQueryRequest(target, { ...paged.shape, startAfter, offset, limit }));
-  return documents.map(itemOfDocument);
+  const items = documents.map(itemOfDocument);
+  // The stream's promises keep the documents array: not the documents (core release.ts).
+  releaseRows(documents);
+  return items;
 }

@@ -141,6 +141,27 @@ describe('scan bound', () => {
   });
 });
 
+test('a page read whole gives up the decoded documents once they are items (core release.ts)', async () => {
+  // Offset and limit pushed to Firestore (readPage): the reader's answer is kept by the stream's
+  // promises after the call, so it must be empty of documents by then.
+  const body = {
+    filter: { count: { $gt: 10 } },
+    sort: [{ fieldName: 'count', order: 'ASC' }],
+    paging: { offset: 3, limit: 5 },
+  };
+  const reads = vi.spyOn(firestoreReader, 'runQuery');
+  try {
+    const result = await firestore.client.query(collectionId, body);
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(result.body.items).toHaveLength(5);
+    expect(result.body.items).toEqual((await memory.client.query(collectionId, body)).body.items);
+    expect(reads.mock.results.length).toBeGreaterThan(0);
+    for (const read of reads.mock.results) expect(await read.value).toEqual([]);
+  } finally {
+    reads.mockRestore();
+  }
+});
+
 describe('paging across residual filters', () => {
   const walk = async (client: WixClient, query: Record<string, unknown>, limit: number) => {
     const ids: string[] = [];
