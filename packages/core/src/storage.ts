@@ -191,6 +191,10 @@ export interface Storage {
   deleteCollection(id: string): Promise<void>;
 
   // Reads
+  /**
+   * A new array per call: it is the caller's, and the core empties it once the answer is
+   * encoded (release.ts). The items themselves are not changed.
+   */
   query(collection: StoredCollection, spec: QuerySpec): Promise<readonly Item[]>;
   count(collection: StoredCollection, filter: Filter): Promise<number>;
   aggregate(

@@ -11,6 +11,7 @@ import { parseAggregation } from '../query/parse-aggregation.ts';
 import { parseFilter } from '../query/parse-filter.ts';
 import { parseProjection } from '../query/parse-projection.ts';
 import { parseSort } from '../query/parse-sort.ts';
+import { releaseRows } from '../release.ts';
 import type { Storage } from '../storage.ts';
 import { encodeItem, encodeValue } from '../wire/codec.ts';
 import type { RequestOf } from '../wire/validate.ts';
@@ -88,7 +89,10 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
     items = await includeReferencedItems(storage, stored, items, req.includeReferencedItems);
   }
   ctx.info.itemCount = items.length;
-  return { items: items.map((item) => encodeItem(stored, item, projection)), pagingMetadata };
+  const answer = { items: items.map((item) => encodeItem(stored, item, projection)), pagingMetadata };
+  // Encoded: the promises that carried the storage's answer up keep it, not its items (release.ts).
+  for (const list of [fetched, rows, items]) releaseRows(list);
+  return answer;
 }
 
 export async function countItems(deps: ReadDeps, req: RequestOf['items/count'], ctx: CallContext) {
