@@ -85,4 +85,23 @@ describe('measureColdStart', () => {
       }),
     ).rejects.toThrow(/ECONNREFUSED/);
   }, 10_000);
+
+  it('ends an attempt whose connection is accepted but never answered, within the run’s time', async () => {
+    const port = await freePort();
+    const silent = `require('node:net').createServer(() => {}).listen(Number(process.env.PORT), '127.0.0.1');`;
+    const started = performance.now();
+    await expect(
+      measureColdStart({
+        command: process.execPath,
+        args: ['-e', silent],
+        env: {},
+        port,
+        path: '/v3/items/query',
+        body: 'header.payload.signature',
+        repeat: 1,
+        timeoutMs: 1000,
+      }),
+    ).rejects.toThrow('no answer within 1 s');
+    expect(performance.now() - started).toBeLessThan(5000);
+  }, 10_000);
 });
