@@ -36,19 +36,29 @@ setTimeout(() => {
 }, 150);
 `;
 
+const PATH = '/v3/items/query';
+const BODY = 'header.payload.signature';
+
+/** Cold starts of `script` (run with `node -e`) on a free port, sending the bench's query: the port and the measurement. */
+async function coldStarts(script: string, env: Record<string, string>, repeat: number, timeoutMs?: number) {
+  const port = await freePort();
+  const measured = measureColdStart({
+    command: process.execPath,
+    args: ['-e', script],
+    env,
+    port,
+    path: PATH,
+    body: BODY,
+    repeat,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+  return { port, measured };
+}
+
 describe('measureColdStart', () => {
   it('waits for the port, then retries the signed query until it is answered 200', async () => {
-    const port = await freePort();
-    const body = 'header.payload.signature';
-    const result = await measureColdStart({
-      command: process.execPath,
-      args: ['-e', SERVER],
-      env: { WANT_PATH: '/v3/items/query', WANT_BODY: body },
-      port,
-      path: '/v3/items/query',
-      body,
-      repeat: 2,
-    });
+    const { measured } = await coldStarts(SERVER, { WANT_PATH: PATH, WANT_BODY: BODY }, 2);
+    const result = await measured;
     expect(result.runs).toHaveLength(2);
     // Not before the server listened (150 ms after spawn), nor anywhere near the 30 s limit.
     for (const ms of result.runs) {
@@ -59,20 +69,9 @@ describe('measureColdStart', () => {
   }, 20_000);
 
   it('fails the run when the server never answers 200, and stops the server', async () => {
-    const port = await freePort();
-    await expect(
-      measureColdStart({
-        command: process.execPath,
-        args: ['-e', SERVER],
-        // The server answers 400 to any other body: never a 200.
-        env: { WANT_PATH: '/v3/items/query', WANT_BODY: 'another body' },
-        port,
-        path: '/v3/items/query',
-        body: 'header.payload.signature',
-        repeat: 1,
-        timeoutMs: 1000,
-      }),
-    ).rejects.toThrow('no answer within 1 s');
+    // The server answers 400 to any other body: never a 200.
+    const { port, measured } = await coldStarts(SERVER, { WANT_PATH: PATH, WANT_BODY: 'another body' }, 1, 1000);
+    await expect(measured).rejects.toThrow('no answer within 1 s');
     // Stopped: nothing listens on its port any more.
     await expect(
       new Promise((resolve, reject) => {
@@ -87,21 +86,10 @@ describe('measureColdStart', () => {
   }, 10_000);
 
   it('ends an attempt whose connection is accepted but never answered, within the run’s time', async () => {
-    const port = await freePort();
     const silent = `require('node:net').createServer(() => {}).listen(Number(process.env.PORT), '127.0.0.1');`;
     const started = performance.now();
-    await expect(
-      measureColdStart({
-        command: process.execPath,
-        args: ['-e', silent],
-        env: {},
-        port,
-        path: '/v3/items/query',
-        body: 'header.payload.signature',
-        repeat: 1,
-        timeoutMs: 1000,
-      }),
-    ).rejects.toThrow('no answer within 1 s');
+    const { measured } = await coldStarts(silent, {}, 1, 1000);
+    await expect(measured).rejects.toThrow('no answer within 1 s');
     expect(performance.now() - started).toBeLessThan(5000);
   }, 10_000);
 });
