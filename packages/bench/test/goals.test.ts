@@ -69,3 +69,9 @@ test("Firestore may spend four times the memory target's CPU per query", () => {
   expect(firestore?.checks.find((c) => c.name === 'CPU per query ÷ memory')?.pass).toBe(true);
   expect(printGoals([firestore as NonNullable<typeof firestore>])).toContain('every mark passes');
 });
+
+test('no load scenario ran (a --scenario matching none): no peak RSS mark rather than a pass', () => {
+  const only = report('bigquery', { cold: 400, rss: 90, cpu: 2, rps: 950, peak: 150 });
+  const [bigquery] = evaluateGoals({ ...only, load: [], reference: [] });
+  expect(bigquery?.checks.map((c) => c.name)).toEqual(['cold start ÷ client import', 'idle RSS']);
+});
