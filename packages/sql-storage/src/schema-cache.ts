@@ -14,6 +14,13 @@
  * - this instance changed the schema (`invalidate`), or the engine reported a
  *   table missing;
  * - the TTL passed: the backstop for changes made outside the adaptor.
+ *
+ * When only the TTL has passed (the version is still current), callers are answered from the
+ * snapshot while one catalog read replaces it in the background: a read of every table (on
+ * BigQuery one tables.get per table) must not stall the requests that happen to arrive at each
+ * expiry. A change made by hand is then seen within the TTL plus one read. The expired snapshot
+ * serves for one more TTL at most: past that (reads failing), callers wait for a read again and
+ * meet its error. A TTL of 0 (read before every call) keeps every read in the foreground.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 
@@ -92,11 +99,22 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     this.#gate?.remember(version);
   }
 
-  /** The cached snapshot while its version is current and its TTL runs; otherwise one shared load. */
+  /**
+   * The cached snapshot while its version is current and its TTL runs; past the TTL, the same
+   * while a load replaces it (see above); otherwise one shared load.
+   */
   async snapshot(): Promise<S> {
     const version = this.#gate ? await this.#gate.current() : undefined;
     const entry = this.#entry;
-    if (entry && entry.version === version && Date.now() - entry.snapshot.loadedAt < this.ttlMs) return entry.snapshot;
+    if (entry && entry.version === version) {
+      const age = Date.now() - entry.snapshot.loadedAt;
+      if (age < this.ttlMs) return entry.snapshot;
+      if (age < 2 * this.ttlMs) {
+        // Joins the load in flight, if any. Its failure is met by a caller past the second TTL.
+        this.#load(version, Number.NEGATIVE_INFINITY).catch(() => {});
+        return entry.snapshot;
+      }
+    }
     return (await this.#load(version, Number.NEGATIVE_INFINITY)).snapshot;
   }
 

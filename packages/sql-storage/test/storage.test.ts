@@ -1,10 +1,8 @@
 // The engine-neutral storage helpers (src/) that Spanner and BigQuery share.
-import type { Field, ReferencedSpec, StoredCollection } from '@adaptors/core';
+import type { Field, ReferencedSpec } from '@adaptors/core';
 import { type CompiledQuery, fieldTypeOfColumn, spanner } from '@adaptors/googlesql';
 import { describe, expect, test } from 'vitest';
 import {
-  type CollectionSnapshot,
-  collectionSnapshot,
   fieldCapabilitiesByType,
   fromAny,
   itemsById,
@@ -13,134 +11,10 @@ import {
   numericText,
   queryReferenced,
   readDistinct,
-  SchemaSnapshotCache,
   storedCollection,
   toItem,
   toJson,
 } from '../src/index.ts';
-
-const stored = (id: string): StoredCollection => ({ id }) as StoredCollection;
-type View = { readonly stored: StoredCollection };
-type Snap = CollectionSnapshot<View> & { readonly n: number };
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => {};
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-describe('SchemaSnapshotCache', () => {
-  test('concurrent callers share one load; the snapshot is reused while fresh', async () => {
-    let loads = 0;
-    const cache = new SchemaSnapshotCache<View, Snap>(
-      async () => collectionSnapshot(new Map([['a', { stored: stored('a') }]]), { n: ++loads }),
-      60_000,
-    );
-    const [x, y] = await Promise.all([cache.snapshot(), cache.snapshot()]);
-    expect(x).toBe(y);
-    expect(await cache.snapshot()).toBe(x);
-    expect(loads).toBe(1);
-    expect((await cache.list()).map((s) => s.id)).toEqual(['a']);
-  });
-
-  test('a load in flight when invalidated is answered but not kept', async () => {
-    const first = deferred<Snap>();
-    let calls = 0;
-    const cache = new SchemaSnapshotCache<View, Snap>(() => {
-      calls++;
-      return calls === 1 ? first.promise : Promise.resolve(collectionSnapshot(new Map(), { n: calls }));
-    }, 60_000);
-    const pending = cache.snapshot();
-    cache.invalidate();
-    first.resolve(collectionSnapshot(new Map(), { n: 1 }));
-    expect((await pending).n).toBe(1);
-    expect((await cache.snapshot()).n).toBe(2);
-  });
-
-  test('resolve finds the core’s StoredCollection by identity, then by id, else COLLECTION_NOT_FOUND', async () => {
-    const view = { stored: stored('a') };
-    const cache = new SchemaSnapshotCache<View, Snap>(
-      async () => collectionSnapshot(new Map([['a', view]]), { n: 0 }),
-      60_000,
-    );
-    expect(await cache.resolve(view.stored)).toBe(view);
-    expect(await cache.resolve(stored('a'))).toBe(view);
-    await expect(cache.resolve(stored('gone'))).rejects.toMatchObject({ code: 'COLLECTION_NOT_FOUND' });
-  });
-});
-
-describe('SchemaSnapshotCache across instances (packages/core/SCALING.md)', () => {
-  // The "database": a version token and a catalog another instance may change.
-  function world(ids: string[], checkMs = 0) {
-    const state = { version: 'v1', ids, versionReads: 0, loads: 0 };
-    const cache = new SchemaSnapshotCache<View, Snap>(
-      async () => {
-        state.loads++;
-        return collectionSnapshot(new Map(state.ids.map((id) => [id, { stored: stored(id) }])), { n: state.loads });
-      },
-      60_000,
-      {
-        read: async () => {
-          state.versionReads++;
-          return state.version;
-        },
-        checkMs,
-      },
-    );
-    return { state, cache };
-  }
-
-  test('a new version (a change through another instance) drops the snapshot', async () => {
-    const { state, cache } = world(['a', 'b']);
-    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']);
-    state.ids = ['a'];
-    expect((await cache.list()).map((c) => c.id)).toEqual(['a', 'b']); // same version: kept
-    state.version = 'v2';
-    expect((await cache.list()).map((c) => c.id)).toEqual(['a']);
-    expect(state.loads).toBe(2);
-  });
-
-  test('a miss re-reads the catalog before answering NOT_FOUND (a collection created elsewhere, version not seen)', async () => {
-    const { state, cache } = world(['a']);
-    await cache.list();
-    state.ids = ['a', 'fresh']; // created outside this cache's sight, same version
-    expect((await cache.get('fresh'))?.id).toBe('fresh');
-    expect(await cache.get('never')).toBeUndefined();
-  });
-
-  test('concurrent misses share one catalog read', async () => {
-    const { state, cache } = world(['a'], 60_000);
-    await cache.list();
-    const loads = state.loads;
-    const answers = await Promise.all(['x', 'y', 'z', 'x'].map((id) => cache.byId(id)));
-    expect(answers).toEqual([undefined, undefined, undefined, undefined]);
-    expect(state.loads).toBe(loads + 1);
-  });
-
-  test('refresh tells whether the collection changed', async () => {
-    const { state, cache } = world(['a']);
-    await cache.list();
-    expect(await cache.refresh('a')).toBe(false);
-    state.ids = ['a', 'b'];
-    expect(await cache.refresh('b')).toBe(true);
-  });
-
-  test("changed(): this instance's own version is trusted without reading it back", async () => {
-    const { state, cache } = world(['a']);
-    await cache.list();
-    state.version = 'mine';
-    cache.changed('mine');
-    const reads = state.versionReads;
-    await cache.list();
-    // checkMs 0 still reads for the next caller, but the snapshot loaded after changed() is kept.
-    expect(state.versionReads).toBeGreaterThanOrEqual(reads);
-    const loads = state.loads;
-    await cache.list();
-    expect(state.loads).toBe(loads);
-  });
-});
 
 describe('row decoding', () => {
   const query = {
