@@ -30,7 +30,11 @@ export function datasetListItem(d: DatasetMeta): Record<string, unknown> {
   };
 }
 
-export function tableResource(d: DatasetMeta, t: TableMeta, numRows: number): Record<string, unknown> {
+/**
+ * A table resource. `numRows` undefined: tables.get's `view=BASIC`, which leaves out the storage
+ * statistics (numBytes, numLongTermBytes, numRows, lastModifiedTime) as BigQuery's does.
+ */
+export function tableResource(d: DatasetMeta, t: TableMeta, numRows: number | undefined): Record<string, unknown> {
   return {
     kind: 'bigquery#table',
     etag: `"${t.etag}"`,
@@ -38,11 +42,15 @@ export function tableResource(d: DatasetMeta, t: TableMeta, numRows: number): Re
     selfLink: `/bigquery/v2/projects/${d.projectId}/datasets/${d.datasetId}/tables/${encodeURIComponent(t.tableId)}`,
     tableReference: { projectId: d.projectId, datasetId: d.datasetId, tableId: t.tableId },
     schema: { fields: t.schema.map(fieldJson) },
-    numBytes: '0',
-    numLongTermBytes: '0',
-    numRows: String(numRows),
+    ...(numRows === undefined
+      ? {}
+      : {
+          numBytes: '0',
+          numLongTermBytes: '0',
+          numRows: String(numRows),
+          lastModifiedTime: String(t.lastModifiedTime),
+        }),
     creationTime: String(t.creationTime),
-    lastModifiedTime: String(t.lastModifiedTime),
     type: 'TABLE',
     location: d.location,
     ...(t.description !== undefined ? { description: t.description } : {}),

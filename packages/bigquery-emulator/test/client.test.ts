@@ -87,6 +87,28 @@ describe('datasets and tables', () => {
     });
   });
 
+  test("tables.get's view: BASIC leaves the storage statistics out, the others keep them, an unknown one is 400", async () => {
+    const [ds] = await h.bq.createDataset('views');
+    const [table] = await ds.createTable('items', { schema: SCHEMA.slice(0, 2), description: 'd' });
+    await table.insert([{ _id: 'a', title: 'x' }]);
+    const get = async (view?: string) => {
+      const query = view ? `?view=${view}` : '';
+      const response = await fetch(`${h.emulator.url}/bigquery/v2/projects/test/datasets/views/tables/items${query}`);
+      const body = (await response.json()) as Record<string, unknown>;
+      if (!response.ok) throw Object.assign(new Error('tables.get failed'), { code: response.status, body });
+      return body;
+    };
+    const basic = await get('BASIC');
+    expect(basic.description).toBe('d');
+    expect((basic.schema as { fields: unknown[] }).fields).toHaveLength(2);
+    for (const key of ['numRows', 'numBytes', 'numLongTermBytes', 'lastModifiedTime'])
+      expect(basic).not.toHaveProperty(key);
+    for (const view of [undefined, 'STORAGE_STATS', 'FULL', 'TABLE_METADATA_VIEW_UNSPECIFIED']) {
+      expect((await get(view)).numRows).toBe('1');
+    }
+    await expect(get('SMALL')).rejects.toMatchObject({ code: 400 });
+  });
+
   test('table names up to BigQuery’s 1,024 bytes are served (they were a 414 past 100 characters)', async () => {
     const [ds] = await h.bq.createDataset('longnames');
     const names = [`t${'x'.repeat(100)}`, `t${'é'.repeat(511)}`];

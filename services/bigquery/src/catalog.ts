@@ -72,12 +72,18 @@ export function readDataset(bq: RestClient, datasetId: string): Promise<{ labels
   return restCall(bq, { method: 'GET', uri: `/datasets/${encodeURIComponent(datasetId)}` });
 }
 
-/** tables.get (REST `GET /datasets/{d}/tables/{t}`) through rest.ts, as every read on the way to a first answer. */
+/**
+ * tables.get (REST `GET /datasets/{d}/tables/{t}`) through rest.ts, as every read on the way to a
+ * first answer. `view=BASIC`: the schema, descriptions, type and clustering without the storage
+ * statistics (row and byte counts), which nothing here reads; BigQuery documents that view as
+ * "significantly more efficient" and the one for high request rates (TableMetadataView).
+ */
 export async function readTable(bq: RestClient, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
   try {
     const meta = await restCall<TableMetadata>(bq, {
       method: 'GET',
       uri: `/datasets/${encodeURIComponent(datasetId)}/tables/${encodeURIComponent(name)}`,
+      qs: { view: 'BASIC' },
     });
     return physicalTable(name, meta);
   } catch (error) {

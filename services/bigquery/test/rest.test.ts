@@ -4,7 +4,7 @@
  * an HTTP error (status, BigQuery's reasons, message) and from a call that got no answer (the
  * system code) — without the request, its headers or the response riding along.
  */
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { freePort } from '@adaptors/testkit';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
@@ -49,6 +49,39 @@ describe('BigQuery REST call', () => {
     const tables = await readTables(ds.bq, ds.datasetId, 2);
     expect([...tables.keys()].filter((name) => name.startsWith('p'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
     expect([...(tables.get('p5')?.columns.keys() ?? [])]).toEqual(['id', 'n']);
+  });
+
+  test('the schema read asks tables.get for the BASIC view: no storage statistics it would not read', async () => {
+    await restCall(ds.bq, query(ds.datasetId, 'CREATE TABLE basic_view (id STRING)'));
+    // A recording proxy in front of the emulator: what the real client sends, as sent.
+    const seen: string[] = [];
+    const target = new URL(ds.url);
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const forward = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const bq = new BigQuery({
+        projectId: ds.projectId,
+        apiEndpoint: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+        authClient: new PassThroughClient(),
+      });
+      const tables = await readTables(bq, ds.datasetId);
+      expect([...(tables.get('basic_view')?.columns.keys() ?? [])]).toEqual(['id']);
+      const gets = seen.filter((line) => /^GET \S*\/tables\/[^/?]+/.test(line));
+      expect(gets.length).toBe(tables.size);
+      for (const line of gets) expect(new URL(line.slice(4), 'http://x').searchParams.get('view')).toBe('BASIC');
+    } finally {
+      proxy.close();
+    }
   });
 
   test('an HTTP error carries its status, BigQuery reasons and message, and nothing of the request', async () => {
