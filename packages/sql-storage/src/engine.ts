@@ -18,7 +18,7 @@ import type {
   Value,
 } from '@adaptors/core';
 import type { ColumnInfo, CompiledQuery, GoogleSqlCompiler, TableInfo } from '@adaptors/googlesql';
-import type { CollectionView } from './schema-cache.ts';
+import type { CollectionView } from './snapshot.ts';
 
 /** A collection as every SQL engine runs it; an engine's own view adds what it needs. */
 export interface SqlCollection extends CollectionView {

@@ -37,14 +37,16 @@ export {
 } from './references.ts';
 export { cellValue, columnPlan, type PlannedColumn, putValue, toItem } from './rows.ts';
 export { CachedSchema } from './schema.ts';
+export { SchemaSnapshotCache, type SchemaVersionSource } from './schema-cache.ts';
+export { sqlStorageSettings } from './settings.ts';
 export {
   type CollectionSnapshot,
   type CollectionView,
   collectionSnapshot,
-  SchemaSnapshotCache,
-  type SchemaVersionSource,
-} from './schema-cache.ts';
-export { sqlStorageSettings } from './settings.ts';
+  type LazyCollectionSnapshot,
+  type LazySnapshotOptions,
+  lazyCollectionSnapshot,
+} from './snapshot.ts';
 export { createSqlStorage } from './storage.ts';
 export { renderTypeTable, type TypeTableOptions } from './type-table.ts';
 export { fromAny, numericText, scalarToStore, toJson } from './values.ts';

@@ -16,35 +16,14 @@
  * - the TTL passed: the backstop for changes made outside the adaptor.
  *
  * When only the TTL has passed (the version is still current), callers are answered from the
- * snapshot while one catalog read replaces it in the background: a read of every table (on
- * BigQuery one tables.get per table) must not stall the requests that happen to arrive at each
- * expiry. A change made by hand is then seen within the TTL plus one read. The expired snapshot
+ * snapshot while one catalog read replaces it in the background: that read (several queries on
+ * Spanner; a listing and a tables.get per table served on BigQuery) must not stall the requests
+ * that happen to arrive at each expiry. A change made by hand is then seen within the TTL plus one read. The expired snapshot
  * serves for one more TTL at most: past that (reads failing), callers wait for a read again and
  * meet its error. A TTL of 0 (read before every call) keeps every read in the foreground.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
-
-/** A collection's runtime view: whatever the engine keeps, plus the StoredCollection the core sees. */
-export interface CollectionView {
-  readonly stored: StoredCollection;
-}
-
-export interface CollectionSnapshot<C extends CollectionView> {
-  readonly collections: ReadonlyMap<string, C>;
-  /** The core hands back the StoredCollection it was given: found by identity first, without a lookup by id. */
-  readonly byStored: WeakMap<StoredCollection, C>;
-  readonly loadedAt: number;
-}
-
-/** A snapshot of `collections` (plus the engine's own catalog data in `extra`), stamped now. */
-export function collectionSnapshot<C extends CollectionView, E extends object>(
-  collections: ReadonlyMap<string, C>,
-  extra: E,
-): CollectionSnapshot<C> & E {
-  const byStored = new WeakMap<StoredCollection, C>();
-  for (const c of collections.values()) byStored.set(c.stored, c);
-  return { ...extra, collections, byStored, loadedAt: Date.now() };
-}
+import type { CollectionSnapshot, CollectionView } from './snapshot.ts';
 
 /** Where the schema version lives in the database; read at most once per `checkMs` by one instance. */
 export interface SchemaVersionSource {
@@ -173,13 +152,13 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
 
   /** Re-reads on a miss; true when `id`'s definition changed (the core then retries the call once). */
   async refresh(id: string): Promise<boolean> {
-    const before = (await this.snapshot()).collections.get(id)?.stored;
-    const after = (await this.#reread()).collections.get(id)?.stored;
+    const before = (await (await this.snapshot()).collection(id))?.stored;
+    const after = (await (await this.#reread()).collection(id))?.stored;
     return JSON.stringify(before) !== JSON.stringify(after);
   }
 
   async list(): Promise<StoredCollection[]> {
-    return [...(await this.snapshot()).collections.values()].map((c) => c.stored);
+    return [...(await (await this.snapshot()).all()).values()].map((c) => c.stored);
   }
 
   async get(id: string): Promise<StoredCollection | undefined> {
@@ -189,15 +168,15 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
   async resolve(stored: StoredCollection): Promise<C> {
     const snapshot = await this.snapshot();
-    const found = snapshot.byStored.get(stored) ?? snapshot.collections.get(stored.id);
+    const found = snapshot.byStored.get(stored) ?? (await snapshot.collection(stored.id));
     if (found) return found;
-    const fresh = (await this.#reread()).collections.get(stored.id);
+    const fresh = await (await this.#reread()).collection(stored.id);
     if (!fresh) throw errors.collectionNotFound(stored.id);
     return fresh;
   }
 
   /** A collection by id; a miss re-reads the catalog first (it may have just been created elsewhere). */
   async byId(id: string): Promise<C | undefined> {
-    return (await this.snapshot()).collections.get(id) ?? (await this.#reread()).collections.get(id);
+    return (await (await this.snapshot()).collection(id)) ?? (await (await this.#reread()).collection(id));
   }
 }

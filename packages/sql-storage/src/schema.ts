@@ -7,7 +7,8 @@
 import type { Collection, StoredCollection } from '@adaptors/core';
 import type { SchemaIntrospector, SqlCollection } from './engine.ts';
 import { REFERENCES_TABLE } from './references.ts';
-import { type CollectionSnapshot, SchemaSnapshotCache } from './schema-cache.ts';
+import { SchemaSnapshotCache } from './schema-cache.ts';
+import type { CollectionSnapshot } from './snapshot.ts';
 
 export abstract class CachedSchema<C extends SqlCollection, S extends CollectionSnapshot<C>>
   implements SchemaIntrospector<C>

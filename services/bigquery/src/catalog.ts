@@ -1,8 +1,8 @@
 /**
- * Reads the dataset's tables through the REST API (tables.list + tables.get):
- * exact schema types, modes, column and table descriptions, table type and
- * clustering, and no bytes billed (INFORMATION_SCHEMA queries bill at least
- * 10 MB each). Gets run a few at a time.
+ * Reads the dataset's tables through the REST API (tables.list for the names, tables.get for a
+ * table's definition when it is first needed: schema.ts): exact schema types, modes, column and
+ * table descriptions, table type and clustering, and no bytes billed (INFORMATION_SCHEMA
+ * queries bill at least 10 MB each).
  */
 
 import type { ColumnType } from '@adaptors/googlesql';
@@ -43,7 +43,8 @@ export interface TableMetadata {
   clustering?: { fields?: string[] };
 }
 
-const PARALLEL_GETS = 8;
+/** Table definitions read at a time when every collection is needed (BigQuery's API allows ~100 calls/s per method and user). */
+export const PARALLEL_GETS = 8;
 
 export function physicalTable(name: string, meta: TableMetadata): PhysicalTable {
   const columns = new Map<string, PhysicalColumn>();
@@ -93,12 +94,16 @@ export async function readTable(bq: RestClient, datasetId: string, name: string)
 }
 
 /**
- * A listed table whose metadata BigQuery refuses to serve (a 4xx other than
- * 404, e.g. a name some proxy cannot pass) is left out of the listing: one
- * table the adaptor cannot read must not make every other collection
- * unreachable. Server and network errors still fail the listing (retried).
+ * tables.get of a table tables.list named; undefined when it is gone since. A listed table
+ * whose metadata BigQuery refuses to serve (a 4xx other than 404, e.g. a name some proxy cannot
+ * pass) is left out as well: one table the adaptor cannot read must not make every other
+ * collection unreachable. Server and network errors still fail the read (retried).
  */
-async function readListedTable(bq: RestClient, datasetId: string, name: string): Promise<PhysicalTable | undefined> {
+export async function readListedTable(
+  bq: RestClient,
+  datasetId: string,
+  name: string,
+): Promise<PhysicalTable | undefined> {
   try {
     return await readTable(bq, datasetId, name);
   } catch (error) {
@@ -108,24 +113,11 @@ async function readListedTable(bq: RestClient, datasetId: string, name: string):
   }
 }
 
-/** `pageSize`: tables per tables.list page; unset, BigQuery's own (tests set it to walk the pages). */
-export async function readTables(
-  bq: RestClient,
-  datasetId: string,
-  pageSize?: number,
-): Promise<Map<string, PhysicalTable>> {
-  const names = await tableNames(bq, datasetId, pageSize);
-  const out = new Map<string, PhysicalTable>();
-  for (let i = 0; i < names.length; i += PARALLEL_GETS) {
-    const batch = names.slice(i, i + PARALLEL_GETS);
-    const read = await Promise.all(batch.map((name) => readListedTable(bq, datasetId, name)));
-    for (const table of read) if (table) out.set(table.name, table);
-  }
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** tables.list (REST `GET /datasets/{d}/tables`), every page: the dataset's table names. */
-async function tableNames(bq: RestClient, datasetId: string, pageSize: number | undefined): Promise<string[]> {
+/**
+ * tables.list (REST `GET /datasets/{d}/tables`), every page: the dataset's table names, sorted.
+ * `pageSize`: tables per page; unset, BigQuery's own (tests set it to walk the pages).
+ */
+export async function listTables(bq: RestClient, datasetId: string, pageSize?: number): Promise<string[]> {
   const names: string[] = [];
   let pageToken: string | undefined;
   do {
@@ -140,5 +132,5 @@ async function tableNames(bq: RestClient, datasetId: string, pageSize: number | 
     }
     pageToken = page.nextPageToken;
   } while (pageToken);
-  return names;
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 /**
- * Pure: physical tables (+ the Wix metadata in their descriptions) → the
- * collections Wix sees.
+ * Pure: a physical table (+ the Wix metadata in its descriptions) → the
+ * collection Wix sees.
  *
  * - Columns with a Wix marker in their description list the stored field
  *   (exact Wix type, display name, options); other columns are typed from
@@ -14,7 +14,7 @@
  */
 import { type Field, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
 import { type ColumnInfo, columnInfo, NumberColumns } from '@adaptors/googlesql';
-import { inferredField, isInternalTable, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
+import { inferredField, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
 import type { PhysicalColumn, PhysicalTable } from './catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './metadata.ts';
 import { type ColumnShape, inferFieldType } from './types.ts';
@@ -40,18 +40,6 @@ const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
   _updatedDate: 'TIMESTAMP',
   _owner: 'STRING',
 };
-
-export function buildCollections(
-  tables: ReadonlyMap<string, PhysicalTable>,
-  numberColumns: NumberColumns = new NumberColumns(),
-): Map<string, BigQueryCollection> {
-  const out = new Map<string, BigQueryCollection>();
-  for (const physical of tables.values()) {
-    if (isInternalTable(physical.name)) continue;
-    out.set(physical.name, buildCollection(physical, numberColumns));
-  }
-  return out;
-}
 
 /** The column's shape for the compiler: a JSON column of an ARRAY_STRING field holds arrays of strings. */
 function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }, field?: Field): ColumnShape {

@@ -5,25 +5,28 @@
  * (metadata.ts). Tables the adaptor creates are clustered on `_id`
  * (reads and DML by `_id` scan only the blocks holding those ids).
  *
- * Cache: one catalog read (tables.list + tables.get, no bytes billed) serves
- * every request until the schema version label of the dataset changes (any
- * instance's change, seen within SCHEMA_CHECK_MS: one datasets.get), a miss
- * re-read, a change made here, a "Not found: Table" from BigQuery, or the TTL
- * (changes made by hand): packages/core/SCALING.md.
+ * Cache: one catalog read (tables.list, no bytes billed) serves every request
+ * until the schema version label of the dataset changes (any instance's change,
+ * seen within SCHEMA_CHECK_MS: one datasets.get), a miss re-read, a change made
+ * here, a "Not found: Table" from BigQuery, or the TTL (changes made by hand):
+ * packages/core/SCALING.md. A table's definition (tables.get) is read when a call
+ * first needs its collection, so the calls before an answer do not grow with the
+ * dataset's table count; a reload reads ahead the tables this instance has served.
  */
 import { type Collection, errors, type Field, newSchemaToken, SpiError, type StoredCollection } from '@adaptors/core';
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
   type CollectionSnapshot,
-  collectionSnapshot,
+  isInternalTable,
   isSystemKey,
+  lazyCollectionSnapshot,
   REFERENCES_TABLE,
   referencesStatements,
 } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { type PhysicalTable, readDataset, readTables, type TableMetadata } from './catalog.ts';
-import { type BigQueryCollection, buildCollections } from './collections.ts';
+import { listTables, PARALLEL_GETS, readDataset, readListedTable, type TableMetadata } from './catalog.ts';
+import { type BigQueryCollection, buildCollection } from './collections.ts';
 import { anyValue, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
 import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import {
@@ -39,7 +42,7 @@ import type { BigQueryRunner } from './runner.ts';
 import { type ColumnShape, columnForField, sameShape } from './types.ts';
 
 interface Snapshot extends CollectionSnapshot<BigQueryCollection> {
-  readonly tables: ReadonlyMap<string, PhysicalTable>;
+  readonly tableNames: ReadonlySet<string>;
 }
 
 interface SchemaField {
@@ -61,6 +64,8 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly executor: BigQueryRunner;
   private readonly retry: Partial<RetryPolicy> | undefined;
   private readonly numberColumns: NumberColumns;
+  /** Tables whose collection a call asked for: a reload reads them ahead (not every table: `list`). */
+  private readonly used = new Set<string>();
 
   constructor(options: {
     bq: BigQuery;
@@ -113,18 +118,40 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   }
 
   protected hasTable(snapshot: Snapshot, name: string): boolean {
-    return snapshot.tables.has(name);
+    return snapshot.tableNames.has(name);
   }
 
   protected async load(): Promise<Snapshot> {
-    let tables: Map<string, PhysicalTable>;
+    let names: string[];
     try {
       // Reads only, so safe to repeat: the same backoff as statements (the client's own retry is off).
-      tables = await withRetry(() => readTables(this.bq, this.datasetId), isRetryable, this.retry);
+      names = await withRetry(() => listTables(this.bq, this.datasetId), isRetryable, this.retry);
     } catch (error) {
       throw translateError(error);
     }
-    return collectionSnapshot(buildCollections(tables, this.numberColumns), { tables });
+    const snapshot = lazyCollectionSnapshot<BigQueryCollection, { tableNames: ReadonlySet<string> }>(
+      {
+        names,
+        read: (name) => this.readCollection(name),
+        parallel: PARALLEL_GETS,
+        onUse: (name) => this.used.add(name),
+      },
+      { tableNames: new Set(names) },
+    );
+    // What this instance serves is read ahead, so a reload (TTL, a change) does not make those calls wait.
+    await snapshot.readAhead(this.used);
+    return snapshot;
+  }
+
+  /** One table's collection (tables.get); undefined for a table gone since it was listed, or an internal one. */
+  private async readCollection(name: string): Promise<BigQueryCollection | undefined> {
+    if (isInternalTable(name)) return undefined;
+    try {
+      const table = await withRetry(() => readListedTable(this.bq, this.datasetId, name), isRetryable, this.retry);
+      return table ? buildCollection(table, this.numberColumns) : undefined;
+    } catch (error) {
+      throw translateError(error);
+    }
   }
 
   async create(collection: Collection): Promise<StoredCollection> {

@@ -4,15 +4,16 @@
  * an HTTP error (status, BigQuery's reasons, message) and from a call that got no answer (the
  * system code) — without the request, its headers or the response riding along.
  */
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { freePort } from '@adaptors/testkit';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { readTables } from '../src/catalog.ts';
+import { listTables, readListedTable } from '../src/catalog.ts';
 import { errorShape, isNetworkError, isTableNotFound, translateError } from '../src/errors.ts';
 import { BigQueryCallError, restCall } from '../src/rest.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
+import { recordingProxy } from './recording-proxy.ts';
 
 /** The error a call fails with (a call that answers gives its answer, which no assertion below accepts). */
 const failure = (call: Promise<unknown>): Promise<unknown> => call.catch((error: unknown) => error);
@@ -42,42 +43,26 @@ describe('BigQuery REST call', () => {
     expect(listed.tables.map((t) => t.tableReference.tableId)).toEqual(['t']);
   });
 
-  test('the schema read walks every tables.list page, then reads each table', async () => {
-    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+  test('the table listing walks every tables.list page; a listed table is read by name, a gone one is undefined', async () => {
+    for (const name of ['p5', 'p2', 'p3', 'p4', 'p1']) {
       await restCall(ds.bq, query(ds.datasetId, `CREATE TABLE ${name} (id STRING, n INT64)`));
     }
-    const tables = await readTables(ds.bq, ds.datasetId, 2);
-    expect([...tables.keys()].filter((name) => name.startsWith('p'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
-    expect([...(tables.get('p5')?.columns.keys() ?? [])]).toEqual(['id', 'n']);
+    const names = await listTables(ds.bq, ds.datasetId, 2);
+    expect(names.filter((name) => name.startsWith('p'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    expect([...((await readListedTable(ds.bq, ds.datasetId, 'p5'))?.columns.keys() ?? [])]).toEqual(['id', 'n']);
+    expect(await readListedTable(ds.bq, ds.datasetId, 'never_was')).toBeUndefined();
   });
 
   test('the schema read asks tables.get for the BASIC view: no storage statistics it would not read', async () => {
     await restCall(ds.bq, query(ds.datasetId, 'CREATE TABLE basic_view (id STRING)'));
-    // A recording proxy in front of the emulator: what the real client sends, as sent.
-    const seen: string[] = [];
-    const target = new URL(ds.url);
-    const proxy = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      const forward = request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(forward);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await recordingProxy(ds.url, ds.projectId);
     try {
-      const bq = new BigQuery({
-        projectId: ds.projectId,
-        apiEndpoint: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
-        authClient: new PassThroughClient(),
-      });
-      const tables = await readTables(bq, ds.datasetId);
-      expect([...(tables.get('basic_view')?.columns.keys() ?? [])]).toEqual(['id']);
-      const gets = seen.filter((line) => /^GET \S*\/tables\/[^/?]+/.test(line));
-      expect(gets.length).toBe(tables.size);
+      expect(await listTables(proxy.bq, ds.datasetId)).toContain('basic_view');
+      expect([...((await readListedTable(proxy.bq, ds.datasetId, 'basic_view'))?.columns.keys() ?? [])]).toEqual([
+        'id',
+      ]);
+      const gets = proxy.seen.filter((line) => /^GET \S*\/tables\/[^/?]+/.test(line));
+      expect(gets).toHaveLength(1);
       for (const line of gets) expect(new URL(line.slice(4), 'http://x').searchParams.get('view')).toBe('BASIC');
     } finally {
       proxy.close();

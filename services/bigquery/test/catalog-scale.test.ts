@@ -1,0 +1,71 @@
+/**
+ * The schema read does not grow with the dataset's table count (src/schema.ts): a call on one
+ * collection reads that table's definition only (one tables.get), a listing of every collection
+ * reads each once, and a reload reads ahead only the tables this instance has served. Counted at
+ * a recording proxy in front of the emulator, through the real client.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { restCall } from '../src/rest.ts';
+import { createBigQueryStorage } from '../src/storage.ts';
+import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
+import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
+
+const TABLES = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+const ALL = { kind: 'true' } as const;
+
+let ds: TestDataset;
+let proxy: RecordingProxy;
+
+beforeAll(async () => {
+  ds = await openTestDataset();
+  for (const name of TABLES) {
+    await restCall(ds.bq, {
+      method: 'POST',
+      uri: '/queries',
+      json: {
+        query: `CREATE TABLE ${name} (_id STRING, n INT64)`,
+        useLegacySql: false,
+        defaultDataset: { datasetId: ds.datasetId },
+      },
+    });
+  }
+  proxy = await recordingProxy(ds.url, ds.projectId);
+});
+afterAll(() => proxy.close());
+
+test('a call on one collection of many reads that table only; a listing reads each table once', async () => {
+  const storage = createBigQueryStorage({ bq: proxy.bq, projectId: ds.projectId, datasetId: ds.datasetId });
+  const before = proxy.tableGets().length;
+  const collection = await storage.getCollection('t03');
+  expect(collection?.id).toBe('t03');
+  expect(await storage.count(collection as NonNullable<typeof collection>, ALL)).toBe(0);
+  expect(proxy.tableGets().slice(before)).toEqual(['t03']);
+
+  // Unknown: the listing is read again (a miss); of the tables, only the one served is read (ahead).
+  expect(await storage.getCollection('t99')).toBeUndefined();
+  expect(proxy.tableGets().slice(before)).toEqual(['t03', 't03']);
+
+  const listed = await storage.listCollections();
+  expect(listed.map((c) => c.id)).toEqual(TABLES);
+  const gets = proxy.tableGets().slice(before + 2);
+  expect([...gets].sort()).toEqual(TABLES.filter((name) => name !== 't03'));
+  await storage.close();
+});
+
+test('a reload reads ahead the tables this instance served, not every listed one', async () => {
+  // SCHEMA_CACHE_SECONDS=0: every call reloads the catalog, in the foreground.
+  const storage = createBigQueryStorage({
+    bq: proxy.bq,
+    projectId: ds.projectId,
+    datasetId: ds.datasetId,
+    schemaCacheSeconds: 0,
+  });
+  const first = await storage.getCollection('t05');
+  expect(first?.id).toBe('t05');
+  await storage.listCollections(); // reads every table, but does not make them "served"
+  const before = proxy.tableGets().length;
+  const again = await storage.getCollection('t05');
+  expect(again?.id).toBe('t05');
+  expect(proxy.tableGets().slice(before)).toEqual(['t05']);
+  await storage.close();
+});
