@@ -32,9 +32,9 @@ export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: 
     maximumBytesBilled: config.maximumBytesBilled,
     ...(config.numberColumns ? { numberColumns: config.numberColumns } : {}),
     createDataset: config.bigqueryCreateDataset,
+    // The schema is read while the HTTP server is built and starts listening, so the first call
+    // finds it cached (every table's definition only in a small dataset: schema.ts `warm`).
+    warm: true,
   });
-  // Read the schema while the HTTP server is built and starts listening, so the first call
-  // finds it cached. A failure here is not fatal: the first call reads it again and reports it.
-  storage.listCollections().catch(() => {});
   return storage;
 }

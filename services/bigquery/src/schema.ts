@@ -58,6 +58,9 @@ interface SchemaField {
  */
 export const SCHEMA_VERSION_LABEL = 'wix-adaptor-schema';
 
+/** Up to this many tables, `warm` reads every definition at start (a few rounds of PARALLEL_GETS). */
+export const WARM_TABLES = 48;
+
 export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly bq: BigQuery;
   private readonly datasetId: string;
@@ -141,6 +144,16 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     // What this instance serves is read ahead, so a reload (TTL, a change) does not make those calls wait.
     await snapshot.readAhead(this.used);
     return snapshot;
+  }
+
+  /**
+   * Reads the schema ahead of the first call (main.ts starts it while the server starts): the
+   * listing, and every table's definition when the dataset has at most WARM_TABLES of them (a
+   * dataset the adaptor's own collections fill); a larger one's tables are read as calls need them.
+   */
+  async warm(): Promise<void> {
+    const snapshot = await this.snapshot();
+    if (snapshot.tableNames.size <= WARM_TABLES) await snapshot.all();
   }
 
   /** One table's collection (tables.get); undefined for a table gone since it was listed, or an internal one. */

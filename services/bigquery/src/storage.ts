@@ -50,6 +50,11 @@ export interface BigQueryStorageOptions {
   readonly createDataset?: boolean;
   /** Observes every statement sent (tests count statements per call). */
   readonly onStatement?: (sql: string) => void;
+  /**
+   * Read the schema now, before the first call (main.ts: while the server starts), instead of
+   * on the first call: SchemaStore.warm. A failure is left to the first call to meet and report.
+   */
+  readonly warm?: boolean;
 }
 
 export function createBigQueryStorage(options: BigQueryStorageOptions): Storage {
@@ -104,6 +109,8 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
     }
     schema.invalidate();
   };
+
+  if (options.warm) schema.warm().catch(() => {});
 
   return createSqlStorage({
     capabilities: bigqueryCapabilities({ readOnlySchema: options.readOnlySchema ?? false }),

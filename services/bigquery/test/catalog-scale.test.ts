@@ -1,11 +1,14 @@
 /**
  * The schema read does not grow with the dataset's table count (src/schema.ts): a call on one
  * collection reads that table's definition only (one tables.get), a listing of every collection
- * reads each once, and a reload reads ahead only the tables this instance has served. Counted at
+ * reads each once, a reload reads ahead only the tables this instance has served, and the read at
+ * start takes every table only of a small dataset. Counted at
  * a recording proxy in front of the emulator, through the real client.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { restCall } from '../src/rest.ts';
+import { BigQueryRunner } from '../src/runner.ts';
+import { SchemaStore, WARM_TABLES } from '../src/schema.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
@@ -68,4 +71,42 @@ test('a reload reads ahead the tables this instance served, not every listed one
   expect(again?.id).toBe('t05');
   expect(proxy.tableGets().slice(before)).toEqual(['t05']);
   await storage.close();
+});
+
+/** A schema store over `datasetId` through the proxy, as createBigQueryStorage builds one. */
+function schemaStore(datasetId: string): SchemaStore {
+  const runner = new BigQueryRunner({
+    bq: proxy.bq,
+    projectId: ds.projectId,
+    datasetId,
+    location: undefined,
+    onStaleSchema: () => {},
+  });
+  return new SchemaStore({ bq: proxy.bq, datasetId, executor: runner, ttlMs: 60_000, checkMs: 1000 });
+}
+
+test(`warm (at start) reads every definition of a dataset of up to ${WARM_TABLES} tables, only the listing of a larger one`, async () => {
+  let before = proxy.tableGets().length;
+  await schemaStore(ds.datasetId).warm();
+  expect([...proxy.tableGets().slice(before)].sort()).toEqual(TABLES);
+
+  const large = await openTestDataset();
+  const names = Array.from({ length: WARM_TABLES + 1 }, (_, i) => `w${String(i).padStart(3, '0')}`);
+  for (const name of names) {
+    await restCall(large.bq, {
+      method: 'POST',
+      uri: '/queries',
+      json: {
+        query: `CREATE TABLE ${name} (_id STRING)`,
+        useLegacySql: false,
+        defaultDataset: { datasetId: large.datasetId },
+      },
+    });
+  }
+  const store = schemaStore(large.datasetId);
+  before = proxy.tableGets().length;
+  await store.warm();
+  expect(proxy.tableGets().slice(before)).toEqual([]);
+  expect((await store.get('w007'))?.id).toBe('w007');
+  expect(proxy.tableGets().slice(before)).toEqual(['w007']);
 });
