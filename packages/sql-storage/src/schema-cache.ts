@@ -18,9 +18,10 @@
  * When only the TTL has passed (the version is still current), callers are answered from the
  * snapshot while one catalog read replaces it in the background: that read (several queries on
  * Spanner; a listing and a tables.get per table served on BigQuery) must not stall the requests
- * that happen to arrive at each expiry. A change made by hand is then seen within the TTL plus one read. The expired snapshot
- * serves for one more TTL at most: past that (reads failing), callers wait for a read again and
- * meet its error. A TTL of 0 (read before every call) keeps every read in the foreground.
+ * that happen to arrive at each expiry. A change made by hand is then seen within the TTL plus
+ * one read. The expired snapshot serves for one more TTL at most: past that (reads failing),
+ * callers wait for a read again and meet its error. A TTL of 0 (read before every call) keeps
+ * every read in the foreground.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 import type { CollectionSnapshot, CollectionView } from './snapshot.ts';
