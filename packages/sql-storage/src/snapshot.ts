@@ -41,11 +41,20 @@ export interface LazySnapshotOptions<C extends CollectionView> {
   readonly parallel: number;
   /** Told of each collection asked for by id (not of `all()`): what a reload may read ahead. */
   readonly onUse?: (name: string) => void;
+  /**
+   * A table whose read fails with such an error is left out of `all()` rather than failing it
+   * (one table the adaptor may not read must not hide every other collection). Nothing is kept:
+   * a call on that collection reads it again and meets the error.
+   */
+  readonly leaveOutOfListing?: (error: unknown) => boolean;
 }
 
 /** A snapshot whose tables are read on first use, and which can be told to read some ahead. */
 export interface LazyCollectionSnapshot<C extends CollectionView> extends CollectionSnapshot<C> {
-  /** Reads those of `names` the listing holds and no call has read yet, `parallel` at a time. */
+  /**
+   * Reads those of `names` the listing holds and no call has read yet, `parallel` at a time. A
+   * table that fails to read is left unread (the call that needs it reads it and meets the error).
+   */
   readAhead(names: Iterable<string>): Promise<void>;
 }
 
@@ -91,15 +100,27 @@ export function lazyCollectionSnapshot<C extends CollectionView, E extends objec
     return load(id);
   };
 
-  const readAhead = async (wanted: Iterable<string>): Promise<void> => {
+  /** Reads the listed, unread ones of `wanted`, `parallel` at a time; a read failing with an error `spare` accepts is left out. */
+  const readEach = async (wanted: Iterable<string>, spare: (error: unknown) => boolean): Promise<void> => {
     const missing = [...wanted].filter((name) => names.has(name) && !read.has(name));
     for (let i = 0; i < missing.length; i += options.parallel) {
-      await Promise.all(missing.slice(i, i + options.parallel).map(load));
+      await Promise.all(
+        missing.slice(i, i + options.parallel).map(async (name) => {
+          try {
+            await load(name);
+          } catch (error) {
+            if (!spare(error)) throw error;
+          }
+        }),
+      );
     }
   };
 
+  // Reading ahead only saves a later call a round trip: a failure leaves the table to that call.
+  const readAhead = (wanted: Iterable<string>) => readEach(wanted, () => true);
+
   const all = async (): Promise<ReadonlyMap<string, C>> => {
-    await readAhead(options.names);
+    await readEach(options.names, (error) => options.leaveOutOfListing?.(error) ?? false);
     const out = new Map<string, C>();
     for (const name of options.names) {
       const found = read.get(name);

@@ -6,8 +6,13 @@ import { lazyCollectionSnapshot, SchemaSnapshotCache } from '../src/index.ts';
 type View = { readonly stored: StoredCollection };
 const view = (id: string): View => ({ stored: { id } as StoredCollection });
 
-/** A catalog of `names` whose table reads are counted; `gone` tables answer undefined, `failing` ones throw once. */
-function catalog(names: string[], options: { gone?: string[]; failing?: string[] } = {}) {
+class Refused extends Error {}
+
+/**
+ * A catalog of `names` whose table reads are counted; `gone` tables answer undefined, `failing`
+ * ones throw once, `refused` ones always throw a Refused (which a listing leaves out).
+ */
+function catalog(names: string[], options: { gone?: string[]; failing?: string[]; refused?: string[] } = {}) {
   const reads: string[] = [];
   const used: string[] = [];
   const failing = new Set(options.failing);
@@ -18,10 +23,12 @@ function catalog(names: string[], options: { gone?: string[]; failing?: string[]
         read: async (name) => {
           reads.push(name);
           if (failing.delete(name)) throw new Error(`cannot read ${name}`);
+          if (options.refused?.includes(name)) throw new Refused(`may not read ${name}`);
           return options.gone?.includes(name) ? undefined : view(name);
         },
         parallel: 2,
         onUse: (name) => used.push(name),
+        leaveOutOfListing: (error) => error instanceof Refused,
       },
       { n: 1 },
     );
@@ -78,6 +85,28 @@ describe('lazyCollectionSnapshot', () => {
     expect(s.byStored.get((a as View).stored)).toBe(a);
     expect(reads).toEqual(['b', 'a']);
     expect(used).toEqual(['b', 'a']);
+  });
+
+  test('a table the listing may leave out is left out of all(); a call on it reads it again and meets the error', async () => {
+    const { reads, snapshot } = catalog(['a', 'secret', 'b'], { refused: ['secret'] });
+    const s = snapshot();
+    expect([...(await s.all()).keys()]).toEqual(['a', 'b']);
+    await expect(s.collection('secret')).rejects.toThrow('may not read secret');
+    expect(reads.filter((name) => name === 'secret')).toHaveLength(2);
+  });
+
+  test('any other failed read fails all()', async () => {
+    const { snapshot } = catalog(['a', 'b'], { failing: ['b'] });
+    await expect(snapshot().all()).rejects.toThrow('cannot read b');
+  });
+
+  test('readAhead leaves a table that fails to read unread, and does not fail', async () => {
+    const { reads, snapshot } = catalog(['a', 'b', 'c'], { failing: ['a'], refused: ['b'] });
+    const s = snapshot();
+    await s.readAhead(['a', 'b', 'c']);
+    expect([...reads].sort()).toEqual(['a', 'b', 'c']);
+    expect((await s.collection('a'))?.stored.id).toBe('a'); // read again, now readable
+    await expect(s.collection('b')).rejects.toThrow('may not read b');
   });
 
   test('through the schema cache: a miss re-reads the listing, then reads only the table asked for', async () => {

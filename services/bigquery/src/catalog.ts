@@ -94,23 +94,13 @@ export async function readTable(bq: RestClient, datasetId: string, name: string)
 }
 
 /**
- * tables.get of a table tables.list named; undefined when it is gone since. A listed table
- * whose metadata BigQuery refuses to serve (a 4xx other than 404, e.g. a name some proxy cannot
- * pass) is left out as well: one table the adaptor cannot read must not make every other
- * collection unreachable. Server and network errors still fail the read (retried).
+ * BigQuery refused to describe a table it listed: a 4xx other than 404 (no permission on that
+ * table, a name some proxy cannot pass). One such table must not make every other collection
+ * unreachable, so a listing leaves it out (schema.ts); server and network errors still fail it.
  */
-export async function readListedTable(
-  bq: RestClient,
-  datasetId: string,
-  name: string,
-): Promise<PhysicalTable | undefined> {
-  try {
-    return await readTable(bq, datasetId, name);
-  } catch (error) {
-    const status = errorShape(error).status;
-    if (status !== undefined && status >= 400 && status < 500) return undefined;
-    throw error;
-  }
+export function isTableRefused(error: unknown): boolean {
+  const status = errorShape(error).status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 404;
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   referencesStatements,
 } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
-import { listTables, PARALLEL_GETS, readDataset, readListedTable, type TableMetadata } from './catalog.ts';
+import { isTableRefused, listTables, PARALLEL_GETS, readDataset, readTable, type TableMetadata } from './catalog.ts';
 import { type BigQueryCollection, buildCollection } from './collections.ts';
 import { anyValue, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
 import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
@@ -69,6 +69,8 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly numberColumns: NumberColumns;
   /** Tables whose collection a call asked for: a reload reads them ahead (not every table: `list`). */
   private readonly used = new Set<string>();
+  /** The errors of table reads BigQuery refused (readCollection): a listing leaves those tables out. */
+  private readonly refused = new WeakSet<object>();
 
   constructor(options: {
     bq: BigQuery;
@@ -138,6 +140,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         read: (name) => this.readCollection(name),
         parallel: PARALLEL_GETS,
         onUse: (name) => this.used.add(name),
+        leaveOutOfListing: (error) => this.refused.has(error as object),
       },
       { tableNames: new Set(names) },
     );
@@ -156,14 +159,21 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     if (snapshot.tableNames.size <= WARM_TABLES) await snapshot.all();
   }
 
-  /** One table's collection (tables.get); undefined for a table gone since it was listed, or an internal one. */
+  /**
+   * One table's collection (tables.get); undefined for a table gone since it was listed, or an
+   * internal one. A call on a table BigQuery refuses to describe (a 4xx other than 404: no
+   * permission on that table, a name some proxy cannot pass) meets the refusal, translated; a
+   * listing of every collection leaves that table out instead (catalog.ts `isTableRefused`).
+   */
   private async readCollection(name: string): Promise<BigQueryCollection | undefined> {
     if (isInternalTable(name)) return undefined;
     try {
-      const table = await withRetry(() => readListedTable(this.bq, this.datasetId, name), isRetryable, this.retry);
+      const table = await withRetry(() => readTable(this.bq, this.datasetId, name), isRetryable, this.retry);
       return table ? buildCollection(table, this.numberColumns) : undefined;
     } catch (error) {
-      throw translateError(error);
+      const translated = translateError(error, name);
+      if (isTableRefused(error) && typeof translated === 'object' && translated !== null) this.refused.add(translated);
+      throw translated;
     }
   }
 

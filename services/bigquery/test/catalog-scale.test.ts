@@ -110,3 +110,33 @@ test(`warm (at start) reads every definition of a dataset of up to ${WARM_TABLES
   expect((await store.get('w007'))?.id).toBe('w007');
   expect(proxy.tableGets().slice(before)).toEqual(['w007']);
 });
+
+test('a table BigQuery refuses to describe: a call on it says why; a listing leaves it out, the others listed', async () => {
+  const guarded = await recordingProxy(ds.url, ds.projectId, (line) =>
+    /^GET \S*\/tables\/t07(\?|$)/.test(line)
+      ? {
+          status: 403,
+          reason: 'accessDenied',
+          message: 'Access Denied: Table t07: Permission bigquery.tables.get denied',
+        }
+      : undefined,
+  );
+  try {
+    const storage = createBigQueryStorage({
+      bq: guarded.bq,
+      projectId: ds.projectId,
+      datasetId: ds.datasetId,
+      retry: { baseDelayMs: 1 },
+    });
+    await expect(storage.getCollection('t07')).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.stringContaining('grant its service account'),
+    });
+    const listed = await storage.listCollections();
+    expect(listed.map((c) => c.id)).toEqual(TABLES.filter((name) => name !== 't07'));
+    await expect(storage.getCollection('t07')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await storage.close();
+  } finally {
+    guarded.close();
+  }
+});

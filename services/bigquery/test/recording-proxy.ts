@@ -1,6 +1,8 @@
 /**
  * An HTTP proxy in front of the emulator that records each request line (`GET /bigquery/v2/…`)
  * and forwards it unchanged, with a real client pointed at it: what the adaptor sends, as sent.
+ * `refuse` answers the requests it matches itself, as BigQuery answers a refusal (a status and
+ * BigQuery's error body), for what the emulator cannot be made to refuse (one table's metadata).
  */
 import { createServer, request } from 'node:http';
 import { BigQuery } from '@google-cloud/bigquery';
@@ -16,11 +18,30 @@ export interface RecordingProxy {
   close(): void;
 }
 
-export async function recordingProxy(emulatorUrl: string, projectId: string): Promise<RecordingProxy> {
+export interface Refusal {
+  readonly status: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export async function recordingProxy(
+  emulatorUrl: string,
+  projectId: string,
+  refuse: (requestLine: string) => Refusal | undefined = () => undefined,
+): Promise<RecordingProxy> {
   const seen: string[] = [];
   const target = new URL(emulatorUrl);
   const server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+    const line = `${req.method} ${req.url}`;
+    seen.push(line);
+    const refusal = refuse(line);
+    if (refusal) {
+      // BigQuery's error body (REST "Error messages"): what the client's error model reads.
+      const { status, reason, message } = refusal;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: status, message, errors: [{ reason, message }] } }));
+      return;
+    }
     const forward = request(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {

@@ -9,7 +9,7 @@ import { freePort } from '@adaptors/testkit';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { listTables, readListedTable } from '../src/catalog.ts';
+import { listTables, readTable } from '../src/catalog.ts';
 import { errorShape, isNetworkError, isTableNotFound, translateError } from '../src/errors.ts';
 import { BigQueryCallError, restCall } from '../src/rest.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
@@ -49,8 +49,8 @@ describe('BigQuery REST call', () => {
     }
     const names = await listTables(ds.bq, ds.datasetId, 2);
     expect(names.filter((name) => name.startsWith('p'))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
-    expect([...((await readListedTable(ds.bq, ds.datasetId, 'p5'))?.columns.keys() ?? [])]).toEqual(['id', 'n']);
-    expect(await readListedTable(ds.bq, ds.datasetId, 'never_was')).toBeUndefined();
+    expect([...((await readTable(ds.bq, ds.datasetId, 'p5'))?.columns.keys() ?? [])]).toEqual(['id', 'n']);
+    expect(await readTable(ds.bq, ds.datasetId, 'never_was')).toBeUndefined();
   });
 
   test('the schema read asks tables.get for the BASIC view: no storage statistics it would not read', async () => {
@@ -58,9 +58,7 @@ describe('BigQuery REST call', () => {
     const proxy = await recordingProxy(ds.url, ds.projectId);
     try {
       expect(await listTables(proxy.bq, ds.datasetId)).toContain('basic_view');
-      expect([...((await readListedTable(proxy.bq, ds.datasetId, 'basic_view'))?.columns.keys() ?? [])]).toEqual([
-        'id',
-      ]);
+      expect([...((await readTable(proxy.bq, ds.datasetId, 'basic_view'))?.columns.keys() ?? [])]).toEqual(['id']);
       const gets = proxy.seen.filter((line) => /^GET \S*\/tables\/[^/?]+/.test(line));
       expect(gets).toHaveLength(1);
       for (const line of gets) expect(new URL(line.slice(4), 'http://x').searchParams.get('view')).toBe('BASIC');
