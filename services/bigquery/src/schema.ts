@@ -61,14 +61,21 @@ export const SCHEMA_VERSION_LABEL = 'wix-adaptor-schema';
 /** Up to this many tables, `warm` reads every definition at start (a few rounds of PARALLEL_GETS). */
 export const WARM_TABLES = 48;
 
+/**
+ * A table a call asked for within this long is read ahead at each schema read; one asked for
+ * less often pays one tables.get on its next call. Bounds the background reads of a site that
+ * touched many collections once.
+ */
+export const READ_AHEAD_MS = 10 * 60_000;
+
 export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly bq: BigQuery;
   private readonly datasetId: string;
   private readonly executor: BigQueryRunner;
   private readonly retry: Partial<RetryPolicy> | undefined;
   private readonly numberColumns: NumberColumns;
-  /** Tables whose collection a call asked for: a reload reads them ahead (not every table: `list`). */
-  private readonly used = new Set<string>();
+  /** Tables whose collection a call asked for, and when last (not `list`): a reload reads the recent ones ahead. */
+  private readonly used = new Map<string, number>();
   /** The errors of table reads BigQuery refused (readCollection): a listing leaves those tables out. */
   private readonly refused = new WeakSet<object>();
 
@@ -139,13 +146,15 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         names,
         read: (name) => this.readCollection(name),
         parallel: PARALLEL_GETS,
-        onUse: (name) => this.used.add(name),
+        onUse: (name) => this.used.set(name, Date.now()),
         leaveOutOfListing: (error) => this.refused.has(error as object),
       },
       { tableNames: new Set(names) },
     );
     // What this instance serves is read ahead, so a reload (TTL, a change) does not make those calls wait.
-    await snapshot.readAhead(this.used);
+    const since = Date.now() - READ_AHEAD_MS;
+    for (const [name, at] of this.used) if (at < since) this.used.delete(name);
+    await snapshot.readAhead(this.used.keys());
     return snapshot;
   }
 

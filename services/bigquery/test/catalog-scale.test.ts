@@ -5,10 +5,10 @@
  * start takes every table only of a small dataset. Counted at
  * a recording proxy in front of the emulator, through the real client.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { restCall } from '../src/rest.ts';
 import { BigQueryRunner } from '../src/runner.ts';
-import { SchemaStore, WARM_TABLES } from '../src/schema.ts';
+import { READ_AHEAD_MS, SchemaStore, WARM_TABLES } from '../src/schema.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
@@ -55,7 +55,7 @@ test('a call on one collection of many reads that table only; a listing reads ea
   await storage.close();
 });
 
-test('a reload reads ahead the tables this instance served, not every listed one', async () => {
+test('a reload reads ahead the tables this instance served lately, not every listed one', async () => {
   // SCHEMA_CACHE_SECONDS=0: every call reloads the catalog, in the foreground.
   const storage = createBigQueryStorage({
     bq: proxy.bq,
@@ -70,6 +70,17 @@ test('a reload reads ahead the tables this instance served, not every listed one
   const again = await storage.getCollection('t05');
   expect(again?.id).toBe('t05');
   expect(proxy.tableGets().slice(before)).toEqual(['t05']);
+
+  // Not asked for within READ_AHEAD_MS: no longer read ahead, read when a call needs it.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(Date.now() + READ_AHEAD_MS + 1);
+    const later = proxy.tableGets().length;
+    expect((await storage.getCollection('t06'))?.id).toBe('t06');
+    expect(proxy.tableGets().slice(later)).toEqual(['t06']);
+  } finally {
+    vi.useRealTimers();
+  }
   await storage.close();
 });
 
