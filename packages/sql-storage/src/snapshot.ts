@@ -51,6 +51,8 @@ export interface LazySnapshotOptions<C extends CollectionView> {
 
 /** A snapshot whose tables are read on first use, and which can be told to read some ahead. */
 export interface LazyCollectionSnapshot<C extends CollectionView> extends CollectionSnapshot<C> {
+  /** The catalog's table names (internal tables too): which tables exist, none of them read. */
+  readonly names: ReadonlySet<string>;
   /**
    * Reads those of `names` the listing holds and no call has read yet, `parallel` at a time. A
    * table that fails to read is left unread (the call that needs it reads it and meets the error).
@@ -129,5 +131,5 @@ export function lazyCollectionSnapshot<C extends CollectionView, E extends objec
     return out;
   };
 
-  return { ...extra, collection, all, readAhead, byStored, loadedAt: Date.now() };
+  return { ...extra, names, collection, all, readAhead, byStored, loadedAt: Date.now() };
 }

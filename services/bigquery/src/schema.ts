@@ -17,9 +17,9 @@ import { type Collection, errors, type Field, newSchemaToken, SpiError, type Sto
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
-  type CollectionSnapshot,
   isInternalTable,
   isSystemKey,
+  type LazyCollectionSnapshot,
   lazyCollectionSnapshot,
   REFERENCES_TABLE,
   referencesStatements,
@@ -41,9 +41,7 @@ import { type RetryPolicy, withRetry } from './retry.ts';
 import type { BigQueryRunner } from './runner.ts';
 import { type ColumnShape, columnForField, sameShape } from './types.ts';
 
-interface Snapshot extends CollectionSnapshot<BigQueryCollection> {
-  readonly tableNames: ReadonlySet<string>;
-}
+type Snapshot = LazyCollectionSnapshot<BigQueryCollection>;
 
 interface SchemaField {
   name: string;
@@ -130,7 +128,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   }
 
   protected hasTable(snapshot: Snapshot, name: string): boolean {
-    return snapshot.tableNames.has(name);
+    return snapshot.names.has(name);
   }
 
   protected async load(): Promise<Snapshot> {
@@ -141,7 +139,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     } catch (error) {
       throw translateError(error);
     }
-    const snapshot = lazyCollectionSnapshot<BigQueryCollection, { tableNames: ReadonlySet<string> }>(
+    const snapshot = lazyCollectionSnapshot<BigQueryCollection, object>(
       {
         names,
         read: (name) => this.readCollection(name),
@@ -149,7 +147,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         onUse: (name) => this.used.set(name, Date.now()),
         leaveOutOfListing: (error) => this.refused.has(error as object),
       },
-      { tableNames: new Set(names) },
+      {},
     );
     // What this instance serves is read ahead, so a reload (TTL, a change) does not make those calls wait.
     const since = Date.now() - READ_AHEAD_MS;
@@ -165,7 +163,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
    */
   async warm(): Promise<void> {
     const snapshot = await this.snapshot();
-    if (snapshot.tableNames.size <= WARM_TABLES) await snapshot.all();
+    if (snapshot.names.size <= WARM_TABLES) await snapshot.all();
   }
 
   /**
