@@ -9,10 +9,10 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 
 export interface RecordingProxy {
-  /** `METHOD /path?query` of every request, in order. */
-  readonly seen: string[];
   /** A client of the emulator's project through the proxy (built as client.ts builds one for an emulator). */
   readonly bq: BigQuery;
+  /** The tables.get calls seen so far, their URLs (path and query). */
+  tableGetUrls(): URL[];
   /** The tables.get calls seen so far: the table name of each. */
   tableGets(): string[];
   close(): void;
@@ -59,13 +59,16 @@ export async function recordingProxy(
     autoRetry: false,
   });
   return {
-    seen,
     bq,
-    tableGets: () =>
-      seen.flatMap((line) => {
-        const match = /^GET \S*\/tables\/([^/?]+)(\?|$)/.exec(line);
-        return match?.[1] ? [decodeURIComponent(match[1])] : [];
-      }),
+    tableGetUrls: () => tableGetUrls(seen),
+    tableGets: () => tableGetUrls(seen).map((url) => decodeURIComponent(url.pathname.split('/').pop() ?? '')),
     close: () => server.close(),
   };
+}
+
+/** The URL of each `GET …/tables/<name>` request line (tables.get; not tables.list or tabledata). */
+function tableGetUrls(seen: readonly string[]): URL[] {
+  return seen.flatMap((line) =>
+    /^GET \S*\/tables\/[^/?]+(\?|$)/.test(line) ? [new URL(line.slice('GET '.length), 'http://proxy')] : [],
+  );
 }

@@ -59,9 +59,9 @@ describe('BigQuery REST call', () => {
     try {
       expect(await listTables(proxy.bq, ds.datasetId)).toContain('basic_view');
       expect([...((await readTable(proxy.bq, ds.datasetId, 'basic_view'))?.columns.keys() ?? [])]).toEqual(['id']);
-      const gets = proxy.seen.filter((line) => /^GET \S*\/tables\/[^/?]+/.test(line));
+      const gets = proxy.tableGetUrls();
       expect(gets).toHaveLength(1);
-      for (const line of gets) expect(new URL(line.slice(4), 'http://x').searchParams.get('view')).toBe('BASIC');
+      for (const url of gets) expect(url.searchParams.get('view')).toBe('BASIC');
     } finally {
       proxy.close();
     }
