@@ -94,14 +94,14 @@ export async function aggregateOnServer(
  * answered a later query from a later state under load; and beside the first query's own answer,
  * a query at its read time once summed one item fewer than it counted (a full CI run on a loaded
  * machine: the emulator's live answer is not exactly its reported read time's state;
- * test/aggregation-snapshot.test.ts). One more round trip (its queries run at once), only when a field is
- * asked apart.
+ * test/aggregation-snapshot.test.ts). One more round trip (its queries run at once), only when a
+ * field is asked apart.
  */
 async function askAll(query: Query, asked: readonly Fields[]): Promise<AggregateQuerySnapshot<Fields>[]> {
-  const [first, ...others] = asked;
+  const first = asked[0];
   if (!first) return [];
   const head = await query.aggregate(first).get();
-  if (others.length === 0) return [head];
+  if (asked.length === 1) return [head];
   return query.firestore.runTransaction((tx) => Promise.all(asked.map((spec) => tx.get(query.aggregate(spec)))), {
     readOnly: true,
     readTime: head.readTime,
