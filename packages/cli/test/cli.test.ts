@@ -98,6 +98,8 @@ describe('adaptors as a process', () => {
     }
   });
 
+  // `npm test` runs this package's tests after its build (turbo.json `@adaptors/cli#test`), so this
+  // runs there; without it turbo started them side by side and a fresh clone could skip it.
   it.skipIf(!existsSync(distCli))('dist/cli.js (after the build): help and keys generate', async () => {
     const dir = await tempDir();
     try {
