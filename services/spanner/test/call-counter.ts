@@ -53,18 +53,16 @@ export function countingDatabase(database: Database): {
           const sql = (args[0] as { sql?: unknown } | undefined)?.sql;
           if (typeof sql === 'string') statements.push(sql);
         }
-        if (property === 'request') {
-          // Unary ExecuteSql (src/single-use.ts) is a query.
-          const { method, reqOpts } = (args[0] ?? {}) as { method?: unknown; reqOpts?: { sql?: unknown } };
-          if (method === 'executeSql') {
-            counts.queries++;
-            if (typeof reqOpts?.sql === 'string') statements.push(reqOpts.sql);
-          }
-        }
         if (property === 'runPartitionedUpdate') counts.partitionedDml++;
         return value.apply(target, args);
       };
     },
+  });
+  // Unary ExecuteSql (src/single-use.ts) is a query, counted where both its paths end: the
+  // gapic client's executeSql (`database.request` calls it too).
+  onExecuteSql(database, (sql) => {
+    counts.queries++;
+    statements.push(sql);
   });
   return {
     database: proxy,
@@ -75,4 +73,45 @@ export function countingDatabase(database: Database): {
       statements.length = 0;
     },
   };
+}
+
+type ExecuteSql = (request: { session?: unknown; sql?: unknown }, ...rest: unknown[]) => unknown;
+interface ClientMap {
+  get(name: string): unknown;
+}
+/** Per `Spanner` object (its `clients_` map): what to tell of each ExecuteSql, by session name prefix. */
+const executeSqlListeners = new WeakMap<ClientMap, Map<string, (sql: string) => void>>();
+
+/**
+ * Calls `listener` with the SQL of every ExecuteSql sent for `database`, through the client's own
+ * gapic SpannerClient: the one its `clients_` map hands `database.request` and src/single-use.ts.
+ * The client object is wrapped when first handed out, so calls made before and after count alike.
+ */
+function onExecuteSql(database: Database, listener: (sql: string) => void): void {
+  const spanner = (database.parent as unknown as { parent: { clients_: ClientMap } }).parent;
+  const clients = spanner.clients_;
+  let listeners = executeSqlListeners.get(clients);
+  if (!listeners) {
+    const byPrefix = new Map<string, (sql: string) => void>();
+    listeners = byPrefix;
+    executeSqlListeners.set(clients, byPrefix);
+    const wrapped = new WeakSet<object>();
+    const get = clients.get.bind(clients);
+    clients.get = (name: string) => {
+      const client = get(name) as { executeSql?: ExecuteSql } | undefined;
+      if (name === 'SpannerClient' && client?.executeSql && !wrapped.has(client)) {
+        wrapped.add(client);
+        const executeSql = client.executeSql;
+        client.executeSql = (request, ...rest) => {
+          const session = typeof request?.session === 'string' ? request.session : '';
+          for (const [prefix, tell] of byPrefix) {
+            if (session.startsWith(prefix) && typeof request.sql === 'string') tell(request.sql);
+          }
+          return executeSql.call(client, request, ...rest);
+        };
+      }
+      return client;
+    };
+  }
+  listeners.set(`${database.formattedName_}/sessions/`, listener);
 }
