@@ -106,6 +106,30 @@ export function gapicClient(database: Database): GapicSpanner | undefined {
   return typeof client?.executeSql === 'function' ? (client as GapicSpanner) : undefined;
 }
 
+/** One ExecuteSql: to the gapic client when there is one to use (gapicClient), through `database.request` otherwise. */
+async function send(database: Database, reqOpts: Record<string, unknown>, gaxOptions: GaxOptions): Promise<ResultSet> {
+  const gapic = gapicClient(database);
+  if (gapic) {
+    // The headers `request` would send: the client's common ones, with the database's name resolved.
+    const headers = { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ };
+    const [answer] = await gapic.executeSql(reqOpts, { ...gaxOptions, otherArgs: { headers } });
+    return answer as ResultSet;
+  }
+  return new Promise<ResultSet>((resolve, reject) => {
+    database.request<ResultSet>(
+      {
+        client: 'SpannerClient',
+        method: 'executeSql',
+        reqOpts,
+        gaxOpts: gaxOptions,
+        // A copy: the client adds per-call headers (trace context) to the object it is given.
+        headers: { ...database.commonHeaders_ },
+      },
+      (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
+    );
+  });
+}
+
 async function executeSql(
   database: Database,
   gaxOptions: GaxOptions,
@@ -116,29 +140,7 @@ async function executeSql(
     factory.getSession((error, got) => (error || !got ? reject(error ?? new Error('No session')) : resolve(got)));
   });
   try {
-    const reqOpts = request(session.formattedName_ ?? '');
-    const gapic = gapicClient(database);
-    const answer = gapic
-      ? // The headers `request` would send: the client's common ones, the resource name final.
-        (
-          (await gapic.executeSql(reqOpts, {
-            ...gaxOptions,
-            otherArgs: { headers: { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ } },
-          })) as [ResultSet]
-        )[0]
-      : await new Promise<ResultSet>((resolve, reject) => {
-          database.request<ResultSet>(
-            {
-              client: 'SpannerClient',
-              method: 'executeSql',
-              reqOpts,
-              gaxOpts: gaxOptions,
-              // A copy: the client adds per-call headers (trace context) to the object it is given.
-              headers: { ...database.commonHeaders_ },
-            },
-            (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
-          );
-        });
+    const answer = await send(database, request(session.formattedName_ ?? ''), gaxOptions);
     const result = {
       fields: (answer.metadata?.rowType?.fields ?? []).map((f) => ({ name: f.name ?? '', type: f.type ?? {} })),
       rows: (answer.rows ?? []).map((row) => row.values ?? []),
