@@ -318,8 +318,12 @@ async function runSeries(target: TargetDefinition): Promise<void> {
           scenario: scenario.name,
           result: combineLoads(firstReference, secondReference),
         });
+        // Each alternation's own CPU per request beside its reference's, so a reader sees how far
+        // the two alternations of one run differ before trusting the combined ratio (RESULTS.md).
+        const cpu = (own: LoadResult, ref: LoadResult) =>
+          `${own.serverCpuMsPerRequest ?? '?'} / ${ref.serverCpuMsPerRequest ?? '?'} ms`;
         process.stderr.write(
-          `${target.name} / ${scenario.name}: ${first.requestsPerSecond}, ${second.requestsPerSecond} req/s (memory ${firstReference.requestsPerSecond}, ${secondReference.requestsPerSecond})\n`,
+          `${target.name} / ${scenario.name}: ${first.requestsPerSecond}, ${second.requestsPerSecond} req/s (memory ${firstReference.requestsPerSecond}, ${secondReference.requestsPerSecond}); CPU per request ${cpu(first, firstReference)}, then ${cpu(second, secondReference)}\n`,
         );
       }
     } finally {
