@@ -7,7 +7,7 @@
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { callOptions } from '../src/deadline.ts';
-import { gapicClient, querySingleUse } from '../src/single-use.ts';
+import { gapicClient, type ProtoResult, querySingleUse } from '../src/single-use.ts';
 import { openTestDatabase, type TestDatabase } from './emulator-database.ts';
 
 let db: TestDatabase;
@@ -31,6 +31,17 @@ const statement = {
   types: { min: 'int64' as const },
 };
 
+/** The rows `statement` matches, as the text of each cell. */
+const MATCHING = [
+  ['b', '{{projectId}}', '2'],
+  ['c', 'moss', '3'],
+];
+
+/** A result's cells as their text (every column of `statement` is sent as a string value). */
+function texts(result: ProtoResult | undefined): (string | undefined)[][] | undefined {
+  return result?.rows.map((row) => row.map((cell) => (cell as { stringValue?: string }).stringValue));
+}
+
 /** Counts ExecuteSql calls made through `database.request` (the real method, called on). */
 function countRequests(): { readonly count: () => number; restore(): void } {
   const database = db.database;
@@ -51,17 +62,14 @@ test('a query goes to the gapic client directly once the client has one, and ans
     const gapic = gapicClient(db.database);
     expect(gapic).toBeDefined();
     expect(requests.count()).toBe(0);
-    expect(viaClient?.rows.map((row) => row.map((cell) => (cell as { stringValue?: string }).stringValue))).toEqual([
-      ['b', '{{projectId}}', '2'],
-      ['c', 'moss', '3'],
-    ]);
+    expect(texts(viaClient)).toEqual(MATCHING);
     expect(viaClient?.fields.map((f) => [f.name, f.type.code])).toEqual([
       ['_id', 'STRING'],
       ['name', 'STRING'],
       ['n', 'INT64'],
     ]);
 
-    // The same query through `request` (metrics on would take that path) answers the same.
+    // With built-in metrics on, `request` is the path (the next test runs a query through it).
     const spanner = db.spanner as unknown as { _metricsEnabled: boolean };
     spanner._metricsEnabled = true;
     try {
@@ -84,14 +92,13 @@ test('database.request answers a query the same way where it is the path', async
     expect(gapicClient(db.database)).toBeUndefined();
     const viaRequest = await querySingleUse(db.database, statement, callOptions());
     expect(requests.count()).toBe(1);
-    expect(viaRequest?.rows.map((row) => row.map((cell) => (cell as { stringValue?: string }).stringValue))).toEqual([
-      ['b', '{{projectId}}', '2'],
-      ['c', 'moss', '3'],
-    ]);
+    expect(texts(viaRequest)).toEqual(MATCHING);
   } finally {
     requests.restore();
-    // `request` kept the gapic client it built; the one it replaced is closed with the test's client.
-    if (gapic && !clients.has('SpannerClient')) clients.set('SpannerClient', gapic);
+    // `request` built and kept a gapic client of its own: closed, and the first one put back.
+    const built = clients.get('SpannerClient') as { close?: () => Promise<void> } | undefined;
+    if (built && built !== gapic) await built.close?.();
+    if (gapic) clients.set('SpannerClient', gapic);
   }
 });
 
