@@ -507,6 +507,10 @@ function pushedOrder(
   const [first] = sort;
   if (!first) return [{ field: { kind: 'id' }, direction: 'asc' }];
   if (sort.length === 1 && first.field.key === '_id') {
+    // Firestore refuses a query whose first order is the document id descending (FAILED_PRECONDITION
+    // "Firestore does not support descending key scans", the emulator and production alike:
+    // docs/engines.md): the bounded, exact path sorts it.
+    if (first.order === 'desc') return undefined;
     // Firestore requires the inequality field to be ordered first.
     if (plan.inequalityKey !== undefined && plan.inequalityKey !== '_id') return undefined;
     return [{ field: { kind: 'id' }, direction: first.order }];

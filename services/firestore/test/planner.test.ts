@@ -134,10 +134,13 @@ describe('residual kinds (evaluated on streamed documents)', () => {
 });
 
 describe('sort and paging', () => {
-  test('_id order is always pushed', () => {
-    expect(planQuery({ filter: { kind: 'true' }, sort: sortBy(['_id', 'desc']) }, trusted).order).toEqual([
-      { field: { kind: 'id' }, direction: 'desc' },
+  test('_id ascending is pushed; _id descending alone is not (Firestore refuses descending key scans)', () => {
+    expect(planQuery({ filter: { kind: 'true' }, sort: sortBy(['_id', 'asc']) }, trusted).order).toEqual([
+      { field: { kind: 'id' }, direction: 'asc' },
     ]);
+    const desc = planQuery({ filter: cmp('_id', 'gt', 'b'), sort: sortBy(['_id', 'desc']) }, trusted);
+    expect(desc.order).toBeUndefined();
+    expect(desc.sortNote).toBe('sort by _id desc');
   });
 
   test('a field sort is pushed when a pushed filter guarantees the field', () => {
