@@ -27,8 +27,19 @@ export async function readAggregate(
     run(compiled.rows),
     compiled.total ? readNumber(run, compiled.total) : undefined,
   ]);
-  const items = rows.map((row) => toItem(row, compiled.rows, new Map()));
+  const items = rows.map((row) => aggregateRow(row, compiled.rows));
   return total === undefined ? { rows: items } : { rows: items, total };
+}
+
+/**
+ * One aggregate row: unlike an item (toItem leaves nulls out, null being "missing"), it keeps
+ * every grouping key and result name, null included — the group of items without the field, a
+ * sum or maximum over no values (docs/semantics.md §6.1; the core's evaluator answers the same).
+ */
+function aggregateRow(row: ReadonlyMap<string, Value>, query: CompiledQuery): Item {
+  const item: Record<string, Value> = {};
+  for (const column of query.columns ?? []) item[column.key] = cellValue(row.get(column.alias) ?? null, column);
+  return item;
 }
 
 /** Distinct values (a null is "missing", so it is not a value) and, when compiled, the total, read together. */

@@ -229,8 +229,9 @@ export function querySuite(get: () => ConformanceTarget): void {
         returnTotalCount: true,
       });
       expect(result.status, JSON.stringify(result.body)).toBe(200);
-      expect(result.body.items.map(withoutNulls)).toEqual([
-        { n: 2, total: 1_000_100, mean: 500_050, low: 100, high: 1_000_000 },
+      // Every row carries every grouping key and result name; the missing group's key is null (§6.1).
+      expect(result.body.items).toEqual([
+        { active: null, n: 2, total: 1_000_100, mean: 500_050, low: 100, high: 1_000_000 },
         { active: false, n: 2, total: 2.5, mean: 1.25, low: 0, high: 2.5 },
         { active: true, n: 2, total: -2, mean: -1, low: -3, high: 1 },
       ]);
@@ -251,9 +252,17 @@ export function querySuite(get: () => ConformanceTarget): void {
       expect(all.body.items).toEqual([{ n: 8, latest: { $date: '2030-12-31T23:59:59.999Z' } }]);
       const none = await client.aggregate(zoo, {
         initialFilter: { title: 'no such title' },
-        aggregation: { groupingFields: [], operations: [{ resultFieldName: 'n', itemCount: {} }] },
+        aggregation: {
+          groupingFields: [],
+          operations: [
+            { resultFieldName: 'n', itemCount: {} },
+            { resultFieldName: 'total', sum: { itemFieldName: 'count' } },
+            { resultFieldName: 'latest', max: { itemFieldName: 'at' } },
+          ],
+        },
       });
-      expect(none.body.items).toEqual([{ n: 0 }]);
+      // Over no items: counts 0, every other result null, and present (§6.1).
+      expect(none.body.items).toEqual([{ n: 0, total: null, latest: null }]);
     });
 
     test('no grouping and no operation: one row with no keys; paging past it leaves none', async () => {
@@ -269,6 +278,18 @@ export function querySuite(get: () => ConformanceTarget): void {
       expect(past.body.items).toEqual([]);
     });
 
+    test('a result named like a grouping key: the grouping value wins, null included (§6.1)', async () => {
+      const { client } = get();
+      const result = await client.aggregate(zoo, {
+        aggregation: { groupingFields: ['active'], operations: [{ resultFieldName: 'active', itemCount: {} }] },
+      });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.body.items).toHaveLength(3);
+      expect(result.body.items).toEqual(
+        expect.arrayContaining([{ active: null }, { active: false }, { active: true }]),
+      );
+    });
+
     test('paging over groups', async () => {
       const { client } = get();
       const body = {
@@ -276,7 +297,7 @@ export function querySuite(get: () => ConformanceTarget): void {
         sort: [{ fieldName: 'title', order: 'ASC' }],
       };
       const page = await client.aggregate(zoo, { ...body, paging: { limit: 2, offset: 1 }, returnTotalCount: true });
-      expect(page.body.items.map(withoutNulls)).toEqual([
+      expect(page.body.items).toEqual([
         { title: '', n: 1 },
         { title: 'Alpha', n: 1 },
       ]);
