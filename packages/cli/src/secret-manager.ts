@@ -1,6 +1,7 @@
 /**
- * `connect --write-secret`: adds the connection's public key as a new version
- * of a Secret Manager secret, the one the service reads WIX_PUBLIC_KEYS from
+ * `connect --write-secret`: adds the connection's public key (or a STANDALONE
+ * connection's secret) as a new version of a Secret Manager secret, the one the
+ * service reads WIX_PUBLIC_KEYS (or LEGACY_SECRET_KEYS) from
  * (docs/connections.md §4.2 step 3, §6). `@google-cloud/secret-manager` is loaded
  * only here, on first use: it is a dependency of @adaptors/core (which resolves
  * secret references with it), not yet of this package, so it is looked up from
@@ -14,6 +15,7 @@ import { CommandError, type SecretWriter, UsageError } from './output.ts';
 const PACKAGE = '@google-cloud/secret-manager';
 
 interface SecretManagerClient {
+  readonly auth: { getClient(): Promise<unknown> };
   addSecretVersion(request: {
     parent: string;
     payload: { data: Buffer };
@@ -40,15 +42,54 @@ export function secretManagerWriter(): SecretWriter {
   return {
     async addVersion(parent, value) {
       client ??= loadModule().then((module) => new module.SecretManagerServiceClient());
-      let response: { name?: string | null };
-      try {
-        [response] = await (await client).addSecretVersion({ parent, payload: { data: Buffer.from(value, 'utf8') } });
-      } catch (err) {
-        throw new CommandError(`could not add a version to ${parent}: ${explain(err, parent)}`);
-      }
-      return response.name ?? `${parent}/versions/?`;
+      const ready = await client;
+      return withoutMetadataWarnings(async () => {
+        await checkCredentials(ready, parent);
+        let response: { name?: string | null };
+        try {
+          [response] = await ready.addSecretVersion({ parent, payload: { data: Buffer.from(value, 'utf8') } });
+        } catch (err) {
+          throw new CommandError(`could not add a version to ${parent}: ${explain(err, parent)}`);
+        }
+        return response.name ?? `${parent}/versions/?`;
+      });
     },
   };
+}
+
+/**
+ * Credentials are looked up before the first call, as packages/core/src/config/secrets.ts
+ * does: when there are none, the gax client's first call rejects the request and,
+ * besides, every method stub it prepared, which Node reports as an uncaught error
+ * with the library's stack. Looked up first, the failure is one error we explain.
+ */
+async function checkCredentials(client: SecretManagerClient, parent: string): Promise<void> {
+  try {
+    await client.auth.getClient();
+  } catch (err) {
+    throw new CommandError(`could not add a version to ${parent}: ${explain(err, parent)}`);
+  }
+}
+
+/**
+ * Off Google Cloud, google-auth-library probes the metadata server and, on an
+ * answer it did not expect, prints a MetadataLookupWarning: noise next to the
+ * explained error (packages/cli/README.md: stderr carries the human messages).
+ * Only that warning type is dropped, and only while Secret Manager is called.
+ */
+async function withoutMetadataWarnings<T>(work: () => Promise<T>): Promise<T> {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const [options] = rest;
+    const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type;
+    if (type === 'MetadataLookupWarning') return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await work();
+  } finally {
+    process.emitWarning = emit;
+  }
 }
 
 async function loadModule(): Promise<SecretManagerModule> {
@@ -73,9 +114,20 @@ function coreUrl(): string | undefined {
   }
 }
 
+/** Google's "no credentials" error has no code; its message is google-auth-library's NO_ADC_FOUND. */
+const NO_CREDENTIALS = /Could not load the default credentials/;
+
 /** gRPC status codes worth a specific hint (as core's resolver does for reading). */
 function explain(err: unknown, parent: string): string {
   const code = (err as { code?: unknown } | null)?.code;
+  const message = (err as Error | null)?.message ?? String(err);
+  if (NO_CREDENTIALS.test(message)) {
+    return (
+      'no Google credentials on this machine; run `gcloud auth application-default login` ' +
+      '(or set GOOGLE_APPLICATION_CREDENTIALS to a key file), or run the command where a service account ' +
+      `is available (Cloud Shell, a VM or a Cloud Run job), with roles/secretmanager.secretVersionAdder on ${parent}`
+    );
+  }
   switch (code) {
     case 7:
       return `permission denied; your account needs roles/secretmanager.secretVersionAdder on ${parent}`;
@@ -84,6 +136,6 @@ function explain(err: unknown, parent: string): string {
     case 16:
       return 'no valid Google credentials; run gcloud auth application-default login';
     default:
-      return ((err as Error | null)?.message ?? String(err)).slice(0, 200);
+      return message.split('\n')[0]!.slice(0, 200);
   }
 }
