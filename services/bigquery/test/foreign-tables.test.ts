@@ -159,5 +159,13 @@ describe('tables created outside the adaptor', () => {
     const update = await client.updateCollection({ id: 'audit_log', fields: [{ key: 'message', type: 'TEXT' }] });
     expect(update.status).toBe(400);
     expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    // Nor is the owner's table dropped from Wix: its rows are still there after the refusal.
+    const before = await client.count('audit_log');
+    const drop = await client.deleteCollection('audit_log');
+    expect(drop.status).toBe(400);
+    expect(drop.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(JSON.stringify(drop.body)).toContain('drop it in the database');
+    expect((await client.count('audit_log')).body).toEqual(before.body);
+    expect(before.body.totalCount).toBeGreaterThan(0);
   });
 });

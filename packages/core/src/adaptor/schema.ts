@@ -56,7 +56,19 @@ export async function deleteCollection(storage: Storage, req: RequestOf['collect
   ctx.info.collectionId = req.collectionId;
   requireModifications(storage, req.collectionId);
   const tooLong = req.collectionId.length > nameLimits(storage.capabilities.limits).collectionIdLength;
-  if (tooLong || !(await storage.getCollection(req.collectionId))) throw errors.collectionNotFound(req.collectionId);
+  const existing = tooLong ? undefined : await storage.getCollection(req.collectionId);
+  if (!existing) throw errors.collectionNotFound(req.collectionId);
+  // A read-only table is the owner's data the adaptor may not write (Wix's rule: read-write only with
+  // _id, _createdDate, _updatedDate and _owner; docs/protocol.md §5.4, §9.3): item removal and truncation are
+  // refused on it, so dropping the whole table from Wix must be too.
+  if (existing.readOnly) {
+    throw errors.collectionChangeNotSupported(req.collectionId, [
+      {
+        fieldKey: '_id',
+        message: `this collection is ${existing.readOnlyReason ?? 'read-only (it has no _id column, or it is a view)'}; the adaptor does not delete it: drop it in the database if you mean to`,
+      },
+    ]);
+  }
   await storage.deleteCollection(req.collectionId);
   return {};
 }
