@@ -67,6 +67,28 @@ describe('connect create --type standalone', () => {
     expect(result.stderr).not.toContain(secret);
   });
 
+  it('--json: a generated secret is delivered on stderr before Wix is called, and in the answer', async () => {
+    fake.options.statusAfterUpdate = { successful: false, causeOfFailure: 'UNAUTHORIZED', hasCollections: 'UNKNOWN' };
+    const args = ['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--json'];
+    const result = await connect(args);
+    expect(result.code, result.stderr).toBe(0);
+    const sent = JSON.parse(fake.requests[0]!.body).externalDatabaseConnection.configuration.secretKey;
+    expect(sent).toMatch(/^[\w-]{43}$/);
+    const answer = JSON.parse(result.stdout);
+    expect(answer.generatedSecretKey).toBe(sent);
+    expect(answer.externalDatabaseConnection.configuration).toEqual({ secretKey: '(hidden)' });
+    expect(result.stderr).toContain(`LEGACY_SECRET_KEYS=${sent}\n`);
+    expect(result.stderr).toContain('holding the LEGACY_SECRET_KEYS=… line printed above');
+
+    // Wix fails to answer: the secret was on stderr already (the connection may exist).
+    fake.options.next = { status: 503, body: 'unavailable' };
+    const failed = await connect(['create', 'otherDb', ...args.slice(2)]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    const delivered = /^LEGACY_SECRET_KEYS=([\w-]{43})$/m.exec(failed.stderr)?.[1];
+    expect(delivered).toBe(JSON.parse(fake.requests[1]!.body).externalDatabaseConnection.configuration.secretKey);
+  });
+
   it('a given secret is not printed; --write-secret stores it before Wix is called', async () => {
     const order: string[] = [];
     const secrets: SecretWriter = {

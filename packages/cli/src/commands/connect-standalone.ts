@@ -61,6 +61,15 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
     note(io, `--set-secrets LEGACY_SECRET_KEYS=${secret}:${number}; redeploy it to pick it up.`);
   } else if (given === undefined && !input.json) {
     line(io, `LEGACY_SECRET_KEYS=${secretKey}`);
+  } else if (given === undefined) {
+    // --json keeps stdout for one JSON document (packages/cli/README.md), so the generated
+    // secret goes to stderr, still before Wix is called (docs/legacy.md step 3: delivered
+    // first), and into the JSON answer as generatedSecretKey.
+    note(
+      io,
+      'Generated secret (store it: the service needs it in LEGACY_SECRET_KEYS; also "generatedSecretKey" below):',
+    );
+    note(io, `LEGACY_SECRET_KEYS=${secretKey}`);
   }
 
   const client = await deps.client();
@@ -75,11 +84,23 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
     input.name,
   );
   note(io, `Created connection "${input.name}" (STANDALONE, legacy protocol).`);
-  if (input.json) deps.printJson({ externalDatabaseConnection: redacted(connection) });
+  const generated = given === undefined && input.secretParent === undefined;
+  if (input.json) {
+    deps.printJson({
+      externalDatabaseConnection: redacted(connection),
+      ...(generated ? { generatedSecretKey: secretKey } : {}),
+    });
+  }
   deps.summarise(redacted(connection));
   if (connection.connectionStatus?.successful !== true) {
+    const where =
+      input.secretParent !== undefined
+        ? 'the Secret Manager version added above'
+        : given === undefined
+          ? 'the LEGACY_SECRET_KEYS=… line printed above'
+          : 'the secret you passed';
     note(io);
-    note(io, 'Wix could not provision the adaptor yet. Deploy it with LEGACY_SECRET_KEYS holding this secret');
+    note(io, `Wix could not provision the adaptor yet. Deploy it with LEGACY_SECRET_KEYS holding ${where}`);
     note(io, '(add it after the current keys, comma-separated, to rotate without downtime), then re-check with');
     note(io, `  adaptors connect update ${input.name} --endpoint ${input.endpoint}`);
   }

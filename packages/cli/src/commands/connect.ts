@@ -55,7 +55,8 @@ Subcommands:
   create <name> --type standalone --endpoint URL [--secret-key KEY] [--write-secret SECRET]
       A legacy (STANDALONE) connection: the secret (generated unless given) goes
       into configuration.secretKey and, first, where the service reads
-      LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout).
+      LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout;
+      with --json on stderr, and as "generatedSecretKey" in the JSON answer).
   get <name> [--write-secret SECRET]
       Shows the connection and delivers its publicKey again (key rotation, setup
       on another machine).
