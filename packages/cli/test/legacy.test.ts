@@ -137,7 +137,34 @@ describe('connect create --type standalone', () => {
     const result = await connect(['get', 'legacyDb']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('STANDALONE (legacy protocol)');
+    expect(result.stderr).toContain('--show-secret prints it');
     expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain(SECRET);
+  });
+
+  it('get, update and list --json mask configuration.secretKey as create does; --show-secret prints it', async () => {
+    await connect(['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET]);
+    const configurationOf = (stdout: string) => JSON.parse(stdout).externalDatabaseConnection.configuration;
+    for (const sub of [
+      ['get', 'legacyDb'],
+      ['update', 'legacyDb', '--endpoint', ENDPOINT],
+    ]) {
+      const hidden = await connect([...sub, '--json']);
+      expect(hidden.code, hidden.stderr).toBe(0);
+      expect(configurationOf(hidden.stdout), sub[0]).toEqual({ secretKey: '(hidden)' });
+      expect(hidden.stdout + hidden.stderr).not.toContain(SECRET);
+      const shown = await connect([...sub, '--json', '--show-secret']);
+      expect(configurationOf(shown.stdout), sub[0]).toEqual({ secretKey: SECRET });
+    }
+    const listed = await connect(['list', '--json']);
+    expect(JSON.parse(listed.stdout).externalDatabaseConnections[0].configuration).toEqual({ secretKey: '(hidden)' });
+    const listedShown = await connect(['list', '--json', '--show-secret']);
+    expect(JSON.parse(listedShown.stdout).externalDatabaseConnections[0].configuration).toEqual({ secretKey: SECRET });
+
+    // Without --json, --show-secret on get delivers the secret like get delivers a publicKey.
+    const line = await connect(['get', 'legacyDb', '--show-secret']);
+    expect(line.code).toBe(0);
+    expect(line.stdout).toBe(`LEGACY_SECRET_KEYS=${SECRET}\n`);
   });
 });
 

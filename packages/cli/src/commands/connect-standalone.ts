@@ -20,6 +20,8 @@ export interface StandaloneInput {
   /** Secret Manager parent (projects/P/secrets/S) to add the secret to. */
   readonly secretParent: string | undefined;
   readonly json: boolean;
+  /** --show-secret: the JSON answer keeps configuration.secretKey. */
+  readonly showSecret: boolean;
 }
 
 export interface StandaloneDeps {
@@ -87,11 +89,11 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
   const generated = given === undefined && input.secretParent === undefined;
   if (input.json) {
     deps.printJson({
-      externalDatabaseConnection: redacted(connection),
+      externalDatabaseConnection: input.showSecret ? connection : masked(connection),
       ...(generated ? { generatedSecretKey: secretKey } : {}),
     });
   }
-  deps.summarise(redacted(connection));
+  deps.summarise(masked(connection));
   if (connection.connectionStatus?.successful !== true) {
     const where =
       input.secretParent !== undefined
@@ -107,11 +109,16 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
   return EXIT.ok;
 }
 
-/** `get` on a STANDALONE connection: there is no publicKey; the secret is configuration.secretKey. */
+/**
+ * `get` on a STANDALONE connection: there is no publicKey; the secret is configuration.secretKey.
+ * It is delivered like a publicKey (--write-secret), or printed as the env line only when asked
+ * (--show-secret): unlike a publicKey it is a secret.
+ */
 export async function deliverStandaloneSecret(
   io: Io,
   connection: Connection,
   secretParent: string | undefined,
+  show: { readonly json: boolean; readonly showSecret: boolean },
 ): Promise<boolean> {
   const secretKey = (connection.configuration as Record<string, unknown> | undefined)?.secretKey;
   if (typeof connection.publicKey === 'string' && connection.publicKey.trim() !== '') return false;
@@ -121,12 +128,19 @@ export async function deliverStandaloneSecret(
   if (secretParent !== undefined) {
     const writer = io.secrets ?? secretManagerWriter();
     note(io, `Added ${await writer.addVersion(secretParent, secretKey)}.`);
+  } else if (show.showSecret && !show.json) {
+    line(io, `LEGACY_SECRET_KEYS=${secretKey}`);
+  } else if (!show.showSecret) {
+    note(io, '              (--show-secret prints it as LEGACY_SECRET_KEYS=…; --write-secret SECRET stores it)');
   }
   return true;
 }
 
-/** Answers are printed without the secret: it is in the Secret Manager or the env line already. */
-function redacted(connection: Connection): Connection {
+/**
+ * Answers are printed without configuration.secretKey unless --show-secret: the secret is in
+ * the Secret Manager or the env line already, and a JSON answer often ends up in logs.
+ */
+export function masked(connection: Connection): Connection {
   const configuration = connection.configuration as Record<string, unknown> | undefined;
   if (!configuration || !('secretKey' in configuration)) return connection;
   return { ...connection, configuration: { ...configuration, secretKey: '(hidden)' } };

@@ -24,7 +24,7 @@ import {
   DEFAULT_API_BASE,
   WixApiError,
 } from '../wix-connections.ts';
-import { createStandalone, deliverStandaloneSecret } from './connect-standalone.ts';
+import { createStandalone, deliverStandaloneSecret, masked } from './connect-standalone.ts';
 
 const COMMON_HELP = `Connection to Wix (every subcommand):
   WIX_API_KEY (env)    A Wix API key with the "Manage External Database Connections"
@@ -33,7 +33,10 @@ const COMMON_HELP = `Connection to Wix (every subcommand):
   --site-id ID         The site (wix-site-id header); default $WIX_SITE_ID
   --api-base URL       API host (default ${DEFAULT_API_BASE}, or $WIX_API_BASE)
   --timeout SECONDS    Give up after this long (default 30)
-  --json               Print Wix's JSON answer on stdout`;
+  --json               Print Wix's JSON answer on stdout; a configuration.secretKey
+                       in it is shown as "(hidden)"
+  --show-secret        Print configuration.secretKey as it is (create, get, update, list);
+                       on get of a STANDALONE connection also LEGACY_SECRET_KEYS=… on stdout`;
 
 const HELP = `Usage: adaptors connect <create|update|get|list|delete> [name] [options]
 
@@ -57,9 +60,10 @@ Subcommands:
       into configuration.secretKey and, first, where the service reads
       LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout;
       with --json on stderr, and as "generatedSecretKey" in the JSON answer).
-  get <name> [--write-secret SECRET]
+  get <name> [--write-secret SECRET] [--show-secret]
       Shows the connection and delivers its publicKey again (key rotation, setup
-      on another machine).
+      on another machine); for a STANDALONE connection, its secret (--write-secret,
+      or --show-secret for LEGACY_SECRET_KEYS=… on stdout).
   update <name> [--endpoint URL] [--configuration JSON] [--require-connected]
       Sets the endpoint and/or configuration. Wix replaces the whole connection,
       so a value you do not pass is read first and sent again.
@@ -105,16 +109,17 @@ const OPTIONS = {
   limit: { type: 'string' },
   offset: { type: 'string' },
   yes: { type: 'boolean' },
+  'show-secret': { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 /** Which options each subcommand takes (the common ones are always allowed). */
 const ALLOWED: Readonly<Record<string, readonly (keyof typeof OPTIONS)[]>> = {
-  create: ['configuration', 'write-secret', 'type', 'endpoint', 'secret-key'],
-  get: ['write-secret'],
-  update: ['endpoint', 'configuration', 'require-connected'],
-  list: ['limit', 'offset'],
+  create: ['configuration', 'write-secret', 'type', 'endpoint', 'secret-key', 'show-secret'],
+  get: ['write-secret', 'show-secret'],
+  update: ['endpoint', 'configuration', 'require-connected', 'show-secret'],
+  list: ['limit', 'offset', 'show-secret'],
   delete: ['yes'],
 };
 const COMMON: readonly (keyof typeof OPTIONS)[] = ['api-key-file', 'site-id', 'api-base', 'timeout', 'json'];
@@ -174,6 +179,7 @@ async function create(io: Io, values: Values, name: string): Promise<number> {
         secretKey: values['secret-key'],
         secretParent: parent,
         json: values.json === true,
+        showSecret: values['show-secret'] === true,
       },
       {
         client: () => clientFor(io, values),
@@ -193,7 +199,7 @@ async function create(io: Io, values: Values, name: string): Promise<number> {
   const client = await clientFor(io, values);
   const connection = await wix(() => client.create({ name, ...(configuration ? { configuration } : {}) }), name);
   note(io, `Created connection "${name}" (WIX_SERVICE_PLUGIN).`);
-  if (values.json) printJson(io, { externalDatabaseConnection: connection });
+  if (values.json) printJson(io, { externalDatabaseConnection: shown(values, connection) });
   summarise(io, connection);
   await deliverKey(io, connection, parent, values.json === true);
   note(io);
@@ -206,9 +212,10 @@ async function get(io: Io, values: Values, name: string): Promise<number> {
   const parent = values['write-secret'] === undefined ? undefined : secretParent(values['write-secret']);
   const client = await clientFor(io, values);
   const connection = await wix(() => client.get(name), name);
-  if (values.json) printJson(io, { externalDatabaseConnection: connection });
+  if (values.json) printJson(io, { externalDatabaseConnection: shown(values, connection) });
   summarise(io, connection);
-  if (await deliverStandaloneSecret(io, connection, parent)) return EXIT.ok;
+  const show = { json: values.json === true, showSecret: values['show-secret'] === true };
+  if (await deliverStandaloneSecret(io, connection, parent, show)) return EXIT.ok;
   await deliverKey(io, connection, parent, values.json === true);
   return EXIT.ok;
 }
@@ -245,7 +252,7 @@ async function update(io: Io, values: Values, name: string): Promise<number> {
     name,
   );
   note(io, `Updated connection "${name}".`);
-  if (values.json) printJson(io, { externalDatabaseConnection: connection });
+  if (values.json) printJson(io, { externalDatabaseConnection: shown(values, connection) });
   summarise(io, connection);
   if (values['require-connected'] && connection.connectionStatus?.successful !== true) {
     note(io, 'Wix does not report the connection as successful (--require-connected).');
@@ -262,7 +269,8 @@ async function list(io: Io, values: Values): Promise<number> {
   const client = await clientFor(io, values);
   const answer = await wix(() => client.list(paging), undefined);
   if (values.json) {
-    printJson(io, answer);
+    const connections = answer.externalDatabaseConnections.map((c) => shown(values, c));
+    printJson(io, { ...answer, externalDatabaseConnections: connections });
     return EXIT.ok;
   }
   const rows = answer.externalDatabaseConnections.map((c) => [
@@ -298,6 +306,11 @@ async function remove(io: Io, values: Values, name: string): Promise<number> {
   await wix(() => client.delete(name), name);
   note(io, `Deleted connection "${name}". Its collections are gone from the site; the adaptor is untouched.`);
   return EXIT.ok;
+}
+
+/** The connection as --json prints it: configuration.secretKey masked unless --show-secret. */
+function shown(values: Values, connection: Connection): Connection {
+  return values['show-secret'] ? connection : masked(connection);
 }
 
 async function clientFor(io: Io, values: Values): Promise<ConnectionsClient> {
