@@ -14,14 +14,21 @@ import type { VerifiedCall } from '../auth/verify.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
-import { runSelfTest, type SelfTestCall, type SelfTestReport } from '../self-test.ts';
+import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
 import { type CallState, logRequest } from './request-log.ts';
 import { endpointForPath } from './routes.ts';
-import { collectStatus, detailsAllowed, type ServiceInfo, StatusRecorder } from './status.ts';
-import { renderStatusPage } from './status-page.ts';
+import {
+  collectStatus,
+  detailsAccess,
+  refusedTokenMessage,
+  type ServiceInfo,
+  type ServiceStatus,
+  StatusRecorder,
+} from './status.ts';
+import { type PageExtras, renderStatusPage } from './status-page.ts';
 
 export interface BuildOptions {
   readonly adaptor: Adaptor;
@@ -169,32 +176,39 @@ export function build(options: BuildOptions): FastifyInstance {
     return reply.code(503).send({ status: 'unavailable', reason: check.reason, ...spi.toBody() });
   });
 
-  // The status page: a public summary; details with STATUS_TOKEN (server/status.ts).
-  const statusOf = (request: FastifyRequest, offered: string | undefined) => {
+  // The status page: a public summary (what a health check shows); details with STATUS_TOKEN
+  // (server/status.ts). A token that is sent and does not match is answered 401 with the public
+  // summary and why (refusedTokenMessage), never silently.
+  const statusOf = async (request: FastifyRequest, offered: string | undefined) => {
     if (request.callState) request.callState.operation = 'status';
-    return collectStatus(adaptor, info, recorder, {
-      details: detailsAllowed(info, offered),
+    const access = detailsAccess(info, offered);
+    const status = await collectStatus(adaptor, info, recorder, {
+      details: access === 'granted',
       timeoutMs: options.readyTimeoutMs ?? 5000,
     });
+    return { status, refused: access === 'refused' ? refusedTokenMessage(info) : undefined };
   };
-  const sendPage = async (
-    reply: FastifyReply,
-    status: Awaited<ReturnType<typeof statusOf>>,
-    selfTest?: SelfTestReport | { readonly error: string },
-  ) =>
+  const sendPage = async (reply: FastifyReply, status: ServiceStatus, extras: PageExtras = {}) =>
     reply
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
       .header('x-frame-options', 'DENY')
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(renderStatusPage(status, selfTest));
+      .send(renderStatusPage(status, extras));
+  const answerPage = async (request: FastifyRequest, reply: FastifyReply, offered: string | undefined) => {
+    const { status, refused } = await statusOf(request, offered);
+    return sendPage(refused ? reply.code(401) : reply, status, refused ? { refused } : {});
+  };
 
-  app.get('/', async (request, reply) => sendPage(reply, await statusOf(request, bearer(request))));
-  app.get('/status.json', async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await statusOf(request, bearer(request))),
-  );
+  app.get('/', async (request, reply) => answerPage(request, reply, bearer(request)));
+  app.get('/status.json', async (request, reply) => {
+    const { status, refused } = await statusOf(request, bearer(request));
+    void reply.header('cache-control', 'no-store');
+    if (refused) return reply.code(401).send(new SpiError('UNAUTHORIZED', refused, null).toBody());
+    return reply.send(status);
+  });
   // The page's form: the token travels in the body, never in a URL (Cloud Run logs URLs).
-  app.post('/status', async (request, reply) => sendPage(reply, await statusOf(request, formToken(request))));
+  app.post('/status', async (request, reply) => answerPage(request, reply, formToken(request)));
 
   // The self-test (self-test.ts) writes a throwaway collection, so it needs the
   // STATUS_TOKEN like the details do, and runs one at a time. The page's button
@@ -204,12 +218,12 @@ export function build(options: BuildOptions): FastifyInstance {
   app.post('/status/self-test', async (request, reply) => {
     const asJson = bearer(request) !== undefined;
     const token = bearer(request) ?? formToken(request);
-    const status = await statusOf(request, token);
+    const { status } = await statusOf(request, token);
     if (request.callState) request.callState.operation = 'self-test';
     const refuse = (spi: SpiError) =>
       asJson
         ? reply.code(spi.status).send(spi.toBody())
-        : sendPage(reply.code(spi.status), status, { error: spi.message });
+        : sendPage(reply.code(spi.status), status, { selfTest: { error: spi.message } });
     if (!status.details) {
       return refuse(
         errors.permissionDenied(
@@ -223,7 +237,9 @@ export function build(options: BuildOptions): FastifyInstance {
     selfTestRunning = true;
     try {
       const report = await runSelfTest(inProcessCall());
-      return asJson ? reply.header('cache-control', 'no-store').send(report) : sendPage(reply, status, report);
+      return asJson
+        ? reply.header('cache-control', 'no-store').send(report)
+        : sendPage(reply, status, { selfTest: report });
     } finally {
       selfTestRunning = false;
     }

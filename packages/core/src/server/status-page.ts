@@ -4,7 +4,7 @@
  * visitor to a third party). Every value is escaped.
  */
 import type { SelfTestReport } from '../self-test.ts';
-import type { ServiceStatus } from './status.ts';
+import type { DetailedStatus, ServiceStatus } from './status.ts';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => escapes[c] as string);
@@ -15,21 +15,55 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 .ok{color:#0a7d28;font-weight:600}.bad{color:#b3261e;font-weight:600}.note{color:#555}
 code{background:#f3f3f3;padding:0 .2rem}form{margin-top:1rem}`;
 
-/** `selfTest`: the report of the self-test button (or why it did not run), shown first. */
-export function renderStatusPage(
-  status: ServiceStatus,
-  selfTest?: SelfTestReport | { readonly error: string },
-): string {
+export interface PageExtras {
+  /** The report of the self-test button (or why it did not run), shown first. */
+  readonly selfTest?: SelfTestReport | { readonly error: string };
+  /** Why a token that was sent shows nothing more (status.ts `refusedTokenMessage`), shown first. */
+  readonly refused?: string;
+}
+
+const rows = (pairs: [string, string][]) =>
+  `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
+
+export function renderStatusPage(status: ServiceStatus, extras: PageExtras = {}): string {
   const db = status.database.reachable
     ? '<span class="ok">reachable</span>'
     : `<span class="bad">not reachable</span>: ${esc(status.database.error ?? 'no answer')}`;
-  const rows = (pairs: [string, string][]) =>
-    `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
   const parts: string[] = [
     `<h1>wix-gcp-adaptors · ${esc(status.engine)} <span class="note">${esc(status.version)}</span></h1>`,
+  ];
+  if (extras.refused) parts.push(`<p class="bad" id="token-refused">${esc(extras.refused)}</p>`);
+  if (extras.selfTest) parts.push(renderSelfTest(extras.selfTest));
+  const release = `${esc(status.version)}${status.commit ? ` (commit <code>${esc(status.commit)}</code>)` : ''}`;
+  if (status.details) {
+    parts.push(...detailParts(status, db, release));
+  } else {
+    parts.push(
+      rows([
+        ['Database', db],
+        ['Release', release],
+      ]),
+    );
+    parts.push(`<p class="note">${esc(status.detailsHint)}</p>`);
+  }
+  if (status.detailsAvailable) {
+    // One form, two buttons: the token goes in the body to either action (never in a URL).
+    parts.push(
+      `<form method="post" action="/status"><label>STATUS_TOKEN <input type="password" name="token" autocomplete="off"></label> ${
+        status.details ? '' : '<button type="submit">Show details</button> '
+      }<button type="submit" formaction="/status/self-test" id="self-test">Run the self-test</button></form>`,
+      '<p class="note">The self-test creates a throwaway collection, writes, reads, updates and removes an item, and deletes the collection (a read-only service is only read).</p>',
+    );
+  }
+  parts.push('<p class="note">The same as JSON: <a href="/status.json"><code>/status.json</code></a>.</p>');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>wix-gcp-adaptors · ${esc(status.engine)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>`;
+}
+
+function detailParts(status: DetailedStatus, db: string, release: string): string[] {
+  const parts: string[] = [
     rows([
       ['Database', db],
-      ['Release', `${esc(status.version)}${status.commit ? ` (commit <code>${esc(status.commit)}</code>)` : ''}`],
+      ['Release', release],
       ['Running since', esc(status.startedAt)],
       ['Protocol', 'Wix External Database service plugin, v3 (<code>POST /v3/…</code>)'],
     ]),
@@ -61,23 +95,10 @@ export function renderStatusPage(
       ],
     ]),
   ];
-  if (selfTest) parts.splice(1, 0, renderSelfTest(selfTest));
   if (status.advice.length > 0) {
     parts.push(
       '<h2>Settings to look at</h2>',
       rows(status.advice.map((a): [string, string] => [a.setting, esc(a.message)])),
-    );
-  }
-  if (status.indexes.missing > 0 && !status.details) {
-    parts.push(
-      '<h2>Indexes</h2>',
-      `<p class="bad">${esc(status.indexes.missing)} index(es) missing: queries that need them are answered by a slower bounded scan. The details list them with the command that creates each.</p>`,
-    );
-  }
-  if (status.backfills && !status.details) {
-    parts.push(
-      '<h2>Stored data</h2>',
-      `<p class="bad">${esc(status.backfills.needed)} collection(s) hold documents written before or outside the adaptor: queries on some fields are answered by a slower bounded scan until a backfill runs. The details name them with the command.</p>`,
     );
   }
   const counts = Object.entries(status.errors.byCode);
@@ -87,77 +108,63 @@ export function renderStatusPage(
       ? '<p class="note">None.</p>'
       : rows(counts.map(([code, n]): [string, string] => [code, esc(n)])),
   );
-  if (status.details) {
-    parts.push('<h2>Collections</h2>');
-    const collections = status.collections;
-    if (!collections || 'error' in collections) {
-      parts.push(`<p class="bad">Could not list them: ${esc(collections?.error ?? 'unknown')}</p>`);
-    } else if (collections.length === 0) {
-      parts.push('<p class="note">None yet: create a table, or a collection from the Wix CMS.</p>');
-    } else {
-      parts.push(
-        `<table><tr><th>Collection</th><th>Fields</th><th>Operations</th></tr>${collections
-          .map(
-            (c) =>
-              `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.fields)}</td><td>${esc(c.dataOperations.join(', '))}${
-                c.readOnlyReason ? `<br><span class="bad">${esc(c.readOnlyReason)}</span>` : ''
-              }</td></tr>`,
-          )
-          .join('')}</table>`,
-      );
-    }
-    const hints = status.indexes.hints ?? [];
-    if (hints.length > 0) {
-      parts.push(
-        '<h2>Indexes the database lacks</h2>',
-        `<table><tr><th>Collection</th><th>Index</th><th>State</th><th>Create it</th></tr>${hints
-          .map(
-            (h) =>
-              `<tr><td><code>${esc(h.collectionId)}</code></td><td><code>${esc(h.fields)}</code></td><td>${esc(h.state)} (${esc(h.fallbacks)} scans)${
-                h.problem ? `<br><span class="bad">${esc(h.problem)}</span>` : ''
-              }</td><td><code>${esc(h.command)}</code></td></tr>`,
-          )
-          .join('')}</table>`,
-      );
-    }
-    const backfills = status.backfills?.hints ?? [];
-    if (backfills.length > 0) {
-      parts.push(
-        '<h2>Collections to backfill</h2>',
-        `<table><tr><th>Collection</th><th>Fields</th><th>Run</th></tr>${backfills
-          .map(
-            (b) =>
-              `<tr><td><code>${esc(b.collectionId)}</code></td><td>${esc(b.fields.join(', '))}</td><td><code>${esc(b.command)}</code></td></tr>`,
-          )
-          .join('')}</table>`,
-      );
-    }
-    const recent = status.errors.recent ?? [];
-    parts.push('<h2>Recent errors</h2>');
-    parts.push(
-      recent.length === 0
-        ? '<p class="note">None.</p>'
-        : `<table><tr><th>When</th><th>Call</th><th>Error</th></tr>${recent
-            .map(
-              (e) =>
-                `<tr><td>${esc(e.at)}</td><td>${esc(e.operation)}</td><td>${esc(e.status)} <code>${esc(e.code)}</code>: ${esc(e.message)}</td></tr>`,
-            )
-            .join('')}</table>`,
-    );
+  parts.push('<h2>Collections</h2>');
+  const collections = status.collections;
+  if (!collections || 'error' in collections) {
+    parts.push(`<p class="bad">Could not list them: ${esc(collections?.error ?? 'unknown')}</p>`);
+  } else if (collections.length === 0) {
+    parts.push('<p class="note">None yet: create a table, or a collection from the Wix CMS.</p>');
   } else {
-    parts.push(`<p class="note">${esc(status.detailsHint ?? '')}</p>`);
-  }
-  if (status.detailsAvailable) {
-    // One form, two buttons: the token goes in the body to either action (never in a URL).
     parts.push(
-      `<form method="post" action="/status"><label>STATUS_TOKEN <input type="password" name="token" autocomplete="off"></label> ${
-        status.details ? '' : '<button type="submit">Show details</button> '
-      }<button type="submit" formaction="/status/self-test" id="self-test">Run the self-test</button></form>`,
-      '<p class="note">The self-test creates a throwaway collection, writes, reads, updates and removes an item, and deletes the collection (a read-only service is only read).</p>',
+      `<table><tr><th>Collection</th><th>Fields</th><th>Operations</th></tr>${collections
+        .map(
+          (c) =>
+            `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.fields)}</td><td>${esc(c.dataOperations.join(', '))}${
+              c.readOnlyReason ? `<br><span class="bad">${esc(c.readOnlyReason)}</span>` : ''
+            }</td></tr>`,
+        )
+        .join('')}</table>`,
     );
   }
-  parts.push('<p class="note">The same as JSON: <a href="/status.json"><code>/status.json</code></a>.</p>');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>wix-gcp-adaptors · ${esc(status.engine)}</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>`;
+  const hints = status.indexes.hints;
+  if (hints.length > 0) {
+    parts.push(
+      '<h2>Indexes the database lacks</h2>',
+      `<table><tr><th>Collection</th><th>Index</th><th>State</th><th>Create it</th></tr>${hints
+        .map(
+          (h) =>
+            `<tr><td><code>${esc(h.collectionId)}</code></td><td><code>${esc(h.fields)}</code></td><td>${esc(h.state)} (${esc(h.fallbacks)} scans)${
+              h.problem ? `<br><span class="bad">${esc(h.problem)}</span>` : ''
+            }</td><td><code>${esc(h.command)}</code></td></tr>`,
+        )
+        .join('')}</table>`,
+    );
+  }
+  const backfills = status.backfills?.hints ?? [];
+  if (backfills.length > 0) {
+    parts.push(
+      '<h2>Collections to backfill</h2>',
+      `<table><tr><th>Collection</th><th>Fields</th><th>Run</th></tr>${backfills
+        .map(
+          (b) =>
+            `<tr><td><code>${esc(b.collectionId)}</code></td><td>${esc(b.fields.join(', '))}</td><td><code>${esc(b.command)}</code></td></tr>`,
+        )
+        .join('')}</table>`,
+    );
+  }
+  const recent = status.errors.recent;
+  parts.push('<h2>Recent errors</h2>');
+  parts.push(
+    recent.length === 0
+      ? '<p class="note">None.</p>'
+      : `<table><tr><th>When</th><th>Call</th><th>Error</th></tr>${recent
+          .map(
+            (e) =>
+              `<tr><td>${esc(e.at)}</td><td>${esc(e.operation)}</td><td>${esc(e.status)} <code>${esc(e.code)}</code>: ${esc(e.message)}</td></tr>`,
+          )
+          .join('')}</table>`,
+  );
+  return parts;
 }
 
 function renderSelfTest(report: SelfTestReport | { readonly error: string }): string {

@@ -4,14 +4,15 @@
  * audiences are in play, what the settings advise, and what went wrong lately.
  *
  * Two levels, decided once here:
- * - the summary is public: nothing in it comes from the data or the schema
- *   (release, engine, reachability and the database's own error, public-key
- *   fingerprints, audiences, error counts by code, why the last call was
- *   refused as unauthorized);
- * - the details — collections with their capabilities and read-only reasons,
- *   recent error messages (which can name collections and fields) — need the
+ * - the public summary is what a health check shows (docs/protocol.md §8: no
+ *   configuration in public pages): the service, its release, whether the
+ *   database answers (the reason /readyz gives too), and how to see the rest;
+ * - the details — key fingerprints, audiences, settings advice, error counts
+ *   and recent error messages, why the last call was refused, whether legacy
+ *   mode is on, collections, index and backfill hints — need the
  *   `STATUS_TOKEN` setting, sent as `Authorization: Bearer <token>` or through
- *   the page's form. Without the setting, details are never shown.
+ *   the page's form. Without the setting, details are never shown; a token
+ *   that does not match is answered 401 with only the public summary.
  * No item value, token or secret is recorded, so none can be shown.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -93,7 +94,26 @@ export interface CollectionStatus {
   readonly readOnlyReason?: string;
 }
 
-export interface ServiceStatus {
+/**
+ * What anyone may see: what a health check shows (docs/protocol.md §8: no
+ * configuration in public pages) — the service, its release, whether the
+ * database answers (the reason /readyz gives too), and how to see more.
+ */
+export interface PublicStatus {
+  readonly service: 'wix-gcp-adaptors';
+  readonly engine: string;
+  readonly version: string;
+  readonly commit?: string;
+  readonly database: { readonly reachable: boolean; readonly error?: string };
+  readonly details: false;
+  /** Whether STATUS_TOKEN is configured (the page offers its form only then). */
+  readonly detailsAvailable: boolean;
+  /** How to see the details. */
+  readonly detailsHint: string;
+}
+
+/** Everything the page knows, for the holder of STATUS_TOKEN. */
+export interface DetailedStatus {
   readonly service: 'wix-gcp-adaptors';
   readonly protocol: 'v3';
   readonly engine: string;
@@ -104,25 +124,39 @@ export interface ServiceStatus {
   readonly keys: ServiceInfo['keys'];
   readonly audience: { readonly configured: readonly string[] | null; readonly seen: readonly string[] };
   readonly advice: ServiceInfo['advice'];
-  readonly errors: { readonly byCode: Readonly<Record<string, number>>; readonly recent?: readonly RecentError[] };
+  readonly errors: { readonly byCode: Readonly<Record<string, number>>; readonly recent: readonly RecentError[] };
   readonly lastUnauthorized: { readonly at: string; readonly reason: string } | null;
-  readonly details: boolean;
-  /** Whether STATUS_TOKEN is configured (the page offers its form only then). */
-  readonly detailsAvailable: boolean;
-  readonly detailsHint?: string;
+  readonly details: true;
+  readonly detailsAvailable: true;
   readonly collections?: readonly CollectionStatus[] | { readonly error: string };
-  /** Indexes the database lacks for queries it was asked (storage.diagnostics): how many, public; which, details. */
-  readonly indexes: { readonly missing: number; readonly hints?: readonly IndexHint[] };
+  /** Indexes the database lacks for queries it was asked (storage.diagnostics). */
+  readonly indexes: { readonly missing: number; readonly hints: readonly IndexHint[] };
   /** Collections needing a backfill into the storage's format (StorageDiagnostics.backfills); absent when none. */
-  readonly backfills?: { readonly needed: number; readonly hints?: readonly BackfillHint[] };
+  readonly backfills?: { readonly needed: number; readonly hints: readonly BackfillHint[] };
 }
 
-/** Whether `offered` unlocks the details (constant-time against STATUS_TOKEN). */
-export function detailsAllowed(info: ServiceInfo, offered: string | undefined): boolean {
-  if (!info.detailsToken || offered === undefined) return false;
+export type ServiceStatus = PublicStatus | DetailedStatus;
+
+/**
+ * What a sent token does: `none` (none sent: the public view), `granted`
+ * (it is STATUS_TOKEN, constant-time), `refused` (sent but not STATUS_TOKEN, or
+ * no STATUS_TOKEN is configured): the caller is told, never shown more.
+ */
+export type DetailsAccess = 'none' | 'granted' | 'refused';
+
+export function detailsAccess(info: ServiceInfo, offered: string | undefined): DetailsAccess {
+  if (offered === undefined) return 'none';
+  if (!info.detailsToken) return 'refused';
   const a = Buffer.from(info.detailsToken, 'utf8');
   const b = Buffer.from(offered, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && timingSafeEqual(a, b) ? 'granted' : 'refused';
+}
+
+/** Why a sent token shows nothing more: what to enter, or which setting is missing. Names no value. */
+export function refusedTokenMessage(info: ServiceInfo): string {
+  return info.detailsToken
+    ? "The token sent is not the STATUS_TOKEN of this service, so only the public summary is shown. Enter the value of the STATUS_TOKEN setting exactly (Cloud Run: the service's variables and secrets)."
+    : 'This service has no STATUS_TOKEN setting, so no token shows the details. Set STATUS_TOKEN on the service (at least 16 characters) and redeploy.';
 }
 
 export async function collectStatus(
@@ -134,40 +168,41 @@ export async function collectStatus(
   const { storage } = adaptor;
   const check = await checkReadiness(storage, options.timeoutMs, adaptor.abandoned);
   const database = check.ready ? { reachable: true } : { reachable: false, error: check.reason };
-  const diagnostics = storage.diagnostics?.();
-  const hints = diagnostics?.indexHints ?? [];
-  const backfills = diagnostics?.backfills ?? [];
-  const status: ServiceStatus = {
+  const release = {
     service: 'wix-gcp-adaptors',
-    protocol: 'v3',
     engine: storage.capabilities.engine,
     version: info.version,
     ...(info.commit ? { commit: info.commit } : {}),
+  } as const;
+  if (!options.details) {
+    return {
+      ...release,
+      database,
+      details: false,
+      detailsAvailable: info.detailsToken !== undefined,
+      detailsHint: info.detailsToken
+        ? 'Keys, settings advice, errors and collections are shown with the STATUS_TOKEN: enter it in the form below, or send it as Authorization: Bearer <token> to /status.json.'
+        : 'Keys, settings advice, errors and collections are hidden: set the STATUS_TOKEN setting on the service to see them here.',
+    };
+  }
+  const diagnostics = storage.diagnostics?.();
+  const hints = diagnostics?.indexHints ?? [];
+  const backfills = diagnostics?.backfills ?? [];
+  const status: DetailedStatus = {
+    ...release,
+    protocol: 'v3',
     startedAt: recorder.started,
     database,
     keys: info.keys,
     audience: { configured: info.audience ?? null, seen: recorder.audiencesSeen },
     advice: info.advice,
-    errors: { byCode: recorder.errorsByCode, ...(options.details ? { recent: recorder.recent } : {}) },
+    errors: { byCode: recorder.errorsByCode, recent: recorder.recent },
     lastUnauthorized: recorder.lastUnauthorized ?? null,
-    indexes: {
-      missing: hints.filter((hint) => hint.state !== 'IN_USE').length,
-      ...(options.details ? { hints } : {}),
-    },
-    ...(backfills.length > 0
-      ? { backfills: { needed: backfills.length, ...(options.details ? { hints: backfills } : {}) } }
-      : {}),
-    details: options.details,
-    detailsAvailable: info.detailsToken !== undefined,
-    ...(options.details
-      ? {}
-      : {
-          detailsHint: info.detailsToken
-            ? 'Collections and recent error messages: send the STATUS_TOKEN (form below, or Authorization: Bearer).'
-            : 'Collections and recent error messages are hidden: set the STATUS_TOKEN setting to see them here.',
-        }),
+    indexes: { missing: hints.filter((hint) => hint.state !== 'IN_USE').length, hints },
+    ...(backfills.length > 0 ? { backfills: { needed: backfills.length, hints: backfills } } : {}),
+    details: true,
+    detailsAvailable: true,
   };
-  if (!options.details) return status;
   if (!database.reachable) return { ...status, collections: { error: 'the database is not reachable' } };
   try {
     const collections = await runWithDeadline(
