@@ -155,13 +155,15 @@ describe('connect: the §4.2 flow against a fake Connections API', () => {
     });
   });
 
-  it('update with endpoint and configuration sends one PUT; --configuration from a file', async () => {
-    await connect(['create', 'recipesDb']);
+  it('update with endpoint and configuration sends them as given (read first for the type); --configuration from a file', async () => {
+    await connect(['create', 'recipesDb', '--configuration', '{"secretKey":"a free-form value"}']);
     await writeFile(join(dir.path, 'conf.json'), '{"tenant":"us","region":"us-east1"}');
     fake.requests.length = 0;
     const result = await connect(['update', 'recipesDb', '--endpoint', ENDPOINT, '--configuration', '@conf.json']);
     expect(result.code).toBe(0);
+    // A WIX_SERVICE_PLUGIN connection's configuration is free-form (§2): replaced as given, nothing kept.
     expect(fake.requests.map(seen)).toEqual([
+      { method: 'GET', path: `${PATH}/recipesDb`, headers: NO_BODY, body: undefined },
       {
         method: 'PUT',
         path: `${PATH}/recipesDb`,

@@ -142,6 +142,38 @@ describe('connect create --type standalone', () => {
     expect(result.stderr).not.toContain(SECRET);
   });
 
+  it('update --configuration keeps the secretKey unless it sets one, and refuses one the service would refuse', async () => {
+    const create = ['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET];
+    await connect([...create, '--configuration', '{"tenant":"eu"}']);
+    const sentConfiguration = () => JSON.parse(fake.requests.at(-1)!.body).externalDatabaseConnection;
+
+    fake.requests.length = 0;
+    const kept = await connect(['update', 'legacyDb', '--configuration', '{"tenant":"us"}']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'PUT']);
+    expect(sentConfiguration()).toEqual({ endpoint: ENDPOINT, configuration: { tenant: 'us', secretKey: SECRET } });
+    expect(kept.stderr).toContain('Keeping the current configuration.secretKey');
+    expect(kept.stderr).not.toContain(SECRET);
+
+    // docs/legacy.md's rotation: a secretKey in --configuration replaces the current one.
+    const rotated = 'a-rotated-legacy-secret-0002';
+    const rotation = await connect(['update', 'legacyDb', '--configuration', `{"secretKey":"${rotated}"}`]);
+    expect(rotation.code, rotation.stderr).toBe(0);
+    expect(sentConfiguration()).toEqual({ endpoint: ENDPOINT, configuration: { secretKey: rotated } });
+
+    for (const [secretKey, message] of [
+      ['"short"', /--configuration secretKey is shorter than 16 characters/],
+      ['42', /must be a non-empty string/],
+      ['"two-keys-in-one-0001,two-keys-in-one-0002"', /must not contain a comma/],
+    ] as const) {
+      fake.requests.length = 0;
+      const refused = await connect(['update', 'legacyDb', '--configuration', `{"secretKey":${secretKey}}`]);
+      expect(refused.code, secretKey).toBe(2);
+      expect(refused.stderr).toMatch(message);
+      expect(fake.requests.map((r) => r.method)).toEqual(['GET']);
+    }
+  });
+
   it('get, update and list --json mask configuration.secretKey as create does; --show-secret prints it', async () => {
     await connect(['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET]);
     const configurationOf = (stdout: string) => JSON.parse(stdout).externalDatabaseConnection.configuration;

@@ -41,15 +41,10 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
   if (configured !== undefined && input.secretKey !== undefined && configured !== input.secretKey) {
     throw new UsageError('--configuration has a secretKey that differs from --secret-key; pass one of them');
   }
-  const given = input.secretKey ?? (typeof configured === 'string' ? configured : undefined);
+  const given =
+    input.secretKey ?? (configured === undefined ? undefined : checkSecretKey(configured, '--configuration secretKey'));
   const secretKey = given ?? randomBytes(32).toString('base64url');
-  try {
-    parseLegacySecrets(secretKey);
-  } catch (err) {
-    throw new UsageError(`--secret-key: ${(err as Error).message}`);
-  }
-  if (secretKey.includes(','))
-    throw new UsageError('--secret-key must not contain a comma (LEGACY_SECRET_KEYS separates keys with commas)');
+  checkSecretKey(secretKey, '--secret-key');
 
   // Deliver first: if Wix's answer fails, the secret the adaptor needs is still stored.
   if (input.secretParent !== undefined) {
@@ -110,6 +105,59 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
 }
 
 /**
+ * Wix's answer names no connection type (docs/connections.md §2): a STANDALONE connection is
+ * the one without a publicKey, which only WIX_SERVICE_PLUGIN connections have.
+ */
+export function isStandalone(connection: Connection): boolean {
+  return typeof connection.publicKey !== 'string' || connection.publicKey.trim() === '';
+}
+
+/**
+ * A secret the service would accept in LEGACY_SECRET_KEYS: its own rule (parseLegacySecrets,
+ * packages/core/src/legacy/secret.ts: at least MIN_SECRET_LENGTH characters), no comma (the
+ * setting separates keys with commas), no edge spaces (it trims each key, the comparison would not).
+ */
+export function checkSecretKey(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`${option} must be a non-empty string: the secret the service holds in LEGACY_SECRET_KEYS`);
+  }
+  if (value.includes(',')) {
+    throw new UsageError(`${option} must not contain a comma (LEGACY_SECRET_KEYS separates keys with commas)`);
+  }
+  if (value.trim() !== value) {
+    throw new UsageError(`${option} must not start or end with spaces (LEGACY_SECRET_KEYS trims its keys)`);
+  }
+  try {
+    parseLegacySecrets(value);
+  } catch (err) {
+    throw new UsageError(`${option} ${(err as Error).message.replace(/^key 1 /, '')}`);
+  }
+  return value;
+}
+
+/**
+ * The configuration `update` sends to a STANDALONE connection. Update replaces the whole
+ * configuration (docs/connections.md §1), and without configuration.secretKey every legacy
+ * call is refused (docs/legacy.md), so the current secret is kept unless the new
+ * configuration sets one; a new one must be a secret the service accepts.
+ */
+export function standaloneConfiguration(
+  io: Io,
+  configuration: Record<string, unknown>,
+  current: Connection,
+): Record<string, unknown> {
+  if ('secretKey' in configuration) {
+    checkSecretKey(configuration.secretKey, '--configuration secretKey');
+    return configuration;
+  }
+  const kept = (current.configuration as Record<string, unknown> | undefined)?.secretKey;
+  if (typeof kept !== 'string' || kept === '') return configuration;
+  note(io, 'Keeping the current configuration.secretKey (the secret LEGACY_SECRET_KEYS must hold): update');
+  note(io, 'replaces the configuration; pass "secretKey" in --configuration to rotate it.');
+  return { ...configuration, secretKey: kept };
+}
+
+/**
  * `get` on a STANDALONE connection: there is no publicKey; the secret is configuration.secretKey.
  * It is delivered like a publicKey (--write-secret), or printed as the env line only when asked
  * (--show-secret): unlike a publicKey it is a secret.
@@ -121,7 +169,7 @@ export async function deliverStandaloneSecret(
   show: { readonly json: boolean; readonly showSecret: boolean },
 ): Promise<boolean> {
   const secretKey = (connection.configuration as Record<string, unknown> | undefined)?.secretKey;
-  if (typeof connection.publicKey === 'string' && connection.publicKey.trim() !== '') return false;
+  if (!isStandalone(connection)) return false;
   if (typeof secretKey !== 'string' || secretKey === '') return false;
   note(io, '  type        STANDALONE (legacy protocol): no publicKey; the adaptor checks configuration.secretKey');
   note(io, '              against LEGACY_SECRET_KEYS');

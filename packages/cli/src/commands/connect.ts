@@ -24,7 +24,13 @@ import {
   DEFAULT_API_BASE,
   WixApiError,
 } from '../wix-connections.ts';
-import { createStandalone, deliverStandaloneSecret, masked } from './connect-standalone.ts';
+import {
+  createStandalone,
+  deliverStandaloneSecret,
+  isStandalone,
+  masked,
+  standaloneConfiguration,
+} from './connect-standalone.ts';
 
 const COMMON_HELP = `Connection to Wix (every subcommand):
   WIX_API_KEY (env)    A Wix API key with the "Manage External Database Connections"
@@ -66,7 +72,8 @@ Subcommands:
       or --show-secret for LEGACY_SECRET_KEYS=… on stdout).
   update <name> [--endpoint URL] [--configuration JSON] [--require-connected]
       Sets the endpoint and/or configuration. Wix replaces the whole connection,
-      so a value you do not pass is read first and sent again.
+      so a value you do not pass is read first and sent again. A STANDALONE
+      connection keeps its configuration.secretKey unless --configuration sets one.
       --require-connected: exit 1 unless Wix reports the connection successful.
   list [--limit N] [--offset N]
       Every connection of the site (all types).
@@ -231,17 +238,18 @@ async function update(io: Io, values: Values, name: string): Promise<number> {
       : await readJsonObjectArgument(io, values.configuration, '--configuration');
   const client = await clientFor(io, values);
   let keptEndpoint: string | undefined;
-  if (endpoint === undefined || configuration === undefined) {
-    // Update replaces the whole connection (docs/connections.md §1): resend what the caller did not change.
-    const current = await wix(() => client.get(name), name);
-    if (configuration === undefined && current.configuration !== undefined) {
-      configuration = current.configuration;
-      note(io, `Keeping the current configuration (${Object.keys(configuration).length} keys): update replaces it.`);
-    }
-    if (endpoint === undefined && typeof current.endpoint === 'string' && current.endpoint !== '') {
-      keptEndpoint = current.endpoint;
-      note(io, `Keeping the current endpoint ${keptEndpoint}: update replaces it.`);
-    }
+  // Update replaces the whole connection (docs/connections.md §1): read it first, to resend what
+  // the caller did not change, and for its type (a STANDALONE connection keeps its secretKey).
+  const current = await wix(() => client.get(name), name);
+  if (configuration === undefined && current.configuration !== undefined) {
+    configuration = current.configuration;
+    note(io, `Keeping the current configuration (${Object.keys(configuration).length} keys): update replaces it.`);
+  } else if (configuration !== undefined && isStandalone(current)) {
+    configuration = standaloneConfiguration(io, configuration, current);
+  }
+  if (endpoint === undefined && typeof current.endpoint === 'string' && current.endpoint !== '') {
+    keptEndpoint = current.endpoint;
+    note(io, `Keeping the current endpoint ${keptEndpoint}: update replaces it.`);
   }
   const connection = await wix(
     () =>
