@@ -28,6 +28,22 @@ export interface LegacyOptions {
   readonly secretKeys?: readonly string[];
 }
 
+/** An error as answered: its status, a code (the catalogue's, or a legacy refusal's) and the message sent. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What the app (server/app.ts) lends the legacy router. */
+export interface LegacyHooks {
+  /**
+   * Notes an error answer the way the app notes its own: the request's log line reports
+   * `cause`, the status page counts it (errors by code, recent errors, the last 401).
+   */
+  readonly noteError: (request: FastifyRequest, answer: ErrorAnswer, cause: unknown) => void;
+}
+
 /** Where the docs explain both ways out. */
 const HOW_TO = 'docs/legacy.md in the adaptor repository';
 
@@ -44,12 +60,10 @@ export const V3_TOKEN_ON_LEGACY_PATH =
 
 const JWT = /^"?[\w-]+\.[\w-]+\.[\w-]*"?$/;
 
-// Only the request-state fields the log line uses (server/app.ts declares the full type).
+// Only the request-state fields the router sets (server/app.ts declares the full type).
 interface LogState {
   operation: string;
   ctx: ReturnType<typeof newCallContext> | undefined;
-  errorCode: string | undefined;
-  error: unknown;
 }
 
 function stateOf(request: FastifyRequest): LogState | undefined {
@@ -66,6 +80,7 @@ export function registerLegacyRoutes(
   adaptor: Adaptor,
   options: LegacyOptions | undefined,
   deadlineMs: number,
+  hooks: LegacyHooks,
 ): void {
   const keys = options?.secretKeys ?? [];
   if (keys.length === 0) {
@@ -73,11 +88,9 @@ export function registerLegacyRoutes(
       app.post(path, async (request, reply) => {
         const state = stateOf(request);
         const spi = new SpiError('NOT_FOUND', LEGACY_OFF_MESSAGE, null);
-        if (state) {
-          state.operation = `legacy-off:${path.slice(1)}`;
-          state.errorCode = 'NOT_FOUND';
-          state.error = spi;
-        }
+        if (state) state.operation = `legacy-off:${path.slice(1)}`;
+        // Counted on the status page too: a site still calling the legacy protocol shows there.
+        hooks.noteError(request, { status: 404, code: spi.code, message: spi.message }, spi);
         // Both shapes: a legacy caller reads `message`, a v3 one `errorMessage`.
         return send(reply, 404, { message: LEGACY_OFF_MESSAGE, ...spi.toBody() });
       });
@@ -95,10 +108,7 @@ export function registerLegacyRoutes(
       // `error` is what the request's log line reports (server/request-log.ts): the
       // unexpected error behind a 500, or the refusal answered.
       const fail = (status: number, message: string, code: string, error?: unknown) => {
-        if (state) {
-          state.errorCode = code;
-          state.error = error ?? new LegacyError(status, message);
-        }
+        hooks.noteError(request, { status, code, message }, error ?? new LegacyError(status, message));
         return send(reply, status, { message });
       };
       const text = typeof request.body === 'string' ? request.body.trim() : '';

@@ -13,7 +13,7 @@ import { newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
-import { type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
+import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
@@ -129,14 +129,25 @@ export function build(options: BuildOptions): FastifyInstance {
     advice: [],
   };
 
+  /**
+   * Every error answer of a call, v3 or legacy, goes through here: the request's log line
+   * (request-log.ts) reports `cause` (the SpiError answered, or the unexpected error behind a
+   * 500), and the status page (status.ts) counts the code and keeps the message the caller was
+   * answered — never a raw error's message.
+   */
+  const noteError: LegacyHooks['noteError'] = (request, answer, cause) => {
+    if (request.callState) {
+      request.callState.errorCode = answer.code;
+      request.callState.error = cause;
+    }
+    recorder.recordError(request.callState?.operation ?? 'unknown', answer.status, answer.code, answer.message);
+  };
+
   app.setErrorHandler((error, request, reply) => {
     const spi = toSpiError(error, request.callState?.ctx?.requestId);
-    if (request.callState) {
-      request.callState.errorCode = spi.code;
-      // An unexpected error is logged as itself (its stack), the SpiError answered otherwise.
-      request.callState.error = spi.code === 'UNKNOWN_ERROR' && !(error instanceof SpiError) ? error : spi;
-    }
-    recorder.recordError(request.callState?.operation ?? 'unknown', spi.status, spi.code, spi.message);
+    // An unexpected error is logged as itself (its stack), the SpiError answered otherwise.
+    const cause = spi.code === 'UNKNOWN_ERROR' && !(error instanceof SpiError) ? error : spi;
+    noteError(request, { status: spi.status, code: spi.code, message: spi.message }, cause);
     void reply.code(spi.status).type('application/json').send(spi.toBody());
   });
 
@@ -185,6 +196,7 @@ export function build(options: BuildOptions): FastifyInstance {
     const status = await collectStatus(adaptor, info, recorder, {
       details: access === 'granted',
       timeoutMs: options.readyTimeoutMs ?? 5000,
+      legacyMode: (options.legacy?.secretKeys?.length ?? 0) > 0 ? 'on' : 'off',
     });
     return { status, refused: access === 'refused' ? refusedTokenMessage(info) : undefined };
   };
@@ -264,7 +276,7 @@ export function build(options: BuildOptions): FastifyInstance {
     }
   };
 
-  registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs);
+  registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs, { noteError });
 
   app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.callState as CallState;

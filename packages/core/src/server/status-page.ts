@@ -66,6 +66,12 @@ function detailParts(status: DetailedStatus, db: string, release: string): strin
       ['Release', release],
       ['Running since', esc(status.startedAt)],
       ['Protocol', 'Wix External Database service plugin, v3 (<code>POST /v3/…</code>)'],
+      [
+        'Legacy protocol',
+        status.legacyMode === 'on'
+          ? '<span class="ok">on</span>: STANDALONE connections (<code>POST /provision</code>, <code>/schemas/…</code>, <code>/data/…</code>) with a secret from <code>LEGACY_SECRET_KEYS</code>'
+          : 'off: legacy calls get a 404 saying how to turn it on (set <code>LEGACY_SECRET_KEYS</code>)',
+      ],
     ]),
     '<h2>Wix keys and audience</h2>',
     rows([

@@ -126,6 +126,8 @@ export interface DetailedStatus {
   readonly advice: ServiceInfo['advice'];
   readonly errors: { readonly byCode: Readonly<Record<string, number>>; readonly recent: readonly RecentError[] };
   readonly lastUnauthorized: { readonly at: string; readonly reason: string } | null;
+  /** Whether the legacy protocol is served (LEGACY_SECRET_KEYS set; docs/legacy.md). */
+  readonly legacyMode: 'on' | 'off';
   readonly details: true;
   readonly detailsAvailable: true;
   readonly collections?: readonly CollectionStatus[] | { readonly error: string };
@@ -163,7 +165,7 @@ export async function collectStatus(
   adaptor: Adaptor,
   info: ServiceInfo,
   recorder: StatusRecorder,
-  options: { readonly details: boolean; readonly timeoutMs: number },
+  options: { readonly details: boolean; readonly timeoutMs: number; readonly legacyMode: 'on' | 'off' },
 ): Promise<ServiceStatus> {
   const { storage } = adaptor;
   const check = await checkReadiness(storage, options.timeoutMs, adaptor.abandoned);
@@ -200,6 +202,7 @@ export async function collectStatus(
     lastUnauthorized: recorder.lastUnauthorized ?? null,
     indexes: { missing: hints.filter((hint) => hint.state !== 'IN_USE').length, hints },
     ...(backfills.length > 0 ? { backfills: { needed: backfills.length, hints: backfills } } : {}),
+    legacyMode: options.legacyMode,
     details: true,
     detailsAvailable: true,
   };
