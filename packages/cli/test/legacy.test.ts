@@ -142,6 +142,29 @@ describe('connect create --type standalone', () => {
     expect(result.stderr).not.toContain(SECRET);
   });
 
+  it('UNAUTHORIZED on a STANDALONE connection: the advice is LEGACY_SECRET_KEYS, not WIX_PUBLIC_KEYS', async () => {
+    fake.options.statusAfterUpdate = { successful: false, causeOfFailure: 'UNAUTHORIZED', hasCollections: 'UNKNOWN' };
+    const created = await connect([
+      'create',
+      'legacyDb',
+      '--type',
+      'standalone',
+      '--endpoint',
+      ENDPOINT,
+      '--secret-key',
+      SECRET,
+    ]);
+    const updated = await connect(['update', 'legacyDb', '--endpoint', ENDPOINT, '--require-connected']);
+    expect(updated.code).toBe(1);
+    for (const result of [created, updated]) {
+      expect(result.stderr).toContain('not connected (UNAUTHORIZED)');
+      expect(result.stderr).toContain(
+        "its LEGACY_SECRET_KEYS must hold this connection's configuration.secretKey (`adaptors connect get legacyDb --show-secret` prints it)",
+      );
+      expect(result.stderr).not.toMatch(/WIX_PUBLIC_KEYS|publicKey\)|WIX_AUDIENCE/);
+    }
+  });
+
   it('update --configuration keeps the secretKey unless it sets one, and refuses one the service would refuse', async () => {
     const create = ['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET];
     await connect([...create, '--configuration', '{"tenant":"eu"}']);

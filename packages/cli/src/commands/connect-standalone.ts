@@ -113,6 +113,17 @@ export function isStandalone(connection: Connection): boolean {
 }
 
 /**
+ * docs/connections.md §3 for a STANDALONE connection, where it differs from the v3 advice:
+ * the legacy protocol is checked with the shared secret, not a publicKey (docs/legacy.md).
+ */
+export const STANDALONE_CAUSES: Readonly<Record<string, string>> = {
+  UNAUTHORIZED:
+    "the adaptor refused Wix's call; its LEGACY_SECRET_KEYS must hold this connection's " +
+    'configuration.secretKey (`adaptors connect get <name> --show-secret` prints it): redeploy with it, ' +
+    'and check the startup log says legacyMode "on"',
+};
+
+/**
  * A secret the service would accept in LEGACY_SECRET_KEYS: its own rule (parseLegacySecrets,
  * packages/core/src/legacy/secret.ts: at least MIN_SECRET_LENGTH characters), no comma (the
  * setting separates keys with commas), no edge spaces (it trims each key, the comparison would not).

@@ -29,6 +29,7 @@ import {
   deliverStandaloneSecret,
   isStandalone,
   masked,
+  STANDALONE_CAUSES,
   standaloneConfiguration,
 } from './connect-standalone.ts';
 
@@ -415,7 +416,7 @@ function nonNegative(value: string, option: string): number {
   return Number(value);
 }
 
-/** docs/connections.md §3, with what to do for each cause. */
+/** docs/connections.md §3, with what to do for each cause (a v3 connection; STANDALONE_CAUSES for legacy). */
 const CAUSES: Readonly<Record<string, string>> = {
   DESTINATION_ENDPOINT_NOT_DEFINED: 'no endpoint yet; set it with `adaptors connect update <name> --endpoint URL`',
   UNAUTHORIZED:
@@ -441,7 +442,11 @@ function summarise(io: Io, connection: Connection): void {
     `  endpoint    ${typeof connection.endpoint === 'string' && connection.endpoint !== '' ? connection.endpoint : '(not set)'}`,
   );
   note(io, `  status      ${statusWord(connection)}`);
-  const cause = status && !status.successful ? CAUSES[status.causeOfFailure ?? ''] : undefined;
+  const failure = status && !status.successful ? (status.causeOfFailure ?? '') : undefined;
+  const cause =
+    failure === undefined
+      ? undefined
+      : ((isStandalone(connection) ? STANDALONE_CAUSES[failure] : undefined) ?? CAUSES[failure]);
   if (cause) note(io, `              ${cause.replace('<name>', connection.name)}`);
   if (status?.successful && status.hasCollections === 'NO') {
     note(io, '              the adaptor exposes no collections yet (create tables, or collections from the CMS)');
