@@ -165,10 +165,14 @@ function definitionOf(collection: Collection) {
 export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
   '/provision': async (adaptor, _body, ctx) => {
     // Wix's first call on connecting: prove the database answers (as Wix's samples did), within
-    // the call's deadline like every other call (deadline.ts).
+    // the call's deadline like every other call (deadline.ts). A storage says why it is not ready
+    // with an SpiError (storage.ts `ready`; e.g. the database does not exist): that cause is the
+    // answer, as /readyz gives it, since Wix shows it where the connection failed; only an
+    // unexpected error becomes "not reachable" (a raw client error may hold paths or ids).
     try {
       await runWithDeadline(ctx.deadline, 'read', () => adaptor.storage.ready(), adaptor.abandoned);
-    } catch {
+    } catch (error) {
+      if (error instanceof SpiError) throw error;
       throw errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     }
     return { type: adaptor.storage.capabilities.engine, vendor: 'gcp', protocolVersion: 2 };
