@@ -123,6 +123,11 @@ describe('connect create --type standalone', () => {
   it.each([
     [['--type', 'standalone'], /needs --endpoint/],
     [['--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', 'short'], /shorter than 16/],
+    [
+      ['--type', 'standalone', '--endpoint', `${ENDPOINT}/prefix`],
+      /root URL.*use https:\/\/[\w.-]+ \(drop "\/prefix"\)/,
+    ],
+    [['--type', 'standalone', '--endpoint', `${ENDPOINT}/?x=1`], /root URL/],
     [['--type', 'legacy'], /--type must be service-plugin or standalone/],
     [['--endpoint', ENDPOINT], /for --type standalone/],
   ])('usage error %j: exit 2, nothing sent', async (args, message) => {
@@ -163,6 +168,18 @@ describe('connect create --type standalone', () => {
       );
       expect(result.stderr).not.toMatch(/WIX_PUBLIC_KEYS|publicKey\)|WIX_AUDIENCE/);
     }
+  });
+
+  it('update --endpoint of a STANDALONE connection refuses a path; a trailing slash is fine', async () => {
+    await connect(['create', 'legacyDb', '--type', 'standalone', '--endpoint', ENDPOINT, '--secret-key', SECRET]);
+    fake.requests.length = 0;
+    const refused = await connect(['update', 'legacyDb', '--endpoint', `${ENDPOINT}/legacy`]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`use ${ENDPOINT} (drop "/legacy")`);
+    expect(fake.requests.map((r) => r.method)).toEqual(['GET']);
+    const slash = await connect(['update', 'legacyDb', '--endpoint', `${ENDPOINT}/`]);
+    expect(slash.code, slash.stderr).toBe(0);
+    expect(JSON.parse(fake.requests.at(-1)!.body).externalDatabaseConnection.endpoint).toBe(ENDPOINT);
   });
 
   it('update --configuration keeps the secretKey unless it sets one, and refuses one the service would refuse', async () => {

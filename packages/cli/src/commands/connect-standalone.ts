@@ -37,6 +37,7 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
       'a STANDALONE (legacy) connection needs --endpoint: Wix provisions it as soon as it is created',
     );
   }
+  checkStandaloneEndpoint(input.endpoint);
   const configured = input.configuration?.secretKey;
   if (configured !== undefined && input.secretKey !== undefined && configured !== input.secretKey) {
     throw new UsageError('--configuration has a secretKey that differs from --secret-key; pass one of them');
@@ -110,6 +111,20 @@ export async function createStandalone(io: Io, input: StandaloneInput, deps: Sta
  */
 export function isStandalone(connection: Connection): boolean {
   return typeof connection.publicKey !== 'string' || connection.publicKey.trim() === '';
+}
+
+/**
+ * Wix posts legacy calls to <endpoint>/provision, /schemas/…, /data/…, and the service matches
+ * those paths only at its root (packages/core/src/legacy/README.md: no legacy calls behind a
+ * path prefix), so the endpoint must be the bare service URL, as the v3 one must not end in /v3.
+ */
+export function checkStandaloneEndpoint(endpoint: string): void {
+  const url = new URL(endpoint);
+  if (url.pathname === '/' && url.search === '' && url.hash === '') return;
+  throw new UsageError(
+    `--endpoint of a STANDALONE connection is the service's root URL: the legacy paths (/provision, /schemas/…, /data/…) ` +
+      `are served only there; use ${url.origin} (drop "${url.pathname}${url.search}${url.hash}")`,
+  );
 }
 
 /**

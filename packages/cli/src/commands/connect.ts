@@ -25,6 +25,7 @@ import {
   WixApiError,
 } from '../wix-connections.ts';
 import {
+  checkStandaloneEndpoint,
   createStandalone,
   deliverStandaloneSecret,
   isStandalone,
@@ -63,7 +64,7 @@ Subcommands:
       Creates the connection without an endpoint (the adaptor needs the key first)
       and delivers its publicKey.
   create <name> --type standalone --endpoint URL [--secret-key KEY] [--write-secret SECRET]
-      A legacy (STANDALONE) connection: the secret (generated unless given) goes
+      A legacy (STANDALONE) connection (URL: the service's root, no path): the secret (generated unless given) goes
       into configuration.secretKey and, first, where the service reads
       LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout;
       with --json on stderr, and as "generatedSecretKey" in the JSON answer).
@@ -242,6 +243,7 @@ async function update(io: Io, values: Values, name: string): Promise<number> {
   // Update replaces the whole connection (docs/connections.md §1): read it first, to resend what
   // the caller did not change, and for its type (a STANDALONE connection keeps its secretKey).
   const current = await wix(() => client.get(name), name);
+  if (endpoint !== undefined && isStandalone(current)) checkStandaloneEndpoint(endpoint);
   if (configuration === undefined && current.configuration !== undefined) {
     configuration = current.configuration;
     note(io, `Keeping the current configuration (${Object.keys(configuration).length} keys): update replaces it.`);
@@ -394,7 +396,7 @@ function connectionName(value: string): string {
   return value;
 }
 
-/** docs/connections.md §6: the service base URL; Wix appends /v3/… itself. */
+/** docs/connections.md §6: the service base URL; Wix appends /v3/… itself (STANDALONE: checkStandaloneEndpoint). */
 function endpointUrl(io: Io, value: string): string {
   let url: URL;
   try {
