@@ -8,6 +8,10 @@
  *   the v3 service-plugin protocol and how to turn legacy mode on or reconnect,
  *   instead of a bare "unknown endpoint".
  *
+ * In both modes a bare `/provision` that is not a legacy call (no `requestContext`:
+ * a v3 token, signed or not, or an empty body) is answered as `/v3/provision`, the
+ * v3 handshake (docs/protocol.md §8), through the app's own v3 path.
+ *
  * The signed /v3/ routes are untouched in both modes.
  */
 import { randomUUID } from 'node:crypto';
@@ -42,6 +46,8 @@ export interface LegacyHooks {
    * `cause`, the status page counts it (errors by code, recent errors, the last 401).
    */
   readonly noteError: (request: FastifyRequest, answer: ErrorAnswer, cause: unknown) => void;
+  /** Answers a bare /provision that is not a legacy call as the v3 handshake (`/v3/provision`). */
+  readonly v3Provision: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 /** Where the docs explain both ways out. */
@@ -86,6 +92,7 @@ export function registerLegacyRoutes(
   if (keys.length === 0) {
     for (const path of LEGACY_PATHS) {
       app.post(path, async (request, reply) => {
+        if (path === '/provision' && !isLegacyCall(jsonObjectOf(request))) return hooks.v3Provision(request, reply);
         const state = stateOf(request);
         const spi = new SpiError('NOT_FOUND', LEGACY_OFF_MESSAGE, null);
         if (state) state.operation = `legacy-off:${path.slice(1)}`;
@@ -102,6 +109,8 @@ export function registerLegacyRoutes(
     const handler = LEGACY_HANDLERS[path];
     if (!handler) continue;
     app.post(path, async (request, reply) => {
+      const body = jsonObjectOf(request);
+      if (path === '/provision' && !isLegacyCall(body)) return hooks.v3Provision(request, reply);
       const state = stateOf(request);
       const operation = `legacy:${path.slice(1)}`;
       if (state) state.operation = operation;
@@ -111,15 +120,8 @@ export function registerLegacyRoutes(
         hooks.noteError(request, { status, code, message }, error ?? new LegacyError(status, message));
         return send(reply, status, { message });
       };
-      const text = typeof request.body === 'string' ? request.body.trim() : '';
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        if (JWT.test(text)) return fail(401, V3_TOKEN_ON_LEGACY_PATH, 'V3_TOKEN_ON_LEGACY_PATH');
-        return fail(400, 'The request body must be a JSON object with a requestContext.', 'BAD_REQUEST');
-      }
-      if (!isPlainObject(body)) {
+      if (body === undefined) {
+        if (JWT.test(rawText(request))) return fail(401, V3_TOKEN_ON_LEGACY_PATH, 'V3_TOKEN_ON_LEGACY_PATH');
         return fail(400, 'The request body must be a JSON object with a requestContext.', 'BAD_REQUEST');
       }
       const context = parseRequestContext(body);
@@ -145,6 +147,29 @@ export function registerLegacyRoutes(
       }
     });
   }
+}
+
+function rawText(request: FastifyRequest): string {
+  return typeof request.body === 'string' ? request.body.trim() : '';
+}
+
+/** The body as a JSON object, or undefined when it is not one (a token, form text, an array…). */
+function jsonObjectOf(request: FastifyRequest): Record<string, unknown> | undefined {
+  try {
+    const body: unknown = JSON.parse(rawText(request));
+    return isPlainObject(body) ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every legacy call carries a `requestContext` (legacy/README.md "requestContext"); a bare
+ * /provision without one — a v3 token, signed or not, or an empty body — is the v3 handshake
+ * (docs/protocol.md §8), whatever the legacy mode.
+ */
+function isLegacyCall(body: Record<string, unknown> | undefined): boolean {
+  return body !== undefined && 'requestContext' in body;
 }
 
 function headerRequestId(request: FastifyRequest): string | undefined {

@@ -15,6 +15,7 @@ import { DEFAULT_REQUEST_DEADLINE_MS, newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
 import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
+import type { EndpointName } from '../wire/validate.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
@@ -276,15 +277,9 @@ export function build(options: BuildOptions): FastifyInstance {
     }
   };
 
-  registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs, { noteError });
-
-  app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+  /** One verified v3 call: the token checked, the call run by the adaptor library. */
+  const answerV3 = async (request: FastifyRequest, reply: FastifyReply, endpoint: EndpointName) => {
     const state = request.callState as CallState;
-    const endpoint = endpointForPath(request.url);
-    if (!endpoint) {
-      state.operation = 'not-found';
-      throw errors.routeNotFound('POST', request.url.split('?')[0] ?? '');
-    }
     state.operation = endpoint;
     // The budget starts when the call arrives: verifying the token counts against it.
     const deadline = newDeadline(deadlineMs);
@@ -302,6 +297,22 @@ export function build(options: BuildOptions): FastifyInstance {
     state.ctx = ctx;
     void reply.header('x-request-id', requestId);
     return adaptor.call(endpoint, call.request, ctx);
+  };
+
+  // A bare /provision that is not a legacy call (no requestContext: a v3 token, signed or not)
+  // is the v3 handshake, as /v3/provision (docs/protocol.md §8).
+  registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs, {
+    noteError,
+    v3Provision: (request, reply) => answerV3(request, reply, 'provision'),
+  });
+
+  app.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const endpoint = endpointForPath(request.url);
+    if (!endpoint) {
+      (request.callState as CallState).operation = 'not-found';
+      throw errors.routeNotFound('POST', request.url.split('?')[0] ?? '');
+    }
+    return answerV3(request, reply, endpoint);
   });
 
   // Draining (SIGTERM): answers to in-flight calls close their keep-alive
