@@ -4,7 +4,7 @@
  * parameter in the ParamBag; every identifier goes through the engine's quote hook (hooks.ts).
  */
 import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/core';
-import { errors } from '@adaptors/core';
+import { errors, foldCase, SIGMA } from '@adaptors/core';
 import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
 import type { SqlHooks } from './hooks.ts';
 import { jsonAs } from './json.ts';
@@ -12,7 +12,7 @@ import { kindOf, type ParamBag, type ValueKind } from './params.ts';
 import { matchesPattern, urlizedPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
 import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
-import { lowerOf, resolveTarget, type Target } from './target.ts';
+import { foldedOf, foldSigma, resolveTarget, type Target } from './target.ts';
 import type { TableInfo } from './types.ts';
 
 export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, params: ParamBag): string {
@@ -50,12 +50,15 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
         const p = lazy(() => params.scalar(pattern));
         const fold = f.ignoreCase;
         const t = target(f.field);
-        return some(t, 'string', (v) => sql.regexpContains(fold ? lowerOf(t, v) : v, p()), sql, '$matches');
+        const sigma = pattern.includes(SIGMA);
+        return some(t, 'string', (v) => sql.regexpContains(fold ? foldedOf(t, v, sigma) : v, p()), sql, '$matches');
       }
       case 'urlized': {
-        const p = lazy(() => params.scalar(urlizedPattern(f.words)));
+        const pattern = urlizedPattern(f.words);
+        const p = lazy(() => params.scalar(pattern));
         const t = target(f.field);
-        return some(t, 'string', (v) => sql.regexpContains(lowerOf(t, v), p()), sql, '$urlized');
+        const sigma = pattern.includes(SIGMA);
+        return some(t, 'string', (v) => sql.regexpContains(foldedOf(t, v, sigma), p()), sql, '$urlized');
       }
     }
   };
@@ -198,15 +201,18 @@ function decimalIn(
  */
 function stringTest(target: Target, op: StringOp, value: string, sql: SqlHooks, params: ParamBag): string {
   if (value === '') return some(target, 'string', (v) => `${v} IS NOT NULL`, sql, `$${op}`);
+  // The final-sigma step only where the operand holds a sigma (target.ts foldedOf).
+  const sigma = foldCase(value).includes(SIGMA);
   const p = lazy(() => params.scalar(value));
+  const operand = () => (sigma ? foldSigma(`LOWER(${p()})`) : `LOWER(${p()})`);
   const test = (v: string): string => {
     switch (op) {
       case 'contains':
-        return `STRPOS(${lowerOf(target, v)}, LOWER(${p()})) > 0`;
+        return `STRPOS(${foldedOf(target, v, sigma)}, ${operand()}) > 0`;
       case 'startsWith':
-        return `STARTS_WITH(${lowerOf(target, v)}, LOWER(${p()}))`;
+        return `STARTS_WITH(${foldedOf(target, v, sigma)}, ${operand()})`;
       case 'endsWith':
-        return `ENDS_WITH(${lowerOf(target, v)}, LOWER(${p()}))`;
+        return `ENDS_WITH(${foldedOf(target, v, sigma)}, ${operand()})`;
     }
   };
   return some(target, 'string', test, sql, `$${op}`);

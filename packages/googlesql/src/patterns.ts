@@ -3,18 +3,15 @@
  * `$urlized` (§1.6), built exactly like the evaluator builds them (core
  * query/patterns.ts; test/patterns.test.ts checks both give the same text):
  * escaped literals, anyOf as a character class, anchored `^(?:…)$`, and with
- * case folding the pattern folded here while SQL folds the value with LOWER.
+ * case folding the pattern folded here (the core's foldCase) while SQL folds the value
+ * (target.ts foldedOf).
  *
  * The text runs on RE2 (REGEXP_CONTAINS in both dialects). It uses only
  * syntax RE2 and JavaScript read alike: `\` before punctuation is the literal
  * character in both; `(?:…)`, `^`, `$` (end of text, no multiline) and
  * character classes with `\\ \] \[ \^ \-` escapes.
  */
-import type { MatchesPart } from '@adaptors/core';
-
-function fold(text: string): string {
-  return text.toLowerCase();
-}
+import { foldCase as fold, type MatchesPart } from '@adaptors/core';
 
 export function escapeRegExpLiteral(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');

@@ -3,7 +3,7 @@
  * evaluator reads `valueAt(item, ref)`; each target kind says how SQL reads
  * the same value (docs/semantics.md §1.5 nested paths, §1.9 arrays).
  */
-import { errors, type FieldRef } from '@adaptors/core';
+import { errors, FINAL_SIGMA, type FieldRef, SIGMA } from '@adaptors/core';
 import { type DecimalColumnType, isDecimalType } from './exact-numbers.ts';
 import type { SqlHooks } from './hooks.ts';
 import type { ValueKind } from './params.ts';
@@ -154,6 +154,23 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): T
 /** LOWER(v); for the target's own value, the column that already holds it when there is one. */
 export function lowerOf(target: Target, v: string): string {
   return target.kind === 'scalar' && target.lowered !== undefined && v === target.expr ? target.lowered : `LOWER(${v})`;
+}
+
+/**
+ * The value of `v` case-folded as the core folds it (core query/patterns.ts `foldCase`): LOWER,
+ * then, when the operand folded holds a `σ` (`sigma`), the Greek final sigma `ς` turned into `σ`
+ * too. Engines that lower a word-final `Σ` to `ς` (Unicode's final-sigma rule) would otherwise
+ * not find `ΣΊΣ` at the start of `ΣΊΣΥΦΟΣ`. Only then: an operand or pattern without `σ`
+ * matches a lowered text exactly where it matches the folded one (the step changes no other
+ * character and no length), and LOWER alone lets a lowered column's index serve the test.
+ */
+export function foldedOf(target: Target, v: string, sigma: boolean): string {
+  return sigma ? foldSigma(lowerOf(target, v)) : lowerOf(target, v);
+}
+
+/** The final-sigma step of foldedOf on an already lowered expression (constants, no user text). */
+export function foldSigma(lowered: string): string {
+  return `REPLACE(${lowered}, '${FINAL_SIGMA}', '${SIGMA}')`;
 }
 
 /**

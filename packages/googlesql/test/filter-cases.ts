@@ -39,6 +39,8 @@ export const INPUTS: readonly { readonly name: string; readonly filter: Filter }
   { name: 'contains', filter: { kind: 'string', field: f('title'), op: 'contains', value: '50%_' } },
   { name: 'startsWith', filter: { kind: 'string', field: f('title'), op: 'startsWith', value: 'Ro' } },
   { name: 'endsWith on array', filter: { kind: 'string', field: f('tags'), op: 'endsWith', value: 'ed' } },
+  // A sigma in the operand: the final sigma folded on both sides (core foldCase).
+  { name: 'startsWith with a sigma', filter: { kind: 'string', field: f('title'), op: 'startsWith', value: 'ΣΊΣ' } },
   { name: 'contains empty', filter: { kind: 'string', field: f('title'), op: 'contains', value: '' } },
   { name: 'contains on number is false', filter: { kind: 'string', field: f('height'), op: 'contains', value: '1' } },
   { name: 'exists true', filter: { kind: 'exists', field: f('title'), exists: true } },
@@ -61,6 +63,18 @@ export const INPUTS: readonly { readonly name: string; readonly filter: Filter }
     filter: { kind: 'matches', field: f('title'), ignoreCase: false, parts: [{ type: 'literal', value: 'A.b' }] },
   },
   { name: 'urlized', filter: { kind: 'urlized', field: f('title'), words: ['Summer', 'salad'] } },
+  {
+    name: 'matches ignoreCase with a sigma',
+    filter: {
+      kind: 'matches',
+      field: f('title'),
+      ignoreCase: true,
+      parts: [
+        { type: 'literal', value: 'ΣΊΣ' },
+        { type: 'literal', value: 'ΥΦΟΣ' },
+      ],
+    },
+  },
   { name: 'not exact complement', filter: { kind: 'not', filter: cmp('height', 'gt', 3) } },
   { name: 'not of not', filter: { kind: 'not', filter: { kind: 'not', filter: cmp('title', 'eq', 'a') } } },
   {

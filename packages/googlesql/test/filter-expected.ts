@@ -131,6 +131,16 @@ export const EXPECTED: Record<string, { readonly spanner: Expected; readonly big
     params: { p0: 'Ro' },
     types: { p0: { type: 'STRING' } },
   }),
+  'startsWith with a sigma': both({
+    sql: "COALESCE(STARTS_WITH(REPLACE(LOWER(`title`), 'ς', 'σ'), REPLACE(LOWER(@p0), 'ς', 'σ')), FALSE)",
+    params: { p0: 'ΣΊΣ' },
+    types: { p0: { type: 'STRING' } },
+  }),
+  'matches ignoreCase with a sigma': both({
+    sql: "COALESCE(REGEXP_CONTAINS(REPLACE(LOWER(`title`), 'ς', 'σ'), @p0), FALSE)",
+    params: { p0: '^(?:σίσυφοσ)$' },
+    types: { p0: { type: 'STRING' } },
+  }),
   'endsWith on array': both({
     sql: 'EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WHERE ENDS_WITH(LOWER(`e`), LOWER(@p0)))',
     params: { p0: 'ed' },

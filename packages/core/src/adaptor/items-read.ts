@@ -14,6 +14,7 @@ import { parseSort } from '../query/parse-sort.ts';
 import { releaseRows } from '../release.ts';
 import type { Storage } from '../storage.ts';
 import { encodeItem, encodeValue } from '../wire/codec.ts';
+import { isDescending } from '../wire/schemas/common.ts';
 import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
@@ -172,7 +173,7 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
     {
       filter,
       field,
-      order: raw.d === 'DESC' ? 'desc' : 'asc',
+      order: isDescending(raw.d) ? 'desc' : 'asc',
       offset: page.mode === 'offset' ? page.offset : 0,
       limit: fetchLimit(page),
       after,

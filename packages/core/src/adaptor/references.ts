@@ -11,6 +11,7 @@ import { parseFilter } from '../query/parse-filter.ts';
 import { parseProjection } from '../query/parse-projection.ts';
 import type { ReferenceResult, Storage, StoredCollection } from '../storage.ts';
 import { encodeItem } from '../wire/codec.ts';
+import { isDescending } from '../wire/schemas/common.ts';
 import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
@@ -53,7 +54,7 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
       field,
       referringItemIds: req.referringItemIds ?? [],
       referencedItemIds: req.referencedItemIds ?? [],
-      order: req.order === 'DESC' ? 'desc' : 'asc',
+      order: isDescending(req.order) ? 'desc' : 'asc',
       offset,
       limit: fetchLimit(page),
       includeReferencedItems: req.includeReferencedItems === true,

@@ -9,6 +9,7 @@ import { errors, type Violation } from '../errors.ts';
 import { type Collection, type Field, SYSTEM_FIELDS } from '../model.ts';
 import type { Storage } from '../storage.ts';
 import { nameLimits } from '../wire/limits.ts';
+import { isDescending } from '../wire/schemas/common.ts';
 import { normalizeCollectionInput, type RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
@@ -100,7 +101,7 @@ export async function createIndex(storage: Storage, req: RequestOf['indexes/crea
   });
   const index = await create(stored, {
     name: req.index.name,
-    fields: req.index.fields.map((f) => ({ path: f.path, order: f.order === 'DESC' ? 'DESC' : 'ASC' })),
+    fields: req.index.fields.map((f) => ({ path: f.path, order: isDescending(f.order) ? 'DESC' : 'ASC' })),
     unique: req.index.unique === true,
     caseInsensitive: req.index.caseInsensitive === true,
   });

@@ -7,13 +7,22 @@
  */
 import type { MatchesPart } from './ast.ts';
 
+/** The Greek final sigma (U+03C2) and the sigma it folds to (U+03C3): foldCase. */
+export const FINAL_SIGMA = '\u03c2';
+export const SIGMA = '\u03c3';
+
 /**
  * Case folding for $contains/$startsWith/$endsWith, `$matches` with
  * ignoreCase and `$urlized`: full Unicode lower-casing, the same as Spanner's
- * and BigQuery's LOWER() (docs/semantics.md §1.3: case-insensitive).
+ * and BigQuery's LOWER() (docs/semantics.md §1.3: case-insensitive), with one
+ * step more: the Greek final sigma `ς` becomes `σ`. Lower-casing turns a capital
+ * `Σ` into `ς` at the end of a word and `σ` elsewhere (JavaScript does; engines
+ * differ), so `ΣΊΣ` would not be a prefix of `ΣΊΣΥΦΟΣ`; Unicode case folding maps
+ * both to `σ`, and so does this. googlesql applies the same step in SQL
+ * (`FINAL_SIGMA`), only where the folded operand holds a `σ`.
  */
 export function foldCase(text: string): string {
-  return text.toLowerCase();
+  return text.toLowerCase().replaceAll(FINAL_SIGMA, SIGMA);
 }
 
 /** Escapes regex syntax characters in literal text (§1.7: "c++" must not become a quantifier). */

@@ -118,7 +118,11 @@ describe('items/query (§4.1)', () => {
         validateRequest('items/query', { collectionId: 'plants', query: { sort: [{ fieldName: 'a', order: 'UP' }] } }),
       'query.sort[0].order',
     );
-    expect(order.message).toBe('expected one of ASC, DESC');
+    expect(order.message).toBe('expected one of ASC, DESC, asc, desc');
+    // Lower-case orders are accepted (docs/protocol.md §14).
+    expect(() =>
+      validateRequest('items/query', { collectionId: 'plants', query: { sort: [{ fieldName: 'a', order: 'desc' }] } }),
+    ).not.toThrow();
   });
 
   it('refuses a filter that is not an object, a missing or empty collectionId, wrong flag types', () => {
@@ -284,9 +288,12 @@ describe('items/query-distinct-values (§4.4)', () => {
   it('refuses a missing fieldName, a bad order and both paging kinds', () => {
     expectViolation(() => validateRequest('items/query-distinct-values', { collectionId: 'plants' }), 'fieldName');
     expectViolation(
-      () => validateRequest('items/query-distinct-values', { collectionId: 'plants', fieldName: 'a', order: 'asc' }),
+      () => validateRequest('items/query-distinct-values', { collectionId: 'plants', fieldName: 'a', order: 'up' }),
       'order',
     );
+    expect(() =>
+      validateRequest('items/query-distinct-values', { collectionId: 'plants', fieldName: 'a', order: 'desc' }),
+    ).not.toThrow();
     spiErrorOf(
       () =>
         validateRequest('items/query-distinct-values', {

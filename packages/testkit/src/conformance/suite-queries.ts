@@ -71,6 +71,11 @@ export function querySuite(get: () => ConformanceTarget): void {
         [{ fieldName: 'count', order: 'DESC' }],
         ['h', 'g', 'b', 'a', 'd', 'c', 'e', 'f'],
       ],
+      [
+        'lower-case order accepted (protocol §14)',
+        [{ fieldName: 'count', order: 'desc' }],
+        ['h', 'g', 'b', 'a', 'd', 'c', 'e', 'f'],
+      ],
       ['text by code point', [{ fieldName: 'title' }], ['e', 'f', 'd', 'a', 'g', 'b', 'h', 'c']],
       ['datetime desc', [{ fieldName: 'at', order: 'DESC' }], ['h', 'b', 'g', 'a', 'c', 'd', 'e', 'f']],
       [
@@ -303,6 +308,44 @@ export function querySuite(get: () => ConformanceTarget): void {
       ]);
       expect(page.body.pagingMetadata.total).toBe(7);
     });
+  });
+
+  test('case-insensitive operators fold a Greek final sigma like any sigma (§1.3)', async () => {
+    const { client } = get();
+    const id = uniqueCollectionId('sigma');
+    expect((await client.createCollection({ id, fields: [{ key: 'title', type: 'TEXT' }] })).status).toBe(200);
+    const items = [
+      { _id: 'g1', title: 'ΣΊΣΥΦΟΣ' },
+      { _id: 'g2', title: 'σίσυφος' },
+      { _id: 'g3', title: 'Οδυσσέας' },
+      { _id: 'g4', title: 'ΑΛΦΑ' },
+    ];
+    expect((await client.insert(id, items)).status).toBe(200);
+    const cases: [unknown, string[]][] = [
+      [{ $startsWith: 'ΣΊΣ' }, ['g1', 'g2']],
+      [{ $contains: 'σίσυφος' }, ['g1', 'g2']],
+      [{ $endsWith: 'ς' }, ['g1', 'g2', 'g3']],
+      [{ $endsWith: 'ΟΣ' }, ['g1', 'g2']],
+      [{ $contains: 'ΣΣ' }, ['g3']],
+      [{ $contains: 'λφ' }, ['g4']],
+      [
+        {
+          $matches: {
+            ignoreCase: true,
+            spec: [
+              { type: 'literal', value: 'ΣΊΣ' },
+              { type: 'literal', value: 'ΥΦΟΣ' },
+            ],
+          },
+        },
+        ['g1', 'g2'],
+      ],
+    ];
+    for (const [condition, expected] of cases) {
+      const result = await client.query(id, { filter: { title: condition }, sort: [{ fieldName: '_id' }] });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(idsOf(result.body.items), JSON.stringify(condition)).toEqual(expected);
+    }
   });
 
   test('cursor paging by _id desc alone (§3.2)', async () => {

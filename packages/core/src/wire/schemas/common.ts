@@ -39,7 +39,18 @@ export const OptionalFilter = Nullable(Filter);
  */
 export const Flag = Nullable(Type.Boolean());
 
-export const SortOrder = Type.Union([Type.Literal('ASC'), Type.Literal('DESC')]);
+/** ASC or DESC; lower-case `asc`/`desc` too (docs/protocol.md §14: be liberal). Read it with `isDescending`. */
+export const SortOrder = Type.Union([
+  Type.Literal('ASC'),
+  Type.Literal('DESC'),
+  Type.Literal('asc'),
+  Type.Literal('desc'),
+]);
+
+/** Whether a wire sort order (SortOrder, or missing: ASC) is descending. */
+export function isDescending(order: string | null | undefined): boolean {
+  return order === 'DESC' || order === 'desc';
+}
 
 /** §3.2. A missing (or null) `order` means ASC. */
 export const Sorting = Type.Object({
