@@ -92,6 +92,10 @@ export function build(options: BuildOptions): FastifyInstance {
         }
       : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    // Paths are matched as tolerantly as the v3 routing (server/routes.ts: one trailing slash
+    // dropped, and `//v3/…` found by its suffix), so a base URL configured in Wix with a
+    // trailing slash reaches the legacy routes too (`//schemas/list`, legacy/README.md).
+    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
     return503OnClosing: true,
