@@ -99,6 +99,10 @@ const FIX_UNAUTHORIZED = 'Only calls Wix signs for this adaptor are answered: ch
  * Helpers so call sites read like the catalogue. Every message names the cause
  * and what to do about it (test/errors/messages.test.ts checks each helper).
  */
+/** The fix errors.unsupported names unless its caller knows a better one. */
+const UNSUPPORTED_FIX =
+  "Change the request to what this database supports (capabilities/get and each field's queryOperators list it).";
+
 export const errors = {
   validation(violations: readonly Violation[], message?: string): SpiError {
     const first = violations[0];
@@ -174,14 +178,14 @@ export const errors = {
     );
   },
   /**
-   * `hint` says why or what instead (call sites in googlesql give either); the
-   * closing sentence is the fix in every case.
+   * `hint` says why or what instead (call sites in googlesql give either); `fix` closes the
+   * message with what to do, by default for what capabilities/get declares (operators, sorts).
    */
-  unsupported(what: string, hint = ''): SpiError {
+  unsupported(what: string, hint = '', fix = UNSUPPORTED_FIX): SpiError {
     const why = hint.replace(/\.$/, '');
     return new SpiError(
       'BAD_REQUEST',
-      `${what} is not supported by this database${why ? `: ${why}` : ''}. Change the request to what this database supports (capabilities/get and each field's queryOperators list it).`,
+      `${what} is not supported by this database${why ? `: ${why}` : ''}. ${fix}`,
       null,
     );
   },

@@ -16,6 +16,7 @@ import { jsonAs } from './json.ts';
 import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
+import { PLAIN_FIELDS_FIX } from './predicates.ts';
 import { whereClause } from './select.ts';
 import { resolveTarget, returnedTimestamp } from './target.ts';
 import type { ColumnInfo, ColumnType, CompiledQuery, OutputColumn, TableInfo } from './types.ts';
@@ -40,7 +41,7 @@ function groupOutput(table: TableInfo, ref: FieldRef, i: number, sql: SqlHooks) 
   const target = resolveTarget(table, ref, sql);
   if (target.kind !== 'scalar') {
     // JSON and ARRAY values are not groupable in GoogleSQL; a missing column would change the row count.
-    throw errors.unsupported(`Grouping by '${ref.key}'`, 'only plain typed columns can be grouped');
+    throw errors.unsupported(`Grouping by '${ref.key}'`, 'only plain typed columns can be grouped', PLAIN_FIELDS_FIX);
   }
   const column = table.columns.get(ref.field) as ColumnInfo;
   // Decimal text (exact-numbers.ts): grouped and answered by the exact text, one text per value.
@@ -76,7 +77,11 @@ function operationSql(table: TableInfo, op: AggregateOperation, sql: SqlHooks): 
     return { expr: `${fn}(${target.order})`, type: column.type };
   }
   if (target.kind === 'missing') return { expr: `MAX(CAST(NULL AS ${sql.typeName('STRING')}))`, type: 'STRING' };
-  throw errors.unsupported(`${op.op} of '${op.field.key}'`, 'only plain typed columns have a minimum and maximum here');
+  throw errors.unsupported(
+    `${op.op} of '${op.field.key}'`,
+    'only plain typed columns have a minimum and maximum here',
+    PLAIN_FIELDS_FIX,
+  );
 }
 
 function plan(table: TableInfo, spec: AggregateSpec, sql: SqlHooks): Plan {

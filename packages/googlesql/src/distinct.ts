@@ -12,6 +12,7 @@ import { jsonAs } from './json.ts';
 import { keyFor } from './order.ts';
 import { pageClause } from './paging.ts';
 import { ParamBag } from './params.ts';
+import { PLAIN_FIELDS_FIX } from './predicates.ts';
 import { whereClause } from './select.ts';
 import { and } from './sql-bool.ts';
 import { resolveTarget, returnedTimestamp } from './target.ts';
@@ -54,7 +55,11 @@ export function compileDistinct(
   const elements = target.kind === 'json' && !target.nested ? target.elements : undefined;
   if (target.kind !== 'scalar' && target.kind !== 'array' && !elements) {
     // JSON values are not comparable nor groupable in GoogleSQL (DISTINCT needs both).
-    throw errors.unsupported(`Distinct values of '${spec.field.key}'`, 'only plain typed columns and arrays of them');
+    throw errors.unsupported(
+      `Distinct values of '${spec.field.key}'`,
+      'only plain typed columns and arrays of them',
+      PLAIN_FIELDS_FIX,
+    );
   }
   const column = table.columns.get(spec.field.field) as ColumnInfo;
   // Decimal text (exact-numbers.ts): the distinct values are the exact texts, in text order like any TEXT field's.

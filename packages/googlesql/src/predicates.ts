@@ -112,3 +112,11 @@ export function present(target: Target): string {
       return `(${target.expr} IS NOT NULL)`;
   }
 }
+
+/**
+ * The fix when grouping, distinct values or a minimum/maximum meet a field GoogleSQL cannot
+ * compare (an object, an array of objects, a nested path): capabilities/get declares no such
+ * limit, so the message names what works instead.
+ */
+export const PLAIN_FIELDS_FIX =
+  'Name a field of a plain type instead (text, number, boolean, date or time, or an array of them); objects and nested paths cannot be grouped or compared on this database.';
