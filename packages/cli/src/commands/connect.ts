@@ -49,7 +49,8 @@ const COMMON_HELP = `Connection to Wix (every subcommand):
 const HELP = `Usage: adaptors connect <create|update|get|list|delete> [name] [options]
 
 Manages a site's external database connection (Wix External Database
-Connections API, connectionType WIX_SERVICE_PLUGIN). The usual flow:
+Connections API, connectionType WIX_SERVICE_PLUGIN; STANDALONE for legacy
+sites with create --type standalone, docs/legacy.md). The usual flow:
 
   1. adaptors connect create recipesDb --write-secret projects/P/secrets/wix-public-keys
        creates the connection (name only) and stores its publicKey where the
@@ -64,10 +65,11 @@ Subcommands:
       Creates the connection without an endpoint (the adaptor needs the key first)
       and delivers its publicKey.
   create <name> --type standalone --endpoint URL [--secret-key KEY] [--write-secret SECRET]
-      A legacy (STANDALONE) connection (URL: the service's root, no path): the secret (generated unless given) goes
-      into configuration.secretKey and, first, where the service reads
-      LEGACY_SECRET_KEYS (--write-secret, or LEGACY_SECRET_KEYS=… on stdout;
-      with --json on stderr, and as "generatedSecretKey" in the JSON answer).
+      A legacy (STANDALONE) connection; URL is the service's root, without a path.
+      The secret (generated unless given) goes into configuration.secretKey and,
+      first, where the service reads LEGACY_SECRET_KEYS (--write-secret, or
+      LEGACY_SECRET_KEYS=… on stdout; with --json on stderr, and as
+      "generatedSecretKey" in the JSON answer).
   get <name> [--write-secret SECRET] [--show-secret]
       Shows the connection and delivers its publicKey again (key rotation, setup
       on another machine); for a STANDALONE connection, its secret (--write-secret,
