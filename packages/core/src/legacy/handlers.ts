@@ -167,12 +167,13 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     // Wix's first call on connecting: prove the database answers (as Wix's samples did), within
     // the call's deadline like every other call (deadline.ts). A storage says why it is not ready
     // with an SpiError (storage.ts `ready`; e.g. the database does not exist): that cause is the
-    // answer, as /readyz gives it, since Wix shows it where the connection failed; only an
-    // unexpected error becomes "not reachable" (a raw client error may hold paths or ids).
+    // answer, as /readyz gives it, since Wix shows it where the connection failed. No answer
+    // within the deadline (as /readyz: server/readiness.ts) and an unexpected error become "not
+    // reachable" (a raw client error may hold paths or ids).
     try {
       await runWithDeadline(ctx.deadline, 'read', () => adaptor.storage.ready(), adaptor.abandoned);
     } catch (error) {
-      if (error instanceof SpiError) throw error;
+      if (error instanceof SpiError && error.code !== 'DEADLINE_EXCEEDED') throw error;
       throw errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     }
     return { type: adaptor.storage.capabilities.engine, vendor: 'gcp', protocolVersion: 2 };
