@@ -7,7 +7,7 @@
 import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { itemError, translateError } from '../src/errors.ts';
+import { itemError, translateError, uniqueIndexMessage } from '../src/errors.ts';
 import { createSpannerStorage } from '../src/storage.ts';
 import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
 
@@ -101,5 +101,23 @@ describe('gRPC status → SPI error', () => {
       'VALIDATION_ERROR',
     );
     expect(itemError(grpc(14, 'unavailable'), 'plants', 'a')).toBeUndefined();
+  });
+});
+
+describe('a unique index refusing an item', () => {
+  test.each([
+    // The emulator's words, and production's (the index named `<collection>__<name>` by indexes.ts).
+    ['UNIQUE violation on index bulk__by_code,  duplicate key: {String("taken")} in this transaction.'],
+    [
+      'Unique index violation on index bulk__by_code at index key [taken,u0]. It conflicts with row [u0] in table bulk.',
+    ],
+  ])('names the index as Wix named it: %s', (message) => {
+    expect(uniqueIndexMessage(message, 'bulk')).toBe(
+      "another item already has this item's value in the unique index 'by_code'; change the value, or update or remove the other item first",
+    );
+  });
+
+  test('an index name it cannot find is left out', () => {
+    expect(uniqueIndexMessage('ALREADY_EXISTS: unique index', 'bulk')).toMatch(/^another item .* unique index; change/);
   });
 });
