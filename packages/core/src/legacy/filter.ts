@@ -6,12 +6,16 @@
  *   `$and`/`$or`/`$not`, `$not` as object or one-element array): passed through.
  * - Protocol v1 filters are an operator tree `{ operator, fieldName?, value }`
  *   (legacy/README.md "Filters"), translated node by node.
- * - No filter: absent, `null`, `""`, `{}`, or a v1 node without `operator`.
+ * - No filter: absent, `null`, `""`, `{}`, or a v1 node without `operator`
+ *   (`isV1NodeWithoutOperator`).
  */
 import { isPlainObject } from '../auth/metadata.ts';
 import { errors } from '../errors.ts';
 
 export type LegacyFilterFormat = 'none' | 'v1' | 'v2';
+
+/** The keys of a v1 node (legacy/README.md "Filters"). */
+const V1_NODE_KEYS = new Set(['kind', 'operator', 'fieldName', 'value']);
 
 /** Which format a filter is in: an object with a string `operator` is a v1 node. */
 export function filterFormat(filter: unknown): LegacyFilterFormat {
@@ -19,10 +23,25 @@ export function filterFormat(filter: unknown): LegacyFilterFormat {
   if (isPlainObject(filter)) {
     if (Object.keys(filter).length === 0) return 'none';
     if (typeof filter.operator === 'string') return 'v1';
-    // A v1 node without an operator (only `kind`, `value`…) is "no filter" in Wix's samples.
-    if ('kind' in filter && !Object.keys(filter).some((k) => k.startsWith('$'))) return 'none';
+    if (isV1NodeWithoutOperator(filter)) return 'none';
   }
   return 'v2';
+}
+
+/**
+ * A v1 node without an operator is "no filter" (Wix's samples; legacy/README.md "Filters"):
+ * one with `kind`, or one holding only v1 node keys (`{ "value": [] }`) none of which is a
+ * v2 condition — `{ "value": { "$gt": 1 } }` stays a v2 filter on a field named `value`.
+ */
+function isV1NodeWithoutOperator(filter: Record<string, unknown>): boolean {
+  const keys = Object.keys(filter);
+  if ('kind' in filter && !keys.some((k) => k.startsWith('$'))) return true;
+  if (filter.operator !== undefined && filter.operator !== null) return false;
+  if (!keys.every((k) => V1_NODE_KEYS.has(k))) return false;
+  return !keys.some((k) => {
+    const value = filter[k];
+    return isPlainObject(value) && Object.keys(value).some((op) => op.startsWith('$'));
+  });
 }
 
 /** The v3 wire filter for a legacy filter; `path` names it in error messages. */

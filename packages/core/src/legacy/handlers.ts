@@ -14,6 +14,7 @@ import type { Collection } from '../model.ts';
 import type { EndpointName } from '../wire/validate.ts';
 import { fromErrorObject, unsupportedOperation } from './errors.ts';
 import { legacyFilterToWire } from './filter.ts';
+import { renamePaths } from './paths.ts';
 import { columnToField, isSystemField, toLegacyHeader, toLegacySchema } from './schema.ts';
 
 type Body = Record<string, unknown>;
@@ -79,9 +80,10 @@ function all(results: readonly ({ item: unknown } | { error: ErrorObject })[], v
   const [index, error] = first;
   const done = results.length - failed.length;
   const spi = fromErrorObject(error);
+  // The item's message is a sentence of its own: its final stop gives way to the "; the other…" clause.
   throw new SpiError(
     spi.code,
-    `item ${index} ${verb} failed: ${spi.message}` +
+    `item ${index} ${verb} failed: ${spi.message.replace(/[.\s]+$/, '')}` +
       (failed.length > 1 ? ` (${failed.length} items failed in all)` : '') +
       `; the other ${done} item${done === 1 ? ' was' : 's were'} ${verb === 'insert' ? 'stored' : verb === 'update' ? 'updated' : 'removed'}.`,
     spi.data,
@@ -117,29 +119,36 @@ function aggregationOf(body: Body) {
     }
     return value.slice(1);
   };
+  // `renames`: each v3 path of the aggregation → what the legacy caller wrote (paths.ts
+  // `renamePaths`), so a message names `processingStep.total.$sum`, not `aggregation.operations[0]…`.
+  const renames: [string, string][] = [];
   const id = step._id;
-  const groupingFields =
+  const grouping: [string, unknown][] =
     id === undefined || id === null
       ? []
-      : typeof id === 'string'
-        ? [fieldOf(id, 'processingStep._id')]
-        : isPlainObject(id)
-          ? Object.entries(id).map(([k, v]) => fieldOf(v, `processingStep._id.${k}`))
-          : [fieldOf(id, 'processingStep._id')];
+      : isPlainObject(id)
+        ? Object.entries(id).map(([k, v]) => [`processingStep._id.${k}`, v])
+        : [['processingStep._id', id]];
+  const groupingFields = grouping.map(([path, value], i) => {
+    renames.push([`aggregation.groupingFields[${i}]`, path]);
+    return fieldOf(value, path);
+  });
   const operations = Object.entries(step)
     .filter(([alias]) => alias !== '_id')
-    .map(([alias, spec]) => {
+    .map(([alias, spec], i) => {
       const path = `processingStep.${alias}`;
       if (!isPlainObject(spec) || Object.keys(spec).length !== 1) {
         throw errors.violation(path, spec, 'must be one of {"$sum"|"$avg"|"$min"|"$max": "$field"} or {"$sum": 1}');
       }
       const [op, arg] = Object.entries(spec)[0] as [string, unknown];
+      renames.push([`aggregation.operations[${i}]`, path]);
       if (op === '$sum' && arg === 1) return { resultFieldName: alias, itemCount: {} };
       const kind = { $sum: 'sum', $avg: 'average', $min: 'min', $max: 'max' }[op];
       if (!kind) throw errors.violation(path, op, 'use $sum, $avg, $min or $max');
+      renames.unshift([`aggregation.operations[${i}].${kind}.itemFieldName`, `${path}.${op}`]);
       return { resultFieldName: alias, [kind]: { itemFieldName: fieldOf(arg, `${path}.${op}`) } };
     });
-  return { groupingFields, operations, postFilteringStep: nested.postFilteringStep };
+  return { groupingFields, operations, postFilteringStep: nested.postFilteringStep, renames };
 }
 
 async function requireCollection(adaptor: Adaptor, id: string, ctx: CallContext): Promise<Collection> {
@@ -323,7 +332,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     return {};
   },
   '/data/aggregate': async (adaptor, body, ctx) => {
-    const { groupingFields, operations, postFilteringStep } = aggregationOf(body);
+    const { groupingFields, operations, postFilteringStep, renames } = aggregationOf(body);
     const answer = await v3(
       adaptor,
       'items/aggregate',
@@ -336,7 +345,10 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
         returnTotalCount: true,
       },
       ctx,
-    );
+    ).catch((error: unknown) => {
+      if (!(error instanceof SpiError)) throw error;
+      throw new SpiError(error.code, renamePaths(error.message, renames), error.data);
+    });
     return { items: answer.items, totalCount: answer.pagingMetadata.total };
   },
 };

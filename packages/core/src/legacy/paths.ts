@@ -26,11 +26,34 @@ const SINGLE: readonly (readonly [string, string])[] = [
 
 const BULK_PATHS = new Set(['/data/insert/bulk', '/data/update/bulk', '/data/remove/bulk']);
 
+/**
+ * Advice in the catalogue's messages (errors.ts) that names v3 calls or fields, and what a
+ * legacy caller does instead; test/legacy/paths.test.ts runs each catalogue message through.
+ */
+const PHRASES: readonly (readonly [string, string])[] = [
+  ['Use items/update to change it', 'Use /data/update to change it'],
+  ['Check the collection id', 'Check the collectionName'],
+  [
+    'Choose another id, or change the existing one with collections/update',
+    'Choose another collectionName, or change the existing one with /schemas/column/add and /schemas/column/remove',
+  ],
+  ["(capabilities/get and each field's queryOperators list it)", "(/schemas/list gives each field's queryOperators)"],
+];
+
 export function legacyMessage(message: string, path: string): string {
-  const renames = BULK_PATHS.has(path) ? COMMON : [...SINGLE, ...COMMON];
+  let text = renamePaths(message, BULK_PATHS.has(path) ? COMMON : [...SINGLE, ...COMMON]);
+  for (const [v3, legacy] of PHRASES) text = text.replaceAll(v3, legacy);
+  return text;
+}
+
+/** Renames each v3 request path (a whole path or its prefix) in `message`, first match first. */
+export function renamePaths(message: string, renames: readonly (readonly [string, string])[]): string {
   let text = message;
   for (const [v3, legacy] of renames) {
-    text = text.replace(new RegExp(`(^|[\\s'"(])${escapeRegExp(v3)}(?=[.\\[:'"\\s)]|$)`, 'g'), `$1${legacy}`);
+    text = text.replace(
+      new RegExp(`(^|[\\s'"(])${escapeRegExp(v3)}(?=[.\\[:'"\\s)]|$)`, 'g'),
+      (_match, before: string) => `${before}${legacy}`,
+    );
   }
   return text;
 }

@@ -13,6 +13,13 @@ describe('filterFormat', () => {
     [{ operator: '$and', value: [] }, 'v1'],
     [{ a: { $eq: 1 } }, 'v2'],
     [{ operator: { $eq: 'x' } }, 'v2'],
+    // A v1 node with neither operator nor kind is no filter (legacy/README.md "Filters")…
+    [{ value: [] }, 'none'],
+    [{ fieldName: 'a', value: 1 }, 'none'],
+    [{ operator: null, value: [] }, 'none'],
+    // …unless it holds a v2 condition or a key no v1 node has.
+    [{ value: { $gt: 1 } }, 'v2'],
+    [{ value: [], family: { $eq: 'x' } }, 'v2'],
   ])('%j → %s', (filter, format) => {
     expect(filterFormat(filter)).toBe(format);
   });
