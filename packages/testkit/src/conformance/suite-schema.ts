@@ -118,6 +118,54 @@ export function schemaSuite(get: () => ConformanceTarget): void {
     expect((await client.removeIndex(zoo, 'by_title')).status).toBe(200);
   });
 
+  test('indexes: a unique index refuses a second item with its value, not items without one', async () => {
+    const { client, capabilities } = get();
+    if (!capabilities.indexOptions.supportsIndexes) return;
+    const id = uniqueCollectionId('uniq');
+    const fields = [
+      { key: 'code', type: 'TEXT' },
+      { key: 'n', type: 'NUMBER' },
+    ];
+    expect((await client.createCollection({ id, fields })).status).toBe(200);
+    await client.insert(id, [
+      { _id: 'a', code: 'same', n: 1 },
+      { _id: 'b', code: 'same', n: 2 },
+    ]);
+    // Over items that already share a value: refused, and no index is left behind.
+    const over = await client.createIndex(id, {
+      name: 'by_code',
+      fields: [{ path: 'code', order: 'ASC' }],
+      unique: true,
+    });
+    expect(over.status, JSON.stringify(over.body)).toBe(400);
+    expect((await client.listIndexes(id)).body.indexes.map((i: { name: string }) => i.name)).not.toContain('by_code');
+    const created = await client.createIndex(id, { name: 'by_n', fields: [{ path: 'n', order: 'ASC' }], unique: true });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const inserted = await client.insert(id, [
+      { _id: 'c', n: 1 },
+      { _id: 'd', code: 'x' },
+      { _id: 'e', code: 'y' },
+      { _id: 'f', n: 3 },
+    ]);
+    expect(inserted.body.results.map((r: { error?: { errorCode: string } }) => r.error?.errorCode ?? 'ok')).toEqual([
+      'VALIDATION_ERROR',
+      'ok',
+      'ok',
+      'ok',
+    ]);
+    const updated = await client.update(id, [{ _id: 'f', n: 2 }]);
+    expect(updated.body.results[0].error?.errorCode).toBe('VALIDATION_ERROR');
+    expect((await client.update(id, [{ _id: 'f', n: 4 }])).body.results[0].error).toBeUndefined();
+    const ids = await client.query(id, { sort: [{ fieldName: '_id' }] });
+    expect(ids.body.items.map((i: { _id: string; n?: number }) => [i._id, i.n ?? null])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['d', null],
+      ['e', null],
+      ['f', 4],
+    ]);
+  });
+
   describe('references', () => {
     test('insert, query with items and projection, duplicates, missing items, remove', async () => {
       const { client, capabilities } = get();

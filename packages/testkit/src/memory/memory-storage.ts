@@ -30,6 +30,7 @@ import {
   type Value,
 } from '@adaptors/core';
 import { memoryCapabilities } from './capabilities.ts';
+import { duplicateKey, uniqueClash } from './unique-indexes.ts';
 
 interface Pair {
   readonly from: string;
@@ -134,6 +135,8 @@ class MemoryStorage implements Storage {
     return items.map((item): ItemResult => {
       const id = item._id as string;
       if (table.items.has(id) && !options.overwrite) return { error: errors.itemAlreadyExists(collection.id, id) };
+      const clash = uniqueClash(item, table.indexes.values(), table.items);
+      if (clash) return { error: clash };
       table.items.set(id, clone(item));
       return { item: clone(item) };
     });
@@ -146,6 +149,8 @@ class MemoryStorage implements Storage {
       const existing = table.items.get(id);
       if (!existing) return { error: errors.itemNotFound(collection.id, id) };
       const next: Item = { ...clone(item), _createdDate: existing._createdDate ?? (item._updatedDate as Value) };
+      const clash = uniqueClash(next, table.indexes.values(), table.items);
+      if (clash) return { error: clash };
       table.items.set(id, next);
       return { item: clone(next) };
     });
@@ -246,6 +251,12 @@ class MemoryStorage implements Storage {
       );
     }
     const info: IndexInfo = { ...index, status: 'ACTIVE' };
+    const duplicate = info.unique ? duplicateKey(info, table.items) : undefined;
+    if (duplicate) {
+      throw errors.badRequest(
+        `The unique index '${index.name}' cannot be created: items '${duplicate[0]}' and '${duplicate[1]}' have the same value in its fields. Change or remove one of them first.`,
+      );
+    }
     table.indexes.set(index.name, info);
     return info;
   }
