@@ -24,6 +24,14 @@ import { statsTransaction, type WriteHook } from './stats-write.ts';
 /** Documents per transaction: Firestore's documented cap on writes per commit. */
 const CHUNK = 500;
 
+/**
+ * Bytes of document data per transaction, at most: Firestore takes requests of up to 10 MiB
+ * ("Quotas and limits"), and the emulator drops a gRPC message over 4 MiB without an answer, so
+ * a 6 MB bulk insert (docs/protocol.md §4.5) committed whole hung until the call's deadline.
+ * A larger call is split into more transactions, which run in parallel like the others.
+ */
+export const MAX_COMMIT_BYTES = 3 * 1024 * 1024;
+
 export interface DocumentWrite {
   /** The caller's position for this write. */
   readonly key: number;
@@ -102,7 +110,7 @@ export async function createDocuments(
       ),
     );
   // One write of the transaction goes to a statistics shard: the documents stay within CHUNK writes.
-  const chunks = chunked(writes, hook ? CHUNK - 1 : CHUNK);
+  const chunks = chunked(writes, hook ? CHUNK - 1 : CHUNK, (w) => approximateBytes(w.data));
   if (options.overwrite) {
     for (const chunk of chunks) await run(chunk);
   } else {
@@ -170,19 +178,53 @@ function asUnavailable(error: unknown): SpiError | undefined {
  * Chunks of at most `most`, a repeated document in a later chunk than its
  * previous write. Balanced (1,000 documents at most 499 each: three of 334,
  * not 499 + 499 + 2): the chunks run in parallel, so the largest sets the time.
+ * With `bytesOf`, a chunk also holds at most MAX_COMMIT_BYTES (one larger document alone).
  */
-function chunked<T extends { readonly ref: DocumentReference }>(entries: readonly T[], most = CHUNK): T[][] {
+export function chunked<T extends { readonly ref: DocumentReference }>(
+  entries: readonly T[],
+  most = CHUNK,
+  bytesOf?: (entry: T) => number,
+): T[][] {
   const size = Math.ceil(entries.length / Math.max(1, Math.ceil(entries.length / most)));
   const chunks: T[][] = [];
+  const bytes: number[] = [];
   const last = new Map<string, number>();
   for (const entry of entries) {
     const from = (last.get(entry.ref.path) ?? -1) + 1;
-    let index = chunks.findIndex((c, i) => i >= from && c.length < size);
-    if (index < 0) index = chunks.push([]) - 1;
+    const weight = bytesOf?.(entry) ?? 0;
+    const fits = (c: T[], i: number) =>
+      i >= from && c.length < size && (c.length === 0 || (bytes[i] ?? 0) + weight <= MAX_COMMIT_BYTES);
+    let index = chunks.findIndex(fits);
+    if (index < 0) {
+      index = chunks.push([]) - 1;
+      bytes.push(0);
+    }
     chunks[index]?.push(entry);
+    bytes[index] = (bytes[index] ?? 0) + weight;
     last.set(entry.ref.path, index);
   }
   return chunks;
+}
+
+/**
+ * About how many bytes a document's data takes in a commit: its strings in UTF-8 and its field
+ * names, 8 bytes for any other value (Firestore's own "Storage size calculations" count alike).
+ * Only compared with MAX_COMMIT_BYTES, which leaves room for what this does not count.
+ */
+export function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value) + 1;
+  if (value === null || typeof value !== 'object') return 8;
+  if (value instanceof Uint8Array) return value.byteLength + 1;
+  if (Array.isArray(value)) {
+    let sum = 8;
+    for (const element of value) sum += approximateBytes(element);
+    return sum;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return 16; // Timestamp, Date, a reference, a sentinel
+  let sum = 8;
+  for (const [key, field] of Object.entries(value)) sum += Buffer.byteLength(key) + 1 + approximateBytes(field);
+  return sum;
 }
 
 /** Runs `work` over `tasks` with at most `concurrency` at once. */

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ZOO_FIELDS } from './fixture.ts';
 import { createZoo } from './suite-queries.ts';
-import { type ConformanceTarget, idsOf, withoutNulls } from './target.ts';
+import { type ConformanceTarget, idsOf, uniqueCollectionId, withoutNulls } from './target.ts';
 
 type Result = { item?: Record<string, unknown>; error?: { errorCode: string; data: Record<string, unknown> } };
 
@@ -156,6 +156,21 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect(read.body.items[0].html).toHaveLength(big.length);
     const tooBig = await client.insert(zoo, [{ _id: 'too-big', html: 'y'.repeat(600 * 1024) }]);
     expect(tooBig.body.results[0].error.errorCode).toBe('VALIDATION_ERROR');
+  });
+
+  test('a bulk insert of about 5.5 MB (12 items of 450 KB) is stored whole', async () => {
+    const { client } = get();
+    const id = uniqueCollectionId('bigbulk');
+    expect((await client.createCollection({ id, fields: [{ key: 'body', type: 'TEXT' }] })).status).toBe(200);
+    // Words, so a text index (Firestore's trigrams) has work too; each item its own text.
+    const text = (n: number) => Array.from({ length: 450 * 128 }, (_, i) => `w${(i * 7919 + n) % 99991}`).join(' ');
+    const items = Array.from({ length: 12 }, (_, n) => ({ _id: `b${n}`, body: text(n).slice(0, 450 * 1024) }));
+    const result = await client.insert(id, items);
+    expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(200);
+    expect(result.body.results.filter((r: { error?: unknown }) => r.error)).toEqual([]);
+    expect((await client.count(id)).body).toEqual({ totalCount: 12 });
+    const read = await client.query(id, { filter: { _id: 'b11' } });
+    expect(read.body.items[0].body).toBe(items[11]?.body);
   });
 
   describe('error paths', () => {
