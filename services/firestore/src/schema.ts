@@ -322,7 +322,10 @@ export class FirestoreSchema {
     }
     const system = new Set(SYSTEM_FIELDS.map((f) => f.key));
     const fields: Field[] = [
-      ...SYSTEM_FIELDS,
+      // The system fields its documents carry, as Spanner and BigQuery list only the columns a
+      // table has: one the documents lack would be listed, yet match no filter and make the
+      // collection read-only (readWriteRule below). collections/update adds them (core schema.ts).
+      ...SYSTEM_FIELDS.filter((f) => f.key === '_id' || types.has(f.key)),
       ...[...types.entries()]
         .filter(([key]) => !system.has(key))
         .sort(([a], [b]) => (a < b ? -1 : 1))

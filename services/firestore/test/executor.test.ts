@@ -311,6 +311,8 @@ describe('collections without metadata', () => {
         tags: 'ARRAY',
         mixed: 'ANY',
       });
+      // Only the system fields its documents carry are listed (as Spanner and BigQuery list columns).
+      expect(Object.keys(types).filter((k) => k.startsWith('_'))).toEqual(['_id']);
       const found = await h.client.query('legacy', {
         filter: { age: { $gt: 30 } },
         sort: [{ fieldName: 'age', order: 'DESC' }],
@@ -346,6 +348,10 @@ describe('collections without metadata', () => {
         .collection('legacy_app')
         .doc('y1')
         .set({ name: 'Mary', _owner: 'owner-1', ...stamped });
+      const app = (await h.client.listCollections(['legacy_app'])).body.collections[0];
+      expect(app.fields.map((f: { key: string }) => f.key)).toEqual(
+        expect.arrayContaining(['_id', '_createdDate', '_updatedDate', '_owner', 'name']),
+      );
       const inserted = await h.client.insert('legacy_app', [{ _id: 'y2', name: 'Hedy', extra: [[1], [2, 3]] }]);
       expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
       // Not strict: an undeclared field is accepted.
