@@ -13,6 +13,10 @@ import { CommandError, EXIT, type Io, note, processIo, UsageError } from './outp
 /** The release (every package of the repository carries the same version, CHANGELOG.md). */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
+/** Set to 1 (or true) to see the stack trace of an unexpected error. Named after the command, `adaptors`. */
+export const DEBUG_ENV = 'ADAPTORS_DEBUG';
+const DEBUG_VALUES = new Set(['1', 'true', 'yes']);
+
 export interface Command {
   readonly help: string;
   run(args: readonly string[], io: Io): Promise<number>;
@@ -98,7 +102,13 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       note(io, `adaptors ${name}: ${err.message}`);
       return EXIT.failed;
     }
-    note(io, `adaptors ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    // A stack trace is for whoever debugs the CLI, not for the site owner (the project's rule: no
+    // stack trace reaches the terminal); ADAPTORS_DEBUG=1 asks for it (packages/cli/README.md "Exit codes").
+    const debug = DEBUG_VALUES.has((io.env[DEBUG_ENV] ?? '').trim().toLowerCase());
+    const text = err instanceof Error ? err.message || err.name : String(err);
+    note(io, `adaptors ${name}: unexpected error: ${text}`);
+    if (debug && err instanceof Error && err.stack) note(io, err.stack);
+    else note(io, `This is not a known failure of the command; re-run with ${DEBUG_ENV}=1 for details.`);
     return EXIT.failed;
   }
 }

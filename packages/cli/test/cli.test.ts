@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli.ts';
+import type { Io } from '../src/output.ts';
 import { startAdaptor } from './support/adaptor.ts';
 import { envKey, runCli, tempDir } from './support/run-cli.ts';
 
@@ -43,6 +45,43 @@ describe('adaptors (dispatch)', () => {
     const unknown = await runCli(['deploy'], { cwd: packageDir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "deploy"');
+  });
+});
+
+describe('an unexpected error', () => {
+  // Standard input that fails as a broken pipe does: an error no command turns into a message of its own.
+  const failingIo = (env: Record<string, string>, out: { stderr: string; stdout: string }): Io => ({
+    stdout: (text) => {
+      out.stdout += text;
+    },
+    stderr: (text) => {
+      out.stderr += text;
+    },
+    readStdin: async () => {
+      throw new Error('read EIO: standard input failed');
+    },
+    env,
+    cwd: packageDir,
+    fetch: (url, init) => fetch(url, init),
+  });
+
+  it('prints its message and how to see more, no stack trace; exit 1', async () => {
+    const out = { stdout: '', stderr: '' };
+    expect(await run(['sign', '-'], failingIo({}, out))).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe(
+      'adaptors sign: unexpected error: read EIO: standard input failed\n' +
+        'This is not a known failure of the command; re-run with ADAPTORS_DEBUG=1 for details.\n',
+    );
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('ADAPTORS_DEBUG=1 adds the stack trace; exit 1 still', async () => {
+    const out = { stdout: '', stderr: '' };
+    expect(await run(['sign', '-'], failingIo({ ADAPTORS_DEBUG: '1' }, out))).toBe(1);
+    expect(out.stderr).toContain('adaptors sign: unexpected error: read EIO: standard input failed\n');
+    expect(out.stderr).toMatch(/\n\s+at /);
+    expect(out.stderr).not.toContain('re-run with');
   });
 });
 
