@@ -209,10 +209,12 @@ export function chunked<T extends { readonly ref: DocumentReference }>(
 /**
  * About how many bytes a document's data takes in a commit: its strings in UTF-8 and its field
  * names, 8 bytes for any other value (Firestore's own "Storage size calculations" count alike).
- * Only compared with MAX_COMMIT_BYTES, which leaves room for what this does not count.
+ * Short strings and field names count their length (UTF-8 only adds bytes outside ASCII, a few
+ * per string): measuring every one cost ~20 µs per document of a bulk insert. Only compared with
+ * MAX_COMMIT_BYTES, which leaves a quarter of the emulator's 4 MiB for what this does not count.
  */
 export function approximateBytes(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value) + 1;
+  if (typeof value === 'string') return (value.length > 64 ? Buffer.byteLength(value) : value.length) + 1;
   if (value === null || typeof value !== 'object') return 8;
   if (value instanceof Uint8Array) return value.byteLength + 1;
   if (Array.isArray(value)) {
@@ -223,7 +225,7 @@ export function approximateBytes(value: unknown): number {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return 16; // Timestamp, Date, a reference, a sentinel
   let sum = 8;
-  for (const [key, field] of Object.entries(value)) sum += Buffer.byteLength(key) + 1 + approximateBytes(field);
+  for (const key in value) sum += key.length + 1 + approximateBytes((value as Record<string, unknown>)[key]);
   return sum;
 }
 
