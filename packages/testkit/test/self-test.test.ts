@@ -101,19 +101,32 @@ describe('self-test', () => {
     ]);
   });
 
-  it('without the STATUS_TOKEN nothing runs: 403, as JSON or as the page', async () => {
+  it('without the STATUS_TOKEN nothing runs: 401 as the other status routes answer, as JSON or as the page', async () => {
     const storage = createMemoryStorage({ collections: [plantsCollection] });
     const createCollection = async () => {
       throw new Error('a refused self-test must not write');
     };
     h = await startHarness({ storage: altered(storage, { createCollection }), info });
     const wrong = await selfTest(h.url, { authorization: 'Bearer not-the-token' });
-    expect(wrong.status).toBe(403);
-    expect(JSON.parse(wrong.text).errorCode).toBe('PERMISSION_DENIED');
+    expect(wrong.status).toBe(401);
+    // The error body of a wrong token on /status.json: errorCode, errorMessage, applicationError.
+    const statusJson = await fetch(`${h.url}/status.json`, { headers: { authorization: 'Bearer not-the-token' } });
+    expect(statusJson.status).toBe(401);
+    const body = JSON.parse(wrong.text);
+    expect(Object.keys(body)).toEqual(Object.keys(await statusJson.json()));
+    expect(body).toMatchObject({
+      errorCode: 'UNAUTHORIZED',
+      errorMessage: expect.stringContaining('The self-test needs the STATUS_TOKEN; the one sent does not match.'),
+      applicationError: { code: 'UNAUTHORIZED' },
+    });
+    expect(wrong.text).not.toContain('not-the-token');
     const form = await selfTest(h.url, { 'content-type': 'application/x-www-form-urlencoded' }, 'token=nope');
-    expect(form.status).toBe(403);
+    expect(form.status).toBe(401);
     expect(form.text).toContain('The self-test needs the STATUS_TOKEN; the one sent does not match.');
     expect(form.text).not.toContain('plants');
+    const none = await selfTest(h.url, {});
+    expect(none.status).toBe(401);
+    expect(none.text).toContain('none was sent');
     await h.close();
 
     // A service without STATUS_TOKEN: no button, and the route refuses whatever is sent.
@@ -121,8 +134,9 @@ describe('self-test', () => {
     const page = await (await fetch(`${h.url}/`)).text();
     expect(page).not.toContain('self-test');
     const unset = await selfTest(h.url, { authorization: `Bearer ${TOKEN}` });
-    expect(unset.status).toBe(403);
-    expect(JSON.parse(unset.text).errorMessage).toContain('set it on the service');
+    expect(unset.status).toBe(401);
+    expect(JSON.parse(unset.text)).toMatchObject({ errorCode: 'UNAUTHORIZED' });
+    expect(JSON.parse(unset.text).errorMessage).toContain('Set STATUS_TOKEN on the service');
   });
 
   it('the form renders the report into the page', async () => {

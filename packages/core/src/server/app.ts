@@ -241,12 +241,19 @@ export function build(options: BuildOptions): FastifyInstance {
       asJson
         ? reply.code(spi.status).send(spi.toBody())
         : sendPage(reply.code(spi.status), status, { selfTest: { error: spi.message } });
+    // No token, a wrong one, or no STATUS_TOKEN setting: 401 UNAUTHORIZED as the other status
+    // routes answer a refused token (docs/protocol.md §8), never 403, which this service keeps for
+    // ACCESS_POLICY refusals (docs/protocol.md §12).
     if (!status.details) {
       return refuse(
-        errors.permissionDenied(
+        new SpiError(
+          'UNAUTHORIZED',
           info.detailsToken
-            ? 'The self-test needs the STATUS_TOKEN; the one sent does not match. Enter the value of the STATUS_TOKEN setting and press the button again.'
-            : 'The self-test needs the STATUS_TOKEN setting; set it on the service to use this button.',
+            ? token === undefined
+              ? "The self-test needs the STATUS_TOKEN and none was sent. Enter the value of the STATUS_TOKEN setting (Cloud Run: the service's variables and secrets) and press the button again."
+              : "The self-test needs the STATUS_TOKEN; the one sent does not match. Enter the value of the STATUS_TOKEN setting exactly (Cloud Run: the service's variables and secrets) and press the button again."
+            : 'The self-test needs the STATUS_TOKEN setting, and this service has none. Set STATUS_TOKEN on the service (at least 16 characters) and redeploy to use this button.',
+          null,
         ),
       );
     }
