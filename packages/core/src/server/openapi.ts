@@ -159,6 +159,9 @@ function v3Operation(endpoint: EndpointName, errors: Record<string, Json>): Json
 }
 
 const json = (schema: Json) => ({ 'application/json': { schema } });
+const html = { 'text/html': { schema: { type: 'string' } } };
+/** The 401 of every status route (server/app.ts, docs/protocol.md §8): a sent token is never silently ignored. */
+const REFUSED_TOKEN = 'A token was sent that is not the STATUS_TOKEN, or the service has no STATUS_TOKEN setting.';
 
 function operationalPaths(): Record<string, Json> {
   const statusObject = { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] };
@@ -194,18 +197,25 @@ function operationalPaths(): Record<string, Json> {
       get: {
         operationId: 'statusPage',
         tags: ['operations'],
-        summary: 'The status page (HTML): a public summary, details with STATUS_TOKEN.',
+        summary:
+          'The status page (HTML): publicly a health check (release, whether the database answers); details with STATUS_TOKEN.',
         security: [{}, { statusToken: [] }],
-        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+        responses: {
+          '200': { description: 'The page.', content: html },
+          '401': { description: `${REFUSED_TOKEN} The public page, with a notice saying so.`, content: html },
+        },
       },
     },
     '/status.json': {
       get: {
         operationId: 'status',
         tags: ['operations'],
-        summary: "The status page's content as JSON.",
+        summary: "The status page's content as JSON: the public health check, or the details with STATUS_TOKEN.",
         security: [{}, { statusToken: [] }],
-        responses: { '200': { description: 'The status.', content: json({ type: 'object' }) } },
+        responses: {
+          '200': { description: 'The status.', content: json({ type: 'object' }) },
+          '401': { description: `${REFUSED_TOKEN} An UNAUTHORIZED error saying so.`, content: json(ref('ErrorBody')) },
+        },
       },
     },
     '/status': {
@@ -220,7 +230,13 @@ function operationalPaths(): Record<string, Json> {
             },
           },
         },
-        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+        responses: {
+          '200': {
+            description: 'The page, with the details when the token is the STATUS_TOKEN (or no token is sent).',
+            content: html,
+          },
+          '401': { description: `${REFUSED_TOKEN} The public page, with a notice saying so.`, content: html },
+        },
       },
     },
     '/status/self-test': {
@@ -242,7 +258,11 @@ function operationalPaths(): Record<string, Json> {
             description: 'The report: each step with its status and time.',
             content: { ...json({ type: 'object' }), 'text/html': { schema: { type: 'string' } } },
           },
-          '403': { description: 'No STATUS_TOKEN, or a wrong one.' },
+          '401': {
+            description:
+              'No token, a wrong one, or no STATUS_TOKEN setting on the service: nothing runs. An UNAUTHORIZED error saying which (Bearer), or the page with that message (form).',
+            content: { ...json(ref('ErrorBody')), ...html },
+          },
           '503': { description: 'A self-test is already running.' },
         },
       },
@@ -261,26 +281,39 @@ function operationalPaths(): Record<string, Json> {
 function legacyPaths(): Record<string, Json> {
   const paths: Record<string, Json> = {};
   for (const path of LEGACY_PATHS) {
+    // A bare /provision is shared with v3: only a body with a requestContext is a legacy call;
+    // anything else gets the v3 handshake (docs/protocol.md §8, docs/legacy.md "Run legacy mode").
+    const shared = path === '/provision';
     paths[path] = {
       post: {
         operationId: `legacy${path.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
-        tags: ['legacy'],
-        summary: `${path} of the legacy protocol (on when LEGACY_SECRET_KEYS is set; otherwise 404 saying how to turn it on).`,
+        tags: shared ? ['legacy', 'service'] : ['legacy'],
+        summary: shared
+          ? '/provision, shared by both protocols: a body with a requestContext is a legacy call (on when LEGACY_SECRET_KEYS is set; otherwise 404 saying how to turn it on); anything else — a v3 token, signed or not, or an empty body — gets the v3 answer of /v3/provision, in either mode.'
+          : `${path} of the legacy protocol (on when LEGACY_SECRET_KEYS is set; otherwise 404 saying how to turn it on).`,
         requestBody: {
-          required: true,
-          content: json({
-            type: 'object',
-            required: ['requestContext'],
-            properties: {
-              requestContext: {
-                type: 'object',
-                description: '`settings.secretKey` must be one of LEGACY_SECRET_KEYS.',
+          required: !shared,
+          content: {
+            ...(shared ? { 'text/plain': { schema: ref('SignedCall') } } : {}),
+            ...json({
+              type: 'object',
+              required: ['requestContext'],
+              properties: {
+                requestContext: {
+                  type: 'object',
+                  description: '`settings.secretKey` must be one of LEGACY_SECRET_KEYS.',
+                },
               },
-            },
-          }),
+            }),
+          },
         },
         responses: {
-          '200': { description: 'The answer.', content: json({ type: 'object' }) },
+          '200': {
+            description: shared
+              ? 'A legacy call: `{ type, vendor, protocolVersion: 2 }`. Anything else: the answer of /v3/provision.'
+              : 'The answer.',
+            content: json({ type: 'object' }),
+          },
           default: {
             description: 'An error: its status and a message.',
             content: json({ type: 'object', required: ['message'], properties: { message: { type: 'string' } } }),

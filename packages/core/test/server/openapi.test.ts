@@ -111,6 +111,31 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/openapi.json']?.get?.security).toBeUndefined();
     expect(JSON.stringify(doc)).not.toMatch(INTERNAL_REFERENCE);
   });
+
+  test('every status route declares the 401 a refused STATUS_TOKEN gets (app.ts), and none a 403', () => {
+    const routes: [string, string][] = [
+      ['/', 'get'],
+      ['/status.json', 'get'],
+      ['/status', 'post'],
+      ['/status/self-test', 'post'],
+    ];
+    for (const [path, method] of routes) {
+      const responses = doc.paths[path]?.[method]?.responses as Json;
+      expect(Object.keys(responses), `${method} ${path}`).toContain('401');
+      expect(Object.keys(responses), `${method} ${path}`).not.toContain('403');
+    }
+    const json401 = ((doc.paths['/status.json']?.get?.responses ?? {}) as Record<string, Json>)['401'];
+    expect(json401?.content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } });
+  });
+
+  test('a bare /provision says it gives a v3 token the v3 answer (docs/protocol.md §8)', () => {
+    const provision = doc.paths['/provision']?.post as Json;
+    expect(provision.summary).toMatch(
+      /v3 token, signed or not, or an empty body — gets the v3 answer of \/v3\/provision/,
+    );
+    expect((provision.requestBody as Json).required).toBe(false);
+    expect(Object.keys((provision.requestBody as Json).content as Json)).toEqual(['text/plain', 'application/json']);
+  });
 });
 
 /**
