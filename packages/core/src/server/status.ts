@@ -15,7 +15,7 @@
  *   that does not match is answered 401 with only the public summary.
  * No item value, token or secret is recorded, so none can be shown.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { describeCollection } from '../capabilities.ts';
 import { newDeadline, runWithDeadline } from '../deadline.ts';
@@ -149,9 +149,22 @@ export type DetailsAccess = 'none' | 'granted' | 'refused';
 export function detailsAccess(info: ServiceInfo, offered: string | undefined): DetailsAccess {
   if (offered === undefined) return 'none';
   if (!info.detailsToken) return 'refused';
-  const a = Buffer.from(info.detailsToken, 'utf8');
-  const b = Buffer.from(offered, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b) ? 'granted' : 'refused';
+  return sameToken(info.detailsToken, offered) ? 'granted' : 'refused';
+}
+
+/** Per-process key of the token digests: a digest seen once tells nothing about another process's. */
+const TOKEN_PEPPER = randomBytes(32);
+
+/**
+ * Whether `offered` is `expected`, in a time that depends on neither: both are reduced to
+ * HMAC-SHA-256 digests (always 32 bytes) and those are compared with timingSafeEqual. Comparing
+ * the raw values would first have to check their lengths, and that early exit tells a caller
+ * who times it how long STATUS_TOKEN is. The legacy secret is compared the same way
+ * (packages/core/src/legacy/secret.ts, legacy/README.md "Secret strength").
+ */
+export function sameToken(expected: string, offered: string): boolean {
+  const digest = (text: string) => createHmac('sha256', TOKEN_PEPPER).update(text, 'utf8').digest();
+  return timingSafeEqual(digest(expected), digest(offered));
 }
 
 /** Why a sent token shows nothing more: what to enter, or which setting is missing. Names no value. */
