@@ -12,7 +12,20 @@ export interface DateLiteral {
 }
 
 // ISO 8601 date-time with mandatory zone: 2024-05-01T09:30:00Z, …00.123Z, …00+02:00
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether year-month-day names a real calendar day of years 0001–9999 (no 2024-02-30), by
+ * arithmetic: `Date.UTC` reads years 0–99 as 1900–1999, which refused every date of the first
+ * century (the engines' DATE and TIMESTAMP start at 0001-01-01).
+ */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+}
 
 /** True for an object whose only key is `$date` (any value type; see parseDateLiteral). */
 export function isDateLiteral(value: unknown): value is { $date: unknown } {
@@ -23,7 +36,11 @@ export function isDateLiteral(value: unknown): value is { $date: unknown } {
 
 /** Parses an ISO instant string; undefined when it is not one, or not within years 0001–9999 (UTC). */
 export function parseInstant(text: string): Date | undefined {
-  if (!ISO_INSTANT.test(text)) return undefined;
+  const parts = ISO_INSTANT.exec(text);
+  if (!parts) return undefined;
+  // The day and hour written must exist: JavaScript reads 2024-02-30 as 1 March and 24:00 as the
+  // next day's midnight, which stored another instant than the one sent.
+  if (!isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3])) || Number(parts[4]) > 23) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) || !instantInRange(date) ? undefined : date;
 }

@@ -7,7 +7,7 @@
 import { rejectedValueOf, type Violation } from '../errors.ts';
 import type { FieldType } from '../model.ts';
 import type { Value } from '../query/ast.ts';
-import { isDateLiteral, parseDateLiteral, parseInstant } from './dates.ts';
+import { isCalendarDay, isDateLiteral, parseDateLiteral, parseInstant } from './dates.ts';
 import { INSTANT_RANGE_TEXT } from './limits.ts';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -37,10 +37,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** "YYYY-MM-DD" naming a real calendar day (no 2026-02-30). */
 export function isCalendarDate(text: string): boolean {
   const match = DATE.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return match !== null && isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 export function isTimeOfDay(text: string): boolean {

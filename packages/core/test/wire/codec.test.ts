@@ -135,6 +135,13 @@ describe('decodeItem / encodeItem per field type (§9.2)', () => {
       expect(decodeItem(strict, { time }, 'i').time).toBe(time);
     }
     expect(decodeItem(strict, { date: '2024-02-29' }, 'i').date).toBe('2024-02-29');
+    // The first century: JavaScript's Date.UTC reads years 0–99 as 1900–1999.
+    for (const date of ['0001-01-01', '0050-06-15', '0099-12-31', '2000-02-29', '9999-12-31']) {
+      expect(decodeItem(strict, { date }, 'i').date).toBe(date);
+    }
+    expect(decodeItem(strict, { datetime: { $date: '0050-06-15T12:00:00Z' } }, 'i').datetime).toEqual(
+      new Date('0050-06-15T12:00:00Z'),
+    );
   });
 });
 
@@ -150,6 +157,12 @@ describe('decodeItem refusals', () => {
     ['boolean', 'true'],
     ['boolean', 0],
     ['date', '2026-02-30'],
+    ['date', '1900-02-29'],
+    ['date', '0000-01-01'],
+    // Days and hours that do not exist, which JavaScript would roll into the next day.
+    ['datetime', { $date: '2024-02-30T00:00:00Z' }],
+    ['datetime', { $date: '2024-04-31T10:00:00.000Z' }],
+    ['datetime', { $date: '2024-06-01T24:00:00Z' }],
     ['date', '2026-4-12'],
     ['date', '2026-04-12T00:00:00Z'],
     ['datetime', '2026-06-03'],
