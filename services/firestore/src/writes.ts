@@ -74,6 +74,12 @@ const CLIENT_VALIDATION =
 function itemError(error: unknown, collectionId: string, id: string): SpiError {
   if (grpcCode(error) === GRPC.ALREADY_EXISTS) return errors.itemAlreadyExists(collectionId, id);
   if (grpcCode(error) === GRPC.NOT_FOUND) return errors.itemNotFound(collectionId, id);
+  if (grpcCode(error) === GRPC.INVALID_ARGUMENT) {
+    // Firestore refused this one document (a reserved `__name__`-like key, a key too long): the
+    // item's own content, so a per-item VALIDATION_ERROR like the client's refusals below (§12.3).
+    const detail = String((error as { message?: unknown } | null)?.message ?? '').replace(/^\d+ [A-Z_]+: /, '');
+    return errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${detail}`);
+  }
   const translated = translateError(error);
   if (translated instanceof SpiError) return translated;
   const message = (error as { message?: unknown } | null)?.message;

@@ -115,3 +115,15 @@ test('a filter of 100 conditions and a filter value over 1,500 bytes are answere
   expect(both.status, JSON.stringify(both.body)).toBe(200);
   expect(both.body.totalCount).toBe(1);
 });
+
+test('a key Firestore reserves (__name__-like) fails its item with a VALIDATION_ERROR; the rest are stored', async () => {
+  const inserted = await h.client.insert('vals', [
+    { _id: 'r1', any: { __foo__: 1 } },
+    { _id: 'r2', any: { foo: 1 } },
+  ]);
+  expect(inserted.status).toBe(200);
+  const [refused, stored] = inserted.body.results as Result[];
+  expect(refused?.error?.errorCode).toBe('VALIDATION_ERROR');
+  expect(refused?.error?.errorMessage).toContain('Firestore cannot store this item');
+  expect(stored?.item).toMatchObject({ _id: 'r2', any: { foo: 1 } });
+});
