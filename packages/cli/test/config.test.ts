@@ -74,6 +74,53 @@ describe('config check', () => {
     expect(layered.code).toBe(0);
   });
 
+  it("misspelt names and those of Wix's velo-external-db adaptor are warned about, naming the setting meant; still exit 0", async () => {
+    const file = join(dir.path, 'misspelt.env');
+    await writeFile(
+      file,
+      [
+        `WIX_PUBLIC_KEYS=${publicKey}`,
+        'SPANNER_INSTANCE=garden',
+        'SPANNER_DATABASE=plants',
+        'LEGACY_SECRET_KEY=a-legacy-secret-0123456789',
+        'SPANER_PROJECT=x',
+        'SECRET_KEY=another-legacy-secret-0123',
+        'CLOUD_VENDOR=gcp',
+        '',
+      ].join('\n'),
+    );
+    // The process environment is not read without --with-process-env, and never judged with it.
+    const env = { PATH: '/usr/bin', HOME: '/home/me', K_SERVICE: 'svc' };
+    const result = await runCli(['config', 'check', '--service', 'spanner', '--settings-file', file], {
+      cwd: repo,
+      env,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Configuration OK \(\d+ settings\)\. 4 warnings below\./);
+    expect(result.stdout).toMatch(/LEGACY_SECRET_KEYS\s+not set \(optional\)/);
+    expect(result.stdout).toContain(
+      '  - LEGACY_SECRET_KEY is not a setting of this service, so it is ignored: did you mean LEGACY_SECRET_KEYS? Rename it to LEGACY_SECRET_KEYS.',
+    );
+    expect(result.stdout).toContain('did you mean SPANNER_PROJECT?');
+    expect(result.stdout).toContain("SECRET_KEY is a setting of Wix's velo-external-db adaptor");
+    expect(result.stdout).toContain('CLOUD_VENDOR is a setting of');
+    expect(result.stdout).not.toMatch(/a-legacy-secret|another-legacy-secret|PATH|HOME|K_SERVICE/);
+
+    const layered = await runCli(
+      ['config', 'check', '--service', 'spanner', '--settings-file', file, '--with-process-env', '--json'],
+      { cwd: repo, env },
+    );
+    expect(layered.code).toBe(0);
+    const report = JSON.parse(layered.stdout) as { ok: boolean; warnings: string[] };
+    expect(report.ok).toBe(true);
+    expect(report.warnings.map((w) => w.split(' ')[0])).toEqual([
+      'CLOUD_VENDOR',
+      'LEGACY_SECRET_KEY',
+      'SECRET_KEY',
+      'SPANER_PROJECT',
+    ]);
+  });
+
   it('finds the service from inside a package folder and by path', async () => {
     const env = { WIX_PUBLIC_KEYS: publicKey };
     const fromPackage = await runCli(['config', 'check', '--service', 'spanner'], {

@@ -5,6 +5,7 @@
 
 import { type Inspected, inspectSettings, type LoadOptions } from './inspect.ts';
 import { type ConfigOf, combinedProblems, type SettingSpecs } from './settings.ts';
+import { configWarnings } from './warnings.ts';
 
 /** Markdown table: Setting | Meaning | Default | Secret. */
 export function describeSettings(specs: SettingSpecs): string {
@@ -45,6 +46,8 @@ export interface ConfigReport {
   readonly ok: boolean;
   readonly settings: readonly ConfigReportEntry[];
   readonly problems: readonly string[];
+  /** What loads but probably is not what was meant (warnings.ts); never makes `ok` false. */
+  readonly warnings: readonly string[];
 }
 
 export async function configReport(
@@ -67,7 +70,8 @@ export async function configReport(
     const config = Object.fromEntries(inspected.map((entry) => [entry.key, entry.value])) as ConfigOf<typeof specs>;
     problems.push(...combinedProblems(specs, config).map((p) => p.message));
   }
-  return { ok: problems.length === 0, settings, problems };
+  const warnings = configWarnings(specs, env).map((warning) => warning.message);
+  return { ok: problems.length === 0, settings, problems, warnings };
 }
 
 /** A plain-text report: each setting's state (secrets masked), then the problems. */
@@ -79,14 +83,17 @@ export async function checkConfig(
   const report = await configReport(specs, env, options);
   const width = Math.max(...report.settings.map((entry) => entry.name.length), 7) + 2;
   const count = report.problems.length;
+  const warned = report.warnings.length;
+  const warnings = warned === 0 ? '' : ` ${warned} warning${warned === 1 ? '' : 's'} below.`;
   const lines = [
     count === 0
-      ? `Configuration OK (${report.settings.length} settings).`
-      : `Configuration has ${count} problem${count === 1 ? '' : 's'}.`,
+      ? `Configuration OK (${report.settings.length} settings).${warnings}`
+      : `Configuration has ${count} problem${count === 1 ? '' : 's'}.${warnings}`,
     '',
     ...report.settings.map((entry) => `  ${entry.name.padEnd(width)}${status(entry)}`),
   ];
   if (count > 0) lines.push('', 'Problems:', ...report.problems.map((problem) => `  - ${problem}`));
+  if (warned > 0) lines.push('', 'Warnings:', ...report.warnings.map((warning) => `  - ${warning}`));
   return lines.join('\n');
 }
 

@@ -12,6 +12,7 @@ import type { coreSettings } from '../config/core-settings.ts';
 import { checkConfig, configReport } from '../config/describe.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigOf, SettingSpecs } from '../config/settings.ts';
+import { configWarnings } from '../config/warnings.ts';
 import type { Storage } from '../storage.ts';
 import { createLogger, type Logger } from './log.ts';
 import { StatusRecorder } from './status.ts';
@@ -48,10 +49,17 @@ export async function runService<S extends SettingSpecs>(
     return;
   }
   const started = performance.now();
+  // What `check` lists under Warnings (config/warnings.ts), told once per start: a misspelt
+  // name is the likely cause of a problem below (SPANER_PROJECT next to a missing SPANNER_PROJECT).
+  const warnings = configWarnings(definition.settings, env);
   const result = await loadConfig(definition.settings, env);
   if (!result.ok) {
-    const lines = result.problems.map((p) => `  ${p.name}: ${p.message}`);
-    process.stderr.write(`${definition.name} adaptor cannot start; fix these settings:\n${lines.join('\n')}\n`);
+    // Each problem is a sentence that names its variable (config/load.ts): not prefixed with it again.
+    const lines = result.problems.map((p) => `  - ${p.message}`);
+    const warned = warnings.length === 0 ? [] : ['Warnings:', ...warnings.map((w) => `  - ${w.message}`)];
+    process.stderr.write(
+      `${[`${definition.name} adaptor cannot start; fix these settings:`, ...lines, ...warned].join('\n')}\n`,
+    );
     process.exitCode = 1;
     return;
   }
@@ -61,6 +69,7 @@ export async function runService<S extends SettingSpecs>(
     level: config.logLevel,
     base: { serviceContext: { service: `wix-gcp-adaptors-${definition.name}`, version } },
   });
+  for (const warning of warnings) logger.log('WARNING', warning.message, { setting: warning.name });
   const keys = await loadPublicKeys(config.wixPublicKeys);
   const recorder = new StatusRecorder();
   const verify = createVerifier({
