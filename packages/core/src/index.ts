@@ -42,6 +42,7 @@ export {
 } from './deadline.ts';
 export * from './errors.ts';
 export { GRPC, grpcCode, grpcCommon, isTransientGrpc } from './grpc-status.ts';
+export { KeyedLock } from './keyed-lock.ts';
 export { filterFormat, legacyFilterToWire } from './legacy/filter.ts';
 export { LEGACY_PATHS } from './legacy/handlers.ts';
 export { LEGACY_ROLES, type LegacyRole } from './legacy/request-context.ts';

@@ -8,11 +8,11 @@
  * references table are serialised within the instance (KeyedLock), as item
  * writes are. Pages of pairs are read by sql-storage with the shared statements.
  */
-import type { Field, ReferencePair, ReferenceResult } from '@adaptors/core';
+import { type Field, KeyedLock, type ReferencePair, type ReferenceResult } from '@adaptors/core';
 import { insertAnswers, pairId, REFERENCES_TABLE, removeAnswers } from '@adaptors/sql-storage';
 import type { BigQueryCollection } from './collections.ts';
 import { deletePairs, insertPairs, selectByIds, selectPairsAmong } from './dml.ts';
-import { KeyedLock } from './lock.ts';
+
 import type { BigQueryRunner } from './runner.ts';
 
 export class References {

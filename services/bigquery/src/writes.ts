@@ -10,7 +10,7 @@
  * truncate = TRUNCATE TABLE (+ pairs).
  *
  * Uniqueness: BigQuery has no unique keys. Writes to a table are serialised
- * within this instance (lock.ts), and the insert itself is a
+ * within this instance (core KeyedLock), and the insert itself is a
  * `MERGE … WHEN NOT MATCHED THEN INSERT`, so an `_id` committed before the
  * MERGE starts is never inserted twice. Only an insert of the same `_id` by
  * another instance committing while this MERGE runs can slip through
@@ -18,13 +18,13 @@
  * fewer inserted rows than sent, the rows are read back and an item whose
  * stored row is not the one written is answered ITEM_ALREADY_EXISTS.
  */
-import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
+import { errors, type Item, type ItemResult, KeyedLock, type Value } from '@adaptors/core';
 import { bigquery } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { BigQueryCollection, WriteColumn } from './collections.ts';
 import { deleteByIds, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
 import { itemError, translateError } from './errors.ts';
-import { KeyedLock } from './lock.ts';
+
 import type { BigQueryRunner } from './runner.ts';
 import { columnValue, type Statement } from './values.ts';
 

@@ -17,6 +17,7 @@ import {
   type IndexInfo,
   type Item,
   type ItemResult,
+  KeyedLock,
   type Logger,
   type QuerySpec,
   type ReferencedSpec,
@@ -104,6 +105,8 @@ class FirestoreStorage implements Storage {
   private readonly references: FirestoreReferences;
   private readonly scanLimit: number;
   private readonly concurrency: number;
+  /** Updates and removes of one document from this instance, one at a time (writes.ts WriteContext). */
+  private readonly documentLocks = new KeyedLock();
   private readonly indexes: FirestoreIndexes | undefined;
   private readonly advisor: IndexAdvisor;
   private readonly logger: Logger;
@@ -205,6 +208,7 @@ class FirestoreStorage implements Storage {
       ref: this.db.collection(collection.id),
       collectionId: collection.id,
       concurrency: this.concurrency,
+      documentLocks: this.documentLocks,
       collection,
       // Statistics are kept for strict collections (written in the storage format) only.
       ...(collection.strict !== false ? { stats: statsHook(this.stats, collection.id) } : {}),

@@ -11,7 +11,7 @@
  * - truncate: `recursiveDelete`, which pages through any number of documents.
  */
 import { randomBytes } from 'node:crypto';
-import { errors, type Item, type ItemResult, SpiError, type StoredCollection } from '@adaptors/core';
+import { errors, type Item, type ItemResult, type KeyedLock, SpiError, type StoredCollection } from '@adaptors/core';
 import {
   type BulkWriter,
   type CollectionReference,
@@ -40,6 +40,12 @@ export interface WriteContext {
   readonly ref: CollectionReference;
   readonly collectionId: string;
   readonly concurrency: number;
+  /**
+   * One update or remove at a time per document from this instance (changeEach): two
+   * read-then-write transactions on one document deadlock on the emulator until the call's
+   * deadline (docs/engines.md §3); production would abort and retry one of them.
+   */
+  readonly documentLocks?: KeyedLock;
   /** The definition the write is checked against: strict collections are written in the storage format. */
   readonly collection?: StoredCollection;
   /** Group statistics kept in each write's transaction (stats.ts); strict collections only. */
@@ -236,24 +242,27 @@ async function changeEach(
     const id = ids[index] as string;
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
+    const locked = <T>(task: () => Promise<T>) => (ctx.documentLocks ? ctx.documentLocks.run(doc.path, task) : task());
     try {
       check?.(index);
-      const changed = await statsTransaction(
-        ctx.db,
-        ctx.stats,
-        async (tx, begin) => {
-          stopAtDeadline();
-          const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
-          stopAtDeadline();
-          if (!snapshot?.exists) return undefined;
-          const stats = begin(extra);
-          const { item, write } = change(tx, doc, snapshot, stats, index);
-          await stats?.commit();
-          stopAtDeadline();
-          write();
-          return item;
-        },
-        transactionOptions(),
+      const changed = await locked(() =>
+        statsTransaction(
+          ctx.db,
+          ctx.stats,
+          async (tx, begin) => {
+            stopAtDeadline();
+            const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
+            stopAtDeadline();
+            if (!snapshot?.exists) return undefined;
+            const stats = begin(extra);
+            const { item, write } = change(tx, doc, snapshot, stats, index);
+            await stats?.commit();
+            stopAtDeadline();
+            write();
+            return item;
+          },
+          transactionOptions(),
+        ),
       );
       return changed ? { item: changed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {

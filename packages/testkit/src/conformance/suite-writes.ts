@@ -158,6 +158,27 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect(tooBig.body.results[0].error.errorCode).toBe('VALIDATION_ERROR');
   });
 
+  test('parallel updates of one item all apply; parallel removes remove it once', async () => {
+    const { client } = get();
+    const id = uniqueCollectionId('race');
+    expect((await client.createCollection({ id, fields: [{ key: 'n', type: 'NUMBER' }] })).status).toBe(200);
+    await client.insert(id, [{ _id: 'x', n: 0 }]);
+    const updates = await Promise.all([1, 2, 3, 4].map((n) => client.update(id, [{ _id: 'x', n }])));
+    for (const result of updates) {
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.body.results[0].error).toBeUndefined();
+    }
+    const read = await client.query(id, {});
+    expect([1, 2, 3, 4]).toContain(read.body.items[0].n);
+    const removes = await Promise.all([1, 2, 3].map(() => client.remove(id, ['x'])));
+    const outcomes = removes.map((r) => {
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.results[0].error?.errorCode ?? 'removed';
+    });
+    expect(outcomes.sort()).toEqual(['ITEM_NOT_FOUND', 'ITEM_NOT_FOUND', 'removed']);
+    expect((await client.count(id)).body).toEqual({ totalCount: 0 });
+  });
+
   test('a bulk insert of about 5.5 MB (12 items of 450 KB) is stored whole', async () => {
     const { client } = get();
     const id = uniqueCollectionId('bigbulk');

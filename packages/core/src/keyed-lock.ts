@@ -1,8 +1,9 @@
 /**
- * One write at a time per table from this instance. BigQuery runs at most 2
- * mutating DML statements per table concurrently (more are queued, then
- * refused), and the `_id` pre-read of an insert must not interleave with
- * another insert of this instance (writes.ts "Uniqueness").
+ * One task at a time per key from this instance, in arrival order: the storages' writes that
+ * must not interleave with another write of the same instance to the same table or document
+ * (BigQuery's per-table DML, services/bigquery/src/writes.ts; Firestore's read-then-write
+ * transactions on one document, services/firestore/src/writes.ts). A failed task does not stop
+ * the next one.
  */
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
