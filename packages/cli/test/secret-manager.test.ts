@@ -9,13 +9,15 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, tempDir } from './support/run-cli.ts';
+import { closedPort, envKey, tempDir } from './support/run-cli.ts';
 
 const exec = promisify(execFile);
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const hooks = fileURLToPath(new URL('./support/source-hooks.ts', import.meta.url));
 // Only the type-stripping notice is silenced: any other warning must reach stderr for the test to see it.
 const SOURCE = [
@@ -43,13 +45,14 @@ afterAll(async () => {
   await home.remove();
 });
 
-async function spawnCli(args: string[]) {
+async function spawnCli(args: string[], extraEnv: Record<string, string> = {}) {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: home.path,
     GCE_METADATA_HOST: metadataHost,
     WIX_API_KEY: 'IST.no-credentials-test',
     WIX_SITE_ID: 'site',
+    ...extraEnv,
   };
   try {
     const { stdout, stderr } = await exec(process.execPath, [...SOURCE, ...args], { cwd: home.path, env });
@@ -84,5 +87,26 @@ describe('--write-secret without Google credentials', () => {
     expect(result.stderr).not.toMatch(/node_modules|\n\s+at |MetadataLookupWarning|Node\.js v/);
     // One message, the explained one: nothing else reached the terminal.
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('config check of a Secret Manager reference without Google credentials', () => {
+  it('tells the problem once (no MetadataLookupWarning besides it), and warns that the reference names no version', async () => {
+    const keys = await spawnCli(['keys', 'generate', '--out', join(home.path, 'keys')]);
+    const publicKey = envKey(keys.stdout);
+    const result = await spawnCli(['config', 'check', '--service', join(repo, 'services', 'spanner')], {
+      WIX_PUBLIC_KEYS: publicKey,
+      SPANNER_INSTANCE: 'garden',
+      SPANNER_DATABASE: 'plants',
+      CURSOR_SECRET: 'sm://my-project/cursor',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/Configuration has 1 problem\. 1 warning below\./);
+    expect(result.stdout.match(/no Google credentials to read Secret Manager with/g)).toHaveLength(1);
+    expect(result.stdout).toContain(
+      "  - CURSOR_SECRET: sm://my-project/cursor names no version, so the service reads the secret's latest version at every start",
+    );
+    expect(result.stdout).toContain('Pin a version: sm://my-project/cursor/VERSION');
   }, 30_000);
 });

@@ -80,7 +80,11 @@ export async function checkConfig(
   env: Readonly<Record<string, string | undefined>>,
   options: LoadOptions = {},
 ): Promise<string> {
-  const report = await configReport(specs, env, options);
+  return renderConfigReport(await configReport(specs, env, options));
+}
+
+/** The text of a report (checkConfig's), for a caller that also wants the report's verdict without a second read. */
+export function renderConfigReport(report: ConfigReport): string {
   const width = Math.max(...report.settings.map((entry) => entry.name.length), 7) + 2;
   const count = report.problems.length;
   const warned = report.warnings.length;

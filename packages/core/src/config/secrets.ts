@@ -15,6 +15,8 @@ export interface SecretReference {
   readonly project: string;
   readonly secret: string;
   readonly version: string;
+  /** Whether the reference names its version; without one it reads `latest` (warnings.ts warns). */
+  readonly versionGiven: boolean;
   /** `projects/P/secrets/S/versions/V`, what accessSecretVersion takes. */
   readonly resourceName: string;
 }
@@ -30,8 +32,15 @@ const ROLE = 'roles/secretmanager.secretAccessor';
 export function parseSecretReference(value: string): SecretReference | undefined {
   const match = SHORT_FORM.exec(value.trim()) ?? RESOURCE_FORM.exec(value.trim());
   if (!match) return undefined;
-  const [, project, secret, version = 'latest'] = match as unknown as [string, string, string, string | undefined];
-  return { project, secret, version, resourceName: `projects/${project}/secrets/${secret}/versions/${version}` };
+  const [, project, secret, given] = match as unknown as [string, string, string, string | undefined];
+  const version = given ?? 'latest';
+  return {
+    project,
+    secret,
+    version,
+    versionGiven: given !== undefined,
+    resourceName: `projects/${project}/secrets/${secret}/versions/${version}`,
+  };
 }
 
 export function isSecretReference(value: string): boolean {
@@ -52,7 +61,7 @@ export function secretManagerResolver(): (ref: string) => Promise<string> {
         // Credentials first: without them the client's first call fails deep inside
         // google-gax (and its stub creation rejects again in the background), and
         // the message would blame the IAM role instead of the missing login.
-        await checkCredentials(created);
+        await withoutMetadataWarnings(() => checkCredentials(created));
         return created;
       },
       (err: unknown) => {
@@ -83,12 +92,35 @@ export function secretManagerResolver(): (ref: string) => Promise<string> {
   };
 }
 
+/**
+ * Off Google Cloud, google-auth-library probes the metadata server and, on an answer it did not
+ * expect, prints a MetadataLookupWarning: the missing credentials a second time, unexplained,
+ * next to the problem checkCredentials explains (`config check` showed both). Only that warning
+ * type is dropped, and only while the credentials are looked up (as packages/cli/src/secret-manager.ts does).
+ */
+async function withoutMetadataWarnings<T>(work: () => Promise<T>): Promise<T> {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const [options] = rest;
+    const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type;
+    if (type === 'MetadataLookupWarning') return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await work();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
 /** Throws a message a person can act on when no Google credentials can be found. */
 async function checkCredentials(client: SecretManagerServiceClient): Promise<void> {
   try {
     await client.auth.getClient();
   } catch (err) {
-    const detail = ((err as Error | null)?.message ?? String(err)).split('.')[0];
+    // The first sentence of the library's message: up to a full stop that ends one, so a file
+    // name (…/key.json) is not cut at its dot.
+    const detail = ((err as Error | null)?.message ?? String(err)).split(/\.(?:\s|$)/)[0];
     throw new Error(
       `no Google credentials to read Secret Manager with (${detail}). On Cloud Run the service account provides them; ` +
         'locally run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS to a key file, ' +

@@ -20,6 +20,7 @@
  * Messages name variables and references only, never a value.
  */
 
+import { parseSecretReference } from './secrets.ts';
 import type { SettingSpecs } from './settings.ts';
 
 export interface ConfigWarning {
@@ -89,7 +90,7 @@ export function configWarnings(
   specs: SettingSpecs,
   env: Readonly<Record<string, string | undefined>>,
 ): ConfigWarning[] {
-  return nameWarnings(specs, env);
+  return [...nameWarnings(specs, env), ...unpinnedReferences(specs, env)];
 }
 
 function nameWarnings(specs: SettingSpecs, env: Readonly<Record<string, string | undefined>>): ConfigWarning[] {
@@ -171,4 +172,24 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return (d[a.length] as number[])[b.length] as number;
+}
+
+function unpinnedReferences(specs: SettingSpecs, env: Readonly<Record<string, string | undefined>>): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
+  for (const spec of Object.values(specs)) {
+    const raw = env[spec.name]?.trim() ?? '';
+    const reference = raw === '' ? undefined : parseSecretReference(raw);
+    if (!reference || reference.versionGiven) continue;
+    const pinned = raw.startsWith('sm://')
+      ? `${raw}/VERSION`
+      : `projects/${reference.project}/secrets/${reference.secret}/versions/VERSION`;
+    warnings.push({
+      name: spec.name,
+      message:
+        `${spec.name}: ${raw} names no version, so the service reads the secret's latest version at every start: ` +
+        'a new version, or a disabled one, changes the service at its next start without a deployment. ' +
+        `Pin a version: ${pinned} (the versions: gcloud secrets versions list ${reference.secret} --project ${reference.project}).`,
+    });
+  }
+  return warnings;
 }

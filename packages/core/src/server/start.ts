@@ -9,7 +9,7 @@ import { createAdaptor } from '../adaptor/adaptor.ts';
 import { loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
 import { createVerifier } from '../auth/verify.ts';
 import type { coreSettings } from '../config/core-settings.ts';
-import { checkConfig, configReport } from '../config/describe.ts';
+import { configReport, renderConfigReport } from '../config/describe.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigOf, SettingSpecs } from '../config/settings.ts';
 import { configWarnings } from '../config/warnings.ts';
@@ -40,12 +40,13 @@ export async function runService<S extends SettingSpecs>(
     return;
   }
   if (argv[0] === 'check') {
-    const report = argv.includes('--json')
-      ? JSON.stringify(await configReport(definition.settings, env), null, 2)
-      : await checkConfig(definition.settings, env);
-    process.stdout.write(`${report}\n`);
+    // One read of the settings (and of each Secret Manager reference) gives the report and the
+    // verdict; a second, as loadConfig, read every secret twice.
+    const report = await configReport(definition.settings, env);
+    const text = argv.includes('--json') ? JSON.stringify(report, null, 2) : renderConfigReport(report);
+    process.stdout.write(`${text}\n`);
     // Scripts rely on the exit code: 1 when anything is missing or invalid.
-    if (!(await loadConfig(definition.settings, env)).ok) process.exitCode = 1;
+    if (!report.ok) process.exitCode = 1;
     return;
   }
   const started = performance.now();

@@ -13,6 +13,14 @@ describe('secret references', () => {
     expect(parseSecretReference(value)?.resourceName).toBe(resourceName);
   });
 
+  test('whether the reference names its version (one without reads the latest, warnings.ts)', () => {
+    expect(parseSecretReference('sm://p/s')?.versionGiven).toBe(false);
+    expect(parseSecretReference('projects/p/secrets/s')?.versionGiven).toBe(false);
+    expect(parseSecretReference('sm://p/s/3')?.versionGiven).toBe(true);
+    expect(parseSecretReference('sm://p/s/latest')?.versionGiven).toBe(true);
+    expect(parseSecretReference('projects/p/secrets/s/versions/2')?.versionGiven).toBe(true);
+  });
+
   test.each([
     '8080',
     'sm://',

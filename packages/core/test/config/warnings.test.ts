@@ -133,6 +133,58 @@ describe('configWarnings: names that look like a setting', () => {
   });
 });
 
+describe('configWarnings: Secret Manager references without a version', () => {
+  test('each is named with how to pin it; pinned ones and an explicit latest are not', () => {
+    const warnings = warned({
+      CURSOR_SECRET: 'sm://my-proj/cursor',
+      STATUS_TOKEN: 'projects/my-proj/secrets/status',
+      LEGACY_SECRET_KEYS: 'sm://my-proj/legacy/3',
+      WIX_PUBLIC_KEYS: 'sm://my-proj/keys/latest',
+      SPANNER_PROJECT: 'projects/my-proj/secrets/project/versions/2',
+    });
+    expect(warnings).toEqual([
+      {
+        name: 'CURSOR_SECRET',
+        message:
+          "CURSOR_SECRET: sm://my-proj/cursor names no version, so the service reads the secret's latest version at every start: a new version, or a disabled one, changes the service at its next start without a deployment. Pin a version: sm://my-proj/cursor/VERSION (the versions: gcloud secrets versions list cursor --project my-proj).",
+      },
+      {
+        name: 'STATUS_TOKEN',
+        message: expect.stringContaining(
+          'Pin a version: projects/my-proj/secrets/status/versions/VERSION (the versions: gcloud secrets versions list status --project my-proj).',
+        ),
+      },
+    ]);
+  });
+
+  test('config check shows the warning next to the resolved setting, still OK', async () => {
+    const report = await checkConfig(
+      specs,
+      { WIX_PUBLIC_KEYS: pem, CURSOR_SECRET: 'sm://my-proj/cursor' },
+      { resolveSecret: async () => 'c'.repeat(40) },
+    );
+    expect(report).toMatch(/^Configuration OK \(\d+ settings\)\. 1 warning below\./);
+    expect(report).toMatch(/CURSOR_SECRET\s+•+ \(secret, hidden\) \(from sm:\/\/my-proj\/cursor\)/);
+    expect(report).toContain('\nWarnings:\n  - CURSOR_SECRET: sm://my-proj/cursor names no version');
+    expect(report).not.toContain('cccc');
+  });
+
+  test('a reference that cannot be read: its problem once, and the warning', async () => {
+    const report = await configReport(
+      specs,
+      { WIX_PUBLIC_KEYS: pem, CURSOR_SECRET: 'sm://my-proj/cursor' },
+      {
+        resolveSecret: async (ref) => {
+          throw new Error(`could not read secret ${ref}: permission denied`);
+        },
+      },
+    );
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(['CURSOR_SECRET: could not read secret sm://my-proj/cursor: permission denied']);
+    expect(report.warnings).toHaveLength(1);
+  });
+});
+
 describe('config check with a misspelt name', () => {
   test('still OK (exit 0), with the warning naming the setting meant; legacy mode stays visibly off', async () => {
     const env = { WIX_PUBLIC_KEYS: pem, LEGACY_SECRET_KEY: 'legacy-secret-0123456789', SPANER_PROJECT: 'x' };

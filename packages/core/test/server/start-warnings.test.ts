@@ -69,6 +69,7 @@ describe('runService and the configuration warnings', () => {
 
   it('a service that cannot start names each problem once, then the warnings', () => {
     const { stderr } = runFailing({ ...MISSPELT, WIX_PUBLIC_KEYS: '', WIX_PUBLIC_KEY: 'a key under the wrong name' });
+    expect(stderr).not.toContain('a key under the wrong name');
     expect(stderr).toMatch(
       /^probe adaptor cannot start; fix these settings:\n {2}- WIX_PUBLIC_KEYS is required but not set/,
     );
@@ -78,6 +79,20 @@ describe('runService and the configuration warnings', () => {
       '  - WIX_PUBLIC_KEY is not a setting of this service, so it is ignored: did you mean WIX_PUBLIC_KEYS?',
     );
     expect(stderr).toContain(`  - ${EXPECTED}\n`);
+  });
+
+  it('an unpinned Secret Manager reference: the warning says how to pin it, next to why it could not be read', () => {
+    // A key file that does not exist: the credential lookup fails at once, with no network.
+    const { stderr } = runFailing({
+      ...MISSPELT,
+      GOOGLE_APPLICATION_CREDENTIALS: '/nowhere/key.json',
+      CURSOR_SECRET: 'sm://my-proj/cursor',
+    });
+    expect(stderr).toContain('  - CURSOR_SECRET: no Google credentials to read Secret Manager with');
+    // The library's sentence is kept whole: not cut at the dot of key.json.
+    expect(stderr).toContain('/nowhere/key.json');
+    expect(stderr).toContain('  - CURSOR_SECRET: sm://my-proj/cursor names no version');
+    expect(stderr).toContain('Pin a version: sm://my-proj/cursor/VERSION');
   });
 });
 
@@ -95,7 +110,12 @@ function runFailing(env: Record<string, string>): { stderr: string } {
     process.exit(process.exitCode ?? 0);
   `;
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: 'pipe' });
+    // The Google client libraries read their variables from the process (GOOGLE_APPLICATION_CREDENTIALS).
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    });
   } catch (err) {
     return { stderr: (err as { stderr: string }).stderr };
   }
