@@ -113,7 +113,7 @@ describe('self-test', () => {
     const statusJson = await fetch(`${h.url}/status.json`, { headers: { authorization: 'Bearer not-the-token' } });
     expect(statusJson.status).toBe(401);
     const body = JSON.parse(wrong.text);
-    expect(Object.keys(body)).toEqual(Object.keys(await statusJson.json()));
+    expect(Object.keys(body)).toEqual(Object.keys((await statusJson.json()) as object));
     expect(body).toMatchObject({
       errorCode: 'UNAUTHORIZED',
       errorMessage: expect.stringContaining('The self-test needs the STATUS_TOKEN; the one sent does not match.'),
