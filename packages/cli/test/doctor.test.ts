@@ -67,6 +67,21 @@ describe('doctor against a real local adaptor', () => {
     expect(result.stderr).toContain(`could not reach ${base}/status.json: connection refused (ECONNREFUSED)`);
   });
 
+  it('a URL with the /v3 path: says to use the root URL; exit 1, as the service is not checked where Wix reaches it', async () => {
+    for (const url of [`${keyed.adaptor.url}/v3`, `${keyed.adaptor.url}/v3/`]) {
+      const result = await cli(['doctor', url]);
+      expect(result.code, url).toBe(1);
+      expect(result.stdout).toContain(
+        "ready     no (HTTP 404: /readyz is at the service's root URL; use the service's root URL (without /v3))",
+      );
+      expect(result.stderr).toContain(
+        `adaptors doctor: ${keyed.adaptor.url}/v3 is not the service's root URL: use the service's root URL (without /v3), as the Wix connection's endpoint does: adaptors doctor ${keyed.adaptor.url}`,
+      );
+      const json = JSON.parse((await cli(['doctor', '--json', url])).stdout);
+      expect(json.hint).toContain("use the service's root URL (without /v3)");
+    }
+  });
+
   it('usage: a URL is required', async () => {
     expect((await cli(['doctor'])).code).toBe(2);
     expect((await cli(['doctor', 'not a url'])).code).toBe(2);

@@ -56,6 +56,11 @@ export const doctorCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    // The v3 endpoints are routed on their path's ending (packages/core/src/server/routes.ts), so
+    // <root>/v3/v3/… still answers and the self-test passes, while /status.json and /readyz live at
+    // the root only and answer 404: say which URL to use (Wix's endpoint is the root too,
+    // docs/connections.md §6, as connect --endpoint insists).
+    const hint = v3PathHint(baseUrl);
     const timeout = values.timeout === undefined ? undefined : parsePositiveInteger(values.timeout, '--timeout');
     const { sign } = await prepareSigner(io, values);
 
@@ -78,13 +83,15 @@ export const doctorCommand: Command = {
     if (values.json) {
       printJson(io, {
         url: baseUrl,
+        ...(hint ? { hint: hint.message } : {}),
         status: summary ?? null,
         ready: { status: ready.status, body: ready.json ?? null },
         selfTest,
       });
     } else {
-      printReport(io, baseUrl, status, ready, selfTest);
+      printReport(io, baseUrl, status, ready, selfTest, hint !== undefined);
     }
+    if (hint) note(io, `adaptors doctor: ${hint.message}: adaptors doctor ${hint.root}`);
     if (selfTest.steps.some((step) => step.status === 401)) {
       note(io, KEY_REFUSED_HINT);
     }
@@ -95,11 +102,32 @@ export const doctorCommand: Command = {
   },
 };
 
+const USE_ROOT = "use the service's root URL (without /v3)";
+
+/** A base URL whose path ends in /v3: what to say, and the root URL to use instead. */
+function v3PathHint(baseUrl: string): { message: string; root: string } | undefined {
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!/\/v3$/i.test(path)) return undefined;
+  url.pathname = path.slice(0, -'/v3'.length) || '/';
+  return {
+    message: `${baseUrl} is not the service's root URL: ${USE_ROOT}, as the Wix connection's endpoint does`,
+    root: url.href.replace(/\/+$/, ''),
+  };
+}
+
 function summaryOf(result: HttpResult): Summary | undefined {
   return result.status === 200 && isPlainObject(result.json) ? (result.json as Summary) : undefined;
 }
 
-function printReport(io: Io, url: string, status: HttpResult, ready: HttpResult, report: SelfTestReport): void {
+function printReport(
+  io: Io,
+  url: string,
+  status: HttpResult,
+  ready: HttpResult,
+  report: SelfTestReport,
+  underV3: boolean,
+): void {
   const summary = summaryOf(status);
   if (summary) {
     const release = `${summary.version ?? 'unknown release'}${summary.commit ? ` (commit ${summary.commit})` : ''}`;
@@ -109,7 +137,12 @@ function printReport(io: Io, url: string, status: HttpResult, ready: HttpResult,
   } else {
     line(io, `service   ${url} · no status summary (GET /status.json answered HTTP ${status.status})`);
   }
-  const reason = isPlainObject(ready.json) && typeof ready.json.reason === 'string' ? `: ${ready.json.reason}` : '';
+  const reason =
+    underV3 && ready.status === 404
+      ? `: /readyz is at the service's root URL; ${USE_ROOT}`
+      : isPlainObject(ready.json) && typeof ready.json.reason === 'string'
+        ? `: ${ready.json.reason}`
+        : '';
   line(io, `ready     ${ready.status === 200 ? 'yes' : `no (HTTP ${ready.status}${reason})`}`);
   const what =
     report.mode === 'round-trip'
