@@ -48,12 +48,24 @@ export interface ErrorObject {
 export class SpiError extends Error {
   readonly code: ErrorCode;
   readonly data: Record<string, unknown> | null;
+  /**
+   * The database refused the request before doing anything (it does not exist, the credentials
+   * or the quota do not allow it): a write that fails so was not applied, and is not answered as
+   * "outcome unknown" although the status is 503 (adaptor/adaptor.ts).
+   */
+  readonly notApplied: boolean;
 
-  constructor(code: ErrorCode, message: string, data: Record<string, unknown> | null = null) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    data: Record<string, unknown> | null = null,
+    options: { readonly notApplied?: boolean } = {},
+  ) {
     super(message);
     this.name = 'SpiError';
     this.code = code;
     this.data = data;
+    this.notApplied = options.notApplied === true;
   }
 
   get status(): number {
@@ -298,7 +310,7 @@ export const errors = {
   },
   /** The configured database (dataset, instance) does not exist: a setting to fix, not a transient state. */
   databaseMissing(what: string, fix: string): SpiError {
-    return new SpiError('SERVICE_UNAVAILABLE', `${what} does not exist: ${fix}.`, null);
+    return new SpiError('SERVICE_UNAVAILABLE', `${what} does not exist: ${fix}.`, null, { notApplied: true });
   },
   /** The database could not be reached at all (no answer, not an error it gave); `advice` says what to check. */
   unreachable(engine: string, advice: string): SpiError {
@@ -314,6 +326,7 @@ export const errors = {
       'SERVICE_UNAVAILABLE',
       `${engine} refused the request for a quota or billing reason (${detail}); ${fix}.`,
       null,
+      { notApplied: true },
     );
   },
   /** Still throttled after the adaptor's own retries with backoff; `advice` says how to write so it happens less. */
@@ -338,6 +351,7 @@ export const errors = {
       'SERVICE_UNAVAILABLE',
       `${engine} refused the adaptor's credentials; grant its service account ${roles}.`,
       null,
+      { notApplied: true },
     );
   },
   /**

@@ -110,6 +110,10 @@ describe('writes and readiness when the database is unavailable', () => {
     const storage = new Proxy(memory, {
       get(target, property, receiver) {
         if (property === 'insert') return async () => Promise.reject(errors.unavailable('The test database'));
+        // Refused outright by the database: not applied, whatever the status.
+        if (property === 'update') {
+          return async () => Promise.reject(errors.databaseMissing("The dataset 'd'", 'create it'));
+        }
         if (property === 'ready') {
           return async () =>
             Promise.reject(new SpiError('SERVICE_UNAVAILABLE', "The dataset 'd' does not exist: create it."));
@@ -128,6 +132,13 @@ describe('writes and readiness when the database is unavailable', () => {
     expect(result.body.errorMessage).toMatch(
       /^The test database is not reachable.*unknown whether this change was applied/,
     );
+  });
+
+  test('a write the database refused outright (it does not exist) is not answered as of unknown outcome', async () => {
+    const result = await h.client.update('plants', [{ _id: 'y' }]);
+    expect(result.status).toBe(503);
+    expect(result.body).toMatchObject({ errorCode: 'SERVICE_UNAVAILABLE', data: null });
+    expect(result.body.errorMessage).toBe("The dataset 'd' does not exist: create it.");
   });
 
   test("/readyz answers the storage's reason", async () => {

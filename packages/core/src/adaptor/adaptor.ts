@@ -110,8 +110,9 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
         return await runWithDeadline(ctx.deadline, effect, run, abandoned);
       } catch (error) {
         // A write cut by the deadline or by an unavailable database may still
-        // have been applied: say so in the answer and the log (deadline.ts).
-        if (effect === 'write' && error instanceof SpiError && error.status >= 503) {
+        // have been applied: say so in the answer and the log (deadline.ts). One the database
+        // refused outright (missing, credentials, quota: SpiError.notApplied) was not.
+        if (effect === 'write' && error instanceof SpiError && error.status >= 503 && !error.notApplied) {
           ctx.info.writeOutcome = 'UNKNOWN';
           if (error.data?.writeOutcome !== 'UNKNOWN') throw errors.writeOutcomeUnknown(error);
         }

@@ -347,7 +347,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
       ctx,
     ).catch((error: unknown) => {
       if (!(error instanceof SpiError)) throw error;
-      throw new SpiError(error.code, renamePaths(error.message, renames), error.data);
+      throw new SpiError(error.code, renamePaths(error.message, renames), error.data, { notApplied: error.notApplied });
     });
     return { items: answer.items, totalCount: answer.pagingMetadata.total };
   },
