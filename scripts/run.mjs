@@ -49,6 +49,19 @@ function runForwardingSignals(cmd, args, env) {
       if (child.exitCode === null) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
     });
   }
+  // `npm start` runs this under `sh -c`; a SIGTERM to npm ends npm and that shell, and dash
+  // passes no signal on, so this process would be left running with everything it started.
+  // When the process that started it is gone, stop the child as if SIGTERM had arrived.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(watch);
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+  }, 1000);
+  watch.unref();
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 }
 

@@ -7,7 +7,9 @@
  * Exit codes: 0 ok; 1 the operation failed (HTTP error from an adaptor or from
  * Wix, unreachable host, invalid configuration); 2 usage error.
  */
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { CommandError, EXIT, type Io, note, processIo, UsageError } from './output.ts';
 
 /** The release (every package of the repository carries the same version, CHANGELOG.md). */
@@ -113,6 +115,25 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   }
 }
 
-if (import.meta.main) {
+/**
+ * Whether Node was asked to run this file (`node packages/cli/dist/cli.js …`, the command
+ * `npm start` prints) rather than import it (bin/adaptors.js, tests). `import.meta.main` exists
+ * from Node 24.2 only; on older Node (the machine's own 20, the engines' 22) the file compares
+ * itself with the script Node started, or the command did nothing and exited 0.
+ */
+export function isMainModule(
+  meta: { readonly url: string; readonly main?: boolean },
+  script = process.argv[1],
+): boolean {
+  if (typeof meta.main === 'boolean') return meta.main;
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule(import.meta)) {
   process.exitCode = await run(process.argv.slice(2));
 }
