@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WixClient } from '../client.ts';
 import { plantsCollection, samplePlants } from '../sample-data.ts';
@@ -29,6 +30,14 @@ async function startEngine(engine: LocalEngine, port: number, lines: string[]): 
   if (!existsSync(main)) {
     lines.push(
       `  ${engine.name.padEnd(10)} not started: ${engine.main} is not built (run: node scripts/run.mjs turbo run build)`,
+    );
+    return;
+  }
+  // Something else already answering on the port (another `npm start`) would answer the readiness
+  // probe below, and this adaptor would be listed while it crashed (EADDRINUSE): say so instead.
+  if (!(await portFree(port))) {
+    lines.push(
+      `  ${engine.name.padEnd(10)} not started: port ${port} is in use (another npm start?); stop it, or set PORT to another first port`,
     );
     return;
   }
@@ -98,6 +107,15 @@ function labelLines(stream: NodeJS.ReadableStream | null, name: string): void {
   });
   stream.on('end', () => {
     if (rest !== '') process.stderr.write(`[${name}] ${rest}\n`);
+  });
+}
+
+/** Whether nothing listens on 127.0.0.1:port (a listen there succeeds). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 
