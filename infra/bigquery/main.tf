@@ -12,6 +12,10 @@ locals {
     BIGQUERY_DATASET  = local.dataset_id
     BIGQUERY_LOCATION = var.bigquery_location
   }
+  # CONCURRENCY when var.concurrency is null: the service's own default, 40
+  # (services/bigquery/src/settings.ts): 10 instances × 40 × 2 query jobs stay within the
+  # 1,000 interactive queries BigQuery queues per project; the core's 80 is refused at start.
+  engine_concurrency = 40
   # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
   engine_extra_settings = [
     "READ_ONLY_SCHEMA",

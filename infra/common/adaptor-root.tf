@@ -10,6 +10,8 @@
 #   local.engine_env      its database settings (name => value; null = unset)
 #   local.engine_extra_settings  its other settings that extra_env accepts
 #                         (infra/test keeps the lists in step with src/settings.ts)
+#   local.engine_concurrency  the service's own default CONCURRENCY (its src/settings.ts),
+#                         used when var.concurrency is null
 #   local.grants          ids of the IAM grants the service needs before it starts
 
 provider "google" {
@@ -129,9 +131,9 @@ variable "max_instances" {
 }
 
 variable "concurrency" {
-  description = "Requests one instance serves at once; with max_instances, checked by the service at start (services/<engine>/DEPLOY.md \"Sizing\")."
+  description = "Requests one instance serves at once; with max_instances, checked by the service at start (services/<engine>/DEPLOY.md \"Sizing\"). null (default): the service's own default, which it accepts with the default max_instances: 80, 40 on BigQuery."
   type        = number
-  default     = 80
+  default     = null
 }
 
 variable "deletion_protection" {
@@ -157,9 +159,11 @@ locals {
     WIX_AUDIENCE         = var.wix_audience
     # The sizing the service checks at start (DEPLOY.md "Sizing"): the same numbers as the scaling.
     MAX_INSTANCES = tostring(var.max_instances)
-    CONCURRENCY   = tostring(var.concurrency)
+    CONCURRENCY   = tostring(local.concurrency)
   }
-  plain_env = merge(local.engine_env, local.core_env)
+  # One number for Cloud Run and the service: the engine's default unless set.
+  concurrency = coalesce(var.concurrency, local.engine_concurrency)
+  plain_env   = merge(local.engine_env, local.core_env)
   secret_env = {
     WIX_PUBLIC_KEYS = var.wix_public_keys_secret
     CURSOR_SECRET   = var.cursor_secret
@@ -193,7 +197,7 @@ module "service" {
   secret_env    = { for name, ref in local.secret_env : name => ref if ref != null }
   min_instances = var.min_instances
   max_instances = var.max_instances
-  concurrency   = var.concurrency
+  concurrency   = local.concurrency
   public_access = var.public_access
   labels        = var.labels
 

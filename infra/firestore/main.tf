@@ -16,6 +16,9 @@ locals {
     FIRESTORE_DATABASE       = local.database_id
     FIRESTORE_MANAGE_INDEXES = tostring(var.manage_indexes)
   }
+  # CONCURRENCY when var.concurrency is null: the service's own default, the core's 80
+  # (services/firestore/src/settings.ts).
+  engine_concurrency = 80
   # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
   engine_extra_settings = [
     "FIRESTORE_METADATA_COLLECTION",

@@ -14,6 +14,9 @@ locals {
     READ_ONLY_SCHEMA         = tostring(var.read_only_schema)
     SPANNER_PROCESSING_UNITS = tostring(var.spanner_processing_units)
   }
+  # CONCURRENCY when var.concurrency is null: the service's own default, the core's 80
+  # (services/spanner/src/settings.ts; at most 100, the sessions one instance holds).
+  engine_concurrency = 80
   # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
   engine_extra_settings = ["SCHEMA_CACHE_SECONDS", "NUMBER_COLUMNS", "SCHEMA_CHECK_MS"]
   grants                = concat([google_spanner_database_iam_member.user.id], google_spanner_database_iam_member.ddl[*].id)
