@@ -157,3 +157,18 @@ describe('infra/README.md', () => {
     ]);
   });
 });
+
+describe('how Wix gets through Cloud Run, said the same way everywhere', () => {
+  it('DEPLOY.md deploys with --no-invoker-iam-check, and docs/connections.md names it and the Terraform default', () => {
+    for (const service of SERVICES) {
+      expect(readFileSync(join(serviceDir(service), 'DEPLOY.md'), 'utf8'), service).toMatch(
+        /gcloud run deploy [^\n]*\\\n[^\n]*--no-invoker-iam-check/,
+      );
+    }
+    const connections = readFileSync(join(repoRoot, 'docs', 'connections.md'), 'utf8');
+    expect(connections).toContain('--no-invoker-iam-check');
+    expect(connections).toContain('public_access = "invoker_iam_disabled"');
+    // "allow unauthenticated" (allUsers) is only ever the fallback, never the requirement.
+    expect(connections).not.toMatch(/must\s+\**allow unauthenticated/i);
+  });
+});
