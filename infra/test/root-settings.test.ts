@@ -9,7 +9,9 @@
  * would leave the revision's startup probe failing on a real deploy.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type ConfigProblem, loadConfig } from '@adaptors/core';
+import { parse } from '@cdktn/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Body,
@@ -131,6 +133,24 @@ describe.each(SERVICES)('infra/%s: the service accepts the settings Terraform gi
     const { env, concurrency } = deployed(root(service), example);
     expect(env.CONCURRENCY).toBe(String(concurrency));
     expect(await problems(service, env), `services/${service} would refuse to start`).toEqual([]);
+  });
+
+  it.skipIf(!ready)('with each commented-out option of terraform.tfvars.example turned on', async () => {
+    const file = infraDir(service, 'terraform.tfvars.example');
+    const example = await readTfvars(file);
+    const options = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /^#\s*[a-z_]+\s*=/.test(line))
+      .map((line) => line.replace(/^#\s*/, ''));
+    expect(options.map((line) => line.split('=')[0]?.trim())).toContain('status_token');
+    for (const option of options) {
+      const value = (await parse('option.tfvars', option)) as Body;
+      const given: Record<string, unknown> = { ...example, ...value };
+      // One of the two key variables: the secret replaces the plain key.
+      if ('wix_public_keys_secret' in value) delete given.wix_public_keys;
+      const { env } = deployed(root(service), given);
+      expect(await problems(service, env), `${option}: services/${service} would refuse to start`).toEqual([]);
+    }
   });
 
   it.skipIf(!ready)("defaults to the service's own default concurrency", async () => {
