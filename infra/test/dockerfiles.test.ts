@@ -103,6 +103,11 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
       `--from=build /repo/services/${arg('SERVICE')}/bundle ./dist`,
     ]);
     expect(last('RUN')).toBe('node dist/warm-cache.mjs');
+    // GIT_COMMIT (the release build's --build-arg, read by packages/core/src/server/start.ts) becomes
+    // the image's env, declared after the last RUN so that a new commit rebuilds no layer.
+    expect(env.GIT_COMMIT).toBe(arg('GIT_COMMIT'));
+    const argAt = runtime.instructions.findIndex((i) => i.keyword === 'ARG' && i.args === 'GIT_COMMIT=');
+    expect(argAt).toBeGreaterThan(runtime.instructions.map((i) => i.keyword).lastIndexOf('RUN'));
     // USER comes before the warm-up RUN, so the compile cache is written for the runtime uid.
     const keywords = runtime.instructions.map((i) => i.keyword);
     expect(keywords.lastIndexOf('USER')).toBeLessThan(keywords.lastIndexOf('RUN'));

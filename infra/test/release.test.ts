@@ -60,6 +60,16 @@ describe('the release build (infra/cloudbuild-release.yaml)', () => {
     expect(config).toContain('_VERSION: "${TAG_NAME#v}"');
   });
 
+  it("bakes the tagged commit into every image as GIT_COMMIT (Cloud Build's COMMIT_SHA)", () => {
+    const services = readdirSync(join(root, 'services')).sort();
+    const builds = config.split('\n').filter((line) => line.includes('"build", "-f"'));
+    expect(builds).toHaveLength(services.length);
+    for (const line of builds) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cloud Build substitution, not a JS template
+      expect(line).toContain('"--build-arg", "GIT_COMMIT=${COMMIT_SHA}"');
+    }
+  });
+
   it('refuses a tag that is not the packages version, and never names latest', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the build config, not a JS template
     expect(config).toContain('if [[ "${TAG_NAME}" != "v${version}" ]]');
