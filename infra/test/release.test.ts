@@ -60,6 +60,22 @@ describe('the release build (infra/cloudbuild-release.yaml)', () => {
     expect(config).toContain('_VERSION: "${TAG_NAME#v}"');
   });
 
+  it("runs its steps on node at the toolchain version (the product image's), and no other moving image", () => {
+    const node = (JSON.parse(read('package.json')) as { toolchain: { node: string } }).toolchain.node;
+    for (const file of ['infra/cloudbuild-release.yaml', 'infra/cloudbuild.yaml']) {
+      const images = [...read(file).matchAll(/^\s+name: (\S+)/gm)].map((m) => m[1] ?? '');
+      expect(images.length, file).toBeGreaterThan(0);
+      for (const image of images) {
+        // The docker builder is the one documented exception (the note in cloudbuild-release.yaml).
+        if (image === 'gcr.io/cloud-builders/docker') continue;
+        expect(image, file).toMatch(
+          new RegExp(`^node:${node.replace(/\./g, '\\.')}-bookworm(-slim)?(@sha256:[0-9a-f]{64})?$`),
+        );
+      }
+    }
+    expect(read('services/spanner/Dockerfile')).toContain(`ARG NODE_IMAGE=node:${node}-bookworm-slim`);
+  });
+
   it("bakes the tagged commit into every image as GIT_COMMIT (Cloud Build's COMMIT_SHA)", () => {
     const services = readdirSync(join(root, 'services')).sort();
     const builds = config.split('\n').filter((line) => line.includes('"build", "-f"'));
