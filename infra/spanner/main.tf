@@ -17,8 +17,10 @@ locals {
   # CONCURRENCY when var.concurrency is null: the service's own default, the core's 80
   # (services/spanner/src/settings.ts; at most 100, the sessions one instance holds).
   engine_concurrency = 80
-  # Its other settings extra_env accepts (besides the core ones, adaptor.tf).
-  engine_extra_settings = ["SCHEMA_CACHE_SECONDS", "NUMBER_COLUMNS", "SCHEMA_CHECK_MS"]
+  # Its other settings extra_env accepts (besides the core ones, adaptor.tf), and
+  # SPANNER_DISABLE_BUILTIN_METRICS, which src/client.ts reads outside the settings: "false"
+  # turns the Spanner client's built-in metrics on (services/spanner/DEPLOY.md, "Runtime").
+  engine_extra_settings = ["SCHEMA_CACHE_SECONDS", "NUMBER_COLUMNS", "SCHEMA_CHECK_MS", "SPANNER_DISABLE_BUILTIN_METRICS"]
   grants                = concat([google_spanner_database_iam_member.user.id], google_spanner_database_iam_member.ddl[*].id)
 }
 

@@ -80,6 +80,12 @@ function deployed(config: TerraformConfig, given: Body) {
   const vars = variableValues(config, given);
   const scope = { config, vars };
   const l = locals(config);
+  // extra_env's validation (terraform.test.ts pins it as
+  // alltrue([for name in keys(var.extra_env) : contains(local.extra_settings, name)])).
+  for (const name of Object.keys(nonNull(vars.extra_env ?? {}))) {
+    const accepted = evaluate(tf('contains(local.extra_settings, var.name)'), { config, vars: { ...vars, name } });
+    if (accepted !== true) throw new Error(`extra_env refuses ${name}`);
+  }
   const plain = nonNull({ ...nonNull(evaluate(l.engine_env, scope)), ...nonNull(evaluate(l.core_env, scope)) });
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries({ ...nonNull(vars.extra_env ?? {}), ...plain })) {
@@ -157,6 +163,30 @@ describe.each(SERVICES)('infra/%s: the service accepts the settings Terraform gi
     const settings = Object.values(await loadServiceSettings(service));
     const concurrency = settings.find((s) => s.name === 'CONCURRENCY');
     expect(String(locals(root(service)).engine_concurrency)).toBe(concurrency?.default);
+  });
+});
+
+describe('extra_env', () => {
+  it.skipIf(!hasSettings('spanner'))(
+    'accepts SPANNER_DISABLE_BUILTIN_METRICS on Spanner (services/spanner/DEPLOY.md "Runtime")',
+    async () => {
+      const example = await readTfvars(infraDir('spanner', 'terraform.tfvars.example'));
+      const { env } = deployed(root('spanner'), {
+        ...example,
+        extra_env: { SPANNER_DISABLE_BUILTIN_METRICS: 'false' },
+      });
+      expect(env.SPANNER_DISABLE_BUILTIN_METRICS).toBe('false');
+      expect(await problems('spanner', env)).toEqual([]);
+    },
+  );
+
+  it('refuses a name no service reads, and PORT', async () => {
+    const example = await readTfvars(infraDir('spanner', 'terraform.tfvars.example'));
+    for (const name of ['PORT', 'SPANNER_DISABLE_BUILTIN_METRIC', 'SPANNER_EMULATOR_HOST']) {
+      expect(() => deployed(root('spanner'), { ...example, extra_env: { [name]: '1' } })).toThrow(
+        `extra_env refuses ${name}`,
+      );
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * validate` would need the network for, these tests pin down by reading the code.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -51,6 +51,17 @@ const NOT_FOR_CLOUD_RUN: Readonly<Record<string, string>> = {
   SPANNER_EMULATOR_CREATE: 'local development on the emulator only',
 };
 const isEmulatorSetting = (name: string) => name.includes('_EMULATOR_');
+
+/** Env names a service's src reads directly (`env.NAME`), outside its settings, e.g. SPANNER_DISABLE_BUILTIN_METRICS. */
+function readOutsideSettings(service: ServiceName): string[] {
+  const src = join(repoRoot, 'services', service, 'src');
+  const names = new Set<string>();
+  for (const file of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)/g))
+      names.add(m[1] ?? '');
+  }
+  return [...names].sort();
+}
 
 describe('terraform fmt', () => {
   it.skipIf(!terraformAvailable)('infra/ is formatted (terraform fmt -check -recursive infra)', () => {
@@ -324,7 +335,7 @@ describe.each(SERVICES)('env names of infra/%s match the service settings', (ser
     `sets only known settings, every required one, secrets only by reference${ready ? '' : ` (skipped: services/${service}/src/settings.ts does not exist yet)`}`,
     () => {
       const { plain, secret, extra } = terraformEnv(service);
-      const names = settings.map((s) => s.name);
+      const names = [...settings.map((s) => s.name), ...readOutsideSettings(service)];
       for (const name of [...plain, ...secret, ...extra]) {
         expect(
           names,
@@ -357,6 +368,13 @@ describe.each(SERVICES)('env names of infra/%s match the service settings', (ser
       missing,
       `settings of services/${service} that infra/${service} cannot set: add them to extra_env's list in infra/${service}/variables.tf (or a variable)`,
     ).toEqual([]);
+  });
+
+  it('accepts in extra_env every variable the service reads outside its settings (emulators aside)', () => {
+    const { extra } = terraformEnv(service);
+    const missing = readOutsideSettings(service).filter((name) => !extra.includes(name) && !isEmulatorSetting(name));
+    expect(missing, `services/${service}/src reads these: add them to local.engine_extra_settings`).toEqual([]);
+    if (service === 'spanner') expect(extra).toContain('SPANNER_DISABLE_BUILTIN_METRICS');
   });
 
   it.runIf(!ready)('service without settings yet: its core settings are checked against the core', async () => {

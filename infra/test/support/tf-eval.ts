@@ -1,7 +1,7 @@
 /**
  * Evaluates the few Terraform expressions a root uses to build the service's env
- * (`var.x`, `local.x`, `tostring(...)`, `coalesce(...)`, `a ? b : c`, `==`/`!=`,
- * `google_x.this[0].attr`, literals and "${...}" templates) for given variable
+ * (`var.x`, `local.x`, `tostring(...)`, `coalesce(...)`, `concat(...)`, `contains(...)`,
+ * `a ? b : c`, `==`/`!=`, `google_x.this[0].attr`, literals and "${...}" templates) for given variable
  * values, so a test can hand the service the env a `terraform apply` would set.
  * Anything else throws: a rewrite of the roots into forms this does not know is
  * reported, never evaluated wrongly.
@@ -66,6 +66,14 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     if (value === null || value === undefined) return null;
     if (typeof value === 'object') throw new Error('tostring of a collection');
     return String(value);
+  },
+  concat: (args) => {
+    if (!args.every(Array.isArray)) throw new Error('concat of a non-list');
+    return (args as Value[][]).flat();
+  },
+  contains: ([list, value]) => {
+    if (!Array.isArray(list)) throw new Error('contains on a non-list');
+    return list.includes(value ?? null);
   },
   coalesce: (args) => {
     const found = args.find((value) => value !== null && value !== '');
