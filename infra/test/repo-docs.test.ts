@@ -150,6 +150,32 @@ describe('the repository explains itself', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every markdown table has a header row and a separator (a blank line inside one splits it)', () => {
+    const problems: Problem[] = [];
+    for (const file of files.filter((f) => f.kind === 'markdown')) {
+      const lines = file.text.split('\n');
+      let fenced = false;
+      let block: number[] = [];
+      const close = () => {
+        const second = lines[block[1] ?? -1] ?? '';
+        if (block.length > 0 && !/^\|(\s*:?-{3,}:?\s*\|)+\s*$/.test(second)) {
+          problems.push({
+            where: at(file, (block[0] ?? 0) + 1),
+            what: 'table rows without a header: rendered as text',
+          });
+        }
+        block = [];
+      };
+      lines.forEach((line, index) => {
+        if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+        if (!fenced && line.startsWith('|')) block.push(index);
+        else close();
+      });
+      close();
+    }
+    expect(problems.map((p) => `${p.where}: ${p.what}`)).toEqual([]);
+  });
+
   it('nothing cites documents that live outside the repository', () => {
     const names = new Set(files.map((f) => basename(f.path)));
     // Each rule: what gives it away, and the file whose presence in the repository would make it fine.
