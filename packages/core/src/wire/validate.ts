@@ -27,6 +27,7 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { errors, rejectedValueOf, type SpiError, type Violation } from '../errors.ts';
 import { type EndpointName, REQUEST_SCHEMAS, type RequestOf } from './endpoints.ts';
 import { checkJson, LIMITS } from './limits.ts';
+import { checkNotReplayed } from './replay-guard.ts';
 import { AGGREGATE_OPERATION_KEYS } from './schemas/items.ts';
 import { childPath, MAX_VIOLATIONS, violationsOf } from './violations.ts';
 
@@ -92,6 +93,7 @@ export function validateRequest<E extends EndpointName>(endpoint: E, raw: unknow
   const check = checkerFor(endpoint);
   if (!check.Check(body)) throw invalid(violationsOf(check.Errors(body)));
   checkSemantics(endpoint, body);
+  checkNotReplayed(endpoint, body);
   return body as RequestOf[E];
 }
 

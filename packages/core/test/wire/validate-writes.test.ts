@@ -66,6 +66,21 @@ describe('items/remove and items/truncate (§4.7, §4.8)', () => {
     );
     expectViolation(() => validateRequest('items/truncate', {}), 'collectionId');
   });
+
+  it("refuses a truncate or collection delete carrying another call's keys (a replayed signed read)", () => {
+    for (const endpoint of ['items/truncate', 'collections/delete'] as const) {
+      for (const extra of [{ query: { filter: {} } }, { filter: {}, consistentRead: false }, { itemIds: [ID] }]) {
+        const error = spiErrorOf(() => validateRequest(endpoint, { collectionId: 'plants', ...extra }), 'BAD_REQUEST');
+        expect(error.code).toBe('BAD_REQUEST');
+        expect(error.message).toContain(`A ${endpoint} request carries only collectionId`);
+        expect(error.message).toContain(`'${Object.keys(extra)[0]}'`);
+      }
+      // A key no endpoint knows is still ignored (docs/protocol.md §14).
+      expect(() => validateRequest(endpoint, { collectionId: 'plants', addedByWixLater: true })).not.toThrow();
+    }
+    // Other endpoints keep ignoring keys of other calls.
+    expect(() => validateRequest('items/count', { collectionId: 'plants', query: {} })).not.toThrow();
+  });
 });
 
 describe('items/query-referenced (§4.9)', () => {
