@@ -488,6 +488,14 @@ describe('transport', () => {
     const result = await h.client.call('capabilities/get', {}, { metadata: { requestId: 'req-123' } });
     expect(result.headers.get('x-request-id')).toBe('req-123');
   });
+
+  test('a requestId no header can carry (non-Latin-1, control characters, 100 KB) gets a new id, not a 500', async () => {
+    for (const requestId of ['日本', 'a\nb', 'x'.repeat(100_000)]) {
+      const result = await h.client.call('capabilities/get', {}, { metadata: { requestId } });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(result.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
 });
 
 describe('the API description (/openapi.json)', () => {

@@ -14,13 +14,13 @@
  *
  * The signed /v3/ routes are untouched in both modes.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
 import { isPlainObject } from '../auth/metadata.ts';
 import { newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
+import { pickRequestId } from '../server/request-id.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
 import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
 import { legacyMessage } from './paths.ts';
@@ -131,7 +131,7 @@ export function registerLegacyRoutes(
       if (verdict === 'wrong' || (verdict === 'missing' && path !== '/provision')) {
         return fail(401, NOT_AUTHORIZED, verdict === 'wrong' ? 'WRONG_SECRET' : 'MISSING_SECRET');
       }
-      const requestId = headerRequestId(request) ?? randomUUID();
+      const requestId = pickRequestId(request.headers['x-request-id']);
       const ctx = newCallContext(requestId, context.metadata, newDeadline(deadlineMs));
       if (state) state.ctx = ctx;
       void reply.header('x-request-id', requestId);
@@ -170,9 +170,4 @@ function jsonObjectOf(request: FastifyRequest): Record<string, unknown> | undefi
  */
 function isLegacyCall(body: Record<string, unknown> | undefined): boolean {
   return body !== undefined && 'requestContext' in body;
-}
-
-function headerRequestId(request: FastifyRequest): string | undefined {
-  const value = request.headers['x-request-id'];
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }

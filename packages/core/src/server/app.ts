@@ -19,6 +19,7 @@ import type { EndpointName } from '../wire/validate.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
+import { pickRequestId } from './request-id.ts';
 import { type CallState, logRequest } from './request-log.ts';
 import { endpointForPath } from './routes.ts';
 import {
@@ -303,7 +304,7 @@ export function build(options: BuildOptions): FastifyInstance {
       if (endpoint !== 'provision') throw error;
       call = { request: {}, metadata: { languages: [] }, claims: { iss: '' } };
     }
-    const requestId = call.metadata.requestId ?? headerRequestId(request) ?? randomUUID();
+    const requestId = pickRequestId(call.metadata.requestId, request.headers['x-request-id']);
     const ctx = newCallContext(requestId, call.metadata, deadline);
     state.ctx = ctx;
     void reply.header('x-request-id', requestId);
@@ -359,11 +360,6 @@ function bearer(request: FastifyRequest): string | undefined {
 
 function formToken(request: FastifyRequest): string | undefined {
   return new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('token') ?? undefined;
-}
-
-function headerRequestId(request: FastifyRequest): string | undefined {
-  const value = request.headers['x-request-id'];
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
 
 /**
