@@ -354,6 +354,7 @@ export class FirestoreSchema {
   }
 
   async create(collection: Collection): Promise<StoredCollection> {
+    refuseReservedKeys(collection);
     const problem = documentIdProblem(collection.id);
     if (problem !== undefined || this.isInternal(collection.id) || collection.id === SCHEMA_VERSION_DOC) {
       throw errors.violation(
@@ -390,6 +391,7 @@ export class FirestoreSchema {
    * with a clear error instead of silently replacing the first one's change.
    */
   async save(collection: Collection, planned: StoredCollection | undefined): Promise<StoredCollection> {
+    refuseReservedKeys(collection);
     // A saved definition has every system field (the core completes it), so the read-only marks of an inferred one go.
     const {
       readOnly: _r,
@@ -466,6 +468,23 @@ export class FirestoreSchema {
 }
 
 /** Wix type of a sampled value of a collection without metadata (mixed types → ANY); TYPES.md is rendered from it. */
+/** Field names Firestore reserves ("Limits": names matching `__.*__`, such as `__name__`). */
+const RESERVED_FIELD_KEY = /^__.*__$/;
+
+/**
+ * A field Firestore reserves would make the collection unusable: every write refused ("the name is
+ * reserved"), and filters on it read as filters on the document key (500s). Refused up front.
+ */
+function refuseReservedKeys(collection: Collection): void {
+  const problems = collection.fields
+    .filter((f) => RESERVED_FIELD_KEY.test(f.key))
+    .map((f) => ({
+      fieldKey: f.key,
+      message: 'Firestore reserves field names that begin and end with two underscores; rename the field',
+    }));
+  if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+}
+
 export function inferType(value: Value): FieldType {
   if (value instanceof Date) return 'DATETIME';
   if (Array.isArray(value)) return 'ARRAY';

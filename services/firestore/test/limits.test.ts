@@ -127,3 +127,19 @@ test('a key Firestore reserves (__name__-like) fails its item with a VALIDATION_
   expect(refused?.error?.errorMessage).toContain('Firestore cannot store this item');
   expect(stored?.item).toMatchObject({ _id: 'r2', any: { foo: 1 } });
 });
+
+test('a field key Firestore reserves (__name__, __foo__) is refused when the collection is created or updated', async () => {
+  for (const key of ['__name__', '__foo__']) {
+    const created = await h.client.createCollection({ id: 'reserved_keys', fields: [{ key, type: 'TEXT' }] });
+    expect(created.status).toBe(400);
+    expect(created.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(created.body.data.errors[0]).toMatchObject({ fieldKey: key });
+  }
+  const updated = await h.client.updateCollection({ id: 'vals', fields: [{ key: '__key__', type: 'TEXT' }] });
+  expect(updated.status).toBe(400);
+  expect(updated.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+  // Two underscores on one side only is an ordinary name.
+  expect((await h.client.createCollection({ id: 'reserved_ok', fields: [{ key: '__a', type: 'TEXT' }] })).status).toBe(
+    200,
+  );
+});
