@@ -2,6 +2,7 @@
  * Operands of `$matches` (docs/semantics.md §1.7) and `$urlized` (§1.6).
  */
 import { errors } from '../errors.ts';
+import { LIMITS } from '../wire/limits.ts';
 import type { MatchesPart } from './ast.ts';
 
 const SPEC_EXAMPLE =
@@ -44,6 +45,14 @@ export function parseMatchesOperand(
     }
     return Object.freeze({ type, value });
   });
+  const length = parts.reduce((sum, part) => sum + part.value.length, 0);
+  if (length > LIMITS.matchesLength) {
+    throw errors.violation(
+      `${at}.spec`,
+      `${length} characters`,
+      `A $matches spec may hold at most ${LIMITS.matchesLength} characters in all; this one has ${length}. Match a shorter pattern, or use $eq / $startsWith for long literal text.`,
+    );
+  }
   return { ignoreCase, parts: Object.freeze(parts) };
 }
 

@@ -15,6 +15,12 @@ export const LIMITS = Object.freeze({
   filterConditions: 1000,
   /** Values in one `$in` / `$nin` / `$hasSome` / `$hasAll` list. */
   listValues: 1000,
+  /**
+   * Characters of one `$matches` spec (its parts' values together): V8 refuses a regular
+   * expression past ~32,000 characters (a 40,000-character literal answered 500 on the memory
+   * and Firestore evaluators), and no real pattern comes near this.
+   */
+  matchesLength: 10_000,
   /** Largest `paging.offset`: Firestore's offset is a 32-bit integer. */
   maxOffset: 2_147_483_647,
   /** Objects and arrays nested in one item value: Firestore's maximum depth of maps and arrays. */

@@ -210,6 +210,14 @@ describe('refusals', () => {
     expect(err.message).toContain('$matches is not supported by this database');
   });
 
+  test('a $matches spec longer than LIMITS.matchesLength is a 400, not a regular expression V8 refuses (500)', () => {
+    const err = thrown(() => parse({ commonName: m(['literal', 'a'.repeat(40_000)]) }));
+    expect(err.code).toBe('VALIDATION_ERROR');
+    expect(err.fieldPath).toBe('query.filter.commonName.$matches.spec');
+    expect(err.message).toContain('at most 10000 characters');
+    expect(() => parse({ commonName: m(['literal', 'a'.repeat(9_999)], ['anyOf', 'b']) })).not.toThrow();
+  });
+
   test('empty path segment in a non-strict collection', () => {
     expect(thrown(() => parse({ 'a..b': 1 }, looseCtx)).message).toContain('empty segment');
   });
