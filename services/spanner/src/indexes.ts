@@ -48,6 +48,15 @@ export class Indexes {
   }
 
   async create(c: SpannerCollection, index: IndexDefinition): Promise<IndexInfo> {
+    // The primary key is listed under this name (describe below): a second index of the same
+    // name could not be told from it, nor removed by it.
+    if (index.name === 'PRIMARY_KEY') {
+      throw errors.violation(
+        'index.name',
+        index.name,
+        "'PRIMARY_KEY' names the primary key on _id; choose another name",
+      );
+    }
     const physicalName = `${c.stored.id}__${index.name}`;
     const added: string[] = [];
     const columns = index.fields.map((f, i) => {

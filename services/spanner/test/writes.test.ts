@@ -125,5 +125,12 @@ describe('bulk writes on the emulator', () => {
     expect((await client.removeIndex('bulk', 'by_code')).status).toBe(200);
     expect((await client.listIndexes('bulk')).body.indexes).toHaveLength(1);
     expect((await client.removeIndex('bulk', 'by_code')).status).toBe(400);
+    // The name the primary key is listed under is not given to another index.
+    const reserved = await client.createIndex('bulk', {
+      name: 'PRIMARY_KEY',
+      fields: [{ path: 'code', order: 'ASC' }],
+    });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.errorMessage).toContain('names the primary key');
   });
 });
