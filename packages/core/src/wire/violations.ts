@@ -43,7 +43,12 @@ export function describe(schema: TSchema): string {
     case 'Integer':
     case 'Number': {
       const noun = schema[Kind] === 'Integer' ? 'an integer' : 'a number';
-      if (typeof schema.minimum === 'number') return `${noun} ≥ ${schema.minimum}`;
+      const { minimum, maximum } = schema;
+      // Both bounds when there are two (paging.offset: 0 to 2,147,483,647), so a number past the
+      // upper one is not told it must be "≥ 0".
+      if (typeof minimum === 'number' && typeof maximum === 'number') return `${noun} from ${minimum} to ${maximum}`;
+      if (typeof minimum === 'number') return `${noun} ≥ ${minimum}`;
+      if (typeof maximum === 'number') return `${noun} ≤ ${maximum}`;
       return noun;
     }
     case 'Boolean':

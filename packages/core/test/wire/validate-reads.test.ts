@@ -105,6 +105,12 @@ describe('items/query (§4.1)', () => {
     );
     expect(limit.message).toBe('must be an integer ≥ 0');
     expect(limit.rejectedValue).toBe('-1');
+    // Past the upper bound, the message names both bounds.
+    const far = expectViolation(
+      () => validateRequest('items/query', { collectionId: 'plants', query: { paging: { offset: 2 ** 31 } } }),
+      'query.paging.offset',
+    );
+    expect(far.message).toBe('must be an integer from 0 to 2147483647');
     expectViolation(
       () => validateRequest('items/query', { collectionId: 'plants', query: { paging: { offset: 1.5 } } }),
       'query.paging.offset',
