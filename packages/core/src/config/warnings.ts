@@ -131,14 +131,17 @@ function ignored(name: string, advice: string): string {
 
 /** The setting `name` was probably meant to be, or undefined when it does not resemble one. */
 function likelyMeant(name: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(name, candidate);
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  if (!best) return undefined;
   // A couple of typing slips in a long name; one in a short one (HOST is two edits from HOME).
-  if (best.distance <= (best.name.length >= 8 ? 2 : 1) && name.length >= 4) return best.name;
+  if (name.length >= 4) {
+    let best: { name: string; distance: number } | undefined;
+    for (const candidate of known) {
+      const distance = editDistance(name, candidate, candidate.length >= 8 ? 2 : 1);
+      if (distance <= (candidate.length >= 8 ? 2 : 1) && (!best || distance < best.distance)) {
+        best = { name: candidate, distance };
+      }
+    }
+    if (best) return best.name;
+  }
   // In a family of ours (SPANNER_…): a closer miss in proportion to the name, or a setting's
   // name with a word added or dropped (SPANNER_INSTANCE_ID, BIGQUERY_DATASET_NAME).
   const family = FAMILIES.find((prefix) => name.startsWith(`${prefix}_`));
@@ -147,31 +150,53 @@ function likelyMeant(name: string, known: readonly string[]): string | undefined
   const extended = relatives.find((k) => name.startsWith(`${k}_`) || k.startsWith(`${name}_`));
   if (extended) return extended;
   const near = relatives
-    .map((k) => ({ name: k, distance: editDistance(name, k) }))
+    .map((k) => {
+      const most = Math.max(2, Math.floor(k.length / 5));
+      return { name: k, distance: editDistance(name, k, most), most };
+    })
+    .filter((c) => c.distance <= c.most)
     .sort((a, b) => a.distance - b.distance)[0];
-  return near && near.distance <= Math.max(2, Math.floor(near.name.length / 5)) ? near.name : undefined;
+  return near?.name;
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/**
+ * Optimal string alignment distance (insertions, deletions, substitutions, swaps of neighbours),
+ * or `most + 1` as soon as it is certain to exceed `most`: only the band of the table within
+ * `most` of its diagonal is computed. This runs for every environment variable at every start
+ * (a full table per pair cost ~15 ms of a cold start).
+ */
+export function editDistance(a: string, b: string, most = Math.max(a.length, b.length)): number {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const row = d[i] as number[];
-      const above = d[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+  const far = most + 1;
+  // Three rows of the table (the swap looks two rows back); cells outside the band hold `far`.
+  let before = new Int32Array(cols).fill(far);
+  let above = Int32Array.from({ length: cols }, (_, j) => (j <= most ? j : far));
+  let row = new Int32Array(cols);
+  for (let i = 1; i <= a.length; i++) {
+    row.fill(far);
+    if (i <= most) row[0] = i;
+    let rowMin = row[0] as number;
+    const from = Math.max(1, i - most);
+    const to = Math.min(b.length, i + most);
+    for (let j = from; j <= to; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let value = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
+        value = Math.min(value, (before[j - 2] as number) + 1);
       }
-      row[j] = value;
+      row[j] = Math.min(value, far);
+      if (value < rowMin) rowMin = value;
     }
+    if (rowMin > most) return far;
+    [before, above, row] = [above, row, before];
   }
-  return (d[a.length] as number[])[b.length] as number;
+  return Math.min(above[b.length] as number, far);
 }
 
 function unpinnedReferences(specs: SettingSpecs, env: Readonly<Record<string, string | undefined>>): ConfigWarning[] {

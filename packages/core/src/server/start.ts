@@ -50,11 +50,11 @@ export async function runService<S extends SettingSpecs>(
     return;
   }
   const started = performance.now();
-  // What `check` lists under Warnings (config/warnings.ts), told once per start: a misspelt
-  // name is the likely cause of a problem below (SPANER_PROJECT next to a missing SPANNER_PROJECT).
-  const warnings = configWarnings(definition.settings, env);
   const result = await loadConfig(definition.settings, env);
   if (!result.ok) {
+    // What `check` lists under Warnings (config/warnings.ts): a misspelt name is the likely
+    // cause of a problem (SPANER_PROJECT next to a missing SPANNER_PROJECT).
+    const warnings = configWarnings(definition.settings, env);
     // Each problem is a sentence that names its variable (config/load.ts): not prefixed with it again.
     const lines = result.problems.map((p) => `  - ${p.message}`);
     const warned = warnings.length === 0 ? [] : ['Warnings:', ...warnings.map((w) => `  - ${w.message}`)];
@@ -70,7 +70,6 @@ export async function runService<S extends SettingSpecs>(
     level: config.logLevel,
     base: { serviceContext: { service: `wix-gcp-adaptors-${definition.name}`, version } },
   });
-  for (const warning of warnings) logger.log('WARNING', warning.message, { setting: warning.name });
   const keys = await loadPublicKeys(config.wixPublicKeys);
   const recorder = new StatusRecorder();
   const verify = createVerifier({
@@ -139,6 +138,14 @@ export async function runService<S extends SettingSpecs>(
     startupMs: Math.round(performance.now() - started),
     keys: keys.map((k) => `${k.alg} ${k.fingerprint}`),
     legacyMode: config.legacySecretKeys ? 'on' : 'off',
+  });
+  // What `check` lists under Warnings (config/warnings.ts: a misspelt or foreign setting name, an
+  // unpinned secret), told once per start — after `listen`, as the walk over every variable's
+  // name is work the first answer of a cold start need not wait for.
+  setImmediate(() => {
+    for (const warning of configWarnings(definition.settings, env)) {
+      logger.log('WARNING', warning.message, { setting: warning.name });
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * runService tells the configuration's warnings (config/warnings.ts) once per start: a
- * WARNING log line each when it starts, after the problems when it cannot, and under
+ * WARNING log line each once it listens, after the problems when it cannot start, and under
  * "Warnings:" in `check`. Run in a process of its own, as a service runs.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,6 +22,8 @@ function run(argv: string[], env: Record<string, string>): { stdout: string; std
       ${JSON.stringify(argv)},
       env,
     );
+    // The warnings are told once the server listens (start.ts), in the next turn of the loop.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     process.stdout.write('\\nexit ' + (process.exitCode ?? 0) + '\\n');
     process.exit(0);
   `;
