@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { parseSecretReference } from '@adaptors/core';
+import { parseSecretReference, withoutMetadataWarnings } from '@adaptors/core';
 import { CommandError, type SecretWriter, UsageError } from './output.ts';
 
 const PACKAGE = '@google-cloud/secret-manager';
@@ -68,27 +68,6 @@ async function checkCredentials(client: SecretManagerClient, parent: string): Pr
     await client.auth.getClient();
   } catch (err) {
     throw new CommandError(`could not add a version to ${parent}: ${explain(err, parent)}`);
-  }
-}
-
-/**
- * Off Google Cloud, google-auth-library probes the metadata server and, on an
- * answer it did not expect, prints a MetadataLookupWarning: noise next to the
- * explained error (packages/cli/README.md: stderr carries the human messages).
- * Only that warning type is dropped, and only while Secret Manager is called.
- */
-async function withoutMetadataWarnings<T>(work: () => Promise<T>): Promise<T> {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const [options] = rest;
-    const type = typeof options === 'string' ? options : (options as { type?: string } | undefined)?.type;
-    if (type === 'MetadataLookupWarning') return;
-    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return await work();
-  } finally {
-    process.emitWarning = emit;
   }
 }
 

@@ -19,7 +19,12 @@ export {
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
 export { type SchemaSettingsWording, schemaSettings } from './config/schema-settings.ts';
-export { isSecretReference, parseSecretReference, secretManagerResolver } from './config/secrets.ts';
+export {
+  isSecretReference,
+  parseSecretReference,
+  secretManagerResolver,
+  withoutMetadataWarnings,
+} from './config/secrets.ts';
 export {
   type CombinedProblem,
   type ConfigCheck,

@@ -95,10 +95,11 @@ export function secretManagerResolver(): (ref: string) => Promise<string> {
 /**
  * Off Google Cloud, google-auth-library probes the metadata server and, on an answer it did not
  * expect, prints a MetadataLookupWarning: the missing credentials a second time, unexplained,
- * next to the problem checkCredentials explains (`config check` showed both). Only that warning
- * type is dropped, and only while the credentials are looked up (as packages/cli/src/secret-manager.ts does).
+ * next to the problem checkCredentials explains (`config check` showed both; the CLI's Secret
+ * Manager calls too, packages/cli/src/secret-manager.ts). Only that warning type is dropped, and
+ * only while `work` runs.
  */
-async function withoutMetadataWarnings<T>(work: () => Promise<T>): Promise<T> {
+export async function withoutMetadataWarnings<T>(work: () => Promise<T>): Promise<T> {
   const emit = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const [options] = rest;
