@@ -56,7 +56,9 @@ function runForwardingSignals(cmd, args, env) {
   const watch = setInterval(() => {
     try {
       process.kill(parent, 0);
-    } catch {
+    } catch (error) {
+      // Only "no such process" means gone: EPERM is a living parent of another user (init in a container).
+      if (error.code !== 'ESRCH') return;
       clearInterval(watch);
       if (child.exitCode === null) child.kill('SIGTERM');
     }
