@@ -10,7 +10,7 @@ import { envKey, runCli, tempDir } from './support/run-cli.ts';
 
 const exec = promisify(execFile);
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
-const hooks = fileURLToPath(new URL('./support/source-hooks.ts', import.meta.url));
+const hooks = fileURLToPath(new URL('../../testkit/src/source-hooks.ts', import.meta.url));
 const distCli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /** Runs a CLI entry file in a child process; resolves with the exit code instead of rejecting. */

@@ -18,7 +18,7 @@ import { closedPort, envKey, tempDir } from './support/run-cli.ts';
 const exec = promisify(execFile);
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const hooks = fileURLToPath(new URL('./support/source-hooks.ts', import.meta.url));
+const hooks = fileURLToPath(new URL('../../testkit/src/source-hooks.ts', import.meta.url));
 // Only the type-stripping notice is silenced: any other warning must reach stderr for the test to see it.
 const SOURCE = [
   '--experimental-transform-types',

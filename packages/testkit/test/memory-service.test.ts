@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const bin = fileURLToPath(new URL('../src/bin/memory-service.ts', import.meta.url));
-const hooks = fileURLToPath(new URL('./support/source-hooks.ts', import.meta.url));
+const hooks = fileURLToPath(new URL('../src/source-hooks.ts', import.meta.url));
 const NODE = ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--import', hooks, bin];
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;

@@ -1,14 +1,15 @@
 /**
- * `node --import` hook for spawning `src/cli.ts` without a build: resolves
- * `@adaptors/<pkg>` to `packages/<pkg>/src/index.ts` (and `@adaptors/<pkg>/<sub>` to
- * `packages/<pkg>/src/<sub>/index.ts`), as vitest.shared.ts does
- * for in-process tests. (testkit's sources use TypeScript parameter
- * properties, so the spawn also needs --experimental-transform-types.)
+ * `node --import` hook for spawning a TypeScript entry file without a build (the CLI's
+ * `src/cli.ts`, testkit's `src/bin/*.ts`): resolves `@adaptors/<pkg>` to
+ * `packages/<pkg>/src/index.ts` (and `@adaptors/<pkg>/<sub>` to `packages/<pkg>/src/<sub>/index.ts`),
+ * as vitest.shared.ts does for in-process tests. One hook for every package's spawning tests.
+ * (testkit's sources use TypeScript parameter properties, so the spawn also needs
+ * --experimental-transform-types.)
  */
 import { registerHooks } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const packages = fileURLToPath(new URL('../../../', import.meta.url));
+const packages = fileURLToPath(new URL('../../', import.meta.url));
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
