@@ -78,23 +78,21 @@ const CLIENT_VALIDATION =
   /^(Value for argument|Element at index|Cannot encode|Cannot use|Input is not a plain JavaScript object|Detected an object of type|Invalid (field|property|use))|is not a valid Firestore (value|document)|should not be an empty string/;
 
 function itemError(error: unknown, collectionId: string, id: string): SpiError {
-  if (grpcCode(error) === GRPC.ALREADY_EXISTS) return errors.itemAlreadyExists(collectionId, id);
-  if (grpcCode(error) === GRPC.NOT_FOUND) return errors.itemNotFound(collectionId, id);
-  if (grpcCode(error) === GRPC.INVALID_ARGUMENT) {
-    // Firestore refused this one document (a reserved `__name__`-like key, a key too long): the
-    // item's own content, so a per-item VALIDATION_ERROR like the client's refusals below (§12.3).
-    const detail = String((error as { message?: unknown } | null)?.message ?? '').replace(/^\d+ [A-Z_]+: /, '');
-    return errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${detail}`);
-  }
+  const code = grpcCode(error);
+  if (code === GRPC.ALREADY_EXISTS) return errors.itemAlreadyExists(collectionId, id);
+  if (code === GRPC.NOT_FOUND) return errors.itemNotFound(collectionId, id);
+  const message = (error as { message?: unknown } | null)?.message;
+  // Firestore's words without the gRPC status prefix ("3 INVALID_ARGUMENT: …").
+  const detail = typeof message === 'string' ? message.replace(/^\d+ [A-Z_]+: /, '') : undefined;
+  const refusedItem = () => errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${detail ?? ''}`);
+  // Firestore refused this one document (a reserved `__name__`-like key, a key too long): the
+  // item's own content, so a per-item VALIDATION_ERROR like the client's refusals below (§12.3).
+  if (code === GRPC.INVALID_ARGUMENT) return refusedItem();
   const translated = translateError(error);
   if (translated instanceof SpiError) return translated;
-  const message = (error as { message?: unknown } | null)?.message;
   // No gRPC code: the client refused the document before sending it (e.g. an empty key inside an
   // object, which Firestore maps cannot hold): the item's own content, a per-item VALIDATION_ERROR.
-  if (grpcCode(error) === undefined && typeof message === 'string' && CLIENT_VALIDATION.test(message)) {
-    return errors.violation(`items.${id}`, id, `Firestore cannot store this item: ${message}`);
-  }
-  const detail = typeof message === 'string' ? message.replace(/^\d+ [A-Z_]+: /, '') : undefined;
+  if (code === undefined && typeof message === 'string' && CLIENT_VALIDATION.test(message)) return refusedItem();
   return errors.writeRefused('Firestore', `item ${id}`, detail, { itemId: id });
 }
 
