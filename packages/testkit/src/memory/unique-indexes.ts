@@ -6,13 +6,14 @@
  * case-folded (the core's foldCase). A refused item fails alone, with a
  * VALIDATION_ERROR naming the index (docs/protocol.md §3.6, §7).
  */
-import { errors, foldCase, type IndexInfo, type Item, type SpiError, type Value } from '@adaptors/core';
+import { errors, fieldRef, foldCase, type IndexInfo, type Item, type SpiError, valueAt } from '@adaptors/core';
 
 /** The item's key in `index`, as text; undefined when the item is not in it (a null or missing field). */
 export function indexKey(item: Item, index: IndexInfo): string | undefined {
   const parts: unknown[] = [];
   for (const field of index.fields) {
-    const value = valueAtPath(item, field.path);
+    // A dotted path walks objects, as every filter on it does (core valueAt).
+    const value = valueAt(item, fieldRef(field.path, undefined));
     if (value === null || value === undefined) return undefined;
     parts.push(index.caseInsensitive && typeof value === 'string' ? foldCase(value) : value);
   }
@@ -58,14 +59,4 @@ export function duplicateKey(index: IndexInfo, items: ReadonlyMap<string, Item>)
     seen.set(key, id);
   }
   return undefined;
-}
-
-/** A dotted path (`obj.a`) into an item; undefined where it leads nowhere. */
-function valueAtPath(item: Item, path: string): Value | undefined {
-  let value: Value | undefined = item as unknown as Value;
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return undefined;
-    value = (value as Record<string, Value>)[segment];
-  }
-  return value;
 }
