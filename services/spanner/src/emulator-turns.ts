@@ -16,8 +16,13 @@ import { transactionOptions } from './deadline.ts';
 
 type RunTransactionAsync = (...args: unknown[]) => Promise<unknown>;
 
+/** The databases already taking turns: a second call must not queue each transaction twice. */
+const taking = new WeakSet<Database>();
+
 /** Makes `database.runTransactionAsync` run one transaction at a time; returns the same object. */
 export function takeTurnsOnEmulator(database: Database): Database {
+  if (taking.has(database)) return database;
+  taking.add(database);
   const run = database.runTransactionAsync.bind(database) as RunTransactionAsync;
   // Set inside a turn: a transaction started from within one runs at once (waiting would deadlock).
   const inTurn = new AsyncLocalStorage<true>();

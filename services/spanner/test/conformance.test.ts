@@ -21,12 +21,5 @@ defineConformanceSuite(
   },
   {
     differentialRuns: 50,
-    skips: [
-      {
-        test: /^writes > parallel updates of one item/,
-        reason:
-          'the Spanner emulator runs one read-write transaction at a time and aborts the others; four updates of one row, retried by the client with growing backoff, once took over a minute in a loaded CI run (production Spanner lets the oldest proceed). Serialising writes per row is left for the team (session note)',
-      },
-    ],
   },
 );

@@ -1,11 +1,13 @@
 /**
  * A fresh database on the run's emulator (test/global-setup.ts) with a real
- * `@google-cloud/spanner` client — a database per test file is ~30 ms.
+ * `@google-cloud/spanner` client — a database per test file is ~30 ms — opened as
+ * the service opens it on the emulator (read-write transactions take turns).
  */
 import { randomUUID } from 'node:crypto';
 import { SPANNER_EMULATOR_CLIENT_ENV } from '@adaptors/testkit/emulators/spanner';
 import { type Database, Spanner } from '@google-cloud/spanner';
 import { inject } from 'vitest';
+import { takeTurnsOnEmulator } from '../src/emulator-turns.ts';
 
 export interface TestDatabase {
   readonly spanner: Spanner;
@@ -22,6 +24,9 @@ export async function openTestDatabase(schema: readonly string[] = []): Promise<
   const databaseId = `t_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const [database, operation] = await spanner.instance(instanceId).createDatabase(databaseId, { schema: [...schema] });
   await operation.promise();
+  // As the service opens it on the emulator (open-storage.ts): its read-write transactions
+  // take turns, since the emulator aborts a second one that starts meanwhile.
+  takeTurnsOnEmulator(database);
   return {
     spanner,
     database,
