@@ -90,7 +90,8 @@ export function describeCollection(stored: StoredCollection, caps: StorageCapabi
     ...(stored.displayName != null ? { displayName: stored.displayName } : {}),
     fields: stored.fields.map((field) => describeField(field, caps)),
     capabilities: { dataOperations },
-    pagingMode: stored.pagingMode ?? caps.defaultPagingMode,
+    // Without a row key a cursor cannot resume exactly (StoredCollection.rowKey): offset paging only.
+    pagingMode: stored.rowKey?.length === 0 ? 'OFFSET' : (stored.pagingMode ?? caps.defaultPagingMode),
     ...(stored.permissions ? { permissions: stored.permissions } : {}),
   };
   described.set(stored, result);

@@ -80,6 +80,15 @@ export interface StoredCollection extends Collection {
    * accept them as ANY.
    */
   readonly strict?: boolean;
+  /**
+   * What identifies an item when `_id` does not (docs/semantics.md §2 "Rule"): an owner's table
+   * whose primary key is other columns lists those fields, and sorts end with them instead of
+   * `_id`, so offset and cursor pages neither overlap nor skip. `[]`: nothing identifies a row (a
+   * view, a table without any key): sorts end with every sortable field, and cursor paging, which
+   * could not tell two equal rows apart, is refused. Absent: `_id` (every collection the adaptor
+   * creates).
+   */
+  readonly rowKey?: readonly string[];
 }
 
 export type ItemResult = { readonly item: Item } | { readonly error: SpiError };

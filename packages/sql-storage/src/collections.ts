@@ -18,12 +18,14 @@ import type { SqlCollection } from './engine.ts';
  * A table's collection, frozen (the core shares it between requests). Absent
  * metadata is left out rather than set to undefined; a table that fails
  * Wix's read-write rule (core `readWriteRule`) is `readOnly`, with its reason.
+ * `rowKey`: the fields identifying a row when `_id` does not (core StoredCollection.rowKey).
  */
 export function storedCollection(
   id: string,
   fields: readonly Field[],
   meta: Pick<Collection, 'displayName' | 'permissions'> | undefined,
   access: ReadWriteVerdict,
+  rowKey?: readonly string[],
 ): StoredCollection {
   return Object.freeze({
     id,
@@ -37,6 +39,7 @@ export function storedCollection(
           ...(access.reason ? { readOnlyReason: access.reason } : {}),
           ...(access.fixableByUpdate ? { writableAfterUpdate: true } : {}),
         }),
+    ...(rowKey ? { rowKey: Object.freeze([...rowKey]) } : {}),
   });
 }
 
@@ -66,7 +69,7 @@ export function inferredField(name: string, type: FieldType, extra: Omit<Partial
 /**
  * What every engine's collection view holds (engine.ts `SqlCollection`):
  * the collection as the core sees it, its columns for the compiler, its
- * written columns and its fields by key.
+ * written columns and its fields by key (`rowKey`: storedCollection).
  */
 export function sqlCollection<W extends SqlCollection['writeColumns'][number]>(
   table: TableInfo,
@@ -74,7 +77,8 @@ export function sqlCollection<W extends SqlCollection['writeColumns'][number]>(
   meta: Pick<Collection, 'displayName' | 'permissions'> | undefined,
   access: ReadWriteVerdict,
   writeColumns: readonly W[],
+  rowKey?: readonly string[],
 ): SqlCollection & { readonly writeColumns: readonly W[] } {
-  const stored = storedCollection(table.name, fields, meta, access);
+  const stored = storedCollection(table.name, fields, meta, access, rowKey);
   return { stored, table, writeColumns, fields: new Map(stored.fields.map((f) => [f.key, f])) };
 }

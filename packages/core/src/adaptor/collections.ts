@@ -43,6 +43,7 @@ export async function resolveCollection(
       strict: stored.strict ?? true,
       nestedQueryOperators: storage.capabilities.nestedQueryOperators,
       supportsMatches: storage.capabilities.supportsMatches,
+      ...(stored.rowKey ? { rowKey: stored.rowKey } : {}),
     };
     parseContexts.set(stored, parse);
   }

@@ -40,6 +40,13 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
   ctx.info.collectionId = req.collectionId;
   const { stored, parse } = await resolveCollection(storage, req.collectionId, 'QUERY');
   const page = resolvePage(req.query as PageInput);
+  // A keyset cannot tell two equal rows apart: without a key (StoredCollection.rowKey) a cursor
+  // page could skip one of them. Offset pages order by every sortable field and stay exact.
+  if (page.mode === 'cursor' && parse.rowKey?.length === 0) {
+    throw errors.badRequest(
+      `Cursor paging is not available on '${req.collectionId}': its rows have no _id or other unique key to resume after. Use offset paging (query.paging), or give the table a primary key.`,
+    );
+  }
   let raw: { f: unknown; s: unknown; p: unknown } = { f: req.query.filter, s: req.query.sort, p: req.query.fields };
   let after: Keyset | undefined;
   if (page.mode === 'cursor' && page.cursor) {

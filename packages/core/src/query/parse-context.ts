@@ -15,6 +15,8 @@ export interface ParseContext {
   readonly nestedQueryOperators: readonly QueryOperator[];
   /** `$matches` is allowed on fields whose capabilities include CONTAINS. */
   readonly supportsMatches: boolean;
+  /** The collection's row key when it is not `_id` (StoredCollection.rowKey): the sort's tie-breaker. */
+  readonly rowKey?: readonly string[];
 }
 
 /**

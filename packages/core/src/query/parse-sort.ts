@@ -66,16 +66,30 @@ export function parseSortEntries(raw: unknown, ctx: ParseContext, path: string):
 }
 
 /**
- * Sorts for an items query: the validated entries, cut after `_id` (it is
- * unique, so nothing after it can matter), with `{_id asc}` appended when
- * absent — the tie-breaker that makes offset and keyset paging stable (§2
- * "Rule"). No sort at all → `_id ASC`, Wix's reference adaptor's default.
+ * Sorts for an items query: the validated entries with the tie-breaker that makes offset and
+ * keyset paging stable (docs/semantics.md §2 "Rule"): `{_id asc}` appended when absent (entries
+ * after `_id` are cut: it is unique, nothing after it can matter). No sort at all → `_id ASC`,
+ * Wix's reference adaptor's default. A collection identified by other fields (ParseContext.rowKey:
+ * an owner's table keyed by other columns) ends with those instead; one with no key at all, with
+ * every sortable top-level field, so equal rows are the only ties left.
  */
 export function parseSort(raw: unknown, ctx: ParseContext, path: string): Sort[] {
   const sorts = parseSortEntries(raw, ctx, path);
-  const idAt = sorts.findIndex((s) => s.field.key === ID_FIELD);
-  if (idAt >= 0) return sorts.slice(0, idAt + 1);
-  return [...sorts, idTieBreaker(ctx)];
+  if (ctx.rowKey === undefined) {
+    const idAt = sorts.findIndex((s) => s.field.key === ID_FIELD);
+    if (idAt >= 0) return sorts.slice(0, idAt + 1);
+    return [...sorts, idTieBreaker(ctx)];
+  }
+  const sorted = new Set(sorts.map((s) => s.field.key));
+  const keys = ctx.rowKey.length > 0 ? ctx.rowKey : ctx.collection.fields.map((f) => f.key);
+  const tieBreakers: Sort[] = [];
+  for (const key of keys) {
+    const field = fieldsByKey(ctx.collection).get(key);
+    if (sorted.has(key) || !field || field.capabilities?.sortable === false) continue;
+    if (field.type === 'MULTI_REFERENCE' || field.type === 'ARRAY' || field.type.startsWith('ARRAY_')) continue;
+    tieBreakers.push(Object.freeze({ field: topLevelRef(key, field.type), order: 'asc' as const }));
+  }
+  return [...sorts, ...tieBreakers];
 }
 
 /** `{_id asc}`, typed from the collection when it declares `_id` (TEXT otherwise). */

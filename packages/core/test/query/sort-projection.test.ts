@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseProjection } from '../../src/query/parse-projection.ts';
 import { parseSort } from '../../src/query/parse-sort.ts';
-import { ctx, looseCtx, thrown } from './fixtures.ts';
+import { ctx, looseCtx, plants, thrown } from './fixtures.ts';
 
 const keys = (raw: unknown, context = ctx) =>
   parseSort(raw, context, 'query.sort').map((s) => `${s.field.key} ${s.order}`);
@@ -29,6 +29,35 @@ describe('parseSort', () => {
     ['nested path with nested ranges', [{ fieldName: 'care.sun' }], ['care.sun asc', '_id asc']],
   ])('%s', (_name, raw, expected) => {
     expect(keys(raw)).toEqual(expected);
+  });
+
+  test('a collection keyed by other fields ends every sort with them (StoredCollection.rowKey)', () => {
+    const keyed = { ...ctx, rowKey: ['family', 'commonName'] };
+    expect(keys(undefined, keyed)).toEqual(['family asc', 'commonName asc']);
+    expect(keys([{ fieldName: 'commonName', order: 'DESC' }], keyed)).toEqual(['commonName desc', 'family asc']);
+    // _id is no key there: nothing after it is cut.
+    expect(keys([{ fieldName: '_id' }, { fieldName: 'heightCm' }], keyed)).toEqual([
+      '_id asc',
+      'heightCm asc',
+      'family asc',
+      'commonName asc',
+    ]);
+  });
+
+  test('a collection with no key ends every sort with each sortable top-level field, arrays and multi-references left out', () => {
+    const unkeyed = { ...ctx, rowKey: [] };
+    const sortable = plants.fields
+      .filter(
+        (f) => f.capabilities?.sortable !== false && !['MULTI_REFERENCE', 'ARRAY', 'ARRAY_STRING'].includes(f.type),
+      )
+      .map((f) => `${f.key} asc`);
+    expect(sortable).toContain('heightCm asc');
+    expect(sortable).not.toContain('photo asc');
+    expect(keys(undefined, unkeyed)).toEqual(sortable);
+    expect(keys([{ fieldName: 'heightCm', order: 'DESC' }], unkeyed)).toEqual([
+      'heightCm desc',
+      ...sortable.filter((k) => k !== 'heightCm asc'),
+    ]);
   });
 
   test('undeclared field in a non-strict collection', () => {
