@@ -5,7 +5,7 @@
  * prepared, split within the engine's batch limits, and retried item by item
  * when a batch fails because of one of them is decided once here.
  */
-import { errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
+import { type ErrorCode, errors, type Item, type ItemResult, SpiError, type Value } from '@adaptors/core';
 
 /** An item ready to write: its position in the call, its row as the engine encoded it. */
 export interface Pending {
@@ -73,6 +73,15 @@ export function batches<P extends { readonly bytes: number }>(pending: readonly 
   return out;
 }
 
+/** Refusals of one item (an item's answer in a bulk write); any other error is the whole call's. */
+const ITEM_LEVEL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'VALIDATION_ERROR',
+  'ITEM_ALREADY_EXISTS',
+  'ITEM_NOT_FOUND',
+  'REFERENCE_NOT_FOUND',
+  'REFERENCE_ALREADY_EXISTS',
+]);
+
 /**
  * Writes a batch; when the engine refuses it because of one item (a unique
  * index, a NOT NULL column of a foreign table, a value out of range),
@@ -92,6 +101,9 @@ export async function writeOrSplit(
     const only = batch.length === 1 ? batch[0] : undefined;
     const perItem = itemError(error, only?.id ?? String(batch[0]?.id));
     if (!perItem) throw fail(error);
+    // The collection itself gone (another instance deleted it meanwhile) is the call's 404, not
+    // every item's (docs/protocol.md §12): only item-level refusals are answered per item.
+    if (!ITEM_LEVEL.has(perItem.code)) throw perItem;
     if (only) {
       results[only.index] = { error: perItem };
       return;

@@ -58,6 +58,21 @@ test('writeOrSplit: an item error splits the batch; a request error is thrown tr
   ).rejects.toBe(down);
 });
 
+test('writeOrSplit: a collection gone meanwhile is the call’s 404, not a per-item answer', async () => {
+  const gone = errors.collectionNotFound('plants');
+  const results: ItemResult[] = new Array(2);
+  await expect(
+    writeOrSplit(
+      [pending('a', 0), pending('b', 1)],
+      results,
+      () => Promise.reject(gone),
+      (error) => error as SpiError,
+      (e) => e,
+    ),
+  ).rejects.toBe(gone);
+  expect(results).toEqual([undefined, undefined]);
+});
+
 test('removal and update answers from the rows found', () => {
   const results: ItemResult[] = new Array(3);
   const found = new Map([['a', { _id: 'a', _createdDate: new Date(0) }]]);
