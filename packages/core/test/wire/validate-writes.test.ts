@@ -27,8 +27,9 @@ describe('items/insert and items/update (§4.5, §4.6)', () => {
 
     it(`${endpoint}: refuses missing, empty, oversized and non-object items`, () => {
       expectViolation(() => validateRequest(endpoint, { collectionId: 'plants' }), 'items');
-      // An empty batch is valid: the adaptor answers it empty after the collection check.
-      validateRequest(endpoint, { collectionId: 'plants', items: [] });
+      // At least one item (docs/protocol.md §12.3).
+      const empty = expectViolation(() => validateRequest(endpoint, { collectionId: 'plants', items: [] }), 'items');
+      expect(empty.message).toBe('must contain at least 1 entry');
       const many = Array.from({ length: 1001 }, (_, index) => ({ _id: `id-${index}` }));
       const over = expectViolation(() => validateRequest(endpoint, { collectionId: 'plants', items: many }), 'items');
       expect(over.message).toBe('must contain at most 1000 entries');
@@ -57,8 +58,8 @@ describe('items/remove and items/truncate (§4.7, §4.8)', () => {
     validateRequest('items/remove', { collectionId: 'plants', itemIds: [ID, OTHER] });
     validateRequest('items/truncate', { collectionId: 'plants' });
   });
-  it('accepts an empty id list; refuses non-string ids and a missing collectionId', () => {
-    validateRequest('items/remove', { collectionId: 'plants', itemIds: [] });
+  it('refuses an empty id list, non-string ids and a missing collectionId', () => {
+    expectViolation(() => validateRequest('items/remove', { collectionId: 'plants', itemIds: [] }), 'itemIds');
     expectViolation(() => validateRequest('items/remove', { collectionId: 'plants', itemIds: [ID, 3] }), 'itemIds[1]');
     expectViolation(
       () => validateRequest('items/remove', { collectionId: 'plants', itemIds: Array(1001).fill(ID) }),
@@ -143,7 +144,10 @@ describe('items/insert-references and items/remove-references (§4.10, §4.11)',
           { referringItemId: ID, referencedItemId: 'b7e0c1d4-2f6a-4c1e-9d35-0a8f6e2c4b11' },
         ],
       });
-      validateRequest(endpoint, { collectionId: 'plants', referringFieldKey: 'companions', references: [] });
+      expectViolation(
+        () => validateRequest(endpoint, { collectionId: 'plants', referringFieldKey: 'companions', references: [] }),
+        'references',
+      );
       expectViolation(
         () =>
           validateRequest(endpoint, {

@@ -217,21 +217,16 @@ export function writeSuite(get: () => ConformanceTarget): void {
     });
 
     test.each([
-      ['items/insert', { items: [] }, { results: [] }],
-      ['items/update', { items: [] }, { results: [] }],
-      ['items/remove', { itemIds: [] }, { results: [] }],
-    ])(
-      '%s with an empty batch answers an empty result, and 404 on a missing collection',
-      async (path, body, answer) => {
-        const { client } = get();
-        const result = await client.call(path, { collectionId: zoo, ...body });
-        expect(result.status, JSON.stringify(result.body)).toBe(200);
-        expect(result.body).toEqual(answer);
-        const missing = await client.call(path, { collectionId: 'no_such_collection', ...body });
-        expect(missing.status).toBe(404);
-        expect(missing.body.errorCode).toBe('COLLECTION_NOT_FOUND');
-      },
-    );
+      ['items/insert', { items: [] }, 'items'],
+      ['items/update', { items: [] }, 'items'],
+      ['items/remove', { itemIds: [] }, 'itemIds'],
+    ])('%s with an empty batch is a 400 naming the list (docs/protocol.md §12.3)', async (path, body, fieldPath) => {
+      const { client } = get();
+      const result = await client.call(path, { collectionId: zoo, ...body });
+      expect(result.status, JSON.stringify(result.body)).toBe(400);
+      expect(result.body.errorCode).toBe('VALIDATION_ERROR');
+      expect(result.body.data.violations[0].fieldPath).toBe(fieldPath);
+    });
 
     test('a bad filter → 400 naming the path', async () => {
       const { client } = get();

@@ -82,14 +82,12 @@ export const PagingPair = {
 };
 
 /**
- * A bounded list of things to write (bulk limit 1000). The protocol says "min 1"
- * (docs/protocol.md §4.5–§4.7, §4.10), but an empty list is answered as an empty result after the
- * collection check (404 for an unknown collection), not refused: a client that
- * filters its batch down to nothing has done nothing wrong, and a 400 would make
- * it special-case the empty batch (decision in packages/core/README.md).
+ * A bounded list of things to write: 1 to 1000 entries (docs/protocol.md §4.5–§4.7, §4.10, §12.3).
+ * An empty list is a 400 VALIDATION_ERROR naming it, as the protocol says ("min 1"); it was
+ * answered with empty results before, which no part of the protocol describes.
  */
 export function BulkArray<T extends TSchema>(item: T) {
-  return Type.Array(item, { maxItems: BULK_LIMIT });
+  return Type.Array(item, { minItems: 1, maxItems: BULK_LIMIT });
 }
 
 /**
