@@ -4,8 +4,8 @@
  * an own property, int64 as a Long or a number, bytes as Buffers) → items, exactly as
  * `toItem(doc.id, doc.data())` answers the same document through the client (values.ts): integers as
  * numbers, or as their decimal text beyond ±2^53 (marked for
- * holdsIntegerText); timestamps as Dates rounded to the millisecond as the
- * client's Timestamp.toDate does; bytes as base64; references as their
+ * holdsIntegerText); timestamps as Dates truncated to the millisecond
+ * (values.ts timestampDate); bytes as base64; references as their
  * document path; geo points as {latitude, longitude}; an array stored inside
  * an array as that array; the storage format's `$wix` map left out.
  * test/proto-documents.test.ts reads the same documents both ways.
@@ -15,7 +15,7 @@
  * refused with UndecodedValue so the caller reads it through the client.
  */
 import type { Item, Value } from '@adaptors/core';
-import { FORMAT_MAP_KEY, markIntegerText, NESTED_ARRAY_KEY } from './values.ts';
+import { FORMAT_MAP_KEY, markIntegerText, NESTED_ARRAY_KEY, timestampDate } from './values.ts';
 
 /** google.firestore.v1.Value as protobufjs decodes it: the member set is an own property. */
 export interface ProtoField {
@@ -144,7 +144,7 @@ function decodedValue(field: ProtoField, key: string): Value {
     case 'timestampValue': {
       const t = field.timestampValue as { seconds?: Int64 | null; nanos?: number };
       // Seconds of a Timestamp lie within years 1–9999: always a safe integer.
-      return new Date(Number(integerOf(t.seconds ?? 0)) * 1000 + Math.round((t.nanos ?? 0) / 1_000_000));
+      return timestampDate(Number(integerOf(t.seconds ?? 0)), t.nanos ?? 0);
     }
     case 'arrayValue':
       return ((field.arrayValue as { values?: ProtoField[] }).values ?? []).map((v) => decodedValue(v, key));

@@ -66,6 +66,8 @@ export function firestoreTypeTable(): string {
     '',
     'Integers are never rounded: the client hands every integerValue out exactly (`useBigInt`), an integer a double holds exactly is answered as a number, and one beyond ±(2^53−1) (int64 ids written by other programs) as its exact decimal text, so such a field is TEXT. `$eq`/`$in` with that text find the stored integer (the query looks for the text and the integer); updating an item writes an int64 text back as an integer where the document held an integer. Ranges, sorts, cursors and min/max compare such a stored integer as the integer it is (src/integers.ts), while a string that only looks like one stays text: numbers and these integers in numeric order before other strings; `$gt`/`$gte`/`$lt`/`$lte` with a decimal text operand (`"100"`, `"9007199254740992"`) compare them by number (strings still as text), a number operand matches them by number too, and a non-decimal text operand never matches them. Firestore is asked for such a range as a string range OR an integer range on the field, and the adaptor narrows the answer. Distinct values of such a field come in text order.',
     '',
+    'Timestamps hold nanoseconds, Wix dates milliseconds: a timestamp (at any depth) is answered truncated to its millisecond, never later than the stored instant (600 µs past a second is `.000Z`), as the Spanner and BigQuery adaptors answer theirs.',
+    '',
     '## Values the adaptor writes',
     '',
     'Collections with a metadata document: the core checks every written value against the declared type (a value of another type fails its item with a VALIDATION_ERROR naming the field), then it is stored as:',

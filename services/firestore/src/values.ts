@@ -81,7 +81,7 @@ export function fromFirestoreValue(value: unknown): Value {
   if (type === 'string' || type === 'number' || type === 'boolean') return value as Value;
   if (value === null || value === undefined) return null;
   if (type === 'bigint') return integerValue(value as bigint);
-  if (value instanceof Timestamp) return value.toDate();
+  if (value instanceof Timestamp) return timestampDate(value.seconds, value.nanoseconds);
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map(fromFirestoreValue);
   if (value instanceof GeoPoint) return { latitude: value.latitude, longitude: value.longitude };
@@ -95,6 +95,18 @@ export function fromFirestoreValue(value: unknown): Value {
     return out;
   }
   return value as Value;
+}
+
+/**
+ * A Timestamp (whole seconds, then 0–999,999,999 nanoseconds) as a Date: truncated to the
+ * millisecond it lies in, as Spanner and BigQuery answer their timestamps (docs/engines.md §2
+ * "Read as epoch milliseconds"), so one instant is answered alike on every engine and the
+ * answer is never later than the stored value. Not the client's `Timestamp.toDate()`, which
+ * rounds to the nearest millisecond (600 µs answered as the next millisecond, 999.6 ms as the
+ * next second).
+ */
+export function timestampDate(seconds: number, nanoseconds: number): Date {
+  return new Date(seconds * 1000 + Math.floor(nanoseconds / 1_000_000));
 }
 
 /**

@@ -30,8 +30,8 @@ const EVERY_VALUE = {
   yes: true,
   no: false,
   nothing: null,
-  roundsUp: new Timestamp(1_700_000_000, 999_600_000),
-  roundsDown: new Timestamp(-1, 400_000),
+  nearNextSecond: new Timestamp(1_700_000_000, 999_600_000),
+  beforeEpoch: new Timestamp(-1, 400_000),
   date: new Date('1969-07-20T20:17:40.123Z'),
   bytes: Buffer.from([0, 1, 2, 250, 255]),
   reference: null as unknown,
@@ -66,7 +66,10 @@ describe('documents read through the gapic reader', () => {
       expect(Object.is(all.negativeZero, clientAll.negativeZero)).toBe(true);
       expect(all.big).toBe('1152921504606846976');
       expect(all.reference).toBe('other/doc');
-      expect((all.roundsUp as Date).getTime()).toBe((clientAll.roundsUp as Date).getTime());
+      expect((all.nearNextSecond as Date).getTime()).toBe((clientAll.nearNextSecond as Date).getTime());
+      // Truncated to the millisecond (values.ts timestampDate), never into the next second.
+      expect((all.nearNextSecond as Date).toISOString()).toBe('2023-11-14T22:13:20.999Z');
+      expect((all.beforeEpoch as Date).toISOString()).toBe('1969-12-31T23:59:59.000Z');
       for (const key of Object.keys(EVERY_VALUE)) {
         expect(holdsIntegerText(all, key), key).toBe(holdsIntegerText(clientAll, key));
       }
