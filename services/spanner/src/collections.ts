@@ -11,7 +11,14 @@
  *   other tables are read-only, with the reason and its fix.
  */
 import { type Field, ID_FIELD, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
-import { type ColumnInfo, columnInfo, fieldTypeOfColumn, NumberColumns } from '@adaptors/googlesql';
+import {
+  type ColumnInfo,
+  type ColumnType,
+  columnInfo,
+  fieldTypeOfColumn,
+  NumberColumns,
+  type ScalarColumnType,
+} from '@adaptors/googlesql';
 import { inferredField, isInternalTable, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './catalog.ts';
 import { INTERNAL_PREFIX, loweredColumnName } from './ddl.ts';
@@ -30,6 +37,24 @@ const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
   _updatedDate: 'TIMESTAMP',
   _owner: 'STRING(MAX)',
 };
+
+/**
+ * The column type each system field needs. The rule is given a system column's Wix type only
+ * when its column has this type: an INT64 `_id` reads as exact TEXT (googlesql exact-numbers.ts),
+ * yet the writer binds ids as STRING and generates UUIDs, so such a table must be read-only.
+ */
+const SYSTEM_SCALARS: Readonly<Record<string, ScalarColumnType>> = {
+  _id: 'STRING',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING',
+};
+
+/** A system column of another column type than Wix's field needs (SYSTEM_SCALARS). */
+function wrongSystemType(name: string, type: ColumnType): boolean {
+  const needed = SYSTEM_SCALARS[name];
+  return needed !== undefined && type !== needed;
+}
 
 export function buildCollections(
   catalog: Catalog,
@@ -72,7 +97,12 @@ function buildCollection(
     fields.push(inferredField(column.name, inferType(column)));
   }
   const access = readWriteRule(
-    new Map([...physical.columns.values()].map((c) => [c.name, exposed(c) ? inferType(c) : undefined])),
+    new Map(
+      [...physical.columns.values()].map((c) => [
+        c.name,
+        exposed(c) && !wrongSystemType(c.name, c.type) ? inferType(c) : undefined,
+      ]),
+    ),
     physical.view
       ? 'it is a view'
       : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD

@@ -1,0 +1,60 @@
+/**
+ * Owner tables (created in the database, not through the adaptor) that pass or fail
+ * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`.
+ * Each case ran against the real emulator through the signed Wix client.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type SpannerHarness, startSpannerHarness } from './storage-harness.ts';
+
+const SYSTEM = '_createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING(MAX)';
+
+const SCHEMA = [
+  `CREATE TABLE owner_intid (_id INT64 NOT NULL, ${SYSTEM}, name STRING(MAX)) PRIMARY KEY (_id)`,
+  'CREATE TABLE owner_intowner (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner INT64) PRIMARY KEY (_id)',
+];
+
+type Listed = { id: string; capabilities: { dataOperations: string[] } };
+
+describe('owner tables', () => {
+  let h: SpannerHarness;
+  beforeAll(async () => {
+    h = await startSpannerHarness({ schema: SCHEMA });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function listed(id: string): Promise<Listed> {
+    const answer = await h.harness.client.listCollections([id]);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body.collections[0] as Listed;
+  }
+
+  test('an INT64 _id (or _owner) makes the table read-only, saying the column must be STRING', async () => {
+    const { client } = h.harness;
+    for (const id of ['owner_intid', 'owner_intowner']) {
+      const ops = (await listed(id)).capabilities.dataOperations;
+      expect(ops).toContain('QUERY');
+      expect(ops).not.toContain('INSERT');
+      expect(ops).not.toContain('UPDATE');
+      expect(ops).not.toContain('REMOVE');
+    }
+    const insert = await client.insert('owner_intid', [{ _id: '5' }]);
+    expect(insert.status).toBe(400);
+    expect(insert.body.errorMessage).toContain('read-only');
+    expect(insert.body.errorMessage).toContain('_id must be STRING(MAX)');
+    const owner = await client.insert('owner_intowner', [{ _id: 'a' }]);
+    expect(owner.status).toBe(400);
+    expect(owner.body.errorMessage).toContain('_owner must be STRING(MAX)');
+    // collections/update cannot change a column's type: refused, the owner fixes it in the database.
+    const update = await client.updateCollection({
+      id: 'owner_intid',
+      fields: [
+        { key: '_id', type: 'TEXT' },
+        { key: 'name', type: 'TEXT' },
+      ],
+    });
+    expect(update.status).toBe(400);
+    expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+  });
+});
