@@ -109,9 +109,17 @@ class MemoryStorage implements Storage {
     return table.def;
   }
 
+  /** The collection goes with every pair that involves it, those other collections hold into it too (docs/semantics.md §8). */
   async deleteCollection(id: string): Promise<void> {
     this.table(id);
     this.tables.delete(id);
+    for (const table of this.tables.values()) {
+      for (const field of table.def.fields) {
+        if (field.type === 'MULTI_REFERENCE' && field.multiReferenceOptions?.referencedCollectionId === id) {
+          table.refs.delete(field.key);
+        }
+      }
+    }
   }
 
   async query(collection: StoredCollection, spec: QuerySpec): Promise<readonly Item[]> {

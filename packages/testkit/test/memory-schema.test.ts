@@ -1,0 +1,59 @@
+/**
+ * Schema changes on the memory reference storage and what they do to the state
+ * around a collection: the reference pairs that point into it, the pairs a
+ * MULTI_REFERENCE field holds, the indexes over its fields and the declared
+ * index limits (docs/semantics.md §8, docs/protocol.md §5.3–§5.4, §6, §7).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createMemoryStorage, type Harness, startHarness } from '../src/index.ts';
+
+let h: Harness;
+let n = 0;
+/** A fresh collection id per use: the tests share one storage. */
+const fresh = (prefix: string) => `${prefix}_${++n}`;
+
+beforeAll(async () => {
+  h = await startHarness({ storage: createMemoryStorage() });
+});
+afterAll(() => h.close());
+
+type Pair = { referringItemId: string; referencedItemId: string };
+
+/** A → B with a MULTI_REFERENCE field `m`, items a1 and b1, and the pair a1 → b1. */
+async function linked(): Promise<{ a: string; b: string; fields: Record<string, unknown>[] }> {
+  const a = fresh('a');
+  const b = fresh('b');
+  expect((await h.client.createCollection({ id: b, fields: [{ key: 'name', type: 'TEXT' }] })).status).toBe(200);
+  const fields = [
+    { key: 'name', type: 'TEXT' },
+    { key: 'm', type: 'MULTI_REFERENCE', multiReferenceOptions: { referencedCollectionId: b } },
+  ];
+  expect((await h.client.createCollection({ id: a, fields })).status).toBe(200);
+  await h.client.insert(b, [{ _id: 'b1', name: 'B one' }]);
+  await h.client.insert(a, [{ _id: 'a1', name: 'A one' }]);
+  const inserted = await h.client.insertReferences(a, 'm', [{ referringItemId: 'a1', referencedItemId: 'b1' }]);
+  expect(inserted.body.results[0].error).toBeUndefined();
+  return { a, b, fields };
+}
+
+async function pairsOf(collectionId: string, fieldKey: string): Promise<Pair[]> {
+  const result = await h.client.queryReferenced(collectionId, fieldKey, { includeReferencedItems: false });
+  expect(result.status, JSON.stringify(result.body)).toBe(200);
+  return result.body.items;
+}
+
+describe('references and collection changes', () => {
+  test('deleting the referenced collection removes the pairs that point into it, for good', async () => {
+    const { a, b } = await linked();
+    expect((await h.client.deleteCollection(b)).status).toBe(200);
+    expect(await pairsOf(a, 'm')).toEqual([]);
+    // Recreating the collection and the item does not bring the old pair back.
+    expect((await h.client.createCollection({ id: b, fields: [{ key: 'name', type: 'TEXT' }] })).status).toBe(200);
+    await h.client.insert(b, [{ _id: 'b1', name: 'B again' }]);
+    expect(await pairsOf(a, 'm')).toEqual([]);
+    // The field itself stays and takes new pairs.
+    const again = await h.client.insertReferences(a, 'm', [{ referringItemId: 'a1', referencedItemId: 'b1' }]);
+    expect(again.body.results[0].error).toBeUndefined();
+    expect(await pairsOf(a, 'm')).toEqual([{ referringItemId: 'a1', referencedItemId: 'b1' }]);
+  });
+});
