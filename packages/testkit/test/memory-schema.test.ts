@@ -56,4 +56,26 @@ describe('references and collection changes', () => {
     expect(again.body.results[0].error).toBeUndefined();
     expect(await pairsOf(a, 'm')).toEqual([{ referringItemId: 'a1', referencedItemId: 'b1' }]);
   });
+
+  test('a MULTI_REFERENCE field holding pairs cannot change its type; without pairs it can', async () => {
+    const { a, fields } = await linked();
+    const retyped = fields.map((f) => (f.key === 'm' ? { key: 'm', type: 'TEXT' } : f));
+    const refused = await h.client.updateCollection({ id: a, fields: retyped });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(refused.body.data.errors).toEqual([{ fieldKey: 'm', message: expect.stringContaining('references') }]);
+    // Nothing changed: the field and its pair are still there.
+    const [collection] = (await h.client.listCollections([a])).body.collections;
+    expect(collection.fields.find((f: { key: string }) => f.key === 'm').type).toBe('MULTI_REFERENCE');
+    expect(await pairsOf(a, 'm')).toEqual([{ referringItemId: 'a1', referencedItemId: 'b1' }]);
+
+    await h.client.removeReferences(a, 'm', [{ referringItemId: 'a1', referencedItemId: 'b1' }]);
+    const changed = await h.client.updateCollection({ id: a, fields: retyped });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await h.client.update(a, [{ _id: 'a1', name: 'A one', m: 'text now' }]);
+    // Back to MULTI_REFERENCE once the text is cleared: no pair comes back.
+    await h.client.update(a, [{ _id: 'a1', name: 'A one' }]);
+    expect((await h.client.updateCollection({ id: a, fields })).status).toBe(200);
+    expect(await pairsOf(a, 'm')).toEqual([]);
+  });
 });

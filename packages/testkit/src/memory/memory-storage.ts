@@ -87,14 +87,25 @@ class MemoryStorage implements Storage {
     const problems: { fieldKey: string; message: string }[] = [];
     for (const [key, field] of after) {
       const old = before.get(key);
-      if (old && old.type !== field.type && [...table.items.values()].some((item) => item[key] != null)) {
+      if (!old || old.type === field.type) continue;
+      if ([...table.items.values()].some((item) => item[key] != null)) {
         problems.push({
           fieldKey: key,
           message: `cannot convert ${old.type} to ${field.type} while items hold values`,
         });
       }
+      // A MULTI_REFERENCE field's values are its pairs: the same rule holds for them (docs/protocol.md §5.3).
+      if (old.type === 'MULTI_REFERENCE' && (table.refs.get(key)?.length ?? 0) > 0) {
+        problems.push({
+          fieldKey: key,
+          message: `cannot convert MULTI_REFERENCE to ${field.type} while items hold references; remove them first (items/remove-references) or add a new field`,
+        });
+      }
     }
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    for (const [key, field] of after) {
+      if (before.get(key)?.type === 'MULTI_REFERENCE' && field.type !== 'MULTI_REFERENCE') table.refs.delete(key);
+    }
     for (const key of before.keys()) {
       if (after.has(key)) continue;
       for (const [id, item] of table.items) {
