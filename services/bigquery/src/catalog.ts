@@ -18,6 +18,8 @@ export interface PhysicalColumn {
   readonly schemaType: string;
   readonly mode: string;
   readonly description: string | undefined;
+  /** BigQuery fills it when an insert leaves it out (`defaultValueExpression`). */
+  readonly hasDefault: boolean;
 }
 
 export interface PhysicalTable {
@@ -34,6 +36,7 @@ interface SchemaField {
   type?: string;
   mode?: string;
   description?: string;
+  defaultValueExpression?: string;
 }
 
 export interface TableMetadata {
@@ -57,6 +60,7 @@ export function physicalTable(name: string, meta: TableMetadata): PhysicalTable 
       schemaType: f.type.toUpperCase(),
       mode,
       description: typeof f.description === 'string' ? f.description : undefined,
+      hasDefault: typeof f.defaultValueExpression === 'string' && f.defaultValueExpression !== '',
     });
   }
   return {

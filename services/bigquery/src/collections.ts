@@ -71,6 +71,24 @@ function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['ty
   return { type: column.type };
 }
 
+/**
+ * REQUIRED columns no insert of the adaptor can fill: a type it leaves out of the collection
+ * (DATETIME, RECORD …) with no default value. BigQuery refuses every insert that leaves them
+ * NULL, and the owner cannot send a value from Wix, so the table is read-only with the fix
+ * instead of failing every item.
+ */
+function unwritableRequired(physical: PhysicalTable): string[] {
+  const out: string[] = [];
+  for (const column of physical.columns.values()) {
+    if (column.mode !== 'REQUIRED' || column.type !== undefined || column.hasDefault) continue;
+    out.push(
+      `its column ${column.name} (${column.schemaType}) is REQUIRED but the adaptor cannot write that type — ` +
+        `make it NULLABLE (ALTER TABLE ${physical.name} ALTER COLUMN ${column.name} DROP NOT NULL) or give it a default value in BigQuery`,
+    );
+  }
+  return out;
+}
+
 export function buildCollection(
   physical: PhysicalTable,
   numberColumns: NumberColumns = new NumberColumns(),
@@ -111,7 +129,12 @@ export function buildCollection(
         c.type && !wrongSystemType(c.name, c.type) ? inferType(c.name, c.type) : undefined,
       ]),
     ),
-    physical.kind === 'TABLE' ? undefined : `it is a ${physical.kind.toLowerCase().replace('_', ' ')}`,
+    [
+      physical.kind === 'TABLE' ? undefined : `it is a ${physical.kind.toLowerCase().replace('_', ' ')}`,
+      ...unwritableRequired(physical),
+    ]
+      .filter((b): b is string => b !== undefined)
+      .join('; ') || undefined,
     SYSTEM_COLUMN_TYPES,
   );
   const columns = new Map<string, ColumnInfo>();

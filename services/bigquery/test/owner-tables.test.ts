@@ -1,9 +1,12 @@
 /**
  * Owner tables (created in the dataset, not through the adaptor) that pass or fail
- * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`.
+ * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
+ * REQUIRED column the adaptor cannot write.
  * Each case runs on the project's emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { physicalTable } from '../src/catalog.ts';
+import { buildCollection } from '../src/collections.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 const SYSTEM = '_createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING';
@@ -18,6 +21,7 @@ describe('owner tables', () => {
     h = await startBigQueryHarness();
     await ddl(`CREATE TABLE ${table('bq_intid')} (_id INT64, ${SYSTEM}, name STRING)`);
     await ddl(`INSERT INTO ${table('bq_intid')} (_id, name) VALUES (9007199254740993, 'big')`);
+    await ddl(`CREATE TABLE ${table('bq_rw_req')} (_id STRING, ${SYSTEM}, title STRING, when_dt DATETIME NOT NULL)`);
   });
   afterAll(async () => {
     await h?.close();
@@ -47,5 +51,34 @@ describe('owner tables', () => {
     // Still read exactly.
     const read = await client.query('bq_intid', {});
     expect(read.body.items).toEqual([expect.objectContaining({ _id: '9007199254740993', name: 'big' })]);
+  });
+
+  test('a REQUIRED column the adaptor cannot write makes the table read-only, naming the column and the fix', async () => {
+    const { client } = h.harness;
+    expect((await listed('bq_rw_req')).capabilities.dataOperations).not.toContain('INSERT');
+    const insert = await client.insert('bq_rw_req', [{ _id: 'r1', title: 'x' }]);
+    expect(insert.status, JSON.stringify(insert.body)).toBe(400);
+    expect(insert.body.errorMessage).toContain('read-only');
+    expect(insert.body.errorMessage).toContain('when_dt (DATETIME) is REQUIRED');
+    expect(insert.body.errorMessage).toContain('DROP NOT NULL');
+    const update = await client.updateCollection({ id: 'bq_rw_req', fields: [{ key: 'title', type: 'TEXT' }] });
+    expect(update.status).toBe(400);
+    expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+  });
+
+  test('a REQUIRED column with a default value (BigQuery fills it) keeps the table writable', () => {
+    // The emulator keeps no defaultValueExpression: the definition as tables.get answers it on BigQuery.
+    const fields = [
+      { name: '_id', type: 'STRING' },
+      { name: '_createdDate', type: 'TIMESTAMP' },
+      { name: '_updatedDate', type: 'TIMESTAMP' },
+      { name: '_owner', type: 'STRING' },
+      { name: 'when_dt', type: 'DATETIME', mode: 'REQUIRED', defaultValueExpression: 'CURRENT_DATETIME()' },
+    ];
+    expect(buildCollection(physicalTable('t', { schema: { fields } })).stored.readOnly).toBeUndefined();
+    const without = fields.map(({ defaultValueExpression: _, ...f }) => f);
+    expect(buildCollection(physicalTable('t', { schema: { fields: without } })).stored.readOnlyReason).toContain(
+      'when_dt (DATETIME) is REQUIRED',
+    );
   });
 });

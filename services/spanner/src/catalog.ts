@@ -16,6 +16,10 @@ export interface PhysicalColumn {
   readonly type: ColumnType | undefined;
   readonly spannerType: string;
   readonly nullable: boolean;
+  /** A generated column (`AS (expr)`): Spanner computes it and refuses a value for it (collections.ts). */
+  readonly generated: boolean;
+  /** Spanner fills it when an insert leaves it out: a DEFAULT expression, or an identity column. */
+  readonly hasDefault: boolean;
 }
 
 export interface PhysicalIndex {
@@ -49,7 +53,8 @@ export interface Catalog {
 const TABLES_SQL =
   "SELECT TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '' ORDER BY TABLE_NAME";
 const COLUMNS_SQL =
-  'SELECT TABLE_NAME, COLUMN_NAME, SPANNER_TYPE, IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS ' +
+  'SELECT TABLE_NAME, COLUMN_NAME, SPANNER_TYPE, IS_NULLABLE, IS_GENERATED, COLUMN_DEFAULT, IS_IDENTITY ' +
+  'FROM INFORMATION_SCHEMA.COLUMNS ' +
   "WHERE TABLE_SCHEMA = '' ORDER BY TABLE_NAME, ORDINAL_POSITION";
 const INDEXES_SQL =
   'SELECT TABLE_NAME, INDEX_NAME, INDEX_TYPE, IS_UNIQUE, INDEX_STATE FROM INFORMATION_SCHEMA.INDEXES ' +
@@ -86,6 +91,8 @@ export async function readCatalog(database: Database): Promise<Catalog> {
       type: parseSpannerType(spannerType),
       spannerType,
       nullable: row.IS_NULLABLE === 'YES',
+      generated: row.IS_GENERATED === 'ALWAYS',
+      hasDefault: (row.COLUMN_DEFAULT !== null && row.COLUMN_DEFAULT !== undefined) || row.IS_IDENTITY === 'YES',
     });
   }
   const indexColumns = new Map<string, { keys: PhysicalIndex['keys'][number][]; count: number }>();

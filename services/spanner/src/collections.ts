@@ -72,6 +72,25 @@ function exposed(column: PhysicalColumn): column is PhysicalColumn & { type: Non
   return column.type !== undefined;
 }
 
+/**
+ * NOT NULL columns no insert of the adaptor can fill: a type it leaves out of the collection
+ * (FLOAT32, PROTO …) with no DEFAULT. Spanner refuses every insert that does not give them a
+ * value ("does not specify a non-null value for NOT NULL column"), and the owner cannot send
+ * one from Wix, so the table is read-only with the fix instead of failing every item.
+ * Generated columns are computed by Spanner, and a DEFAULT or identity column is filled by it.
+ */
+function unwritableRequired(physical: PhysicalTable): string[] {
+  const out: string[] = [];
+  for (const column of physical.columns.values()) {
+    if (column.nullable || column.generated || column.hasDefault || exposed(column)) continue;
+    out.push(
+      `its column ${column.name} (${column.spannerType}) is NOT NULL but the adaptor cannot write that type — ` +
+        `make it nullable (ALTER TABLE ${physical.name} ALTER COLUMN ${column.name} ${column.spannerType}) or give it a DEFAULT in the database`,
+    );
+  }
+  return out;
+}
+
 function buildCollection(
   physical: PhysicalTable,
   meta: CollectionMeta | undefined,
@@ -96,6 +115,14 @@ function buildCollection(
     if (covered.has(column.name) || !exposed(column) || column.name.startsWith(INTERNAL_PREFIX)) continue;
     fields.push(inferredField(column.name, inferType(column)));
   }
+  const blockers = [
+    physical.view
+      ? 'it is a view'
+      : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
+        ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
+        : undefined,
+    ...unwritableRequired(physical),
+  ].filter((b): b is string => b !== undefined);
   const access = readWriteRule(
     new Map(
       [...physical.columns.values()].map((c) => [
@@ -103,11 +130,7 @@ function buildCollection(
         exposed(c) && !wrongSystemType(c.name, c.type) ? inferType(c) : undefined,
       ]),
     ),
-    physical.view
-      ? 'it is a view'
-      : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
-        ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
-        : undefined,
+    blockers.length > 0 ? blockers.join('; ') : undefined,
     SYSTEM_COLUMN_TYPES,
   );
   const columns = new Map<string, ColumnInfo>();

@@ -1,6 +1,7 @@
 /**
  * Owner tables (created in the database, not through the adaptor) that pass or fail
- * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`.
+ * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
+ * NOT NULL column the adaptor cannot write.
  * Each case ran against the real emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,6 +12,8 @@ const SYSTEM = '_createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING(MA
 const SCHEMA = [
   `CREATE TABLE owner_intid (_id INT64 NOT NULL, ${SYSTEM}, name STRING(MAX)) PRIMARY KEY (_id)`,
   'CREATE TABLE owner_intowner (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner INT64) PRIMARY KEY (_id)',
+  `CREATE TABLE owner_rw_nn (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_nn FLOAT32 NOT NULL) PRIMARY KEY (_id)`,
+  `CREATE TABLE owner_rw_nn_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_def FLOAT32 NOT NULL DEFAULT (1.5)) PRIMARY KEY (_id)`,
 ];
 
 type Listed = { id: string; capabilities: { dataOperations: string[] } };
@@ -56,5 +59,25 @@ describe('owner tables', () => {
     });
     expect(update.status).toBe(400);
     expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+  });
+
+  test('a NOT NULL column the adaptor cannot write makes the table read-only, naming the column and the fix', async () => {
+    const { client } = h.harness;
+    expect((await listed('owner_rw_nn')).capabilities.dataOperations).not.toContain('INSERT');
+    const insert = await client.insert('owner_rw_nn', [{ _id: 'n1', title: 'x' }]);
+    expect(insert.status, JSON.stringify(insert.body)).toBe(400);
+    expect(insert.body.errorMessage).toContain('read-only');
+    expect(insert.body.errorMessage).toContain('f32_nn (FLOAT32) is NOT NULL');
+    expect(insert.body.errorMessage).toContain('DEFAULT');
+    // Nor can collections/update fix it: the owner changes the column in the database.
+    const update = await client.updateCollection({ id: 'owner_rw_nn', fields: [{ key: 'title', type: 'TEXT' }] });
+    expect(update.status).toBe(400);
+    expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    // With a DEFAULT the database fills it: the table is writable and an insert stores the default.
+    expect((await listed('owner_rw_nn_def')).capabilities.dataOperations).toContain('INSERT');
+    const ok = await client.insert('owner_rw_nn_def', [{ _id: 'd1', title: 'x' }]);
+    expect(ok.body.results?.[0]?.item, JSON.stringify(ok.body)).toMatchObject({ _id: 'd1', title: 'x' });
+    const [rows] = await h.db.database.run({ sql: "SELECT f32_def FROM owner_rw_nn_def WHERE _id = 'd1'", json: true });
+    expect(rows).toEqual([{ f32_def: 1.5 }]);
   });
 });
