@@ -79,3 +79,47 @@ describe('references and collection changes', () => {
     expect(await pairsOf(a, 'm')).toEqual([]);
   });
 });
+
+describe('indexes and collection changes', () => {
+  test('a field an index covers cannot be removed: the refusal names the index, nothing changes', async () => {
+    const id = fresh('people');
+    const fields = [
+      { key: 'email', type: 'TEXT' },
+      { key: 'care', type: 'OBJECT' },
+      { key: 'name', type: 'TEXT' },
+    ];
+    expect((await h.client.createCollection({ id, fields })).status).toBe(200);
+    const unique = { name: 'u_email', fields: [{ path: 'email', order: 'ASC' }], unique: true };
+    expect((await h.client.createIndex(id, unique)).status).toBe(200);
+    const nested = { name: 'by_sun', fields: [{ path: 'care.sun', order: 'ASC' }] };
+    expect((await h.client.createIndex(id, nested)).status).toBe(200);
+
+    const refused = await h.client.updateCollection({ id, fields: [{ key: 'name', type: 'TEXT' }] });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(refused.body.data.errors).toEqual([
+      { fieldKey: 'email', message: expect.stringContaining("'u_email'") },
+      { fieldKey: 'care', message: expect.stringContaining("'by_sun'") },
+    ]);
+    const [collection] = (await h.client.listCollections([id])).body.collections;
+    expect(collection.fields.map((f: { key: string }) => f.key)).toContain('email');
+
+    // Once the index is removed, the field goes, and a field re-added under its key meets no old index.
+    expect((await h.client.removeIndex(id, 'u_email')).status).toBe(200);
+    const withoutEmail = fields.filter((f) => f.key !== 'email');
+    const removed = await h.client.updateCollection({ id, fields: withoutEmail });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    const names = (await h.client.listIndexes(id)).body.indexes.map((i: { name: string }) => i.name);
+    expect(names).toEqual(['_id_', 'by_sun']);
+    const readded = await h.client.updateCollection({
+      id,
+      fields: [...withoutEmail, { key: 'email', type: 'NUMBER' }],
+    });
+    expect(readded.status, JSON.stringify(readded.body)).toBe(200);
+    const inserted = await h.client.insert(id, [
+      { _id: 'x', email: 1 },
+      { _id: 'y', email: 1 },
+    ]);
+    expect(inserted.body.results.map((r: { error?: unknown }) => r.error)).toEqual([undefined, undefined]);
+  });
+});

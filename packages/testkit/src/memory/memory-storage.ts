@@ -102,6 +102,21 @@ class MemoryStorage implements Storage {
         });
       }
     }
+    // An index over a removed field is refused, as Spanner refuses to drop an indexed column: dropping the
+    // index silently would lose a unique constraint the owner made, and keeping it would apply it to a
+    // field re-added under the same key (docs/protocol.md §5.3).
+    for (const key of before.keys()) {
+      if (after.has(key)) continue;
+      const covering = [...table.indexes.values()].filter((index) =>
+        index.fields.some((f) => (f.path.split('.')[0] ?? f.path) === key),
+      );
+      if (covering.length === 0) continue;
+      const names = covering.map((index) => `'${index.name}'`).join(', ');
+      problems.push({
+        fieldKey: key,
+        message: `remove the ${covering.length === 1 ? 'index' : 'indexes'} ${names} first (indexes/remove): a field an index covers cannot be removed`,
+      });
+    }
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
     for (const [key, field] of after) {
       if (before.get(key)?.type === 'MULTI_REFERENCE' && field.type !== 'MULTI_REFERENCE') table.refs.delete(key);
