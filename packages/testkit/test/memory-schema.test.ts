@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMemoryStorage, type Harness, startHarness } from '../src/index.ts';
+import { memoryCapabilities } from '../src/memory/capabilities.ts';
 
 let h: Harness;
 let n = 0;
@@ -121,5 +122,35 @@ describe('indexes and collection changes', () => {
       { _id: 'y', email: 1 },
     ]);
     expect(inserted.body.results.map((r: { error?: unknown }) => r.error)).toEqual([undefined, undefined]);
+  });
+
+  test('the declared limits per kind of index are enforced', async () => {
+    const limits = memoryCapabilities.indexOptions;
+    const id = fresh('many');
+    const count = limits.maxNumberOfIndexesPerCollection + 1;
+    const fields = Array.from({ length: count }, (_, i) => ({ key: `f${i}`, type: 'TEXT' }));
+    expect((await h.client.createCollection({ id, fields })).status).toBe(200);
+    const create = (i: number, unique: boolean) =>
+      h.client.createIndex(id, { name: `i${i}`, fields: [{ path: `f${i}`, order: 'ASC' }], unique });
+
+    let i = 0;
+    for (; i < limits.maxNumberOfRegularIndexesPerCollection; i++) expect((await create(i, false)).status).toBe(200);
+    const regular = await create(i++, false);
+    expect(regular.status).toBe(400);
+    expect(JSON.stringify(regular.body)).toContain(
+      `at most ${limits.maxNumberOfRegularIndexesPerCollection} regular (non-unique) indexes`,
+    );
+
+    const uniqueLimit = Math.min(
+      limits.maxNumberOfUniqueIndexesPerCollection,
+      limits.maxNumberOfIndexesPerCollection - limits.maxNumberOfRegularIndexesPerCollection,
+    );
+    for (let u = 0; u < uniqueLimit; u++) expect((await create(i++, true)).status).toBe(200);
+    const unique = await create(i++, true);
+    expect(unique.status).toBe(400);
+    const listed = (await h.client.listIndexes(id)).body.indexes as { unique: boolean }[];
+    // The primary key on _id is listed besides the user's indexes and counts in none of the limits.
+    expect(listed.length - 1).toBe(limits.maxNumberOfRegularIndexesPerCollection + uniqueLimit);
+    expect(listed.filter((x) => !x.unique)).toHaveLength(limits.maxNumberOfRegularIndexesPerCollection);
   });
 });

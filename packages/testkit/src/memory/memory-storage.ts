@@ -14,6 +14,7 @@ import {
   type Filter,
   type IndexDefinition,
   type IndexInfo,
+  type IndexOptions,
   type Item,
   type ItemResult,
   project,
@@ -276,14 +277,8 @@ class MemoryStorage implements Storage {
     if (table.indexes.has(index.name) || index.name === '_id_') {
       throw errors.violation('index.name', index.name, `an index named '${index.name}' already exists`);
     }
-    const limits = this.capabilities.indexOptions;
-    if (table.indexes.size >= limits.maxNumberOfIndexesPerCollection) {
-      throw errors.violation(
-        'index',
-        index.name,
-        `at most ${limits.maxNumberOfIndexesPerCollection} indexes per collection`,
-      );
-    }
+    const over = overIndexLimit(this.capabilities.indexOptions, table.indexes.values(), index.unique);
+    if (over) throw errors.violation('index', index.name, over);
     const info: IndexInfo = { ...index, status: 'ACTIVE' };
     const duplicate = info.unique ? duplicateKey(info, table.items) : undefined;
     if (duplicate) {
@@ -330,6 +325,25 @@ class MemoryStorage implements Storage {
       }
     }
   }
+}
+
+/**
+ * Which declared limit (capabilities/get `indexOptions`, docs/protocol.md §6) one more index of this kind
+ * would pass, as the refusal's message; undefined when none. The primary key on `_id` counts in none.
+ */
+function overIndexLimit(limits: IndexOptions, existing: Iterable<IndexInfo>, unique: boolean): string | undefined {
+  const all = [...existing];
+  const sameKind = all.filter((index) => index.unique === unique).length;
+  if (unique && sameKind >= limits.maxNumberOfUniqueIndexesPerCollection) {
+    return `at most ${limits.maxNumberOfUniqueIndexesPerCollection} unique indexes per collection`;
+  }
+  if (!unique && sameKind >= limits.maxNumberOfRegularIndexesPerCollection) {
+    return `at most ${limits.maxNumberOfRegularIndexesPerCollection} regular (non-unique) indexes per collection`;
+  }
+  if (all.length >= limits.maxNumberOfIndexesPerCollection) {
+    return `at most ${limits.maxNumberOfIndexesPerCollection} indexes per collection`;
+  }
+  return undefined;
 }
 
 function newTable(def: StoredCollection): Table {
