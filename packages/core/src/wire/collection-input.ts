@@ -5,12 +5,14 @@
  * `pagingMode` dropped (§9.1), display names, descriptions, `encrypted` and
  * permissions kept so listings round-trip.
  */
-import type { Collection, CollectionPermissions, Field } from '../model.ts';
-import type { CollectionInput, FieldInput } from './schemas/collections.ts';
+import { errors } from '../errors.ts';
+import { type Collection, type CollectionPermissions, type Field, SYSTEM_FIELDS } from '../model.ts';
+import { type CollectionInput, type FieldInput, MAX_FIELDS_PER_COLLECTION } from './schemas/collections.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function normalizeCollectionInput(raw: CollectionInput): Collection {
+  checkFieldCount(raw.fields ?? []);
   const collection: Mutable<Collection> = {
     id: raw.id,
     fields: (raw.fields ?? []).map(normalizeField),
@@ -19,6 +21,23 @@ export function normalizeCollectionInput(raw: CollectionInput): Collection {
   const permissions = normalizePermissions(raw.permissions);
   if (permissions) collection.permissions = permissions;
   return collection;
+}
+
+/**
+ * The limit is on the collection as stored and listed (docs/semantics.md §10, docs/protocol.md §9.1):
+ * the system fields the adaptor adds to every collection (§5.2) count, whether the request lists
+ * them or not, so 997 user fields would be stored and listed as 1001.
+ */
+function checkFieldCount(fields: readonly FieldInput[]): void {
+  const listed = new Set(fields.map((f) => f.key));
+  const added = SYSTEM_FIELDS.filter((s) => !listed.has(s.key));
+  const total = fields.length + added.length;
+  if (total <= MAX_FIELDS_PER_COLLECTION) return;
+  throw errors.violation(
+    'collection.fields',
+    `${total} fields`,
+    `a collection has at most ${MAX_FIELDS_PER_COLLECTION} fields, the system fields (${SYSTEM_FIELDS.map((s) => s.key).join(', ')}) included; with ${added.length === 0 ? 'them' : `the ${added.length} the adaptor adds`} this one would have ${total}: remove ${total - MAX_FIELDS_PER_COLLECTION}`,
+  );
 }
 
 function normalizePermissions(raw: CollectionInput['permissions']): CollectionPermissions | undefined {

@@ -278,3 +278,30 @@ describe('normalizeCollectionInput', () => {
     expect(normalizeCollectionInput(request.collection)).toEqual({ id: 'bare', fields: [] });
   });
 });
+
+describe('the field limit counts the system fields (docs/semantics.md §10)', () => {
+  const userFields = (count: number) => Array.from({ length: count }, (_, i) => ({ key: `f${i}`, type: 'TEXT' }));
+  const normalize = (fields: unknown[], route: 'collections/create' | 'collections/update' = 'collections/create') =>
+    normalizeCollectionInput(validateRequest(route, { collection: { id: 'wide', fields } }).collection);
+
+  it('refuses user fields that, with the system fields added, pass 1000', () => {
+    for (const route of ['collections/create', 'collections/update'] as const) {
+      const violation = expectViolation(() => normalize(userFields(997), route), 'collection.fields');
+      expect(violation.message).toContain('at most 1000 fields');
+      expect(violation.message).toContain('1001');
+    }
+  });
+
+  it('accepts 1000 with the system fields, whether the request lists them or not', () => {
+    expect(normalize(userFields(996)).fields).toHaveLength(996);
+    const system = [
+      { key: '_id', type: 'TEXT' },
+      { key: '_createdDate', type: 'DATETIME' },
+      { key: '_updatedDate', type: 'DATETIME' },
+      { key: '_owner', type: 'TEXT' },
+    ];
+    expect(normalize([...system, ...userFields(996)]).fields).toHaveLength(1000);
+    // Two listed, two added by the adaptor: 998 + 2 listed = 1000 entries, 1002 fields.
+    expectViolation(() => normalize([...system.slice(0, 2), ...userFields(998)]), 'collection.fields');
+  });
+});

@@ -6,7 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { FIELD_TYPES, ROLES } from '../../model.ts';
 import { LIMITS } from '../limits.ts';
-import { BULK_LIMIT, CollectionId, Nullable } from './common.ts';
+import { CollectionId, Nullable } from './common.ts';
 
 export const FieldTypeSchema = Type.Union(FIELD_TYPES.map((type) => Type.Literal(type)));
 const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
@@ -84,8 +84,12 @@ const collectionProperties = {
   permissions: Nullable(Permissions),
 };
 
-/** Max 1000 fields per collection (§9.1). */
-const Fields = Type.Array(FieldInput, { maxItems: BULK_LIMIT });
+/**
+ * Max 1000 fields per collection (§9.1), the system fields included: the schema bounds the list
+ * sent, wire/collection-input.ts counts the system fields the adaptor adds to it.
+ */
+export const MAX_FIELDS_PER_COLLECTION = 1000;
+const Fields = Type.Array(FieldInput, { maxItems: MAX_FIELDS_PER_COLLECTION });
 
 /**
  * Create: `fields` may be absent (→ only the system fields, which the adaptor
