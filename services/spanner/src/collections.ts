@@ -28,6 +28,11 @@ export interface SpannerCollection extends SqlCollection {
   readonly physical: PhysicalTable;
   /** Secondary index entries (and generated columns) written per row: part of the mutation cost (Spanner limit, writes.ts). */
   readonly indexCost: number;
+  /**
+   * Keys of fields whose stored value Spanner sets itself when a row is written (generated
+   * columns): never written, read back after a write for its answer, the item as stored (writes.ts).
+   */
+  readonly computed: readonly string[];
 }
 
 /** Spanner column types of the system fields, for the read-only hint. */
@@ -122,6 +127,9 @@ function buildCollection(
         ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
         : undefined,
     ...unwritableRequired(physical),
+    ...[...physical.columns.values()]
+      .filter((c) => c.generated && c.name in SYSTEM_SCALARS)
+      .map((c) => `its system column ${c.name} is a generated column (the adaptor writes the system fields itself)`),
   ].filter((b): b is string => b !== undefined);
   const access = readWriteRule(
     new Map(
@@ -135,6 +143,7 @@ function buildCollection(
   );
   const columns = new Map<string, ColumnInfo>();
   const writeColumns: SpannerCollection['writeColumns'][number][] = [];
+  const computed: string[] = [];
   for (const field of fields) {
     const column = physical.columns.get(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
@@ -145,14 +154,19 @@ function buildCollection(
       ...(lowered && column.type === 'STRING' ? { lowered: lowered.name } : {}),
     };
     columns.set(field.key, info);
-    writeColumns.push({ key: field.key, column: info, field });
+    // Spanner refuses a value for a generated column ("Cannot write into generated column"):
+    // read like any column, never written; a value an item carries for it is ignored (TYPES.md).
+    if (column.generated) computed.push(field.key);
+    else writeColumns.push({ key: field.key, column: info, field });
   }
   return {
     ...sqlCollection({ name: physical.name, columns }, fields, meta, access, writeColumns),
     physical,
-    // Generated LOWER columns are written by Spanner with each row: counted like index entries.
+    // Generated columns (the LOWER ones behind case-insensitive indexes, the owner's) are written
+    // by Spanner with each row: counted like index entries.
     indexCost:
       physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0) +
-      [...physical.columns.keys()].filter((name) => name.startsWith(INTERNAL_PREFIX)).length,
+      [...physical.columns.values()].filter((c) => c.generated || c.name.startsWith(INTERNAL_PREFIX)).length,
+    computed,
   };
 }

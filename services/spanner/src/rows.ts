@@ -37,7 +37,7 @@ export async function readIds(tx: Transaction, c: SpannerCollection, ids: readon
 }
 
 /**
- * Items by _id (their `keys` only, every stored key by default), inside the
+ * Items by _id (their `keys` only, every column's key by default: generated ones too), inside the
  * transaction (the read locks the rows until commit). A compiled query, not a
  * key read: googlesql reads TIMESTAMP columns as UNIX_MILLIS, where a key
  * read decodes them through the client's PreciseDate, one second late just
@@ -47,7 +47,7 @@ export async function readItems(
   tx: Transaction,
   c: SpannerCollection,
   ids: readonly string[],
-  keys: readonly string[] = c.writeColumns.map((w) => w.key),
+  keys: readonly string[] = [...c.table.columns.keys()],
 ): Promise<Map<string, Item>> {
   const out = new Map<string, Item>();
   if (ids.length === 0) return out;

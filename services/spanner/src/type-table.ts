@@ -20,6 +20,7 @@ export function spannerTypeTable(): string {
     fieldCapabilities,
     nestedOperators: spanner.nestedPathOperators(),
     notes: [
+      'Generated columns (`AS (…) STORED`) are read like any column of their type and never written: a value an item carries for one is ignored (Wix sends back every field it read), and the answer of a write carries the value Spanner computed.',
       'MULTI_REFERENCE pairs live in the table `wix_adaptor_references` (README.md "Tables the adaptor keeps"). `$matches` is supported wherever CONTAINS is.',
     ],
   });

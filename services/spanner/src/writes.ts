@@ -11,7 +11,7 @@
  * transaction; `runTransactionAsync` retries it when Spanner answers ABORTED
  * (client-guards.ts `readWrite`).
  */
-import { errors, type Item, type ItemResult, type Value } from '@adaptors/core';
+import { errors, ID_FIELD, type Item, type ItemResult, type Value } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { Database, Transaction } from '@google-cloud/spanner';
@@ -21,7 +21,10 @@ import { callOptions, streamOptions } from './deadline.ts';
 import { deleteAllRows } from './dml.ts';
 import { isTableNotFound, itemError, translateError } from './errors.ts';
 import { readIds, readItems, storedItem } from './rows.ts';
+import { toItems } from './runner.ts';
 import { columnValue, spannerStatement } from './values.ts';
+
+type CommitTimestamp = NonNullable<Transaction['commitTimestampProto']>;
 
 /** Spanner's limit of mutations per commit (cells written, index entries included). */
 export const MAX_MUTATIONS_PER_COMMIT = 80_000;
@@ -102,14 +105,19 @@ export class Writer {
     }
   }
 
-  /** Items in batches within a commit's limits, one transaction per batch (item by item if one item fails it). */
-  private write(
+  /**
+   * Items in batches within a commit's limits, one transaction per batch (item by item if one
+   * item fails it); then, when the table has columns Spanner computes, their values for the answer.
+   */
+  private async write(
     c: SpannerCollection,
     items: readonly Item[],
     duplicates: 'refuse' | 'allow',
     batch: (tx: Transaction, batch: readonly sql.Pending[], results: ItemResult[]) => Promise<void>,
   ): Promise<ItemResult[]> {
-    return sql.writeItems(c.stored.id, items, {
+    // Each written item's commit timestamp: its computed values are read at exactly that state.
+    const committedAt = new Map<number, CommitTimestamp>();
+    const results = await sql.writeItems(c.stored.id, items, {
       duplicates,
       limits: limits(c, c.writeColumns.length),
       encode: (item) => {
@@ -120,10 +128,62 @@ export class Writer {
       write: (entries, results) =>
         readWrite(this.database, async (tx) => {
           await batch(tx, entries, results);
+          const at = tx.commitTimestampProto;
+          if (at && c.computed.length > 0) for (const entry of entries) committedAt.set(entry.index, at);
         }),
       itemError: (error, itemId) => itemError(error, c.stored.id, itemId),
       fail: (error) => this.translated(error, c),
     });
+    if (committedAt.size > 0) await this.readComputed(c, results, committedAt);
+    return results;
+  }
+
+  /**
+   * The answer of a write is the item as stored (docs/protocol.md §4.5, §4.6): the values Spanner
+   * computed for the written rows (generated columns) are read at each commit's timestamp — one
+   * read per commit, only for tables that have such columns — so a later write cannot show in it.
+   * If that read fails, the write still happened: the item is answered as written, without them.
+   */
+  private async readComputed(
+    c: SpannerCollection,
+    results: ItemResult[],
+    committedAt: ReadonlyMap<number, CommitTimestamp>,
+  ): Promise<void> {
+    const commits = new Map<string, { at: CommitTimestamp; indexes: number[] }>();
+    for (const [index, at] of committedAt) {
+      if (!results[index] || !('item' in results[index])) continue;
+      const key = `${at.seconds}.${at.nanos}`;
+      const commit = commits.get(key) ?? { at, indexes: [] };
+      commits.set(key, commit);
+      commit.indexes.push(index);
+    }
+    for (const { at, indexes } of commits.values()) {
+      const written = indexes.map((index) => (results[index] as { item: Item }).item);
+      const query = spanner.select(
+        c.table,
+        sql.itemsByIdQuery([...new Set(written.map((item) => String(item._id)))], [ID_FIELD, ...c.computed]),
+      );
+      let stored: Map<string, Item>;
+      try {
+        const [rows] = await this.database.run(
+          { ...spannerStatement(query), gaxOptions: streamOptions() },
+          { readTimestamp: at },
+        );
+        stored = new Map(toItems(rows, query, c.fields).map((item) => [String(item._id), item]));
+      } catch {
+        continue;
+      }
+      indexes.forEach((index, i) => {
+        const item: Record<string, Value> = { ...written[i] };
+        const row = stored.get(String(item._id));
+        for (const key of c.computed) {
+          delete item[key];
+          const value = row?.[key];
+          if (value !== null && value !== undefined) item[key] = value;
+        }
+        results[index] = { item };
+      });
+    }
   }
 
   private async insertBatch(

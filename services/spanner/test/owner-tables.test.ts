@@ -1,7 +1,8 @@
 /**
  * Owner tables (created in the database, not through the adaptor) that pass or fail
  * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
- * NOT NULL column the adaptor cannot write.
+ * NOT NULL column the adaptor cannot write; and how writes treat the columns Spanner fills
+ * itself (generated columns).
  * Each case ran against the real emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +14,7 @@ const SCHEMA = [
   `CREATE TABLE owner_intid (_id INT64 NOT NULL, ${SYSTEM}, name STRING(MAX)) PRIMARY KEY (_id)`,
   'CREATE TABLE owner_intowner (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner INT64) PRIMARY KEY (_id)',
   `CREATE TABLE owner_rw_nn (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_nn FLOAT32 NOT NULL) PRIMARY KEY (_id)`,
+  `CREATE TABLE owner_rw (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(20), gen STRING(MAX) AS (UPPER(title)) STORED) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_rw_nn_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_def FLOAT32 NOT NULL DEFAULT (1.5)) PRIMARY KEY (_id)`,
 ];
 
@@ -79,5 +81,35 @@ describe('owner tables', () => {
     expect(ok.body.results?.[0]?.item, JSON.stringify(ok.body)).toMatchObject({ _id: 'd1', title: 'x' });
     const [rows] = await h.db.database.run({ sql: "SELECT f32_def FROM owner_rw_nn_def WHERE _id = 'd1'", json: true });
     expect(rows).toEqual([{ f32_def: 1.5 }]);
+  });
+
+  test('a generated column is read and answered, never written: a value sent for it is ignored', async () => {
+    const { client } = h.harness;
+    const collection = await listed('owner_rw');
+    expect(collection.capabilities.dataOperations).toContain('INSERT');
+    const inserted = await client.insert('owner_rw', [
+      { _id: 'n2', title: 'x' },
+      { _id: 'n3', title: 'y', gen: 'sent by the site' },
+      { title: 'generated id' },
+    ]);
+    expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
+    const items = inserted.body.results.map((r: { item?: Record<string, unknown> }) => r.item);
+    // The answer is the item as stored: with the value Spanner computed.
+    expect(items[0]).toMatchObject({ _id: 'n2', title: 'x', gen: 'X' });
+    expect(items[1]).toMatchObject({ _id: 'n3', title: 'y', gen: 'Y' });
+    expect(items[2]).toMatchObject({ title: 'generated id', gen: 'GENERATED ID' });
+    const read = await client.query('owner_rw', { filter: { _id: { $in: ['n2', 'n3'] } } });
+    expect(read.body.items).toEqual([items[0], items[1]]);
+    // An update (Wix sends back every field it read, the generated one too) and a save: recomputed.
+    const updated = await client.update('owner_rw', [{ ...items[0], title: 'z', gen: 'X' }]);
+    expect(updated.body.results[0].item, JSON.stringify(updated.body)).toMatchObject({
+      _id: 'n2',
+      title: 'z',
+      gen: 'Z',
+    });
+    const saved = await client.insert('owner_rw', [{ _id: 'n3', title: 'w', gen: 'Y' }], { overwriteExisting: true });
+    expect(saved.body.results[0].item, JSON.stringify(saved.body)).toMatchObject({ _id: 'n3', title: 'w', gen: 'W' });
+    const removed = await client.remove('owner_rw', ['n3']);
+    expect(removed.body.results[0].item).toMatchObject({ _id: 'n3', title: 'w', gen: 'W' });
   });
 });
