@@ -65,6 +65,9 @@ export function evaluatorFieldCapabilities(type: FieldType): FieldCapabilities {
     case 'ANY':
       return { sortable: false, queryOperators: ['EQ', 'NE', 'EXISTS'] };
     case 'MULTI_REFERENCE':
+      // Its pairs are not a value on the item (wire/codec.ts drops it) and no storage evaluates a
+      // condition over them: `$hasSome` would match nothing, `$in: [null]` every item. So nothing is
+      // declared and every filter on it is a 400 (packages/core/SEMANTICS.md rule 24, docs/semantics.md §8).
       return { sortable: false, queryOperators: [] };
   }
 }
