@@ -152,21 +152,38 @@ export class Writer {
     return won;
   }
 
+  /**
+   * Save (insert with overwrite, docs/protocol.md §4.5): an existing item is replaced as an
+   * update replaces it, its stored `_createdDate` kept (the MERGE leaves that column untouched
+   * and the answer carries the stored value), and a new one is inserted.
+   */
   private async upsertBatch(
     c: BigQueryCollection,
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ): Promise<void> {
     const last = sql.lastPerId(batch);
+    const created = createdColumn(c);
+    const stored = created
+      ? await this.readItems(
+          c,
+          last.map((b) => b.id),
+          ['_id', '_createdDate'],
+        )
+      : new Map<string, Item>();
     await this.runner.runRaw(
       replaceRows(
         c.stored.id,
         c.writeColumns,
         last.map((b) => b.row),
-        { keep: [], upsert: true },
+        { keep: created ? [created.column.name] : [], upsert: true },
       ),
     );
-    for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
+    for (const b of batch) {
+      const existing = stored.get(b.id);
+      const item = existing ? { ...b.item, _createdDate: existing._createdDate ?? null } : b.item;
+      results[b.index] = { item: storedItem(c, item) };
+    }
   }
 
   private async updateBatch(
@@ -174,7 +191,7 @@ export class Writer {
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ): Promise<void> {
-    const created = c.writeColumns.find((w) => w.key === '_createdDate' && w.column.type === 'TIMESTAMP');
+    const created = createdColumn(c);
     const stored = await this.readItems(
       c,
       batch.map((b) => b.id),
@@ -193,7 +210,7 @@ export class Writer {
           c.stored.id,
           c.writeColumns,
           sql.lastPerId(updates).map((b) => b.row),
-          { keep: created ? ['_createdDate'] : [], upsert: false },
+          { keep: created ? [created.column.name] : [], upsert: false },
         ),
       );
     }
@@ -232,6 +249,14 @@ export class Writer {
     }
     return out;
   }
+}
+
+/**
+ * The `_createdDate` column an update or save leaves as stored: never written back (the
+ * read carries whole milliseconds, an owner's row may hold microseconds).
+ */
+function createdColumn(c: BigQueryCollection): WriteColumn | undefined {
+  return c.writeColumns.find((w) => w.key === '_createdDate' && w.column.type === 'TIMESTAMP');
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Owner tables (created in the dataset, not through the adaptor) that pass or fail
  * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
- * REQUIRED column the adaptor cannot write.
+ * REQUIRED column the adaptor cannot write; and the owner's values a write must keep (a
+ * stored `_createdDate` finer than milliseconds).
  * Each case runs on the project's emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,6 +11,9 @@ import { buildCollection } from '../src/collections.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 const SYSTEM = '_createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING';
+
+/** 2020-01-02T03:04:05.123456Z in microseconds. */
+const MICROS = String(Date.parse('2020-01-02T03:04:05.123Z') * 1000 + 456);
 
 type Listed = { id: string; capabilities: { dataOperations: string[] } };
 
@@ -21,6 +25,11 @@ describe('owner tables', () => {
     h = await startBigQueryHarness();
     await ddl(`CREATE TABLE ${table('bq_intid')} (_id INT64, ${SYSTEM}, name STRING)`);
     await ddl(`INSERT INTO ${table('bq_intid')} (_id, name) VALUES (9007199254740993, 'big')`);
+    await ddl(`CREATE TABLE ${table('bq_keep')} (_id STRING, ${SYSTEM}, title STRING)`);
+    await ddl(
+      `INSERT INTO ${table('bq_keep')} (_id, _createdDate, title) VALUES ` +
+        "('k1', TIMESTAMP '2020-01-02 03:04:05.123456+00', 'one'), ('k2', TIMESTAMP '2020-01-02 03:04:05.123456+00', 'two')",
+    );
     await ddl(`CREATE TABLE ${table('bq_rw_req')} (_id STRING, ${SYSTEM}, title STRING, when_dt DATETIME NOT NULL)`);
   });
   afterAll(async () => {
@@ -80,5 +89,43 @@ describe('owner tables', () => {
     expect(buildCollection(physicalTable('t', { schema: { fields: without } })).stored.readOnlyReason).toContain(
       'when_dt (DATETIME) is REQUIRED',
     );
+  });
+
+  test("update and save of an existing item keep the owner's stored _createdDate, microseconds too", async () => {
+    const { client } = h.harness;
+    const stored = async (id: string) => {
+      const [rows] = await h.ds.bq.query({
+        query: `SELECT UNIX_MICROS(_createdDate) AS created, title FROM ${table('bq_keep')} WHERE _id = @id`,
+        params: { id },
+      });
+      const row = rows[0] as { created: unknown; title: string } | undefined;
+      return row && { created: String(row.created), title: row.title };
+    };
+    const updated = await client.update('bq_keep', [{ _id: 'k1', title: 'one again' }]);
+    expect(updated.body.results[0].item, JSON.stringify(updated.body)).toMatchObject({
+      _id: 'k1',
+      _createdDate: { $date: '2020-01-02T03:04:05.123Z' },
+    });
+    expect(await stored('k1')).toEqual({ created: MICROS, title: 'one again' });
+    // Save (insert with overwriteExisting) of an existing item is a full replacement like update.
+    const saved = await client.insert(
+      'bq_keep',
+      [
+        { _id: 'k2', title: 'two again' },
+        { _id: 'k3', title: 'new' },
+      ],
+      {
+        overwriteExisting: true,
+      },
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.results[0].item).toMatchObject({
+      _id: 'k2',
+      _createdDate: { $date: '2020-01-02T03:04:05.123Z' },
+    });
+    expect(await stored('k2')).toEqual({ created: MICROS, title: 'two again' });
+    const fresh = saved.body.results[1].item;
+    expect(fresh._createdDate).toEqual(fresh._updatedDate);
+    expect((await stored('k3'))?.title).toBe('new');
   });
 });

@@ -26,6 +26,8 @@ import { columnValue, spannerStatement } from './values.ts';
 
 type CommitTimestamp = NonNullable<Transaction['commitTimestampProto']>;
 
+const CREATED_FIELD = '_createdDate';
+
 /** Spanner's limit of mutations per commit (cells written, index entries included). */
 export const MAX_MUTATIONS_PER_COMMIT = 80_000;
 /** Commit size stays far below Spanner's 100 MB request limit. */
@@ -53,7 +55,7 @@ export class Writer {
 
   async insert(c: SpannerCollection, items: readonly Item[], overwrite: boolean): Promise<ItemResult[]> {
     return this.write(c, items, overwrite ? 'allow' : 'refuse', (tx, batch, results) =>
-      overwrite ? this.replaceBatch(tx, c, batch, results) : this.insertBatch(tx, c, batch, results),
+      overwrite ? this.saveBatch(tx, c, batch, results) : this.insertBatch(tx, c, batch, results),
     );
   }
 
@@ -201,27 +203,51 @@ export class Writer {
     for (const b of batch) {
       if (existing.has(b.id)) results[b.index] = { error: errors.itemAlreadyExists(c.stored.id, b.id) };
     }
-    if (fresh.length > 0)
-      tx.insert(
-        c.stored.id,
-        fresh.map((b) => b.row),
-      );
+    mutate(
+      tx,
+      'insert',
+      c.stored.id,
+      fresh.map((b) => b.row),
+    );
     await tx.commit({ gaxOptions: callOptions() });
     for (const b of fresh) results[b.index] = { item: storedItem(c, b.item) };
   }
 
-  private async replaceBatch(
-    tx: Transaction,
-    c: SpannerCollection,
-    batch: readonly sql.Pending[],
-    results: ItemResult[],
-  ) {
-    tx.replace(
+  /**
+   * Save (insert with overwrite, docs/protocol.md §4.5): an existing item is replaced as an
+   * update replaces it — its stored `_createdDate` kept, columns outside the collection left as
+   * they are (a `replace` mutation would rewrite both) — and a new one is inserted.
+   */
+  private async saveBatch(tx: Transaction, c: SpannerCollection, batch: readonly sql.Pending[], results: ItemResult[]) {
+    const last = sql.lastPerId(batch);
+    const stored = await readItems(
+      tx,
+      c,
+      last.map((b) => b.id),
+      createdKeys(c),
+    );
+    const replaced = new Map(
+      last.filter((b) => stored.has(b.id)).map((b) => [b.id, replacement(c, b, stored.get(b.id)?._createdDate)]),
+    );
+    mutate(
+      tx,
+      'insert',
       c.stored.id,
-      sql.lastPerId(batch).map((b) => b.row),
+      last.filter((b) => !replaced.has(b.id)).map((b) => b.row),
+    );
+    mutate(
+      tx,
+      'update',
+      c.stored.id,
+      [...replaced.values()].map((b) => b.row),
     );
     await tx.commit({ gaxOptions: callOptions() });
-    for (const b of batch) results[b.index] = { item: storedItem(c, b.item) };
+    for (const b of batch) {
+      const kept = replaced.get(b.id)?.item;
+      results[b.index] = {
+        item: storedItem(c, kept ? { ...b.item, _createdDate: kept._createdDate ?? null } : b.item),
+      };
+    }
   }
 
   private async updateBatch(
@@ -230,30 +256,21 @@ export class Writer {
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ) {
-    const hasCreated = c.table.columns.has('_createdDate');
     const stored = await readItems(
       tx,
       c,
       batch.map((b) => b.id),
-      hasCreated ? ['_id', '_createdDate'] : ['_id'],
+      createdKeys(c),
     );
-    // Full replacement keeping the stored _createdDate (§4.6), like the memory storage.
     const updates = sql
       .updatesFound(c.stored.id, batch, stored, results)
-      .map(({ entry: b, createdDate }): sql.Pending => {
-        if (!hasCreated) return b;
-        const created = (createdDate ?? b.item._updatedDate ?? null) as Value;
-        return {
-          ...b,
-          item: { ...b.item, _createdDate: created },
-          row: { ...b.row, _createdDate: columnValue('_createdDate', 'TIMESTAMP', created) },
-        };
-      });
-    if (updates.length > 0)
-      tx.update(
-        c.stored.id,
-        sql.lastPerId(updates).map((b) => b.row),
-      );
+      .map(({ entry, createdDate }) => replacement(c, entry, createdDate));
+    mutate(
+      tx,
+      'update',
+      c.stored.id,
+      sql.lastPerId(updates).map((b) => b.row),
+    );
     await tx.commit({ gaxOptions: callOptions() });
     for (const b of updates) results[b.index] = { item: storedItem(c, b.item) };
   }
@@ -273,4 +290,47 @@ export class Writer {
     if (isTableNotFound(error)) this.onStaleSchema();
     return translateError(error, c.stored.id);
   }
+}
+
+/** The keys an update reads before replacing a row: `_id`, and `_createdDate` when the table has it. */
+function createdKeys(c: SpannerCollection): string[] {
+  return c.table.columns.has(CREATED_FIELD) ? [ID_FIELD, CREATED_FIELD] : [ID_FIELD];
+}
+
+/**
+ * An existing row's full replacement (§4.6): fields absent from the item are cleared, and the
+ * stored `_createdDate` is kept by not writing it at all. Written back it would lose what the
+ * read cannot carry (a date is read in whole milliseconds, and an owner's row may hold
+ * microseconds). A row without one gets the update's date, as the memory storage does.
+ */
+function replacement(c: SpannerCollection, b: sql.Pending, createdDate: Value | undefined): sql.Pending {
+  const column = c.table.columns.get(CREATED_FIELD)?.name;
+  if (column === undefined) return b;
+  if (createdDate !== null && createdDate !== undefined) {
+    const row = { ...b.row };
+    delete row[column];
+    return { ...b, item: { ...b.item, _createdDate: createdDate }, row };
+  }
+  const created = (b.item._updatedDate ?? null) as Value;
+  return {
+    ...b,
+    item: { ...b.item, _createdDate: created },
+    row: { ...b.row, [column]: columnValue(CREATED_FIELD, 'TIMESTAMP', created) },
+  };
+}
+
+/**
+ * Insert or update mutations of rows that may not all write the same columns: the client takes
+ * a mutation's column list from its first row and refuses a row without those columns, so
+ * rows go in one mutation per set of columns.
+ */
+function mutate(tx: Transaction, kind: 'insert' | 'update', table: string, rows: readonly Record<string, unknown>[]) {
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const columns = Object.keys(row).sort().join('\u0000');
+    const group = groups.get(columns) ?? [];
+    groups.set(columns, group);
+    group.push(row);
+  }
+  for (const group of groups.values()) tx[kind](table, group);
 }

@@ -2,7 +2,8 @@
  * Owner tables (created in the database, not through the adaptor) that pass or fail
  * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
  * NOT NULL column the adaptor cannot write; and how writes treat the columns Spanner fills
- * itself (generated columns).
+ * itself (generated columns) and the owner's values the adaptor does not write (a stored
+ * `_createdDate` finer than milliseconds, columns left out of the collection).
  * Each case ran against the real emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,6 +16,7 @@ const SCHEMA = [
   'CREATE TABLE owner_intowner (_id STRING(MAX) NOT NULL, _createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner INT64) PRIMARY KEY (_id)',
   `CREATE TABLE owner_rw_nn (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_nn FLOAT32 NOT NULL) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_rw (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(20), gen STRING(MAX) AS (UPPER(title)) STORED) PRIMARY KEY (_id)`,
+  `CREATE TABLE owner_keep (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), weight FLOAT32) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_rw_nn_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_def FLOAT32 NOT NULL DEFAULT (1.5)) PRIMARY KEY (_id)`,
 ];
 
@@ -24,6 +26,14 @@ describe('owner tables', () => {
   let h: SpannerHarness;
   beforeAll(async () => {
     h = await startSpannerHarness({ schema: SCHEMA });
+    await h.db.database.runTransactionAsync(async (tx) => {
+      await tx.runUpdate({
+        sql:
+          'INSERT INTO owner_keep (_id, _createdDate, title, weight) VALUES ' +
+          "('k1', TIMESTAMP '2020-01-02T03:04:05.123456Z', 'one', 1.5), ('k2', TIMESTAMP '2020-01-02T03:04:05.123456Z', 'two', 2.5)",
+      });
+      await tx.commit();
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -111,5 +121,45 @@ describe('owner tables', () => {
     expect(saved.body.results[0].item, JSON.stringify(saved.body)).toMatchObject({ _id: 'n3', title: 'w', gen: 'W' });
     const removed = await client.remove('owner_rw', ['n3']);
     expect(removed.body.results[0].item).toMatchObject({ _id: 'n3', title: 'w', gen: 'W' });
+  });
+
+  test("update and save of an existing item keep the owner's stored _createdDate (microseconds too) and hidden columns", async () => {
+    const { client } = h.harness;
+    const stored = async (id: string) => {
+      const [rows] = await h.db.database.run({
+        sql: 'SELECT FORMAT_TIMESTAMP("%FT%H:%M:%E6SZ", _createdDate, "UTC") AS created, title, CAST(weight AS FLOAT64) AS weight FROM owner_keep WHERE _id = @id',
+        params: { id },
+        json: true,
+      });
+      return rows[0] as { created: string; title: string; weight: number } | undefined;
+    };
+    const updated = await client.update('owner_keep', [{ _id: 'k1', title: 'one again' }]);
+    expect(updated.body.results[0].item, JSON.stringify(updated.body)).toMatchObject({
+      _id: 'k1',
+      title: 'one again',
+      _createdDate: { $date: '2020-01-02T03:04:05.123Z' },
+    });
+    expect(await stored('k1')).toEqual({ created: '2020-01-02T03:04:05.123456Z', title: 'one again', weight: 1.5 });
+    // Save (insert with overwriteExisting) of an existing item is a full replacement like update.
+    const saved = await client.insert(
+      'owner_keep',
+      [
+        { _id: 'k2', title: 'two again' },
+        { _id: 'k3', title: 'new' },
+      ],
+      {
+        overwriteExisting: true,
+      },
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.results[0].item).toMatchObject({
+      _id: 'k2',
+      _createdDate: { $date: '2020-01-02T03:04:05.123Z' },
+    });
+    expect(await stored('k2')).toEqual({ created: '2020-01-02T03:04:05.123456Z', title: 'two again', weight: 2.5 });
+    // A new item saved is inserted: its dates are the call's.
+    const fresh = saved.body.results[1].item;
+    expect(fresh._createdDate).toEqual(fresh._updatedDate);
+    expect((await stored('k3'))?.title).toBe('new');
   });
 });
