@@ -99,7 +99,15 @@ function plan(table: TableInfo, spec: AggregateSpec, sql: SqlHooks): Plan {
   const outputs = [...groups, ...ops];
   const rows: TableInfo = {
     name: table.name,
-    columns: new Map(outputs.map((o) => [o.key, { name: o.alias, type: o.type }])),
+    // TIMESTAMP outputs are whole milliseconds: group keys and MIN/MAX read the column at the millisecond.
+    columns: new Map(
+      outputs.map((o) => [
+        o.key,
+        o.type === 'TIMESTAMP'
+          ? { name: o.alias, type: o.type, millisecond: true as const }
+          : { name: o.alias, type: o.type },
+      ]),
+    ),
   };
   return { groups, outputs, rows };
 }

@@ -15,7 +15,7 @@ import { ParamBag } from './params.ts';
 import { PLAIN_FIELDS_FIX } from './predicates.ts';
 import { whereClause } from './select.ts';
 import { and } from './sql-bool.ts';
-import { resolveTarget, returnedTimestamp } from './target.ts';
+import { millisecondOf, resolveTarget, returnedTimestamp } from './target.ts';
 import type { ColumnInfo, CompiledQuery, OutputColumn, ScalarColumnType, TableInfo } from './types.ts';
 
 const VALUE_KEY = 'value';
@@ -73,7 +73,16 @@ export function compileDistinct(
         ? column.type.array
         : (column.elements ?? column.type);
   // The values as a one-column table `v`, so keyset conditions compile like any sort key.
-  const rows: TableInfo = { name: table.name, columns: new Map([[VALUE_KEY, { name: 'v', type: valueType }]]) };
+  // Instants are distinct at the millisecond (target.ts millisecondOf): the source reads them so.
+  const rows: TableInfo = {
+    name: table.name,
+    columns: new Map([
+      [
+        VALUE_KEY,
+        valueType === 'TIMESTAMP' ? { name: 'v', type: valueType, millisecond: true } : { name: 'v', type: valueType },
+      ],
+    ]),
+  };
   const valueTarget = resolveTarget(rows, { key: VALUE_KEY, field: VALUE_KEY, path: [], type: undefined }, sql);
   const key = keyFor(valueTarget, spec.order, spec.field.key);
 
@@ -90,6 +99,10 @@ export function compileDistinct(
     if (decimalElements) {
       const e = q('e');
       return `(SELECT CAST(${e} AS STRING) AS ${v} FROM (SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${e})`;
+    }
+    if (valueType === 'TIMESTAMP') {
+      const e = q('e');
+      return `(SELECT ${millisecondOf(e)} AS ${v} FROM (SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${e})`;
     }
     return `(SELECT ${target.expr} AS ${a} FROM ${t}${where}) CROSS JOIN UNNEST(${a}) AS ${v}`;
   };

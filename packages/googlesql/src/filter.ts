@@ -90,8 +90,40 @@ function compare(target: Target, op: CompareOp, value: Value, sql: SqlHooks, par
     if (operand === undefined) throw badDecimalOperand(`$${op}`, value as string, target.decimal.type);
     return definite(`${target.decimal.expr} ${RANGE_SQL[op]} ${params.add(operand, { type: target.decimal.type })}`);
   }
+  if (target.kind === 'scalar' && target.instant !== undefined && kind === 'date') {
+    return instantRange(target.instant, op, value as Date, params);
+  }
   const p = lazy(() => params.scalar(value as string | number | boolean | Date));
   return some(target, kind, (v) => `${v} ${RANGE_SQL[op]} ${p()}`, sql, `$${op}`);
+}
+
+/** The last instant a TIMESTAMP holds (9999-12-31T23:59:59.999999Z), at the millisecond. */
+const LAST_MILLISECOND = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A date comparison on a TIMESTAMP column at the millisecond (target.ts `millisecondOf`), written
+ * as a range of the column itself so an index on it still serves: the millisecond of `c` equals
+ * `d` exactly when d ≤ c < d + 1 ms, and is after `d` when c ≥ d + 1 ms.
+ */
+function instantRange(column: string, op: CompareOp, d: Date, params: ParamBag): string {
+  const atOrAfter = (date: Date) => `${column} >= ${params.scalar(date)}`;
+  const before = (date: Date) => `${column} < ${params.scalar(date)}`;
+  // Past the last millisecond a TIMESTAMP can hold there is nothing: no parameter out of range.
+  const next = d.getTime() < LAST_MILLISECOND ? new Date(d.getTime() + 1) : undefined;
+  switch (op) {
+    case 'eq':
+      return definite(next ? `${atOrAfter(d)} AND ${before(next)}` : atOrAfter(d));
+    case 'ne':
+      return not(instantRange(column, 'eq', d, params));
+    case 'gt':
+      return next ? definite(atOrAfter(next)) : FALSE;
+    case 'gte':
+      return definite(atOrAfter(d));
+    case 'lt':
+      return definite(before(d));
+    case 'lte':
+      return next ? definite(before(next)) : `(${column} IS NOT NULL)`;
+  }
 }
 
 /** `equalsMatch(v, x)` of the evaluator: same type and equal, null = missing, some element of an array. */
@@ -100,6 +132,9 @@ export function equals(target: Target, value: Value, sql: SqlHooks, params: Para
   const kind = kindOf(value);
   if (target.kind === 'scalar' && target.decimal && kind === 'string')
     return decimalIn(target, [value as string], sql, params);
+  if (target.kind === 'scalar' && target.instant !== undefined && kind === 'date') {
+    return instantRange(target.instant, 'eq', value as Date, params);
+  }
   if (kind) {
     const p = lazy(() => params.scalar(value as string | number | boolean | Date));
     return some(target, kind, (v) => `${v} = ${p()}`, sql, '$eq');

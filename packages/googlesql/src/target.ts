@@ -25,6 +25,11 @@ export type Target =
       readonly order: string;
       readonly lowered?: string;
       readonly decimal?: { readonly expr: string; readonly type: DecimalColumnType };
+      /**
+       * A TIMESTAMP column itself, while `expr` and `order` are its value at the millisecond
+       * (millisecondOf): date filters compare ranges of this column, so its indexes still serve.
+       */
+      readonly instant?: string;
     }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
   | {
@@ -72,12 +77,23 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
  * services answer such a value only when a double holds it exactly
  * (exact-numbers.ts); under any other field they are decimal text (`decimal`).
  */
-// TODO(semantics): assumed, to be confirmed by the executors: (1) TIMESTAMP values carry
-// whole milliseconds (adaptor-written; a foreign microsecond value would read back
-// truncated into a JS Date but compare unequal here); (2) on BigQuery a REPEATED column
+// TODO(semantics): assumed, to be confirmed by the executors: on BigQuery a REPEATED column
 // is never NULL (stored as []), so the executor must present a missing array as [] too.
 export function comparable(expr: string, type: ScalarColumnType): string {
-  return type === 'DATE' ? `CAST(${expr} AS STRING)` : expr;
+  if (type === 'DATE') return `CAST(${expr} AS STRING)`;
+  return type === 'TIMESTAMP' ? millisecondOf(expr) : expr;
+}
+
+/**
+ * A TIMESTAMP at the millisecond, rounded down: the value the services answer (Wix dates carry
+ * milliseconds; Spanner reads UNIX_MILLIS, BigQuery floors its microseconds). A table written by
+ * other programs holds microseconds (commit timestamps always do): compared, sorted, grouped and
+ * paged on the column itself, a filter built from an answered value would miss its row, and a
+ * cursor positioned on it would find the same row after itself again. So every comparison uses
+ * this (date filters as ranges of the column: filter.ts `instantRange`).
+ */
+export function millisecondOf(expr: string): string {
+  return `TIMESTAMP_MILLIS(UNIX_MILLIS(${expr}))`;
 }
 
 export function isArrayType(type: ColumnType): type is { readonly array: ScalarColumnType } {
@@ -147,6 +163,11 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): T
   }
   const kind = scalarKind(type);
   if (!kind) return { kind: 'opaque', expr, column };
+  if (type === 'TIMESTAMP') {
+    if (column.millisecond) return { kind: 'scalar', value: kind, expr, order: expr };
+    const ms = millisecondOf(expr);
+    return { kind: 'scalar', value: kind, expr: ms, order: ms, instant: expr };
+  }
   const scalar = { kind: 'scalar' as const, value: kind, expr: comparable(expr, type), order: expr };
   return type === 'STRING' && column.lowered !== undefined ? { ...scalar, lowered: sql.quote(column.lowered) } : scalar;
 }

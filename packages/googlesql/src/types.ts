@@ -41,6 +41,12 @@ export interface ColumnInfo {
    * equality, ranges and sorts still run on the column's own type.
    */
   readonly decimalText?: boolean;
+  /**
+   * Only with TIMESTAMP: every value is already a whole millisecond (a column a query derived
+   * at the millisecond: distinct values, group keys, MIN/MAX), compared as it is rather than
+   * through target.ts `millisecondOf` again.
+   */
+  readonly millisecond?: true;
 }
 
 export interface TableInfo {

@@ -69,7 +69,7 @@ describe('compileAggregate', () => {
     });
   }
 
-  test('TIMESTAMP group keys and MIN/MAX: compared as TIMESTAMPs, answered as UNIX_MILLIS on Spanner only', () => {
+  test('TIMESTAMP group keys and MIN/MAX: compared at the millisecond, answered as UNIX_MILLIS on Spanner only', () => {
     const spec: AggregateSpec = {
       ...agg,
       groupBy: [f('planted')],
@@ -80,7 +80,9 @@ describe('compileAggregate', () => {
       having: cmp('first', 'gt', new Date(0)),
       sort: [{ field: f('planted'), order: 'desc' }],
     };
-    const inner = 'SELECT `planted` AS `g0`, MIN(`planted`) AS `a0`, COUNT(*) AS `a1` FROM `plants` GROUP BY `planted`';
+    // Grouped and compared at the millisecond (src/target.ts millisecondOf); the outputs already are.
+    const ms = 'TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`))';
+    const inner = `SELECT ${ms} AS \`g0\`, MIN(${ms}) AS \`a0\`, COUNT(*) AS \`a1\` FROM \`plants\` GROUP BY ${ms}`;
     const tail = ` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE) ORDER BY \`g0\` DESC LIMIT @p1`;
     const expected = {
       spanner: {
@@ -182,10 +184,10 @@ describe('compileDistinct', () => {
     });
   }
 
-  test('TIMESTAMP values: compared and sorted as TIMESTAMPs, answered as UNIX_MILLIS on Spanner only', () => {
+  test('TIMESTAMP values: compared and sorted at the millisecond, answered as UNIX_MILLIS on Spanner only', () => {
     const spec: DistinctSpec = { ...distinct, field: f('planted'), after: { value: new Date(0) } };
     const from =
-      ' FROM (SELECT `planted` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))' +
+      ' FROM (SELECT TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`)) AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))' +
       ' WHERE ((`v` IS NOT NULL) AND (`v` IS NULL OR `v` < @p1)) ORDER BY `v` DESC LIMIT @p2';
     const expected = {
       spanner: {
@@ -199,7 +201,7 @@ describe('compileDistinct', () => {
       expect({ sql: values.sql, columns: values.columns }, dialect.name).toEqual(expected[dialect.name]);
       expect(values.types.p1).toEqual({ type: 'TIMESTAMP' });
       expect(total?.sql).toBe(
-        'SELECT COUNT(DISTINCT `v`) AS `n` FROM (SELECT `planted` AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))',
+        'SELECT COUNT(DISTINCT `v`) AS `n` FROM (SELECT TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`)) AS `v` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE))',
       );
     }
   });

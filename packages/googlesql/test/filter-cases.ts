@@ -19,6 +19,17 @@ export const INPUTS: readonly { readonly name: string; readonly filter: Filter }
   { name: 'gte on FLOAT64', filter: cmp('weight', 'gte', 0.5) },
   { name: 'lt date on TIMESTAMP', filter: cmp('planted', 'lt', D) },
   { name: 'eq date on TIMESTAMP', filter: cmp('planted', 'eq', D) },
+  { name: 'gt date on TIMESTAMP', filter: cmp('planted', 'gt', D) },
+  { name: 'lte date on TIMESTAMP', filter: cmp('planted', 'lte', D) },
+  { name: 'ne date on TIMESTAMP matches null', filter: cmp('planted', 'ne', D) },
+  {
+    name: 'gt the last millisecond on TIMESTAMP',
+    filter: cmp('planted', 'gt', new Date('9999-12-31T23:59:59.999Z')),
+  },
+  {
+    name: 'in dates on TIMESTAMP, at the millisecond',
+    filter: { kind: 'in', field: f('planted'), values: [D, new Date('2024-05-02T09:30:00.000Z')] },
+  },
   { name: 'eq bool', filter: cmp('active', 'eq', true) },
   { name: 'gt string on DATE column', filter: cmp('born', 'gt', '2024-01-31') },
   { name: 'range null never matches', filter: cmp('height', 'gt', null) },

@@ -47,10 +47,32 @@ export const EXPECTED: Record<string, { readonly spanner: Expected; readonly big
     params: { p0: new Date('2024-05-01T09:30:00.000Z') },
     types: { p0: { type: 'TIMESTAMP' } },
   }),
+  // At the millisecond (target.ts millisecondOf), as ranges of the column itself.
   'eq date on TIMESTAMP': both({
-    sql: 'COALESCE(`planted` = @p0, FALSE)',
-    params: { p0: new Date('2024-05-01T09:30:00.000Z') },
+    sql: 'COALESCE(`planted` >= @p0 AND `planted` < @p1, FALSE)',
+    params: { p0: new Date('2024-05-01T09:30:00.000Z'), p1: new Date('2024-05-01T09:30:00.001Z') },
+    types: { p0: { type: 'TIMESTAMP' }, p1: { type: 'TIMESTAMP' } },
+  }),
+  'gt date on TIMESTAMP': both({
+    sql: 'COALESCE(`planted` >= @p0, FALSE)',
+    params: { p0: new Date('2024-05-01T09:30:00.001Z') },
     types: { p0: { type: 'TIMESTAMP' } },
+  }),
+  'lte date on TIMESTAMP': both({
+    sql: 'COALESCE(`planted` < @p0, FALSE)',
+    params: { p0: new Date('2024-05-01T09:30:00.001Z') },
+    types: { p0: { type: 'TIMESTAMP' } },
+  }),
+  'ne date on TIMESTAMP matches null': both({
+    sql: '(NOT COALESCE(`planted` >= @p0 AND `planted` < @p1, FALSE))',
+    params: { p0: new Date('2024-05-01T09:30:00.000Z'), p1: new Date('2024-05-01T09:30:00.001Z') },
+    types: { p0: { type: 'TIMESTAMP' }, p1: { type: 'TIMESTAMP' } },
+  }),
+  'gt the last millisecond on TIMESTAMP': both({ sql: 'FALSE', params: {}, types: {} }),
+  'in dates on TIMESTAMP, at the millisecond': both({
+    sql: 'COALESCE(TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`)) IN UNNEST(@p0), FALSE)',
+    params: { p0: [new Date('2024-05-01T09:30:00.000Z'), new Date('2024-05-02T09:30:00.000Z')] },
+    types: { p0: { type: 'TIMESTAMP', array: true } },
   }),
   'eq bool': both({ sql: 'COALESCE(`active` = @p0, FALSE)', params: { p0: true }, types: { p0: { type: 'BOOL' } } }),
   'gt string on DATE column': both({

@@ -75,6 +75,6 @@ test('each hook is the only source of its piece of SQL', () => {
   expect(agg.rows.sql).toContain('MAX(CAST(NULL AS DOUBLE PRECISION))');
   const dates = other.select(plants, { ...spec(cmp('planted', 'gt', new Date(0))), projection: ['planted'] });
   expect(dates.sql).toContain('EPOCH_MS("planted") AS "c1"');
-  expect(dates.sql).toContain('"planted" > :p0');
+  expect(dates.sql).toContain('"planted" >= :p0');
   expect(dates.columns).toContainEqual({ alias: 'c1', key: 'planted', millis: true });
 });

@@ -13,6 +13,9 @@ const base: QuerySpec = {
   after: undefined,
 };
 const EPOCH = new Date(0);
+const AFTER_EPOCH = new Date(1);
+/** A TIMESTAMP compared at the millisecond (src/target.ts millisecondOf). */
+const MS = 'TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`))';
 
 const CASES: readonly {
   name: string;
@@ -28,7 +31,7 @@ const CASES: readonly {
     }),
   },
   {
-    name: 'a TIMESTAMP is answered as the engine reads instants (Spanner: UNIX_MILLIS); filter and sort use the column',
+    name: 'a TIMESTAMP is answered as the engine reads instants (Spanner: UNIX_MILLIS); filtered as ranges of the column, sorted at the millisecond',
     spec: {
       ...base,
       filter: cmp('planted', 'gt', EPOCH),
@@ -41,15 +44,15 @@ const CASES: readonly {
     expected: {
       spanner: {
         sql:
-          'SELECT `_id` AS `c0`, UNIX_MILLIS(`planted`) AS `c1` FROM `plants` WHERE COALESCE(`planted` > @p0, FALSE)' +
-          ' ORDER BY `planted` ASC, `_id` ASC LIMIT @p1',
-        params: { p0: EPOCH, p1: 50 },
+          'SELECT `_id` AS `c0`, UNIX_MILLIS(`planted`) AS `c1` FROM `plants` WHERE COALESCE(`planted` >= @p0, FALSE)' +
+          ' ORDER BY TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`)) ASC, `_id` ASC LIMIT @p1',
+        params: { p0: AFTER_EPOCH, p1: 50 },
       },
       bigquery: {
         sql:
-          'SELECT `_id` AS `c0`, `planted` AS `c1` FROM `plants` WHERE COALESCE(`planted` > @p0, FALSE)' +
-          ' ORDER BY `planted` ASC, `_id` ASC LIMIT @p1',
-        params: { p0: EPOCH, p1: 50 },
+          'SELECT `_id` AS `c0`, `planted` AS `c1` FROM `plants` WHERE COALESCE(`planted` >= @p0, FALSE)' +
+          ' ORDER BY TIMESTAMP_MILLIS(UNIX_MILLIS(`planted`)) ASC, `_id` ASC LIMIT @p1',
+        params: { p0: AFTER_EPOCH, p1: 50 },
       },
     },
   },
@@ -71,9 +74,9 @@ const CASES: readonly {
     expected: both({
       sql:
         'SELECT `_id` AS `c0` FROM `plants` WHERE (COALESCE(`title` = @p0, FALSE) AND (COALESCE(`title` > @p1, FALSE)' +
-        ' OR (COALESCE(`title` = @p2, FALSE) AND (`planted` IS NULL OR `planted` < @p3))' +
-        ' OR (COALESCE(`title` = @p2, FALSE) AND COALESCE(`planted` = @p4, FALSE) AND COALESCE(`_id` > @p5, FALSE))))' +
-        ' ORDER BY `title` ASC, `planted` DESC, `_id` ASC LIMIT @p6 OFFSET @p7',
+        ` OR (COALESCE(\`title\` = @p2, FALSE) AND (${MS} IS NULL OR ${MS} < @p3))` +
+        ` OR (COALESCE(\`title\` = @p2, FALSE) AND COALESCE(${MS} = @p4, FALSE) AND COALESCE(\`_id\` > @p5, FALSE))))` +
+        ` ORDER BY \`title\` ASC, ${MS} DESC, \`_id\` ASC LIMIT @p6 OFFSET @p7`,
       params: { p0: 'a', p1: 't', p2: 't', p3: EPOCH, p4: EPOCH, p5: 'id9', p6: 10, p7: 20 },
     }),
   },
