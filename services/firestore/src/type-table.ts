@@ -68,13 +68,15 @@ export function firestoreTypeTable(): string {
     '',
     'Timestamps hold nanoseconds, Wix dates milliseconds: a timestamp (at any depth) is answered truncated to its millisecond, never later than the stored instant (600 µs past a second is `.000Z`), as the Spanner and BigQuery adaptors answer theirs.',
     '',
+    "Updating an item (a full replacement) keeps the owner's Firestore types: wherever the item sent holds, at any depth, exactly what the stored value there is answered as, the stored value is written back unchanged — a GeoPoint, a reference, bytes, a Timestamp with digits below the millisecond, an int64 — and `_createdDate` is kept as stored, whatever its type. So an item Wix read and sends back with one field changed leaves every other field as the other program wrote it. A value that changed is written as given: a string stays a string (a changed path or base64 text does not become a reference or bytes), an object a map; a double holding a whole number is the one exception, written back as an integer (the client writes every whole number as one).",
+    '',
     '## Values the adaptor writes',
     '',
     'Collections with a metadata document: the core checks every written value against the declared type (a value of another type fails its item with a VALIDATION_ERROR naming the field), then it is stored as:',
     '',
     markdownTable(['Wix field type', 'Stored as', 'Operators', 'Sortable'], written),
     '',
-    'An array directly inside an array is stored as the map `{"$wixArray": [...]}` (Firestore cannot nest arrays) and read back as an array. Which conjuncts, sorts and pages one Firestore query answers and which are evaluated on streamed documents: README.md "Reads".',
+    'An array directly inside an array is stored as the map `{"$wixArray": [...]}` (Firestore cannot nest arrays) and read back as an array. A `{"$date": "YYYY-MM-DDTHH:mm:ss.sssZ"}` inside an object or array value, in exactly the text reads answer a nested Timestamp as, is stored as a Timestamp (Wix decodes only a top-level one into a date), so it reads back the same and other programs see a timestamp; a `$date` map in any other form is stored as the map it is. Which conjuncts, sorts and pages one Firestore query answers and which are evaluated on streamed documents: README.md "Reads".',
     '',
   ].join('\n');
 }

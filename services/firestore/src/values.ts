@@ -29,6 +29,8 @@ export const MAX_DOCUMENT_DEPTH = 20;
  */
 function encodeNested(value: Value, insideArray: boolean, depth: number, path: string): unknown {
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  const instant = answeredInstant(value);
+  if (instant) return instant;
   const level = depth + 1 + (Array.isArray(value) && insideArray ? 1 : 0);
   if (level > MAX_DOCUMENT_DEPTH) {
     throw errors.violation(
@@ -53,6 +55,29 @@ function encodeNested(value: Value, insideArray: boolean, depth: number, path: s
     if (element !== undefined) out[key] = encodeNested(element as Value, false, level, `${path}.${key}`);
   }
   return out;
+}
+
+/** `{"$date": …}` in exactly the text the adaptor answers a Date as (`toISOString`, years 0001–9999). */
+const ANSWERED_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The instant of a `{"$date": …}` map in the exact form reads answer a Timestamp inside a map
+ * or an array (the core's encodeValue: `toISOString`), else undefined. The core decodes only a
+ * top-level literal into a Date (packages/core/src/wire/field-values.ts decodeAny) and keeps
+ * nested ones as maps; stored as such they would be maps with a `$date` key to every other
+ * program reading the collection, and a Timestamp read back as a map. As a Timestamp it is
+ * answered as the same text, and the evaluator already reads such a literal as that instant
+ * (packages/core/src/query/compare.ts instantOf). Any other text (another offset, no
+ * milliseconds, not a date) is kept as the map it is, so the answer stays what was written.
+ */
+function answeredInstant(value: object): Date | undefined {
+  if (Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== '$date') return undefined;
+  const text = (value as { $date: unknown }).$date;
+  if (typeof text !== 'string' || !ANSWERED_INSTANT.test(text)) return undefined;
+  const date = new Date(text);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === text ? date : undefined;
 }
 
 /** An item as document data: `_id` is the document id, never a field. Throws a VALIDATION_ERROR SpiError for data Firestore cannot hold exactly. */
@@ -149,6 +174,84 @@ export function keepStoredIntegers(data: Data, stored: Data | undefined): Data {
     if (integer !== undefined) out[key] = integer;
   }
   return out;
+}
+
+/**
+ * Document data for a full replacement (items/update) that keeps the owner's Firestore types:
+ * wherever a written value — a field, or a value at any depth inside a map or an array — is
+ * answered exactly as the stored value there is answered (fromFirestoreValue, then the wire
+ * encoding: a GeoPoint as {latitude, longitude}, a reference as its path, bytes as base64, a
+ * Timestamp as its millisecond, an int64 as its text), the stored value is written instead of
+ * the value decoded from the wire. Wix sends back what it was answered, so an item edited in one
+ * field keeps every other field as another program stored it: GeoPoint, reference, bytes,
+ * sub-millisecond Timestamps, integers. A changed value is written as given (values.ts above).
+ * The storage format's `$wix` map is the adaptor's own, always written anew.
+ */
+export function keepStoredValues(data: Data, stored: Data | undefined): Data {
+  if (!stored) return data;
+  const out: Data = { ...data };
+  for (const key of Object.keys(data)) {
+    if (key === FORMAT_MAP_KEY || !Object.hasOwn(stored, key)) continue;
+    out[key] = keptValue(data[key], stored[key]).value;
+  }
+  return out;
+}
+
+/** The value to write for `written` where `stored` is: `same` when all of `written` is answered as `stored` is. */
+function keptValue(written: unknown, stored: unknown): { readonly value: unknown; readonly same: boolean } {
+  if (Array.isArray(written) && Array.isArray(stored)) {
+    let same = written.length === stored.length;
+    const value = written.map((element, i) => {
+      if (i >= stored.length) return element;
+      const kept = keptValue(element, stored[i]);
+      if (!kept.same) same = false;
+      return kept.value;
+    });
+    return same ? { value: stored, same } : { value, same };
+  }
+  if (isPlainMap(written) && isPlainMap(stored)) {
+    const keys = Object.keys(written);
+    let same = keys.length === Object.keys(stored).length;
+    const value: Data = {};
+    for (const key of keys) {
+      if (!Object.hasOwn(stored, key)) {
+        same = false;
+        value[key] = written[key];
+        continue;
+      }
+      const kept = keptValue(written[key], stored[key]);
+      if (!kept.same) same = false;
+      value[key] = kept.value;
+    }
+    return same ? { value: stored, same } : { value, same };
+  }
+  const same = sameAnswer(fromFirestoreValue(written), fromFirestoreValue(stored));
+  return { value: same ? stored : written, same };
+}
+
+/** A map as document data holds it (not a Timestamp, GeoPoint, reference, bytes or Date). */
+function isPlainMap(value: unknown): value is Data {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Whether two values are answered alike on the wire (Dates as their instant, maps whatever their key order). */
+function sameAnswer(a: Value, b: Value): boolean {
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameAnswer(v, b[i] as Value))
+    );
+  }
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameAnswer((a as Data)[key] as Value, (b as Data)[key] as Value))
+  );
 }
 
 /** An int64 written as canonical decimal text ("-12", not "012" or "1e3"); undefined otherwise. */

@@ -31,6 +31,7 @@ import {
   fromFirestoreValue,
   invalidItemId,
   keepStoredIntegers,
+  keepStoredValues,
   toDocumentData,
   toItem,
 } from './values.ts';
@@ -201,10 +202,14 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     (index) => documentData(ctx, items[index] as Item), // refuses what Firestore cannot hold before a transaction starts
     (tx, doc, snapshot, stats, index) => {
       const item = items[index] as Item;
-      const created = fromFirestoreValue(snapshot.get('_createdDate'));
+      const stored = snapshot.data();
+      const created = stored?._createdDate;
       // Full replacement (§4.6) that keeps the stored creation date.
-      const replaced: Item = { ...item, _createdDate: created ?? item._updatedDate ?? null };
-      const data = keepStoredIntegers(documentData(ctx, replaced), snapshot.data());
+      const replaced: Item = { ...item, _createdDate: fromFirestoreValue(created) ?? item._updatedDate ?? null };
+      // What Wix sends back as it was answered keeps its stored Firestore type (values.ts keepStoredValues).
+      const data = keepStoredIntegers(keepStoredValues(documentData(ctx, replaced), stored), stored);
+      // The creation date as stored, whatever its type and precision (not rewritten from its millisecond).
+      if (created !== undefined && created !== null) data._createdDate = created;
       const written = stats ? stats.writing(data, snapshot) : data; // counted before the statistics commit
       return { item: replaced, write: () => tx.set(doc, written) };
     },

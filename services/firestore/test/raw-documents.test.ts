@@ -5,7 +5,7 @@
  * Firestore client, changed through the signed API, and read back with the client.
  */
 import { type Harness, startHarness } from '@adaptors/testkit';
-import { type Firestore, Timestamp } from '@google-cloud/firestore';
+import { DocumentReference, type Firestore, GeoPoint, Timestamp } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emulatorStorage } from './support.ts';
 
@@ -35,6 +35,17 @@ async function items(collectionId: string, filter: unknown = {}): Promise<Record
   return result.body.items as Record<string, unknown>[];
 }
 
+async function updated(collectionId: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const result = await harness.client.update(collectionId, [item]);
+  expect(result.status, JSON.stringify(result.body)).toBe(200);
+  expect(result.body.results[0].error, JSON.stringify(result.body)).toBeUndefined();
+  return result.body.results[0].item as Record<string, unknown>;
+}
+
+async function raw(collectionId: string, id: string): Promise<Record<string, unknown>> {
+  return (await db.collection(collectionId).doc(id).get()).data() as Record<string, unknown>;
+}
+
 describe('timestamps are answered truncated to the millisecond, as Spanner and BigQuery answer them', () => {
   test('600 µs past a second is answered as .000, a moment before 1970 as the millisecond it lies in', async () => {
     await db
@@ -60,5 +71,89 @@ describe('timestamps are answered truncated to the millisecond, as Spanner and B
     const removed = await harness.client.remove('raw_micros', ['b']);
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     expect(removed.body.results[0].item.t).toEqual({ $date: '2023-11-14T22:13:20.999Z' });
+  });
+});
+
+describe('an update keeps the Firestore types of what Wix sends back as it was answered', () => {
+  const nanos = (t: unknown) => {
+    expect(t).toBeInstanceOf(Timestamp);
+    return [(t as Timestamp).seconds, (t as Timestamp).nanoseconds];
+  };
+
+  test('GeoPoint, reference, bytes and timestamps at any depth stay what they were', async () => {
+    await db
+      .collection('raw_rw')
+      .doc('r1')
+      .set({
+        ...SYSTEM(),
+        title: 'before',
+        geo: new GeoPoint(48.85, 2.35),
+        ref: db.doc('other/x'),
+        bytes: Buffer.from([0, 255, 104, 105]),
+        big: 2n ** 60n,
+        nested: {
+          when: new Timestamp(1_600_000_000, 987_654_000),
+          g: new GeoPoint(-1, 1),
+          deeper: { r: db.doc('a/b') },
+        },
+        arr: [new Timestamp(1_500_000_000, 1_000), 1, { g: new GeoPoint(0, 0) }],
+      });
+    const [answered] = await items('raw_rw');
+    expect(answered?.bytes).toBe('AP9oaQ==');
+    expect(answered?.ref).toBe('other/x');
+    await updated('raw_rw', { ...answered, title: 'after' });
+
+    const stored = await raw('raw_rw', 'r1');
+    expect(stored.title).toBe('after');
+    expect(nanos(stored._createdDate)).toEqual([1_700_000_000, 123_456_000]);
+    expect(stored.geo).toBeInstanceOf(GeoPoint);
+    expect(stored.ref).toBeInstanceOf(DocumentReference);
+    expect((stored.ref as DocumentReference).path).toBe('other/x');
+    expect(Buffer.isBuffer(stored.bytes)).toBe(true);
+    expect([...(stored.bytes as Buffer)]).toEqual([0, 255, 104, 105]);
+    expect(stored.big).toBe(2n ** 60n);
+    const nested = stored.nested as Record<string, unknown>;
+    expect(nanos(nested.when)).toEqual([1_600_000_000, 987_654_000]);
+    expect(nested.g).toBeInstanceOf(GeoPoint);
+    expect((nested.deeper as Record<string, unknown>).r).toBeInstanceOf(DocumentReference);
+    const arr = stored.arr as unknown[];
+    expect(nanos(arr[0])).toEqual([1_500_000_000, 1_000]);
+    expect(arr[1]).toBe(1n);
+    expect((arr[2] as Record<string, unknown>).g).toBeInstanceOf(GeoPoint);
+    // And the item reads back as it was answered.
+    const [again] = await items('raw_rw');
+    expect({ ...again, _updatedDate: null }).toEqual({ ...answered, title: 'after', _updatedDate: null });
+  });
+
+  test('a changed value is written as given; a nested date in the form reads answer is a Timestamp', async () => {
+    await db
+      .collection('raw_rw')
+      .doc('r2')
+      .set({
+        ...SYSTEM(),
+        nested: { when: new Timestamp(1_600_000_000, 987_654_000), g: new GeoPoint(-1, 1) },
+        bytes: Buffer.from('hi'),
+      });
+    const [, answered] = await items('raw_rw');
+    expect(answered?._id).toBe('r2');
+    const changed = {
+      ...answered,
+      nested: { ...(answered?.nested as object), when: { $date: '2024-05-01T09:30:00.000Z' } },
+      list: [{ $date: '2024-05-01T09:30:00.250Z' }, { at: { $date: '2024-05-01T09:30:00Z' } }],
+      bytes: 'aGk=!',
+    };
+    await updated('raw_rw', changed);
+    const stored = await raw('raw_rw', 'r2');
+    const nested = stored.nested as Record<string, unknown>;
+    expect((nested.when as Timestamp).toDate().toISOString()).toBe('2024-05-01T09:30:00.000Z');
+    expect(nested.g).toBeInstanceOf(GeoPoint);
+    const list = stored.list as unknown[];
+    expect((list[0] as Timestamp).toDate().toISOString()).toBe('2024-05-01T09:30:00.250Z');
+    // Not the text reads answer (no milliseconds): kept as the map it is, answered as written.
+    expect(list[1]).toEqual({ at: { $date: '2024-05-01T09:30:00Z' } });
+    expect(stored.bytes).toBe('aGk=!');
+    const [, again] = await items('raw_rw');
+    expect(again?.nested).toEqual(changed.nested);
+    expect(again?.list).toEqual(changed.list);
   });
 });
