@@ -20,7 +20,7 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { resolveFieldName } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { completePage, fetchLimit, valuesFromCursor, valuesToCursor } from './paging.ts';
+import { completePage, fetchLimit, fromCursor, valuesFromCursor, valuesToCursor } from './paging.ts';
 import { includeReferencedItems } from './references.ts';
 
 export interface ReadDeps {
@@ -57,9 +57,11 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
     raw = { f: state.f, s: state.s, p: state.p };
     after = { values: valuesFromCursor(state.k) };
   }
-  const filter = parseFilter(raw.f ?? {}, parse, 'query.filter');
-  const sort = parseSort(raw.s ?? [], parse, 'query.sort');
-  const projection = parseProjection(raw.p, parse, 'query.fields');
+  const [filter, sort, projection] = fromCursor(page, () => [
+    parseFilter(raw.f ?? {}, parse, 'query.filter'),
+    parseSort(raw.s ?? [], parse, 'query.sort'),
+    parseProjection(raw.p, parse, 'query.fields'),
+  ]);
   const cursorMode = page.mode === 'cursor';
   // The next cursor needs the sort keys of the last item even when the
   // projection leaves them out: fetch them, project again afterwards.
@@ -135,7 +137,7 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
     raw = state.r;
     offset = state.o;
   }
-  const spec = parseAggregation(raw, parse, '');
+  const spec = fromCursor(page, () => parseAggregation(raw, parse, ''));
   const result = await storage.aggregate(
     stored,
     { ...spec, offset, limit: fetchLimit(page) },
@@ -163,7 +165,11 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
   ctx.info.collectionId = req.collectionId;
   const { stored, parse } = await resolveCollection(storage, req.collectionId, 'DISTINCT');
   const page = resolvePage(req as PageInput);
-  let raw: { f: unknown; n: string; d: string } = { f: req.filter, n: req.fieldName, d: req.order ?? 'ASC' };
+  let raw: { f: unknown; n: string | undefined; d: string } = {
+    f: req.filter,
+    n: req.fieldName,
+    d: req.order ?? 'ASC',
+  };
   let after: { value: Value } | undefined;
   if (page.mode === 'cursor' && page.cursor) {
     const state = cursorState<DistinctCursorState>(
@@ -173,8 +179,12 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
     raw = { f: state.f, n: state.n, d: state.d };
     after = { value: valuesFromCursor(state.a)[0] ?? null };
   }
-  const filter = parseFilter(raw.f ?? {}, parse, 'filter');
-  const field = resolveFieldName(raw.n, parse, 'fieldName');
+  if (raw.n === undefined) throw errors.violation('fieldName', undefined, 'is required (a string)');
+  const fieldName = raw.n;
+  const [filter, field] = fromCursor(page, () => [
+    parseFilter(raw.f ?? {}, parse, 'filter'),
+    resolveFieldName(fieldName, parse, 'fieldName'),
+  ]);
   const result = await storage.distinct(
     stored,
     {
@@ -192,7 +202,7 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
       {
         op: 'distinct',
         collectionId: req.collectionId,
-        state: { f: raw.f ?? null, n: raw.n, d: raw.d, a: valuesToCursor([last]) } as never,
+        state: { f: raw.f ?? null, n: fieldName, d: raw.d, a: valuesToCursor([last]) } as never,
       },
       cursorSecret,
     ),

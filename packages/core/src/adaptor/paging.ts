@@ -5,6 +5,7 @@
  * cursor on the next page.
  */
 
+import { errors, SpiError } from '../errors.ts';
 import type { Value } from '../query/ast.ts';
 import { encodeValue } from '../wire/codec.ts';
 import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
@@ -68,4 +69,23 @@ export function completePage<T>(
   const last = rows[rows.length - 1];
   const next = hasNext && last !== undefined ? nextCursor(last, rows.length) : undefined;
   return { rows, pagingMetadata: cursorMetadata(rows.length, next) };
+}
+
+/**
+ * Parses what a follow-up page's cursor carries (the first page's filter, sort …). A request
+ * the collection accepted when the cursor was made but refuses now (a field removed or retyped
+ * since) is the cursor's fault, not the follow-up's: the caller is told to start again.
+ */
+export function fromCursor<T>(page: Page, parse: () => T): T {
+  if (page.mode !== 'cursor' || !page.cursor) return parse();
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof SpiError && error.code === 'VALIDATION_ERROR') {
+      throw errors.badRequest(
+        `Invalid cursor: the collection's fields changed since its first page (${error.message}). Start again from the first page.`,
+      );
+    }
+    throw error;
+  }
 }

@@ -17,7 +17,7 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { multiReferenceField } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { completePage, fetchLimit } from './paging.ts';
+import { completePage, fetchLimit, fromCursor } from './paging.ts';
 
 export interface ReferenceDeps {
   readonly storage: Storage;
@@ -27,44 +27,72 @@ export interface ReferenceDeps {
 /** Wix's public API caps included referenced items at 50 per item (docs/semantics.md §8). */
 const MAX_INCLUDED_PER_ITEM = 50;
 
+/** What a query-referenced cursor carries: the first page's request and the position after it. */
+interface ReferencedCursorState {
+  /** referringFieldKey */
+  readonly f: string;
+  readonly r: readonly string[];
+  readonly d: readonly string[];
+  /** order */
+  readonly s: 'asc' | 'desc';
+  /** includeReferencedItems */
+  readonly i: boolean;
+  /** fieldsToReturn */
+  readonly p: unknown;
+  /** pairs before the next page */
+  readonly o: number;
+}
+
 export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items/query-referenced'], ctx: CallContext) {
   const { storage, cursorSecret } = deps;
   ctx.info.collectionId = req.collectionId;
   const { stored } = await resolveCollection(storage, req.collectionId, 'QUERY_REFERENCED');
-  const field = multiReferenceField(stored.fields, req.referringFieldKey, stored.id, 'referringFieldKey');
+  const page = resolvePage(req as PageInput);
+  // Follow-ups carry only the cursor (docs/protocol.md §3.3): it holds the whole first request.
+  let state: Omit<ReferencedCursorState, 'f'> & { f: string | undefined } = {
+    f: req.referringFieldKey,
+    r: req.referringItemIds ?? [],
+    d: req.referencedItemIds ?? [],
+    s: isDescending(req.order) ? 'desc' : 'asc',
+    i: req.includeReferencedItems === true,
+    p: req.fieldsToReturn,
+    o: page.mode === 'offset' ? page.offset : 0,
+  };
+  if (page.mode === 'cursor' && page.cursor) {
+    state = referencedCursorState(
+      decodeCursor(page.cursor, cursorSecret, { op: 'referenced', collectionId: req.collectionId }).state,
+    );
+  }
+  if (state.f === undefined) throw errors.violation('referringFieldKey', undefined, 'is required (a string)');
+  const fieldKey = state.f;
+  const field = fromCursor(page, () => multiReferenceField(stored.fields, fieldKey, stored.id, 'referringFieldKey'));
   const queryReferencedFn = storage.queryReferenced?.bind(storage);
   if (!queryReferencedFn) throw errors.unsupported('query-referenced');
   const target = await referencedCollection(storage, field);
-  const projection = target
-    ? parseProjection(
-        req.fieldsToReturn,
-        (await resolveCollection(storage, target.id, undefined)).parse,
-        'fieldsToReturn',
-      )
-    : undefined;
-  const page = resolvePage(req as PageInput);
-  let offset = page.mode === 'offset' ? page.offset : 0;
-  if (page.mode === 'cursor' && page.cursor) {
-    const state = decodeCursor(page.cursor, cursorSecret, { op: 'referenced', collectionId: req.collectionId }).state;
-    offset = typeof state === 'object' && state && 'o' in state && typeof state.o === 'number' ? state.o : 0;
-  }
+  const parse = target ? (await resolveCollection(storage, target.id, undefined)).parse : undefined;
+  const projection = parse ? fromCursor(page, () => parseProjection(state.p, parse, 'fieldsToReturn')) : undefined;
+  const offset = state.o;
   const result = await queryReferencedFn(
     stored,
     {
       field,
-      referringItemIds: req.referringItemIds ?? [],
-      referencedItemIds: req.referencedItemIds ?? [],
-      order: isDescending(req.order) ? 'desc' : 'asc',
+      referringItemIds: state.r,
+      referencedItemIds: state.d,
+      order: state.s,
       offset,
       limit: fetchLimit(page),
-      includeReferencedItems: req.includeReferencedItems === true,
+      includeReferencedItems: state.i,
       projection,
     },
     { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
   );
-  // The cursor keeps the position; follow-up calls repeat the request's ids and field.
+  // Pairs page by position (the storage contract's offset): pairs inserted or removed between
+  // pages can shift the next one (docs/protocol.md §4.9).
   const { rows: pairs, pagingMetadata } = completePage(result.items, page, result.total, (_last, kept) =>
-    encodeCursor({ op: 'referenced', collectionId: req.collectionId, state: { o: offset + kept } }, cursorSecret),
+    encodeCursor(
+      { op: 'referenced', collectionId: req.collectionId, state: { ...state, f: fieldKey, o: offset + kept } as never },
+      cursorSecret,
+    ),
   );
   ctx.info.itemCount = pairs.length;
   return {
@@ -75,6 +103,25 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
     })),
     pagingMetadata,
   };
+}
+
+/** A cursor we signed ourselves still gets its shape checked: a version skew must not crash. */
+function referencedCursorState(state: unknown): ReferencedCursorState {
+  const s = state as Partial<ReferencedCursorState> | null;
+  const ids = (v: unknown) => Array.isArray(v) && v.every((id) => typeof id === 'string');
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.f !== 'string' ||
+    !ids(s.r) ||
+    !ids(s.d) ||
+    (s.s !== 'asc' && s.s !== 'desc') ||
+    typeof s.i !== 'boolean' ||
+    typeof s.o !== 'number'
+  ) {
+    throw errors.badRequest('Invalid cursor: it was made by another version of the adaptor; start from the first page');
+  }
+  return s as ReferencedCursorState;
 }
 
 export async function insertReferences(

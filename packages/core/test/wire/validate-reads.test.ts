@@ -291,8 +291,13 @@ describe('items/query-distinct-values (§4.4)', () => {
       returnTotalCount: true,
     });
   });
-  it('refuses a missing fieldName, a bad order and both paging kinds', () => {
-    expectViolation(() => validateRequest('items/query-distinct-values', { collectionId: 'plants' }), 'fieldName');
+  it('refuses an empty fieldName, a bad order and both paging kinds', () => {
+    // Left out, it is the cursor's (a follow-up page); the handler refuses it without one (memory-service.test.ts).
+    expect(() => validateRequest('items/query-distinct-values', { collectionId: 'plants' })).not.toThrow();
+    expectViolation(
+      () => validateRequest('items/query-distinct-values', { collectionId: 'plants', fieldName: '' }),
+      'fieldName',
+    );
     expectViolation(
       () => validateRequest('items/query-distinct-values', { collectionId: 'plants', fieldName: 'a', order: 'up' }),
       'order',

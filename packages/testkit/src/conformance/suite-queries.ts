@@ -207,9 +207,16 @@ export function querySuite(get: () => ConformanceTarget): void {
         seen.push(...result.body.distinctValues);
         const next = result.body.pagingMetadata.cursors?.next;
         if (!next) break;
-        result = await client.distinct(zoo, 'count', { cursorPaging: { limit: 2, cursor: next } });
+        // Follow-ups carry only the cursor (docs/protocol.md §3.3): it holds the field and the filter.
+        result = await client.call('items/query-distinct-values', {
+          collectionId: zoo,
+          cursorPaging: { limit: 2, cursor: next },
+        });
       }
       expect(seen).toEqual([-3, 0, 1, 2.5, 100, 1_000_000]);
+      const noField = await client.call('items/query-distinct-values', { collectionId: zoo });
+      expect(noField.status).toBe(400);
+      expect(noField.body.data.violations[0].fieldPath).toBe('fieldName');
     });
   });
 

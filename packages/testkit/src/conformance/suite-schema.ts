@@ -238,6 +238,29 @@ export function schemaSuite(get: () => ConformanceTarget): void {
         { referringItemId: 'p2', referencedItemId: 's1' },
       ]);
 
+      // Cursor paging: follow-ups carry only the cursor, which keeps the ids, the order and the field.
+      const walked: unknown[] = [];
+      let page = await client.queryReferenced(plants, 'suppliers', {
+        referringItemIds: ['p1'],
+        includeReferencedItems: false,
+        order: 'DESC',
+        cursorPaging: { limit: 1 },
+      });
+      for (let i = 0; i < 5 && page.status === 200; i++) {
+        walked.push(...page.body.items);
+        const next = page.body.pagingMetadata.cursors?.next;
+        if (!next) break;
+        page = await client.call('items/query-referenced', {
+          collectionId: plants,
+          cursorPaging: { limit: 1, cursor: next },
+        });
+      }
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(walked).toEqual([
+        { referringItemId: 'p1', referencedItemId: 's1' },
+        { referringItemId: 'p1', referencedItemId: 's2' },
+      ]);
+
       const removed = await client.removeReferences(plants, 'suppliers', [pairs[1], pairs[1]]);
       expect(removed.body.results[0]).toEqual({ reference: pairs[1] });
       expect(removed.body.results[1].error.errorCode).toBe('REFERENCE_NOT_FOUND');

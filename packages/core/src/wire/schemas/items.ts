@@ -114,10 +114,10 @@ export const AggregateRequest = Type.Object({
 });
 export type AggregateRequest = Static<typeof AggregateRequest>;
 
-/** §4.4 */
+/** §4.4. `fieldName` may be left out of a follow-up that carries a cursor (the cursor holds it). */
 export const DistinctValuesRequest = Type.Object({
   collectionId: CollectionId,
-  fieldName: FieldName,
+  fieldName: Type.Optional(FieldName),
   filter: OptionalFilter,
   order: Nullable(SortOrder),
   ...PagingPair,
@@ -156,10 +156,10 @@ export type TruncateRequest = Static<typeof TruncateRequest>;
 
 const IdFilterList = Nullable(Type.Array(ItemId, { maxItems: BULK_LIMIT }));
 
-/** §4.9 */
+/** §4.9. `referringFieldKey` may be left out of a follow-up that carries a cursor (the cursor holds it). */
 export const QueryReferencedRequest = Type.Object({
   collectionId: CollectionId,
-  referringFieldKey: FieldName,
+  referringFieldKey: Type.Optional(FieldName),
   referringItemIds: IdFilterList,
   referencedItemIds: IdFilterList,
   order: Nullable(SortOrder),
