@@ -29,10 +29,17 @@ export interface SpannerCollection extends SqlCollection {
   /** Secondary index entries (and generated columns) written per row: part of the mutation cost (Spanner limit, writes.ts). */
   readonly indexCost: number;
   /**
-   * Keys of fields whose stored value Spanner sets itself when a row is written (generated
-   * columns): never written, read back after a write for its answer, the item as stored (writes.ts).
+   * Keys of fields whose stored value Spanner may set itself when a row is written (generated
+   * columns, never written; columns with a DEFAULT): read back after a write for its answer,
+   * the item as stored (writes.ts).
    */
   readonly computed: readonly string[];
+  /**
+   * Written columns with a DEFAULT (or identity), by name → whether the column is nullable. An
+   * insert leaves one out when the item has no value for it, so the default applies; an update
+   * clears a nullable one and leaves a NOT NULL one as stored (writes.ts `omitDefaults`).
+   */
+  readonly defaults: ReadonlyMap<string, boolean>;
 }
 
 /** Spanner column types of the system fields, for the read-only hint. */
@@ -144,6 +151,7 @@ function buildCollection(
   const columns = new Map<string, ColumnInfo>();
   const writeColumns: SpannerCollection['writeColumns'][number][] = [];
   const computed: string[] = [];
+  const defaults = new Map<string, boolean>();
   for (const field of fields) {
     const column = physical.columns.get(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
@@ -158,6 +166,10 @@ function buildCollection(
     // read like any column, never written; a value an item carries for it is ignored (TYPES.md).
     if (column.generated) computed.push(field.key);
     else writeColumns.push({ key: field.key, column: info, field });
+    if (column.hasDefault && !column.generated) {
+      computed.push(field.key);
+      defaults.set(column.name, column.nullable);
+    }
   }
   return {
     ...sqlCollection({ name: physical.name, columns }, fields, meta, access, writeColumns),
@@ -168,5 +180,6 @@ function buildCollection(
       physical.indexes.filter((i) => !i.primary).reduce((sum, i) => sum + i.columnCount, 0) +
       [...physical.columns.values()].filter((c) => c.generated || c.name.startsWith(INTERNAL_PREFIX)).length,
     computed,
+    defaults,
   };
 }

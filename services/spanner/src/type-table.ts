@@ -21,6 +21,7 @@ export function spannerTypeTable(): string {
     nestedOperators: spanner.nestedPathOperators(),
     notes: [
       'Generated columns (`AS (…) STORED`) are read like any column of their type and never written: a value an item carries for one is ignored (Wix sends back every field it read), and the answer of a write carries the value Spanner computed.',
+      'Columns with a DEFAULT (and identity columns): an inserted item without a value for one (absent or null) leaves it out of the insert, so Spanner fills in its default (a save of a new item too); an update, or a save of an existing item, is a full replacement and clears it, except a NOT NULL one, which keeps its stored value. The answer of a write carries the values stored.',
       'MULTI_REFERENCE pairs live in the table `wix_adaptor_references` (README.md "Tables the adaptor keeps"). `$matches` is supported wherever CONTAINS is.',
     ],
   });

@@ -207,7 +207,7 @@ export class Writer {
       tx,
       'insert',
       c.stored.id,
-      fresh.map((b) => b.row),
+      fresh.map((b) => omitDefaults(c, b.row, 'insert')),
     );
     await tx.commit({ gaxOptions: callOptions() });
     for (const b of fresh) results[b.index] = { item: storedItem(c, b.item) };
@@ -216,7 +216,8 @@ export class Writer {
   /**
    * Save (insert with overwrite, docs/protocol.md §4.5): an existing item is replaced as an
    * update replaces it — its stored `_createdDate` kept, columns outside the collection left as
-   * they are (a `replace` mutation would rewrite both) — and a new one is inserted.
+   * they are (a `replace` mutation would rewrite both) — and a new one is inserted as an insert
+   * inserts it (the database's defaults apply).
    */
   private async saveBatch(tx: Transaction, c: SpannerCollection, batch: readonly sql.Pending[], results: ItemResult[]) {
     const last = sql.lastPerId(batch);
@@ -233,7 +234,7 @@ export class Writer {
       tx,
       'insert',
       c.stored.id,
-      last.filter((b) => !replaced.has(b.id)).map((b) => b.row),
+      last.filter((b) => !replaced.has(b.id)).map((b) => omitDefaults(c, b.row, 'insert')),
     );
     mutate(
       tx,
@@ -304,19 +305,39 @@ function createdKeys(c: SpannerCollection): string[] {
  * microseconds). A row without one gets the update's date, as the memory storage does.
  */
 function replacement(c: SpannerCollection, b: sql.Pending, createdDate: Value | undefined): sql.Pending {
+  const entry = { ...b, row: omitDefaults(c, b.row, 'replace') };
   const column = c.table.columns.get(CREATED_FIELD)?.name;
-  if (column === undefined) return b;
+  if (column === undefined) return entry;
   if (createdDate !== null && createdDate !== undefined) {
-    const row = { ...b.row };
+    const row = { ...entry.row };
     delete row[column];
-    return { ...b, item: { ...b.item, _createdDate: createdDate }, row };
+    return { ...entry, item: { ...b.item, _createdDate: createdDate }, row };
   }
   const created = (b.item._updatedDate ?? null) as Value;
   return {
-    ...b,
+    ...entry,
     item: { ...b.item, _createdDate: created },
-    row: { ...b.row, [column]: columnValue(CREATED_FIELD, 'TIMESTAMP', created) },
+    row: { ...entry.row, [column]: columnValue(CREATED_FIELD, 'TIMESTAMP', created) },
   };
+}
+
+/**
+ * A row without the DEFAULT columns it has no value for (null is a missing value to Wix,
+ * docs/semantics.md §4). An insert leaves them all out, so Spanner fills in their defaults (a
+ * mutation that names a column writes its value, NULL included). A replacement clears absent
+ * fields (§4.6) but cannot clear a NOT NULL column: that one keeps its stored value.
+ */
+function omitDefaults(
+  c: SpannerCollection,
+  row: Record<string, unknown>,
+  kind: 'insert' | 'replace',
+): Record<string, unknown> {
+  if (c.defaults.size === 0) return row;
+  const out = { ...row };
+  for (const [column, nullable] of c.defaults) {
+    if (out[column] === null && (kind === 'insert' || !nullable)) delete out[column];
+  }
+  return out;
 }
 
 /**

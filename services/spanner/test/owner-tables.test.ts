@@ -2,7 +2,7 @@
  * Owner tables (created in the database, not through the adaptor) that pass or fail
  * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
  * NOT NULL column the adaptor cannot write; and how writes treat the columns Spanner fills
- * itself (generated columns) and the owner's values the adaptor does not write (a stored
+ * itself (generated columns, DEFAULT values) and the owner's values the adaptor does not write (a stored
  * `_createdDate` finer than milliseconds, columns left out of the collection).
  * Each case ran against the real emulator through the signed Wix client.
  */
@@ -17,6 +17,8 @@ const SCHEMA = [
   `CREATE TABLE owner_rw_nn (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_nn FLOAT32 NOT NULL) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_rw (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(20), gen STRING(MAX) AS (UPPER(title)) STORED) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_keep (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), weight FLOAT32) PRIMARY KEY (_id)`,
+  `CREATE TABLE owner_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, label STRING(MAX), with_default STRING(MAX) DEFAULT ('dflt'), ` +
+    "created_at TIMESTAMP DEFAULT (CURRENT_TIMESTAMP()), nn_def STRING(MAX) NOT NULL DEFAULT ('nn')) PRIMARY KEY (_id)",
   `CREATE TABLE owner_rw_nn_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_def FLOAT32 NOT NULL DEFAULT (1.5)) PRIMARY KEY (_id)`,
 ];
 
@@ -161,5 +163,47 @@ describe('owner tables', () => {
     const fresh = saved.body.results[1].item;
     expect(fresh._createdDate).toEqual(fresh._updatedDate);
     expect((await stored('k3'))?.title).toBe('new');
+  });
+
+  test("an insert leaves out a DEFAULT column the item does not carry, so the database's default applies", async () => {
+    const { client } = h.harness;
+    const stored = async (id: string) => {
+      const [rows] = await h.db.database.run({
+        sql: 'SELECT label, with_default, created_at IS NOT NULL AS has_created_at, nn_def FROM owner_def WHERE _id = @id',
+        params: { id },
+        json: true,
+      });
+      return rows[0];
+    };
+    const inserted = await client.insert('owner_def', [
+      { _id: 'd1', label: 'x' },
+      { _id: 'd2', label: 'y', with_default: 'mine', nn_def: 'set', created_at: null },
+    ]);
+    expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
+    expect(await stored('d1')).toEqual({ label: 'x', with_default: 'dflt', has_created_at: true, nn_def: 'nn' });
+    // null is a missing value to Wix (docs/semantics.md §4): the default applies to it too.
+    expect(await stored('d2')).toEqual({ label: 'y', with_default: 'mine', has_created_at: true, nn_def: 'set' });
+    // The answer is the item as stored, the defaults included.
+    const [d1, d2] = inserted.body.results.map((r: { item: Record<string, unknown> }) => r.item);
+    expect(d1).toMatchObject({ _id: 'd1', label: 'x', with_default: 'dflt', nn_def: 'nn' });
+    expect(d1.created_at).toEqual({ $date: expect.stringMatching(/Z$/) });
+    expect(d2).toMatchObject({ _id: 'd2', with_default: 'mine', nn_def: 'set' });
+    expect((await client.query('owner_def', { filter: { _id: 'd1' } })).body.items).toEqual([d1]);
+
+    // An update is a full replacement: absent fields are cleared — but a NOT NULL column cannot be, it keeps its value.
+    const updated = await client.update('owner_def', [{ _id: 'd1', label: 'x2' }]);
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(await stored('d1')).toEqual({ label: 'x2', with_default: null, has_created_at: false, nn_def: 'nn' });
+    expect(updated.body.results[0].item).toMatchObject({ _id: 'd1', label: 'x2', nn_def: 'nn' });
+    expect(updated.body.results[0].item.with_default ?? null).toBeNull();
+
+    // A save inserts a new item (defaults apply) and replaces an existing one as an update does.
+    const saved = await client.insert('owner_def', [{ _id: 'd3' }, { _id: 'd2', label: 'y2' }], {
+      overwriteExisting: true,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(await stored('d3')).toEqual({ label: null, with_default: 'dflt', has_created_at: true, nn_def: 'nn' });
+    expect(await stored('d2')).toEqual({ label: 'y2', with_default: null, has_created_at: false, nn_def: 'set' });
+    expect(saved.body.results[0].item).toMatchObject({ _id: 'd3', with_default: 'dflt', nn_def: 'nn' });
   });
 });
