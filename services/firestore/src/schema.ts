@@ -321,24 +321,29 @@ export class FirestoreSchema {
       }
     }
     const system = new Set(SYSTEM_FIELDS.map((f) => f.key));
+    const typeOf = (set: ReadonlySet<FieldType>): FieldType => (set.size === 1 ? ([...set][0] as FieldType) : 'ANY');
     const fields: Field[] = [
       // The system fields its documents carry, as Spanner and BigQuery list only the columns a
       // table has: one the documents lack would be listed, yet match no filter and make the
       // collection read-only (readWriteRule below). collections/update adds them (core schema.ts).
-      ...SYSTEM_FIELDS.filter((f) => f.key === '_id' || types.has(f.key)),
+      // Typed by what the documents hold, like any other field: a `_createdDate` holding a string
+      // in one document is ANY (the collection is then read-only), not DATETIME, which would
+      // promise every value answered as a date ({"$date"}) while that string is answered as is.
+      ...SYSTEM_FIELDS.flatMap((f): Field[] => {
+        if (f.key === '_id') return [f]; // the document id
+        const set = types.get(f.key);
+        return set ? [{ ...f, type: typeOf(set) }] : [];
+      }),
       ...[...types.entries()]
         .filter(([key]) => !system.has(key))
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, set]): Field => ({ key, type: set.size === 1 ? ([...set][0] as FieldType) : 'ANY' })),
+        .map(([key, set]): Field => ({ key, type: typeOf(set) })),
     ];
     // Wix's read-write rule: writable only when the documents carry the system fields.
     const access = readWriteRule(
       new Map<string, FieldType | undefined>([
         ['_id', 'TEXT'], // the document id
-        ...[...types.entries()].map(([key, set]): [string, FieldType] => [
-          key,
-          set.size === 1 ? ([...set][0] as FieldType) : 'ANY',
-        ]),
+        ...[...types.entries()].map(([key, set]): [string, FieldType] => [key, typeOf(set)]),
       ]),
       undefined,
       SYSTEM_VALUE_TYPES,

@@ -60,7 +60,7 @@ export function firestoreTypeTable(): string {
     '',
     '## Values of existing documents',
     '',
-    "How each Firestore value type of a collection without a metadata document is answered and which Wix type a field gets when the sampled documents (`FIRESTORE_INFER_SAMPLE`) hold only that type (mixed types → ANY); the operators and sorts Wix may use on a field of that type (anything else is refused with a 400). Such a collection is writable only when its documents carry `_createdDate`, `_updatedDate` and `_owner` (Wix's read-write rule).",
+    "How each Firestore value type of a collection without a metadata document is answered and which Wix type a field gets when the sampled documents (`FIRESTORE_INFER_SAMPLE`) hold only that type (mixed types → ANY); the operators and sorts Wix may use on a field of that type (anything else is refused with a 400). Such a collection is writable only when its documents carry `_createdDate`, `_updatedDate` and `_owner` (Wix's read-write rule) as timestamps and a string: the system fields are typed like the others, so a `_createdDate` holding a string in one document is ANY (answered as stored, never a text under a DATETIME field) and the collection read-only.",
     '',
     markdownTable(['Firestore value', 'Wix field type', 'Answered as', 'Operators', 'Sortable'], existing),
     '',

@@ -157,3 +157,26 @@ describe('an update keeps the Firestore types of what Wix sends back as it was a
     expect(again?.list).toEqual(changed.list);
   });
 });
+
+describe('system fields of a collection without metadata are typed by what its documents hold', () => {
+  test('a _createdDate holding a string in one document is ANY (read-only), and that string is answered as is', async () => {
+    await db.collection('raw_sys').doc('s1').set(SYSTEM());
+    await db
+      .collection('raw_sys')
+      .doc('s2')
+      .set({ ...SYSTEM(), _createdDate: '2023-01-01' });
+    const listed = await harness.client.listCollections(['raw_sys']);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    const [collection] = listed.body.collections as { fields: { key: string; type: string }[] }[];
+    const type = (key: string) => collection?.fields.find((f) => f.key === key)?.type;
+    expect(type('_createdDate')).toBe('ANY');
+    expect(type('_updatedDate')).toBe('DATETIME');
+    expect(type('_owner')).toBe('TEXT');
+    const [s1, s2] = await items('raw_sys');
+    expect(s1?._createdDate).toEqual({ $date: '2023-11-14T22:13:20.123Z' });
+    expect(s2?._createdDate).toBe('2023-01-01');
+    // Wix's read-write rule: a system field of another type leaves the collection read-only.
+    const refused = await harness.client.update('raw_sys', [{ ...s1, title: 'x' }]);
+    expect(JSON.stringify(refused.body)).toMatch(/_createdDate must be a timestamp/);
+  });
+});
