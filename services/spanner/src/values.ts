@@ -91,10 +91,28 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
     case 'NUMERIC':
       return Spanner.numeric(stored as string);
     case 'BYTES':
-      return Buffer.from(stored as string, 'base64');
+      return base64Bytes(key, stored as string);
     default:
       return stored;
   }
+}
+
+/**
+ * Base64 text → its bytes, or a VALIDATION_ERROR naming the field (TYPES.md: a BYTES column
+ * accepts base64). Node's decoder skips what is not base64 ("not base64!!" decodes to the bytes
+ * of "notbase6"), so the text must be exactly the encoding of the bytes it decodes to: the
+ * standard alphabet with its padding, as values of BYTES columns are answered.
+ */
+function base64Bytes(key: string, text: string): Buffer {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) {
+    throw errors.violation(
+      key,
+      text,
+      'must be base64 text (A–Z, a–z, 0–9, + and /, padded with =) to be stored in this BYTES column',
+    );
+  }
+  return bytes;
 }
 
 /**

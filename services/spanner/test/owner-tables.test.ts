@@ -19,6 +19,7 @@ const SCHEMA = [
   `CREATE TABLE owner_keep (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), weight FLOAT32) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, label STRING(MAX), with_default STRING(MAX) DEFAULT ('dflt'), ` +
     "created_at TIMESTAMP DEFAULT (CURRENT_TIMESTAMP()), nn_def STRING(MAX) NOT NULL DEFAULT ('nn')) PRIMARY KEY (_id)",
+  `CREATE TABLE owner_bytes (_id STRING(MAX) NOT NULL, ${SYSTEM}, byt BYTES(MAX), byts ARRAY<BYTES(MAX)>) PRIMARY KEY (_id)`,
   `CREATE TABLE owner_rw_nn_def (_id STRING(MAX) NOT NULL, ${SYSTEM}, title STRING(MAX), f32_def FLOAT32 NOT NULL DEFAULT (1.5)) PRIMARY KEY (_id)`,
 ];
 
@@ -205,5 +206,24 @@ describe('owner tables', () => {
     expect(await stored('d3')).toEqual({ label: null, with_default: 'dflt', has_created_at: true, nn_def: 'nn' });
     expect(await stored('d2')).toEqual({ label: 'y2', with_default: null, has_created_at: false, nn_def: 'set' });
     expect(saved.body.results[0].item).toMatchObject({ _id: 'd3', with_default: 'dflt', nn_def: 'nn' });
+  });
+
+  test('a BYTES value must be base64: anything else fails its item, naming the field', async () => {
+    const { client } = h.harness;
+    const answer = await client.insert('owner_bytes', [
+      { _id: 'bd4', byt: 'not base64!!' },
+      { _id: 'bd5', byt: 'aGVsbG8=', byts: ['AAE=', ''] },
+      { _id: 'bd6', byts: ['aGVsbG8', 'AAE='] },
+    ]);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const [bad, good, badArray] = answer.body.results;
+    expect(bad.error).toMatchObject({ errorCode: 'VALIDATION_ERROR' });
+    expect(bad.error.data.violations[0]).toMatchObject({ fieldPath: 'byt', rejectedValue: 'not base64!!' });
+    expect(bad.error.errorMessage).toContain('base64');
+    expect(badArray.error.data.violations[0].fieldPath).toBe('byts');
+    expect(good.item).toMatchObject({ _id: 'bd5', byt: 'aGVsbG8=', byts: ['AAE=', ''] });
+    const read = await client.query('owner_bytes', {});
+    expect(read.body.items.map((i: { _id: string }) => i._id)).toEqual(['bd5']);
+    expect(read.body.items[0]).toMatchObject({ byt: 'aGVsbG8=', byts: ['AAE=', ''] });
   });
 });
