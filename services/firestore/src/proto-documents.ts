@@ -7,7 +7,8 @@
  * holdsIntegerText); timestamps as Dates truncated to the millisecond
  * (values.ts timestampDate); bytes as base64; references as their
  * document path; geo points as {latitude, longitude}; an array stored inside
- * an array as that array; the storage format's `$wix` map left out.
+ * an array as that array; keys no Wix field can have (values.ts unanswerableKey, the storage
+ * format's `$wix` map among them) left out.
  * test/proto-documents.test.ts reads the same documents both ways.
  *
  * The client decodes a few typed maps (vectors, BSON types: a `__type__` key
@@ -15,7 +16,7 @@
  * refused with UndecodedValue so the caller reads it through the client.
  */
 import type { Item, Value } from '@adaptors/core';
-import { FORMAT_MAP_KEY, markIntegerText, NESTED_ARRAY_KEY, timestampDate } from './values.ts';
+import { markIntegerText, NESTED_ARRAY_KEY, timestampDate, unanswerableKey } from './values.ts';
 
 /** google.firestore.v1.Value as protobufjs decodes it: the member set is an own property. */
 export interface ProtoField {
@@ -89,7 +90,7 @@ export function itemOfDocument(document: ProtoDocument): Item {
   if (!fields) return item;
   let integers: Set<string> | undefined;
   for (const key in fields) {
-    if (key === '_id' || key === FORMAT_MAP_KEY) continue;
+    if (key === '_id' || unanswerableKey(key)) continue;
     const field = fields[key] as ProtoField;
     const value = decodedValue(field, key);
     item[key] = value;

@@ -70,6 +70,8 @@ export function firestoreTypeTable(): string {
     '',
     "Updating an item (a full replacement) keeps the owner's Firestore types: wherever the item sent holds, at any depth, exactly what the stored value there is answered as, the stored value is written back unchanged — a GeoPoint, a reference, bytes, a Timestamp with digits below the millisecond, an int64 — and `_createdDate` is kept as stored, whatever its type. So an item Wix read and sends back with one field changed leaves every other field as the other program wrote it. A value that changed is written as given: a string stays a string (a changed path or base64 text does not become a reference or bytes), an object a map; a double holding a whole number is the one exception, written back as an integer (the client writes every whole number as one).",
     '',
+    'A top-level key no Wix field can have — starting with `$` (an operator to Wix) or holding a dot (a path to Wix) — is neither listed as a field nor answered, so the listed fields can be saved (collections/update), filtered on and sent back in an item; updating the item keeps such a key as stored. Keys inside a map value are part of that value and answered with it.',
+    '',
     '## Values the adaptor writes',
     '',
     'Collections with a metadata document: the core checks every written value against the declared type (a value of another type fails its item with a VALIDATION_ERROR naming the field), then it is stored as:',

@@ -265,15 +265,43 @@ function int64OfText(text: string): bigint | undefined {
 export const FORMAT_MAP_KEY = '$wix';
 
 /**
+ * Top-level keys no Wix field can have (packages/core/src/wire/schemas/collections.ts
+ * `FieldKey`): one starting with `$` reads as an operator (or `$date`) in filters and is refused
+ * in items, a dot addresses a path inside an object. The storage format's `$wix` map is one.
+ * Documents written by other programs may hold such keys, but listed as fields they made
+ * collections/update refuse the listed fields, could not be filtered, and an item answered
+ * with them could not be sent back by items/update. So they are neither listed nor answered,
+ * and an update keeps them as stored (keepUnansweredFields): TYPES.md.
+ */
+export function unanswerableKey(key: string): boolean {
+  return key.startsWith('$') || key.includes('.');
+}
+
+/**
+ * A full replacement (items/update) of a document keeps the stored fields Wix is never answered
+ * (unanswerableKey) unless `data` writes them itself (the storage format's `$wix` map): Wix
+ * cannot send back what it never saw, and replacing the document must not delete another
+ * program's data it did not ask to change.
+ */
+export function keepUnansweredFields(data: Data, stored: Data | undefined): Data {
+  if (!stored) return data;
+  for (const key of Object.keys(stored)) {
+    if (unanswerableKey(key) && !Object.hasOwn(data, key)) data[key] = stored[key];
+  }
+  return data;
+}
+
+/**
  * Document → item. A stored `_id` field (written by another program) never
- * overrides the document id; the storage format's `$wix` map is not an item value.
+ * overrides the document id; keys no Wix field can have (unanswerableKey, the
+ * storage format's `$wix` map among them) are not item values.
  */
 export function toItem(id: string, data: Data | undefined): Item {
   const item: { [key: string]: Value } = { _id: id };
   if (!data) return item;
   let integers: Set<string> | undefined;
   for (const key in data) {
-    if (key === '_id' || key === FORMAT_MAP_KEY) continue;
+    if (key === '_id' || unanswerableKey(key)) continue;
     const stored = data[key];
     const value = fromFirestoreValue(stored);
     item[key] = value;

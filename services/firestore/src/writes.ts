@@ -32,6 +32,7 @@ import {
   invalidItemId,
   keepStoredIntegers,
   keepStoredValues,
+  keepUnansweredFields,
   toDocumentData,
   toItem,
 } from './values.ts';
@@ -207,7 +208,10 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
       // Full replacement (§4.6) that keeps the stored creation date.
       const replaced: Item = { ...item, _createdDate: fromFirestoreValue(created) ?? item._updatedDate ?? null };
       // What Wix sends back as it was answered keeps its stored Firestore type (values.ts keepStoredValues).
-      const data = keepStoredIntegers(keepStoredValues(documentData(ctx, replaced), stored), stored);
+      const data = keepUnansweredFields(
+        keepStoredIntegers(keepStoredValues(documentData(ctx, replaced), stored), stored),
+        stored,
+      );
       // The creation date as stored, whatever its type and precision (not rewritten from its millisecond).
       if (created !== undefined && created !== null) data._createdDate = created;
       const written = stats ? stats.writing(data, snapshot) : data; // counted before the statistics commit

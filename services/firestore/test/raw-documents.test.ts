@@ -180,3 +180,41 @@ describe('system fields of a collection without metadata are typed by what its d
     expect(JSON.stringify(refused.body)).toMatch(/_createdDate must be a timestamp/);
   });
 });
+
+describe('keys no Wix field can have ($…, dotted) are neither listed nor answered, and updates keep them', () => {
+  test('collections/update of the listed fields works, and an update leaves such keys as stored', async () => {
+    await db
+      .collection('raw_keys')
+      .doc('k1')
+      .set({ ...SYSTEM(), title: 'a', $dollar: 'kept', 'with.dot': 'kept too', inner: { $x: 1, 'a.b': 2 } });
+    const listed = await harness.client.listCollections(['raw_keys']);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    const [collection] = listed.body.collections as { fields: { key: string }[] }[];
+    expect(collection?.fields.map((f) => f.key).sort()).toEqual([
+      '_createdDate',
+      '_id',
+      '_owner',
+      '_updatedDate',
+      'inner',
+      'title',
+    ]);
+    const [k1] = await items('raw_keys');
+    expect(Object.keys(k1 ?? {}).sort()).toEqual(['_createdDate', '_id', '_owner', '_updatedDate', 'inner', 'title']);
+    // Keys inside an object value are part of that value.
+    expect(k1?.inner).toEqual({ $x: 1, 'a.b': 2 });
+    await updated('raw_keys', { ...k1, title: 'b' });
+    const stored = await raw('raw_keys', 'k1');
+    expect(stored.title).toBe('b');
+    expect(stored.$dollar).toBe('kept');
+    expect(stored['with.dot']).toBe('kept too');
+
+    // Saving the listed fields adopts the collection; updates of the strict collection keep them too.
+    const adopted = await harness.client.updateCollection(collection as Record<string, unknown>);
+    expect(adopted.status, JSON.stringify(adopted.body)).toBe(200);
+    const [again] = await items('raw_keys', { title: 'b' });
+    expect(again?._id).toBe('k1');
+    await updated('raw_keys', { ...again, title: 'c' });
+    const after = await raw('raw_keys', 'k1');
+    expect([after.title, after.$dollar, after['with.dot']]).toEqual(['c', 'kept', 'kept too']);
+  });
+});
