@@ -270,5 +270,39 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       const after = await client.queryReferenced(plants, 'suppliers', { includeReferencedItems: false });
       expect(after.body.items).toEqual([{ referringItemId: 'p1', referencedItemId: 's2' }]);
     });
+
+    test('deleting the referenced collection removes the pairs into it, for good', async () => {
+      const { client, capabilities } = get();
+      if (!capabilities.supportedFieldTypes.includes('MULTI_REFERENCE')) return;
+      if (!capabilities.dataOperations.includes('INSERT_REFERENCES')) return;
+      const suppliers = uniqueCollectionId('sup');
+      const plants = uniqueCollectionId('pl');
+      const supplierFields = [{ key: 'name', type: 'TEXT' }];
+      expect((await client.createCollection({ id: suppliers, fields: supplierFields })).status).toBe(200);
+      const created = await client.createCollection({
+        id: plants,
+        fields: [
+          { key: 'name', type: 'TEXT' },
+          { key: 'suppliers', type: 'MULTI_REFERENCE', multiReferenceOptions: { referencedCollectionId: suppliers } },
+        ],
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      await client.insert(suppliers, [{ _id: 's1', name: 'Acme' }]);
+      await client.insert(plants, [{ _id: 'p1', name: 'Thyme' }]);
+      const pair = { referringItemId: 'p1', referencedItemId: 's1' };
+      expect((await client.insertReferences(plants, 'suppliers', [pair])).body.results).toEqual([{ reference: pair }]);
+
+      // Deleting a collection removes the pairs that involve it (docs/semantics.md §8), not only its own.
+      expect((await client.deleteCollection(suppliers)).status).toBe(200);
+      const pairs = async () =>
+        (await client.queryReferenced(plants, 'suppliers', { includeReferencedItems: false })).body;
+      expect((await pairs()).items).toEqual([]);
+      // A collection and item recreated under the same ids do not bring the pair back.
+      expect((await client.createCollection({ id: suppliers, fields: supplierFields })).status).toBe(200);
+      await client.insert(suppliers, [{ _id: 's1', name: 'Acme again' }]);
+      expect((await pairs()).items).toEqual([]);
+      await client.deleteCollection(plants);
+      await client.deleteCollection(suppliers);
+    });
   });
 }
