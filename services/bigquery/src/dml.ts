@@ -24,9 +24,25 @@ export function rowsType(columns: readonly WriteColumn[]): ClientType {
   return [struct];
 }
 
-function source(columns: readonly WriteColumn[]): string {
+function source(columns: readonly WriteColumn[], table?: string): string {
   const fields = columns.map((c, i) => `${q('r')}.${q(`c${i}`)} AS ${q(c.column.name)}`);
-  return `(SELECT ${fields.join(', ')} FROM UNNEST(@rows) AS ${q('r')})`;
+  const id = columns.findIndex((c) => c.column.name === '_id');
+  const only =
+    table !== undefined && id >= 0
+      ? ` WHERE ${heldOnce(table, `${q('r')}.${q(`c${id}`)}`, `IN (SELECT ${q('o')}.${q(`c${id}`)} FROM UNNEST(@rows) AS ${q('o')})`)}`
+      : '';
+  return `(SELECT ${fields.join(', ')} FROM UNNEST(@rows) AS ${q('r')}${only})`;
+}
+
+/**
+ * `id` is not an `_id` that several rows of `table` hold (those among `among`). BigQuery has no
+ * unique keys, so an owner's table may repeat an `_id`: a write by `_id` (update, save, remove)
+ * leaves such an id alone instead of changing every row that has it — decided by the statement
+ * itself, so a duplicate made after the writer read the rows is skipped too (writes.ts).
+ */
+function heldOnce(table: string, id: string, among: string): string {
+  const d = q('d');
+  return `${id} NOT IN (SELECT ${d}.${ID} FROM ${q(table)} AS ${d} WHERE ${d}.${ID} ${among} GROUP BY ${d}.${ID} HAVING COUNT(*) > 1)`;
 }
 
 /**
@@ -45,7 +61,10 @@ export function insertMissing(table: string, columns: readonly WriteColumn[], ro
   };
 }
 
-/** Full replacement of existing rows (`keep` columns untouched, e.g. `_createdDate`); with `upsert`, insert the others. */
+/**
+ * Full replacement of existing rows (`keep` columns untouched, e.g. `_createdDate`); with
+ * `upsert`, insert the others. A row whose `_id` several rows hold is neither (`heldOnce`).
+ */
 export function replaceRows(
   table: string,
   columns: readonly WriteColumn[],
@@ -61,7 +80,7 @@ export function replaceRows(
     ? ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`
     : '';
   return {
-    sql: `MERGE ${q(table)} AS ${q('T')} USING ${source(columns)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID}${matched}${insert}`,
+    sql: `MERGE ${q(table)} AS ${q('T')} USING ${source(columns, table)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID}${matched}${insert}`,
     params: { rows },
     types: { rows: rowsType(columns) },
   };
@@ -77,9 +96,10 @@ export function selectByIds(table: string, columns: readonly string[], ids: read
   };
 }
 
+/** Rows by `_id`, except an `_id` several rows hold (`heldOnce`). */
 export function deleteByIds(table: string, ids: readonly string[]): Statement {
   return {
-    sql: `DELETE FROM ${q(table)} WHERE ${ID} IN UNNEST(@ids)`,
+    sql: `DELETE FROM ${q(table)} WHERE ${ID} IN UNNEST(@ids) AND ${heldOnce(table, ID, 'IN UNNEST(@ids)')}`,
     params: { ids: [...ids] },
     types: { ids: ['STRING'] },
   };
@@ -88,6 +108,20 @@ export function deleteByIds(table: string, ids: readonly string[]): Statement {
 /** Every row, whatever the count: TRUNCATE TABLE is one metadata operation (no bytes billed, no DML row limit). */
 export function truncateTable(table: string): Statement {
   return { sql: `TRUNCATE TABLE ${q(table)}`, params: {}, types: {} };
+}
+
+/**
+ * Up to three `_id` values that are NULL or held by several rows (`id`, rows `n`): one query
+ * before collections/update makes an owner's table writable (schema.ts).
+ */
+export function badIds(table: string): Statement {
+  return {
+    sql:
+      `SELECT ${ID} AS ${q('id')}, COUNT(*) AS ${q('n')} FROM ${q(table)} GROUP BY ${ID} ` +
+      `HAVING COUNT(*) > 1 OR ${ID} IS NULL ORDER BY ${q('n')} DESC LIMIT 3`,
+    params: {},
+    types: {},
+  };
 }
 
 /** Does the column hold a value in some row (schema changes that would lose data are refused)? */

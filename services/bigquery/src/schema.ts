@@ -27,7 +27,7 @@ import {
 import type { BigQuery } from '@google-cloud/bigquery';
 import { isTableRefused, listTables, PARALLEL_GETS, readDataset, readTable, type TableMetadata } from './catalog.ts';
 import { type BigQueryCollection, buildCollection } from './collections.ts';
-import { anyValue, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
+import { anyValue, badIds, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
 import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import {
   encodeColumnDescription,
@@ -225,6 +225,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
+    if (current.stored.readOnly) await this.checkIds(current);
     const problems = keyProblems(collection.fields);
     const drops: string[] = [];
     const removedReferenceFields: string[] = [];
@@ -311,6 +312,31 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     await this.schemaChanged();
     if (await this.hasReferencesTable())
       await this.executor.execute(referencesStatements(bigquery).deleteOfCollection(id));
+  }
+
+  /**
+   * Before collections/update makes an owner's table writable (it adds the missing system
+   * columns; core read-write-rule.ts): every row must have an `_id`, and no two the same one.
+   * BigQuery has no unique keys, and writes go by `_id`: an update would change every row that
+   * holds its id, and a row without one could never be reached. One query; refused otherwise.
+   */
+  private async checkIds(current: BigQueryCollection): Promise<void> {
+    if (!current.physical.columns.has('_id')) return;
+    const { rows } = await this.executor.run(badIds(current.stored.id), current.stored.id);
+    if (rows.length === 0) return;
+    const found = rows.map((row) => {
+      const n = Number(row.get('n'));
+      const id = row.get('id');
+      return id === null || id === undefined
+        ? `${n} row${n === 1 ? ' has' : 's have'} no _id`
+        : `_id '${String(id)}' is held by ${n} rows`;
+    });
+    throw errors.collectionChangeNotSupported(current.stored.id, [
+      {
+        fieldKey: '_id',
+        message: `_id must hold a unique text id for every existing row, and ${found.join(', ')}${rows.length === 3 ? ' (and maybe more)' : ''}: give those rows unique ids in BigQuery, then save the collection's fields again`,
+      },
+    ]);
   }
 
   private async holdsValues(current: BigQueryCollection, column: string): Promise<boolean> {

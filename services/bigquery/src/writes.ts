@@ -58,17 +58,22 @@ export class Writer {
   remove(c: BigQueryCollection, itemIds: readonly string[]): Promise<ItemResult[]> {
     return this.lock.run(c.stored.id, async () => {
       const results: ItemResult[] = new Array(itemIds.length);
-      const found = await this.readItems(c, itemIds);
+      const { items: found, repeated } = await this.readRows(c, itemIds);
+      const entries = itemIds.map((id, index) => ({ index, id }));
       const ids = sql.removalAnswers(
         c.stored.id,
-        itemIds.map((id, index) => ({ index, id })),
+        entries.filter((e) => !repeated.has(e.id)),
         found,
         results,
       );
+      refuseRepeated(entries, repeated, results);
       if (ids.length > 0) {
-        await this.runner.run(deleteByIds(c.stored.id, ids), c.stored.id);
-        if (await this.hasReferences())
-          await this.runner.execute(sql.referencesStatements(bigquery).deleteOfItems(c.stored.id, ids));
+        const { affected } = await this.runner.run(deleteByIds(c.stored.id, ids), c.stored.id);
+        const skipped = await this.skipped(c, ids, affected, ids.length);
+        refuseRepeated(entries, skipped, results);
+        const removed = ids.filter((id) => !skipped.has(id));
+        if (removed.length > 0 && (await this.hasReferences()))
+          await this.runner.execute(sql.referencesStatements(bigquery).deleteOfItems(c.stored.id, removed));
       }
       return results;
     });
@@ -155,23 +160,24 @@ export class Writer {
   /**
    * Save (insert with overwrite, docs/protocol.md §4.5): an existing item is replaced as an
    * update replaces it, its stored `_createdDate` kept (the MERGE leaves that column untouched
-   * and the answer carries the stored value), and a new one is inserted.
+   * and the answer carries the stored value), and a new one is inserted. An `_id` several rows
+   * hold fails its item (`refuseRepeated`).
    */
   private async upsertBatch(
     c: BigQueryCollection,
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ): Promise<void> {
-    const last = sql.lastPerId(batch);
     const created = createdColumn(c);
-    const stored = created
-      ? await this.readItems(
-          c,
-          last.map((b) => b.id),
-          ['_id', '_createdDate'],
-        )
-      : new Map<string, Item>();
-    await this.runner.runRaw(
+    const { items: stored, repeated } = await this.readRows(
+      c,
+      batch.map((b) => b.id),
+      created ? ['_id', '_createdDate'] : ['_id'],
+    );
+    refuseRepeated(batch, repeated, results);
+    const last = sql.lastPerId(batch.filter((b) => !repeated.has(b.id)));
+    if (last.length === 0) return;
+    const { affected } = await this.runner.runRaw(
       replaceRows(
         c.stored.id,
         c.writeColumns,
@@ -179,11 +185,19 @@ export class Writer {
         { keep: created ? [created.column.name] : [], upsert: true },
       ),
     );
+    const skipped = await this.skipped(
+      c,
+      last.map((b) => b.id),
+      affected,
+      last.length,
+    );
     for (const b of batch) {
+      if (repeated.has(b.id) || skipped.has(b.id)) continue;
       const existing = stored.get(b.id);
-      const item = existing ? { ...b.item, _createdDate: existing._createdDate ?? null } : b.item;
+      const item = existing && created ? { ...b.item, _createdDate: existing._createdDate ?? null } : b.item;
       results[b.index] = { item: storedItem(c, item) };
     }
+    refuseRepeated(batch, skipped, results);
   }
 
   private async updateBatch(
@@ -192,29 +206,57 @@ export class Writer {
     results: ItemResult[],
   ): Promise<void> {
     const created = createdColumn(c);
-    const stored = await this.readItems(
+    const { items: stored, repeated } = await this.readRows(
       c,
       batch.map((b) => b.id),
       created ? ['_id', '_createdDate'] : ['_id'],
     );
+    refuseRepeated(batch, repeated, results);
     // Full replacement keeping the stored _createdDate (§4.6); the MERGE leaves that column untouched.
     const updates = sql
-      .updatesFound(c.stored.id, batch, stored, results)
+      .updatesFound(
+        c.stored.id,
+        batch.filter((b) => !repeated.has(b.id)),
+        stored,
+        results,
+      )
       .map(
         ({ entry: b, createdDate }): sql.Pending =>
           created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
       );
-    if (updates.length > 0) {
-      await this.runner.runRaw(
-        replaceRows(
-          c.stored.id,
-          c.writeColumns,
-          sql.lastPerId(updates).map((b) => b.row),
-          { keep: created ? [created.column.name] : [], upsert: false },
-        ),
-      );
-    }
-    for (const b of updates) results[b.index] = { item: storedItem(c, b.item) };
+    const last = sql.lastPerId(updates);
+    if (last.length === 0) return;
+    const { affected } = await this.runner.runRaw(
+      replaceRows(
+        c.stored.id,
+        c.writeColumns,
+        last.map((b) => b.row),
+        { keep: created ? [created.column.name] : [], upsert: false },
+      ),
+    );
+    const skipped = await this.skipped(
+      c,
+      last.map((b) => b.id),
+      affected,
+      last.length,
+    );
+    for (const b of updates) if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, b.item) };
+    refuseRepeated(batch, skipped, results);
+  }
+
+  /**
+   * The ids a write by `_id` skipped because several rows hold them by now (dml.ts `heldOnce`:
+   * a duplicate made after the rows were read). Only when BigQuery reports another number of
+   * changed rows than the `expected` one per id, and then by reading those ids again.
+   */
+  private async skipped(
+    c: BigQueryCollection,
+    ids: readonly string[],
+    affected: number | undefined,
+    expected: number,
+  ): Promise<ReadonlyMap<string, number>> {
+    if (affected === undefined || affected === expected) return new Map();
+    return (await this.readRows(c, ids, ['_id'])).repeated;
   }
 
   private async readIds(c: BigQueryCollection, ids: readonly string[]): Promise<Set<string>> {
@@ -227,8 +269,18 @@ export class Writer {
     ids: readonly string[],
     keys: readonly string[] = c.writeColumns.map((w) => w.key),
   ): Promise<Map<string, Item>> {
-    const out = new Map<string, Item>();
-    if (ids.length === 0) return out;
+    return (await this.readRows(c, ids, keys)).items;
+  }
+
+  /** `readItems`, and the ids several rows hold (BigQuery has no unique keys) with their row counts. */
+  private async readRows(
+    c: BigQueryCollection,
+    ids: readonly string[],
+    keys: readonly string[] = c.writeColumns.map((w) => w.key),
+  ): Promise<{ items: Map<string, Item>; repeated: Map<string, number> }> {
+    const items = new Map<string, Item>();
+    const repeated = new Map<string, number>();
+    if (ids.length === 0) return { items, repeated };
     const columns = keys
       .map((key) => c.writeColumns.find((w) => w.key === key))
       .filter((w): w is WriteColumn => w !== undefined);
@@ -245,9 +297,34 @@ export class Writer {
         if (value === null || value === undefined) return;
         item[w.key] = w.field.type === 'ANY' ? sql.fromAny(value) : value;
       });
-      if (typeof item._id === 'string') out.set(item._id, item);
+      if (typeof item._id !== 'string') continue;
+      if (items.has(item._id)) repeated.set(item._id, (repeated.get(item._id) ?? 1) + 1);
+      else items.set(item._id, item);
     }
-    return out;
+    return { items, repeated };
+  }
+}
+
+/**
+ * An `_id` several rows hold fails its item: BigQuery has no unique keys, and a write by `_id`
+ * changes one row per item or none (dml.ts `heldOnce`), never several. The owner removes or
+ * re-ids the extra rows in BigQuery.
+ */
+function refuseRepeated(
+  entries: readonly { readonly index: number; readonly id: string }[],
+  repeated: ReadonlyMap<string, number>,
+  results: ItemResult[],
+): void {
+  for (const { index, id } of entries) {
+    const rows = repeated.get(id);
+    if (rows === undefined) continue;
+    results[index] = {
+      error: errors.violation(
+        '_id',
+        id,
+        `${rows} rows of this table have this _id (BigQuery has no unique keys), and a write by _id changes one row; remove or re-id the extra rows in BigQuery`,
+      ),
+    };
   }
 }
 

@@ -2,12 +2,14 @@
  * Owner tables (created in the dataset, not through the adaptor) that pass or fail
  * Wix's read-write rule in ways the column types alone decide: a non-STRING `_id`, a
  * REQUIRED column the adaptor cannot write; and the owner's values a write must keep (a
- * stored `_createdDate` finer than milliseconds).
+ * stored `_createdDate` finer than milliseconds); `_id`s held by several rows or by none
+ * (BigQuery has no unique keys).
  * Each case runs on the project's emulator through the signed Wix client.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { physicalTable } from '../src/catalog.ts';
 import { buildCollection } from '../src/collections.ts';
+import { deleteByIds, replaceRows } from '../src/dml.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 const SYSTEM = '_createdDate TIMESTAMP, _updatedDate TIMESTAMP, _owner STRING';
@@ -30,6 +32,12 @@ describe('owner tables', () => {
       `INSERT INTO ${table('bq_keep')} (_id, _createdDate, title) VALUES ` +
         "('k1', TIMESTAMP '2020-01-02 03:04:05.123456+00', 'one'), ('k2', TIMESTAMP '2020-01-02 03:04:05.123456+00', 'two')",
     );
+    await ddl(`CREATE TABLE ${table('bq_idonly')} (_id STRING, name STRING)`);
+    await ddl(
+      `INSERT INTO ${table('bq_idonly')} (_id, name) VALUES ('a', 'apple'), ('a', 'dup-a'), (NULL, 'no id'), ('b', 'banana')`,
+    );
+    await ddl(`CREATE TABLE ${table('bq_dups')} (_id STRING, ${SYSTEM}, name STRING)`);
+    await ddl(`INSERT INTO ${table('bq_dups')} (_id, name) VALUES ('a', 'apple'), ('a', 'dup-a'), ('b', 'banana')`);
     await ddl(`CREATE TABLE ${table('bq_rw_req')} (_id STRING, ${SYSTEM}, title STRING, when_dt DATETIME NOT NULL)`);
   });
   afterAll(async () => {
@@ -128,4 +136,78 @@ describe('owner tables', () => {
     expect(fresh._createdDate).toEqual(fresh._updatedDate);
     expect((await stored('k3'))?.title).toBe('new');
   });
+
+  async function names(name: string): Promise<string[]> {
+    const [rows] = await h.ds.bq.query({ query: `SELECT name FROM ${table(name)} ORDER BY name` });
+    return (rows as { name: string }[]).map((r) => r.name);
+  }
+
+  test('collections/update does not make a table writable while _id is NULL or repeated in some row', async () => {
+    const { client } = h.harness;
+    const before = await listed('bq_idonly');
+    expect(before.capabilities.dataOperations).not.toContain('INSERT');
+    const update = await client.updateCollection({
+      id: 'bq_idonly',
+      fields: [
+        { key: '_id', type: 'TEXT' },
+        { key: 'name', type: 'TEXT' },
+      ],
+    });
+    expect(update.status, JSON.stringify(update.body)).toBe(400);
+    expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(JSON.stringify(update.body)).toContain('_id must hold a unique text id for every existing row');
+    // Nothing changed: no system column was added, the table is still read-only.
+    const [meta] = await h.ds.bq.dataset(h.ds.datasetId).table('bq_idonly').getMetadata();
+    expect((meta.schema.fields as { name: string }[]).map((f) => f.name)).toEqual(['_id', 'name']);
+    expect((await listed('bq_idonly')).capabilities.dataOperations).not.toContain('UPDATE');
+    expect(await names('bq_idonly')).toEqual(['apple', 'banana', 'dup-a', 'no id']);
+  });
+
+  test('a write by _id never changes several rows: an _id held by several rows fails its item', async () => {
+    const { client } = h.harness;
+    expect((await listed('bq_dups')).capabilities.dataOperations).toContain('UPDATE');
+    const updated = await client.update('bq_dups', [
+      { _id: 'a', name: 'apple2' },
+      { _id: 'b', name: 'banana2' },
+    ]);
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.results[0].error).toMatchObject({ errorCode: 'VALIDATION_ERROR' });
+    expect(updated.body.results[0].error.errorMessage).toContain('2 rows');
+    expect(updated.body.results[0].error.data.violations[0]).toMatchObject({ fieldPath: '_id', rejectedValue: 'a' });
+    expect(updated.body.results[1].item).toMatchObject({ _id: 'b', name: 'banana2' });
+    const saved = await client.insert('bq_dups', [{ _id: 'a', name: 'apple3' }], { overwriteExisting: true });
+    expect(saved.body.results[0].error, JSON.stringify(saved.body)).toMatchObject({ errorCode: 'VALIDATION_ERROR' });
+    const removed = await client.remove('bq_dups', ['a']);
+    expect(removed.body.results[0].error, JSON.stringify(removed.body)).toMatchObject({
+      errorCode: 'VALIDATION_ERROR',
+    });
+    expect(await names('bq_dups')).toEqual(['apple', 'banana2', 'dup-a']);
+  });
+
+  test('the write statements themselves skip an _id held by several rows (a duplicate made meanwhile)', async () => {
+    const written = buildCollection(physicalTable('bq_dups', { schema: { fields: await schemaOf('bq_dups') } }));
+    const at = (key: string) => written.writeColumns.findIndex((w) => w.key === key);
+    const row = (id: string, name: string) => {
+      const out: Record<string, unknown> = Object.fromEntries(written.writeColumns.map((_, i) => [`c${i}`, null]));
+      out[`c${at('_id')}`] = id;
+      out[`c${at('name')}`] = name;
+      return out;
+    };
+    const run = (statement: { sql: string; params: Record<string, unknown>; types: Record<string, unknown> }) =>
+      h.ds.bq.query({
+        query: statement.sql.replaceAll('`bq_dups`', table('bq_dups')),
+        params: statement.params,
+        types: statement.types as never,
+      });
+    for (const upsert of [false, true]) {
+      await run(replaceRows('bq_dups', written.writeColumns, [row('a', 'clobbered')], { keep: [], upsert }));
+    }
+    await run(deleteByIds('bq_dups', ['a']));
+    expect(await names('bq_dups')).toEqual(['apple', 'banana2', 'dup-a']);
+  });
+
+  async function schemaOf(name: string) {
+    const [meta] = await h.ds.bq.dataset(h.ds.datasetId).table(name).getMetadata();
+    return meta.schema.fields;
+  }
 });
