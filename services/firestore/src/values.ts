@@ -279,14 +279,15 @@ export function unanswerableKey(key: string): boolean {
 
 /**
  * A full replacement (items/update) of a document keeps the stored fields Wix is never answered
- * (unanswerableKey) unless `data` writes them itself (the storage format's `$wix` map): Wix
- * cannot send back what it never saw, and replacing the document must not delete another
- * program's data it did not ask to change.
+ * (unanswerableKey, and a data field `_id`: the item's `_id` is the document id, toItem) unless
+ * `data` writes them itself (the storage format's `$wix` map): Wix cannot send back what it never
+ * saw, and replacing the document must not delete another program's data it did not ask to
+ * change (an `_id` field another program keeps beside the document id, a MongoDB id copied in).
  */
 export function keepUnansweredFields(data: Data, stored: Data | undefined): Data {
   if (!stored) return data;
   for (const key of Object.keys(stored)) {
-    if (unanswerableKey(key) && !Object.hasOwn(data, key)) data[key] = stored[key];
+    if ((key === '_id' || unanswerableKey(key)) && !Object.hasOwn(data, key)) data[key] = stored[key];
   }
   return data;
 }

@@ -218,3 +218,20 @@ describe('keys no Wix field can have ($…, dotted) are neither listed nor answe
     expect([after.title, after.$dollar, after['with.dot']]).toEqual(['c', 'kept', 'kept too']);
   });
 });
+
+describe('a data field _id beside the document id', () => {
+  test("is not answered (the document id is the item's _id) and an update keeps it as stored", async () => {
+    await db
+      .collection('raw_mongo')
+      .doc('m1')
+      .set({ ...SYSTEM(), _id: 'mongo-1', title: 'a' });
+    const [m1] = await items('raw_mongo');
+    expect(m1?._id).toBe('m1');
+    expect((await items('raw_mongo', { _id: 'mongo-1' })).length).toBe(0);
+    const answer = await updated('raw_mongo', { ...m1, title: 'b' });
+    expect(answer._id).toBe('m1');
+    const stored = await raw('raw_mongo', 'm1');
+    expect([stored.title, stored._id]).toEqual(['b', 'mongo-1']);
+    expect((await items('raw_mongo'))[0]?._id).toBe('m1');
+  });
+});
