@@ -1,4 +1,9 @@
-/** TYPES.md is what the code renders (src/type-table.ts): regenerate with UPDATE_TYPES_DOCS=1. */
+/**
+ * TYPES.md is what the code renders (src/type-table.ts): regenerate with UPDATE_TYPES_DOCS=1.
+ * README.md's rule for writable collections is the code's (src/collections.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { SYSTEM_FIELDS } from '@adaptors/core';
 import { expectGeneratedDoc } from '@adaptors/testkit';
 import { expect, test } from 'vitest';
 import { bigqueryTypeTable } from '../src/type-table.ts';
@@ -11,4 +16,12 @@ test('TYPES.md is the type table the code renders', () => {
 
 test('the table says what an INT64 column is', () => {
   expect(bigqueryTypeTable()).toMatch(/\| `INT64` \| TEXT \| string: the exact decimal text/);
+});
+
+test('README.md says a collection is writable only with all four system columns, _id a STRING', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rule = /^- A collection is \*\*writable\*\*[^]*?(?=\n- |\n\n)/m.exec(readme)?.[0] ?? '';
+  for (const { key } of SYSTEM_FIELDS) expect(rule).toContain(`\`${key}`);
+  expect(rule).toContain('`_id STRING`');
+  expect(rule).toMatch(/INT64`\s+`_id`\s+is not enough/);
 });
