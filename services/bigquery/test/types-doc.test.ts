@@ -20,7 +20,7 @@ test('the table says what an INT64 column is', () => {
 
 test('README.md says a collection is writable only with all four system columns, _id a STRING', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const rule = /^- A collection is \*\*writable\*\*[^]*?(?=\n- |\n\n)/m.exec(readme)?.[0] ?? '';
+  const rule = /^- A collection is \*\*writable\*\*[\s\S]*?(?=\n- |\n\n)/m.exec(readme)?.[0] ?? '';
   for (const { key } of SYSTEM_FIELDS) expect(rule).toContain(`\`${key}`);
   expect(rule).toContain('`_id STRING`');
   expect(rule).toMatch(/INT64`\s+`_id`\s+is not enough/);
