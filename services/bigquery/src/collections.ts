@@ -155,6 +155,9 @@ export function buildCollection(
       meta,
       access,
       writeColumns,
+      // BigQuery has no enforced key: a table without `_id` has nothing that identifies a row
+      // (core StoredCollection.rowKey), so its pages sort by every sortable column, offset only.
+      columns.has('_id') ? undefined : [],
     ),
     physical,
   };

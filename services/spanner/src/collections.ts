@@ -172,7 +172,7 @@ function buildCollection(
     }
   }
   return {
-    ...sqlCollection({ name: physical.name, columns }, fields, meta, access, writeColumns),
+    ...sqlCollection({ name: physical.name, columns }, fields, meta, access, writeColumns, rowKeyOf(physical, columns)),
     physical,
     // Generated columns (the LOWER ones behind case-insensitive indexes, the owner's) are written
     // by Spanner with each row: counted like index entries.
@@ -182,4 +182,20 @@ function buildCollection(
     computed,
     defaults,
   };
+}
+
+/**
+ * What identifies a row when `_id` does not (core StoredCollection.rowKey): the primary key, when
+ * each of its columns is a field sorts can use; `[]` when not (a view has none). Undefined for the
+ * usual PRIMARY KEY (_id).
+ */
+function rowKeyOf(physical: PhysicalTable, columns: ReadonlyMap<string, ColumnInfo>): readonly string[] | undefined {
+  if (physical.primaryKey.length === 1 && physical.primaryKey[0] === ID_FIELD && !physical.view) return undefined;
+  const sortable = (name: string) => {
+    const type = columns.get(name)?.type;
+    return type !== undefined && typeof type !== 'object' && type !== 'BYTES' && type !== 'JSON';
+  };
+  return !physical.view && physical.primaryKey.length > 0 && physical.primaryKey.every(sortable)
+    ? physical.primaryKey
+    : [];
 }
