@@ -7,7 +7,7 @@
 import { describeCollection } from '../capabilities.ts';
 import { errors, type Violation } from '../errors.ts';
 import { type Collection, type Field, SYSTEM_FIELDS } from '../model.ts';
-import type { Storage } from '../storage.ts';
+import type { Storage, StoredCollection } from '../storage.ts';
 import { nameLimits } from '../wire/limits.ts';
 import { isDescending } from '../wire/schemas/common.ts';
 import { normalizeCollectionInput, type RequestOf } from '../wire/validate.ts';
@@ -49,8 +49,55 @@ export async function updateCollection(storage: Storage, req: RequestOf['collect
       },
     ]);
   }
+  await refuseRetypedReferences(storage, existing, collection.fields);
   const stored = await storage.updateCollection(collection);
   return { collection: describeCollection(stored, storage.capabilities) };
+}
+
+/**
+ * A MULTI_REFERENCE field that holds pairs cannot change its type or its referenced collection,
+ * as a field whose items hold values cannot be converted (docs/protocol.md §5.3): the pairs would
+ * stay behind, unreachable, and come back if the field were changed back. Removing the field
+ * removes its pairs (each storage), and a field without pairs changes freely.
+ */
+async function refuseRetypedReferences(
+  storage: Storage,
+  existing: StoredCollection,
+  fields: readonly Field[],
+): Promise<void> {
+  if (!storage.queryReferenced) return;
+  const requested = new Map(fields.map((f) => [f.key, f]));
+  for (const field of existing.fields) {
+    if (field.type !== 'MULTI_REFERENCE') continue;
+    const next = requested.get(field.key);
+    if (!next) continue;
+    const sameTarget =
+      next.type === 'MULTI_REFERENCE' &&
+      next.multiReferenceOptions?.referencedCollectionId === field.multiReferenceOptions?.referencedCollectionId;
+    if (sameTarget) continue;
+    const held = await storage.queryReferenced(
+      existing,
+      {
+        field,
+        referringItemIds: [],
+        referencedItemIds: [],
+        order: 'asc',
+        offset: 0,
+        limit: 1,
+        includeReferencedItems: false,
+        projection: undefined,
+      },
+      { countTotal: false },
+    );
+    if (held.items.length > 0) {
+      throw errors.collectionChangeNotSupported(existing.id, [
+        {
+          fieldKey: field.key,
+          message: `'${field.key}' holds references; remove them (items/remove-references) or remove the field before changing its type or referenced collection`,
+        },
+      ]);
+    }
+  }
 }
 
 export async function deleteCollection(storage: Storage, req: RequestOf['collections/delete'], ctx: CallContext) {

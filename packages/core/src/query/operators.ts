@@ -59,9 +59,3 @@ export function fieldOperator(name: string): WireOperator | undefined {
 
 /** For "unknown operator" messages: every operator the parser understands. */
 export const SUPPORTED_OPERATORS_TEXT = [...FIELD_OPERATORS.map((op) => op.name), ...LOGICAL_OPERATORS].join(', ');
-
-/**
- * Operators that can target a MULTI_REFERENCE field: only "references one of
- * these ids" (docs/semantics.md §8; the relation is not a column).
- */
-export const MULTI_REFERENCE_OPERATORS: ReadonlySet<string> = new Set(['$hasSome', '$in']);

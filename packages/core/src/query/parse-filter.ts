@@ -15,7 +15,6 @@ import {
   FIELD_OPERATORS,
   fieldOperator,
   LOGICAL_OPERATORS,
-  MULTI_REFERENCE_OPERATORS,
   SUPPORTED_OPERATORS_TEXT,
   type WireOperator,
 } from './operators.ts';
@@ -196,11 +195,13 @@ function checkAllowed(
   fieldAt: string,
 ): void {
   const { ref, declared, nested } = resolved;
-  if (!nested && declared?.type === 'MULTI_REFERENCE' && !MULTI_REFERENCE_OPERATORS.has(operator.name)) {
+  // Its pairs are no value of the item: no storage can filter on them (capabilities.ts declares
+  // no operator), so say where such a question is answered instead.
+  if (!nested && declared?.type === 'MULTI_REFERENCE') {
     throw errors.violation(
       fieldAt,
       ref.key,
-      `'${ref.key}' is a MULTI_REFERENCE field; it can only be filtered with $hasSome (a list of referenced item ids).`,
+      `'${ref.key}' is a MULTI_REFERENCE field and cannot be filtered; items/query-referenced with referencedItemIds finds the items that reference given ids.`,
     );
   }
   if (operator.name === '$matches' && !ctx.supportsMatches) {

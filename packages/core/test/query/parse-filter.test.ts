@@ -172,12 +172,7 @@ const refusals: Refusal[] = [
   ['$not with two filters', { $not: [{}, {}] }, 'query.filter.$not', 'needs one filter'],
   ['$not with a non-object element', { $not: [5] }, 'query.filter.$not[0]', 'must be a JSON object'],
   ['MULTI_REFERENCE with $eq', { companions: 'p-1' }, 'query.filter.companions', 'MULTI_REFERENCE'],
-  [
-    'MULTI_REFERENCE with $nin',
-    { companions: { $nin: ['p-1'] } },
-    'query.filter.companions',
-    'only be filtered with $hasSome',
-  ],
+  ['MULTI_REFERENCE with $nin', { companions: { $nin: ['p-1'] } }, 'query.filter.companions', 'cannot be filtered'],
   ['malformed $date literal', { lastWatered: { $date: 'yesterday' } }, 'query.filter.lastWatered', 'ISO 8601'],
   [
     '$date literal on a TEXT field',
@@ -259,8 +254,10 @@ describe('accepted forms', () => {
     expect(parse({ family: { $isNotEmpty: null } })).toMatchObject({ kind: 'exists', exists: true });
   });
 
-  test('MULTI_REFERENCE accepts $hasSome', () => {
-    expect(parse({ companions: { $hasSome: ['p-1'] } })).toMatchObject({ kind: 'in', values: ['p-1'] });
+  test('MULTI_REFERENCE refuses $hasSome too, naming query-referenced (no storage filters on pairs)', () => {
+    const err = thrown(() => parse({ companions: { $hasSome: ['p-1'] } }));
+    expect(err.fieldPath).toBe('query.filter.companions');
+    expect(err.message).toContain('items/query-referenced');
   });
 
   test('empty $and / $or / {} simplify to the neutral nodes', () => {

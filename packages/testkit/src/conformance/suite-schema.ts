@@ -261,6 +261,17 @@ export function schemaSuite(get: () => ConformanceTarget): void {
         { referringItemId: 'p1', referencedItemId: 's2' },
       ]);
 
+      // A field holding pairs keeps its type (docs/protocol.md §5.3): the pairs would stay behind.
+      const retyped = await client.updateCollection({
+        id: plants,
+        fields: [
+          { key: 'name', type: 'TEXT' },
+          { key: 'suppliers', type: 'TEXT' },
+        ],
+      });
+      expect(retyped.status, JSON.stringify(retyped.body)).toBe(400);
+      expect(retyped.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+
       const removed = await client.removeReferences(plants, 'suppliers', [pairs[1], pairs[1]]);
       expect(removed.body.results[0]).toEqual({ reference: pairs[1] });
       expect(removed.body.results[1].error.errorCode).toBe('REFERENCE_NOT_FOUND');
