@@ -8,27 +8,35 @@
 import {
   type CollectionReference,
   FieldPath,
+  type Firestore,
   Filter as FirestoreFilter,
   type Query,
   type WhereFilterOp,
 } from '@google-cloud/firestore';
-import type { FilterPlan, PushedField, PushedFilter } from './planner.ts';
+import type { FilterPlan, PushedField, PushedFilter, PushedScalar } from './planner.ts';
 import { withStoredIntegers } from './structured-query.ts';
 
 export function fieldPathOf(field: PushedField): FieldPath {
   return field.kind === 'id' ? FieldPath.documentId() : new FieldPath(...field.segments);
 }
 
-function toFirestoreFilter(filter: PushedFilter): FirestoreFilter {
+/** A pushed value as the client takes it: bytes as a Buffer, a reference as a DocumentReference of `db`. */
+function clientValue(db: Firestore, value: PushedScalar): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return value.kind === 'bytes' ? Buffer.from(value.base64, 'base64') : db.doc(value.path);
+}
+
+function toFirestoreFilter(db: Firestore, filter: PushedFilter): FirestoreFilter {
   switch (filter.kind) {
     case 'where': {
       const [op, value] = withStoredIntegers(filter.op, filter.value);
-      return FirestoreFilter.where(fieldPathOf(filter.field), op as WhereFilterOp, value);
+      const v = Array.isArray(value) ? value.map((e) => clientValue(db, e)) : clientValue(db, value as PushedScalar);
+      return FirestoreFilter.where(fieldPathOf(filter.field), op as WhereFilterOp, v);
     }
     case 'and':
-      return FirestoreFilter.and(...filter.filters.map(toFirestoreFilter));
+      return FirestoreFilter.and(...filter.filters.map((f) => toFirestoreFilter(db, f)));
     case 'or':
-      return FirestoreFilter.or(...filter.filters.map(toFirestoreFilter));
+      return FirestoreFilter.or(...filter.filters.map((f) => toFirestoreFilter(db, f)));
   }
 }
 
@@ -36,7 +44,10 @@ function toFirestoreFilter(filter: PushedFilter): FirestoreFilter {
 export function pushedQuery(ref: CollectionReference, plan: FilterPlan): Query {
   const [only, ...more] = plan.pushed;
   if (!only) return ref;
+  const db = ref.firestore;
   return ref.where(
-    more.length === 0 ? toFirestoreFilter(only) : FirestoreFilter.and(...plan.pushed.map(toFirestoreFilter)),
+    more.length === 0
+      ? toFirestoreFilter(db, only)
+      : FirestoreFilter.and(...plan.pushed.map((f) => toFirestoreFilter(db, f))),
   );
 }

@@ -20,7 +20,8 @@
  *   and trusted (collections with a metadata document; the codec enforces the
  *   type on every write). On other fields equality becomes
  *   `== v OR array-contains v`, the exact meaning of Wix's `$eq` on a value
- *   that may be an array (§1.9).
+ *   that may be an array (§1.9), and for a text the same for the bytes and
+ *   the reference answered as it (storedAsText).
  * - Firestore limits (Firestore docs "Query limitations"): at most 30 values
  *   per `in`/`array-contains-any` and 30 disjunctions in normal form, one
  *   `array-contains(-any)` per query, and here at most one inequality field so
@@ -45,8 +46,18 @@ export const MAX_PUSHED_FILTERS = 64;
 export const MAX_PUSHED_VALUE_BYTES = 1500;
 
 export type PushedOp = '==' | '<' | '<=' | '>' | '>=' | '!=' | 'in' | 'array-contains' | 'array-contains-any';
-/** bigint: an int64 bound for stored integers (integerRange). */
-export type PushedScalar = string | number | bigint | boolean | null | Date;
+
+/**
+ * A Firestore value of a type Wix has no name for, answered as a text (values.ts
+ * fromFirestoreValue): bytes (answered as their base64) or a reference to a document of this
+ * database (answered as its path). Only ever compared for equality, beside that text.
+ */
+export type TextualValue =
+  | { readonly kind: 'bytes'; readonly base64: string }
+  | { readonly kind: 'reference'; readonly path: string };
+
+/** bigint: an int64 bound for stored integers (integerRange); TextualValue: see storedAsText. */
+export type PushedScalar = string | number | bigint | boolean | null | Date | TextualValue;
 
 /** A Firestore field: the document id, or a field path (segments, no quoting needed). */
 export type PushedField = { readonly kind: 'id' } | { readonly kind: 'path'; readonly segments: readonly string[] };
@@ -162,6 +173,24 @@ function scalarOperand(v: Value, ref: FieldRef, kind: FieldKind): v is Exclude<P
   return false;
 }
 
+/**
+ * The bytes and the document reference that are answered as `text` (TYPES.md: bytes as their
+ * base64, a reference as its path), to look for beside the text in an equality on a field whose
+ * type is not trusted: Firestore's `==` compares per value type, so `== "AP9oaQ=="` never found
+ * the bytes answered as that text, while the evaluator, on the answered item, matched it. Bytes
+ * only for canonical base64 (the text Buffer answers), a reference only for a path of valid
+ * collection and document ids (an even number of segments).
+ */
+export function storedAsText(text: string): TextualValue[] {
+  const out: TextualValue[] = [];
+  if (Buffer.from(text, 'base64').toString('base64') === text) out.push({ kind: 'bytes', base64: text });
+  const segments = text.split('/');
+  if (segments.length >= 2 && segments.length % 2 === 0 && segments.every(validId)) {
+    out.push({ kind: 'reference', path: text });
+  }
+  return out;
+}
+
 const RANGE_OPS: Readonly<Record<string, PushedOp>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 export interface Translation {
@@ -203,14 +232,20 @@ function translateCompare(ref: FieldRef, op: CompareOp, value: Value, options: P
         return { filter: where(ref, '==', value), exact: true, arrayContains: 0, disjunctions: 1, presentKey: ref.key };
       case 'array':
         return { filter: where(ref, 'array-contains', value), exact: true, arrayContains: 1, disjunctions: 1 };
-      default:
-        // $eq on a value that may be an array: equal, or some element equal (§1.9).
+      default: {
+        // $eq on a value that may be an array: equal, or some element equal (§1.9); a text also
+        // as the bytes or reference answered as it (storedAsText): the type is not trusted.
+        const values: PushedScalar[] = [value, ...(typeof value === 'string' ? storedAsText(value) : [])];
         return {
-          filter: { kind: 'or', filters: [where(ref, '==', value), where(ref, 'array-contains', value)] },
+          filter: {
+            kind: 'or',
+            filters: values.flatMap((v) => [where(ref, '==', v), where(ref, 'array-contains', v)]),
+          },
           exact: true,
           arrayContains: 1,
-          disjunctions: 2,
+          disjunctions: 2 * values.length,
         };
+      }
     }
   }
   const rangeOp = RANGE_OPS[op];

@@ -27,6 +27,7 @@ export type ProtoValue =
   | { readonly stringValue: string }
   | { readonly timestampValue: { readonly seconds: number; readonly nanos: number } }
   | { readonly referenceValue: string }
+  | { readonly bytesValue: Uint8Array }
   | { readonly arrayValue: { readonly values: readonly ProtoValue[] } }
   | { readonly mapValue: { readonly fields: Readonly<Record<string, ProtoValue>> } };
 
@@ -125,7 +126,7 @@ function protoFilter(target: QueryTarget, filter: PushedFilter): ProtoFilter {
     const what = value === null ? 'NULL' : 'NAN';
     return { unaryFilter: { field, op: op === '==' ? `IS_${what}` : `IS_NOT_${what}` } };
   }
-  const encode = (v: PushedScalar) => (filter.field.kind === 'id' ? referenceTo(target, v) : encodeValue(v));
+  const encode = (v: PushedScalar) => (filter.field.kind === 'id' ? referenceTo(target, v) : encodeValue(v, target));
   return {
     fieldFilter: {
       field,
@@ -199,8 +200,11 @@ export function referenceTo(target: QueryTarget, id: PushedScalar): ProtoValue {
   return { referenceValue: `${documentsPath(target)}/${target.collectionId}/${id}` };
 }
 
-/** A filter or cursor value, encoded as the client's serializer encodes it. */
-export function encodeValue(value: PushedScalar): ProtoValue {
+/**
+ * A filter or cursor value, encoded as the client's serializer encodes it; a reference
+ * (planner.ts TextualValue) names a document of `target`'s database.
+ */
+export function encodeValue(value: PushedScalar, target?: Pick<QueryTarget, 'projectId' | 'databaseId'>): ProtoValue {
   if (value === null) return { nullValue: 'NULL_VALUE' };
   switch (typeof value) {
     case 'string':
@@ -211,6 +215,11 @@ export function encodeValue(value: PushedScalar): ProtoValue {
       return { integerValue: value.toString() };
     case 'number':
       return Number.isSafeInteger(value) && !Object.is(value, -0) ? { integerValue: value } : { doubleValue: value };
+  }
+  if (!(value instanceof Date)) {
+    if (value.kind === 'bytes') return { bytesValue: Buffer.from(value.base64, 'base64') };
+    if (!target) throw new TypeError('a reference value needs the database it names a document of');
+    return { referenceValue: `${documentsPath(target)}/${value.path}` };
   }
   // A Date: whole seconds (floored, also before 1970) and the nanoseconds after them.
   const ms = value.getTime();

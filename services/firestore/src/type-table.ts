@@ -72,6 +72,8 @@ export function firestoreTypeTable(): string {
     '',
     "A top-level key no Wix field can have — starting with `$` (an operator to Wix) or holding a dot (a path to Wix) — is neither listed as a field nor answered, so the listed fields can be saved (collections/update), filtered on and sent back in an item; updating the item keeps such a key as stored. Keys inside a map value are part of that value and answered with it. A data field named `_id` (another program's id kept beside the document id, e.g. a MongoDB id) is not answered either — the item's `_id` is the document id, so filters on `_id` find document ids — and updating the item keeps it as stored.",
     '',
+    'Bytes and references are answered as text (base64, the document path), and filters treat them as that text: `$eq` on such a field (or an element of an array, a value in a map) also asks Firestore for the bytes that text is the canonical base64 of and the document of this database it is the path of, so `{"bytes": "AP9oaQ=="}` finds the bytes `$startsWith` finds; `$ne`, `$in`, `$hasSome`, ranges and the text operators are evaluated by the adaptor on the answered text. This holds where the field\'s type is inferred (no metadata document); once a collection has one, a declared TEXT field is trusted to hold strings (README.md "Capabilities and limits") and its equality asks for strings only.',
+    '',
     '## Values the adaptor writes',
     '',
     'Collections with a metadata document: the core checks every written value against the declared type (a value of another type fails its item with a VALIDATION_ERROR naming the field), then it is stored as:',

@@ -5,7 +5,7 @@
 import { type FieldType, type Filter, fieldRef, type Sort, type Value } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
 import { describeFilter } from '../src/filter-text.ts';
-import { planFilter, planQuery } from '../src/planner.ts';
+import { planFilter, planQuery, storedAsText } from '../src/planner.ts';
 
 const TYPES: Record<string, FieldType> = {
   _id: 'TEXT',
@@ -50,6 +50,28 @@ describe('pushed down exactly', () => {
       expect(plan.pushed[0]).toMatchObject({ kind: 'or', filters: [{ op: '==' }, { op: 'array-contains' }] });
       expect(plan.residual.kind).toBe('true');
     }
+  });
+
+  test('equality on an untyped text also looks for the bytes and the reference answered as that text', () => {
+    const bytes = { kind: 'bytes', base64: 'AP9oaQ==' };
+    const reference = { kind: 'reference', path: 'other/x' };
+    const plan = planFilter(eq('any', 'AP9oaQ=='), { trustedTypes: false });
+    expect(plan.pushed[0]).toMatchObject({
+      kind: 'or',
+      filters: [
+        { op: '==', value: 'AP9oaQ==' },
+        { op: 'array-contains', value: 'AP9oaQ==' },
+        { op: '==', value: bytes },
+        { op: 'array-contains', value: bytes },
+      ],
+    });
+    expect(storedAsText('other/x')).toEqual([reference]);
+    expect(storedAsText('a/b/c/d')).toEqual([{ kind: 'reference', path: 'a/b/c/d' }]);
+    // Not the text bytes or a reference are answered as: no other value is looked for.
+    for (const text of ['a/b/c', 'a//b/c', '__x__/y', 'AP9oaQ', 'Basil', 'a b='])
+      expect(storedAsText(text)).toEqual([]);
+    // A trusted TEXT field holds strings (the codec enforces it): plain ==.
+    expect(planFilter(eq('title', 'AP9oaQ=='), trusted).pushed[0]).toMatchObject({ op: '==', value: 'AP9oaQ==' });
   });
 
   test('_id uses the document id', () => {

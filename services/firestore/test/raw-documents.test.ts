@@ -235,3 +235,37 @@ describe('a data field _id beside the document id', () => {
     expect((await items('raw_mongo'))[0]?._id).toBe('m1');
   });
 });
+
+describe('equality finds bytes and references by the text they are answered as', () => {
+  beforeAll(async () => {
+    const bytes = () => Buffer.from([0, 255, 104, 105]);
+    const batch = db.batch();
+    const docs = db.collection('raw_eq');
+    batch.set(docs.doc('b'), { value: bytes(), list: [bytes(), 'x'], nested: { v: bytes() } });
+    batch.set(docs.doc('r'), { value: db.doc('other/x'), list: [db.doc('other/x')], nested: { v: db.doc('other/x') } });
+    batch.set(docs.doc('s'), { value: 'AP9oaQ==', list: ['other/x'] });
+    batch.set(docs.doc('t'), { value: 'other/x' });
+    batch.set(docs.doc('u'), { value: 'else', list: ['else'] });
+    await batch.commit();
+  });
+
+  const ids = async (filter: unknown) => (await items('raw_eq', filter)).map((i) => i._id);
+
+  test('$eq, $ne, $in and $hasSome match the answered text, as $startsWith does', async () => {
+    expect(await ids({ value: { $startsWith: 'AP9oaQ==' } })).toEqual(['b', 's']);
+    expect(await ids({ value: 'AP9oaQ==' })).toEqual(['b', 's']);
+    expect(await ids({ value: { $eq: 'other/x' } })).toEqual(['r', 't']);
+    expect(await ids({ value: { $ne: 'AP9oaQ==' } })).toEqual(['r', 't', 'u']);
+    expect(await ids({ value: { $in: ['AP9oaQ==', 'other/x'] } })).toEqual(['b', 'r', 's', 't']);
+    expect(await ids({ value: { $hasSome: ['other/x'] } })).toEqual(['r', 't']);
+    // Inside arrays (an element equal) and maps.
+    expect(await ids({ list: 'AP9oaQ==' })).toEqual(['b']);
+    expect(await ids({ list: 'other/x' })).toEqual(['r', 's']);
+    expect(await ids({ list: { $hasSome: ['AP9oaQ==', 'else'] } })).toEqual(['b', 'u']);
+    expect(await ids({ 'nested.v': 'other/x' })).toEqual(['r']);
+    expect(await ids({ 'nested.v': 'AP9oaQ==' })).toEqual(['b']);
+    expect(await ids({ $or: [{ value: 'AP9oaQ==' }, { value: 'else' }] })).toEqual(['b', 's', 'u']);
+    const counted = await harness.client.count('raw_eq', { value: 'other/x' });
+    expect(counted.body.totalCount, JSON.stringify(counted.body)).toBe(2);
+  });
+});

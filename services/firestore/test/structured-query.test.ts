@@ -122,6 +122,18 @@ const CASES: Case[] = [
   },
   { name: 'a composite of one', filters: [{ kind: 'and', filters: [where(path('a'), '==', 1)] }] },
   {
+    name: 'bytes and a reference answered as a text (planner storedAsText)',
+    filters: [
+      {
+        kind: 'or',
+        filters: [
+          where(path('v'), '==', { kind: 'bytes', base64: 'AP9oaQ==' }),
+          where(path('v'), 'array-contains', { kind: 'reference', path: 'other/x' }),
+        ],
+      },
+    ],
+  },
+  {
     name: 'order, keyset, offset, limit',
     filters: [where(path('h'), '>', 10)],
     order: [
