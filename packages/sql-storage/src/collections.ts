@@ -11,7 +11,7 @@ import {
   type StoredCollection,
   SYSTEM_FIELDS,
 } from '@adaptors/core';
-import type { TableInfo } from '@adaptors/googlesql';
+import type { ColumnType, ScalarColumnType, TableInfo } from '@adaptors/googlesql';
 import type { SqlCollection } from './engine.ts';
 
 /**
@@ -51,6 +51,25 @@ export function isInternalTable(name: string): boolean {
 }
 
 const SYSTEM_BY_KEY = new Map(SYSTEM_FIELDS.map((f) => [f.key, f]));
+
+/**
+ * The column type each system field needs, on Spanner and BigQuery alike. The read-write rule is
+ * given a system column's Wix type only when its column has this type: an INT64 `_id` reads as
+ * exact TEXT (googlesql exact-numbers.ts), yet the writers bind ids as STRING and generate UUIDs,
+ * so such a table must be read-only.
+ */
+export const SYSTEM_COLUMN_SCALARS: Readonly<Record<string, ScalarColumnType>> = {
+  _id: 'STRING',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING',
+};
+
+/** A system column of another column type than Wix's field needs (SYSTEM_COLUMN_SCALARS). */
+export function wrongSystemType(name: string, type: ColumnType): boolean {
+  const needed = SYSTEM_COLUMN_SCALARS[name];
+  return needed !== undefined && type !== needed;
+}
 
 /** A system field's key (`_id`, `_createdDate`, …): its column cannot be dropped or replaced. */
 export function isSystemKey(key: string): boolean {

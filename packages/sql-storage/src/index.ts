@@ -8,8 +8,10 @@ export {
   inferredField,
   isInternalTable,
   isSystemKey,
+  SYSTEM_COLUMN_SCALARS,
   sqlCollection,
   storedCollection,
+  wrongSystemType,
 } from './collections.ts';
 export type {
   ErrorTranslator,

@@ -13,14 +13,8 @@
  *   reason and its fix.
  */
 import { type Field, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
-import {
-  type ColumnInfo,
-  type ColumnType,
-  columnInfo,
-  NumberColumns,
-  type ScalarColumnType,
-} from '@adaptors/googlesql';
-import { inferredField, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
+import { type ColumnInfo, columnInfo, NumberColumns } from '@adaptors/googlesql';
+import { inferredField, type SqlCollection, sqlCollection, wrongSystemType } from '@adaptors/sql-storage';
 import type { PhysicalColumn, PhysicalTable } from './catalog.ts';
 import { decodeColumnDescription, decodeTableDescription } from './metadata.ts';
 import { type ColumnShape, inferFieldType } from './types.ts';
@@ -46,24 +40,6 @@ const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
   _updatedDate: 'TIMESTAMP',
   _owner: 'STRING',
 };
-
-/**
- * The column type each system field needs. The rule is given a system column's Wix type only
- * when its column has this type: an INT64 `_id` reads as exact TEXT (googlesql exact-numbers.ts),
- * yet the writer binds ids as STRING and generates UUIDs, so such a table must be read-only.
- */
-const SYSTEM_SCALARS: Readonly<Record<string, ScalarColumnType>> = {
-  _id: 'STRING',
-  _createdDate: 'TIMESTAMP',
-  _updatedDate: 'TIMESTAMP',
-  _owner: 'STRING',
-};
-
-/** A system column of another column type than Wix's field needs (SYSTEM_SCALARS). */
-function wrongSystemType(name: string, type: ColumnType): boolean {
-  const needed = SYSTEM_SCALARS[name];
-  return needed !== undefined && type !== needed;
-}
 
 /** The column's shape for the compiler: a JSON column of an ARRAY_STRING field holds arrays of strings. */
 function shapeOf(column: PhysicalColumn & { type: NonNullable<PhysicalColumn['type']> }, field?: Field): ColumnShape {

@@ -11,15 +11,15 @@
  *   other tables are read-only, with the reason and its fix.
  */
 import { type Field, ID_FIELD, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
+import { type ColumnInfo, columnInfo, fieldTypeOfColumn, NumberColumns } from '@adaptors/googlesql';
 import {
-  type ColumnInfo,
-  type ColumnType,
-  columnInfo,
-  fieldTypeOfColumn,
-  NumberColumns,
-  type ScalarColumnType,
-} from '@adaptors/googlesql';
-import { inferredField, isInternalTable, type SqlCollection, sqlCollection } from '@adaptors/sql-storage';
+  inferredField,
+  isInternalTable,
+  type SqlCollection,
+  SYSTEM_COLUMN_SCALARS,
+  sqlCollection,
+  wrongSystemType,
+} from '@adaptors/sql-storage';
 import type { Catalog, CollectionMeta, PhysicalColumn, PhysicalTable } from './catalog.ts';
 import { INTERNAL_PREFIX, loweredColumnName } from './ddl.ts';
 
@@ -49,24 +49,6 @@ const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
   _updatedDate: 'TIMESTAMP',
   _owner: 'STRING(MAX)',
 };
-
-/**
- * The column type each system field needs. The rule is given a system column's Wix type only
- * when its column has this type: an INT64 `_id` reads as exact TEXT (googlesql exact-numbers.ts),
- * yet the writer binds ids as STRING and generates UUIDs, so such a table must be read-only.
- */
-const SYSTEM_SCALARS: Readonly<Record<string, ScalarColumnType>> = {
-  _id: 'STRING',
-  _createdDate: 'TIMESTAMP',
-  _updatedDate: 'TIMESTAMP',
-  _owner: 'STRING',
-};
-
-/** A system column of another column type than Wix's field needs (SYSTEM_SCALARS). */
-function wrongSystemType(name: string, type: ColumnType): boolean {
-  const needed = SYSTEM_SCALARS[name];
-  return needed !== undefined && type !== needed;
-}
 
 export function buildCollections(
   catalog: Catalog,
@@ -135,7 +117,7 @@ function buildCollection(
         : undefined,
     ...unwritableRequired(physical),
     ...[...physical.columns.values()]
-      .filter((c) => c.generated && c.name in SYSTEM_SCALARS)
+      .filter((c) => c.generated && c.name in SYSTEM_COLUMN_SCALARS)
       .map((c) => `its system column ${c.name} is a generated column (the adaptor writes the system fields itself)`),
   ].filter((b): b is string => b !== undefined);
   const access = readWriteRule(
