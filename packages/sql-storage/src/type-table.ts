@@ -33,7 +33,10 @@ const VALUES: Readonly<Record<ScalarColumnType, { readonly read: string; readonl
     write: `string: ${decimalRange('BIGNUMERIC')}, written as digits`,
   },
   BOOL: { read: 'boolean', write: 'boolean' },
-  TIMESTAMP: { read: 'date (whole milliseconds; finer digits are dropped)', write: 'date' },
+  TIMESTAMP: {
+    read: 'date (whole milliseconds; finer digits are dropped, and filters, sorts and groups compare at the millisecond)',
+    write: 'date',
+  },
   DATE: { read: 'string "YYYY-MM-DD"', write: 'string "YYYY-MM-DD"' },
   JSON: { read: 'JSON value (a top-level {"$date": iso} object is a date)', write: 'any JSON value' },
   BYTES: { read: 'string: base64', write: 'string: base64' },
