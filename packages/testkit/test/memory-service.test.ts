@@ -5,6 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,49 @@ describe('memory-service', () => {
       expect(line.serviceContext).toEqual({ service: 'wix-gcp-adaptors-memory', version });
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  it('on SIGTERM, a call arriving on an open connection is still answered before the process exits', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const child = spawn(process.execPath, NODE, {
+      env: { PATH: process.env.PATH ?? '', WIX_PUBLIC_KEYS: pem, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const found = /listening on (http:\/\/[^\s"]+)/.exec(out);
+          if (found?.[1]) resolve(found[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`memory-service exited (${code}) before listening: ${out}`)));
+      });
+      // One kept-alive connection, as a load balancer holds to an instance.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const get = () =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${url}/healthz`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await get()).toBe(200);
+      child.kill('SIGTERM');
+      // A call already on its way when the signal came (Cloud Run stops routing new ones).
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(await get()).toBe(200);
+      agent.destroy();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

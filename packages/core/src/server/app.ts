@@ -99,7 +99,9 @@ export function build(options: BuildOptions): FastifyInstance {
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     // Request ids are Wix's (metadata.requestId); Fastify's own are not used.
     genReqId: () => '',
-    return503OnClosing: true,
+    // While closing (serve.ts), a call that reaches an open connection is answered like any other,
+    // not with Fastify's own 503 body (which is no SPI error).
+    return503OnClosing: false,
     // No route declares a JSON schema (calls arrive as signed text, answers are encoded by
     // the codec), so Fastify's default compilers (ajv and fast-json-stringify, evaluated when
     // the server is built: part of every cold start, packages/bench/RESULTS.md) are never

@@ -1,6 +1,7 @@
 /**
- * Listening on Cloud Run: `0.0.0.0:$PORT`, and on SIGTERM stop accepting,
- * drain in-flight calls, close the storage, exit — within the grace period
+ * Listening on Cloud Run: `0.0.0.0:$PORT`, and on SIGTERM answer what is already
+ * on its way (DRAIN_LINGER_MS), stop accepting, drain in-flight calls, close the
+ * storage, exit — within the grace period
  * Cloud Run allows (docs/engines.md §5: ~10 s; we default to 8 s).
  */
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +13,9 @@ export interface ServeOptions {
   readonly graceSeconds: number;
   readonly logger: Logger;
 }
+
+/** How long after SIGTERM the port still reads calls already sent on open connections, before closing. */
+export const DRAIN_LINGER_MS = 500;
 
 export async function serve(app: FastifyInstance, options: ServeOptions): Promise<string> {
   // Fastify announces each address at info; runService writes one startup line with more in it.
@@ -34,13 +38,18 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
       process.exit(1);
     }, options.graceSeconds * 1000);
     force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        options.logger.log('ERROR', 'error while closing', { err: error });
-        process.exit(1);
-      },
-    );
+    // Calls already on their way when the signal came (sent on a kept-alive connection, not yet
+    // read) are answered: Node's close() drops idle connections at once, which reset them. Cloud
+    // Run routes no new call after SIGTERM, so the linger only lets those arrive (DRAIN_LINGER_MS).
+    setTimeout(() => {
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          options.logger.log('ERROR', 'error while closing', { err: error });
+          process.exit(1);
+        },
+      );
+    }, DRAIN_LINGER_MS);
   };
   // A client library's background work can reject where no call awaits it
   // (google-gax retrying after close, a call abandoned at its deadline):
