@@ -31,7 +31,7 @@
  *   which no database stores) — each problem a violation naming its path.
  */
 import { errors, type Violation } from '../errors.ts';
-import { type Field, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
+import { type Field, type FieldType, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
 import type { Item, Value } from '../query/ast.ts';
 import { toDateLiteral } from './dates.ts';
 import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
@@ -146,10 +146,37 @@ export function decodeItem(collection: CodecCollection, wire: unknown, path: str
     }
     const decoded = decodeFieldValue(field.type, value, at, violations);
     if (decoded !== undefined) item[key] = decoded;
+    if (Array.isArray(decoded) && field.arrayOptions)
+      checkElements(decoded, field.arrayOptions.elementType, at, violations);
   }
 
   if (violations.length > 0) throw errors.validation(violations);
   return item;
+}
+
+/** What an element of an ARRAY field declared with `arrayOptions.elementType` must be (null aside). */
+const ELEMENT_CHECKS: Partial<Record<FieldType, { readonly test: (v: unknown) => boolean; readonly noun: string }>> = {
+  NUMBER: { test: (v) => typeof v === 'number', noun: 'a number' },
+  TEXT: { test: (v) => typeof v === 'string', noun: 'a string' },
+  BOOLEAN: { test: (v) => typeof v === 'boolean', noun: 'true or false' },
+};
+
+/**
+ * The elements of an ARRAY field declared as holding one type: the query parser types their
+ * operands by it (parse-operand.ts), so an element of another type would be stored and never
+ * matched. The values are kept as sent; only their type is checked.
+ */
+function checkElements(values: readonly Value[], elementType: FieldType, at: string, violations: Violation[]): void {
+  const check = ELEMENT_CHECKS[elementType];
+  if (!check) return;
+  values.forEach((element, index) => {
+    if (element === null || check.test(element)) return;
+    violations.push({
+      fieldPath: `${at}[${index}]`,
+      rejectedValue: typeof element === 'string' ? element : JSON.stringify(element),
+      message: `must be ${check.noun} (the field's elements are ${elementType})`,
+    });
+  });
 }
 
 /**

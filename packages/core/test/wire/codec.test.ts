@@ -25,6 +25,7 @@ const fields: Field[] = [
   { key: 'address', type: 'ADDRESS' },
   { key: 'object', type: 'OBJECT' },
   { key: 'array', type: 'ARRAY' },
+  { key: 'numbers', type: 'ARRAY', arrayOptions: { elementType: 'NUMBER' } },
   { key: 'gallery', type: 'MEDIA_GALLERY' },
   { key: 'documents', type: 'ARRAY_DOCUMENT' },
   { key: 'tags', type: 'ARRAY_STRING' },
@@ -182,6 +183,9 @@ describe('decodeItem refusals', () => {
     ['documents', {}],
     ['tags', 'herb'],
     ['tags', ['ok', 3], 'items[2].tags[1]'],
+    // An ARRAY declared with an element type holds only that type (null aside).
+    ['numbers', [1, 'x'], 'items[2].numbers[1]'],
+    ['numbers', [{ n: 1 }], 'items[2].numbers[0]'],
     ['supplier', 7],
     ['supplier', { name: 'no id' }],
     ['_id', ''],
@@ -215,6 +219,10 @@ describe('decodeItem refusals', () => {
   it('refuses a __proto__ key (it would replace the prototype, not add a field)', () => {
     const wire = JSON.parse('{"__proto__": {"polluted": true}, "text": "a"}');
     expectViolation(() => decodeItem(loose, wire, 'items[0]'), 'items[0].__proto__');
+  });
+
+  it('keeps an ARRAY declared with an element type as sent when its elements are of that type', () => {
+    expect(decodeItem(strict, { numbers: [1, null, 2.5] }, 'items[0]')).toEqual({ numbers: [1, null, 2.5] });
   });
 
   it('treats a null _id as absent', () => {
