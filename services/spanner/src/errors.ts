@@ -27,6 +27,55 @@ export function isTableNotFound(error: unknown): boolean {
   return (code === GRPC.NOT_FOUND || code === GRPC.INVALID_ARGUMENT) && /Table not found/i.test(spannerMessage(error));
 }
 
+/**
+ * A statement named a column its table no longer has: another instance (or an owner's DDL)
+ * dropped it while this instance's cached schema still lists it. Spanner says so per API:
+ * a query "INVALID_ARGUMENT: Unrecognized name: <column>", a mutation or read
+ * "NOT_FOUND: Column not found in table <table>: <column>". Returns the column's name ('' when
+ * the message does not give it), or undefined for any other error.
+ */
+export function missingColumn(error: unknown): string | undefined {
+  const code = grpcCode(error);
+  if (code !== GRPC.NOT_FOUND && code !== GRPC.INVALID_ARGUMENT) return undefined;
+  const message = spannerMessage(error);
+  const found = /Column not found in table [^:]*:\s*`?(\w+)|Unrecognized name:\s*`?(\w+)/i.exec(message);
+  if (found) return found[1] ?? found[2] ?? '';
+  return /Column not found|Unrecognized name/i.test(message) ? '' : undefined;
+}
+
+/** Errors made by `schemaChangedMeanwhile`: the storage notes them (schema.ts `columnMissed`). */
+const changedMeanwhile = new WeakSet<SpiError>();
+
+/**
+ * The answer to a statement that met a column gone from its table (`missingColumn`): a
+ * VALIDATION_ERROR, so the core re-reads the collection and runs the call once more against
+ * the fresh schema (packages/core/src/adaptor/adaptor.ts; schema.ts `refresh` says the
+ * definition changed). The retry then succeeds, or refuses the removed field like any unknown
+ * one. Only if that retry meets a missing column again does the caller see this error.
+ */
+export function schemaChangedMeanwhile(collectionId: string | undefined, column: string): SpiError {
+  const where = collectionId ? `the collection '${collectionId}'` : 'the collection';
+  const error = errors.validation(
+    column
+      ? [
+          {
+            fieldPath: column,
+            rejectedValue: column,
+            message: `field ${column} was removed from the collection while this request ran`,
+          },
+        ]
+      : [],
+    `${where} changed while this request ran${column ? ` (its field ${column} is no longer in the database)` : ''}: read the collection again and send the request again.`,
+  );
+  changedMeanwhile.add(error);
+  return error;
+}
+
+/** Whether `error` is the answer to a column gone meanwhile (never an item's own error). */
+export function isSchemaChangedMeanwhile(error: unknown): boolean {
+  return error instanceof SpiError && changedMeanwhile.has(error);
+}
+
 /** The database (or its instance) does not exist: a wrong setting, or an emulator restarted empty. */
 export function isDatabaseNotFound(error: unknown): boolean {
   return grpcCode(error) === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error));
@@ -58,11 +107,8 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   }
   const common = grpcCommon(error, SPANNER);
   if (common) return common;
-  if (code === GRPC.INVALID_ARGUMENT && /Column not found/i.test(spannerMessage(error))) {
-    return errors.badRequest(
-      `The collection${collectionId ? ` '${collectionId}'` : ''} changed while the request ran; retry it.`,
-    );
-  }
+  const column = missingColumn(error);
+  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column);
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.ALREADY_EXISTS) {
     return errors.badRequest(`Cloud Spanner refused the change: ${spannerMessage(error)}`);
   }
@@ -81,7 +127,9 @@ export function translateError(error: unknown, collectionId?: string): unknown {
  * undefined when it concerns the whole request (then it is thrown).
  */
 export function itemError(error: unknown, collectionId: string, itemId: string): SpiError | undefined {
-  if (error instanceof SpiError) return error;
+  if (error instanceof SpiError) return isSchemaChangedMeanwhile(error) ? undefined : error;
+  // A column gone from the table fails every item alike: the call's error (refreshed and retried).
+  if (missingColumn(error) !== undefined) return undefined;
   const code = grpcCode(error);
   if (code === GRPC.ALREADY_EXISTS) {
     // The row itself, or a UNIQUE secondary index (indexes.ts) clashing with another row.
@@ -91,7 +139,7 @@ export function itemError(error: unknown, collectionId: string, itemId: string):
   }
   if (code === GRPC.NOT_FOUND && !isTableNotFound(error)) return errors.itemNotFound(collectionId, itemId);
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.INVALID_ARGUMENT) {
-    if (isTableNotFound(error) || /Column not found/i.test(spannerMessage(error))) return undefined;
+    if (isTableNotFound(error)) return undefined;
     return errors.violation(itemId, itemId, `Cloud Spanner refused this item: ${spannerMessage(error)}`);
   }
   return undefined;

@@ -12,18 +12,18 @@ import { type Database, Int } from '@google-cloud/spanner';
 import { cellDecoder, millisDecoder } from './cells.ts';
 import { readWrite } from './client-guards.ts';
 import { callOptions, streamOptions } from './deadline.ts';
-import { isTableNotFound, translateError } from './errors.ts';
+import { translateError } from './errors.ts';
 import { type ProtoResult, querySingleUse } from './single-use.ts';
 import { fromSpanner, rowValues, spannerStatement } from './values.ts';
 
 export class SpannerRunner implements StatementRunner {
   private readonly database: Database;
-  /** Called when Spanner says a table is gone: the cached schema is stale. */
-  private readonly onStaleSchema: () => void;
+  /** Sees every error first: a table or column Spanner says is gone makes the cached schema stale (schema.ts `noticeStale`). */
+  private readonly noticeStale: (error: unknown, collectionId: string | undefined) => void;
 
-  constructor(database: Database, onStaleSchema: () => void) {
+  constructor(database: Database, noticeStale: (error: unknown, collectionId: string | undefined) => void) {
     this.database = database;
-    this.onStaleSchema = onStaleSchema;
+    this.noticeStale = noticeStale;
   }
 
   async rows(query: CompiledQuery, collectionId?: string): Promise<Map<string, Value>[]> {
@@ -73,7 +73,7 @@ export class SpannerRunner implements StatementRunner {
   }
 
   private translated(error: unknown, collectionId: string | undefined): unknown {
-    if (isTableNotFound(error)) this.onStaleSchema();
+    this.noticeStale(error, collectionId);
     return translateError(error, collectionId);
   }
 }

@@ -28,7 +28,7 @@ import {
   referencesStatements,
   type SqlReader,
 } from '@adaptors/sql-storage';
-import { type Database, Spanner } from '@google-cloud/spanner';
+import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
 import { type Catalog, type CollectionMeta, readCatalog } from './catalog.ts';
 import { readWrite } from './client-guards.ts';
 import { buildCollections, type SpannerCollection } from './collections.ts';
@@ -47,7 +47,7 @@ import {
   SCHEMA_VERSION_ROW,
 } from './ddl.ts';
 import { callOptions, STREAM_RETRY_OFF, streamOptions } from './deadline.ts';
-import { grpcCode, spannerMessage, translateError } from './errors.ts';
+import { grpcCode, isTableNotFound, missingColumn, spannerMessage, translateError } from './errors.ts';
 import { checkDefinition, type FieldProblem } from './names.ts';
 import type { SpannerRunner } from './runner.ts';
 import { sameColumnType } from './types.ts';
@@ -56,12 +56,25 @@ interface Snapshot extends CollectionSnapshot<SpannerCollection> {
   readonly catalog: Catalog;
 }
 
+/**
+ * How long a statement's meeting with a missing column waits for the core's refresh of its
+ * collection (`refresh`): the core asks at once, so this only bounds what a call that never
+ * asks (a schema change's own query) leaves behind.
+ */
+const COLUMN_MISS_TTL_MS = 30_000;
+
 export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   private readonly database: Database;
   private readonly runner: SpannerRunner;
   private readonly reader: SqlReader;
 
   private readonly numberColumns: NumberColumns;
+  /**
+   * Statements that met a column gone from their table (errors.ts `missingColumn`), by
+   * collection id, not yet answered by a `refresh`: one entry per failed call, so each is
+   * retried once by the core.
+   */
+  private readonly columnMisses: { readonly id: string | undefined; readonly at: number }[] = [];
 
   constructor(
     database: Database,
@@ -117,6 +130,40 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     }
   }
 
+  /**
+   * Every statement error passes here before it is translated (runner.ts, writes.ts). A table
+   * Spanner says is gone: the cached schema is dropped. A column it says is gone (dropped by
+   * another instance a moment ago, before this one's version check saw it): the call is answered
+   * with a VALIDATION_ERROR (errors.ts `schemaChangedMeanwhile`) and noted here, so the core's
+   * refresh of the collection re-reads the catalog and has the call run once more.
+   */
+  noticeStale(error: unknown, collectionId: string | undefined): void {
+    if (isTableNotFound(error)) this.invalidate();
+    else if (missingColumn(error) !== undefined) {
+      this.columnMisses.push({ id: collectionId, at: Date.now() });
+      if (this.columnMisses.length > 1000) this.columnMisses.shift();
+    }
+  }
+
+  /**
+   * The core's re-read before it retries a call refused with VALIDATION_ERROR (packages/core
+   * src/adaptor/adaptor.ts, sql-storage schema-cache.ts). After a statement met a missing
+   * column, the call ran on a definition older than the database: the catalog is read again
+   * (a read that starts now, shared with other misses) and the answer is "changed", whatever
+   * this instance's snapshot held meanwhile (its version check may have reloaded it already,
+   * so comparing the two would say "unchanged" and the call would not be retried).
+   */
+  override async refresh(id: string): Promise<boolean> {
+    const since = Date.now() - COLUMN_MISS_TTL_MS;
+    while (this.columnMisses.length > 0 && (this.columnMisses[0]?.at ?? 0) < since) this.columnMisses.shift();
+    // This collection's miss; else another's (a call also reads referenced collections).
+    let miss = this.columnMisses.findIndex((m) => m.id === id);
+    if (miss < 0 && this.columnMisses.length > 0) miss = 0;
+    if (miss >= 0) this.columnMisses.splice(miss, 1);
+    const changed = await super.refresh(id);
+    return changed || miss >= 0;
+  }
+
   protected hasTable(snapshot: Snapshot, name: string): boolean {
     return snapshot.catalog.tables.has(name);
   }
@@ -146,6 +193,15 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     return this.reloaded(collection.id);
   }
 
+  /**
+   * The new definition and schema version are written first, then the DDL runs, then the version
+   * is replaced again when the DDL changed the tables. Other instances so learn of a removed field
+   * at their next version check after the first write, while its column may still be there,
+   * instead of only after the whole DDL (seconds on Spanner) during which their statements naming
+   * it would fail (packages/core/SCALING.md); a statement that still meets the column gone is
+   * refreshed and retried (`noticeStale`). Added columns are listed once they exist: a definition
+   * whose column does not exist yet lists no field for it (collections.ts).
+   */
   async update(collection: Collection): Promise<StoredCollection> {
     checkDefinition(collection);
     this.invalidate(); // decide on the current schema, not a cached one
@@ -155,11 +211,18 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     const planned = (await this.snapshot()).catalog.metadata.get(collection.id) ?? null;
     const plan = await this.planUpdate(current, collection);
     if (plan.problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, plan.problems);
-    const statements = [...(await this.systemTables(collection.fields)), ...plan.statements];
-    await this.ddl(collection.id, statements);
-    await this.writeMetadata(collection, { planned });
+    // The metadata table (on an owner's table changed for the first time) before anything is written to it.
+    await this.ddl(collection.id, await this.systemTables(collection.fields));
+    const written = await this.writeMetadata(collection, { planned });
+    try {
+      await this.ddl(collection.id, plan.statements);
+    } catch (error) {
+      await this.restoreMetadata(collection.id, written, planned);
+      throw error;
+    }
     for (const key of plan.removedReferenceFields)
       await this.runner.execute(referencesStatements(spanner).deleteOfField(collection.id, key));
+    if (plan.statements.length > 0) await this.schemaChanged(); // the tables as the DDL left them
     return this.reloaded(collection.id);
   }
 
@@ -218,13 +281,13 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   }
 
   /**
-   * Writes the collection's definition with a new schema version. With
-   * `planned`, only if the stored definition is still the one the change was
-   * planned from: of two instances changing one collection at once, the
-   * second to get here is refused with a clear error instead of silently
-   * replacing the first one's definition (packages/core/SCALING.md).
+   * Writes the collection's definition with a new schema version, and returns it. With
+   * `planned`, only if the stored definition is still the one the change was planned from:
+   * of two instances changing one collection at once, the second to get here is refused with
+   * a clear error, before its DDL runs, instead of silently replacing the first one's
+   * definition (packages/core/SCALING.md).
    */
-  private async writeMetadata(collection: Collection, check?: { readonly planned: unknown }): Promise<void> {
+  private async writeMetadata(collection: Collection, check?: { readonly planned: unknown }): Promise<CollectionMeta> {
     const meta: CollectionMeta = {
       ...(collection.displayName != null ? { displayName: collection.displayName } : {}),
       fields: collection.fields.map(({ capabilities: _derived, ...field }) => field),
@@ -240,14 +303,8 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
       if (!check) await this.database.table(METADATA_TABLE).upsert(rows);
       else {
         await readWrite(this.database, async (tx) => {
-          const [found] = await tx.read(METADATA_TABLE, {
-            keys: [collection.id],
-            columns: ['definition'],
-            json: true,
-            gaxOptions: streamOptions(),
-          });
-          const stored = (found[0] as { definition?: unknown } | undefined)?.definition ?? null;
-          conflict = JSON.stringify(stored) !== JSON.stringify(check.planned);
+          const stored = await storedDefinition(tx, collection.id);
+          conflict = canonical(stored) !== canonical(check.planned);
           if (conflict) return tx.end();
           tx.upsert(METADATA_TABLE, rows);
           await tx.commit();
@@ -259,16 +316,40 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
       this.invalidate();
     }
     if (conflict) {
-      await this.schemaChanged(); // this change's DDL did run: the others must re-read the tables
       throw errors.collectionChangeNotSupported(collection.id, [
         {
           fieldKey: '',
           message:
-            'another instance changed this collection at the same time and its definition was kept (a column this change added stays, listed as a field); read the collection again and repeat your change',
+            'another instance changed this collection at the same time and its definition was kept; read the collection again and repeat your change',
         },
       ]);
     }
     this.changed(version);
+    return meta;
+  }
+
+  /**
+   * After the DDL of an update failed: the definition it replaced goes back (none: the row is
+   * removed), with a new version, unless another change has replaced `written` meanwhile.
+   * Best effort: the DDL's own error is what the caller is answered.
+   */
+  private async restoreMetadata(id: string, written: CollectionMeta, planned: unknown): Promise<void> {
+    try {
+      await readWrite(this.database, async (tx) => {
+        if (canonical(await storedDefinition(tx, id)) !== canonical(written)) return tx.end();
+        if (planned === null) tx.deleteRows(METADATA_TABLE, [id]);
+        else
+          tx.upsert(METADATA_TABLE, [
+            { collection_id: id, definition: JSON.stringify(planned), updated_at: Spanner.COMMIT_TIMESTAMP },
+          ]);
+        tx.upsert(METADATA_TABLE, [this.versionRow(newSchemaToken())]);
+        await tx.commit();
+      });
+    } catch {
+      // The version check and the TTL still bring every instance to the database's state.
+    } finally {
+      this.invalidate();
+    }
   }
 
   /**
@@ -358,4 +439,26 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     });
     return false;
   }
+}
+
+/** A collection's stored definition (null when it has no metadata row), read in `tx`. */
+async function storedDefinition(tx: Transaction, id: string): Promise<unknown> {
+  const [found] = await tx.read(METADATA_TABLE, {
+    keys: [id],
+    columns: ['definition'],
+    json: true,
+    gaxOptions: streamOptions(),
+  });
+  return (found[0] as { definition?: unknown } | undefined)?.definition ?? null;
+}
+
+/** JSON text with object keys sorted: Spanner's JSON column keeps its own key order, not the writer's. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }

@@ -53,7 +53,7 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
   // An 'error' event nobody listens to is thrown by the emitter, inside the pool's async work:
   // an unhandled rejection whoever built the storage (a test, a tool), so there is always a listener.
   database.on('error', (error: unknown) => options.onClientError?.(error));
-  const runner = new SpannerRunner(database, () => schema.invalidate());
+  const runner = new SpannerRunner(database, (error, collectionId) => schema.noticeStale(error, collectionId));
   const schema: SchemaStore = new SchemaStore(
     database,
     runner,
@@ -69,7 +69,7 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
     writer: new Writer(
       database,
       () => schema.hasReferencesTable(),
-      () => schema.invalidate(),
+      (error, collectionId) => schema.noticeStale(error, collectionId),
     ),
     references: new References(database),
     indexes: new Indexes(database, schema),

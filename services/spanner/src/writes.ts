@@ -19,7 +19,7 @@ import { readWrite } from './client-guards.ts';
 import type { SpannerCollection } from './collections.ts';
 import { callOptions, streamOptions } from './deadline.ts';
 import { deleteAllRows } from './dml.ts';
-import { isTableNotFound, itemError, translateError } from './errors.ts';
+import { itemError, translateError } from './errors.ts';
 import { readIds, readItems, storedItem } from './rows.ts';
 import { toItems } from './runner.ts';
 import { columnValue, spannerStatement } from './values.ts';
@@ -45,12 +45,17 @@ export class Writer {
   private readonly database: Database;
   /** Whether the references table exists (pairs must follow removed items). */
   private readonly hasReferences: () => Promise<boolean>;
-  private readonly onStaleSchema: () => void;
+  /** A table or column Spanner says is gone makes the cached schema stale (schema.ts `noticeStale`). */
+  private readonly noticeStale: (error: unknown, collectionId: string) => void;
 
-  constructor(database: Database, hasReferences: () => Promise<boolean>, onStaleSchema: () => void) {
+  constructor(
+    database: Database,
+    hasReferences: () => Promise<boolean>,
+    noticeStale: (error: unknown, collectionId: string) => void,
+  ) {
     this.database = database;
     this.hasReferences = hasReferences;
-    this.onStaleSchema = onStaleSchema;
+    this.noticeStale = noticeStale;
   }
 
   async insert(c: SpannerCollection, items: readonly Item[], overwrite: boolean): Promise<ItemResult[]> {
@@ -288,7 +293,7 @@ export class Writer {
   }
 
   private translated(error: unknown, c: SpannerCollection): unknown {
-    if (isTableNotFound(error)) this.onStaleSchema();
+    this.noticeStale(error, c.stored.id);
     return translateError(error, c.stored.id);
   }
 }
