@@ -146,3 +146,50 @@ export function fromEngineError(e: unknown): BigQueryError {
   const message = first.replace(/^Invalid Input Error: /, '');
   return runtime ? invalid(message) : invalidQuery(message);
 }
+
+/**
+ * DuckDB's binder names an unknown column in its own words ("Binder Error: Referenced column
+ * "x" not found in FROM clause!", "Binder Error: Table "t" does not have a column named "x"");
+ * BigQuery answers the same query with 400 invalidQuery "Unrecognized name: x at [l:c]" and
+ * "Name x not found inside t at [l:c]" (BigQuery "Error messages": invalidQuery), which callers
+ * match to tell a column gone from a table (a schema changed meanwhile) from any other error.
+ * The location is the name's first place in the caller's SQL (`source`): DuckDB's points
+ * into the translated statement. Any other error is returned as it is.
+ */
+export function withBigQueryNames(e: unknown, source: string): unknown {
+  if (!(e instanceof BigQueryError) || e.reason !== 'invalidQuery') return e;
+  const unqualified = /^Binder Error: Referenced column "([^"]+)" not found/.exec(e.message);
+  if (unqualified?.[1]) {
+    const name = unqualified[1];
+    return invalidQuery(
+      `Unrecognized name: ${name}${locate(source, `(?<![.\\w\`])\`?${escaped(name)}\`?(?![\\w\`])`)}`,
+    );
+  }
+  const qualified = /^Binder Error: (?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"/.exec(
+    e.message,
+  );
+  if (qualified?.[1] && qualified[2]) {
+    const [, table, name] = qualified;
+    // BigQuery points at the name after the qualifier: `t.x` → the x.
+    const at = locate(
+      source,
+      `(?<![\\w\`])\`?${escaped(table)}\`?\\s*\\.\\s*(?=\`?${escaped(name)}\`?(?![\\w\`]))`,
+      true,
+    );
+    return invalidQuery(`Name ${name} not found inside ${table}${at}`);
+  }
+  return e;
+}
+
+function escaped(name: string): string {
+  return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** ` at [line:column]` of the first match of `pattern` (case-insensitive, as GoogleSQL names are), or ''. */
+function locate(source: string, pattern: string, afterMatch = false): string {
+  const match = new RegExp(pattern, 'i').exec(source);
+  if (!match) return '';
+  const start = match.index + (afterMatch ? match[0].length : 0);
+  const before = source.slice(0, start);
+  return ` at [${before.split('\n').length}:${start - before.lastIndexOf('\n')}]`;
+}

@@ -6,7 +6,7 @@
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { Catalog } from './catalog.ts';
 import type { BoundParam, EngineSession } from './engine.ts';
-import { invalid } from './errors.ts';
+import { invalid, withBigQueryNames } from './errors.ts';
 import type { QueryParam } from './params.ts';
 import { type FieldSchema, fieldOfDuckType, quoteDuck } from './schema.ts';
 import type { DdlOutcome, DmlPlan } from './translate/index.ts';
@@ -42,6 +42,15 @@ export function validate(catalog: Catalog, req: QueryRequest): string {
 }
 
 export async function runRequest(s: EngineSession, catalog: Catalog, req: QueryRequest): Promise<QueryResult> {
+  try {
+    return await runStatements(s, catalog, req);
+  } catch (e) {
+    // An unknown column reaches DuckDB's binder (the translator does not resolve names): BigQuery's words for it.
+    throw withBigQueryNames(e, req.sql);
+  }
+}
+
+async function runStatements(s: EngineSession, catalog: Catalog, req: QueryRequest): Promise<QueryResult> {
   const statements = parseStatements(req.sql);
   let last: QueryResult | undefined;
   for (const node of statements) {

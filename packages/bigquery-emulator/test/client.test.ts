@@ -299,6 +299,30 @@ describe('errors', () => {
     await expect(h.bq.query({ query: 'SELECT @x', params: {} })).rejects.toMatchObject({ code: 400 });
   });
 
+  test('an unknown column is BigQuery\'s "Unrecognized name" / "Name … not found inside", located in the caller\'s SQL', async () => {
+    await h.bq.createDataset('names');
+    await h.bq.query('CREATE TABLE names.t (_id STRING, name STRING)');
+    const errorOf = (query: string) =>
+      h.bq.query(query).then(
+        () => undefined,
+        (e: { code?: number; errors?: unknown[] }) => ({ code: e.code, errors: e.errors }),
+      );
+    expect(await errorOf('SELECT _id, gone FROM names.t')).toEqual({
+      code: 400,
+      errors: [expect.objectContaining({ reason: 'invalidQuery', message: 'Unrecognized name: gone at [1:13]' })],
+    });
+    expect((await errorOf('SELECT `_id` AS c0 FROM `names`.`t`\nWHERE `gone` = 1'))?.errors).toEqual([
+      expect.objectContaining({ message: 'Unrecognized name: gone at [2:7]' }),
+    ]);
+    expect((await errorOf('SELECT t.gone FROM names.t'))?.errors).toEqual([
+      expect.objectContaining({ reason: 'invalidQuery', message: 'Name gone not found inside t at [1:10]' }),
+    ]);
+    // An INSERT's column list names the table (BigQuery's own message, unchanged).
+    expect((await errorOf("INSERT INTO names.t (_id, gone) VALUES ('a', 'b')"))?.errors).toEqual([
+      expect.objectContaining({ message: 'Column gone is not present in table names.t at [1:27]' }),
+    ]);
+  });
+
   test('a failing query job is DONE with errorResult, and the client raises it', async () => {
     await expect(h.bq.createQueryJob('SELECT * FROM nowhere.t')).rejects.toThrow(/Not found: Dataset/);
   });

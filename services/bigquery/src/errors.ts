@@ -76,6 +76,56 @@ function isThrottled(error: unknown): boolean {
   );
 }
 
+/**
+ * A statement named a column its table no longer has: another instance (or an owner) dropped
+ * it while this instance's cached schema still lists it. BigQuery answers 400 invalidQuery:
+ * "Unrecognized name: <column>" or "Name <column> not found inside <alias>" in a query, "Column
+ * <column> is not present in table <dataset>.<table>" in an INSERT's column list. Returns the
+ * column's name, or undefined for any other error.
+ */
+export function missingColumn(error: unknown): string | undefined {
+  const { status, reasons, message } = errorShape(error);
+  if (status !== 400 || !reasons.includes('invalidQuery')) return undefined;
+  const found =
+    /Unrecognized name: `?(\w+)|Name `?(\w+)`? not found inside|Column `?(\w+)`? is not present in table/i.exec(
+      message,
+    );
+  return found ? (found[1] ?? found[2] ?? found[3] ?? '') : undefined;
+}
+
+/** Errors made by `schemaChangedMeanwhile`: never an item's own error. */
+const changedMeanwhile = new WeakSet<SpiError>();
+
+/**
+ * The answer to a statement that met a column gone from its table (`missingColumn`): a
+ * VALIDATION_ERROR, so the core re-reads the collection and runs the call once more against
+ * the fresh schema (packages/core/src/adaptor/adaptor.ts; schema.ts `refresh` says the
+ * definition changed). The retry then succeeds, or refuses the removed field like any unknown
+ * one. Only if that retry meets a missing column again does the caller see this error.
+ */
+export function schemaChangedMeanwhile(collectionId: string | undefined, column: string): SpiError {
+  const where = collectionId ? `the collection '${collectionId}'` : 'the collection';
+  const error = errors.validation(
+    column
+      ? [
+          {
+            fieldPath: column,
+            rejectedValue: column,
+            message: `field ${column} was removed from the collection while this request ran`,
+          },
+        ]
+      : [],
+    `${where} changed while this request ran${column ? ` (its field ${column} is no longer in BigQuery)` : ''}: read the collection again and send the request again.`,
+  );
+  changedMeanwhile.add(error);
+  return error;
+}
+
+/** Whether `error` is the answer to a column gone meanwhile. */
+export function isSchemaChangedMeanwhile(error: unknown): boolean {
+  return error instanceof SpiError && changedMeanwhile.has(error);
+}
+
 export function isTableNotFound(error: unknown): boolean {
   const { status, reasons, message } = errorShape(error);
   return (status === 404 || reasons.includes('notFound')) && /Not found: Table/i.test(message);
@@ -156,11 +206,8 @@ export function translateError(error: unknown, collectionId?: string): unknown {
       'This query would scan more bytes than BIGQUERY_MAXIMUM_BYTES_BILLED allows; narrow the filter or raise the limit.',
     );
   }
-  if (/Unrecognized name|Name \S+ not found/i.test(message)) {
-    return errors.badRequest(
-      `The collection${collectionId ? ` '${collectionId}'` : ''} changed while the request ran; retry it.`,
-    );
-  }
+  const column = missingColumn(error);
+  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column);
   return sanitized(error);
 }
 
@@ -177,9 +224,11 @@ export function sanitized(error: unknown): Error {
  * element", "Value has type … cannot be inserted into column …").
  */
 export function itemError(error: unknown, itemId: string): SpiError | undefined {
-  if (error instanceof SpiError) return error;
+  if (error instanceof SpiError) return isSchemaChangedMeanwhile(error) ? undefined : error;
   const { status, reasons, message } = errorShape(error);
-  if (status !== 400 || isRetryable(error) || isTableNotFound(error)) return undefined;
+  // A column gone from the table fails every item alike: the call's error (refreshed and retried).
+  if (status !== 400 || isRetryable(error) || isTableNotFound(error) || missingColumn(error) !== undefined)
+    return undefined;
   if (!reasons.some((r) => r === 'invalid' || r === 'invalidQuery')) return undefined;
   if (/Unrecognized name|Syntax error|not found/i.test(message)) return undefined;
   return errors.violation(itemId, itemId, `BigQuery refused this item: ${message}`);

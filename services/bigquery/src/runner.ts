@@ -18,7 +18,7 @@ import { type Field, type Item, releaseRows, remainingMs, type Value } from '@ad
 import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
 import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
-import { isDatasetNotFound, isRetryable, isTableNotFound, translateError } from './errors.ts';
+import { isDatasetNotFound, isRetryable, isTableNotFound, missingColumn, translateError } from './errors.ts';
 import { type RestCall, restCall } from './rest.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { clientParams, itemDecoder, type ResultField, rowDecoder, type Statement } from './values.ts';
@@ -38,6 +38,11 @@ export interface RunnerOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Called when BigQuery says a table is gone: the cached schema is stale. */
   readonly onStaleSchema: () => void;
+  /**
+   * Called when BigQuery says a statement named a column the table no longer has (errors.ts
+   * `missingColumn`): the call is refreshed and retried by the core (schema.ts `columnMissed`).
+   */
+  readonly onMissingColumn?: () => void;
   /** Called when BigQuery says the dataset is gone (storage.ts may create it again). */
   readonly onMissingDataset?: () => void;
   /** Observes every statement sent (tests count round trips; logs could use it). */
@@ -151,6 +156,7 @@ export class BigQueryRunner implements StatementRunner {
   private noticeGone(error: unknown): void {
     if (isTableNotFound(error)) this.options.onStaleSchema();
     else if (isDatasetNotFound(error)) this.options.onMissingDataset?.();
+    else if (missingColumn(error) !== undefined) this.options.onMissingColumn?.();
   }
 
   private async once(statement: Statement): Promise<RawResult> {

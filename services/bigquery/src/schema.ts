@@ -66,6 +66,12 @@ export const WARM_TABLES = 48;
  */
 export const READ_AHEAD_MS = 10 * 60_000;
 
+/**
+ * How long a statement's meeting with a missing column waits for the core's refresh
+ * (`refresh`): the core asks at once, so this only bounds what a call that never asks leaves.
+ */
+const COLUMN_MISS_TTL_MS = 30_000;
+
 export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly bq: BigQuery;
   private readonly datasetId: string;
@@ -76,6 +82,11 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly used = new Map<string, number>();
   /** The errors of table reads BigQuery refused (readCollection): a listing leaves those tables out. */
   private readonly refused = new WeakSet<object>();
+  /**
+   * When statements met a column gone from their table (runner.ts `onMissingColumn`), not yet
+   * answered by a `refresh`: one entry per failed call, so each is retried once by the core.
+   */
+  private readonly columnMisses: number[] = [];
 
   constructor(options: {
     bq: BigQuery;
@@ -125,6 +136,32 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     } catch {
       this.invalidate();
     }
+  }
+
+  /**
+   * A statement named a column its table no longer has (dropped by another instance a moment
+   * ago, before this one's label check saw it): the call is answered with a VALIDATION_ERROR
+   * (errors.ts `schemaChangedMeanwhile`), and the core's refresh then has it run once more.
+   */
+  columnMissed(): void {
+    this.columnMisses.push(Date.now());
+    if (this.columnMisses.length > 1000) this.columnMisses.shift();
+  }
+
+  /**
+   * The core's re-read before it retries a call refused with VALIDATION_ERROR (packages/core
+   * src/adaptor/adaptor.ts, sql-storage schema-cache.ts). After a statement met a missing
+   * column, the call ran on a definition older than the table: the catalog is read again (a
+   * read that starts now, shared with other misses) and the answer is "changed", whatever this
+   * instance's snapshot held meanwhile (its label check may have reloaded it already, so
+   * comparing the two would say "unchanged" and the call would not be retried).
+   */
+  override async refresh(id: string): Promise<boolean> {
+    const since = Date.now() - COLUMN_MISS_TTL_MS;
+    while (this.columnMisses.length > 0 && (this.columnMisses[0] ?? 0) < since) this.columnMisses.shift();
+    const missed = this.columnMisses.shift() !== undefined;
+    const changed = await super.refresh(id);
+    return changed || missed;
   }
 
   protected hasTable(snapshot: Snapshot, name: string): boolean {

@@ -67,6 +67,7 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
     onStaleSchema: () => schema.invalidate(),
+    onMissingColumn: () => schema.columnMissed(),
     // A statement found the dataset gone: forget its schema, and create it again when allowed.
     onMissingDataset: () => {
       schema.invalidate();

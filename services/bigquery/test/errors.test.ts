@@ -198,7 +198,8 @@ describe('BigQuery error reason → SPI error', () => {
     [apiError(401, 'authError', 'Request had invalid authentication credentials.'), 'SERVICE_UNAVAILABLE'],
     [apiError(403, 'billingNotEnabled', 'Billing has not been enabled for this project.'), 'SERVICE_UNAVAILABLE'],
     [apiError(400, 'bytesBilledLimitExceeded', 'Query exceeded limit for bytes billed: 10485760.'), 'BAD_REQUEST'],
-    [apiError(400, 'invalidQuery', 'Unrecognized name: color at [1:8]'), 'BAD_REQUEST'],
+    [apiError(400, 'invalidQuery', 'Unrecognized name: color at [1:8]'), 'VALIDATION_ERROR'],
+    [apiError(400, 'invalidQuery', 'Column color is not present in table d.plants at [1:30]'), 'VALIDATION_ERROR'],
     [apiError(502, '', 'Bad Gateway'), 'SERVICE_UNAVAILABLE'],
   ])('%s → %s', (error, code) => {
     expectSpi(translateError(error, 'plants'), code);
