@@ -275,7 +275,19 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       const shape = columnForField(field.type);
       const now = current.writeColumns.find((w) => w.key === field.key)?.shape;
       if (!column) continue; // added by the patch below
-      if (shape && now && (before?.type === field.type || sameShape(now, shape))) continue; // metadata only
+      if (shape && now && before?.type === field.type) continue; // metadata only
+      if (shape && now && sameShape(now, shape)) {
+        // Only the declared type changes (TEXT → DATE: both STRING), in the column's description:
+        // the stored values are not converted nor checked, so the change waits until no item holds
+        // one, as on every engine (packages/testkit/src/memory/memory-storage.ts `updateCollection`).
+        if (await this.holdsValues(current, field.key)) {
+          problems.push({
+            fieldKey: field.key,
+            message: `cannot convert ${before?.type ?? describeColumnType(now.type)} to ${field.type} in BigQuery while items hold values; clear the field first or add a new field`,
+          });
+        }
+        continue;
+      }
       // Another column type (or a field becoming MULTI_REFERENCE): BigQuery cannot convert FLOAT64 to STRING
       // in place, so the column is replaced — only when no item holds a value.
       if (isSystemKey(field.key)) {

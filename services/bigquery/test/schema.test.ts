@@ -179,6 +179,40 @@ describe('collection schema round-trip', () => {
     expect((await client.query('library', { filter: { _id: 'b1' } })).body.items[0].added).toBe(42);
   });
 
+  test('a declared type change over the same column type is refused while items hold values, allowed when none do', async () => {
+    const { client } = h.harness;
+    // Each pair keeps BigQuery's column type (STRING or JSON): no DDL would convert or check the values.
+    const cases: [string, string, unknown][] = [
+      ['TEXT', 'DATE', 'hello'],
+      ['TEXT', 'DATE', '2024-13-45'],
+      ['TEXT', 'TIME', 'hello'],
+      ['ANY', 'OBJECT', 5],
+      ['ANY', 'OBJECT', 'str'],
+      ['ANY', 'OBJECT', [1, 2]],
+      ['ANY', 'ADDRESS', true],
+      ['OBJECT', 'MEDIA_GALLERY', { a: 1 }],
+    ];
+    for (const [i, [from, to, value]] of cases.entries()) {
+      const id = `relabel${i}`;
+      expect((await client.createCollection({ id, fields: [{ key: 'f', type: from }] })).status).toBe(200);
+      expect((await client.insert(id, [{ _id: 'a', f: value }])).body.results[0].error).toBeUndefined();
+      const refused = await client.updateCollection({ id, fields: [{ key: 'f', type: to }] });
+      expect(refused.status, `${from} → ${to} over ${JSON.stringify(value)}: ${JSON.stringify(refused.body)}`).toBe(
+        400,
+      );
+      expect(refused.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+      expect(refused.body.data.errors).toEqual([
+        { fieldKey: 'f', message: expect.stringContaining(`${from} to ${to}`) },
+      ]);
+      expect((await client.query(id, {})).body.items[0].f).toEqual(value);
+      // Once no item holds a value, the change is made (metadata only).
+      expect((await client.update(id, [{ _id: 'a' }])).body.results[0].error).toBeUndefined();
+      const changed = await client.updateCollection({ id, fields: [{ key: 'f', type: to }] });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      expect(changed.body.collection.fields.find((f: { key: string }) => f.key === 'f').type).toBe(to);
+    }
+  });
+
   test('names and descriptions holding {{projectId}} are kept as written (the client rewrites it in a `json` body)', async () => {
     const { client } = h.harness;
     const text = 'Shop of {{projectId}}';

@@ -353,11 +353,11 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   }
 
   /**
-   * The DDL for a full desired field list (docs/protocol.md §5.3). A type change that
-   * keeps the column type (TEXT → IMAGE) only changes metadata; another one
-   * (NUMBER → TEXT) drops and re-adds the column when it holds no value —
-   * Spanner cannot convert FLOAT64 to STRING in place — and is refused per
-   * field otherwise.
+   * The DDL for a full desired field list (docs/protocol.md §5.3). A type change is
+   * refused per field while an item holds a value for it (one query per changed field).
+   * Otherwise one that keeps the column type (TEXT → IMAGE) only changes metadata, and
+   * another one (NUMBER → TEXT) drops and re-adds the column — Spanner cannot convert
+   * FLOAT64 to STRING in place.
    */
   private async planUpdate(current: SpannerCollection, desired: Collection) {
     const problems: FieldProblem[] = [];
@@ -401,7 +401,14 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
         statements.push(addColumnDdl(table.name, { name: field.key, type }));
         continue;
       }
-      if (before?.type === field.type || (column.type && sameColumnType(column.type, type))) continue;
+      if (before?.type === field.type) continue;
+      if (column.type && sameColumnType(column.type, type)) {
+        // Only the declared type changes (TEXT → DATE: both STRING): the stored values are not
+        // converted nor checked, so the change waits until no item holds one, as on every engine
+        // (packages/testkit/src/memory/memory-storage.ts `updateCollection`).
+        await this.guardValues(current, field, before, problems);
+        continue;
+      }
       if (!(await this.guardValues(current, field, before, problems))) continue;
       if (await dropColumn(field.key, `changed to ${field.type}`))
         statements.push(addColumnDdl(table.name, { name: field.key, type }));
