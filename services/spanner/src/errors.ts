@@ -5,7 +5,9 @@
  * where it names the offending value or constraint (never a stack or a
  * credential: Spanner messages hold neither).
  */
-import { errors, GRPC, grpcCode, grpcCommon, SpiError } from '@adaptors/core';
+import { errors, GRPC, grpcCode, grpcCommon, type Item, rejectedValueOf, SpiError } from '@adaptors/core';
+import type { PhysicalIndex } from './catalog.ts';
+import { loweredSource } from './ddl.ts';
 
 /** The gRPC status table is core's (packages/core/src/grpc-status.ts), shared with Firestore. */
 export { grpcCode };
@@ -20,6 +22,20 @@ export function spannerMessage(error: unknown): string {
   const details = (error as { details?: unknown } | null)?.details;
   const raw = typeof details === 'string' && details ? details : error instanceof Error ? error.message : String(error);
   return (raw.split('\n')[0] ?? '').replace(/^\d+ [A-Z_]+: /, '').slice(0, 300);
+}
+
+/**
+ * Spanner's message without the item data it may quote: a key clash names the clashing values
+ * ("duplicate key: {String("a@x")}" on the emulator, "at index key [a@x]" and "conflicts with row
+ * [5]" in production). Answers and logs must not carry a site's data.
+ */
+export function withoutItemData(message: string): string {
+  return message
+    .replace(/,?\s*duplicate key:\s*\{.*?\}(?=\s|$|\.)/gi, '')
+    .replace(/\s*at index key \[.*?\]/gi, '')
+    .replace(/\s*It conflicts with row \[.*?\]( in table \S+)?/gi, '')
+    .replace(/\s+in this transaction\.?$/i, '')
+    .trim();
 }
 
 export function isTableNotFound(error: unknown): boolean {
@@ -110,7 +126,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   const column = missingColumn(error);
   if (column !== undefined) return schemaChangedMeanwhile(collectionId, column);
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.ALREADY_EXISTS) {
-    return errors.badRequest(`Cloud Spanner refused the change: ${spannerMessage(error)}`);
+    return errors.badRequest(`Cloud Spanner refused the change: ${withoutItemData(spannerMessage(error))}`);
   }
   if (code === GRPC.INVALID_ARGUMENT && /Number of functions exceeds the maximum/i.test(spannerMessage(error))) {
     // Spanner's own query size limit (1,000 SQL functions), reached below the core's limits
@@ -126,7 +142,12 @@ export function translateError(error: unknown, collectionId?: string): unknown {
  * An error that belongs to one item of a bulk write (docs/protocol.md §3.6), or
  * undefined when it concerns the whole request (then it is thrown).
  */
-export function itemError(error: unknown, collectionId: string, itemId: string): SpiError | undefined {
+export function itemError(
+  error: unknown,
+  collectionId: string,
+  itemId: string,
+  written?: { readonly item: Item | undefined; readonly indexes: readonly PhysicalIndex[] },
+): SpiError | undefined {
   if (error instanceof SpiError) return isSchemaChangedMeanwhile(error) ? undefined : error;
   // A column gone from the table fails every item alike: the call's error (refreshed and retried).
   if (missingColumn(error) !== undefined) return undefined;
@@ -134,13 +155,17 @@ export function itemError(error: unknown, collectionId: string, itemId: string):
   if (code === GRPC.ALREADY_EXISTS) {
     // The row itself, or a UNIQUE secondary index (indexes.ts) clashing with another row.
     return /\bindex\b/i.test(spannerMessage(error))
-      ? errors.violation(itemId, itemId, uniqueIndexMessage(spannerMessage(error), collectionId))
+      ? uniqueIndexViolation(spannerMessage(error), collectionId, written?.item, written?.indexes ?? [])
       : errors.itemAlreadyExists(collectionId, itemId);
   }
   if (code === GRPC.NOT_FOUND && !isTableNotFound(error)) return errors.itemNotFound(collectionId, itemId);
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.INVALID_ARGUMENT) {
     if (isTableNotFound(error)) return undefined;
-    return errors.violation(itemId, itemId, `Cloud Spanner refused this item: ${spannerMessage(error)}`);
+    return errors.violation(
+      itemId,
+      itemId,
+      `Cloud Spanner refused this item: ${withoutItemData(spannerMessage(error))}`,
+    );
   }
   return undefined;
 }
@@ -151,8 +176,35 @@ export function itemError(error: unknown, collectionId: string, itemId: string):
  * "… violation on index <name>, duplicate key: …" (emulator) or "… on index <name> at index key …".
  */
 export function uniqueIndexMessage(message: string, collectionId: string): string {
-  const physical = /\bon index `?([A-Za-z0-9_]+)/i.exec(message)?.[1];
+  const physical = physicalIndexName(message);
   const prefix = `${collectionId}__`;
   const name = physical?.startsWith(prefix) ? physical.slice(prefix.length) : physical;
   return `another item already has this item's value in the unique index${name ? ` '${name}'` : ''}; change the value, or update or remove the other item first`;
+}
+
+/** The index a Spanner key clash names ("… violation on index <name>, …"). */
+function physicalIndexName(message: string): string | undefined {
+  return /\bon index `?([A-Za-z0-9_]+)/i.exec(message)?.[1];
+}
+
+/**
+ * A UNIQUE index refusing an item, as a per-item violation: one per field of the index, at the
+ * field's path within the item with the item's value there (as every per-item violation names a
+ * field: packages/sql-storage/src/values.ts), never the item's id. A case-insensitive index keys
+ * the LOWER column of a field (indexes.ts): that field is named, with the value as sent. An
+ * index this instance does not know yet (made meanwhile) names no field.
+ */
+export function uniqueIndexViolation(
+  message: string,
+  collectionId: string,
+  item: Item | undefined,
+  indexes: readonly PhysicalIndex[],
+): SpiError {
+  const text = uniqueIndexMessage(message, collectionId);
+  const physical = physicalIndexName(message);
+  const keys = indexes.find((i) => i.name === physical)?.keys.map((k) => loweredSource(k.column) ?? k.column) ?? [];
+  if (!item || keys.length === 0) return errors.validation([{ fieldPath: '', rejectedValue: '', message: text }]);
+  return errors.validation(
+    keys.map((key) => ({ fieldPath: key, rejectedValue: rejectedValueOf(item[key]), message: text })),
+  );
 }

@@ -24,7 +24,7 @@ import {
   loweredSource,
 } from './ddl.ts';
 import { callOptions } from './deadline.ts';
-import { spannerMessage, translateError } from './errors.ts';
+import { spannerMessage, translateError, withoutItemData } from './errors.ts';
 import type { SchemaStore } from './schema.ts';
 
 /** An adaptor limit (Spanner allows more), so one collection cannot exhaust the database's index quota. */
@@ -110,7 +110,7 @@ export class Indexes {
         'index names are letters, digits and underscores, and with the collection id at most 126 characters',
       );
     }
-    const outcome = await this.startDdl(c, ddl);
+    const outcome = await this.startDdl(c, ddl, index);
     return { ...index, status: outcome };
   }
 
@@ -138,7 +138,7 @@ export class Indexes {
   }
 
   /** Starts the DDL; ACTIVE if it finishes within a second, BUILDING otherwise (the build goes on). */
-  private async startDdl(c: SpannerCollection, ddl: readonly string[]): Promise<IndexStatus> {
+  private async startDdl(c: SpannerCollection, ddl: readonly string[], index: IndexDefinition): Promise<IndexStatus> {
     try {
       const [operation] = await this.database.updateSchema([...ddl], callOptions());
       const done = operation.promise().then(
@@ -154,9 +154,22 @@ export class Indexes {
       if (!outcome.ok) throw outcome.error;
       return 'ACTIVE';
     } catch (error) {
+      // Items already sharing a key (Spanner: "Found uniqueness violation on index …, duplicate key:
+      // {…}"): said without the key, which is a site's data.
+      if (index.unique && /uniqueness violation|UNIQUE violation|duplicate key/i.test(spannerMessage(error))) {
+        throw errors.violation(
+          'index.unique',
+          true,
+          `items already share a value of ${index.fields.map((f) => `'${f.path}'`).join(', ')}, so the index '${index.name}' cannot be unique; make those values unique (or clear them), then create the index again`,
+        );
+      }
       const translated = translateError(error, c.stored.id);
       if (translated !== error) throw translated;
-      throw errors.violation('index', c.stored.id, `Spanner refused the index: ${spannerMessage(error)}`);
+      throw errors.violation(
+        'index',
+        c.stored.id,
+        `Spanner refused the index: ${withoutItemData(spannerMessage(error))}`,
+      );
     } finally {
       this.schema.invalidate();
     }

@@ -124,6 +124,8 @@ export class Writer {
   ): Promise<ItemResult[]> {
     // Each written item's commit timestamp: its computed values are read at exactly that state.
     const committedAt = new Map<number, CommitTimestamp>();
+    // A unique index clash names the item's field and value (errors.ts `uniqueIndexViolation`).
+    const byId = new Map(items.map((item) => [String(item._id), item]));
     const results = await sql.writeItems(c.stored.id, items, {
       duplicates,
       limits: limits(c, c.writeColumns.length),
@@ -138,7 +140,8 @@ export class Writer {
           const at = tx.commitTimestampProto;
           if (at && c.computed.length > 0) for (const entry of entries) committedAt.set(entry.index, at);
         }),
-      itemError: (error, itemId) => itemError(error, c.stored.id, itemId),
+      itemError: (error, itemId) =>
+        itemError(error, c.stored.id, itemId, { item: byId.get(itemId), indexes: c.physical.indexes }),
       fail: (error) => this.translated(error, c),
     });
     if (committedAt.size > 0) await this.readComputed(c, results, committedAt);

@@ -132,6 +132,10 @@ describe('a case-insensitive index', () => {
       'ok',
       'VALIDATION_ERROR',
     ]);
+    // The field behind the LOWER column, with the value as sent.
+    expect(result.body.results[1].error.data.violations).toEqual([
+      expect.objectContaining({ fieldPath: 'title', rejectedValue: 'ZETA' }),
+    ]);
     const refused = await client.createIndex('words', {
       name: 'by_n',
       fields: [{ path: 'n', order: 'ASC' }],

@@ -121,6 +121,10 @@ describe('bulk writes on the emulator', () => {
     const message = result.body.results[1].error.errorMessage as string;
     expect(message).toContain("another item already has this item's value in the unique index 'by_code'");
     expect(message).not.toMatch(/bulk__|duplicate key|Double|String\(/);
+    // The violation names the field and the item's value there, not the item id.
+    expect(result.body.results[1].error.data.violations).toEqual([
+      { fieldPath: 'code', rejectedValue: 'taken', message: expect.stringContaining("'by_code'") },
+    ]);
     expect((await client.count('bulk', { _id: { $in: ['u1', 'u2', 'u3'] } })).body.totalCount).toBe(2);
     expect((await client.removeIndex('bulk', 'by_code')).status).toBe(200);
     expect((await client.listIndexes('bulk')).body.indexes).toHaveLength(1);
@@ -132,5 +136,24 @@ describe('bulk writes on the emulator', () => {
     });
     expect(reserved.status).toBe(400);
     expect(reserved.body.errorMessage).toContain('names the primary key');
+  });
+
+  test('a unique index over items that share a value is refused without quoting their data', async () => {
+    const { client } = h.harness;
+    await client.insert('bulk', [
+      { _id: 'd1', code: 'dup@x' },
+      { _id: 'd2', code: 'dup@x' },
+    ]);
+    const refused = await client.createIndex('bulk', {
+      name: 'by_dup',
+      fields: [{ path: 'code', order: 'ASC' }],
+      unique: true,
+    });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errorMessage).toContain("'code'");
+    expect(JSON.stringify(refused.body)).not.toMatch(/dup@x|duplicate key|String\(/);
+    expect((await client.listIndexes('bulk')).body.indexes.map((i: { name: string }) => i.name)).not.toContain(
+      'by_dup',
+    );
   });
 });

@@ -6,7 +6,16 @@
  * case-folded (the core's foldCase). A refused item fails alone, with a
  * VALIDATION_ERROR naming the index (docs/protocol.md §3.6, §7).
  */
-import { errors, fieldRef, foldCase, type IndexInfo, type Item, type SpiError, valueAt } from '@adaptors/core';
+import {
+  errors,
+  fieldRef,
+  foldCase,
+  type IndexInfo,
+  type Item,
+  rejectedValueOf,
+  type SpiError,
+  valueAt,
+} from '@adaptors/core';
 
 /** The item's key in `index`, as text; undefined when the item is not in it (a null or missing field). */
 export function indexKey(item: Item, index: IndexInfo): string | undefined {
@@ -37,15 +46,27 @@ export function uniqueClash(
     if (key === undefined) continue;
     for (const [otherId, other] of items) {
       if (otherId !== id && indexKey(other, index) === key) {
-        return errors.violation(
-          id,
-          id,
-          `another item already has this item's value in the unique index '${index.name}'; change the value, or update or remove the other item first`,
-        );
+        return uniqueViolation(item, index);
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The per-item error of a unique index clash: a violation per field of the index, at the field's
+ * path within the item with the item's value there (a storage's per-item violations name the
+ * field as packages/sql-storage/src/values.ts does; never the item's id as if it were a field).
+ */
+export function uniqueViolation(item: Item, index: IndexInfo): SpiError {
+  const message = `another item already has this item's value in the unique index '${index.name}'; change the value, or update or remove the other item first`;
+  return errors.validation(
+    index.fields.map((field) => ({
+      fieldPath: field.path,
+      rejectedValue: rejectedValueOf(valueAt(item, fieldRef(field.path, undefined))),
+      message,
+    })),
+  );
 }
 
 /** Two items that already share a key of `index`, which a unique index cannot be created over; undefined when none. */
