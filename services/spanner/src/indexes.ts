@@ -11,7 +11,7 @@
  * index. Case-insensitive filters ($contains, $startsWith, $endsWith …) read
  * that column (googlesql ColumnInfo.lowered), so Spanner can use the index.
  */
-import { errors, type IndexDefinition, type IndexInfo, type IndexStatus } from '@adaptors/core';
+import { errors, GRPC, type IndexDefinition, type IndexInfo, type IndexStatus } from '@adaptors/core';
 import type { Database } from '@google-cloud/spanner';
 import type { PhysicalIndex } from './catalog.ts';
 import type { SpannerCollection } from './collections.ts';
@@ -24,7 +24,7 @@ import {
   loweredSource,
 } from './ddl.ts';
 import { callOptions } from './deadline.ts';
-import { spannerMessage, translateError, withoutItemData } from './errors.ts';
+import { grpcCode, spannerMessage, translateError, withoutItemData } from './errors.ts';
 import type { SchemaStore } from './schema.ts';
 
 /** An adaptor limit (Spanner allows more), so one collection cannot exhaust the database's index quota. */
@@ -131,6 +131,11 @@ export class Indexes {
       );
       await operation.promise();
     } catch (error) {
+      // Removed meanwhile (by another instance, whose change this one's cached schema did not
+      // show yet): the same answer as for a name the fresh schema lacks.
+      if (grpcCode(error) === GRPC.NOT_FOUND && /Index not found/i.test(spannerMessage(error))) {
+        throw errors.violation('indexName', name, `no index named '${name}'`);
+      }
       throw translateError(error, c.stored.id);
     } finally {
       this.schema.invalidate();

@@ -102,4 +102,20 @@ describe('a field removed on another instance', () => {
     expect(stored?.displayName).toBe('Guarded');
     expect(stored?.fields.find((f) => f.key === 'kept')).toMatchObject({ type: 'TEXT', displayName: 'Kept' });
   });
+
+  test('an index removed on A meanwhile is, on B, the 400 of an unknown index name at once', async () => {
+    const id = `idx${++n}`;
+    expect((await a.harness.client.createCollection({ id, fields: [{ key: 'name', type: 'TEXT' }] })).status).toBe(200);
+    const index = { name: 'i1', fields: [{ path: 'name', order: 'ASC' }] };
+    expect((await a.harness.client.createIndex(id, index)).status).toBe(200);
+    // B reads the indexes (its cached collection now lists i1), then A removes it.
+    expect((await b.client.listIndexes(id)).body.indexes.map((i: { name: string }) => i.name)).toContain('i1');
+    expect((await a.harness.client.removeIndex(id, 'i1')).status).toBe(200);
+    const removed = await b.client.removeIndex(id, 'i1');
+    expect(removed.status, JSON.stringify(removed.body)).toBe(400);
+    expect(removed.body).toMatchObject({
+      errorCode: 'VALIDATION_ERROR',
+      errorMessage: expect.stringContaining("no index named 'i1'"),
+    });
+  });
 });
