@@ -258,7 +258,20 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     return this.reloaded(collection.id);
   }
 
+  /**
+   * Two instances changing one collection at once must not silently undo each other
+   * (packages/core/SCALING.md): each update sends the full field list, so one planned from a
+   * table another instance has just changed would drop the column that change added (ALTER
+   * TABLE … DROP COLUMN) and still answer 200. Refused instead, naming the field, with a
+   * message to read the collection again:
+   * - a column this update would remove that this instance's definition (its cached one, at
+   *   most SCHEMA_CHECK_MS old while it serves) did not have: another change added it a moment
+   *   ago, and the caller, who did not list it, cannot have meant to remove it;
+   * - the table's columns changed between this plan's read and its writes (read again just
+   *   before them). A patch dropping a column is refused by BigQuery itself.
+   */
   async update(collection: Collection): Promise<StoredCollection> {
+    const known = await this.byId(collection.id); // what this instance served until now
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
@@ -326,7 +339,10 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     }
     const description = tableDescription(collection, problems);
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+    const addedMeanwhile = drops.filter((key) => !wanted.has(key) && known && !known.physical.columns.has(key));
+    if (addedMeanwhile.length > 0) throw changedMeanwhile(collection.id, addedMeanwhile, 'added');
     await this.referencesTable(collection.fields);
+    await this.unchangedSince(current);
     try {
       if (drops.length > 0)
         await this.executor.runRaw({ sql: dropColumns(collection.id, drops), params: {}, types: {} });
@@ -388,6 +404,27 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     ]);
   }
 
+  /** The table's columns as `planned` read them, just before an update writes (else refused). */
+  private async unchangedSince(planned: BigQueryCollection): Promise<void> {
+    let table: Awaited<ReturnType<typeof readTable>>;
+    try {
+      table = await withRetry(() => readTable(this.bq, this.datasetId, planned.stored.id), isRetryable, this.retry);
+    } catch (error) {
+      throw translateError(error, planned.stored.id);
+    }
+    if (!table) throw errors.collectionNotFound(planned.stored.id);
+    const shape = (c: { schemaType: string; mode: string }) => `${c.schemaType} ${c.mode}`;
+    const before = planned.physical.columns;
+    const changed = [
+      ...[...table.columns.values()].filter((c) => before.get(c.name) === undefined),
+      ...[...before.values()].filter((c) => {
+        const now = table.columns.get(c.name);
+        return now === undefined || shape(now) !== shape(c);
+      }),
+    ].map((c) => c.name);
+    if (changed.length > 0) throw changedMeanwhile(planned.stored.id, [...new Set(changed)], 'changed');
+  }
+
   private async holdsValues(current: BigQueryCollection, column: string): Promise<boolean> {
     const { rows } = await this.executor.run(anyValue(current.stored.id, column), current.stored.id);
     return rows.length > 0;
@@ -424,6 +461,23 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       { fieldKey: '', message: `BigQuery refused the change: ${errorShape(error).message}` },
     ]);
   }
+}
+
+/**
+ * Another instance changed the collection while this update was planned: refused before it
+ * writes, each field named, with what to do (the change can be sent again once read again).
+ */
+function changedMeanwhile(collectionId: string, keys: readonly string[], how: 'added' | 'changed'): SpiError {
+  return errors.collectionChangeNotSupported(
+    collectionId,
+    keys.map((key) => ({
+      fieldKey: key,
+      message:
+        how === 'added'
+          ? `another instance added ${key} to this collection a moment ago and this change, which does not list it, would remove it; read the collection again and repeat your change`
+          : `another instance changed ${key} while this change was planned; read the collection again and repeat your change`,
+    })),
+  );
 }
 
 function schemaField(field: Field, shape: ColumnShape, problems: FieldProblem[], allowRequired = true): SchemaField {

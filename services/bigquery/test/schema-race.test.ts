@@ -81,4 +81,36 @@ describe('a field removed on another instance', () => {
     const updated = await b.client.update(next, [{ _id: 'old', name: 'Sage' }]);
     expect(updated.body.results[0].error, JSON.stringify(updated.body)).toBeUndefined();
   });
+
+  test('an update on B planned without a field A added a moment ago is refused, not a silent removal', async () => {
+    const id = `concurrent${++n}`;
+    const f = { key: 'f', type: 'TEXT' };
+    expect((await a.harness.client.createCollection({ id, fields: [f] })).status).toBe(200);
+    expect((await b.client.query(id, {})).status).toBe(200); // B serves the collection as [f]
+    const added = await a.harness.client.updateCollection({ id, fields: [f, { key: 'x', type: 'TEXT' }] });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    // B's caller, who saw [f], adds y: the full list it sends lacks x.
+    const refused = await b.client.updateCollection({ id, fields: [f, { key: 'y', type: 'TEXT' }] });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(refused.body.data.errors).toEqual([
+      { fieldKey: 'x', message: expect.stringContaining('read the collection again') },
+    ]);
+    const keys = async (client: Harness['client']) =>
+      (await client.listCollections([id])).body.collections[0].fields
+        .map((field: { key: string }) => field.key)
+        .filter((key: string) => !key.startsWith('_'));
+    expect(await keys(a.harness.client)).toEqual(['f', 'x']);
+    // Read again, the change is made; and a removal the caller does list goes through.
+    expect(await keys(b.client)).toEqual(['f', 'x']);
+    const both = await b.client.updateCollection({
+      id,
+      fields: [f, { key: 'x', type: 'TEXT' }, { key: 'y', type: 'TEXT' }],
+    });
+    expect(both.status, JSON.stringify(both.body)).toBe(200);
+    const removed = await b.client.updateCollection({ id, fields: [f, { key: 'y', type: 'TEXT' }] });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect(removed.body.collection.fields.map((field: { key: string }) => field.key)).not.toContain('x');
+    expect(await keys(b.client)).toEqual(['f', 'y']);
+  });
 });
