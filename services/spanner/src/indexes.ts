@@ -82,6 +82,16 @@ export class Indexes {
         'a case-insensitive index needs at least one text field (other types have no case)',
       );
     }
+    // Spanner gives tables and indexes one namespace, ignoring case: a table of that name is another collection.
+    const table = (await this.schema.snapshot()).catalog.tables.keys();
+    const clash = [...table].find((name) => name.toLowerCase() === physicalName.toLowerCase());
+    if (clash) {
+      throw errors.violation(
+        'index.name',
+        index.name,
+        `the index would be named '${physicalName}' in Spanner, which is the name of the table '${clash}' (Spanner gives tables and indexes one namespace); choose another index name`,
+      );
+    }
     const secondary = c.physical.indexes.filter((i) => !i.primary);
     if (secondary.some((i) => i.name === physicalName || i.name === index.name)) {
       throw errors.violation('index.name', index.name, `an index named '${index.name}' already exists`);

@@ -1,7 +1,8 @@
 /**
  * Which Wix names can name Spanner objects (Spanner "Naming rules"): the
  * googlesql quote function's rule (letters, digits, underscores, at most 128),
- * plus what applies to tables only. Refused with a message, never mangled.
+ * plus what applies to tables only, and that Spanner compares names ignoring case. Refused
+ * with a message, never mangled.
  */
 import { type Collection, errors, type Field } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
@@ -14,7 +15,8 @@ export function checkCollectionId(id: string): void {
     identifierProblem(id) ??
     // Spanner table names (unlike column names) must start with a letter.
     (/^[A-Za-z]/.test(id) ? undefined : 'must start with a letter to name a Spanner table') ??
-    (id.startsWith(INTERNAL_PREFIX)
+    // Spanner names ignore case: WIX_ADAPTOR_REFERENCES is the adaptor's references table.
+    (id.toLowerCase().startsWith(INTERNAL_PREFIX)
       ? `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`
       : undefined);
   if (problem) throw errors.violation('collection.id', id, `collection id ${problem}`);
@@ -30,8 +32,29 @@ export const SPANNER_NAME_LENGTH = 128;
  */
 export function checkDefinition(collection: Collection): void {
   checkCollectionId(collection.id);
-  const problems = collection.fields.flatMap(keyProblems);
+  const problems = [...collection.fields.flatMap(keyProblems), ...caseClashes(collection.fields)];
   if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+}
+
+/**
+ * Keys that name one column: Spanner column names ignore case ("Duplicate column name" for
+ * `Name` beside `name`), so both are named up front. MULTI_REFERENCE fields have no column.
+ */
+function caseClashes(fields: readonly Field[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const field of fields) {
+    if (field.type === 'MULTI_REFERENCE') continue;
+    const lower = field.key.toLowerCase();
+    const first = seen.get(lower);
+    if (first !== undefined && first !== field.key) {
+      problems.push({
+        fieldKey: field.key,
+        message: `Spanner column names ignore case: '${field.key}' clashes with '${first}'; rename one of them`,
+      });
+    } else seen.set(lower, field.key);
+  }
+  return problems;
 }
 
 export function keyProblems(field: Field): FieldProblem[] {

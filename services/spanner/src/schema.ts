@@ -180,15 +180,23 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
 
   async create(collection: Collection): Promise<StoredCollection> {
     checkDefinition(collection);
+    await this.checkNameFree(collection.id);
     const columns: NewColumn[] = [];
     for (const field of collection.fields) {
       const type = defaultColumnType(field.type);
       if (type) columns.push({ name: field.key, type, ...(field.key === '_id' ? { notNull: true } : {}) });
     }
     const statements = [...(await this.systemTables(collection.fields)), createTableDdl(collection.id, columns)];
-    await this.ddl(collection.id, statements, (error) =>
-      /Duplicate name/i.test(spannerMessage(error)) ? errors.collectionAlreadyExists(collection.id) : undefined,
-    );
+    const taken = errors.collectionAlreadyExists(collection.id);
+    try {
+      await this.ddl(collection.id, statements, (error) =>
+        /Duplicate name/i.test(spannerMessage(error)) ? taken : undefined,
+      );
+    } catch (error) {
+      // Made meanwhile by another instance: the cause, read afresh (another case, an index), else the same id.
+      if (error === taken) await this.checkNameFree(collection.id);
+      throw error;
+    }
     await this.writeMetadata(collection);
     return this.reloaded(collection.id);
   }
@@ -202,6 +210,38 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
    * refreshed and retried (`noticeStale`). Added columns are listed once they exist: a definition
    * whose column does not exist yet lists no field for it (collections.ts).
    */
+  /**
+   * Spanner's table names ignore case and share one namespace with indexes (an index the adaptor
+   * makes is `<collection>__<name>`: indexes.ts). A new collection whose id only another object
+   * holds is refused with that cause, before the DDL's bare "Duplicate name in schema" would
+   * answer COLLECTION_ALREADY_EXISTS for a collection collections/get does not list.
+   */
+  private async checkNameFree(id: string): Promise<void> {
+    const { catalog } = await this.snapshot();
+    const lower = id.toLowerCase();
+    const table = [...catalog.tables.keys()].find((name) => name !== id && name.toLowerCase() === lower);
+    if (table) {
+      throw new SpiError(
+        'COLLECTION_ALREADY_EXISTS',
+        `A collection named '${table}' already exists, and Spanner table names ignore case, so '${id}' cannot be created beside it. Choose another id, or change '${table}' with collections/update.`,
+        { collectionId: table },
+      );
+    }
+    for (const physical of catalog.tables.values()) {
+      const index = physical.indexes.find((i) => !i.primary && i.name.toLowerCase() === lower);
+      if (!index) continue;
+      const prefix = `${physical.name}__`;
+      const named = index.name.startsWith(prefix)
+        ? `the index '${index.name.slice(prefix.length)}' of the collection '${physical.name}'`
+        : `the index '${index.name}' of the table '${physical.name}'`;
+      throw errors.violation(
+        'collection.id',
+        id,
+        `collection id is the name of ${named} (Spanner gives tables and indexes one namespace); choose another id, or remove that index first`,
+      );
+    }
+  }
+
   async update(collection: Collection): Promise<StoredCollection> {
     checkDefinition(collection);
     this.invalidate(); // decide on the current schema, not a cached one

@@ -146,6 +146,45 @@ describe('collections on Spanner', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
+  test('names Spanner compares ignoring case, or shares between tables and indexes, are refused with that cause', async () => {
+    const { client } = h.harness;
+    // Two keys naming one column.
+    const clash = await client.createCollection({
+      id: 'cased',
+      fields: [
+        { key: 'Name', type: 'TEXT' },
+        { key: 'name', type: 'TEXT' },
+      ],
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    expect(clash.body.data.errors).toEqual([
+      { fieldKey: 'name', message: expect.stringContaining("clashes with 'Name'") },
+    ]);
+    // A collection whose id differs from an existing one only in case.
+    expect((await client.createCollection({ id: 'herbs', fields: [] })).status).toBe(200);
+    const cased = await client.createCollection({ id: 'Herbs', fields: [] });
+    expect(cased.status).toBe(409);
+    expect(cased.body.errorCode).toBe('COLLECTION_ALREADY_EXISTS');
+    expect(cased.body.errorMessage).toContain("'herbs'");
+    expect(cased.body.errorMessage).toContain('ignore case');
+    // A collection id an index holds (indexes are named <collection>__<name>), and the other way round.
+    expect((await client.createIndex('herbs', { name: 'q2', fields: [{ path: '_owner', order: 'ASC' }] })).status).toBe(
+      200,
+    );
+    const onIndex = await client.createCollection({ id: 'herbs__q2', fields: [] });
+    expect(onIndex.status, JSON.stringify(onIndex.body)).toBe(400);
+    expect(onIndex.body.errorMessage).toContain("the index 'q2' of the collection 'herbs'");
+    expect((await client.createCollection({ id: 'herbs__q3', fields: [] })).status).toBe(200);
+    const onTable = await client.createIndex('herbs', { name: 'q3', fields: [{ path: '_owner', order: 'ASC' }] });
+    expect(onTable.status, JSON.stringify(onTable.body)).toBe(400);
+    expect(onTable.body.errorMessage).toContain("the table 'herbs__q3'");
+    // The adaptor's reserved prefix, in any case.
+    const reserved = await client.createCollection({ id: 'WIX_ADAPTOR_REFERENCES', fields: [] });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.errorMessage).toContain('reserved');
+  });
+
   test('READ_ONLY_SCHEMA: capabilities say so and the core refuses schema changes', async () => {
     const storage = createSpannerStorage({ database: h.db.database, readOnlySchema: true });
     const harness = await startHarness({ storage });
