@@ -103,6 +103,41 @@ interface MetadataDocument {
   readonly format?: unknown;
 }
 
+/**
+ * A collection delete under way (storage.ts `deleteCollection`), JSON text in the metadata
+ * document's `deleting`: from then on the collection is gone for every call and every write
+ * (write-guard.ts), while its documents are swept. `until` is when the deleting call's deadline
+ * ends: past it, the next call that meets the collection finishes the sweep.
+ */
+export interface Deletion {
+  readonly token: string;
+  readonly until: number;
+}
+
+export function deletionIn(snapshot: DocumentSnapshot | undefined): Deletion | undefined {
+  return parseDeletion(snapshot?.get('deleting'));
+}
+
+function parseDeletion(raw: unknown): Deletion | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Partial<Deletion>;
+    return typeof parsed.token === 'string' && typeof parsed.until === 'number'
+      ? { token: parsed.token, until: parsed.until }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The create of a collection whose earlier delete is not finished (storage.ts finishes it, then creates). */
+export class DeletionPending extends Error {
+  constructor(readonly deletion: Deletion) {
+    super('the collection is still being deleted');
+    this.name = 'DeletionPending';
+  }
+}
+
 export class FirestoreSchema {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly gate: SchemaVersionGate;
@@ -110,6 +145,8 @@ export class FirestoreSchema {
   private missCheck: { readonly startedAt: number; readonly promise: Promise<string | undefined> } | undefined;
   /** The start's read-ahead while it runs (prefetch): calls wait for it rather than read the same. */
   private prefetching: Promise<void> | undefined;
+  /** Deletes under way as last read, by collection id (`pendingDeletion`). */
+  private readonly deletions = new Map<string, Deletion>();
 
   constructor(
     private readonly db: Firestore,
@@ -156,7 +193,14 @@ export class FirestoreSchema {
       const version = versionDoc?.texts.version;
       this.gate.observe(startedAt, version);
       for (const { id, texts } of documents) {
-        if (!this.loadable(id) || texts.definition === undefined) continue;
+        if (!this.loadable(id)) continue;
+        const deletion = parseDeletion(texts.deleting);
+        if (deletion) {
+          this.deletions.set(id, deletion);
+          this.remember(id, undefined, version);
+          continue;
+        }
+        if (texts.definition === undefined) continue;
         this.remember(
           id,
           parseDefinition({ definition: texts.definition, format: texts.format, updatedAt: undefined }),
@@ -206,7 +250,8 @@ export class FirestoreSchema {
     return this.db.collection(id);
   }
 
-  private metadataRef(id: string) {
+  /** The metadata document of collection `id` (write transactions read it: write-guard.ts). */
+  metadataRef(id: string) {
     return this.db.collection(this.options.metadataCollection).doc(id);
   }
 
@@ -280,6 +325,13 @@ export class FirestoreSchema {
   }
 
   private async fromMetadata(id: string, meta: DocumentSnapshot): Promise<StoredCollection | undefined> {
+    // Being deleted: gone for every call, whatever its documents still hold.
+    const deletion = deletionIn(meta);
+    if (deletion) {
+      this.deletions.set(id, deletion);
+      return undefined;
+    }
+    this.deletions.delete(id);
     // A metadata document holding only index names (inferred collection) has no definition.
     if (typeof meta.get('definition') === 'string') return parseDefinition(meta.data() as MetadataDocument);
     return this.infer(id);
@@ -292,13 +344,20 @@ export class FirestoreSchema {
       this.db.listCollections(),
     ]);
     const out = new Map<string, StoredCollection>();
+    const deleting = new Set<string>();
     for (const doc of metas.docs) {
+      const deletion = deletionIn(doc);
+      if (deletion) {
+        this.deletions.set(doc.id, deletion);
+        deleting.add(doc.id);
+        continue;
+      }
       if (typeof doc.get('definition') === 'string') out.set(doc.id, parseDefinition(doc.data() as MetadataDocument));
     }
     const inferred = await Promise.all(
       roots
         .map((ref) => ref.id)
-        .filter((id) => !out.has(id) && !this.isInternal(id))
+        .filter((id) => !out.has(id) && !deleting.has(id) && !this.isInternal(id))
         .map((id) => this.infer(id)),
     );
     for (const c of inferred) if (c) out.set(c.id, c);
@@ -378,8 +437,11 @@ export class FirestoreSchema {
         batch.create(this.metadataRef(collection.id), { ...toMetadata(stored), format: serializeMarker(marker) }),
       );
     } catch (error) {
-      if (grpcCode(error) === GRPC.ALREADY_EXISTS) throw errors.collectionAlreadyExists(collection.id);
-      throw error;
+      if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
+      // The metadata document of a delete not finished yet: the storage finishes it, then creates.
+      const deletion = deletionIn(await this.metadataRef(collection.id).get());
+      if (deletion) throw new DeletionPending(deletion);
+      throw errors.collectionAlreadyExists(collection.id);
     }
     this.invalidate(collection.id);
     return attachMarker(stored, marker);
@@ -419,7 +481,8 @@ export class FirestoreSchema {
     const current = typeof now.get('definition') === 'string' ? (now.get('definition') as string) : undefined;
     const expected = planned?.strict === true ? toMetadata(planned).definition : undefined;
     let marker: FormatMarker | undefined;
-    let conflict = current !== expected;
+    // A delete under way: the collection is gone (its definition no longer counts).
+    let conflict = current !== expected || deletionIn(now) !== undefined;
     if (!conflict) {
       marker = nextMarker(current === undefined ? undefined : parseMarker(now.get('format')), stored, empty);
       const data = { ...toMetadata(stored), format: serializeMarker(marker) };
@@ -466,8 +529,61 @@ export class FirestoreSchema {
     await this.metadataRef(id).set({ indexes: JSON.stringify(names) }, { merge: true });
   }
 
-  async deleteMetadata(id: string): Promise<void> {
-    await this.commitWithVersion((batch) => batch.delete(this.metadataRef(id)));
+  /**
+   * The first step of a delete: marks the collection as being deleted (and replaces the schema
+   * version), so every instance's next call and every write transaction from then on finds it gone
+   * (write-guard.ts). The write waits for the write transactions that read the metadata document
+   * before it, so every document the sweep must delete is committed once this returns.
+   */
+  async markDeleting(id: string, until: number): Promise<Deletion> {
+    const deletion: Deletion = { token: newSchemaToken(), until };
+    await this.commitWithVersion((batch) =>
+      batch.set(this.metadataRef(id), { deleting: JSON.stringify(deletion) }, { merge: true }),
+    );
+    this.invalidate(id);
+    this.deletions.set(id, deletion);
+    return deletion;
+  }
+
+  /**
+   * A delete that stopped at its call's deadline gives up its turn at once (`until` now), so the
+   * call sent again right after its 504 finishes it rather than waiting for that deadline.
+   */
+  async releaseDeletion(id: string, token: string): Promise<void> {
+    const ref = this.metadataRef(id);
+    const released: Deletion = { token, until: 0 };
+    await this.db.runTransaction(async (tx) => {
+      const [meta] = await tx.getAll(ref);
+      if (deletionIn(meta)?.token === token) tx.update(ref, { deleting: JSON.stringify(released) });
+    });
+    this.deletions.set(id, released);
+  }
+
+  /** The delete under way of collection `id` as last read here (no read). */
+  pendingDeletion(id: string): Deletion | undefined {
+    return this.deletions.get(id);
+  }
+
+  /** Whether the delete `token` is still the one under way (one document read: the sweep's fence). */
+  async isDeleting(id: string, token: string): Promise<boolean> {
+    const deletion = deletionIn(await this.metadataRef(id).get());
+    if (deletion?.token !== token) this.deletions.delete(id);
+    return deletion?.token === token;
+  }
+
+  /** The last step of a delete: removes the metadata document, if the delete `token` is still the one under way. */
+  async endDeletion(id: string, token: string): Promise<void> {
+    const ref = this.metadataRef(id);
+    const version = newSchemaToken();
+    const ended = await this.db.runTransaction(async (tx) => {
+      const [meta] = await tx.getAll(ref);
+      if (deletionIn(meta)?.token !== token) return false;
+      tx.delete(ref);
+      tx.set(this.versionRef(), { version, updatedAt: new Date() });
+      return true;
+    });
+    if (ended) this.gate.remember(version);
+    this.deletions.delete(id);
     this.invalidate(id);
   }
 }

@@ -9,6 +9,7 @@ import {
   type AggregateSpec,
   type BackfillHint,
   type Collection,
+  currentDeadline,
   type DistinctSpec,
   errors,
   type Field,
@@ -41,20 +42,22 @@ import { documentId, textFields } from './proto-documents.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
 import type { DocumentReader } from './run-query.ts';
-import { FirestoreSchema, type ReadMetadataTexts } from './schema.ts';
+import { DeletionPending, FirestoreSchema, type ReadMetadataTexts } from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
 import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
 import { statsHook } from './stats-write.ts';
 import { runQueryRequest } from './structured-query.ts';
+import { sweep, unfinished } from './sweep.ts';
+import { CollectionChanged, writeGuard } from './write-guard.ts';
 import {
-  deleteCollectionDocuments,
   insertItems,
   newBulkWriter,
   removeItems,
   truncateItems,
   updateItems,
   type WriteContext,
+  type WriteResult,
 } from './writes.ts';
 
 const SYSTEM_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
@@ -212,7 +215,25 @@ class FirestoreStorage implements Storage {
       collection,
       // Statistics are kept for strict collections (written in the storage format) only.
       ...(collection.strict !== false ? { stats: statsHook(this.stats, collection.id) } : {}),
+      guard: writeGuard(this.schema.metadataRef(collection.id), collection),
     };
+  }
+
+  /**
+   * A write's results, or COLLECTION_NOT_FOUND for the whole call when one of its transactions
+   * found the collection deleted meanwhile (write-guard.ts); what was written before the delete
+   * goes with the collection.
+   */
+  private async checkedWrite<T>(
+    collection: StoredCollection,
+    inputs: readonly T[],
+    run: (ctx: WriteContext, inputs: readonly T[]) => Promise<WriteResult[]>,
+  ): Promise<ItemResult[]> {
+    const out = await run(this.write(collection), inputs);
+    return out.map((result) => {
+      if (result instanceof CollectionChanged) throw errors.collectionNotFound(collection.id);
+      return result;
+    });
   }
 
   // Schema
@@ -228,8 +249,14 @@ class FirestoreStorage implements Storage {
   getCollection(id: string) {
     return guarded(async () => {
       const collection = await this.schema.get(id);
-      if (collection) this.notePending(collection);
-      return collection;
+      if (collection) {
+        this.notePending(collection);
+        return collection;
+      }
+      // A delete whose call ended (its deadline) before it finished: this call finishes it.
+      const deletion = this.schema.pendingDeletion(id);
+      if (deletion && deletion.until <= Date.now()) await this.finishDeletion(id, deletion.token);
+      return undefined;
     });
   }
 
@@ -240,7 +267,12 @@ class FirestoreStorage implements Storage {
   createCollection(collection: Collection) {
     return guarded(
       async () => {
-        const stored = await this.schema.create(collection);
+        const stored = await this.schema.create(collection).catch(async (error: unknown) => {
+          // The id of a collection whose delete has not finished: finished first, then created.
+          if (!(error instanceof DeletionPending)) throw error;
+          await this.finishDeletion(collection.id, error.deletion.token);
+          return this.schema.create(collection);
+        });
         await statsAfterDefinition(this.stats, stored);
         return stored;
       },
@@ -309,13 +341,46 @@ class FirestoreStorage implements Storage {
   deleteCollection(id: string) {
     return guarded(
       async () => {
-        await deleteCollectionDocuments(this.db, this.db.collection(id));
-        await this.references.dropPairsOf(id, undefined);
-        await dropStats(this.stats, id);
-        await this.schema.deleteMetadata(id);
+        // First the mark (every call and write finds the collection gone from then on), then the sweep.
+        const deletion = await this.schema.markDeleting(id, currentDeadline()?.expiresAt ?? Date.now());
+        await this.finishDeletion(id, deletion.token);
       },
       { collectionId: id },
     );
+  }
+
+  /**
+   * The rest of a delete once the collection is marked (schema.ts `markDeleting`): its documents,
+   * reference pairs and statistics, then the metadata document. Fenced by the delete's token
+   * (sweep.ts), so a delete finished by another call, or a collection created again since, is
+   * left alone; at the deadline it stops, recorded by the mark, and the next call meeting the
+   * collection (collections/delete or /create again, or any other) finishes it.
+   */
+  private async finishDeletion(id: string, token: string): Promise<void> {
+    const fence = () => this.schema.isDeleting(id, token);
+    const swept = await sweep(this.db, {
+      query: this.db.collection(id),
+      fence,
+      write: (writer, doc, precondition) => writer.delete(doc.ref, precondition),
+    });
+    if (swept.fenced) return;
+    if (!swept.done) {
+      this.logger.log(
+        'WARNING',
+        `Deleting collection '${id}' stopped at the call's deadline with documents left: the next call naming it finishes the delete`,
+        { collectionId: id, deleted: swept.written },
+      );
+      await this.schema.releaseDeletion(id, token).catch(() => undefined);
+      throw unfinished(
+        `Deleting collection '${id}'`,
+        'the collection is gone for every call while its remaining documents wait to be deleted',
+        swept.written,
+      );
+    }
+    if (!(await fence())) return;
+    await this.references.dropPairsOf(id, undefined);
+    await dropStats(this.stats, id);
+    await this.schema.endDeletion(id, token);
   }
 
   // Reads
@@ -350,19 +415,20 @@ class FirestoreStorage implements Storage {
   // Writes
 
   insert(collection: StoredCollection, items: readonly Item[], options: { readonly overwrite: boolean }) {
-    return guarded(() => insertItems(this.write(collection), items, options.overwrite), {
-      collectionId: collection.id,
-    });
+    return guarded(
+      () => this.checkedWrite(collection, items, (ctx, some) => insertItems(ctx, some, options.overwrite)),
+      { collectionId: collection.id },
+    );
   }
 
   update(collection: StoredCollection, items: readonly Item[]) {
-    return guarded(() => updateItems(this.write(collection), items), { collectionId: collection.id });
+    return guarded(() => this.checkedWrite(collection, items, updateItems), { collectionId: collection.id });
   }
 
   remove(collection: StoredCollection, itemIds: readonly string[]) {
     return guarded(
       async () => {
-        const results: readonly ItemResult[] = await removeItems(this.write(collection), itemIds);
+        const results: readonly ItemResult[] = await this.checkedWrite(collection, itemIds, removeItems);
         const removed = results.flatMap((r) => ('item' in r ? [r.item._id as string] : []));
         if (removed.length > 0) await this.references.dropPairsOf(collection.id, removed);
         return results;

@@ -20,6 +20,7 @@ import type { DocumentData, DocumentReference, DocumentSnapshot, Firestore } fro
 import { stopAtDeadline, transactionOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
 import { statsTransaction, type WriteHook } from './stats-write.ts';
+import { CollectionChanged, GUARD_FIELDS, type WriteGuard } from './write-guard.ts';
 
 /** Documents per transaction: Firestore's documented cap on writes per commit. */
 const CHUNK = 500;
@@ -56,10 +57,17 @@ export type Outcome = 'done' | 'conflict' | { readonly refused: unknown };
 export async function createDocuments(
   db: Firestore,
   writes: readonly DocumentWrite[],
-  options: { readonly overwrite: boolean; readonly concurrency: number; readonly hook?: WriteHook },
+  options: {
+    readonly overwrite: boolean;
+    readonly concurrency: number;
+    readonly hook?: WriteHook;
+    /** The collection's metadata document, checked before anything is written (write-guard.ts). */
+    readonly guard?: WriteGuard;
+  },
 ): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
   const hook = options.hook;
+  const guard = options.guard;
   const run = (chunk: readonly DocumentWrite[]) =>
     inChunk(chunk, outcomes, (group) =>
       statsTransaction(
@@ -69,7 +77,8 @@ export async function createDocuments(
           stopAtDeadline();
           // With statistics (stats.ts) an overwrite reads the documents it replaces too: their counts go.
           const read = options.overwrite && !hook ? [] : group.map((w) => w.ref);
-          const extra = hook?.reads ?? [];
+          // The metadata document last: read with the statistics state in one round trip.
+          const extra = [...(hook?.reads ?? []), ...(guard ? [guard.ref] : [])];
           // Creating only: the statistics shard is read with the documents (one round trip; stats.ts prefetch).
           const prefetch = hook && !options.overwrite ? await hook.prefetch(group.map((w) => w.data)) : undefined;
           if (prefetch) hold(prefetch.release);
@@ -77,11 +86,14 @@ export async function createDocuments(
             read.length + extra.length === 0
               ? []
               : prefetch
-                ? await tx.getAll(...read, ...extra, prefetch.ref, { fieldMask: [...prefetch.paths.values()] })
+                ? await tx.getAll(...read, ...extra, prefetch.ref, {
+                    fieldMask: [...prefetch.paths.values(), ...(guard ? GUARD_FIELDS : [])],
+                  })
                 : await tx.getAll(...read, ...extra);
           const snapshots = all.slice(0, read.length);
+          guard?.check(all[read.length + extra.length - 1]);
           const stats = begin(
-            all.slice(read.length, read.length + extra.length),
+            all.slice(read.length, read.length + (hook?.reads.length ?? 0)),
             prefetch ? { ...prefetch, snapshot: all[read.length + extra.length] } : undefined,
           );
           // The reads may have waited out an outage: commit nothing once the caller has its answer.
@@ -157,6 +169,11 @@ async function inChunk<T extends { readonly key: number }>(
   try {
     for (const [key, outcome] of await transaction(chunk)) outcomes.set(key, outcome);
   } catch (error) {
+    // The collection changed under the whole chunk (write-guard.ts): nothing written, each says so.
+    if (error instanceof CollectionChanged) {
+      for (const one of chunk) outcomes.set(one.key, { refused: error });
+      return;
+    }
     const unavailable = asUnavailable(error);
     if (unavailable) throw unavailable;
     const [only] = chunk;

@@ -36,6 +36,7 @@ import {
   toDocumentData,
   toItem,
 } from './values.ts';
+import { CollectionChanged, type WriteGuard } from './write-guard.ts';
 
 export interface WriteContext {
   readonly db: Firestore;
@@ -52,6 +53,8 @@ export interface WriteContext {
   readonly collection?: StoredCollection;
   /** Group statistics kept in each write's transaction (stats.ts); strict collections only. */
   readonly stats?: WriteHook;
+  /** The collection's metadata document, checked in each write's transaction (write-guard.ts). */
+  readonly guard?: WriteGuard;
 }
 
 /**
@@ -108,8 +111,8 @@ export async function insertItems(
   ctx: WriteContext,
   items: readonly Item[],
   overwrite: boolean,
-): Promise<ItemResult[]> {
-  const results: ItemResult[] = new Array(items.length);
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = new Array(items.length);
   const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
   const op = randomBytes(12).toString('base64url');
@@ -148,6 +151,7 @@ export async function insertItems(
     overwrite,
     concurrency: ctx.concurrency,
     ...(ctx.stats ? { hook: ctx.stats } : {}),
+    ...(ctx.guard ? { guard: ctx.guard } : {}),
   });
   for (const [index, outcome] of outcomes) {
     const item = items[index] as Item;
@@ -157,10 +161,15 @@ export async function insertItems(
         ? { item }
         : outcome === 'conflict'
           ? { error: errors.itemAlreadyExists(ctx.collectionId, id) }
-          : { error: itemError(outcome.refused, ctx.collectionId, id) };
+          : outcome.refused instanceof CollectionChanged
+            ? outcome.refused
+            : { error: itemError(outcome.refused, ctx.collectionId, id) };
   }
   return results;
 }
+
+/** An item's result, or that the collection was deleted before it was written (storage.ts). */
+export type WriteResult = ItemResult | CollectionChanged;
 
 /**
  * `$wix.op`: a token of the insert call that created the document (format.ts
@@ -196,7 +205,7 @@ async function inGroups<T>(
   return results;
 }
 
-export async function updateItems(ctx: WriteContext, items: readonly Item[]): Promise<ItemResult[]> {
+export async function updateItems(ctx: WriteContext, items: readonly Item[]): Promise<WriteResult[]> {
   return changeEach(
     ctx,
     items.map((item) => item._id as string),
@@ -220,7 +229,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
   );
 }
 
-export async function removeItems(ctx: WriteContext, ids: readonly string[]): Promise<ItemResult[]> {
+export async function removeItems(ctx: WriteContext, ids: readonly string[]): Promise<WriteResult[]> {
   return changeEach(ctx, ids, undefined, (tx, doc, snapshot, stats) => {
     stats?.removing(snapshot);
     return { item: toItem(doc.id, snapshot.data()), write: () => tx.delete(doc) };
@@ -244,8 +253,8 @@ async function changeEach(
     stats: TransactionHook | undefined,
     index: number,
   ) => { readonly item: Item; readonly write: () => void },
-): Promise<ItemResult[]> {
-  return inGroups(ids, ctx.concurrency, async (index): Promise<ItemResult> => {
+): Promise<WriteResult[]> {
+  return inGroups(ids, ctx.concurrency, async (index): Promise<WriteResult> => {
     const id = ids[index] as string;
     if (documentIdProblem(id) !== undefined) return { error: errors.itemNotFound(ctx.collectionId, id) };
     const doc = ctx.ref.doc(id);
@@ -258,8 +267,14 @@ async function changeEach(
           ctx.stats,
           async (tx, begin) => {
             stopAtDeadline();
-            const [snapshot, ...extra] = await tx.getAll(doc, ...(ctx.stats?.reads ?? []));
+            const guard = ctx.guard;
+            const [snapshot, ...extra] = await tx.getAll(
+              doc,
+              ...(ctx.stats?.reads ?? []),
+              ...(guard ? [guard.ref] : []),
+            );
             stopAtDeadline();
+            if (guard) guard.check(extra.pop());
             if (!snapshot?.exists) return undefined;
             const stats = begin(extra);
             const { item, write } = change(tx, doc, snapshot, stats, index);
@@ -273,6 +288,7 @@ async function changeEach(
       );
       return changed ? { item: changed } : { error: errors.itemNotFound(ctx.collectionId, id) };
     } catch (error) {
+      if (error instanceof CollectionChanged) return error;
       const failure = itemError(error, ctx.collectionId, id);
       // Unavailable: the whole call fails (its outcome unknown), not one item.
       if (failure.status >= 500) throw failure;

@@ -1,0 +1,160 @@
+/**
+ * Writes racing collection changes, on several storages over one database (instances of the
+ * service, each with its own client and schema cache; packages/core/SCALING.md):
+ * - a collection delete marks the collection first, every write reads that mark in its own
+ *   transaction, so a write racing the delete lands before it (and goes with the collection) or
+ *   answers COLLECTION_NOT_FOUND, never bringing the collection back (schema.ts `markDeleting`).
+ */
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@adaptors/core';
+import { type Harness, startHarness } from '@adaptors/testkit';
+import { BulkWriter, type Firestore } from '@google-cloud/firestore';
+import { afterAll, expect, test, vi } from 'vitest';
+import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
+import { emulatorClient, emulatorReader } from './support.ts';
+
+/** Each call's budget: the service's default (REQUEST_DEADLINE_MS). */
+const DEADLINE_MS = 5000;
+const opened: Harness[] = [];
+
+afterAll(async () => {
+  await Promise.all(opened.map((h) => h.close()));
+});
+
+/** `count` instances on one fresh database. */
+async function instances(count: number, options: FirestoreStorageOptions = {}): Promise<Harness[]> {
+  const projectId = `life-${randomUUID().slice(0, 8)}`;
+  const out: Harness[] = [];
+  for (let i = 0; i < count; i++) {
+    const storage = createFirestoreStorage(emulatorClient(projectId), {
+      documentReader: emulatorReader(projectId),
+      ...options,
+    });
+    const h = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS });
+    opened.push(h);
+    out.push(h);
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work` with every page of a sweep's writes (its BulkWriter's close, sweep.ts) taking `ms`
+ * longer: a slower database, so the work cannot finish within the call's deadline however fast
+ * the warmed-up emulator deletes (it deleted 6,000 documents within 1.5 s late in a suite run).
+ */
+async function withSlowPages<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  const close = BulkWriter.prototype.close;
+  const spy = vi.spyOn(BulkWriter.prototype, 'close').mockImplementation(async function (this: BulkWriter) {
+    await sleep(ms);
+    return close.call(this);
+  });
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const plants = { id: 'plants', fields: [{ key: 'title', type: 'TEXT' }] };
+
+async function deleteWhileInserting(a: Harness, b: Harness): Promise<void> {
+  expect((await a.client.createCollection(plants)).status).toBe(200);
+  const seed = Array.from({ length: 20 }, (_, i) => ({ _id: `seed-${i}`, title: `seed ${i}` }));
+  expect((await a.client.insert('plants', seed)).status).toBe(200);
+  // B's cache knows the collection (a warm instance).
+  expect((await b.client.count('plants')).status).toBe(200);
+  const deleting = a.client.deleteCollection('plants');
+  const inserts: Promise<{ status: number; body: { errorCode?: string } }>[] = [];
+  for (let i = 0; i < 8; i++) {
+    inserts.push(b.client.insert('plants', [{ _id: `late-${i}`, title: 'late' }]));
+    await sleep(15);
+  }
+  expect((await deleting).status).toBe(200);
+  for (const r of await Promise.all(inserts)) {
+    // Before the delete (and deleted with the collection), or refused as not found.
+    expect([200, 404], JSON.stringify(r.body)).toContain(r.status);
+    if (r.status === 404) expect(r.body.errorCode).toBe('COLLECTION_NOT_FOUND');
+  }
+  for (const h of [a, b]) {
+    const listed = await h.client.listCollections();
+    expect(listed.body.collections.map((c: { id: string }) => c.id)).not.toContain('plants');
+    expect((await h.client.listCollections(['plants'])).body.collections).toEqual([]);
+  }
+  // The id is free again, and the new collection is empty.
+  expect((await b.client.createCollection(plants)).status).toBe(200);
+  expect((await a.client.count('plants')).body.totalCount).toBe(0);
+  expect((await a.client.insert('plants', [{ _id: 'fresh', title: 'x' }])).status).toBe(200);
+  expect((await a.client.deleteCollection('plants')).status).toBe(200);
+}
+
+test('inserts racing a delete on another instance land before it or answer not found: no orphan', async () => {
+  const [a, b] = (await instances(2)) as [Harness, Harness];
+  await deleteWhileInserting(a, b);
+});
+
+test('inserts racing a delete on the same instance, schema read before every call', async () => {
+  const [a] = (await instances(1, { schemaCheckMs: 0 })) as [Harness];
+  await deleteWhileInserting(a, a);
+});
+
+/** One instance answering through two harnesses: a roomy deadline to fill it, a tight one to cut a sweep. */
+async function instanceWithTightDeadline(tightMs: number) {
+  const projectId = `life-${randomUUID().slice(0, 8)}`;
+  const logs: { severity?: string; message?: string }[] = [];
+  const logger = createLogger({ level: 'info', sink: { write: (line) => logs.push(JSON.parse(line)) } });
+  const db = emulatorClient(projectId);
+  const storage = createFirestoreStorage(db, { documentReader: emulatorReader(projectId), logger });
+  const roomy = await startHarness({ storage, requestDeadlineMs: 60_000 });
+  const tight = await startHarness({ storage, requestDeadlineMs: tightMs });
+  opened.push(roomy, tight);
+  return { db, roomy, tight, logs };
+}
+
+async function fill(h: Harness, id: string, count: number): Promise<void> {
+  expect((await h.client.createCollection({ id, fields: [{ key: 'n', type: 'NUMBER' }] })).status).toBe(200);
+  for (let from = 0; from < count; from += 1000) {
+    const items = Array.from({ length: Math.min(1000, count - from) }, (_, i) => ({
+      _id: `d${from + i}`,
+      n: from + i,
+    }));
+    expect((await h.client.insert(id, items)).status).toBe(200);
+  }
+}
+
+const stored = async (db: Firestore, id: string) => Number((await db.collection(id).count().get()).data().count);
+
+test('a delete that cannot finish within the deadline says so, is gone at once, and the same call again finishes it', async () => {
+  const { db, roomy, tight, logs } = await instanceWithTightDeadline(1500);
+  await fill(roomy, 'big', 3000);
+  const first = await withSlowPages(400, () => tight.client.deleteCollection('big'));
+  expect(first.status, JSON.stringify(first.body)).toBe(504);
+  expect(first.body.errorMessage).toMatch(/send the same call again/);
+  expect(logs.some((l) => l.severity === 'WARNING' && /Deleting collection 'big' stopped/.test(l.message ?? ''))).toBe(
+    true,
+  );
+  // Gone for every call from the first answer on, while documents are left to delete.
+  expect((await roomy.client.listCollections()).body.collections).toEqual([]);
+  expect(await stored(db, 'big')).toBeGreaterThan(0);
+  let last = first;
+  for (let attempt = 0; attempt < 30 && last.status === 504; attempt++) {
+    last = await withSlowPages(400, () => tight.client.deleteCollection('big'));
+  }
+  // The call that finishes it finds no collection left to delete.
+  expect(last.status, JSON.stringify(last.body)).toBe(404);
+  expect(await stored(db, 'big')).toBe(0);
+  expect((await db.collection('_wix_collections').doc('big').get()).exists).toBe(false);
+  expect((await roomy.client.createCollection({ id: 'big', fields: [] })).status).toBe(200);
+  expect((await roomy.client.count('big')).body.totalCount).toBe(0);
+});
+
+test('a create on a collection whose delete stopped finishes the delete first', async () => {
+  const { db, roomy, tight } = await instanceWithTightDeadline(1500);
+  await fill(roomy, 'again', 3000);
+  expect((await withSlowPages(400, () => tight.client.deleteCollection('again'))).status).toBe(504);
+  const created = await roomy.client.createCollection({ id: 'again', fields: [{ key: 'n', type: 'NUMBER' }] });
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
+  expect(await stored(db, 'again')).toBe(0);
+  expect((await roomy.client.count('again')).body.totalCount).toBe(0);
+});
