@@ -40,7 +40,13 @@ import {
   type SystemColumnTypes,
   type Value,
 } from '@adaptors/core';
-import type { CollectionReference, DocumentSnapshot, Firestore, WriteBatch } from '@google-cloud/firestore';
+import {
+  type CollectionReference,
+  type DocumentSnapshot,
+  FieldValue,
+  type Firestore,
+  type WriteBatch,
+} from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './errors.ts';
 import {
   attachMarker,
@@ -101,6 +107,8 @@ interface MetadataDocument {
   readonly updatedAt: unknown;
   /** The storage format marker (format.ts), JSON text; absent on collections written before it. */
   readonly format?: unknown;
+  /** Removed fields whose values are still being deleted (`PendingDrop[]`, JSON text); absent when none. */
+  readonly dropping?: unknown;
 }
 
 /**
@@ -112,6 +120,22 @@ interface MetadataDocument {
 export interface Deletion {
   readonly token: string;
   readonly until: number;
+}
+
+/**
+ * A removed field whose values are still being deleted (storage.ts `updateCollection`): the next
+ * change of the collection finishes the sweep first, so a field re-added never meets them.
+ */
+export interface PendingDrop {
+  readonly token: string;
+  readonly field: Field;
+}
+
+const pendingDrops = new WeakMap<StoredCollection, readonly PendingDrop[]>();
+
+/** Fields removed from `collection` whose values were still being deleted when it was read. */
+export function pendingDropsOf(collection: StoredCollection): readonly PendingDrop[] {
+  return pendingDrops.get(collection) ?? [];
 }
 
 export function deletionIn(snapshot: DocumentSnapshot | undefined): Deletion | undefined {
@@ -127,6 +151,21 @@ function parseDeletion(raw: unknown): Deletion | undefined {
       : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function parseDrops(raw: unknown): PendingDrop[] {
+  if (typeof raw !== 'string') return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (d): d is PendingDrop =>
+            typeof d?.token === 'string' && typeof d?.field?.key === 'string' && typeof d?.field?.type === 'string',
+        )
+      : [];
+  } catch {
+    return [];
   }
 }
 
@@ -203,7 +242,12 @@ export class FirestoreSchema {
         if (texts.definition === undefined) continue;
         this.remember(
           id,
-          parseDefinition({ definition: texts.definition, format: texts.format, updatedAt: undefined }),
+          parseDefinition({
+            definition: texts.definition,
+            format: texts.format,
+            dropping: texts.dropping,
+            updatedAt: undefined,
+          }),
           version,
         );
       }
@@ -457,7 +501,14 @@ export class FirestoreSchema {
    * of two instances changing one collection at once, the second is refused
    * with a clear error instead of silently replacing the first one's change.
    */
-  async save(collection: Collection, planned: StoredCollection | undefined): Promise<StoredCollection> {
+  async save(
+    collection: Collection,
+    planned: StoredCollection | undefined,
+    pending: {
+      /** The removed fields whose values are still to delete once it is saved (replaces the stored list). */
+      readonly dropping?: readonly PendingDrop[];
+    } = {},
+  ): Promise<StoredCollection> {
     refuseReservedKeys(collection);
     // A saved definition has every system field (the core completes it), so the read-only marks of an inferred one go.
     const {
@@ -483,13 +534,24 @@ export class FirestoreSchema {
     let marker: FormatMarker | undefined;
     // A delete under way: the collection is gone (its definition no longer counts).
     let conflict = current !== expected || deletionIn(now) !== undefined;
+    const dropping = pending.dropping && pending.dropping.length > 0 ? JSON.stringify(pending.dropping) : undefined;
     if (!conflict) {
       marker = nextMarker(current === undefined ? undefined : parseMarker(now.get('format')), stored, empty);
       const data = { ...toMetadata(stored), format: serializeMarker(marker) };
       const batch = this.db.batch();
       // update() keeps the index names stored beside the definition, as a merge does.
-      if (now.exists && now.updateTime) batch.update(ref, data, { lastUpdateTime: now.updateTime });
-      else batch.create(ref, data);
+      if (now.exists && now.updateTime) {
+        batch.update(
+          ref,
+          {
+            ...data,
+            ...(pending.dropping ? { dropping: dropping ?? FieldValue.delete() } : {}),
+          },
+          { lastUpdateTime: now.updateTime },
+        );
+      } else {
+        batch.create(ref, { ...data, ...(dropping ? { dropping } : {}) });
+      }
       batch.set(this.versionRef(), { version, updatedAt: new Date() });
       conflict = !(await committedUnlessChanged(batch));
     }
@@ -504,6 +566,7 @@ export class FirestoreSchema {
       ]);
     }
     this.gate.remember(version);
+    if (pending.dropping) pendingDrops.set(stored, pending.dropping);
     return attachMarker(stored, marker);
   }
 
@@ -586,6 +649,26 @@ export class FirestoreSchema {
     this.deletions.delete(id);
     this.invalidate(id);
   }
+
+  /** Whether the removal `token` of a field still has values to delete (one document read: the sweep's fence). */
+  async dropPending(id: string, token: string): Promise<boolean> {
+    const meta = await this.metadataRef(id).get();
+    return deletionIn(meta) === undefined && parseDrops(meta.get('dropping')).some((d) => d.token === token);
+  }
+
+  /** Field removals whose values are all deleted: their entries go (no version change: no call reads them but a change). */
+  async endDrops(id: string, tokens: readonly string[]): Promise<void> {
+    if (tokens.length === 0) return;
+    const ref = this.metadataRef(id);
+    await this.db.runTransaction(async (tx) => {
+      const [meta] = await tx.getAll(ref);
+      const before = parseDrops(meta?.get('dropping'));
+      const after = before.filter((d) => !tokens.includes(d.token));
+      if (!meta?.exists || after.length === before.length) return;
+      tx.update(ref, { dropping: after.length > 0 ? JSON.stringify(after) : FieldValue.delete() });
+    });
+    this.invalidate(id);
+  }
 }
 
 /** Wix type of a sampled value of a collection without metadata (mixed types → ANY); TYPES.md is rendered from it. */
@@ -647,7 +730,13 @@ function toMetadata(stored: StoredCollection): MetadataDocument {
 }
 
 function parseDefinition(doc: MetadataDocument): StoredCollection {
-  return attachMarker(freeze({ ...(JSON.parse(doc.definition) as Collection), strict: true }), parseMarker(doc.format));
+  const stored = attachMarker(
+    freeze({ ...(JSON.parse(doc.definition) as Collection), strict: true }),
+    parseMarker(doc.format),
+  );
+  const drops = parseDrops(doc.dropping);
+  if (drops.length > 0) pendingDrops.set(stored, drops);
+  return stored;
 }
 
 /**

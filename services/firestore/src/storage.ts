@@ -20,6 +20,7 @@ import {
   type ItemResult,
   KeyedLock,
   type Logger,
+  newSchemaToken,
   type QuerySpec,
   type ReferencedSpec,
   type ReferencePair,
@@ -30,7 +31,7 @@ import {
   SYSTEM_FIELDS,
   silentLogger,
 } from '@adaptors/core';
-import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, type Firestore, type Precondition } from '@google-cloud/firestore';
 import { firestoreCapabilities } from './capabilities.ts';
 import { guarded } from './errors.ts';
 import { runItemsQuery } from './executor.ts';
@@ -42,7 +43,13 @@ import { documentId, textFields } from './proto-documents.ts';
 import { aggregateItems, countItems, distinctValues } from './reads.ts';
 import { FirestoreReferences } from './references.ts';
 import type { DocumentReader } from './run-query.ts';
-import { DeletionPending, FirestoreSchema, type ReadMetadataTexts } from './schema.ts';
+import {
+  DeletionPending,
+  FirestoreSchema,
+  type PendingDrop,
+  pendingDropsOf,
+  type ReadMetadataTexts,
+} from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
 import { afterTruncate, dropStats, startGeneration, statsAfterDefinition } from './stats-state.ts';
@@ -50,15 +57,7 @@ import { statsHook } from './stats-write.ts';
 import { runQueryRequest } from './structured-query.ts';
 import { sweep, unfinished } from './sweep.ts';
 import { CollectionChanged, writeGuard } from './write-guard.ts';
-import {
-  insertItems,
-  newBulkWriter,
-  removeItems,
-  truncateItems,
-  updateItems,
-  type WriteContext,
-  type WriteResult,
-} from './writes.ts';
+import { insertItems, removeItems, truncateItems, updateItems, type WriteContext, type WriteResult } from './writes.ts';
 
 const SYSTEM_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
@@ -286,6 +285,9 @@ class FirestoreStorage implements Storage {
         // Planned on the stored definition, not a cached one (save refuses to replace another change).
         const current = await this.schema.get(collection.id, { fresh: true });
         if (!current) throw errors.collectionNotFound(collection.id);
+        // Removals an earlier call left unfinished (at its deadline) end first: a field added back
+        // then meets none of its old values, and the same call sent again finishes what it began.
+        for (const drop of pendingDropsOf(current)) await this.sweepField(collection.id, drop);
         const before = new Map(current.fields.map((f) => [f.key, f]));
         const after = new Map(collection.fields.map((f) => [f.key, f]));
         const ref = this.db.collection(collection.id);
@@ -304,38 +306,59 @@ class FirestoreStorage implements Storage {
         }
         if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
         const removed = [...before.values()].filter((f) => !after.has(f.key) && !SYSTEM_KEYS.has(f.key));
-        const stored = await this.schema.save({ ...current, ...collection }, current);
+        const drops: PendingDrop[] = removed.map((field) => ({ token: newSchemaToken(), field }));
+        const stored = await this.schema.save({ ...current, ...collection }, current, { dropping: drops });
         // Before the values go: the statistics stop answering for a removed or retyped field.
         await statsAfterDefinition(this.stats, stored);
-        for (const field of removed) await this.dropField(collection.id, field);
+        for (const drop of drops) await this.sweepField(collection.id, drop);
+        await this.schema.endDrops(
+          collection.id,
+          drops.map((d) => d.token),
+        );
         return stored;
       },
       { collectionId: collection.id },
     );
   }
 
-  /** A removed field's values go too, so re-adding it with another type cannot meet stale values. */
-  private async dropField(collectionId: string, field: Field): Promise<void> {
-    if (field.type === 'MULTI_REFERENCE') return this.references.dropField(collectionId, field.key);
-    const path = new FieldPath(field.key);
-    const writer = newBulkWriter(this.db);
-    const failures: unknown[] = [];
-    // The storage format also stores nulls and the field's shadows (format.ts): all go.
+  /**
+   * A removed field's values go too (the storage format's nulls and shadows with them, format.ts),
+   * so re-adding it, with another type or not, cannot meet stale values. The removal is recorded in
+   * the metadata document (`dropping`) before the sweep, which stops at the call's deadline and is
+   * finished by the next change of the collection; fenced by the removal's token (sweep.ts), a sweep
+   * made moot by such a change (the field added back) writes nothing stored after it.
+   */
+  private async sweepField(collectionId: string, drop: PendingDrop): Promise<void> {
+    const key = drop.field.key;
+    if (drop.field.type === 'MULTI_REFERENCE') return this.references.dropField(collectionId, key);
+    const path = new FieldPath(key);
     const shadows = ['lc', 'tri', 'long'].flatMap((part) => [
-      new FieldPath(FORMAT_KEY, part, field.key),
+      new FieldPath(FORMAT_KEY, part, key),
       FieldValue.delete(),
     ]);
-    try {
-      for (const op of ['!=', '=='] as const) {
-        for await (const doc of this.db.collection(collectionId).where(path, op, null).select().stream()) {
-          const ref = (doc as unknown as { ref: Parameters<typeof writer.update>[0] }).ref;
-          writer.update(ref, path, FieldValue.delete(), ...shadows).catch((error: unknown) => failures.push(error));
-        }
+    let written = 0;
+    for (const op of ['!=', '=='] as const) {
+      const swept = await sweep(this.db, {
+        query: this.db.collection(collectionId).where(path, op, null),
+        fence: () => this.schema.dropPending(collectionId, drop.token),
+        write: (writer, doc, precondition) =>
+          writer.update(doc.ref, path, FieldValue.delete(), ...shadows, precondition as Precondition),
+      });
+      written += swept.written;
+      if (swept.fenced) return;
+      if (!swept.done) {
+        this.logger.log(
+          'WARNING',
+          `Removing field '${key}' of '${collectionId}' stopped at the call's deadline with values left: the next collections/update of the collection deletes them first`,
+          { collectionId, fieldKey: key, written },
+        );
+        throw unfinished(
+          `Deleting the values of the removed field '${key}'`,
+          'the field is removed from the collection, its remaining values are deleted by the next collections/update of it before anything else',
+          written,
+        );
       }
-    } finally {
-      await writer.close();
     }
-    if (failures.length > 0) throw failures[0];
   }
 
   deleteCollection(id: string) {

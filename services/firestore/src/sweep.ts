@@ -1,18 +1,18 @@
 /**
- * Writes over every document a query finds — a collection's documents on delete (storage.ts) —
- * in pages, within the call's deadline.
+ * Writes over every document a query finds — a collection's documents on delete,
+ * a removed field's values (storage.ts) — in pages, within the call's deadline.
  *
  * Why pages and not `recursiveDelete` or one stream: on 21,000 documents it outlasted the
  * 5 s deadline (REQUEST_DEADLINE_MS) and went on after the 504, in the background, where Cloud
  * Run may throttle the CPU of an instance that answered (infra cpu_idle) and a restart loses it.
  * A sweep here stops before the deadline, between pages, and says so (`unfinished`); what it
- * was doing is recorded in the collection's metadata document (schema.ts `deleting`), so the
- * next call finishes it rather than the work being lost.
+ * was doing is recorded in the collection's metadata document (schema.ts: `deleting`,
+ * `dropping`), so the next call finishes it rather than the work being lost.
  *
  * Each page is read, then `fence` is asked (one document read) whether the sweep still has
  * the work to do, then written with each document's read update time as precondition. So a
- * sweep another call has finished or made moot meanwhile (the collection created again) writes
- * nothing it read after that change: a page read before the fence holds only
+ * sweep another call has finished or made moot meanwhile (the collection re-created, the field
+ * re-added) writes nothing it read after that change: a page read before the fence holds only
  * documents as they were before it, and a document written since fails its precondition.
  */
 import { currentDeadline, SpiError } from '@adaptors/core';
