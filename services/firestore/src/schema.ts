@@ -109,6 +109,8 @@ interface MetadataDocument {
   readonly format?: unknown;
   /** Removed fields whose values are still being deleted (`PendingDrop[]`, JSON text); absent when none. */
   readonly dropping?: unknown;
+  /** Fields whose type is being changed (`Retyping`, JSON text); absent when none. */
+  readonly retyping?: unknown;
 }
 
 /**
@@ -131,11 +133,59 @@ export interface PendingDrop {
   readonly field: Field;
 }
 
+/**
+ * Fields whose type a collections/update is changing (storage.ts `updateCollection`): until
+ * `until`, a write with a value for one of them is refused (write-guard.ts), so none of the
+ * old type lands between the check that none is stored and the new definition.
+ */
+export interface Retyping {
+  readonly fields: readonly string[];
+  readonly until: number;
+}
+
+/** The metadata texts a definition was parsed from, compared by write transactions (write-guard.ts). */
+export interface DefinitionTexts {
+  readonly definition: string | undefined;
+  readonly retyping: string | undefined;
+}
+
+const definitionTexts = new WeakMap<StoredCollection, DefinitionTexts>();
 const pendingDrops = new WeakMap<StoredCollection, readonly PendingDrop[]>();
+
+/** What `collection` was parsed from (undefined texts: inferred, or not read from a metadata document). */
+export function definitionTextsOf(collection: StoredCollection): DefinitionTexts {
+  return definitionTexts.get(collection) ?? { definition: undefined, retyping: undefined };
+}
 
 /** Fields removed from `collection` whose values were still being deleted when it was read. */
 export function pendingDropsOf(collection: StoredCollection): readonly PendingDrop[] {
   return pendingDrops.get(collection) ?? [];
+}
+
+/**
+ * How much longer than its `until` a retyping mark holds for writers: `until` is read on the clock
+ * of the instance that set it, and the instances' clocks differ (the change itself is saved before
+ * its own `until`, storage.ts). A mark a call left behind (it crashed between its two writes)
+ * lets writes through again after it, and the next collections/update clears it.
+ */
+export const RETYPE_GRACE_MS = 10_000;
+
+/** The fields being retyped, while their mark holds. */
+export function retypingOf(collection: StoredCollection, now = Date.now()): ReadonlySet<string> {
+  const retyping = parseRetyping(definitionTextsOf(collection).retyping);
+  return new Set(retyping && retyping.until + RETYPE_GRACE_MS > now ? retyping.fields : []);
+}
+
+export function parseRetyping(raw: unknown): Retyping | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Partial<Retyping>;
+    return Array.isArray(parsed.fields) && typeof parsed.until === 'number'
+      ? { fields: parsed.fields.filter((f): f is string => typeof f === 'string'), until: parsed.until }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function deletionIn(snapshot: DocumentSnapshot | undefined): Deletion | undefined {
@@ -246,6 +296,7 @@ export class FirestoreSchema {
             definition: texts.definition,
             format: texts.format,
             dropping: texts.dropping,
+            retyping: texts.retyping,
             updatedAt: undefined,
           }),
           version,
@@ -476,9 +527,10 @@ export class FirestoreSchema {
     // (written by another program) need a backfill first (README.md "Storage format").
     const complete = (await this.isEmpty(collection.id)) ? formattedFields(stored.fields).map((f) => f.key) : [];
     const marker: FormatMarker = { version: FORMAT_VERSION, complete };
+    const metadata = toMetadata(stored);
     try {
       await this.commitWithVersion((batch) =>
-        batch.create(this.metadataRef(collection.id), { ...toMetadata(stored), format: serializeMarker(marker) }),
+        batch.create(this.metadataRef(collection.id), { ...metadata, format: serializeMarker(marker) }),
       );
     } catch (error) {
       if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
@@ -488,6 +540,7 @@ export class FirestoreSchema {
       throw errors.collectionAlreadyExists(collection.id);
     }
     this.invalidate(collection.id);
+    definitionTexts.set(stored, { definition: metadata.definition, retyping: undefined });
     return attachMarker(stored, marker);
   }
 
@@ -507,6 +560,8 @@ export class FirestoreSchema {
     pending: {
       /** The removed fields whose values are still to delete once it is saved (replaces the stored list). */
       readonly dropping?: readonly PendingDrop[];
+      /** Fields being retyped (the first step of a type change), or undefined: none. */
+      readonly retyping?: Retyping;
     } = {},
   ): Promise<StoredCollection> {
     refuseReservedKeys(collection);
@@ -534,10 +589,12 @@ export class FirestoreSchema {
     let marker: FormatMarker | undefined;
     // A delete under way: the collection is gone (its definition no longer counts).
     let conflict = current !== expected || deletionIn(now) !== undefined;
+    const metadata = toMetadata(stored);
     const dropping = pending.dropping && pending.dropping.length > 0 ? JSON.stringify(pending.dropping) : undefined;
+    const retyping = pending.retyping ? JSON.stringify(pending.retyping) : undefined;
     if (!conflict) {
       marker = nextMarker(current === undefined ? undefined : parseMarker(now.get('format')), stored, empty);
-      const data = { ...toMetadata(stored), format: serializeMarker(marker) };
+      const data = { ...metadata, format: serializeMarker(marker) };
       const batch = this.db.batch();
       // update() keeps the index names stored beside the definition, as a merge does.
       if (now.exists && now.updateTime) {
@@ -546,11 +603,12 @@ export class FirestoreSchema {
           {
             ...data,
             ...(pending.dropping ? { dropping: dropping ?? FieldValue.delete() } : {}),
+            retyping: retyping ?? FieldValue.delete(),
           },
           { lastUpdateTime: now.updateTime },
         );
       } else {
-        batch.create(ref, { ...data, ...(dropping ? { dropping } : {}) });
+        batch.create(ref, { ...data, ...(dropping ? { dropping } : {}), ...(retyping ? { retyping } : {}) });
       }
       batch.set(this.versionRef(), { version, updatedAt: new Date() });
       conflict = !(await committedUnlessChanged(batch));
@@ -566,6 +624,7 @@ export class FirestoreSchema {
       ]);
     }
     this.gate.remember(version);
+    definitionTexts.set(stored, { definition: metadata.definition, retyping });
     if (pending.dropping) pendingDrops.set(stored, pending.dropping);
     return attachMarker(stored, marker);
   }
@@ -734,6 +793,10 @@ function parseDefinition(doc: MetadataDocument): StoredCollection {
     freeze({ ...(JSON.parse(doc.definition) as Collection), strict: true }),
     parseMarker(doc.format),
   );
+  definitionTexts.set(stored, {
+    definition: doc.definition,
+    retyping: typeof doc.retyping === 'string' ? doc.retyping : undefined,
+  });
   const drops = parseDrops(doc.dropping);
   if (drops.length > 0) pendingDrops.set(stored, drops);
   return stored;

@@ -11,6 +11,8 @@ import {
   type Collection,
   currentDeadline,
   type DistinctSpec,
+  decodeItem,
+  encodeValue,
   errors,
   type Field,
   type Filter,
@@ -24,6 +26,7 @@ import {
   type QuerySpec,
   type ReferencedSpec,
   type ReferencePair,
+  SpiError,
   type Storage,
   type StorageCapabilities,
   type StorageDiagnostics,
@@ -45,10 +48,12 @@ import { FirestoreReferences } from './references.ts';
 import type { DocumentReader } from './run-query.ts';
 import {
   DeletionPending,
+  definitionTextsOf,
   FirestoreSchema,
   type PendingDrop,
   pendingDropsOf,
   type ReadMetadataTexts,
+  retypingOf,
 } from './schema.ts';
 import { StatsStore } from './stats.ts';
 import { aggregateFromStats, distinctFromStats } from './stats-read.ts';
@@ -57,7 +62,15 @@ import { statsHook } from './stats-write.ts';
 import { runQueryRequest } from './structured-query.ts';
 import { sweep, unfinished } from './sweep.ts';
 import { CollectionChanged, writeGuard } from './write-guard.ts';
-import { insertItems, removeItems, truncateItems, updateItems, type WriteContext, type WriteResult } from './writes.ts';
+import {
+  insertItems,
+  newOperationToken,
+  removeItems,
+  truncateItems,
+  updateItems,
+  type WriteContext,
+  type WriteResult,
+} from './writes.ts';
 
 const SYSTEM_KEYS: ReadonlySet<string> = new Set(SYSTEM_FIELDS.map((f) => f.key));
 
@@ -214,25 +227,70 @@ class FirestoreStorage implements Storage {
       collection,
       // Statistics are kept for strict collections (written in the storage format) only.
       ...(collection.strict !== false ? { stats: statsHook(this.stats, collection.id) } : {}),
-      guard: writeGuard(this.schema.metadataRef(collection.id), collection),
+      guard: writeGuard(this.schema.metadataRef(collection.id), collection, definitionTextsOf(collection)),
     };
   }
 
   /**
-   * A write's results, or COLLECTION_NOT_FOUND for the whole call when one of its transactions
-   * found the collection deleted meanwhile (write-guard.ts); what was written before the delete
+   * Runs a write, then again for the items whose transaction found the collection's definition
+   * changed since the call checked them (write-guard.ts): those are checked again against the
+   * stored definition (`recheck`), as the core checked them against the one it had, so a value
+   * of a field removed or retyped meanwhile is refused per item instead of stored. A collection
+   * deleted meanwhile fails the call (COLLECTION_NOT_FOUND); what was written before the delete
    * goes with the collection.
    */
   private async checkedWrite<T>(
     collection: StoredCollection,
     inputs: readonly T[],
     run: (ctx: WriteContext, inputs: readonly T[]) => Promise<WriteResult[]>,
+    recheck: (from: StoredCollection, to: StoredCollection, input: T) => T,
   ): Promise<ItemResult[]> {
-    const out = await run(this.write(collection), inputs);
-    return out.map((result) => {
-      if (result instanceof CollectionChanged) throw errors.collectionNotFound(collection.id);
-      return result;
-    });
+    const results: ItemResult[] = new Array(inputs.length);
+    let current = collection;
+    let pending: { readonly input: T; readonly index: number }[] = [];
+    const screen = (entries: readonly { readonly input: T; readonly index: number }[], from: StoredCollection) => {
+      pending = [];
+      for (const entry of entries) {
+        try {
+          pending.push({ index: entry.index, input: recheck(from, current, entry.input) });
+        } catch (error) {
+          if (!(error instanceof SpiError)) throw error;
+          results[entry.index] = { error };
+        }
+      }
+    };
+    screen(
+      inputs.map((input, index) => ({ input, index })),
+      collection,
+    );
+    for (let round = 0; pending.length > 0; round++) {
+      const out = await run(
+        this.write(current),
+        pending.map((p) => p.input),
+      );
+      const again: { readonly input: T; readonly index: number }[] = [];
+      let gone = false;
+      out.forEach((result, i) => {
+        const entry = pending[i] as { readonly input: T; readonly index: number };
+        if (result instanceof CollectionChanged) {
+          if (result.gone) gone = true;
+          else again.push(entry);
+        } else {
+          results[entry.index] = result;
+        }
+      });
+      if (gone) throw errors.collectionNotFound(collection.id);
+      if (again.length === 0) break;
+      // Changed again and again while this call wrote: the caller tries later.
+      if (round >= MAX_RECHECKS)
+        throw errors.unavailable('Firestore', 'the collection kept changing while it was written');
+      const fresh = await this.schema.get(collection.id, { fresh: true });
+      if (!fresh) throw errors.collectionNotFound(collection.id);
+      const from = current;
+      current = fresh;
+      screen(again, from);
+    }
+    return results;
   }
 
   // Schema
@@ -290,24 +348,45 @@ class FirestoreStorage implements Storage {
         for (const drop of pendingDropsOf(current)) await this.sweepField(collection.id, drop);
         const before = new Map(current.fields.map((f) => [f.key, f]));
         const after = new Map(collection.fields.map((f) => [f.key, f]));
-        const ref = this.db.collection(collection.id);
-        const problems: { fieldKey: string; message: string }[] = [];
-        for (const [key, field] of after) {
-          const old = before.get(key);
-          if (!old || old.type === field.type) continue;
-          // Pushdown trusts declared types (planner.ts): never relabel stored values.
-          const holder = await ref.where(new FieldPath(key), '!=', null).select().limit(1).get();
-          if (!holder.empty) {
-            problems.push({
-              fieldKey: key,
-              message: `cannot convert ${old.type} to ${field.type} while items hold values`,
-            });
+        const retyped = [...after].filter(([key, f]) => before.has(key) && before.get(key)?.type !== f.type);
+        const holding = async () => {
+          const problems: { fieldKey: string; message: string }[] = [];
+          for (const [key, field] of retyped) {
+            // Pushdown trusts declared types (planner.ts): never relabel stored values.
+            if (await this.holdsValues(collection.id, key)) {
+              problems.push({
+                fieldKey: key,
+                message: `cannot convert ${before.get(key)?.type} to ${field.type} while items hold values`,
+              });
+            }
+          }
+          if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
+        };
+        await holding();
+        let planned = current;
+        // Writes to a collection without a definition are not checked against one (write-guard.ts).
+        if (retyped.length > 0 && current.strict !== false) {
+          // Between the check above and the new definition, a write checked against the old one
+          // (another instance's cache) could still store a value of the old type. So first the
+          // fields are marked as being retyped: that write (a definition write waits for every write
+          // transaction that read it before, write-guard.ts) lands before the mark, and a write
+          // after it with a value for them is refused; then they are checked again.
+          const until = currentDeadline()?.expiresAt ?? Date.now() + RETYPE_MS;
+          planned = await this.schema.save(current, current, {
+            retyping: { fields: retyped.map(([key]) => key), until },
+          });
+          try {
+            await holding();
+            // Saved past its mark (the writers' clocks and schema.ts RETYPE_GRACE_MS): not at all.
+            if (Date.now() >= until) throw errors.deadlineExceeded(currentDeadline()?.budgetMs ?? RETYPE_MS, 'write');
+          } catch (error) {
+            await this.schema.save(current, planned).catch(() => undefined);
+            throw error;
           }
         }
-        if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
         const removed = [...before.values()].filter((f) => !after.has(f.key) && !SYSTEM_KEYS.has(f.key));
         const drops: PendingDrop[] = removed.map((field) => ({ token: newSchemaToken(), field }));
-        const stored = await this.schema.save({ ...current, ...collection }, current, { dropping: drops });
+        const stored = await this.schema.save({ ...current, ...collection }, planned, { dropping: drops });
         // Before the values go: the statistics stop answering for a removed or retyped field.
         await statsAfterDefinition(this.stats, stored);
         for (const drop of drops) await this.sweepField(collection.id, drop);
@@ -319,6 +398,11 @@ class FirestoreStorage implements Storage {
       },
       { collectionId: collection.id },
     );
+  }
+
+  private async holdsValues(collectionId: string, key: string): Promise<boolean> {
+    const holder = await this.db.collection(collectionId).where(new FieldPath(key), '!=', null).select().limit(1).get();
+    return !holder.empty;
   }
 
   /**
@@ -438,20 +522,30 @@ class FirestoreStorage implements Storage {
   // Writes
 
   insert(collection: StoredCollection, items: readonly Item[], options: { readonly overwrite: boolean }) {
+    // One token for every run of the call: a retried transaction finds its own documents (writes.ts).
+    const op = newOperationToken();
     return guarded(
-      () => this.checkedWrite(collection, items, (ctx, some) => insertItems(ctx, some, options.overwrite)),
+      () =>
+        this.checkedWrite(collection, items, (ctx, some) => insertItems(ctx, some, options.overwrite, op), recheckItem),
       { collectionId: collection.id },
     );
   }
 
   update(collection: StoredCollection, items: readonly Item[]) {
-    return guarded(() => this.checkedWrite(collection, items, updateItems), { collectionId: collection.id });
+    return guarded(() => this.checkedWrite(collection, items, updateItems, recheckItem), {
+      collectionId: collection.id,
+    });
   }
 
   remove(collection: StoredCollection, itemIds: readonly string[]) {
     return guarded(
       async () => {
-        const results: readonly ItemResult[] = await this.checkedWrite(collection, itemIds, removeItems);
+        const results: readonly ItemResult[] = await this.checkedWrite(
+          collection,
+          itemIds,
+          removeItems,
+          (_from, _to, id) => id,
+        );
         const removed = results.flatMap((r) => ('item' in r ? [r.item._id as string] : []));
         if (removed.length > 0) await this.references.dropPairsOf(collection.id, removed);
         return results;
@@ -558,4 +652,35 @@ class FirestoreStorage implements Storage {
   async close(): Promise<void> {
     await Promise.all([this.db.terminate(), this.reader?.close()]);
   }
+}
+
+/** Runs of one write that found the definition changed, at most (storage.ts `checkedWrite`). */
+const MAX_RECHECKS = 5;
+
+/** How long a type change marks its fields when the call has no deadline (scripts). */
+const RETYPE_MS = 30_000;
+
+/**
+ * An item the core checked against `from`, checked against `to` (write-guard.ts): its values back
+ * to the wire form and through the core's codec again, so a field `to` lacks (in a strict
+ * collection) or a value of another type is refused as the core refuses it; and no value for a
+ * field being retyped (schema.ts `Retyping`).
+ */
+function recheckItem(from: StoredCollection, to: StoredCollection, item: Item): Item {
+  const id = String(item._id);
+  let checked = item;
+  if (from !== to) {
+    const wire: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item)) if (value !== undefined) wire[key] = encodeValue(value);
+    checked = decodeItem(to, wire, `items.${id}`);
+  }
+  const violations = [...retypingOf(to)]
+    .filter((key) => checked[key] !== undefined && checked[key] !== null)
+    .map((key) => ({
+      fieldPath: `items.${id}.${key}`,
+      rejectedValue: key,
+      message: `the type of ${key} is being changed (collections/update); send this item again once the change is done`,
+    }));
+  if (violations.length > 0) throw errors.validation(violations);
+  return checked;
 }

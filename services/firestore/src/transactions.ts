@@ -91,7 +91,7 @@ export async function createDocuments(
                   })
                 : await tx.getAll(...read, ...extra);
           const snapshots = all.slice(0, read.length);
-          guard?.check(all[read.length + extra.length - 1]);
+          guard?.check(all[read.length + extra.length - 1], false);
           const stats = begin(
             all.slice(read.length, read.length + (hook?.reads.length ?? 0)),
             prefetch ? { ...prefetch, snapshot: all[read.length + extra.length] } : undefined,

@@ -111,11 +111,12 @@ export async function insertItems(
   ctx: WriteContext,
   items: readonly Item[],
   overwrite: boolean,
+  /** The call's token: the same across the storage's runs of one call (storage.ts `checkedWrite`). */
+  op: string = newOperationToken(),
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = new Array(items.length);
   const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
-  const op = randomBytes(12).toString('base64url');
   items.forEach((item, index) => {
     const id = item._id as string;
     const problem = documentIdProblem(id);
@@ -168,8 +169,12 @@ export async function insertItems(
   return results;
 }
 
-/** An item's result, or that the collection was deleted before it was written (storage.ts). */
+/** An item's result, or that the collection changed before it was written (storage.ts checks it again). */
 export type WriteResult = ItemResult | CollectionChanged;
+
+export function newOperationToken(): string {
+  return randomBytes(12).toString('base64url');
+}
 
 /**
  * `$wix.op`: a token of the insert call that created the document (format.ts
@@ -210,6 +215,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
     ctx,
     items.map((item) => item._id as string),
     (index) => documentData(ctx, items[index] as Item), // refuses what Firestore cannot hold before a transaction starts
+    false,
     (tx, doc, snapshot, stats, index) => {
       const item = items[index] as Item;
       const stored = snapshot.data();
@@ -230,7 +236,7 @@ export async function updateItems(ctx: WriteContext, items: readonly Item[]): Pr
 }
 
 export async function removeItems(ctx: WriteContext, ids: readonly string[]): Promise<WriteResult[]> {
-  return changeEach(ctx, ids, undefined, (tx, doc, snapshot, stats) => {
+  return changeEach(ctx, ids, undefined, true, (tx, doc, snapshot, stats) => {
     stats?.removing(snapshot);
     return { item: toItem(doc.id, snapshot.data()), write: () => tx.delete(doc) };
   });
@@ -246,6 +252,8 @@ async function changeEach(
   ctx: WriteContext,
   ids: readonly string[],
   check: ((index: number) => unknown) | undefined,
+  /** Removes write no values: only a delete of the collection stops them (write-guard.ts). */
+  removing: boolean,
   change: (
     tx: Transaction,
     doc: DocumentReference,
@@ -274,7 +282,7 @@ async function changeEach(
               ...(guard ? [guard.ref] : []),
             );
             stopAtDeadline();
-            if (guard) guard.check(extra.pop());
+            if (guard) guard.check(extra.pop(), removing);
             if (!snapshot?.exists) return undefined;
             const stats = begin(extra);
             const { item, write } = change(tx, doc, snapshot, stats, index);

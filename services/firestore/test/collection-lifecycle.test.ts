@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
 import { BulkWriter, type Firestore } from '@google-cloud/firestore';
-import { afterAll, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { FirestoreSchema } from '../src/schema.ts';
 import { createFirestoreStorage, type FirestoreStorageOptions } from '../src/storage.ts';
 import { emulatorClient, emulatorReader } from './support.ts';
 
@@ -210,4 +211,117 @@ test('a field removal cut by its deadline never deletes values written after the
   await sleep(2500);
   expect(await count('NEW')).toBe(50);
   expect(await count('seed')).toBe(0);
+});
+
+describe('values of a removed or retyped field, from an instance whose cache is older', () => {
+  const projectId = `life-${randomUUID().slice(0, 8)}`;
+  let a: Harness;
+  let b: Harness;
+  const db = emulatorClient(projectId);
+
+  beforeAll(async () => {
+    a = await startHarness({
+      storage: createFirestoreStorage(emulatorClient(projectId), { documentReader: emulatorReader(projectId) }),
+      requestDeadlineMs: DEADLINE_MS,
+    });
+    // B reads the schema version once a minute: within that, its cache is all it knows.
+    b = await startHarness({
+      storage: createFirestoreStorage(emulatorClient(projectId), {
+        documentReader: emulatorReader(projectId),
+        schemaCheckMs: 60_000,
+        schemaCacheSeconds: 60,
+      }),
+      requestDeadlineMs: DEADLINE_MS,
+    });
+    opened.push(a, b);
+  });
+
+  const errorOf = (r: { body: { results: { error?: { errorCode: string } }[] } }) =>
+    r.body.results[0]?.error?.errorCode;
+  const storedValues = async (id: string, key: string) =>
+    (await db.collection(id).get()).docs
+      .map((d) => d.get(key))
+      .filter((v) => v !== undefined && v !== null)
+      .map((v) => (typeof v === 'bigint' ? Number(v) : v));
+
+  test('a field removed on A: B cannot store a value for it, and the field added back as NUMBER holds none', async () => {
+    const fields = [{ key: 'f', type: 'TEXT' }];
+    expect((await a.client.createCollection({ id: 'removed', fields })).status).toBe(200);
+    expect((await b.client.count('removed')).status).toBe(200);
+    expect((await a.client.updateCollection({ id: 'removed', fields: [] })).status).toBe(200);
+    const stale = await b.client.insert('removed', [{ _id: 'x', f: 'stale-write' }]);
+    expect(errorOf(stale), JSON.stringify(stale.body)).toBe('VALIDATION_ERROR');
+    expect((await a.client.updateCollection({ id: 'removed', fields: [{ key: 'f', type: 'NUMBER' }] })).status).toBe(
+      200,
+    );
+    expect(await storedValues('removed', 'f')).toEqual([]);
+    expect((await a.client.insert('removed', [{ _id: 'y', f: 5 }])).status).toBe(200);
+    expect((await a.client.count('removed', { f: { $gt: 0 } })).body.totalCount).toBe(1);
+  });
+
+  test('an empty field retyped TEXT→NUMBER on A: B cannot store text in it', async () => {
+    expect((await a.client.createCollection({ id: 'retyped', fields: [{ key: 'f', type: 'TEXT' }] })).status).toBe(200);
+    expect((await b.client.count('retyped')).status).toBe(200);
+    expect((await a.client.updateCollection({ id: 'retyped', fields: [{ key: 'f', type: 'NUMBER' }] })).status).toBe(
+      200,
+    );
+    const stale = await b.client.insert('retyped', [{ _id: 'x', f: 'text' }]);
+    expect(errorOf(stale), JSON.stringify(stale.body)).toBe('VALIDATION_ERROR');
+    const numbers = await b.client.insert('retyped', [{ _id: 'y', f: 7 }]);
+    expect(numbers.body.results[0]?.item?.f, JSON.stringify(numbers.body)).toBe(7);
+    expect(await storedValues('retyped', 'f')).toEqual([7]);
+  });
+
+  test('text B stores between the check that the field is empty and the new type: the type change is refused', async () => {
+    expect((await a.client.createCollection({ id: 'raced', fields: [{ key: 'f', type: 'TEXT' }] })).status).toBe(200);
+    expect((await b.client.count('raced')).status).toBe(200);
+    // B's write lands right after A found no value, before A writes anything.
+    const save = FirestoreSchema.prototype.save;
+    const spy = vi.spyOn(FirestoreSchema.prototype, 'save').mockImplementation(async function (
+      this: FirestoreSchema,
+      ...args: Parameters<FirestoreSchema['save']>
+    ) {
+      spy.mockRestore();
+      const raced = await b.client.insert('raced', [{ _id: 'x', f: 'text' }]);
+      expect(raced.body.results[0]?.item, JSON.stringify(raced.body)).toBeDefined();
+      return save.apply(this, args);
+    });
+    try {
+      const retype = await a.client.updateCollection({ id: 'raced', fields: [{ key: 'f', type: 'NUMBER' }] });
+      expect(retype.status, JSON.stringify(retype.body)).toBe(400);
+      expect(retype.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    } finally {
+      spy.mockRestore();
+    }
+    const listed = await a.client.listCollections(['raced']);
+    expect(listed.body.collections[0].fields.find((f: { key: string }) => f.key === 'f').type).toBe('TEXT');
+    expect((await a.client.count('raced', { f: { $eq: 'text' } })).body.totalCount).toBe(1);
+    // And writes of the field are accepted again at once.
+    expect(errorOf(await b.client.insert('raced', [{ _id: 'z', f: 'more' }]))).toBeUndefined();
+  });
+
+  test('a value for a field whose type is being changed is refused until the change is done', async () => {
+    expect((await a.client.createCollection({ id: 'frozen', fields: [{ key: 'f', type: 'TEXT' }] })).status).toBe(200);
+    expect((await b.client.count('frozen')).status).toBe(200);
+    // B writes after A marked the field (its first save), before A's new definition (its second).
+    const save = FirestoreSchema.prototype.save;
+    let saves = 0;
+    let during: { body: { results: { error?: { errorCode: string; errorMessage: string } }[] } } | undefined;
+    const spy = vi.spyOn(FirestoreSchema.prototype, 'save').mockImplementation(async function (
+      this: FirestoreSchema,
+      ...args: Parameters<FirestoreSchema['save']>
+    ) {
+      if (++saves === 2) during = await b.client.insert('frozen', [{ _id: 'x', f: 'text' }, { _id: 'y' }]);
+      return save.apply(this, args);
+    });
+    try {
+      const retype = await a.client.updateCollection({ id: 'frozen', fields: [{ key: 'f', type: 'NUMBER' }] });
+      expect(retype.status, JSON.stringify(retype.body)).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(during?.body.results[0]?.error?.errorMessage, JSON.stringify(during?.body)).toMatch(/is being changed/);
+    expect(during?.body.results[1]?.error).toBeUndefined();
+    expect(await storedValues('frozen', 'f')).toEqual([]);
+  });
 });
