@@ -560,7 +560,19 @@ class FirestoreStorage implements Storage {
         // Statistics: not answered while documents go, then a fresh generation (stats-state.ts).
         const strict = collection.strict !== false;
         if (strict) await startGeneration(this.stats, collection);
-        await truncateItems(this.write(collection));
+        const swept = await truncateItems(this.write(collection));
+        if (!swept.done) {
+          this.logger.log(
+            'WARNING',
+            `Truncating '${collection.id}' stopped at the call's deadline with documents left: the same call again deletes the rest`,
+            { collectionId: collection.id, deleted: swept.written },
+          );
+          throw unfinished(
+            `Truncating '${collection.id}'`,
+            'the collection still holds the items not deleted yet',
+            swept.written,
+          );
+        }
         await this.references.dropPairsOf(collection.id, undefined);
         if (strict) await afterTruncate(this.stats, collection);
       },

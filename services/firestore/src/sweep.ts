@@ -1,8 +1,8 @@
 /**
- * Writes over every document a query finds — a collection's documents on delete,
+ * Writes over every document a query finds — a collection's documents on delete and truncate,
  * a removed field's values (storage.ts) — in pages, within the call's deadline.
  *
- * Why pages and not `recursiveDelete` or one stream: on 21,000 documents it outlasted the
+ * Why pages and not `recursiveDelete` or one stream: on 21,000 documents either outlasted the
  * 5 s deadline (REQUEST_DEADLINE_MS) and went on after the 504, in the background, where Cloud
  * Run may throttle the CPU of an instance that answered (infra cpu_idle) and a restart loses it.
  * A sweep here stops before the deadline, between pages, and says so (`unfinished`); what it

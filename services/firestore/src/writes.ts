@@ -8,7 +8,7 @@
  * - update / remove: one small transaction per item (read, then replace or
  *   delete), so a missing id is ITEM_NOT_FOUND and the stored `_createdDate`
  *   is kept; items run concurrently, repeated ids in one call in order.
- * - truncate: `recursiveDelete`, which pages through any number of documents.
+ * - truncate: pages of deletes within the call's deadline (sweep.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { errors, type Item, type ItemResult, type KeyedLock, SpiError, type StoredCollection } from '@adaptors/core';
@@ -25,6 +25,7 @@ import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadl
 import { GRPC, grpcCode, translateError } from './errors.ts';
 import { FORMAT_KEY, toFormattedData, withFormatEntries } from './format.ts';
 import { statsTransaction, type TransactionHook, type WriteHook } from './stats-write.ts';
+import { type SweepResult, sweep } from './sweep.ts';
 import { createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
@@ -305,9 +306,16 @@ async function changeEach(
   });
 }
 
-/** Deletes every document (and any subcollection) of the collection, whatever its size. */
-export async function truncateItems(ctx: WriteContext): Promise<void> {
-  await deleteCollectionDocuments(ctx.db, ctx.ref);
+/**
+ * Deletes the collection's documents in pages until none is left or the call's deadline nears
+ * (sweep.ts): `done` false then, and the same call again deletes the rest.
+ */
+export async function truncateItems(ctx: WriteContext): Promise<SweepResult> {
+  return sweep(ctx.db, {
+    query: ctx.ref,
+    conditional: false,
+    write: (writer, doc) => writer.delete(doc.ref),
+  });
 }
 
 /** recursiveDelete flushes a BulkWriter it is given but leaves it open: close it (terminate() refuses open ones). */

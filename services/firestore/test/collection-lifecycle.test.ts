@@ -160,6 +160,22 @@ test('a create on a collection whose delete stopped finishes the delete first', 
   expect((await roomy.client.count('again')).body.totalCount).toBe(0);
 });
 
+test('a truncate that cannot finish within the deadline says so, and the same call again finishes it', async () => {
+  const { db, roomy, tight, logs } = await instanceWithTightDeadline(1500);
+  await fill(roomy, 'wide', 3000);
+  const first = await withSlowPages(400, () => tight.client.truncate('wide'));
+  expect(first.status, JSON.stringify(first.body)).toBe(504);
+  expect(first.body.errorMessage).toMatch(/send the same call again/);
+  expect(logs.some((l) => l.severity === 'WARNING' && /Truncating 'wide' stopped/.test(l.message ?? ''))).toBe(true);
+  let last = first;
+  for (let attempt = 0; attempt < 30 && last.status === 504; attempt++) {
+    last = await withSlowPages(400, () => tight.client.truncate('wide'));
+  }
+  expect(last.status, JSON.stringify(last.body)).toBe(200);
+  expect(await stored(db, 'wide')).toBe(0);
+  expect((await roomy.client.count('wide')).body.totalCount).toBe(0);
+});
+
 test('a field removal cut by its deadline never deletes values written after the field is added back, nor lets old ones reappear', async () => {
   const projectId = `life-${randomUUID().slice(0, 8)}`;
   const storageOf = () =>
