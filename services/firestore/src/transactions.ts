@@ -40,6 +40,11 @@ export interface DocumentWrite {
   readonly data: DocumentData;
   /** Whether an existing document is this write's own (an earlier attempt of a retried transaction). */
   readonly mine: (snapshot: DocumentSnapshot) => boolean;
+  /**
+   * With `overwrite`: told the stored `_createdDate` of the document it replaces, which the write
+   * keeps (an upsert of an existing item does not change when it was created, docs/semantics.md §7.3).
+   */
+  readonly replaced?: (createdDate: unknown) => void;
 }
 
 export interface DocumentDelete {
@@ -75,8 +80,9 @@ export async function createDocuments(
         hook,
         async (tx, begin, hold) => {
           stopAtDeadline();
-          // With statistics (stats.ts) an overwrite reads the documents it replaces too: their counts go.
-          const read = options.overwrite && !hook ? [] : group.map((w) => w.ref);
+          // An overwrite reads the documents it replaces too: their _createdDate is kept (and, with
+          // statistics, stats.ts, their counts go).
+          const read = group.map((w) => w.ref);
           // The metadata document last: read with the statistics state in one round trip.
           const extra = [...(hook?.reads ?? []), ...(guard ? [guard.ref] : [])];
           // Creating only: the statistics shard is read with the documents (one round trip; stats.ts prefetch).
@@ -106,7 +112,10 @@ export async function createDocuments(
               out.set(w.key, w.mine(snapshot) ? 'done' : 'conflict');
               return;
             }
-            pending.push([w.ref, stats ? stats.writing(w.data, snapshot) : w.data]);
+            const created = options.overwrite && snapshot?.exists ? snapshot.get('_createdDate') : undefined;
+            const data = created === undefined ? w.data : { ...w.data, _createdDate: created };
+            if (created !== undefined) w.replaced?.(created);
+            pending.push([w.ref, stats ? stats.writing(data, snapshot) : data]);
             out.set(w.key, 'done');
           });
           // The statistics read their shard before the transaction's first write (Firestore's rule).

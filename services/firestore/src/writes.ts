@@ -118,6 +118,8 @@ export async function insertItems(
   const results: WriteResult[] = new Array(items.length);
   const writes: DocumentWrite[] = [];
   const seen = new Set<string>();
+  // An overwritten item keeps its stored _createdDate (transactions.ts `replaced`): answered so too.
+  const created = new Map<number, unknown>();
   items.forEach((item, index) => {
     const id = item._id as string;
     const problem = documentIdProblem(id);
@@ -137,6 +139,7 @@ export async function insertItems(
         ref: ctx.ref.doc(id),
         data: withFormatEntries(documentData(ctx, item), { [OPERATION_KEY]: op }),
         mine: (snapshot) => snapshot.get(new FieldPath(FORMAT_KEY, OPERATION_KEY)) === op,
+        ...(overwrite ? { replaced: (date: unknown) => created.set(index, date) } : {}),
       });
     } catch (error) {
       // toDocumentData's own refusals, or the client's validation (e.g. a field name Firestore refuses).
@@ -156,7 +159,7 @@ export async function insertItems(
     ...(ctx.guard ? { guard: ctx.guard } : {}),
   });
   for (const [index, outcome] of outcomes) {
-    const item = items[index] as Item;
+    const item = keptCreated(items[index] as Item, created.get(index));
     const id = item._id as string;
     results[index] =
       outcome === 'done'
@@ -326,4 +329,9 @@ export async function deleteCollectionDocuments(db: Firestore, ref: CollectionRe
   } finally {
     await writer.close();
   }
+}
+
+/** The item as stored after an overwrite kept the replaced document's _createdDate. */
+function keptCreated(item: Item, stored: unknown): Item {
+  return stored === undefined ? item : { ...item, _createdDate: fromFirestoreValue(stored) };
 }

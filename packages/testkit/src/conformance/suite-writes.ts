@@ -80,6 +80,25 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect((await client.count(zoo, { _id: { $in: ['m1', 'm2', 'm3', 'm4'] } })).body.totalCount).toBe(2);
   });
 
+  test('insert with overwriteExisting replaces an existing item and keeps its _createdDate', async () => {
+    const { client } = get();
+    await client.insert(zoo, [{ _id: 'ow1', title: 'first', count: 1 }]);
+    const original = (await client.query(zoo, { filter: { _id: 'ow1' } })).body.items[0];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const result = await client.insert(zoo, [{ _id: 'ow1', title: 'second' }], { overwriteExisting: true });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const answered = (result.body.results as Result[])[0]?.item ?? {};
+    expect(answered._createdDate).toEqual(original._createdDate);
+    const stored = (await client.query(zoo, { filter: { _id: 'ow1' } })).body.items[0];
+    expect(withoutNulls(stored)).toEqual({
+      _id: 'ow1',
+      title: 'second',
+      _createdDate: original._createdDate,
+      _updatedDate: expect.objectContaining({ $date: expect.any(String) }),
+    });
+    expect(stored._updatedDate.$date > original._updatedDate.$date).toBe(true);
+  });
+
   test('update: full replacement, _createdDate kept, _updatedDate moves, dates answered as {$date}', async () => {
     const { client } = get();
     await client.insert(zoo, [

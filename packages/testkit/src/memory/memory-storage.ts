@@ -169,11 +169,14 @@ class MemoryStorage implements Storage {
     const table = this.table(collection.id);
     return items.map((item): ItemResult => {
       const id = item._id as string;
-      if (table.items.has(id) && !options.overwrite) return { error: errors.itemAlreadyExists(collection.id, id) };
-      const clash = uniqueClash(item, table.indexes.values(), table.items);
+      const existing = table.items.get(id);
+      if (existing && !options.overwrite) return { error: errors.itemAlreadyExists(collection.id, id) };
+      // An upsert of an existing item keeps when it was created (docs/semantics.md §7.3).
+      const stored = existing ? { ...item, _createdDate: existing._createdDate ?? null } : item;
+      const clash = uniqueClash(stored, table.indexes.values(), table.items);
       if (clash) return { error: clash };
-      table.items.set(id, clone(item));
-      return { item: clone(item) };
+      table.items.set(id, clone(stored));
+      return { item: clone(stored) };
     });
   }
 
