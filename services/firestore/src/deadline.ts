@@ -22,7 +22,7 @@
  * deletes, retries failed writes up to 10 times in the background;
  * `retryWithinDeadline` stops that once the call's budget is spent.
  */
-import { currentDeadline, errors } from '@adaptors/core';
+import { currentDeadline, errors, SpiError } from '@adaptors/core';
 import type { BulkWriterError } from '@google-cloud/firestore';
 
 /** The data-plane RPCs of google.firestore.v1.Firestore the client uses. */
@@ -127,4 +127,31 @@ export function transactionOptions(): { maxAttempts: number } {
 export function stopAtDeadline(): void {
   const deadline = currentDeadline();
   if (deadline?.expired) throw errors.deadlineExceeded(deadline.budgetMs, 'write');
+}
+
+/** Kept for the answer when a loop of reads stops before the deadline (`beforeReadStep`). */
+const READ_RESERVE_MS = 150;
+
+/**
+ * Before each step of a loop of reads (a scan's page, a skip scan's query, a group's
+ * aggregation): throws `tooSlow(budgetMs)` when another step as long as the last one would end
+ * past the call's deadline. Without it such loops went on reading (billed per document) after
+ * the core had answered 504, and the answer blamed the database's health; stopped here, the
+ * answer names what took the time and what the owner can change (the loop's own error).
+ */
+export function beforeReadStep(lastStepMs: number, tooSlow: (budgetMs: number) => SpiError): void {
+  const deadline = currentDeadline();
+  if (deadline && deadline.expiresAt - Date.now() <= lastStepMs + READ_RESERVE_MS) throw tooSlow(deadline.budgetMs);
+}
+
+/**
+ * The answer of a read stopped by `beforeReadStep`: a 504 (nothing was changed) naming the work
+ * the request needs, how far it got, and the fixes.
+ */
+export function readTooSlow(budgetMs: number, work: string, fixes: string, data: Record<string, unknown>): SpiError {
+  return new SpiError(
+    'DEADLINE_EXCEEDED',
+    `${work} did not finish within ${budgetMs} ms (REQUEST_DEADLINE_MS) and was stopped; nothing was changed. ${fixes}`,
+    { deadlineMs: budgetMs, ...data },
+  );
 }

@@ -34,6 +34,7 @@ import {
 import { FieldPath, type Query } from '@google-cloud/firestore';
 import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
+import { beforeReadStep, readTooSlow } from './deadline.ts';
 import { planOptions } from './executor.ts';
 import { completeFields } from './format.ts';
 import type { ReadContext } from './paged-reads.ts';
@@ -73,6 +74,25 @@ interface Walked {
   readonly value: Value;
 }
 
+/**
+ * Shared by the queries one request runs at once (two walks, the groups' aggregations): once
+ * one of them fails (e.g. stopped at the deadline), the others ask no further query.
+ */
+interface Halt {
+  failure?: { readonly error: unknown };
+}
+
+/** Runs `work`; its failure halts the request's other queries. */
+async function halting<T>(halt: Halt, work: () => Promise<T>): Promise<T> {
+  if (halt.failure) throw halt.failure.error;
+  try {
+    return await work();
+  } catch (error) {
+    halt.failure ??= { error };
+    throw error;
+  }
+}
+
 async function walkValues(
   ctx: ReadContext,
   plan: FilterPlan,
@@ -82,14 +102,21 @@ async function walkValues(
   wanted: number | undefined,
   meets?: (value: Value) => boolean,
   onValue?: (walked: Walked) => void,
+  halt: Halt = {},
 ): Promise<Walked[]> {
   const path = new FieldPath(field.field);
   const base: Query = pushedQuery(ctx.ref, plan).orderBy(path, order).select(field.field);
   // Ascending, nulls come first: start after them. Descending, they come last: stop at the first.
   let cursor: unknown = after !== undefined ? after : order === 'asc' ? null : undefined;
   const out: { raw: unknown; value: Value }[] = [];
+  let stepMs = 0;
   while (wanted === undefined || out.length < wanted) {
-    const page = await (cursor === undefined ? base : base.startAfter(cursor)).limit(1).get();
+    const started = Date.now();
+    const page = await halting(halt, () => {
+      beforeReadStep(stepMs, (budgetMs) => walkTooSlow(ctx, field, out.length, budgetMs));
+      return (cursor === undefined ? base : base.startAfter(cursor)).limit(1).get();
+    });
+    stepMs = Date.now() - started;
     const doc = page.docs[0];
     if (!doc) break;
     const raw = doc.get(path) as unknown;
@@ -106,6 +133,18 @@ async function walkValues(
   return out;
 }
 
+/** A walk stopped before the deadline (deadline.ts beforeReadStep): one query per value is the cost. */
+function walkTooSlow(ctx: ReadContext, field: FieldRef, visited: number, budgetMs: number) {
+  return readTooSlow(
+    budgetMs,
+    `Visiting the values of '${field.key}' in '${ctx.collection.id}' (more than ${ctx.scanLimit} documents match, ` +
+      `and Firestore has no DISTINCT or GROUP BY: one query per distinct value, ${visited} visited by this walk)`,
+    'Narrow the filter so fewer documents and values match, ask for a page of values (limit) without their total, ' +
+      'or raise REQUEST_DEADLINE_MS.',
+    { collectionId: ctx.collection.id, field: field.key, visitedValues: visited },
+  );
+}
+
 /**
  * Every non-null value, ascending, walked from both ends at once until the
  * walks meet: half the queries in sequence. The ascending walk stops at a
@@ -118,6 +157,7 @@ async function allValues(
   plan: FilterPlan,
   field: FieldRef,
   onValue?: (walked: Walked) => void,
+  halt: Halt = {},
 ): Promise<Walked[]> {
   let lowest: Value | undefined;
   let highest: Value | undefined;
@@ -134,6 +174,7 @@ async function allValues(
         highest = w.value;
         onValue?.(w);
       },
+      halt,
     ),
     walkValues(
       ctx,
@@ -147,6 +188,7 @@ async function allValues(
         lowest = w.value;
         onValue?.(w);
       },
+      halt,
     ),
   ]);
   const out: Walked[] = [];
@@ -218,10 +260,32 @@ export async function groupedOnServer(
   const path = new FieldPath(by.field);
   const run = limiter(GROUP_CONCURRENCY);
   const complete = completeFields(ctx.collection);
+  let groupMs = 0;
+  let found = 1; // the null group
+  const halt: Halt = {};
   const aggregate = (raw: unknown) => {
     // Every group is counted: a value the walk saw may be gone since (no row then).
     const answer = run(() =>
-      aggregateOnServer(pushedQuery(ctx.ref, plan).where(path, '==', raw), spec.operations, true, complete),
+      halting(halt, async () => {
+        // Past the deadline no group waiting its turn is asked (each is a query billed).
+        beforeReadStep(groupMs, (budgetMs) =>
+          readTooSlow(
+            budgetMs,
+            `Aggregating '${ctx.collection.id}' grouped by '${by.key}' (more than ${ctx.scanLimit} documents match: one aggregation query per group, ${found} groups found so far)`,
+            'Narrow the filter so fewer documents and groups match, or raise REQUEST_DEADLINE_MS.',
+            { collectionId: ctx.collection.id, field: by.key, groups: found },
+          ),
+        );
+        const started = Date.now();
+        const data = await aggregateOnServer(
+          pushedQuery(ctx.ref, plan).where(path, '==', raw),
+          spec.operations,
+          true,
+          complete,
+        );
+        groupMs = Math.max(groupMs, Date.now() - started);
+        return data;
+      }),
     );
     // Observed at once (a failure surfaces from Promise.all below, never as an unhandled rejection).
     answer.catch(() => undefined);
@@ -231,10 +295,17 @@ export async function groupedOnServer(
   const groups: { value: Value; answer: Promise<Record<string, number | null>> }[] = [
     { value: null, answer: aggregate(null) },
   ];
-  const walking = allValues(ctx, plan, by, ({ raw, value }) => {
-    if (groups.some((g) => g.value !== null && compareValues(g.value, value) === 0)) return;
-    groups.push({ value, answer: aggregate(raw) });
-  });
+  const walking = allValues(
+    ctx,
+    plan,
+    by,
+    ({ raw, value }) => {
+      if (groups.some((g) => g.value !== null && compareValues(g.value, value) === 0)) return;
+      found++;
+      groups.push({ value, answer: aggregate(raw) });
+    },
+    halt,
+  );
   await walking;
   const answers = await Promise.all(groups.map((g) => g.answer));
   const rows: Item[] = [];

@@ -8,6 +8,7 @@
 import { errors, type Item, releaseRows, type SpiError, type StoredCollection, type Value } from '@adaptors/core';
 import { type CollectionReference, FieldPath, type Query, type QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { fieldPathOf, pushedQuery } from './client-query.ts';
+import { beforeReadStep, readTooSlow } from './deadline.ts';
 import { markerOf, pendingFields } from './format.ts';
 import type { IndexAdvisor } from './index-advisor.ts';
 import type { FilterPlan, PushedOrder, PushedScalar } from './planner.ts';
@@ -182,10 +183,15 @@ async function* scanPages<D>(
 ): AsyncGenerator<Item> {
   let read = 0;
   let planned: number | undefined;
+  let pageMs = 0;
   for (;;) {
     planned = scanPageSize(planned, sizes.firstPage, sizes.mostPage);
     const size = Math.min(planned, ctx.scanLimit + 1 - read);
+    beforeReadStep(pageMs, (budgetMs) => scanTooSlow(ctx, causes(), read, budgetMs));
+    const started = Date.now();
     const page = await pages.next(size);
+    // A page twice the size (scanPageSize) takes about twice as long.
+    pageMs = (Date.now() - started) * (size < sizes.mostPage ? 2 : 1);
     for (const document of page) {
       if (++read > ctx.scanLimit) throw scanBoundExceeded(ctx, causes());
       // Decoded one at a time: a reader that stops early decodes no more than it reads.
@@ -193,6 +199,18 @@ async function* scanPages<D>(
     }
     if (page.length < size) return;
   }
+}
+
+/** A scan stopped before the deadline (deadline.ts beforeReadStep): the documents it must read are the cost. */
+function scanTooSlow(ctx: ReadContext, causes: readonly string[], read: number, budgetMs: number): SpiError {
+  const what = causes.length > 0 ? causes.join('; ') : 'this request';
+  return readTooSlow(
+    budgetMs,
+    `Reading the documents of '${ctx.collection.id}' to evaluate what Firestore cannot answer itself (${what}; ${read} read so far)`,
+    'Add a condition Firestore can answer (equality, $hasSome or a range on one field) so fewer documents are read, ' +
+      'create the composite index the query needs when the log names one, or raise REQUEST_DEADLINE_MS.',
+    { collectionId: ctx.collection.id, evaluatedInMemory: [...causes], documentsRead: read },
+  );
 }
 
 /** The client's pages: each after the last snapshot read. */
