@@ -55,10 +55,12 @@ export { fromAny, numericText, scalarToStore, toJson } from './values.ts';
 export {
   type BatchLimits,
   batches,
+  isSchemaChangedMeanwhile,
   lastPerId,
   type Pending,
   prepareWrites,
   removalAnswers,
+  schemaChangedMeanwhile,
   updatesFound,
   writeItems,
   writeOrSplit,

@@ -188,3 +188,37 @@ export function updatesFound<P extends Pending>(
 export function lastPerId<T extends { readonly id: string }>(batch: readonly T[]): T[] {
   return [...new Map(batch.map((b) => [b.id, b])).values()];
 }
+
+/** Errors made by `schemaChangedMeanwhile`: never an item's own error. */
+const changedMeanwhile = new WeakSet<SpiError>();
+
+/**
+ * The answer to a statement that met a column gone from its table (another instance removed the
+ * field while this one's schema was cached; each engine recognises it in its errors.ts): a
+ * VALIDATION_ERROR, so the core re-reads the collection and runs the call once more against the
+ * fresh schema (packages/core/src/adaptor/adaptor.ts; the engine's `refresh` says the definition
+ * changed). The retry then succeeds, or refuses the removed field like any unknown one. Only if
+ * that retry meets a missing column again does the caller see this error.
+ */
+export function schemaChangedMeanwhile(collectionId: string | undefined, column: string, engine: string): SpiError {
+  const where = collectionId ? `the collection '${collectionId}'` : 'the collection';
+  const error = errors.validation(
+    column
+      ? [
+          {
+            fieldPath: column,
+            rejectedValue: column,
+            message: `field ${column} was removed from the collection while this request ran`,
+          },
+        ]
+      : [],
+    `${where} changed while this request ran${column ? ` (its field ${column} is no longer in ${engine})` : ''}: read the collection again and send the request again.`,
+  );
+  changedMeanwhile.add(error);
+  return error;
+}
+
+/** Whether `error` is the answer to a column gone meanwhile (never an item's own error). */
+export function isSchemaChangedMeanwhile(error: unknown): boolean {
+  return error instanceof SpiError && changedMeanwhile.has(error);
+}

@@ -7,6 +7,7 @@
  * it is never logged or rethrown as is (`sanitized`).
  */
 import { errors, SpiError } from '@adaptors/core';
+import { isSchemaChangedMeanwhile, schemaChangedMeanwhile } from '@adaptors/sql-storage';
 
 export interface BigQueryErrorShape {
   readonly status: number | undefined;
@@ -93,39 +94,6 @@ export function missingColumn(error: unknown): string | undefined {
   return found ? (found[1] ?? found[2] ?? found[3] ?? '') : undefined;
 }
 
-/** Errors made by `schemaChangedMeanwhile`: never an item's own error. */
-const changedMeanwhile = new WeakSet<SpiError>();
-
-/**
- * The answer to a statement that met a column gone from its table (`missingColumn`): a
- * VALIDATION_ERROR, so the core re-reads the collection and runs the call once more against
- * the fresh schema (packages/core/src/adaptor/adaptor.ts; schema.ts `refresh` says the
- * definition changed). The retry then succeeds, or refuses the removed field like any unknown
- * one. Only if that retry meets a missing column again does the caller see this error.
- */
-export function schemaChangedMeanwhile(collectionId: string | undefined, column: string): SpiError {
-  const where = collectionId ? `the collection '${collectionId}'` : 'the collection';
-  const error = errors.validation(
-    column
-      ? [
-          {
-            fieldPath: column,
-            rejectedValue: column,
-            message: `field ${column} was removed from the collection while this request ran`,
-          },
-        ]
-      : [],
-    `${where} changed while this request ran${column ? ` (its field ${column} is no longer in BigQuery)` : ''}: read the collection again and send the request again.`,
-  );
-  changedMeanwhile.add(error);
-  return error;
-}
-
-/** Whether `error` is the answer to a column gone meanwhile. */
-export function isSchemaChangedMeanwhile(error: unknown): boolean {
-  return error instanceof SpiError && changedMeanwhile.has(error);
-}
-
 export function isTableNotFound(error: unknown): boolean {
   const { status, reasons, message } = errorShape(error);
   return (status === 404 || reasons.includes('notFound')) && /Not found: Table/i.test(message);
@@ -207,7 +175,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
     );
   }
   const column = missingColumn(error);
-  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column);
+  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column, 'BigQuery');
   return sanitized(error);
 }
 

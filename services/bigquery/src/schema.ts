@@ -141,7 +141,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   /**
    * A statement named a column its table no longer has (dropped by another instance a moment
    * ago, before this one's label check saw it): the call is answered with a VALIDATION_ERROR
-   * (errors.ts `schemaChangedMeanwhile`), and the core's refresh then has it run once more.
+   * (sql-storage `schemaChangedMeanwhile`, via errors.ts), and the core's refresh then has it run once more.
    */
   columnMissed(): void {
     this.columnMisses.push(Date.now());

@@ -6,6 +6,7 @@
  * credential: Spanner messages hold neither).
  */
 import { errors, GRPC, grpcCode, grpcCommon, type Item, rejectedValueOf, SpiError } from '@adaptors/core';
+import { isSchemaChangedMeanwhile, schemaChangedMeanwhile } from '@adaptors/sql-storage';
 import type { PhysicalIndex } from './catalog.ts';
 import { loweredSource } from './ddl.ts';
 
@@ -59,39 +60,6 @@ export function missingColumn(error: unknown): string | undefined {
   return /Column not found|Unrecognized name/i.test(message) ? '' : undefined;
 }
 
-/** Errors made by `schemaChangedMeanwhile`: the storage notes them (schema.ts `columnMissed`). */
-const changedMeanwhile = new WeakSet<SpiError>();
-
-/**
- * The answer to a statement that met a column gone from its table (`missingColumn`): a
- * VALIDATION_ERROR, so the core re-reads the collection and runs the call once more against
- * the fresh schema (packages/core/src/adaptor/adaptor.ts; schema.ts `refresh` says the
- * definition changed). The retry then succeeds, or refuses the removed field like any unknown
- * one. Only if that retry meets a missing column again does the caller see this error.
- */
-export function schemaChangedMeanwhile(collectionId: string | undefined, column: string): SpiError {
-  const where = collectionId ? `the collection '${collectionId}'` : 'the collection';
-  const error = errors.validation(
-    column
-      ? [
-          {
-            fieldPath: column,
-            rejectedValue: column,
-            message: `field ${column} was removed from the collection while this request ran`,
-          },
-        ]
-      : [],
-    `${where} changed while this request ran${column ? ` (its field ${column} is no longer in the database)` : ''}: read the collection again and send the request again.`,
-  );
-  changedMeanwhile.add(error);
-  return error;
-}
-
-/** Whether `error` is the answer to a column gone meanwhile (never an item's own error). */
-export function isSchemaChangedMeanwhile(error: unknown): boolean {
-  return error instanceof SpiError && changedMeanwhile.has(error);
-}
-
 /** The database (or its instance) does not exist: a wrong setting, or an emulator restarted empty. */
 export function isDatabaseNotFound(error: unknown): boolean {
   return grpcCode(error) === GRPC.NOT_FOUND && /Database not found|Instance not found/i.test(spannerMessage(error));
@@ -124,7 +92,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   const common = grpcCommon(error, SPANNER);
   if (common) return common;
   const column = missingColumn(error);
-  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column);
+  if (column !== undefined) return schemaChangedMeanwhile(collectionId, column, 'Spanner');
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.ALREADY_EXISTS) {
     return errors.badRequest(`Cloud Spanner refused the change: ${withoutItemData(spannerMessage(error))}`);
   }

@@ -134,7 +134,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
    * Every statement error passes here before it is translated (runner.ts, writes.ts). A table
    * Spanner says is gone: the cached schema is dropped. A column it says is gone (dropped by
    * another instance a moment ago, before this one's version check saw it): the call is answered
-   * with a VALIDATION_ERROR (errors.ts `schemaChangedMeanwhile`) and noted here, so the core's
+   * with a VALIDATION_ERROR (sql-storage `schemaChangedMeanwhile`, via errors.ts) and noted here, so the core's
    * refresh of the collection re-reads the catalog and has the call run once more.
    */
   noticeStale(error: unknown, collectionId: string | undefined): void {
