@@ -168,31 +168,10 @@ export class Writer {
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ): Promise<void> {
-    const created = createdColumn(c);
-    const { items: stored, repeated } = await this.readRows(
-      c,
-      batch.map((b) => b.id),
-      created ? ['_id', '_createdDate'] : ['_id'],
-    );
-    refuseRepeated(batch, repeated, results);
-    const last = sql.lastPerId(batch.filter((b) => !repeated.has(b.id)));
-    if (last.length === 0) return;
-    const { affected } = await this.runner.runRaw(
-      replaceRows(
-        c.stored.id,
-        c.writeColumns,
-        last.map((b) => b.row),
-        { keep: created ? [created.column.name] : [], upsert: true },
-      ),
-    );
-    const skipped = await this.skipped(
-      c,
-      last.map((b) => b.id),
-      affected,
-      last.length,
-    );
-    for (const b of batch) {
-      if (repeated.has(b.id) || skipped.has(b.id)) continue;
+    const { created, stored, single } = await this.readForReplace(c, batch, results);
+    const skipped = await this.replace(c, single, created, true);
+    for (const b of single) {
+      if (skipped.has(b.id)) continue;
       const existing = stored.get(b.id);
       const item = existing && created ? { ...b.item, _createdDate: existing._createdDate ?? null } : b.item;
       results[b.index] = { item: storedItem(c, item) };
@@ -205,6 +184,24 @@ export class Writer {
     batch: readonly sql.Pending[],
     results: ItemResult[],
   ): Promise<void> {
+    const { created, stored, single } = await this.readForReplace(c, batch, results);
+    // Full replacement keeping the stored _createdDate (§4.6); the MERGE leaves that column untouched.
+    const updates = sql
+      .updatesFound(c.stored.id, single, stored, results)
+      .map(
+        ({ entry: b, createdDate }): sql.Pending =>
+          created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
+      );
+    const skipped = await this.replace(c, updates, created, false);
+    for (const b of updates) if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, b.item) };
+    refuseRepeated(batch, skipped, results);
+  }
+
+  /**
+   * The stored rows of a batch written by `_id` (with their `_createdDate` when the collection
+   * keeps one): an id several rows hold fails its item (`refuseRepeated`), the rest are `single`.
+   */
+  private async readForReplace(c: BigQueryCollection, batch: readonly sql.Pending[], results: ItemResult[]) {
     const created = createdColumn(c);
     const { items: stored, repeated } = await this.readRows(
       c,
@@ -212,36 +209,35 @@ export class Writer {
       created ? ['_id', '_createdDate'] : ['_id'],
     );
     refuseRepeated(batch, repeated, results);
-    // Full replacement keeping the stored _createdDate (§4.6); the MERGE leaves that column untouched.
-    const updates = sql
-      .updatesFound(
-        c.stored.id,
-        batch.filter((b) => !repeated.has(b.id)),
-        stored,
-        results,
-      )
-      .map(
-        ({ entry: b, createdDate }): sql.Pending =>
-          created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
-      );
-    const last = sql.lastPerId(updates);
-    if (last.length === 0) return;
+    return { created, stored, single: batch.filter((b) => !repeated.has(b.id)) };
+  }
+
+  /**
+   * The last entry per id written by one MERGE that leaves `_createdDate` untouched (`upsert`:
+   * inserting the ids no row holds); answers the ids it skipped (`skipped`).
+   */
+  private async replace(
+    c: BigQueryCollection,
+    entries: readonly sql.Pending[],
+    created: WriteColumn | undefined,
+    upsert: boolean,
+  ): Promise<ReadonlyMap<string, number>> {
+    const last = sql.lastPerId(entries);
+    if (last.length === 0) return new Map();
     const { affected } = await this.runner.runRaw(
       replaceRows(
         c.stored.id,
         c.writeColumns,
         last.map((b) => b.row),
-        { keep: created ? [created.column.name] : [], upsert: false },
+        { keep: created ? [created.column.name] : [], upsert },
       ),
     );
-    const skipped = await this.skipped(
+    return this.skipped(
       c,
       last.map((b) => b.id),
       affected,
       last.length,
     );
-    for (const b of updates) if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, b.item) };
-    refuseRepeated(batch, skipped, results);
   }
 
   /**
