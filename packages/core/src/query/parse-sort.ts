@@ -86,8 +86,10 @@ export function parseSort(raw: unknown, ctx: ParseContext, path: string): Sort[]
   for (const key of keys) {
     const field = fieldsByKey(ctx.collection).get(key);
     if (sorted.has(key) || !field || field.capabilities?.sortable === false) continue;
-    if (field.type === 'MULTI_REFERENCE' || field.type === 'ARRAY' || field.type.startsWith('ARRAY_')) continue;
-    tieBreakers.push(Object.freeze({ field: topLevelRef(key, field.type), order: 'asc' as const }));
+    const ref = topLevelRef(key, field.type);
+    // Arrays (and multi-references) cannot end a sort: the parser's own notion of an array field.
+    if (valueShape({ ref, declared: field, nested: false }).array) continue;
+    tieBreakers.push(Object.freeze({ field: ref, order: 'asc' as const }));
   }
   return [...sorts, ...tieBreakers];
 }
