@@ -17,7 +17,7 @@
 // is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,9 +154,18 @@ function testedPackages() {
     .map(({ name }) => name);
 }
 
+function firstLine(text) {
+  return (
+    String(text ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? ''
+  );
+}
+
 function summarize(turboStatus) {
   let passed = 0;
   let failed = 0;
+  const failures = [];
   const seen = new Set();
   for (const { pkg: name, file } of collectReports()) {
     try {
@@ -165,7 +174,16 @@ function summarize(turboStatus) {
       failed += report.numFailedTests ?? 0;
       // A test file that failed to load has no test results but counts as failed.
       for (const suite of report.testResults ?? []) {
-        if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
+        const file = relative(root, suite.name ?? '');
+        if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
+          failed += 1;
+          failures.push(`${file}: did not load: ${firstLine(suite.message)}`);
+        }
+        for (const test of suite.assertionResults ?? []) {
+          if (test.status === 'failed') {
+            failures.push(`${file} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+          }
+        }
       }
       seen.add(name);
     } catch {
@@ -183,6 +201,9 @@ function summarize(turboStatus) {
     log('the test run failed before any test could report (see above)');
     failed += 1;
   }
+  // The failed tests' names come last, just above the totals, so the tail of a
+  // CI log (often all that is kept) says which test to look at.
+  for (const failure of failures) process.stdout.write(`FAILED ${failure}\n`);
   const line = `${passed} passed, ${failed} failed`;
   mkdirSync(join(root, '.test-results'), { recursive: true });
   writeFileSync(join(root, '.test-results', 'summary.txt'), `${line}\n`);
