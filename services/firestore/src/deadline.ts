@@ -133,15 +133,23 @@ export function stopAtDeadline(): void {
 const READ_RESERVE_MS = 150;
 
 /**
+ * How much longer than the last step the next may take: the database's and the instance's load
+ * vary from one step to the next (a busy instance pauses for collection or other requests), and a step that overruns the deadline is answered by the core's 504, which cannot
+ * say what took the time.
+ */
+const STEP_SLOWDOWN = 2;
+
+/**
  * Before each step of a loop of reads (a scan's page, a skip scan's query, a group's
- * aggregation): throws `tooSlow(budgetMs)` when another step as long as the last one would end
- * past the call's deadline. Without it such loops went on reading (billed per document) after
+ * aggregation): throws `tooSlow(budgetMs)` when another step up to twice as long as the last
+ * one (STEP_SLOWDOWN) would end past the call's deadline. Without it such loops went on reading (billed per document) after
  * the core had answered 504, and the answer blamed the database's health; stopped here, the
  * answer names what took the time and what the owner can change (the loop's own error).
  */
 export function beforeReadStep(lastStepMs: number, tooSlow: (budgetMs: number) => SpiError): void {
   const deadline = currentDeadline();
-  if (deadline && deadline.expiresAt - Date.now() <= lastStepMs + READ_RESERVE_MS) throw tooSlow(deadline.budgetMs);
+  if (deadline && deadline.expiresAt - Date.now() <= STEP_SLOWDOWN * lastStepMs + READ_RESERVE_MS)
+    throw tooSlow(deadline.budgetMs);
 }
 
 /**
