@@ -198,6 +198,13 @@ export interface Storage {
   /** Full desired field list (docs/protocol.md §5.3); throw COLLECTION_CHANGE_NOT_SUPPORTED for impossible changes. */
   updateCollection(collection: Collection): Promise<StoredCollection>;
   deleteCollection(id: string): Promise<void>;
+  /**
+   * Optional: finishes a delete of collection `id` that an earlier collections/delete left
+   * unfinished at its deadline (its 504 said to send the same call again), and says whether
+   * there was one. Such a collection is gone for every call meanwhile, so without this the
+   * call sent again answered COLLECTION_NOT_FOUND while doing what it was asked.
+   */
+  finishDelete?(id: string): Promise<boolean>;
 
   // Reads
   /**

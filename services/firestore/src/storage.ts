@@ -310,11 +310,27 @@ class FirestoreStorage implements Storage {
         this.notePending(collection);
         return collection;
       }
-      // A delete whose call ended (its deadline) before it finished: this call finishes it.
-      const deletion = this.schema.pendingDeletion(id);
-      if (deletion && deletion.until <= Date.now()) await this.finishDeletion(id, deletion.token);
+      await this.finishPendingDeletion(id);
       return undefined;
     });
+  }
+
+  finishDelete(id: string) {
+    return guarded(async () => (await this.schema.get(id)) === undefined && this.finishPendingDeletion(id), {
+      collectionId: id,
+    });
+  }
+
+  /**
+   * A delete whose call ended (its deadline) before it finished: this call finishes it, whatever
+   * the call (schema.get noted the mark). False when there is none, or when its call is still
+   * within its deadline (that call is finishing it).
+   */
+  private async finishPendingDeletion(id: string): Promise<boolean> {
+    const deletion = this.schema.pendingDeletion(id);
+    if (!deletion || deletion.until > Date.now()) return false;
+    await this.finishDeletion(id, deletion.token);
+    return true;
   }
 
   refreshCollection(id: string) {

@@ -104,6 +104,9 @@ export async function deleteCollection(storage: Storage, req: RequestOf['collect
   ctx.info.collectionId = req.collectionId;
   requireModifications(storage, req.collectionId);
   const tooLong = req.collectionId.length > nameLimits(storage.capabilities.limits).collectionIdLength;
+  // The same call sent again after a 504 that said so: it finishes the delete, and answers as the
+  // delete it completes (storage.ts `finishDelete`).
+  if (!tooLong && (await storage.finishDelete?.(req.collectionId))) return {};
   const existing = tooLong ? undefined : await storage.getCollection(req.collectionId);
   if (!existing) throw errors.collectionNotFound(req.collectionId);
   // A read-only table is the owner's data the adaptor may not write (Wix's rule: read-write only with
