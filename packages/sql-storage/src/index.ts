@@ -38,7 +38,7 @@ export {
   removeAnswers,
 } from './references.ts';
 export { cellValue, columnPlan, type PlannedColumn, putValue, toItem } from './rows.ts';
-export { CachedSchema } from './schema.ts';
+export { CachedSchema, fieldsChangedMeanwhile, refuseRemovingUnseenFields } from './schema.ts';
 export { SchemaSnapshotCache, type SchemaVersionSource } from './schema-cache.ts';
 export { sqlStorageSettings } from './settings.ts';
 export {

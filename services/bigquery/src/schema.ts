@@ -17,6 +17,7 @@ import { type Collection, errors, type Field, newSchemaToken, SpiError, type Sto
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
+  fieldsChangedMeanwhile,
   isInternalTable,
   isSystemKey,
   type LazyCollectionSnapshot,
@@ -340,7 +341,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     const description = tableDescription(collection, problems);
     if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
     const addedMeanwhile = drops.filter((key) => !wanted.has(key) && known && !known.physical.columns.has(key));
-    if (addedMeanwhile.length > 0) throw changedMeanwhile(collection.id, addedMeanwhile, 'added');
+    if (addedMeanwhile.length > 0) throw fieldsChangedMeanwhile(collection.id, addedMeanwhile, 'added');
     await this.referencesTable(collection.fields);
     await this.unchangedSince(current);
     try {
@@ -422,7 +423,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         return now === undefined || shape(now) !== shape(c);
       }),
     ].map((c) => c.name);
-    if (changed.length > 0) throw changedMeanwhile(planned.stored.id, [...new Set(changed)], 'changed');
+    if (changed.length > 0) throw fieldsChangedMeanwhile(planned.stored.id, [...new Set(changed)], 'changed');
   }
 
   private async holdsValues(current: BigQueryCollection, column: string): Promise<boolean> {
@@ -461,23 +462,6 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       { fieldKey: '', message: `BigQuery refused the change: ${errorShape(error).message}` },
     ]);
   }
-}
-
-/**
- * Another instance changed the collection while this update was planned: refused before it
- * writes, each field named, with what to do (the change can be sent again once read again).
- */
-function changedMeanwhile(collectionId: string, keys: readonly string[], how: 'added' | 'changed'): SpiError {
-  return errors.collectionChangeNotSupported(
-    collectionId,
-    keys.map((key) => ({
-      fieldKey: key,
-      message:
-        how === 'added'
-          ? `another instance added ${key} to this collection a moment ago and this change, which does not list it, would remove it; read the collection again and repeat your change`
-          : `another instance changed ${key} while this change was planned; read the collection again and repeat your change`,
-    })),
-  );
 }
 
 function schemaField(field: Field, shape: ColumnShape, problems: FieldProblem[], allowRequired = true): SchemaField {

@@ -26,6 +26,7 @@ import {
   collectionSnapshot,
   isSystemKey,
   referencesStatements,
+  refuseRemovingUnseenFields,
   type SqlReader,
 } from '@adaptors/sql-storage';
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
@@ -244,9 +245,11 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
 
   async update(collection: Collection): Promise<StoredCollection> {
     checkDefinition(collection);
+    const known = await this.byId(collection.id); // what this instance served until now
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
+    refuseRemovingUnseenFields(collection, known, current);
     // The definition this plan starts from: the metadata write below refuses to replace another one.
     const planned = (await this.snapshot()).catalog.metadata.get(collection.id) ?? null;
     const plan = await this.planUpdate(current, collection);
