@@ -3,6 +3,8 @@
  * "Filters"): messages in the legacy protocol's names, one sentence for a
  * failed bulk call, and a v1 node without an operator as no filter.
  */
+
+import type { StoredCollection } from '@adaptors/core';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import {
   createMemoryStorage,
@@ -13,11 +15,17 @@ import {
   startHarness,
 } from '../src/index.ts';
 
+/** A collection with a column named `kind`, a key v1 nodes also have. */
+const produce: StoredCollection = {
+  id: 'produce',
+  fields: [...plantsCollection.fields.slice(0, 4), { key: 'kind', type: 'TEXT' }],
+};
+
 let h: Harness;
 let legacy: LegacyClient;
 beforeAll(async () => {
   h = await startHarness({
-    storage: createMemoryStorage({ collections: [plantsCollection] }),
+    storage: createMemoryStorage({ collections: [plantsCollection, produce] }),
     legacySecretKeys: ['first-legacy-secret-key-0001'],
   });
   legacy = h.legacy as LegacyClient;
@@ -76,4 +84,33 @@ test('a v1 node with neither operator nor kind is no filter', async () => {
   // A v2 condition on a field is still a filter.
   const v2 = await legacy.legacy('/data/count', { collectionName: 'plants', filter: { family: { $eq: 'Rosaceae' } } });
   expect(v2.body.totalCount).toBeLessThan(samplePlants.length);
+});
+
+test('a v2 filter on a field named kind is a filter, on find, count and aggregate', async () => {
+  await legacy.legacy('/data/insert/bulk', {
+    collectionName: 'produce',
+    items: [
+      { _id: 'k1', kind: 'fruit' },
+      { _id: 'k2', kind: 'veg' },
+      { _id: 'k3', kind: 'veg' },
+    ],
+  });
+  const filter = { kind: { $eq: 'fruit' } };
+  const found = await legacy.legacy('/data/find', { collectionName: 'produce', filter, projection: ['kind'] });
+  expect(found.body).toEqual({ items: [{ _id: 'k1', kind: 'fruit' }], totalCount: 1 });
+  const count = await legacy.legacy('/data/count', { collectionName: 'produce', filter: { kind: { $eq: 'veg' } } });
+  expect(count.body).toEqual({ totalCount: 2 });
+  const both = { kind: { $eq: 'veg' }, _id: { $eq: 'k2' } };
+  expect((await legacy.legacy('/data/count', { collectionName: 'produce', filter: both })).body).toEqual({
+    totalCount: 1,
+  });
+  const aggregate = await legacy.legacy('/data/aggregate', {
+    collectionName: 'produce',
+    filter,
+    processingStep: { _id: null, c: { $sum: 1 } },
+  });
+  expect(aggregate.body.items).toEqual([{ c: 1 }]);
+  // The samples' v1 marker alone is still no filter.
+  const marker = await legacy.legacy('/data/count', { collectionName: 'produce', filter: { kind: 'filter' } });
+  expect(marker.body).toEqual({ totalCount: 3 });
 });

@@ -7,7 +7,8 @@
  * - Protocol v1 filters are an operator tree `{ operator, fieldName?, value }`
  *   (legacy/README.md "Filters"), translated node by node.
  * - No filter: absent, `null`, `""`, `{}`, or a v1 node without `operator`
- *   (`isV1NodeWithoutOperator`).
+ *   (`isV1NodeWithoutOperator`), told from a v2 filter by its values, not its keys:
+ *   `kind`, `value` and `fieldName` are also ordinary column names.
  */
 import { isPlainObject } from '../auth/metadata.ts';
 import { errors } from '../errors.ts';
@@ -30,18 +31,23 @@ export function filterFormat(filter: unknown): LegacyFilterFormat {
 
 /**
  * A v1 node without an operator is "no filter" (Wix's samples; legacy/README.md "Filters"):
- * one with `kind`, or one holding only v1 node keys (`{ "value": [] }`) none of which is a
- * v2 condition — `{ "value": { "$gt": 1 } }` stays a v2 filter on a field named `value`.
+ * an object whose every key is a v1 node key with a v1 node's value. `kind` counts only
+ * with the samples' value, the string "filter": `{ "kind": { "$eq": "veg" } }` is a v2
+ * filter on a field named `kind`, as `{ "value": { "$gt": 1 } }` is one on `value`.
  */
 function isV1NodeWithoutOperator(filter: Record<string, unknown>): boolean {
-  const keys = Object.keys(filter);
-  if ('kind' in filter && !keys.some((k) => k.startsWith('$'))) return true;
   if (filter.operator !== undefined && filter.operator !== null) return false;
-  if (!keys.every((k) => V1_NODE_KEYS.has(k))) return false;
-  return !keys.some((k) => {
-    const value = filter[k];
-    return isPlainObject(value) && Object.keys(value).some((op) => op.startsWith('$'));
-  });
+  return Object.entries(filter).every(([key, value]) => isV1NodeEntry(key, value));
+}
+
+function isV1NodeEntry(key: string, value: unknown): boolean {
+  if (key === 'kind') return value === 'filter';
+  return V1_NODE_KEYS.has(key) && !isV2Condition(value);
+}
+
+/** `{ "$op": … }`: the value a v2 filter gives a field. */
+function isV2Condition(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).some((op) => op.startsWith('$'));
 }
 
 /** The v3 wire filter for a legacy filter; `path` names it in error messages. */

@@ -20,6 +20,11 @@ describe('filterFormat', () => {
     // …unless it holds a v2 condition or a key no v1 node has.
     [{ value: { $gt: 1 } }, 'v2'],
     [{ value: [], family: { $eq: 'x' } }, 'v2'],
+    // `kind` marks a v1 node only with the samples' value "filter"; otherwise it is a field.
+    [{ kind: 'filter', value: [] }, 'none'],
+    [{ kind: { $eq: 'veg' } }, 'v2'],
+    [{ kind: { $eq: 'veg' }, title: { $eq: 'x' } }, 'v2'],
+    [{ kind: 'veg' }, 'v2'],
   ])('%j → %s', (filter, format) => {
     expect(filterFormat(filter)).toBe(format);
   });
