@@ -333,6 +333,11 @@ describe('references', () => {
     );
     expect(included.body.items[0].companions).toHaveLength(1);
     expect(included.body.items[0].companions[0]._id).toBe('sage');
+    // A limit of 0 is protobuf JSON's unset int: the cap (50), as when none is sent.
+    for (const include of [{ fieldKey: 'companions', limit: 0 }, { fieldKey: 'companions' }]) {
+      const all = await h.client.query('plants', { filter: { _id: 'thyme' } }, { includeReferencedItems: [include] });
+      expect(all.body.items[0].companions.map((item: { _id: string }) => item._id)).toEqual(['sage', 'lavender']);
+    }
     const removed = await h.client.removeReferences('plants', 'companions', [pairs[0], pairs[0]]);
     expect(removed.body.results[0].reference).toEqual(pairs[0]);
     expect(removed.body.results[1].error.errorCode).toBe('REFERENCE_NOT_FOUND');

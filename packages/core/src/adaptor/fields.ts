@@ -4,8 +4,21 @@ import type { Field } from '../model.ts';
 import type { FieldRef } from '../query/ast.ts';
 import { type ParseContext, resolveField } from '../query/parse-context.ts';
 
-export function resolveFieldName(name: string, ctx: ParseContext, path: string): FieldRef {
-  return resolveField(ctx, name, path).ref;
+/**
+ * The field of items/query-distinct-values. A MULTI_REFERENCE field holds no values on the item
+ * (docs/semantics.md, rule 24), so its distinct values are refused like its filters,
+ * sorts and groups are, instead of answering an empty list.
+ */
+export function distinctFieldName(name: string, ctx: ParseContext, path: string): FieldRef {
+  const resolved = resolveField(ctx, name, path);
+  if (resolved.declared?.type === 'MULTI_REFERENCE' && !resolved.nested) {
+    throw errors.violation(
+      path,
+      name,
+      `'${resolved.ref.key}' is a MULTI_REFERENCE field and has no distinct values; items/query-referenced lists the items it references.`,
+    );
+  }
+  return resolved.ref;
 }
 
 export function multiReferenceField(fields: readonly Field[], key: string, collectionId: string, path: string): Field {

@@ -18,7 +18,7 @@ import { isDescending } from '../wire/schemas/common.ts';
 import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
-import { resolveFieldName } from './fields.ts';
+import { distinctFieldName } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
 import { completePage, fetchLimit, fromCursor, valuesFromCursor, valuesToCursor } from './paging.ts';
 import { includeReferencedItems } from './references.ts';
@@ -183,7 +183,7 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
   const fieldName = raw.n;
   const [filter, field] = fromCursor(page, () => [
     parseFilter(raw.f ?? {}, parse, 'filter'),
-    resolveFieldName(fieldName, parse, 'fieldName'),
+    distinctFieldName(fieldName, parse, 'fieldName'),
   ]);
   const result = await storage.distinct(
     stored,

@@ -27,6 +27,16 @@ export interface ReferenceDeps {
 /** Wix's public API caps included referenced items at 50 per item (docs/semantics.md §8). */
 const MAX_INCLUDED_PER_ITEM = 50;
 
+/**
+ * At most how many referenced items `includeReferencedItems[].limit` includes per item. Wix sends
+ * its requests as protobuf JSON, where an int left unset arrives as 0 (or not at all): 0 reads as
+ * "not set", the cap, rather than as one item (a decision: Wix does not document 0; no caller asks
+ * for included items and then for none of them).
+ */
+export function includedLimit(limit: number | null | undefined): number {
+  return limit == null || limit <= 0 ? MAX_INCLUDED_PER_ITEM : Math.min(limit, MAX_INCLUDED_PER_ITEM);
+}
+
 /** What a query-referenced cursor carries: the first page's request and the position after it. */
 interface ReferencedCursorState {
   /** referringFieldKey */
@@ -199,7 +209,7 @@ export async function includeReferencedItems(
     const extra = include.filter
       ? parseFilter(include.filter, targetParse, `includeReferencedItems[${index}].filter`)
       : undefined;
-    const limit = Math.min(Math.max(include.limit ?? MAX_INCLUDED_PER_ITEM, 1), MAX_INCLUDED_PER_ITEM);
+    const limit = includedLimit(include.limit);
     if (field.type === 'REFERENCE') {
       const ids = [...new Set(out.map((item) => item[field.key]).filter((v): v is string => typeof v === 'string'))];
       if (ids.length === 0) continue;

@@ -33,7 +33,7 @@
 import { errors, type Violation } from '../errors.ts';
 import { type Field, type FieldType, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
 import type { Item, Value } from '../query/ast.ts';
-import { toDateLiteral } from './dates.ts';
+import { isDateLiteral, parseDateLiteral, toDateLiteral } from './dates.ts';
 import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
 import { checkJson, LIMITS } from './limits.ts';
 
@@ -145,37 +145,60 @@ export function decodeItem(collection: CodecCollection, wire: unknown, path: str
       continue;
     }
     const decoded = decodeFieldValue(field.type, value, at, violations);
-    if (decoded !== undefined) item[key] = decoded;
-    if (Array.isArray(decoded) && field.arrayOptions)
-      checkElements(decoded, field.arrayOptions.elementType, at, violations);
+    if (decoded !== undefined) {
+      item[key] =
+        Array.isArray(decoded) && field.arrayOptions
+          ? checkElements(decoded, field.arrayOptions.elementType, at, violations)
+          : decoded;
+    }
   }
 
   if (violations.length > 0) throw errors.validation(violations);
   return item;
 }
 
+interface ElementCheck {
+  /** The element in the form it is stored and answered in; undefined when it is not one. */
+  readonly accept: (v: Value) => Value | undefined;
+  readonly noun: string;
+}
+
+const kept = (test: (v: Value) => boolean) => (v: Value) => (test(v) ? v : undefined);
+
 /** What an element of an ARRAY field declared with `arrayOptions.elementType` must be (null aside). */
-const ELEMENT_CHECKS: Partial<Record<FieldType, { readonly test: (v: unknown) => boolean; readonly noun: string }>> = {
-  NUMBER: { test: (v) => typeof v === 'number', noun: 'a number' },
-  TEXT: { test: (v) => typeof v === 'string', noun: 'a string' },
-  BOOLEAN: { test: (v) => typeof v === 'boolean', noun: 'true or false' },
+const ELEMENT_CHECKS: Partial<Record<FieldType, ElementCheck>> = {
+  NUMBER: { accept: kept((v) => typeof v === 'number'), noun: 'a number' },
+  TEXT: { accept: kept((v) => typeof v === 'string'), noun: 'a string' },
+  BOOLEAN: { accept: kept((v) => typeof v === 'boolean'), noun: 'true or false' },
+  // A date element travels as `{"$date"}` like a DATETIME field's value (docs/protocol.md §9.2),
+  // and is answered in that form with milliseconds and Z, whatever form of instant was sent.
+  DATETIME: {
+    accept: (v) => {
+      const date = isDateLiteral(v) ? parseDateLiteral(v) : undefined;
+      return date ? (toDateLiteral(date) as unknown as Value) : undefined;
+    },
+    noun: 'a date, {"$date": "2024-05-01T09:30:00.000Z"}',
+  },
 };
 
 /**
  * The elements of an ARRAY field declared as holding one type: the query parser types their
  * operands by it (parse-operand.ts), so an element of another type would be stored and never
- * matched. The values are kept as sent; only their type is checked.
+ * matched. Returns the elements as stored: as sent, dates in their canonical form.
  */
-function checkElements(values: readonly Value[], elementType: FieldType, at: string, violations: Violation[]): void {
+function checkElements(values: readonly Value[], elementType: FieldType, at: string, violations: Violation[]): Value {
   const check = ELEMENT_CHECKS[elementType];
-  if (!check) return;
-  values.forEach((element, index) => {
-    if (element === null || check.test(element)) return;
+  if (!check) return values as Value;
+  return values.map((element, index) => {
+    if (element === null) return element;
+    const accepted = check.accept(element);
+    if (accepted !== undefined) return accepted;
     violations.push({
       fieldPath: `${at}[${index}]`,
       rejectedValue: typeof element === 'string' ? element : JSON.stringify(element),
       message: `must be ${check.noun} (the field's elements are ${elementType})`,
     });
+    return element;
   });
 }
 

@@ -26,6 +26,7 @@ const fields: Field[] = [
   { key: 'object', type: 'OBJECT' },
   { key: 'array', type: 'ARRAY' },
   { key: 'numbers', type: 'ARRAY', arrayOptions: { elementType: 'NUMBER' } },
+  { key: 'dates', type: 'ARRAY', arrayOptions: { elementType: 'DATETIME' } },
   { key: 'gallery', type: 'MEDIA_GALLERY' },
   { key: 'documents', type: 'ARRAY_DOCUMENT' },
   { key: 'tags', type: 'ARRAY_STRING' },
@@ -186,6 +187,9 @@ describe('decodeItem refusals', () => {
     // An ARRAY declared with an element type holds only that type (null aside).
     ['numbers', [1, 'x'], 'items[2].numbers[1]'],
     ['numbers', [{ n: 1 }], 'items[2].numbers[0]'],
+    ['dates', [{ $date: 'garbage' }], 'items[2].dates[0]'],
+    ['dates', [{ $date: '2024-05-01T09:30:00.000Z' }, '2024-05-01T09:30:00.000Z'], 'items[2].dates[1]'],
+    ['dates', [{ $date: '2024-05-01T09:30:00' }], 'items[2].dates[0]'],
     ['supplier', 7],
     ['supplier', { name: 'no id' }],
     ['_id', ''],
@@ -223,6 +227,13 @@ describe('decodeItem refusals', () => {
 
   it('keeps an ARRAY declared with an element type as sent when its elements are of that type', () => {
     expect(decodeItem(strict, { numbers: [1, null, 2.5] }, 'items[0]')).toEqual({ numbers: [1, null, 2.5] });
+  });
+
+  it('answers the dates of an ARRAY of DATETIME elements with milliseconds and Z, whatever instant form was sent', () => {
+    const wire = { dates: [{ $date: '2024-05-01T11:30:00+02:00' }, null, { $date: '2024-05-01T09:30:00.5Z' }] };
+    expect(decodeItem(strict, wire, 'items[0]')).toEqual({
+      dates: [{ $date: '2024-05-01T09:30:00.000Z' }, null, { $date: '2024-05-01T09:30:00.500Z' }],
+    });
   });
 
   it('treats a null _id as absent', () => {

@@ -215,6 +215,11 @@ export function schemaSuite(get: () => ConformanceTarget): void {
       );
       expect(codes).toEqual(['ok', 'ok', 'ok', 'REFERENCE_ALREADY_EXISTS', 'ITEM_NOT_FOUND']);
 
+      // Its pairs are no value on the item: no distinct values either (rule 24), a 400 naming the field.
+      const distinct = await client.distinct(plants, 'suppliers');
+      expect(distinct.status, JSON.stringify(distinct.body)).toBe(400);
+      expect(distinct.body.errorMessage).toContain("'suppliers' is a MULTI_REFERENCE field");
+
       const queried = await client.queryReferenced(plants, 'suppliers', {
         referringItemIds: ['p1'],
         fieldsToReturn: ['name'],
