@@ -4,7 +4,9 @@
  * record, so docs and code cannot drift. Regenerate after changing settings:
  *   UPDATE_DEPLOY_DOCS=1 pnpm exec vitest run test/deploy-docs.test.ts   (in infra/)
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreSettings, describeSettings } from '@adaptors/core';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +139,63 @@ describe.each(SERVICES)('services/%s/DEPLOY.md: the gcloud path runs in order', 
     expect(unsetVariables(text)).toEqual([]);
   });
 });
+
+/**
+ * The lines of a block from the one that runs `adaptors keys generate` to the gcloud command that
+ * stores its output, as the site owner pastes them.
+ */
+function keyToSecretSteps(text: string): { line: number; code: string }[] {
+  const steps: { line: number; code: string }[] = [];
+  for (const { line, code } of shellBlocks(text)) {
+    const lines = code.split('\n');
+    const from = lines.findIndex((l) => /^[^#]*adaptors keys generate/.test(l));
+    if (from < 0) continue;
+    const to = lines.findIndex((l, i) => i >= from && /gcloud secrets (create|versions add)/.test(l));
+    if (to >= 0) steps.push({ line: line + from + 1, code: lines.slice(from, to + 1).join('\n') });
+  }
+  return steps;
+}
+
+/** Runs documented lines with `adaptors` and `gcloud` replaced: what gcloud was given, if it ran. */
+function runWithStubs(code: string, adaptors: string): { status: number | null; stderr: string; stored?: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-docs-'));
+  try {
+    const stored = join(dir, 'stored');
+    const script = `adaptors() { ${adaptors}; }\ngcloud() { cat > '${stored}'; }\n${code}\n`;
+    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    return {
+      status: result.status,
+      stderr: result.stderr,
+      ...(existsSync(stored) ? { stored: readFileSync(stored, 'utf8') } : {}),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(SERVICES)(
+  'services/%s/DEPLOY.md: the development key reaches Secret Manager, or nothing does',
+  (service) => {
+    const steps = keyToSecretSteps(readFileSync(join(serviceDir(service), 'DEPLOY.md'), 'utf8'));
+
+    it('stores exactly the key the last line names', () => {
+      expect(steps.length).toBeGreaterThan(0);
+      for (const { code } of steps) {
+        const run = runWithStubs(code, "printf 'Public key …\\n\\nWIX_PUBLIC_KEYS=MFkwEw+/=\\n'");
+        expect(run, code).toMatchObject({ status: 0, stored: 'MFkwEw+/=' });
+      }
+    });
+
+    it('stops with a message, and stores nothing, when keys generate prints no key', () => {
+      for (const { code } of steps) {
+        const run = runWithStubs(code, "echo 'adaptors keys: something went wrong' >&2; return 2");
+        expect(run.stored, `${code}\nstored an empty key`).toBeUndefined();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain('printed no key');
+      }
+    });
+  },
+);
 
 describe('infra/README.md', () => {
   it('creates every secret before adding a version to it', () => {

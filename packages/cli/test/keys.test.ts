@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPublicKeys } from '@adaptors/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,17 +44,50 @@ describe('keys generate', () => {
     });
   }
 
-  it('defaults to ES256 in .dev-keys, refuses to overwrite without --force', async () => {
+  it('defaults to ES256 in .dev-keys; a second run keeps the pair and prints its key again, --force replaces it', async () => {
     const first = await runCli(['keys', 'generate'], { cwd: dir.path });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('.dev-keys/wix-dev-private.pem');
     expect(first.stdout).toContain('ES256');
+    const privateKey = await readFile(join(dir.path, '.dev-keys', 'wix-dev-private.pem'), 'utf8');
+    // DEPLOY.md pipes `keys generate | tail -1` into Secret Manager: after `npm start` made
+    // .dev-keys/, that must still be the key, never an empty line.
     const again = await runCli(['keys', 'generate'], { cwd: dir.path });
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already exists; pass --force');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Kept the existing ES256 key pair');
+    expect(again.stdout.trimEnd().split('\n').pop()).toBe(first.stdout.trimEnd().split('\n').pop());
+    expect(printed(again.stdout)).toEqual(printed(first.stdout));
+    expect(await readFile(join(dir.path, '.dev-keys', 'wix-dev-private.pem'), 'utf8')).toBe(privateKey);
     const forced = await runCli(['keys', 'generate', '--force'], { cwd: dir.path });
     expect(forced.code).toBe(0);
     expect(envKey(forced.stdout)).not.toBe(envKey(first.stdout));
+  });
+
+  it('an existing pair: a missing public file is rewritten; a mismatch, a lone public key or another --alg is refused', async () => {
+    const keys = join(dir.path, '.dev-keys');
+    const first = await runCli(['keys', 'generate', '--alg', 'RS256'], { cwd: dir.path });
+    await rm(join(keys, 'wix-dev-public.pem'));
+    const rewritten = await runCli(['keys', 'generate'], { cwd: dir.path });
+    expect(rewritten.code).toBe(0);
+    expect(envKey(rewritten.stdout)).toBe(envKey(first.stdout));
+    expect(await readFile(join(keys, 'wix-dev-public.pem'), 'utf8')).toBe(printed(first.stdout).pem);
+
+    const otherAlg = await runCli(['keys', 'generate', '--alg', 'ES256'], { cwd: dir.path });
+    expect(otherAlg.code).toBe(2);
+    expect(otherAlg.stderr).toContain('holds an RS256 key, not ES256; pass --force');
+    expect(otherAlg.stdout).toBe('');
+
+    const other = await runCli(['keys', 'generate', '--out', 'other'], { cwd: dir.path });
+    await writeFile(join(keys, 'wix-dev-public.pem'), printed(other.stdout).pem!);
+    const mismatch = await runCli(['keys', 'generate'], { cwd: dir.path });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('is not the public key of .dev-keys/wix-dev-private.pem; pass --force');
+    expect(mismatch.stdout).toBe('');
+
+    await rm(join(keys, 'wix-dev-private.pem'));
+    const lone = await runCli(['keys', 'generate'], { cwd: dir.path });
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toContain('exists without .dev-keys/wix-dev-private.pem; pass --force');
   });
 
   it('usage errors exit 2', async () => {
