@@ -17,8 +17,9 @@ const TEXT: readonly QueryOperator[] = ['CONTAINS', 'STARTS_WITH', 'ENDS_WITH', 
  * number, boolean and null operands. Date, object and array operands there
  * are refused with a clear error (BAD_REQUEST), never answered wrongly.
  * For ParseContext.nestedQueryOperators. Note the core makes nested paths
- * sortable when GT and LT are listed; JSON sort order is exact for scalars
- * only (objects and arrays get their type rank but no order within it).
+ * sortable when GT and LT are listed; the compiler refuses them as sort keys
+ * (order.ts sortKey) because nested {"$date"} objects, objects and arrays
+ * cannot be ordered as the evaluator orders them.
  */
 export function nestedPathOperators(): QueryOperator[] {
   return [...EQUALITY, ...RANGES, ...TEXT];

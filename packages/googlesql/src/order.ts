@@ -34,8 +34,28 @@ function rankOf(b: Value): number {
   return Array.isArray(b) ? 4 : 3;
 }
 
+/**
+ * Why a dotted path into a JSON column cannot be an ORDER BY key. The core makes dotted paths
+ * sortable when the storage compares them with $gt and $lt (core SEMANTICS.md #28), but the
+ * evaluator's order (core compare.ts) puts a `{"$date": iso}` object among the dates (SEMANTICS.md
+ * #21) and orders objects and arrays by their contents, which GoogleSQL cannot do (no recursive
+ * comparison of JSON, and recognising exactly the ISO texts core's parser accepts would take a
+ * timestamp parser no engine shares). The shape of a nested value is data, not schema, so the
+ * compiler cannot tell a sort over strings from one over dates: it refuses every such sort with a
+ * 400 rather than answer a wrong order without a word (a JSON sort key orders only by type rank
+ * and scalars: the dates 2020, 2024, 2025 came in _id order).
+ */
+const NESTED_SORT_REASON =
+  'values inside an object can be dates, objects or arrays, which this database cannot order as Wix does';
+const NESTED_SORT_FIX =
+  'Sort by a top-level field (for a nested value, add a field of its own type that holds it), or sort the items after reading them.';
+
 export function sortKey(table: TableInfo, field: FieldRef, order: SortOrder, sql: SqlHooks): SortKey {
-  return keyFor(resolveTarget(table, field, sql), order, field.key);
+  const target = resolveTarget(table, field, sql);
+  if (target.kind === 'json' && target.nested) {
+    throw errors.unsupported(`Sorting by the nested path '${field.key}'`, NESTED_SORT_REASON, NESTED_SORT_FIX);
+  }
+  return keyFor(target, order, field.key);
 }
 
 export function keyFor(target: Target, order: SortOrder, key: string): SortKey {
@@ -82,8 +102,8 @@ export function keyFor(target: Target, order: SortOrder, key: string): SortKey {
       const r = jsonRank(j);
       // Objects and arrays get their rank but no order within it, and a {"$date"} object ranks
       // as an object here but as a date for the evaluator (core SEMANTICS.md #21): not exact,
-      // hence JSON is not declared sortable (capabilities.ts); keysets refuse such boundaries.
-      // TODO(semantics): rank {"$date"} objects as dates if nested sorting must be exact.
+      // hence JSON is not declared sortable (capabilities.ts), items queries refuse nested JSON
+      // sort keys (sortKey above) and keysets refuse such boundaries.
       const typed = (['number', 'string', 'boolean'] as const).map((k) => `${jsonAs(k, j)} ${dir}`);
       const boundary = (b: Value): 'null' | 'number' | 'string' | 'boolean' => {
         if (b === null) return 'null';
