@@ -15,7 +15,7 @@ import type { EndpointName } from '../wire/validate.ts';
 import { fromErrorObject, unsupportedOperation } from './errors.ts';
 import { legacyFilterToWire } from './filter.ts';
 import { renamePaths } from './paths.ts';
-import { columnToField, isSystemField, toLegacyHeader, toLegacySchema } from './schema.ts';
+import { columnToField, isLegacyField, isSystemField, toLegacyHeader, toLegacySchema } from './schema.ts';
 
 type Body = Record<string, unknown>;
 type Handler = (adaptor: Adaptor, body: Body, ctx: CallContext) => Promise<unknown>;
@@ -88,6 +88,29 @@ function all(results: readonly ({ item: unknown } | { error: ErrorObject })[], v
       `; the other ${done} item${done === 1 ? ' was' : 's were'} ${verb === 'insert' ? 'stored' : verb === 'update' ? 'updated' : 'removed'}.`,
     spi.data,
   );
+}
+
+/**
+ * Refuses items that carry a value for a field the legacy protocol does not have (schema.ts
+ * `isLegacyField`: MULTI_REFERENCE): the v3 codec would drop it and answer success, so a value
+ * the site owner entered would vanish without a word. `paths`: where each item sits in the body.
+ * The definition is the storage's cached one the write reads anyway; a missing collection or a
+ * failed read is left to the write, which answers it with the v3 checks (404, id format, 503).
+ */
+async function refuseNonLegacyFields(adaptor: Adaptor, id: string, items: readonly unknown[], paths: string[]) {
+  const stored = await adaptor.storage.getCollection(id).catch(() => undefined);
+  const hidden = (stored?.fields ?? []).filter((f) => !isLegacyField(f)).map((f) => f.key);
+  if (hidden.length === 0) return;
+  items.forEach((item, i) => {
+    if (!isPlainObject(item)) return;
+    const key = hidden.find((k) => item[k] !== undefined);
+    if (key === undefined) return;
+    throw errors.violation(
+      `${paths[i]}.${key}`,
+      item[key],
+      `'${key}' is a multi-reference field, which the legacy protocol cannot store (it is left out of /schemas/list); leave it out of the item — the references it holds are kept`,
+    );
+  });
 }
 
 function itemOf(body: Body): Record<string, unknown> {
@@ -289,21 +312,17 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     return { totalCount: answer.totalCount };
   },
   '/data/insert': async (adaptor, body, ctx) => {
-    const answer = await v3(
-      adaptor,
-      'items/insert',
-      { collectionId: collectionName(body), items: [itemOf(body)] },
-      ctx,
-    );
+    const id = collectionName(body);
+    const item = itemOf(body);
+    await refuseNonLegacyFields(adaptor, id, [item], ['item']);
+    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items: [item] }, ctx);
     return { item: single(answer.results) };
   },
   '/data/update': async (adaptor, body, ctx) => {
-    const answer = await v3(
-      adaptor,
-      'items/update',
-      { collectionId: collectionName(body), items: [itemOf(body)] },
-      ctx,
-    );
+    const id = collectionName(body);
+    const item = itemOf(body);
+    await refuseNonLegacyFields(adaptor, id, [item], ['item']);
+    const answer = await v3(adaptor, 'items/update', { collectionId: id, items: [item] }, ctx);
     return { item: single(answer.results) };
   },
   '/data/remove': async (adaptor, body, ctx) => {
@@ -313,13 +332,27 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     return { item: single(answer.results) };
   },
   '/data/insert/bulk': async (adaptor, body, ctx) => {
+    const id = collectionName(body);
     const items = itemsOf(body, 'items');
-    const answer = await v3(adaptor, 'items/insert', { collectionId: collectionName(body), items }, ctx);
+    await refuseNonLegacyFields(
+      adaptor,
+      id,
+      items,
+      items.map((_, i) => `items[${i}]`),
+    );
+    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items }, ctx);
     return { items: all(answer.results, 'insert') };
   },
   '/data/update/bulk': async (adaptor, body, ctx) => {
+    const id = collectionName(body);
     const items = itemsOf(body, 'items');
-    const answer = await v3(adaptor, 'items/update', { collectionId: collectionName(body), items }, ctx);
+    await refuseNonLegacyFields(
+      adaptor,
+      id,
+      items,
+      items.map((_, i) => `items[${i}]`),
+    );
+    const answer = await v3(adaptor, 'items/update', { collectionId: id, items }, ctx);
     return { items: all(answer.results, 'update') };
   },
   '/data/remove/bulk': async (adaptor, body, ctx) => {

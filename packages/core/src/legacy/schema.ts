@@ -94,10 +94,20 @@ export interface LegacySchema {
   fields: Record<string, LegacyFieldSpec>;
 }
 
+/**
+ * Whether a v3 field exists for the legacy protocol. A MULTI_REFERENCE field is no column of
+ * the item (its pairs live apart: wire/codec.ts drops its values, reads leave it out) and the
+ * protocol has no reference endpoints, so a legacy caller could neither read, write nor filter
+ * it: it is left out of legacy schemas and refused in legacy writes (legacy/README.md decisions).
+ */
+export function isLegacyField(field: Pick<Field, 'type'>): boolean {
+  return field.type !== 'MULTI_REFERENCE';
+}
+
 /** A described v3 collection (capabilities filled in) as a legacy schema. */
 export function toLegacySchema(collection: Collection, supportsMatches: boolean): LegacySchema {
   const fields: Record<string, LegacyFieldSpec> = {};
-  for (const field of collection.fields) {
+  for (const field of collection.fields.filter(isLegacyField)) {
     const declared = field.capabilities?.queryOperators ?? [];
     const names = declared.flatMap((op) => OPERATOR_NAMES[op]);
     if (supportsMatches && declared.includes('CONTAINS')) names.push('matches');
@@ -163,6 +173,13 @@ export function columnToField(column: unknown, path = 'column'): Field {
       SUBTYPES[subtype.toLowerCase()] ??
       ((FIELD_TYPES as readonly string[]).includes(subtype) ? (subtype as FieldType) : undefined);
     if (narrowed !== undefined) {
+      if (!isLegacyField({ type: narrowed })) {
+        throw errors.violation(
+          `${path}.subtype`,
+          subtype,
+          `the legacy protocol has no ${narrowed} fields (no legacy call reads or writes them); add the column as "object" without this subtype`,
+        );
+      }
       if (legacyTypeOf(narrowed) !== legacy && !(legacy === 'datetime' && SUBTYPES[subtype.toLowerCase()])) {
         throw errors.violation(
           `${path}.subtype`,

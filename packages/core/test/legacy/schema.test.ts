@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { allowedOperations, columnToField, LEGACY_FIELD_TYPES, legacyTypeOf } from '../../src/legacy/schema.ts';
+import {
+  allowedOperations,
+  columnToField,
+  LEGACY_FIELD_TYPES,
+  legacyTypeOf,
+  toLegacySchema,
+} from '../../src/legacy/schema.ts';
 import { FIELD_TYPES } from '../../src/model.ts';
 
 describe('legacy field types', () => {
@@ -24,6 +30,8 @@ describe('legacy field types', () => {
     [{ name: 'x', type: 'varchar' }],
     [{ type: 'text' }],
     [{ name: 'x', type: 'number', subtype: 'ARRAY_STRING' }],
+    // No legacy call reads or writes a multi-reference (legacy/README.md decisions).
+    [{ name: 'x', type: 'object', subtype: 'MULTI_REFERENCE' }],
     ['text'],
   ])('column %j → 400', (column) => {
     expect(() => columnToField(column)).toThrow(expect.objectContaining({ status: 400 }));
@@ -44,4 +52,19 @@ test('allowedOperations follow the v3 dataOperations', () => {
     'bulkRemove',
     'truncate',
   ]);
+});
+
+test('a MULTI_REFERENCE field is left out of the legacy schema: the protocol cannot read, write or filter it', () => {
+  const schema = toLegacySchema(
+    {
+      id: 'plants',
+      fields: [
+        { key: '_id', type: 'TEXT' },
+        { key: 'tags', type: 'ARRAY_STRING' },
+        { key: 'companions', type: 'MULTI_REFERENCE', multiReferenceOptions: { referencedCollectionId: 'plants' } },
+      ],
+    },
+    false,
+  );
+  expect(Object.keys(schema.fields)).toEqual(['_id', 'tags']);
 });
