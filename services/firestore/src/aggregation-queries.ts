@@ -21,6 +21,23 @@
  */
 import type { AggregateOperation } from '@adaptors/core';
 import { AggregateField, type AggregateQuerySnapshot, FieldPath, type Query } from '@google-cloud/firestore';
+import type { FilterPlan, PushedFilter } from './planner.ts';
+
+/**
+ * Whether Firestore refuses sum()/average() over this plan's query: with a condition on the
+ * document id (`__name__`: `_id` $eq/$in/$hasSome/ranges, alone or inside $and) Firestore answers
+ * INVALID_ARGUMENT "This query requires an index that has fields [f] after __name__ and Firestore
+ * does not currently support such an index" (the emulator; the wording says production too), which
+ * no composite index fixes. Such aggregations are evaluated over the matching documents instead
+ * (reads.ts, groups.ts), within the scan bound. A count alone is answered.
+ */
+export function sumsRefusedByIdCondition(plan: FilterPlan, operations: readonly AggregateOperation[]): boolean {
+  return operations.some((op) => op.op === 'sum' || op.op === 'avg') && plan.pushed.some(namesDocumentId);
+}
+
+function namesDocumentId(filter: PushedFilter): boolean {
+  return filter.kind === 'where' ? filter.field.kind === 'id' : filter.filters.some(namesDocumentId);
+}
 
 /** Firestore answers at most 5 aggregations in one aggregation query (the emulator fails a 7th with UNKNOWN). */
 const MAX_AGGREGATIONS = 5;

@@ -32,7 +32,7 @@ import {
   type Value,
 } from '@adaptors/core';
 import { FieldPath, type Query } from '@google-cloud/firestore';
-import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
+import { aggregateOnServer, operationValue, sumsRefusedByIdCondition } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { beforeReadStep, readTooSlow } from './deadline.ts';
 import { planOptions } from './executor.ts';
@@ -230,7 +230,8 @@ export function canGroupOnServer(ctx: ReadContext, plan: FilterPlan, spec: Aggre
     more.length === 0 &&
     canWalk(ctx, plan, by) &&
     spec.operations.length > 0 &&
-    spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))
+    spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field)) &&
+    !sumsRefusedByIdCondition(plan, spec.operations)
   );
 }
 

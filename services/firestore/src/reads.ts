@@ -13,7 +13,7 @@ import {
   runDistinct,
   type Value,
 } from '@adaptors/core';
-import { aggregateOnServer, operationValue } from './aggregation-queries.ts';
+import { aggregateOnServer, operationValue, sumsRefusedByIdCondition } from './aggregation-queries.ts';
 import { pushedQuery } from './client-query.ts';
 import { candidates, planOptions, pushedOrScan } from './executor.ts';
 import { filterFields } from './filter-text.ts';
@@ -52,7 +52,7 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
   if (!spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))) {
     return undefined;
   }
-  if (plan.residual.kind !== 'true') return undefined;
+  if (plan.residual.kind !== 'true' || sumsRefusedByIdCondition(plan, spec.operations)) return undefined;
   // No operation: the one row has no keys (packages/core/SEMANTICS.md rule 32). Firestore is not asked:
   // an aggregation query with no aggregation never answers.
   if (spec.operations.length === 0) return {};
@@ -80,7 +80,12 @@ export async function aggregateItems(
   const fields = filterFields(spec.filter);
   for (const f of spec.groupBy) fields.add(f.field);
   for (const op of spec.operations) if (op.field) fields.add(op.field.field);
-  const cause = spec.groupBy.length > 0 ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}` : 'min/max';
+  const cause =
+    spec.groupBy.length > 0
+      ? `grouping by ${spec.groupBy.map((f) => f.key).join(', ')}`
+      : sumsRefusedByIdCondition(plan, spec.operations)
+        ? 'sum/average with an _id condition (Firestore cannot sum a field under a document-id condition)'
+        : 'min/max';
   const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
     aggregateExact(
       await candidates(ctx, p, fields, [cause, ...causes], exactFilter(spec.filter)),
