@@ -5,7 +5,7 @@
  * not thrown, so an operator sees all of them at once.
  */
 
-import { parseSecretReference, secretManagerResolver } from './secrets.ts';
+import { parseSecretReference, REFERENCE_FORMS, referenceMistake, secretManagerResolver } from './secrets.ts';
 import type { SettingSpec, SettingSpecs } from './settings.ts';
 
 export interface LoadOptions {
@@ -46,7 +46,21 @@ export async function inspectSettings(
         return { key, spec, source: 'unset' };
       }
       const reference = parseSecretReference(raw);
-      if (!reference) return parseInto({ key, spec, source: 'env' }, raw);
+      if (!reference) {
+        // A mistyped reference is refused, not used as the literal value (the reference
+        // text would become the secret). The value is quoted only for a non-secret setting.
+        const mistake = referenceMistake(raw);
+        if (mistake) {
+          const quoted = spec.secret || raw.length > ECHO_LIMIT ? '' : ` (${JSON.stringify(raw)})`;
+          return {
+            key,
+            spec,
+            source: 'env',
+            problem: `${spec.name}${quoted} looks like a Secret Manager reference but is not one: ${mistake}. Write ${REFERENCE_FORMS}.`,
+          };
+        }
+        return parseInto({ key, spec, source: 'env' }, raw);
+      }
       resolver ??= secretManagerResolver();
       let resolved: string;
       try {
@@ -74,12 +88,35 @@ function parseInto(base: Omit<Inspected, 'value' | 'problem'>, raw: string): Ins
     return { ...base, value: spec.parse(raw) };
   } catch (err) {
     let text = message(err);
-    // Parsers are written not to echo values; scrub anyway in case one does.
-    if (spec.secret && raw.length >= 4) text = text.split(raw).join('***');
+    // Parsers are written not to echo values. For a secret, make sure: the message must be the
+    // one a value of the same shape but other characters gets, or it is replaced whole. (Masking
+    // the value inside the text showed which word of a fixed message a short secret was.)
+    if (spec.secret && messageFor(spec, lookalike(raw)) !== text) {
+      text = `the reason is not shown, as it would repeat the secret. What it takes: ${spec.description}`;
+    }
     const from = base.source === 'default' ? ' (its default)' : base.reference ? ` (from ${base.reference})` : '';
     const got = !spec.secret && base.source === 'env' && raw.length <= ECHO_LIMIT ? `, got ${JSON.stringify(raw)}` : '';
     return { ...base, problem: `${spec.name}${from} is invalid: ${text}${got}` };
   }
+}
+
+/** The parser's message for `raw`, or undefined when it accepts it. */
+function messageFor(spec: SettingSpec<unknown>, raw: string): string | undefined {
+  try {
+    spec.parse(raw);
+    return undefined;
+  } catch (err) {
+    return message(err);
+  }
+}
+
+/** `raw` with every letter and digit changed and the rest (separators, length) kept. */
+function lookalike(raw: string): string {
+  return raw
+    .replace(/[a-z]/g, (c) => (c === 'x' ? 'y' : 'x'))
+    .replace(/[A-Z]/g, (c) => (c === 'X' ? 'Y' : 'X'))
+    .replace(/[0-9]/g, (c) => (c === '7' ? '8' : '7'))
+    .replace(/[^ -~]/g, (c) => (/\s/.test(c) ? c : 'x'));
 }
 
 function message(err: unknown): string {

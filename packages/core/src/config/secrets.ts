@@ -4,9 +4,13 @@
  *   sm://PROJECT/SECRET[/VERSION]                 (short form)
  *   projects/PROJECT/secrets/SECRET[/versions/VERSION]   (resource name, as gcloud prints it)
  *
- * VERSION is `latest` (the default) or a version number. Anything else is a
- * plain value. On Cloud Run, mounting the secret as an env var (`--set-secrets`)
- * is the simpler alternative; references are for setups that cannot do that.
+ * VERSION is a version number, or `latest` (also what a reference without one
+ * reads; warnings.ts warns about both). A value that starts like a reference
+ * (`sm:`, `projects/P/secrets`) but does not parse is refused, with what is wrong
+ * (referenceMistake): used as the setting's literal value, a typo would make the
+ * reference text itself the secret. Anything else is a plain value. On Cloud Run,
+ * mounting the secret as an env var (`--set-secrets`) is the simpler alternative;
+ * references are for setups that cannot do that.
  */
 
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -45,6 +49,49 @@ export function parseSecretReference(value: string): SecretReference | undefined
 
 export function isSecretReference(value: string): boolean {
   return parseSecretReference(value) !== undefined;
+}
+
+/** The two forms, with an example, for messages about a reference that does not parse. */
+export const REFERENCE_FORMS =
+  'sm://PROJECT/SECRET/VERSION or projects/PROJECT/secrets/SECRET/versions/VERSION, e.g. sm://my-project/my-secret/1 ' +
+  '(PROJECT: a project id, lowercase letters, digits and hyphens; SECRET: letters, digits, _ and -; VERSION: a version number)';
+
+/**
+ * What is wrong with a value that starts like a Secret Manager reference (`sm:`, or
+ * `projects/P/secrets`) but is not one; undefined for a reference and for any other value.
+ * The reason names the part at fault, never its text (the value may be a secret).
+ */
+export function referenceMistake(value: string): string | undefined {
+  const text = value.trim();
+  const short = /^sm:/i.test(text);
+  if (!short && !/^projects\/[^/\s]*\/secrets?(?:\/|$)/i.test(text)) return undefined;
+  if (parseSecretReference(text)) return undefined;
+  if (/\s/.test(text)) return 'it contains a space';
+  if (text.endsWith('/')) return 'it ends with /';
+  let parts: string[];
+  if (short) {
+    if (!text.startsWith('sm://')) return 'it does not start with sm:// (lowercase, two slashes)';
+    parts = text.slice('sm://'.length).split('/');
+    if (parts.length > 3) return 'it has more parts than PROJECT/SECRET/VERSION';
+  } else {
+    const [, project = '', secrets, secret = '', versions, version, ...more] = text.split('/');
+    if (secrets !== 'secrets') return 'it says secret, not secrets, after the project';
+    if (more.length > 0 || (versions !== undefined && versions !== 'versions')) {
+      return 'it has more parts than projects/PROJECT/secrets/SECRET/versions/VERSION';
+    }
+    if (versions !== undefined && version === undefined) return 'it names no version after versions/';
+    parts = version === undefined ? [project, secret] : [project, secret, version];
+  }
+  const [project = '', secret, version] = parts;
+  if (!new RegExp(`^(?:${PROJECT})$`).test(project)) {
+    return 'its PROJECT is not a project id (lowercase letters, digits and hyphens)';
+  }
+  if (secret === undefined || secret === '') return 'it names no SECRET';
+  if (!new RegExp(`^(?:${SECRET})$`).test(secret)) return 'its SECRET may hold only letters, digits, _ and -';
+  if (version !== undefined && !new RegExp(`^(?:${VERSION})$`).test(version)) {
+    return 'its VERSION is not a version number (1, 2, …)';
+  }
+  return 'it is not in either form';
 }
 
 /**

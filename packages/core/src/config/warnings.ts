@@ -12,10 +12,11 @@
  *   (wix/velo-external-db, docs/protocol.md's "Wix's reference adaptor"), which
  *   site owners moving a site from it (docs/legacy.md) carry over. Anything else
  *   in the environment (PATH, HOME, K_SERVICE, …) is not ours to judge.
- * - A Secret Manager reference without a version (`sm://P/S`) reads the latest
- *   version at every start, where the services' DEPLOY.md "Settings" asks for a
- *   pinned one: a new version, or a disabled one, changes the service at its next
- *   start without a deployment.
+ * - A Secret Manager reference without a version (`sm://P/S`), or with `latest`
+ *   (`sm://P/S/latest`, `…/versions/latest`), reads the latest version at every
+ *   start, where the services' DEPLOY.md "Settings" asks for a pinned one: a new
+ *   version, or a disabled one, changes the service at its next start without a
+ *   deployment.
  *
  * Messages name variables and references only, never a value.
  */
@@ -204,14 +205,15 @@ function unpinnedReferences(specs: SettingSpecs, env: Readonly<Record<string, st
   for (const spec of Object.values(specs)) {
     const raw = env[spec.name]?.trim() ?? '';
     const reference = raw === '' ? undefined : parseSecretReference(raw);
-    if (!reference || reference.versionGiven) continue;
+    if (reference?.version !== 'latest') continue;
     const pinned = raw.startsWith('sm://')
-      ? `${raw}/VERSION`
+      ? `sm://${reference.project}/${reference.secret}/VERSION`
       : `projects/${reference.project}/secrets/${reference.secret}/versions/VERSION`;
+    const names = reference.versionGiven ? 'names the version latest' : 'names no version';
     warnings.push({
       name: spec.name,
       message:
-        `${spec.name}: ${raw} names no version, so the service reads the secret's latest version at every start: ` +
+        `${spec.name}: ${raw} ${names}, so the service reads the secret's latest version at every start: ` +
         'a new version, or a disabled one, changes the service at its next start without a deployment. ' +
         `Pin a version: ${pinned} (the versions: gcloud secrets versions list ${reference.secret} --project ${reference.project}).`,
     });

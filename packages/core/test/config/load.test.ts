@@ -210,9 +210,70 @@ describe('secret references', () => {
         },
       }),
     });
-    const result = await loadConfig(leaky, { API_TOKEN: 'tok-123456' });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]?.message).not.toContain('tok-123456');
+    for (const value of ['tok-123456', 'ab']) {
+      const result = await loadConfig(leaky, { API_TOKEN: value });
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.problems[0]?.message).toBe(
+          'API_TOKEN is invalid: the reason is not shown, as it would repeat the secret. What it takes: token',
+        );
+      }
+    }
+  });
+
+  test('a mistyped reference is refused, not used as the secret: what is wrong, the forms and an example, never the value', async () => {
+    const mistakes: [string, string][] = [
+      ['sm://my-project/wix-cursor/v1', 'its VERSION is not a version number'],
+      ['sm:/my-project/wix-cursor-secret/1', 'it does not start with sm://'],
+      ['projects/my-project/secrets/wix-cursor/versions/1/', 'it ends with /'],
+      ['sm://my_project/wix-cursor-secret/1', 'its PROJECT is not a project id'],
+      ['projects/my-project/secret/wix-cursor-secret/versions/1', 'it says secret, not secrets'],
+      ['SM://my-project/wix-cursor-secret/1', 'it does not start with sm://'],
+      ['sm://some-project', 'it names no SECRET'],
+    ];
+    for (const [value, reason] of mistakes) {
+      const asked: string[] = [];
+      const result = await loadConfig(
+        coreSettings,
+        { WIX_PUBLIC_KEYS: pem, CURSOR_SECRET: value, STATUS_TOKEN: value },
+        {
+          resolveSecret: async (ref) => {
+            asked.push(ref);
+            return 'x'.repeat(40);
+          },
+        },
+      );
+      expect(result.ok, value).toBe(false);
+      if (result.ok) continue;
+      expect(result.problems.map((p) => p.name)).toEqual(['CURSOR_SECRET', 'STATUS_TOKEN']);
+      for (const problem of result.problems) {
+        expect(problem.message).toContain(
+          `${problem.name} looks like a Secret Manager reference but is not one: ${reason}`,
+        );
+        expect(problem.message).toContain('sm://PROJECT/SECRET/VERSION');
+        expect(problem.message).toContain('e.g. sm://my-project/my-secret/1');
+        expect(problem.message).not.toContain(value);
+      }
+      expect(asked).toEqual([]);
+    }
+  });
+
+  test('a mistyped reference in a non-secret setting is quoted', async () => {
+    const result = await loadConfig(coreSettings, { WIX_PUBLIC_KEYS: pem, GOOGLE_CLOUD_PROJECT: 'sm://p/s/v2' });
+    expect(!result.ok && result.problems[0]?.message).toContain(
+      'GOOGLE_CLOUD_PROJECT ("sm://p/s/v2") looks like a Secret Manager reference but is not one',
+    );
+  });
+
+  test('a short secret is refused with the length rule, the message intact and the value nowhere', async () => {
+    for (const secret of ['short', 'characters', 'key']) {
+      const result = await loadConfig(coreSettings, { WIX_PUBLIC_KEYS: pem, LEGACY_SECRET_KEYS: secret });
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.problems[0]?.message).toBe(
+        "LEGACY_SECRET_KEYS is invalid: key 1 is shorter than 16 characters; choose a longer random key and put the same value in the Wix connection's configuration.secretKey",
+      );
+    }
   });
 
   test('an empty resolved secret is a problem', async () => {

@@ -133,16 +133,22 @@ describe('configWarnings: names that look like a setting', () => {
   });
 });
 
-describe('configWarnings: Secret Manager references without a version', () => {
-  test('each is named with how to pin it; pinned ones and an explicit latest are not', () => {
+describe('configWarnings: Secret Manager references without a version, or with latest', () => {
+  test('each is named with how to pin it; pinned ones are not', () => {
     const warnings = warned({
       CURSOR_SECRET: 'sm://my-proj/cursor',
       STATUS_TOKEN: 'projects/my-proj/secrets/status',
       LEGACY_SECRET_KEYS: 'sm://my-proj/legacy/3',
       WIX_PUBLIC_KEYS: 'sm://my-proj/keys/latest',
       SPANNER_PROJECT: 'projects/my-proj/secrets/project/versions/2',
+      SPANNER_INSTANCE: 'projects/my-proj/secrets/instance/versions/latest',
     });
     expect(warnings).toEqual([
+      {
+        name: 'WIX_PUBLIC_KEYS',
+        message:
+          "WIX_PUBLIC_KEYS: sm://my-proj/keys/latest names the version latest, so the service reads the secret's latest version at every start: a new version, or a disabled one, changes the service at its next start without a deployment. Pin a version: sm://my-proj/keys/VERSION (the versions: gcloud secrets versions list keys --project my-proj).",
+      },
       {
         name: 'CURSOR_SECRET',
         message:
@@ -152,6 +158,12 @@ describe('configWarnings: Secret Manager references without a version', () => {
         name: 'STATUS_TOKEN',
         message: expect.stringContaining(
           'Pin a version: projects/my-proj/secrets/status/versions/VERSION (the versions: gcloud secrets versions list status --project my-proj).',
+        ),
+      },
+      {
+        name: 'SPANNER_INSTANCE',
+        message: expect.stringContaining(
+          "names the version latest, so the service reads the secret's latest version at every start: a new version, or a disabled one, changes the service at its next start without a deployment. Pin a version: projects/my-proj/secrets/instance/versions/VERSION",
         ),
       },
     ]);
