@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, SpiError } from '../errors.ts';
-import type { Item } from '../query/ast.ts';
+import { fieldRef, type Item } from '../query/ast.ts';
 import type { ItemResult, Storage, StoredCollection } from '../storage.ts';
 import { decodeItem, encodeItem } from '../wire/codec.ts';
 import type { RequestOf } from '../wire/validate.ts';
@@ -55,7 +55,45 @@ export async function updateItems(deps: WriteDeps, req: RequestOf['items/update'
     // The storage keeps the stored _createdDate (§4.6); the client's value is ignored.
     return { ...item, _updatedDate: now } satisfies Item;
   });
-  return { results: await writeBatch(stored, prepared, (items) => deps.storage.update(stored, items)) };
+  return {
+    results: await writeBatch(stored, prepared, async (items) =>
+      deps.storage.update(stored, await withStoredOwners(deps.storage, stored, items)),
+    ),
+  };
+}
+
+/** Ids per read of the owners an update leaves out (one `$in` query each). */
+const OWNER_READ_BATCH = 100;
+
+/**
+ * An update replaces the item (§4.6), but `_owner` names who created it, like `_createdDate`: an
+ * item sent without the key keeps the stored owner instead of losing it (a caller that builds the
+ * item from a projection, backend code, a legacy update), which on a site where members edit only
+ * their own items took the item away from its member. An `_owner` the item does carry, null
+ * included, is written as sent. One read of the owners, only when some item leaves the key out.
+ */
+async function withStoredOwners(storage: Storage, stored: StoredCollection, items: readonly Item[]): Promise<Item[]> {
+  const missing = [...new Set(items.filter((item) => !('_owner' in item)).map((item) => String(item._id)))];
+  if (missing.length === 0 || !stored.fields.some((field) => field.key === '_owner')) return [...items];
+  const owners = new Map<string, Item['_owner']>();
+  const id = fieldRef('_id', 'TEXT');
+  for (let from = 0; from < missing.length; from += OWNER_READ_BATCH) {
+    const ids = missing.slice(from, from + OWNER_READ_BATCH);
+    const rows = await storage.query(stored, {
+      filter: { kind: 'in', field: id, values: ids },
+      sort: [{ field: id, order: 'asc' }],
+      projection: ['_id', '_owner'],
+      offset: 0,
+      limit: ids.length,
+      after: undefined,
+    });
+    for (const row of rows) owners.set(String(row._id), row._owner ?? null);
+  }
+  return items.map((item) =>
+    '_owner' in item || !owners.has(String(item._id))
+      ? item
+      : { ...item, _owner: owners.get(String(item._id)) ?? null },
+  );
 }
 
 export async function removeItems(deps: WriteDeps, req: RequestOf['items/remove'], ctx: CallContext) {

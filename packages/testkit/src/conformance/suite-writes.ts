@@ -133,6 +133,30 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect(stored.title).toBe('after');
   });
 
+  test('update: an item sent without _owner keeps its stored owner; one sent with it is written as sent', async () => {
+    const { client } = get();
+    await client.insert(zoo, [
+      { _id: 'o1', _owner: 'member-1', title: 'a' },
+      { _id: 'o2', _owner: 'member-2', title: 'b' },
+      { _id: 'o3', _owner: 'member-3', title: 'c' },
+    ]);
+    const result = await client.update(zoo, [
+      { _id: 'o1', title: 'a2' },
+      { _id: 'o2', _owner: 'member-9', title: 'b2' },
+      { _id: 'o3', _owner: null, title: 'c2' },
+    ]);
+    const results = result.body.results as Result[];
+    expect(results.map((r) => r.item?._owner ?? r.error?.errorCode ?? null)).toEqual(['member-1', 'member-9', null]);
+    const stored = (
+      await client.query(zoo, { filter: { _id: { $in: ['o1', 'o2', 'o3'] } }, sort: [{ fieldName: '_id' }] })
+    ).body.items;
+    expect(stored.map((item: { _owner?: string | null }) => item._owner ?? null)).toEqual([
+      'member-1',
+      'member-9',
+      null,
+    ]);
+  });
+
   test('remove: removed items answered, unknown ids per item', async () => {
     const { client } = get();
     await client.insert(zoo, [{ _id: 'r1', title: 'gone soon' }]);
