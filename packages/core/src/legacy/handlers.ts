@@ -12,7 +12,7 @@ import { runWithDeadline } from '../deadline.ts';
 import { type ErrorObject, errors, SpiError } from '../errors.ts';
 import type { Collection } from '../model.ts';
 import type { EndpointName } from '../wire/validate.ts';
-import { fromErrorObject, unsupportedOperation } from './errors.ts';
+import { fromErrorObject, type LegacyError, unsupportedOperation } from './errors.ts';
 import { legacyFilterToWire } from './filter.ts';
 import { renamePaths } from './paths.ts';
 import { columnToField, isLegacyField, isSystemField, toLegacyHeader, toLegacySchema } from './schema.ts';
@@ -189,6 +189,24 @@ function requireSchemaChanges(adaptor: Adaptor): void {
   }
 }
 
+/**
+ * The v3 refusal of the `_id` filter /data/get sends: the collection has no `_id` column
+ * (a read-only table). The caller sent no filter, so the v3 message would blame one.
+ */
+function isNoIdColumn(error: unknown): boolean {
+  if (!(error instanceof SpiError) || error.code !== 'VALIDATION_ERROR') return false;
+  const violations = (error.data?.violations ?? []) as readonly { fieldPath?: string }[];
+  return violations.some((v) => v.fieldPath === 'query.filter._id');
+}
+
+/** /data/get on a table without `_id`: not offered in its allowedOperations (schema.ts), so 405. */
+function noGetWithoutId(id: string): LegacyError {
+  return unsupportedOperation(
+    `/data/get on '${id}'`,
+    `the table has no _id column to fetch an item by; use /data/find with a filter on its columns, or add an _id column (unique text per row) in the database`,
+  );
+}
+
 /** v3 field list to send back for an update (capabilities are derived, not sent). */
 function definitionOf(collection: Collection) {
   return collection.fields.map(({ capabilities: _derived, ...field }) => field);
@@ -297,7 +315,9 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
         query: { filter: { _id: { $eq: itemId } }, fields: projectionOf(body), paging: { limit: 1 } },
       },
       ctx,
-    );
+    ).catch((error: unknown) => {
+      throw isNoIdColumn(error) ? noGetWithoutId(id) : error;
+    });
     const item = answer.items[0];
     if (item === undefined) throw errors.itemNotFound(id, itemId);
     return { item };

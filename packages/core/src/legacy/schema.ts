@@ -6,7 +6,7 @@
  */
 import { errors } from '../errors.ts';
 import type { Collection, DataOperation, Field, FieldType, QueryOperator } from '../model.ts';
-import { FIELD_TYPES, SYSTEM_FIELDS } from '../model.ts';
+import { FIELD_TYPES, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
 
 export const LEGACY_FIELD_TYPES = ['text', 'number', 'boolean', 'url', 'datetime', 'image', 'object'] as const;
 export type LegacyFieldType = (typeof LEGACY_FIELD_TYPES)[number];
@@ -64,11 +64,15 @@ const OPERATOR_NAMES: Readonly<Record<QueryOperator, readonly string[]>> = {
   EXISTS: ['isEmpty', 'isNotEmpty'],
 };
 
-/** Legacy `allowedOperations` for the v3 `dataOperations` of a collection. */
-export function allowedOperations(dataOperations: readonly DataOperation[]): string[] {
+/**
+ * Legacy `allowedOperations` for the v3 `dataOperations` of a collection. `hasId`: whether it
+ * has an `_id` column; `get` fetches by `_id`, so a table without one (read-only) is not
+ * offered `get`, which could only fail (legacy/README.md decisions).
+ */
+export function allowedOperations(dataOperations: readonly DataOperation[], hasId = true): string[] {
   const ops: string[] = [];
   const has = (op: DataOperation) => dataOperations.includes(op);
-  if (has('QUERY')) ops.push('get', 'find');
+  if (has('QUERY')) ops.push(...(hasId ? ['get', 'find'] : ['find']));
   if (has('COUNT')) ops.push('count');
   if (has('INSERT')) ops.push('insert', 'bulkInsert');
   if (has('UPDATE')) ops.push('update', 'bulkUpdate');
@@ -121,11 +125,16 @@ export function toLegacySchema(collection: Collection, supportsMatches: boolean)
   return {
     id: collection.id,
     displayName: collection.displayName ?? collection.id,
-    allowedOperations: allowedOperations(collection.capabilities?.dataOperations ?? []),
+    allowedOperations: allowedOperations(collection.capabilities?.dataOperations ?? [], hasIdField(collection)),
     maxPageSize: MAX_PAGE_SIZE,
     ttl: SCHEMA_TTL_SECONDS,
     fields,
   };
+}
+
+/** Whether `/data/get` can find the collection's items: they have an `_id` column. */
+export function hasIdField(collection: Pick<Collection, 'fields'>): boolean {
+  return collection.fields.some((f) => f.key === ID_FIELD);
 }
 
 export function toLegacyHeader(collection: Collection) {

@@ -68,3 +68,16 @@ test('a MULTI_REFERENCE field is left out of the legacy schema: the protocol can
   );
   expect(Object.keys(schema.fields)).toEqual(['_id', 'tags']);
 });
+
+test('a table without _id is not offered get: /data/get fetches by _id', () => {
+  expect(allowedOperations(['QUERY', 'COUNT', 'AGGREGATE'], false)).toEqual(['find', 'count', 'aggregate']);
+  const schema = toLegacySchema(
+    {
+      id: 'ro_noid',
+      fields: [{ key: 'name', type: 'TEXT' }],
+      capabilities: { dataOperations: ['QUERY', 'COUNT', 'AGGREGATE'] },
+    },
+    false,
+  );
+  expect(schema.allowedOperations).toEqual(['find', 'count', 'aggregate']);
+});
