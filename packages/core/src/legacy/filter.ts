@@ -12,6 +12,7 @@
  */
 import { isPlainObject } from '../auth/metadata.ts';
 import { errors } from '../errors.ts';
+import { FIELD_OPERATORS as WIRE_FIELD_OPERATORS } from '../query/operators.ts';
 
 export type LegacyFilterFormat = 'none' | 'v1' | 'v2';
 
@@ -64,24 +65,22 @@ export function legacyFilterToWire(filter: unknown, path = 'filter'): Record<str
 }
 
 const LOGICAL = new Set(['$and', '$or']);
-/** v1 field operators and the v3 operator each becomes. `$in` etc. are v3 spellings v1 also accepts. */
-const FIELD_OPERATORS = new Set([
-  '$eq',
-  '$ne',
-  '$lt',
-  '$lte',
-  '$gt',
-  '$gte',
-  '$hasSome',
-  '$hasAll',
-  '$in',
-  '$contains',
-  '$startsWith',
-  '$endsWith',
-  '$urlized',
-  '$matches',
-  '$exists',
-]);
+/**
+ * v1 field operators: every v3 field operator, spelled the same (`$in`, `$nin`, `$isEmpty`… besides
+ * the samples' list). So each operator /schemas/list advertises (`isEmpty`, `hasAll`…) and each
+ * one a "Supported operators there" message names can be sent in v1 too (legacy/README.md).
+ */
+const FIELD_OPERATORS = new Set(WIRE_FIELD_OPERATORS.map((op) => op.name));
+
+/**
+ * What a v1 node without `value` means: `$eq` tests for null/absent (the samples' IS NULL);
+ * `$isEmpty`/`$isNotEmpty` test just that, as /schemas/list's `isEmpty`/`isNotEmpty` read.
+ */
+function valueLeftOut(operator: string): unknown {
+  if (operator === '$eq') return null;
+  if (operator === '$isEmpty' || operator === '$isNotEmpty') return true;
+  return undefined;
+}
 
 function v1Node(node: unknown, path: string): Record<string, unknown> {
   if (!isPlainObject(node)) throw errors.violation(path, node, 'a v1 filter node must be an object');
@@ -112,8 +111,7 @@ function v1Node(node: unknown, path: string): Record<string, unknown> {
   if (typeof fieldName !== 'string' || fieldName === '') {
     throw errors.violation(`${path}.fieldName`, fieldName, `${operator} needs a fieldName`);
   }
-  // `$eq` with no value tests for null/absent (the samples' IS NULL).
-  const value = node.value === undefined && operator === '$eq' ? null : node.value;
+  const value = node.value === undefined ? valueLeftOut(operator) : node.value;
   // The v1 sources disagree on `$contains`: a string is a substring test, an array
   // (the original MySQL sample's form) means "any of these values" (legacy/README.md).
   if (operator === '$contains' && Array.isArray(value)) return { [fieldName]: { $hasSome: value } };

@@ -38,12 +38,32 @@ const PHRASES: readonly (readonly [string, string])[] = [
     'Choose another collectionName, or change the existing one with /schemas/column/add and /schemas/column/remove',
   ],
   ["(capabilities/get and each field's queryOperators list it)", "(/schemas/list gives each field's queryOperators)"],
+  // read-write-rule.ts: a read-only collection's missing system columns. The legacy
+  // /schemas/column/add saves the collection's fields the same way, adding them too.
+  [
+    "or save the collection's fields once in the Wix CMS (collections/update adds them)",
+    'or add any column with /schemas/column/add, which adds them too',
+  ],
+  // adaptor/collections.ts `operationNotAllowed`.
+  [
+    'use the operations its dataOperations (collections/get) list',
+    'use the operations its allowedOperations (/schemas/list) list',
+  ],
+  // query/parse-filter.ts: legacy schemas leave MULTI_REFERENCE fields out (schema.ts `isLegacyField`).
+  [
+    'items/query-referenced with referencedItemIds finds the items that reference given ids.',
+    'the legacy protocol has no multi-reference fields (/schemas/list leaves them out): filter on the other fields.',
+  ],
 ];
+
+/** The v3 data operations a refusal names (adaptor/collections.ts `operationNotAllowed`). */
+const OPERATION = /\b(QUERY|COUNT|INSERT|UPDATE|REMOVE|TRUNCATE|AGGREGATE)(?= is not allowed:| in this database)/g;
 
 export function legacyMessage(message: string, path: string): string {
   let text = renamePaths(message, BULK_PATHS.has(path) ? COMMON : [...SINGLE, ...COMMON]);
   for (const [v3, legacy] of PHRASES) text = text.replaceAll(v3, legacy);
-  return text;
+  // "INSERT is not allowed" names the v3 operation the call became: name the call sent.
+  return text.replace(OPERATION, path);
 }
 
 /** Renames each v3 request path (a whole path or its prefix) in `message`, first match first. */

@@ -57,6 +57,12 @@ describe('legacyFilterToWire (v1)', () => {
       a: { $contains: 'x' },
     });
     expect(legacyFilterToWire({ operator: '$or', value: [] })).toEqual({});
+    // Every v3 field operator, as /schemas/list and the parser's messages name them.
+    expect(legacyFilterToWire({ operator: '$nin', fieldName: 'a', value: ['x'] })).toEqual({ a: { $nin: ['x'] } });
+    expect(legacyFilterToWire({ operator: '$isEmpty', fieldName: 'a' })).toEqual({ a: { $isEmpty: true } });
+    expect(legacyFilterToWire({ operator: '$isNotEmpty', fieldName: 'a', value: false })).toEqual({
+      a: { $isNotEmpty: false },
+    });
     expect(legacyFilterToWire({ operator: '$not', value: [{ operator: '$gt', fieldName: 'n', value: 1 }] })).toEqual({
       $not: { n: { $gt: 1 } },
     });

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { errors } from '../../src/errors.ts';
 import { legacyMessage } from '../../src/legacy/paths.ts';
+import { readWriteRule } from '../../src/read-write-rule.ts';
 
 test.each([
   [
@@ -40,4 +41,39 @@ test.each([
   const text = legacyMessage(error.message, path);
   expect(text).toContain(expected);
   expect(text).not.toMatch(/items\/|collections\/|capabilities\/|collection id/);
+});
+
+// Messages from outside the catalogue (read-write-rule.ts, adaptor/collections.ts,
+// query/parse-filter.ts), as their sources word them.
+const readOnly = readWriteRule(new Map([['_id', 'TEXT']]), undefined, {
+  _id: 'STRING',
+  _createdDate: 'TIMESTAMP',
+  _updatedDate: 'TIMESTAMP',
+  _owner: 'STRING',
+}).reason;
+
+test.each([
+  [
+    `INSERT is not allowed: collection 'ro' is ${readOnly}.`,
+    '/data/insert',
+    ["/data/insert is not allowed: collection 'ro'", 'or add any column with /schemas/column/add, which adds them too'],
+  ],
+  [
+    "REMOVE is not allowed: collection 'c' does not support REMOVE in this database; use the operations its dataOperations (collections/get) list.",
+    '/data/remove/bulk',
+    [
+      '/data/remove/bulk is not allowed',
+      'does not support /data/remove/bulk in this database',
+      'allowedOperations (/schemas/list)',
+    ],
+  ],
+  [
+    "Invalid request: query.filter.companions: 'companions' is a MULTI_REFERENCE field and cannot be filtered; items/query-referenced with referencedItemIds finds the items that reference given ids.",
+    '/data/count',
+    ['filter.companions', 'the legacy protocol has no multi-reference fields'],
+  ],
+])('%s (%s) → legacy names', (message, path, expected) => {
+  const text = legacyMessage(message, path);
+  for (const part of expected) expect(text).toContain(part);
+  expect(text).not.toMatch(/items\/|collections\/|dataOperations|INSERT|REMOVE/);
 });
