@@ -60,20 +60,32 @@ describe('the release build (infra/cloudbuild-release.yaml)', () => {
     expect(config).toContain('_VERSION: "${TAG_NAME#v}"');
   });
 
-  it("runs its steps on node at the toolchain version (the product image's), and no other moving image", () => {
+  it("runs its steps on node at the toolchain version (the product image's) and docker at a version, no moving image", () => {
     const node = (JSON.parse(read('package.json')) as { toolchain: { node: string } }).toolchain.node;
-    for (const file of ['infra/cloudbuild-release.yaml', 'infra/cloudbuild.yaml']) {
-      const images = [...read(file).matchAll(/^\s+name: (\S+)/gm)].map((m) => m[1] ?? '');
+    const files = readdirSync(join(root, 'infra'))
+      .filter((name) => /^cloudbuild.*\.ya?ml$/.test(name))
+      .map((name) => `infra/${name}`);
+    expect(files).toEqual(expect.arrayContaining(['infra/cloudbuild-release.yaml', 'infra/cloudbuild.yaml']));
+    for (const file of files) {
+      const images = stepImages(read(file));
       expect(images.length, file).toBeGreaterThan(0);
       for (const image of images) {
-        // The docker builder is the one documented exception (the note in cloudbuild-release.yaml).
-        if (image === 'gcr.io/cloud-builders/docker') continue;
-        expect(image, file).toMatch(
-          new RegExp(`^node:${node.replace(/\./g, '\\.')}-bookworm(-slim)?(@sha256:[0-9a-f]{64})?$`),
-        );
+        expect(movingImage(image, node), `${file}: ${image}`).toBeUndefined();
       }
     }
     expect(read('services/spanner/Dockerfile')).toContain(`ARG NODE_IMAGE=node:${node}-bookworm-slim`);
+  });
+
+  it('the step-image check refuses an untagged or latest builder', () => {
+    const node = '24.9.0';
+    expect(movingImage('gcr.io/cloud-builders/docker', node)).toContain('no version tag or digest');
+    expect(movingImage("'gcr.io/cloud-builders/docker:latest'", node)).toContain('no version tag or digest');
+    expect(movingImage('docker', node)).toContain('not a step image');
+    expect(movingImage('node:24.9.0-bookworm-slim', node)).toBeUndefined();
+    expect(movingImage('node:24-bookworm', node)).toContain('not node at');
+    expect(movingImage('gcr.io/cloud-builders/docker:20.10.24', node)).toBeUndefined();
+    expect(movingImage(`gcr.io/cloud-builders/docker@sha256:${'a'.repeat(64)}`, node)).toBeUndefined();
+    expect(stepImages('steps:\n  - name: a\n    args: []\n  - id: b\n    name: "b:1"\n')).toEqual(['a', 'b:1']);
   });
 
   it("bakes the tagged commit into every image as GIT_COMMIT (Cloud Build's COMMIT_SHA)", () => {
@@ -92,3 +104,27 @@ describe('the release build (infra/cloudbuild-release.yaml)', () => {
     expect(config).not.toMatch(/:latest\b/);
   });
 });
+
+/** The `name:` of every step of a Cloud Build file, unquoted. */
+function stepImages(config: string): string[] {
+  return [...config.matchAll(/^\s+(?:- )?name: (\S+)/gm)].map((m) => (m[1] ?? '').replace(/^(['"])(.*)\1$/, '$2'));
+}
+
+/**
+ * Why a step image could change under a build, or undefined when it cannot: steps run on node at
+ * the toolchain version, or on the docker builder at a Docker version tag; either may be a digest.
+ */
+function movingImage(image: string, node: string): string | undefined {
+  const name = image.replace(/^(['"])(.*)\1$/, '$2');
+  const digest = '@sha256:[0-9a-f]{64}';
+  if (name.startsWith('node:')) {
+    const pinned = new RegExp(`^node:${node.replace(/\./g, '\\.')}-bookworm(-slim)?(${digest})?$`);
+    return pinned.test(name) ? undefined : `not node at the toolchain version ${node}`;
+  }
+  if (name.startsWith('gcr.io/cloud-builders/docker')) {
+    return new RegExp(`^gcr\\.io/cloud-builders/docker(:\\d+\\.\\d+\\.\\d+(${digest})?|${digest})$`).test(name)
+      ? undefined
+      : 'no version tag or digest: pin it (gcr.io/cloud-builders/docker:20.10.24, or @sha256:…)';
+  }
+  return 'not a step image these builds use (node, gcr.io/cloud-builders/docker)';
+}
