@@ -7,6 +7,7 @@ export { parseMetadata, type RequestMetadata } from './auth/metadata.ts';
 export { type AccessKind, type AccessPolicy, checkAccess, parseAccessPolicy } from './auth/policy.ts';
 export { createVerifier, type VerifiedCall, type VerifierOptions } from './auth/verify.ts';
 export * from './capabilities.ts';
+export { fieldsChangedMeanwhile, refuseRemovingUnseenFields } from './concurrent-change.ts';
 export { coreSettings, LOG_LEVELS } from './config/core-settings.ts';
 export {
   type ConfigReport,

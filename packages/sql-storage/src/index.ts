@@ -2,6 +2,8 @@
 // the schema snapshot cache, reads, references and write bookkeeping the Spanner and BigQuery adaptors
 // share. See README.md.
 
+// TEMPORARY re-export until services/bigquery imports it from the core.
+export { fieldsChangedMeanwhile } from '@adaptors/core';
 export { fieldCapabilitiesByType } from './capabilities.ts';
 export {
   INTERNAL_PREFIX,
@@ -38,7 +40,7 @@ export {
   removeAnswers,
 } from './references.ts';
 export { cellValue, columnPlan, type PlannedColumn, putValue, toItem } from './rows.ts';
-export { CachedSchema, fieldsChangedMeanwhile, refuseRemovingUnseenFields } from './schema.ts';
+export { CachedSchema } from './schema.ts';
 export { SchemaSnapshotCache, type SchemaVersionSource } from './schema-cache.ts';
 export { sqlStorageSettings } from './settings.ts';
 export {

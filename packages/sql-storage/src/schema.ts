@@ -4,7 +4,7 @@
  * schema store extends this class with how it reads its catalog and schema
  * version, and its DDL (create, update, delete).
  */
-import { type Collection, errors, type SpiError, type StoredCollection } from '@adaptors/core';
+import type { Collection, StoredCollection } from '@adaptors/core';
 import type { SchemaIntrospector, SqlCollection } from './engine.ts';
 import { REFERENCES_TABLE } from './references.ts';
 import { SchemaSnapshotCache } from './schema-cache.ts';
@@ -72,45 +72,4 @@ export abstract class CachedSchema<C extends SqlCollection, S extends Collection
   async hasReferencesTable(): Promise<boolean> {
     return this.hasTable(await this.snapshot(), REFERENCES_TABLE);
   }
-}
-
-/**
- * Two instances changing one collection must not silently undo each other (packages/core/SCALING.md):
- * an update sends the full field list, so one planned by a caller who read the collection before
- * another instance added a field would remove that field (its column and values) and answer 200.
- * `known` is the collection as this instance served it until the update re-read the schema
- * (its cache, at most SCHEMA_CHECK_MS old while it serves), `current` as re-read: a field the
- * update leaves out that `known` did not have was added a moment ago, and the caller cannot
- * have meant to remove it. Refused naming each such field.
- */
-export function refuseRemovingUnseenFields(
-  collection: Collection,
-  known: SqlCollection | undefined,
-  current: SqlCollection,
-): void {
-  if (!known) return;
-  const wanted = new Set(collection.fields.map((f) => f.key));
-  const unseen = [...current.fields.keys()].filter((key) => !wanted.has(key) && !known.fields.has(key));
-  if (unseen.length > 0) throw fieldsChangedMeanwhile(collection.id, unseen, 'added');
-}
-
-/**
- * Another instance changed the collection while this update was planned: refused before it
- * writes, each field named, with what to do (the change can be sent again once read again).
- */
-export function fieldsChangedMeanwhile(
-  collectionId: string,
-  keys: readonly string[],
-  how: 'added' | 'changed',
-): SpiError {
-  return errors.collectionChangeNotSupported(
-    collectionId,
-    keys.map((key) => ({
-      fieldKey: key,
-      message:
-        how === 'added'
-          ? `another instance added ${key} to this collection a moment ago and this change, which does not list it, would remove it; read the collection again and repeat your change`
-          : `another instance changed ${key} while this change was planned; read the collection again and repeat your change`,
-    })),
-  );
 }

@@ -5,7 +5,7 @@
  * the schema (schema.ts `columnMissed`, `refresh`); B never reads the schema label on its own here.
  */
 import { type Harness, startHarness } from '@adaptors/testkit';
-import { schemaRaceSuite } from '@adaptors/testkit/conformance';
+import { concurrentUpdateSuite, removedFieldRaceSuite } from '@adaptors/testkit/conformance';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
@@ -29,5 +29,6 @@ describe('a collection changed on another instance', () => {
     await a?.close();
   });
 
-  schemaRaceSuite(() => ({ a: a.harness.client, b: b.client }));
+  removedFieldRaceSuite(() => ({ a: a.harness.client, b: b.client }));
+  concurrentUpdateSuite(() => ({ a: a.harness.client, b: b.client }));
 });

@@ -26,6 +26,7 @@ import {
   type QuerySpec,
   type ReferencedSpec,
   type ReferencePair,
+  refuseRemovingUnseenFields,
   SpiError,
   type Storage,
   type StorageCapabilities,
@@ -356,9 +357,11 @@ class FirestoreStorage implements Storage {
   updateCollection(collection: Collection) {
     return guarded(
       async () => {
+        const known = await this.schema.get(collection.id); // what this instance served until now
         // Planned on the stored definition, not a cached one (save refuses to replace another change).
         const current = await this.schema.get(collection.id, { fresh: true });
         if (!current) throw errors.collectionNotFound(collection.id);
+        refuseRemovingUnseenFields(collection, known, current);
         // Removals an earlier call left unfinished (at its deadline) end first: a field added back
         // then meets none of its old values, and the same call sent again finishes what it began.
         for (const drop of pendingDropsOf(current)) await this.sweepField(collection.id, drop);

@@ -16,6 +16,7 @@ import {
   fieldRef,
   GRPC,
   newSchemaToken,
+  refuseRemovingUnseenFields,
   SpiError,
   type StoredCollection,
 } from '@adaptors/core';
@@ -26,7 +27,6 @@ import {
   collectionSnapshot,
   isSystemKey,
   referencesStatements,
-  refuseRemovingUnseenFields,
   type SqlReader,
 } from '@adaptors/sql-storage';
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
@@ -249,7 +249,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     this.invalidate(); // decide on the current schema, not a cached one
     const current = await this.byId(collection.id);
     if (!current) throw errors.collectionNotFound(collection.id);
-    refuseRemovingUnseenFields(collection, known, current);
+    refuseRemovingUnseenFields(collection, known?.stored, current.stored);
     // The definition this plan starts from: the metadata write below refuses to replace another one.
     const planned = (await this.snapshot()).catalog.metadata.get(collection.id) ?? null;
     const plan = await this.planUpdate(current, collection);

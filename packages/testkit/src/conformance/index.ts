@@ -24,7 +24,7 @@ export {
   exactNumbersSuite,
 } from './suite-exact-numbers.ts';
 export { defineMultiInstanceSuite, type MultiInstanceOptions } from './suite-multi-instance.ts';
-export { type SchemaRaceTarget, schemaRaceSuite } from './suite-schema-race.ts';
+export { concurrentUpdateSuite, removedFieldRaceSuite, type SchemaRaceTarget } from './suite-schema-race.ts';
 export { SUB_MILLISECOND_ROWS, type SubMillisecondTarget, subMillisecondSuite } from './suite-sub-millisecond.ts';
 export type { ConformanceClient, ConformanceTarget, StartTarget } from './target.ts';
 

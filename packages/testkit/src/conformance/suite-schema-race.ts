@@ -1,13 +1,15 @@
 /**
  * A collection changed through instance A while instance B still has the old definition cached
- * (packages/core/SCALING.md), on services whose engine refuses a statement naming a column that
- * is gone (Spanner, BigQuery): B re-reads the schema and runs the call once more — never a 500,
- * never a per-item error on the item id — and a definition B's caller planned without a field A
- * added a moment ago is refused rather than applied as a removal of it.
+ * (packages/core/SCALING.md). On services whose engine refuses a statement naming a column that
+ * is gone (Spanner, BigQuery), B re-reads the schema and runs the call once more — never a 500,
+ * never a per-item error on the item id. On every service, a definition B's caller planned
+ * without a field A added a moment ago is refused rather than applied as a removal of it.
  *
  * The service opens A and B on one database, B never reading the schema version on its own (a
- * minute's interval, so only the paths under test bring it up to date), then calls
- * `schemaRaceSuite` inside its own `describe`.
+ * minute's interval, so only the paths under test bring it up to date), then calls the suites
+ * that apply to it inside its own `describe`: `concurrentUpdateSuite` on every engine,
+ * `removedFieldRaceSuite` where B's statements naming a dropped column fail (on Firestore B
+ * answers reads from its cache within SCHEMA_CHECK_MS, packages/core/SCALING.md).
  */
 import { expect, test } from 'vitest';
 import type { WixClient } from '../client.ts';
@@ -19,7 +21,8 @@ export interface SchemaRaceTarget {
   readonly b: WixClient;
 }
 
-export function schemaRaceSuite(get: () => SchemaRaceTarget): void {
+/** A field removed on A, on engines whose statements naming a dropped column fail (B then re-reads). */
+export function removedFieldRaceSuite(get: () => SchemaRaceTarget): void {
   let n = 0;
   /** A collection with `name` and `gone`, cached by B with one item, then `gone` removed through A. */
   async function removedOnA(): Promise<string> {
@@ -76,7 +79,14 @@ export function schemaRaceSuite(get: () => SchemaRaceTarget): void {
     const removed = await b.remove(last, ['old']);
     expect(removed.body.results[0].error, JSON.stringify(removed.body)).toBeUndefined();
   });
+}
 
+/**
+ * What every service with several instances must refuse, whatever its engine: an update B's
+ * caller planned without a field A added a moment ago (core concurrent-change.ts).
+ */
+export function concurrentUpdateSuite(get: () => SchemaRaceTarget): void {
+  let n = 0;
   test('an update on B planned without a field A added a moment ago is refused, not a silent removal', async () => {
     const { a, b } = get();
     const id = `concurrent${++n}`;
