@@ -1,7 +1,7 @@
 /**
  * `{"$date": "…"}` — the wire form of a DATETIME instant (docs/protocol.md §9.2):
  * always emitted with milliseconds and `Z`; accepted with or without
- * milliseconds, and with an explicit offset, always read as an instant.
+ * milliseconds, with an explicit offset or without a zone (read as UTC).
  * Instants outside years 0001–9999 (UTC) are refused (wire/limits.ts): no
  * engine's TIMESTAMP can hold them.
  */
@@ -11,8 +11,10 @@ export interface DateLiteral {
   readonly $date: string;
 }
 
-// ISO 8601 date-time with mandatory zone: 2024-05-01T09:30:00Z, …00.123Z, …00+02:00
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+// ISO 8601 date-time: 2024-05-01T09:30:00Z, …00.123Z, …00+02:00, or without a zone (…09:30:00),
+// which reads as UTC (docs/protocol.md §9.2: Wix's dates are UTC instants; JavaScript alone would
+// read a zone-less date-time as the server's local time).
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -41,7 +43,7 @@ export function parseInstant(text: string): Date | undefined {
   // The day and hour written must exist: JavaScript reads 2024-02-30 as 1 March and 24:00 as the
   // next day's midnight, which stored another instant than the one sent.
   if (!isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3])) || Number(parts[4]) > 23) return undefined;
-  const date = new Date(text);
+  const date = new Date(parts[7] === undefined ? `${text}Z` : text);
   return Number.isNaN(date.getTime()) || !instantInRange(date) ? undefined : date;
 }
 

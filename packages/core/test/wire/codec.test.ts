@@ -169,7 +169,6 @@ describe('decodeItem refusals', () => {
     ['date', '2026-04-12T00:00:00Z'],
     ['datetime', '2026-06-03'],
     ['datetime', { $date: 'not a date' }],
-    ['datetime', { $date: '2026-06-03T07:15:00' }],
     ['datetime', 1717400000000],
     ['_createdDate', 'yesterday'],
     ['time', '24:00'],
@@ -189,7 +188,7 @@ describe('decodeItem refusals', () => {
     ['numbers', [{ n: 1 }], 'items[2].numbers[0]'],
     ['dates', [{ $date: 'garbage' }], 'items[2].dates[0]'],
     ['dates', [{ $date: '2024-05-01T09:30:00.000Z' }, '2024-05-01T09:30:00.000Z'], 'items[2].dates[1]'],
-    ['dates', [{ $date: '2024-05-01T09:30:00' }], 'items[2].dates[0]'],
+    ['dates', [{ $date: '2024-05-01' }], 'items[2].dates[0]'],
     ['supplier', 7],
     ['supplier', { name: 'no id' }],
     ['_id', ''],
@@ -227,6 +226,16 @@ describe('decodeItem refusals', () => {
 
   it('keeps an ARRAY declared with an element type as sent when its elements are of that type', () => {
     expect(decodeItem(strict, { numbers: [1, null, 2.5] }, 'items[0]')).toEqual({ numbers: [1, null, 2.5] });
+  });
+
+  it("reads a date-time without a zone as UTC, whatever the server's time zone", () => {
+    const item = decodeItem(
+      strict,
+      { datetime: { $date: '2026-06-03T07:15:00' }, dates: [{ $date: '2026-06-03T07:15' }] },
+      'i',
+    );
+    expect(item.datetime).toEqual(new Date('2026-06-03T07:15:00.000Z'));
+    expect(item.dates).toEqual([{ $date: '2026-06-03T07:15:00.000Z' }]);
   });
 
   it('answers the dates of an ARRAY of DATETIME elements with milliseconds and Z, whatever instant form was sent', () => {
