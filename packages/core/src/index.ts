@@ -19,6 +19,7 @@ export {
 } from './config/describe.ts';
 export { type ConfigProblem, type LoadOptions, type LoadResult, loadConfig } from './config/load.ts';
 export { boolean, decimal, integer, list, oneOf, text } from './config/parsers.ts';
+export { detectProject } from './config/project.ts';
 export { type SchemaSettingsWording, schemaSettings } from './config/schema-settings.ts';
 export {
   isSecretReference,

@@ -2,7 +2,7 @@
  * The BigQuery storage as main.ts opens it: the real client (client.ts)
  * and the storage over it.
  */
-import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import { type ConfigOf, type CoreConfig, detectProject, type Logger, type Storage } from '@adaptors/core';
 import type { bigquerySettings } from './settings.ts';
 
 /** What runService hands createStorage: this service's settings and the core's. */
@@ -21,6 +21,11 @@ export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: 
     apiEndpoint: config.bigqueryApiEndpoint ?? config.bigqueryEmulatorHost,
     createDataset: config.bigqueryCreateDataset,
   });
+  // No project set: ask for the client's now, so a missing one stops the start naming the
+  // settings, not the first call with the library's "Unable to detect a Project Id".
+  if (!projectId && !config.bigqueryApiEndpoint && !config.bigqueryEmulatorHost) {
+    await detectProject('BIGQUERY_PROJECT', () => bq.getProjectId());
+  }
   const storage = createBigQueryStorage({
     bq,
     projectId,

@@ -3,7 +3,7 @@
  * FIRESTORE_EMULATOR_HOST itself), the Admin API for indexes only against real
  * Firestore, and the storage over them. storage.close() terminates the client.
  */
-import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import { type ConfigOf, type CoreConfig, detectProject, type Logger, type Storage } from '@adaptors/core';
 import type { AdminClientLike } from './indexes.ts';
 import type { firestoreSettings } from './settings.ts';
 
@@ -47,7 +47,11 @@ export async function openStorage(config: FirestoreConfig & CoreConfig, logger: 
   );
   const manageIndexes = config.manageIndexes && !emulator;
   const admin = manageIndexes ? new v1.FirestoreAdminClient(projectId ? { projectId } : {}) : undefined;
-  const resolvedProject = admin ? (projectId ?? (await admin.getProjectId())) : undefined;
+  // Without a project setting, the admin client's detected one: a missing one stops the start
+  // naming the settings (detectProject), not with the library's "Unable to detect a Project Id".
+  const resolvedProject = admin
+    ? (projectId ?? (await detectProject('FIRESTORE_PROJECT', () => admin.getProjectId())))
+    : undefined;
   if (config.manageIndexes && emulator) {
     logger.log('NOTICE', 'FIRESTORE_EMULATOR_HOST is set: the emulator has no index API, indexes endpoints are off');
   }

@@ -3,7 +3,7 @@
  * settings in services/spanner/DEPLOY.md, "Runtime"), the storage over it, and
  * the schema read started while the HTTP server is built.
  */
-import type { ConfigOf, CoreConfig, Logger, Storage } from '@adaptors/core';
+import { type ConfigOf, type CoreConfig, detectProject, type Logger, type Storage } from '@adaptors/core';
 import type { spannerSettings } from './settings.ts';
 
 /** What runService hands createStorage: this service's settings and the core's. */
@@ -23,6 +23,11 @@ export async function openStorage(config: SpannerConfig & CoreConfig, logger: Lo
     createOnEmulator: config.spannerEmulatorCreate,
   };
   const { spanner, database } = await openDatabase(clientConfig);
+  // No project set: ask for the client's now, so a missing one stops the start naming the
+  // settings, not the first call with the library's "Unable to detect a Project Id".
+  if (!clientConfig.projectId && !clientConfig.emulatorHost) {
+    await detectProject('SPANNER_PROJECT', () => spanner.auth.getProjectId());
+  }
   const recreateDatabase = databaseRecreator(spanner, clientConfig);
   // The emulator runs one read-write transaction at a time (emulator-turns.ts).
   if (config.spannerEmulatorHost) takeTurnsOnEmulator(database);
