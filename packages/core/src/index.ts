@@ -78,7 +78,7 @@ export type { ParseContext } from './query/parse-context.ts';
 export { parseFilter } from './query/parse-filter.ts';
 export { parseProjection } from './query/parse-projection.ts';
 export { parseSort } from './query/parse-sort.ts';
-export { FINAL_SIGMA, foldCase, SIGMA } from './query/patterns.ts';
+export { FINAL_SIGMA, foldCase, SIGMA, urlizedPattern } from './query/patterns.ts';
 export { type ReadWriteVerdict, readWriteRule, type SystemColumnTypes } from './read-write-rule.ts';
 export { releaseRows } from './release.ts';
 export { MISS_REREAD_GAP_MS, newSchemaToken, RereadThrottle, SchemaVersionGate } from './schema-version.ts';

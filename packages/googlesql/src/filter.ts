@@ -4,12 +4,12 @@
  * parameter in the ParamBag; every identifier goes through the engine's quote hook (hooks.ts).
  */
 import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/core';
-import { errors, foldCase, SIGMA } from '@adaptors/core';
+import { errors, foldCase, SIGMA, urlizedPattern } from '@adaptors/core';
 import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
 import type { SqlHooks } from './hooks.ts';
 import { jsonAs } from './json.ts';
 import { kindOf, type ParamBag, type ValueKind } from './params.ts';
-import { matchesPattern, urlizedPattern } from './patterns.ts';
+import { matchesPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
 import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
 import { foldedOf, foldSigma, resolveTarget, type Target } from './target.ts';

@@ -1,7 +1,7 @@
 /**
- * Regular expressions for `$matches` (docs/semantics.md §1.7) and
- * `$urlized` (§1.6), built exactly like the evaluator builds them (core
- * query/patterns.ts; test/patterns.test.ts checks both give the same text):
+ * Regular expressions for `$matches` (docs/semantics.md §1.7), built exactly
+ * like the evaluator builds them (core query/patterns.ts; test/patterns.test.ts
+ * checks both give the same text; `$urlized` uses the core's own function):
  * escaped literals, anyOf as a character class, anchored `^(?:…)$`, and with
  * case folding the pattern folded here (the core's foldCase) while SQL folds the value
  * (target.ts foldedOf).
@@ -35,9 +35,4 @@ export function matchesPattern(parts: readonly MatchesPart[], ignoreCase: boolea
     else body += `[${escapeCharClass(text)}]`;
   }
   return anchor(body);
-}
-
-/** `$urlized`: folded words joined by `[- ]`, whole value (core decision URLIZED_ANCHORED). */
-export function urlizedPattern(words: readonly string[]): string {
-  return anchor(words.map((w) => escapeRegExpLiteral(fold(w))).join('[- ]'));
 }

@@ -184,7 +184,7 @@ export const EXPECTED: Record<string, { readonly spanner: Expected; readonly big
   }),
   urlized: both({
     sql: 'COALESCE(REGEXP_CONTAINS(LOWER(`title`), @p0), FALSE)',
-    params: { p0: '^(?:summer[- ]salad)$' },
+    params: { p0: '^[^\\p{L}\\p{N}]*(?:summer[- ]salad)[^\\p{L}\\p{N}]*$' },
     types: { p0: { type: 'STRING' } },
   }),
   'not exact complement': both({

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 // The evaluator's own pattern builder: the SQL must run the same pattern text.
 import * as core from '../../core/src/query/patterns.ts';
-import { matchesPattern, urlizedPattern } from '../src/patterns.ts';
+import { matchesPattern } from '../src/patterns.ts';
 
 const part = fc.record({
   type: fc.constantFrom('literal' as const, 'anyOf' as const),
@@ -13,14 +13,6 @@ test('$matches pattern text equals the evaluator’s', () => {
   fc.assert(
     fc.property(fc.array(part, { minLength: 1 }), fc.boolean(), (parts, ignoreCase) => {
       expect(matchesPattern(parts, ignoreCase)).toBe(core.matchesPattern(parts, ignoreCase));
-    }),
-  );
-});
-
-test('$urlized pattern text equals the evaluator’s', () => {
-  fc.assert(
-    fc.property(fc.array(fc.string({ minLength: 1 }), { minLength: 1 }), (words) => {
-      expect(urlizedPattern(words)).toBe(core.urlizedPattern(words));
     }),
   );
 });

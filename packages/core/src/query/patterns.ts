@@ -46,9 +46,15 @@ export const MATCHES_ANCHORED = true;
  * Decision (unconfirmed; §1.6): `$urlized` also matches the WHOLE value. The
  * reference uses an unanchored RLIKE, but a dynamic-page lookup wants the one
  * item whose title is the slug, not every title that contains it — the same
- * reasoning that anchored `$matches` upstream.
+ * reasoning that anchored `$matches` upstream. What is not a letter or a digit
+ * before the first word and after the last is allowed, though: a slug leaves
+ * it out ("Apple Pie!" and "«Apple Pie»" are the page apple-pie), and anchoring
+ * without that answered such pages 404.
  */
 export const URLIZED_ANCHORED = true;
+
+/** Around an anchored `$urlized`: anything but letters and digits (RE2 and JavaScript `u` read it alike). */
+const URLIZED_EDGE = '[^\\p{L}\\p{N}]*';
 
 function anchor(body: string, anchored: boolean): string {
   return anchored ? `^(?:${body})$` : body;
@@ -70,7 +76,12 @@ export function matchesPattern(parts: readonly MatchesPart[], ignoreCase: boolea
   return anchor(body, MATCHES_ANCHORED);
 }
 
-/** Pattern source of `$urlized`: folded words joined by `[- ]`, matched against the folded value (§1.6). */
+/**
+ * Pattern source of `$urlized`: folded words joined by `[- ]`, matched against the folded value
+ * (§1.6), the whole value but for what is not a letter or a digit at its ends (URLIZED_ANCHORED).
+ * The one text every engine runs (googlesql passes it to REGEXP_CONTAINS).
+ */
 export function urlizedPattern(words: readonly string[]): string {
-  return anchor(words.map((w) => escapeRegExpLiteral(foldCase(w))).join('[- ]'), URLIZED_ANCHORED);
+  const body = words.map((w) => escapeRegExpLiteral(foldCase(w))).join('[- ]');
+  return URLIZED_ANCHORED ? `^${URLIZED_EDGE}(?:${body})${URLIZED_EDGE}$` : body;
 }

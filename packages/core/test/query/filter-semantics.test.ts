@@ -244,11 +244,17 @@ describe('$urlized (§1.6): folded words joined by [- ], whole value', () => {
     { _id: '3', title: 'Summer Salad 2024 deluxe' },
     { _id: '4', title: 'Summer_Salad 2024' },
     { _id: '5', title: 'C++ tips' },
+    // What a slug leaves out at the ends of a title: not letters or digits.
+    { _id: '6', title: 'Apple Pie!' },
+    { _id: '7', title: '«Apple Pie»' },
+    { _id: '8', title: 'The Apple Pie' },
+    { _id: '9', title: 'Apple Pie 2' },
   ];
   test.each([
     [['summer', 'salad', '2024'], '12'],
     [['SUMMER', 'Salad', '2024'], '12'],
     [['c++', 'tips'], '5'],
+    [['apple', 'pie'], '67'],
   ])('%j', (words, expected) => {
     expect(select({ title: { $urlized: words } }, pages).join('')).toBe(expected);
   });

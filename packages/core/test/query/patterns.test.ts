@@ -23,8 +23,8 @@ describe('pattern text', () => {
     expect(matchesPattern(parts, ignoreCase)).toBe(expected);
   });
 
-  test('urlized: folded, escaped words joined by [- ], anchored', () => {
-    expect(urlizedPattern(['Summer', 'C++'])).toBe('^(?:summer[- ]c\\+\\+)$');
+  test('urlized: folded, escaped words joined by [- ], anchored but for non-letters and non-digits at the ends', () => {
+    expect(urlizedPattern(['Summer', 'C++'])).toBe('^[^\\p{L}\\p{N}]*(?:summer[- ]c\\+\\+)[^\\p{L}\\p{N}]*$');
   });
 
   test('foldCase is full Unicode lower-casing', () => {

@@ -123,6 +123,9 @@ export const FILTER_CASES: readonly FilterCase[] = [
   },
   // §1.6 $urlized
   { name: '$urlized', filter: { title: { $urlized: ['alpha', 'beta'] } }, expected: ['b'] },
+  // Whole value but for what is not a letter or a digit at its ends (rule 16): 'c++ (plus)' ends in ')'.
+  { name: '$urlized ignores punctuation at the ends', filter: { title: { $urlized: ['c++ (plus'] } }, expected: ['h'] },
+  { name: '$urlized is still the whole value', filter: { title: { $urlized: ['alpha'] } }, expected: ['a'] },
   // §1.3 logical
   { name: '$and', filter: { $and: [{ active: true }, { count: { $gt: 0 } }] }, expected: ['a'] },
   { name: '$or', filter: { $or: [{ count: 0 }, { title: 'Alpha' }] }, expected: ['a', 'd'] },
