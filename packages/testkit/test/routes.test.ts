@@ -3,7 +3,7 @@
  * system fields, full-replace update, positional bulk results, paging, cursors,
  * collections, references, indexes, and 400s that name the offending path.
  */
-import { ENDPOINTS, type EndpointName, openApiDocument, RESPONSE_KEYS } from '@adaptors/core';
+import { ENDPOINTS, type EndpointName, errors, openApiDocument, RESPONSE_KEYS } from '@adaptors/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createMemoryStorage, type Harness, plantsCollection, samplePlants, startHarness } from '../src/index.ts';
 
@@ -487,6 +487,24 @@ describe('transport', () => {
   test('health and readiness are unsigned', async () => {
     expect(await (await fetch(`${h.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${h.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  test('readiness of a database that does not exist gives its fix, not "retry shortly"', async () => {
+    const storage = createMemoryStorage({});
+    storage.ready = async () => {
+      throw errors.databaseMissing('The memory database', 'create it, or fix its setting');
+    };
+    const missing = await startHarness({ storage });
+    try {
+      const answer = await fetch(`${missing.url}/readyz`);
+      expect(answer.status).toBe(503);
+      const body = await answer.json();
+      expect(body.reason).toBe('The memory database does not exist: create it, or fix its setting.');
+      expect(body.errorMessage).toBe(body.reason);
+      expect(body.errorMessage).not.toMatch(/retry shortly/);
+    } finally {
+      await missing.close();
+    }
   });
 
   test('the Wix requestId is echoed in x-request-id', async () => {

@@ -191,7 +191,12 @@ export function build(options: BuildOptions): FastifyInstance {
     const check = await checkReadiness(adaptor.storage, options.readyTimeoutMs ?? 5000, adaptor.abandoned);
     if (check.ready) return { status: 'ready' };
     logger.log('WARNING', 'readiness check failed', { reason: check.reason, err: check.error });
-    const spi = errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
+    // The storage's own SERVICE_UNAVAILABLE says what to do (a database that does not exist is a
+    // setting to fix, not something to retry); any other failure is the generic advice.
+    const spi =
+      check.error instanceof SpiError && check.error.code === 'SERVICE_UNAVAILABLE'
+        ? check.error
+        : errors.unavailable(`The ${adaptor.storage.capabilities.engine} database`);
     return reply.code(503).send({ status: 'unavailable', reason: check.reason, ...spi.toBody() });
   });
 
