@@ -236,6 +236,21 @@ describe('connect: the §4.2 flow against a fake Connections API', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('--write-secret failing after Wix created the connection says it exists, prints the key and the command that delivers it', async () => {
+    const secrets: SecretWriter = {
+      async addVersion(parent) {
+        throw new Error(`could not add a version to ${parent}: no Google credentials on this machine`);
+      },
+    };
+    const parent = 'projects/garden-prod/secrets/wix-public-keys';
+    const result = await connect(['create', 'lateDb', '--write-secret', parent], { secrets });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`WIX_PUBLIC_KEYS=${publicKey}\n`);
+    expect(result.stderr).toContain('no Google credentials on this machine');
+    expect(result.stderr).toContain('The connection "lateDb" exists (Wix made it)');
+    expect(result.stderr).toContain(`adaptors connect get lateDb --write-secret ${parent}`);
+  });
+
   it('a PEM publicKey is delivered as one line (base64 DER); a key the adaptor would refuse fails', async () => {
     const { publicKey: key } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     fake.options.publicKey = key.export({ type: 'spki', format: 'pem' }).toString();

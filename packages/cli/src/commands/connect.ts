@@ -476,7 +476,17 @@ async function deliverKey(io: Io, connection: Connection, parent: string | undef
   note(io, `  public key  ${key.description}`);
   if (parent !== undefined) {
     const writer = io.secrets ?? secretManagerWriter();
-    const version = await writer.addVersion(parent, key.value);
+    let version: string;
+    try {
+      version = await writer.addVersion(parent, key.value);
+    } catch (err) {
+      // The connection exists from here on, so the same command again is Wix's 409: say so, print
+      // the key (it is public) and the command that delivers it once the cause is fixed.
+      if (!json) line(io, envLine(key.value));
+      throw new CommandError(
+        `${(err as Error).message.replace(/\.$/, '')}. The connection "${connection.name}" exists (Wix made it): once that is fixed, deliver its key with \`adaptors connect get ${connection.name} --write-secret ${parent}\`, or give the service the WIX_PUBLIC_KEYS line printed above`,
+      );
+    }
     const [, project, , secret] = parent.split('/');
     note(io, `Added ${version}.`);
     const number = version.split('/').pop();
