@@ -1,5 +1,6 @@
 # The BigQuery adaptor: one Cloud Run service (adaptor.tf, shared by every root, and
-# modules/adaptor-service) and the least privilege it needs: table data on ONE dataset, and running query jobs.
+# modules/adaptor-service) and the least privilege it needs: table data on ONE dataset, its schema-change
+# label, and running query jobs.
 
 locals {
   engine     = "bigquery"
@@ -24,7 +25,12 @@ locals {
     "SCHEMA_CHECK_MS",
     "BIGQUERY_MAXIMUM_BYTES_BILLED",
   ]
-  grants = [google_bigquery_dataset_iam_member.data_editor.id, google_project_iam_member.job_user.id]
+  grants = concat(
+    [google_bigquery_dataset_iam_member.data_editor.id, google_project_iam_member.job_user.id],
+    google_bigquery_dataset_iam_member.schema_label[*].id,
+  )
+  # READ_ONLY_SCHEMA=true (extra_env): no collection changes, so no schema-change label to write.
+  schema_changes = lower(lookup(var.extra_env, "READ_ONLY_SCHEMA", "false")) != "true"
 }
 
 resource "google_bigquery_dataset" "this" {
@@ -44,6 +50,33 @@ resource "google_bigquery_dataset_iam_member" "data_editor" {
   project    = var.project_id
   dataset_id = local.dataset_id
   role       = "roles/bigquery.dataEditor"
+  member     = module.service.service_account_member
+}
+
+# A collection change writes a dataset label (services/bigquery/src/schema.ts schemaChanged) that
+# tells the service's other instances to reload the schema: datasets.patch, which needs
+# bigquery.datasets.update. dataEditor lacks it; among predefined roles only dataOwner and admin
+# have it, and both add far more (dataset IAM, deleting the dataset). So: a custom role with that
+# one permission, granted on this dataset only. Creating it needs roles/iam.roleAdmin (or
+# iam.roles.create) for whoever applies. Without it the service logs a WARNING and other
+# instances see changes only after SCHEMA_CACHE_SECONDS.
+resource "google_project_iam_custom_role" "schema_label" {
+  count = local.schema_changes ? 1 : 0
+
+  project = var.project_id
+  # 3-64 of [a-zA-Z0-9_.]; one per service (a service's account is <service_name>-sa, unique in the project).
+  role_id     = "${replace(local.service_name, "-", "_")}_schema_label"
+  title       = "${local.service_name}: schema-change label"
+  description = "bigquery.datasets.update only, granted on the dataset ${local.dataset_id}: the Wix adaptor writes a dataset label when a collection changes."
+  permissions = ["bigquery.datasets.update"]
+}
+
+resource "google_bigquery_dataset_iam_member" "schema_label" {
+  count = local.schema_changes ? 1 : 0
+
+  project    = var.project_id
+  dataset_id = local.dataset_id
+  role       = google_project_iam_custom_role.schema_label[0].name
   member     = module.service.service_account_member
 }
 

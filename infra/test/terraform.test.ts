@@ -428,3 +428,27 @@ describe('layout', () => {
     }
   });
 });
+
+describe('root infra/bigquery: the schema-change label', () => {
+  // services/bigquery/src/schema.ts writes a dataset label on every collection change (datasets.patch),
+  // which needs bigquery.datasets.update; roles/bigquery.dataEditor does not have it, and the only
+  // predefined roles that do (dataOwner, admin) also manage the dataset's IAM and can delete it.
+  it('grants bigquery.datasets.update alone, by a custom role bound on the dataset, unless READ_ONLY_SCHEMA', () => {
+    const config = root('bigquery');
+    const [role] = resources(config, 'google_project_iam_custom_role');
+    expect(role?.name).toBe('schema_label');
+    expect(role?.body.permissions).toEqual(['bigquery.datasets.update']);
+    expect(role?.body.count).toBe(tf('local.schema_changes ? 1 : 0'));
+    const binding = resources(config, 'google_bigquery_dataset_iam_member').find((b) => b.name === 'schema_label');
+    expect(binding?.body).toMatchObject({
+      dataset_id: tf('local.dataset_id'),
+      role: tf('google_project_iam_custom_role.schema_label[0].name'),
+      member: tf('module.service.service_account_member'),
+      count: tf('local.schema_changes ? 1 : 0'),
+    });
+    const l = locals(config);
+    expect(l.schema_changes).toBe(tf('lower(lookup(var.extra_env, "READ_ONLY_SCHEMA", "false")) != "true"'));
+    // Granted before the service starts, like the other roles (modules/adaptor-service required_grants).
+    expect(JSON.stringify(l.grants)).toContain('google_bigquery_dataset_iam_member.schema_label[*].id');
+  });
+});

@@ -30,6 +30,7 @@ const PAGES: Readonly<Record<string, string>> = {
   google_cloud_run_v2_service: 'cloud_run_v2_service',
   google_cloud_run_v2_service_iam_member: 'cloud_run_v2_service_iam',
   google_firestore_database: 'firestore_database',
+  google_project_iam_custom_role: 'google_project_iam_custom_role',
   google_project_iam_member: 'google_project_iam',
   google_secret_manager_secret_iam_member: 'secret_manager_secret_iam',
   google_service_account: 'google_service_account',
@@ -94,7 +95,8 @@ export function schemaFromMarkdown(type: string, markdown: string): SchemaBlock 
       anchors.set(anchor, path);
       continue;
     }
-    const bullet = /^\* `([a-z0-9_/]+)` -(.*)$/.exec(line);
+    // Most pages write "* `name` - (Required) …"; some leave out the dash or indent the bullet by a space.
+    const bullet = /^ ?\* `([a-z0-9_/]+)` ?-?(.*)$/.exec(line);
     if (bullet) {
       flush();
       current = { path, name: bullet[1] ?? '', text: [bullet[2] ?? ''], computed: section === 'attributes' };

@@ -126,6 +126,16 @@ export function isRetryable(error: unknown): boolean {
   return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
 
+/**
+ * BigQuery refused the call for want of a permission (HTTP 401/403 accessDenied), not for a
+ * quota, billing or a rate limit.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  const { status, reasons } = errorShape(error);
+  if (reasons.includes('quotaExceeded') || reasons.includes('billingNotEnabled')) return false;
+  return status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error));
+}
+
 /** Any error from a BigQuery call → SpiError, or a plain Error (logged as a 500 by the core) without the HTTP response. */
 export function translateError(error: unknown, collectionId?: string): unknown {
   if (error instanceof SpiError) return error;

@@ -8,7 +8,7 @@ import type { bigquerySettings } from './settings.ts';
 /** What runService hands createStorage: this service's settings and the core's. */
 type BigQueryConfig = ConfigOf<typeof bigquerySettings>;
 
-export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: Logger): Promise<Storage> {
+export async function openStorage(config: BigQueryConfig & CoreConfig, logger: Logger): Promise<Storage> {
   const [{ openBigQuery }, { createBigQueryStorage }] = await Promise.all([
     import('./client.ts'),
     import('./storage.ts'),
@@ -40,6 +40,7 @@ export async function openStorage(config: BigQueryConfig & CoreConfig, _logger: 
     // The schema is read while the HTTP server is built and starts listening, so the first call
     // finds it cached (every table's definition only in a small dataset: schema.ts `warm`).
     warm: true,
+    logger,
   });
   return storage;
 }

@@ -13,7 +13,15 @@
  * first needs its collection, so the calls before an answer do not grow with the
  * dataset's table count; a reload reads ahead the tables this instance has served.
  */
-import { type Collection, errors, type Field, newSchemaToken, SpiError, type StoredCollection } from '@adaptors/core';
+import {
+  type Collection,
+  errors,
+  type Field,
+  type Logger,
+  newSchemaToken,
+  SpiError,
+  type StoredCollection,
+} from '@adaptors/core';
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
@@ -29,7 +37,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { isTableRefused, listTables, PARALLEL_GETS, readDataset, readTable, type TableMetadata } from './catalog.ts';
 import { type BigQueryCollection, buildCollection } from './collections.ts';
 import { anyValue, badIds, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
-import { errorShape, isDuplicate, isRetryable, isTableNotFound, translateError } from './errors.ts';
+import { errorShape, isDuplicate, isPermissionDenied, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import {
   encodeColumnDescription,
   encodeTableDescription,
@@ -88,6 +96,10 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
    * answered by a `refresh`: one entry per failed call, so each is retried once by the core.
    */
   private readonly columnMisses: number[] = [];
+  private readonly logger: Logger | undefined;
+  private readonly ttlSeconds: number;
+  /** The kinds of label-write failure already logged (each once per process: schemaChanged). */
+  private readonly labelFailuresLogged = new Set<'permission' | 'other'>();
 
   constructor(options: {
     bq: BigQuery;
@@ -97,8 +109,12 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     numberColumns?: NumberColumns;
     checkMs: number;
     retry?: Partial<RetryPolicy>;
+    /** Where a failed schema-change label write is reported (once per kind): schemaChanged. */
+    logger?: Logger;
   }) {
     super(options);
+    this.logger = options.logger;
+    this.ttlSeconds = Math.round(options.ttlMs / 1000);
     this.numberColumns = options.numberColumns ?? new NumberColumns();
     this.bq = options.bq;
     this.datasetId = options.datasetId;
@@ -122,7 +138,10 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
    * a new label value (datasets.patch merges labels: the owner's stay).
    * BigQuery allows about 5 dataset metadata updates per 10 s per dataset:
    * rate limits are retried; if the label still cannot be written, the change
-   * stands and other instances learn it from a miss or the TTL.
+   * stands and other instances learn it from a miss or the TTL. Writing the label
+   * is datasets.patch, which needs bigquery.datasets.update on the dataset: not in
+   * roles/bigquery.dataEditor (only dataOwner and admin have it), so infra/bigquery
+   * grants it by a custom role. A failure is logged once (WARNING) with its fix.
    */
   async schemaChanged(): Promise<void> {
     this.invalidate();
@@ -134,9 +153,28 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         this.retry,
       );
       this.changed(version);
-    } catch {
+    } catch (error) {
       this.invalidate();
+      this.labelNotWritten(error);
     }
+  }
+
+  /** One WARNING per kind of failure: the change stands, only its propagation to other instances is slower. */
+  private labelNotWritten(error: unknown): void {
+    const kind = isPermissionDenied(error) ? 'permission' : 'other';
+    if (!this.logger || this.labelFailuresLogged.has(kind)) return;
+    this.labelFailuresLogged.add(kind);
+    const consequence =
+      `The collection change itself is done, but other instances of this service see it only when their schema cache expires ` +
+      `(SCHEMA_CACHE_SECONDS, ${this.ttlSeconds} s) or a call meets a changed table, not at their next label check (SCHEMA_CHECK_MS).`;
+    const message =
+      kind === 'permission'
+        ? `BigQuery refused to write the schema-change label '${SCHEMA_VERSION_LABEL}' on dataset '${this.datasetId}': ` +
+          `the service account lacks the permission bigquery.datasets.update on it (roles/bigquery.dataEditor does not include it). ${consequence} ` +
+          'Fix: grant bigquery.datasets.update on this dataset to the service account: infra/bigquery does so with a custom role ' +
+          '(the gcloud lines of services/bigquery/DEPLOY.md step 2b do the same); roles/bigquery.dataOwner on the dataset also has it, with more. Logged once.'
+        : `The schema-change label '${SCHEMA_VERSION_LABEL}' could not be written on dataset '${this.datasetId}' (${errorShape(error).message}). ${consequence} Logged once.`;
+    this.logger.log('WARNING', message, { datasetId: this.datasetId, permission: 'bigquery.datasets.update' });
   }
 
   /**

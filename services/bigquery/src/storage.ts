@@ -5,7 +5,7 @@
  * one `BigQuery` client and dataset. The client is created by the caller
  * (main.ts, or a test on the emulator), so this file never reads configuration.
  */
-import { errors, type Storage } from '@adaptors/core';
+import { errors, type Logger, type Storage } from '@adaptors/core';
 import { bigquery, NumberColumns } from '@adaptors/googlesql';
 import { createSqlStorage } from '@adaptors/sql-storage';
 import type { BigQuery } from '@google-cloud/bigquery';
@@ -55,6 +55,8 @@ export interface BigQueryStorageOptions {
    * on the first call: SchemaStore.warm. A failure is left to the first call to meet and report.
    */
   readonly warm?: boolean;
+  /** The service's logger: a schema-change label that cannot be written is reported there (schema.ts). */
+  readonly logger?: Logger;
 }
 
 export function createBigQueryStorage(options: BigQueryStorageOptions): Storage {
@@ -82,6 +84,7 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
     numberColumns: new NumberColumns(options.numberColumns),
     checkMs: options.schemaCheckMs ?? 1000,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 
   /** The dataset exists, or is created again when `createDataset` allows; otherwise an SpiError saying so. */
