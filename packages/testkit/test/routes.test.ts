@@ -482,6 +482,12 @@ describe('transport', () => {
     const get = await fetch(`${h.url}/nothing-here`);
     expect(get.status).toBe(404);
     expect(((await get.json()) as { errorCode: string }).errorCode).toBe('NOT_FOUND');
+    // A legacy caller (JSON body, reads `message`) of a path its protocol does not have.
+    const legacy = await fetch(`${h.url}/schemas/drop`, { method: 'POST', body: '{"requestContext":{}}' });
+    expect(legacy.status).toBe(404);
+    const body = (await legacy.json()) as { message?: string; errorMessage?: string };
+    expect(body.message, JSON.stringify(body)).toBe(body.errorMessage);
+    expect(body.message).toContain('/schemas/drop');
   });
 
   test('health and readiness are unsigned', async () => {

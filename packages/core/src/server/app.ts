@@ -151,12 +151,23 @@ export function build(options: BuildOptions): FastifyInstance {
     recorder.recordError(request.callState?.operation ?? 'unknown', answer.status, answer.code, answer.message);
   };
 
+  /**
+   * The SPI error body; a path no route serves gets both shapes, as the legacy routes answer
+   * (legacy/routes.ts): a legacy caller of a path its protocol does not have reads `message`, a v3
+   * one `errorMessage`.
+   */
+  const bodyOf = (spi: SpiError, notFound: boolean) =>
+    notFound ? { message: spi.message, ...spi.toBody() } : spi.toBody();
+
   app.setErrorHandler((error, request, reply) => {
     const spi = toSpiError(error, request.callState?.ctx?.requestId);
     // An unexpected error is logged as itself (its stack), the SpiError answered otherwise.
     const cause = spi.code === 'UNKNOWN_ERROR' && !(error instanceof SpiError) ? error : spi;
     noteError(request, { status: spi.status, code: spi.code, message: spi.message }, cause);
-    void reply.code(spi.status).type('application/json').send(spi.toBody());
+    void reply
+      .code(spi.status)
+      .type('application/json')
+      .send(bodyOf(spi, request.callState?.operation === 'not-found'));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -166,7 +177,7 @@ export function build(options: BuildOptions): FastifyInstance {
       request.callState.errorCode = spi.code;
       request.callState.error = spi;
     }
-    void reply.code(404).type('application/json').send(spi.toBody());
+    void reply.code(404).type('application/json').send(bodyOf(spi, true));
   });
 
   // The API description (server/openapi.ts): public, since it describes the routes and
