@@ -2,8 +2,6 @@
 // the schema snapshot cache, reads, references and write bookkeeping the Spanner and BigQuery adaptors
 // share. See README.md.
 
-// TEMPORARY re-export until services/bigquery imports it from the core.
-export { fieldsChangedMeanwhile } from '@adaptors/core';
 export { fieldCapabilitiesByType } from './capabilities.ts';
 export {
   INTERNAL_PREFIX,

@@ -17,6 +17,7 @@ import {
   type Collection,
   errors,
   type Field,
+  fieldsChangedMeanwhile,
   type Logger,
   newSchemaToken,
   SpiError,
@@ -25,7 +26,6 @@ import {
 import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
-  fieldsChangedMeanwhile,
   isInternalTable,
   isSystemKey,
   type LazyCollectionSnapshot,
