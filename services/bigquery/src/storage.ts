@@ -97,10 +97,9 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
       if (!isDatasetNotFound(error)) throw error;
     }
     if (!options.createDataset) {
-      throw errors.databaseMissing(
-        `The BigQuery dataset '${options.datasetId}'`,
-        'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET',
-      );
+      // Readiness gives this reason to anyone (packages/core/src/server/readiness.ts): what is
+      // missing and which settings name it, not the dataset's id (the log line has it).
+      throw errors.databaseMissing('The BigQuery dataset', 'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET');
     }
     const dataset = options.bq.dataset(options.datasetId, {
       ...(options.projectId ? { projectId: options.projectId } : {}),
