@@ -504,7 +504,7 @@ describe('transport', () => {
     try {
       const answer = await fetch(`${missing.url}/readyz`);
       expect(answer.status).toBe(503);
-      const body = await answer.json();
+      const body = (await answer.json()) as { reason: string; errorMessage: string };
       expect(body.reason).toBe('The memory database does not exist: create it, or fix its setting.');
       expect(body.errorMessage).toBe(body.reason);
       expect(body.errorMessage).not.toMatch(/retry shortly/);
