@@ -81,12 +81,17 @@ describe('DML writes on the emulator', () => {
     const created = inserted.body.results[0].item._createdDate;
     h.statements.length = 0;
     const result = await client.update('bulk', [
-      { _id: 'u1', n: 9 },
-      { _id: 'nope', n: 0 },
+      { _id: 'u1', _owner: 'o1', n: 9 },
+      { _id: 'nope', _owner: 'o1', n: 0 },
     ]);
     expect(codes(result.body.results)).toEqual(['ok', 'ITEM_NOT_FOUND']);
     expect(result.body.results[0].item._createdDate).toEqual(created);
     expect(h.statements.map((s) => s.split(' ')[0])).toEqual(['SELECT', 'MERGE']);
+    // Items sent without `_owner` keep the stored one: the core reads the owners first (one query).
+    h.statements.length = 0;
+    const kept = await client.update('bulk', [{ _id: 'u1', n: 10 }]);
+    expect(kept.body.results[0].item._owner).toBe('o1');
+    expect(h.statements.map((s) => s.split(' ')[0])).toEqual(['SELECT', 'SELECT', 'MERGE']);
   });
 
   test('truncate removes every row, more than 1,000', async () => {
