@@ -63,8 +63,8 @@ export function logRequest(
     ...traceFields(request.headers, projectId),
     operation: state.operation,
     requestId: ctx?.requestId,
-    instanceId: ctx?.metadata.instanceId,
-    identityType: ctx?.metadata.identity?.identityType,
+    instanceId: capped(ctx?.metadata.instanceId),
+    identityType: capped(ctx?.metadata.identity?.identityType),
     collectionId: ctx?.info.collectionId,
     itemCount: ctx?.info.itemCount,
     durationMs: Math.round(ms * 100) / 100,
@@ -72,6 +72,16 @@ export function logRequest(
     writeOutcome: ctx?.info.writeOutcome,
     ...(status >= 400 ? errorDetails(status, state, request.method, path) : {}),
   });
+}
+
+/** Longest metadata string logged: a signed call may carry any length (one line was 0.5 MB). */
+export const LOGGED_METADATA_MAX = 200;
+
+/** A metadata string as logged: at most LOGGED_METADATA_MAX characters, a longer one cut with an ellipsis. */
+function capped(value: string | undefined): string | undefined {
+  return typeof value === 'string' && value.length > LOGGED_METADATA_MAX
+    ? `${value.slice(0, LOGGED_METADATA_MAX)}…`
+    : value;
 }
 
 function errorDetails(status: number, state: CallState, method: string, path: string | undefined) {
