@@ -92,7 +92,12 @@ interface JobsQueryRequest {
   jobCreationMode: 'JOB_CREATION_OPTIONAL';
   formatOptions: { useInt64Timestamp: true };
   timeoutMs: number;
+  /** int64 as a string, as the REST reference types it. */
+  jobTimeoutMs: string;
 }
+
+/** The least job timeout sent: a call near its deadline still gives BigQuery a usable limit. */
+const MIN_JOB_TIMEOUT_MS = 1000;
 
 export class BigQueryRunner implements StatementRunner {
   private readonly options: RunnerOptions;
@@ -164,7 +169,12 @@ export class BigQueryRunner implements StatementRunner {
     const request = this.queryRequest(statement);
     const first = await this.call({ method: 'POST', uri: '/queries', json: request });
     // Past the wait the call allowed (timeoutMs, the call's time left): the query's outcome is unknown.
-    if (!first.jobComplete) throw new Error(`The query did not complete before ${request.timeoutMs}ms`);
+    // The adaptor gives up on it, so BigQuery is asked to stop it (jobs.cancel) rather than run it on,
+    // billed, until its job timeout (jobTimeoutMs below).
+    if (!first.jobComplete) {
+      this.cancel(first.jobReference);
+      throw new Error(`The query did not complete before ${request.timeoutMs}ms`);
+    }
     const rows: unknown[] = first.rows ?? [];
     let schema = first.schema?.fields;
     // BigQuery cut the rows (~10 MB per response): jobs.getQueryResults pages on with the token.
@@ -220,7 +230,21 @@ export class BigQueryRunner implements StatementRunner {
       // timeout): the core answers at the deadline regardless (DEADLINE_EXCEEDED; a write's
       // outcome unknown).
       timeoutMs: remainingMs(),
+      // How long BigQuery may run the query at all (QueryRequest `jobTimeoutMs`; it applies whether
+      // or not a job is created): the same time left, so a query the adaptor gave up on at its
+      // deadline is stopped by BigQuery instead of running on, and billed, up to its 6-hour limit.
+      jobTimeoutMs: String(Math.max(MIN_JOB_TIMEOUT_MS, remainingMs())),
     };
+  }
+
+  /** Best effort: asks BigQuery to stop a job the adaptor gave up on (jobs.cancel); never throws. */
+  private cancel(job: QueryResponse['jobReference']): void {
+    if (!job?.jobId) return;
+    this.call({
+      method: 'POST',
+      uri: `/jobs/${encodeURIComponent(job.jobId)}/cancel`,
+      ...(job.location ? { qs: { location: job.location } } : {}),
+    }).catch(() => {});
   }
 
   /** One REST call (rest.ts). */
