@@ -26,6 +26,8 @@ function faulty(storage: Storage): Storage {
       return async (...args: unknown[]) => {
         const collection = (args[0] as { id?: string } | undefined)?.id;
         if (collection === 'boom') throw new TypeError('Cannot read properties of undefined (reading "rows")');
+        // An unexpected error whose message quotes the request, as V8's did for a long `$urlized`.
+        if (collection === 'quoting') throw new SyntaxError(`Invalid regular expression: /${FILTER_VALUE}/: too large`);
         if (collection === 'down') throw errors.unavailable('The memory database');
         return value.apply(target, args);
       };
@@ -41,7 +43,12 @@ describe('log lines of real calls', () => {
 
   beforeAll(async () => {
     const storage = createMemoryStorage({
-      collections: [plantsCollection, { ...plantsCollection, id: 'boom' }, { ...plantsCollection, id: 'down' }],
+      collections: [
+        plantsCollection,
+        { ...plantsCollection, id: 'boom' },
+        { ...plantsCollection, id: 'down' },
+        { ...plantsCollection, id: 'quoting' },
+      ],
     });
     h = await startHarness({
       storage: faulty(storage),
@@ -91,6 +98,15 @@ describe('log lines of real calls', () => {
     ).toBe(400);
     expect((await signed('items/query', { collectionId: 'boom', query: {} }, 'req-boom')).status).toBe(500);
     expect((await signed('items/query', { collectionId: 'down', query: {} }, 'req-down')).status).toBe(503);
+    expect(
+      (
+        await signed(
+          'items/query',
+          { collectionId: 'quoting', query: { filter: { commonName: { $eq: FILTER_VALUE } } } },
+          'req-quoting',
+        )
+      ).status,
+    ).toBe(500);
     // A token signed by another key: refused, and neither token nor key is logged.
     const forged = `${tokens[0]?.slice(0, -10)}AAAAAAAAAA`;
     tokens.push(forged);
@@ -130,19 +146,30 @@ describe('log lines of real calls', () => {
     });
   });
 
-  test('a 500 line carries the message, the stack and the request for Error Reporting', () => {
+  test('a 500 line carries the head of the message, the stack and the request for Error Reporting', () => {
     const boom = lines().find((l) => l.requestId === 'req-boom');
+    const withheld = 'Cannot read properties of undefined (rest of the message withheld: it may quote the request)';
     expect(boom).toMatchObject({
       severity: 'ERROR',
       errorCode: 'UNKNOWN_ERROR',
-      errorMessage: 'Cannot read properties of undefined (reading "rows")',
-      error: 'TypeError: Cannot read properties of undefined (reading "rows")',
+      errorMessage: withheld,
+      error: `TypeError: ${withheld}`,
       '@type': REPORTED_ERROR_EVENT,
       context: { httpRequest: { method: 'POST', url: '/v3/items/query', responseStatusCode: 500 } },
     });
-    expect(boom?.stack_trace).toMatch(/^TypeError: Cannot read properties[^\n]*\n\s+at /);
+    expect(boom?.stack_trace).toMatch(/^TypeError: Cannot read properties of undefined [^\n]*\n\s+at /);
     // One line per failure: no second "unexpected error" line for Error Reporting to count twice.
-    expect(lines().filter((l) => String(l.stack_trace ?? '').includes('reading "rows"'))).toHaveLength(1);
+    expect(lines().filter((l) => String(l.stack_trace ?? '').startsWith('TypeError: Cannot read'))).toHaveLength(1);
+  });
+
+  test("a 500 line holds no part of an unexpected error's message that quotes the request", () => {
+    const quoting = lines().find((l) => l.requestId === 'req-quoting');
+    expect(quoting).toMatchObject({
+      errorCode: 'UNKNOWN_ERROR',
+      error: 'SyntaxError: Invalid regular expression (rest of the message withheld: it may quote the request)',
+    });
+    expect(quoting?.stack_trace).toMatch(/^SyntaxError: Invalid regular expression [^\n]*\n\s+at /);
+    expect(JSON.stringify(quoting)).not.toContain(FILTER_VALUE);
   });
 
   test('a 503 line carries the answered message and where it was raised', () => {

@@ -61,10 +61,26 @@ export function parseUrlizedOperand(raw: unknown, at: string): readonly string[]
   if (!Array.isArray(raw) || raw.length === 0) {
     throw errors.violation(at, raw, '$urlized needs a non-empty array of words, e.g. ["summer", "salad"].');
   }
+  if (raw.length > LIMITS.urlizedWords) {
+    throw errors.violation(
+      at,
+      `${raw.length} words`,
+      `$urlized takes at most ${LIMITS.urlizedWords} words; this one has ${raw.length}. A slug holds the words of a page title.`,
+    );
+  }
+  let length = 0;
   raw.forEach((word: unknown, i) => {
     if (typeof word !== 'string' || word === '') {
       throw errors.violation(`${at}[${i}]`, word, 'Each $urlized word must be a non-empty string.');
     }
+    length += word.length;
   });
+  if (length > LIMITS.urlizedLength) {
+    throw errors.violation(
+      at,
+      `${length} characters`,
+      `$urlized words may hold at most ${LIMITS.urlizedLength} characters in all; these have ${length}.`,
+    );
+  }
   return Object.freeze([...(raw as string[])]);
 }

@@ -88,13 +88,44 @@ function errorDetails(status: number, state: CallState, method: string, path: st
   const error = state.error;
   const code = error instanceof SpiError ? error.code : state.errorCode;
   const safe = status >= 500 || (code !== undefined && MESSAGE_LOGGED.has(code));
-  const message = error instanceof Error ? error.message.slice(0, 1000) : undefined;
+  // An unexpected error (not an SpiError, whose messages the adaptor builds) is logged by its
+  // type, the head of its message and its stack frames: the rest of its message may quote the
+  // request (V8's "Invalid regular expression: /…/" held a `$urlized` filter's words).
+  const logged = error instanceof Error && !(error instanceof SpiError) ? withoutValues(error) : error;
+  const message = logged instanceof Error ? logged.message.slice(0, 1000) : undefined;
   return {
     ...(safe && message ? { errorMessage: message } : {}),
     // 5xx: the error itself (log.ts turns `err` into `stack_trace` and the ReportedErrorEvent
     // `@type`), with the request as Error Reporting's context.
-    ...(status >= 500 && error instanceof Error
-      ? { err: error, context: { httpRequest: { method, url: path, responseStatusCode: status } } }
+    ...(status >= 500 && logged instanceof Error
+      ? { err: logged, context: { httpRequest: { method, url: path, responseStatusCode: status } } }
       : {}),
   };
+}
+
+/** Longest head of an unexpected error's message that is logged. */
+const MESSAGE_HEAD_MAX = 100;
+
+/**
+ * The head of an unexpected error's message: up to the first character that starts quoted or
+ * delimited text (`: ( " ' \` / [ {`), where engines and V8 quote what they were given ("Cannot
+ * read properties of undefined", "Invalid regular expression", "3 INVALID_ARGUMENT").
+ */
+export function messageHead(message: string): string {
+  const head = message.split(/[:("'`/[{]/, 1)[0]?.trim() ?? '';
+  const cut = head.length > MESSAGE_HEAD_MAX ? `${head.slice(0, MESSAGE_HEAD_MAX)}…` : head;
+  if (cut.length === message.length) return cut;
+  return cut
+    ? `${cut} (rest of the message withheld: it may quote the request)`
+    : '(message withheld: it may quote the request)';
+}
+
+/** An unexpected error as logged: same name and stack frames, its message cut to its head. */
+function withoutValues(error: Error): Error {
+  const message = messageHead(error.message);
+  const copy = new Error(message);
+  copy.name = error.name;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  copy.stack = [`${error.name}: ${message}`, ...frames].join('\n');
+  return copy;
 }

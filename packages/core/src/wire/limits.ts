@@ -21,6 +21,14 @@ export const LIMITS = Object.freeze({
    * and Firestore evaluators), and no real pattern comes near this.
    */
   matchesLength: 10_000,
+  /**
+   * Characters of one `$urlized` operand (its words together), for the same reason as
+   * `matchesLength`: its words become one regular expression (a 40,000-character word answered
+   * 500 on the memory and Firestore evaluators). A slug is a page title's words.
+   */
+  urlizedLength: 10_000,
+  /** Words in one `$urlized` operand (4,000 words answered 500 like a long word): a title's words. */
+  urlizedWords: 100,
   /** Largest `paging.offset`: Firestore's offset is a 32-bit integer. */
   maxOffset: 2_147_483_647,
   /** Objects and arrays nested in one item value: Firestore's maximum depth of maps and arrays. */

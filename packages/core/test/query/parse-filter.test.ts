@@ -213,6 +213,19 @@ describe('refusals', () => {
     expect(() => parse({ commonName: m(['literal', 'a'.repeat(9_999)], ['anyOf', 'b']) })).not.toThrow();
   });
 
+  test('a $urlized operand past LIMITS.urlizedLength or LIMITS.urlizedWords is a 400, not a regular expression V8 refuses (500)', () => {
+    const long = thrown(() => parse({ commonName: { $urlized: ['x'.repeat(40_000)] } }));
+    expect(long.code).toBe('VALIDATION_ERROR');
+    expect(long.fieldPath).toBe('query.filter.commonName.$urlized');
+    expect(long.message).toContain('at most 10000 characters');
+    const many = thrown(() => parse({ commonName: { $urlized: Array.from({ length: 4000 }, (_, i) => `word${i}`) } }));
+    expect(many.code).toBe('VALIDATION_ERROR');
+    expect(many.fieldPath).toBe('query.filter.commonName.$urlized');
+    expect(many.message).toContain('at most 100 words');
+    expect(() => parse({ commonName: { $urlized: ['a'.repeat(5_000), 'b'.repeat(5_000)] } })).not.toThrow();
+    expect(() => parse({ commonName: { $urlized: Array.from({ length: 100 }, (_, i) => `w${i}`) } })).not.toThrow();
+  });
+
   test('empty path segment in a non-strict collection', () => {
     expect(thrown(() => parse({ 'a..b': 1 }, looseCtx)).message).toContain('empty segment');
   });
