@@ -7,7 +7,9 @@
  *
  * A Firestore collection that has documents but no metadata document (written
  * by another program) is still listed: its fields are inferred from a sample
- * of documents, and it is marked `strict: false` (undeclared fields accepted
+ * of documents (a key holding null counts as present) and from the reference
+ * adaptor's `_descriptor/<id>` when there is one (reference-descriptor.ts: it
+ * also lists such a collection before it has documents), and it is marked `strict: false` (undeclared fields accepted
  * as ANY), which also tells the planner not to trust the inferred types. It
  * is writable only when its documents carry `_createdDate`, `_updatedDate`
  * and `_owner` (Wix's read-write rule, core `readWriteRule`); collections/update
@@ -56,6 +58,7 @@ import {
   parseMarker,
   serializeMarker,
 } from './format.ts';
+import { declaredFields, REFERENCE_DESCRIPTOR_COLLECTION } from './reference-descriptor.ts';
 import { documentIdProblem, toItem } from './values.ts';
 
 /** Firestore value types of the system fields, for the read-only hint. */
@@ -336,9 +339,21 @@ export class FirestoreSchema {
     return promise;
   }
 
-  /** Collections the adaptor keeps for itself; never listed, never creatable. */
+  /**
+   * Collections the adaptor keeps for itself, and the reference adaptor's metadata collection
+   * (reference-descriptor.ts), which a migrated site still holds: never listed, never creatable.
+   */
   isInternal(id: string): boolean {
-    return id === this.options.metadataCollection || id === this.options.referencesCollection;
+    return (
+      id === this.options.metadataCollection ||
+      id === this.options.referencesCollection ||
+      id === REFERENCE_DESCRIPTOR_COLLECTION
+    );
+  }
+
+  /** The reference adaptor's metadata document of collection `id` (reference-descriptor.ts). */
+  private descriptorRef(id: string) {
+    return this.db.collection(REFERENCE_DESCRIPTOR_COLLECTION).doc(id);
   }
 
   collectionRef(id: string): CollectionReference {
@@ -434,9 +449,10 @@ export class FirestoreSchema {
 
   async list(): Promise<StoredCollection[]> {
     const version = await this.gate.current();
-    const [metas, roots] = await Promise.all([
+    const [metas, roots, descriptors] = await Promise.all([
       this.db.collection(this.options.metadataCollection).get(),
       this.db.listCollections(),
+      this.db.collection(REFERENCE_DESCRIPTOR_COLLECTION).get(),
     ]);
     const out = new Map<string, StoredCollection>();
     const deleting = new Set<string>();
@@ -449,32 +465,64 @@ export class FirestoreSchema {
       }
       if (typeof doc.get('definition') === 'string') out.set(doc.id, parseDefinition(doc.data() as MetadataDocument));
     }
+    // The reference adaptor's declared collections, with documents or not yet (reference-descriptor.ts).
+    const declared = new Map(descriptors.docs.map((doc) => [doc.id, declaredFields(doc.data())]));
+    const rootIds = new Set(roots.map((ref) => ref.id));
     const inferred = await Promise.all(
-      roots
-        .map((ref) => ref.id)
+      [...new Set([...rootIds, ...declared.keys()])]
         .filter((id) => !out.has(id) && !deleting.has(id) && !this.isInternal(id))
-        .map((id) => this.infer(id)),
+        .filter((id) => rootIds.has(id) || this.loadable(id))
+        .map((id) => this.infer(id, declared.get(id) ?? null)),
     );
     for (const c of inferred) if (c) out.set(c.id, c);
     for (const [id, c] of out) this.remember(id, c, version);
     return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Fields of a collection without metadata, from the first `inferSample` documents. */
-  private async infer(id: string): Promise<StoredCollection | undefined> {
-    const sample = await this.collectionRef(id).limit(this.options.inferSample).get();
-    if (sample.empty) return undefined;
+  /**
+   * Fields of a collection without metadata, from the first `inferSample` documents and the
+   * reference adaptor's `_descriptor/<id>` (reference-descriptor.ts; `declared`: already read,
+   * null when there is none). A collection the descriptor declares exists without documents.
+   */
+  private async infer(
+    id: string,
+    declared?: ReadonlyMap<string, FieldType> | null,
+  ): Promise<StoredCollection | undefined> {
+    const [sample, descriptor] = await Promise.all([
+      this.collectionRef(id).limit(this.options.inferSample).get(),
+      declared === undefined ? this.descriptorRef(id).get() : undefined,
+    ]);
+    const declaredTypes = declared ?? (descriptor?.exists ? declaredFields(descriptor.data()) : undefined);
+    if (sample.empty && !declaredTypes) return undefined;
     const types = new Map<string, Set<FieldType>>();
+    // A key a document holds as null: present (the reference writes every declared field, null when
+    // it has no value, `_owner` included), typed by the other documents or the descriptor.
+    const nulls = new Set<string>();
     for (const doc of sample.docs) {
       const item: Item = toItem(doc.id, doc.data());
       for (const [key, value] of Object.entries(item)) {
-        if (key === '_id' || value === null) continue;
+        if (key === '_id') continue;
+        if (value === null) {
+          nulls.add(key);
+          continue;
+        }
         const set = types.get(key) ?? new Set<FieldType>();
         types.set(key, set);
         set.add(inferType(value));
       }
     }
-    const system = new Set(SYSTEM_FIELDS.map((f) => f.key));
+    const systemTypes = new Map(SYSTEM_FIELDS.map((f) => [f.key, f.type]));
+    // The values' types come first: they are what the documents hold and answer (the reference
+    // stored a DATE as a Timestamp, which is answered as DATETIME). The descriptor types a key no
+    // sampled document holds a value of. A key null everywhere that no descriptor names: a system
+    // field has its own type (`_owner: null` on every document is still TEXT, and the collection
+    // stays writable); any other is ANY: nothing tells its type, and a non-strict collection
+    // accepts any value there anyway, where a guess such as TEXT would refuse the owner's numbers.
+    for (const key of [...nulls, ...(declaredTypes?.keys() ?? [])]) {
+      if (key === '_id' || types.has(key)) continue;
+      types.set(key, new Set([declaredTypes?.get(key) ?? systemTypes.get(key) ?? 'ANY']));
+    }
+    const system = new Set(systemTypes.keys());
     const typeOf = (set: ReadonlySet<FieldType>): FieldType => (set.size === 1 ? ([...set][0] as FieldType) : 'ANY');
     const fields: Field[] = [
       // The system fields its documents carry, as Spanner and BigQuery list only the columns a
@@ -701,6 +749,8 @@ export class FirestoreSchema {
       const [meta] = await tx.getAll(ref);
       if (deletionIn(meta)?.token !== token) return false;
       tx.delete(ref);
+      // The reference adaptor's declaration too: it would list the deleted collection again, empty.
+      tx.delete(this.descriptorRef(id));
       tx.set(this.versionRef(), { version, updatedAt: new Date() });
       return true;
     });
