@@ -16,6 +16,7 @@ import { errors, SpiError } from '../errors.ts';
 import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import type { EndpointName } from '../wire/validate.ts';
+import { BodyBudget, BUSY_RETRY_AFTER_SECONDS, defaultBodyBudget, instanceBusy } from './admission.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
@@ -59,11 +60,20 @@ export interface BuildOptions {
    * storage (abandoned-work.ts); one call's budget by default.
    */
   readonly closeDrainMs?: number;
+  /**
+   * Request-body bytes processed at once (admission.ts): a call that would pass it waits up to
+   * `admissionWaitMs` for room, then is answered 503. Default: a quarter of V8's heap limit.
+   */
+  readonly bodyBytesInFlight?: number;
+  /** How long a call waits for room in that budget; default a fifth of the call's budget, at most 1 s. */
+  readonly admissionWaitMs?: number;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     callState: CallState | null;
+    /** Gives the call's body bytes back to the budget (admission.ts); idempotent. */
+    releaseBody: (() => void) | null;
   }
 }
 
@@ -123,7 +133,34 @@ export function build(options: BuildOptions): FastifyInstance {
     };
   });
 
+  // Admission by body bytes in flight (admission.ts), before the body is read: Content-Length
+  // (capped at the body limit; a longer body is refused 413 by Fastify anyway) is what the call
+  // will hold. The bytes go back when its answer is sent or its connection closes.
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const budget = new BodyBudget(options.bodyBytesInFlight ?? defaultBodyBudget(bodyLimit));
+  const admissionWaitMs = options.admissionWaitMs ?? Math.min(1000, Math.floor(deadlineMs / 5));
+  app.decorateRequest('releaseBody', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const length = Number(request.headers['content-length']);
+    if (request.method !== 'POST' || !(length > 0)) return;
+    const bytes = Math.min(length, bodyLimit);
+    if (!(await budget.acquire(bytes, admissionWaitMs))) {
+      if (request.callState) request.callState.operation = endpointForPath(request.url) ?? 'unknown';
+      void reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
+      throw instanceBusy(budget.limitBytes);
+    }
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      budget.release(bytes);
+    };
+    request.releaseBody = release;
+    reply.raw.once('close', release);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
+    request.releaseBody?.();
     const state = request.callState;
     if (!state || state.operation === 'health') return;
     logRequest(logger, request, reply.statusCode, state, options.projectId);
