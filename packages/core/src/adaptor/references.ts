@@ -9,8 +9,9 @@ import { type Filter, fieldRef, type Item } from '../query/ast.ts';
 import { decodeCursor, encodeCursor } from '../query/cursor.ts';
 import { parseFilter } from '../query/parse-filter.ts';
 import { parseProjection } from '../query/parse-projection.ts';
-import type { ReferenceResult, Storage, StoredCollection } from '../storage.ts';
+import type { ReferencedItem, ReferenceResult, Storage, StoredCollection } from '../storage.ts';
 import { encodeItem } from '../wire/codec.ts';
+import { LIMITS } from '../wire/limits.ts';
 import { isDescending } from '../wire/schemas/common.ts';
 import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
@@ -198,11 +199,19 @@ export async function includeReferencedItems(
   includes: readonly IncludeRequest[],
 ): Promise<Item[]> {
   const out = items.map((item) => ({ ...item }) as Record<string, unknown>);
-  for (const [index, include] of includes.entries()) {
-    const field = stored.fields.find((f) => f.key === include.fieldKey);
-    if (!field) {
-      throw errors.violation(`includeReferencedItems[${index}].fieldKey`, include.fieldKey, 'unknown field');
+  // Every entry checked before any read: a field included twice would be read twice.
+  const fields = includes.map((include, index) => {
+    const at = `includeReferencedItems[${index}].fieldKey`;
+    const first = includes.findIndex((other) => other.fieldKey === include.fieldKey);
+    if (first !== index) {
+      throw errors.violation(at, include.fieldKey, `the field is already included at includeReferencedItems[${first}]`);
     }
+    const field = stored.fields.find((f) => f.key === include.fieldKey);
+    if (!field) throw errors.violation(at, include.fieldKey, 'unknown field');
+    return field;
+  });
+  for (const [index, include] of includes.entries()) {
+    const field = fields[index] as Field;
     const target = await referencedCollection(storage, field);
     if (!target) continue;
     const targetParse = (await resolveCollection(storage, target.id, undefined)).parse;
@@ -219,36 +228,87 @@ export async function includeReferencedItems(
         if (typeof ref === 'string' && found.has(ref)) item[field.key] = found.get(ref);
       }
     } else if (field.type === 'MULTI_REFERENCE' && storage.queryReferenced) {
-      for (const item of out) {
-        const result = await storage.queryReferenced(
-          stored,
-          {
-            field,
-            referringItemIds: [String(item._id)],
-            referencedItemIds: [],
-            order: 'asc',
-            offset: 0,
-            limit: extra ? 1000 : limit,
-            includeReferencedItems: true,
-            projection: undefined,
-          },
-          { countTotal: false },
-        );
-        let referenced = result.items.flatMap((pair) => (pair.referencedItem ? [pair.referencedItem] : []));
-        if (extra) {
-          const allowed = await fetchByIds(
+      // With a filter, the first 1000 references of each item are filtered, then `limit` kept.
+      const ids = [...new Set(out.map((item) => String(item._id)))];
+      const pairs = await firstPairs(storage, stored, field, ids, extra ? 1000 : limit, !extra);
+      const allowed = extra
+        ? await fetchByIds(
             storage,
             target,
-            referenced.map((r) => String(r._id)),
+            [...new Set([...pairs.values()].flat().map((p) => p.referencedItemId))],
             extra,
-          );
-          referenced = referenced.filter((r) => allowed.has(String(r._id)));
-        }
-        item[field.key] = referenced.slice(0, limit).map((r) => encodeItem(target, r));
+          )
+        : undefined;
+      for (const item of out) {
+        const referenced = (pairs.get(String(item._id)) ?? []).flatMap((pair) => {
+          if (allowed) {
+            const found = allowed.get(pair.referencedItemId);
+            return found ? [found] : [];
+          }
+          return pair.referencedItem ? [encodeItem(target, pair.referencedItem)] : [];
+        });
+        item[field.key] = referenced.slice(0, limit);
       }
     }
   }
   return out as Item[];
+}
+
+/**
+ * Pairs one query-referenced call of an include may answer, at most: with the referenced items
+ * (no filter, at most 50 per item: 100 referring ids a call), or ids only (with a filter, the
+ * first 1000 per item: 100 ids a call). A page of 1000 items is 10 calls.
+ */
+const INCLUDED_PAIRS_PER_CALL = { withItems: 5_000, idsOnly: 100_000 };
+
+/**
+ * The first `perItem` pairs of each referring item, in the order of ReferencedSpec (creation time,
+ * then referenced id): one query-referenced call per group of ids rather than one per item. A
+ * page of pairs is a prefix of the group's order, so the pairs of any subset of the group it holds
+ * are a prefix of that subset's order: the items still short of `perItem` after a full page go on
+ * alone, from the offset of the pairs already read for them.
+ */
+async function firstPairs(
+  storage: Storage,
+  stored: StoredCollection,
+  field: Field,
+  ids: readonly string[],
+  perItem: number,
+  withItems: boolean,
+): Promise<Map<string, ReferencedItem[]>> {
+  const found = new Map<string, ReferencedItem[]>(ids.map((id) => [id, []]));
+  const query = storage.queryReferenced?.bind(storage);
+  if (!query) return found;
+  const budget = withItems ? INCLUDED_PAIRS_PER_CALL.withItems : INCLUDED_PAIRS_PER_CALL.idsOnly;
+  const group = Math.min(LIMITS.listValues, Math.max(1, Math.floor(budget / perItem)));
+  for (let start = 0; start < ids.length; start += group) {
+    let open = ids.slice(start, start + group);
+    while (open.length > 0) {
+      const offset = open.reduce((sum, id) => sum + (found.get(id)?.length ?? 0), 0);
+      const limit = open.length * perItem;
+      const page = await query(
+        stored,
+        {
+          field,
+          referringItemIds: open,
+          referencedItemIds: [],
+          order: 'asc',
+          offset,
+          limit,
+          includeReferencedItems: withItems,
+          projection: undefined,
+        },
+        { countTotal: false },
+      );
+      for (const pair of page.items) {
+        const list = found.get(pair.referringItemId);
+        if (list && list.length < perItem) list.push(pair);
+      }
+      if (page.items.length < limit) break;
+      open = open.filter((id) => (found.get(id)?.length ?? 0) < perItem);
+    }
+  }
+  return found;
 }
 
 async function fetchByIds(
@@ -257,14 +317,20 @@ async function fetchByIds(
   ids: readonly string[],
   extra: Filter | undefined,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const byId: Filter = { kind: 'in', field: fieldRef('_id', 'TEXT'), values: ids };
-  const rows = await storage.query(target, {
-    filter: extra ? { kind: 'and', filters: [byId, extra] } : byId,
-    sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
-    projection: undefined,
-    offset: 0,
-    limit: ids.length,
-    after: undefined,
-  });
-  return new Map(rows.map((row) => [String(row._id), encodeItem(target, row)]));
+  const found = new Map<string, Record<string, unknown>>();
+  // At most LIMITS.listValues ids per `in` list, as a filter of the caller's may hold.
+  for (let start = 0; start < ids.length; start += LIMITS.listValues) {
+    const part = ids.slice(start, start + LIMITS.listValues);
+    const byId: Filter = { kind: 'in', field: fieldRef('_id', 'TEXT'), values: part };
+    const rows = await storage.query(target, {
+      filter: extra ? { kind: 'and', filters: [byId, extra] } : byId,
+      sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
+      projection: undefined,
+      offset: 0,
+      limit: part.length,
+      after: undefined,
+    });
+    for (const row of rows) found.set(String(row._id), encodeItem(target, row));
+  }
+  return found;
 }
