@@ -9,6 +9,12 @@
  * - Writable only under Wix's read-write rule (core `readWriteRule`: all four
  *   system columns) and with the single-column primary key `_id`; views and
  *   other tables are read-only, with the reason and its fix.
+ * - A table of Wix's reference adaptor (wix/velo-external-db), PRIMARY KEY (x_id)
+ *   and no `_id` column, shows each column `x_<name>` as the field `_<name>`
+ *   (`x_id` is `_id`, `x_createdDate` is `_createdDate` …), as that adaptor did
+ *   (its spanner_utils.ts `patchFieldName`): `fieldColumn`/`columnField` are the
+ *   one mapping; the compiler and writers follow ColumnInfo.name (README.md
+ *   "Tables of Wix's reference adaptor").
  */
 import { type Field, ID_FIELD, readWriteRule, type SystemColumnTypes } from '@adaptors/core';
 import { type ColumnInfo, columnInfo, fieldTypeOfColumn, NumberColumns } from '@adaptors/googlesql';
@@ -49,6 +55,36 @@ const SYSTEM_COLUMN_TYPES: SystemColumnTypes = {
   _updatedDate: 'TIMESTAMP',
   _owner: 'STRING(MAX)',
 };
+
+/** The reference adaptor's column prefix for field keys starting with `_` (see the header). */
+const REFERENCE_PREFIX = 'x';
+
+/** PRIMARY KEY (x_id) and no `_id` column: the reference adaptor's layout (see the header). */
+export function isReferenceLayout(physical: PhysicalTable): boolean {
+  return (
+    !physical.view &&
+    physical.primaryKey.length === 1 &&
+    physical.primaryKey[0] === `${REFERENCE_PREFIX}${ID_FIELD}` &&
+    !physical.columns.has(ID_FIELD)
+  );
+}
+
+/**
+ * The column of a field key: the key itself, except in a reference-layout table, where a key
+ * `_<name>` is the column `x_<name>` (also for a column collections/update adds, as the
+ * reference adaptor named it) unless the table has a column `_<name>` itself.
+ */
+export function fieldColumn(physical: PhysicalTable, key: string): string {
+  if (!key.startsWith('_') || !isReferenceLayout(physical) || physical.columns.has(key)) return key;
+  return `${REFERENCE_PREFIX}${key}`;
+}
+
+/** The field key of a column: the inverse of `fieldColumn`. */
+export function columnField(physical: PhysicalTable, column: string): string {
+  if (!column.startsWith(`${REFERENCE_PREFIX}_`) || !isReferenceLayout(physical)) return column;
+  const key = column.slice(REFERENCE_PREFIX.length);
+  return physical.columns.has(key) ? column : key;
+}
 
 export function buildCollections(
   catalog: Catalog,
@@ -95,8 +131,10 @@ function buildCollection(
     numberColumns.fieldType(physical.name, column.name, column.type, fieldTypeOfColumn);
   const fields: Field[] = [];
   const covered = new Set<string>();
+  const columnOf = (key: string) => physical.columns.get(fieldColumn(physical, key));
+  const keyOf = (column: PhysicalColumn) => columnField(physical, column.name);
   for (const field of meta?.fields ?? []) {
-    const column = physical.columns.get(field.key);
+    const column = columnOf(field.key);
     if (field.type === 'MULTI_REFERENCE') {
       fields.push(field);
     } else if (column && exposed(column)) {
@@ -107,24 +145,24 @@ function buildCollection(
   for (const column of physical.columns.values()) {
     // The adaptor's own columns (LOWER(col) behind case-insensitive indexes) are no fields.
     if (covered.has(column.name) || !exposed(column) || column.name.startsWith(INTERNAL_PREFIX)) continue;
-    fields.push(inferredField(column.name, inferType(column)));
+    fields.push(inferredField(keyOf(column), inferType(column)));
   }
   const blockers = [
     physical.view
       ? 'it is a view'
-      : physical.primaryKey.length !== 1 || physical.primaryKey[0] !== ID_FIELD
+      : physical.primaryKey.length !== 1 || columnField(physical, physical.primaryKey[0] as string) !== ID_FIELD
         ? 'its primary key is not the single column _id (Spanner cannot change a primary key: create a new table with PRIMARY KEY (_id) and copy the rows)'
         : undefined,
     ...unwritableRequired(physical),
     ...[...physical.columns.values()]
-      .filter((c) => c.generated && c.name in SYSTEM_COLUMN_SCALARS)
+      .filter((c) => c.generated && keyOf(c) in SYSTEM_COLUMN_SCALARS)
       .map((c) => `its system column ${c.name} is a generated column (the adaptor writes the system fields itself)`),
   ].filter((b): b is string => b !== undefined);
   const access = readWriteRule(
     new Map(
       [...physical.columns.values()].map((c) => [
-        c.name,
-        exposed(c) && !wrongSystemType(c.name, c.type) ? inferType(c) : undefined,
+        keyOf(c),
+        exposed(c) && !wrongSystemType(keyOf(c), c.type) ? inferType(c) : undefined,
       ]),
     ),
     blockers.length > 0 ? blockers.join('; ') : undefined,
@@ -135,7 +173,7 @@ function buildCollection(
   const computed: string[] = [];
   const defaults = new Map<string, boolean>();
   for (const field of fields) {
-    const column = physical.columns.get(field.key);
+    const column = columnOf(field.key);
     if (!column?.type || field.type === 'MULTI_REFERENCE') continue;
     // INT64/NUMERIC under a non-NUMBER field carry exact decimal text (googlesql exact-numbers.ts).
     const lowered = physical.columns.get(loweredColumnName(column.name));
@@ -172,12 +210,11 @@ function buildCollection(
  * usual PRIMARY KEY (_id).
  */
 function rowKeyOf(physical: PhysicalTable, columns: ReadonlyMap<string, ColumnInfo>): readonly string[] | undefined {
-  if (physical.primaryKey.length === 1 && physical.primaryKey[0] === ID_FIELD && !physical.view) return undefined;
+  const primaryKey = physical.primaryKey.map((column) => columnField(physical, column));
+  if (primaryKey.length === 1 && primaryKey[0] === ID_FIELD && !physical.view) return undefined;
   const sortable = (name: string) => {
     const type = columns.get(name)?.type;
     return type !== undefined && typeof type !== 'object' && type !== 'BYTES' && type !== 'JSON';
   };
-  return !physical.view && physical.primaryKey.length > 0 && physical.primaryKey.every(sortable)
-    ? physical.primaryKey
-    : [];
+  return !physical.view && primaryKey.length > 0 && primaryKey.every(sortable) ? primaryKey : [];
 }

@@ -114,7 +114,12 @@ export function itemError(
   error: unknown,
   collectionId: string,
   itemId: string,
-  written?: { readonly item: Item | undefined; readonly indexes: readonly PhysicalIndex[] },
+  written?: {
+    readonly item: Item | undefined;
+    readonly indexes: readonly PhysicalIndex[];
+    /** A column's field key (collections.ts `columnField`); the column's name by default. */
+    readonly fieldOf?: (column: string) => string;
+  },
 ): SpiError | undefined {
   if (error instanceof SpiError) return isSchemaChangedMeanwhile(error) ? undefined : error;
   // A column gone from the table fails every item alike: the call's error (refreshed and retried).
@@ -123,7 +128,13 @@ export function itemError(
   if (code === GRPC.ALREADY_EXISTS) {
     // The row itself, or a UNIQUE secondary index (indexes.ts) clashing with another row.
     return /\bindex\b/i.test(spannerMessage(error))
-      ? uniqueIndexViolation(spannerMessage(error), collectionId, written?.item, written?.indexes ?? [])
+      ? uniqueIndexViolation(
+          spannerMessage(error),
+          collectionId,
+          written?.item,
+          written?.indexes ?? [],
+          written?.fieldOf,
+        )
       : errors.itemAlreadyExists(collectionId, itemId);
   }
   if (code === GRPC.NOT_FOUND && !isTableNotFound(error)) return errors.itemNotFound(collectionId, itemId);
@@ -167,10 +178,12 @@ export function uniqueIndexViolation(
   collectionId: string,
   item: Item | undefined,
   indexes: readonly PhysicalIndex[],
+  fieldOf: (column: string) => string = (column) => column,
 ): SpiError {
   const text = uniqueIndexMessage(message, collectionId);
   const physical = physicalIndexName(message);
-  const keys = indexes.find((i) => i.name === physical)?.keys.map((k) => loweredSource(k.column) ?? k.column) ?? [];
+  const keys =
+    indexes.find((i) => i.name === physical)?.keys.map((k) => fieldOf(loweredSource(k.column) ?? k.column)) ?? [];
   if (!item || keys.length === 0) return errors.validation([{ fieldPath: '', rejectedValue: '', message: text }]);
   return errors.validation(
     keys.map((key) => ({ fieldPath: key, rejectedValue: rejectedValueOf(item[key]), message: text })),

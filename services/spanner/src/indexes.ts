@@ -14,7 +14,7 @@
 import { errors, GRPC, type IndexDefinition, type IndexInfo, type IndexStatus } from '@adaptors/core';
 import type { Database } from '@google-cloud/spanner';
 import type { PhysicalIndex } from './catalog.ts';
-import type { SpannerCollection } from './collections.ts';
+import { columnField, type SpannerCollection } from './collections.ts';
 import {
   addLoweredColumnDdl,
   createIndexDdl,
@@ -197,7 +197,10 @@ function describe(c: SpannerCollection, index: PhysicalIndex): IndexInfo {
   const caseInsensitive = index.keys.some((k) => loweredSource(k.column) !== undefined);
   return {
     name: index.primary ? 'PRIMARY_KEY' : index.name.startsWith(prefix) ? index.name.slice(prefix.length) : index.name,
-    fields: index.keys.map((k) => ({ path: loweredSource(k.column) ?? k.column, order: k.order })),
+    fields: index.keys.map((k) => ({
+      path: columnField(c.physical, loweredSource(k.column) ?? k.column),
+      order: k.order,
+    })),
     unique: index.primary || index.unique,
     caseInsensitive,
     status: statusOf(index),

@@ -14,6 +14,7 @@ import type { SpannerCollection } from './collections.ts';
 import { REFERENCES_TABLE } from './ddl.ts';
 import { callOptions, streamOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
+import { readIds } from './rows.ts';
 
 export class References {
   private readonly database: Database;
@@ -31,15 +32,15 @@ export class References {
     const targetId = field.multiReferenceOptions?.referencedCollectionId ?? '?';
     return this.inTransaction(c, async (tx) => {
       // Sequential: the first read of a transaction also begins it.
-      const referring = await readKeys(
+      const referring = await readIds(
         tx,
-        c.stored.id,
+        c,
         references.map((r) => r.referringItemId),
       );
       const referenced = target
-        ? await readKeys(
+        ? await readIds(
             tx,
-            target.stored.id,
+            target,
             references.map((r) => r.referencedItemId),
           )
         : new Set<string>();
@@ -93,17 +94,6 @@ export class References {
 /** The references table's primary key of a pair. */
 function pairKey(c: SpannerCollection, field: Field, ref: ReferencePair): string[] {
   return [c.stored.id, field.key, ref.referringItemId, ref.referencedItemId];
-}
-
-async function readKeys(tx: Transaction, table: string, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const [rows] = await tx.read(table, {
-    keys: [...new Set(ids)],
-    columns: ['_id'],
-    json: true,
-    gaxOptions: streamOptions(),
-  });
-  return new Set((rows as { _id?: unknown }[]).map((row) => String(row._id)));
 }
 
 /** The asked pairs that exist, by sql-storage `pairId` (key reads inside the transaction lock them). */

@@ -2,7 +2,7 @@
  * Rows of one collection inside a read-write transaction (reads lock the
  * rows until commit) and the item shapes the writer answers with.
  */
-import type { Item, Value } from '@adaptors/core';
+import { ID_FIELD, type Item, type Value } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
 import { itemsByIdQuery } from '@adaptors/sql-storage';
 import type { Transaction } from '@google-cloud/spanner';
@@ -23,14 +23,16 @@ export function storedItem(c: SpannerCollection, item: Item): Item {
 
 /** Which of these ids exist, by a key read inside the transaction (locks the rows until commit). */
 export async function readIds(tx: Transaction, c: SpannerCollection, ids: readonly string[]): Promise<Set<string>> {
+  // The `_id` field's column (`x_id` in a table of the reference adaptor: collections.ts).
+  const column = c.table.columns.get(ID_FIELD)?.name ?? ID_FIELD;
   const [rows] = await tx.read(c.stored.id, {
     keys: [...new Set(ids)],
-    columns: ['_id'],
+    columns: [column],
     gaxOptions: streamOptions(),
   });
   const found = new Set<string>();
   for (const row of rows) {
-    const id = rowValues(row).get('_id');
+    const id = rowValues(row).get(column);
     if (typeof id === 'string') found.add(id);
   }
   return found;

@@ -32,7 +32,7 @@ import {
 import { type Database, Spanner, type Transaction } from '@google-cloud/spanner';
 import { type Catalog, type CollectionMeta, readCatalog } from './catalog.ts';
 import { readWrite } from './client-guards.ts';
-import { buildCollections, type SpannerCollection } from './collections.ts';
+import { buildCollections, fieldColumn, type SpannerCollection } from './collections.ts';
 import {
   addColumnDdl,
   createTableDdl,
@@ -410,13 +410,16 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     const wanted = new Map(desired.fields.map((f) => [f.key, f]));
     const indexedBy = (column: string) =>
       table.indexes.find((i) => !i.primary && i.keys.some((k) => k.column === column))?.name;
+    // A field's column: `x_<name>` for `_<name>` in a table of the reference adaptor (collections.ts).
+    const columnOf = (key: string) => fieldColumn(table, key);
     const dropColumn = async (key: string, why: string): Promise<boolean> => {
       if (isSystemKey(key)) {
         problems.push({ fieldKey: key, message: `system field ${key} cannot be ${why}` });
         return false;
       }
+      const name = columnOf(key);
       // A case-insensitive index on the column keys its LOWER column (indexes.ts).
-      const index = indexedBy(key) ?? indexedBy(loweredColumnName(key));
+      const index = indexedBy(name) ?? indexedBy(loweredColumnName(name));
       if (index) {
         problems.push({
           fieldKey: key,
@@ -425,13 +428,14 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
         return false;
       }
       // A LOWER column left without index still depends on the column: it goes first.
-      if (table.columns.has(loweredColumnName(key))) statements.push(dropColumnDdl(table.name, loweredColumnName(key)));
-      statements.push(dropColumnDdl(table.name, key));
+      if (table.columns.has(loweredColumnName(name)))
+        statements.push(dropColumnDdl(table.name, loweredColumnName(name)));
+      statements.push(dropColumnDdl(table.name, name));
       return true;
     };
 
     for (const field of desired.fields) {
-      const column = table.columns.get(field.key);
+      const column = table.columns.get(columnOf(field.key));
       const before = current.fields.get(field.key);
       const type = defaultColumnType(field.type);
       if (!type) {
@@ -441,7 +445,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
         continue;
       }
       if (!column) {
-        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+        statements.push(addColumnDdl(table.name, { name: columnOf(field.key), type }));
         continue;
       }
       if (before?.type === field.type) continue;
@@ -454,12 +458,12 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
       }
       if (!(await this.guardValues(current, field, before, problems))) continue;
       if (await dropColumn(field.key, `changed to ${field.type}`))
-        statements.push(addColumnDdl(table.name, { name: field.key, type }));
+        statements.push(addColumnDdl(table.name, { name: columnOf(field.key), type }));
     }
     for (const [key, field] of current.fields) {
       if (wanted.has(key)) continue;
       if (field.type === 'MULTI_REFERENCE') removedReferenceFields.push(key);
-      else if (table.columns.has(key) && !isSystemKey(key)) await dropColumn(key, 'removed');
+      else if (table.columns.has(columnOf(key)) && !isSystemKey(key)) await dropColumn(key, 'removed');
     }
     return { problems, statements, removedReferenceFields };
   }
@@ -471,7 +475,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
     before: Field | undefined,
     problems: FieldProblem[],
   ): Promise<boolean> {
-    const column = current.physical.columns.get(field.key);
+    const column = current.physical.columns.get(fieldColumn(current.physical, field.key));
     const ref = fieldRef(field.key, before?.type);
     const [row] = await this.reader.query(current, {
       filter: { kind: 'exists', field: ref, exists: true },

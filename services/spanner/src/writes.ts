@@ -16,7 +16,7 @@ import { spanner } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { Database, Transaction } from '@google-cloud/spanner';
 import { readWrite } from './client-guards.ts';
-import type { SpannerCollection } from './collections.ts';
+import { columnField, type SpannerCollection } from './collections.ts';
 import { callOptions, streamOptions } from './deadline.ts';
 import { deleteAllRows } from './dml.ts';
 import { itemError, translateError } from './errors.ts';
@@ -141,7 +141,11 @@ export class Writer {
           if (at && c.computed.length > 0) for (const entry of entries) committedAt.set(entry.index, at);
         }),
       itemError: (error, itemId) =>
-        itemError(error, c.stored.id, itemId, { item: byId.get(itemId), indexes: c.physical.indexes }),
+        itemError(error, c.stored.id, itemId, {
+          item: byId.get(itemId),
+          indexes: c.physical.indexes,
+          fieldOf: (column) => columnField(c.physical, column),
+        }),
       fail: (error) => this.translated(error, c),
     });
     if (committedAt.size > 0) await this.readComputed(c, results, committedAt);
