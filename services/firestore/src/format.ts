@@ -50,8 +50,18 @@ export const FORMAT_VERSION = 1;
 export const SHADOW_BYTES = 1000;
 export const SHADOW_EXACT_BYTES = SHADOW_BYTES - 4;
 
-/** Trigrams listed per document at most (each is a field with index entries; Firestore allows 20,000 fields). */
-export const MAX_TRIGRAMS_PER_DOCUMENT = 4000;
+/**
+ * Trigrams listed per document at most; a text past it is flagged `long` instead, and `$contains`
+ * stays exact (the evaluator checks every `long` candidate). Each trigram is a map key, so a field
+ * with its own index entries (Firestore allows 20,000 fields and 40,000 index entries per document,
+ * "Quotas and limits"), and a write's latency grows with its index entries ("Best practices: avoid
+ * indexing fields you don't need"). 4,000 made a document of ~4 KB of ordinary text ~4,000 keys:
+ * a 0.5 MB insert of 100 such items was 400,000 map keys to build, encode and index, past a 5 s
+ * deadline on the emulator (and, built at once, past a 160 MB heap). 1,000 keeps texts up to about
+ * a thousand characters (titles, descriptions, the common `$contains` targets) narrowed by their
+ * trigrams and bounds what a bulk write of longer texts costs.
+ */
+export const MAX_TRIGRAMS_PER_DOCUMENT = 1000;
 
 /** Field types stored as strings: they get an `lc` shadow. */
 const STRING_TYPES: ReadonlySet<FieldType> = new Set([...STRING_FIELD_TYPES, 'REFERENCE']);
@@ -210,13 +220,58 @@ export function withFormatEntries(data: Data, entries: Data): Data {
  * item has none) plus the `$wix` map. Throws like `toDocumentData`.
  */
 export function toFormattedData(item: Item, collection: Pick<StoredCollection, 'fields'>): Data {
+  const { data, formatMap } = formattedDocument(item, collection);
+  data[FORMAT_KEY] = formatMap();
+  return data;
+}
+
+/** What a document adds to a commit, about: bytes (transactions.ts `approximateBytes`) and entries. */
+export interface Weight {
+  readonly bytes: number;
+  /** Fields and map keys, nested ones included: each is written and indexed (an index entry or two). */
+  readonly entries: number;
+}
+
+/**
+ * `toFormattedData` in two steps, for bulk writes (transactions.ts): the item's own fields
+ * (checked now: throws like `toDocumentData`), and its `$wix` map built only when asked — a
+ * document of ordinary text carries thousands of trigram keys, so a bulk insert builds each
+ * transaction's maps when it runs instead of all of them at once — with an upper bound of the
+ * map's weight, counted without building it.
+ */
+export function formattedDocument(
+  item: Item,
+  collection: Pick<StoredCollection, 'fields'>,
+): { data: Data; formatMap: () => Data; formatWeight: Weight } {
   const fields = formattedFields(collection.fields);
   const data = toDocumentData(item);
   for (const field of fields) {
     if (field.key !== '_id' && !Object.hasOwn(data, field.key)) data[field.key] = null;
   }
-  data[FORMAT_KEY] = formatMapOf(item, fields);
-  return data;
+  return { data, formatMap: () => formatMapOf(item, fields), formatWeight: formatWeightOf(item, fields) };
+}
+
+/**
+ * An upper bound of what `formatMapOf` makes of an item: per string field a shadow (at most
+ * SHADOW_BYTES) and, with tokens, a trigram map or a `long` flag; the trigrams (at most one per
+ * UTF-16 unit past the second) at most MAX_TRIGRAMS_PER_DOCUMENT, each a key of at most 6 units.
+ */
+export function formatWeightOf(item: Item, fields: readonly Field[]): Weight {
+  let bytes = 3 * 8;
+  let entries = 3;
+  let trigrams = 0;
+  for (const field of fields) {
+    const value = item[field.key];
+    if (typeof value !== 'string' || !hasShadow(field.type) || field.key === '_id') continue;
+    entries += 1;
+    bytes += field.key.length + 2 + Math.min(value.length * 3, SHADOW_BYTES);
+    if (!hasTokens(field.key, field.type)) continue;
+    entries += 1;
+    bytes += field.key.length + 9;
+    trigrams += Math.max(0, value.length - 2);
+  }
+  trigrams = Math.min(trigrams, MAX_TRIGRAMS_PER_DOCUMENT);
+  return { bytes: bytes + trigrams * (6 + 1 + 8), entries: entries + trigrams };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Bulk document writes (items insert, reference pairs) in transactions of up
- * to 500 documents, chunks in parallel: read the documents, create (or set,
+ * to 500 documents, MAX_COMMIT_BYTES and MAX_COMMIT_ENTRIES, chunks in parallel
+ * within MAX_ENTRIES_IN_FLIGHT per process: read the documents, create (or set,
  * or delete) and commit.
  *
  * Not BulkWriter: its BatchWrite RPCs are re-sent by gax on UNAVAILABLE for
@@ -33,11 +34,32 @@ const CHUNK = 500;
  */
 export const MAX_COMMIT_BYTES = 3 * 1024 * 1024;
 
+/**
+ * Entries (fields and map keys, nested ones included) of document data per transaction, at most.
+ * What a commit costs the process is its entries, not its bytes: the client checks, copies and
+ * encodes every one as its own objects (hundreds of bytes each while the commit is built), and a
+ * document of ordinary text carries up to MAX_TRIGRAMS_PER_DOCUMENT trigram keys (format.ts). 500 such documents
+ * in one transaction, several in parallel, ran a 160 MB heap out of memory (one 0.5 MB insert of
+ * 100 items killed the process). Each entry is also an index entry Firestore writes in the commit
+ * ("Best practices": many index entries raise write latency).
+ */
+export const MAX_COMMIT_ENTRIES = 20_000;
+
+/**
+ * Entries of document data in transactions being built or committed in this process, at most (a
+ * larger chunk runs alone): bounds the memory of all bulk writes at once, whatever their number.
+ * Chunks wait for room in call order; a chunk still waiting at its call's deadline stops there.
+ */
+export const MAX_ENTRIES_IN_FLIGHT = 100_000;
+
 export interface DocumentWrite {
   /** The caller's position for this write. */
   readonly key: number;
   readonly ref: DocumentReference;
-  readonly data: DocumentData;
+  /** The data, or how to build it when its transaction runs (built again if the transaction is retried). */
+  readonly data: DocumentData | (() => DocumentData);
+  /** With `data` a function: an upper bound of its weight (format.ts `Weight`). Else counted from `data`. */
+  readonly weight?: { readonly bytes: number; readonly entries: number };
   /** Whether an existing document is this write's own (an earlier attempt of a retried transaction). */
   readonly mine: (snapshot: DocumentSnapshot) => boolean;
   /**
@@ -73,9 +95,23 @@ export async function createDocuments(
   const outcomes = new Map<number, Outcome>();
   const hook = options.hook;
   const guard = options.guard;
-  const run = (chunk: readonly DocumentWrite[]) =>
-    inChunk(chunk, outcomes, (group) =>
-      statsTransaction(
+  const weights = new Map<DocumentWrite, { readonly bytes: number; readonly entries: number }>();
+  for (const w of writes) weights.set(w, weightOf(w));
+  const run = async (chunk: readonly DocumentWrite[]) => {
+    let entries = 0;
+    for (const w of chunk) entries += weights.get(w)?.entries ?? 0;
+    const release = await reserveEntries(entries);
+    try {
+      await runChunk(chunk);
+    } finally {
+      release();
+    }
+  };
+  const runChunk = (chunk: readonly DocumentWrite[]) =>
+    inChunk(chunk, outcomes, (writing) => {
+      // Built for this transaction only (and again for a retry of one document): held no longer.
+      const group = writing.map((w) => ({ ...w, data: typeof w.data === 'function' ? w.data() : w.data }));
+      return statsTransaction(
         db,
         hook,
         async (tx, begin, hold) => {
@@ -128,10 +164,15 @@ export async function createDocuments(
           return out;
         },
         transactionOptions(),
-      ),
-    );
+      );
+    });
   // One write of the transaction goes to a statistics shard: the documents stay within CHUNK writes.
-  const chunks = chunked(writes, hook ? CHUNK - 1 : CHUNK, (w) => approximateBytes(w.data));
+  const chunks = chunked(
+    writes,
+    hook ? CHUNK - 1 : CHUNK,
+    (w) => weights.get(w)?.bytes ?? 0,
+    (w) => weights.get(w)?.entries ?? 0,
+  );
   if (options.overwrite) {
     for (const chunk of chunks) await run(chunk);
   } else {
@@ -169,6 +210,37 @@ export async function deleteDocuments(
   return outcomes;
 }
 
+/** A write's weight: its own, or counted from its data. */
+function weightOf(write: DocumentWrite): { bytes: number; entries: number } {
+  if (typeof write.data === 'function') return { bytes: write.weight?.bytes ?? 0, entries: write.weight?.entries ?? 0 };
+  return { bytes: approximateBytes(write.data), entries: approximateEntries(write.data) };
+}
+
+let entriesInFlight = 0;
+const waitingForEntries: { readonly entries: number; readonly go: () => void }[] = [];
+
+/**
+ * Waits until `entries` more fit within MAX_ENTRIES_IN_FLIGHT (a larger chunk when nothing else
+ * runs), first come first served; the answer gives them back.
+ */
+async function reserveEntries(wanted: number): Promise<() => void> {
+  const entries = Math.min(wanted, MAX_ENTRIES_IN_FLIGHT);
+  if (waitingForEntries.length > 0 || (entriesInFlight > 0 && entriesInFlight + entries > MAX_ENTRIES_IN_FLIGHT)) {
+    await new Promise<void>((go) => waitingForEntries.push({ entries, go }));
+  } else {
+    entriesInFlight += entries;
+  }
+  return () => {
+    entriesInFlight -= entries;
+    for (let next = waitingForEntries[0]; next; next = waitingForEntries[0]) {
+      if (entriesInFlight > 0 && entriesInFlight + next.entries > MAX_ENTRIES_IN_FLIGHT) break;
+      waitingForEntries.shift();
+      entriesInFlight += next.entries;
+      next.go();
+    }
+  };
+}
+
 /** Runs one chunk's transaction; a chunk refused as a whole is retried one document at a time. */
 async function inChunk<T extends { readonly key: number }>(
   chunk: readonly T[],
@@ -204,29 +276,38 @@ function asUnavailable(error: unknown): SpiError | undefined {
  * Chunks of at most `most`, a repeated document in a later chunk than its
  * previous write. Balanced (1,000 documents at most 499 each: three of 334,
  * not 499 + 499 + 2): the chunks run in parallel, so the largest sets the time.
- * With `bytesOf`, a chunk also holds at most MAX_COMMIT_BYTES (one larger document alone).
+ * With `bytesOf`, a chunk also holds at most MAX_COMMIT_BYTES, with `entriesOf` at most
+ * MAX_COMMIT_ENTRIES (one larger document alone).
  */
 export function chunked<T extends { readonly ref: DocumentReference }>(
   entries: readonly T[],
   most = CHUNK,
   bytesOf?: (entry: T) => number,
+  entriesOf?: (entry: T) => number,
 ): T[][] {
   const size = Math.ceil(entries.length / Math.max(1, Math.ceil(entries.length / most)));
   const chunks: T[][] = [];
   const bytes: number[] = [];
+  const counts: number[] = [];
   const last = new Map<string, number>();
   for (const entry of entries) {
     const from = (last.get(entry.ref.path) ?? -1) + 1;
     const weight = bytesOf?.(entry) ?? 0;
+    const count = entriesOf?.(entry) ?? 0;
     const fits = (c: T[], i: number) =>
-      i >= from && c.length < size && (c.length === 0 || (bytes[i] ?? 0) + weight <= MAX_COMMIT_BYTES);
+      i >= from &&
+      c.length < size &&
+      (c.length === 0 ||
+        ((bytes[i] ?? 0) + weight <= MAX_COMMIT_BYTES && (counts[i] ?? 0) + count <= MAX_COMMIT_ENTRIES));
     let index = chunks.findIndex(fits);
     if (index < 0) {
       index = chunks.push([]) - 1;
       bytes.push(0);
+      counts.push(0);
     }
     chunks[index]?.push(entry);
     bytes[index] = (bytes[index] ?? 0) + weight;
+    counts[index] = (counts[index] ?? 0) + count;
     last.set(entry.ref.path, index);
   }
   return chunks;
@@ -252,6 +333,20 @@ export function approximateBytes(value: unknown): number {
   if (proto !== Object.prototype && proto !== null) return 16; // Timestamp, Date, a reference, a sentinel
   let sum = 8;
   for (const key in value) sum += key.length + 1 + approximateBytes((value as Record<string, unknown>)[key]);
+  return sum;
+}
+
+/** Fields and map keys of a document's data, nested ones included (elements of an array: one each). */
+export function approximateEntries(value: unknown): number {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return 0;
+  let sum = 0;
+  if (Array.isArray(value)) {
+    for (const element of value) sum += 1 + approximateEntries(element);
+    return sum;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return 0;
+  for (const key in value) sum += 1 + approximateEntries((value as Record<string, unknown>)[key]);
   return sum;
 }
 

@@ -23,10 +23,10 @@ import {
 } from '@google-cloud/firestore';
 import { retryWithinDeadline, stopAtDeadline, transactionOptions } from './deadline.ts';
 import { GRPC, grpcCode, translateError } from './errors.ts';
-import { FORMAT_KEY, toFormattedData, withFormatEntries } from './format.ts';
+import { FORMAT_KEY, formattedDocument, toFormattedData, withFormatEntries } from './format.ts';
 import { statsTransaction, type TransactionHook, type WriteHook } from './stats-write.ts';
 import { type SweepResult, sweep } from './sweep.ts';
-import { createDocuments, type DocumentWrite } from './transactions.ts';
+import { approximateBytes, approximateEntries, createDocuments, type DocumentWrite } from './transactions.ts';
 import {
   documentIdProblem,
   fromFirestoreValue,
@@ -67,6 +67,25 @@ function documentData(ctx: WriteContext, item: Item): { [key: string]: unknown }
   return ctx.collection && ctx.collection.strict !== false
     ? toFormattedData(item, ctx.collection)
     : toDocumentData(item);
+}
+
+/**
+ * An insert's document data: in the storage format, its `$wix` map (thousands of trigram keys for
+ * a few KB of text) is built when its transaction runs, not for every item of the call at once
+ * (transactions.ts MAX_COMMIT_ENTRIES); the item's own fields are checked now.
+ */
+function insertData(ctx: WriteContext, item: Item, op: string): Pick<DocumentWrite, 'data' | 'weight'> {
+  if (!(ctx.collection && ctx.collection.strict !== false)) {
+    return { data: withFormatEntries(toDocumentData(item), { [OPERATION_KEY]: op }) };
+  }
+  const { data, formatMap, formatWeight } = formattedDocument(item, ctx.collection);
+  return {
+    data: () => ({ ...data, [FORMAT_KEY]: { ...formatMap(), [OPERATION_KEY]: op } }),
+    weight: {
+      bytes: approximateBytes(data) + formatWeight.bytes + OPERATION_KEY.length + op.length + 2,
+      entries: approximateEntries(data) + formatWeight.entries + 1,
+    },
+  };
 }
 
 /**
@@ -137,7 +156,7 @@ export async function insertItems(
       writes.push({
         key: index,
         ref: ctx.ref.doc(id),
-        data: withFormatEntries(documentData(ctx, item), { [OPERATION_KEY]: op }),
+        ...insertData(ctx, item, op),
         mine: (snapshot) => snapshot.get(new FieldPath(FORMAT_KEY, OPERATION_KEY)) === op,
         ...(overwrite ? { replaced: (date: unknown) => created.set(index, date) } : {}),
       });
