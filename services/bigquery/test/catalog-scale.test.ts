@@ -11,7 +11,7 @@ import { BigQueryRunner } from '../src/runner.ts';
 import { READ_AHEAD_MS, SchemaStore, WARM_TABLES } from '../src/schema.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
-import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
+import { type RecordingProxy, recordingProxy, refusal } from './recording-proxy.ts';
 
 const TABLES = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
 const ALL = { kind: 'true' } as const;
@@ -123,13 +123,9 @@ test(`warm (at start) reads every definition of a dataset of up to ${WARM_TABLES
 });
 
 test('a table BigQuery refuses to describe: a call on it says why; a listing leaves it out, the others listed', async () => {
-  const guarded = await recordingProxy(ds.url, ds.projectId, (line) =>
+  const guarded = await recordingProxy(ds.url, ds.projectId, ({ line }) =>
     /^GET \S*\/tables\/t07(\?|$)/.test(line)
-      ? {
-          status: 403,
-          reason: 'accessDenied',
-          message: 'Access Denied: Table t07: Permission bigquery.tables.get denied',
-        }
+      ? refusal(403, 'accessDenied', 'Access Denied: Table t07: Permission bigquery.tables.get denied')
       : undefined,
   );
   try {

@@ -6,80 +6,42 @@
  * emulator does not enforce job timeouts), and answers jobs.query itself where BigQuery would
  * answer "not complete yet".
  */
-import { createServer, request } from 'node:http';
 import { newDeadline, runWithDeadline } from '@adaptors/core';
-import { BigQuery } from '@google-cloud/bigquery';
-import { PassThroughClient } from 'google-auth-library';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { BigQueryRunner } from '../src/runner.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
-
-interface Seen {
-  readonly line: string;
-  readonly body: Record<string, unknown> | undefined;
-}
+import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
 
 let ds: TestDataset;
-const seen: Seen[] = [];
+let proxy: RecordingProxy;
 /** When set, jobs.query is answered with this instead of the emulator's answer. */
 let queryAnswer: unknown;
-let server: ReturnType<typeof createServer>;
-let bq: BigQuery;
+const isQuery = (line: string) => /^POST \S*\/queries(\?|$)/.test(line);
 
 beforeAll(async () => {
   ds = await openTestDataset();
-  const target = new URL(ds.url);
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const line = `${req.method} ${req.url}`;
-      seen.push({ line, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined });
-      if (queryAnswer && /^POST \S*\/queries(\?|$)/.test(line)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(queryAnswer));
-        return;
-      }
-      if (/\/cancel(\?|$)/.test(line)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ kind: 'bigquery#jobCancelResponse' }));
-        return;
-      }
-      const forward = request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  bq = new BigQuery({
-    projectId: ds.projectId,
-    apiEndpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    authClient: new PassThroughClient(),
-    autoRetry: false,
+  proxy = await recordingProxy(ds.url, ds.projectId, ({ line }) => {
+    if (queryAnswer && isQuery(line)) return { status: 200, json: queryAnswer };
+    if (/\/cancel(\?|$)/.test(line)) return { status: 200, json: { kind: 'bigquery#jobCancelResponse' } };
+    return undefined;
   });
 });
 
-afterAll(() => server?.close());
+afterAll(() => proxy?.close());
 
 const runner = () =>
   new BigQueryRunner({
-    bq,
+    bq: proxy.bq,
     projectId: ds.projectId,
     datasetId: ds.datasetId,
     location: undefined,
     onStaleSchema: () => {},
   });
 
-const queries = () => seen.filter((s) => /^POST \S*\/queries(\?|$)/.test(s.line));
+const queries = () => proxy.seen.filter((s) => isQuery(s.line));
 
 test("jobs.query carries BigQuery's job timeout: the call's time left, as an int64 string", async () => {
-  seen.length = 0;
+  proxy.seen.length = 0;
   const deadline = newDeadline(3000);
   const { rows } = await runWithDeadline(deadline, 'read', () =>
     runner().run({ sql: 'SELECT 1 AS x', params: {}, types: {} }),
@@ -95,14 +57,14 @@ test("jobs.query carries BigQuery's job timeout: the call's time left, as an int
 });
 
 test('a call with almost no time left still sends a usable job timeout (1 s at least)', async () => {
-  seen.length = 0;
+  proxy.seen.length = 0;
   const deadline = newDeadline(200);
   await runWithDeadline(deadline, 'read', () => runner().run({ sql: 'SELECT 1 AS x', params: {}, types: {} }));
   expect(queries()[0]?.body?.jobTimeoutMs).toBe('1000');
 });
 
 test('a query not complete when the wait ends is cancelled (jobs.cancel, in its location) and the call fails', async () => {
-  seen.length = 0;
+  proxy.seen.length = 0;
   queryAnswer = {
     kind: 'bigquery#queryResponse',
     jobComplete: false,
@@ -114,7 +76,7 @@ test('a query not complete when the wait ends is cancelled (jobs.cancel, in its 
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     await expect
-      .poll(() => seen.filter((s) => s.line.includes('/cancel')).map((s) => s.line))
+      .poll(() => proxy.seen.filter((s) => s.line.includes('/cancel')).map((s) => s.line))
       .toEqual([`POST /bigquery/v2/projects/${ds.projectId}/jobs/job_slow/cancel?location=EU`]);
   } finally {
     queryAnswer = undefined;
