@@ -40,7 +40,13 @@ export class BodyBudget {
   private inFlight = 0;
   private readonly waiting: Waiter[] = [];
 
-  constructor(readonly limitBytes: number) {}
+  // A plain field, not a parameter property: the core's sources also run under Node's type
+  // stripping (test/server/start-order.test.ts), which refuses parameter properties.
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    this.limitBytes = limitBytes;
+  }
 
   get bytesInFlight(): number {
     return this.inFlight;
