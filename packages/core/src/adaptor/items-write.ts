@@ -7,12 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, SpiError } from '../errors.ts';
-import { fieldRef, type Item } from '../query/ast.ts';
+import type { Item } from '../query/ast.ts';
 import type { ItemResult, Storage, StoredCollection } from '../storage.ts';
 import { decodeItem, encodeItem } from '../wire/codec.ts';
 import type { RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
+import { readByIds } from './read-by-ids.ts';
 
 export interface WriteDeps {
   readonly storage: Storage;
@@ -62,9 +63,6 @@ export async function updateItems(deps: WriteDeps, req: RequestOf['items/update'
   };
 }
 
-/** Ids per read of the owners an update leaves out (one `$in` query each). */
-const OWNER_READ_BATCH = 100;
-
 /**
  * An update replaces the item (§4.6), but `_owner` names who created it, like `_createdDate`: an
  * item sent without the key keeps the stored owner instead of losing it (a caller that builds the
@@ -75,20 +73,8 @@ const OWNER_READ_BATCH = 100;
 async function withStoredOwners(storage: Storage, stored: StoredCollection, items: readonly Item[]): Promise<Item[]> {
   const missing = [...new Set(items.filter((item) => !('_owner' in item)).map((item) => String(item._id)))];
   if (missing.length === 0 || !stored.fields.some((field) => field.key === '_owner')) return [...items];
-  const owners = new Map<string, Item['_owner']>();
-  const id = fieldRef('_id', 'TEXT');
-  for (let from = 0; from < missing.length; from += OWNER_READ_BATCH) {
-    const ids = missing.slice(from, from + OWNER_READ_BATCH);
-    const rows = await storage.query(stored, {
-      filter: { kind: 'in', field: id, values: ids },
-      sort: [{ field: id, order: 'asc' }],
-      projection: ['_id', '_owner'],
-      offset: 0,
-      limit: ids.length,
-      after: undefined,
-    });
-    for (const row of rows) owners.set(String(row._id), row._owner ?? null);
-  }
+  const rows = await readByIds(storage, stored, missing, { projection: ['_id', '_owner'] });
+  const owners = new Map(rows.map((row) => [String(row._id), row._owner ?? null]));
   return items.map((item) =>
     '_owner' in item || !owners.has(String(item._id))
       ? item

@@ -5,7 +5,7 @@
  */
 import { errors } from '../errors.ts';
 import type { Field } from '../model.ts';
-import { type Filter, fieldRef, type Item } from '../query/ast.ts';
+import type { Filter, Item } from '../query/ast.ts';
 import { decodeCursor, encodeCursor } from '../query/cursor.ts';
 import { parseFilter } from '../query/parse-filter.ts';
 import { parseProjection } from '../query/parse-projection.ts';
@@ -19,6 +19,7 @@ import type { CallContext } from './context.ts';
 import { multiReferenceField } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
 import { completePage, fetchLimit, fromCursor } from './paging.ts';
+import { readByIds } from './read-by-ids.ts';
 
 export interface ReferenceDeps {
   readonly storage: Storage;
@@ -311,26 +312,13 @@ async function firstPairs(
   return found;
 }
 
+/** The items of `target` with these ids (and matching `extra`), encoded, by id. */
 async function fetchByIds(
   storage: Storage,
   target: StoredCollection,
   ids: readonly string[],
   extra: Filter | undefined,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  // At most LIMITS.listValues ids per `in` list, as a filter of the caller's may hold.
-  for (let start = 0; start < ids.length; start += LIMITS.listValues) {
-    const part = ids.slice(start, start + LIMITS.listValues);
-    const byId: Filter = { kind: 'in', field: fieldRef('_id', 'TEXT'), values: part };
-    const rows = await storage.query(target, {
-      filter: extra ? { kind: 'and', filters: [byId, extra] } : byId,
-      sort: [{ field: fieldRef('_id', 'TEXT'), order: 'asc' }],
-      projection: undefined,
-      offset: 0,
-      limit: part.length,
-      after: undefined,
-    });
-    for (const row of rows) found.set(String(row._id), encodeItem(target, row));
-  }
-  return found;
+  const rows = await readByIds(storage, target, ids, extra ? { filter: extra } : {});
+  return new Map(rows.map((row) => [String(row._id), encodeItem(target, row)]));
 }
