@@ -72,11 +72,6 @@ const DDL_RETRIES = 4;
 /** Kept of the deadline for the DDL itself after a wait. */
 const DDL_RETRY_RESERVE_MS = 1000;
 
-function errorText(error: unknown): string {
-  if (error instanceof SpiError) return JSON.stringify(error.toObject());
-  return error instanceof Error ? error.message : String(error);
-}
-
 export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   private readonly database: Database;
   private readonly runner: SpannerRunner;
@@ -300,32 +295,8 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   /** Runs DDL and waits for it; a refusal becomes COLLECTION_CHANGE_NOT_SUPPORTED with Spanner's reason. */
   async ddl(collectionId: string, statements: readonly string[], special?: (error: unknown) => unknown): Promise<void> {
     if (statements.length === 0) return;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.ddlOnce(collectionId, statements, special);
-        return;
-      } catch (error) {
-        // Refused before it began (nothing applied), because another schema change or a read-write
-        // transaction was under way: another instance's change of the same database, or this
-        // instance's own metadata write (the emulator refuses DDL beside any read-write transaction).
-        // Sent again a few times while the call's deadline allows, rather than answered as a refusal.
-        const delayMs = 100 * 2 ** attempt;
-        const deadline = currentDeadline();
-        const room = deadline ? deadline.expiresAt - Date.now() > delayMs + DDL_RETRY_RESERVE_MS : true;
-        if (attempt >= DDL_RETRIES || !room || !CONCURRENT_SCHEMA_CHANGE.test(errorText(error))) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
-  }
-
-  private async ddlOnce(
-    collectionId: string,
-    statements: readonly string[],
-    special?: (error: unknown) => unknown,
-  ): Promise<void> {
     try {
-      const [operation] = await this.database.updateSchema([...statements], callOptions());
-      await operation.promise();
+      await this.updateSchema(statements);
     } catch (error) {
       const mapped = special?.(error);
       if (mapped) throw mapped;
@@ -338,6 +309,29 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
       throw errors.collectionChangeNotSupported(collectionId, [{ fieldKey: '', message: spannerMessage(error) }]);
     } finally {
       this.invalidate();
+    }
+  }
+
+  /**
+   * Runs DDL and waits for it. A refusal before it began (nothing applied) because another schema
+   * change or a read-write transaction was under way — another instance's change of the same
+   * database, or this instance's own metadata write (the emulator refuses DDL beside any read-write
+   * transaction) — is sent again a few times while the call's deadline allows.
+   */
+  private async updateSchema(statements: readonly string[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [operation] = await this.database.updateSchema([...statements], callOptions());
+        await operation.promise();
+        return;
+      } catch (error) {
+        const delayMs = 100 * 2 ** attempt;
+        const deadline = currentDeadline();
+        const room = deadline ? deadline.expiresAt - Date.now() > delayMs + DDL_RETRY_RESERVE_MS : true;
+        const concurrent = CONCURRENT_SCHEMA_CHANGE.test(error instanceof Error ? error.message : String(error));
+        if (attempt >= DDL_RETRIES || !room || !concurrent) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
     }
   }
 
