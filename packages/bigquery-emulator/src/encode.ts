@@ -84,7 +84,7 @@ function encodeScalar(value: DuckDBValue, field: FieldSchema, o: EncodeOptions):
     case 'DATE':
       return (value as DuckDBDateValue).toString();
     case 'TIME':
-      return (value as DuckDBTimeValue).toString();
+      return civilFraction((value as DuckDBTimeValue).toString());
     case 'BYTES':
       return Buffer.from((value as DuckDBBlobValue).bytes).toString('base64');
     case 'JSON':
@@ -118,8 +118,20 @@ function secondsText(micros: bigint): string {
   return `${negative ? '-' : ''}${seconds}.${fraction}`;
 }
 
-/** DATETIME as BigQuery returns it: `YYYY-MM-DDTHH:MM:SS[.ffffff]`. */
+/** DATETIME as BigQuery returns it: `YYYY-MM-DDTHH:MM:SS[.fff[fff]]`. */
 function civil(micros: bigint): string {
   const text = new DuckDBTimestampValue(micros).toString();
-  return text.replace(' ', 'T');
+  return civilFraction(text.replace(' ', 'T'));
+}
+
+/**
+ * TIME and DATETIME text with BigQuery's fraction of a second: none, 3 or 6 digits ('10:30:00',
+ * '10:30:00.500', '10:30:00.123450', as its CAST to STRING prints them); DuckDB trims the trailing
+ * zeros ('10:30:00.5'). The `bq_civil_text` macro (macros.ts) does the same for CAST.
+ */
+export function civilFraction(text: string): string {
+  const point = text.indexOf('.');
+  if (point < 0) return text;
+  const digits = text.length - point - 1;
+  return text.padEnd(point + 1 + (digits <= 3 ? 3 : 6), '0');
 }

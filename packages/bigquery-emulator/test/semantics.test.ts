@@ -4,6 +4,7 @@
  * and time functions). Table-driven: SQL + parameters → expected rows as the
  * real client decodes them, or the expected error.
  */
+import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Harness, startHarness } from './helpers.ts';
 
@@ -140,6 +141,29 @@ const CASES: Record<string, Case> = {
   'DATE functions': {
     sql: "SELECT DATE_ADD(DATE '2024-01-31', INTERVAL 1 MONTH) AS a, EXTRACT(DAYOFWEEK FROM DATE '2024-01-07') AS b, DATE_DIFF(DATE '2024-03-01', DATE '2024-02-01', DAY) AS c, EXTRACT(MILLISECOND FROM TIMESTAMP '2024-01-01 00:00:07.123456+00') AS d",
     rows: [{ a: '2024-02-29', b: 1, c: 29, d: 123 }],
+  },
+  // BigQuery prints a TIME's or DATETIME's fraction of a second in groups of three digits (none, 3 or 6),
+  // in its REST cells and in CAST(… AS STRING) alike; DuckDB trims the trailing zeros.
+  'TIME and DATETIME fractions in groups of three digits': {
+    sql: "SELECT TIME '10:30:00' AS a, TIME '10:30:00.5' AS b, TIME '10:30:00.1234' AS c, CAST(TIME '01:02:03.12' AS STRING) AS d, CAST(TIME '01:02:03.12345' AS STRING) AS e, CAST(DATETIME '2006-01-02 01:02:03.12' AS STRING) AS f, SAFE_CAST(TIME '09:05:00' AS STRING) AS g",
+    rows: [
+      {
+        a: '10:30:00',
+        b: '10:30:00.500',
+        c: '10:30:00.123400',
+        d: '01:02:03.120',
+        e: '01:02:03.123450',
+        f: '2006-01-02 01:02:03.120',
+        g: '09:05:00',
+      },
+    ],
+  },
+  'TIME parameters and ordering': {
+    sql: "SELECT CAST(t AS STRING) AS t FROM UNNEST([@a, TIME '09:00:00', @b]) AS t ORDER BY t",
+    // A plain string TIME parameter is sent as NULL by the client: BigQuery.time wraps it.
+    params: { a: BigQuery.time('23:59:59.999'), b: BigQuery.time('00:00:01') },
+    types: { a: 'TIME', b: 'TIME' },
+    rows: [{ t: '00:00:01' }, { t: '09:00:00' }, { t: '23:59:59.999' }],
   },
   'TIMESTAMP parameters compare as instants': {
     sql: "SELECT @t = TIMESTAMP '2024-05-01 11:30:00+02' AS same",
