@@ -213,7 +213,11 @@ describe('schemas', () => {
       legacy.legacy('/schemas/column/remove', { collectionName: name, columnName });
     expect((await remove('servings')).body).toEqual({});
     expect((await remove('_id')).status).toBe(400);
-    expect((await remove('servings')).status).toBe(400);
+    const gone = await remove('servings');
+    expect(gone.status).toBe(404);
+    expect(gone.body).toEqual({
+      message: `Collection '${name}' has no field named 'servings', so there is nothing to remove: check the columnName against the fields /schemas/find lists for '${name}'.`,
+    });
     const schema = (await legacy.legacy('/schemas/find', { schemaIds: [name] })).body.schemas[0];
     expect(Object.keys(schema.fields).sort()).toEqual(
       ['_createdDate', '_id', '_owner', '_updatedDate', 'labels', 'published'].sort(),

@@ -277,7 +277,12 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     if (isSystemField(name)) throw errors.violation('columnName', name, 'Cannot modify system field');
     const collection = await requireCollection(adaptor, id, ctx);
     if (!collection.fields.some((f) => f.key === name)) {
-      throw new SpiError('VALIDATION_ERROR', `${id} has no field named ${name}`, null);
+      // 404, as the legacy reference answers a field that does not exist (not a 400 blaming the request's form).
+      throw new SpiError(
+        'NOT_FOUND',
+        `Collection '${id}' has no field named '${name}', so there is nothing to remove: check the columnName against the fields /schemas/find lists for '${id}'.`,
+        null,
+      );
     }
     const fields = definitionOf(collection).filter((f) => f.key !== name);
     await v3(adaptor, 'collections/update', { collection: { id, displayName: collection.displayName, fields } }, ctx);
