@@ -291,6 +291,11 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
 
   '/data/find': async (adaptor, body, ctx) => {
     const countTotal = body.omitTotalCount !== true;
+    const limit = body.limit ?? DEFAULT_LIMIT;
+    // v3 reads a limit of 0 as 1 (wire/paging.ts: Wix never asks for an empty page); a legacy
+    // caller asking for 0 items wants none, and the totalCount. The query still runs (limit 1),
+    // so every check of the request and the count are those of any other page.
+    const none = limit === 0;
     const answer = await v3(
       adaptor,
       'items/query',
@@ -300,13 +305,14 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
           filter: legacyFilterToWire(body.filter),
           sort: sortOf(body),
           fields: projectionOf(body),
-          paging: { offset: body.skip ?? 0, limit: body.limit ?? DEFAULT_LIMIT },
+          paging: { offset: body.skip ?? 0, limit: none ? 1 : limit },
         },
         returnTotalCount: countTotal,
       },
       ctx,
     );
-    return countTotal ? { items: answer.items, totalCount: answer.pagingMetadata.total } : { items: answer.items };
+    const items = none ? [] : answer.items;
+    return countTotal ? { items, totalCount: answer.pagingMetadata.total } : { items };
   },
   '/data/get': async (adaptor, body, ctx) => {
     const id = collectionName(body);

@@ -3,6 +3,7 @@
  * projection, count, distinct values and aggregation.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { LegacyClient } from '../legacy-client.ts';
 import { FILTER_CASES } from './filter-cases.ts';
 import { ALL_IDS, ZOO_FIELDS, ZOO_ITEMS } from './fixture.ts';
 import {
@@ -170,6 +171,17 @@ export function querySuite(get: () => ConformanceTarget): void {
       expect(result.status).toBe(200);
       expect(idsOf(result.body.items)).toEqual(expected);
       expect(result.body.pagingMetadata).toEqual({ count: expected.length, offset, total: 8 });
+    });
+
+    test('limit 0: v3 answers one item (Wix never asks for an empty page), legacy none; the total of all', async () => {
+      const { client } = get();
+      const expected = client instanceof LegacyClient ? [] : ['c'];
+      const result = await client.query(zoo, { sort, paging: { offset: 2, limit: 0 } }, { returnTotalCount: true });
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(idsOf(result.body.items)).toEqual(expected);
+      expect(result.body.pagingMetadata.total).toBe(8);
+      const noTotal = await client.query(zoo, { sort, paging: { offset: 2, limit: 0 } });
+      expect(idsOf(noTotal.body.items)).toEqual(expected);
     });
 
     test('default page is 50 items from offset 0, no total unless asked', async () => {
