@@ -369,7 +369,9 @@ describe('data', () => {
       items: [{ _id: 'b3' }, { _id: 'b1' }],
     });
     expect(mixed.status).toBe(409);
-    expect(mixed.body.message).toMatch(/item 1 insert failed: .*the other 1 item was stored/);
+    expect(mixed.body.message).toMatch(
+      /^item 1 insert failed: .*; stored: item 0 \(1 of 2\); not stored: item 1 \(positions in items, from 0\)\./,
+    );
     const removed = await legacy.legacy('/data/remove/bulk', { collectionName: 'plants', itemIds: ['b1', 'b2', 'b3'] });
     expect(ids(removed.body.items)).toEqual(['b1', 'b2', 'b3']);
     expect((await legacy.legacy('/data/insert/bulk', { collectionName: 'plants', items: 'x' })).status).toBe(400);

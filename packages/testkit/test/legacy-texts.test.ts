@@ -65,13 +65,15 @@ test('an aggregation error names the processingStep entry the caller wrote', asy
   for (const answer of [wrongType, unknown]) expect(answer.body.message).not.toMatch(V3_NAMES);
 });
 
-test('a failed bulk call is one sentence: no ".;" before the count of the others', async () => {
+test('a failed bulk call says which items were written and which not: no ".;" between its parts', async () => {
   const mixed = await legacy.legacy('/data/update/bulk', {
     collectionName: 'plants',
     items: [{ _id: 'rose' }, { _id: 'oak' }],
   });
   expect(mixed.status).toBe(404);
-  expect(mixed.body.message).toMatch(/^item 1 update failed: .*insert the item first; the other 1 item was updated\.$/);
+  expect(mixed.body.message).toMatch(
+    /^item 1 update failed: .*insert the item first; updated: item 0 \(1 of 2\); not updated: item 1 \(positions in items, from 0\)\. Correct the ones not updated and send only them again\.$/,
+  );
   expect(mixed.body.message).not.toMatch(/[.;]{2}/);
 });
 

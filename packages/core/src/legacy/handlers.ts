@@ -68,26 +68,51 @@ function single(results: readonly ({ item: unknown } | { error: ErrorObject })[]
   return first.item;
 }
 
+const PAST = { insert: 'stored', update: 'updated', remove: 'removed' } as const;
+
 /**
- * Legacy bulk calls answer all items or one error. v3 stores the good items of a
- * mixed batch; the error message says which ones failed and that the others
- * were written, so a retry can be limited to them.
+ * Legacy bulk calls answer all items or one error (legacy/README.md "Bulk calls with some bad
+ * items"). Underneath they are v3 calls, which write the good items of a mixed batch: the storage
+ * contract has no all-or-nothing batch on every engine, so the error says exactly which items were
+ * written and which were not, by position in the array sent (`key`), for a retry that sends only
+ * the rest (a whole retry would fail on every item already inserted).
  */
-function all(results: readonly ({ item: unknown } | { error: ErrorObject })[], verb: string): unknown[] {
-  const failed = results.flatMap((r, i) => ('error' in r ? [[i, r.error] as const] : []));
-  const first = failed[0];
-  if (!first) return results.map((r) => (r as { item: unknown }).item);
-  const [index, error] = first;
-  const done = results.length - failed.length;
-  const spi = fromErrorObject(error);
-  // The item's message is a sentence of its own: its final stop gives way to the "; the other…" clause.
+function all(
+  results: readonly ({ item: unknown } | { error: ErrorObject })[],
+  verb: keyof typeof PAST,
+  key: 'items' | 'itemIds',
+): unknown[] {
+  const failed: number[] = [];
+  const done: number[] = [];
+  results.forEach((r, i) => {
+    ('error' in r ? failed : done).push(i);
+  });
+  const index = failed[0];
+  if (index === undefined) return results.map((r) => (r as { item: unknown }).item);
+  const spi = fromErrorObject((results[index] as { error: ErrorObject }).error);
+  const past = PAST[verb];
+  // The item's message is a sentence of its own: its final stop gives way to the "; …" clauses.
   throw new SpiError(
     spi.code,
     `item ${index} ${verb} failed: ${spi.message.replace(/[.\s]+$/, '')}` +
       (failed.length > 1 ? ` (${failed.length} items failed in all)` : '') +
-      `; the other ${done} item${done === 1 ? ' was' : 's were'} ${verb === 'insert' ? 'stored' : verb === 'update' ? 'updated' : 'removed'}.`,
+      `; ${past}: ${done.length === 0 ? 'none' : `${positions(done)} (${done.length} of ${results.length})`}` +
+      `; not ${past}: ${positions(failed)} (positions in ${key}, from 0). ` +
+      `Correct the ones not ${past} and send only them again.`,
     spi.data,
   );
+}
+
+/** Ascending positions as `item 3` or `items 0, 2-4, 7`. */
+function positions(list: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const start = list[i] as number;
+    let end = start;
+    while (list[i + 1] === end + 1) end = list[++i] as number;
+    runs.push(end === start ? `${start}` : `${start}-${end}`);
+  }
+  return `${list.length === 1 ? 'item' : 'items'} ${runs.join(', ')}`;
 }
 
 /**
@@ -372,7 +397,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
       items.map((_, i) => `items[${i}]`),
     );
     const answer = await v3(adaptor, 'items/insert', { collectionId: id, items }, ctx);
-    return { items: all(answer.results, 'insert') };
+    return { items: all(answer.results, 'insert', 'items') };
   },
   '/data/update/bulk': async (adaptor, body, ctx) => {
     const id = collectionName(body);
@@ -384,12 +409,12 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
       items.map((_, i) => `items[${i}]`),
     );
     const answer = await v3(adaptor, 'items/update', { collectionId: id, items }, ctx);
-    return { items: all(answer.results, 'update') };
+    return { items: all(answer.results, 'update', 'items') };
   },
   '/data/remove/bulk': async (adaptor, body, ctx) => {
     const itemIds = itemsOf(body, 'itemIds');
     const answer = await v3(adaptor, 'items/remove', { collectionId: collectionName(body), itemIds }, ctx);
-    return { items: all(answer.results, 'remove') };
+    return { items: all(answer.results, 'remove', 'itemIds') };
   },
   '/data/truncate': async (adaptor, body, ctx) => {
     await v3(adaptor, 'items/truncate', { collectionId: collectionName(body) }, ctx);

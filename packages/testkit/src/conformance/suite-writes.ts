@@ -4,6 +4,7 @@
  * large items and 1000-item bulks, truncate of everything, error paths.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { LegacyClient } from '../legacy-client.ts';
 import { ZOO_FIELDS } from './fixture.ts';
 import { createZoo } from './suite-queries.ts';
 import { type ConformanceTarget, idsOf, uniqueCollectionId, withoutNulls } from './target.ts';
@@ -78,6 +79,41 @@ export function writeSuite(get: () => ConformanceTarget): void {
       'm4',
     ]);
     expect((await client.count(zoo, { _id: { $in: ['m1', 'm2', 'm3', 'm4'] } })).body.totalCount).toBe(2);
+  });
+
+  test('a bulk insert with bad items: v3 answers each item; legacy one error naming exactly the items stored', async () => {
+    const { client } = get();
+    const result = await client.insert(zoo, [
+      { _id: 'bk1', count: 1 },
+      { _id: 'a', title: 'already in the zoo' },
+      { _id: 'bk2', count: 2 },
+      { _id: 'bk3', count: 3 },
+      { _id: 'bk4', count: 'four' },
+    ]);
+    if (client instanceof LegacyClient) {
+      expect(result.status).toBe(409);
+      expect(result.body.errorMessage).toMatch(
+        /^item 1 insert failed: .* \(2 items failed in all\); stored: items 0, 2-3 \(3 of 5\); not stored: items 1, 4 \(positions in items, from 0\)\. Correct the ones not stored and send only them again\.$/,
+      );
+    } else {
+      expect(result.status).toBe(200);
+      expect((result.body.results as Result[]).map((r) => r.item?._id ?? r.error?.errorCode)).toEqual([
+        'bk1',
+        'ITEM_ALREADY_EXISTS',
+        'bk2',
+        'bk3',
+        'VALIDATION_ERROR',
+      ]);
+    }
+    const ids = ['bk1', 'bk2', 'bk3', 'bk4', 'bk5'];
+    expect((await client.count(zoo, { _id: { $in: ids } })).body.totalCount).toBe(3);
+    // Sending only the items not stored, corrected, stores them.
+    const retry = await client.insert(zoo, [
+      { _id: 'bk5', title: 'instead of a' },
+      { _id: 'bk4', count: 4 },
+    ]);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+    expect((await client.count(zoo, { _id: { $in: ids } })).body.totalCount).toBe(5);
   });
 
   test('insert with overwriteExisting replaces an existing item and keeps its _createdDate', async () => {
