@@ -19,6 +19,12 @@ export interface CallContext {
   readonly info: CallInfo;
   /** The call's budget (REQUEST_DEADLINE_MS), started when the call arrived. */
   readonly deadline: Deadline;
+  /**
+   * An insert keeps the `_createdDate` / `_updatedDate` an item gives instead of stamping the
+   * server time (adaptor/items-write.ts). Set only by legacy inserts (legacy/handlers.ts
+   * `legacyInsert`); v3 inserts ignore client values (docs/semantics.md §7.3).
+   */
+  readonly keepGivenDates?: boolean;
 }
 
 export function newCallContext(

@@ -28,14 +28,17 @@ export async function insertItems(deps: WriteDeps, req: RequestOf['items/insert'
   ctx.info.itemCount = req.items.length;
   const { stored } = await resolveCollection(deps.storage, req.collectionId, 'INSERT', req.items);
   const now = deps.now();
+  // The item's own dates only when the call says so (context.ts `keepGivenDates`: legacy inserts);
+  // decodeItem has made a valid one a Date and refused an invalid one.
+  const keep = ctx.keepGivenDates === true;
   const prepared = perItem(req.items, (raw, index) => {
     const item = decodeItem(stored, raw, `items[${index}]`);
     const id = item._id;
     return {
       ...item,
       _id: typeof id === 'string' && id.length > 0 ? id : randomUUID(),
-      _createdDate: now,
-      _updatedDate: now,
+      _createdDate: keep && item._createdDate instanceof Date ? item._createdDate : now,
+      _updatedDate: keep && item._updatedDate instanceof Date ? item._updatedDate : now,
     } satisfies Item;
   });
   // overwriteExisting is an early-draft flag (docs/protocol.md §4.5, §14); honoured as an upsert when it arrives.

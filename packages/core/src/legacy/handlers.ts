@@ -232,6 +232,18 @@ function noGetWithoutId(id: string): LegacyError {
   );
 }
 
+/**
+ * Legacy inserts keep the `_createdDate` / `_updatedDate` an item gives (a valid date), and set
+ * the missing ones to now: the legacy reference set them "to now when missing", so an import or
+ * migration through the legacy protocol keeps the original dates. v3 inserts stamp the server
+ * time whatever the item says (docs/semantics.md §7.3); the one switch is the call context's
+ * `keepGivenDates` (adaptor/items-write.ts). Updates keep the stored `_createdDate` in both.
+ * Decision: legacy/README.md, docs/legacy.md.
+ */
+function legacyInsert(ctx: CallContext): CallContext {
+  return { ...ctx, keepGivenDates: true };
+}
+
 /** v3 field list to send back for an update (capabilities are derived, not sent). */
 function definitionOf(collection: Collection) {
   return collection.fields.map(({ capabilities: _derived, ...field }) => field);
@@ -371,7 +383,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     const id = collectionName(body);
     const item = itemOf(body);
     await refuseNonLegacyFields(adaptor, id, [item], ['item']);
-    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items: [item] }, ctx);
+    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items: [item] }, legacyInsert(ctx));
     return { item: single(answer.results) };
   },
   '/data/update': async (adaptor, body, ctx) => {
@@ -396,7 +408,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
       items,
       items.map((_, i) => `items[${i}]`),
     );
-    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items }, ctx);
+    const answer = await v3(adaptor, 'items/insert', { collectionId: id, items }, legacyInsert(ctx));
     return { items: all(answer.results, 'insert', 'items') };
   },
   '/data/update/bulk': async (adaptor, body, ctx) => {

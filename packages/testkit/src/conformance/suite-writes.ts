@@ -81,6 +81,47 @@ export function writeSuite(get: () => ConformanceTarget): void {
     expect((await client.count(zoo, { _id: { $in: ['m1', 'm2', 'm3', 'm4'] } })).body.totalCount).toBe(2);
   });
 
+  test('insert with its own _createdDate/_updatedDate: v3 stamps the server time, legacy keeps valid ones (docs/legacy.md)', async () => {
+    const { client } = get();
+    const legacy = client instanceof LegacyClient;
+    const created = { $date: '2020-01-02T03:04:05.678Z' };
+    const updated = { $date: '2021-02-03T04:05:06.789Z' };
+    const before = Date.now() - 1000;
+    // One item goes to the single insert, several to the bulk one (legacy client).
+    const single = await client.insert(zoo, [
+      { _id: 'gd1', title: 'imported', _createdDate: created, _updatedDate: updated },
+    ]);
+    const bulk = await client.insert(zoo, [
+      { _id: 'gd2', _createdDate: created, _updatedDate: updated },
+      { _id: 'gd3', _createdDate: created },
+      { _id: 'gd4', _createdDate: null, _updatedDate: null },
+    ]);
+    expect([single.status, bulk.status], JSON.stringify([single.body, bulk.body])).toEqual([200, 200]);
+    const answered = [...single.body.results, ...bulk.body.results].map((r: Result) => r.item ?? {});
+    const stored = (
+      await client.query(zoo, { filter: { _id: { $in: ['gd1', 'gd2', 'gd3', 'gd4'] } }, sort: [{ fieldName: '_id' }] })
+    ).body.items;
+    const now = (date: unknown) => Date.parse((date as { $date: string }).$date) >= before;
+    for (const items of [answered, stored]) {
+      expect(items.map((item: Record<string, unknown>) => item._id)).toEqual(['gd1', 'gd2', 'gd3', 'gd4']);
+      const [gd1, gd2, gd3, gd4] = items as Record<string, unknown>[];
+      if (legacy) {
+        expect([gd1?._createdDate, gd1?._updatedDate, gd2?._createdDate, gd2?._updatedDate]).toEqual([
+          created,
+          updated,
+          created,
+          updated,
+        ]);
+        expect(gd3?._createdDate).toEqual(created);
+        expect(now(gd3?._updatedDate)).toBe(true);
+      } else {
+        for (const item of [gd1, gd2, gd3]) expect(now(item?._createdDate) && now(item?._updatedDate)).toBe(true);
+      }
+      // Missing or null: now, in both protocols.
+      expect(now(gd4?._createdDate) && now(gd4?._updatedDate)).toBe(true);
+    }
+  });
+
   test('a bulk insert with bad items: v3 answers each item; legacy one error naming exactly the items stored', async () => {
     const { client } = get();
     const result = await client.insert(zoo, [
