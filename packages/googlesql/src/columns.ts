@@ -25,6 +25,9 @@ export function fieldTypeOfColumn(type: ColumnType): FieldType {
       return 'DATETIME';
     case 'DATE':
       return 'DATE';
+    // A time of day is the Wix TIME field's "HH:mm:ss.sss" text (time-of-day.ts).
+    case 'TIME':
+      return 'TIME';
     // BYTES is read as base64 text; only presence can be queried (googlesql capabilities), like ANY.
     case 'JSON':
     case 'BYTES':

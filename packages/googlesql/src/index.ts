@@ -24,6 +24,7 @@ export { jsonPathLiteral } from './identifiers.ts';
 export { defaultColumnType } from './mapping.ts';
 export { ParamBag } from './params.ts';
 export { SpannerCompiler, spanner } from './spanner.ts';
+export { timeOfDaySql, timeOfDayText } from './time-of-day.ts';
 export type {
   ColumnInfo,
   ColumnType,

@@ -7,6 +7,7 @@ import { errors, FINAL_SIGMA, type FieldRef, SIGMA } from '@adaptors/core';
 import { type DecimalColumnType, isDecimalType } from './exact-numbers.ts';
 import type { SqlHooks } from './hooks.ts';
 import type { ValueKind } from './params.ts';
+import { timeOfDaySql } from './time-of-day.ts';
 import type { ColumnInfo, ColumnType, ScalarColumnType, TableInfo } from './types.ts';
 
 export type Target =
@@ -54,6 +55,7 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
   switch (type) {
     case 'STRING':
     case 'DATE': // DATE columns hold "YYYY-MM-DD" strings for Wix (§1.4), compared as strings.
+    case 'TIME': // TIME columns hold "HH:mm:ss.sss" strings for Wix (§1.4, time-of-day.ts), compared as strings.
       return 'string';
     case 'FLOAT64':
     case 'INT64':
@@ -81,6 +83,7 @@ export function scalarKind(type: ScalarColumnType): ValueKind | undefined {
 // is never NULL (stored as []), so the executor must present a missing array as [] too.
 export function comparable(expr: string, type: ScalarColumnType): string {
   if (type === 'DATE') return `CAST(${expr} AS STRING)`;
+  if (type === 'TIME') return timeOfDaySql(expr);
   return type === 'TIMESTAMP' ? millisecondOf(expr) : expr;
 }
 
@@ -114,6 +117,7 @@ export function columnSql(column: ColumnInfo, sql: SqlHooks, qualifier?: string)
 export function projected(column: ColumnInfo, sql: SqlHooks): { readonly expr: string; readonly millis?: true } {
   const name = columnSql(column, sql);
   if (column.decimalText && isDecimalType(column.type)) return { expr: `CAST(${name} AS ${sql.typeName('STRING')})` };
+  if (column.type === 'TIME') return { expr: timeOfDaySql(name) };
   return column.type === 'TIMESTAMP' ? returnedTimestamp(name, sql) : { expr: name };
 }
 
@@ -168,6 +172,9 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): T
     const ms = millisecondOf(expr);
     return { kind: 'scalar', value: kind, expr: ms, order: ms, instant: expr };
   }
+  // A TIME sorts on the text it compares (its millisecond, fixed width): a cursor's value then
+  // positions the page exactly, as TIMESTAMP's millisecondOf does.
+  if (type === 'TIME') return { kind: 'scalar', value: kind, expr: timeOfDaySql(expr), order: timeOfDaySql(expr) };
   const scalar = { kind: 'scalar' as const, value: kind, expr: comparable(expr, type), order: expr };
   return type === 'STRING' && column.lowered !== undefined ? { ...scalar, lowered: sql.quote(column.lowered) } : scalar;
 }

@@ -14,6 +14,8 @@ export type ScalarColumnType =
   | 'BOOL'
   | 'TIMESTAMP'
   | 'DATE'
+  /** BigQuery only: a time of day, the Wix TIME field's "HH:mm:ss.sss" text (time-of-day.ts). */
+  | 'TIME'
   | 'JSON'
   | 'BYTES';
 export type ColumnType = ScalarColumnType | { readonly array: ScalarColumnType };

@@ -38,6 +38,10 @@ const VALUES: Readonly<Record<ScalarColumnType, { readonly read: string; readonl
     write: 'date',
   },
   DATE: { read: 'string "YYYY-MM-DD"', write: 'string "YYYY-MM-DD"' },
+  TIME: {
+    read: 'string "HH:mm:ss.sss" (whole milliseconds; finer digits are dropped, and filters, sorts and groups compare that text, which sorts in time order)',
+    write: 'string "HH:mm", "HH:mm:ss" or "HH:mm:ss.sss", stored as that time (answered as "HH:mm:ss.sss")',
+  },
   JSON: { read: 'JSON value (a top-level {"$date": iso} object is a date)', write: 'any JSON value' },
   BYTES: { read: 'string: base64', write: 'string: base64' },
 };

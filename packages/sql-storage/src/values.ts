@@ -4,7 +4,7 @@
  * a value wrapped (Spanner.float, BigQuery.timestamp, …) stays in its service.
  */
 import { errors, isDateLiteral, parseDateLiteral, type Value } from '@adaptors/core';
-import { decimalToStore, type ScalarColumnType } from '@adaptors/googlesql';
+import { decimalToStore, type ScalarColumnType, timeOfDayText } from '@adaptors/googlesql';
 
 /** A Wix value as JSON: `Date` → `{"$date": iso}` (the form the core's codec reads back, SEMANTICS.md #21). */
 export function toJson(value: Value): unknown {
@@ -34,7 +34,7 @@ export function numericText(n: number): string {
 /**
  * An item value checked against a scalar column and given in the neutral
  * form every engine starts from: JSON as text, INT64/NUMERIC as exact decimal
- * text (googlesql exact-numbers.ts: never rounded), DATE as "YYYY-MM-DD",
+ * text (googlesql exact-numbers.ts: never rounded), DATE as "YYYY-MM-DD", TIME as "HH:mm:ss.sss",
  * BYTES as base64 text. A value the column cannot hold is a VALIDATION_ERROR
  * naming the field (only possible on tables the adaptor did not create, e.g.
  * 2.5 into INT64). Each engine then wraps the result for its client.
@@ -61,6 +61,9 @@ export function scalarToStore(key: string, type: ScalarColumnType, value: Value)
       return value instanceof Date ? value : refuse('a date-time');
     case 'DATE':
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : refuse('a date "YYYY-MM-DD"');
+    // The millisecond text the column answers (googlesql time-of-day.ts), so the write's answer is the value read back.
+    case 'TIME':
+      return (typeof value === 'string' ? timeOfDayText(value) : undefined) ?? refuse('a time of day "HH:mm:ss.sss"');
     case 'BYTES':
       return typeof value === 'string' ? value : refuse('base64 text');
   }

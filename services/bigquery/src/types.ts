@@ -53,13 +53,16 @@ const SCALARS: Readonly<Record<string, ScalarColumnType>> = {
   BOOL: 'BOOL',
   TIMESTAMP: 'TIMESTAMP',
   DATE: 'DATE',
+  // A time of day: the Wix TIME field's "HH:mm:ss.sss" text (googlesql time-of-day.ts). Wix's reference
+  // adaptor (wix/velo-external-db) created its TIME fields as TIME columns (docs/migrating.md §2.3).
+  TIME: 'TIME',
   JSON: 'JSON',
   BYTES: 'BYTES',
 };
 
 export function parseSchemaType(type: string, mode: string | undefined): ColumnType | undefined {
   const scalar = SCALARS[type.toUpperCase()];
-  if (!scalar) return undefined; // RECORD, DATETIME, TIME, GEOGRAPHY, INTERVAL, RANGE
+  if (!scalar) return undefined; // RECORD, DATETIME, GEOGRAPHY, INTERVAL, RANGE
   return mode?.toUpperCase() === 'REPEATED' ? { array: scalar } : scalar;
 }
 
@@ -97,8 +100,9 @@ export const BIGQUERY_COLUMN_TYPES: readonly { readonly type: string; readonly m
     'BOOLEAN',
     'TIMESTAMP',
     'DATE',
+    'TIME',
     'JSON',
     'BYTES',
   ].flatMap((type) => [{ type }, { type, mode: 'REPEATED' as const }]),
-  ...['DATETIME', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE', 'RECORD'].map((type) => ({ type })),
+  ...['DATETIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE', 'RECORD'].map((type) => ({ type })),
 ];

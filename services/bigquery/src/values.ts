@@ -5,7 +5,7 @@
  *
  * Client facts (measured, true against real BigQuery; packages/bigquery-emulator
  * README "Client behaviours"): a DATE parameter given as a plain string is
- * sent as NULL, so DATE values are `BigQuery.date(…)`; a plain `Date` inside
+ * sent as NULL, so DATE values are `BigQuery.date(…)` (TIME: `BigQuery.time(…)`); a plain `Date` inside
  * an ARRAY<TIMESTAMP> is sent as NULL, so every instant is
  * `BigQuery.timestamp(…)`; JSON values travel as JSON text. Results are read
  * raw (`skipParsing`) and decoded here from the response schema: the client
@@ -19,6 +19,7 @@ import {
   type ParamType,
   plainText,
   type ScalarColumnType,
+  timeOfDayText,
 } from '@adaptors/googlesql';
 import { cellValue, columnPlan, numericText, putValue, scalarToStore, toJson } from '@adaptors/sql-storage';
 import { BigQuery } from '@google-cloud/bigquery';
@@ -60,6 +61,8 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
       return value instanceof Date ? BigQuery.timestamp(value) : value;
     case 'DATE':
       return typeof value === 'string' ? BigQuery.date(value) : value;
+    case 'TIME':
+      return typeof value === 'string' ? BigQuery.time(value) : value;
     case 'JSON':
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
@@ -105,6 +108,9 @@ function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown
       return BigQuery.timestamp(stored as Date);
     case 'DATE':
       return BigQuery.date(stored as string);
+    // Like DATE: the client sends a plain string typed TIME as NULL (test/time-columns.test.ts).
+    case 'TIME':
+      return BigQuery.time(stored as string);
     default:
       return stored;
   }
@@ -214,13 +220,17 @@ function scalarDecoder(type: string, key: string): CellDecoder {
       return text((t) => t === 'true');
     case 'TIMESTAMP':
       return text(timestampOf);
+    // "HH:MM:SS[.fff[fff]]" → the "HH:mm:ss.sss" text queries compare (googlesql time-of-day.ts); queries
+    // already read that text, rows read by `_id` (writes.ts) read the column itself.
+    case 'TIME':
+      return text((t) => timeOfDayText(t) ?? t);
     case 'JSON':
       return text((t) => JSON.parse(t) as Value);
     case 'RECORD':
     case 'STRUCT':
       return () => null; // not exposed (no Wix type), never selected by the adaptor
     default:
-      // STRING, DATE ("YYYY-MM-DD"), BYTES (base64), DATETIME, TIME …
+      // STRING, DATE ("YYYY-MM-DD"), BYTES (base64), DATETIME …
       return text((t) => t);
   }
 }

@@ -19,7 +19,7 @@
  * stored row is not the one written is answered ITEM_ALREADY_EXISTS.
  */
 import { errors, type Item, type ItemResult, KeyedLock, type Value } from '@adaptors/core';
-import { bigquery } from '@adaptors/googlesql';
+import { bigquery, timeOfDayText } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { BigQueryCollection, WriteColumn } from './collections.ts';
 import { deleteByIds, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
@@ -334,16 +334,28 @@ function createdColumn(c: BigQueryCollection): WriteColumn | undefined {
 
 /**
  * The item as stored: only keys with a column, no nulls (null = missing,
- * docs/semantics.md §4); a REPEATED column stores a missing array as [].
+ * docs/semantics.md §4); a REPEATED column stores a missing array as []; a TIME
+ * column answers its "HH:mm:ss.sss" text ("10:30" is stored as 10:30:00 and read
+ * back as "10:30:00.000": googlesql time-of-day.ts).
  */
 export function storedItem(c: BigQueryCollection, item: Item): Item {
   const out: Record<string, Value> = {};
   for (const { key, shape } of c.writeColumns) {
     const value = item[key];
-    if (value !== null && value !== undefined) out[key] = value;
+    if (value !== null && value !== undefined) out[key] = isTimeColumn(shape.type) ? timeText(value) : value;
     else if (typeof shape.type === 'object') out[key] = [];
   }
   return out;
+}
+
+function isTimeColumn(type: WriteColumn['shape']['type']): boolean {
+  return type === 'TIME' || (typeof type === 'object' && type.array === 'TIME');
+}
+
+/** A written TIME value (or array of them; checked by values.ts `columnValue`) as the column answers it. */
+function timeText(value: Value): Value {
+  if (Array.isArray(value)) return value.map((v) => timeText(v as Value));
+  return typeof value === 'string' ? (timeOfDayText(value) ?? value) : value;
 }
 
 function sameItem(a: Item, b: Item): boolean {
