@@ -16,7 +16,7 @@ import { errors, SpiError } from '../errors.ts';
 import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../legacy/routes.ts';
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import type { EndpointName } from '../wire/validate.ts';
-import { BodyBudget, BUSY_RETRY_AFTER_SECONDS, defaultBodyBudget, instanceBusy } from './admission.ts';
+import { admitBodies } from './admission.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
@@ -72,8 +72,6 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     callState: CallState | null;
-    /** Gives the call's body bytes back to the budget (admission.ts); idempotent. */
-    releaseBody: (() => void) | null;
   }
 }
 
@@ -133,30 +131,16 @@ export function build(options: BuildOptions): FastifyInstance {
     };
   });
 
-  // Admission by body bytes in flight (admission.ts), before the body is read: Content-Length
-  // (capped at the body limit; a longer body is refused 413 by Fastify anyway) is what the call
-  // will hold. The bytes go back when its answer is sent or its connection closes.
+  // Admission by body bytes in flight (admission.ts): by Content-Length before the body is read,
+  // a chunked body as it arrives. The bytes go back when the answer is sent or the connection closes.
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const budget = new BodyBudget(options.bodyBytesInFlight ?? defaultBodyBudget(bodyLimit));
-  const admissionWaitMs = options.admissionWaitMs ?? Math.min(1000, Math.floor(deadlineMs / 5));
-  app.decorateRequest('releaseBody', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const length = Number(request.headers['content-length']);
-    if (request.method !== 'POST' || !(length > 0)) return;
-    const bytes = Math.min(length, bodyLimit);
-    if (!(await budget.acquire(bytes, admissionWaitMs))) {
+  admitBodies(app, {
+    bodyLimitBytes: bodyLimit,
+    budgetBytes: options.bodyBytesInFlight,
+    waitMs: options.admissionWaitMs ?? Math.min(1000, Math.floor(deadlineMs / 5)),
+    onRefused: (request) => {
       if (request.callState) request.callState.operation = endpointForPath(request.url) ?? 'unknown';
-      void reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
-      throw instanceBusy(budget.limitBytes);
-    }
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      budget.release(bytes);
-    };
-    request.releaseBody = release;
-    reply.raw.once('close', release);
+    },
   });
 
   app.addHook('onResponse', async (request, reply) => {
