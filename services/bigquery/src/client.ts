@@ -2,12 +2,12 @@
  * The one place a real `BigQuery` client is built (main.ts). The client
  * module is imported lazily so `main.ts check` does not pay its import.
  *
- * Statements are sent by the client's auth client (rest.ts); the runner asks for
+ * Statements are sent with the client's auth client's credentials (rest.ts); the runner asks for
  * BigQuery's "short query optimized mode" itself (`jobCreationMode:
  * JOB_CREATION_OPTIONAL`). An emulator endpoint (BIGQUERY_API_ENDPOINT /
  * BIGQUERY_EMULATOR_HOST) is used without credentials: google-auth-library's
- * `PassThroughClient` ("Local Emulators"). Without it the auth client's request
- * would fail for want of Application Default Credentials, and the client's own
+ * `PassThroughClient` ("Local Emulators"), which rest.ts does not ask for headers.
+ * Without it the auth client would fail for want of Application Default Credentials, and the client's own
  * methods would search for them on every call (and carry on without).
  *
  * `autoRetry: false`: the client's own retry (@google-cloud/common

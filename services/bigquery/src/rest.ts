@@ -1,16 +1,23 @@
 /**
- * One BigQuery REST call (`/projects/<project>/…` below the client's base URL),
- * sent by the client's own auth client: `bq.authClient.request`, google-auth-library's
- * documented request method (gaxios), which adds the credentials the client
- * would add (none for an emulator built with `PassThroughClient`: client.ts).
+ * One BigQuery REST call (`/projects/<project>/…` below the client's base URL), with the
+ * credentials the client would add, sent over `node:http` / `node:https` (http-fetch.ts).
+ *
+ * The credentials come from the client's own auth client (`bq.authClient`, a google-auth-library
+ * `GoogleAuth`) through `getRequestHeaders(url)`, its documented method for the headers of one
+ * request: the access token (fetched and refreshed by the library before it expires), a quota
+ * project, whatever the credential type adds. An emulator's auth client is a `PassThroughClient`
+ * (client.ts), which adds nothing: no headers are asked for.
  *
  * Why not the client's `bq.request`: it sends through @google-cloud/common's
  * retry-request → teeny-request → node-fetch 3 chain, which copies the options
  * deeply, runs two `stream.pipeline`s per call (each ending in an `AbortController`
  * abort that builds a `DOMException` with its stack) and re-wraps the response.
- * The path below costs ~0.25 ms less CPU per call (DEPLOY.md, "The client's paths").
- * The auth client's request, sent over `node:http` (http-fetch.ts, as gaxios' documented
- * `fetchImplementation`), is the same REST call with the same credentials.
+ * Why not the auth client's `request` (gaxios), which sent these calls until 5 December: per call
+ * it deep-copies its options and builds a WHATWG `Headers` for the request and for the credentials,
+ * and the first `Headers` loads Node's internal undici (with http2 and web streams), ~30 ms of a
+ * cold start's CPU that a start on the emulator never needs otherwise (DEPLOY.md, "The client's
+ * paths"). gaxios still carries the calls when an HTTP(S) proxy is set (`viaProxy`): its proxy
+ * agent (and `NO_PROXY`) is what such a network needs.
  *
  * What the client's request did besides sending, kept here: the URL (its `baseUrl`,
  * project id, the path), its `User-Agent` and `x-goog-api-client` headers, no retry of
@@ -24,6 +31,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 // The client's own version, for the headers its `request_` sends (the bundle inlines it).
 import bigqueryPackage from '@google-cloud/bigquery/package.json' with { type: 'json' };
+import { PassThroughClient } from 'google-auth-library';
 import { httpFetch } from './http-fetch.ts';
 
 export interface RestCall {
@@ -42,14 +50,68 @@ const PROJECT_PLACEHOLDER = '{{projectId}}';
 
 export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
   const projectId = bq.projectId === PROJECT_PLACEHOLDER ? await bq.getProjectId() : bq.projectId;
+  const url = `${bq.baseUrl}/projects/${encodeURIComponent(projectId)}${call.uri}`;
+  const body = call.json === undefined ? undefined : JSON.stringify(call.json);
+  const headers = call.json === undefined ? CLIENT_HEADERS : JSON_HEADERS;
+  if (viaProxy()) return throughAuthClient<T>(bq, call, url, body, headers);
+  const target = call.qs ? `${url}?${queryString(call.qs)}` : url;
+  let answer: { status: number; text: string };
+  try {
+    const credentials = await credentialHeaders(bq, target);
+    const response = await httpFetch(target, {
+      method: call.method,
+      headers: credentials ? { ...headers, ...credentials } : headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    answer = { status: response.status, text: await response.text() };
+  } catch (error) {
+    throw apiError(error);
+  }
+  const data = parsedBody(answer.text);
+  if (answer.status < 200 || answer.status >= 300) throw httpError(answer.status, data);
+  return jsonObject<T>(data, answer.status);
+}
+
+/**
+ * The headers of the client's credentials for one call to `url`, as a plain record; none for a
+ * `PassThroughClient` (an emulator: client.ts), whose `getRequestHeaders` would build an empty
+ * `Headers` and so load undici for nothing.
+ */
+async function credentialHeaders(bq: RestClient, url: string): Promise<Record<string, string> | undefined> {
+  const auth = bq.authClient;
+  if (auth.cachedCredential instanceof PassThroughClient) return undefined;
+  const record: Record<string, string> = {};
+  (await auth.getRequestHeaders(url)).forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
+}
+
+/**
+ * An HTTP(S) proxy is set (the variables gaxios reads for its proxy agent): the calls go through
+ * the auth client's `request`, whose agent for the proxy (honouring `NO_PROXY`) carries them.
+ */
+function viaProxy(): boolean {
+  const env = process.env;
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+/** The call through google-auth-library's documented `request` (gaxios), over `node:http` with the agent gaxios chose. */
+async function throughAuthClient<T>(
+  bq: RestClient,
+  call: RestCall,
+  url: string,
+  body: string | undefined,
+  headers: Readonly<Record<string, string>>,
+): Promise<T> {
   let response: { data: T; status: number };
   try {
     response = await bq.authClient.request<T>({
-      url: `${bq.baseUrl}/projects/${encodeURIComponent(projectId)}${call.uri}`,
+      url,
       method: call.method as 'GET',
       ...(call.qs ? { params: call.qs } : {}),
-      ...(call.json === undefined ? {} : { body: JSON.stringify(call.json) }),
-      headers: call.json === undefined ? CLIENT_HEADERS : JSON_HEADERS,
+      ...(body === undefined ? {} : { body }),
+      headers,
       responseType: 'json',
       retry: false,
       // The function that sends (gaxios' documented option): node:http under the auth client (http-fetch.ts).
@@ -59,14 +121,31 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
     throw apiError(error);
   }
   // gaxios answers a body that does not parse as JSON as its text (a proxy's error page, say).
-  if (typeof response.data !== 'object' || response.data === null) {
-    throw new BigQueryCallError(
-      `BigQuery answered HTTP ${response.status} with a body that is not JSON`,
-      undefined,
-      [],
-    );
+  return jsonObject<T>(response.data, response.status);
+}
+
+/** The query string gaxios makes of `params` (`URLSearchParams` of the values as text). */
+function queryString(qs: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const name of Object.keys(qs)) params.append(name, String(qs[name]));
+  return params.toString();
+}
+
+/** The answer's JSON value, or its text when it is not JSON (a proxy's error page, say). */
+function parsedBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  return response.data;
+}
+
+/** Every call here answers a JSON object; anything else fails naming only the HTTP status. */
+function jsonObject<T>(data: unknown, status: number): T {
+  if (typeof data !== 'object' || data === null) {
+    throw new BigQueryCallError(`BigQuery answered HTTP ${status} with a body that is not JSON`, undefined, []);
+  }
+  return data as T;
 }
 
 /** The identification headers @google-cloud/common's `request_` sends (service.js), for BigQuery's usage metrics. */
@@ -102,18 +181,21 @@ export class BigQueryCallError extends Error {
 
 function apiError(error: unknown): unknown {
   const e = error as { status?: unknown; response?: { data?: unknown }; message?: unknown } | null;
-  if (typeof e?.status === 'number') {
-    const body = (e.response?.data as { error?: { message?: unknown; errors?: unknown } } | undefined)?.error;
-    const list = Array.isArray(body?.errors) ? (body.errors as { reason?: string; message?: string }[]) : [];
-    const message = typeof body?.message === 'string' ? body.message : `HTTP ${e.status}`;
-    return new BigQueryCallError(message, e.status, list);
-  }
+  if (typeof e?.status === 'number') return httpError(e.status, e.response?.data);
   const code = systemCode(error);
   if (code !== undefined) return new BigQueryCallError(`BigQuery could not be reached (${code})`, code, []);
   // Anything else gaxios raised (its errors hold the request's `config`, headers included):
   // its message only.
   if (error instanceof Error && 'config' in error) return new BigQueryCallError(error.message, undefined, []);
   return error;
+}
+
+/** An HTTP answer other than 2xx: its status, and BigQuery's message and reasons when the body is its error JSON. */
+function httpError(status: number, data: unknown): BigQueryCallError {
+  const body = (data as { error?: { message?: unknown; errors?: unknown } } | undefined)?.error;
+  const list = Array.isArray(body?.errors) ? (body.errors as { reason?: string; message?: string }[]) : [];
+  const message = typeof body?.message === 'string' ? body.message : `HTTP ${status}`;
+  return new BigQueryCallError(message, status, list);
 }
 
 /** The first string `code` along an error's `cause` chain (gaxios wraps the socket error of http-fetch.ts as its `cause`). */
