@@ -165,6 +165,10 @@ const CASES: Record<string, Case> = {
     types: { a: 'TIME', b: 'TIME' },
     rows: [{ t: '00:00:01' }, { t: '09:00:00' }, { t: '23:59:59.999' }],
   },
+  'ROUND of NUMERIC and FLOAT64 to places': {
+    sql: "SELECT CAST(ROUND(NUMERIC '1.23456789', 3) AS STRING) AS a, NUMERIC '12345678.25' = ROUND(NUMERIC '12345678.25', 7) AS b, ROUND(2.5) AS c, ROUND(-1.25, 1) AS d",
+    rows: [{ a: '1.235', b: true, c: 3, d: -1.3 }],
+  },
   'TIMESTAMP parameters compare as instants': {
     sql: "SELECT @t = TIMESTAMP '2024-05-01 11:30:00+02' AS same",
     params: { t: new Date('2024-05-01T09:30:00.000Z') },

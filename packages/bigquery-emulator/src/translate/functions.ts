@@ -221,7 +221,11 @@ const SCALARS: Readonly<Record<string, Handler>> = {
   // Math.
   ABS: same('abs', 1),
   SIGN: same('sign', 1),
-  ROUND: same('round', 1, 2),
+  // DuckDB's round takes its places as an INTEGER (and a DECIMAL's only so); GoogleSQL's are INT64 (BIGINT here).
+  ROUND: (e, args, n) => {
+    arity(e, n, 'ROUND', args, 1, 2);
+    return args.length === 1 ? `round(${a(e, args, 0)})` : `round(${a(e, args, 0)}, CAST(${a(e, args, 1)} AS INTEGER))`;
+  },
   TRUNC: same('trunc', 1),
   CEIL: same('ceil', 1),
   CEILING: same('ceil', 1),
