@@ -147,7 +147,12 @@ export function plainText(n: number): string {
 /**
  * The NUMBER_COLUMNS setting: `table.column` entries naming INT64/NUMERIC
  * columns the site owner vouches hold only values a double holds exactly, to
- * be shown to Wix as NUMBER instead of exact TEXT.
+ * be shown to Wix as NUMBER instead of exact TEXT. `*` stands for any table or
+ * column (`reftab.*`, `*.price`, `*.*`; no table or column name holds a `*`): a
+ * dataset written by Wix's reference adaptor keeps every Wix number in a NUMERIC
+ * column, and listing each one is no way to move a site (docs/migrating.md §2.3).
+ * The rule stays the same for every column matched: a value a double cannot hold
+ * is an error naming the field, never rounded.
  */
 export class NumberColumns {
   readonly #entries: ReadonlySet<string>;
@@ -156,7 +161,7 @@ export class NumberColumns {
     for (const entry of entries) {
       if (!/^[^.]+\.[^.]+$/.test(entry)) {
         throw new Error(
-          `'${entry}' is not table.column (NUMBER_COLUMNS lists columns as table.column, comma-separated)`,
+          `'${entry}' is not table.column (NUMBER_COLUMNS lists columns as table.column, comma-separated; * stands for any table or column)`,
         );
       }
     }
@@ -165,7 +170,13 @@ export class NumberColumns {
 
   /** The Wix type of a column without a stored field: NUMBER when listed and INT64/NUMERIC, else the default. */
   fieldType(table: string, column: string, type: ColumnType, fallback: (type: ColumnType) => FieldType): FieldType {
-    return isDecimalType(type) && this.#entries.has(`${table}.${column}`) ? 'NUMBER' : fallback(type);
+    return isDecimalType(type) && this.#lists(table, column) ? 'NUMBER' : fallback(type);
+  }
+
+  /** Whether an entry names the column, by name or by `*`. */
+  #lists(table: string, column: string): boolean {
+    const e = this.#entries;
+    return e.has(`${table}.${column}`) || e.has(`${table}.*`) || e.has(`*.${column}`) || e.has('*.*');
   }
 }
 

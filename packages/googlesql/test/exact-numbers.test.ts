@@ -137,3 +137,17 @@ test('NUMBER_COLUMNS: listed INT64/NUMERIC columns are NUMBER; entries must be t
   expect(numberColumnsSetting.parse('a.b, c.d')).toEqual(['a.b', 'c.d']);
   expect(() => numberColumnsSetting.parse('qty')).toThrow(/table\.column/);
 });
+
+test('NUMBER_COLUMNS: `*` stands for any table or column (a dataset of the reference adaptor: docs/migrating.md)', () => {
+  const table = new NumberColumns(['reftab.*']);
+  expect(table.fieldType('reftab', 'price', 'NUMERIC', fieldTypeOfColumn)).toBe('NUMBER');
+  expect(table.fieldType('other', 'price', 'NUMERIC', fieldTypeOfColumn)).toBe('TEXT');
+  expect(new NumberColumns(['*.price']).fieldType('any', 'price', 'INT64', fieldTypeOfColumn)).toBe('NUMBER');
+  const all = new NumberColumns(numberColumnsSetting.parse('*.*'));
+  expect(all.fieldType('reftab', 'price', 'NUMERIC', fieldTypeOfColumn)).toBe('NUMBER');
+  expect(all.fieldType('reftab', 'big', 'BIGNUMERIC', fieldTypeOfColumn)).toBe('NUMBER');
+  // Only integer and decimal columns: others keep their own type.
+  expect(all.fieldType('reftab', 'title', 'STRING', fieldTypeOfColumn)).toBe('TEXT');
+  expect(all.fieldType('reftab', 'ratio', 'FLOAT64', fieldTypeOfColumn)).toBe('NUMBER');
+  expect(() => numberColumnsSetting.parse('*')).toThrow(/table\.column/);
+});

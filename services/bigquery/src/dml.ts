@@ -133,6 +133,40 @@ export function anyValue(table: string, column: string): Statement {
   };
 }
 
+/**
+ * Values of an INT64 or NUMERIC column that may not be exactly a double: up to `limit` distinct
+ * ones, as their exact decimal text, for the caller to check one by one (schema.ts, before a
+ * collections/update makes the column NUMBER: googlesql exact-numbers.ts `doubleOfDecimal`).
+ * Every value left out is one: an integer up to 2^53, a NUMERIC below 2^22 (its 9 fractional
+ * digits are then finer than a double's step, so its text is the double's shortest text), or
+ * one of at most 15 significant digits (every such decimal is the shortest text of its double).
+ * What remains are the rare values of 16+ digits and the whole numbers past 2^53.
+ */
+export function valuesBeyondDouble(table: string, column: string, type: 'INT64' | 'NUMERIC', limit: number): Statement {
+  const c = q(column);
+  const whole = `(ABS(${c}) <= 9007199254740992 AND ${c} = TRUNC(${c}))`;
+  const exact =
+    type === 'INT64'
+      ? `ABS(${c}) <= 9007199254740992`
+      : [
+          whole,
+          `ABS(${c}) < 4194304`,
+          ...[
+            [100000000, 7],
+            [10000000000, 5],
+            [1000000000000, 3],
+            [100000000000000, 1],
+          ].map(([below, places]) => `(ABS(${c}) < ${below} AND ${c} = ROUND(${c}, ${places}))`),
+        ].join(' OR ');
+  return {
+    sql:
+      `SELECT DISTINCT CAST(${c} AS STRING) AS ${q('v')} FROM ${q(table)} ` +
+      `WHERE ${c} IS NOT NULL AND NOT (${exact}) LIMIT ${limit}`,
+    params: {},
+    types: {},
+  };
+}
+
 export function dropColumns(table: string, columns: readonly string[]): string {
   return `ALTER TABLE ${q(table)} ${columns.map((c) => `DROP COLUMN ${q(c)}`).join(', ')}`;
 }

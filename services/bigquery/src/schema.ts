@@ -23,7 +23,7 @@ import {
   SpiError,
   type StoredCollection,
 } from '@adaptors/core';
-import { bigquery, describeColumnType, NumberColumns } from '@adaptors/googlesql';
+import { bigquery, describeColumnType, doubleOfDecimal, NumberColumns } from '@adaptors/googlesql';
 import {
   CachedSchema,
   isInternalTable,
@@ -36,7 +36,7 @@ import {
 import type { BigQuery } from '@google-cloud/bigquery';
 import { isTableRefused, listTables, PARALLEL_GETS, readDataset, readTable, type TableMetadata } from './catalog.ts';
 import { type BigQueryCollection, buildCollection } from './collections.ts';
-import { anyValue, badIds, dropColumns, REFERENCES_SCHEMA } from './dml.ts';
+import { anyValue, badIds, dropColumns, REFERENCES_SCHEMA, valuesBeyondDouble } from './dml.ts';
 import { errorShape, isDuplicate, isPermissionDenied, isRetryable, isTableNotFound, translateError } from './errors.ts';
 import {
   encodeColumnDescription,
@@ -80,6 +80,13 @@ export const READ_AHEAD_MS = 10 * 60_000;
  * (`refresh`): the core asks at once, so this only bounds what a call that never asks leaves.
  */
 const COLUMN_MISS_TTL_MS = 30_000;
+
+/**
+ * Distinct values of 16+ digits a collections/update making an INT64/NUMERIC column NUMBER checks
+ * one by one (`numberProblem`); more are refused rather than left unchecked. Wix's reference
+ * adaptor wrote doubles, so its NUMERIC columns hold hardly any.
+ */
+const NUMBER_CHECK_VALUES = 1000;
 
 export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly bq: BigQuery;
@@ -340,6 +347,19 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
         }
         continue;
       }
+      // An INT64/NUMERIC column holding values keeps its type under TEXT (its exact decimal text) and
+      // under NUMBER once every stored value is exactly a double (`numberProblem`): nothing to convert,
+      // nothing rounded (googlesql exact-numbers.ts). Wix's reference adaptor kept Wix numbers in
+      // NUMERIC columns, so a migrated site saves them as NUMBER (docs/migrating.md §2.3).
+      if (
+        (field.type === 'NUMBER' || field.type === 'TEXT') &&
+        (now?.type === 'INT64' || now?.type === 'NUMERIC') &&
+        (await this.holdsValues(current, field.key))
+      ) {
+        const problem = field.type === 'NUMBER' ? await this.numberProblem(current, field.key, now.type) : undefined;
+        if (problem) problems.push({ fieldKey: field.key, message: problem });
+        continue;
+      }
       // Another column type (or a field becoming MULTI_REFERENCE): BigQuery cannot convert FLOAT64 to STRING
       // in place, so the column is replaced — only when no item holds a value.
       if (isSystemKey(field.key)) {
@@ -462,6 +482,39 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
       }),
     ].map((c) => c.name);
     if (changed.length > 0) throw fieldsChangedMeanwhile(planned.stored.id, [...new Set(changed)], 'changed');
+  }
+
+  /**
+   * Why an INT64/NUMERIC column cannot be a NUMBER field, or undefined when every stored value is
+   * exactly a double (its decimal text is the double's shortest text: googlesql exact-numbers.ts
+   * `doubleOfDecimal`, the rule every read of the field applies). One query reads the few values a
+   * double may not hold (dml.ts `valuesBeyondDouble`); each is checked here. The message names
+   * no value (answers carry no data).
+   */
+  private async numberProblem(
+    current: BigQueryCollection,
+    column: string,
+    type: 'INT64' | 'NUMERIC',
+  ): Promise<string | undefined> {
+    const statement = valuesBeyondDouble(current.stored.id, column, type, NUMBER_CHECK_VALUES + 1);
+    const { rows } = await this.executor.run(statement, current.stored.id);
+    const texts = rows.map((row) => String(row.get('v')));
+    const inexact = texts.filter((text) => {
+      try {
+        doubleOfDecimal(column, text);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const keep = 'keep the field TEXT (its exact decimal text), or change those values in BigQuery';
+    if (inexact.length > 0) {
+      return `cannot change ${type} to NUMBER: some items hold values a Wix number (a double) cannot hold exactly (such as whole numbers past 2^53 or decimals of 16 or more digits), and the adaptor never rounds; ${keep}`;
+    }
+    if (texts.length > NUMBER_CHECK_VALUES) {
+      return `cannot change ${type} to NUMBER: more than ${NUMBER_CHECK_VALUES} distinct values of 16 or more digits would each need a check; ${keep}, or list the column in NUMBER_COLUMNS (a value no double holds is then answered as an error naming the field, never rounded)`;
+    }
+    return undefined;
   }
 
   private async holdsValues(current: BigQueryCollection, column: string): Promise<boolean> {

@@ -5,6 +5,7 @@
  * references (packages/core/src/config/README.md).
  */
 import { boolean, coreSettings, defineSettings, integer, setting, text, withChecks } from '@adaptors/core';
+import { numberColumnsSetting } from '@adaptors/googlesql';
 import { sqlStorageSettings } from '@adaptors/sql-storage';
 
 /**
@@ -66,6 +67,13 @@ const specs = defineSettings({
     everyRequest: "strict; mind the API's requests-per-second quota",
     checkMs: 1000,
   }),
+  // The shared setting (googlesql exact-numbers.ts `NumberColumns`), said the BigQuery way: Wix's reference
+  // adaptor kept every Wix number in a NUMERIC column, so a migrated dataset names them all with `*.*`.
+  numberColumns: {
+    ...numberColumnsSetting,
+    description:
+      "INT64/NUMERIC/BIGNUMERIC columns to show to Wix as NUMBER instead of their exact decimal TEXT (TYPES.md), as table.column, comma-separated; * stands for any table or column: reftab.* (every such column of reftab), *.* (every one of the dataset: a dataset written by Wix's reference adaptor, which kept every Wix number in a NUMERIC column; docs/migrating.md). Only for columns whose values all fit a double exactly: any other value is then answered as an error naming the field, and a write the column cannot hold exactly fails its item — never rounded.",
+  },
   maximumBytesBilled: setting({
     name: 'BIGQUERY_MAXIMUM_BYTES_BILLED',
     description:
