@@ -140,14 +140,19 @@ export async function runService<S extends SettingSpecs>(
     legacyMode: config.legacySecretKeys ? 'on' : 'off',
   });
   // What `check` lists under Warnings (config/warnings.ts: a misspelt or foreign setting name, an
-  // unpinned secret), told once per start — after `listen`, as the walk over every variable's
-  // name is work the first answer of a cold start need not wait for.
-  setImmediate(() => {
+  // unpinned secret), told once per start — a moment after `listen`: the walk over every
+  // variable's name (edit distances to every setting's) is work the first answer of a cold start
+  // need not wait for, and on Cloud Run that request is already waiting when the port opens, so
+  // the loop's next turn would still come before it (~5 ms of a BigQuery start, packages/bench).
+  setTimeout(() => {
     for (const warning of configWarnings(definition.settings, env)) {
       logger.log('WARNING', warning.message, { setting: warning.name });
     }
-  });
+  }, WARNINGS_AFTER_LISTEN_MS).unref();
 }
+
+/** How long after `listen` the configuration's warnings are logged (see runService). */
+const WARNINGS_AFTER_LISTEN_MS = 500;
 
 /** Settings that work but deserve a site owner's attention (the status page lists them). */
 function settingsAdvice(config: CoreConfig): { setting: string; message: string }[] {

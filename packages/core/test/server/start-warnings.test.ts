@@ -22,8 +22,8 @@ function run(argv: string[], env: Record<string, string>): { stdout: string; std
       ${JSON.stringify(argv)},
       env,
     );
-    // The warnings are told once the server listens (start.ts), in the next turn of the loop.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The warnings are told half a second after the server listens (start.ts WARNINGS_AFTER_LISTEN_MS).
+    await new Promise((resolve) => setTimeout(resolve, 800));
     process.stdout.write('\\nexit ' + (process.exitCode ?? 0) + '\\n');
     process.exit(0);
   `;
