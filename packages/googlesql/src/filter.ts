@@ -7,7 +7,7 @@ import type { CompareOp, FieldRef, Filter, StringOp, Value } from '@adaptors/cor
 import { errors, foldCase, SIGMA, urlizedPattern } from '@adaptors/core';
 import { badDecimalOperand, decimalOperand } from './exact-numbers.ts';
 import type { SqlHooks } from './hooks.ts';
-import { jsonAs } from './json.ts';
+import { jsonAs, jsonElements } from './json.ts';
 import { kindOf, type ParamBag, type ValueKind } from './params.ts';
 import { matchesPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
@@ -35,9 +35,8 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
         return compare(target(f.field), f.op, f.value, sql, params);
       case 'in':
         return anyOf(target(f.field), f.values, sql, params);
-      // $hasAll: every listed value is among the candidates (core match.ts).
       case 'hasAll':
-        return and(f.values.map((v) => equals(target(f.field), v, sql, params)));
+        return allOf(target(f.field), f.values, sql, params);
       case 'string':
         return stringTest(target(f.field), f.op, f.value, sql, params);
       case 'exists': {
@@ -209,6 +208,69 @@ function anyOf(target: Target, values: readonly Value[], sql: SqlHooks, params: 
   }
   for (const v of others) parts.push(equals(target, v, sql, params));
   return or(parts);
+}
+
+/**
+ * $hasAll: every listed value is among the candidates (core match.ts). Scalars of one kind are
+ * checked by one expression over one ARRAY parameter, whatever their number: an AND of one
+ * equality per value is as deep as the list is long (1,000 values passed the BigQuery emulator's
+ * expression depth, and Spanner's 1,000 functions per query, inside the core's limits:
+ * packages/core/README.md "Input limits"). null, arrays and objects keep their own equality.
+ */
+function allOf(target: Target, values: readonly Value[], sql: SqlHooks, params: ParamBag): string {
+  const byKind = new Map<ValueKind, Map<unknown, Value>>();
+  const others: Value[] = [];
+  let listedNull = false;
+  for (const v of values) {
+    const kind = kindOf(v);
+    if (v === null) listedNull = true;
+    else if (!kind) others.push(v);
+    else {
+      // Each value once: numbers by SameValueZero (0 and -0 are one, as SQL's = has them), dates as instants.
+      const distinct = byKind.get(kind) ?? new Map<unknown, Value>();
+      const key = v instanceof Date ? v.getTime() : v;
+      if (!distinct.has(key)) distinct.set(key, v);
+      byKind.set(kind, distinct);
+    }
+  }
+  const parts: string[] = listedNull ? [isNullValue(target, sql)] : [];
+  for (const [kind, distinct] of byKind) {
+    const list = [...distinct.values()];
+    if (list.length === 1) parts.push(equals(target, list[0] as Value, sql, params));
+    else parts.push(containsAll(target, kind, list, sql, params));
+  }
+  for (const v of others) parts.push(equals(target, v, sql, params));
+  return and(parts);
+}
+
+/**
+ * Two or more distinct values of one kind, all among the candidates. A scalar (or a JSON scalar)
+ * is one candidate, and distinct values never all equal one value (distinct texts are distinct
+ * strings and, on a decimal column, distinct canonical decimals; distinct doubles and instants
+ * differ): only an array's elements can hold them. Counted as the distinct listed values some
+ * element equals, with the column read in the first FROM item, before any alias of the subquery
+ * could shadow its name.
+ */
+function containsAll(target: Target, kind: ValueKind, list: readonly Value[], sql: SqlHooks, params: ParamBag): string {
+  const e = sql.quote('e');
+  const v = sql.quote('v');
+  const counted = (elements: string, element: string): string => {
+    const p = params.list(kind, list);
+    return `((SELECT COUNT(DISTINCT ${v}) FROM ${elements} AS ${e}, UNNEST(${p}) AS ${v} WHERE ${element} = ${v}) = ARRAY_LENGTH(${p}))`;
+  };
+  switch (target.kind) {
+    case 'missing':
+    case 'scalar':
+      return FALSE;
+    case 'opaque':
+      throw unsupportedOn(target, '$hasAll');
+    case 'array':
+      return target.value === kind ? counted(`UNNEST(${target.expr})`, target.element(e)) : FALSE;
+    case 'json':
+      // The evaluator reads {"$date"} objects in JSON as instants; refused as `some` refuses them (predicates.ts).
+      if (kind === 'date') throw unsupportedOn(target, '$hasAll with a date');
+      return counted(jsonElements(target.expr), jsonAs(kind, e));
+  }
 }
 
 /**

@@ -47,6 +47,11 @@ export const INPUTS: readonly { readonly name: string; readonly filter: Filter }
   { name: 'hasSome array', filter: { kind: 'in', field: f('tags'), values: ['a', 'b'] } },
   { name: 'hasAll array', filter: { kind: 'hasAll', field: f('tags'), values: ['a', 'b'] } },
   { name: 'hasAll scalar', filter: { kind: 'hasAll', field: f('title'), values: ['a'] } },
+  // Two distinct values never both equal one scalar; duplicates count once (0 and -0 are one number).
+  { name: 'hasAll scalar, two values', filter: { kind: 'hasAll', field: f('title'), values: ['a', 'b'] } },
+  { name: 'hasAll scalar, one value twice', filter: { kind: 'hasAll', field: f('height'), values: [0, -0] } },
+  { name: 'hasAll array with null', filter: { kind: 'hasAll', field: f('tags'), values: ['a', null, 'b', 'a'] } },
+  { name: 'hasAll json nested', filter: { kind: 'hasAll', field: f('care.sun'), values: ['a', 'b'] } },
   { name: 'contains', filter: { kind: 'string', field: f('title'), op: 'contains', value: '50%_' } },
   { name: 'startsWith', filter: { kind: 'string', field: f('title'), op: 'startsWith', value: 'Ro' } },
   { name: 'endsWith on array', filter: { kind: 'string', field: f('tags'), op: 'endsWith', value: 'ed' } },

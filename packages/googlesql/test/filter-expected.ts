@@ -133,15 +133,32 @@ export const EXPECTED: Record<string, { readonly spanner: Expected; readonly big
     params: { p0: ['a', 'b'] },
     types: { p0: { type: 'STRING', array: true } },
   }),
+  // One ARRAY parameter whatever the list's length: the distinct listed values some element equals.
   'hasAll array': both({
-    sql: '(EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WHERE `e` = @p0) AND EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WHERE `e` = @p1))',
-    params: { p0: 'a', p1: 'b' },
-    types: { p0: { type: 'STRING' }, p1: { type: 'STRING' } },
+    sql: '((SELECT COUNT(DISTINCT `v`) FROM UNNEST(`tags`) AS `e`, UNNEST(@p0) AS `v` WHERE `e` = `v`) = ARRAY_LENGTH(@p0))',
+    params: { p0: ['a', 'b'] },
+    types: { p0: { type: 'STRING', array: true } },
   }),
   'hasAll scalar': both({
     sql: 'COALESCE(`title` = @p0, FALSE)',
     params: { p0: 'a' },
     types: { p0: { type: 'STRING' } },
+  }),
+  'hasAll scalar, two values': both({ sql: 'FALSE', params: {}, types: {} }),
+  'hasAll scalar, one value twice': both({
+    sql: 'COALESCE(`height` = @p0, FALSE)',
+    params: { p0: 0 },
+    types: { p0: { type: 'FLOAT64' } },
+  }),
+  'hasAll array with null': both({
+    sql: '(((`tags` IS NULL) OR EXISTS(SELECT 1 FROM UNNEST(`tags`) AS `e` WHERE `e` IS NULL)) AND ((SELECT COUNT(DISTINCT `v`) FROM UNNEST(`tags`) AS `e`, UNNEST(@p0) AS `v` WHERE `e` = `v`) = ARRAY_LENGTH(@p0)))',
+    params: { p0: ['a', 'b'] },
+    types: { p0: { type: 'STRING', array: true } },
+  }),
+  'hasAll json nested': both({
+    sql: "((SELECT COUNT(DISTINCT `v`) FROM UNNEST(JSON_QUERY_ARRAY(JSON_QUERY(`care`, '$.sun'))) AS `e`, UNNEST(@p0) AS `v` WHERE CASE WHEN JSON_TYPE(`e`) = 'string' THEN LAX_STRING(`e`) END = `v`) = ARRAY_LENGTH(@p0))",
+    params: { p0: ['a', 'b'] },
+    types: { p0: { type: 'STRING', array: true } },
   }),
   contains: both({
     sql: 'COALESCE(STRPOS(LOWER(`title`), LOWER(@p0)) > 0, FALSE)',
