@@ -186,7 +186,39 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   }
   const column = missingColumn(error);
   if (column !== undefined) return schemaChangedMeanwhile(collectionId, column, 'BigQuery');
+  if (status === 400 && reasons.includes('invalidQuery')) return refusedQuery(message) ?? sanitized(error);
   return sanitized(error);
+}
+
+/** The query engine's floating-point overflow (GoogleSQL "double overflow"): only a SUM computes in reads. */
+const DOUBLE_OVERFLOW = /\b(double|floating[- ]point) overflow\b/i;
+/**
+ * BigQuery's "The query is too large" / "too complex" refusals, and the emulator's DuckDB
+ * "Max expression depth limit of 1000 exceeded": a request within the core's limits
+ * (packages/core/README.md "Input limits") that the engine still will not run.
+ */
+const TOO_LARGE = /too (large|complex)|expression depth|nested too deeply|too many (subqueries|expressions)/i;
+/**
+ * SQL the adaptor built that does not parse is a bug (a 500 the core logs); anything else
+ * BigQuery refuses as an invalid query answers a 400 that says what the site owner can change.
+ */
+const ADAPTOR_SQL = /^Syntax error/i;
+
+/**
+ * A 400 invalidQuery the cases above did not recognise. BigQuery's own text is not repeated: it
+ * may quote the request's values (a literal, a parameter, a pattern).
+ */
+function refusedQuery(message: string): SpiError | undefined {
+  if (DOUBLE_OVERFLOW.test(message)) return errors.numberOutOfRange('sum', []);
+  if (TOO_LARGE.test(message)) {
+    return errors.badRequest(
+      'The query is too large or too complex for BigQuery: use $in / $hasSome with a list instead of many $or branches, fewer $hasAll values or JSON paths, or split the query into several requests.',
+    );
+  }
+  if (ADAPTOR_SQL.test(message)) return undefined;
+  return errors.badRequest(
+    "BigQuery refused to run the query for this request (invalidQuery). Check the filter, sort and aggregation against the collection's fields (collections/get lists each field's type and operators), then simplify the request or split it into several.",
+  );
 }
 
 /** A plain Error with BigQuery's first message line only (no HTTP response, no request, no headers). */

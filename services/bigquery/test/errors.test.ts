@@ -169,6 +169,33 @@ describe('BigQuery error reason → SPI error', () => {
     expect(isRetryable(error)).toBe(false);
   });
 
+  test('400 invalidQuery "too large / too complex" is a 400 saying how to make the query smaller', async () => {
+    // The emulator's DuckDB refuses 1,000 nested ANDs ("Max expression depth limit of 1000
+    // exceeded"), as real BigQuery refuses a query that is too large or too complex.
+    // The SQL $hasAll with 1,000 values was compiled to before it became one ARRAY parameter.
+    const deep = Array.from({ length: 1000 }, (_, i) => `EXISTS(SELECT 1 FROM UNNEST([name]) AS e WHERE e = 't${i}')`);
+    const error = await caught(() =>
+      h.ds.bq.query(`SELECT name FROM \`${h.ds.datasetId}.plants\` WHERE ${deep.join(' AND ')}`),
+    );
+    expect(error).toMatchObject({ code: 400, errors: [{ reason: 'invalidQuery' }] });
+    const translated = expectSpi(translateError(error, 'plants'), 'BAD_REQUEST', 'fewer $hasAll values');
+    expect(translated.message).toMatch(/too large or too complex for BigQuery/);
+    for (const message of ['The query is too large.', 'Resources exceeded: the query is too complex to run.']) {
+      expectSpi(translateError(apiError(400, 'invalidQuery', message), 'plants'), 'BAD_REQUEST', 'split the query');
+    }
+  });
+
+  test('any other 400 invalidQuery is a 400 with what to check, never BigQuery text that may quote a value', async () => {
+    const error = await caught(() => h.ds.bq.query("SELECT x FROM UNNEST(['secret-value']) AS x WHERE x > 1"));
+    expect(error).toMatchObject({ code: 400, errors: [{ reason: 'invalidQuery' }] });
+    const translated = expectSpi(translateError(error, 'plants'), 'BAD_REQUEST', 'Check the filter');
+    expect(translated.message).not.toContain('secret-value');
+    // A double overflow (GoogleSQL's wording) is the shared sum refusal, named by the core.
+    const overflow = translateError(apiError(400, 'invalidQuery', 'double overflow: 1.7e+308 + 1.7e+308'), 'plants');
+    expect(overflow).toMatchObject({ code: 'BAD_REQUEST', data: { outOfRange: 'sum' } });
+    expect((overflow as SpiError).message).not.toContain('1.7e');
+  });
+
   test('400 invalid on a value is that item’s VALIDATION_ERROR', () => {
     const error = apiError(400, 'invalid', 'Invalid NUMERIC value: 1e400');
     expect(itemError(error, 'a')).toMatchObject({ code: 'VALIDATION_ERROR' });
