@@ -266,6 +266,25 @@ export const errors = {
       { collectionId, scanLimit: bound, ...options.data, ...(found === undefined ? {} : { candidates: found }) },
     );
   },
+  /**
+   * A sum past the double range (docs/semantics.md §6.1): a NUMBER is a JSON double, so no answer
+   * can hold it (JSON has no Infinity; it would be answered as null, a wrong "no number"). `op`
+   * says which result could not be answered: the sum itself, or an average whose database computes
+   * it through that sum. `fields` names the summed fields when known: an engine's own overflow
+   * error does not say which SUM of a query overflowed, and the core names them (items-read.ts).
+   */
+  numberOutOfRange(op: 'sum' | 'average', fields: readonly string[]): SpiError {
+    const names = fields.length > 0 ? fields.map((f) => `'${f}'`).join(' or ') : 'a field';
+    const what =
+      op === 'sum'
+        ? `The sum of ${names} over the matching items is beyond the range of a NUMBER (±1.8e308)`
+        : `The average of ${names} cannot be computed by this database: the sum of its values over the matching items is beyond the range of a NUMBER (±1.8e308)`;
+    return new SpiError(
+      'BAD_REQUEST',
+      `${what}, so it cannot be answered. Use a narrower initialFilter so that fewer or smaller values are ${op === 'sum' ? 'summed' : 'averaged'}, or group the items (groupingFields) into smaller sums.`,
+      { outOfRange: op, fields: [...fields] },
+    );
+  },
   /** Distinct values found one query per value, past `max` of them: the total cannot be answered. */
   tooManyDistinctValues(collectionId: string, field: string, max: number, scanned: number): SpiError {
     return new SpiError(

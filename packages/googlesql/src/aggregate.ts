@@ -54,6 +54,24 @@ function groupOutput(table: TableInfo, ref: FieldRef, i: number, sql: SqlHooks) 
 // would make the query return one row per item instead of one row.
 const nullNumber = (sql: SqlHooks): string => `MAX(CAST(NULL AS ${sql.typeName('FLOAT64')}))`;
 
+/**
+ * The average of a FLOAT64 expression, finite whenever the true mean is (docs/semantics.md §6.1).
+ * An engine may average through a plain sum that overflows to ±inf although the mean of the
+ * values is finite (the BigQuery emulator's DuckDB does; Spanner's AVG does not): then the values
+ * are averaged scaled down by 2^-64 and the mean scaled back, as the core's evaluator does
+ * (core query/aggregate.ts `scaledMean`). Scaling by a power of two is exact above the subnormal
+ * range, and 2^64 keeps any sum of fewer than 2^53 doubles finite. A SUM that overflows is left
+ * as the engine answers it (±inf, or its error): the core refuses it with one message
+ * (core adaptor/items-read.ts).
+ */
+/** 2^-64 and 2^64 as FLOAT64 literals (an integer literal of 2^64 is past INT64). */
+const DOWN = '5.421010862427522e-20';
+const UP = '1.8446744073709552e19';
+
+function average(value: string): string {
+  return `CASE WHEN IS_INF(AVG(${value})) THEN AVG(${value} * ${DOWN}) * ${UP} ELSE AVG(${value}) END`;
+}
+
 /** One operation as an aggregate expression (core aggregate.ts computeOperation). */
 function operationSql(table: TableInfo, op: AggregateOperation, sql: SqlHooks): { expr: string; type: ColumnType } {
   if (op.op === 'count') return { expr: 'COUNT(*)', type: 'INT64' };
@@ -62,9 +80,15 @@ function operationSql(table: TableInfo, op: AggregateOperation, sql: SqlHooks): 
   const fn = op.op === 'avg' ? 'AVG' : op.op.toUpperCase();
   if (op.op === 'sum' || op.op === 'avg') {
     // Numbers only; null when a group has none (SQL SUM/AVG over no rows, core numericValues).
-    if (target.kind === 'scalar')
-      return { expr: target.value === 'number' ? `${fn}(${target.expr})` : nullNumber(sql), type: 'FLOAT64' };
-    if (target.kind === 'json') return { expr: `${fn}(${jsonAs('number', target.expr)})`, type: 'FLOAT64' };
+    if (target.kind === 'scalar') {
+      if (target.value !== 'number') return { expr: nullNumber(sql), type: 'FLOAT64' };
+      const double = table.columns.get(op.field.field)?.type === 'FLOAT64';
+      return { expr: op.op === 'avg' && double ? average(target.expr) : `${fn}(${target.expr})`, type: 'FLOAT64' };
+    }
+    if (target.kind === 'json') {
+      const value = jsonAs('number', target.expr);
+      return { expr: op.op === 'avg' ? average(value) : `${fn}(${value})`, type: 'FLOAT64' };
+    }
     return { expr: nullNumber(sql), type: 'FLOAT64' };
   }
   // min/max skip nulls (SQL does too) and use the column's own order, which is the evaluator's within one type.

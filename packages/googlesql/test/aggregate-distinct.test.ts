@@ -21,8 +21,12 @@ describe('compileAggregate', () => {
   for (const dialect of DIALECTS) {
     test(`${dialect.name}: GROUP BY, safe aliases, having over aliases, sort with grouping tie-breakers`, () => {
       const { rows, total } = dialect.aggregate(plants, agg, { countTotal: true });
+      const sun =
+        "CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END";
+      // An average whose plain sum overflows is taken again over the values scaled by 2^-64 (aggregate.ts `average`).
+      const avg = `CASE WHEN IS_INF(AVG(${sun})) THEN AVG(${sun} * 5.421010862427522e-20) * 1.8446744073709552e19 ELSE AVG(${sun}) END`;
       const inner =
-        "SELECT `title` AS `g0`, `born` AS `g1`, MAX(`height`) AS `a0`, AVG(CASE WHEN JSON_TYPE(JSON_QUERY(`care`, '$.sun')) = 'number' THEN LAX_FLOAT64(JSON_QUERY(`care`, '$.sun')) END) AS `a1`" +
+        `SELECT \`title\` AS \`g0\`, \`born\` AS \`g1\`, MAX(\`height\`) AS \`a0\`, ${avg} AS \`a1\`` +
         ' FROM `plants` GROUP BY `title`, `born`';
       expect(rows).toEqual({
         sql: `SELECT \`g0\`, \`g1\`, \`a0\`, \`a1\` FROM (${inner}) WHERE COALESCE(\`a0\` > @p0, FALSE) ORDER BY \`a0\` DESC, \`g0\` ASC, \`g1\` ASC LIMIT @p1`,
@@ -55,6 +59,8 @@ describe('compileAggregate', () => {
             { name: 'sum', op: 'sum', field: f('weight') },
             { name: 'n', op: 'count', field: undefined },
             { name: 'nothing', op: 'sum', field: f('title') },
+            { name: 'mean', op: 'avg', field: f('weight') },
+            { name: 'mean int', op: 'avg', field: f('height') },
           ],
           having: { kind: 'true' },
           sort: [],
@@ -63,7 +69,10 @@ describe('compileAggregate', () => {
         { countTotal: false },
       );
       expect(rows.sql).toBe(
-        'SELECT `a0`, `a1`, `a2` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, MAX(CAST(NULL AS FLOAT64)) AS `a2` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',
+        'SELECT `a0`, `a1`, `a2`, `a3`, `a4` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, MAX(CAST(NULL AS FLOAT64)) AS `a2`, ' +
+          // A FLOAT64 average stays finite where its plain sum overflows; an INT64 one cannot overflow.
+          'CASE WHEN IS_INF(AVG(`weight`)) THEN AVG(`weight` * 5.421010862427522e-20) * 1.8446744073709552e19 ELSE AVG(`weight`) END AS `a3`, ' +
+          'AVG(`height`) AS `a4` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',
       );
       expect(total).toBeUndefined();
     });

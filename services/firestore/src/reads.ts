@@ -46,8 +46,15 @@ export async function countItems(ctx: ReadContext, filter: Filter): Promise<numb
   );
 }
 
-/** One row (no grouping) of count/sum/avg, by aggregation queries when the filter is pushed whole. */
-async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: FilterPlan): Promise<Item | undefined> {
+/**
+ * One row (no grouping) of count/sum/avg, by aggregation queries when the filter is pushed whole;
+ * undefined when they cannot answer it, AVERAGE_OVERFLOW when their average overflowed.
+ */
+async function nativeAggregate(
+  ctx: ReadContext,
+  spec: AggregateSpec,
+  plan: FilterPlan,
+): Promise<Item | undefined | typeof AVERAGE_OVERFLOW> {
   if (spec.groupBy.length > 0) return undefined;
   if (!spec.operations.every((op) => op.op === 'count' || ((op.op === 'sum' || op.op === 'avg') && op.field))) {
     return undefined;
@@ -64,11 +71,24 @@ async function nativeAggregate(ctx: ReadContext, spec: AggregateSpec, plan: Filt
     completeFields(ctx.collection),
   );
   const row: Record<string, Value> = {};
+  let overflowed = false;
   spec.operations.forEach((op, i) => {
-    row[op.name] = operationValue(op, i, answers);
+    const value = operationValue(op, i, answers);
+    // Firestore averages through a plain sum: past the double range it answers ±Infinity, where
+    // the mean of the values may well be finite (docs/semantics.md §6.1). The evaluator answers
+    // it over the matching documents instead (core aggregate.ts), within the scan bound. A sum
+    // that overflows is refused by the core (items-read.ts) whoever computes it.
+    if (op.op === 'avg' && (value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY)) {
+      overflowed = true;
+    }
+    row[op.name] = value;
   });
-  return row;
+  return overflowed ? AVERAGE_OVERFLOW : row;
 }
+
+/** Why an aggregation that Firestore's aggregation queries answered is evaluated on a scan after all. */
+const AVERAGE_OVERFLOW =
+  "an average whose sum passes the range of a double (Firestore's average() answers Infinity, the adaptor computes it without overflow)";
 
 export async function aggregateItems(
   ctx: ReadContext,
@@ -86,9 +106,9 @@ export async function aggregateItems(
       : sumsRefusedByIdCondition(plan, spec.operations)
         ? 'sum/average with an _id condition (Firestore cannot sum a field under a document-id condition)'
         : 'min/max';
-  const evaluated = async (p: FilterPlan, causes: readonly string[]) =>
+  const evaluated = async (p: FilterPlan, causes: readonly string[], why = cause) =>
     aggregateExact(
-      await candidates(ctx, p, fields, [cause, ...causes], exactFilter(spec.filter)),
+      await candidates(ctx, p, fields, [why, ...causes], exactFilter(spec.filter)),
       { ...spec, filter: { kind: 'true' } },
       countTotal,
     );
@@ -102,6 +122,7 @@ export async function aggregateItems(
       if (onServer && (await beyondScan(ctx, plan))) return groupedOnServer(ctx, plan, spec, countTotal);
       const row = await nativeAggregate(ctx, spec, plan);
       if (!row) return evaluated(plan, []);
+      if (row === AVERAGE_OVERFLOW) return evaluated(plan, [], AVERAGE_OVERFLOW);
       // One row (no grouping); finalFilter, sort and paging apply to it as in runAggregate.
       const kept = matches(spec.having, row) ? [row] : [];
       const rows = kept.slice(Math.max(0, spec.offset), Math.max(0, spec.offset) + Math.max(0, spec.limit));

@@ -75,8 +75,22 @@ export function isResultTooLarge(error: unknown): boolean {
   return grpcCode(error) === GRPC.FAILED_PRECONDITION && /result set too large/i.test(spannerMessage(error));
 }
 
-/** Any error from a Spanner call → SpiError, or the error itself when it is a bug (logged as a 500 by the core). */
-export function translateError(error: unknown, collectionId?: string): unknown {
+/**
+ * Spanner's floating-point overflow ("OUT_OF_RANGE: double overflow"): of the adaptor's SQL only a
+ * SUM computes (its AVG does not overflow where the mean is finite), and the message may go on to
+ * quote the operands.
+ */
+function isDoubleOverflow(error: unknown): boolean {
+  return (
+    grpcCode(error) === GRPC.OUT_OF_RANGE && /\b(double|floating[- ]point) overflow\b/i.test(spannerMessage(error))
+  );
+}
+
+/**
+ * Any error from a Spanner call → SpiError, or the error itself when it is a bug (logged as a 500
+ * by the core). `effect` says whether the statement read or wrote: a refusal names what was refused.
+ */
+export function translateError(error: unknown, collectionId?: string, effect: 'read' | 'write' = 'write'): unknown {
   if (error instanceof SpiError) return error;
   const code = grpcCode(error);
   if (code === undefined) return error;
@@ -93,8 +107,15 @@ export function translateError(error: unknown, collectionId?: string): unknown {
   if (common) return common;
   const column = missingColumn(error);
   if (column !== undefined) return schemaChangedMeanwhile(collectionId, column, 'Spanner');
+  // A sum past the double range: one message on every engine, the core names the summed fields (items-read.ts).
+  if (isDoubleOverflow(error)) return errors.numberOutOfRange('sum', []);
   if (code === GRPC.FAILED_PRECONDITION || code === GRPC.OUT_OF_RANGE || code === GRPC.ALREADY_EXISTS) {
-    return errors.badRequest(`Cloud Spanner refused the change: ${withoutItemData(spannerMessage(error))}`);
+    const refusal = withoutItemData(spannerMessage(error));
+    return effect === 'read'
+      ? errors.badRequest(
+          `Cloud Spanner refused the query for this request: ${refusal}. Change the filter, sort or aggregation as this says, or split the request.`,
+        )
+      : errors.badRequest(`Cloud Spanner refused the change: ${refusal}`);
   }
   if (code === GRPC.INVALID_ARGUMENT && /Number of functions exceeds the maximum/i.test(spannerMessage(error))) {
     // Spanner's own query size limit (1,000 SQL functions), reached below the core's limits

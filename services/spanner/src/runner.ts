@@ -68,13 +68,13 @@ export class SpannerRunner implements StatementRunner {
       const [rows] = await this.database.run({ ...statement, gaxOptions: streamOptions() });
       return rows;
     } catch (error) {
-      throw this.translated(error, collectionId);
+      throw this.translated(error, collectionId, 'read');
     }
   }
 
-  private translated(error: unknown, collectionId: string | undefined): unknown {
+  private translated(error: unknown, collectionId: string | undefined, effect: 'read' | 'write' = 'write'): unknown {
     this.noticeStale(error, collectionId);
-    return translateError(error, collectionId);
+    return translateError(error, collectionId, effect);
   }
 }
 

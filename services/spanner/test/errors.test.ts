@@ -32,6 +32,36 @@ describe('error translation on the emulator', () => {
     expect((await client.listCollections(['gone'])).body.collections).toEqual([]);
   });
 
+  test('a read Spanner refuses says "query", never "the change"; a write keeps its wording', async () => {
+    // A real OUT_OF_RANGE on a read, from the emulator.
+    const refused = await h.db.database
+      .run({ sql: "SELECT TIMESTAMP_ADD(TIMESTAMP '9999-12-31T00:00:00Z', INTERVAL 2 DAY) AS t" })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((refused as { code?: number }).code).toBe(11);
+    const read = translateError(refused, 'plants', 'read') as SpiError;
+    expect(read).toBeInstanceOf(SpiError);
+    expect(read.code).toBe('BAD_REQUEST');
+    expect(read.message).toMatch(/^Cloud Spanner refused the query for this request: /);
+    expect(read.message).not.toContain('change:');
+    expect((translateError(refused, 'plants') as SpiError).message).toMatch(/^Cloud Spanner refused the change: /);
+  }, 60_000);
+
+  test('a SUM past the double range ("double overflow", which quotes the operands) is the shared 400', async () => {
+    const overflow = await h.db.database.run({ sql: 'SELECT SUM(x) AS s FROM UNNEST([1.7e308, 1.7e308]) AS x' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const translated = translateError(overflow, 'plants', 'read') as SpiError;
+    expect(translated).toBeInstanceOf(SpiError);
+    expect(translated.code).toBe('BAD_REQUEST');
+    expect(translated.data).toMatchObject({ outOfRange: 'sum' });
+    expect(translated.message).toMatch(/beyond the range of a NUMBER/);
+    expect(translated.message).not.toMatch(/1\.7e/);
+  }, 60_000);
+
   test('an unreachable database: ready() under the readiness deadline rejects with an SpiError', async () => {
     const saved = process.env.SPANNER_EMULATOR_HOST;
     process.env.SPANNER_EMULATOR_HOST = '127.0.0.1:9'; // nothing listens on the discard port

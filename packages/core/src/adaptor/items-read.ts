@@ -3,8 +3,8 @@
  * query-distinct-values. Parse once into the AST, let the storage run it, encode
  * the answer. Totals are computed only when asked for (§3.4).
  */
-import { errors } from '../errors.ts';
-import type { Item, Keyset, Value } from '../query/ast.ts';
+import { errors, SpiError } from '../errors.ts';
+import type { AggregateSpec, Item, Keyset, Value } from '../query/ast.ts';
 import { decodeCursor, encodeCursor } from '../query/cursor.ts';
 import { keysetOf, project } from '../query/evaluate.ts';
 import { parseAggregation } from '../query/parse-aggregation.ts';
@@ -138,11 +138,16 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
     offset = state.o;
   }
   const spec = fromCursor(page, () => parseAggregation(raw, parse, ''));
-  const result = await storage.aggregate(
-    stored,
-    { ...spec, offset, limit: fetchLimit(page) },
-    { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
-  );
+  const result = await storage
+    .aggregate(
+      stored,
+      { ...spec, offset, limit: fetchLimit(page) },
+      { countTotal: page.mode === 'offset' && req.returnTotalCount === true },
+    )
+    .catch((error: unknown) => {
+      throw namedOutOfRange(error, spec);
+    });
+  refuseOutOfRange(result.rows, spec);
   const { rows, pagingMetadata } = completePage(result.rows, page, result.total, (_last, kept) =>
     encodeCursor(
       { op: 'aggregate', collectionId: req.collectionId, state: { r: raw, o: offset + kept } as never },
@@ -151,6 +156,40 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
   );
   ctx.info.itemCount = rows.length;
   return { items: rows.map(encodeRow), pagingMetadata };
+}
+
+/**
+ * Sums past the double range get one answer on every engine (docs/semantics.md §6.1): the
+ * evaluator refuses them itself; Spanner raises an overflow error that does not say which SUM
+ * overflowed (its storage answers numberOutOfRange without fields, named here); BigQuery and
+ * Firestore answer ±Infinity, which JSON would carry as null, a wrong "no number".
+ */
+function summedFields(spec: Pick<AggregateSpec, 'operations'>): string[] {
+  const sums = spec.operations.filter((op) => op.op === 'sum' && op.field);
+  const summed = sums.length > 0 ? sums : spec.operations.filter((op) => op.op === 'avg' && op.field);
+  return [...new Set(summed.map((op) => op.field?.key ?? ''))];
+}
+
+function namedOutOfRange(error: unknown, spec: Pick<AggregateSpec, 'operations'>): unknown {
+  if (!(error instanceof SpiError) || error.data?.outOfRange === undefined) return error;
+  const fields = error.data.fields;
+  if (Array.isArray(fields) && fields.length > 0) return error;
+  return errors.numberOutOfRange(error.data.outOfRange === 'average' ? 'average' : 'sum', summedFields(spec));
+}
+
+function refuseOutOfRange(rows: readonly Item[], spec: Pick<AggregateSpec, 'operations' | 'groupBy'>): void {
+  const grouped = new Set(spec.groupBy.map((f) => f.key));
+  // The row holds the last operation of a name; a grouping key of that name wins (core aggregate.ts).
+  const byName = new Map(spec.operations.filter((op) => !grouped.has(op.name)).map((op) => [op.name, op]));
+  for (const op of byName.values()) {
+    if ((op.op !== 'sum' && op.op !== 'avg') || !op.field) continue;
+    for (const row of rows) {
+      const value = row[op.name];
+      if (value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY) {
+        throw errors.numberOutOfRange(op.op === 'sum' ? 'sum' : 'average', [op.field.key]);
+      }
+    }
+  }
 }
 
 interface DistinctCursorState {

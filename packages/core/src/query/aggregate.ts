@@ -2,6 +2,7 @@
  * Aggregation in memory (docs/protocol.md §11; docs/semantics.md §6.1):
  * initialFilter → group → operations → finalFilter → sort → offset/limit.
  */
+import { errors } from '../errors.ts';
 import type { AggregateOperation, AggregateSpec, Item, Value } from './ast.ts';
 import { canonicalKey, compareValues } from './compare.ts';
 import { matches, valueAt } from './match.ts';
@@ -21,6 +22,19 @@ export function numericValues(values: readonly (Value | undefined)[]): number[] 
   return values.filter((v): v is number => typeof v === 'number');
 }
 
+const DOWN = 2 ** -64;
+const UP = 2 ** 64;
+
+/**
+ * The mean of numbers whose plain sum overflows: scaling by a power of two is exact (above the
+ * subnormal range), so this is the plain sum's mean as if doubles had no upper bound.
+ */
+function scaledMean(numbers: readonly number[]): number {
+  let scaled = 0;
+  for (const n of numbers) scaled += n * DOWN;
+  return (scaled / numbers.length) * UP;
+}
+
 /** One operation over one group's items. min/max use compareValues and skip null/missing. */
 export function computeOperation(operation: AggregateOperation, items: readonly Item[]): Value {
   if (operation.op === 'count') return items.length;
@@ -33,7 +47,15 @@ export function computeOperation(operation: AggregateOperation, items: readonly 
       const numbers = numericValues(values);
       if (numbers.length === 0) return null;
       const sum = numbers.reduce((a, b) => a + b, 0);
-      return operation.op === 'sum' ? sum : sum / numbers.length;
+      if (Number.isFinite(sum) || !numbers.every(Number.isFinite)) {
+        return operation.op === 'sum' ? sum : sum / numbers.length;
+      }
+      // The sum of finite numbers passed the double range (docs/semantics.md §6.1): no NUMBER holds
+      // it, and Infinity would be answered as null. The sum is refused; the average is computed on
+      // the numbers scaled down by 2^-64, which keeps every such sum finite (at most 2^53 values of
+      // at most ±1.8e308) and loses nothing a sum that large could show.
+      if (operation.op === 'sum') throw errors.numberOutOfRange('sum', [field.key]);
+      return scaledMean(numbers);
     }
     case 'min':
     case 'max': {

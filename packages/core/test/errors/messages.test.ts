@@ -70,6 +70,7 @@ const SAMPLES: Record<Helper, () => SpiError> = {
       fix: 'Add a condition Firestore can answer, or raise FIRESTORE_SCAN_LIMIT.',
       data: { evaluatedInMemory: ["'title' $contains"] },
     }),
+  numberOutOfRange: () => errors.numberOutOfRange('sum', ['price']),
   tooManyDistinctValues: () => errors.tooManyDistinctValues('plants', 'cat', 5000, 20000),
   writeRefused: () => errors.writeRefused('Firestore', 'item a1', 'the document is too large', { itemId: 'a1' }),
   unavailable: () => errors.unavailable('Cloud Spanner'),

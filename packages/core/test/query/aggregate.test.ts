@@ -33,6 +33,34 @@ function agg(raw: Parameters<typeof parseAggregation>[0], offset = 0, limit = 50
   return { ...parseAggregation(raw, context, ''), offset, limit };
 }
 
+describe('sum and average past the double range (docs/semantics.md §6.1)', () => {
+  const huge: Item[] = [
+    { _id: 'a', n: 1e308, g: 1 },
+    { _id: 'b', n: 1.7e308, g: 1 },
+    { _id: 'c', n: 1e308, g: 1 },
+    { _id: 'd', n: 2, g: 2 },
+  ];
+  const op = (operations: unknown[]) => agg({ aggregation: { groupingFields: ['g'], operations } }, 0, 50, looseCtx);
+
+  test('an average whose plain sum overflows is the finite mean, not null', () => {
+    const { rows } = runAggregate(huge, op([{ resultFieldName: 'a', average: { itemFieldName: 'n' } }]), false);
+    const mean = rows.find((r) => r.g === 1)?.a as number;
+    expect(Math.abs(mean / 1.2333333333333333e308 - 1)).toBeLessThan(1e-15);
+    // Averages within the range keep the plain sum's bits.
+    expect(rows.find((r) => r.g === 2)?.a).toBe(2);
+  });
+
+  test('a sum that overflows is a 400 naming the field and what to do, never a value', () => {
+    const err = thrown(() => runAggregate(huge, op([{ resultFieldName: 's', sum: { itemFieldName: 'n' } }]), false));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(
+      /^The sum of 'n' over the matching items is beyond the range of a NUMBER \(±1\.8e308\)/,
+    );
+    expect(err.message).toContain('initialFilter');
+    expect(err.message).not.toMatch(/1\.7e/);
+  });
+});
+
 describe('runAggregate', () => {
   test('the docs/protocol.md §4.3 example', () => {
     const spec = agg({
