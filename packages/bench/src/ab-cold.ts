@@ -1,6 +1,7 @@
 /**
  * A/B of cold starts (`--ab before=DIR,after=DIR --ab-cold`): each variant's compile
- * cache is baked by its own `warm-cache.mjs` (as the image's build does), then the
+ * cache is baked by its own `warm-cache.mjs` (as the image's build does), run with the
+ * variant's Node options (`DIR|--flag`), then the
  * variants start in alternating rounds of `--cold-runs` spawns each against one
  * engine, so the machine's drift weighs on every variant alike. A start's wall time
  * and its CPU time up to the first answer (cold-start.ts) are compared by medians
@@ -26,7 +27,9 @@ export async function runColdAb(options: ColdAbOptions): Promise<ColdAbRound[]> 
   const cacheOf = (variant: AbVariant) => join(options.cacheDir, `cold-${variant.name}`);
   for (const variant of options.variants) {
     rmSync(cacheOf(variant), { recursive: true, force: true });
-    const baked = spawnSync(process.execPath, [join(variant.dir, 'warm-cache.mjs')], {
+    // With the variant's own Node options: V8 keys its code cache by its flags, so a cache baked
+    // without them would be rejected and every start of the variant would compile from source.
+    const baked = spawnSync(process.execPath, [...variant.nodeArgs, join(variant.dir, 'warm-cache.mjs')], {
       env: { ...process.env, ...options.env, NODE_COMPILE_CACHE: cacheOf(variant) },
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
