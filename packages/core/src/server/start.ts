@@ -4,7 +4,7 @@
  * create the storage, build the app, listen on $PORT, drain on SIGTERM.
  * `main.ts check` prints the configuration report and exits instead.
  */
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { createAdaptor } from '../adaptor/adaptor.ts';
 import { loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
 import { createVerifier } from '../auth/verify.ts';
@@ -178,10 +178,17 @@ function settingsAdvice(config: CoreConfig): { setting: string; message: string 
  * Without CURSOR_SECRET, cursors are keyed by the configured public keys: every
  * instance of a deployment agrees (cursors survive Cloud Run scaling), but the
  * key is derivable from public material, so set CURSOR_SECRET to make cursors
- * unforgeable by a caller who knows the public key.
+ * unforgeable by a caller who knows the public key. Keyed by each key's whole
+ * SPKI encoding, not by its fingerprint: every 401 names the configured keys'
+ * fingerprints (auth/verify.ts, so an owner can tell a wrong key), and a key made
+ * of them let anyone who sent one unsigned call sign cursors ("cursor v2"; a cursor
+ * of the first version is refused as one to start over from).
  */
 export function deriveCursorSecret(keys: readonly VerificationKey[]): string {
-  const hash = createHash('sha256').update('wix-gcp-adaptors cursor v1');
-  for (const key of keys) hash.update(key.fingerprint);
+  const hash = createHash('sha256').update('wix-gcp-adaptors cursor v2');
+  for (const key of keys) {
+    const keyObject = key.key instanceof KeyObject ? key.key : KeyObject.from(key.key);
+    hash.update(keyObject.export({ type: 'spki', format: 'der' }));
+  }
   return hash.digest('hex');
 }

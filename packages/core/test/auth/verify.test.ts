@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { loadPublicKeys, type VerificationKey } from '../../src/auth/keys.ts';
 import { createVerifier, type VerifierOptions } from '../../src/auth/verify.ts';
 import { SpiError } from '../../src/errors.ts';
@@ -124,6 +124,20 @@ describe('signature and algorithm', () => {
     expect(message).toContain('signature does not match any configured key');
     expect(message).toContain(ecKeys[0]!.fingerprint);
     expect(message).toContain('WIX_PUBLIC_KEYS');
+  });
+
+  test('a forged token never has its payload parsed: the signature is checked first (a huge nested payload held the loop)', async () => {
+    const token = await sign(rsa);
+    const [header, , signature] = token.split('.');
+    const marker = 'forged-payload-marker';
+    const forged = `${header}.${b64url(wixPayload({ data: { request: { collectionId: marker, nested: [[[[]]]] } } }))}.${signature}`;
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(await rejection(verifier(rsaKeys)(forged), forged)).toContain('signature does not match');
+      expect(parse.mock.calls.filter(([text]) => String(text).includes(marker))).toEqual([]);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   test('tampered payload', async () => {
