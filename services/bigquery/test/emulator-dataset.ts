@@ -29,3 +29,24 @@ export async function openTestDataset(): Promise<TestDataset> {
   await bq.createDataset(datasetId);
   return { bq, projectId, datasetId, url };
 }
+
+/**
+ * Creates `name` the way Wix's reference adaptor (velo-external-db) does (tables.insert; docs/migrating.md):
+ * its four system columns, then `columns`. The reference sends mode '' for every column but `_id`,
+ * which the emulator refuses; NULLABLE means the same.
+ */
+export async function createReferenceTable(
+  ds: TestDataset,
+  name: string,
+  columns: readonly { name: string; type: string; mode?: 'NULLABLE' | 'REPEATED' }[],
+): Promise<void> {
+  await ds.bq.dataset(ds.datasetId).createTable(name, {
+    schema: [
+      { name: '_id', type: 'STRING', mode: 'REQUIRED' },
+      { name: '_createdDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
+      { name: '_updatedDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
+      { name: '_owner', type: 'STRING', mode: 'NULLABLE' },
+      ...columns.map((c) => ({ name: c.name, type: c.type, mode: c.mode ?? 'NULLABLE' })),
+    ],
+  });
+}

@@ -8,6 +8,7 @@
 import { startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBigQueryStorage } from '../src/storage.ts';
+import { createReferenceTable } from './emulator-dataset.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 type Field = { key: string; type: string };
@@ -33,19 +34,12 @@ describe('NUMERIC columns of the reference adaptor', () => {
 
   beforeAll(async () => {
     h = await startBigQueryHarness();
-    // tables.insert, as the reference creates a table (its mode '' is NULLABLE: the emulator refuses '').
     for (const name of ['reftab', 'exotic', 'alltab']) {
-      await h.ds.bq.dataset(h.ds.datasetId).createTable(name, {
-        schema: [
-          { name: '_id', type: 'STRING', mode: 'REQUIRED' },
-          { name: '_createdDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
-          { name: '_updatedDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
-          { name: '_owner', type: 'STRING', mode: 'NULLABLE' },
-          { name: 'title', type: 'STRING', mode: 'NULLABLE' },
-          { name: 'price', type: 'NUMERIC', mode: 'NULLABLE' },
-          { name: 'qty', type: 'NUMERIC', mode: 'NULLABLE' },
-        ],
-      });
+      await createReferenceTable(h.ds, name, [
+        { name: 'title', type: 'STRING' },
+        { name: 'price', type: 'NUMERIC' },
+        { name: 'qty', type: 'NUMERIC' },
+      ]);
     }
     // Values the reference wrote come from JS doubles; `exotic` holds one no double holds.
     await h.ds.bq.query({

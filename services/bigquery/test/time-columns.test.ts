@@ -5,6 +5,7 @@
  * filtered, sorted, paged, grouped and written as such; a write sends a TIME.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createReferenceTable } from './emulator-dataset.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
 type Item = { _id: string; startTime?: string; slots?: string[] };
@@ -16,18 +17,11 @@ describe('TIME columns', () => {
 
   beforeAll(async () => {
     h = await startBigQueryHarness();
-    // tables.insert, as the reference creates a table (its mode '' is NULLABLE: the emulator refuses '').
-    await h.ds.bq.dataset(h.ds.datasetId).createTable('reftab', {
-      schema: [
-        { name: '_id', type: 'STRING', mode: 'REQUIRED' },
-        { name: '_createdDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
-        { name: '_updatedDate', type: 'TIMESTAMP', mode: 'NULLABLE' },
-        { name: '_owner', type: 'STRING', mode: 'NULLABLE' },
-        { name: 'title', type: 'STRING', mode: 'NULLABLE' },
-        { name: 'startTime', type: 'TIME', mode: 'NULLABLE' },
-        { name: 'slots', type: 'TIME', mode: 'REPEATED' },
-      ],
-    });
+    await createReferenceTable(h.ds, 'reftab', [
+      { name: 'title', type: 'STRING' },
+      { name: 'startTime', type: 'TIME' },
+      { name: 'slots', type: 'TIME', mode: 'REPEATED' },
+    ]);
     await h.ds.bq.query({
       query:
         `INSERT INTO ${table('reftab')} (_id, title, startTime, slots) VALUES ` +
