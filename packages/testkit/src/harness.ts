@@ -30,6 +30,8 @@ export interface HarnessOptions {
   readonly info?: ServiceInfo;
   /** Turns legacy mode on with these secret keys; `legacy` then talks to it with the first. */
   readonly legacySecretKeys?: readonly string[];
+  /** WIX_INSTANCE_IDS: the only sites served (BuildOptions.instanceIds); default any. */
+  readonly instanceIds?: readonly string[];
   /**
    * REQUEST_DEADLINE_MS of the app. Default 60 s: tests that are not about
    * deadlines must not fail because a shared emulator is slow on a loaded
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.info ? { info: options.info } : {}),
     legacy: { secretKeys: options.legacySecretKeys },
+    ...(options.instanceIds ? { instanceIds: options.instanceIds } : {}),
     requestDeadlineMs: options.requestDeadlineMs ?? 60_000,
     readyTimeoutMs: options.readyTimeoutMs,
     closeDrainMs: options.closeDrainMs,

@@ -90,7 +90,8 @@ describe('status page', () => {
     const status = await json({ authorization: `Bearer ${STATUS_TOKEN}` });
     expect(status.details).toBe(true);
     expect(status.keys).toEqual(info.keys);
-    expect(status.advice).toEqual(info.advice);
+    // The service's advice, then the app's own while WIX_INSTANCE_IDS is unset (server/app.ts).
+    expect(status.advice).toEqual([...info.advice, expect.objectContaining({ setting: 'WIX_INSTANCE_IDS' })]);
     expect(status.errors.byCode).toMatchObject({ COLLECTION_NOT_FOUND: 1, UNAUTHORIZED: 1 });
     expect(status.lastUnauthorized.reason).toMatch(/signature/i);
     const byId = new Map(status.collections.map((c: { id: string }) => [c.id, c]));

@@ -8,6 +8,7 @@ import { parsePublicKeys } from '../auth/keys.ts';
 import { parseAccessPolicy } from '../auth/policy.ts';
 import { DEFAULT_REQUEST_DEADLINE_MS } from '../deadline.ts';
 import { parseLegacySecrets } from '../legacy/secret.ts';
+import { parseInstanceIds } from '../server/instances.ts';
 import { decimal, integer, list, oneOf, text } from './parsers.ts';
 import { defineSettings, setting } from './settings.ts';
 
@@ -47,6 +48,13 @@ export const coreSettings = defineSettings({
     description:
       'Expected token audience (aud): the Wix app ID, comma-separated if several. Unset: any audience is accepted and the observed one is logged once.',
     parse: list(),
+  }),
+  wixInstanceIds: setting({
+    name: 'WIX_INSTANCE_IDS',
+    description:
+      "Wix sites allowed to call: their site instance ids (the signed metadata.instanceId; a legacy call's requestContext.instanceId), comma-separated. A call from any other site, or without an instance id, is refused with 403. Unset: every site whose calls verify with WIX_PUBLIC_KEYS may read and write the data (with an app's key, every site that installs the app); the ids seen are on the status page and in each call's log line.",
+    parse: parseInstanceIds,
+    summarize: (ids) => `${ids.length} site${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
   }),
   clockSkewSeconds: setting({
     name: 'CLOCK_SKEW_SECONDS',

@@ -17,9 +17,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
-import { isPlainObject } from '../auth/metadata.ts';
+import { isPlainObject, type RequestMetadata } from '../auth/metadata.ts';
 import { newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
+import type { InstanceField } from '../server/instances.ts';
 import { pickRequestId } from '../server/request-id.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';
 import { LEGACY_HANDLERS, LEGACY_PATHS } from './handlers.ts';
@@ -48,6 +49,11 @@ export interface LegacyHooks {
   readonly noteError: (request: FastifyRequest, answer: ErrorAnswer, cause: unknown) => void;
   /** Answers a bare /provision that is not a legacy call as the v3 handshake (`/v3/provision`). */
   readonly v3Provision: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /**
+   * The site check of an authenticated call (WIX_INSTANCE_IDS, server/instances.ts), shared with
+   * v3: notes the call's site for the status page; undefined when the site may call, else the 403.
+   */
+  readonly admitSite: (metadata: RequestMetadata, field: InstanceField) => SpiError | undefined;
 }
 
 /** Where the docs explain both ways out. */
@@ -135,6 +141,13 @@ export function registerLegacyRoutes(
       const ctx = newCallContext(requestId, context.metadata, newDeadline(deadlineMs));
       if (state) state.ctx = ctx;
       void reply.header('x-request-id', requestId);
+      // The site check after the secret's, so only a holder of the secret is noted or told which
+      // site it called from. requestContext.instanceId is not signed: it tells a second site that
+      // got the same secret (a duplicated site, a reused secret) from the owner's, not a holder of
+      // the secret who writes another site's id (docs/legacy.md "Sites allowed"). /provision
+      // touches no data, as v3's (server/app.ts).
+      const refusal = hooks.admitSite(context.metadata, 'requestContext.instanceId');
+      if (refusal && path !== '/provision') return fail(refusal.status, refusal.message, refusal.code, refusal);
       try {
         return send(reply, 200, await handler(adaptor, body, ctx));
       } catch (error) {

@@ -17,6 +17,7 @@ import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../l
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import type { EndpointName } from '../wire/validate.ts';
 import { admitBodies } from './admission.ts';
+import { createInstanceCheck, INSTANCE_IDS_ADVICE } from './instances.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
@@ -53,6 +54,11 @@ export interface BuildOptions {
   readonly recorder?: StatusRecorder;
   /** The legacy protocol (legacy/routes.ts): on when secret keys are given. */
   readonly legacy?: LegacyOptions;
+  /**
+   * WIX_INSTANCE_IDS (server/instances.ts): the only sites whose calls are served, v3 and legacy;
+   * undefined: every site whose calls verify, and the status page advises setting it.
+   */
+  readonly instanceIds?: readonly string[];
   /** Budget of one plugin call (REQUEST_DEADLINE_MS, deadline.ts). */
   readonly requestDeadlineMs?: number;
   /**
@@ -151,11 +157,32 @@ export function build(options: BuildOptions): FastifyInstance {
   });
 
   const recorder = options.recorder ?? new StatusRecorder();
-  const info: ServiceInfo = options.info ?? {
+  const given: ServiceInfo = options.info ?? {
     name: adaptor.storage.capabilities.engine,
     version: 'unknown',
     keys: [],
     advice: [],
+  };
+  // The site allowlist is enforced here, so the status page learns it here too (runService only
+  // passes the setting on): configured ids, or the advice to set them.
+  const info: ServiceInfo = {
+    ...given,
+    ...(options.instanceIds ? { instanceIds: options.instanceIds } : {}),
+    advice: options.instanceIds ? given.advice : [...given.advice, INSTANCE_IDS_ADVICE],
+  };
+  const checkInstance = createInstanceCheck(options.instanceIds);
+  /**
+   * Once per authenticated call, before any storage work: notes its site for the status page
+   * (logged once per new site while any site may call, as WIX_AUDIENCE's audiences are by
+   * runService) and, with WIX_INSTANCE_IDS, refuses a site not listed (a Set lookup).
+   */
+  const admitSite: LegacyHooks['admitSite'] = (metadata, field) => {
+    if (recorder.recordInstance(metadata.instanceId) && !checkInstance) {
+      logger.log('NOTICE', 'WIX_INSTANCE_IDS is not set; accepted a call from a Wix site', {
+        instanceId: metadata.instanceId?.slice(0, 100) ?? null,
+      });
+    }
+    return checkInstance?.(metadata.instanceId, field);
   };
 
   /**
@@ -283,7 +310,7 @@ export function build(options: BuildOptions): FastifyInstance {
         : sendPage(reply.code(spi.status), status, { selfTest: { error: spi.message } });
     // No token, a wrong one, or no STATUS_TOKEN setting: 401 UNAUTHORIZED as the other status
     // routes answer a refused token (docs/protocol.md §8), never 403, which this service keeps for
-    // ACCESS_POLICY refusals (docs/protocol.md §12).
+    // ACCESS_POLICY and WIX_INSTANCE_IDS refusals (docs/protocol.md §12).
     if (!status.details) {
       return refuse(
         new SpiError(
@@ -336,17 +363,25 @@ export function build(options: BuildOptions): FastifyInstance {
     const deadline = newDeadline(deadlineMs);
     const body = typeof request.body === 'string' ? request.body : '';
     let call: VerifiedCall;
+    let verified = true;
     try {
       call = await verify(body);
     } catch (error) {
       // provision is the legacy handshake and may arrive unsigned (docs/protocol.md §2.6, §8).
       if (endpoint !== 'provision') throw error;
       call = { request: {}, metadata: { languages: [] }, claims: { iss: '' } };
+      verified = false;
     }
     const requestId = pickRequestId(call.metadata.requestId, request.headers['x-request-id']);
     const ctx = newCallContext(requestId, call.metadata, deadline);
     state.ctx = ctx;
     void reply.header('x-request-id', requestId);
+    if (verified) {
+      const refusal = admitSite(call.metadata, 'metadata.instanceId');
+      // provision answers a fixed handshake, signed or not, and touches no data (docs/protocol.md
+      // §8): a site is told it is not listed by its first data call, not while it connects.
+      if (refusal && endpoint !== 'provision') throw refusal;
+    }
     return adaptor.call(endpoint, call.request, ctx);
   };
 
@@ -354,6 +389,7 @@ export function build(options: BuildOptions): FastifyInstance {
   // is the v3 handshake, as /v3/provision (docs/protocol.md §8).
   registerLegacyRoutes(app, adaptor, options.legacy, deadlineMs, {
     noteError,
+    admitSite,
     v3Provision: (request, reply) => answerV3(request, reply, 'provision'),
   });
 

@@ -73,7 +73,7 @@ function detailParts(status: DetailedStatus, db: string, release: string): strin
           : 'off: legacy calls get a 404 saying how to turn it on (set <code>LEGACY_SECRET_KEYS</code>)',
       ],
     ]),
-    '<h2>Wix keys and audience</h2>',
+    '<h2>Wix keys, audience and sites</h2>',
     rows([
       [
         'Public keys',
@@ -92,6 +92,23 @@ function detailParts(status: DetailedStatus, db: string, release: string): strin
         status.audience.seen.length === 0
           ? '<span class="note">none yet</span>'
           : status.audience.seen.map((a) => `<code>${esc(a)}</code>`).join(', '),
+      ],
+      [
+        'Sites (WIX_INSTANCE_IDS)',
+        status.instances.configured
+          ? status.instances.configured.map((id) => `<code>${esc(id)}</code>`).join(', ')
+          : '<span class="bad">not set</span>: any site whose calls verify with the keys above may call',
+      ],
+      [
+        'Site instances seen',
+        status.instances.seen.length === 0
+          ? '<span class="note">none yet</span>'
+          : status.instances.seen
+              .map((id) => {
+                const refused = status.instances.configured !== null && !status.instances.configured.includes(id);
+                return `<code>${esc(id)}</code>${refused ? ' <span class="bad">(refused: not listed)</span>' : ''}`;
+              })
+              .join(', '),
       ],
       [
         'Last refused call (401)',

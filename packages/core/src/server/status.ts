@@ -7,7 +7,7 @@
  * - the public summary is what a health check shows (docs/protocol.md §8: no
  *   configuration in public pages): the service, its release, whether the
  *   database answers (the reason /readyz gives too), and how to see the rest;
- * - the details — key fingerprints, audiences, settings advice, error counts
+ * - the details — key fingerprints, audiences, site instances, settings advice, error counts
  *   and recent error messages, why the last call was refused, whether legacy
  *   mode is on, collections, index and backfill hints — need the
  *   `STATUS_TOKEN` setting, sent as `Authorization: Bearer <token>` or through
@@ -32,6 +32,8 @@ export interface ServiceInfo {
   readonly keys: readonly { readonly alg: string; readonly fingerprint: string }[];
   /** WIX_AUDIENCE; undefined: any audience is accepted. */
   readonly audience?: readonly string[];
+  /** WIX_INSTANCE_IDS (server/instances.ts); undefined: any site holding the key may call. */
+  readonly instanceIds?: readonly string[];
   /** Settings that work but deserve attention, with what to do. */
   readonly advice: readonly { readonly setting: string; readonly message: string }[];
   /** STATUS_TOKEN: unlocks the details. */
@@ -48,6 +50,10 @@ export interface RecentError {
 
 const RECENT_LIMIT = 20;
 const AUDIENCE_LIMIT = 10;
+/** Distinct site instances kept: enough for an owner to find theirs among the app's installs. */
+const INSTANCE_LIMIT = 20;
+/** How a call without an instance id shows among those seen. */
+export const NO_INSTANCE = '(none)';
 
 /** Counters and a short memory of what went wrong; cheap enough for every answer. */
 export class StatusRecorder {
@@ -56,6 +62,7 @@ export class StatusRecorder {
   #recent: RecentError[] = [];
   #lastUnauthorized: { at: string; reason: string } | undefined;
   #audiences = new Set<string>();
+  #instances = new Set<string>();
 
   recordError(operation: string, status: number, code: string, message: string): void {
     this.#byCode.set(code, (this.#byCode.get(code) ?? 0) + 1);
@@ -72,6 +79,18 @@ export class StatusRecorder {
     }
   }
 
+  /**
+   * Notes the site instance of an authenticated call (a verified token, or a legacy call with
+   * the right secret: an unauthenticated caller cannot fill the list). True when it is new, so
+   * the caller can log it once; a Set lookup otherwise, cheap enough for every call.
+   */
+  recordInstance(instanceId: string | undefined): boolean {
+    const shown = instanceId === undefined || instanceId === '' ? NO_INSTANCE : instanceId.slice(0, 100);
+    if (this.#instances.has(shown) || this.#instances.size >= INSTANCE_LIMIT) return false;
+    this.#instances.add(shown);
+    return true;
+  }
+
   get errorsByCode(): Readonly<Record<string, number>> {
     return Object.fromEntries([...this.#byCode.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
@@ -83,6 +102,9 @@ export class StatusRecorder {
   }
   get audiencesSeen(): readonly string[] {
     return [...this.#audiences];
+  }
+  get instancesSeen(): readonly string[] {
+    return [...this.#instances];
   }
 }
 
@@ -123,6 +145,11 @@ export interface DetailedStatus {
   readonly database: { readonly reachable: boolean; readonly error?: string };
   readonly keys: ServiceInfo['keys'];
   readonly audience: { readonly configured: readonly string[] | null; readonly seen: readonly string[] };
+  /**
+   * WIX_INSTANCE_IDS (null: any site holding the key) and the site instances of the calls seen
+   * since start, refused ones included, so an owner can copy theirs (at most 20).
+   */
+  readonly instances: { readonly configured: readonly string[] | null; readonly seen: readonly string[] };
   readonly advice: ServiceInfo['advice'];
   readonly errors: { readonly byCode: Readonly<Record<string, number>>; readonly recent: readonly RecentError[] };
   readonly lastUnauthorized: { readonly at: string; readonly reason: string } | null;
@@ -210,6 +237,7 @@ export async function collectStatus(
     database,
     keys: info.keys,
     audience: { configured: info.audience ?? null, seen: recorder.audiencesSeen },
+    instances: { configured: info.instanceIds ?? null, seen: recorder.instancesSeen },
     advice: info.advice,
     errors: { byCode: recorder.errorsByCode, recent: recorder.recent },
     lastUnauthorized: recorder.lastUnauthorized ?? null,
