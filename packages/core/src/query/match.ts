@@ -4,7 +4,7 @@
  */
 import type { CompareOp, FieldRef, Filter, Item, StringOp, Value } from './ast.ts';
 import { canonicalKey, compareValues, typeClass, valuesEqual } from './compare.ts';
-import { foldCase, matchesPattern, urlizedPattern } from './patterns.ts';
+import { foldCase, matchesPattern, urlizedMatcher } from './patterns.ts';
 
 type Obj = { readonly [key: string]: Value };
 
@@ -93,22 +93,33 @@ export function stringMatch(v: Value | undefined, op: StringOp, operand: string)
   return candidates(v).some((e) => typeof e === 'string' && stringTest(op, foldCase(e), folded));
 }
 
-function patternMatch(v: Value | undefined, pattern: RegExp, fold: boolean): boolean {
-  return candidates(v).some((e) => typeof e === 'string' && pattern.test(fold ? foldCase(e) : e));
+type TextTest = (text: string) => boolean;
+
+function patternMatch(v: Value | undefined, test: TextTest, fold: boolean): boolean {
+  return candidates(v).some((e) => typeof e === 'string' && test(fold ? foldCase(e) : e));
 }
 
-// Compiled patterns, per AST node (nodes are immutable).
-const patterns = new WeakMap<Filter, RegExp>();
+// Compiled tests, per AST node (nodes are immutable).
+const patterns = new WeakMap<Filter, TextTest>();
 
-function compiled(filter: Filter & { kind: 'matches' | 'urlized' }): RegExp {
-  let re = patterns.get(filter);
-  if (!re) {
-    const source =
-      filter.kind === 'matches' ? matchesPattern(filter.parts, filter.ignoreCase) : urlizedPattern(filter.words);
-    re = new RegExp(source, 'u');
-    patterns.set(filter, re);
+/**
+ * `$matches` runs its RegExp: anchored and without quantifiers (matchesPattern), it
+ * reads the value once. `$urlized` does not: its regex backtracks quadratically in
+ * JavaScript, so urlizedMatcher answers the same in linear time (patterns.ts).
+ */
+function compiled(filter: Filter & { kind: 'matches' | 'urlized' }): TextTest {
+  let test = patterns.get(filter);
+  if (!test) {
+    if (filter.kind === 'matches') {
+      const re = new RegExp(matchesPattern(filter.parts, filter.ignoreCase), 'u');
+      test = (text) => re.test(text);
+    } else {
+      const urlized = urlizedMatcher(filter.words);
+      test = (text) => urlized(text);
+    }
+    patterns.set(filter, test);
   }
-  return re;
+  return test;
 }
 
 /** Presence (§1.3 $exists): not missing and not null; "" and [] are present. */

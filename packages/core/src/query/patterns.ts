@@ -79,9 +79,143 @@ export function matchesPattern(parts: readonly MatchesPart[], ignoreCase: boolea
 /**
  * Pattern source of `$urlized`: folded words joined by `[- ]`, matched against the folded value
  * (§1.6), the whole value but for what is not a letter or a digit at its ends (URLIZED_ANCHORED).
- * The one text every engine runs (googlesql passes it to REGEXP_CONTAINS).
+ * The text the SQL engines run (googlesql passes it to REGEXP_CONTAINS; RE2 is linear). The
+ * in-memory evaluator runs `urlizedMatcher` instead, which answers the same without a regex.
  */
 export function urlizedPattern(words: readonly string[]): string {
   const body = words.map((w) => escapeRegExpLiteral(foldCase(w))).join('[- ]');
   return URLIZED_ANCHORED ? `^${URLIZED_EDGE}(?:${body})${URLIZED_EDGE}$` : body;
+}
+
+/** Work done by one `urlizedMatcher` call, for tests that bound it (test/query/urlized.test.ts). */
+export interface UrlizedSteps {
+  steps: number;
+}
+
+/** A `[- ]` position of the `$urlized` body, among the words' code points (which are >= 0). */
+const SEPARATOR = -1;
+const HYPHEN = 0x2d;
+const SPACE = 0x20;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** `[\p{L}\p{N}]` on one code point (what URLIZED_EDGE excludes); ASCII without a regex. */
+function isWordChar(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  return WORD_CHAR.test(String.fromCodePoint(cp));
+}
+
+/** Code points, as RegExp with the `u` flag reads them (a lone surrogate is one of its own). */
+function codePoints(text: string): number[] {
+  const out: number[] = [];
+  for (const c of text) out.push(c.codePointAt(0) as number);
+  return out;
+}
+
+/** One element of the body against one code point of the value. */
+function elementMatches(element: number, cp: number): boolean {
+  return element === SEPARATOR ? cp === HYPHEN || cp === SPACE : element === cp;
+}
+
+/** Marks in `hit` each start in `text` where `word` occurs (Knuth–Morris–Pratt: linear, no backtracking). */
+function markOccurrences(text: readonly number[], word: readonly number[], hit: Uint8Array, probe?: UrlizedSteps) {
+  hit.fill(0);
+  const m = word.length;
+  if (m === 0) return void hit.fill(1);
+  const fail = new Int32Array(m);
+  for (let i = 1, k = 0; i < m; i++) {
+    while (k > 0 && word[i] !== word[k]) k = fail[k - 1] as number;
+    if (word[i] === word[k]) k++;
+    fail[i] = k;
+  }
+  let steps = 0;
+  for (let i = 0, k = 0; i < text.length; i++) {
+    while (k > 0 && text[i] !== word[k]) {
+      k = fail[k - 1] as number;
+      steps++;
+    }
+    if (text[i] === word[k]) k++;
+    steps++;
+    if (k === m) {
+      hit[i - m + 1] = 1;
+      k = fail[k - 1] as number;
+    }
+  }
+  if (probe) probe.steps += steps + m;
+}
+
+/**
+ * `$urlized` (§1.6) as a function of the folded value, answering exactly what
+ * `new RegExp(urlizedPattern(words), 'u')` answers, in time linear in the value.
+ * The regex is not: its leading and trailing `[^\p{L}\p{N}]*` overlap a body that
+ * begins or ends with what is not a letter or a digit (a word like "-", the `[- ]`
+ * between words), and V8 backtracks through every split, quadratic in the value
+ * (100,000 "-" and an "x" against ["-"] blocked the event loop for seconds).
+ *
+ * The body (words joined by `[- ]`) has a fixed length, so a match is the value
+ * split as edge + body + edge, the edges holding no letter or digit:
+ * - a body holding a letter or a digit can start only where that first letter or
+ *   digit lines up with the value's first one: one place to compare, then the rest
+ *   must hold no letter or digit;
+ * - a body holding none matches a value holding none that contains it somewhere:
+ *   each word is found with KMP and the separators checked, once per word.
+ */
+export function urlizedMatcher(words: readonly string[]): (folded: string, probe?: UrlizedSteps) => boolean {
+  const parts = words.map((w) => codePoints(foldCase(w)));
+  const body: number[] = [];
+  const offsets: number[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) body.push(SEPARATOR);
+    offsets.push(body.length);
+    body.push(...part);
+  });
+  const m = body.length;
+  const first = body.findIndex((e) => e !== SEPARATOR && isWordChar(e));
+
+  const bodyAt = (v: readonly number[], p: number, probe?: UrlizedSteps): boolean => {
+    let i = 0;
+    while (i < m && elementMatches(body[i] as number, v[p + i] as number)) i++;
+    if (probe) probe.steps += i + 1;
+    return i === m;
+  };
+
+  if (first >= 0) {
+    return (folded, probe) => {
+      const v = codePoints(folded);
+      const n = v.length;
+      let lead = 0;
+      while (lead < n && !isWordChar(v[lead] as number)) lead++;
+      if (probe) probe.steps += n + lead + 1;
+      const p = lead - first;
+      if (lead === n || p < 0 || p + m > n || !bodyAt(v, p, probe)) return false;
+      for (let i = p + m; i < n; i++) {
+        if (probe) probe.steps++;
+        if (isWordChar(v[i] as number)) return false;
+      }
+      return true;
+    };
+  }
+
+  return (folded, probe) => {
+    const v = codePoints(folded);
+    const n = v.length;
+    if (probe) probe.steps += 2 * n + 1;
+    if (m > n || v.some(isWordChar)) return false;
+    // starts[p]: the body can still start at p.
+    const starts = new Uint8Array(n - m + 1).fill(1);
+    const hit = new Uint8Array(n + 1);
+    for (let w = 0; w < parts.length; w++) {
+      const at = offsets[w] as number;
+      markOccurrences(v, parts[w] as number[], hit, probe);
+      let any = false;
+      for (let p = 0; p < starts.length; p++) {
+        if (starts[p] === 1 && (hit[p + at] !== 1 || (w > 0 && !elementMatches(SEPARATOR, v[p + at - 1] as number)))) {
+          starts[p] = 0;
+        }
+        any ||= starts[p] === 1;
+      }
+      if (probe) probe.steps += starts.length;
+      if (!any) return false;
+    }
+    return true;
+  };
 }

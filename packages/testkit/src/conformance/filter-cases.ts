@@ -126,6 +126,10 @@ export const FILTER_CASES: readonly FilterCase[] = [
   // Whole value but for what is not a letter or a digit at its ends (rule 16): 'c++ (plus)' ends in ')'.
   { name: '$urlized ignores punctuation at the ends', filter: { title: { $urlized: ['c++ (plus'] } }, expected: ['h'] },
   { name: '$urlized is still the whole value', filter: { title: { $urlized: ['alpha'] } }, expected: ['a'] },
+  // The evaluator matches without a regex (core patterns.ts urlizedMatcher); SQL runs the pattern.
+  { name: '$urlized folds Unicode words', filter: { title: { $urlized: ['ÉPÉE', 'über'] } }, expected: ['c'] },
+  { name: '$urlized edges hold no letter', filter: { title: { $urlized: ['++ (plus'] } }, expected: [] },
+  { name: '$urlized with a word of punctuation', filter: { title: { $urlized: ['+'] } }, expected: [] },
   // §1.3 logical
   { name: '$and', filter: { $and: [{ active: true }, { count: { $gt: 0 } }] }, expected: ['a'] },
   { name: '$or', filter: { $or: [{ count: 0 }, { title: 'Alpha' }] }, expected: ['a', 'd'] },
