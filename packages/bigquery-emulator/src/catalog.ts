@@ -10,6 +10,7 @@
 import type { EngineSession } from './engine.ts';
 import { duplicate, invalid, notFound, resourceInUse } from './errors.ts';
 import { duckColumnType, type FieldSchema, quoteDuck } from './schema.ts';
+import { defaultSql } from './translate/default-value.ts';
 
 export const DEFAULT_LOCATION = 'US';
 
@@ -141,9 +142,12 @@ export class Catalog {
     if (existing) await this.dropTable(s, d, tableId);
     checkClustering(schema, options.clustering);
     const physical = `tb_${this.#next++}`;
-    const columns = schema.map(
-      (f) => `${quoteDuck(f.name)} ${duckColumnType(f)}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
-    );
+    // A defaultValueExpression is the column's DuckDB DEFAULT, so an INSERT or MERGE that leaves
+    // the column out (or writes DEFAULT) stores it, as BigQuery does (translate/default-value.ts).
+    const columns = schema.map((f) => {
+      const fallback = defaultSql(this, f);
+      return `${quoteDuck(f.name)} ${duckColumnType(f)}${f.mode === 'REQUIRED' ? ' NOT NULL' : ''}${fallback ? ` DEFAULT ${fallback}` : ''}`;
+    });
     // A table with no columns is legal in BigQuery's API; DuckDB needs one, so a hidden placeholder is kept out of every schema.
     const body = columns.length > 0 ? columns.join(', ') : '"__no_columns" BOOLEAN';
     await s.run(`CREATE TABLE ${quoteDuck(d.physical)}.${quoteDuck(physical)} (${body})`);
@@ -175,8 +179,10 @@ export class Catalog {
   /**
    * Applies a new schema the way tables.patch/update do: fields may be added
    * (NULLABLE or REPEATED), REQUIRED may be relaxed to NULLABLE, descriptions
-   * may change; removing a field or changing its type or mode otherwise is
-   * refused ("Provided Schema does not match Table").
+   * may change, and so may default values (the new schema's `defaultValueExpression` is the
+   * column's default from now on; rows already stored keep their values, a column added with a
+   * default included); removing a field or changing its type or mode otherwise is refused
+   * ("Provided Schema does not match Table").
    */
   async replaceSchema(s: EngineSession, d: DatasetMeta, t: TableMeta, next: FieldSchema[]): Promise<void> {
     const name = `${d.projectId}:${d.datasetId}.${t.tableId}`;
@@ -196,6 +202,8 @@ export class Catalog {
       }
     }
     const table = this.physicalName(d, t);
+    // Checked before any column changes, so a bad expression leaves the table as it was.
+    const defaults = new Map(next.map((f) => [f, defaultSql(this, f)]));
     for (const f of next) {
       const old = t.schema.find((o) => o.name.toLowerCase() === f.name.toLowerCase());
       if (!old) {
@@ -208,6 +216,11 @@ export class Catalog {
       } else if (old.mode === 'REQUIRED' && f.mode === 'NULLABLE') {
         await s.run(`ALTER TABLE ${table} ALTER COLUMN ${quoteDuck(f.name)} DROP NOT NULL`);
       }
+      const fallback = defaults.get(f);
+      if (fallback !== undefined && fallback !== (old ? defaultSql(this, old) : undefined))
+        await s.run(`ALTER TABLE ${table} ALTER COLUMN ${quoteDuck(old?.name ?? f.name)} SET DEFAULT ${fallback}`);
+      else if (fallback === undefined && old?.defaultValueExpression !== undefined)
+        await s.run(`ALTER TABLE ${table} ALTER COLUMN ${quoteDuck(old.name)} DROP DEFAULT`);
     }
     t.schema = next.map((f) => {
       const old = t.schema.find((o) => o.name.toLowerCase() === f.name.toLowerCase());

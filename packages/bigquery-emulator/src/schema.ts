@@ -30,6 +30,8 @@ export interface FieldSchema {
   readonly type: LegacyType;
   readonly mode: FieldMode;
   readonly description?: string;
+  /** GoogleSQL expression BigQuery writes when an insert leaves the column out (applied as a DuckDB DEFAULT: catalog.ts). */
+  readonly defaultValueExpression?: string;
   readonly fields?: readonly FieldSchema[];
 }
 
@@ -140,6 +142,9 @@ export function normaliseFields(raw: unknown, where = 'schema'): FieldSchema[] {
       type,
       mode: modeRaw,
       ...(typeof o.description === 'string' ? { description: o.description } : {}),
+      ...(typeof o.defaultValueExpression === 'string' && o.defaultValueExpression.trim() !== ''
+        ? { defaultValueExpression: o.defaultValueExpression }
+        : {}),
       ...(type === 'RECORD' ? { fields: normaliseFields(o.fields, `${where}.${name}`) } : {}),
     };
     if (type === 'RECORD' && (field.fields ?? []).length === 0) {
@@ -219,6 +224,7 @@ export function fieldJson(f: FieldSchema): Record<string, unknown> {
     type: f.type,
     mode: f.mode,
     ...(f.description !== undefined ? { description: f.description } : {}),
+    ...(f.defaultValueExpression !== undefined ? { defaultValueExpression: f.defaultValueExpression } : {}),
     ...(f.fields ? { fields: f.fields.map(fieldJson) } : {}),
   };
 }

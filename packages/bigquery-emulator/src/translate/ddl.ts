@@ -53,6 +53,9 @@ function columnField(e: Emitter, c: Node): FieldSchema {
     if (k.type === 'constraint_not_null') {
       if (field.mode === 'REPEATED') throw e.error('NOT NULL cannot be applied to an ARRAY column', k);
       field = { ...field, mode: 'REQUIRED' };
+    } else if (k.type === 'constraint_default') {
+      // Kept as BigQuery's text (tables.get answers it); catalog.ts makes it the DuckDB DEFAULT.
+      field = { ...field, defaultValueExpression: e.text(k.expr) };
     } else if (k.type === 'bigquery_options') {
       const description = text(options(e, k), 'description');
       if (description !== undefined) field = { ...field, description };
