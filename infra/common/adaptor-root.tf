@@ -70,6 +70,12 @@ variable "wix_audience" {
   default     = null
 }
 
+variable "wix_instance_ids" {
+  description = "WIX_INSTANCE_IDS: the Wix sites allowed to call, as their site instance ids, comma-separated (the status page lists the ids seen). null: every site whose calls verify with the key may read and write the data; with an app's key, every site that installs the app (docs/connections.md §4.3)."
+  type        = string
+  default     = null
+}
+
 variable "cursor_secret" {
   description = "CURSOR_SECRET from Secret Manager: { secret = id, version = number }; the secret holds at least 32 random characters. Required: without it, a caller who knows the public key could forge paging cursors."
   type = object({
@@ -157,6 +163,7 @@ locals {
     GOOGLE_CLOUD_PROJECT = var.project_id
     WIX_PUBLIC_KEYS      = var.wix_public_keys
     WIX_AUDIENCE         = var.wix_audience
+    WIX_INSTANCE_IDS     = var.wix_instance_ids
     # The sizing the service checks at start (DEPLOY.md "Sizing"): the same numbers as the scaling.
     MAX_INSTANCES = tostring(var.max_instances)
     CONCURRENCY   = tostring(local.concurrency)

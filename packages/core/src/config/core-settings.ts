@@ -111,7 +111,7 @@ export const coreSettings = defineSettings({
   statusToken: setting({
     name: 'STATUS_TOKEN',
     description:
-      'Unlocks the details of the status page (GET /, GET /status.json) — key fingerprints, audiences, settings advice, error counts and recent errors, the last refused call, legacy mode, collections, index and backfill hints — and its self-test button (a round trip on a throwaway collection); sent as Authorization: Bearer or through the page. A wrong token is answered 401. At least 16 characters. Unset: the page shows only the release and whether the database answers, and offers no self-test.',
+      'Unlocks the details of the status page (GET /, GET /status.json) — key fingerprints, audiences and site instances seen, settings advice, error counts and recent errors, the last refused call, legacy mode, collections, index and backfill hints — and its self-test button (a round trip on a throwaway collection); sent as Authorization: Bearer or through the page. A wrong token is answered 401. At least 16 characters. Unset: the page shows only the release and whether the database answers, and offers no self-test.',
     secret: true,
     parse: text({ minLength: 16 }),
   }),
