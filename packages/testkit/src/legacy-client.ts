@@ -187,8 +187,11 @@ export class LegacyClient {
       const [name, arg] = Object.entries(kind)[0] ?? [];
       const field = (arg as { itemFieldName?: string } | undefined)?.itemFieldName;
       const legacyOp = { sum: '$sum', average: '$avg', min: '$min', max: '$max' }[name ?? ''];
-      if (name === 'itemCount' || name === 'count') processingStep[resultFieldName] = { $sum: 1 };
-      else if (legacyOp && field) processingStep[resultFieldName] = { [legacyOp]: `$${field}` };
+      // defineProperty: a name like "__proto__" must become a key of the body, not its prototype.
+      const alias = (value: Obj) =>
+        Object.defineProperty(processingStep, resultFieldName, { value, enumerable: true, writable: true });
+      if (name === 'itemCount' || name === 'count') alias({ $sum: 1 });
+      else if (legacyOp && field) alias({ [legacyOp]: `$${field}` });
       else throw new Inexpressible(`aggregation operation ${JSON.stringify(op)}`);
     }
     const body: Obj = { collectionName: collectionId, processingStep };

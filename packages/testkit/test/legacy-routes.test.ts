@@ -413,6 +413,14 @@ describe('data', () => {
       processingStep: { _id: '$family', x: { $median: '$heightCm' } },
     });
     expect(bad.status).toBe(400);
+    // An alias named like the grouping field would share the row's key with it: refused, naming the alias.
+    const clash = await legacy.legacy('/data/aggregate', {
+      collectionName: 'plants',
+      processingStep: { _id: '$family', family: { $sum: 1 } },
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body.message).toContain("The result name 'family' is also a grouping field");
+    expect(clash.body.message).toContain('processingStep.family');
   });
 });
 

@@ -100,7 +100,8 @@ export function runAggregate(
   const rows: Item[] = group(items, spec).map((g) => {
     const row: Record<string, Value> = {};
     for (const op of spec.operations) row[op.name] = computeOperation(op, g.items);
-    // Grouping keys last: on a name clash the grouping value wins (§11 step 4).
+    // Grouping keys last: parseAggregation refuses a result named like a grouping key (§11 step 4);
+    // a spec built without it still keeps the grouping value.
     spec.groupBy.forEach((f, i) => {
       row[f.key] = g.keys[i] ?? null;
     });

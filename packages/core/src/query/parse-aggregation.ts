@@ -49,6 +49,16 @@ function parseOperation(raw: unknown, ctx: ParseContext, at: string): ParsedOper
   if (name.startsWith('$')) {
     throw errors.violation(`${at}.resultFieldName`, name, 'resultFieldName cannot start with "$".');
   }
+  if (name === '__proto__') {
+    // A row is a plain object: assigning "__proto__" sets its prototype instead of a key, so the
+    // result vanished from every row and a finalFilter or sort on it saw nothing (the rule field
+    // keys follow: wire/schemas/collections.ts).
+    throw errors.violation(
+      `${at}.resultFieldName`,
+      name,
+      'A result cannot be named "__proto__" (no row can hold it as a key). Choose another name.',
+    );
+  }
   const opKeys = Object.keys(raw).filter((k) => k !== 'resultFieldName');
   const known = Object.keys(AGGREGATION_OPERATION_KEYS).join(', ');
   if (opKeys.length !== 1) {
@@ -134,8 +144,16 @@ export function parseAggregation(
       throw errors.violation(`${opsAt}[${i}].resultFieldName`, name, `resultFieldName '${name}' is used twice.`);
     }
     names.add(name);
-    // A grouping key and a result name clash: the grouping value wins (§11 step 4), so the operation is moot.
-    if (!groupKeys.has(name)) parsed.push(p);
+    // A row holds one value per key (docs/protocol.md §11 step 4): a result named like a grouping
+    // field would replace the group's value or be lost, so the clash is refused rather than guessed.
+    if (groupKeys.has(name)) {
+      throw errors.violation(
+        `${opsAt}[${i}].resultFieldName`,
+        name,
+        `The result name '${name}' is also a grouping field, and a row holds one value per key. Choose another name for the result.`,
+      );
+    }
+    parsed.push(p);
   });
 
   const rowFields = [

@@ -338,16 +338,20 @@ export function querySuite(get: () => ConformanceTarget): void {
       expect(past.body.items).toEqual([]);
     });
 
-    test('a result named like a grouping key: the grouping value wins, null included (§6.1)', async () => {
+    test('a result named like a grouping key, or "__proto__", is a 400 naming it (§6.1)', async () => {
       const { client } = get();
-      const result = await client.aggregate(zoo, {
-        aggregation: { groupingFields: ['active'], operations: [{ resultFieldName: 'active', itemCount: {} }] },
-      });
-      expect(result.status, JSON.stringify(result.body)).toBe(200);
-      expect(result.body.items).toHaveLength(3);
-      expect(result.body.items).toEqual(
-        expect.arrayContaining([{ active: null }, { active: false }, { active: true }]),
-      );
+      // A row holds one value per key, and no row can hold "__proto__": either result would be lost.
+      for (const [name, says] of [
+        ['active', "'active' is also a grouping field"],
+        ['__proto__', 'cannot be named "__proto__"'],
+      ]) {
+        const result = await client.aggregate(zoo, {
+          aggregation: { groupingFields: ['active'], operations: [{ resultFieldName: name, itemCount: {} }] },
+        });
+        expect(result.status, JSON.stringify(result.body)).toBe(400);
+        expect(result.body.errorMessage).toContain(says);
+        expect(result.body.errorMessage).toContain('Choose another name');
+      }
     });
 
     test('paging over groups', async () => {
