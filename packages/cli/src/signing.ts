@@ -45,6 +45,19 @@ export const KEY_REFUSED_HINT =
   'The adaptor does not accept this key: check WIX_PUBLIC_KEYS holds the public key of --key ' +
   '(and that --audience matches WIX_AUDIENCE if the adaptor sets one).';
 
+/**
+ * What to do when an adaptor answers 403 because of WIX_INSTANCE_IDS (packages/core/src/server/instances.ts):
+ * the CLI signs as a test site (testkit's TEST_INSTANCE_ID) unless --metadata names another.
+ */
+export const SITE_REFUSED_HINT =
+  'The adaptor serves only the Wix sites in its WIX_INSTANCE_IDS setting, and this call was signed as another ' +
+  'site: sign as a listed one with --metadata \'{"instanceId":"<a listed id>"}\', or add the id the message names.';
+
+/** Whether an answer is a WIX_INSTANCE_IDS refusal (a 403 whose message names the setting). */
+export function isSiteRefusal(status: number, message: unknown): boolean {
+  return status === 403 && typeof message === 'string' && message.includes('WIX_INSTANCE_IDS');
+}
+
 export interface SigningValues {
   key?: string;
   alg?: string;

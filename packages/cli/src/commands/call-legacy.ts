@@ -14,6 +14,8 @@ export interface LegacyCallInput {
   readonly request: Record<string, unknown>;
   readonly secretKey: string | undefined;
   readonly role: string | undefined;
+  /** requestContext.instanceId: the site, which an adaptor with WIX_INSTANCE_IDS checks. */
+  readonly instanceId: string | undefined;
   readonly timeout: number | undefined;
 }
 
@@ -37,7 +39,12 @@ export async function callLegacy(io: Io, input: LegacyCallInput): Promise<number
     throw new UsageError(`--role must be one of ${LEGACY_ROLES.join(', ')}`);
   }
   const url = `${input.baseUrl.href.replace(/\/+$/, '')}${input.path}`;
-  const body = { ...input.request, requestContext: { settings: { secretKey }, role } };
+  const requestContext = {
+    settings: { secretKey },
+    ...(input.instanceId === undefined ? {} : { instanceId: input.instanceId }),
+    role,
+  };
+  const body = { ...input.request, requestContext };
   const result = await send(
     io.fetch,
     url,
@@ -56,6 +63,9 @@ export async function callLegacy(io: Io, input: LegacyCallInput): Promise<number
   note(io, `HTTP ${result.status}${typeof message === 'string' ? `: ${message}` : ''}`);
   if (result.status === 401) {
     note(io, "The adaptor refused the secret: --secret-key must be one of the adaptor's LEGACY_SECRET_KEYS.");
+  }
+  if (result.status === 403 && typeof message === 'string' && message.includes('WIX_INSTANCE_IDS')) {
+    note(io, 'The adaptor serves only the sites in its WIX_INSTANCE_IDS setting: pass --instance-id <a listed id>.');
   }
   return EXIT.failed;
 }

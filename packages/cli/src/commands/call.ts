@@ -10,7 +10,14 @@ import type { Command } from '../cli.ts';
 import { isSuccess, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger, readJsonObjectArgument } from '../input.ts';
 import { CommandError, EXIT, note, printJson, UsageError } from '../output.ts';
-import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signedCallOptions } from '../signing.ts';
+import {
+  isSiteRefusal,
+  KEY_REFUSED_HINT,
+  prepareSigner,
+  SIGNING_HELP,
+  SITE_REFUSED_HINT,
+  signedCallOptions,
+} from '../signing.ts';
 import { callLegacy, normaliseLegacyPath } from './call-legacy.ts';
 
 const HELP = `Usage: adaptors call [options] <baseUrl> <endpoint> <request JSON | @file | ->
@@ -34,6 +41,8 @@ Legacy protocol (STANDALONE connections; the adaptor needs LEGACY_SECRET_KEYS):
   --secret-key KEY   The connection's configuration.secretKey (default: the first
                      key of $LEGACY_SECRET_KEYS)
   --role ROLE        requestContext.role: OWNER (default), BACKEND_CODE, MEMBER, VISITOR
+  --instance-id ID   requestContext.instanceId: the site, for an adaptor that sets
+                     WIX_INSTANCE_IDS (default: none)
 
 Examples:
   adaptors call http://127.0.0.1:8080 items/query '{"collectionId":"plants","query":{"filter":{}}}'
@@ -50,6 +59,7 @@ export const callCommand: Command = {
       legacy: { type: 'boolean' },
       'secret-key': { type: 'string' },
       role: { type: 'string' },
+      'instance-id': { type: 'string' },
     });
     if (values.help) {
       io.stdout(HELP);
@@ -70,10 +80,21 @@ export const callCommand: Command = {
     if (values.legacy) {
       const path = normaliseLegacyPath(endpointArg!);
       const request = await readJsonObjectArgument(io, input!, 'request');
-      return callLegacy(io, { baseUrl, path, request, secretKey: values['secret-key'], role: values.role, timeout });
+      return callLegacy(io, {
+        baseUrl,
+        path,
+        request,
+        secretKey: values['secret-key'],
+        role: values.role,
+        instanceId: values['instance-id'],
+        timeout,
+      });
     }
-    if (values['secret-key'] !== undefined || values.role !== undefined) {
-      throw new UsageError('--secret-key and --role are for --legacy calls');
+    if (values['secret-key'] !== undefined || values.role !== undefined || values['instance-id'] !== undefined) {
+      // A v3 call's site is in its signed metadata: --metadata '{"instanceId":"…"}'.
+      throw new UsageError(
+        '--secret-key, --role and --instance-id are for --legacy calls (a v3 call: --metadata \'{"instanceId":"…"}\')',
+      );
     }
     const endpoint = normaliseEndpoint(endpointArg!);
     const request = await readJsonObjectArgument(io, input!, 'request');
@@ -99,6 +120,9 @@ export const callCommand: Command = {
     note(io, describeSpiError(result.status, result.json));
     if (result.status === 401) {
       note(io, KEY_REFUSED_HINT);
+    }
+    if (isPlainObject(result.json) && isSiteRefusal(result.status, result.json.errorMessage)) {
+      note(io, SITE_REFUSED_HINT);
     }
     return EXIT.failed;
   },

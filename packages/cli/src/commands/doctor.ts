@@ -12,7 +12,14 @@ import type { Command } from '../cli.ts';
 import { type HttpResult, parseHttpUrl, send } from '../http.ts';
 import { isPlainObject, parsePositiveInteger } from '../input.ts';
 import { CommandError, EXIT, type Io, line, note, printJson, UsageError } from '../output.ts';
-import { KEY_REFUSED_HINT, prepareSigner, SIGNING_HELP, signedCallOptions } from '../signing.ts';
+import {
+  isSiteRefusal,
+  KEY_REFUSED_HINT,
+  prepareSigner,
+  SIGNING_HELP,
+  SITE_REFUSED_HINT,
+  signedCallOptions,
+} from '../signing.ts';
 
 const HELP = `Usage: adaptors doctor [options] <baseUrl>
 
@@ -94,6 +101,9 @@ export const doctorCommand: Command = {
     if (hint) note(io, `adaptors doctor: ${hint.message}: adaptors doctor ${hint.root}`);
     if (selfTest.steps.some((step) => step.status === 401)) {
       note(io, KEY_REFUSED_HINT);
+    }
+    if (selfTest.steps.some((step) => isSiteRefusal(step.status, step.message))) {
+      note(io, SITE_REFUSED_HINT);
     }
     if (summary === undefined && selfTest.steps.every((step) => step.status === 404 || step.status === 0)) {
       throw new CommandError(`${baseUrl} does not look like an adaptor (no /status.json, no /v3 endpoints)`);
