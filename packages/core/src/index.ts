@@ -2,6 +2,7 @@
 
 export { type Adaptor, type AdaptorOptions, createAdaptor } from './adaptor/adaptor.ts';
 export { type CallContext, newCallContext } from './adaptor/context.ts';
+export { reservedReferenceProblems } from './adaptor/fields.ts';
 export { fingerprintOf, loadPublicKeys, parsePublicKeys, type VerificationKey } from './auth/keys.ts';
 export { parseMetadata, type RequestMetadata } from './auth/metadata.ts';
 export { type AccessKind, type AccessPolicy, checkAccess, parseAccessPolicy } from './auth/policy.ts';

@@ -6,7 +6,7 @@
  * Unicode letters, marks, digits, `_` and `-` (spaces are legal in BigQuery
  * but not in Wix ids we create), at most 1,024 bytes.
  */
-import { errors, type Field } from '@adaptors/core';
+import { errors, type Field, reservedReferenceProblems } from '@adaptors/core';
 import { bigquery } from '@adaptors/googlesql';
 import { INTERNAL_PREFIX } from '@adaptors/sql-storage';
 
@@ -20,7 +20,7 @@ export function checkCollectionId(id: string): void {
   let problem: string | undefined;
   if (!TABLE.test(id) || Buffer.byteLength(id) > 1024) {
     problem = 'must be letters, digits, underscores or dashes (at most 1,024 bytes) to name a BigQuery table';
-  } else if (id.startsWith(INTERNAL_PREFIX)) {
+  } else if (isReservedTableName(id)) {
     problem = `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`;
   } else {
     try {
@@ -32,9 +32,14 @@ export function checkCollectionId(id: string): void {
   if (problem) throw errors.violation('collection.id', id, `collection id ${problem}`);
 }
 
+/** A name of the adaptor's own tables: never a collection id, never a reference target (keyProblems). */
+export function isReservedTableName(id: string): boolean {
+  return id.startsWith(INTERNAL_PREFIX);
+}
+
 /** Per-field problems of a desired field list (names only; types are checked by the schema store). */
 export function keyProblems(fields: readonly Field[]): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = reservedReferenceProblems(fields, isReservedTableName);
   const seen = new Map<string, string>();
   for (const field of fields) {
     if (field.type === 'MULTI_REFERENCE') continue; // no column

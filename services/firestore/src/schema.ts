@@ -36,6 +36,7 @@ import {
   newSchemaToken,
   RereadThrottle,
   readWriteRule,
+  reservedReferenceProblems,
   SchemaVersionGate,
   type StoredCollection,
   SYSTEM_FIELDS,
@@ -343,6 +344,14 @@ export class FirestoreSchema {
    * Collections the adaptor keeps for itself, and the reference adaptor's metadata collection
    * (reference-descriptor.ts), which a migrated site still holds: never listed, never creatable.
    */
+  /**
+   * An id no collection may have and no reference may name: the adaptor's own collections and
+   * the document holding the schema version (create, refuseReservedKeys).
+   */
+  isReserved(id: string): boolean {
+    return this.isInternal(id) || id === SCHEMA_VERSION_DOC;
+  }
+
   isInternal(id: string): boolean {
     return (
       id === this.options.metadataCollection ||
@@ -561,9 +570,9 @@ export class FirestoreSchema {
   }
 
   async create(collection: Collection): Promise<StoredCollection> {
-    refuseReservedKeys(collection);
+    refuseReservedKeys(collection, (id) => this.isReserved(id));
     const problem = documentIdProblem(collection.id);
-    if (problem !== undefined || this.isInternal(collection.id) || collection.id === SCHEMA_VERSION_DOC) {
+    if (problem !== undefined || this.isReserved(collection.id)) {
       throw errors.violation(
         'collection.id',
         collection.id,
@@ -612,7 +621,7 @@ export class FirestoreSchema {
       readonly retyping?: Retyping;
     } = {},
   ): Promise<StoredCollection> {
-    refuseReservedKeys(collection);
+    refuseReservedKeys(collection, (id) => this.isReserved(id));
     // A saved definition has every system field (the core completes it), so the read-only marks of an inferred one go.
     const {
       readOnly: _r,
@@ -788,13 +797,15 @@ const RESERVED_FIELD_KEY = /^__.*__$/;
  * A field Firestore reserves would make the collection unusable: every write refused ("the name is
  * reserved"), and filters on it read as filters on the document key (500s). Refused up front.
  */
-function refuseReservedKeys(collection: Collection): void {
+function refuseReservedKeys(collection: Collection, reserved: (collectionId: string) => boolean): void {
   const problems = collection.fields
     .filter((f) => RESERVED_FIELD_KEY.test(f.key))
     .map((f) => ({
       fieldKey: f.key,
       message: 'Firestore reserves field names that begin and end with two underscores; rename the field',
     }));
+  // No reference may lead to the adaptor's own collections either (core adaptor/fields.ts).
+  problems.push(...reservedReferenceProblems(collection.fields, reserved));
   if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
 }
 

@@ -4,7 +4,7 @@
  * plus what applies to tables only, and that Spanner compares names ignoring case. Refused
  * with a message, never mangled.
  */
-import { type Collection, errors, type Field } from '@adaptors/core';
+import { type Collection, errors, type Field, reservedReferenceProblems } from '@adaptors/core';
 import { spanner } from '@adaptors/googlesql';
 import { INTERNAL_PREFIX } from './ddl.ts';
 
@@ -15,11 +15,18 @@ export function checkCollectionId(id: string): void {
     identifierProblem(id) ??
     // Spanner table names (unlike column names) must start with a letter.
     (/^[A-Za-z]/.test(id) ? undefined : 'must start with a letter to name a Spanner table') ??
-    // Spanner names ignore case: WIX_ADAPTOR_REFERENCES is the adaptor's references table.
-    (id.toLowerCase().startsWith(INTERNAL_PREFIX)
+    (isReservedTableName(id)
       ? `must not start with ${INTERNAL_PREFIX} (reserved for the adaptor's own tables)`
       : undefined);
   if (problem) throw errors.violation('collection.id', id, `collection id ${problem}`);
+}
+
+/**
+ * A name of the adaptor's own tables: never a collection id, never a reference target
+ * (checkDefinition). Spanner names ignore case: WIX_ADAPTOR_REFERENCES is the adaptor's references table.
+ */
+export function isReservedTableName(id: string): boolean {
+  return id.toLowerCase().startsWith(INTERNAL_PREFIX);
 }
 
 /** Spanner's longest table and column name (Spanner "Naming rules"), declared to the core as a limit. */
@@ -32,7 +39,11 @@ export const SPANNER_NAME_LENGTH = 128;
  */
 export function checkDefinition(collection: Collection): void {
   checkCollectionId(collection.id);
-  const problems = [...collection.fields.flatMap(keyProblems), ...caseClashes(collection.fields)];
+  const problems = [
+    ...collection.fields.flatMap(keyProblems),
+    ...caseClashes(collection.fields),
+    ...reservedReferenceProblems(collection.fields, isReservedTableName),
+  ];
   if (problems.length > 0) throw errors.collectionChangeNotSupported(collection.id, problems);
 }
 

@@ -29,3 +29,27 @@ export function multiReferenceField(fields: readonly Field[], key: string, colle
   }
   return field;
 }
+
+/**
+ * REFERENCE and MULTI_REFERENCE fields that name a collection the adaptor keeps for itself (its
+ * metadata and references tables): refused on create and update like such an id is refused as a
+ * collection id, so no reference can ever lead to the adaptor's own data. `reserved` is the
+ * predicate each engine's collection-id check uses (services/spanner/src/names.ts,
+ * services/bigquery/src/names.ts, services/firestore/src/schema.ts `isReserved`).
+ */
+export function reservedReferenceProblems(
+  fields: readonly Field[],
+  reserved: (collectionId: string) => boolean,
+): { fieldKey: string; message: string }[] {
+  const problems: { fieldKey: string; message: string }[] = [];
+  for (const field of fields) {
+    const target =
+      field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
+    if (target === undefined || !reserved(target)) continue;
+    problems.push({
+      fieldKey: field.key,
+      message: `'${field.key}' references '${target}', a collection this adaptor keeps for itself; reference one of the site's collections instead`,
+    });
+  }
+  return problems;
+}
