@@ -123,6 +123,8 @@ export async function runService<S extends SettingSpecs>(
       ...(config.statusToken ? { detailsToken: config.statusToken } : {}),
     },
     legacy: { secretKeys: config.legacySecretKeys },
+    // The sites allowed to call, checked by the app (server/instances.ts); unset: any site.
+    instanceIds: config.wixInstanceIds,
     requestDeadlineMs: config.requestDeadlineMs,
     // In-flight calls take up to a budget of the grace period first; the wait for abandoned
     // work gets at most half of it, so closing still ends before the grace does (serve.ts).
