@@ -55,7 +55,27 @@ export interface Harness {
   readonly client: WixClient;
   /** Legacy-protocol client (with `client` for fixtures), when legacySecretKeys were given. */
   readonly legacy: LegacyClient | undefined;
+  /** The key its cursors are signed with (CURSOR_SECRET), for tests that forge a cursor's content. */
+  readonly cursorSecret: string;
+  /**
+   * A second front door on the same storage and signer under an ACCESS_POLICY (the conformance
+   * access cases); closing it leaves the storage open.
+   */
+  withPolicy(policy: AccessPolicy): Promise<Harness>;
   close(): Promise<void>;
+}
+
+const CURSOR_SECRET = 'test-cursor-secret';
+
+/** The storage with a `close` that does nothing: another app over it closes only itself. */
+function sharedStorage(storage: Storage): Storage {
+  return new Proxy(storage, {
+    get(target, key) {
+      if (key === 'close') return async () => {};
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -64,7 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const verify = createVerifier({ keys, audience: options.audience });
   const adaptor = createAdaptor({
     storage: options.storage,
-    cursorSecret: 'test-cursor-secret',
+    cursorSecret: CURSOR_SECRET,
     policy: options.policy,
     now: options.now,
   });
@@ -89,6 +109,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     signer,
     client,
     legacy: secretKey === undefined ? undefined : new LegacyClient({ baseUrl: url, secretKey, fixtures: client }),
+    cursorSecret: CURSOR_SECRET,
+    withPolicy: (policy) => startHarness({ ...options, storage: sharedStorage(options.storage), signer, policy }),
     close: () => app.close(),
   };
 }

@@ -3,7 +3,13 @@ import { createMemoryStorage, memoryCapabilities, startHarness } from '../src/in
 
 defineConformanceSuite('memory', async () => {
   const harness = await startHarness({ storage: createMemoryStorage() });
-  return { client: harness.client, capabilities: memoryCapabilities, close: () => harness.close() };
+  return {
+    client: harness.client,
+    capabilities: memoryCapabilities,
+    withPolicy: harness.withPolicy,
+    cursorSecret: harness.cursorSecret,
+    close: () => harness.close(),
+  };
 });
 
 // The same suite over the legacy protocol (STANDALONE connections), on the same storage.

@@ -6,7 +6,13 @@ defineConformanceSuite(
   'bigquery',
   async () => {
     const h = await startBigQueryHarness();
-    return { client: h.harness.client, capabilities: h.storage.capabilities, close: () => h.close() };
+    return {
+      client: h.harness.client,
+      capabilities: h.storage.capabilities,
+      withPolicy: h.harness.withPolicy,
+      cursorSecret: h.harness.cursorSecret,
+      close: () => h.close(),
+    };
   },
   { differentialRuns: 50 },
 );

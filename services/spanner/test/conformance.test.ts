@@ -13,6 +13,8 @@ defineConformanceSuite(
     return {
       client: harness.client,
       capabilities: storage.capabilities,
+      withPolicy: harness.withPolicy,
+      cursorSecret: harness.cursorSecret,
       close: async () => {
         await harness.close();
         await storage.close();

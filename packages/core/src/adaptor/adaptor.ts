@@ -45,6 +45,8 @@ interface Deps {
   readonly storage: Storage;
   readonly cursorSecret: string;
   readonly now: () => Date;
+  /** For the collections a call reaches besides its own (references, listings): auth/README.md. */
+  readonly policy: AccessPolicy | undefined;
 }
 
 type Handler<E extends EndpointName> = (deps: Deps, req: RequestOf[E], ctx: CallContext) => Promise<unknown> | unknown;
@@ -62,7 +64,7 @@ const ENDPOINT_TABLE: { [E in EndpointName]: readonly [AccessKind, Handler<E>] }
   'items/query-referenced': ['read', queryReferenced],
   'items/insert-references': ['write', insertReferences],
   'items/remove-references': ['write', removeReferences],
-  'collections/get': ['read', (d, r, c) => listCollections(d.storage, r, c)],
+  'collections/get': ['read', (d, r, c) => listCollections(d.storage, r, c, d.policy)],
   'collections/create': ['schema', (d, r, c) => createCollection(d.storage, r, c)],
   'collections/update': ['schema', (d, r, c) => updateCollection(d.storage, r, c)],
   'collections/delete': ['schema', (d, r, c) => deleteCollection(d.storage, r, c)],
@@ -73,11 +75,15 @@ const ENDPOINT_TABLE: { [E in EndpointName]: readonly [AccessKind, Handler<E>] }
   provision: ['read', (d) => provision(d.storage)],
 };
 
+/** Endpoints whose handler applies the policy to each collection it touches instead of once up front. */
+const PER_COLLECTION: ReadonlySet<EndpointName> = new Set(['collections/get']);
+
 export function createAdaptor(options: AdaptorOptions): Adaptor {
   const deps: Deps = {
     storage: options.storage,
     cursorSecret: options.cursorSecret,
     now: options.now ?? (() => new Date()),
+    policy: options.policy,
   };
   const abandoned = new AbandonedWork();
   return {
@@ -87,7 +93,10 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
       const request = validateRequest(endpoint, raw);
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];
       const collectionId = collectionIdOf(request);
-      if (options.policy) checkAccess(options.policy, ctx.metadata, collectionId, kind);
+      // A listing of collections is judged per collection it would show (schema.ts listCollections), not
+      // by the "*" rules: a collection the caller may not read is left out (auth/README.md).
+      if (options.policy && !PER_COLLECTION.has(endpoint))
+        checkAccess(options.policy, ctx.metadata, collectionId, kind);
       const effect = kind === 'read' ? 'read' : 'write';
       const run = async () => {
         try {

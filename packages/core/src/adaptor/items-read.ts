@@ -3,9 +3,10 @@
  * query-distinct-values. Parse once into the AST, let the storage run it, encode
  * the answer. Totals are computed only when asked for (§3.4).
  */
+import type { AccessPolicy } from '../auth/policy.ts';
 import { errors, SpiError } from '../errors.ts';
 import type { AggregateSpec, Item, Keyset, Value } from '../query/ast.ts';
-import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { encodeCursor } from '../query/cursor.ts';
 import { keysetOf, project } from '../query/evaluate.ts';
 import { parseAggregation } from '../query/parse-aggregation.ts';
 import { parseFilter } from '../query/parse-filter.ts';
@@ -20,20 +21,29 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { distinctFieldName } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { completePage, fetchLimit, fromCursor, valuesFromCursor, valuesToCursor } from './paging.ts';
-import { includeReferencedItems } from './references.ts';
+import {
+  completePage,
+  cursorOffset,
+  cursorPart,
+  cursorString,
+  fetchLimit,
+  fromCursor,
+  invalidCursor,
+  openCursor,
+  valuesFromCursor,
+  valuesToCursor,
+} from './paging.ts';
+import { includeReferencedItems, resolveIncludes } from './references.ts';
 
 export interface ReadDeps {
   readonly storage: Storage;
   readonly cursorSecret: string;
+  /** ACCESS_POLICY, for the collections an include reads (references.ts resolveIncludes). */
+  readonly policy?: AccessPolicy;
 }
 
-interface QueryCursorState {
-  readonly f: unknown;
-  readonly s: unknown;
-  readonly p: unknown;
-  readonly k: unknown[];
-}
+/** A query cursor's state: the first request's filter, sort and fields, and the keyset after the page. */
+const QUERY_CURSOR = ['f', 's', 'p', 'k'] as const;
 
 export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], ctx: CallContext) {
   const { storage, cursorSecret } = deps;
@@ -48,20 +58,23 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
     );
   }
   let raw: { f: unknown; s: unknown; p: unknown } = { f: req.query.filter, s: req.query.sort, p: req.query.fields };
-  let after: Keyset | undefined;
+  let keyset: unknown;
   if (page.mode === 'cursor' && page.cursor) {
-    const state = cursorState<QueryCursorState>(
-      decodeCursor(page.cursor, cursorSecret, { op: 'query', collectionId: req.collectionId }).state,
-      ['f', 's', 'p', 'k'],
-    );
-    raw = { f: state.f, s: state.s, p: state.p };
-    after = { values: valuesFromCursor(state.k) };
+    const state = openCursor(page.cursor, cursorSecret, { op: 'query', collectionId: req.collectionId }, QUERY_CURSOR);
+    raw = { f: cursorPart(state.f, 'object'), s: cursorPart(state.s, 'array'), p: cursorPart(state.p, 'array') };
+    keyset = state.k;
   }
   const [filter, sort, projection] = fromCursor(page, () => [
     parseFilter(raw.f ?? {}, parse, 'query.filter'),
     parseSort(raw.s ?? [], parse, 'query.sort'),
     parseProjection(raw.p, parse, 'query.fields'),
   ]);
+  // One keyset value per sort key (the parsed sort ends with the tie-breaker: query/ast.ts Keyset).
+  const after: Keyset | undefined =
+    keyset === undefined ? undefined : { values: valuesFromCursor(keyset, sort.length) };
+  // Included collections are judged before anything is read (references.ts resolveIncludes).
+  const includes = req.includeReferencedItems ?? [];
+  const included = resolveIncludes(stored, includes, deps.policy, ctx);
   const cursorMode = page.mode === 'cursor';
   // The next cursor needs the sort keys of the last item even when the
   // projection leaves them out: fetch them, project again afterwards.
@@ -95,9 +108,7 @@ export async function queryItems(deps: ReadDeps, req: RequestOf['items/query'], 
     ),
   );
   let items: readonly Item[] = fetchProjection !== projection ? rows.map((item) => project(item, projection)) : rows;
-  if (req.includeReferencedItems && req.includeReferencedItems.length > 0) {
-    items = await includeReferencedItems(storage, stored, items, req.includeReferencedItems);
-  }
+  if (includes.length > 0) items = await includeReferencedItems(storage, stored, items, includes, included);
   ctx.info.itemCount = items.length;
   const answer = { items: items.map((item) => encodeItem(stored, item, projection)), pagingMetadata };
   // Encoded: the promises that carried the storage's answer up keep it, not its items (release.ts).
@@ -110,11 +121,6 @@ export async function countItems(deps: ReadDeps, req: RequestOf['items/count'], 
   const { stored, parse } = await resolveCollection(deps.storage, req.collectionId, 'COUNT');
   const filter = parseFilter(req.filter ?? {}, parse, 'filter');
   return { totalCount: await deps.storage.count(stored, filter) };
-}
-
-interface OffsetCursorState {
-  readonly r: Record<string, unknown>;
-  readonly o: number;
 }
 
 export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggregate'], ctx: CallContext) {
@@ -130,12 +136,14 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
   };
   let offset = page.mode === 'offset' ? page.offset : 0;
   if (page.mode === 'cursor' && page.cursor) {
-    const state = cursorState<OffsetCursorState>(
-      decodeCursor(page.cursor, cursorSecret, { op: 'aggregate', collectionId: req.collectionId }).state,
-      ['r', 'o'],
-    );
-    raw = state.r;
-    offset = state.o;
+    const state = openCursor(page.cursor, cursorSecret, { op: 'aggregate', collectionId: req.collectionId }, [
+      'r',
+      'o',
+    ]);
+    const first = cursorPart(state.r, 'object');
+    if (first === null) throw invalidCursor();
+    raw = first as Record<string, unknown>;
+    offset = cursorOffset(state.o);
   }
   const spec = fromCursor(page, () => parseAggregation(raw, parse, ''));
   const result = await storage
@@ -192,13 +200,6 @@ function refuseOutOfRange(rows: readonly Item[], spec: Pick<AggregateSpec, 'oper
   }
 }
 
-interface DistinctCursorState {
-  readonly f: unknown;
-  readonly n: string;
-  readonly d: 'ASC' | 'DESC';
-  readonly a: unknown[];
-}
-
 export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query-distinct-values'], ctx: CallContext) {
   const { storage, cursorSecret } = deps;
   ctx.info.collectionId = req.collectionId;
@@ -211,12 +212,15 @@ export async function distinctValues(deps: ReadDeps, req: RequestOf['items/query
   };
   let after: { value: Value } | undefined;
   if (page.mode === 'cursor' && page.cursor) {
-    const state = cursorState<DistinctCursorState>(
-      decodeCursor(page.cursor, cursorSecret, { op: 'distinct', collectionId: req.collectionId }).state,
-      ['f', 'n', 'd', 'a'],
-    );
-    raw = { f: state.f, n: state.n, d: state.d };
-    after = { value: valuesFromCursor(state.a)[0] ?? null };
+    const state = openCursor(page.cursor, cursorSecret, { op: 'distinct', collectionId: req.collectionId }, [
+      'f',
+      'n',
+      'd',
+      'a',
+    ]);
+    if (!SORT_ORDERS.has(state.d as string)) throw invalidCursor();
+    raw = { f: cursorPart(state.f, 'object'), n: cursorString(state.n), d: state.d as string };
+    after = { value: valuesFromCursor(state.a, 1)[0] ?? null };
   }
   if (raw.n === undefined) throw errors.violation('fieldName', undefined, 'is required (a string)');
   const fieldName = raw.n;
@@ -256,10 +260,5 @@ function encodeRow(row: Item): Record<string, unknown> {
   return out;
 }
 
-/** A cursor we signed ourselves still gets its shape checked: a version skew must not crash. */
-function cursorState<T>(state: unknown, keys: readonly string[]): T {
-  if (typeof state !== 'object' || state === null || keys.some((key) => !(key in state))) {
-    throw errors.badRequest('Invalid cursor: it was made by another version of the adaptor; start from the first page');
-  }
-  return state as T;
-}
+/** The orders a distinct-values request may name (wire/schemas/common.ts SortOrder), kept in its cursor. */
+const SORT_ORDERS: ReadonlySet<string> = new Set(['ASC', 'DESC', 'asc', 'desc']);

@@ -5,10 +5,12 @@
  * cursor on the next page.
  */
 
-import { errors, SpiError } from '../errors.ts';
+import { errors, SpiError, type Violation } from '../errors.ts';
 import type { Value } from '../query/ast.ts';
+import { type CursorPayload, decodeCursor } from '../query/cursor.ts';
 import { encodeValue } from '../wire/codec.ts';
 import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
+import { checkJson, LIMITS } from '../wire/limits.ts';
 
 export type Page =
   | { readonly mode: 'offset'; readonly offset: number; readonly limit: number }
@@ -36,14 +38,93 @@ export function valuesToCursor(values: readonly Value[]): unknown[] {
   return values.map((value) => encodeValue(value));
 }
 
-export function valuesFromCursor(values: readonly unknown[]): Value[] {
+/**
+ * A cursor's content is checked as fully as a request is, whatever its signature says: the MAC
+ * key may be weak (CURSOR_SECRET unset: server/start.ts), and a cursor of another version may
+ * carry another shape. Every refusal is this one 400, which tells the caller how to go on.
+ */
+export function invalidCursor(): SpiError {
+  return errors.badRequest(
+    'Invalid cursor: its content is not what this version of the adaptor issues (it was made by another version, or altered); start from the first page (send the request again without a cursor)',
+  );
+}
+
+type CursorState = Readonly<Record<string, unknown>>;
+
+/**
+ * Verifies and opens a cursor (query/cursor.ts) and checks its state before any field is used:
+ * a plain object with every one of `keys`, no other than those and `optional`, no deeper than a request may nest (state = the request's
+ * own filter, sort … one level down), finite numbers, well-formed strings, no `__proto__` key
+ * (wire/limits.ts checkJson, as for requests and items). Each operation then checks the type of
+ * each field (the `cursor…` helpers below).
+ */
+export function openCursor(
+  token: string,
+  secret: string,
+  expected: { op: CursorPayload['op']; collectionId: string },
+  keys: readonly string[],
+  optional: readonly string[] = [],
+): CursorState {
+  const state: unknown = decodeCursor(token, secret, expected).state;
+  if (!isPlainObject(state)) throw invalidCursor();
+  const known = (key: string) => keys.includes(key) || optional.includes(key);
+  if (!Object.keys(state).every(known) || !keys.every((key) => Object.hasOwn(state, key))) throw invalidCursor();
+  const problems: Violation[] = [];
+  const walk = { maxDepth: LIMITS.requestDepth + 1, depthMessage: 'too deep', itemValue: true };
+  checkJson(state, 'cursor', walk, problems, 1);
+  if (problems.length > 0) throw invalidCursor();
+  return state;
+}
+
+/** Items or pairs before the next page: an integer the offset of a request may be (wire/limits.ts maxOffset). */
+export function cursorOffset(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > LIMITS.maxOffset) {
+    throw invalidCursor();
+  }
+  return value;
+}
+
+export function cursorString(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw invalidCursor();
+  return value;
+}
+
+/** A list of strings no longer than a request's list may be (LIMITS.listValues). */
+export function cursorStrings(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > LIMITS.listValues || !value.every((v) => typeof v === 'string')) {
+    throw invalidCursor();
+  }
+  return value;
+}
+
+/** A part of the first request kept as sent (a filter, a sort, an aggregation): null or of its JSON kind. */
+export function cursorPart(value: unknown, kind: 'object' | 'array'): unknown {
+  if (value === null) return null;
+  if (kind === 'object' ? isPlainObject(value) : Array.isArray(value)) return value;
+  throw invalidCursor();
+}
+
+/**
+ * Keyset values back from the cursor (`valuesToCursor`): exactly `length` of them (one per sort
+ * key, ending with the tie-breaker), instants as valid `{"$date"}` literals.
+ */
+export function valuesFromCursor(values: unknown, length: number): Value[] {
+  if (!Array.isArray(values) || values.length !== length) throw invalidCursor();
   return values.map(fromCursorValue);
 }
 
 function fromCursorValue(value: unknown): Value {
-  if (isDateLiteral(value)) return parseDateLiteral(value) ?? null;
+  if (isDateLiteral(value)) {
+    const date = parseDateLiteral(value);
+    if (!date) throw invalidCursor();
+    return date;
+  }
   if (Array.isArray(value)) return value.map(fromCursorValue);
   return value as Value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Cursor mode fetches one extra row to learn whether a next page exists. */

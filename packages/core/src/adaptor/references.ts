@@ -3,10 +3,11 @@
  * on queries (§4.1). Pairs are stored by the storage; the core resolves fields,
  * projections, paging and encoding.
  */
+import { type AccessKind, type AccessPolicy, checkAccess } from '../auth/policy.ts';
 import { errors } from '../errors.ts';
 import type { Field } from '../model.ts';
 import type { Filter, Item } from '../query/ast.ts';
-import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { encodeCursor } from '../query/cursor.ts';
 import { parseFilter } from '../query/parse-filter.ts';
 import { parseProjection } from '../query/parse-projection.ts';
 import type { ReferencedItem, ReferenceResult, Storage, StoredCollection } from '../storage.ts';
@@ -18,12 +19,52 @@ import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 import { multiReferenceField } from './fields.ts';
 import { type PageInput, resolvePage } from './page-input.ts';
-import { completePage, fetchLimit, fromCursor } from './paging.ts';
+import {
+  completePage,
+  cursorOffset,
+  cursorPart,
+  cursorString,
+  cursorStrings,
+  fetchLimit,
+  fromCursor,
+  invalidCursor,
+  openCursor,
+} from './paging.ts';
 import { readByIds } from './read-by-ids.ts';
 
 export interface ReferenceDeps {
   readonly storage: Storage;
   readonly cursorSecret: string;
+  /** ACCESS_POLICY, for the referenced collection of each call (referencedAccess). */
+  readonly policy?: AccessPolicy;
+}
+
+/**
+ * Every call through a reference field reads the collection the field references, not only the
+ * call's own, which adaptor.ts checks: included items and query-referenced answer its items, and
+ * insert/remove-references answer whether an id exists in it (ITEM_NOT_FOUND; a pair exists only
+ * while both items do, docs/semantics.md §8). So that collection must allow the caller to read it,
+ * as a query on it would (auth/README.md "References"). A pair changes no item of the referenced
+ * collection (it is kept with the referring field, written under the call's own `write`), so
+ * `read` is what it needs, never `write`. Checked by the id the field names, before anything is read.
+ */
+function referencedAccess(
+  policy: AccessPolicy | undefined,
+  ctx: CallContext,
+  collectionId: string,
+  field: Field,
+  kind: AccessKind,
+  instead?: string,
+): void {
+  const target = referencedCollectionId(field);
+  if (policy && target !== undefined) {
+    const through = { collectionId, fieldKey: field.key };
+    checkAccess(policy, ctx.metadata, target, kind, instead === undefined ? through : { ...through, instead });
+  }
+}
+
+function referencedCollectionId(field: Field): string | undefined {
+  return field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
 }
 
 /** Wix's public API caps included referenced items at 50 per item (docs/semantics.md §8). */
@@ -72,12 +113,19 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
   };
   if (page.mode === 'cursor' && page.cursor) {
     state = referencedCursorState(
-      decodeCursor(page.cursor, cursorSecret, { op: 'referenced', collectionId: req.collectionId }).state,
+      openCursor(
+        page.cursor,
+        cursorSecret,
+        { op: 'referenced', collectionId: req.collectionId },
+        REFERENCED_CURSOR,
+        REFERENCED_CURSOR_OPTIONAL,
+      ),
     );
   }
   if (state.f === undefined) throw errors.violation('referringFieldKey', undefined, 'is required (a string)');
   const fieldKey = state.f;
   const field = fromCursor(page, () => multiReferenceField(stored.fields, fieldKey, stored.id, 'referringFieldKey'));
+  referencedAccess(deps.policy, ctx, stored.id, field, 'read');
   const queryReferencedFn = storage.queryReferenced?.bind(storage);
   if (!queryReferencedFn) throw errors.unsupported('query-referenced');
   const target = await referencedCollection(storage, field);
@@ -117,23 +165,22 @@ export async function queryReferenced(deps: ReferenceDeps, req: RequestOf['items
   };
 }
 
-/** A cursor we signed ourselves still gets its shape checked: a version skew must not crash. */
-function referencedCursorState(state: unknown): ReferencedCursorState {
-  const s = state as Partial<ReferencedCursorState> | null;
-  const ids = (v: unknown) => Array.isArray(v) && v.every((id) => typeof id === 'string');
-  if (
-    typeof s !== 'object' ||
-    s === null ||
-    typeof s.f !== 'string' ||
-    !ids(s.r) ||
-    !ids(s.d) ||
-    (s.s !== 'asc' && s.s !== 'desc') ||
-    typeof s.i !== 'boolean' ||
-    typeof s.o !== 'number'
-  ) {
-    throw errors.badRequest('Invalid cursor: it was made by another version of the adaptor; start from the first page');
-  }
-  return s as ReferencedCursorState;
+const REFERENCED_CURSOR = ['f', 'r', 'd', 's', 'i', 'o'] as const;
+/** `p` (fieldsToReturn) is left out of the JSON when the first request had none. */
+const REFERENCED_CURSOR_OPTIONAL = ['p'] as const;
+
+/** Each field of a query-referenced cursor's state, checked (paging.ts openCursor). */
+function referencedCursorState(state: Readonly<Record<string, unknown>>): ReferencedCursorState {
+  if ((state.s !== 'asc' && state.s !== 'desc') || typeof state.i !== 'boolean') throw invalidCursor();
+  return {
+    f: cursorString(state.f),
+    r: cursorStrings(state.r),
+    d: cursorStrings(state.d),
+    s: state.s,
+    i: state.i,
+    p: state.p === undefined ? undefined : cursorPart(state.p, 'array'),
+    o: cursorOffset(state.o),
+  };
 }
 
 export async function insertReferences(
@@ -162,6 +209,7 @@ async function changeReferences(
   ctx.info.itemCount = req.references.length;
   const { stored } = await resolveCollection(deps.storage, req.collectionId, operation);
   const field = multiReferenceField(stored.fields, req.referringFieldKey, stored.id, 'referringFieldKey');
+  referencedAccess(deps.policy, ctx, stored.id, field, 'read');
   const change =
     operation === 'INSERT_REFERENCES'
       ? deps.storage.insertReferences?.bind(deps.storage)
@@ -176,8 +224,7 @@ function referenceResultToWire(result: ReferenceResult) {
 }
 
 async function referencedCollection(storage: Storage, field: Field): Promise<StoredCollection | undefined> {
-  const id =
-    field.multiReferenceOptions?.referencedCollectionId ?? field.singleReferenceOptions?.referencedCollectionId;
+  const id = referencedCollectionId(field);
   return id ? storage.getCollection(id) : undefined;
 }
 
@@ -188,20 +235,20 @@ interface IncludeRequest {
 }
 
 /**
- * Replaces reference ids by the referenced items for the listed fields:
- * REFERENCE → the item object; MULTI_REFERENCE → an array of items, ordered by
- * reference creation time (docs/protocol.md §4.1). Unknown or dangling references stay
- * as they are; included items are already wire-encoded.
+ * The fields `includeReferencedItems` names, checked before the query reads anything: each a
+ * field of the collection, named once, and the collection it references readable by the caller
+ * (referencedAccess). A refused one refuses the call (403) rather than leaving its ids as they
+ * are: an answer with ids left in place reads like references to items that are gone, and the
+ * caller asked for the items by name (auth/README.md "References").
  */
-export async function includeReferencedItems(
-  storage: Storage,
+export function resolveIncludes(
   stored: StoredCollection,
-  items: readonly Item[],
   includes: readonly IncludeRequest[],
-): Promise<Item[]> {
-  const out = items.map((item) => ({ ...item }) as Record<string, unknown>);
+  policy: AccessPolicy | undefined,
+  ctx: CallContext,
+): Field[] {
   // Every entry checked before any read: a field included twice would be read twice.
-  const fields = includes.map((include, index) => {
+  return includes.map((include, index) => {
     const at = `includeReferencedItems[${index}].fieldKey`;
     const first = includes.findIndex((other) => other.fieldKey === include.fieldKey);
     if (first !== index) {
@@ -209,8 +256,26 @@ export async function includeReferencedItems(
     }
     const field = stored.fields.find((f) => f.key === include.fieldKey);
     if (!field) throw errors.violation(at, include.fieldKey, 'unknown field');
+    referencedAccess(policy, ctx, stored.id, field, 'read', `leave '${field.key}' out of includeReferencedItems`);
     return field;
   });
+}
+
+/**
+ * Replaces reference ids by the referenced items for the listed fields:
+ * REFERENCE → the item object; MULTI_REFERENCE → an array of items, ordered by
+ * reference creation time (docs/protocol.md §4.1). Unknown or dangling references stay
+ * as they are; included items are already wire-encoded. `fields` are the includes' fields
+ * from resolveIncludes.
+ */
+export async function includeReferencedItems(
+  storage: Storage,
+  stored: StoredCollection,
+  items: readonly Item[],
+  includes: readonly IncludeRequest[],
+  fields: readonly Field[],
+): Promise<Item[]> {
+  const out = items.map((item) => ({ ...item }) as Record<string, unknown>);
   for (const [index, include] of includes.entries()) {
     const field = fields[index] as Field;
     const target = await referencedCollection(storage, field);

@@ -4,6 +4,7 @@
  * definition; field types a storage cannot create are refused per field with
  * COLLECTION_CHANGE_NOT_SUPPORTED (§12.1).
  */
+import { type AccessPolicy, mayAccess } from '../auth/policy.ts';
 import { describeCollection } from '../capabilities.ts';
 import { errors, type Violation } from '../errors.ts';
 import { type Collection, type Field, SYSTEM_FIELDS } from '../model.ts';
@@ -14,7 +15,18 @@ import { normalizeCollectionInput, type RequestOf } from '../wire/validate.ts';
 import { resolveCollection } from './collections.ts';
 import type { CallContext } from './context.ts';
 
-export async function listCollections(storage: Storage, req: RequestOf['collections/get'], _ctx: CallContext) {
+/**
+ * collections/get shows each collection's whole schema, so under ACCESS_POLICY it shows only the
+ * collections the caller may read, and leaves out the others as it leaves out unknown ids
+ * (auth/README.md "What each call needs"): a listing judged by the "*" rules showed the schema of a
+ * collection whose own rule refuses the caller.
+ */
+export async function listCollections(
+  storage: Storage,
+  req: RequestOf['collections/get'],
+  ctx: CallContext,
+  policy?: AccessPolicy,
+) {
   // An id longer than this engine can name cannot exist: not asked (wire/limits.ts).
   const { collectionIdLength } = nameLimits(storage.capabilities.limits);
   const ids = (req.collectionIds ?? []).filter((id) => id.length <= collectionIdLength);
@@ -23,7 +35,8 @@ export async function listCollections(storage: Storage, req: RequestOf['collecti
     (req.collectionIds ?? []).length === 0
       ? await storage.listCollections()
       : (await Promise.all([...new Set(ids)].map((id) => storage.getCollection(id)))).filter((c) => c !== undefined);
-  return { collections: stored.map((c) => describeCollection(c, storage.capabilities)) };
+  const readable = policy ? stored.filter((c) => mayAccess(policy, ctx.metadata, c.id, 'read')) : stored;
+  return { collections: readable.map((c) => describeCollection(c, storage.capabilities)) };
 }
 
 export async function createCollection(storage: Storage, req: RequestOf['collections/create'], ctx: CallContext) {

@@ -80,24 +80,55 @@ function parseKinds(value: unknown, where: string, problems: string[]): Set<Acce
 /**
  * Most specific rule wins, without merging: collection+identity, collection+'*',
  * '*'+identity, '*'+'*'; no matching rule means refused. A call without a
- * collection (listing collections, capabilities) uses the '*' collection rules.
+ * collection (capabilities) uses the '*' collection rules.
  */
+export function mayAccess(
+  policy: AccessPolicy | undefined,
+  metadata: RequestMetadata,
+  collectionId: string | undefined,
+  kind: AccessKind,
+): boolean {
+  if (!policy) return true;
+  const identity = identityOf(metadata);
+  const collectionRules = collectionId === undefined ? undefined : policy.rules.get(collectionId);
+  const anyRules = policy.rules.get(ANY);
+  const allowed =
+    collectionRules?.get(identity) ?? collectionRules?.get(ANY) ?? anyRules?.get(identity) ?? anyRules?.get(ANY);
+  return allowed?.has(kind) === true;
+}
+
+/**
+ * A collection a call reaches through a reference field of the call's own collection
+ * (included items, query-referenced, insert/remove-references): judged by its own rules like
+ * a call on it (auth/README.md "References"), the refusal naming the field and what else the
+ * caller can do (`instead`).
+ */
+export interface ReferencedThrough {
+  readonly collectionId: string;
+  readonly fieldKey: string;
+  /** What else the caller can do, when there is something (e.g. leave the field out of an include). */
+  readonly instead?: string;
+}
+
+/** Throws 403 PERMISSION_DENIED when `mayAccess` says no. */
 export function checkAccess(
   policy: AccessPolicy | undefined,
   metadata: RequestMetadata,
   collectionId: string | undefined,
   kind: AccessKind,
+  through?: ReferencedThrough,
 ): void {
-  if (!policy) return;
-  const identity = metadata.identity?.identityType ?? 'UNKNOWN';
-  const collectionRules = collectionId === undefined ? undefined : policy.rules.get(collectionId);
-  const anyRules = policy.rules.get(ANY);
-  const allowed =
-    collectionRules?.get(identity) ?? collectionRules?.get(ANY) ?? anyRules?.get(identity) ?? anyRules?.get(ANY);
-  if (allowed?.has(kind)) return;
+  if (mayAccess(policy, metadata, collectionId, kind)) return;
+  const identity = identityOf(metadata);
   const target = collectionId === undefined ? 'collections' : `collection '${collectionId}'`;
+  const via = through ? `, which field '${through.fieldKey}' of collection '${through.collectionId}' references,` : '';
+  const otherwise = through?.instead ? `, or ${through.instead}` : '';
   throw errors.permissionDenied(
-    `Access denied: ${identity} callers may not ${kind} ${target} under this adaptor's ${SETTING}. ` +
-      `To allow it, add "${kind}" for "${identity}" under "${collectionId ?? ANY}" in ${SETTING}.`,
+    `Access denied: ${identity} callers may not ${kind} ${target}${via} under this adaptor's ${SETTING}. ` +
+      `To allow it, add "${kind}" for "${identity}" under "${collectionId ?? ANY}" in ${SETTING}${otherwise}.`,
   );
+}
+
+function identityOf(metadata: RequestMetadata): IdentityType {
+  return metadata.identity?.identityType ?? 'UNKNOWN';
 }

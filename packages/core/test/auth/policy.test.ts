@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { IdentityType, RequestMetadata } from '../../src/auth/metadata.ts';
-import { type AccessKind, type AccessPolicy, checkAccess, parseAccessPolicy } from '../../src/auth/policy.ts';
+import {
+  type AccessKind,
+  type AccessPolicy,
+  checkAccess,
+  mayAccess,
+  parseAccessPolicy,
+} from '../../src/auth/policy.ts';
 import { SpiError } from '../../src/errors.ts';
 
 const README_EXAMPLE = JSON.stringify({
@@ -82,6 +88,34 @@ describe('checkAccess', () => {
     expect(error?.message).toContain("collection 'orders'");
     expect(error?.message).toContain('schema');
     expect(error?.message).toContain('ACCESS_POLICY');
+  });
+});
+
+describe('a collection reached through a reference field', () => {
+  const policy = parseAccessPolicy(README_EXAMPLE);
+
+  test('mayAccess answers what checkAccess enforces', () => {
+    expect(mayAccess(policy, as('ANONYMOUS_VISITOR'), 'orders', 'read')).toBe(false);
+    expect(mayAccess(policy, as('MEMBER'), 'orders', 'read')).toBe(true);
+    expect(mayAccess(undefined, as('ANONYMOUS_VISITOR'), 'orders', 'schema')).toBe(true);
+  });
+
+  test('the 403 names the referenced collection, the field that leads there, and what else works', () => {
+    let error: SpiError | undefined;
+    try {
+      checkAccess(policy, as('ANONYMOUS_VISITOR'), 'orders', 'read', {
+        collectionId: 'reviews',
+        fieldKey: 'order',
+        instead: "leave 'order' out of includeReferencedItems",
+      });
+    } catch (err) {
+      error = err as SpiError;
+    }
+    expect(error?.status).toBe(403);
+    expect(error?.message).toBe(
+      "Access denied: ANONYMOUS_VISITOR callers may not read collection 'orders', which field 'order' of collection 'reviews' references, under this adaptor's ACCESS_POLICY. " +
+        `To allow it, add "read" for "ANONYMOUS_VISITOR" under "orders" in ACCESS_POLICY, or leave 'order' out of includeReferencedItems.`,
+    );
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { type ConformanceSkip, skipReason } from './skips.ts';
+import { accessSuite } from './suite-access.ts';
 import { differentialSuite } from './suite-differential.ts';
 import { limitsSuite } from './suite-limits.ts';
 import { operatorSuite } from './suite-operators.ts';
@@ -64,6 +65,7 @@ export function defineConformanceSuite(name: string, start: StartTarget, options
     describe('writes', () => writeSuite(get));
     describe('schema', () => schemaSuite(get));
     describe('limits', () => limitsSuite(get));
+    describe('access', () => accessSuite(get));
     describe('differential', () => differentialSuite(get, { numRuns: options.differentialRuns }));
   });
 }

@@ -5,7 +5,7 @@
  * of an answer — nothing is skipped silently.
  */
 import { randomUUID } from 'node:crypto';
-import type { FieldType, QueryOperator, StorageCapabilities } from '@adaptors/core';
+import type { AccessPolicy, FieldType, QueryOperator, StorageCapabilities } from '@adaptors/core';
 import { expect } from 'vitest';
 import type { WixClient } from '../client.ts';
 
@@ -37,6 +37,15 @@ export type ConformanceClient = Pick<
 export interface ConformanceTarget {
   readonly client: ConformanceClient;
   readonly capabilities: StorageCapabilities;
+  /**
+   * Another front door on the same storage under an ACCESS_POLICY (Harness.withPolicy); the
+   * access cases are skipped, saying so, without it.
+   */
+  readonly withPolicy?: (
+    policy: AccessPolicy,
+  ) => Promise<{ readonly client: ConformanceClient; close(): Promise<void> }>;
+  /** The key the target signs its cursors with (Harness.cursorSecret), for the cursor-content cases. */
+  readonly cursorSecret?: string;
   close(): Promise<void>;
 }
 
