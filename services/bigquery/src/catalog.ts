@@ -20,6 +20,8 @@ export interface PhysicalColumn {
   readonly description: string | undefined;
   /** BigQuery fills it when an insert leaves it out (`defaultValueExpression`). */
   readonly hasDefault: boolean;
+  /** The default's GoogleSQL text, sent back by a tables.patch (schema.ts) so a collection change keeps it. */
+  readonly defaultValueExpression?: string;
 }
 
 export interface PhysicalTable {
@@ -61,6 +63,9 @@ export function physicalTable(name: string, meta: TableMetadata): PhysicalTable 
       mode,
       description: typeof f.description === 'string' ? f.description : undefined,
       hasDefault: typeof f.defaultValueExpression === 'string' && f.defaultValueExpression !== '',
+      ...(typeof f.defaultValueExpression === 'string' && f.defaultValueExpression !== ''
+        ? { defaultValueExpression: f.defaultValueExpression }
+        : {}),
     });
   }
   return {

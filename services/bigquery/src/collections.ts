@@ -24,6 +24,12 @@ export interface WriteColumn {
   readonly column: ColumnInfo;
   readonly shape: ColumnShape;
   readonly field: Field;
+  /**
+   * The column has a default value (`defaultValueExpression`): an insert that has no value for
+   * it leaves it out, so BigQuery writes the default; REQUIRED: an update without a value keeps
+   * the stored one (writes.ts `leftOut`, dml.ts `replaceRows`).
+   */
+  readonly defaulted?: 'NULLABLE' | 'REQUIRED';
 }
 
 /** A collection with what the storage needs to run it. */
@@ -122,7 +128,13 @@ export function buildCollection(
       ? { name: e.column.name, type: e.shape.type, elements: e.shape.elements }
       : columnInfo(e.column.name, e.shape.type, e.field.type);
     columns.set(e.field.key, info);
-    writeColumns.push({ key: e.field.key, column: info, shape: e.shape, field: e.field });
+    writeColumns.push({
+      key: e.field.key,
+      column: info,
+      shape: e.shape,
+      field: e.field,
+      ...(e.column.hasDefault ? { defaulted: e.column.mode === 'REQUIRED' ? 'REQUIRED' : 'NULLABLE' } : {}),
+    });
   }
   return {
     ...sqlCollection(

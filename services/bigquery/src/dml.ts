@@ -46,16 +46,32 @@ function heldOnce(table: string, id: string, among: string): string {
 }
 
 /**
+ * `WHEN NOT MATCHED THEN INSERT` of the columns, except those in `leftOut` (indexes into
+ * `columns`): BigQuery writes a column's default value only when the INSERT leaves it out
+ * ("Specify default column values"), so a row without a value for a defaulted column goes in a
+ * statement that does not list it (writes.ts groups a call's rows by the columns they leave out).
+ */
+function insertClause(columns: readonly WriteColumn[], leftOut: ReadonlySet<number>): string {
+  const names = columns.filter((_, i) => !leftOut.has(i)).map((c) => q(c.column.name));
+  return ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`;
+}
+
+/**
  * Insert the rows whose `_id` is not in the table yet (BigQuery has no unique
  * keys). The check and the insert are one statement, so only a write that
- * commits while this statement runs can slip past it (writes.ts).
+ * commits while this statement runs can slip past it (writes.ts). `leftOut`:
+ * columns whose default the rows take (`insertClause`).
  */
-export function insertMissing(table: string, columns: readonly WriteColumn[], rows: unknown[]): Statement {
-  const names = columns.map((c) => q(c.column.name));
+export function insertMissing(
+  table: string,
+  columns: readonly WriteColumn[],
+  rows: unknown[],
+  leftOut: ReadonlySet<number> = new Set(),
+): Statement {
   return {
     sql:
-      `MERGE ${q(table)} AS ${q('T')} USING ${source(columns)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID} ` +
-      `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`,
+      `MERGE ${q(table)} AS ${q('T')} USING ${source(columns)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID}` +
+      insertClause(columns, leftOut),
     params: { rows },
     types: { rows: rowsType(columns) },
   };
@@ -63,22 +79,27 @@ export function insertMissing(table: string, columns: readonly WriteColumn[], ro
 
 /**
  * Full replacement of existing rows (`keep` columns untouched, e.g. `_createdDate`); with
- * `upsert`, insert the others. A row whose `_id` several rows hold is neither (`heldOnce`).
+ * `upsert`, insert the others (leaving out the `leftOut` columns, whose defaults they take:
+ * `insertClause`). A row whose `_id` several rows hold is neither (`heldOnce`). A REQUIRED
+ * column with a default keeps its stored value when the row has none: BigQuery refuses NULL
+ * there, and the default is only for new rows (a nullable one is cleared, as full replacement
+ * clears any field the item leaves out).
  */
 export function replaceRows(
   table: string,
   columns: readonly WriteColumn[],
   rows: unknown[],
-  options: { readonly keep: readonly string[]; readonly upsert: boolean },
+  options: { readonly keep: readonly string[]; readonly upsert: boolean; readonly leftOut?: ReadonlySet<number> },
 ): Statement {
-  const names = columns.map((c) => q(c.column.name));
   const set = columns
     .filter((c) => c.column.name !== '_id' && !options.keep.includes(c.column.name))
-    .map((c) => `${q(c.column.name)} = ${q('S')}.${q(c.column.name)}`);
+    .map((c) => {
+      const name = q(c.column.name);
+      const value = `${q('S')}.${name}`;
+      return `${name} = ${c.defaulted === 'REQUIRED' ? `IFNULL(${value}, ${q('T')}.${name})` : value}`;
+    });
   const matched = set.length > 0 ? ` WHEN MATCHED THEN UPDATE SET ${set.join(', ')}` : '';
-  const insert = options.upsert
-    ? ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`
-    : '';
+  const insert = options.upsert ? insertClause(columns, options.leftOut ?? new Set()) : '';
   return {
     sql: `MERGE ${q(table)} AS ${q('T')} USING ${source(columns, table)} AS ${q('S')} ON ${q('T')}.${ID} = ${q('S')}.${ID}${matched}${insert}`,
     params: { rows },

@@ -57,6 +57,7 @@ interface SchemaField {
   type: string;
   mode: string;
   description?: string;
+  defaultValueExpression?: string;
 }
 
 /**
@@ -383,7 +384,13 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     const kept = [...columns.values()].filter((c) => !drops.includes(c.name));
     const schema: SchemaField[] = kept.map((c) => {
       const field = wanted.get(c.name);
-      const base: SchemaField = { name: c.name, type: c.schemaType, mode: c.mode };
+      // tables.patch replaces the schema: a column's default not sent back would be dropped.
+      const base: SchemaField = {
+        name: c.name,
+        type: c.schemaType,
+        mode: c.mode,
+        ...(c.defaultValueExpression !== undefined ? { defaultValueExpression: c.defaultValueExpression } : {}),
+      };
       if (field) {
         const description = encodeColumnDescription(field);
         if (description.length > MAX_COLUMN_DESCRIPTION) problems.push(tooLong(field));

@@ -7,7 +7,9 @@
  * Statements per bulk call (1,000 items = one chunk unless the rows exceed
  * MAX_STATEMENT_BYTES): insert = id pre-read + one MERGE; update = pre-read +
  * one MERGE; remove = pre-read + one DELETE (+ one for reference pairs);
- * truncate = TRUNCATE TABLE (+ pairs).
+ * truncate = TRUNCATE TABLE (+ pairs). A table with column defaults: one
+ * insert MERGE per set of defaulted columns the items leave out, and one read
+ * of the defaults written for the answers (`byLeftOut`, `defaultsOf`).
  *
  * Uniqueness: BigQuery has no unique keys. Writes to a table are serialised
  * within this instance (core KeyedLock), and the insert itself is a
@@ -127,34 +129,85 @@ export class Writer {
       if (existing.has(b.id)) results[b.index] = { error: errors.itemAlreadyExists(c.stored.id, b.id) };
     }
     if (fresh.length === 0) return;
-    const { affected } = await this.runner.runRaw(
-      insertMissing(
-        c.stored.id,
-        c.writeColumns,
-        fresh.map((b) => b.row),
-      ),
+    // One MERGE per set of defaulted columns the rows leave out (one in all for a table without defaults).
+    const lost = new Set<string>();
+    for (const group of byLeftOut(c, fresh)) {
+      const { affected } = await this.runner.runRaw(
+        insertMissing(
+          c.stored.id,
+          c.writeColumns,
+          group.entries.map((b) => b.row),
+          group.leftOut,
+        ),
+      );
+      if (affected === group.entries.length) continue;
+      const won = await this.ours(c, group.entries, group.leftOut);
+      for (const b of group.entries) if (!won.has(b.id)) lost.add(b.id);
+    }
+    const filled = await this.defaultsOf(
+      c,
+      fresh.filter((b) => !lost.has(b.id)),
+      'any',
     );
-    const won = affected === fresh.length ? undefined : await this.ours(c, fresh);
     for (const b of fresh) {
-      results[b.index] =
-        won && !won.has(b.id)
-          ? { error: errors.itemAlreadyExists(c.stored.id, b.id) }
-          : { item: storedItem(c, b.item) };
+      results[b.index] = lost.has(b.id)
+        ? { error: errors.itemAlreadyExists(c.stored.id, b.id) }
+        : { item: storedItem(c, { ...b.item, ...filled.get(b.id) }) };
     }
   }
 
-  /** After a race: the items whose stored row is exactly the one this call wrote. */
-  private async ours(c: BigQueryCollection, fresh: readonly sql.Pending[]): Promise<Set<string>> {
+  /**
+   * After a race: the items whose stored row is exactly the one this call wrote (the `leftOut`
+   * columns hold BigQuery's defaults, not the item's values, and are not compared).
+   */
+  private async ours(
+    c: BigQueryCollection,
+    fresh: readonly sql.Pending[],
+    leftOut: ReadonlySet<number>,
+  ): Promise<Set<string>> {
     const stored = await this.readItems(
       c,
       fresh.map((b) => b.id),
     );
+    const ignored = new Set([...leftOut].map((i) => c.writeColumns[i]?.key));
     const won = new Set<string>();
     for (const b of fresh) {
       const row = stored.get(b.id);
-      if (row && sameItem(row, storedItem(c, b.item))) won.add(b.id);
+      if (row && sameItem(row, storedItem(c, b.item), ignored)) won.add(b.id);
     }
     return won;
+  }
+
+  /**
+   * The stored values of the defaulted columns the entries left out (`which`: every such column,
+   * or only the REQUIRED ones, which an update keeps as stored: dml.ts `replaceRows`), for the
+   * answers: a default such as CURRENT_TIMESTAMP() or GENERATE_UUID() is known only once
+   * BigQuery wrote it. One SELECT, and only when some entry left such a column out.
+   */
+  private async defaultsOf(
+    c: BigQueryCollection,
+    entries: readonly sql.Pending[],
+    which: 'any' | 'REQUIRED',
+  ): Promise<Map<string, Item>> {
+    const wanted = new Map<string, string[]>();
+    for (const b of entries) {
+      const keys = [...leftOut(c, b.item)]
+        .map((i) => c.writeColumns[i] as WriteColumn)
+        .filter((w) => which === 'any' || w.defaulted === 'REQUIRED')
+        .map((w) => w.key);
+      if (keys.length > 0) wanted.set(b.id, keys);
+    }
+    const out = new Map<string, Item>();
+    if (wanted.size === 0) return out;
+    const stored = await this.readItems(c, [...wanted.keys()], ['_id', ...new Set([...wanted.values()].flat())]);
+    for (const [id, keys] of wanted) {
+      const row = stored.get(id);
+      if (!row) continue;
+      const values: Record<string, Value> = {};
+      for (const key of keys) if (row[key] !== undefined) values[key] = row[key];
+      out.set(id, values);
+    }
+    return out;
   }
 
   /**
@@ -170,11 +223,17 @@ export class Writer {
   ): Promise<void> {
     const { created, stored, single } = await this.readForReplace(c, batch, results);
     const skipped = await this.replace(c, single, created, true);
+    // A new item took the defaults of the columns it left out; an existing one kept a REQUIRED one's value.
+    const filled = await this.defaultsOf(
+      c,
+      single.filter((b) => !skipped.has(b.id)),
+      'any',
+    );
     for (const b of single) {
       if (skipped.has(b.id)) continue;
       const existing = stored.get(b.id);
       const item = existing && created ? { ...b.item, _createdDate: existing._createdDate ?? null } : b.item;
-      results[b.index] = { item: storedItem(c, item) };
+      results[b.index] = { item: storedItem(c, { ...item, ...filled.get(b.id) }) };
     }
     refuseRepeated(batch, skipped, results);
   }
@@ -193,7 +252,13 @@ export class Writer {
           created ? { ...b, item: { ...b.item, _createdDate: (createdDate ?? null) as Value } } : b,
       );
     const skipped = await this.replace(c, updates, created, false);
-    for (const b of updates) if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, b.item) };
+    const kept = await this.defaultsOf(
+      c,
+      updates.filter((b) => !skipped.has(b.id)),
+      'REQUIRED',
+    );
+    for (const b of updates)
+      if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, { ...b.item, ...kept.get(b.id) }) };
     refuseRepeated(batch, skipped, results);
   }
 
@@ -214,7 +279,8 @@ export class Writer {
 
   /**
    * The last entry per id written by one MERGE that leaves `_createdDate` untouched (`upsert`:
-   * inserting the ids no row holds); answers the ids it skipped (`skipped`).
+   * inserting the ids no row holds, one MERGE per set of defaulted columns the rows leave out,
+   * as an insert: `byLeftOut`); answers the ids it skipped (`skipped`).
    */
   private async replace(
     c: BigQueryCollection,
@@ -224,20 +290,20 @@ export class Writer {
   ): Promise<ReadonlyMap<string, number>> {
     const last = sql.lastPerId(entries);
     if (last.length === 0) return new Map();
-    const { affected } = await this.runner.runRaw(
-      replaceRows(
-        c.stored.id,
-        c.writeColumns,
-        last.map((b) => b.row),
-        { keep: created ? [created.column.name] : [], upsert },
-      ),
-    );
-    return this.skipped(
-      c,
-      last.map((b) => b.id),
-      affected,
-      last.length,
-    );
+    const skipped = new Map<string, number>();
+    for (const group of upsert ? byLeftOut(c, last) : [{ leftOut: new Set<number>(), entries: last }]) {
+      const { affected } = await this.runner.runRaw(
+        replaceRows(
+          c.stored.id,
+          c.writeColumns,
+          group.entries.map((b) => b.row),
+          { keep: created ? [created.column.name] : [], upsert, leftOut: group.leftOut },
+        ),
+      );
+      const ids = group.entries.map((b) => b.id);
+      for (const [id, rows] of await this.skipped(c, ids, affected, ids.length)) skipped.set(id, rows);
+    }
+    return skipped;
   }
 
   /**
@@ -325,6 +391,43 @@ function refuseRepeated(
 }
 
 /**
+ * Indexes (into `writeColumns`) of the columns with a default value the item has no value for.
+ * Null counts as no value: Wix does not tell a null field from a missing one (docs/semantics.md
+ * §4) and sends null for a field left empty, so an inserted item without a value gets the
+ * column's default, as an INSERT that leaves the column out does (the Spanner adaptor does the
+ * same: services/spanner/src/writes.ts `omitDefaults`).
+ */
+function leftOut(c: BigQueryCollection, item: Item): Set<number> {
+  const out = new Set<number>();
+  c.writeColumns.forEach((w, i) => {
+    if (w.defaulted && (item[w.key] === null || item[w.key] === undefined)) out.add(i);
+  });
+  return out;
+}
+
+/**
+ * A batch's entries by the defaulted columns they leave out, in first-seen order: BigQuery writes
+ * a default only into a column the INSERT does not list, so each set is its own statement
+ * (dml.ts `insertClause`). A table without defaults, or a batch whose items all give every
+ * defaulted column, stays one group and one statement.
+ */
+function byLeftOut(
+  c: BigQueryCollection,
+  entries: readonly sql.Pending[],
+): { readonly leftOut: ReadonlySet<number>; readonly entries: sql.Pending[] }[] {
+  if (!c.writeColumns.some((w) => w.defaulted)) return [{ leftOut: new Set(), entries: [...entries] }];
+  const groups = new Map<string, { leftOut: Set<number>; entries: sql.Pending[] }>();
+  for (const b of entries) {
+    const columns = leftOut(c, b.item);
+    const key = [...columns].join(',');
+    const group = groups.get(key) ?? { leftOut: columns, entries: [] };
+    groups.set(key, group);
+    group.entries.push(b);
+  }
+  return [...groups.values()];
+}
+
+/**
  * The `_createdDate` column an update or save leaves as stored: never written back (the
  * read carries whole milliseconds, an owner's row may hold microseconds).
  */
@@ -358,7 +461,7 @@ function timeText(value: Value): Value {
   return typeof value === 'string' ? (timeOfDayText(value) ?? value) : value;
 }
 
-function sameItem(a: Item, b: Item): boolean {
+function sameItem(a: Item, b: Item, ignored: ReadonlySet<string | undefined> = new Set()): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+  return [...keys].every((k) => ignored.has(k) || JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }

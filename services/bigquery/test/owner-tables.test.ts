@@ -83,8 +83,7 @@ describe('owner tables', () => {
     expect(update.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
   });
 
-  test('a REQUIRED column with a default value (BigQuery fills it) keeps the table writable', () => {
-    // The emulator keeps no defaultValueExpression: the definition as tables.get answers it on BigQuery.
+  test('a REQUIRED column with a default value (BigQuery fills it) keeps the table writable', async () => {
     const fields = [
       { name: '_id', type: 'STRING' },
       { name: '_createdDate', type: 'TIMESTAMP' },
@@ -97,6 +96,14 @@ describe('owner tables', () => {
     expect(buildCollection(physicalTable('t', { schema: { fields: without } })).stored.readOnlyReason).toContain(
       'when_dt (DATETIME) is REQUIRED',
     );
+    // On the emulator, which keeps and applies the default: an insert fills the column it cannot write.
+    await h.ds.bq.dataset(h.ds.datasetId).createTable('bq_rw_default', { schema: fields });
+    const inserted = await h.harness.client.insert('bq_rw_default', [{ _id: 'd1' }]);
+    expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
+    const [rows] = await h.ds.bq.query({
+      query: `SELECT _id, when_dt IS NOT NULL AS filled FROM ${table('bq_rw_default')}`,
+    });
+    expect(rows).toEqual([{ _id: 'd1', filled: true }]);
   });
 
   test("update and save of an existing item keep the owner's stored _createdDate, microseconds too", async () => {
@@ -135,6 +142,153 @@ describe('owner tables', () => {
     const fresh = saved.body.results[1].item;
     expect(fresh._createdDate).toEqual(fresh._updatedDate);
     expect((await stored('k3'))?.title).toBe('new');
+  });
+
+  describe('columns with a default value', () => {
+    // status: a literal; must: REQUIRED with a default; made, code: evaluated per row.
+    const DEFAULTED = [
+      { name: '_id', type: 'STRING', mode: 'REQUIRED' },
+      { name: '_createdDate', type: 'TIMESTAMP' },
+      { name: '_updatedDate', type: 'TIMESTAMP' },
+      { name: '_owner', type: 'STRING' },
+      { name: 'title', type: 'STRING' },
+      { name: 'status', type: 'STRING', defaultValueExpression: "'new'" },
+      { name: 'must', type: 'STRING', mode: 'REQUIRED', defaultValueExpression: "'kept'" },
+      { name: 'made', type: 'TIMESTAMP', defaultValueExpression: 'CURRENT_TIMESTAMP()' },
+      { name: 'code', type: 'STRING', defaultValueExpression: 'GENERATE_UUID()' },
+    ];
+    type Row = {
+      _id: string;
+      title: string | null;
+      status: string | null;
+      must: string;
+      made: boolean;
+      code: number | null;
+    };
+    const stored = async (name: string): Promise<Row[]> => {
+      const [rows] = await h.ds.bq.query({
+        query:
+          `SELECT _id, title, status, must, made IS NOT NULL AS made, LENGTH(code) AS code ` +
+          `FROM ${table(name)} ORDER BY _id`,
+      });
+      return rows as Row[];
+    };
+    const merges = (from: number) => h.statements.slice(from).filter((q) => q.startsWith('MERGE')).length;
+    beforeAll(async () => {
+      for (const name of ['bq_def_insert', 'bq_def_update', 'bq_def_save'])
+        await h.ds.bq.dataset(h.ds.datasetId).createTable(name, { schema: DEFAULTED });
+    });
+
+    test('an inserted item without a value (missing or null) gets the default; a given value is kept; one MERGE per set of left-out columns', async () => {
+      const before = h.statements.length;
+      const made = '2021-05-06T07:08:09.010Z';
+      const answer = await h.harness.client.insert('bq_def_insert', [
+        { _id: 'a', title: 'nothing given' },
+        { _id: 'b', status: 'given', must: 'mine' },
+        { _id: 'c', status: null, must: null, made: null, code: null },
+        { _id: 'd', status: 'all', must: 'all', made: { $date: made }, code: 'own' },
+        { _id: 'e', title: 'same as a' },
+      ]);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      // a, c and e leave out the same four columns, b two, d none: three MERGEs, not one per item.
+      expect(merges(before)).toBe(3);
+      expect(await stored('bq_def_insert')).toEqual([
+        { _id: 'a', title: 'nothing given', status: 'new', must: 'kept', made: true, code: 36 },
+        { _id: 'b', title: null, status: 'given', must: 'mine', made: true, code: 36 },
+        { _id: 'c', title: null, status: 'new', must: 'kept', made: true, code: 36 },
+        { _id: 'd', title: null, status: 'all', must: 'all', made: true, code: 3 },
+        { _id: 'e', title: 'same as a', status: 'new', must: 'kept', made: true, code: 36 },
+      ]);
+      // The answers carry the values stored, the defaults BigQuery wrote included.
+      const items = answer.body.results.map((r: { item: Record<string, unknown> }) => r.item);
+      expect(items[0]).toMatchObject({ _id: 'a', status: 'new', must: 'kept', made: { $date: expect.any(String) } });
+      expect(items[0].code).toMatch(/^[0-9a-f-]{36}$/);
+      expect(items[1]).toMatchObject({ _id: 'b', status: 'given', must: 'mine' });
+      expect(items[3]).toMatchObject({ status: 'all', must: 'all', made: { $date: made }, code: 'own' });
+      const read = await h.harness.client.query('bq_def_insert', { filter: { _id: 'a' } });
+      expect(read.body.items[0]).toEqual(items[0]);
+    });
+
+    test('an insert whose items give every defaulted column is still one MERGE', async () => {
+      const before = h.statements.length;
+      const answer = await h.harness.client.insert('bq_def_insert', [
+        { _id: 'f', status: 's', must: 'm', made: { $date: '2020-01-01T00:00:00.000Z' }, code: 'x' },
+        { _id: 'g', status: 't', must: 'n', made: { $date: '2020-01-01T00:00:00.000Z' }, code: 'y' },
+      ]);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(h.statements.slice(before).filter((q) => !q.startsWith('SELECT'))).toHaveLength(1);
+      expect(h.statements.slice(before)).toHaveLength(2); // the _id pre-read and the MERGE: no read-back
+    });
+
+    test('update (full replacement): a REQUIRED defaulted column without a value keeps its stored value, a nullable one is cleared', async () => {
+      await h.harness.client.insert('bq_def_update', [{ _id: 'u1', status: 'open', must: 'set' }]);
+      const answer = await h.harness.client.update('bq_def_update', [
+        { _id: 'u1', title: 't', status: null, must: null },
+      ]);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.results[0].item, JSON.stringify(answer.body)).toMatchObject({
+        _id: 'u1',
+        title: 't',
+        must: 'set',
+      });
+      expect(answer.body.results[0].item.status ?? null).toBeNull();
+      expect(await stored('bq_def_update')).toEqual([
+        { _id: 'u1', title: 't', status: null, must: 'set', made: false, code: null },
+      ]);
+    });
+
+    test('save: a new item gets the defaults, an existing one is replaced as by update', async () => {
+      await h.harness.client.insert('bq_def_save', [{ _id: 's1', status: 'open', must: 'set', code: 'c1' }]);
+      const before = h.statements.length;
+      const answer = await h.harness.client.insert(
+        'bq_def_save',
+        [
+          { _id: 's1', title: 'again' },
+          { _id: 's2', title: 'new' },
+          { _id: 's3', title: 'new too', status: 'given' },
+        ],
+        { overwriteExisting: true },
+      );
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(merges(before)).toBe(2); // s1 and s2 leave out the same columns, s3 fewer
+      expect(await stored('bq_def_save')).toEqual([
+        { _id: 's1', title: 'again', status: null, must: 'set', made: false, code: null },
+        { _id: 's2', title: 'new', status: 'new', must: 'kept', made: true, code: 36 },
+        { _id: 's3', title: 'new too', status: 'given', must: 'kept', made: true, code: 36 },
+      ]);
+      const items = answer.body.results.map((r: { item: Record<string, unknown> }) => r.item);
+      expect(items[0]).toMatchObject({ _id: 's1', must: 'set' });
+      expect(items[0].status ?? null).toBeNull();
+      expect(items[1]).toMatchObject({ _id: 's2', status: 'new', must: 'kept', made: { $date: expect.any(String) } });
+    });
+
+    test("collections/update (a field added from Wix) keeps the owner's defaults", async () => {
+      await h.ds.bq.dataset(h.ds.datasetId).createTable('bq_def_change', { schema: DEFAULTED });
+      const got = await h.harness.client.listCollections(['bq_def_change']);
+      expect(got.status, JSON.stringify(got.body)).toBe(200);
+      const collection = got.body.collections[0];
+      const changed = await h.harness.client.updateCollection({
+        ...collection,
+        fields: [...collection.fields, { key: 'extra', type: 'TEXT' }],
+      });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      const [meta] = await h.ds.bq.dataset(h.ds.datasetId).table('bq_def_change').getMetadata();
+      const defaults = Object.fromEntries(
+        (meta.schema.fields as { name: string; defaultValueExpression?: string }[])
+          .filter((f) => f.defaultValueExpression !== undefined)
+          .map((f) => [f.name, f.defaultValueExpression]),
+      );
+      expect(defaults).toEqual({
+        status: "'new'",
+        must: "'kept'",
+        made: 'CURRENT_TIMESTAMP()',
+        code: 'GENERATE_UUID()',
+      });
+      expect((await h.harness.client.insert('bq_def_change', [{ _id: 'x', extra: 'e' }])).status).toBe(200);
+      expect(await stored('bq_def_change')).toEqual([
+        { _id: 'x', title: null, status: 'new', must: 'kept', made: true, code: 36 },
+      ]);
+    });
   });
 
   async function names(name: string): Promise<string[]> {
