@@ -143,6 +143,9 @@ function record(
   }
   for (const f of fields) {
     const key = Object.keys(row).find((k) => k.toLowerCase() === f.name.toLowerCase());
+    // A row without the field takes the column's default (insertSql), as BigQuery's streaming
+    // API writes it for a missing field; an explicit null stays NULL.
+    if (key === undefined && f.defaultValueExpression !== undefined && prefix === '') continue;
     out[f.name] = value(f, key === undefined ? undefined : row[key], `${prefix}${f.name}`);
   }
   return out;
@@ -176,6 +179,7 @@ export function insertSql(
   const columns = schema.map((f) => `"${f.name.replaceAll('"', '""')}"`).join(', ');
   const tuples = rows.map((row) => {
     const cells = schema.map((f) => {
+      if (!(f.name in row)) return 'DEFAULT'; // left out by checkRow: a field with a default
       const name = `v${params.length}`;
       const p: QueryParam = { name, type: paramTypeOfField(f), value: row[f.name] ?? null };
       params.push(bindParam(name, p));

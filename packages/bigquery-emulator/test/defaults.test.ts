@@ -124,6 +124,40 @@ describe('defaultValueExpression', () => {
     await expect(h.bq.query({ query: "INSERT INTO `dv.t` (id, must) VALUES ('z', NULL)" })).rejects.toThrow();
   });
 
+  test('tabledata.insertAll: a row without the field gets the default, an explicit null stays NULL', async () => {
+    await h.bq.dataset('dv').createTable('streamed', { schema: SCHEMA });
+    await h.bq
+      .dataset('dv')
+      .table('streamed')
+      .insert([{ id: 's1' }, { id: 's2', status: null, must: 'given', n: 1 }]);
+    expect(await rows(SELECT.replace('%t', 'streamed'))).toEqual([
+      {
+        id: 's1',
+        status: 'new',
+        must: 'kept',
+        n: 7,
+        price: '1.5',
+        ts: true,
+        dt: true,
+        today: true,
+        uuid: 36,
+        plain: null,
+      },
+      {
+        id: 's2',
+        status: null,
+        must: 'given',
+        n: 1,
+        price: '1.5',
+        ts: true,
+        dt: true,
+        today: true,
+        uuid: 36,
+        plain: null,
+      },
+    ]);
+  });
+
   test('CREATE TABLE … DEFAULT keeps the expression and applies it', async () => {
     await h.bq.query({
       query: "CREATE TABLE `dv.ddl` (id STRING NOT NULL, status STRING DEFAULT 'open' OPTIONS(description = 'd'))",
