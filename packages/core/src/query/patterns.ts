@@ -97,18 +97,36 @@ const SEPARATOR = -1;
 const HYPHEN = 0x2d;
 const SPACE = 0x20;
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+/** isWordChar's answers beyond ASCII, bounded (a value may hold many distinct code points). */
+const wordChars = new Map<number, boolean>();
 
 /** `[\p{L}\p{N}]` on one code point (what URLIZED_EDGE excludes); ASCII without a regex. */
 function isWordChar(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
-  return WORD_CHAR.test(String.fromCodePoint(cp));
+  let known = wordChars.get(cp);
+  if (known === undefined) {
+    known = WORD_CHAR.test(String.fromCodePoint(cp));
+    if (wordChars.size >= 4096) wordChars.clear();
+    wordChars.set(cp, known);
+  }
+  return known;
 }
 
 /** Code points, as RegExp with the `u` flag reads them (a lone surrogate is one of its own). */
-function codePoints(text: string): number[] {
-  const out: number[] = [];
-  for (const c of text) out.push(c.codePointAt(0) as number);
-  return out;
+function codePoints(text: string): Int32Array {
+  const out = new Int32Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const d = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      out[n++] = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+      i++;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
 }
 
 /** One element of the body against one code point of the value. */
@@ -117,10 +135,13 @@ function elementMatches(element: number, cp: number): boolean {
 }
 
 /** Marks in `hit` each start in `text` where `word` occurs (Knuth–Morris–Pratt: linear, no backtracking). */
-function markOccurrences(text: readonly number[], word: readonly number[], hit: Uint8Array, probe?: UrlizedSteps) {
+function markOccurrences(text: Int32Array, word: Int32Array, hit: Uint8Array, probe?: UrlizedSteps): void {
   hit.fill(0);
   const m = word.length;
-  if (m === 0) return void hit.fill(1);
+  if (m === 0) {
+    hit.fill(1);
+    return;
+  }
   const fail = new Int32Array(m);
   for (let i = 1, k = 0; i < m; i++) {
     while (k > 0 && word[i] !== word[k]) k = fail[k - 1] as number;
@@ -161,22 +182,16 @@ function markOccurrences(text: readonly number[], word: readonly number[], hit: 
  */
 export function urlizedMatcher(words: readonly string[]): (folded: string, probe?: UrlizedSteps) => boolean {
   const parts = words.map((w) => codePoints(foldCase(w)));
-  const body: number[] = [];
+  const elements: number[] = [];
   const offsets: number[] = [];
   parts.forEach((part, i) => {
-    if (i > 0) body.push(SEPARATOR);
-    offsets.push(body.length);
-    body.push(...part);
+    if (i > 0) elements.push(SEPARATOR);
+    offsets.push(elements.length);
+    elements.push(...part);
   });
+  const body = Int32Array.from(elements);
   const m = body.length;
   const first = body.findIndex((e) => e !== SEPARATOR && isWordChar(e));
-
-  const bodyAt = (v: readonly number[], p: number, probe?: UrlizedSteps): boolean => {
-    let i = 0;
-    while (i < m && elementMatches(body[i] as number, v[p + i] as number)) i++;
-    if (probe) probe.steps += i + 1;
-    return i === m;
-  };
 
   if (first >= 0) {
     return (folded, probe) => {
@@ -184,37 +199,49 @@ export function urlizedMatcher(words: readonly string[]): (folded: string, probe
       const n = v.length;
       let lead = 0;
       while (lead < n && !isWordChar(v[lead] as number)) lead++;
-      if (probe) probe.steps += n + lead + 1;
       const p = lead - first;
-      if (lead === n || p < 0 || p + m > n || !bodyAt(v, p, probe)) return false;
-      for (let i = p + m; i < n; i++) {
-        if (probe) probe.steps++;
-        if (isWordChar(v[i] as number)) return false;
+      let i = 0;
+      if (lead < n && p >= 0 && p + m <= n) {
+        while (i < m && elementMatches(body[i] as number, v[p + i] as number)) i++;
       }
-      return true;
+      let rest = i === m ? p + m : n;
+      while (rest < n && !isWordChar(v[rest] as number)) rest++;
+      if (probe) probe.steps += 2 * n + i + 1;
+      return i === m && rest === n;
     };
   }
 
+  // Each distinct word once, with every offset it has in the body.
+  const distinct = new Map<string, { word: Int32Array; offsets: number[] }>();
+  parts.forEach((word, i) => {
+    const key = word.join(',');
+    const entry = distinct.get(key) ?? { word, offsets: [] };
+    entry.offsets.push(offsets[i] as number);
+    distinct.set(key, entry);
+  });
   return (folded, probe) => {
     const v = codePoints(folded);
     const n = v.length;
     if (probe) probe.steps += 2 * n + 1;
     if (m > n || v.some(isWordChar)) return false;
-    // starts[p]: the body can still start at p.
-    const starts = new Uint8Array(n - m + 1).fill(1);
+    // The starts still possible, compacted as words rule them out.
+    let starts = new Int32Array(n - m + 1).map((_, p) => p);
     const hit = new Uint8Array(n + 1);
-    for (let w = 0; w < parts.length; w++) {
-      const at = offsets[w] as number;
-      markOccurrences(v, parts[w] as number[], hit, probe);
-      let any = false;
-      for (let p = 0; p < starts.length; p++) {
-        if (starts[p] === 1 && (hit[p + at] !== 1 || (w > 0 && !elementMatches(SEPARATOR, v[p + at - 1] as number)))) {
-          starts[p] = 0;
+    for (const { word, offsets: at } of distinct.values()) {
+      markOccurrences(v, word, hit, probe);
+      let kept = 0;
+      for (let j = 0; j < starts.length; j++) {
+        const p = starts[j] as number;
+        let ok = true;
+        for (let a = 0; ok && a < at.length; a++) {
+          const o = p + (at[a] as number);
+          ok = hit[o] === 1 && (o === p || elementMatches(SEPARATOR, v[o - 1] as number));
         }
-        any ||= starts[p] === 1;
+        if (ok) starts[kept++] = p;
       }
-      if (probe) probe.steps += starts.length;
-      if (!any) return false;
+      if (probe) probe.steps += starts.length * at.length;
+      if (kept === 0) return false;
+      starts = starts.subarray(0, kept);
     }
     return true;
   };

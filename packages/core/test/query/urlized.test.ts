@@ -62,6 +62,10 @@ describe('urlizedMatcher answers what urlizedPattern answers', () => {
     [['c++ (plus'], 'c++ (plus)', true],
     [['(a'], 'a', false],
     [['(a'], '((a)', true],
+    // Code points as RegExp with the `u` flag reads them: half of a pair is not the pair.
+    [['\u{1F600}'], '«\u{1F600}»', true],
+    [['\ud83d'], '\u{1F600}', false],
+    [['\ud83d'], '-\ud83d-', true],
   ])('%j against %j: %s', (words, value, expected) => {
     expect(viaRegex(words, value)).toBe(expected);
     expect(viaMatcher(words, value)).toBe(expected);
@@ -84,6 +88,7 @@ describe('urlizedMatcher is linear in the value', () => {
     ['a word with a letter after a long edge', ['-x'], `${'-'.repeat(n)}x`, true],
     ['a word with a letter, the value longer', ['-x-'], `${'-'.repeat(n)}x${'-'.repeat(n)}`, true],
     ['letters and edges repeated', ['a'], 'a-'.repeat(n / 2), false],
+    ['distinct punctuation words', Array.from({ length: 20 }, (_, i) => '-'.repeat(i + 1)), '-'.repeat(n), true],
   ])('%s', (_name, words, value, expected) => {
     const result = steps(words, value);
     expect(result.matched).toBe(expected);
