@@ -24,6 +24,10 @@ locals {
     "NUMBER_COLUMNS",
     "SCHEMA_CHECK_MS",
     "BIGQUERY_MAXIMUM_BYTES_BILLED",
+    # An egress proxy (services/bigquery/DEPLOY.md, "The client's paths"): the REST calls then go
+    # through google-auth-library's request and its proxy agent.
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
   ]
   grants = concat(
     [google_bigquery_dataset_iam_member.data_editor.id, google_project_iam_member.job_user.id],
