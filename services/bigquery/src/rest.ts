@@ -67,9 +67,18 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
   } catch (error) {
     throw apiError(error);
   }
+  // 401: BigQuery refused the credentials before doing anything. The auth client's `request`
+  // applies google-auth-library's own rule for that case (refresh the token and send once more,
+  // for the credential types that allow it), so the call is sent again through it.
+  if (answer.status === 401 && !isEmulator(bq)) return throughAuthClient<T>(bq, call, url, body, headers);
   const data = parsedBody(answer.text);
   if (answer.status < 200 || answer.status >= 300) throw httpError(answer.status, data);
   return jsonObject<T>(data, answer.status);
+}
+
+/** The client was built for an emulator (client.ts): its auth client is a `PassThroughClient`, which adds nothing. */
+function isEmulator(bq: RestClient): boolean {
+  return bq.authClient.cachedCredential instanceof PassThroughClient;
 }
 
 /**
@@ -78,10 +87,9 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
  * `Headers` and so load undici for nothing.
  */
 async function credentialHeaders(bq: RestClient, url: string): Promise<Record<string, string> | undefined> {
-  const auth = bq.authClient;
-  if (auth.cachedCredential instanceof PassThroughClient) return undefined;
+  if (isEmulator(bq)) return undefined;
   const record: Record<string, string> = {};
-  (await auth.getRequestHeaders(url)).forEach((value, name) => {
+  (await bq.authClient.getRequestHeaders(url)).forEach((value, name) => {
     record[name] = value;
   });
   return record;

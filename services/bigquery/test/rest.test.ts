@@ -131,6 +131,37 @@ describe('BigQuery REST call', () => {
     }
   });
 
+  test("a 401 is sent again through the auth client's request, which refreshes the token as the library allows", async () => {
+    const tokens: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      tokens.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      if (req.headers.authorization === 'Bearer stale') {
+        res.statusCode = 401;
+        res.end('{"error":{"code":401,"message":"Request had invalid authentication credentials.","errors":[]}}');
+        return;
+      }
+      res.end('{"kind":"bigquery#queryResponse","jobComplete":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // A token the server no longer takes, and the library's refresh handler for a new one.
+      const auth = new OAuth2Client({ forceRefreshOnFailure: true });
+      auth.setCredentials({ access_token: 'stale', expiry_date: Date.now() + 3_600_000 });
+      auth.refreshHandler = async () => ({ access_token: 'fresh', expiry_date: Date.now() + 3_600_000 });
+      const bq = new BigQuery({
+        projectId: 'p',
+        apiEndpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        authClient: auth,
+      });
+      const answer = await restCall<{ jobComplete: boolean }>(bq, query('d', 'SELECT 1'));
+      expect(answer.jobComplete).toBe(true);
+      expect(tokens).toEqual(['Bearer stale', 'Bearer stale', 'Bearer fresh']);
+    } finally {
+      server.close();
+    }
+  });
+
   test("a call on an emulator sends no credentials and never loads Node's undici (a cold start's ~30 ms)", () => {
     // In a process of its own: this one has loaded undici long ago.
     const script = `
