@@ -196,3 +196,78 @@ describe('WIX_INSTANCE_IDS unset', () => {
     expect(page).toContain(`<code>${OWNER_SITE}</code>, <code>${OTHER_SITE}</code>`);
   });
 });
+
+/**
+ * Only an authenticated call is noted among the sites seen (and logged): the owner is told to copy
+ * their id from that list, so a caller without the key or the secret must not be able to fill it
+ * (20 ids at most) with ids of its choosing. A legacy /provision is answered without a secret, so
+ * it is the case to guard.
+ */
+describe('sites seen: only authenticated calls are noted', () => {
+  let h: Harness;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    h = await startHarness({
+      storage: createMemoryStorage({ collections: [plantsCollection] }),
+      legacySecretKeys: [LEGACY_SECRET],
+      logger: createLogger({ level: 'info', sink: { write: (line) => lines.push(JSON.parse(line)) } }),
+      info,
+    });
+  });
+  afterAll(() => h.close());
+
+  const provision = (secretKey: string | undefined, instanceId: string) =>
+    fetch(`${h.url}/provision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        requestContext: { settings: secretKey === undefined ? {} : { secretKey }, instanceId, role: 'OWNER' },
+      }),
+    });
+
+  it('a legacy /provision without the secret is answered but not noted; a wrong secret neither; the right one is', async () => {
+    for (let i = 0; i < 25; i++) expect((await provision(undefined, `junk-${i}`)).status).toBe(200);
+    expect((await provision('x'.repeat(20), 'junk-wrong')).status).toBe(401);
+    const withSecret = await legacyCall(h.legacy as LegacyClient, '/data/count', { collectionName: 'plants' }, 'x');
+    expect(withSecret.status).toBe(200); // the right secret: noted
+    // A v3 provision whose token does not verify is answered too, and not noted either.
+    const token = await h.signer.sign({}, { metadata: siteMetadata('junk-v3') });
+    expect((await h.client.post('provision', `${token.slice(0, -4)}AAAA`)).status).toBe(200);
+    expect((await provision(LEGACY_SECRET, OWNER_SITE)).status).toBe(200);
+    const status = await details(h.url);
+    expect(status.instances.seen).toEqual(['x', OWNER_SITE]);
+    const noticed = lines.filter((line) => String(line.message).startsWith('WIX_INSTANCE_IDS is not set'));
+    expect(noticed.map((line) => line.instanceId)).toEqual(['x', OWNER_SITE]);
+  });
+});
+
+describe('sites seen: ids shown whole up to the longest WIX_INSTANCE_IDS accepts (128)', () => {
+  const LONGEST = `${'a1b2c3d4-'.repeat(14)}ab`; // 128 characters, the setting's limit
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      storage: createMemoryStorage({ collections: [plantsCollection] }),
+      instanceIds: [LONGEST],
+      legacySecretKeys: [LEGACY_SECRET],
+      info,
+    });
+  });
+  afterAll(() => h.close());
+
+  it('a 128-character id is listed whole, so the listed copy is the one the setting matches; a longer one is cut with "…"', async () => {
+    expect(LONGEST).toHaveLength(128);
+    const served = await h.client.call(
+      'items/count',
+      { collectionId: 'plants', filter: {} },
+      { metadata: siteMetadata(LONGEST) },
+    );
+    expect(served.status).toBe(200);
+    const tooLong = `${LONGEST}z`.repeat(2);
+    const legacy = h.legacy as LegacyClient;
+    expect((await legacyCall(legacy, '/data/count', { collectionName: 'plants' }, tooLong)).status).toBe(403);
+    const status = await details(h.url);
+    expect(status.instances.seen).toEqual([LONGEST, `${tooLong.slice(0, 128)}…`]);
+    const page = await (await fetch(`${h.url}/`, { headers: { authorization: `Bearer ${STATUS_TOKEN}` } })).text();
+    expect(page).toContain(`<code>${LONGEST}</code>`);
+  });
+});

@@ -440,6 +440,89 @@ describe('roles through the access policy', () => {
   });
 });
 
+/**
+ * A legacy column change is a v3 collections/update underneath, so it needs what that call needs:
+ * `schema` on the collection, not `read` as well (auth/README.md "What each call needs"). A caller
+ * without `schema` gets the 403 naming it, before anything is read, whether the collection exists
+ * or not; never a 404 saying an existing collection does not exist.
+ */
+describe('column changes need schema, as collections/update does', () => {
+  let open: Harness;
+  let guarded: Harness;
+  beforeAll(async () => {
+    const storage = createMemoryStorage();
+    open = await startHarness({ storage, legacySecretKeys: [KEY] });
+    const created = await open.client.call('collections/create', {
+      collection: { id: 'orders', fields: [{ key: 't', type: 'TEXT' }] },
+    });
+    expect(created.status).toBe(200);
+    guarded = await startHarness({
+      storage,
+      signer: open.signer,
+      legacySecretKeys: [KEY],
+      policy: parseAccessPolicy(
+        JSON.stringify({ '*': { '*': ['*'], MEMBER: ['read'] }, orders: { APP: ['schema'], MEMBER: ['read'] } }),
+      ),
+    });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+    await open?.close();
+  });
+
+  const fieldKeys = async () => {
+    const got = await open.client.call('collections/get', { collectionIds: ['orders'] });
+    return (got.body.collections[0].fields as { key: string }[]).map((f) => f.key).filter((k) => !k.startsWith('_'));
+  };
+
+  test('schema without read (BACKEND_CODE → APP): /schemas/column/add and /remove answer 200, as v3 does', async () => {
+    const app = (guarded.legacy as LegacyClient).with({ role: 'BACKEND_CODE' });
+    const v3 = await guarded.client.call(
+      'collections/update',
+      {
+        collection: {
+          id: 'orders',
+          fields: [
+            { key: 't', type: 'TEXT' },
+            { key: 'u', type: 'TEXT' },
+          ],
+        },
+      },
+      { metadata: { instanceId: 'x', identity: { identityType: 'APP', appId: 'a' } } },
+    );
+    expect(v3.status).toBe(200);
+    const add = await app.legacy('/schemas/column/add', {
+      collectionName: 'orders',
+      column: { name: 'w', type: 'text' },
+    });
+    expect(add).toMatchObject({ status: 200, body: {} });
+    expect(await fieldKeys()).toEqual(['t', 'u', 'w']);
+    const remove = await app.legacy('/schemas/column/remove', { collectionName: 'orders', columnName: 'u' });
+    expect(remove).toMatchObject({ status: 200, body: {} });
+    expect(await fieldKeys()).toEqual(['t', 'w']);
+    // Still no read: the listing leaves orders out, as v3's collections/get does.
+    const find = await app.legacy('/schemas/find', { schemaIds: ['orders'] });
+    expect(find.status).toBe(404);
+  });
+
+  test('read without schema (MEMBER): 403 naming schema, on an existing collection or not, nothing changed', async () => {
+    const member = (guarded.legacy as LegacyClient).with({ role: 'MEMBER' });
+    for (const [path, body] of [
+      ['/schemas/column/add', { collectionName: 'orders', column: { name: 'm', type: 'text' } }],
+      ['/schemas/column/remove', { collectionName: 'orders', columnName: 't' }],
+      ['/schemas/column/add', { collectionName: 'nothing_here', column: { name: 'm', type: 'text' } }],
+      ['/schemas/column/remove', { collectionName: 'nothing_here', columnName: 't' }],
+    ] as const) {
+      const refused = await member.legacy(path, body);
+      expect(refused.status, `${path} ${body.collectionName}`).toBe(403);
+      expect(refused.body.message).toMatch(
+        new RegExp(`MEMBER callers may not schema collection '${body.collectionName}'.*add "schema" for "MEMBER"`),
+      );
+    }
+    expect(await fieldKeys()).toEqual(['t', 'w']);
+  });
+});
+
 describe('read-only schema', () => {
   let ro: Harness;
   beforeAll(async () => {

@@ -39,6 +39,13 @@ export interface Adaptor {
   /** Storage work its calls gave up on at their deadline and that still runs (abandoned-work.ts). */
   readonly abandoned: AbandonedWork;
   call(endpoint: EndpointName, request: unknown, ctx: CallContext): Promise<unknown>;
+  /**
+   * The ACCESS_POLICY check `call(endpoint, …)` makes on `collectionId` before anything is read:
+   * throws its 403 when the caller may not. For a call that reads before it makes that v3 call
+   * (a legacy schema change reads the definition it edits: legacy/handlers.ts), so it needs
+   * exactly what the v3 call needs, refused the same way.
+   */
+  authorize(endpoint: EndpointName, collectionId: string, ctx: CallContext): void;
 }
 
 interface Deps {
@@ -89,6 +96,9 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
   return {
     storage: options.storage,
     abandoned,
+    authorize(endpoint, collectionId, ctx) {
+      if (options.policy) checkAccess(options.policy, ctx.metadata, collectionId, ENDPOINT_TABLE[endpoint][0]);
+    },
     async call(endpoint, raw, ctx) {
       const request = validateRequest(endpoint, raw);
       const [kind, handler] = ENDPOINT_TABLE[endpoint] as readonly [AccessKind, Handler<typeof endpoint>];

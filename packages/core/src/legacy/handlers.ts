@@ -7,11 +7,12 @@
  */
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import type { CallContext } from '../adaptor/context.ts';
+import { listCollections } from '../adaptor/schema.ts';
 import { isPlainObject } from '../auth/metadata.ts';
 import { runWithDeadline } from '../deadline.ts';
 import { type ErrorObject, errors, SpiError } from '../errors.ts';
 import type { Collection } from '../model.ts';
-import type { EndpointName } from '../wire/validate.ts';
+import { type EndpointName, validateRequest } from '../wire/validate.ts';
 import { fromErrorObject, type LegacyError, unsupportedOperation } from './errors.ts';
 import { legacyFilterToWire } from './filter.ts';
 import { renamePaths } from './paths.ts';
@@ -199,8 +200,25 @@ function aggregationOf(body: Body) {
   return { groupingFields, operations, postFilteringStep: nested.postFilteringStep, renames };
 }
 
-async function requireCollection(adaptor: Adaptor, id: string, ctx: CallContext): Promise<Collection> {
-  const [collection] = await described(adaptor, [id], ctx);
+/**
+ * The collection a column change (/schemas/column/add, /remove) edits, read for the v3
+ * collections/update the change becomes, so the legacy call needs exactly what that call needs
+ * (auth/README.md: legacy calls get the v3 checks): first its check — `schema` on the collection,
+ * the 403 naming it when refused (adaptor.authorize) — then the definition, read as
+ * collections/get describes it but without that call's `read` filter (adaptor/schema.ts
+ * listCollections), which would also need `read` and answer a collection the caller may change
+ * but not read as one that does not exist.
+ */
+async function collectionToChange(adaptor: Adaptor, id: string, ctx: CallContext): Promise<Collection> {
+  adaptor.authorize('collections/update', id, ctx);
+  const request = validateRequest('collections/get', { collectionIds: [id] });
+  const { collections } = await runWithDeadline(
+    ctx.deadline,
+    'read',
+    () => listCollections(adaptor.storage, request, ctx),
+    adaptor.abandoned,
+  );
+  const [collection] = collections;
   if (!collection) throw errors.collectionNotFound(id);
   return collection;
 }
@@ -298,7 +316,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     const id = collectionName(body);
     const field = columnToField(body.column);
     if (isSystemField(field.key)) throw errors.violation('column.name', field.key, 'Cannot modify system field');
-    const collection = await requireCollection(adaptor, id, ctx);
+    const collection = await collectionToChange(adaptor, id, ctx);
     if (collection.fields.some((f) => f.key === field.key)) {
       throw errors.violation('column.name', field.key, `${id} already has a field named ${field.key}`);
     }
@@ -312,7 +330,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     const name = body.columnName;
     if (typeof name !== 'string' || name === '') throw errors.violation('columnName', name, 'must name a field');
     if (isSystemField(name)) throw errors.violation('columnName', name, 'Cannot modify system field');
-    const collection = await requireCollection(adaptor, id, ctx);
+    const collection = await collectionToChange(adaptor, id, ctx);
     if (!collection.fields.some((f) => f.key === name)) {
       // 404, as the legacy reference answers a field that does not exist (not a 400 blaming the request's form).
       throw new SpiError(

@@ -52,6 +52,7 @@ export interface LegacyHooks {
   /**
    * The site check of an authenticated call (WIX_INSTANCE_IDS, server/instances.ts), shared with
    * v3: notes the call's site for the status page; undefined when the site may call, else the 403.
+   * Called only with the right secret: never for a /provision sent without one.
    */
   readonly admitSite: (metadata: RequestMetadata, field: InstanceField) => SpiError | undefined;
 }
@@ -141,13 +142,17 @@ export function registerLegacyRoutes(
       const ctx = newCallContext(requestId, context.metadata, newDeadline(deadlineMs));
       if (state) state.ctx = ctx;
       void reply.header('x-request-id', requestId);
-      // The site check after the secret's, so only a holder of the secret is noted or told which
-      // site it called from. requestContext.instanceId is not signed: it tells a second site that
-      // got the same secret (a duplicated site, a reused secret) from the owner's, not a holder of
-      // the secret who writes another site's id (docs/legacy.md "Sites allowed"). /provision
-      // touches no data, as v3's (server/app.ts).
-      const refusal = hooks.admitSite(context.metadata, 'requestContext.instanceId');
-      if (refusal && path !== '/provision') return fail(refusal.status, refusal.message, refusal.code, refusal);
+      // The site check only once the secret is right, so only a holder of the secret is noted on
+      // the status page (and logged) or told which site it called from: a /provision without a
+      // secret, which is answered, is neither, or anyone could fill the list of sites seen with
+      // ids of their choosing for the owner to allowlist. requestContext.instanceId is not signed:
+      // it tells a second site that got the same secret (a duplicated site, a reused secret) from
+      // the owner's, not a holder of the secret who writes another site's id (docs/legacy.md
+      // "Sites allowed"). /provision touches no data, as v3's (server/app.ts), so it is never refused.
+      if (verdict === 'ok') {
+        const refusal = hooks.admitSite(context.metadata, 'requestContext.instanceId');
+        if (refusal && path !== '/provision') return fail(refusal.status, refusal.message, refusal.code, refusal);
+      }
       try {
         return send(reply, 200, await handler(adaptor, body, ctx));
       } catch (error) {

@@ -17,7 +17,7 @@ import { type LegacyHooks, type LegacyOptions, registerLegacyRoutes } from '../l
 import { runSelfTest, type SelfTestCall } from '../self-test.ts';
 import type { EndpointName } from '../wire/validate.ts';
 import { admitBodies } from './admission.ts';
-import { createInstanceCheck, INSTANCE_IDS_ADVICE } from './instances.ts';
+import { createInstanceCheck, INSTANCE_IDS_ADVICE, shownInstanceId } from './instances.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkReadiness } from './readiness.ts';
@@ -172,14 +172,15 @@ export function build(options: BuildOptions): FastifyInstance {
   };
   const checkInstance = createInstanceCheck(options.instanceIds);
   /**
-   * Once per authenticated call, before any storage work: notes its site for the status page
+   * Once per authenticated call, before any storage work — a verified token (answerV3) or the right
+   * legacy secret (legacy/routes.ts), never an unsigned provision: notes its site for the status page
    * (logged once per new site while any site may call, as WIX_AUDIENCE's audiences are by
    * runService) and, with WIX_INSTANCE_IDS, refuses a site not listed (a Set lookup).
    */
   const admitSite: LegacyHooks['admitSite'] = (metadata, field) => {
     if (recorder.recordInstance(metadata.instanceId) && !checkInstance) {
       logger.log('NOTICE', 'WIX_INSTANCE_IDS is not set; accepted a call from a Wix site', {
-        instanceId: metadata.instanceId?.slice(0, 100) ?? null,
+        instanceId: metadata.instanceId === undefined ? null : shownInstanceId(metadata.instanceId),
       });
     }
     return checkInstance?.(metadata.instanceId, field);

@@ -9,8 +9,23 @@
  */
 import { errors, type SpiError } from '../errors.ts';
 
+/**
+ * The longest id the setting lists: the status page shows the ids it has seen up to this length
+ * (server/status.ts `recordInstance`), so an id pasted from there is whole.
+ */
+export const INSTANCE_ID_MAX_LENGTH = 128;
+
+/**
+ * An instance id as the status page and the log show it: whole up to INSTANCE_ID_MAX_LENGTH, the
+ * longest the setting lists; a longer one (only an unsigned legacy requestContext.instanceId can
+ * be) is cut there and ends in '…', which the setting refuses, so a cut id is never pasted as whole.
+ */
+export function shownInstanceId(instanceId: string): string {
+  return instanceId.length <= INSTANCE_ID_MAX_LENGTH ? instanceId : `${instanceId.slice(0, INSTANCE_ID_MAX_LENGTH)}…`;
+}
+
 /** Wix's instance ids are GUIDs; a little more is allowed, nothing that needs quoting or separates. */
-const INSTANCE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const INSTANCE_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${INSTANCE_ID_MAX_LENGTH}}$`);
 
 /**
  * `WIX_INSTANCE_IDS`: comma-separated ids, spaces around the commas allowed. An empty entry
@@ -36,7 +51,7 @@ export function parseInstanceIds(value: string): readonly string[] {
     }
     if (!INSTANCE_ID.test(entry)) {
       throw new Error(
-        `${position} is not a site instance id: write each one bare (no quotes or brackets), up to 128 letters, digits, '-', '_', '.' or ':', as the status page lists it`,
+        `${position} is not a site instance id: write each one bare (no quotes or brackets), up to ${INSTANCE_ID_MAX_LENGTH} letters, digits, '-', '_', '.' or ':', as the status page lists it`,
       );
     }
     ids.push(entry);

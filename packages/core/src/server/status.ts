@@ -21,6 +21,7 @@ import { describeCollection } from '../capabilities.ts';
 import { newDeadline, runWithDeadline } from '../deadline.ts';
 import { SpiError } from '../errors.ts';
 import type { BackfillHint, IndexHint } from '../storage.ts';
+import { shownInstanceId } from './instances.ts';
 import { checkReadiness } from './readiness.ts';
 
 /** What the running service knows about itself (runService fills it). */
@@ -81,11 +82,13 @@ export class StatusRecorder {
 
   /**
    * Notes the site instance of an authenticated call (a verified token, or a legacy call with
-   * the right secret: an unauthenticated caller cannot fill the list). True when it is new, so
-   * the caller can log it once; a Set lookup otherwise, cheap enough for every call.
+   * the right secret: server/app.ts `admitSite`, legacy/routes.ts; an unauthenticated caller
+   * cannot fill the list). The id is kept whole up to the longest WIX_INSTANCE_IDS accepts
+   * (instances.ts `shownInstanceId`), so the owner can copy it. True when it is new, so the
+   * caller can log it once; a Set lookup otherwise, cheap enough for every call.
    */
   recordInstance(instanceId: string | undefined): boolean {
-    const shown = instanceId === undefined || instanceId === '' ? NO_INSTANCE : instanceId.slice(0, 100);
+    const shown = instanceId === undefined || instanceId === '' ? NO_INSTANCE : shownInstanceId(instanceId);
     if (this.#instances.has(shown) || this.#instances.size >= INSTANCE_LIMIT) return false;
     this.#instances.add(shown);
     return true;
