@@ -120,6 +120,53 @@ describe('defaultValueExpression', () => {
     ]);
   });
 
+  test('a default written as an expression in a MERGE (IFNULL, the text in parentheses, a trailing comment) is evaluated per row', async () => {
+    // The form services/bigquery/src/dml.ts `insertedDefault` emits: one MERGE for rows with and without values.
+    await h.bq.dataset('dv').createTable('inline', {
+      schema: [
+        { name: 'id', type: 'STRING', mode: 'REQUIRED' },
+        { name: 'status', type: 'STRING', defaultValueExpression: "'new' -- a note" },
+        { name: 'ts', type: 'TIMESTAMP', defaultValueExpression: 'CURRENT_TIMESTAMP' },
+        { name: 'day', type: 'DATE', defaultValueExpression: "'2020-01-02'" },
+        { name: 'uuid', type: 'STRING', defaultValueExpression: 'GENERATE_UUID()' },
+      ],
+    });
+    await h.bq.query({
+      query:
+        'MERGE `dv.inline` AS T USING (SELECT r.id, r.status, r.ts, r.day, r.uuid FROM UNNEST(@rows) AS r) AS S ON T.id = S.id ' +
+        "WHEN NOT MATCHED THEN INSERT (id, status, ts, day, uuid) VALUES (S.id, IFNULL(S.status, ('new' -- a note\n)), " +
+        "IFNULL(S.ts, CAST((CURRENT_TIMESTAMP\n) AS TIMESTAMP)), IFNULL(S.day, CAST(('2020-01-02'\n) AS DATE)), " +
+        'IFNULL(S.uuid, (GENERATE_UUID()\n)))',
+      params: {
+        rows: [
+          { id: 'a', status: null, ts: null, day: null, uuid: null },
+          {
+            id: 'b',
+            status: 'given',
+            ts: h.bq.timestamp('2021-01-01T00:00:00Z'),
+            day: h.bq.date('2021-03-04'),
+            uuid: 'own',
+          },
+          { id: 'c', status: null, ts: null, day: null, uuid: null },
+        ],
+      },
+      types: { rows: [{ id: 'STRING', status: 'STRING', ts: 'TIMESTAMP', day: 'DATE', uuid: 'STRING' }] },
+    });
+    expect(
+      await rows(
+        'SELECT id, status, ts IS NOT NULL AS ts, CAST(day AS STRING) AS day, LENGTH(uuid) AS uuid FROM `dv.inline` ORDER BY id',
+      ),
+    ).toEqual([
+      { id: 'a', status: 'new', ts: true, day: '2020-01-02', uuid: 36 },
+      { id: 'b', status: 'given', ts: true, day: '2021-03-04', uuid: 3 },
+      { id: 'c', status: 'new', ts: true, day: '2020-01-02', uuid: 36 },
+    ]);
+    expect((await rows("SELECT COUNT(DISTINCT uuid) AS n FROM `dv.inline` WHERE id != 'b'"))[0]?.n).toBe(2);
+    expect((await rows("SELECT CAST(ts AS STRING) AS ts FROM `dv.inline` WHERE id = 'b'"))[0]?.ts).toBe(
+      '2021-01-01 00:00:00+00',
+    );
+  });
+
   test('a REQUIRED column with a default refuses an explicit NULL', async () => {
     await expect(h.bq.query({ query: "INSERT INTO `dv.t` (id, must) VALUES ('z', NULL)" })).rejects.toThrow();
   });
