@@ -30,6 +30,11 @@ export interface WriteColumn {
    * the stored one (writes.ts `leftOut`, dml.ts `replaceRows`).
    */
   readonly defaulted?: 'NULLABLE' | 'REQUIRED';
+  /**
+   * The default's GoogleSQL text as tables.get reports it (catalog.ts), with `defaulted`: the
+   * insert writes it in place of a missing value (dml.ts `insertedDefault`).
+   */
+  readonly defaultExpression?: string;
 }
 
 /** A collection with what the storage needs to run it. */
@@ -134,6 +139,9 @@ export function buildCollection(
       shape: e.shape,
       field: e.field,
       ...(e.column.hasDefault ? { defaulted: e.column.mode === 'REQUIRED' ? 'REQUIRED' : 'NULLABLE' } : {}),
+      ...(e.column.hasDefault && e.column.defaultValueExpression !== undefined
+        ? { defaultExpression: e.column.defaultValueExpression }
+        : {}),
     });
   }
   return {

@@ -6,7 +6,7 @@
  * are one statement. Struct fields are named c0… (safe aliases): column
  * names never reach a type descriptor.
  */
-import { bigquery } from '@adaptors/googlesql';
+import { bigquery, type ColumnInfo, isDecimalType } from '@adaptors/googlesql';
 import { REFERENCES_TABLE } from '@adaptors/sql-storage';
 import type { WriteColumn } from './collections.ts';
 import { type ClientType, clientColumnType, type Statement } from './values.ts';
@@ -48,19 +48,76 @@ function heldOnce(table: string, id: string, among: string): string {
 /**
  * `WHEN NOT MATCHED THEN INSERT` of the columns, except those in `leftOut` (indexes into
  * `columns`): BigQuery writes a column's default value only when the INSERT leaves it out
- * ("Specify default column values"), so a row without a value for a defaulted column goes in a
- * statement that does not list it (writes.ts groups a call's rows by the columns they leave out).
+ * ("Specify default column values"). A defaulted column whose default can be written in the
+ * statement (`insertedDefault`) is always listed, its value `IFNULL(S.c, <default>)`, so rows
+ * with and without a value for it share one statement; only a column whose default cannot is
+ * left out (writes.ts `byLeftOut` groups a call's rows by those columns: one group, one
+ * statement, whenever every default can be written).
  */
 function insertClause(columns: readonly WriteColumn[], leftOut: ReadonlySet<number>): string {
-  const names = columns.filter((_, i) => !leftOut.has(i)).map((c) => q(c.column.name));
-  return ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `${q('S')}.${n}`).join(', ')})`;
+  const listed = columns.filter((_, i) => !leftOut.has(i));
+  const names = listed.map((c) => q(c.column.name));
+  const values = listed.map((c, i) => {
+    const value = `${q('S')}.${names[i]}`;
+    const fill = c.defaulted ? insertedDefault(c) : undefined;
+    return fill === undefined ? value : `IFNULL(${value}, ${fill})`;
+  });
+  return ` WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${values.join(', ')})`;
+}
+
+/** Default texts a NUMERIC or BIGNUMERIC column takes exactly as IFNULL's second operand (`insertedDefault`). */
+const INTEGER_LITERAL = /^\s*[+-]?\d{1,18}\s*$/;
+const NUMERIC_LITERAL = /^\s*(?:NUMERIC|DECIMAL)\s*(?:'[^'\\\r\n]*'|"[^"\\\r\n]*")\s*$/i;
+const BIGNUMERIC_LITERAL = /^\s*(?:BIG)?(?:NUMERIC|DECIMAL)\s*(?:'[^'\\\r\n]*'|"[^"\\\r\n]*")\s*$/i;
+
+/**
+ * The column's default as the value an INSERT writes when the row has none (`insertClause`), or
+ * undefined when the column must be left out of the INSERT instead (BigQuery then writes the
+ * default itself).
+ *
+ * The text is the column's `defaultValueExpression` as BigQuery reports it in tables.get
+ * (catalog.ts `physicalTable`): schema the table's owner defined in BigQuery, which BigQuery
+ * accepted as a default value (literals and a few functions such as CURRENT_TIMESTAMP() or
+ * GENERATE_UUID(): no column, no subquery, no parameter). No request carries it: Wix neither reads
+ * nor sets it (collections/update sends it back unchanged, schema.ts), so embedding it in the
+ * statement runs nothing the owner did not write into the table already, and it is evaluated
+ * where BigQuery evaluates a default, at the row's insert (GENERATE_UUID() once per row,
+ * CURRENT_TIMESTAMP() once per statement). It is wrapped in parentheses, so it stays one operand,
+ * with a newline before the closing one, so a trailing `--` or `#` comment ends there.
+ *
+ * IFNULL needs one type for both operands, and BigQuery accepts as a default any expression the
+ * column's type takes by assignment: DATE, TIME and TIMESTAMP columns CAST it (a string literal
+ * such as '2020-01-01' is parsed as the assignment parses it); a NUMERIC or BIGNUMERIC column
+ * takes only an integer literal or a literal of its own type here (a FLOAT64 literal such as 0.1
+ * or a BIGNUMERIC one would give IFNULL another type, or a CAST another rounding); the other
+ * scalar types take only their own type (and FLOAT64 from any number, as IFNULL's result type).
+ * A REPEATED column is left out: its missing array is written as [], never NULL (values.ts
+ * `columnValue`), so IFNULL would never see it missing.
+ */
+export function insertedDefault(c: WriteColumn): string | undefined {
+  const text = c.defaultExpression;
+  const type = c.column.type;
+  if (text === undefined || text.trim() === '' || typeof type === 'object') return undefined;
+  const expression = `(${text}\n)`;
+  switch (type) {
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+      return `CAST(${expression} AS ${type})`;
+    case 'NUMERIC':
+      return INTEGER_LITERAL.test(text) || NUMERIC_LITERAL.test(text) ? expression : undefined;
+    case 'BIGNUMERIC':
+      return INTEGER_LITERAL.test(text) || BIGNUMERIC_LITERAL.test(text) ? expression : undefined;
+    default:
+      return expression;
+  }
 }
 
 /**
  * Insert the rows whose `_id` is not in the table yet (BigQuery has no unique
  * keys). The check and the insert are one statement, so only a write that
  * commits while this statement runs can slip past it (writes.ts). `leftOut`:
- * columns whose default the rows take (`insertClause`).
+ * columns left out, whose default the rows take (`insertClause`).
  */
 export function insertMissing(
   table: string,
@@ -79,8 +136,8 @@ export function insertMissing(
 
 /**
  * Full replacement of existing rows (`keep` columns untouched, e.g. `_createdDate`); with
- * `upsert`, insert the others (leaving out the `leftOut` columns, whose defaults they take:
- * `insertClause`). A row whose `_id` several rows hold is neither (`heldOnce`). A REQUIRED
+ * `upsert`, insert the others as `insertMissing` does (a missing value takes the column's
+ * default: `insertClause`). A row whose `_id` several rows hold is neither (`heldOnce`). A REQUIRED
  * column with a default keeps its stored value when the row has none: BigQuery refuses NULL
  * there, and the default is only for new rows (a nullable one is cleared, as full replacement
  * clears any field the item leaves out).
@@ -107,9 +164,23 @@ export function replaceRows(
   };
 }
 
-/** Rows by `_id` (`columns` as c0…), for per-item answers. */
-export function selectByIds(table: string, columns: readonly string[], ids: readonly string[]): Statement {
-  const select = columns.map((name, i) => `${q(name)} AS ${q(`c${i}`)}`).join(', ');
+/**
+ * Rows by `_id` (`columns` as c0…), for per-item answers: an INT64/NUMERIC/BIGNUMERIC column that
+ * holds a Wix TEXT field answers its exact decimal text, as a query projects it (googlesql
+ * target.ts `projected`).
+ */
+export function selectByIds(
+  table: string,
+  columns: readonly (string | ColumnInfo)[],
+  ids: readonly string[],
+): Statement {
+  const select = columns
+    .map((c, i) => {
+      const name = q(typeof c === 'string' ? c : c.name);
+      const value = typeof c !== 'string' && c.decimalText && isDecimalType(c.type) ? `CAST(${name} AS STRING)` : name;
+      return `${value} AS ${q(`c${i}`)}`;
+    })
+    .join(', ');
   return {
     sql: `SELECT ${select} FROM ${q(table)} WHERE ${ID} IN UNNEST(@ids)`,
     params: { ids: [...ids] },

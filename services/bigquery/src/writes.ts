@@ -7,9 +7,12 @@
  * Statements per bulk call (1,000 items = one chunk unless the rows exceed
  * MAX_STATEMENT_BYTES): insert = id pre-read + one MERGE; update = pre-read +
  * one MERGE; remove = pre-read + one DELETE (+ one for reference pairs);
- * truncate = TRUNCATE TABLE (+ pairs). A table with column defaults: one
- * insert MERGE per set of defaulted columns the items leave out, and one read
- * of the defaults written for the answers (`byLeftOut`, `defaultsOf`).
+ * truncate = TRUNCATE TABLE (+ pairs). A table with column defaults: still one
+ * insert MERGE, which writes each default where an item has no value (dml.ts
+ * `insertedDefault`; a column whose default it cannot write adds one MERGE per
+ * set of such columns the items leave out: `byLeftOut`), and one read of the
+ * defaults written when some item took a default not known before the write
+ * (`defaultsOf`).
  *
  * Uniqueness: BigQuery has no unique keys. Writes to a table are serialised
  * within this instance (core KeyedLock), and the insert itself is a
@@ -24,7 +27,7 @@ import { errors, type Item, type ItemResult, KeyedLock, type Value } from '@adap
 import { bigquery, timeOfDayText } from '@adaptors/googlesql';
 import * as sql from '@adaptors/sql-storage';
 import type { BigQueryCollection, WriteColumn } from './collections.ts';
-import { deleteByIds, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
+import { deleteByIds, insertedDefault, insertMissing, replaceRows, selectByIds, truncateTable } from './dml.ts';
 import { itemError, translateError } from './errors.ts';
 
 import type { BigQueryRunner } from './runner.ts';
@@ -129,7 +132,7 @@ export class Writer {
       if (existing.has(b.id)) results[b.index] = { error: errors.itemAlreadyExists(c.stored.id, b.id) };
     }
     if (fresh.length === 0) return;
-    // One MERGE per set of defaulted columns the rows leave out (one in all for a table without defaults).
+    // One MERGE (one per set of left-out columns whose default it cannot write: `byLeftOut`).
     const lost = new Set<string>();
     for (const group of byLeftOut(c, fresh)) {
       const { affected } = await this.runner.runRaw(
@@ -141,13 +144,13 @@ export class Writer {
         ),
       );
       if (affected === group.entries.length) continue;
-      const won = await this.ours(c, group.entries, group.leftOut);
+      const won = await this.ours(c, group.entries);
       for (const b of group.entries) if (!won.has(b.id)) lost.add(b.id);
     }
     const filled = await this.defaultsOf(
       c,
       fresh.filter((b) => !lost.has(b.id)),
-      'any',
+      () => true,
     );
     for (const b of fresh) {
       results[b.index] = lost.has(b.id)
@@ -157,53 +160,57 @@ export class Writer {
   }
 
   /**
-   * After a race: the items whose stored row is exactly the one this call wrote (the `leftOut`
-   * columns hold BigQuery's defaults, not the item's values, and are not compared).
+   * After a race: the items whose stored row is exactly the one this call wrote (the defaulted
+   * columns an item left out hold BigQuery's defaults, not the item's values, and are not compared).
    */
-  private async ours(
-    c: BigQueryCollection,
-    fresh: readonly sql.Pending[],
-    leftOut: ReadonlySet<number>,
-  ): Promise<Set<string>> {
+  private async ours(c: BigQueryCollection, fresh: readonly sql.Pending[]): Promise<Set<string>> {
     const stored = await this.readItems(
       c,
       fresh.map((b) => b.id),
     );
-    const ignored = new Set([...leftOut].map((i) => c.writeColumns[i]?.key));
     const won = new Set<string>();
     for (const b of fresh) {
       const row = stored.get(b.id);
+      const ignored = new Set([...leftOut(c, b.item)].map((i) => c.writeColumns[i]?.key));
       if (row && sameItem(row, storedItem(c, b.item), ignored)) won.add(b.id);
     }
     return won;
   }
 
   /**
-   * The stored values of the defaulted columns the entries left out (`which`: every such column,
-   * or only the REQUIRED ones, which an update keeps as stored: dml.ts `replaceRows`), for the
-   * answers: a default such as CURRENT_TIMESTAMP() or GENERATE_UUID() is known only once
-   * BigQuery wrote it. One SELECT, and only when some entry left such a column out.
+   * For the answers, the values of the defaulted columns the entries left out. An entry the
+   * statement `inserted` took each column's default: a plain string literal is that value
+   * (`knownDefault`), any other is read back (CURRENT_TIMESTAMP(), GENERATE_UUID() … are known
+   * only once BigQuery wrote them). An entry that replaced a stored row kept a REQUIRED column's
+   * stored value, read back too (dml.ts `replaceRows`), and had a nullable one cleared. One
+   * SELECT, and only when some entry needs a value read.
    */
   private async defaultsOf(
     c: BigQueryCollection,
     entries: readonly sql.Pending[],
-    which: 'any' | 'REQUIRED',
+    inserted: (entry: sql.Pending) => boolean,
   ): Promise<Map<string, Item>> {
+    const out = new Map<string, Record<string, Value>>();
     const wanted = new Map<string, string[]>();
     for (const b of entries) {
-      const keys = [...leftOut(c, b.item)]
-        .map((i) => c.writeColumns[i] as WriteColumn)
-        .filter((w) => which === 'any' || w.defaulted === 'REQUIRED')
-        .map((w) => w.key);
+      const known: Record<string, Value> = {};
+      const keys: string[] = [];
+      const fresh = inserted(b);
+      for (const i of leftOut(c, b.item)) {
+        const w = c.writeColumns[i] as WriteColumn;
+        const value = fresh ? knownDefault(w) : undefined;
+        if (value !== undefined) known[w.key] = value;
+        else if (fresh || w.defaulted === 'REQUIRED') keys.push(w.key);
+      }
+      if (Object.keys(known).length > 0) out.set(b.id, known);
       if (keys.length > 0) wanted.set(b.id, keys);
     }
-    const out = new Map<string, Item>();
     if (wanted.size === 0) return out;
     const stored = await this.readItems(c, [...wanted.keys()], ['_id', ...new Set([...wanted.values()].flat())]);
     for (const [id, keys] of wanted) {
       const row = stored.get(id);
       if (!row) continue;
-      const values: Record<string, Value> = {};
+      const values = out.get(id) ?? {};
       for (const key of keys) if (row[key] !== undefined) values[key] = row[key];
       out.set(id, values);
     }
@@ -227,7 +234,7 @@ export class Writer {
     const filled = await this.defaultsOf(
       c,
       single.filter((b) => !skipped.has(b.id)),
-      'any',
+      (b) => !stored.has(b.id),
     );
     for (const b of single) {
       if (skipped.has(b.id)) continue;
@@ -255,7 +262,7 @@ export class Writer {
     const kept = await this.defaultsOf(
       c,
       updates.filter((b) => !skipped.has(b.id)),
-      'REQUIRED',
+      () => false,
     );
     for (const b of updates)
       if (!skipped.has(b.id)) results[b.index] = { item: storedItem(c, { ...b.item, ...kept.get(b.id) }) };
@@ -279,8 +286,8 @@ export class Writer {
 
   /**
    * The last entry per id written by one MERGE that leaves `_createdDate` untouched (`upsert`:
-   * inserting the ids no row holds, one MERGE per set of defaulted columns the rows leave out,
-   * as an insert: `byLeftOut`); answers the ids it skipped (`skipped`).
+   * inserting the ids no row holds with the defaults, as an insert: `byLeftOut`); answers the
+   * ids it skipped (`skipped`).
    */
   private async replace(
     c: BigQueryCollection,
@@ -348,7 +355,7 @@ export class Writer {
       .filter((w): w is WriteColumn => w !== undefined);
     const statement: Statement = selectByIds(
       c.stored.id,
-      columns.map((w) => w.column.name),
+      columns.map((w) => w.column),
       [...new Set(ids)],
     );
     const { rows } = await this.runner.run(statement, c.stored.id);
@@ -406,25 +413,43 @@ function leftOut(c: BigQueryCollection, item: Item): Set<number> {
 }
 
 /**
- * A batch's entries by the defaulted columns they leave out, in first-seen order: BigQuery writes
- * a default only into a column the INSERT does not list, so each set is its own statement
- * (dml.ts `insertClause`). A table without defaults, or a batch whose items all give every
- * defaulted column, stays one group and one statement.
+ * A batch's entries by the defaulted columns they leave out whose default the INSERT cannot write
+ * itself (dml.ts `insertedDefault`: a REPEATED column, a NUMERIC one with a FLOAT64 literal …), in
+ * first-seen order: BigQuery writes a default only into a column the INSERT does not list, so each
+ * set of those is its own statement (dml.ts `insertClause`). A table without such columns — every
+ * default a literal or a function of a scalar column — or a batch whose items all give them, stays
+ * one group and one statement, whatever the mix of other defaulted columns left out.
  */
 function byLeftOut(
   c: BigQueryCollection,
   entries: readonly sql.Pending[],
 ): { readonly leftOut: ReadonlySet<number>; readonly entries: sql.Pending[] }[] {
-  if (!c.writeColumns.some((w) => w.defaulted)) return [{ leftOut: new Set(), entries: [...entries] }];
+  const apart = new Set<number>();
+  c.writeColumns.forEach((w, i) => {
+    if (w.defaulted && insertedDefault(w) === undefined) apart.add(i);
+  });
+  if (apart.size === 0) return [{ leftOut: new Set(), entries: [...entries] }];
   const groups = new Map<string, { leftOut: Set<number>; entries: sql.Pending[] }>();
   for (const b of entries) {
-    const columns = leftOut(c, b.item);
+    const columns = new Set([...leftOut(c, b.item)].filter((i) => apart.has(i)));
     const key = [...columns].join(',');
     const group = groups.get(key) ?? { leftOut: columns, entries: [] };
     groups.set(key, group);
     group.entries.push(b);
   }
   return [...groups.values()];
+}
+
+/**
+ * The value an inserted row takes from the column's default when that is known before the write:
+ * a plain string literal ('new', "new": no escape, no raw, bytes or triple-quoted form) in a
+ * STRING column, read back as that text (an ANY field's text is decoded when read: `readRows`).
+ * Any other default is read back after the write (`Writer.defaultsOf`).
+ */
+function knownDefault(w: WriteColumn): string | undefined {
+  if (w.column.type !== 'STRING' || w.field.type === 'ANY' || w.defaultExpression === undefined) return undefined;
+  const literal = /^\s*(?:'([^'\\\r\n]*)'|"([^"\\\r\n]*)")\s*$/.exec(w.defaultExpression);
+  return literal ? (literal[1] ?? literal[2]) : undefined;
 }
 
 /**
