@@ -60,16 +60,41 @@ const nullNumber = (sql: SqlHooks): string => `MAX(CAST(NULL AS ${sql.typeName('
  * values is finite (the BigQuery emulator's DuckDB does; Spanner's AVG does not): then the values
  * are averaged scaled down by 2^-64 and the mean scaled back, as the core's evaluator does
  * (core query/aggregate.ts `scaledMean`). Scaling by a power of two is exact above the subnormal
- * range, and 2^64 keeps any sum of fewer than 2^53 doubles finite. A SUM that overflows is left
- * as the engine answers it (±inf, or its error): the core refuses it with one message
- * (core adaptor/items-read.ts).
+ * range, and 2^64 keeps any sum of fewer than 2^53 doubles finite.
  */
 /** 2^-64 and 2^64 as FLOAT64 literals (an integer literal of 2^64 is past INT64). */
 const DOWN = '5.421010862427522e-20';
 const UP = '1.8446744073709552e19';
+/** The largest double scaled down by 2^-64 (exact): a scaled sum beyond it is past the double range. */
+const SCALED_MAX = '9.745314011399998e288';
+/** 2^-900: values at least this large stay normal when scaled down by 2^-64. */
+const SCALABLE = '1.1830521861667747e-271';
 
 function average(value: string): string {
   return `CASE WHEN IS_INF(AVG(${value})) THEN AVG(${value} * ${DOWN}) * ${UP} ELSE AVG(${value}) END`;
+}
+
+/**
+ * The sum of a FLOAT64 expression, ±inf when it is past the double range, as the core's evaluator
+ * answers it (core query/aggregate.ts): a group's sum past the range is refused only in a row the
+ * call answers (core adaptor/items-read.ts refuseOutOfRange); finalFilter and sort compare it as
+ * ±inf. A plain SUM cannot be used: Spanner (its emulator at least) fails the whole query with
+ * "double overflow" when any group's SUM overflows. The values of at least 2^-900 are summed scaled
+ * down by 2^-64, which never overflows and rounds exactly as the plain sum does (scaling by a power
+ * of two commutes with rounding while the scaled values are normal, and every partial sum of such
+ * values is a multiple of their smallest step); smaller values, which scaling would round, are
+ * summed as they are and added last (SQL sums in no set order anyway).
+ */
+function sum(value: string, sql: SqlHooks): string {
+  const big = `SUM(CASE WHEN ABS(${value}) >= ${SCALABLE} THEN ${value} * ${DOWN} END)`;
+  const small = `SUM(CASE WHEN ABS(${value}) < ${SCALABLE} THEN ${value} END)`;
+  const float = sql.typeName('FLOAT64');
+  return (
+    `CASE WHEN ABS(${big}) > ${SCALED_MAX} THEN IEEE_DIVIDE(SIGN(${big}), CAST(0 AS ${float}))` +
+    ` WHEN ${small} IS NULL THEN ${big} * ${UP}` +
+    ` WHEN ${big} IS NULL THEN ${small}` +
+    ` ELSE ${big} * ${UP} + ${small} END`
+  );
 }
 
 /** One operation as an aggregate expression (core aggregate.ts computeOperation). */
@@ -83,11 +108,12 @@ function operationSql(table: TableInfo, op: AggregateOperation, sql: SqlHooks): 
     if (target.kind === 'scalar') {
       if (target.value !== 'number') return { expr: nullNumber(sql), type: 'FLOAT64' };
       const double = table.columns.get(op.field.field)?.type === 'FLOAT64';
-      return { expr: op.op === 'avg' && double ? average(target.expr) : `${fn}(${target.expr})`, type: 'FLOAT64' };
+      if (op.op === 'sum') return { expr: double ? sum(target.expr, sql) : `SUM(${target.expr})`, type: 'FLOAT64' };
+      return { expr: double ? average(target.expr) : `AVG(${target.expr})`, type: 'FLOAT64' };
     }
     if (target.kind === 'json') {
       const value = jsonAs('number', target.expr);
-      return { expr: op.op === 'avg' ? average(value) : `${fn}(${value})`, type: 'FLOAT64' };
+      return { expr: op.op === 'avg' ? average(value) : sum(value, sql), type: 'FLOAT64' };
     }
     return { expr: nullNumber(sql), type: 'FLOAT64' };
   }

@@ -69,7 +69,17 @@ describe('compileAggregate', () => {
         { countTotal: false },
       );
       expect(rows.sql).toBe(
-        'SELECT `a0`, `a1`, `a2`, `a3`, `a4` FROM (SELECT SUM(`weight`) AS `a0`, COUNT(*) AS `a1`, MAX(CAST(NULL AS FLOAT64)) AS `a2`, ' +
+        'SELECT `a0`, `a1`, `a2`, `a3`, `a4` FROM (SELECT ' +
+          // A FLOAT64 sum is ±inf past the double range, never an engine error; values of at least
+          // 2^-900 are summed scaled down by 2^-64, smaller ones as they are.
+          'CASE WHEN ABS(SUM(CASE WHEN ABS(`weight`) >= 1.1830521861667747e-271 THEN `weight` * 5.421010862427522e-20 END)) > 9.745314011399998e288 ' +
+          'THEN IEEE_DIVIDE(SIGN(SUM(CASE WHEN ABS(`weight`) >= 1.1830521861667747e-271 THEN `weight` * 5.421010862427522e-20 END)), CAST(0 AS FLOAT64)) ' +
+          'WHEN SUM(CASE WHEN ABS(`weight`) < 1.1830521861667747e-271 THEN `weight` END) IS NULL ' +
+          'THEN SUM(CASE WHEN ABS(`weight`) >= 1.1830521861667747e-271 THEN `weight` * 5.421010862427522e-20 END) * 1.8446744073709552e19 ' +
+          'WHEN SUM(CASE WHEN ABS(`weight`) >= 1.1830521861667747e-271 THEN `weight` * 5.421010862427522e-20 END) IS NULL ' +
+          'THEN SUM(CASE WHEN ABS(`weight`) < 1.1830521861667747e-271 THEN `weight` END) ' +
+          'ELSE SUM(CASE WHEN ABS(`weight`) >= 1.1830521861667747e-271 THEN `weight` * 5.421010862427522e-20 END) * 1.8446744073709552e19 + SUM(CASE WHEN ABS(`weight`) < 1.1830521861667747e-271 THEN `weight` END) END AS `a0`, ' +
+          'COUNT(*) AS `a1`, MAX(CAST(NULL AS FLOAT64)) AS `a2`, ' +
           // A FLOAT64 average stays finite where its plain sum overflows; an INT64 one cannot overflow.
           'CASE WHEN IS_INF(AVG(`weight`)) THEN AVG(`weight` * 5.421010862427522e-20) * 1.8446744073709552e19 ELSE AVG(`weight`) END AS `a3`, ' +
           'AVG(`height`) AS `a4` FROM `plants` WHERE COALESCE(`active` = @p0, FALSE)) LIMIT @p1',

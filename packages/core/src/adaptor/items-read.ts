@@ -155,22 +155,25 @@ export async function aggregateItems(deps: ReadDeps, req: RequestOf['items/aggre
     .catch((error: unknown) => {
       throw namedOutOfRange(error, spec);
     });
-  refuseOutOfRange(result.rows, spec);
   const { rows, pagingMetadata } = completePage(result.rows, page, result.total, (_last, kept) =>
     encodeCursor(
       { op: 'aggregate', collectionId: req.collectionId, state: { r: raw, o: offset + kept } as never },
       cursorSecret,
     ),
   );
+  // Only the rows answered: cursor paging fetched one more, to learn whether a next page exists.
+  refuseOutOfRange(rows, spec);
   ctx.info.itemCount = rows.length;
   return { items: rows.map(encodeRow), pagingMetadata };
 }
 
 /**
- * Sums past the double range get one answer on every engine (docs/semantics.md §6.1): the
- * evaluator refuses them itself; Spanner raises an overflow error that does not say which SUM
- * overflowed (its storage answers numberOutOfRange without fields, named here); BigQuery and
- * Firestore answer ±Infinity, which JSON would carry as null, a wrong "no number".
+ * Sums past the double range get one answer on every engine (docs/semantics.md §6.1): a row the call
+ * answers whose sum (or average) is ±Infinity is a 400 naming the field; a group whose sum is past
+ * the range but that finalFilter removes or paging leaves out does not matter. The evaluator and the
+ * compiled SQL (packages/googlesql/src/aggregate.ts) yield ±Infinity for such a sum, and compare it
+ * as that number in finalFilter and sort. An engine that raises its own overflow error instead
+ * (Spanner on SQL other than the adaptor's) answers numberOutOfRange without fields, named here.
  */
 function summedFields(spec: Pick<AggregateSpec, 'operations'>): string[] {
   const sums = spec.operations.filter((op) => op.op === 'sum' && op.field);

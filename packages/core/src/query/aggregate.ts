@@ -2,7 +2,6 @@
  * Aggregation in memory (docs/protocol.md §11; docs/semantics.md §6.1):
  * initialFilter → group → operations → finalFilter → sort → offset/limit.
  */
-import { errors } from '../errors.ts';
 import type { AggregateOperation, AggregateSpec, Item, Value } from './ast.ts';
 import { canonicalKey, compareValues } from './compare.ts';
 import { matches, valueAt } from './match.ts';
@@ -35,6 +34,20 @@ function scaledMean(numbers: readonly number[]): number {
   return (scaled / numbers.length) * UP;
 }
 
+/**
+ * A sum of finite numbers whose plain (left-to-right) sum overflowed: the same sum scaled down by
+ * 2^-64 (exact above the subnormal range) tells whether the true sum is past the double range, and
+ * gives it back when only a partial sum overflowed. Past the range it is ±Infinity, as the SQL
+ * engines answer it (packages/googlesql/src/aggregate.ts): finalFilter and sort compare it as that
+ * number, and the core refuses it only in a row it answers (core adaptor/items-read.ts
+ * refuseOutOfRange; docs/semantics.md §6.1).
+ */
+function overflowedSum(numbers: readonly number[]): number {
+  let scaled = 0;
+  for (const n of numbers) scaled += n * DOWN;
+  return scaled * UP;
+}
+
 /** One operation over one group's items. min/max use compareValues and skip null/missing. */
 export function computeOperation(operation: AggregateOperation, items: readonly Item[]): Value {
   if (operation.op === 'count') return items.length;
@@ -50,11 +63,11 @@ export function computeOperation(operation: AggregateOperation, items: readonly 
       if (Number.isFinite(sum) || !numbers.every(Number.isFinite)) {
         return operation.op === 'sum' ? sum : sum / numbers.length;
       }
-      // The sum of finite numbers passed the double range (docs/semantics.md §6.1): no NUMBER holds
-      // it, and Infinity would be answered as null. The sum is refused; the average is computed on
-      // the numbers scaled down by 2^-64, which keeps every such sum finite (at most 2^53 values of
-      // at most ±1.8e308) and loses nothing a sum that large could show.
-      if (operation.op === 'sum') throw errors.numberOutOfRange('sum', [field.key]);
+      // The sum of finite numbers passed the double range (docs/semantics.md §6.1). The sum is ±Infinity
+      // (a partial sum's overflow alone is undone); the average is computed on the numbers scaled down
+      // by 2^-64, which keeps every such sum finite (at most 2^53 values of at most ±1.8e308) and loses
+      // nothing a sum that large could show.
+      if (operation.op === 'sum') return overflowedSum(numbers);
       return scaledMean(numbers);
     }
     case 'min':

@@ -121,6 +121,68 @@ export function limitsSuite(get: () => ConformanceTarget): void {
     expect((await client.deleteCollection(id)).status).toBe(200);
   });
 
+  test('sum past the double range: a 400 only when a row holding it is answered, on every engine', async () => {
+    // docs/semantics.md §6.1: a group whose sum is past the range, left out by paging or removed by
+    // finalFilter, does not matter; finalFilter and sort see that sum as ±Infinity.
+    const { client } = get();
+    const id = uniqueCollectionId('bigg');
+    const fields = [
+      { key: 'g', type: 'TEXT' },
+      { key: 'n', type: 'NUMBER' },
+    ];
+    expect((await client.createCollection({ id, fields })).status).toBe(200);
+    const inserted = await client.insert(id, [
+      { _id: 'a1', g: 'big', n: 1.7e308 },
+      { _id: 'a2', g: 'big', n: 1.7e308 },
+      { _id: 'b1', g: 'small', n: 1 },
+      { _id: 'c1', g: 'under', n: -1.7e308 },
+      { _id: 'c2', g: 'under', n: -1.7e308 },
+    ]);
+    expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
+    const aggregation = { groupingFields: ['g'], operations: [{ resultFieldName: 's', sum: { itemFieldName: 'n' } }] };
+    const answered = async (request: Record<string, unknown>, rows: unknown[], total?: number) => {
+      const answer = await client.aggregate(id, { aggregation, ...request });
+      expect(answer.status, `${JSON.stringify(request)} → ${JSON.stringify(answer.body)}`).toBe(200);
+      expect(answer.body.items, JSON.stringify(request)).toEqual(rows);
+      if (total !== undefined) expect(answer.body.pagingMetadata.total).toBe(total);
+      return answer;
+    };
+    const small = [{ g: 'small', s: 1 }];
+    // Paged out: the page holds only the small group (offset and cursor paging; the cursor's look-ahead row overflows).
+    await answered({ sort: [{ fieldName: 'g', order: 'ASC' }], paging: { offset: 1, limit: 1 } }, small);
+    await answered(
+      { sort: [{ fieldName: 'g', order: 'DESC' }], paging: { offset: 1, limit: 1 }, returnTotalCount: true },
+      small,
+      3,
+    );
+    const cursorPaged = { finalFilter: { g: { $ne: 'under' } }, sort: [{ fieldName: 'g', order: 'DESC' }] };
+    const first = await answered({ ...cursorPaged, cursorPaging: { limit: 1 } }, small);
+    const cursor = first.body.pagingMetadata.cursors.next;
+    expect(typeof cursor).toBe('string');
+    const second = await client.call('items/aggregate', { collectionId: id, cursorPaging: { limit: 1, cursor } });
+    expect(second.status, JSON.stringify(second.body)).toBe(400);
+    // Removed by finalFilter, on the group key and on the infinite sum itself.
+    await answered({ finalFilter: { g: { $eq: 'small' } }, returnTotalCount: true }, small, 1);
+    await answered({ finalFilter: { $and: [{ s: { $lt: 1e308 } }, { s: { $gt: -1e308 } }] } }, small);
+    // Sorted by the sum: +Infinity first descending, −Infinity first ascending.
+    await answered({ sort: [{ fieldName: 's', order: 'DESC' }], paging: { offset: 1, limit: 1 } }, small);
+    await answered({ sort: [{ fieldName: 's', order: 'ASC' }], paging: { offset: 1, limit: 1 } }, small);
+    // Answered: the 400, whichever group it is.
+    for (const request of [
+      {},
+      { sort: [{ fieldName: 'g', order: 'ASC' }], paging: { limit: 1 } },
+      { finalFilter: { g: { $eq: 'under' } } },
+      { finalFilter: { s: { $gt: 1e308 } } },
+    ]) {
+      const refused = await client.aggregate(id, { aggregation, ...request });
+      expect(refused.status, `${JSON.stringify(request)} → ${JSON.stringify(refused.body)}`).toBe(400);
+      expect(refused.body.errorMessage).toMatch(
+        /^The sum of 'n' over the matching items is beyond the range of a NUMBER/,
+      );
+    }
+    expect((await client.deleteCollection(id)).status).toBe(200);
+  });
+
   test('paging.offset beyond 2^31 − 1 is a 400 at the offset', async () => {
     const { client } = get();
     for (const offset of [1e20, 2 ** 31]) {
