@@ -10,7 +10,7 @@ import type { Value } from '../query/ast.ts';
 import { type CursorPayload, decodeCursor } from '../query/cursor.ts';
 import { encodeValue } from '../wire/codec.ts';
 import { isDateLiteral, parseDateLiteral } from '../wire/dates.ts';
-import { checkJson, LIMITS } from '../wire/limits.ts';
+import { checkJson, LIMITS, type WalkOptions } from '../wire/limits.ts';
 
 export type Page =
   | { readonly mode: 'offset'; readonly offset: number; readonly limit: number }
@@ -52,11 +52,21 @@ export function invalidCursor(): SpiError {
 type CursorState = Readonly<Record<string, unknown>>;
 
 /**
+ * The state one level below a request's body (state = the request's own filter, sort … one level
+ * down), walked as the request was (wire/validate.ts checkStringsAndDepth): well-formed strings and
+ * keys, no deeper than a request may nest. Not the item-value rules: a filter operand may hold a
+ * `"__proto__"` key, so a cursor issued for such a request must be accepted back. Keyset values
+ * are item values and are checked as such (`valuesFromCursor`).
+ */
+const STATE_WALK: WalkOptions = { maxDepth: LIMITS.requestDepth + 1, depthMessage: 'too deep' };
+/** Keyset values (an array one level below the state) as item values: finite numbers, no `__proto__` key. */
+const KEYSET_WALK: WalkOptions = { maxDepth: LIMITS.requestDepth, depthMessage: 'too deep', itemValue: true };
+
+/**
  * Verifies and opens a cursor (query/cursor.ts) and checks its state before any field is used:
- * a plain object with every one of `keys`, no other than those and `optional`, no deeper than a request may nest (state = the request's
- * own filter, sort … one level down), finite numbers, well-formed strings, no `__proto__` key
- * (wire/limits.ts checkJson, as for requests and items). Each operation then checks the type of
- * each field (the `cursor…` helpers below).
+ * a plain object with every one of `keys`, no other than those and `optional`, checked as the
+ * request it was made from was (`STATE_WALK`). Each operation then checks the type of each field
+ * (the `cursor…` helpers below) and parses its filter, sort … as it parses a request's.
  */
 export function openCursor(
   token: string,
@@ -70,8 +80,7 @@ export function openCursor(
   const known = (key: string) => keys.includes(key) || optional.includes(key);
   if (!Object.keys(state).every(known) || !keys.every((key) => Object.hasOwn(state, key))) throw invalidCursor();
   const problems: Violation[] = [];
-  const walk = { maxDepth: LIMITS.requestDepth + 1, depthMessage: 'too deep', itemValue: true };
-  checkJson(state, 'cursor', walk, problems, 1);
+  checkJson(state, 'cursor', STATE_WALK, problems, 1);
   if (problems.length > 0) throw invalidCursor();
   return state;
 }
@@ -106,10 +115,13 @@ export function cursorPart(value: unknown, kind: 'object' | 'array'): unknown {
 
 /**
  * Keyset values back from the cursor (`valuesToCursor`): exactly `length` of them (one per sort
- * key, ending with the tie-breaker), instants as valid `{"$date"}` literals.
+ * key, ending with the tie-breaker), item values (`KEYSET_WALK`), instants as valid `{"$date"}` literals.
  */
 export function valuesFromCursor(values: unknown, length: number): Value[] {
   if (!Array.isArray(values) || values.length !== length) throw invalidCursor();
+  const problems: Violation[] = [];
+  checkJson(values, 'cursor', KEYSET_WALK, problems, 1);
+  if (problems.length > 0) throw invalidCursor();
   return values.map(fromCursorValue);
 }
 
