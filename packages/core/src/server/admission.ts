@@ -12,6 +12,9 @@
  * size (the call's own earlier chunks do not count against it: it is alone when no other call
  * holds bytes), and one without room holds the rest of the body back (TCP backpressure) for the
  * same brief wait, then the call is answered the same 503.
+ *
+ * Whenever room appears (bytes given back, a waiter leaving), every waiter that now fits is
+ * admitted, in the order BodyBudget.admitWaiting describes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
@@ -50,8 +53,11 @@ interface Waiter {
   readonly bytes: number;
   /** Bytes the waiting call already holds (a chunked body under way). */
   readonly own: number;
-  readonly admit: (admitted: boolean) => void;
+  /** Ends the wait: clears its timer and abort listener, then resolves. */
+  readonly settle: (admitted: boolean) => void;
   timer?: NodeJS.Timeout;
+  /** A later call was admitted past this one once (admitWaiting): it is not passed again. */
+  passed: boolean;
 }
 
 export class BodyBudget {
@@ -70,10 +76,16 @@ export class BodyBudget {
     return this.inFlight;
   }
 
+  /** Calls (or chunks) waiting for room. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   /**
    * Admits `bytes` now if they fit, without waiting; `own`: bytes the call already holds. A
-   * new call does not overtake calls waiting for room; a chunked body under way (`own` > 0)
-   * does, since holding it back would only keep its bytes in memory longer.
+   * new call does not overtake calls waiting for room (it joins the queue, which is read again
+   * when room changes: admitWaiting); a chunked body under way (`own` > 0) does, since holding
+   * it back would only keep its bytes in memory longer.
    */
   tryAcquire(bytes: number, own = 0): boolean {
     if ((own === 0 && this.waiting.length > 0) || !this.fits(bytes, own)) return false;
@@ -81,30 +93,89 @@ export class BodyBudget {
     return true;
   }
 
-  /** Resolves true once `bytes` are admitted (at once or within `waitMs`), false when refused. */
-  acquire(bytes: number, waitMs: number, own = 0): Promise<boolean> {
+  /**
+   * Resolves true once `bytes` are admitted (at once or within `waitMs`), false when refused:
+   * the wait ran out, or `signal` aborted (the client is gone). A waiter that leaves lets those
+   * behind it be admitted at once if they fit.
+   */
+  acquire(bytes: number, waitMs: number, own = 0, signal?: AbortSignal): Promise<boolean> {
     if (this.tryAcquire(bytes, own)) return Promise.resolve(true);
-    if (waitMs <= 0) return Promise.resolve(false);
+    if (waitMs <= 0 || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const waiter: Waiter = { bytes, own, admit: resolve };
-      waiter.timer = setTimeout(() => {
-        const index = this.waiting.indexOf(waiter);
-        if (index >= 0) this.waiting.splice(index, 1);
-        resolve(false);
-      }, waitMs);
+      const leave = (): void => this.leave(waiter);
+      const waiter: Waiter = {
+        bytes,
+        own,
+        passed: false,
+        settle: (admitted) => {
+          clearTimeout(waiter.timer);
+          signal?.removeEventListener('abort', leave);
+          resolve(admitted);
+        },
+      };
+      waiter.timer = setTimeout(leave, waitMs);
+      signal?.addEventListener('abort', leave);
       this.waiting.push(waiter);
     });
   }
 
   release(bytes: number): void {
     this.inFlight = Math.max(0, this.inFlight - bytes);
-    // First come, first admitted: a large waiter is not overtaken by smaller ones behind it.
-    for (let next = this.waiting[0]; next && this.fits(next.bytes, next.own); next = this.waiting[0]) {
-      this.waiting.shift();
-      clearTimeout(next.timer);
-      this.inFlight += next.bytes;
-      next.admit(true);
+    this.admitWaiting();
+  }
+
+  /** A waiter refused (its wait ran out or its client is gone); those behind it may fit now. */
+  private leave(waiter: Waiter): void {
+    const index = this.waiting.indexOf(waiter);
+    if (index < 0) return;
+    this.waiting.splice(index, 1);
+    waiter.settle(false);
+    this.admitWaiting();
+  }
+
+  /**
+   * Admits every waiter that fits now; run whenever room may have appeared (bytes released, a
+   * waiter left). The order:
+   * 1. Chunks of bodies already under way (`own` > 0), in arrival order: they hold budget
+   *    already, and only finishing them gives it back.
+   * 2. Then new calls, in arrival order, each that fits, past one that does not fit yet. A
+   *    call passed over that way is passed over in one reading of the queue only: in later
+   *    readings it stops the pass while it does not fit, so the room freed by the calls ahead of
+   *    it finishing gathers for it (a large call is not starved by a stream of smaller ones;
+   *    new calls never overtake waiters at arrival, tryAcquire). Chunks of bodies under way
+   *    still pass it: each body is finite (BODY_LIMIT_MB) and no new body starts ahead of it.
+   */
+  private admitWaiting(): void {
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    for (let i = 0; i < waiting.length; ) {
+      const waiter = waiting[i] as Waiter;
+      if (waiter.own > 0 && this.fits(waiter.bytes, waiter.own)) this.admit(i);
+      else i += 1;
     }
+    const passedOver: Waiter[] = [];
+    for (let i = 0; i < waiting.length; ) {
+      const waiter = waiting[i] as Waiter;
+      if (waiter.own > 0) {
+        i += 1;
+      } else if (this.fits(waiter.bytes, 0)) {
+        for (const passed of passedOver) passed.passed = true;
+        passedOver.length = 0;
+        this.admit(i);
+      } else if (waiter.passed) {
+        return;
+      } else {
+        passedOver.push(waiter);
+        i += 1;
+      }
+    }
+  }
+
+  /** Admits the waiter at `index` in the queue. */
+  private admit(index: number): void {
+    const [waiter] = this.waiting.splice(index, 1) as [Waiter];
+    this.inFlight += waiter.bytes;
+    waiter.settle(true);
   }
 
   /** Room for `bytes` more, or the call (holding `own`) is alone on the instance. */
@@ -128,6 +199,18 @@ export interface AdmissionOptions {
 const HELD = Symbol('admission.bytesHeld');
 const RELEASED = -1;
 type Holder = IncomingMessage & { [HELD]?: number };
+
+/**
+ * Aborts once `response`'s connection closes (the client is gone), so a call waiting for room
+ * leaves the queue then rather than when its wait runs out. Node sees the close only while it
+ * reads the connection: not behind a large body held back unread, which leaves at its wait's
+ * end as before. Made only for a call that waits.
+ */
+function closeSignal(response: ServerResponse): AbortSignal {
+  const closed = new AbortController();
+  response.once('close', () => closed.abort());
+  return closed.signal;
+}
 
 function isChunked(request: FastifyRequest): boolean {
   return request.headers['content-length'] === undefined && request.headers['transfer-encoding'] !== undefined;
@@ -183,7 +266,7 @@ export function admitBodies(app: FastifyInstance, options: AdmissionOptions): Bo
     // Held (nothing yet) while it waits, so a connection closed meanwhile is seen.
     hold(request, reply, 0);
     const raw = request.raw as Holder;
-    budget.acquire(bytes, waitMs).then((admitted) => {
+    budget.acquire(bytes, waitMs, 0, closeSignal(reply.raw)).then((admitted) => {
       if (!admitted) return done(refuse(request, reply));
       if (raw[HELD] === RELEASED) budget.release(bytes);
       else raw[HELD] = bytes;
@@ -195,7 +278,7 @@ export function admitBodies(app: FastifyInstance, options: AdmissionOptions): Bo
     if (request.method !== 'POST' || !isChunked(request)) return done(null, payload);
     done(
       null,
-      countArriving(budget, request.raw as Holder, payload, waitMs, () => refuse(request, reply)),
+      countArriving(budget, request.raw as Holder, reply.raw, payload, waitMs, () => refuse(request, reply)),
     );
   });
   return budget;
@@ -205,12 +288,14 @@ export function admitBodies(app: FastifyInstance, options: AdmissionOptions): Bo
 function countArriving(
   budget: BodyBudget,
   raw: Holder,
+  response: ServerResponse,
   payload: Readable,
   waitMs: number,
   refuse: () => SpiError,
 ): Transform {
   // One wait per call, however many chunks meet a full budget.
   let waitUntil: number | undefined;
+  let closed: AbortSignal | undefined;
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       const held = raw[HELD] ?? 0;
@@ -220,7 +305,8 @@ function countArriving(
         return callback(null, chunk);
       }
       waitUntil ??= Date.now() + waitMs;
-      budget.acquire(chunk.length, waitUntil - Date.now(), held).then((admitted) => {
+      closed ??= closeSignal(response);
+      budget.acquire(chunk.length, waitUntil - Date.now(), held, closed).then((admitted) => {
         if (!admitted) return callback(refuse());
         const now = raw[HELD] ?? 0;
         if (now === RELEASED) budget.release(chunk.length);
