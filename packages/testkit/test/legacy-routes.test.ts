@@ -521,6 +521,27 @@ describe('column changes need schema, as collections/update does', () => {
     }
     expect(await fieldKeys()).toEqual(['t', 'w']);
   });
+
+  test("a write the caller may not make gets its 403 before the multi-reference check, which would tell the collection's fields", async () => {
+    const fields = [
+      { key: 't', type: 'TEXT' },
+      { key: 'w', type: 'TEXT' },
+      { key: 'links', type: 'MULTI_REFERENCE', typeOptions: { referencedCollectionId: 'orders' } },
+    ];
+    const updated = await open.client.call('collections/update', { collection: { id: 'orders', fields } });
+    expect(updated.status).toBe(200);
+    const member = (guarded.legacy as LegacyClient).with({ role: 'MEMBER' });
+    for (const [path, body] of [
+      ['/data/insert', { collectionName: 'orders', item: { _id: 'i1', links: ['x'] } }],
+      ['/data/update', { collectionName: 'orders', item: { _id: 'i1', links: ['x'] } }],
+      ['/data/insert/bulk', { collectionName: 'orders', items: [{ _id: 'i2', links: ['x'] }] }],
+      ['/data/update/bulk', { collectionName: 'orders', items: [{ _id: 'i2', links: ['x'] }] }],
+    ] as const) {
+      const refused = await member.legacy(path, body);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body.message, path).not.toContain('links');
+    }
+  });
 });
 
 describe('read-only schema', () => {

@@ -122,8 +122,17 @@ function positions(list: readonly number[]): string {
  * the site owner entered would vanish without a word. `paths`: where each item sits in the body.
  * The definition is the storage's cached one the write reads anyway; a missing collection or a
  * failed read is left to the write, which answers it with the v3 checks (404, id format, 503).
+ * The write's own permission is checked first (adaptor.authorize): a caller who may not write
+ * the collection gets its 403, never a 400 that would tell which fields the collection has.
  */
-async function refuseNonLegacyFields(adaptor: Adaptor, id: string, items: readonly unknown[], paths: string[]) {
+async function refuseNonLegacyFields(
+  adaptor: Adaptor,
+  write: { readonly endpoint: 'items/insert' | 'items/update'; readonly ctx: CallContext },
+  id: string,
+  items: readonly unknown[],
+  paths: string[],
+) {
+  adaptor.authorize(write.endpoint, id, write.ctx);
   const stored = await adaptor.storage.getCollection(id).catch(() => undefined);
   const hidden = (stored?.fields ?? []).filter((f) => !isLegacyField(f)).map((f) => f.key);
   if (hidden.length === 0) return;
@@ -400,14 +409,14 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
   '/data/insert': async (adaptor, body, ctx) => {
     const id = collectionName(body);
     const item = itemOf(body);
-    await refuseNonLegacyFields(adaptor, id, [item], ['item']);
+    await refuseNonLegacyFields(adaptor, { endpoint: 'items/insert', ctx }, id, [item], ['item']);
     const answer = await v3(adaptor, 'items/insert', { collectionId: id, items: [item] }, legacyInsert(ctx));
     return { item: single(answer.results) };
   },
   '/data/update': async (adaptor, body, ctx) => {
     const id = collectionName(body);
     const item = itemOf(body);
-    await refuseNonLegacyFields(adaptor, id, [item], ['item']);
+    await refuseNonLegacyFields(adaptor, { endpoint: 'items/update', ctx }, id, [item], ['item']);
     const answer = await v3(adaptor, 'items/update', { collectionId: id, items: [item] }, ctx);
     return { item: single(answer.results) };
   },
@@ -422,6 +431,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     const items = itemsOf(body, 'items');
     await refuseNonLegacyFields(
       adaptor,
+      { endpoint: 'items/insert', ctx },
       id,
       items,
       items.map((_, i) => `items[${i}]`),
@@ -434,6 +444,7 @@ export const LEGACY_HANDLERS: Readonly<Record<string, Handler>> = {
     const items = itemsOf(body, 'items');
     await refuseNonLegacyFields(
       adaptor,
+      { endpoint: 'items/update', ctx },
       id,
       items,
       items.map((_, i) => `items[${i}]`),
