@@ -7,7 +7,7 @@
  * Messages identify keys by position and fingerprint only: never key material.
  */
 
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
 import { type KeyCandidate, splitKeyInput } from './key-input.ts';
 
 export type VerificationAlgorithm = 'RS256' | 'ES256';
@@ -96,6 +96,11 @@ export async function loadPublicKeys(input: string | readonly string[]): Promise
       return { key: cryptoKey, alg, fingerprint };
     }),
   );
+}
+
+/** A verification key as a Node KeyObject (loadPublicKeys gives Web Crypto keys; KeyObject.from unwraps them). */
+export function keyObjectOf(key: VerificationKey): KeyObject {
+  return key.key instanceof KeyObject ? key.key : KeyObject.from(key.key);
 }
 
 export function fingerprintOf(key: KeyObject): string {

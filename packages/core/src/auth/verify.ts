@@ -15,10 +15,10 @@
  *   reference rejects a token without `data` in its auth middleware.
  */
 
-import { verify as cryptoVerify, KeyObject } from 'node:crypto';
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { errors, SpiError } from '../errors.ts';
-import type { VerificationAlgorithm, VerificationKey } from './keys.ts';
+import { keyObjectOf, type VerificationAlgorithm, type VerificationKey } from './keys.ts';
 import { isPlainObject, parseMetadata, type RequestMetadata } from './metadata.ts';
 import { extractToken, headerAlgorithm, shown } from './token.ts';
 
@@ -78,7 +78,7 @@ export function createVerifier(options: VerifierOptions): (body: string | Buffer
   for (const key of options.keys) byAlg.set(key.alg, [...(byAlg.get(key.alg) ?? []), key]);
   // The same keys as Node KeyObjects, for the synchronous fast path (see fastVerify).
   const nodeKeys = new Map<VerificationKey, KeyObject>();
-  for (const key of options.keys) nodeKeys.set(key, key.key instanceof KeyObject ? key.key : KeyObject.from(key.key));
+  for (const key of options.keys) nodeKeys.set(key, keyObjectOf(key));
   const configured = options.keys.map((k) => `${k.alg} ${k.fingerprint}`).join(', ');
 
   function reportAudience(aud: string | string[] | undefined): void {

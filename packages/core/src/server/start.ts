@@ -4,9 +4,9 @@
  * create the storage, build the app, listen on $PORT, drain on SIGTERM.
  * `main.ts check` prints the configuration report and exits instead.
  */
-import { createHash, KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createAdaptor } from '../adaptor/adaptor.ts';
-import { loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
+import { keyObjectOf, loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
 import { createVerifier } from '../auth/verify.ts';
 import type { coreSettings } from '../config/core-settings.ts';
 import { configReport, renderConfigReport } from '../config/describe.ts';
@@ -188,9 +188,6 @@ function settingsAdvice(config: CoreConfig): { setting: string; message: string 
  */
 export function deriveCursorSecret(keys: readonly VerificationKey[]): string {
   const hash = createHash('sha256').update('wix-gcp-adaptors cursor v2');
-  for (const key of keys) {
-    const keyObject = key.key instanceof KeyObject ? key.key : KeyObject.from(key.key);
-    hash.update(keyObject.export({ type: 'spki', format: 'der' }));
-  }
+  for (const key of keys) hash.update(keyObjectOf(key).export({ type: 'spki', format: 'der' }));
   return hash.digest('hex');
 }
