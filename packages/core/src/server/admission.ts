@@ -268,8 +268,7 @@ export function admitBodies(app: FastifyInstance, options: AdmissionOptions): Bo
     const raw = request.raw as Holder;
     budget.acquire(bytes, waitMs, 0, closeSignal(reply.raw)).then((admitted) => {
       if (!admitted) return done(refuse(request, reply));
-      if (raw[HELD] === RELEASED) budget.release(bytes);
-      else raw[HELD] = bytes;
+      holdAdmitted(budget, raw, bytes);
       done();
     }, done);
   });
@@ -282,6 +281,16 @@ export function admitBodies(app: FastifyInstance, options: AdmissionOptions): Bo
     );
   });
   return budget;
+}
+
+/**
+ * `bytes` admitted after a wait: added to what the call holds, or given straight back when the
+ * call was answered (or its connection closed) meanwhile, as nothing will release them then.
+ */
+function holdAdmitted(budget: BodyBudget, raw: Holder, bytes: number): void {
+  const held = raw[HELD] ?? 0;
+  if (held === RELEASED) budget.release(bytes);
+  else raw[HELD] = held + bytes;
 }
 
 /** `payload` as it passes through, each chunk admitted against `budget` before it is handed on. */
@@ -308,9 +317,7 @@ function countArriving(
       closed ??= closeSignal(response);
       budget.acquire(chunk.length, waitUntil - Date.now(), held, closed).then((admitted) => {
         if (!admitted) return callback(refuse());
-        const now = raw[HELD] ?? 0;
-        if (now === RELEASED) budget.release(chunk.length);
-        else raw[HELD] = now + chunk.length;
+        holdAdmitted(budget, raw, chunk.length);
         callback(null, chunk);
       }, callback);
     },
