@@ -5,6 +5,7 @@
  * cursor on the next page.
  */
 
+import { isPlainObject } from '../auth/metadata.ts';
 import { errors, SpiError, type Violation } from '../errors.ts';
 import type { Value } from '../query/ast.ts';
 import { type CursorPayload, decodeCursor } from '../query/cursor.ts';
@@ -133,10 +134,6 @@ function fromCursorValue(value: unknown): Value {
   }
   if (Array.isArray(value)) return value.map(fromCursorValue);
   return value as Value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Cursor mode fetches one extra row to learn whether a next page exists. */
