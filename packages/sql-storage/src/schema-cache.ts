@@ -22,6 +22,14 @@
  * one read. The expired snapshot serves for one more TTL at most: past that (reads failing),
  * callers wait for a read again and meet its error. A TTL of 0 (read before every call) keeps
  * every read in the foreground.
+ *
+ * At a service's start (`warm`) the version and the catalog are read at once rather than one
+ * after the other: the first request must not wait for two round trips in a row. The catalog
+ * read may then predate a change whose bump the version read saw, so that snapshot is
+ * *provisional*: served like any other, and replaced, in the background, by an ordinary load
+ * (version first) as soon as a version reading that began after it was stored agrees with it
+ * (the next check, within `checkMs`: the window in which changes made through other instances
+ * are not seen either; packages/core/SCALING.md). A reading that disagrees drops it as usual.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 import type { CollectionSnapshot, CollectionView } from './snapshot.ts';
@@ -34,17 +42,34 @@ export interface SchemaVersionSource {
 
 interface Entry<S> {
   readonly snapshot: S;
-  /** The stored version read before this snapshot's catalog read. */
+  /** The stored version read before this snapshot's catalog read (alongside it when provisional). */
   readonly version: string | undefined;
   /** performance.now() when the load began. */
   readonly startedAt: number;
+  /**
+   * Set for a `warm` load, whose catalog read may predate a change the version read saw:
+   * performance.now() when it was stored. A version reading begun after that replaces it.
+   */
+  readonly provisional: { readonly storedAt: number } | undefined;
 }
 
 interface Loading<S> {
   readonly promise: Promise<Entry<S>>;
-  readonly version: string | undefined;
+  /**
+   * What its snapshot will be stamped with: the version read before it, or, for a provisional
+   * load, the one read alongside it, set once that read answers (callers who saw that version
+   * may share the load).
+   */
+  stamp: { readonly version: string | undefined } | undefined;
+  readonly provisional: boolean;
   readonly startedAt: number;
   readonly generation: number;
+}
+
+/** One answered version read: when it began (performance.now()) and what it read. */
+interface Reading {
+  readonly startedAt: number;
+  readonly version: string | undefined;
 }
 
 export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionSnapshot<C>> {
@@ -53,6 +78,8 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   #rereading: { readonly startedAt: number; readonly promise: Promise<S> } | undefined;
   /** Bumped by `invalidate`: a load started before it must not be stored (it may predate a change). */
   #generation = 0;
+  /** The latest-begun version read that answered: whether a provisional snapshot has been checked since. */
+  #reading: Reading | undefined;
   readonly #gate: SchemaVersionGate | undefined;
   readonly #throttle = new RereadThrottle(MISS_REREAD_GAP_MS);
 
@@ -62,7 +89,7 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   constructor(load: () => Promise<S>, ttlMs: number, version?: SchemaVersionSource) {
     this.load = load;
     this.ttlMs = ttlMs;
-    this.#gate = version ? new SchemaVersionGate(() => version.read(), version.checkMs) : undefined;
+    this.#gate = version ? new SchemaVersionGate(() => this.#readVersion(version), version.checkMs) : undefined;
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */
@@ -79,6 +106,47 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     this.#gate?.remember(version);
   }
 
+  /** Every gate read goes through here, so a provisional snapshot can tell a reading begun after it. */
+  async #readVersion(source: SchemaVersionSource): Promise<string | undefined> {
+    const startedAt = performance.now();
+    const version = await source.read();
+    if (!this.#reading || this.#reading.startedAt <= startedAt) this.#reading = { startedAt, version };
+    return version;
+  }
+
+  /**
+   * The start-time read (see above): the version and the catalog read at once, the snapshot
+   * stamped with that version but provisional until the next check. Without a version source,
+   * or once a snapshot is cached or being read, the same as `snapshot()`.
+   */
+  warm(): Promise<S> {
+    const gate = this.#gate;
+    if (!gate || this.#entry || this.#loading) return this.snapshot();
+    const generation = this.#generation;
+    const startedAt = performance.now();
+    const read = gate.check();
+    const promise: Promise<Entry<S>> = Promise.all([read, this.load()])
+      .then(([version, snapshot]) => {
+        const entry: Entry<S> = { snapshot, version, startedAt, provisional: { storedAt: performance.now() } };
+        this.#keep(entry, generation);
+        return entry;
+      })
+      .finally(() => {
+        if (this.#loading?.promise === promise) this.#loading = undefined;
+      });
+    const loading: Loading<S> = { promise, stamp: undefined, provisional: true, startedAt, generation };
+    // Registered before any caller can await this read (they get it from the gate after this
+    // call), so a caller who saw this version finds the stamp set and shares the load.
+    read.then(
+      (version) => {
+        loading.stamp = { version };
+      },
+      () => {},
+    );
+    this.#loading = loading;
+    return promise.then((entry) => entry.snapshot);
+  }
+
   /**
    * The cached snapshot while its version is current and its TTL runs; past the TTL, the same
    * while a load replaces it (see above); otherwise one shared load.
@@ -88,21 +156,33 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     const entry = this.#entry;
     if (entry && entry.version === version) {
       const age = Date.now() - entry.snapshot.loadedAt;
-      if (age < this.ttlMs) return entry.snapshot;
+      // A provisional snapshot is checked once a reading begun after it agrees: an ordinary load
+      // (version, then catalog) then replaces it, without making this caller wait.
+      const reading = this.#reading;
+      const checked =
+        entry.provisional !== undefined &&
+        reading !== undefined &&
+        reading.version === version &&
+        reading.startedAt > entry.provisional.storedAt;
+      if (age < this.ttlMs && !checked) return entry.snapshot;
       if (age < 2 * this.ttlMs) {
-        // Joins the load in flight, if any. Its failure is met by a caller past the second TTL.
-        this.#load(version, Number.NEGATIVE_INFINITY).catch(() => {});
+        // Joins the ordinary load in flight, if any (for a provisional snapshot, one begun after it:
+        // only such a load replaces it). Its failure is met by a caller past the second TTL.
+        const notBefore = entry.provisional ? entry.startedAt : Number.NEGATIVE_INFINITY;
+        this.#load(version, notBefore, false).catch(() => {});
         return entry.snapshot;
       }
     }
-    return (await this.#load(version, Number.NEGATIVE_INFINITY)).snapshot;
+    // With nothing to answer from, a caller may share the provisional load that read this version.
+    return (await this.#load(version, Number.NEGATIVE_INFINITY, true)).snapshot;
   }
 
-  #load(version: string | undefined, notBefore: number): Promise<Entry<S>> {
+  #load(version: string | undefined, notBefore: number, provisionalToo: boolean): Promise<Entry<S>> {
     const loading = this.#loading;
     if (
-      loading &&
-      loading.version === version &&
+      loading?.stamp &&
+      loading.stamp.version === version &&
+      (provisionalToo || !loading.provisional) &&
       loading.startedAt >= notBefore &&
       loading.generation === this.#generation
     ) {
@@ -112,16 +192,21 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     const startedAt = performance.now();
     const promise: Promise<Entry<S>> = this.load()
       .then((snapshot) => {
-        const entry: Entry<S> = { snapshot, version, startedAt };
-        const kept = this.#entry;
-        if (generation === this.#generation && (!kept || kept.startedAt <= startedAt)) this.#entry = entry;
+        const entry: Entry<S> = { snapshot, version, startedAt, provisional: undefined };
+        this.#keep(entry, generation);
         return entry;
       })
       .finally(() => {
         if (this.#loading?.promise === promise) this.#loading = undefined;
       });
-    this.#loading = { promise, version, startedAt, generation };
+    this.#loading = { promise, stamp: { version }, provisional: false, startedAt, generation };
     return promise;
+  }
+
+  /** Stores a load's entry unless the schema was invalidated since it began or a later-begun load's is kept. */
+  #keep(entry: Entry<S>, generation: number): void {
+    const kept = this.#entry;
+    if (generation === this.#generation && (!kept || kept.startedAt <= entry.startedAt)) this.#entry = entry;
   }
 
   /**
@@ -145,7 +230,7 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     const promise = (async () => {
       // The version is read before the catalog, as for every load.
       const version = this.#gate ? await this.#gate.check() : undefined;
-      return (await this.#load(version, startedAt)).snapshot;
+      return (await this.#load(version, startedAt, false)).snapshot;
     })();
     this.#rereading = { startedAt, promise };
     return promise;

@@ -52,6 +52,15 @@ export abstract class CachedSchema<C extends SqlCollection, S extends Collection
     return this.#cache.snapshot();
   }
 
+  /**
+   * The first schema read at a service's start: the version and the catalog read at once (one
+   * round trip's wait, not two), the snapshot provisional until the next version check, which
+   * replaces it in the background (schema-cache.ts `warm`; packages/core/SCALING.md).
+   */
+  protected warmSnapshot(): Promise<S> {
+    return this.#cache.warm();
+  }
+
   list(): Promise<StoredCollection[]> {
     return this.#cache.list();
   }

@@ -224,3 +224,182 @@ describe('SchemaSnapshotCache past its TTL (the backstop for changes made by han
     expect((await cache.snapshot()).n).toBe(2);
   });
 });
+
+describe('SchemaSnapshotCache.warm: the start-time read, version and catalog at once (packages/core/SCALING.md)', () => {
+  const CHECK_MS = 1_000;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // Version reads and catalog reads answer when the test says so, with the database's state at that moment.
+  function startWorld() {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const state = { version: 'v1', ids: ['a'], reads: [] as (() => void)[], loads: [] as (() => void)[] };
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      () => {
+        const n = state.loads.length + 1;
+        const answer = deferred<Snap>();
+        state.loads.push(() =>
+          answer.resolve(collectionSnapshot(new Map(state.ids.map((id) => [id, { stored: stored(id) }])), { n })),
+        );
+        return answer.promise;
+      },
+      60_000,
+      {
+        read: () => {
+          const answer = deferred<string | undefined>();
+          state.reads.push(() => answer.resolve(state.version));
+          return answer.promise;
+        },
+        checkMs: CHECK_MS,
+      },
+    );
+    return { state, cache };
+  }
+  const tick = () => new Promise((r) => setImmediate(r));
+  const ids = async (snapshot: Snap) => [...(await snapshot.all()).keys()];
+  /** Whether `promise` has settled after the pending callbacks ran. */
+  async function settled(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    promise.then(
+      () => {
+        done = true;
+      },
+      () => {
+        done = true;
+      },
+    );
+    await tick();
+    return done;
+  }
+
+  test('the version read and the catalog read both start before either answers', async () => {
+    const { state, cache } = startWorld();
+    const warming = cache.warm();
+    await tick();
+    expect(state.reads).toHaveLength(1);
+    expect(state.loads).toHaveLength(1);
+    expect(await settled(warming)).toBe(false);
+    state.loads[0]?.();
+    expect(await settled(warming)).toBe(false); // the version read is still out
+    state.reads[0]?.();
+    expect((await warming).n).toBe(1);
+  });
+
+  test('the provisional snapshot is served without waiting: callers during warm share its load, later ones read nothing', async () => {
+    const { state, cache } = startWorld();
+    const warming = cache.warm();
+    const early = cache.snapshot(); // a request arriving while the service warms up
+    await tick();
+    expect(state.loads).toHaveLength(1);
+    state.reads[0]?.();
+    state.loads[0]?.();
+    const snapshot = await warming;
+    expect(await early).toBe(snapshot);
+
+    vi.advanceTimersByTime(CHECK_MS - 1);
+    expect(await settled(cache.snapshot())).toBe(true);
+    expect(await cache.snapshot()).toBe(snapshot);
+    expect(state.reads).toHaveLength(1);
+    expect(state.loads).toHaveLength(1);
+  });
+
+  test('the next version check, not an earlier one, replaces the provisional snapshot by a load in the background', async () => {
+    const { state, cache } = startWorld();
+    const warming = cache.warm();
+    await tick();
+    // The race a provisional snapshot allows: the catalog is read, then another instance adds a
+    // collection and bumps the version, then the version read sees the bump.
+    state.loads[0]?.();
+    await tick();
+    state.ids = ['a', 'b'];
+    state.version = 'v2';
+    state.reads[0]?.();
+    const provisional = await warming;
+    expect(await ids(provisional)).toEqual(['a']);
+
+    vi.advanceTimersByTime(CHECK_MS - 1);
+    expect(await cache.snapshot()).toBe(provisional);
+    expect(state.loads).toHaveLength(1); // no check yet, no load
+
+    vi.advanceTimersByTime(2);
+    const atCheck = cache.snapshot();
+    await tick();
+    expect(state.reads).toHaveLength(2); // the next check
+    expect(state.loads).toHaveLength(1); // the version first
+    state.reads[1]?.();
+    expect(await atCheck).toBe(provisional); // answered at once...
+    expect(state.loads).toHaveLength(2); // ...while an ordinary load replaces it
+    expect(await cache.snapshot()).toBe(provisional); // shares that load, does not wait for it
+    expect(state.loads).toHaveLength(2);
+    state.loads[1]?.();
+    await tick();
+    const replaced = await cache.snapshot();
+    expect(replaced.n).toBe(2);
+    expect(await ids(replaced)).toEqual(['a', 'b']);
+
+    // An ordinary snapshot: later checks that agree load nothing.
+    vi.advanceTimersByTime(CHECK_MS + 1);
+    const later = cache.snapshot();
+    await tick();
+    state.reads[2]?.();
+    expect(await later).toBe(replaced);
+    expect(state.loads).toHaveLength(2);
+  });
+
+  test('a new version at the next check drops the provisional snapshot: callers wait for the load', async () => {
+    const { state, cache } = startWorld();
+    const warming = cache.warm();
+    await tick();
+    state.reads[0]?.();
+    state.loads[0]?.();
+    expect((await warming).n).toBe(1);
+
+    state.version = 'v2';
+    vi.advanceTimersByTime(CHECK_MS + 1);
+    const atCheck = cache.snapshot();
+    await tick();
+    state.reads[1]?.();
+    await tick();
+    expect(state.loads).toHaveLength(2);
+    expect(await settled(atCheck)).toBe(false); // not answered from the old version's snapshot
+    state.loads[1]?.();
+    expect((await atCheck).n).toBe(2);
+  });
+
+  test('invalidate during the provisional load: the warm caller is answered, nothing is kept', async () => {
+    const { state, cache } = startWorld();
+    const warming = cache.warm();
+    await tick();
+    cache.invalidate(); // this instance changed the schema meanwhile
+    state.reads[0]?.();
+    state.loads[0]?.();
+    expect((await warming).n).toBe(1);
+
+    const next = cache.snapshot(); // the version read is recent: it goes straight to a load
+    await tick();
+    expect(state.loads).toHaveLength(2);
+    state.loads[1]?.();
+    const fresh = await next;
+    expect(fresh.n).toBe(2);
+
+    // That load was an ordinary one: the next check that agrees loads nothing.
+    vi.advanceTimersByTime(CHECK_MS + 1);
+    const later = cache.snapshot();
+    await tick();
+    state.reads.at(-1)?.();
+    expect(await later).toBe(fresh);
+    expect(state.loads).toHaveLength(2);
+  });
+
+  test('without a version source warm is an ordinary load', async () => {
+    let loads = 0;
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => collectionSnapshot(new Map(), { n: ++loads }),
+      60_000,
+    );
+    const warmed = await cache.warm();
+    expect(await cache.snapshot()).toBe(warmed);
+    expect(loads).toBe(1);
+  });
+});
