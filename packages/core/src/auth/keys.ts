@@ -1,8 +1,9 @@
 /**
  * Loads the public keys Wix tokens are verified with (docs/protocol.md §2.3 step 2,
  * §2.4). Runs once at startup: every key is classified here, its algorithm is
- * pinned from the key type (never from a token header), and it is imported into
- * Web Crypto once so the per-request path does no key parsing.
+ * pinned from the key type (never from a token header), and it is parsed once
+ * (as a Node KeyObject; loadPublicKeys also imports it into Web Crypto) so the
+ * per-request path does no key parsing.
  *
  * Messages identify keys by position and fingerprint only: never key material.
  */
@@ -49,11 +50,27 @@ const IMPORT_PARAMS: Readonly<
 };
 
 /**
+ * The last key text parsed and its keys. A start reads its WIX_PUBLIC_KEYS value twice — the
+ * config check, then the server's keys (server/start.ts); `check` once more for its summary —
+ * and each parse decodes every key and hashes its DER (~0.5 ms per repeat for one RSA key).
+ * One entry: a process has one such value. KeyObjects are immutable and the entries frozen, so
+ * sharing them is safe. A text that fails is not kept: it throws its message again each time.
+ */
+let lastParsed: { readonly input: string; readonly keys: readonly VerificationKey[] } | undefined;
+
+/**
  * Synchronous part of key loading: parses and classifies every key, returning
  * Node `KeyObject`s. Used by the config check (which must not be async per
- * setting) and by `loadPublicKeys`.
+ * setting), by the server (its verifier checks signatures on KeyObjects) and by
+ * `loadPublicKeys`. The same text again returns the same keys, unparsed (lastParsed).
  */
 export function parsePublicKeys(input: string | readonly string[]): VerificationKey[] {
+  if (typeof input !== 'string') return parseKeys(input);
+  if (lastParsed?.input !== input) lastParsed = { input, keys: parseKeys(input).map((key) => Object.freeze(key)) };
+  return [...lastParsed.keys];
+}
+
+function parseKeys(input: string | readonly string[]): VerificationKey[] {
   let candidates: KeyCandidate[];
   try {
     candidates = splitKeyInput(input);

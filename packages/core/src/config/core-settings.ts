@@ -32,8 +32,8 @@ export const coreSettings = defineSettings({
     description:
       "Public key(s) that verify Wix's signed calls: the app's public key (app dashboard) or the connection's publicKey. PEM, base64 of PEM, or base64 DER; several keys separated by commas for rotation.",
     required: true,
-    // Validated here so a bad key is reported with the other config problems;
-    // the server imports the keys once with loadPublicKeys(config.wixPublicKeys).
+    // Validated here so a bad key is reported with the other config problems; the server
+    // takes the keys with parsePublicKeys(config.wixPublicKeys), which returns this parse's.
     parse: (value) => {
       parsePublicKeys(value);
       return value;

@@ -1,12 +1,12 @@
 /**
  * The one composition routine every service's main.ts calls: read and check
- * config (Secret Manager references resolved), import the Wix keys once,
+ * config (Secret Manager references resolved), parse the Wix keys once,
  * create the storage, build the app, listen on $PORT, drain on SIGTERM.
  * `main.ts check` prints the configuration report and exits instead.
  */
 import { createHash } from 'node:crypto';
 import { createAdaptor } from '../adaptor/adaptor.ts';
-import { keyObjectOf, loadPublicKeys, type VerificationKey } from '../auth/keys.ts';
+import { keyObjectOf, parsePublicKeys, type VerificationKey } from '../auth/keys.ts';
 import { createVerifier } from '../auth/verify.ts';
 import type { coreSettings } from '../config/core-settings.ts';
 import { configReport, renderConfigReport } from '../config/describe.ts';
@@ -70,7 +70,12 @@ export async function runService<S extends SettingSpecs>(
     level: config.logLevel,
     base: { serviceContext: { service: `wix-gcp-adaptors-${definition.name}`, version } },
   });
-  const keys = await loadPublicKeys(config.wixPublicKeys);
+  // The keys the config check parsed (auth/keys.ts keeps the last text's), as Node KeyObjects:
+  // the verifier's fast path checks signatures on KeyObjects, and jose, for the calls that path
+  // leaves to it, turns each into a Web Crypto key on its first use (and keeps it). Importing
+  // them into Web Crypto here (loadPublicKeys) cost ~4 ms of every start, most of it loading
+  // Node's webcrypto modules, for a key form a valid call never uses.
+  const keys = parsePublicKeys(config.wixPublicKeys);
   const recorder = new StatusRecorder();
   const verify = createVerifier({
     keys,

@@ -210,3 +210,27 @@ test('parsePublicKeys is the synchronous validator (KeyObjects, same fingerprint
     ['ES256', fingerprintOf(ec.keyObject)],
   ]);
 });
+
+describe('parsePublicKeys: one parse per text (the config check and the server read one value)', () => {
+  test('the same text again gives the same keys, in a new array', () => {
+    const first = parsePublicKeys(`${rsa.pem}\n${ec.pem}`);
+    const again = parsePublicKeys(`${rsa.pem}\n${ec.pem}`);
+    expect(again).not.toBe(first);
+    expect(again.map((k) => k.key)).toEqual(first.map((k) => k.key));
+    for (const [i, key] of again.entries()) expect(key.key).toBe(first[i]!.key);
+    first.pop();
+    expect(parsePublicKeys(`${rsa.pem}\n${ec.pem}`)).toHaveLength(2);
+  });
+
+  test('another text is parsed anew; a bad text keeps failing with its message', () => {
+    const rsaKey = parsePublicKeys(rsa.pem)[0]!;
+    expect(parsePublicKeys(ec.pem)[0]!.fingerprint).toBe(fingerprintOf(ec.keyObject));
+    expect(parsePublicKeys(rsa.pem)[0]!.fingerprint).toBe(rsaKey.fingerprint);
+    for (let i = 0; i < 2; i++) expect(() => parsePublicKeys(ec.privatePem)).toThrow(/is a private key/);
+    expect(() => parsePublicKeys('')).toThrow(/no public key found/);
+  });
+
+  test('a list is parsed each time (only a text is kept)', () => {
+    expect(parsePublicKeys([rsa.pem])[0]!.key).not.toBe(parsePublicKeys([rsa.pem])[0]!.key);
+  });
+});

@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
-import { loadPublicKeys, type VerificationKey } from '../../src/auth/keys.ts';
+import { loadPublicKeys, parsePublicKeys, type VerificationKey } from '../../src/auth/keys.ts';
 import { createVerifier, type VerifierOptions } from '../../src/auth/verify.ts';
 import { SpiError } from '../../src/errors.ts';
 import {
@@ -349,4 +349,45 @@ test('throughput: thousands of verifications per second (sanity bound)', async (
   // Measured well above 5,000/s on a 2-core machine; the bound only catches
   // accidental per-call key parsing (which costs ~100x).
   expect(perSecond).toBeGreaterThan(500);
+});
+
+describe('keys as Node KeyObjects (parsePublicKeys: what the server passes) answer as Web Crypto keys do', () => {
+  async function outcome(keys: readonly VerificationKey[], token: string): Promise<unknown> {
+    return verifier(keys)(token).then(
+      (call) => ({ accepted: call.request }),
+      (err: unknown) => ({ refused: (err as Error).message }),
+    );
+  }
+
+  test('the same answer for every token, on the fast path and on jose', async () => {
+    const [header, payload, signature = ''] = (await sign(rsa)).split('.');
+    const { CompactSign } = await import('jose');
+    const tokens = [
+      await sign(rsa),
+      await sign(ec),
+      // An extra header key is left to jose (fastVerify): valid tokens jose verifies with the keys.
+      await sign(rsa, {}, { x5t: 'thumbprint' }),
+      await sign(ec, {}, { x5t: 'thumbprint' }),
+      await sign(other),
+      await sign(other, {}, { x5t: 'thumbprint' }),
+      `${header}.${b64url(wixPayload({ iss: 'evil.example' }))}.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
+      await sign(rsa, { iat: NOW_S - 600, exp: NOW_S - 120 }),
+      await sign(ec, { nbf: NOW_S + 600 }),
+      await sign(rsa, { exp: undefined }),
+      await sign(ec, { exp: 'tomorrow' }),
+      await sign(rsa, { iss: 'evil.example' }),
+      await sign(ec, { data: { metadata: METADATA } }),
+      await new CompactSign(new TextEncoder().encode('plain text'))
+        .setProtectedHeader({ alg: 'RS256' })
+        .sign(rsa.privateKey),
+      `${b64url({ alg: 'ES256', crit: ['b64'] })}.${payload}.${signature}`,
+    ];
+    const webCryptoKeys = await loadPublicKeys([rsa.pem, ec.pem]);
+    const keyObjects = parsePublicKeys([rsa.pem, ec.pem]);
+    expect(keyObjects.every((k) => k.key.constructor.name === 'PublicKeyObject')).toBe(true);
+    const expected = await Promise.all(tokens.map((token) => outcome(webCryptoKeys, token)));
+    expect(expected.filter((o) => 'accepted' in (o as object))).toHaveLength(4);
+    expect(await Promise.all(tokens.map((token) => outcome(keyObjects, token)))).toEqual(expected);
+  });
 });
