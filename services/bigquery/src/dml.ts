@@ -9,15 +9,16 @@
 import { bigquery, type ColumnInfo, isDecimalType } from '@adaptors/googlesql';
 import { REFERENCES_TABLE } from '@adaptors/sql-storage';
 import type { WriteColumn } from './collections.ts';
-import { type ClientType, clientColumnType, type Statement } from './values.ts';
+import type { ParameterType } from './params.ts';
+import { clientColumnType, type Statement } from './values.ts';
 
 export const q = (name: string): string => bigquery.quote(name);
 
 const ID = q('_id');
 
 /** The rows parameter's STRUCT type, one field per written column. */
-export function rowsType(columns: readonly WriteColumn[]): ClientType {
-  const struct: Record<string, ClientType> = {};
+export function rowsType(columns: readonly WriteColumn[]): ParameterType {
+  const struct: Record<string, ParameterType> = {};
   columns.forEach((c, i) => {
     struct[`c${i}`] = clientColumnType(c.column.type);
   });

@@ -2,11 +2,11 @@
  * One BigQuery REST call (`/projects/<project>/…` below the client's base URL), with the
  * credentials the client would add, sent over `node:http` / `node:https` (http-fetch.ts).
  *
- * The credentials come from the client's own auth client (`bq.authClient`, a google-auth-library
- * `GoogleAuth`) through `getRequestHeaders(url)`, its documented method for the headers of one
- * request: the access token (fetched and refreshed by the library before it expires), a quota
- * project, whatever the credential type adds. An emulator's auth client is a `PassThroughClient`
- * (client.ts), which adds nothing: no headers are asked for.
+ * The credentials come from google-auth-library's `GoogleAuth` (client.ts builds it as the
+ * official client does; `authClient`) through `getRequestHeaders(url)`, its documented method for
+ * the headers of one request: the access token (fetched and refreshed by the library before it
+ * expires), a quota project, whatever the credential type adds. An emulator has no auth client
+ * (client.ts): its calls carry no credentials, and no auth library is loaded for them.
  *
  * Why not the client's `bq.request`: it sends through @google-cloud/common's
  * retry-request → teeny-request → node-fetch 3 chain, which copies the options
@@ -28,10 +28,9 @@
  * The body is JSON text, not an object: nothing rewrites values inside it (the client's
  * `json` option replaced every `{{projectId}}` text in item values and descriptions).
  */
-import type { BigQuery } from '@google-cloud/bigquery';
 // The client's own version, for the headers its `request_` sends (the bundle inlines it).
 import bigqueryPackage from '@google-cloud/bigquery/package.json' with { type: 'json' };
-import { PassThroughClient } from 'google-auth-library';
+import type { GoogleAuth } from 'google-auth-library';
 import { httpFetch } from './http-fetch.ts';
 
 export interface RestCall {
@@ -42,18 +41,29 @@ export interface RestCall {
   readonly qs?: Record<string, unknown>;
 }
 
-/** The part of the client a call needs. */
-export type RestClient = Pick<BigQuery, 'authClient' | 'baseUrl' | 'projectId' | 'getProjectId'>;
+/**
+ * What a call needs of the connection (client.ts; an official `BigQuery` client has the same
+ * members): the base URL (`<endpoint>/bigquery/v2`), the project, and the credentials.
+ */
+export interface RestClient {
+  readonly baseUrl: string;
+  /** The project, or PROJECT_PLACEHOLDER until `getProjectId` has asked the credentials for it. */
+  readonly projectId: string;
+  getProjectId(): Promise<string>;
+  /** google-auth-library's `GoogleAuth`; undefined for an emulator, which is called without credentials. */
+  readonly authClient: Pick<GoogleAuth, 'getRequestHeaders' | 'request'> | undefined;
+}
 
 /** @google-cloud/common's placeholder for a project id the auth client must find. */
-const PROJECT_PLACEHOLDER = '{{projectId}}';
+export const PROJECT_PLACEHOLDER = '{{projectId}}';
 
 export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
   const projectId = bq.projectId === PROJECT_PLACEHOLDER ? await bq.getProjectId() : bq.projectId;
   const url = `${bq.baseUrl}/projects/${encodeURIComponent(projectId)}${call.uri}`;
   const body = call.json === undefined ? undefined : JSON.stringify(call.json);
   const headers = call.json === undefined ? CLIENT_HEADERS : JSON_HEADERS;
-  if (viaProxy()) return throughAuthClient<T>(bq, call, url, body, headers);
+  // An emulator (no auth client) is local: called directly, proxy or not.
+  if (bq.authClient && viaProxy()) return throughAuthClient<T>(bq.authClient, call, url, body, headers);
   const target = call.qs ? `${url}?${queryString(call.qs)}` : url;
   let answer: { status: number; text: string };
   try {
@@ -70,24 +80,18 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
   // 401: BigQuery refused the credentials before doing anything. The auth client's `request`
   // applies google-auth-library's own rule for that case (refresh the token and send once more,
   // for the credential types that allow it), so the call is sent again through it.
-  if (answer.status === 401 && !isEmulator(bq)) return throughAuthClient<T>(bq, call, url, body, headers);
+  if (answer.status === 401 && bq.authClient) return throughAuthClient<T>(bq.authClient, call, url, body, headers);
   const data = parsedBody(answer.text);
   if (answer.status < 200 || answer.status >= 300) throw httpError(answer.status, data);
   return jsonObject<T>(data, answer.status);
 }
 
-/** The client was built for an emulator (client.ts): its auth client is a `PassThroughClient`, which adds nothing. */
-function isEmulator(bq: RestClient): boolean {
-  return bq.authClient.cachedCredential instanceof PassThroughClient;
-}
-
 /**
- * The headers of the client's credentials for one call to `url`, as a plain record; none for a
- * `PassThroughClient` (an emulator: client.ts), whose `getRequestHeaders` would build an empty
- * `Headers` and so load undici for nothing.
+ * The headers of the credentials for one call to `url`, as a plain record; none for an emulator
+ * (no auth client: client.ts), so its calls build no WHATWG `Headers` (which loads undici).
  */
 async function credentialHeaders(bq: RestClient, url: string): Promise<Record<string, string> | undefined> {
-  if (isEmulator(bq)) return undefined;
+  if (!bq.authClient) return undefined;
   const record: Record<string, string> = {};
   (await bq.authClient.getRequestHeaders(url)).forEach((value, name) => {
     record[name] = value;
@@ -106,7 +110,7 @@ function viaProxy(): boolean {
 
 /** The call through google-auth-library's documented `request` (gaxios), over `node:http` with the agent gaxios chose. */
 async function throughAuthClient<T>(
-  bq: RestClient,
+  auth: NonNullable<RestClient['authClient']>,
   call: RestCall,
   url: string,
   body: string | undefined,
@@ -114,7 +118,7 @@ async function throughAuthClient<T>(
 ): Promise<T> {
   let response: { data: T; status: number };
   try {
-    response = await bq.authClient.request<T>({
+    response = await auth.request<T>({
       url,
       method: call.method as 'GET',
       ...(call.qs ? { params: call.qs } : {}),

@@ -17,14 +17,15 @@
 import { type Field, type Item, releaseRows, remainingMs, type Value } from '@adaptors/core';
 import type { CompiledQuery } from '@adaptors/googlesql';
 import type { StatementRunner } from '@adaptors/sql-storage';
-import { BigQuery, type QueryParameter } from '@google-cloud/bigquery';
+import type { BigQueryClient } from './client.ts';
 import { isDatasetNotFound, isRetryable, isTableNotFound, missingColumn, translateError } from './errors.ts';
+import { type QueryParameter, queryParameter } from './params.ts';
 import { type RestCall, restCall } from './rest.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { clientParams, itemDecoder, type ResultField, rowDecoder, type Statement } from './values.ts';
 
 export interface RunnerOptions {
-  readonly bq: BigQuery;
+  readonly bq: BigQueryClient;
   readonly projectId: string | undefined;
   readonly datasetId: string;
   readonly location: string | undefined;
@@ -106,7 +107,7 @@ export class BigQueryRunner implements StatementRunner {
     this.options = options;
   }
 
-  get bq(): BigQuery {
+  get bq(): BigQueryClient {
     return this.options.bq;
   }
 
@@ -198,20 +199,12 @@ export class BigQueryRunner implements StatementRunner {
     return { raw: rows, schema, affected: affected === undefined ? undefined : Number(affected) };
   }
 
-  /**
-   * The jobs.query request body (REST reference, "Method: jobs.query"), parameters encoded by
-   * the client's own `valueToQueryParameter_` (the encoding `query()` uses).
-   */
+  /** The jobs.query request body (REST reference, "Method: jobs.query"), parameters encoded by params.ts. */
   private queryRequest(statement: Statement): JobsQueryRequest {
     const { projectId, datasetId, location, maximumBytesBilled, pageRows } = this.options;
     const queryParameters: QueryParameter[] = [];
     for (const name of Object.keys(statement.params)) {
-      const parameter = BigQuery.valueToQueryParameter_(
-        statement.params[name],
-        statement.types[name] as Parameters<typeof BigQuery.valueToQueryParameter_>[1],
-      );
-      parameter.name = name;
-      queryParameters.push(parameter);
+      queryParameters.push(queryParameter(name, statement.types[name], statement.params[name]));
     }
     return {
       query: statement.sql,

@@ -33,8 +33,8 @@ import {
   REFERENCES_TABLE,
   referencesStatements,
 } from '@adaptors/sql-storage';
-import type { BigQuery } from '@google-cloud/bigquery';
 import { isTableRefused, listTables, PARALLEL_GETS, readDataset, readTable, type TableMetadata } from './catalog.ts';
+import type { BigQueryClient } from './client.ts';
 import { type BigQueryCollection, buildCollection } from './collections.ts';
 import { anyValue, badIds, dropColumns, REFERENCES_SCHEMA, valuesBeyondDouble } from './dml.ts';
 import { errorShape, isDuplicate, isPermissionDenied, isRetryable, isTableNotFound, translateError } from './errors.ts';
@@ -90,7 +90,7 @@ const COLUMN_MISS_TTL_MS = 30_000;
 const NUMBER_CHECK_VALUES = 1000;
 
 export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
-  private readonly bq: BigQuery;
+  private readonly bq: BigQueryClient;
   private readonly datasetId: string;
   private readonly executor: BigQueryRunner;
   private readonly retry: Partial<RetryPolicy> | undefined;
@@ -110,7 +110,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private readonly labelFailuresLogged = new Set<'permission' | 'other'>();
 
   constructor(options: {
-    bq: BigQuery;
+    bq: BigQueryClient;
     datasetId: string;
     executor: BigQueryRunner;
     ttlMs: number;
@@ -156,7 +156,10 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     const version = newSchemaToken();
     try {
       await withRetry(
-        () => this.bq.dataset(this.datasetId).setMetadata({ labels: { [SCHEMA_VERSION_LABEL]: version } }),
+        async () =>
+          (await this.bq.library())
+            .dataset(this.datasetId)
+            .setMetadata({ labels: { [SCHEMA_VERSION_LABEL]: version } }),
         isRetryable,
         this.retry,
       );
@@ -246,7 +249,9 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
    * dataset the adaptor's own collections fill); a larger one's tables are read as calls need them.
    */
   async warm(): Promise<void> {
-    const snapshot = await this.snapshot();
+    // The version label and the listing read at once (sql-storage schema-cache.ts `warm`): the
+    // listing is not held back a round trip behind the label at every start.
+    const snapshot = await this.warmSnapshot();
     if (snapshot.names.size <= WARM_TABLES) await snapshot.all();
   }
 
@@ -434,7 +439,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
     const current = await this.byId(id);
     if (!current) throw errors.collectionNotFound(id);
     try {
-      await this.bq.dataset(this.datasetId).table(id).delete();
+      await (await this.bq.library()).dataset(this.datasetId).table(id).delete();
     } catch (error) {
       this.invalidate();
       if (isTableNotFound(error)) throw errors.collectionNotFound(id);
@@ -540,7 +545,7 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
   private async referencesTable(fields: readonly Field[]): Promise<void> {
     if (!fields.some((f) => f.type === 'MULTI_REFERENCE') || (await this.hasReferencesTable())) return;
     try {
-      await this.bq.dataset(this.datasetId).createTable(REFERENCES_TABLE, {
+      await (await this.bq.library()).dataset(this.datasetId).createTable(REFERENCES_TABLE, {
         schema: { fields: REFERENCES_SCHEMA.map((f) => ({ ...f })) },
         description: 'MULTI_REFERENCE pairs of the Wix adaptor (one row per pair); do not edit.',
         clustering: { fields: ['collection_id', 'field_key', 'referring_id'] },

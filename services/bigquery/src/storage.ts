@@ -8,10 +8,10 @@
 import { errors, type Logger, type Storage } from '@adaptors/core';
 import { bigquery, NumberColumns } from '@adaptors/googlesql';
 import { createSqlStorage } from '@adaptors/sql-storage';
-import type { BigQuery } from '@google-cloud/bigquery';
 import { bigqueryCapabilities } from './capabilities.ts';
 import { readDataset } from './catalog.ts';
-import { isDatasetNotFound, isDuplicate, translateError } from './errors.ts';
+import { type BigQueryClient, insertDataset } from './client.ts';
+import { isDatasetNotFound, translateError } from './errors.ts';
 import { References } from './references.ts';
 import type { RetryPolicy } from './retry.ts';
 import { BigQueryRunner } from './runner.ts';
@@ -19,7 +19,8 @@ import { SchemaStore } from './schema.ts';
 import { Writer } from './writes.ts';
 
 export interface BigQueryStorageOptions {
-  readonly bq: BigQuery;
+  /** BigQuery's REST API and the official client for control-plane calls (client.ts). */
+  readonly bq: BigQueryClient;
   /** Project of the dataset; undefined = the client's project. */
   readonly projectId?: string;
   readonly datasetId: string;
@@ -89,7 +90,7 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
 
   /** The dataset exists, or is created again when `createDataset` allows; otherwise an SpiError saying so. */
   const ensureDataset = async (): Promise<void> => {
-    // Read as the version check reads it (catalog.ts, through rest.ts); created through the client.
+    // Read as the version check reads it (catalog.ts, through rest.ts).
     try {
       await readDataset(options.bq, options.datasetId);
       return;
@@ -101,15 +102,8 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
       // missing and which settings name it, not the dataset's id (the log line has it).
       throw errors.databaseMissing('The BigQuery dataset', 'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET');
     }
-    const dataset = options.bq.dataset(options.datasetId, {
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-    });
-    try {
-      await dataset.create(options.location ? { location: options.location } : {});
-    } catch (error) {
-      // Another instance (or call) created it first.
-      if (!isDuplicate(error)) throw error;
-    }
+    // Created unless another instance (or call) did meanwhile.
+    await insertDataset(options.bq, options.datasetId, options.location);
     schema.invalidate();
   };
 

@@ -1,15 +1,12 @@
 /**
  * Values between the core's internal form (query/ast.ts: JSON with `Date` for
- * instants) and the BigQuery client: query parameters per googlesql
- * ParamType, row values for DML, and result cells back.
+ * instants) and BigQuery's REST encoding: query parameters per googlesql
+ * ParamType (encoded by params.ts), row values for DML, and result cells back.
  *
- * Client facts (measured, true against real BigQuery; packages/bigquery-emulator
- * README "Client behaviours"): a DATE parameter given as a plain string is
- * sent as NULL, so DATE values are `BigQuery.date(…)` (TIME: `BigQuery.time(…)`); a plain `Date` inside
- * an ARRAY<TIMESTAMP> is sent as NULL, so every instant is
- * `BigQuery.timestamp(…)`; JSON values travel as JSON text. Results are read
- * raw (`skipParsing`) and decoded here from the response schema: the client
- * decodes negative int64-microsecond timestamps (before 1970) wrongly.
+ * Parameter values are what jobs.query carries: an instant stays a `Date` (sent as its ISO
+ * text), DATE and TIME values their text, JSON values JSON text, NUMERIC and BIGNUMERIC values
+ * their decimal text. Results are read raw (`f`/`v`) and decoded here from the response schema
+ * (the official client decodes negative int64-microsecond timestamps, before 1970, wrongly).
  */
 import { errors, type Field, type Item, type Value } from '@adaptors/core';
 import {
@@ -22,16 +19,13 @@ import {
   timeOfDayText,
 } from '@adaptors/googlesql';
 import { cellValue, columnPlan, numericText, putValue, scalarToStore, toJson } from '@adaptors/sql-storage';
-import { BigQuery } from '@google-cloud/bigquery';
+import type { ParameterType } from './params.ts';
 import type { ColumnShape } from './types.ts';
-
-/** The client's `types` descriptor: 'FLOAT64', ['STRING'], { a: 'STRING' }, [{ … }]. */
-export type ClientType = string | ClientType[] | { [field: string]: ClientType };
 
 export interface Statement {
   readonly sql: string;
   readonly params: Record<string, unknown>;
-  readonly types: Record<string, ClientType>;
+  readonly types: Record<string, ParameterType>;
   /** Result alias → Wix key, so a value refused while decoding is reported under its field's name. */
   readonly names?: ReadonlyMap<string, string>;
 }
@@ -40,9 +34,9 @@ export interface Statement {
 export function clientParams(
   params: Record<string, unknown>,
   types: Record<string, ParamType>,
-): { params: Record<string, unknown>; types: Record<string, ClientType> } {
+): { params: Record<string, unknown>; types: Record<string, ParameterType> } {
   const outParams: Record<string, unknown> = {};
-  const outTypes: Record<string, ClientType> = {};
+  const outTypes: Record<string, ParameterType> = {};
   for (const [name, type] of Object.entries(types)) {
     const value = params[name];
     outTypes[name] = type.array ? [type.type] : type.type;
@@ -57,12 +51,6 @@ export function clientParams(
 export function paramValue(type: ScalarColumnType | ParamType['type'], value: Value | undefined): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
-    case 'TIMESTAMP':
-      return value instanceof Date ? BigQuery.timestamp(value) : value;
-    case 'DATE':
-      return typeof value === 'string' ? BigQuery.date(value) : value;
-    case 'TIME':
-      return typeof value === 'string' ? BigQuery.time(value) : value;
     case 'JSON':
       return JSON.stringify(toJson(value));
     case 'NUMERIC':
@@ -76,7 +64,7 @@ export function paramValue(type: ScalarColumnType | ParamType['type'], value: Va
 }
 
 /** Client type of a column, for the STRUCT fields of a rows parameter. */
-export function clientColumnType(type: ColumnType): ClientType {
+export function clientColumnType(type: ColumnType): ParameterType {
   return typeof type === 'object' ? [type.array] : type;
 }
 
@@ -93,27 +81,11 @@ export function columnValue(key: string, shape: ColumnShape, value: Value | unde
     if (!Array.isArray(value)) throw errors.violation(key, value, `must be an array (ARRAY<${type.array}> column)`);
     return value.map((element) => {
       if (element === null) throw errors.violation(key, value, 'BigQuery arrays cannot hold null elements');
-      return scalarValue(key, type.array, element as Value);
+      return scalarToStore(key, type.array, element as Value);
     });
   }
   if (value === null || value === undefined) return null;
-  return scalarValue(key, type, value);
-}
-
-/** The checked value (sql-storage `scalarToStore`) as the BigQuery client sends it for the column's type. */
-function scalarValue(key: string, type: ScalarColumnType, value: Value): unknown {
-  const stored = scalarToStore(key, type, value);
-  switch (type) {
-    case 'TIMESTAMP':
-      return BigQuery.timestamp(stored as Date);
-    case 'DATE':
-      return BigQuery.date(stored as string);
-    // Like DATE: the client sends a plain string typed TIME as NULL (test/time-columns.test.ts).
-    case 'TIME':
-      return BigQuery.time(stored as string);
-    default:
-      return stored;
-  }
+  return scalarToStore(key, type, value);
 }
 
 /** A schema field of a query response (`schema.fields[]`). */

@@ -6,6 +6,7 @@
  * a recording proxy in front of the emulator, through the real client.
  */
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { restCall } from '../src/rest.ts';
 import { BigQueryRunner } from '../src/runner.ts';
 import { READ_AHEAD_MS, SchemaStore, WARM_TABLES } from '../src/schema.ts';
@@ -37,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => proxy.close());
 
 test('a call on one collection of many reads that table only; a listing reads each table once', async () => {
-  const storage = createBigQueryStorage({ bq: proxy.bq, projectId: ds.projectId, datasetId: ds.datasetId });
+  const storage = createBigQueryStorage({ bq: clientOf(proxy.bq), projectId: ds.projectId, datasetId: ds.datasetId });
   const before = proxy.tableGets().length;
   const collection = await storage.getCollection('t03');
   expect(collection?.id).toBe('t03');
@@ -58,7 +59,7 @@ test('a call on one collection of many reads that table only; a listing reads ea
 test('a reload reads ahead the tables this instance served lately, not every listed one', async () => {
   // SCHEMA_CACHE_SECONDS=0: every call reloads the catalog, in the foreground.
   const storage = createBigQueryStorage({
-    bq: proxy.bq,
+    bq: clientOf(proxy.bq),
     projectId: ds.projectId,
     datasetId: ds.datasetId,
     schemaCacheSeconds: 0,
@@ -87,13 +88,13 @@ test('a reload reads ahead the tables this instance served lately, not every lis
 /** A schema store over `datasetId` through the proxy, as createBigQueryStorage builds one. */
 function schemaStore(datasetId: string): SchemaStore {
   const runner = new BigQueryRunner({
-    bq: proxy.bq,
+    bq: clientOf(proxy.bq),
     projectId: ds.projectId,
     datasetId,
     location: undefined,
     onStaleSchema: () => {},
   });
-  return new SchemaStore({ bq: proxy.bq, datasetId, executor: runner, ttlMs: 60_000, checkMs: 1000 });
+  return new SchemaStore({ bq: clientOf(proxy.bq), datasetId, executor: runner, ttlMs: 60_000, checkMs: 1000 });
 }
 
 test(`warm (at start) reads every definition of a dataset of up to ${WARM_TABLES} tables, only the listing of a larger one`, async () => {
@@ -130,7 +131,7 @@ test('a table BigQuery refuses to describe: a call on it says why; a listing lea
   );
   try {
     const storage = createBigQueryStorage({
-      bq: guarded.bq,
+      bq: clientOf(guarded.bq),
       projectId: ds.projectId,
       datasetId: ds.datasetId,
       retry: { baseDelayMs: 1 },

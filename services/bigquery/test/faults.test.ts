@@ -20,6 +20,7 @@ import { type BigQueryEmulatorProcess, startBigQueryEmulatorProcess } from '@ada
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 
 const DEADLINE_MS = 1500;
@@ -43,7 +44,7 @@ describe('BigQuery engine faults', () => {
     });
     await bq.createDataset('faults');
     const storage = createBigQueryStorage({
-      bq,
+      bq: clientOf(bq),
       projectId: PROJECT,
       datasetId: 'faults',
       createDataset: true,
@@ -83,7 +84,12 @@ describe('BigQuery engine faults', () => {
   });
 
   test('a missing dataset is not ready, with the reason; ready again once it exists', async () => {
-    const storage = createBigQueryStorage({ bq, projectId: PROJECT, datasetId: 'missing', retry: { baseDelayMs: 1 } });
+    const storage = createBigQueryStorage({
+      bq: clientOf(bq),
+      projectId: PROJECT,
+      datasetId: 'missing',
+      retry: { baseDelayMs: 1 },
+    });
     const other = await startHarness({ storage, requestDeadlineMs: DEADLINE_MS, readyTimeoutMs: 1000 });
     try {
       const probe = await readiness(other.url);

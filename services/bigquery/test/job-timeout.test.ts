@@ -8,6 +8,7 @@
  */
 import { newDeadline, runWithDeadline } from '@adaptors/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { BigQueryRunner } from '../src/runner.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 import { type RecordingProxy, recordingProxy } from './recording-proxy.ts';
@@ -31,7 +32,7 @@ afterAll(() => proxy?.close());
 
 const runner = () =>
   new BigQueryRunner({
-    bq: proxy.bq,
+    bq: clientOf(proxy.bq),
     projectId: ds.projectId,
     datasetId: ds.datasetId,
     location: undefined,

@@ -10,6 +10,7 @@ import { startHarness } from '@adaptors/testkit';
 import { defineConformanceSuite } from '@adaptors/testkit/conformance';
 import { BigQuery } from '@google-cloud/bigquery';
 import { describe, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 
 const enabled = process.env.BIGQUERY_LIVE_TEST === '1';
@@ -27,7 +28,7 @@ if (enabled && project) {
       } as ConstructorParameters<typeof BigQuery>[0]);
       const datasetId = `wixadaptor_live_${randomUUID().slice(0, 8).replaceAll('-', '')}`;
       await bq.createDataset(datasetId, { location });
-      const storage = createBigQueryStorage({ bq, projectId: project, datasetId, location });
+      const storage = createBigQueryStorage({ bq: clientOf(bq), projectId: project, datasetId, location });
       const harness = await startHarness({ storage });
       return {
         client: harness.client,

@@ -6,6 +6,7 @@
 import { startHarness } from '@adaptors/testkit';
 import { EXACT_NUMBER_ROWS, exactNumbersSuite } from '@adaptors/testkit/conformance';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
@@ -75,7 +76,7 @@ test('a table keyed by large INT64 ids answers every id exactly and finds each b
 
 test('NUMBER_COLUMNS shows listed columns as NUMBER; a value no double holds is an error, never rounded', async () => {
   const storage = createBigQueryStorage({
-    bq: h.ds.bq,
+    bq: clientOf(h.ds.bq),
     projectId: h.ds.projectId,
     datasetId: h.ds.datasetId,
     numberColumns: ['stock.qty', 'stock.big', 'stock.price'],

@@ -7,6 +7,7 @@
  */
 import { startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { createReferenceTable } from './emulator-dataset.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
@@ -142,7 +143,7 @@ describe('NUMERIC columns of the reference adaptor', () => {
       [['alltab.*'], ['alltab']],
     ] as const) {
       const storage = createBigQueryStorage({
-        bq: h.ds.bq,
+        bq: clientOf(h.ds.bq),
         projectId: h.ds.projectId,
         datasetId: h.ds.datasetId,
         numberColumns: [...entries],

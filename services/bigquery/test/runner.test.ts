@@ -5,6 +5,7 @@
  * reach BigQuery as they are.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { BigQueryRunner } from '../src/runner.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 
@@ -12,7 +13,7 @@ describe('BigQuery runner', () => {
   let ds: TestDataset;
   const runner = (pageRows?: number) =>
     new BigQueryRunner({
-      bq: ds.bq,
+      bq: clientOf(ds.bq),
       projectId: ds.projectId,
       datasetId: ds.datasetId,
       location: undefined,
@@ -60,7 +61,7 @@ describe('BigQuery runner', () => {
     // to look at afterwards.
     const bodies: { rows?: unknown[] }[] = [];
     const observed = new BigQueryRunner({
-      bq: ds.bq,
+      bq: clientOf(ds.bq),
       projectId: ds.projectId,
       datasetId: ds.datasetId,
       location: undefined,

@@ -5,8 +5,8 @@
  * stands (schemaChanged never throws).
  */
 import type { Logger, Severity } from '@adaptors/core';
-import type { BigQuery } from '@google-cloud/bigquery';
 import { expect, test } from 'vitest';
+import type { BigQueryClient } from '../src/client.ts';
 import type { BigQueryRunner } from '../src/runner.ts';
 import { SchemaStore } from '../src/schema.ts';
 
@@ -16,7 +16,7 @@ function recordingLogger(): Logger & { lines: { severity: Severity; message: str
 }
 
 /** A client whose datasets.patch fails with `error` (the other calls are not made by schemaChanged). */
-function refusingClient(error: unknown): { bq: BigQuery; patches: () => number } {
+function refusingClient(error: unknown): { bq: BigQueryClient; patches: () => number } {
   let patches = 0;
   const dataset = {
     setMetadata: async () => {
@@ -24,10 +24,13 @@ function refusingClient(error: unknown): { bq: BigQuery; patches: () => number }
       throw error;
     },
   };
-  return { bq: { dataset: () => dataset } as unknown as BigQuery, patches: () => patches };
+  return {
+    bq: { library: async () => ({ dataset: () => dataset }) } as unknown as BigQueryClient,
+    patches: () => patches,
+  };
 }
 
-function store(bq: BigQuery, logger: Logger): SchemaStore {
+function store(bq: BigQueryClient, logger: Logger): SchemaStore {
   return new SchemaStore({
     bq,
     datasetId: 'wix',

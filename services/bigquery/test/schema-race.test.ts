@@ -7,6 +7,7 @@
 import { type Harness, startHarness } from '@adaptors/testkit';
 import { concurrentUpdateSuite, removedFieldRaceSuite } from '@adaptors/testkit/conformance';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
@@ -16,7 +17,7 @@ describe('a collection changed on another instance', () => {
   beforeAll(async () => {
     a = await startBigQueryHarness({ retry: { baseDelayMs: 1 } });
     const storage = createBigQueryStorage({
-      bq: a.ds.bq,
+      bq: clientOf(a.ds.bq),
       projectId: a.ds.projectId,
       datasetId: a.ds.datasetId,
       schemaCheckMs: 60_000,

@@ -10,6 +10,7 @@
 import { FIELD_TYPES, type FieldType } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientOf } from '../src/client.ts';
 import { createBigQueryStorage } from '../src/storage.ts';
 import { type BigQueryHarness, startBigQueryHarness } from './storage-harness.ts';
 
@@ -64,7 +65,11 @@ describe('collection schema round-trip', () => {
   /** A new storage over the same dataset: the listing comes from BigQuery, not from a cache. */
   async function coldListing(ids: string[] = []): Promise<WireCollection[]> {
     await cold?.close();
-    const storage = createBigQueryStorage({ bq: h.ds.bq, projectId: h.ds.projectId, datasetId: h.ds.datasetId });
+    const storage = createBigQueryStorage({
+      bq: clientOf(h.ds.bq),
+      projectId: h.ds.projectId,
+      datasetId: h.ds.datasetId,
+    });
     const harness = await startHarness({ storage });
     cold = {
       harness,

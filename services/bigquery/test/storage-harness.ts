@@ -6,6 +6,7 @@
  */
 import type { Storage } from '@adaptors/core';
 import { type Harness, startHarness } from '@adaptors/testkit';
+import { clientOf } from '../src/client.ts';
 import { type BigQueryStorageOptions, createBigQueryStorage } from '../src/storage.ts';
 import { openTestDataset, type TestDataset } from './emulator-dataset.ts';
 
@@ -25,7 +26,7 @@ export async function startBigQueryHarness(
   const statements: string[] = [];
   const storage = createBigQueryStorage({
     ...options,
-    bq: ds.bq,
+    bq: clientOf(ds.bq),
     projectId: ds.projectId,
     datasetId: ds.datasetId,
     onStatement: (sql) => {
