@@ -13,6 +13,7 @@ import { matchesPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
 import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
 import { foldedOf, foldSigma, resolveTarget, type Target } from './target.ts';
+import { timeOfDayText } from './time-of-day.ts';
 import type { TableInfo } from './types.ts';
 
 export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, params: ParamBag): string {
@@ -31,12 +32,18 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
       // Exact complement: every operand is two-valued (sql-bool.ts).
       case 'not':
         return not(walk(f.filter));
-      case 'compare':
-        return compare(target(f.field), f.op, f.value, sql, params);
-      case 'in':
-        return anyOf(target(f.field), f.values, sql, params);
-      case 'hasAll':
-        return allOf(target(f.field), f.values, sql, params);
+      case 'compare': {
+        const t = target(f.field);
+        return compare(t, f.op, timeOperand(t, f.value), sql, params);
+      }
+      case 'in': {
+        const t = target(f.field);
+        return anyOf(t, timeOperands(t, f.values), sql, params);
+      }
+      case 'hasAll': {
+        const t = target(f.field);
+        return allOf(t, timeOperands(t, f.values), sql, params);
+      }
       case 'string':
         return stringTest(target(f.field), f.op, f.value, sql, params);
       case 'exists': {
@@ -62,6 +69,26 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
     }
   };
   return walk(filter);
+}
+
+/**
+ * An operand of a TIME column (or of ARRAY<TIME> elements) as the "HH:mm:ss.sss" text the column
+ * is compared through (time-of-day.ts): Wix writers also send "10:30" or "10:30:00", which the
+ * column stores and answers as "10:30:00.000", so "10:30" must find that row and `$gt "10:30"`
+ * must not. Text that is no time of day stays as it is (it equals no value the column holds).
+ */
+function timeOperand(target: Target, value: Value): Value {
+  if (typeof value !== 'string' || !((target.kind === 'scalar' || target.kind === 'array') && target.timeOfDay)) {
+    return value;
+  }
+  return timeOfDayText(value) ?? value;
+}
+
+/** `timeOperand` of each listed value; the list itself when the target is no TIME (it may hold thousands). */
+function timeOperands(target: Target, values: readonly Value[]): readonly Value[] {
+  return (target.kind === 'scalar' || target.kind === 'array') && target.timeOfDay
+    ? values.map((v) => timeOperand(target, v))
+    : values;
 }
 
 const RANGE_SQL: Readonly<Record<Exclude<CompareOp, 'eq' | 'ne'>, string>> = {

@@ -30,7 +30,8 @@ export type Target =
        * A TIMESTAMP column itself, while `expr` and `order` are its value at the millisecond
        * (millisecondOf): date filters compare ranges of this column, so its indexes still serve.
        */
-      readonly instant?: string;
+      readonly instant?: string /** A TIME column: compared through its "HH:mm:ss.sss" text, so text operands are put in that form (filter.ts `timeOperand`). */;
+      readonly timeOfDay?: true;
     }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */
   | {
@@ -38,6 +39,8 @@ export type Target =
       readonly value: ValueKind;
       readonly expr: string;
       readonly element: (e: string) => string;
+      /** ARRAY<TIME>: elements compared through their "HH:mm:ss.sss" text, as a TIME column. */
+      readonly timeOfDay?: true;
     }
   /** A JSON value: a JSON column, or JSON_QUERY into one. */
   | {
@@ -150,7 +153,10 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): T
     const kind = scalarKind(type.array);
     if (!kind) return { kind: 'opaque', expr, column };
     const elementType = type.array;
-    return { kind: 'array', value: kind, expr, element: (e) => comparable(e, elementType) };
+    const element = (e: string) => comparable(e, elementType);
+    return elementType === 'TIME'
+      ? { kind: 'array', value: kind, expr, element, timeOfDay: true }
+      : { kind: 'array', value: kind, expr, element };
   }
   if (type === 'JSON') {
     const elements = jsonElementKind(column);
@@ -174,7 +180,9 @@ export function resolveTarget(table: TableInfo, ref: FieldRef, sql: SqlHooks): T
   }
   // A TIME sorts on the text it compares (its millisecond, fixed width): a cursor's value then
   // positions the page exactly, as TIMESTAMP's millisecondOf does.
-  if (type === 'TIME') return { kind: 'scalar', value: kind, expr: timeOfDaySql(expr), order: timeOfDaySql(expr) };
+  if (type === 'TIME') {
+    return { kind: 'scalar', value: kind, expr: timeOfDaySql(expr), order: timeOfDaySql(expr), timeOfDay: true };
+  }
   const scalar = { kind: 'scalar' as const, value: kind, expr: comparable(expr, type), order: expr };
   return type === 'STRING' && column.lowered !== undefined ? { ...scalar, lowered: sql.quote(column.lowered) } : scalar;
 }

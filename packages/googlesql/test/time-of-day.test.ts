@@ -1,6 +1,9 @@
 /** A time of day as the Wix TIME text of its millisecond (time-of-day.ts). */
+import type { Filter } from '@adaptors/core';
 import { describe, expect, test } from 'vitest';
+import { bigquery, type TableInfo } from '../src/index.ts';
 import { timeOfDaySql, timeOfDayText } from '../src/time-of-day.ts';
+import { cmp, f, where } from './fixtures.ts';
 
 describe('timeOfDayText', () => {
   test('every Wix form and every BigQuery print of a TIME become fixed-width "HH:mm:ss.sss"', () => {
@@ -21,5 +24,37 @@ describe('timeOfDayText', () => {
 
   test('the SQL form reads the text of the millisecond', () => {
     expect(timeOfDaySql('`t`')).toBe("SUBSTR(CONCAT(CAST(`t` AS STRING), '.000'), 1, 12)");
+  });
+});
+
+describe('a TIME column compares its operands in the same "HH:mm:ss.sss" form', () => {
+  const table: TableInfo = {
+    name: 'shifts',
+    columns: new Map([
+      ['start', { name: 'start', type: 'TIME' }],
+      ['slots', { name: 'slots', type: { array: 'TIME' } }],
+      ['label', { name: 'label', type: 'STRING' }],
+    ]),
+  };
+  const params = (filter: Filter) => Object.values(where(table, filter, bigquery).params);
+
+  test('"10:30" and "10:30:00" are the 10:30:00.000 the column answers, in every comparison', () => {
+    expect(params(cmp('start', 'eq', '10:30'))).toEqual(['10:30:00.000']);
+    expect(params(cmp('start', 'ne', '8:15'))).toEqual(['08:15:00.000']);
+    expect(params(cmp('start', 'gt', '10:30:00'))).toEqual(['10:30:00.000']);
+    expect(params(cmp('start', 'lte', '23:59:59.999999'))).toEqual(['23:59:59.999']);
+    expect(params({ kind: 'in', field: f('start'), values: ['10:30', '11:00:00.5'] })).toEqual([
+      ['10:30:00.000', '11:00:00.500'],
+    ]);
+    expect(params({ kind: 'hasAll', field: f('slots'), values: ['8:00', '12:30:00.5'] })).toEqual([
+      ['08:00:00.000', '12:30:00.500'],
+    ]);
+    expect(params(cmp('slots', 'eq', '8:00'))).toEqual(['08:00:00.000']);
+  });
+
+  test('text that is no time of day, and the same text on a STRING column, stay as they are', () => {
+    expect(params(cmp('start', 'eq', 'noon'))).toEqual(['noon']);
+    expect(params(cmp('label', 'eq', '10:30'))).toEqual(['10:30']);
+    expect(params({ kind: 'in', field: f('label'), values: ['10:30', '8:15'] })).toEqual([['10:30', '8:15']]);
   });
 });

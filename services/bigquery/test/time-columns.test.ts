@@ -69,6 +69,11 @@ describe('TIME columns', () => {
     expect(await q({ startTime: { $lte: '10:30:00.000' } })).toEqual(['b1', 'b2']);
     expect(await q({ startTime: { $in: ['23:59:59.000', '10:30:00.500'] } })).toEqual(['b4', 'b5']);
     expect(await q({ startTime: { $exists: false } })).toEqual(['b3']);
+    // Wix writers also send "10:30" or "10:30:00": the time they mean is compared, not the text.
+    expect(await q({ startTime: '10:30' })).toEqual(['b2']);
+    expect(await q({ startTime: '10:30:00' })).toEqual(['b2']);
+    expect(await q({ startTime: { $gt: '10:30' } })).toEqual(['b4', 'b5']);
+    expect(await q({ startTime: { $in: ['9:05:00.123', '23:59:59'] } })).toEqual(['b1', 'b5']);
     expect(await q({})).toEqual(['b3', 'b1', 'b2', 'b4', 'b5']);
     expect(await q({}, 'DESC')).toEqual(['b5', 'b4', 'b2', 'b1', 'b3']);
 
