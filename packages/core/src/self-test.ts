@@ -12,6 +12,7 @@
  * When it does not (a read-only schema): list the collections and read one
  * item of the first, writing nothing.
  */
+import { isPlainObject } from './plain-object.ts';
 import type { EndpointName } from './wire/validate.ts';
 
 /** One plugin call: an HTTP status and the JSON answer (errors included); may throw when nothing answered. */
@@ -72,7 +73,7 @@ export async function runSelfTest(
       return { ok: false };
     }
     const ms = elapsed(started);
-    const body = isObject(answer.body) ? answer.body : {};
+    const body = isPlainObject(answer.body) ? answer.body : {};
     const problem =
       answer.status >= 200 && answer.status < 300 ? check(body) : describeError(answer.status, answer.body);
     steps.push({ step, endpoint, ok: problem === undefined, status: answer.status, ms, ...messageField(problem) });
@@ -86,7 +87,7 @@ export async function runSelfTest(
   );
   if (!capabilities.ok) return { mode: 'round-trip', ok: false, steps };
   const writable =
-    isObject(capabilities.answer?.body) && capabilities.answer.body.supportsCollectionModifications === true;
+    isPlainObject(capabilities.answer?.body) && capabilities.answer.body.supportsCollectionModifications === true;
   return writable ? roundTrip(run, steps, options.collectionId ?? selfTestCollectionId()) : readOnlyCheck(run, steps);
 }
 
@@ -168,7 +169,7 @@ async function readOnlyCheck(run: Run, steps: SelfTestStep[]): Promise<SelfTestR
 }
 
 function expectItem(item: unknown, expected: Record<string, unknown>): string | undefined {
-  if (!isObject(item)) return 'the answer has no item';
+  if (!isPlainObject(item)) return 'the answer has no item';
   if (item._id !== ITEM_ID) return `the answer's item has _id ${JSON.stringify(item._id)}, not ${ITEM_ID}`;
   for (const [key, value] of Object.entries(expected)) {
     if (item[key] !== value)
@@ -180,29 +181,25 @@ function expectItem(item: unknown, expected: Record<string, unknown>): string | 
 /** A write answers per item: `results[0]` holds the item or that item's error. */
 function expectResult(body: Record<string, unknown>, expected: Record<string, unknown>): string | undefined {
   const first = Array.isArray(body.results) ? body.results[0] : undefined;
-  if (isObject(first) && isObject(first.error)) {
+  if (isPlainObject(first) && isPlainObject(first.error)) {
     const { errorCode, errorMessage } = first.error;
     return `the item failed: ${String(errorCode)}: ${String(errorMessage).slice(0, 300)}`;
   }
-  return expectItem(isObject(first) ? first.item : undefined, expected);
+  return expectItem(isPlainObject(first) ? first.item : undefined, expected);
 }
 
 function describeError(status: number, body: unknown): string {
   const code = errorCodeOf(body);
-  const message = isObject(body) && typeof body.errorMessage === 'string' ? body.errorMessage : undefined;
+  const message = isPlainObject(body) && typeof body.errorMessage === 'string' ? body.errorMessage : undefined;
   return `HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message.slice(0, 300)}` : ''}`;
 }
 
 function errorCodeOf(body: unknown): string | undefined {
-  return isObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
+  return isPlainObject(body) && typeof body.errorCode === 'string' ? body.errorCode : undefined;
 }
 
 function idOf(collection: unknown): string | undefined {
-  return isObject(collection) && typeof collection.id === 'string' ? collection.id : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isPlainObject(collection) && typeof collection.id === 'string' ? collection.id : undefined;
 }
 
 function messageField(message: string | undefined): { message?: string } {

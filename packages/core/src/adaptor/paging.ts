@@ -5,8 +5,8 @@
  * cursor on the next page.
  */
 
-import { isPlainObject } from '../auth/metadata.ts';
 import { errors, SpiError, type Violation } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import type { Value } from '../query/ast.ts';
 import { type CursorPayload, decodeCursor } from '../query/cursor.ts';
 import { encodeValue } from '../wire/codec.ts';

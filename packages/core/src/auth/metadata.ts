@@ -4,6 +4,7 @@
  * rejected, because metadata only feeds logging and the optional access policy,
  * and a metadata quirk must never fail an otherwise valid call.
  */
+import { isPlainObject } from '../plain-object.ts';
 
 export const IDENTITY_TYPES = ['UNKNOWN', 'ANONYMOUS_VISITOR', 'MEMBER', 'WIX_USER', 'APP'] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
@@ -37,10 +38,6 @@ const STRING_FIELDS = [
 ] as const;
 
 const IDENTITY_ID_FIELDS = ['anonymousVisitorId', 'memberId', 'wixUserId', 'appId'] as const;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Never throws: missing or malformed metadata yields `{ languages: [] }` (§2.3 step 6). */
 export function parseMetadata(raw: unknown): RequestMetadata {

@@ -7,7 +7,8 @@
  */
 
 import { errors } from '../errors.ts';
-import { IDENTITY_TYPES, type IdentityType, isPlainObject, type RequestMetadata } from './metadata.ts';
+import { isPlainObject } from '../plain-object.ts';
+import { IDENTITY_TYPES, type IdentityType, type RequestMetadata } from './metadata.ts';
 
 export const ACCESS_KINDS = ['read', 'write', 'schema'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];

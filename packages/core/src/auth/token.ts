@@ -5,7 +5,7 @@
  */
 
 import { errors, type SpiError } from '../errors.ts';
-import { isPlainObject } from './metadata.ts';
+import { isPlainObject } from '../plain-object.ts';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** A JWS header is a few dozen bytes; refuse to JSON-parse anything large before the signature is checked. */

@@ -18,8 +18,9 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { errors, SpiError } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import { keyObjectOf, type VerificationAlgorithm, type VerificationKey } from './keys.ts';
-import { isPlainObject, parseMetadata, type RequestMetadata } from './metadata.ts';
+import { parseMetadata, type RequestMetadata } from './metadata.ts';
 import { extractToken, headerAlgorithm, shown } from './token.ts';
 
 export interface VerifierOptions {

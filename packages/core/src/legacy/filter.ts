@@ -10,8 +10,8 @@
  *   (`isV1NodeWithoutOperator`), told from a v2 filter by its values, not its keys:
  *   `kind`, `value` and `fieldName` are also ordinary column names.
  */
-import { isPlainObject } from '../auth/metadata.ts';
 import { errors } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import { FIELD_OPERATORS as WIRE_FIELD_OPERATORS } from '../query/operators.ts';
 
 export type LegacyFilterFormat = 'none' | 'v1' | 'v2';

@@ -8,10 +8,10 @@
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import type { CallContext } from '../adaptor/context.ts';
 import { listCollections } from '../adaptor/schema.ts';
-import { isPlainObject } from '../auth/metadata.ts';
 import { runWithDeadline } from '../deadline.ts';
 import { type ErrorObject, errors, SpiError } from '../errors.ts';
 import type { Collection } from '../model.ts';
+import { isPlainObject } from '../plain-object.ts';
 import { type EndpointName, validateRequest } from '../wire/validate.ts';
 import { fromErrorObject, type LegacyError, unsupportedOperation } from './errors.ts';
 import { legacyFilterToWire } from './filter.ts';

@@ -4,7 +4,8 @@
  * installationId, memberId and role. The role is mapped onto the v3 identity
  * types so the one access policy (auth/policy.ts) judges both protocols.
  */
-import { type IdentityType, isPlainObject, type RequestMetadata } from '../auth/metadata.ts';
+import type { IdentityType, RequestMetadata } from '../auth/metadata.ts';
+import { isPlainObject } from '../plain-object.ts';
 
 export const LEGACY_ROLES = ['OWNER', 'BACKEND_CODE', 'MEMBER', 'VISITOR'] as const;
 export type LegacyRole = (typeof LEGACY_ROLES)[number];

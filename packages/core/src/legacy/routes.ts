@@ -17,9 +17,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
-import { isPlainObject, type RequestMetadata } from '../auth/metadata.ts';
+import type { RequestMetadata } from '../auth/metadata.ts';
 import { newDeadline } from '../deadline.ts';
 import { errors, SpiError } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import type { InstanceField } from '../server/instances.ts';
 import { pickRequestId } from '../server/request-id.ts';
 import { LegacyError, NOT_AUTHORIZED } from './errors.ts';

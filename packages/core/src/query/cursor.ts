@@ -8,6 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { errors, type SpiError } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import type { Value } from './ast.ts';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -38,10 +39,6 @@ export function encodeCursor(payload: Omit<CursorPayload, 'v'>, secret: string):
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-function isObject(v: unknown): v is { readonly [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Verifies and opens a token. Anything wrong — not a string, wrong version,
  * bad base64, bad signature, unreadable JSON, another collection or
@@ -70,7 +67,7 @@ export function decodeCursor(
     throw invalid('the cursor content is unreadable');
   }
   if (
-    !isObject(payload) ||
+    !isPlainObject(payload) ||
     payload.v !== 1 ||
     typeof payload.op !== 'string' ||
     !OPS.has(payload.op) ||
@@ -105,13 +102,13 @@ export function valueFromJson(j: unknown): Value {
   if (j === null || typeof j === 'string' || typeof j === 'boolean') return j;
   if (typeof j === 'number' && Number.isFinite(j)) return j;
   if (Array.isArray(j)) return j.map(valueFromJson);
-  if (isObject(j)) {
+  if (isPlainObject(j)) {
     const keys = Object.keys(j);
     if (keys.length === 1 && keys[0] === '$date' && typeof j.$date === 'string') {
       const d = new Date(j.$date);
       if (!Number.isNaN(d.getTime())) return d;
     }
-    if (keys.length === 1 && keys[0] === '$obj' && isObject(j.$obj)) {
+    if (keys.length === 1 && keys[0] === '$obj' && isPlainObject(j.$obj)) {
       const out: Record<string, Value> = {};
       for (const [k, e] of Object.entries(j.$obj)) out[k] = valueFromJson(e);
       return out;

@@ -2,15 +2,10 @@
  * Filter evaluation over one item: the executable statement of
  * docs/semantics.md §1 (operators §1.3, nulls §1.8, arrays §1.9).
  */
+import { isObjectValue } from '../plain-object.ts';
 import type { CompareOp, FieldRef, Filter, Item, StringOp, Value } from './ast.ts';
 import { canonicalKey, compareValues, typeClass, valuesEqual } from './compare.ts';
 import { foldCase, matchesPattern, urlizedMatcher } from './patterns.ts';
-
-type Obj = { readonly [key: string]: Value };
-
-function isObject(v: Value | undefined): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 /**
  * The value at a field or dotted path; undefined when missing. Decision
@@ -21,7 +16,7 @@ function isObject(v: Value | undefined): v is Obj {
 export function valueAt(item: Item, field: FieldRef): Value | undefined {
   let v: Value | undefined = Object.hasOwn(item, field.field) ? item[field.field] : undefined;
   for (const segment of field.path) {
-    if (!isObject(v) || !Object.hasOwn(v, segment)) return undefined;
+    if (!isObjectValue(v) || !Object.hasOwn(v, segment)) return undefined;
     v = v[segment];
   }
   return v;

@@ -5,14 +5,11 @@
 import { errors } from '../errors.ts';
 import type { Collection, Field, FieldType } from '../model.ts';
 import { QUERY_OPERATORS } from '../model.ts';
+import { isPlainObject } from '../plain-object.ts';
 import type { AggregateOp, AggregateOperation, AggregateSpec, FieldRef, Sort } from './ast.ts';
 import { joinPath, type ParseContext, type ResolvedField, resolveField, topLevelRef } from './parse-context.ts';
 import { parseFilter } from './parse-filter.ts';
 import { parseSortEntries } from './parse-sort.ts';
-
-function isObject(v: unknown): v is { readonly [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Operation keys → AST op. Both `itemCount` (Wix's generated types) and
@@ -38,7 +35,7 @@ function rowType(resolved: ResolvedField): FieldType {
 }
 
 function parseOperation(raw: unknown, ctx: ParseContext, at: string): ParsedOperation {
-  if (!isObject(raw)) {
+  if (!isPlainObject(raw)) {
     throw errors.violation(at, raw, 'Each operation must be {"resultFieldName": …, "<operation>": {…}}.');
   }
   const name = raw.resultFieldName;
@@ -73,7 +70,8 @@ function parseOperation(raw: unknown, ctx: ParseContext, at: string): ParsedOper
   }
   const operand = raw[key];
   const fieldAt = `${at}.${key}.itemFieldName`;
-  if (!isObject(operand)) throw errors.violation(`${at}.${key}`, operand, `${key} needs {"itemFieldName": "<field>"}.`);
+  if (!isPlainObject(operand))
+    throw errors.violation(`${at}.${key}`, operand, `${key} needs {"itemFieldName": "<field>"}.`);
   const resolved = resolveField(ctx, operand.itemFieldName, fieldAt);
   const type = resolved.nested ? undefined : resolved.declared?.type;
   if ((op === 'avg' || op === 'sum') && type !== undefined && type !== 'NUMBER') {
@@ -128,7 +126,7 @@ export function parseAggregation(
   const filter = parseFilter(raw.initialFilter, ctx, joinPath(path, 'initialFilter'));
   const aggAt = joinPath(path, 'aggregation');
   const aggregation = raw.aggregation ?? {};
-  if (!isObject(aggregation)) throw errors.violation(aggAt, aggregation, 'aggregation must be an object.');
+  if (!isPlainObject(aggregation)) throw errors.violation(aggAt, aggregation, 'aggregation must be an object.');
   const grouping = parseGrouping(aggregation.groupingFields, ctx, `${aggAt}.groupingFields`);
   const groupKeys = new Set(grouping.map((g) => g.ref.key));
 

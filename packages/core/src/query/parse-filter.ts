@@ -7,6 +7,7 @@
  */
 import { errors } from '../errors.ts';
 import type { QueryOperator } from '../model.ts';
+import { isPlainObject, type JsonObject } from '../plain-object.ts';
 import { isDateLiteral } from '../wire/dates.ts';
 import { LIMITS } from '../wire/limits.ts';
 import type { CompareOp, Filter, StringOp } from './ast.ts';
@@ -21,12 +22,6 @@ import {
 import { allowedOperators, joinPath, type ParseContext, type ResolvedField, resolveField } from './parse-context.ts';
 import { parseMatchesOperand, parseUrlizedOperand } from './parse-matches.ts';
 import { isEncryptedLiteral, listOperand, literalOperand, rangeOperand, valueShape } from './parse-operand.ts';
-
-type JsonObject = { readonly [key: string]: unknown };
-
-function isPlainObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** One parse: conditions counted so far (LIMITS.filterConditions). */
 interface Budget {

@@ -2,15 +2,12 @@
  * Operands of `$matches` (docs/semantics.md §1.7) and `$urlized` (§1.6).
  */
 import { errors } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 import { LIMITS } from '../wire/limits.ts';
 import type { MatchesPart } from './ast.ts';
 
 const SPEC_EXAMPLE =
   '{"ignoreCase": true, "spec": [{"type": "literal", "value": "summer"}, {"type": "anyOf", "value": " -"}]}';
-
-function isObject(v: unknown): v is { readonly [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * `{ ignoreCase?: boolean, spec: [{type: "literal"|"anyOf", value: string}, …] }`.
@@ -22,7 +19,7 @@ export function parseMatchesOperand(
   raw: unknown,
   at: string,
 ): { readonly ignoreCase: boolean; readonly parts: readonly MatchesPart[] } {
-  if (!isObject(raw)) throw errors.violation(at, raw, `$matches needs an object like ${SPEC_EXAMPLE}.`);
+  if (!isPlainObject(raw)) throw errors.violation(at, raw, `$matches needs an object like ${SPEC_EXAMPLE}.`);
   const ignoreCase = raw.ignoreCase ?? false;
   if (typeof ignoreCase !== 'boolean') {
     throw errors.violation(`${at}.ignoreCase`, ignoreCase, '$matches.ignoreCase must be true or false.');
@@ -33,7 +30,8 @@ export function parseMatchesOperand(
   }
   const parts = spec.map((part: unknown, i): MatchesPart => {
     const partAt = `${at}.spec[${i}]`;
-    if (!isObject(part)) throw errors.violation(partAt, part, 'Each $matches part must be {"type": …, "value": …}.');
+    if (!isPlainObject(part))
+      throw errors.violation(partAt, part, 'Each $matches part must be {"type": …, "value": …}.');
     const { type, value } = part;
     if (type !== 'literal' && type !== 'anyOf') {
       throw errors.violation(`${partAt}.type`, type, `A $matches part type must be "literal" or "anyOf".`);

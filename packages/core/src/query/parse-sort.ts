@@ -3,13 +3,10 @@
  */
 import { errors } from '../errors.ts';
 import { ID_FIELD } from '../model.ts';
+import { isPlainObject } from '../plain-object.ts';
 import type { Sort, SortOrder } from './ast.ts';
 import { fieldsByKey, isSortable, type ParseContext, resolveField, topLevelRef } from './parse-context.ts';
 import { valueShape } from './parse-operand.ts';
-
-function isObject(v: unknown): v is { readonly [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Missing order → ASC (docs/protocol.md §3.2); lower-case is accepted as the legacy protocol spelled it. */
 function parseOrder(raw: unknown, at: string): SortOrder {
@@ -37,7 +34,7 @@ export function parseSortEntries(raw: unknown, ctx: ParseContext, path: string):
   let arrayField: string | undefined;
   raw.forEach((entry: unknown, i) => {
     const at = `${path}[${i}]`;
-    if (!isObject(entry))
+    if (!isPlainObject(entry))
       throw errors.violation(at, entry, 'Each sort entry must be {"fieldName": …, "order": "ASC"|"DESC"}.');
     const resolved = resolveField(ctx, entry.fieldName, `${at}.fieldName`);
     const order = parseOrder(entry.order, `${at}.order`);

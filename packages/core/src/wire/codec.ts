@@ -32,9 +32,10 @@
  */
 import { errors, type Violation } from '../errors.ts';
 import { type Field, type FieldType, ID_FIELD, SYSTEM_FIELDS } from '../model.ts';
+import { isObjectValue } from '../plain-object.ts';
 import type { Item, Value } from '../query/ast.ts';
 import { isDateLiteral, parseDateLiteral, toDateLiteral } from './dates.ts';
-import { decodeAny, decodeFieldValue, isPlainObject, toInstant } from './field-values.ts';
+import { decodeAny, decodeFieldValue, toInstant } from './field-values.ts';
 import { checkJson, LIMITS } from './limits.ts';
 
 /** Max item size (docs/semantics.md §10: 500 KB), measured as UTF-8 JSON. */
@@ -79,7 +80,7 @@ function byteLength(item: unknown): number {
  * per-item error in bulk calls, §12.3).
  */
 export function decodeItem(collection: CodecCollection, wire: unknown, path: string): Item {
-  if (!isPlainObject(wire)) throw errors.violation(path, wire, 'an item must be a JSON object');
+  if (!isObjectValue(wire)) throw errors.violation(path, wire, 'an item must be a JSON object');
   const lookup = lookupOf(collection.fields);
   const strict = collection.strict !== false;
   const violations: Violation[] = [];

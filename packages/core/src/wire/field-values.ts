@@ -6,6 +6,7 @@
  */
 import { rejectedValueOf, type Violation } from '../errors.ts';
 import type { FieldType } from '../model.ts';
+import { isObjectValue } from '../plain-object.ts';
 import type { Value } from '../query/ast.ts';
 import { isCalendarDay, isDateLiteral, parseDateLiteral, parseInstant } from './dates.ts';
 import { INSTANT_RANGE_TEXT } from './limits.ts';
@@ -29,10 +30,6 @@ export const STRING_FIELD_TYPES: ReadonlySet<FieldType> = new Set([
 ]);
 const OBJECT_TYPES: ReadonlySet<FieldType> = new Set(['OBJECT', 'ADDRESS', 'RICH_CONTENT']);
 const ARRAY_TYPES: ReadonlySet<FieldType> = new Set(['ARRAY', 'MEDIA_GALLERY', 'ARRAY_DOCUMENT']);
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
 
 /** "YYYY-MM-DD" naming a real calendar day (no 2026-02-30). */
 export function isCalendarDate(text: string): boolean {
@@ -66,7 +63,7 @@ export function decodeFieldValue(type: FieldType, value: unknown, path: string, 
   };
 
   if (STRING_FIELD_TYPES.has(type)) return typeof value === 'string' ? value : bad(`must be a string (${type} field)`);
-  if (OBJECT_TYPES.has(type)) return isPlainObject(value) ? (value as Value) : bad(`must be an object (${type} field)`);
+  if (OBJECT_TYPES.has(type)) return isObjectValue(value) ? (value as Value) : bad(`must be an object (${type} field)`);
   if (ARRAY_TYPES.has(type)) return Array.isArray(value) ? (value as Value) : bad(`must be an array (${type} field)`);
 
   switch (type) {
@@ -89,7 +86,7 @@ export function decodeFieldValue(type: FieldType, value: unknown, path: string, 
     case 'REFERENCE':
       // The referenced item's `_id`; a writer may send the whole item (§9.2).
       if (typeof value === 'string') return value;
-      if (isPlainObject(value) && typeof value._id === 'string') return value._id;
+      if (isObjectValue(value) && typeof value._id === 'string') return value._id;
       return bad('must be the referenced item\'s _id (a string) or an item object with an "_id" (REFERENCE field)');
     case 'ARRAY_STRING': {
       if (!Array.isArray(value)) return bad('must be an array of strings (ARRAY_STRING field)');

@@ -24,6 +24,7 @@
 
 import { Errors, type ValueErrorIterator } from '@sinclair/typebox/errors';
 import { errors, rejectedValueOf, type SpiError, type Violation } from '../errors.ts';
+import { isPlainObject, type JsonObject } from '../plain-object.ts';
 import { type EndpointName, REQUEST_SCHEMAS, type RequestOf } from './endpoints.ts';
 import { checkJson, LIMITS } from './limits.ts';
 import { checkNotReplayed } from './replay-guard.ts';
@@ -70,12 +71,6 @@ function invalid(violations: readonly Violation[]): SpiError {
   return errors.validation(violations.slice(0, MAX_VIOLATIONS));
 }
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Tolerated spellings that are easier to fix before checking than to type twice. */
 function preNormalize(endpoint: EndpointName, body: JsonObject): JsonObject {
   // `query` is required by the contract (§4.1); an absent one means "all items, first page".
@@ -96,7 +91,7 @@ export function validateRequest<E extends EndpointName>(endpoint: E, raw: unknow
   // An absent request is an empty one (capabilities/get and provision take no
   // parameters; for the others the missing keys are then reported by name).
   const input = raw === undefined || raw === null ? {} : raw;
-  if (!isObject(input)) {
+  if (!isPlainObject(input)) {
     throw badRequest(
       `The request of ${endpoint} must be a JSON object, not ${rejectedValueOf(input).slice(0, 80)}. Send the request object Wix documents for ${endpoint}.`,
     );
@@ -132,7 +127,7 @@ function checkStringsAndDepth(endpoint: EndpointName, body: JsonObject): void {
 function checkSemantics(endpoint: EndpointName, body: JsonObject): void {
   switch (endpoint) {
     case 'items/query':
-      if (isObject(body.query)) checkOnePaging(body.query, 'query');
+      if (isPlainObject(body.query)) checkOnePaging(body.query, 'query');
       return;
     case 'items/aggregate':
       checkOnePaging(body, '');
@@ -163,7 +158,7 @@ function checkOnePaging(holder: JsonObject, at: string): void {
 /** §4.3: each operation has exactly one of average/min/max/sum/itemCount (or `count`). */
 function checkAggregateOperations(body: JsonObject): void {
   const aggregation = body.aggregation;
-  if (!isObject(aggregation) || !Array.isArray(aggregation.operations)) return;
+  if (!isPlainObject(aggregation) || !Array.isArray(aggregation.operations)) return;
   const violations: Violation[] = [];
   aggregation.operations.forEach((operation: JsonObject, index: number) => {
     const kinds = AGGREGATE_OPERATION_KEYS.filter((key) => operation[key] != null);
@@ -182,7 +177,7 @@ function checkAggregateOperations(body: JsonObject): void {
 
 /** Two fields with one key cannot both exist (§9.1); say which two. */
 function checkUniqueFieldKeys(collection: unknown): void {
-  if (!isObject(collection) || !Array.isArray(collection.fields)) return;
+  if (!isPlainObject(collection) || !Array.isArray(collection.fields)) return;
   const firstAt = new Map<string, number>();
   const violations: Violation[] = [];
   collection.fields.forEach((field: JsonObject, index: number) => {

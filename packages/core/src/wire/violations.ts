@@ -8,6 +8,7 @@ import { Kind, type TSchema } from '@sinclair/typebox';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { rejectedValueOf, type Violation } from '../errors.ts';
+import { isPlainObject } from '../plain-object.ts';
 
 /** Wix caps `violations` at 100 entries (§12.1). */
 export const MAX_VIOLATIONS = 100;
@@ -122,7 +123,7 @@ function sameKind(schema: TSchema, value: unknown): boolean {
     case 'Record':
     case 'This':
     case 'Ref':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
+      return isPlainObject(value);
     case 'Array':
       return Array.isArray(value);
     case 'String':
