@@ -26,10 +26,13 @@
  * At a service's start (`warm`) the version and the catalog are read at once rather than one
  * after the other: the first request must not wait for two round trips in a row. The catalog
  * read may then predate a change whose bump the version read saw, so that snapshot is
- * *provisional*: served like any other, and replaced, in the background, by an ordinary load
- * (version first) as soon as a version reading that began after it was stored agrees with it
- * (the next check, within `checkMs`: the window in which changes made through other instances
- * are not seen either; packages/core/SCALING.md). A reading that disagrees drops it as usual.
+ * *provisional*: it answers the callers whose version reading began before it was stored (the
+ * start's own reading, trusted for `checkMs` as every reading is), and the first caller whose
+ * reading began after it waits for an ordinary load (version first) that replaces it, agreeing
+ * version or not: that reading cannot tell a catalog read before a change from one read after it.
+ * So a change is seen within `checkMs`, as one made through another instance
+ * (packages/core/SCALING.md). With `checkMs` 0 (every caller reads the version itself) nothing
+ * may be served from a provisional snapshot, so `warm` is an ordinary load.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 import type { CollectionSnapshot, CollectionView } from './snapshot.ts';
@@ -85,10 +88,13 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
 
   private readonly load: () => Promise<S>;
   private readonly ttlMs: number;
+  /** How long a version reading is trusted (SchemaVersionSource.checkMs). */
+  readonly #checkMs: number;
 
   constructor(load: () => Promise<S>, ttlMs: number, version?: SchemaVersionSource) {
     this.load = load;
     this.ttlMs = ttlMs;
+    this.#checkMs = version?.checkMs ?? 0;
     this.#gate = version ? new SchemaVersionGate(() => this.#readVersion(version), version.checkMs) : undefined;
   }
 
@@ -117,11 +123,11 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   /**
    * The start-time read (see above): the version and the catalog read at once, the snapshot
    * stamped with that version but provisional until the next check. Without a version source,
-   * or once a snapshot is cached or being read, the same as `snapshot()`.
+   * with `checkMs` 0, or once a snapshot is cached or being read, the same as `snapshot()`.
    */
   warm(): Promise<S> {
     const gate = this.#gate;
-    if (!gate || this.#entry || this.#loading) return this.snapshot();
+    if (!gate || this.#checkMs <= 0 || this.#entry || this.#loading) return this.snapshot();
     const generation = this.#generation;
     const startedAt = performance.now();
     const read = gate.check();
@@ -156,20 +162,18 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     const entry = this.#entry;
     if (entry && entry.version === version) {
       const age = Date.now() - entry.snapshot.loadedAt;
-      // A provisional snapshot is checked once a reading begun after it agrees: an ordinary load
-      // (version, then catalog) then replaces it, without making this caller wait.
+      // A provisional snapshot answers only callers whose version reading began before it was
+      // stored: a reading begun after it agrees with a catalog read before a change as much as with
+      // one read after it, so this caller waits for an ordinary load (version, then catalog), shared
+      // by the callers meanwhile, which replaces the snapshot.
       const reading = this.#reading;
-      const checked =
-        entry.provisional !== undefined &&
-        reading !== undefined &&
-        reading.version === version &&
-        reading.startedAt > entry.provisional.storedAt;
-      if (age < this.ttlMs && !checked) return entry.snapshot;
+      if (entry.provisional !== undefined && reading !== undefined && reading.startedAt > entry.provisional.storedAt) {
+        return (await this.#load(version, entry.startedAt, false)).snapshot;
+      }
+      if (age < this.ttlMs) return entry.snapshot;
       if (age < 2 * this.ttlMs) {
-        // Joins the ordinary load in flight, if any (for a provisional snapshot, one begun after it:
-        // only such a load replaces it). Its failure is met by a caller past the second TTL.
-        const notBefore = entry.provisional ? entry.startedAt : Number.NEGATIVE_INFINITY;
-        this.#load(version, notBefore, false).catch(() => {});
+        // Joins the load in flight, if any. Its failure is met by a caller past the second TTL.
+        this.#load(version, Number.NEGATIVE_INFINITY, false).catch(() => {});
         return entry.snapshot;
       }
     }

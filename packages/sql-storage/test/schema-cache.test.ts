@@ -304,7 +304,7 @@ describe('SchemaSnapshotCache.warm: the start-time read, version and catalog at 
     expect(state.loads).toHaveLength(1);
   });
 
-  test('the next version check, not an earlier one, replaces the provisional snapshot by a load in the background', async () => {
+  test('the next version check, not an earlier one, makes its caller wait for an ordinary load that replaces the provisional snapshot', async () => {
     const { state, cache } = startWorld();
     const warming = cache.warm();
     await tick();
@@ -328,15 +328,18 @@ describe('SchemaSnapshotCache.warm: the start-time read, version and catalog at 
     expect(state.reads).toHaveLength(2); // the next check
     expect(state.loads).toHaveLength(1); // the version first
     state.reads[1]?.();
-    expect(await atCheck).toBe(provisional); // answered at once...
-    expect(state.loads).toHaveLength(2); // ...while an ordinary load replaces it
-    expect(await cache.snapshot()).toBe(provisional); // shares that load, does not wait for it
+    await tick();
+    // The check agrees (v2), but cannot tell whether the catalog predates the bump: not answered from it.
+    expect(state.loads).toHaveLength(2);
+    expect(await settled(atCheck)).toBe(false);
+    const meanwhile = cache.snapshot(); // a caller meanwhile shares that load
+    await tick();
     expect(state.loads).toHaveLength(2);
     state.loads[1]?.();
-    await tick();
-    const replaced = await cache.snapshot();
+    const replaced = await atCheck;
     expect(replaced.n).toBe(2);
     expect(await ids(replaced)).toEqual(['a', 'b']);
+    expect(await meanwhile).toBe(replaced);
 
     // An ordinary snapshot: later checks that agree load nothing.
     vi.advanceTimersByTime(CHECK_MS + 1);
@@ -345,6 +348,29 @@ describe('SchemaSnapshotCache.warm: the start-time read, version and catalog at 
     state.reads[2]?.();
     expect(await later).toBe(replaced);
     expect(state.loads).toHaveLength(2);
+  });
+
+  test('with checkMs 0 (every caller reads the version itself) warm reads the version first, as every load', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const state = { reads: [] as (() => void)[], loads: 0 };
+    const cache = new SchemaSnapshotCache<View, Snap>(
+      async () => collectionSnapshot(new Map(), { n: ++state.loads }),
+      60_000,
+      {
+        read: () => {
+          const answer = deferred<string | undefined>();
+          state.reads.push(() => answer.resolve('v1'));
+          return answer.promise;
+        },
+        checkMs: 0,
+      },
+    );
+    const warming = cache.warm();
+    await tick();
+    expect(state.reads).toHaveLength(1);
+    expect(state.loads).toBe(0); // the catalog waits for the version
+    state.reads[0]?.();
+    expect((await warming).n).toBe(1);
   });
 
   test('a new version at the next check drops the provisional snapshot: callers wait for the load', async () => {
