@@ -13,7 +13,7 @@ import { matchesPattern } from './patterns.ts';
 import { isNullValue, lazy, present, some, unsupportedOn } from './predicates.ts';
 import { and, definite, FALSE, not, or, TRUE } from './sql-bool.ts';
 import { foldedOf, foldSigma, resolveTarget, type Target } from './target.ts';
-import { timeOfDayText } from './time-of-day.ts';
+import { timeOfDayOperand } from './time-of-day.ts';
 import type { TableInfo } from './types.ts';
 
 export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, params: ParamBag): string {
@@ -72,16 +72,18 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
 }
 
 /**
- * An operand of a TIME column (or of ARRAY<TIME> elements) as the "HH:mm:ss.sss" text the column
- * is compared through (time-of-day.ts): Wix writers also send "10:30" or "10:30:00", which the
- * column stores and answers as "10:30:00.000", so "10:30" must find that row and `$gt "10:30"`
- * must not. Text that is no time of day stays as it is (it equals no value the column holds).
+ * An operand of a TIME column (or of ARRAY<TIME> elements) in the fixed-width "HH:mm:ss.sss" form
+ * the column is compared through (time-of-day.ts `timeOfDayOperand`, which keeps digits finer
+ * than the millisecond so ranges stay exact): Wix writers also send "10:30" or "10:30:00", which
+ * the column stores and answers as "10:30:00.000", so "10:30" must find that row and
+ * `$gt "10:30"` must not. Text that is no time of day stays as it is (it equals no value the
+ * column holds).
  */
 function timeOperand(target: Target, value: Value): Value {
   if (typeof value !== 'string' || !((target.kind === 'scalar' || target.kind === 'array') && target.timeOfDay)) {
     return value;
   }
-  return timeOfDayText(value) ?? value;
+  return timeOfDayOperand(value) ?? value;
 }
 
 /** `timeOperand` of each listed value; the list itself when the target is no TIME (it may hold thousands). */

@@ -27,6 +27,21 @@ export function timeOfDayText(text: string): string | undefined {
 }
 
 /**
+ * A filter operand for a TIME column (filter.ts `timeOperand`): `timeOfDayText`'s fixed-width
+ * "HH:mm:ss.sss", followed by the operand's digits finer than the millisecond when it has any
+ * that are not zeros. Compared as text with the column's fixed-width values it then compares as
+ * times: "10:30:00.0005" is after the stored "10:30:00.000" (a longer text with the same start)
+ * and before "10:30:00.001", and equals no stored value; "10:30:00.500000" is "10:30:00.500".
+ * Undefined when `text` is not a time of day.
+ */
+export function timeOfDayOperand(text: string): string | undefined {
+  const millisecond = timeOfDayText(text);
+  if (millisecond === undefined) return undefined;
+  const finer = (TIME_TEXT.exec(text)?.[4] ?? '').slice(3).replace(/0+$/, '');
+  return millisecond + finer;
+}
+
+/**
  * The SQL of a TIME value's "HH:mm:ss.sss" text (`timeOfDayText`). GoogleSQL's CAST(TIME AS
  * STRING) prints "HH:MM:SS" and the fraction of a second in groups of three digits (none, 3 or 6:
  * '10:30:00', '10:30:00.500', '10:30:00.123450'; packages/bigquery-emulator reproduces it), so

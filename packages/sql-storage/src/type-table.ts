@@ -39,7 +39,7 @@ const VALUES: Readonly<Record<ScalarColumnType, { readonly read: string; readonl
   },
   DATE: { read: 'string "YYYY-MM-DD"', write: 'string "YYYY-MM-DD"' },
   TIME: {
-    read: 'string "HH:mm:ss.sss" (whole milliseconds; finer digits are dropped, and filters, sorts and groups compare that text, which sorts in time order)',
+    read: 'string "HH:mm:ss.sss" (whole milliseconds; finer digits are dropped, and filters, sorts and groups compare that text, which sorts in time order; a filter operand "10:30" or "10:30:00" is that time)',
     write: 'string "HH:mm", "HH:mm:ss" or "HH:mm:ss.sss", stored as that time (answered as "HH:mm:ss.sss")',
   },
   JSON: { read: 'JSON value (a top-level {"$date": iso} object is a date)', write: 'any JSON value' },

@@ -74,6 +74,11 @@ describe('TIME columns', () => {
     expect(await q({ startTime: '10:30:00' })).toEqual(['b2']);
     expect(await q({ startTime: { $gt: '10:30' } })).toEqual(['b4', 'b5']);
     expect(await q({ startTime: { $in: ['9:05:00.123', '23:59:59'] } })).toEqual(['b1', 'b5']);
+    // Finer than the millisecond: compared as the time it is, not cut to its millisecond.
+    expect(await q({ startTime: { $lt: '10:30:00.0005' } })).toEqual(['b1', 'b2']);
+    expect(await q({ startTime: { $gte: '10:30:00.0005' } })).toEqual(['b4', 'b5']);
+    expect(await q({ startTime: '10:30:00.0005' })).toEqual([]);
+    expect(await q({ startTime: '10:30:00.500000' })).toEqual(['b4']);
     expect(await q({})).toEqual(['b3', 'b1', 'b2', 'b4', 'b5']);
     expect(await q({}, 'DESC')).toEqual(['b5', 'b4', 'b2', 'b1', 'b3']);
 
