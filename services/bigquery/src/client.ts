@@ -58,8 +58,9 @@ export async function openBigQuery(config: ClientConfig): Promise<BigQueryClient
   const endpoint = emulator ? sanitizeEndpoint(config.apiEndpoint ?? '') : DEFAULT_ENDPOINT;
   let projectId = config.projectId ?? (emulator ? EMULATOR_PROJECT : undefined);
   let library: Promise<BigQuery> | undefined;
+  const baseUrl = `${endpoint}/bigquery/v2`;
   const client: BigQueryClient = {
-    baseUrl: `${endpoint}/bigquery/v2`,
+    baseUrl,
     get projectId() {
       return projectId ?? PROJECT_PLACEHOLDER;
     },
@@ -70,7 +71,7 @@ export async function openBigQuery(config: ClientConfig): Promise<BigQueryClient
     },
     authClient: auth,
     library() {
-      library ??= officialClient(config, projectId, auth);
+      library ??= officialClient(config, projectId, auth, baseUrl);
       // A failed load is tried again by the next call.
       library.catch(() => {
         library = undefined;
@@ -91,12 +92,13 @@ async function officialClient(
   config: ClientConfig,
   projectId: string | undefined,
   auth: GoogleAuth | undefined,
+  baseUrl: string,
 ): Promise<BigQuery> {
   const [{ BigQuery }, { PassThroughClient }] = await Promise.all([
     import('@google-cloud/bigquery'),
     import('google-auth-library'),
   ]);
-  return new BigQuery({
+  const bq = new BigQuery({
     ...(projectId ? { projectId } : {}),
     ...(config.location ? { location: config.location } : {}),
     ...(config.apiEndpoint !== undefined ? { apiEndpoint: config.apiEndpoint } : {}),
@@ -105,6 +107,10 @@ async function officialClient(
     authClient: (auth ?? new PassThroughClient()) as InstanceType<typeof PassThroughClient>,
     autoRetry: false,
   });
+  // The client reads BIGQUERY_EMULATOR_HOST itself and takes it, unchanged, as its base URL over
+  // `apiEndpoint`: its calls go where the REST calls go (BIGQUERY_API_ENDPOINT wins, settings.ts).
+  bq.baseUrl = baseUrl;
+  return bq;
 }
 
 /** datasets.get, then datasets.insert when BigQuery answers that the dataset does not exist. */

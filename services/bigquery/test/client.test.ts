@@ -1,0 +1,41 @@
+/**
+ * client.ts: the REST calls and the official client (control-plane calls) go to one endpoint,
+ * whatever the client reads from the environment itself.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { openBigQuery } from '../src/client.ts';
+
+describe('openBigQuery', () => {
+  const saved = process.env.BIGQUERY_EMULATOR_HOST;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.BIGQUERY_EMULATOR_HOST;
+    else process.env.BIGQUERY_EMULATOR_HOST = saved;
+  });
+
+  test('with BIGQUERY_EMULATOR_HOST set too, the official client calls the endpoint the REST calls use', async () => {
+    // The official client would take this variable as its base URL over `apiEndpoint`.
+    process.env.BIGQUERY_EMULATOR_HOST = 'http://127.0.0.1:9999';
+    const client = await openBigQuery({
+      projectId: 'p',
+      datasetId: 'd',
+      location: undefined,
+      apiEndpoint: 'http://127.0.0.1:9050/',
+    });
+    expect(client.baseUrl).toBe('http://127.0.0.1:9050/bigquery/v2');
+    expect((await client.library()).baseUrl).toBe(client.baseUrl);
+  });
+
+  test('an emulator endpoint without a scheme is https, as the official client reads it; no credentials', async () => {
+    delete process.env.BIGQUERY_EMULATOR_HOST;
+    const client = await openBigQuery({
+      projectId: undefined,
+      datasetId: 'd',
+      location: undefined,
+      apiEndpoint: 'bq.local:9050',
+    });
+    expect(client.baseUrl).toBe('https://bq.local:9050/bigquery/v2');
+    expect(client.authClient).toBeUndefined();
+    expect(await client.getProjectId()).toBe('local-project');
+    expect((await client.library()).baseUrl).toBe(client.baseUrl);
+  });
+});
