@@ -2,6 +2,8 @@
  * client.ts: the REST calls and the official client (control-plane calls) go to one endpoint,
  * whatever the client reads from the environment itself.
  */
+
+import { GoogleAuth } from 'google-auth-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openBigQuery } from '../src/client.ts';
 
@@ -37,5 +39,28 @@ describe('openBigQuery', () => {
     expect(client.authClient).toBeUndefined();
     expect(await client.getProjectId()).toBe('local-project');
     expect((await client.library()).baseUrl).toBe(client.baseUrl);
+  });
+
+  test('production: a GoogleAuth with the official client scope and the project, shared with the official client', async () => {
+    delete process.env.BIGQUERY_EMULATOR_HOST;
+    const client = await openBigQuery({
+      projectId: 'wix-data',
+      datasetId: 'd',
+      location: 'EU',
+      apiEndpoint: undefined,
+    });
+    expect(client.baseUrl).toBe('https://bigquery.googleapis.com/bigquery/v2');
+    expect(client.projectId).toBe('wix-data');
+    expect(await client.getProjectId()).toBe('wix-data');
+    const auth = client.authClient as GoogleAuth;
+    expect(auth).toBeInstanceOf(GoogleAuth);
+    // GoogleAuth keeps its options' scopes (a private field, read here only).
+    expect((auth as unknown as { scopes: unknown }).scopes).toEqual(['https://www.googleapis.com/auth/bigquery']);
+    const library = await client.library();
+    // One token cache: the official client uses the very same GoogleAuth, the same endpoint and location.
+    expect(library.authClient).toBe(auth);
+    expect(library.baseUrl).toBe(client.baseUrl);
+    expect(library.location).toBe('EU');
+    expect(library.projectId).toBe('wix-data');
   });
 });
