@@ -364,6 +364,18 @@ export const errors = {
       null,
     );
   },
+  /**
+   * The adaptor found no Google credentials to call the database with (no-credentials.ts):
+   * retrying will not help, running it with a service account (or local credentials) will.
+   */
+  noCredentials(engine: string, roles: string): SpiError {
+    return new SpiError(
+      'SERVICE_UNAVAILABLE',
+      `The adaptor has no Google credentials to call ${engine}. On Cloud Run, deploy the service with its own service account holding ${roles} (infra/ and the service's DEPLOY.md do); elsewhere, set GOOGLE_APPLICATION_CREDENTIALS to a key file or run \`gcloud auth application-default login\`, or point the adaptor at an emulator.`,
+      null,
+      { notApplied: true },
+    );
+  },
   /** The database refused the adaptor's credentials: retrying will not help, granting `roles` will. */
   accessDenied(engine: string, roles: string): SpiError {
     return new SpiError(

@@ -6,6 +6,7 @@
  * (its errors module) starts from `grpcCommon` and adds its own cases.
  */
 import { errors, type SpiError } from './errors.ts';
+import { isMissingCredentials } from './no-credentials.ts';
 
 export const GRPC = {
   OK: 0,
@@ -48,12 +49,15 @@ export function isTransientGrpc(error: unknown): boolean {
 /**
  * The SPI error for what every gRPC engine answers alike, or undefined:
  * transient codes → SERVICE_UNAVAILABLE "not reachable right now"; refused
- * credentials → SERVICE_UNAVAILABLE naming the roles to grant.
+ * credentials → SERVICE_UNAVAILABLE naming the roles to grant; none at all → SERVICE_UNAVAILABLE
+ * saying how to give the adaptor some (no-credentials.ts).
  */
 export function grpcCommon(
   error: unknown,
   engine: { readonly name: string; readonly roles: string },
 ): SpiError | undefined {
+  // No credentials at all: a plain Error from google-auth-library, with no status code.
+  if (isMissingCredentials(error)) return errors.noCredentials(engine.name, engine.roles);
   const code = grpcCode(error);
   if (code === GRPC.PERMISSION_DENIED || code === GRPC.UNAUTHENTICATED)
     return errors.accessDenied(engine.name, engine.roles);

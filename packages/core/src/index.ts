@@ -58,6 +58,7 @@ export { LEGACY_OFF_MESSAGE, type LegacyOptions, V3_TOKEN_ON_LEGACY_PATH } from 
 export { toLegacySchema } from './legacy/schema.ts';
 export { parseLegacySecrets } from './legacy/secret.ts';
 export * from './model.ts';
+export { isMissingCredentials } from './no-credentials.ts';
 export * from './query/ast.ts';
 export { decodeCursor, encodeCursor } from './query/cursor.ts';
 export {

@@ -6,7 +6,7 @@
  * offending value. The client's error object carries the whole HTTP response:
  * it is never logged or rethrown as is (`sanitized`).
  */
-import { errors, SpiError } from '@adaptors/core';
+import { errors, isMissingCredentials, SpiError } from '@adaptors/core';
 import { isSchemaChangedMeanwhile, schemaChangedMeanwhile } from '@adaptors/sql-storage';
 
 export interface BigQueryErrorShape {
@@ -136,9 +136,14 @@ export function isPermissionDenied(error: unknown): boolean {
   return status === 401 || reasons.includes('accessDenied') || (status === 403 && !isRetryable(error));
 }
 
+/** The roles the adaptor's service account needs (infra/bigquery grants them, with a custom role for the schema label). */
+const BIGQUERY_ROLES = 'roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project';
+
 /** Any error from a BigQuery call → SpiError, or a plain Error (logged as a 500 by the core) without the HTTP response. */
 export function translateError(error: unknown, collectionId?: string): unknown {
   if (error instanceof SpiError) return error;
+  // No credentials found at all (google-auth-library's plain Error: packages/core/src/no-credentials.ts).
+  if (isMissingCredentials(error)) return errors.noCredentials('BigQuery', BIGQUERY_ROLES);
   if (isNetworkError(error)) {
     return errors.unreachable(
       'BigQuery',
@@ -160,10 +165,7 @@ export function translateError(error: unknown, collectionId?: string): unknown {
         'raise the quota or enable billing for the project in the Google Cloud console',
       );
     }
-    return errors.accessDenied(
-      'BigQuery',
-      'roles/bigquery.dataEditor on the dataset and roles/bigquery.jobUser on the project',
-    );
+    return errors.accessDenied('BigQuery', BIGQUERY_ROLES);
   }
   if (isThrottled(error)) {
     // Still refused after the executor's retries with backoff (retry.ts).

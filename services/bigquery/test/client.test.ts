@@ -3,6 +3,10 @@
  * whatever the client reads from the environment itself.
  */
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GoogleAuth } from 'google-auth-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openBigQuery } from '../src/client.ts';
@@ -62,5 +66,32 @@ describe('openBigQuery', () => {
     expect(library.baseUrl).toBe(client.baseUrl);
     expect(library.location).toBe('EU');
     expect(library.projectId).toBe('wix-data');
+  });
+
+  test('production with no Google credentials at all: a call is a 503 saying how to give the adaptor some', () => {
+    // In a process of its own, on a machine without credentials (none set, no gcloud folder, no metadata server).
+    const src = join(import.meta.dirname, '..', 'src');
+    const script = `
+      const { openBigQuery } = await import(${JSON.stringify(join(src, 'client.ts'))});
+      const { restCall } = await import(${JSON.stringify(join(src, 'rest.ts'))});
+      const { translateError } = await import(${JSON.stringify(join(src, 'errors.ts'))});
+      const client = await openBigQuery({ projectId: 'p', datasetId: 'd', location: undefined, apiEndpoint: undefined });
+      try { await restCall(client, { method: 'GET', uri: '/datasets/d' }); } catch (error) {
+        const answer = translateError(error);
+        console.log(JSON.stringify({ code: answer.code, message: answer.message }));
+      }
+    `;
+    const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
+    for (const name of ['GOOGLE_APPLICATION_CREDENTIALS', 'BIGQUERY_EMULATOR_HOST']) delete env[name];
+    env.CLOUDSDK_CONFIG = mkdtempSync(join(tmpdir(), 'no-gcloud-'));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+      env,
+    });
+    const answer = JSON.parse(out) as { code: string; message: string };
+    expect(answer.code).toBe('SERVICE_UNAVAILABLE');
+    expect(answer.message).toContain('no Google credentials to call BigQuery');
+    expect(answer.message).toContain('roles/bigquery.dataEditor');
   });
 });

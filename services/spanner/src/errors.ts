@@ -92,6 +92,9 @@ function isDoubleOverflow(error: unknown): boolean {
  */
 export function translateError(error: unknown, collectionId?: string, effect: 'read' | 'write' = 'write'): unknown {
   if (error instanceof SpiError) return error;
+  // First: it also answers a missing-credentials Error, which carries no gRPC code.
+  const common = grpcCommon(error, SPANNER);
+  if (common) return common;
   const code = grpcCode(error);
   if (code === undefined) return error;
   if (isTableNotFound(error) && collectionId) return errors.collectionNotFound(collectionId);
@@ -103,8 +106,6 @@ export function translateError(error: unknown, collectionId?: string, effect: 'r
       'create it, or fix SPANNER_PROJECT, SPANNER_INSTANCE and SPANNER_DATABASE (on an emulator, SPANNER_EMULATOR_CREATE=true creates it again)',
     );
   }
-  const common = grpcCommon(error, SPANNER);
-  if (common) return common;
   const column = missingColumn(error);
   if (column !== undefined) return schemaChangedMeanwhile(collectionId, column, 'Spanner');
   // A sum past the double range: one message on every engine, the core names the summed fields (items-read.ts).

@@ -4,6 +4,10 @@
  * refreshed), an unreachable database is SERVICE_UNAVAILABLE, and gRPC codes
  * map as documented in src/errors.ts.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { newDeadline, runWithDeadline, SpiError } from '@adaptors/core';
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -116,6 +120,31 @@ describe('gRPC status → SPI error', () => {
     );
   });
 
+  test("no Google credentials at all: the real client's refusal is a 503 saying how to give the adaptor some", () => {
+    // In a process of its own, without the emulator or any credentials (the client's session pool
+    // also meets the refusal in the background, where this test process would count it).
+    const script = `
+      process.on('unhandledRejection', () => {});
+      const { Spanner } = await import('@google-cloud/spanner');
+      const { translateError } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'src', 'errors.ts'))});
+      const database = new Spanner({ projectId: 'p' }).instance('i').database('d');
+      try { await database.run('SELECT 1'); } catch (error) {
+        const answer = translateError(error, 'plants');
+        console.log(JSON.stringify({ code: answer.code, message: answer.message }));
+      }
+      process.exit(0);
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+      env: noCredentialsEnv(),
+    });
+    const answer = JSON.parse(out) as { code: string; message: string };
+    expect(answer.code).toBe('SERVICE_UNAVAILABLE');
+    expect(answer.message).toContain('no Google credentials to call Cloud Spanner');
+    expect(answer.message).toContain('roles/spanner.databaseUser');
+  });
+
   test('an error that is a bug stays an error (logged as a 500 by the core)', () => {
     const bug = grpc(3, 'Syntax error: Unexpected identifier');
     expect(translateError(bug, 'plants')).toBe(bug);
@@ -151,3 +180,12 @@ describe('a unique index refusing an item', () => {
     expect(uniqueIndexMessage('ALREADY_EXISTS: unique index', 'bulk')).toMatch(/^another item .* unique index; change/);
   });
 });
+
+/** The environment of a machine with no Google credentials: none set, no gcloud folder, no metadata server. */
+function noCredentialsEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
+  for (const name of ['GOOGLE_APPLICATION_CREDENTIALS', 'SPANNER_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST'])
+    delete env[name];
+  env.CLOUDSDK_CONFIG = mkdtempSync(join(tmpdir(), 'no-gcloud-'));
+  return env;
+}

@@ -56,6 +56,7 @@ const SAMPLES: Record<Helper, () => SpiError> = {
       'create it or correct SPANNER_DATABASE',
     ),
   unreachable: () => errors.unreachable('Spanner', 'check the network path and SPANNER_EMULATOR_HOST'),
+  noCredentials: () => errors.noCredentials('Cloud Spanner', 'roles/spanner.databaseUser'),
   quotaExceeded: () => errors.quotaExceeded('BigQuery', 'quotaExceeded', 'raise the quota in the Google Cloud console'),
   throttled: () => errors.throttled('BigQuery', 'table updates', 'send fewer, larger writes'),
   transientFailure: () => errors.transientFailure('Spanner', 'check the Google Cloud status page'),
