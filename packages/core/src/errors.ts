@@ -371,7 +371,7 @@ export const errors = {
   noCredentials(engine: string, roles: string): SpiError {
     return new SpiError(
       'SERVICE_UNAVAILABLE',
-      `The adaptor has no Google credentials to call ${engine}. On Cloud Run, deploy the service with its own service account holding ${roles} (infra/ and the service's DEPLOY.md do); elsewhere, set GOOGLE_APPLICATION_CREDENTIALS to a key file or run \`gcloud auth application-default login\`, or point the adaptor at an emulator.`,
+      `The adaptor has no usable Google credentials to call ${engine}. On Cloud Run, deploy the service with its own service account holding ${roles} (infra/ and the service's DEPLOY.md do) and leave GOOGLE_APPLICATION_CREDENTIALS unset; elsewhere, set GOOGLE_APPLICATION_CREDENTIALS to a readable service-account key file or run \`gcloud auth application-default login\`, or point the adaptor at an emulator.`,
       null,
       { notApplied: true },
     );

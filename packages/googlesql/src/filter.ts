@@ -80,10 +80,11 @@ export function compileFilter(table: TableInfo, filter: Filter, sql: SqlHooks, p
  * column holds).
  */
 function timeOperand(target: Target, value: Value): Value {
-  if (typeof value !== 'string' || !((target.kind === 'scalar' || target.kind === 'array') && target.timeOfDay)) {
-    return value;
-  }
-  return timeOfDayOperand(value) ?? value;
+  if (!((target.kind === 'scalar' || target.kind === 'array') && target.timeOfDay)) return value;
+  if (typeof value === 'string') return timeOfDayOperand(value) ?? value;
+  // A whole ARRAY<TIME> compared element by element (`wholeArrayEquals`): each element the same way.
+  if (Array.isArray(value) && target.kind === 'array') return value.map((v) => timeOperand(target, v));
+  return value;
 }
 
 /** `timeOperand` of each listed value; the list itself when the target is no TIME (it may hold thousands). */

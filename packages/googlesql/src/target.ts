@@ -30,7 +30,8 @@ export type Target =
        * A TIMESTAMP column itself, while `expr` and `order` are its value at the millisecond
        * (millisecondOf): date filters compare ranges of this column, so its indexes still serve.
        */
-      readonly instant?: string /** A TIME column: compared through its "HH:mm:ss.sss" text, so text operands are put in that form (filter.ts `timeOperand`). */;
+      readonly instant?: string;
+      /** A TIME column: compared through its "HH:mm:ss.sss" text, so text operands are put in that form (filter.ts `timeOperand`). */
       readonly timeOfDay?: true;
     }
   /** A typed ARRAY column; `element(e)` turns an element alias into a comparable expression. */

@@ -50,6 +50,8 @@ describe('a TIME column compares its operands in the same "HH:mm:ss.sss" form', 
       ['08:00:00.000', '12:30:00.500'],
     ]);
     expect(params(cmp('slots', 'eq', '8:00'))).toEqual(['08:00:00.000']);
+    // A whole array compared element by element.
+    expect(params(cmp('slots', 'eq', ['8:00', '12:30:00.5']))).toEqual([['08:00:00.000', '12:30:00.500']]);
   });
 
   test('digits finer than the millisecond are kept (but trailing zeros), so ranges stay exact and no stored value equals them', () => {

@@ -32,7 +32,9 @@
  * version or not: that reading cannot tell a catalog read before a change from one read after it.
  * So a change is seen within `checkMs`, as one made through another instance
  * (packages/core/SCALING.md). With `checkMs` 0 (every caller reads the version itself) nothing
- * may be served from a provisional snapshot, so `warm` is an ordinary load.
+ * may be served from a provisional snapshot, so `warm` is an ordinary load. Correctness over
+ * availability: if that replacing load fails, its callers meet the error (the next caller tries
+ * again), where an ordinary snapshot would have been served for another TTL.
  */
 import { errors, MISS_REREAD_GAP_MS, RereadThrottle, SchemaVersionGate, type StoredCollection } from '@adaptors/core';
 import type { CollectionSnapshot, CollectionView } from './snapshot.ts';

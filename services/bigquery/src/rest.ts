@@ -29,6 +29,7 @@
  * `json` option replaced every `{{projectId}}` text in item values and descriptions).
  */
 // The client's own version, for the headers its `request_` sends (the bundle inlines it).
+import { isMissingCredentials } from '@adaptors/core';
 import bigqueryPackage from '@google-cloud/bigquery/package.json' with { type: 'json' };
 import type { GoogleAuth } from 'google-auth-library';
 import { httpFetch } from './http-fetch.ts';
@@ -75,6 +76,9 @@ export async function restCall<T>(bq: RestClient, call: RestCall): Promise<T> {
     });
     answer = { status: response.status, text: await response.text() };
   } catch (error) {
+    // No usable credentials (a key file that is not there fails with the file system's code):
+    // left as it is for errors.ts to answer, not taken for a call that got no answer.
+    if (isMissingCredentials(error)) throw error;
     throw apiError(error);
   }
   // 401: BigQuery refused the credentials before doing anything. The auth client's `request`

@@ -84,14 +84,17 @@ describe('openBigQuery', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
     for (const name of ['GOOGLE_APPLICATION_CREDENTIALS', 'BIGQUERY_EMULATOR_HOST']) delete env[name];
     env.CLOUDSDK_CONFIG = mkdtempSync(join(tmpdir(), 'no-gcloud-'));
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: join(import.meta.dirname, '..'),
-      encoding: 'utf8',
-      env,
-    });
-    const answer = JSON.parse(out) as { code: string; message: string };
-    expect(answer.code).toBe('SERVICE_UNAVAILABLE');
-    expect(answer.message).toContain('no Google credentials to call BigQuery');
-    expect(answer.message).toContain('roles/bigquery.dataEditor');
+    // None at all, then a GOOGLE_APPLICATION_CREDENTIALS naming a key file that is not there.
+    for (const keyFile of [undefined, join(env.CLOUDSDK_CONFIG, 'missing-key.json')]) {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(import.meta.dirname, '..'),
+        encoding: 'utf8',
+        env: keyFile ? { ...env, GOOGLE_APPLICATION_CREDENTIALS: keyFile } : env,
+      });
+      const answer = JSON.parse(out) as { code: string; message: string };
+      expect(answer.code, keyFile).toBe('SERVICE_UNAVAILABLE');
+      expect(answer.message).toContain('no usable Google credentials to call BigQuery');
+      expect(answer.message).toContain('roles/bigquery.dataEditor');
+    }
   });
 });

@@ -33,7 +33,7 @@ describe('error translation', () => {
     });
     const answer = JSON.parse(out) as { code: string; message: string };
     expect(answer.code).toBe('SERVICE_UNAVAILABLE');
-    expect(answer.message).toContain('no Google credentials to call Firestore');
+    expect(answer.message).toContain('no usable Google credentials to call Firestore');
     expect(answer.message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
 });

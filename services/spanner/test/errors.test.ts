@@ -141,7 +141,7 @@ describe('gRPC status → SPI error', () => {
     });
     const answer = JSON.parse(out) as { code: string; message: string };
     expect(answer.code).toBe('SERVICE_UNAVAILABLE');
-    expect(answer.message).toContain('no Google credentials to call Cloud Spanner');
+    expect(answer.message).toContain('no usable Google credentials to call Cloud Spanner');
     expect(answer.message).toContain('roles/spanner.databaseUser');
   });
 
