@@ -71,12 +71,14 @@ export async function openBigQuery(config: ClientConfig): Promise<BigQueryClient
     },
     authClient: auth,
     library() {
-      library ??= officialClient(config, projectId, auth, baseUrl);
+      if (library) return library;
+      const loading = officialClient(config, projectId, auth, baseUrl);
+      library = loading;
       // A failed load is tried again by the next call.
-      library.catch(() => {
-        library = undefined;
+      loading.catch(() => {
+        if (library === loading) library = undefined;
       });
-      return library;
+      return loading;
     },
   };
   if (config.createDataset) await createDatasetIfMissing(client, config.datasetId, config.location);
