@@ -115,17 +115,23 @@ async function officialClient(
   return bq;
 }
 
-/** datasets.get, then datasets.insert when BigQuery answers that the dataset does not exist. */
-async function createDatasetIfMissing(
+/**
+ * datasets.get, then datasets.insert when BigQuery answers that the dataset does not exist
+ * (BIGQUERY_CREATE_DATASET: at start here, and when a statement finds it gone: storage.ts);
+ * true when this call created it.
+ */
+export async function createDatasetIfMissing(
   client: RestClient,
   datasetId: string,
   location: string | undefined,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await readDataset(client, datasetId);
+    return false;
   } catch (error) {
     if (!isDatasetNotFound(error)) throw error;
     await insertDataset(client, datasetId, location);
+    return true;
   }
 }
 

@@ -10,7 +10,7 @@ import { bigquery, NumberColumns } from '@adaptors/googlesql';
 import { createSqlStorage } from '@adaptors/sql-storage';
 import { bigqueryCapabilities } from './capabilities.ts';
 import { readDataset } from './catalog.ts';
-import { type BigQueryClient, insertDataset } from './client.ts';
+import { type BigQueryClient, createDatasetIfMissing } from './client.ts';
 import { isDatasetNotFound, translateError } from './errors.ts';
 import { References } from './references.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -90,21 +90,20 @@ export function createBigQueryStorage(options: BigQueryStorageOptions): Storage 
 
   /** The dataset exists, or is created again when `createDataset` allows; otherwise an SpiError saying so. */
   const ensureDataset = async (): Promise<void> => {
+    if (options.createDataset) {
+      // Created unless another instance (or call) did meanwhile; a new one has no tables yet.
+      if (await createDatasetIfMissing(options.bq, options.datasetId, options.location)) schema.invalidate();
+      return;
+    }
     // Read as the version check reads it (catalog.ts, through rest.ts).
     try {
       await readDataset(options.bq, options.datasetId);
-      return;
     } catch (error) {
       if (!isDatasetNotFound(error)) throw error;
-    }
-    if (!options.createDataset) {
       // Readiness gives this reason to anyone (packages/core/src/server/readiness.ts): what is
       // missing and which settings name it, not the dataset's id (the log line has it).
       throw errors.databaseMissing('The BigQuery dataset', 'create it, or fix BIGQUERY_PROJECT / BIGQUERY_DATASET');
     }
-    // Created unless another instance (or call) did meanwhile.
-    await insertDataset(options.bq, options.datasetId, options.location);
-    schema.invalidate();
   };
 
   if (options.warm) schema.warm().catch(() => {});
