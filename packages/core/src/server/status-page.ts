@@ -22,6 +22,8 @@ export interface PageExtras {
   readonly refused?: string;
 }
 
+/** Values shown as code, comma-separated (audiences, site ids). */
+const codes = (values: readonly string[]): string => values.map((v) => `<code>${esc(v)}</code>`).join(', ');
 const rows = (pairs: [string, string][]) =>
   `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 
@@ -83,20 +85,16 @@ function detailParts(status: DetailedStatus, db: string, release: string): strin
       ],
       [
         'Audience (WIX_AUDIENCE)',
-        status.audience.configured
-          ? status.audience.configured.map((a) => `<code>${esc(a)}</code>`).join(', ')
-          : 'not set: any audience is accepted',
+        status.audience.configured ? codes(status.audience.configured) : 'not set: any audience is accepted',
       ],
       [
         'Audiences seen',
-        status.audience.seen.length === 0
-          ? '<span class="note">none yet</span>'
-          : status.audience.seen.map((a) => `<code>${esc(a)}</code>`).join(', '),
+        status.audience.seen.length === 0 ? '<span class="note">none yet</span>' : codes(status.audience.seen),
       ],
       [
         'Sites (WIX_INSTANCE_IDS)',
         status.instances.configured
-          ? status.instances.configured.map((id) => `<code>${esc(id)}</code>`).join(', ')
+          ? codes(status.instances.configured)
           : '<span class="bad">not set</span>: any site whose calls verify with the keys above may call',
       ],
       [
