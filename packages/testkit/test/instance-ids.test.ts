@@ -52,15 +52,26 @@ function legacyCall(legacy: LegacyClient, path: string, body: Record<string, unk
   );
 }
 
+/** The memory storage behind a harness with the legacy secret and the status info; `lines` collects its log. */
+function siteHarness(options: {
+  readonly instanceIds?: readonly string[];
+  readonly lines?: Record<string, unknown>[];
+}) {
+  const lines = options.lines;
+  return startHarness({
+    storage: createMemoryStorage({ collections: [plantsCollection] }),
+    ...(options.instanceIds ? { instanceIds: options.instanceIds } : {}),
+    legacySecretKeys: [LEGACY_SECRET],
+    ...(lines
+      ? { logger: createLogger({ level: 'info', sink: { write: (line) => lines.push(JSON.parse(line)) } }) }
+      : {}),
+    info,
+  });
+}
 describe('WIX_INSTANCE_IDS set', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      storage: createMemoryStorage({ collections: [plantsCollection] }),
-      instanceIds: [OWNER_SITE, SECOND_SITE],
-      legacySecretKeys: [LEGACY_SECRET],
-      info,
-    });
+    h = await siteHarness({ instanceIds: [OWNER_SITE, SECOND_SITE] });
   });
   afterAll(() => h.close());
 
@@ -157,12 +168,7 @@ describe('WIX_INSTANCE_IDS unset', () => {
   let h: Harness;
   const lines: Record<string, unknown>[] = [];
   beforeAll(async () => {
-    h = await startHarness({
-      storage: createMemoryStorage({ collections: [plantsCollection] }),
-      legacySecretKeys: [LEGACY_SECRET],
-      logger: createLogger({ level: 'info', sink: { write: (line) => lines.push(JSON.parse(line)) } }),
-      info,
-    });
+    h = await siteHarness({ lines });
   });
   afterAll(() => h.close());
 
@@ -207,12 +213,7 @@ describe('sites seen: only authenticated calls are noted', () => {
   let h: Harness;
   const lines: Record<string, unknown>[] = [];
   beforeAll(async () => {
-    h = await startHarness({
-      storage: createMemoryStorage({ collections: [plantsCollection] }),
-      legacySecretKeys: [LEGACY_SECRET],
-      logger: createLogger({ level: 'info', sink: { write: (line) => lines.push(JSON.parse(line)) } }),
-      info,
-    });
+    h = await siteHarness({ lines });
   });
   afterAll(() => h.close());
 
@@ -245,12 +246,7 @@ describe('sites seen: ids shown whole up to the longest WIX_INSTANCE_IDS accepts
   const LONGEST = `${'a1b2c3d4-'.repeat(14)}ab`; // 128 characters, the setting's limit
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      storage: createMemoryStorage({ collections: [plantsCollection] }),
-      instanceIds: [LONGEST],
-      legacySecretKeys: [LEGACY_SECRET],
-      info,
-    });
+    h = await siteHarness({ instanceIds: [LONGEST] });
   });
   afterAll(() => h.close());
 
