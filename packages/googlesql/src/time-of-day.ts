@@ -13,17 +13,23 @@
 
 const TIME_TEXT = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?$/;
 
-/**
- * A time of day ("H:m", "HH:mm:ss", "HH:mm:ss.ffffff" …) as the fixed-width "HH:mm:ss.sss" text
- * of its millisecond (truncated); undefined when `text` is not a time of day.
- */
-export function timeOfDayText(text: string): string | undefined {
+/** A time of day's fixed-width "HH:mm:ss" and its fraction digits as written; undefined when `text` is none. */
+function timeOfDayParts(text: string): { readonly seconds: string; readonly fraction: string } | undefined {
   const m = TIME_TEXT.exec(text);
   if (!m) return undefined;
   const [hour, minute, second] = [m[1], m[2], m[3] ?? '0'].map(Number) as [number, number, number];
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(hour)}:${two(minute)}:${two(second)}.${(m[4] ?? '').padEnd(3, '0').slice(0, 3)}`;
+  return { seconds: `${two(hour)}:${two(minute)}:${two(second)}`, fraction: m[4] ?? '' };
+}
+
+/**
+ * A time of day ("H:m", "HH:mm:ss", "HH:mm:ss.ffffff" …) as the fixed-width "HH:mm:ss.sss" text
+ * of its millisecond (truncated); undefined when `text` is not a time of day.
+ */
+export function timeOfDayText(text: string): string | undefined {
+  const parts = timeOfDayParts(text);
+  return parts && `${parts.seconds}.${parts.fraction.padEnd(3, '0').slice(0, 3)}`;
 }
 
 /**
@@ -35,10 +41,10 @@ export function timeOfDayText(text: string): string | undefined {
  * Undefined when `text` is not a time of day.
  */
 export function timeOfDayOperand(text: string): string | undefined {
-  const millisecond = timeOfDayText(text);
-  if (millisecond === undefined) return undefined;
-  const finer = (TIME_TEXT.exec(text)?.[4] ?? '').slice(3).replace(/0+$/, '');
-  return millisecond + finer;
+  const parts = timeOfDayParts(text);
+  if (!parts) return undefined;
+  const fraction = parts.fraction.padEnd(3, '0');
+  return `${parts.seconds}.${fraction.slice(0, 3)}${fraction.slice(3).replace(/0+$/, '')}`;
 }
 
 /**
