@@ -7,7 +7,13 @@
  * hands the text to the verifier. Every answer is JSON, errors included.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Adaptor } from '../adaptor/adaptor.ts';
 import { newCallContext } from '../adaptor/context.ts';
 import type { VerifiedCall } from '../auth/verify.ts';
@@ -96,16 +102,18 @@ export function build(options: BuildOptions): FastifyInstance {
   // REQUEST_DEADLINE_MS: the budget of every call (v3, legacy, the self-test's) and the default wait for abandoned work.
   const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   const app = Fastify({
-    // Fastify logs through the same pino instance (its own rare errors included); its
-    // per-request lines are off, since ours (request-log.ts) replaces them, and requests
-    // share the one logger instead of a child each (no per-request allocation).
-    ...(logger.pino
+    // Fastify writes its own rare lines (a reply sent twice, a failed hook) through our logger
+    // (log.ts `fastify`), shared by every request instead of a child each; its per-request lines
+    // are off, since ours (request-log.ts) replace them. `logger: false` keeps Fastify from loading
+    // pino, which it does for any logger given as `loggerInstance`; its server-wide lines (the
+    // addresses it listens on) are then not written: runService writes one startup line instead.
+    logger: false,
+    ...(logger.fastify
       ? {
-          loggerInstance: logger.pino,
           logController: new LogController({ disableRequestLogging: true }),
-          childLoggerFactory: (parent) => parent,
+          childLoggerFactory: () => logger.fastify as FastifyBaseLogger,
         }
-      : { logger: false }),
+      : {}),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // Paths are matched as tolerantly as the v3 routing (server/routes.ts: one trailing slash
     // dropped, and `//v3/…` found by its suffix), so a base URL configured in Wix with a

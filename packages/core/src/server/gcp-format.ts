@@ -1,51 +1,20 @@
 /**
- * pino options that write Google Cloud's structured-logging shape
- * (packages/core/README.md "Logs"): the same mapping as
- * `@google-cloud/pino-logging-gcp-config` without loading the Cloud Logging
- * client (server/log.ts says why).
+ * Google Cloud's structured-logging shape of one log line (packages/core/README.md
+ * "Logs"), written by server/log.ts:
  *
- * - `severity` instead of pino's numeric `level`; `notice` is a custom level
- *   (35) for Cloud Logging's NOTICE.
- * - `message` instead of `msg`, `time` as RFC 3339.
+ * - `severity` with Cloud Logging's names (DEBUG … CRITICAL, NOTICE included),
+ *   `message`, and `time` as RFC 3339.
  * - No `pid`/`hostname`: Cloud Run labels every entry with its instance.
  * - An Error under `err` becomes `error` ("Name: message"), `stack_trace` and
  *   the ReportedErrorEvent `@type`, which is how Error Reporting finds and
- *   groups an error written to the log (with `serviceContext` from `base`).
+ *   groups an error written to the log (with `serviceContext` from the base fields).
  */
-import type { LoggerOptions } from 'pino';
 
 export const REPORTED_ERROR_EVENT =
   'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent';
 
-const SEVERITY: Readonly<Record<string, string>> = {
-  trace: 'DEBUG',
-  debug: 'DEBUG',
-  info: 'INFO',
-  notice: 'NOTICE',
-  warn: 'WARNING',
-  error: 'ERROR',
-  fatal: 'CRITICAL',
-};
-
 /** Longest stack written: Cloud Logging keeps 256 KB per entry, and a deep one says nothing more. */
 const MAX_STACK = 8000;
-
-export function pinoOptions(options: {
-  level: string;
-  base: Readonly<Record<string, unknown>> | undefined;
-}): LoggerOptions<'notice'> {
-  return {
-    level: options.level,
-    customLevels: { notice: 35 },
-    messageKey: 'message',
-    base: options.base ? { ...options.base } : null,
-    timestamp: () => `,"time":"${new Date().toISOString()}"`,
-    formatters: {
-      level: (label) => ({ severity: SEVERITY[label] ?? 'DEFAULT' }),
-      log: errorFields,
-    },
-  };
-}
 
 /** `err` → the fields Error Reporting reads; everything else untouched. */
 export function errorFields(fields: Record<string, unknown>): Record<string, unknown> {
@@ -64,4 +33,43 @@ export function errorFields(fields: Record<string, unknown>): Record<string, unk
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
   return String(error).slice(0, 500);
+}
+
+/**
+ * One entry as its JSON line. `severity`, `time` and `message` are the line's own: fields of
+ * those names do not replace them. A value JSON cannot write as it is (a BigInt, an object that
+ * holds itself) is written as text rather than losing the line.
+ */
+export function jsonLine(
+  severity: string,
+  message: string,
+  base: Readonly<Record<string, unknown>> | undefined,
+  fields: Record<string, unknown> | undefined,
+): string {
+  const time = new Date().toISOString();
+  const entry: Record<string, unknown> = { severity, time };
+  if (base) Object.assign(entry, base);
+  if (fields) Object.assign(entry, fields);
+  entry.severity = severity;
+  entry.time = time;
+  entry.message = message;
+  try {
+    return `${JSON.stringify(entry)}\n`;
+  } catch {
+    return `${JSON.stringify(entry, tolerant())}\n`;
+  }
+}
+
+/** A JSON.stringify replacer: BigInts as their digits, a reference back to an enclosing object as "[Circular]". */
+function tolerant(): (this: unknown, key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, _key: string, value: unknown) {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value !== 'object' || value === null) return value;
+    // `this` is the object holding `value`: the ones above it on the stack are no longer its ancestors.
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
+    return value;
+  };
 }

@@ -18,16 +18,9 @@ export interface ServeOptions {
 export const DRAIN_LINGER_MS = 500;
 
 export async function serve(app: FastifyInstance, options: ServeOptions): Promise<string> {
-  // Fastify announces each address at info; runService writes one startup line with more in it.
-  const quiet = options.logger.pino !== undefined;
-  const level = app.log.level;
-  if (quiet) app.log.level = 'warn';
-  let address: string;
-  try {
-    address = await app.listen({ port: options.port, host: options.host });
-  } finally {
-    if (quiet) app.log.level = level;
-  }
+  // Fastify writes no line of its own for the addresses (app.ts gives it no server-wide logger):
+  // runService writes one startup line with more in it.
+  const address = await app.listen({ port: options.port, host: options.host });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

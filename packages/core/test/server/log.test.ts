@@ -1,5 +1,5 @@
 /**
- * The pino logger writes Google Cloud's structured-logging shape
+ * The logger writes Google Cloud's structured-logging shape
  * (server/log.ts, server/gcp-format.ts): severity names, `message`, an
  * RFC 3339 `time`, the base fields on every line, LOG_LEVEL filtering, and an
  * error's stack as Error Reporting reads it on ERROR lines only.
@@ -26,7 +26,7 @@ describe('createLogger', () => {
       const [line] = lines();
       expect(line).toMatchObject({ severity, message: 'something happened', operation: 'items/query', ...SERVICE });
       expect(new Date(line?.time as string).toISOString()).toBe(line?.time);
-      // pino's own keys are gone: no numeric level, msg, pid or hostname.
+      // No numeric level, msg, pid or hostname (pino's keys, which Cloud Logging does not read).
       for (const key of ['level', 'msg', 'pid', 'hostname']) expect(line).not.toHaveProperty(key);
       expect(raw[0]?.endsWith('}\n') && !raw[0].slice(0, -1).includes('\n')).toBe(true);
     },
@@ -81,7 +81,105 @@ describe('createLogger', () => {
 
   test('the silent logger writes nothing and offers Fastify no logger', () => {
     expect(silentLogger.enabled('CRITICAL')).toBe(false);
-    expect(silentLogger.pino).toBeUndefined();
+    expect(silentLogger.fastify).toBeUndefined();
+    expect(capture('silent').logger.fastify).toBeUndefined();
+  });
+
+  test('a level name that is an Object property is unknown too: info', () => {
+    const { logger, lines } = capture('constructor');
+    logger.log('DEBUG', 'hidden');
+    logger.log('INFO', 'shown');
+    expect(lines().map((l) => l.message)).toEqual(['shown']);
+  });
+
+  test("severity, time and message are the line's own; the base fields and then the call's follow", () => {
+    const { logger, lines } = capture('info', { serviceContext: { service: 's' }, region: 'base' });
+    logger.log('INFO', 'the message', { severity: 'DEBUG', time: 'yesterday', message: 'other', region: 'call' });
+    const [line] = lines();
+    expect(line).toMatchObject({
+      severity: 'INFO',
+      message: 'the message',
+      region: 'call',
+      serviceContext: { service: 's' },
+    });
+    expect(new Date(line?.time as string).toISOString()).toBe(line?.time);
+  });
+
+  test('a value JSON cannot write does not lose the line: BigInts as digits, a cycle as [Circular]', () => {
+    const { logger, lines } = capture('info');
+    const node: Record<string, unknown> = { name: 'a' };
+    node.self = node;
+    const shared = { k: 1 };
+    logger.log('INFO', 'odd values', { big: 12345678901234567890n, node, twice: [shared, shared] });
+    expect(lines()[0]).toMatchObject({
+      message: 'odd values',
+      big: '12345678901234567890',
+      node: { name: 'a', self: '[Circular]' },
+      // The same object twice is no cycle: written both times.
+      twice: [{ k: 1 }, { k: 1 }],
+    });
+  });
+});
+
+describe('the logger Fastify is given (its own lines: a reply sent twice, a failed hook)', () => {
+  test('called as pino is: a message, an error, or fields with a message', () => {
+    const { logger, lines } = capture('info', SERVICE);
+    const fastify = logger.fastify;
+    if (!fastify) throw new Error('a logger that writes gives Fastify one');
+    fastify.warn('Reply was already sent');
+    const error = new Error('hook failed');
+    fastify.error(error);
+    fastify.error({ err: error }, 'onRequestAborted hook failed');
+    fastify.warn({ err: new Error('sent twice') });
+    fastify.info({ res: { statusCode: 503 } }, 'refusing to accept new requests');
+    const [sent, bare, hook, named, refused] = lines();
+    expect(sent).toMatchObject({ severity: 'WARNING', message: 'Reply was already sent', ...SERVICE });
+    expect(bare).toMatchObject({
+      severity: 'ERROR',
+      message: 'hook failed',
+      error: 'Error: hook failed',
+      '@type': REPORTED_ERROR_EVENT,
+    });
+    expect(bare?.stack_trace).toBe(error.stack);
+    expect(hook).toMatchObject({
+      severity: 'ERROR',
+      message: 'onRequestAborted hook failed',
+      stack_trace: error.stack,
+    });
+    expect(named).toMatchObject({ severity: 'WARNING', message: 'sent twice', error: 'Error: sent twice' });
+    expect(named).not.toHaveProperty('stack_trace');
+    expect(refused).toMatchObject({ severity: 'INFO', res: { statusCode: 503 } });
+    expect(fastify.child({ reqId: 'x' })).toBe(fastify);
+  });
+
+  test("a request or reply in the fields is written as Fastify's serializers keep it, never whole", () => {
+    const { logger, lines } = capture('info');
+    const request = {
+      method: 'POST',
+      url: '/v3/items/query?x=1',
+      headers: { authorization: 'Bearer secret' },
+      body: 'token',
+    };
+    const reply = { statusCode: 500, request };
+    logger.fastify?.error({ req: request, res: reply, err: new Error('boom') }, 'boom');
+    const [line] = lines();
+    expect(line).toMatchObject({ req: { method: 'POST', url: '/v3/items/query' }, res: { statusCode: 500 } });
+    expect(JSON.stringify(line)).not.toContain('secret');
+  });
+
+  test("LOG_LEVEL applies: trace lines only at trace, written as DEBUG; Fastify's level is the setting's", () => {
+    const debug = capture('debug');
+    debug.logger.fastify?.trace('hidden');
+    debug.logger.fastify?.debug('shown');
+    expect(debug.lines().map((l) => [l.severity, l.message])).toEqual([['DEBUG', 'shown']]);
+    expect(debug.logger.fastify?.level).toBe('debug');
+    const trace = capture('trace');
+    trace.logger.fastify?.trace('traced');
+    expect(trace.lines().map((l) => [l.severity, l.message])).toEqual([['DEBUG', 'traced']]);
+    const warn = capture('WARN');
+    warn.logger.fastify?.info('hidden');
+    warn.logger.fastify?.fatal('down');
+    expect(warn.lines().map((l) => [l.severity, l.message])).toEqual([['CRITICAL', 'down']]);
   });
 });
 
