@@ -378,7 +378,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
         await readWrite(this.database, async (tx) => {
           const stored = await storedDefinition(tx, collection.id);
           conflict = canonical(stored) !== canonical(check.planned);
-          if (conflict) return tx.end();
+          if (conflict) return; // rolled back by readWrite (client-guards.ts): no DDL may meet it open
           tx.upsert(METADATA_TABLE, rows);
           await tx.commit();
         });
@@ -409,7 +409,7 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
   private async restoreMetadata(id: string, written: CollectionMeta, planned: unknown): Promise<void> {
     try {
       await readWrite(this.database, async (tx) => {
-        if (canonical(await storedDefinition(tx, id)) !== canonical(written)) return tx.end();
+        if (canonical(await storedDefinition(tx, id)) !== canonical(written)) return; // rolled back by readWrite
         if (planned === null) tx.deleteRows(METADATA_TABLE, [id]);
         else
           tx.upsert(METADATA_TABLE, [

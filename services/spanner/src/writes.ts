@@ -290,10 +290,8 @@ export class Writer {
 
   private async transaction(c: SpannerCollection, run: (tx: Transaction) => Promise<void>): Promise<void> {
     try {
-      await readWrite(this.database, async (tx) => {
-        await run(tx);
-        if (!tx.ended) tx.end();
-      });
+      // One that ends without a commit (nothing to remove) is rolled back there (client-guards.ts).
+      await readWrite(this.database, run);
     } catch (error) {
       throw this.translated(error, c);
     }
