@@ -7,8 +7,10 @@
  * the winner's ALTER TABLE was refused past its retries and both changes were refused (the
  * multi-instance suite, testkit conformance/suite-multi-instance.ts, on a loaded machine).
  *
- * The check is one schema change sent straight after, through the client with no retry. An open
- * transaction does not always outlive it, so each case runs a few rounds.
+ * The check is one schema change sent straight after, through the client with no retry, or the
+ * winner's own ALTER TABLE held until the loser is answered (the race as it happened: the winner
+ * was refused "concurrent schema change" past its retries). An open transaction does not always
+ * outlive the check, so each case runs a few rounds.
  */
 import { type Harness, startHarness } from '@adaptors/testkit';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
@@ -64,6 +66,52 @@ test('the instance that loses a concurrent collections/update leaves no transact
     expect(loser.status, JSON.stringify(loser.body)).toBe(400);
     expect(loser.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
     expect(await schemaChangeAtOnce(`ALTER TABLE ${id} ADD COLUMN after_loss STRING(MAX)`)).toBe('applied');
+  }
+});
+
+test("the winner of two concurrent collections/updates applies its DDL right after the loser's refusal", async () => {
+  const { database } = a.db;
+  for (let round = 0; round < ROUNDS; round++) {
+    const id = `interleaved${round}`;
+    expect((await a.harness.client.createCollection({ id, fields })).status).toBe(200);
+    // B has planned; A writes its definition and reaches its ALTER TABLE; B's write then finds A's
+    // definition (B loses) and only after B's answer does A's ALTER TABLE go to the emulator.
+    let reachedDdl: () => void = () => {};
+    const atDdl = new Promise<void>((resolve) => {
+      reachedDdl = resolve;
+    });
+    let loserDone: () => void = () => {};
+    const afterLoser = new Promise<void>((resolve) => {
+      loserDone = resolve;
+    });
+    const updateSchema = database.updateSchema;
+    const ddlSpy = vi.spyOn(database, 'updateSchema').mockImplementationOnce((async (...args: unknown[]) => {
+      reachedDdl();
+      await afterLoser;
+      return (updateSchema as (...a: unknown[]) => Promise<unknown>).apply(database, args);
+    }) as typeof database.updateSchema);
+    let winner: Promise<{ status: number; body: unknown }> | undefined;
+    const runTransactionAsync = database.runTransactionAsync;
+    const txSpy = vi.spyOn(database, 'runTransactionAsync').mockImplementationOnce(async (...args: unknown[]) => {
+      winner = a.harness.client.updateCollection({ id, fields: [...fields, { key: 'fromA', type: 'TEXT' }] });
+      await atDdl;
+      return (runTransactionAsync as (...a: unknown[]) => Promise<unknown>).apply(database, args);
+    });
+    let loser: { status: number; body: { errorCode?: string } };
+    try {
+      loser = await b.client.updateCollection({ id, fields: [...fields, { key: 'fromB', type: 'TEXT' }] });
+      loserDone();
+      const won = await winner;
+      expect(won?.status, JSON.stringify(won?.body)).toBe(200);
+    } finally {
+      loserDone();
+      txSpy.mockRestore();
+      ddlSpy.mockRestore();
+    }
+    expect(loser.status, JSON.stringify(loser.body)).toBe(400);
+    expect(loser.body.errorCode).toBe('COLLECTION_CHANGE_NOT_SUPPORTED');
+    const listed = await b.client.listCollections([id]);
+    expect(listed.body.collections[0].fields.map((f: { key: string }) => f.key)).toContain('fromA');
   }
 });
 
