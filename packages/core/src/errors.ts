@@ -152,9 +152,11 @@ export const errors = {
     fieldErrors: readonly { fieldKey: string; message: string }[],
   ): SpiError {
     const first = fieldErrors[0];
+    // A database's own message often ends with its full stop: the sentence adds its own.
+    const reason = first ? `${first.fieldKey ? `${first.fieldKey}: ` : ''}${first.message.replace(/[.\s]+$/, '')}` : '';
     return new SpiError(
       'COLLECTION_CHANGE_NOT_SUPPORTED',
-      `${collectionId}: ${first ? `${first.fieldKey ? `${first.fieldKey}: ` : ''}${first.message}` : 'this change is not supported'}${fieldErrors.length > 1 ? ` (and ${fieldErrors.length - 1} more)` : ''}. Change the collection definition as described, or make this change in the database itself.`,
+      `${collectionId}: ${reason || 'this change is not supported'}${fieldErrors.length > 1 ? ` (and ${fieldErrors.length - 1} more)` : ''}. Change the collection definition as described, or make this change in the database itself.`,
       { errors: fieldErrors.slice(0, 100) },
     );
   },

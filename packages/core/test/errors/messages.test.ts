@@ -100,6 +100,13 @@ describe('catalogue messages', () => {
       errors.internal().message,
       errors.deadlineExceeded(5000, 'read').message,
       errors.collectionChangeNotSupported('plants', []).message,
+      // A database's message with its own full stop (Spanner's refusal of a concurrent schema change).
+      errors.collectionChangeNotSupported('plants', [
+        {
+          fieldKey: '',
+          message: 'Schema change operation rejected because a read-write transaction is already in progress.',
+        },
+      ]).message,
       errors.unsupported('Sorting by x', 'arrays are not sortable.').message,
     ]) {
       expect(message, message).toMatch(FIX);
