@@ -7,7 +7,8 @@
  * unary ExecuteSql through the client's own gapic `SpannerClient` (gapicClient below),
  * on a session from the client's own session factory (the multiplexed session
  * where the client uses it, its pool otherwise), and the protobuf cells are decoded
- * by the result's column types (cells.ts).
+ * by the result's column types (cells.ts). The answer itself is decoded by
+ * result-decoder.ts, without gax's `toObject` copy of every cell (`decodingExecuteSql`).
  *
  * ExecuteSql answers at most 10 MiB ("Result set too large", FAILED_PRECONDITION)
  * and a pooled session may be gone (Spanner deletes sessions idle for an hour; an
@@ -18,6 +19,7 @@ import { releaseRows } from '@adaptors/core';
 import { type Database, type Session, Snapshot } from '@google-cloud/spanner';
 import type { CellType, ProtoCell } from './cells.ts';
 import { isResultTooLarge, isSessionNotFound } from './errors.ts';
+import { type Protobuf, resultSetDecoder } from './result-decoder.ts';
 import type { SpannerParamType } from './values.ts';
 
 /** A result as Spanner sends it: column names and types, rows of protobuf cells. */
@@ -112,6 +114,15 @@ async function send(database: Database, reqOpts: Record<string, unknown>, gaxOpt
   if (gapic) {
     // The headers `request` would send: the client's common ones, with the database's name resolved.
     const headers = { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ };
+    const decoding = decodingExecuteSql(gapic);
+    if (decoding) {
+      const [answer] = await decoding.call(reqOpts, {
+        ...gaxOptions,
+        // What the gapic method adds to every ExecuteSql: the session, for Spanner's routing.
+        otherArgs: { headers: { ...headers, [ROUTING_HEADER]: decoding.routing({ session: reqOpts.session ?? '' }) } },
+      });
+      return answer as ResultSet;
+    }
     const [answer] = await gapic.executeSql(reqOpts, { ...gaxOptions, otherArgs: { headers } });
     return answer as ResultSet;
   }
@@ -128,6 +139,92 @@ async function send(database: Database, reqOpts: Record<string, unknown>, gaxOpt
       (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
     );
   });
+}
+
+/** The header the gapic method names a call's session in (spanner_client.js `executeSql`). */
+const ROUTING_HEADER = 'x-goog-request-params';
+
+/** The gapic SpannerClient's own members a decoding call is made of (set by its constructor and `initialize`). */
+interface GapicInternals {
+  readonly spannerStub?: Promise<GrpcStub>;
+  readonly _defaults?: { readonly executeSql?: unknown };
+  readonly _protos?: unknown;
+  readonly _gaxModule?: {
+    readonly protobuf: Protobuf;
+    readonly routingHeader: { fromParams(params: Record<string, unknown>): string };
+    createApiCall(
+      func: Promise<UnaryCall>,
+      settings: unknown,
+      descriptor?: undefined,
+      fallback?: boolean,
+    ): (request: Record<string, unknown>, options: Record<string, unknown>) => Promise<unknown[]>;
+  };
+}
+
+/** grpc-js's client stub the gapic client built (its `makeUnaryRequest`, a documented grpc-js method). */
+interface GrpcStub {
+  makeUnaryRequest(
+    path: string,
+    serialize: (value: unknown) => Buffer,
+    deserialize: (bytes: Buffer) => unknown,
+    argument: unknown,
+    metadata: unknown,
+    options: unknown,
+    callback: (error: unknown, value?: unknown) => void,
+  ): unknown;
+}
+
+/** A unary call as gax wraps one: (request, metadata, options, callback). */
+type UnaryCall = (
+  argument: unknown,
+  metadata: unknown,
+  options: unknown,
+  callback: (error: unknown, value?: unknown) => void,
+) => unknown;
+
+interface DecodingCall {
+  readonly call: (request: Record<string, unknown>, options: Record<string, unknown>) => Promise<unknown[]>;
+  readonly routing: (params: Record<string, unknown>) => string;
+}
+
+const decodingCalls = new WeakMap<object, DecodingCall | null>();
+
+/**
+ * ExecuteSql as the gapic client sends it — its stub, channel and credentials, the same gax call
+ * settings (retries, timeout, headers) through gax's `createApiCall` as its own method — but with
+ * the answer decoded by result-decoder.ts instead of gax's decode-then-`toObject`. Made once per
+ * gapic client; null (the gapic method stays the path) when its members are not as expected.
+ */
+function decodingExecuteSql(gapic: GapicSpanner): DecodingCall | undefined {
+  const known = decodingCalls.get(gapic);
+  if (known !== undefined) return known ?? undefined;
+  const { spannerStub, _defaults: defaults, _protos: protos, _gaxModule: gax } = gapic as unknown as GapicInternals;
+  // Set by the client's `initialize`, which its first call runs: not decided before then.
+  if (!spannerStub) return undefined;
+  const method = (
+    protos as { google?: { spanner?: { v1?: { Spanner?: { service?: Record<string, MethodDefinition> } } } } }
+  )?.google?.spanner?.v1?.Spanner?.service?.ExecuteSql;
+  const decode = gax && protos ? resultSetDecoder(gax.protobuf, protos) : undefined;
+  let made: DecodingCall | null = null;
+  if (defaults?.executeSql && gax && method && decode) {
+    const unary = spannerStub.then(
+      (stub): UnaryCall =>
+        (argument, metadata, options, callback) =>
+          stub.makeUnaryRequest(method.path, method.requestSerialize, decode, argument, metadata, options, callback),
+    );
+    made = {
+      call: gax.createApiCall(unary, defaults.executeSql, undefined, false),
+      routing: (params) => gax.routingHeader.fromParams(params),
+    };
+  }
+  decodingCalls.set(gapic, made);
+  return made ?? undefined;
+}
+
+/** A method of grpc's service definition (proto-loader's MethodDefinition). */
+interface MethodDefinition {
+  readonly path: string;
+  readonly requestSerialize: (value: unknown) => Buffer;
 }
 
 async function executeSql(

@@ -58,8 +58,8 @@ export function countingDatabase(database: Database): {
       };
     },
   });
-  // Unary ExecuteSql (src/single-use.ts) is a query, counted where both its paths end: the
-  // gapic client's executeSql (`database.request` calls it too).
+  // Unary ExecuteSql (src/single-use.ts) is a query, counted where its paths end: the gapic
+  // client's executeSql (`database.request` calls it too) and its stub's makeUnaryRequest.
   onExecuteSql(database, (sql) => {
     counts.queries++;
     statements.push(sql);
@@ -76,6 +76,16 @@ export function countingDatabase(database: Database): {
 }
 
 type ExecuteSql = (request: { session?: unknown; sql?: unknown }, ...rest: unknown[]) => unknown;
+/** grpc-js's Client method the decoding call sends through: (path, serialize, deserialize, request, metadata, options, callback). */
+interface UnaryStub {
+  makeUnaryRequest(
+    path: string,
+    serialize: unknown,
+    deserialize: unknown,
+    request: unknown,
+    ...rest: unknown[]
+  ): unknown;
+}
 interface ClientMap {
   get(name: string): unknown;
 }
@@ -96,17 +106,33 @@ function onExecuteSql(database: Database, listener: (sql: string) => void): void
     listeners = byPrefix;
     executeSqlListeners.set(clients, byPrefix);
     const wrapped = new WeakSet<object>();
+    const tellAll = (request: { session?: unknown; sql?: unknown } | undefined) => {
+      const session = typeof request?.session === 'string' ? request.session : '';
+      for (const [prefix, tell] of byPrefix) {
+        if (session.startsWith(prefix) && typeof request?.sql === 'string') tell(request.sql);
+      }
+    };
     const get = clients.get.bind(clients);
     clients.get = (name: string) => {
       const client = get(name) as { executeSql?: ExecuteSql } | undefined;
+      // The decoding call of src/single-use.ts sends through the client's stub (`makeUnaryRequest`),
+      // not its executeSql: observed there too (the gapic method's own calls do not look it up).
+      const stub = (client as { spannerStub?: Promise<UnaryStub> } | undefined)?.spannerStub;
+      if (name === 'SpannerClient' && stub && !wrapped.has(stub)) {
+        wrapped.add(stub);
+        void stub.then((grpcStub) => {
+          const makeUnaryRequest = grpcStub.makeUnaryRequest;
+          grpcStub.makeUnaryRequest = function (this: unknown, path, serialize, deserialize, request, ...rest) {
+            if (path.endsWith('/ExecuteSql')) tellAll(request as { session?: unknown; sql?: unknown });
+            return makeUnaryRequest.call(this, path, serialize, deserialize, request, ...rest);
+          };
+        });
+      }
       if (name === 'SpannerClient' && client?.executeSql && !wrapped.has(client)) {
         wrapped.add(client);
         const executeSql = client.executeSql;
         client.executeSql = (request, ...rest) => {
-          const session = typeof request?.session === 'string' ? request.session : '';
-          for (const [prefix, tell] of byPrefix) {
-            if (session.startsWith(prefix) && typeof request.sql === 'string') tell(request.sql);
-          }
+          tellAll(request);
           return executeSql.call(client, request, ...rest);
         };
       }

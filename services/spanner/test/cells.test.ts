@@ -161,19 +161,33 @@ test('instants before 1970 are rounded down to their millisecond, as UNIX_MILLIS
   expect(cellDecoder(u.type, 'u')(row[2])).toEqual(new Date('1969-12-31T23:59:58.500Z'));
 });
 
-test('the client’s answer gives up its rows once they are cells of the result (core release.ts)', async () => {
-  // The real client's gapic SpannerClient, observed (single-use.ts sends to it once the client has
-  // made it, as it has by the time a session is lent): the answer it resolves is kept to look at afterwards.
+test('the answer gax receives gives up its rows once they are cells of the result (core release.ts)', async () => {
+  // The real client's gRPC stub, observed where single-use.ts's decoding call hands gax its answer
+  // (result-decoder.ts): the answer is kept to look at afterwards; the gapic method is not called.
   const answers: { rows?: unknown[] }[] = [];
   await querySingleUse(db.database, { sql: 'SELECT 1', params: {}, types: {} }, { timeout: 30_000 });
-  const gapic = gapicClient(db.database) as unknown as { executeSql: (...args: unknown[]) => Promise<unknown[]> };
+  const gapic = gapicClient(db.database) as unknown as {
+    executeSql: (...args: unknown[]) => Promise<unknown[]>;
+    spannerStub: Promise<{ makeUnaryRequest: (...args: unknown[]) => unknown }>;
+  };
   expect(gapic).toBeDefined();
+  const stub = await gapic.spannerStub;
+  const makeUnaryRequest = stub.makeUnaryRequest;
   const executeSql = gapic.executeSql;
-  const own = Object.hasOwn(gapic, 'executeSql');
-  gapic.executeSql = async (...args: unknown[]) => {
-    const answer = await executeSql.apply(gapic, args);
-    answers.push(answer[0] as { rows?: unknown[] });
-    return answer;
+  const ownStub = Object.hasOwn(stub, 'makeUnaryRequest');
+  const ownGapic = Object.hasOwn(gapic, 'executeSql');
+  let gapicCalls = 0;
+  stub.makeUnaryRequest = function (this: unknown, ...args: unknown[]) {
+    const callback = args[6] as (error: unknown, value?: unknown) => void;
+    args[6] = (error: unknown, value?: unknown) => {
+      if (String(args[0]).endsWith('/ExecuteSql')) answers.push(value as { rows?: unknown[] });
+      callback(error, value);
+    };
+    return makeUnaryRequest.apply(this, args);
+  };
+  gapic.executeSql = (...args: unknown[]) => {
+    gapicCalls++;
+    return executeSql.apply(gapic, args);
   };
   let result: Awaited<ReturnType<typeof querySingleUse>>;
   try {
@@ -183,10 +197,13 @@ test('the client’s answer gives up its rows once they are cells of the result 
       { timeout: 30_000 },
     );
   } finally {
-    if (own) gapic.executeSql = executeSql;
+    if (ownStub) stub.makeUnaryRequest = makeUnaryRequest;
+    else Reflect.deleteProperty(stub, 'makeUnaryRequest');
+    if (ownGapic) gapic.executeSql = executeSql;
     else Reflect.deleteProperty(gapic, 'executeSql');
   }
   expect(result?.rows).toHaveLength(ROWS.length);
+  expect(gapicCalls).toBe(0);
   expect(answers).toHaveLength(1);
   expect(answers[0]?.rows).toEqual([]);
 });
