@@ -103,7 +103,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LEVEL_RANK[level] as number;
   const sink = options.sink ?? stdoutSink();
   const base = options.base ? { ...options.base } : undefined;
-  const write = (rank: number, severity: Severity, message: string, fields?: Record<string, unknown>) => {
+  const write: Write = (rank, severity, message, fields) => {
     if (rank < threshold) return;
     let written = fields;
     if (fields?.err !== undefined) {
@@ -119,7 +119,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const logger: Logger = {
     enabled: (severity) => SEVERITY_RANK[severity] >= threshold,
     log: (severity, message, fields) => write(SEVERITY_RANK[severity], severity, message, fields),
-    ...(level === 'silent' ? {} : { fastify: fastifyLogger(write, level, threshold) }),
+    ...(level === 'silent' ? {} : { fastify: fastifyLogger(write, level) }),
   };
   return logger;
 }
@@ -127,6 +127,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /** A logger that drops everything (library use, benchmarks); Fastify then gets no logger either. */
 export const silentLogger: Logger = { log: () => {}, enabled: () => false };
 
+/** One line at `rank` (LEVEL_RANK / SEVERITY_RANK), written when the rank reaches LOG_LEVEL's. */
 type Write = (rank: number, severity: Severity, message: string, fields?: Record<string, unknown>) => void;
 
 /**
@@ -135,11 +136,10 @@ type Write = (rank: number, severity: Severity, message: string, fields?: Record
  * reply is written as what Fastify's own serializers keep of it (method and url;
  * status code), never the object.
  */
-function fastifyLogger(write: Write, level: string, threshold: number): FastifyBaseLogger {
+function fastifyLogger(write: Write, level: string): FastifyBaseLogger {
   const method =
     (rank: number, severity: Severity) =>
     (first?: unknown, message?: unknown): void => {
-      if (rank < threshold) return;
       const text = typeof message === 'string' ? message : undefined;
       if (typeof first === 'string') write(rank, severity, first);
       else if (first instanceof Error) write(rank, severity, text ?? first.message, { err: first });
