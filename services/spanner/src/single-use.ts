@@ -115,14 +115,7 @@ async function send(database: Database, reqOpts: Record<string, unknown>, gaxOpt
     // The headers `request` would send: the client's common ones, with the database's name resolved.
     const headers = { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ };
     const decoding = decodingExecuteSql(gapic);
-    if (decoding) {
-      const [answer] = await decoding.call(reqOpts, {
-        ...gaxOptions,
-        // What the gapic method adds to every ExecuteSql: the session, for Spanner's routing.
-        otherArgs: { headers: { ...headers, [ROUTING_HEADER]: decoding.routing({ session: reqOpts.session ?? '' }) } },
-      });
-      return answer as ResultSet;
-    }
+    if (decoding) return (await decoding(reqOpts, gaxOptions, headers)) as ResultSet;
     const [answer] = await gapic.executeSql(reqOpts, { ...gaxOptions, otherArgs: { headers } });
     return answer as ResultSet;
   }
@@ -182,10 +175,12 @@ type UnaryCall = (
   callback: (error: unknown, value?: unknown) => void,
 ) => unknown;
 
-interface DecodingCall {
-  readonly call: (request: Record<string, unknown>, options: Record<string, unknown>) => Promise<unknown[]>;
-  readonly routing: (params: Record<string, unknown>) => string;
-}
+/** One ExecuteSql through the decoding call: its request, gax options and headers; the decoded answer. */
+type DecodingCall = (
+  request: Record<string, unknown>,
+  gaxOptions: GaxOptions,
+  headers: Record<string, string>,
+) => Promise<unknown>;
 
 const decodingCalls = new WeakMap<object, DecodingCall | null>();
 
@@ -212,9 +207,16 @@ function decodingExecuteSql(gapic: GapicSpanner): DecodingCall | undefined {
         (argument, metadata, options, callback) =>
           stub.makeUnaryRequest(method.path, method.requestSerialize, decode, argument, metadata, options, callback),
     );
-    made = {
-      call: gax.createApiCall(unary, defaults.executeSql, undefined, false),
-      routing: (params) => gax.routingHeader.fromParams(params),
+    const call = gax.createApiCall(unary, defaults.executeSql, undefined, false);
+    made = async (request, gaxOptions, headers) => {
+      const [answer] = await call(request, {
+        ...gaxOptions,
+        // What the gapic method adds to every ExecuteSql: the session, for Spanner's routing.
+        otherArgs: {
+          headers: { ...headers, [ROUTING_HEADER]: gax.routingHeader.fromParams({ session: request.session ?? '' }) },
+        },
+      });
+      return answer;
     };
   }
   decodingCalls.set(gapic, made);
