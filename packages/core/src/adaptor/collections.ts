@@ -30,8 +30,12 @@ export async function resolveCollection(
   let stored = await storage.getCollection(collectionId);
   if (!stored) throw errors.collectionNotFound(collectionId);
   // Items carrying a field this (cached) definition lacks: another instance may have just added it.
+  // The definition is read again whatever refreshCollection answers: "unchanged" compares the
+  // fresh read with the storage's current snapshot, which its background check may have replaced
+  // by the new definition after `stored` was read (sql-storage schema-cache.ts `refresh`).
   if (items && storage.refreshCollection && hasUnknownKey(stored, items)) {
-    if (await storage.refreshCollection(collectionId)) stored = await storage.getCollection(collectionId);
+    await storage.refreshCollection(collectionId);
+    stored = await storage.getCollection(collectionId);
     if (!stored) throw errors.collectionNotFound(collectionId);
   }
   const described = describeCollection(stored, storage.capabilities);

@@ -1,0 +1,69 @@
+/**
+ * A field added through another instance, met by a call whose cached definition predates it
+ * (packages/core/SCALING.md): the core asks the storage to re-read (`refreshCollection`) and
+ * goes on with the definition it then reads. The storage's answer compares the fresh read with
+ * its *current* snapshot, which its own background check may already have replaced by the new
+ * definition after the call had read the old one: "unchanged" then, although the call holds
+ * the old one. The core must still go on with the definition the storage now has, not the one
+ * it read before asking (packages/core/src/adaptor/collections.ts `resolveCollection`).
+ */
+import type { Collection, Storage, StoredCollection } from '@adaptors/core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createMemoryStorage, type Harness, startHarness } from '../src/index.ts';
+
+/**
+ * The memory storage behind a schema cache as another instance's would behave: it answers
+ * `getCollection` once from the definition cached before the field was added elsewhere, and
+ * its background check has swapped in the new definition by the time `refreshCollection` is
+ * asked, which therefore finds nothing changed.
+ */
+function cacheSwappedDuringCall(storage: Storage, stale: Map<string, StoredCollection>): Storage {
+  return Object.assign(Object.create(storage) as Storage, {
+    async getCollection(id: string) {
+      const old = stale.get(id);
+      if (old) {
+        stale.delete(id);
+        return old;
+      }
+      return storage.getCollection(id);
+    },
+    async refreshCollection() {
+      return false;
+    },
+  });
+}
+
+const memory = createMemoryStorage();
+const stale = new Map<string, StoredCollection>();
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ storage: cacheSwappedDuringCall(memory, stale) });
+});
+afterAll(() => h.close());
+
+test('an insert with a field added elsewhere succeeds when the cache was swapped during the call', async () => {
+  const plants: Collection = { id: 'plants', fields: [{ key: 'title', type: 'TEXT' }] };
+  expect((await h.client.createCollection(plants)).status).toBe(200);
+  const before = await memory.getCollection('plants');
+  if (!before) throw new Error('plants was not created');
+  // Another instance adds `height`; this one's cached definition still lacks it for this call.
+  expect(
+    (
+      await h.client.updateCollection({
+        id: 'plants',
+        fields: [
+          { key: 'title', type: 'TEXT' },
+          { key: 'height', type: 'NUMBER' },
+        ],
+      })
+    ).status,
+  ).toBe(200);
+  stale.set('plants', before);
+  const inserted = await h.client.insert('plants', [{ _id: 'p1', title: 'fern', height: 30 }]);
+  expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
+  expect(inserted.body.results?.[0]?.error, JSON.stringify(inserted.body)).toBeUndefined();
+  expect(stale.has('plants')).toBe(false);
+  const read = await h.client.query('plants', {});
+  expect(read.body.items).toMatchObject([{ _id: 'p1', title: 'fern', height: 30 }]);
+});
