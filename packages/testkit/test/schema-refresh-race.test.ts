@@ -7,7 +7,7 @@
  * the old one. The core must still go on with the definition the storage now has, not the one
  * it read before asking (packages/core/src/adaptor/collections.ts `resolveCollection`).
  */
-import type { Collection, Storage, StoredCollection } from '@adaptors/core';
+import type { Storage, StoredCollection } from '@adaptors/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createMemoryStorage, type Harness, startHarness } from '../src/index.ts';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 test('an insert with a field added elsewhere succeeds when the cache was swapped during the call', async () => {
-  const plants: Collection = { id: 'plants', fields: [{ key: 'title', type: 'TEXT' }] };
+  const plants = { id: 'plants', fields: [{ key: 'title', type: 'TEXT' }] };
   expect((await h.client.createCollection(plants)).status).toBe(200);
   const before = await memory.getCollection('plants');
   if (!before) throw new Error('plants was not created');
