@@ -486,7 +486,6 @@ class FirestoreStorage implements Storage {
     const fence = () => this.schema.isDeleting(id, token);
     const swept = await sweep(this.db, {
       query: this.db.collection(id),
-      nameOrdered: true,
       fence,
       write: (writer, doc, precondition) => writer.delete(doc.ref, precondition),
     });

@@ -14,21 +14,9 @@
  * sweep another call has finished or made moot meanwhile (the collection re-created, the field
  * re-added) writes nothing it read after that change: a page read before the fence holds only
  * documents as they were before it, and a document written since fails its precondition.
- *
- * A query in document-name order (a whole collection: delete, truncate) has its next page read
- * while this one's writes run, from after the page's last document; the fence is still asked
- * after that read, before its writes. A page read so can miss a document written meanwhile
- * before its cursor, so the sweep is done only when a read from the start finds nothing.
  */
 import { currentDeadline, SpiError } from '@adaptors/core';
-import type {
-  BulkWriter,
-  Firestore,
-  Precondition,
-  Query,
-  QueryDocumentSnapshot,
-  QuerySnapshot,
-} from '@google-cloud/firestore';
+import type { BulkWriter, Firestore, Precondition, Query, QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { GRPC, grpcCode } from './errors.ts';
 import { newBulkWriter } from './writes.ts';
 
@@ -47,11 +35,6 @@ export interface SweepOptions {
   readonly fence?: () => Promise<boolean>;
   /** Write each document only if it is unchanged since its page was read (default true). */
   readonly conditional?: boolean;
-  /**
-   * The query is in document-name order (no filter, no order: a whole collection), so the next
-   * page can be read after the last document of this one while its writes run.
-   */
-  readonly nameOrdered?: boolean;
 }
 
 export interface SweepResult {
@@ -79,59 +62,34 @@ export async function sweep(db: Firestore, options: SweepOptions): Promise<Sweep
   let written = 0;
   // A guess for the first page; later pages are timed.
   let pageMs = 500;
-  const pageQuery = options.query.select().limit(SWEEP_PAGE);
-  // The next page, read while the current one is written (nameOrdered only).
-  let next: Promise<QuerySnapshot> | undefined;
   for (;;) {
     if (!roomFor(pageMs)) return { done: false, fenced: false, written };
     const started = Date.now();
-    let page = await (next ?? pageQuery.get());
-    // Read after a cursor: a document written before it meanwhile is found only from the start.
-    if (page.empty && next) page = await pageQuery.get();
-    next = undefined;
+    const page = await options.query.select().limit(SWEEP_PAGE).get();
     if (page.empty) return { done: true, fenced: false, written };
     if (options.fence && !(await options.fence())) return { done: false, fenced: true, written };
-    const last = page.docs[page.docs.length - 1];
-    if (options.nameOrdered && page.size === SWEEP_PAGE && last) {
-      next = pageQuery.startAfter(last).get();
-      // Handled at once: a failure while this page is written would otherwise be an unhandled
-      // rejection; awaiting `next` still throws it. Unused if the sweep stops before that page.
-      next.catch(() => undefined);
+    const writer = newBulkWriter(db);
+    const failures: unknown[] = [];
+    try {
+      for (const doc of page.docs) {
+        const precondition = conditional ? { lastUpdateTime: doc.updateTime } : undefined;
+        Promise.resolve(options.write(writer, doc, precondition)).then(
+          () => {
+            written++;
+          },
+          (error: unknown) => {
+            // Written or deleted by someone else since the page was read: the next page reads it again.
+            const code = grpcCode(error);
+            if (code !== GRPC.FAILED_PRECONDITION && code !== GRPC.NOT_FOUND) failures.push(error);
+          },
+        );
+      }
+    } finally {
+      await writer.close();
     }
-    written += await writePage(db, page, options.write, conditional);
+    if (failures.length > 0) throw failures[0];
     pageMs = Date.now() - started;
   }
-}
-
-/** One page's writes through one BulkWriter; the number written (a document changed or gone since its read is skipped). */
-async function writePage(
-  db: Firestore,
-  page: QuerySnapshot,
-  write: SweepOptions['write'],
-  conditional: boolean,
-): Promise<number> {
-  let written = 0;
-  const writer = newBulkWriter(db);
-  const failures: unknown[] = [];
-  try {
-    for (const doc of page.docs) {
-      const precondition = conditional ? { lastUpdateTime: doc.updateTime } : undefined;
-      Promise.resolve(write(writer, doc, precondition)).then(
-        () => {
-          written++;
-        },
-        (error: unknown) => {
-          // Written or deleted by someone else since the page was read: the next page reads it again.
-          const code = grpcCode(error);
-          if (code !== GRPC.FAILED_PRECONDITION && code !== GRPC.NOT_FOUND) failures.push(error);
-        },
-      );
-    }
-  } finally {
-    await writer.close();
-  }
-  if (failures.length > 0) throw failures[0];
-  return written;
 }
 
 /**

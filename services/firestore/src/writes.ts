@@ -335,7 +335,6 @@ async function changeEach(
 export async function truncateItems(ctx: WriteContext): Promise<SweepResult> {
   return sweep(ctx.db, {
     query: ctx.ref,
-    nameOrdered: true,
     conditional: false,
     write: (writer, doc) => writer.delete(doc.ref),
   });
