@@ -191,8 +191,10 @@ export interface Storage {
    * when the collection's definition changed, so the core runs the request
    * again once. The storage bounds how often this reads the database
    * (packages/core/src/schema-version.ts, packages/core/SCALING.md).
+   * `since` (Date.now() when the call began): a storage whose cached schema was replaced after
+   * it may answer true without comparing, as the call may have run on the schema before.
    */
-  refreshCollection?(id: string): Promise<boolean>;
+  refreshCollection?(id: string, since?: number): Promise<boolean>;
   /** The collection is complete (system fields added by the core); throw COLLECTION_ALREADY_EXISTS if it exists. */
   createCollection(collection: Collection): Promise<StoredCollection>;
   /** Full desired field list (docs/protocol.md §5.3); throw COLLECTION_CHANGE_NOT_SUPPORTED for impossible changes. */

@@ -43,7 +43,8 @@ export interface StatementRunner {
 export interface SchemaIntrospector<C extends SqlCollection> {
   list(): Promise<StoredCollection[]>;
   get(id: string): Promise<StoredCollection | undefined>;
-  refresh(id: string): Promise<boolean>;
+  /** A miss re-read; `since`: when the call that missed began (Storage.refreshCollection). */
+  refresh(id: string, since?: number): Promise<boolean>;
   /** The runtime view of a collection the core handed back; COLLECTION_NOT_FOUND if it is gone. */
   resolve(stored: StoredCollection): Promise<C>;
   byId(id: string): Promise<C | undefined>;

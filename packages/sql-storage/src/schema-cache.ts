@@ -85,6 +85,8 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   #generation = 0;
   /** The latest-begun version read that answered: whether a provisional snapshot has been checked since. */
   #reading: Reading | undefined;
+  /** Date.now() when the cached snapshot was last replaced or dropped (`refresh`'s `since`). */
+  #replacedAt = Number.NEGATIVE_INFINITY;
   readonly #gate: SchemaVersionGate | undefined;
   readonly #throttle = new RereadThrottle(MISS_REREAD_GAP_MS);
 
@@ -104,6 +106,7 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   invalidate(): void {
     this.#generation++;
     this.#entry = undefined;
+    this.#replacedAt = Date.now();
     this.#loading = undefined;
     this.#rereading = undefined;
   }
@@ -212,7 +215,10 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
   /** Stores a load's entry unless the schema was invalidated since it began or a later-begun load's is kept. */
   #keep(entry: Entry<S>, generation: number): void {
     const kept = this.#entry;
-    if (generation === this.#generation && (!kept || kept.startedAt <= entry.startedAt)) this.#entry = entry;
+    if (generation === this.#generation && (!kept || kept.startedAt <= entry.startedAt)) {
+      this.#entry = entry;
+      this.#replacedAt = Date.now();
+    }
   }
 
   /**
@@ -242,11 +248,17 @@ export class SchemaSnapshotCache<C extends CollectionView, S extends CollectionS
     return promise;
   }
 
-  /** Re-reads on a miss; true when `id`'s definition changed (the core then retries the call once). */
-  async refresh(id: string): Promise<boolean> {
+  /**
+   * Re-reads on a miss; true when `id`'s definition changed (the core then retries the call once).
+   * "Changed" compares with the cached snapshot, which a version check may have replaced after the
+   * call that missed had read the one before: so when it was replaced after `since` (when that call
+   * began), the answer is true without comparing (one more run of a call that failed anyway).
+   */
+  async refresh(id: string, since?: number): Promise<boolean> {
+    const replacedDuringCall = since !== undefined && this.#replacedAt >= since;
     const before = (await (await this.snapshot()).collection(id))?.stored;
     const after = (await (await this.#reread()).collection(id))?.stored;
-    return JSON.stringify(before) !== JSON.stringify(after);
+    return replacedDuringCall || JSON.stringify(before) !== JSON.stringify(after);
   }
 
   async list(): Promise<StoredCollection[]> {

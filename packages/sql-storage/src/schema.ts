@@ -39,8 +39,8 @@ export abstract class CachedSchema<C extends SqlCollection, S extends Collection
   }
 
   /** A miss re-read (packages/core/SCALING.md); true when the collection's definition changed. */
-  refresh(id: string): Promise<boolean> {
-    return this.#cache.refresh(id);
+  refresh(id: string, since?: number): Promise<boolean> {
+    return this.#cache.refresh(id, since);
   }
 
   /** Forgets the cached schema; a load already in flight is not stored (it may predate a change). */

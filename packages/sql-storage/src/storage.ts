@@ -49,8 +49,8 @@ class SqlStorage<C extends SqlCollection> implements Storage {
     return this.engine.schema.get(id);
   }
 
-  refreshCollection(id: string) {
-    return this.engine.schema.refresh(id);
+  refreshCollection(id: string, since?: number) {
+    return this.engine.schema.refresh(id, since);
   }
 
   createCollection(collection: Collection) {

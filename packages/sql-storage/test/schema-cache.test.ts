@@ -113,6 +113,23 @@ describe('SchemaSnapshotCache across instances (packages/core/SCALING.md)', () =
     expect(await cache.refresh('b')).toBe(true);
   });
 
+  test('refresh says changed when the snapshot was replaced after the missing call began (it may have run on the older one)', async () => {
+    const { state, cache } = world(['a'], 60_000);
+    await cache.list();
+    const callBegan = Date.now();
+    // Another instance changes `a`'s definition; this instance's own check then reloads (here:
+    // invalidate, as a version change does) before the call that missed asks to refresh.
+    state.ids = ['a'];
+    cache.invalidate();
+    await cache.list();
+    // Compared with the current snapshot, nothing changed; but the call began before it was stored.
+    expect(await cache.refresh('a', callBegan)).toBe(true);
+    // A call that began after the replacement: an ordinary comparison.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await cache.refresh('a', Date.now())).toBe(false);
+    expect(await cache.refresh('a')).toBe(false);
+  });
+
   test("changed(): this instance's own version is trusted without reading it back", async () => {
     const { state, cache } = world(['a']);
     await cache.list();

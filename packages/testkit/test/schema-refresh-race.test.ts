@@ -5,7 +5,10 @@
  * its *current* snapshot, which its own background check may already have replaced by the new
  * definition after the call had read the old one: "unchanged" then, although the call holds
  * the old one. The core must still go on with the definition the storage now has, not the one
- * it read before asking (packages/core/src/adaptor/collections.ts `resolveCollection`).
+ * it read before asking (packages/core/src/adaptor/collections.ts `resolveCollection`); and for a
+ * call refused on the old definition (a filter on the new field), it tells the storage when the
+ * call began, so a storage whose cache was replaced since can answer "changed" and the call runs
+ * once more (packages/core/src/adaptor/adaptor.ts; sql-storage schema-cache.ts `refresh`).
  */
 import type { Storage, StoredCollection } from '@adaptors/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -22,16 +25,25 @@ function cacheSwappedDuringCall(storage: Storage, stale: Map<string, StoredColle
     async getCollection(id: string) {
       const old = stale.get(id);
       if (old) {
+        // Answered from the old definition; the background check replaces it right after.
         stale.delete(id);
+        swappedAt = Date.now();
         return old;
       }
       return storage.getCollection(id);
     },
-    async refreshCollection() {
-      return false;
+    // The storage's answer as a cache replaced after the call began answers it (sql-storage
+    // schema-cache.ts `refresh`): "changed" when it was replaced after `since`, the call's start.
+    async refreshCollection(_id: string, since?: number) {
+      sinces.push(since);
+      return since !== undefined && swappedAt >= since;
     },
   });
 }
+
+/** The `since` of every refreshCollection call; when the cache was last replaced (Date.now()). */
+const sinces: (number | undefined)[] = [];
+let swappedAt = Number.NEGATIVE_INFINITY;
 
 const memory = createMemoryStorage();
 const stale = new Map<string, StoredCollection>();
@@ -66,4 +78,31 @@ test('an insert with a field added elsewhere succeeds when the cache was swapped
   expect(stale.has('plants')).toBe(false);
   const read = await h.client.query('plants', {});
   expect(read.body.items).toMatchObject([{ _id: 'p1', title: 'fern', height: 30 }]);
+});
+
+test('a query filtering on a field added elsewhere is run again when the cache was replaced during the call', async () => {
+  const before = await memory.getCollection('plants');
+  if (!before) throw new Error('plants is missing');
+  expect(
+    (
+      await h.client.updateCollection({
+        id: 'plants',
+        fields: [
+          { key: 'title', type: 'TEXT' },
+          { key: 'height', type: 'NUMBER' },
+          { key: 'colour', type: 'TEXT' },
+        ],
+      })
+    ).status,
+  ).toBe(200);
+  stale.set('plants', before);
+  sinces.length = 0;
+  const sent = Date.now();
+  const read = await h.client.query('plants', { filter: { colour: { $eq: 'green' } } });
+  expect(read.status, JSON.stringify(read.body)).toBe(200);
+  expect(read.body.items).toEqual([]);
+  // The core said when the call began: not before it was sent, not after the answer.
+  expect(sinces).toHaveLength(1);
+  expect(sinces[0]).toBeGreaterThanOrEqual(sent - 1);
+  expect(sinces[0]).toBeLessThanOrEqual(Date.now());
 });

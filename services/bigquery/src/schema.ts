@@ -206,11 +206,11 @@ export class SchemaStore extends CachedSchema<BigQueryCollection, Snapshot> {
    * instance's snapshot held meanwhile (its label check may have reloaded it already, so
    * comparing the two would say "unchanged" and the call would not be retried).
    */
-  override async refresh(id: string): Promise<boolean> {
+  override async refresh(id: string, callBegan?: number): Promise<boolean> {
     const since = Date.now() - COLUMN_MISS_TTL_MS;
     while (this.columnMisses.length > 0 && (this.columnMisses[0] ?? 0) < since) this.columnMisses.shift();
     const missed = this.columnMisses.shift() !== undefined;
-    const changed = await super.refresh(id);
+    const changed = await super.refresh(id, callBegan);
     return changed || missed;
   }
 

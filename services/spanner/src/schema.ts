@@ -162,14 +162,14 @@ export class SchemaStore extends CachedSchema<SpannerCollection, Snapshot> {
    * this instance's snapshot held meanwhile (its version check may have reloaded it already,
    * so comparing the two would say "unchanged" and the call would not be retried).
    */
-  override async refresh(id: string): Promise<boolean> {
+  override async refresh(id: string, callBegan?: number): Promise<boolean> {
     const since = Date.now() - COLUMN_MISS_TTL_MS;
     while (this.columnMisses.length > 0 && (this.columnMisses[0]?.at ?? 0) < since) this.columnMisses.shift();
     // This collection's miss; else another's (a call also reads referenced collections).
     let miss = this.columnMisses.findIndex((m) => m.id === id);
     if (miss < 0 && this.columnMisses.length > 0) miss = 0;
     if (miss >= 0) this.columnMisses.splice(miss, 1);
-    const changed = await super.refresh(id);
+    const changed = await super.refresh(id, callBegan);
     return changed || miss >= 0;
   }
 

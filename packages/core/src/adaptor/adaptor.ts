@@ -85,6 +85,11 @@ const ENDPOINT_TABLE: { [E in EndpointName]: readonly [AccessKind, Handler<E>] }
 /** Endpoints whose handler applies the policy to each collection it touches instead of once up front. */
 const PER_COLLECTION: ReadonlySet<EndpointName> = new Set(['collections/get']);
 
+/** When the call began (Date.now()): its deadline's start. */
+function callStart(ctx: CallContext): number {
+  return ctx.deadline.expiresAt - ctx.deadline.budgetMs;
+}
+
 export function createAdaptor(options: AdaptorOptions): Adaptor {
   const deps: Deps = {
     storage: options.storage,
@@ -118,7 +123,7 @@ export function createAdaptor(options: AdaptorOptions): Adaptor {
             kind === 'schema' ||
             collectionId === undefined ||
             !(error instanceof SpiError && error.code === 'VALIDATION_ERROR') ||
-            !(await options.storage.refreshCollection?.(collectionId))
+            !(await options.storage.refreshCollection?.(collectionId, callStart(ctx)))
           ) {
             throw error;
           }
