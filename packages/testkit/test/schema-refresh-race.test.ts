@@ -54,24 +54,22 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** `plants` gets `fields` (a change made through another instance); this one's next read answers the definition before. */
+async function addedElsewhere(fields: { key: string; type: string }[]): Promise<void> {
+  const before = await memory.getCollection('plants');
+  if (!before) throw new Error('plants is missing');
+  expect((await h.client.updateCollection({ id: 'plants', fields })).status).toBe(200);
+  stale.set('plants', before);
+}
+
 test('an insert with a field added elsewhere succeeds when the cache was swapped during the call', async () => {
   const plants = { id: 'plants', fields: [{ key: 'title', type: 'TEXT' }] };
   expect((await h.client.createCollection(plants)).status).toBe(200);
-  const before = await memory.getCollection('plants');
-  if (!before) throw new Error('plants was not created');
   // Another instance adds `height`; this one's cached definition still lacks it for this call.
-  expect(
-    (
-      await h.client.updateCollection({
-        id: 'plants',
-        fields: [
-          { key: 'title', type: 'TEXT' },
-          { key: 'height', type: 'NUMBER' },
-        ],
-      })
-    ).status,
-  ).toBe(200);
-  stale.set('plants', before);
+  await addedElsewhere([
+    { key: 'title', type: 'TEXT' },
+    { key: 'height', type: 'NUMBER' },
+  ]);
   const inserted = await h.client.insert('plants', [{ _id: 'p1', title: 'fern', height: 30 }]);
   expect(inserted.status, JSON.stringify(inserted.body)).toBe(200);
   expect(inserted.body.results?.[0]?.error, JSON.stringify(inserted.body)).toBeUndefined();
@@ -81,21 +79,11 @@ test('an insert with a field added elsewhere succeeds when the cache was swapped
 });
 
 test('a query filtering on a field added elsewhere is run again when the cache was replaced during the call', async () => {
-  const before = await memory.getCollection('plants');
-  if (!before) throw new Error('plants is missing');
-  expect(
-    (
-      await h.client.updateCollection({
-        id: 'plants',
-        fields: [
-          { key: 'title', type: 'TEXT' },
-          { key: 'height', type: 'NUMBER' },
-          { key: 'colour', type: 'TEXT' },
-        ],
-      })
-    ).status,
-  ).toBe(200);
-  stale.set('plants', before);
+  await addedElsewhere([
+    { key: 'title', type: 'TEXT' },
+    { key: 'height', type: 'NUMBER' },
+    { key: 'colour', type: 'TEXT' },
+  ]);
   sinces.length = 0;
   const sent = Date.now();
   const read = await h.client.query('plants', { filter: { colour: { $eq: 'green' } } });
