@@ -98,6 +98,8 @@ interface CacheEntry {
   readonly expires: number;
   /** The schema version read before the definition was. */
   readonly version: string | undefined;
+  /** Date.now() when it was stored (`refresh`'s `since`). */
+  readonly storedAt: number;
 }
 
 /** The metadata collection's document holding the schema version (`$` starts no Wix collection id we create). */
@@ -407,21 +409,29 @@ export class FirestoreSchema {
     return value;
   }
 
-  /** A miss re-read for the core (an unknown field): true when the definition changed. */
-  async refresh(id: string): Promise<boolean> {
+  /**
+   * A miss re-read for the core (an unknown field): true when the definition changed. "Changed"
+   * compares with the cached definition, which a version check may have replaced after the call
+   * that missed had read the one before: replaced after `since` (when that call began), the answer
+   * is true without comparing (Storage.refreshCollection; sql-storage schema-cache.ts `refresh`).
+   */
+  async refresh(id: string, since?: number): Promise<boolean> {
+    const replacedDuringCall =
+      since !== undefined && (this.cache.get(id)?.storedAt ?? Number.NEGATIVE_INFINITY) >= since;
     const before = await this.get(id);
     const version = await this.versionAfterMiss();
     const cached = this.cache.get(id);
-    if (cached && cached.version === version && cached.expires > Date.now()) return false;
+    if (cached && cached.version === version && cached.expires > Date.now()) return replacedDuringCall;
     const after = await this.load(id);
     this.remember(id, after, version);
-    return JSON.stringify(before) !== JSON.stringify(after);
+    return replacedDuringCall || JSON.stringify(before) !== JSON.stringify(after);
   }
 
   private remember(id: string, value: StoredCollection | undefined, version: string | undefined): void {
     if (this.options.cacheMs <= 0) return;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(id, { value, expires: Date.now() + this.options.cacheMs, version });
+    const now = Date.now();
+    this.cache.set(id, { value, expires: now + this.options.cacheMs, version, storedAt: now });
   }
 
   /** A batch that also replaces the schema version: every instance sees the change on its next check. */

@@ -334,8 +334,8 @@ class FirestoreStorage implements Storage {
     return true;
   }
 
-  refreshCollection(id: string) {
-    return guarded(() => this.schema.refresh(id));
+  refreshCollection(id: string, since?: number) {
+    return guarded(() => this.schema.refresh(id, since));
   }
 
   createCollection(collection: Collection) {
