@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Bundles one service's compiled entry point (dist/main.js, from tsc) with every
-// production dependency into `bundle/`: main.mjs plus the chunks its lazy imports
-// load. Node then reads a handful of files at start instead of resolving a module
-// graph of ~1,500 files, which is most of a cold start (packages/bench/RESULTS.md).
-// The image, the deploy-folder test and the bench all run this folder.
+// Bundles one service's composition root (dist/start.js, from tsc) with every production
+// dependency into `bundle/`: CommonJS chunks (start.cjs and the chunks its lazy imports load),
+// the loader that runs them with V8's code cache (bundle-runtime/loader.cjs, which says why),
+// main.mjs that starts it, and warm-cache.mjs that bakes that cache. Node then reads a handful
+// of files at start instead of resolving a module graph of ~1,500 files, which is most of a cold
+// start (packages/bench/RESULTS.md). The image, the deploy-folder test and the bench all run
+// this folder.
 //
 //   node ../../scripts/bundle-service.mjs        (from services/<name>; its `build` script)
 //
@@ -16,7 +18,17 @@
 // A few large modules no data-plane call reads (generated protobufjs classes: bundle-edits.mjs
 // SEPARATE_MODULES) are bundled apart into bundle/separate/<name>.cjs and loaded on first use,
 // so their text is neither read nor compiled at start.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
@@ -87,16 +99,18 @@ const edits = {
 const started = performance.now();
 rmSync(outDir, { recursive: true, force: true });
 const bundle = await rolldown({
-  input: join(serviceDir, 'dist', 'main.js'),
+  input: join(serviceDir, 'dist', 'start.js'),
   platform: 'node',
   logLevel: 'warn',
   plugins: [edits, assetPaths],
 });
 const { output } = await bundle.write({
   dir: outDir,
-  format: 'esm',
-  entryFileNames: 'main.mjs',
-  chunkFileNames: '[name]-[hash].mjs',
+  // CommonJS, so the loader can compile each chunk through vm.Script with its code cache
+  // (bundle-runtime/loader.cjs); the lazy imports become requires of the chunks.
+  format: 'cjs',
+  entryFileNames: 'start.cjs',
+  chunkFileNames: '[name]-[hash].cjs',
   // Minified (names kept: errors and a few libraries read constructor names): V8 keeps every
   // file's source text in memory for lazy compilation, so its size is resident memory.
   minify: true,
@@ -104,13 +118,13 @@ const { output } = await bundle.write({
   // One non-Latin-1 character makes V8 hold a whole file's source as two bytes per character:
   // escaped, the Spanner client's 3.9 MB chunk stays 3.9 MB in memory instead of 7.7.
   charset: 'ascii',
-  // CommonJS dependencies call require(); ESM has none, so each chunk gets one, and the asset locator.
+  // The asset locator, from the chunk's own folder: read on the chunk's first line, before a
+  // module's own `var __dirname` (asset-paths, above) is assigned.
   banner: [
-    "import { createRequire as __bundleRequire } from 'node:module';",
-    'const require = __bundleRequire(import.meta.url);',
-    "const __bundleAsset = (path) => import.meta.dirname + '/assets/' + path;",
+    'const __bundleDir = __dirname;',
+    "const __bundleAsset = (path) => __bundleDir + '/assets/' + path;",
     // A module bundled apart (bundle-edits.mjs SEPARATE_MODULES), loaded on first use.
-    "const __bundleSeparate = (name) => import.meta.dirname + '/separate/' + name + '.cjs';",
+    "const __bundleSeparate = (name) => __bundleDir + '/separate/' + name + '.cjs';",
   ].join('\n'),
 });
 await bundle.close();
@@ -135,20 +149,35 @@ function copyData(from, to) {
 }
 for (const [name, root] of assetPackages) copyData(root, join(outDir, 'assets', name));
 
-// The image's build runs this once to bake Node's compile cache (NODE_COMPILE_CACHE) for every
-// file of the bundle, without starting the service (main.mjs is a few lines of its own).
+// The build's identity, from every chunk's text: the loader keeps the code cache of each build
+// in a folder of its own (V8 checks a cache against its source's length only).
+const hash = createHash('sha256');
+const chunkFiles = (folder) =>
+  (existsSync(folder) ? readdirSync(folder) : [])
+    .filter((name) => name.endsWith('.cjs'))
+    .sort()
+    .map((name) => join(folder, name));
+for (const file of [...chunkFiles(outDir), ...chunkFiles(join(outDir, 'separate'))]) hash.update(readFileSync(file));
+const buildId = hash.digest('hex').slice(0, 16);
+
+// The runtime files (bundle-runtime/): the loader and the warm-up, as they are; main.mjs, which
+// starts the loader on this build; warm-up.json, the settings under which the warm-up starts the
+// service without its database (package.json "warmUp").
+const runtimeDir = join(dirname(new URL(import.meta.url).pathname), 'bundle-runtime');
+copyFileSync(join(runtimeDir, 'loader.cjs'), join(outDir, 'loader.cjs'));
+copyFileSync(join(runtimeDir, 'warm-cache.mjs'), join(outDir, 'warm-cache.mjs'));
 writeFileSync(
-  join(outDir, 'warm-cache.mjs'),
+  join(outDir, 'main.mjs'),
   [
-    '// Written by scripts/bundle-service.mjs: loads every file of the bundle, so NODE_COMPILE_CACHE holds them all.',
-    "import { readdirSync } from 'node:fs';",
-    'for (const file of readdirSync(import.meta.dirname).sort()) {',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text of the generated warm-up script, not a template here
-    "  if (file.endsWith('.mjs') && file !== 'main.mjs' && file !== 'warm-cache.mjs') await import(`./${file}`);",
-    '}',
+    "// Written by scripts/bundle-service.mjs: starts the service through the bundle's loader (loader.cjs).",
+    "import { createRequire } from 'node:module';",
+    `await createRequire(import.meta.url)('./loader.cjs').run({ dir: import.meta.dirname, buildId: '${buildId}', entry: 'start.cjs', entryUrl: import.meta.url });`,
     '',
   ].join('\n'),
 );
+const { warmUp } = JSON.parse(readFileSync(join(serviceDir, 'package.json'), 'utf8'));
+if (!warmUp?.offlineEnv) throw new Error('bundle: package.json has no "warmUp": { "offlineEnv": … } for the warm-up');
+writeFileSync(join(outDir, 'warm-up.json'), `${JSON.stringify({ offlineEnv: warmUp.offlineEnv }, null, 2)}\n`);
 
 const bytes = output.reduce((sum, o) => sum + (o.type === 'chunk' ? o.code.length : 0), 0);
 process.stdout.write(

@@ -1,28 +1,15 @@
 /**
- * Composition root of the BigQuery adaptor (docs/design.md §3), the same in every
- * service: caches, then the core's runService (config, build, listen on
- * 0.0.0.0:$PORT, drain on SIGTERM and close the storage) over this service's
- * storage (open-storage.ts). `node main.mjs check` prints the configuration
- * report instead, without loading the database client.
+ * Entry point of the BigQuery adaptor as tsc builds it (dist/main.js): caches, then the
+ * composition root (start.ts). The image runs the bundle instead, whose main.mjs loads
+ * start.ts's bundled form through the bundle's own loader and code cache
+ * (scripts/bundle-service.mjs).
  */
 import { enableCompileCache } from 'node:module';
 
-// Caches, before anything heavy is imported (hence the dynamic imports below): V8's code
-// cache of every file loaded after this line; the image bakes it under NODE_COMPILE_CACHE,
-// elsewhere Node keeps it in the OS temp folder (services/bigquery/DEPLOY.md, "Runtime").
+// Caches, before anything heavy is imported (hence the dynamic import below): V8's code
+// cache of every file loaded after this line, kept by Node in the OS temp folder unless
+// NODE_COMPILE_CACHE names one (services/bigquery/DEPLOY.md, "Runtime").
 enableCompileCache();
 
-const [{ packageVersion, runService }, { bigquerySettings }] = await Promise.all([
-  import('@adaptors/core'),
-  import('./settings.ts'),
-]);
-
-await runService({
-  name: 'bigquery',
-  version: packageVersion(import.meta.url),
-  settings: bigquerySettings,
-  async createStorage(config, logger) {
-    const { openStorage } = await import('./open-storage.ts');
-    return openStorage(config, logger);
-  },
-});
+const { start } = await import('./start.ts');
+await start(import.meta.url);
