@@ -77,6 +77,14 @@ describe('the bundle loader', () => {
     expect(loader.counts).toEqual({ cached: 0, rejected: 0, compiled: 4 });
   });
 
+  it('runs a chunk that threw while loading again on the next require, as Node does', () => {
+    const dir = chunks();
+    writeFileSync(join(dir, 'flaky.cjs'), "globalThis.flakyRuns = (globalThis.flakyRuns ?? 0) + 1;\nif (globalThis.flakyRuns === 1) throw new Error('first run');\nexports.ok = true;\n");
+    const loader = createLoader(dir, 'b1', {});
+    expect(() => loader.load(join(dir, 'flaky.cjs'))).toThrow('first run');
+    expect(loader.load(join(dir, 'flaky.cjs'))).toEqual({ ok: true });
+  });
+
   it("keeps the chunk's own line numbers in stack traces", () => {
     const dir = chunks();
     const start = createLoader(dir, 'b1', {}).load(join(dir, 'start.cjs')) as { fail(): void };

@@ -73,8 +73,14 @@ function createLoader(dir, buildId, env = process.env) {
     else if (script.cachedDataRejected) counts.rejected++;
     else counts.cached++;
     scripts.set(file, script);
-    const wrapper = script.runInThisContext();
-    wrapper.call(module.exports, module.exports, requireFrom(file), module, file, dirname(file));
+    try {
+      const wrapper = script.runInThisContext();
+      wrapper.call(module.exports, module.exports, requireFrom(file), module, file, dirname(file));
+    } catch (error) {
+      // As Node does: a chunk that threw is not kept half-made; the next require runs it again.
+      modules.delete(file);
+      throw error;
+    }
     module.loaded = true;
     return module.exports;
   }

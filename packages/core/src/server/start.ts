@@ -105,6 +105,11 @@ export async function runService<S extends SettingSpecs>(
   // The HTTP server's modules (Fastify: most of the core's code) load only now, once the storage
   // has started what it reads ahead (the schema, Firestore's metadata collection): those reads
   // wait on the network while this loads, instead of starting after it (docs/engines.md §5).
+  // In the services' CommonJS bundle this import is a synchronous require: two turns of the
+  // event loop first let the storage's requests be made (its pending promise steps) and written
+  // once their connections open, which an ES import's own file reads used to give them.
+  await nextTurn();
+  await nextTurn();
   const { build, serve } = await import('./index.ts');
   const adaptor = createAdaptor({
     storage,
@@ -195,4 +200,9 @@ export function deriveCursorSecret(keys: readonly VerificationKey[]): string {
   const hash = createHash('sha256').update('wix-gcp-adaptors cursor v2');
   for (const key of keys) hash.update(keyObjectOf(key).export({ type: 'spki', format: 'der' }));
   return hash.digest('hex');
+}
+
+/** Resolves after the event loop's next check phase (past one poll for I/O). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
