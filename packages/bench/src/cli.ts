@@ -19,7 +19,7 @@ import { NO_DATABASE_SCENARIO, QUERY_SCENARIO } from './goals.ts';
 import { combineLoads, type LoadResult, runLoad } from './load.ts';
 import { type BenchReport, printReport, writeReport } from './report.ts';
 import { runScaleOut } from './scale-out.ts';
-import { signScenario, standardScenarios } from './scenarios.ts';
+import { type Scenario, signScenario, standardScenarios } from './scenarios.ts';
 import { seedPlants } from './seed.ts';
 import { median } from './stats.ts';
 import { builtInTargets, databaseTargets, pairedReference, type TargetDefinition, warmUp } from './targets.ts';
@@ -96,33 +96,44 @@ if (values.ab) {
   try {
     if (values['ab-cold']) {
       await coldAb(variants, { ...target.env, ...engine.env }, target.collectionId);
-      process.exit(0);
-    }
-    const rounds = await runAb({
-      variants,
-      env: { ...target.env, ...engine.env },
-      signer,
-      scenario,
-      connections,
-      durationSeconds,
-      rounds: Number(values.rounds),
-      rate: Number(values.rate),
-      cacheDir: join(repoRoot, '.bench', 'ab-compile-cache'),
-      onRound: ({ variant, round, result }) =>
-        process.stderr.write(
-          `${variant} round ${round}: ${result.requestsPerSecond} req/s, ${result.serverCpuMsPerRequest} ms CPU/req, peak ${result.serverPeakRssMb} MB, non-2xx ${result.non2xx}\n`,
-        ),
-    });
-    process.stdout.write(`A/B of ${target.name}, ${scenario.name} at ${values.rate} requests/s:\n`);
-    for (const s of summarize(rounds)) {
-      process.stdout.write(
-        `  ${s.variant}: CPU ms/req median ${s.cpuMsPerRequest.median} (${s.cpuMsPerRequest.min}–${s.cpuMsPerRequest.max}), ${s.requestsPerSecond} req/s, peak ${s.peakRssMb} MB${s.cheaperRounds === undefined ? '' : `, cheaper than ${variants[0]?.name} in ${s.cheaperRounds} of ${values.rounds} rounds`}\n`,
-      );
+    } else {
+      await loadAb(variants, { ...target.env, ...engine.env }, target.name, scenario);
     }
   } finally {
+    // Not skipped by an exit in the try: an engine left running loads every later run's machine.
     await engine.stop();
   }
   process.exit(0);
+}
+
+/** `--ab` without `--ab-cold`: the variants' CPU per request at one fixed rate, alternated (ab.ts). */
+async function loadAb(
+  variants: readonly AbVariant[],
+  env: Record<string, string>,
+  targetName: string,
+  scenario: Scenario,
+): Promise<void> {
+  const rounds = await runAb({
+    variants,
+    env,
+    signer,
+    scenario,
+    connections,
+    durationSeconds,
+    rounds: Number(values.rounds),
+    rate: Number(values.rate),
+    cacheDir: join(repoRoot, '.bench', 'ab-compile-cache'),
+    onRound: ({ variant, round, result }) =>
+      process.stderr.write(
+        `${variant} round ${round}: ${result.requestsPerSecond} req/s, ${result.serverCpuMsPerRequest} ms CPU/req, peak ${result.serverPeakRssMb} MB, non-2xx ${result.non2xx}\n`,
+      ),
+  });
+  process.stdout.write(`A/B of ${targetName}, ${scenario.name} at ${values.rate} requests/s:\n`);
+  for (const s of summarize(rounds)) {
+    process.stdout.write(
+      `  ${s.variant}: CPU ms/req median ${s.cpuMsPerRequest.median} (${s.cpuMsPerRequest.min}–${s.cpuMsPerRequest.max}), ${s.requestsPerSecond} req/s, peak ${s.peakRssMb} MB${s.cheaperRounds === undefined ? '' : `, cheaper than ${variants[0]?.name} in ${s.cheaperRounds} of ${values.rounds} rounds`}\n`,
+    );
+  }
 }
 
 const scaleOut = values['scale-out']?.split(',').map(Number);
