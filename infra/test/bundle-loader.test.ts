@@ -79,7 +79,10 @@ describe('the bundle loader', () => {
 
   it('runs a chunk that threw while loading again on the next require, as Node does', () => {
     const dir = chunks();
-    writeFileSync(join(dir, 'flaky.cjs'), "globalThis.flakyRuns = (globalThis.flakyRuns ?? 0) + 1;\nif (globalThis.flakyRuns === 1) throw new Error('first run');\nexports.ok = true;\n");
+    writeFileSync(
+      join(dir, 'flaky.cjs'),
+      "globalThis.flakyRuns = (globalThis.flakyRuns ?? 0) + 1;\nif (globalThis.flakyRuns === 1) throw new Error('first run');\nexports.ok = true;\n",
+    );
     const loader = createLoader(dir, 'b1', {});
     expect(() => loader.load(join(dir, 'flaky.cjs'))).toThrow('first run');
     expect(loader.load(join(dir, 'flaky.cjs'))).toEqual({ ok: true });

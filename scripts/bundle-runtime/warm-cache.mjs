@@ -53,9 +53,7 @@ const port = await freePort();
 // Only what the image sets and the service's offline settings: not this shell's engine settings
 // (the bench runs this with its emulator's), so no database is ever reached or created.
 const keep = ['PATH', 'HOME', 'TZ', 'NODE_ENV', 'NODE_OPTIONS', 'NODE_COMPILE_CACHE', 'MALLOC_ARENA_MAX'];
-const env = Object.fromEntries(
-  keep.filter((name) => shell[name] !== undefined).map((name) => [name, shell[name]]),
-);
+const env = Object.fromEntries(keep.filter((name) => shell[name] !== undefined).map((name) => [name, shell[name]]));
 const child = spawn(process.execPath, [...process.execArgv, join(dir, 'main.mjs')], {
   env: {
     ...env,
