@@ -122,20 +122,31 @@ export async function runAb(options: AbOptions): Promise<AbRound[]> {
   });
 }
 
-/** Measures each variant in turn, round after round (so drift weighs on all alike), reporting each result as it comes. */
+/**
+ * Measures each variant in turn, round after round (so drift weighs on all alike), reporting each
+ * result as it comes. Each round starts one variant later than the one before (A B, then B A):
+ * in one order every round, the first variant read cheaper than a copy of itself measured after
+ * it (packages/bench/RESULTS.md, twenty-second round), a place in the order and not a variant.
+ */
 export async function alternate<R>(
   options: AbRunOptions<R>,
   measure: (variant: AbVariant, round: number) => Promise<R>,
 ): Promise<AbRound<R>[]> {
   const rounds: AbRound<R>[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    for (const variant of options.variants) {
+    for (const variant of roundOrder(options.variants, round)) {
       const entry = { variant: variant.name, round, result: await measure(variant, round) };
       rounds.push(entry);
       options.onRound?.(entry);
     }
   }
   return rounds;
+}
+
+/** The order of one round: the variants rotated by the round's number (round 1 as given). */
+export function roundOrder<V>(variants: readonly V[], round: number): V[] {
+  const shift = variants.length === 0 ? 0 : (round - 1) % variants.length;
+  return [...variants.slice(shift), ...variants.slice(0, shift)];
 }
 
 export interface AbSummary {

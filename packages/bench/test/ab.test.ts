@@ -3,7 +3,7 @@
  * summary says of rounds given to it — no timing is measured here.
  */
 import { describe, expect, test } from 'vitest';
-import { type AbRound, parseVariants, summarize } from '../src/ab.ts';
+import { type AbRound, alternate, parseVariants, roundOrder, summarize } from '../src/ab.ts';
 import { type ColdAbRound, summarizeCold } from '../src/ab-cold.ts';
 import type { LoadResult } from '../src/load.ts';
 import { median } from '../src/stats.ts';
@@ -29,6 +29,23 @@ describe('A/B of bundles', () => {
     expect(() => parseVariants('/tmp/a,/tmp/b')).toThrow(/name=dir/);
     expect(() => parseVariants('a=/tmp/a')).toThrow(/at least two/);
     expect(() => parseVariants('a=/x,a=/y')).toThrow(/must differ/);
+  });
+
+  test('each round starts one variant later, so no variant always has the same place', async () => {
+    expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
+    expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['b', 'c', 'a']);
+    expect(roundOrder(['a', 'b', 'c'], 4)).toEqual(['a', 'b', 'c']);
+    const variants = ['a', 'b'].map((name) => ({ name, dir: `/tmp/${name}`, nodeArgs: [] }));
+    const seen: string[] = [];
+    const rounds = await alternate(
+      { variants, rounds: 3, env: {}, cacheDir: '/tmp/unused' },
+      async (variant, round) => {
+        seen.push(`${variant.name}${round}`);
+        return round;
+      },
+    );
+    expect(seen).toEqual(['a1', 'b1', 'b2', 'a2', 'a3', 'b3']);
+    expect(rounds.map((r) => `${r.variant}${r.round}`)).toEqual(seen);
   });
 
   test('the summary: medians per variant, its range, peak RSS, and rounds cheaper than the first variant', () => {
