@@ -19,21 +19,15 @@
 // SEPARATE_MODULES) are bundled apart into bundle/separate/<name>.cjs and loaded on first use,
 // so their text is neither read nor compiled at start.
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { rolldown } from 'rolldown';
 import { DEFERRALS, FAST_PATHS, SEPARATE_MODULES } from './bundle-edits.mjs';
 import { writeSeparate } from './bundle-separate.mjs';
+
+// The bundle's own list of its chunks (the loader's, which the warm-up uses too).
+const { bundleChunks } = createRequire(import.meta.url)('./bundle-runtime/loader.cjs');
 
 const serviceDir = process.cwd();
 const outDir = join(serviceDir, 'bundle');
@@ -152,12 +146,7 @@ for (const [name, root] of assetPackages) copyData(root, join(outDir, 'assets', 
 // The build's identity, from every chunk's text: the loader keeps the code cache of each build
 // in a folder of its own (V8 checks a cache against its source's length only).
 const hash = createHash('sha256');
-const chunkFiles = (folder) =>
-  (existsSync(folder) ? readdirSync(folder) : [])
-    .filter((name) => name.endsWith('.cjs'))
-    .sort()
-    .map((name) => join(folder, name));
-for (const file of [...chunkFiles(outDir), ...chunkFiles(join(outDir, 'separate'))]) hash.update(readFileSync(file));
+for (const file of bundleChunks(outDir)) hash.update(readFileSync(file));
 const buildId = hash.digest('hex').slice(0, 16);
 
 // The runtime files (bundle-runtime/): the loader and the warm-up, as they are; main.mjs, which

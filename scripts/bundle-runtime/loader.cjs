@@ -35,6 +35,31 @@ function cacheFolder(buildId, env = process.env) {
   return join(resolve(root), `bundle-${buildId}`);
 }
 
+/**
+ * Every chunk of the bundle in `dir`, as absolute paths: its `.cjs` files and those of `separate/`
+ * (bundle-edits.mjs SEPARATE_MODULES), each folder in name order, the loader itself left out.
+ * The one list of them: the warm-up loads and checks these, and the build hashes them.
+ */
+function bundleChunks(dir) {
+  const chunks = [];
+  for (const folder of [dir, join(dir, 'separate')]) {
+    let names = [];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      // no separate/ folder in this bundle
+    }
+    for (const name of names.sort())
+      if (name.endsWith('.cjs') && name !== 'loader.cjs') chunks.push(join(folder, name));
+  }
+  return chunks;
+}
+
+/** The name of a chunk's cache file in the cache folder: its path in the bundle, `/` as `__`. */
+function cacheFileName(dir, file) {
+  return `${relative(dir, file).split(sep).join('__')}.v8`;
+}
+
 /** A loader of the chunks under `dir` (an absolute path), with the code cache of build `buildId`. */
 function createLoader(dir, buildId, env = process.env) {
   const cacheDir = cacheFolder(buildId, env);
@@ -42,7 +67,7 @@ function createLoader(dir, buildId, env = process.env) {
   const scripts = new Map();
   const counts = { cached: 0, rejected: 0, compiled: 0 };
 
-  const cacheFileOf = (file) => cacheDir && join(cacheDir, `${relative(dir, file).split(sep).join('__')}.v8`);
+  const cacheFileOf = (file) => cacheDir && join(cacheDir, cacheFileName(dir, file));
   const isChunk = (file) => file.endsWith('.cjs') && file.startsWith(dir + sep);
 
   function load(file) {
@@ -102,15 +127,7 @@ function createLoader(dir, buildId, env = process.env) {
 
   /** Every chunk of the bundle (lazy paths and separate/ included), loaded if not yet. */
   function loadAll() {
-    for (const folder of [dir, join(dir, 'separate')]) {
-      let names = [];
-      try {
-        names = readdirSync(folder);
-      } catch {
-        // no separate/ folder in this bundle
-      }
-      for (const name of names.sort()) if (name.endsWith('.cjs') && name !== 'loader.cjs') load(join(folder, name));
-    }
+    for (const file of bundleChunks(dir)) load(file);
   }
 
   /** Writes each loaded chunk's code cache as V8 has it now, with every function compiled so far. */
@@ -153,4 +170,4 @@ function run({ dir, buildId, entry, entryUrl }) {
   return loader.load(join(dir, entry)).start(entryUrl);
 }
 
-module.exports = { run, createLoader, cacheFolder };
+module.exports = { run, createLoader, cacheFolder, bundleChunks, cacheFileName };

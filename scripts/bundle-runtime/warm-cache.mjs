@@ -7,11 +7,13 @@
 // It fails, and so fails the build, when the service does not start or a chunk was not cached.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const dir = import.meta.dirname;
+const { bundleChunks, cacheFileName } = createRequire(import.meta.url)('./loader.cjs');
 const { offlineEnv } = JSON.parse(readFileSync(join(dir, 'warm-up.json'), 'utf8'));
 const fail = (message) => {
   process.stderr.write(`warm-cache: ${message}\n`);
@@ -107,20 +109,12 @@ clearTimeout(stop);
 if (!result?.files) fail(`the service exited before writing its code cache:\n${output}`);
 await exited;
 
-// Every chunk of the bundle has its cache (the loader names them after their path in the bundle).
-const missing = [];
-for (const [folder, prefix] of [
-  [dir, ''],
-  [join(dir, 'separate'), 'separate__'],
-]) {
-  if (!existsSync(folder)) continue;
-  for (const name of readdirSync(folder)) {
-    if (name.endsWith('.cjs') && name !== 'loader.cjs' && !existsSync(join(result.cacheDir, `${prefix}${name}.v8`))) {
-      missing.push(`${prefix}${name}`);
-    }
-  }
-}
-if (missing.length > 0) fail(`no code cache written for ${missing.join(', ')}`);
+// Every chunk of the bundle has its cache.
+const missing = bundleChunks(dir)
+  .map((file) => cacheFileName(dir, file))
+  .filter((name) => !existsSync(join(result.cacheDir, name)));
+if (missing.length > 0)
+  fail(`no code cache written for ${missing.map((name) => name.replace(/\.v8$/, '')).join(', ')}`);
 process.stdout.write(
   `warm-cache: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB of code cache in ${result.cacheDir}\n`,
 );
