@@ -6,7 +6,8 @@
  * costs per 50-item query (services/spanner/DEPLOY.md, "Runtime"). Here the same request is one
  * unary ExecuteSql through the client's own gapic `SpannerClient` (gapicClient below),
  * on a session from the client's own session factory (the multiplexed session
- * where the client uses it, its pool otherwise), and the protobuf cells are decoded
+ * where the client uses it, its pool otherwise, a pooled one kept between queries:
+ * query-sessions.ts), and the protobuf cells are decoded
  * by the result's column types (cells.ts). The answer itself is decoded by
  * result-decoder.ts, without gax's `toObject` copy of every cell (`decodingExecuteSql`).
  *
@@ -16,9 +17,10 @@
  * again through the client's streaming path, which has neither limit.
  */
 import { releaseRows } from '@adaptors/core';
-import { type Database, type Session, Snapshot } from '@google-cloud/spanner';
+import { type Database, Snapshot } from '@google-cloud/spanner';
 import type { CellType, ProtoCell } from './cells.ts';
 import { isResultTooLarge, isSessionNotFound } from './errors.ts';
+import { QuerySessions } from './query-sessions.ts';
 import { type Protobuf, resultSetDecoder } from './result-decoder.ts';
 import type { SpannerParamType } from './values.ts';
 
@@ -234,10 +236,9 @@ async function executeSql(
   gaxOptions: GaxOptions,
   request: (session: string) => Record<string, unknown>,
 ): Promise<ProtoResult | undefined> {
-  const factory = database.sessionFactory_;
-  const session = await new Promise<Session>((resolve, reject) => {
-    factory.getSession((error, got) => (error || !got ? reject(error ?? new Error('No session')) : resolve(got)));
-  });
+  const sessions = querySessions(database);
+  const session = await sessions.take();
+  let gone = false;
   try {
     const answer = await send(database, request(session.formattedName_ ?? ''), gaxOptions);
     const result = {
@@ -250,12 +251,25 @@ async function executeSql(
   } catch (error) {
     if (isSessionNotFound(error)) {
       // The pool drops a session released with this error instead of lending it again.
-      session.lastError = error as Session['lastError'];
+      gone = true;
+      sessions.drop(session, error);
       return undefined;
     }
     if (isResultTooLarge(error)) return undefined;
     throw error;
   } finally {
-    factory.release(session);
+    if (!gone) sessions.give(session);
   }
+}
+
+const kept = new WeakMap<Database, QuerySessions>();
+
+/** The sessions single-use queries keep on `database` (query-sessions.ts); storage close drains them. */
+export function querySessions(database: Database): QuerySessions {
+  let sessions = kept.get(database);
+  if (!sessions) {
+    sessions = new QuerySessions(database.sessionFactory_);
+    kept.set(database, sessions);
+  }
+  return sessions;
 }

@@ -17,6 +17,7 @@ import { Indexes } from './indexes.ts';
 import { References } from './references.ts';
 import { SpannerRunner } from './runner.ts';
 import { SchemaStore } from './schema.ts';
+import { querySessions } from './single-use.ts';
 import { Writer } from './writes.ts';
 
 export interface SpannerStorageOptions {
@@ -78,6 +79,8 @@ export function createSpannerStorage(options: SpannerStorageOptions): Storage {
       ? recreatingPing(runner, options.recreateDatabase, () => schema.invalidate())
       : () => runner.ping(),
     close: async () => {
+      // Sessions kept between queries go back to the pool first, or the pool reads them as leaked.
+      querySessions(database).drain();
       try {
         await database.close();
       } catch (error) {

@@ -8,6 +8,7 @@ import { SPANNER_EMULATOR_CLIENT_ENV } from '@adaptors/testkit/emulators/spanner
 import { type Database, Spanner } from '@google-cloud/spanner';
 import { inject } from 'vitest';
 import { takeTurnsOnEmulator } from '../src/emulator-turns.ts';
+import { querySessions } from '../src/single-use.ts';
 
 export interface TestDatabase {
   readonly spanner: Spanner;
@@ -32,6 +33,8 @@ export async function openTestDatabase(schema: readonly string[] = []): Promise<
     database,
     databaseId,
     async close() {
+      // Sessions kept between single-use queries go back first, or the pool reads them as leaked.
+      querySessions(database).drain();
       await database.close();
       spanner.close();
     },
