@@ -1,6 +1,7 @@
 /**
- * Result cells as Spanner sends them (protobuf `Value`s, typed by the result's
- * column types) → internal values, for the reads of single-use.ts. The same
+ * Result cells as Spanner sends them (protobuf `Value`s, read as the JS value each
+ * holds by result-decoder.ts, typed by the result's column types) → internal values,
+ * for the reads of single-use.ts. The same
  * answers as the client's decoding followed by values.ts `fromSpanner`
  * (test/cells.test.ts compares both on every column type), without the
  * client's wrapper objects: INT64/NUMERIC are their decimal text (a number
@@ -10,6 +11,7 @@
  */
 import type { Value } from '@adaptors/core';
 import { canonicalDecimal, doubleOfDecimal } from '@adaptors/googlesql';
+import type { Cell } from './result-decoder.ts';
 
 /** google.spanner.v1.Type as the client's gRPC layer hands it (enum codes as names). */
 export interface CellType {
@@ -17,63 +19,54 @@ export interface CellType {
   readonly arrayElementType?: CellType | null;
 }
 
-/** google.protobuf.Value as the client's gRPC layer hands it (`kind` names the field set). */
-export interface ProtoCell {
-  readonly kind?: string;
-  readonly stringValue?: string;
-  readonly numberValue?: number;
-  readonly boolValue?: boolean;
-  readonly listValue?: { readonly values?: readonly ProtoCell[] } | null;
-}
-
-type Decode = (cell: ProtoCell | undefined) => Value;
+type Decode = (cell: Cell | undefined) => Value;
 
 /** The decoder of a column of `type`; `key` names the field in an error (an integer no double holds exactly). */
 export function cellDecoder(type: CellType, key: string): Decode {
   if (type.code === 'ARRAY') {
     const element = elementDecoder(type.arrayElementType ?? {}, key);
-    return (cell) => {
-      const values = cell?.kind === 'listValue' ? cell.listValue?.values : undefined;
-      return values ? values.map((v) => (v.kind === 'nullValue' ? null : element(v))) : null;
-    };
+    return (cell) => (Array.isArray(cell) ? cell.map((v: Cell) => (v === null ? null : element(v))) : null);
   }
   const scalar = scalarDecoder(type.code, key);
-  return (cell) => (cell === undefined || cell.kind === 'nullValue' ? null : scalar(cell));
+  return (cell) => (cell === undefined || cell === null ? null : scalar(cell));
 }
 
 /** A TIMESTAMP read as UNIX_MILLIS (googlesql spanner.ts `timestampMillis`): an INT64 cell, exact as a double. */
 export function millisDecoder(): Decode {
-  return (cell) => (cell?.kind === 'stringValue' ? new Date(Number(cell.stringValue)) : null);
+  return (cell) => (typeof cell === 'string' ? new Date(Number(cell)) : null);
 }
 
-function elementDecoder(type: CellType, key: string): (cell: ProtoCell) => Value {
+/** A non-null cell's text ('' when it holds something else: Spanner sends these types as strings). */
+const text = (cell: Cell): string => (typeof cell === 'string' ? cell : '');
+
+function elementDecoder(type: CellType, key: string): (cell: Cell) => Value {
   // Integer and decimal elements are their exact decimal text (googlesql exact-numbers.ts), never rounded.
   if (type.code === 'INT64' || type.code === 'NUMERIC') {
     return (cell) => {
-      const text = cell.stringValue ?? '';
-      return canonicalDecimal(text) ?? text;
+      const digits = text(cell);
+      return canonicalDecimal(digits) ?? digits;
     };
   }
   return scalarDecoder(type.code, key);
 }
 
-function scalarDecoder(code: CellType['code'], key: string): (cell: ProtoCell) => Value {
+function scalarDecoder(code: CellType['code'], key: string): (cell: Cell) => Value {
   switch (code) {
     case 'BOOL':
-      return (cell) => cell.boolValue ?? null;
+      return (cell) => (typeof cell === 'boolean' ? cell : null);
     case 'FLOAT64':
       // NaN and ±Infinity come as text.
-      return (cell) => (cell.kind === 'numberValue' ? (cell.numberValue ?? null) : Number(cell.stringValue));
+      return (cell) => (typeof cell === 'number' ? cell : Number(cell));
     case 'INT64':
     case 'NUMERIC':
-      return (cell) => doubleOfDecimal(key, cell.stringValue ?? '');
+      return (cell) => doubleOfDecimal(key, text(cell));
     case 'TIMESTAMP':
-      return (cell) => timestampDate(cell.stringValue ?? '');
+      return (cell) => timestampDate(text(cell));
     case 'JSON':
-      return (cell) => JSON.parse(cell.stringValue ?? 'null') as Value;
+      return (cell) => JSON.parse(typeof cell === 'string' ? cell : 'null') as Value;
     default:
       // STRING, DATE ("YYYY-MM-DD"), BYTES (base64): the text is the value.
-      return (cell) => plain(cell);
+      return plain;
   }
 }
 
@@ -92,17 +85,6 @@ function timestampDate(text: string): Date {
   return new Date(`${text.slice(0, dot)}.${fraction}Z`);
 }
 
-function plain(cell: ProtoCell): Value {
-  switch (cell.kind) {
-    case 'stringValue':
-      return cell.stringValue ?? null;
-    case 'numberValue':
-      return cell.numberValue ?? null;
-    case 'boolValue':
-      return cell.boolValue ?? null;
-    case 'listValue':
-      return (cell.listValue?.values ?? []).map(plain);
-    default:
-      return null;
-  }
+function plain(cell: Cell): Value {
+  return Array.isArray(cell) ? cell.map(plain) : (cell as Value);
 }

@@ -13,7 +13,8 @@ import { cellDecoder, millisDecoder } from './cells.ts';
 import { readWrite } from './client-guards.ts';
 import { callOptions, streamOptions } from './deadline.ts';
 import { translateError } from './errors.ts';
-import { type ProtoResult, querySingleUse } from './single-use.ts';
+import type { ProtoResult } from './result-decoder.ts';
+import { querySingleUse } from './single-use.ts';
 import { fromSpanner, rowValues, spannerStatement } from './values.ts';
 
 export class SpannerRunner implements StatementRunner {
@@ -79,7 +80,7 @@ export class SpannerRunner implements StatementRunner {
 }
 
 /**
- * A result's protobuf cells → items: each selected column's decoder (cells.ts) is
+ * A result's cells → items: each selected column's decoder (cells.ts) is
  * picked once per result, by its type and the Wix key it answers.
  */
 function protoItems(result: ProtoResult, query: CompiledQuery, fields: ReadonlyMap<string, Field>): Item[] {

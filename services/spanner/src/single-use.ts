@@ -18,17 +18,11 @@
  */
 import { releaseRows } from '@adaptors/core';
 import { type Database, Snapshot } from '@google-cloud/spanner';
-import type { CellType, ProtoCell } from './cells.ts';
+import type { CellType } from './cells.ts';
 import { isResultTooLarge, isSessionNotFound } from './errors.ts';
 import { QuerySessions } from './query-sessions.ts';
-import { type Protobuf, resultSetDecoder } from './result-decoder.ts';
+import { cellOf, type GaxValue, type Protobuf, type ProtoResult, resultSetDecoder } from './result-decoder.ts';
 import type { SpannerParamType } from './values.ts';
-
-/** A result as Spanner sends it: column names and types, rows of protobuf cells. */
-export interface ProtoResult {
-  readonly fields: readonly { readonly name: string; readonly type: CellType }[];
-  readonly rows: readonly (readonly ProtoCell[])[];
-}
 
 /** gax options of one call (deadline.ts callOptions). */
 type GaxOptions = { readonly timeout?: number } & Record<string, unknown>;
@@ -63,9 +57,20 @@ export async function querySingleUse(
   }));
 }
 
-interface ResultSet {
+/** An answer as gax decodes it (where a query takes the gapic method or `database.request`). */
+interface GaxResultSet {
   readonly metadata?: { readonly rowType?: { readonly fields?: readonly { name?: string; type?: CellType }[] } };
-  readonly rows?: readonly { readonly values?: readonly ProtoCell[] }[];
+  readonly rows?: readonly { readonly values?: readonly GaxValue[] }[];
+}
+
+/** A gax-decoded answer → a result of cells, as result-decoder.ts reads one; gax's rows let go (core release.ts). */
+function fromGax(answer: GaxResultSet): ProtoResult {
+  const result = {
+    fields: (answer.metadata?.rowType?.fields ?? []).map((f) => ({ name: f.name ?? '', type: f.type ?? {} })),
+    rows: (answer.rows ?? []).map((row) => (row.values ?? []).map(cellOf)),
+  };
+  releaseRows(answer.rows);
+  return result;
 }
 
 /** The header naming the database a call is for (the client's `CLOUD_RESOURCE_HEADER`, common.js). */
@@ -111,18 +116,22 @@ export function gapicClient(database: Database): GapicSpanner | undefined {
 }
 
 /** One ExecuteSql: to the gapic client when there is one to use (gapicClient), through `database.request` otherwise. */
-async function send(database: Database, reqOpts: Record<string, unknown>, gaxOptions: GaxOptions): Promise<ResultSet> {
+async function send(
+  database: Database,
+  reqOpts: Record<string, unknown>,
+  gaxOptions: GaxOptions,
+): Promise<ProtoResult> {
   const gapic = gapicClient(database);
   if (gapic) {
     // The headers `request` would send: the client's common ones, with the database's name resolved.
     const headers = { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ };
     const decoding = decodingExecuteSql(gapic);
-    if (decoding) return (await decoding(reqOpts, gaxOptions, headers)) as ResultSet;
+    if (decoding) return (await decoding(reqOpts, gaxOptions, headers)) as ProtoResult;
     const [answer] = await gapic.executeSql(reqOpts, { ...gaxOptions, otherArgs: { headers } });
-    return answer as ResultSet;
+    return fromGax(answer as GaxResultSet);
   }
-  return new Promise<ResultSet>((resolve, reject) => {
-    database.request<ResultSet>(
+  return new Promise<ProtoResult>((resolve, reject) => {
+    database.request<GaxResultSet>(
       {
         client: 'SpannerClient',
         method: 'executeSql',
@@ -131,7 +140,7 @@ async function send(database: Database, reqOpts: Record<string, unknown>, gaxOpt
         // A copy: the client adds per-call headers (trace context) to the object it is given.
         headers: { ...database.commonHeaders_ },
       },
-      (error, response) => (error ? reject(error) : resolve(response as ResultSet)),
+      (error, response) => (error ? reject(error) : resolve(fromGax(response as GaxResultSet))),
     );
   });
 }
@@ -241,10 +250,7 @@ async function executeSql(
   let gone = false;
   try {
     const answer = await send(database, request(session.formattedName_ ?? ''), gaxOptions);
-    const result = {
-      fields: (answer.metadata?.rowType?.fields ?? []).map((f) => ({ name: f.name ?? '', type: f.type ?? {} })),
-      rows: (answer.rows ?? []).map((row) => row.values ?? []),
-    };
+    const result = { fields: answer.fields, rows: [...answer.rows] };
     // The client's call objects keep the answer they received: only `result` holds its rows now (core release.ts).
     releaseRows(answer.rows);
     return result;

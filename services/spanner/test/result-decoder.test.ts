@@ -80,48 +80,96 @@ const ANSWER = {
   stats: { rowCountExact: '2', queryStats: { fields: { elapsed: { stringValue: '1 ms' } } } },
 };
 
-/** What single-use.ts and cells.ts read of an answer: column names and type codes, each cell's member and value. */
-function read(answer: unknown) {
-  const a = answer as {
-    metadata?: { rowType?: { fields?: { name?: string; type?: unknown }[] } };
-    rows?: { values?: Cell[] }[];
-  };
+/** Column names with their type codes (element types nested), as single-use.ts and cells.ts read them. */
+function columns(fields: readonly { name?: string; type?: unknown }[] | undefined) {
   const type = (t: unknown): unknown => {
     const { code, arrayElementType } = (t ?? {}) as { code?: unknown; arrayElementType?: unknown };
     return { code, element: arrayElementType ? type(arrayElementType) : null };
   };
-  const cell = (c: Cell): unknown => {
-    if (c.kind === 'listValue') return { listValue: (c.listValue?.values ?? []).map(cell) };
-    return c.kind === 'nullValue' ? null : { [c.kind ?? '?']: c[c.kind as keyof Cell] };
+  return (fields ?? []).map((f) => [f.name, type(f.type)]);
+}
+
+/** gax's decoding of an answer, each cell as the value its member holds (`kind` names the member). */
+function throughGax(bytes: Buffer) {
+  const answer = executeSql.responseDeserialize(bytes) as {
+    metadata?: { rowType?: { fields?: { name?: string; type?: unknown }[] } };
+    rows?: { values?: GaxCell[] }[];
+  };
+  const cell = (c: GaxCell): unknown => {
+    if (c.kind === 'listValue') return (c.listValue?.values ?? []).map(cell);
+    return c.kind === 'nullValue' || c.kind === undefined ? null : c[c.kind as keyof GaxCell];
   };
   return {
-    fields: (a.metadata?.rowType?.fields ?? []).map((f) => [f.name, type(f.type)]),
-    rows: (a.rows ?? []).map((r) => (r.values ?? []).map(cell)),
+    fields: columns(answer.metadata?.rowType?.fields),
+    rows: (answer.rows ?? []).map((r) => (r.values ?? []).map(cell)),
   };
 }
-interface Cell {
+interface GaxCell {
   kind?: string;
   stringValue?: string;
   numberValue?: number;
   boolValue?: boolean;
-  listValue?: { values?: Cell[] };
+  listValue?: { values?: GaxCell[] };
+}
+
+function decoder() {
+  const decode = resultSetDecoder(internals._gaxModule.protobuf, internals._protos);
+  if (!decode) throw new Error('no decoder from the client protos');
+  return (bytes: Uint8Array) => {
+    const result = decode(bytes);
+    return { fields: columns(result.fields), rows: result.rows };
+  };
 }
 
 test("an answer reads the same as through gax's own decoding", () => {
-  const decode = resultSetDecoder(internals._gaxModule.protobuf, internals._protos);
-  if (!decode) throw new Error('no decoder from the client protos');
   const bytes = executeSql.responseSerialize(ANSWER);
-  const ours = read(decode(bytes));
-  expect(ours).toEqual(read(executeSql.responseDeserialize(bytes)));
-  // Not vacuous: every column, both rows, the codes as names.
+  const ours = decoder()(bytes);
+  expect(ours).toEqual(throughGax(bytes));
+  // Not vacuous: every column, both rows, the codes as names, each cell the value it holds.
   expect(ours.fields).toHaveLength(CODES.length + 2);
   expect(ours.fields[1]).toEqual(['int64', { code: 'INT64', element: null }]);
   expect(ours.fields.at(-1)).toEqual([
     'nested',
     { code: 'ARRAY', element: { code: 'ARRAY', element: { code: 'INT64', element: null } } },
   ]);
-  expect(ours.rows[0]?.[11]).toEqual({ listValue: [{ stringValue: 'a' }, null] });
-  expect(ours.rows[1]?.slice(0, 3)).toEqual([{ boolValue: false }, null, { numberValue: 0 }]);
+  expect(ours.rows[0]?.slice(0, 4)).toEqual([true, '9007199254740993', 1.5, 'NaN']);
+  expect(ours.rows[0]?.slice(11)).toEqual([['a', null], []]);
+  expect(ours.rows[1]?.slice(0, 4)).toEqual([false, null, 0, null]);
+});
+
+test('long and non-ASCII strings, many rows, negative and tiny numbers, and bytes not in a Buffer', () => {
+  const long = `${'é'.repeat(200)}🌿${'x'.repeat(20_000)}`;
+  const rows = Array.from({ length: 300 }, (_, i) => ({
+    values: [{ stringValue: `${i}-${long}` }, { numberValue: -i / 3 }, { numberValue: 5e-324 }],
+  }));
+  const answer = {
+    metadata: {
+      rowType: {
+        fields: [
+          { name: 's', type: { code: 'STRING' } },
+          { name: 'f', type: { code: 'FLOAT64' } },
+          { name: 'g', type: { code: 'FLOAT64' } },
+        ],
+      },
+    },
+    rows,
+  };
+  const bytes = executeSql.responseSerialize(answer);
+  const copy = new Uint8Array(bytes.length + 3).subarray(3);
+  copy.set(bytes);
+  const ours = decoder()(copy);
+  expect(ours).toEqual(throughGax(bytes));
+  expect(ours.rows).toHaveLength(300);
+  expect(ours.rows[299]).toEqual([`299-${long}`, -299 / 3, 5e-324]);
+});
+
+test('an answer cut short is an error, not a shorter result', () => {
+  const bytes = executeSql.responseSerialize(ANSWER);
+  const decode = decoder();
+  // Cut inside the rows (the last field but the stats): every cut is inside some field.
+  for (const cut of [bytes.length - 1, Math.floor(bytes.length / 2), 3]) {
+    expect(() => decode(bytes.subarray(0, cut)), `cut at ${cut}`).toThrow(RangeError);
+  }
 });
 
 test('protos without a field it reads give no decoder (the gapic method stays the path)', () => {
@@ -145,4 +193,20 @@ test('protos without a field it reads give no decoder (the gapic method stays th
   expect(resultSetDecoder(internals._gaxModule.protobuf, protos(noString))).toBeUndefined();
   expect(resultSetDecoder(internals._gaxModule.protobuf, protos(undefined))).toBeUndefined();
   expect(resultSetDecoder(internals._gaxModule.protobuf, {})).toBeUndefined();
+});
+
+test('fields it does not read, in a row and in a cell, are skipped by their wire type; a struct_value reads as null', () => {
+  // Hand-made bytes (protobuf encoding: tag = field << 3 | wire type), with the well-known numbers
+  // of ResultSet.rows (2), ListValue.values (1) and Value's string_value (3) and struct_value (5).
+  const tag = (field: number, wire: number) => [(field << 3) | wire];
+  const delimited = (field: number, body: number[]) => [...tag(field, 2), body.length, ...body];
+  const unknownVarint = [...tag(9, 0), 150, 1]; // 150 takes two bytes
+  const unknownFixed64 = [...tag(10, 1), ...Array(8).fill(1)];
+  const unknownFixed32 = [...tag(11, 5), ...Array(4).fill(2)];
+  const unknownGroup = [...tag(12, 3), ...tag(1, 0), 7, ...tag(12, 4)];
+  const stringValue = delimited(3, [0x6f, 0x6b]); // "ok"
+  const cell = [...unknownVarint, ...unknownFixed64, ...unknownFixed32, ...unknownGroup, ...stringValue];
+  const row = [...delimited(1, cell), ...tag(7, 0), 1, ...delimited(1, delimited(5, []))];
+  const bytes = Uint8Array.from([...delimited(2, row), ...tag(15, 0), 0]);
+  expect(decoder()(bytes).rows).toEqual([['ok', null]]);
 });

@@ -7,7 +7,8 @@
 import { Spanner } from '@google-cloud/spanner';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { callOptions } from '../src/deadline.ts';
-import { gapicClient, type ProtoResult, querySingleUse } from '../src/single-use.ts';
+import type { ProtoResult } from '../src/result-decoder.ts';
+import { gapicClient, querySingleUse } from '../src/single-use.ts';
 import { openTestDatabase, type TestDatabase } from './emulator-database.ts';
 
 let db: TestDatabase;
@@ -37,9 +38,9 @@ const MATCHING = [
   ['c', 'moss', '3'],
 ];
 
-/** A result's cells as their text (every column of `statement` is sent as a string value). */
-function texts(result: ProtoResult | undefined): (string | undefined)[][] | undefined {
-  return result?.rows.map((row) => row.map((cell) => (cell as { stringValue?: string }).stringValue));
+/** A result's cells (every column of `statement` is sent as a string value). */
+function texts(result: ProtoResult | undefined): unknown[][] | undefined {
+  return result?.rows.map((row) => [...row]);
 }
 
 /** Counts ExecuteSql calls made through `database.request` (the real method, called on). */
