@@ -23,6 +23,11 @@ interface Edit {
   readonly replace: string | ((file: string) => string);
 }
 
+type RouterFactory = () => {
+  on(method: string, path: string, handler: () => void): void;
+  find(method: string, path: string): { params: Record<string, string> } | null;
+};
+
 interface LongValue {
   toString(radix?: number): string;
 }
@@ -319,12 +324,16 @@ describe("Fastify's code for paths the services never take", () => {
   const fastifyIndex = createRequire(join(repoRoot, 'packages', 'core', 'package.json')).resolve('fastify');
   const fastifyFile = (name: string) => join(dirname(fastifyIndex), name);
 
-  it('loads node:http2 only for an HTTP/2 server: an HTTP/1.1 server is built without it', () => {
-    // In a process of its own, where nothing else loaded http2 before.
+  it('loads node:http2 and node:https only for such servers: an HTTP/1.1 server is built without them', () => {
+    // In a process of its own, where nothing else loaded http2 or https before.
     const file = fastifyFile('lib/server.js');
-    const [edit] = editsOf('/fastify/lib/server.js');
-    expect(edit).toBeDefined();
-    const edited = readFileSync(file, 'utf8').replace(edit?.find ?? '', () => String(edit?.replace));
+    const edits = editsOf('/fastify/lib/server.js');
+    expect(edits).toHaveLength(2);
+    let edited = readFileSync(file, 'utf8');
+    for (const edit of edits) {
+      expect(edited.split(edit.find).length - 1, edit.find).toBe(1);
+      edited = edited.replace(edit.find, () => String(edit.replace));
+    }
     const dir = mkdtempSync(join(tmpdir(), 'fastify-server-'));
     writeFileSync(join(dir, 'server.js'), edited);
     const script = `
@@ -334,17 +343,90 @@ describe("Fastify's code for paths the services never take", () => {
       module.filename = file;
       module.paths = Module._nodeModulePaths(require('node:path').dirname(file));
       module._compile(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'server.js'))}, 'utf8'), file);
-      const http2Loaded = () => process.moduleLoadList.includes('NativeModule http2');
+      const loaded = () => ['http2', 'https'].filter((name) => process.moduleLoadList.includes('NativeModule ' + name));
       const { createServer } = module.exports;
       const handler = () => {};
       const instance = (options) => createServer.call({}, { connectionTimeout: 0, keepAliveTimeout: 1000, requestTimeout: 0, maxRequestsPerSocket: 0, ...options }, handler).server;
       const one = instance({});
-      const before = http2Loaded();
+      const before = loaded();
       const two = instance({ http2: true, http2SessionTimeout: 1000 });
-      process.stdout.write(JSON.stringify({ before, after: http2Loaded(), one: one.constructor.name, two: two.constructor.name }));
+      const afterHttp2 = loaded();
+      const three = instance({ https: {} });
+      process.stdout.write(JSON.stringify({ before, afterHttp2, after: loaded(), servers: [one, two, three].map((s) => s.constructor.name) }));
     `;
     const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-    expect(seen).toEqual({ before: false, after: true, one: 'Server', two: 'Http2Server' });
+    expect(seen).toEqual({
+      before: [],
+      afterHttp2: ['http2'],
+      after: ['http2', 'https'],
+      servers: ['Server', 'Http2Server', 'Server'],
+    });
+  });
+
+  describe('node:assert in its plugin checks and router, loaded on the first failing check', () => {
+    const routerFile = createRequire(fastifyIndex).resolve('find-my-way');
+    const files: Record<string, string> = {
+      '/fastify/lib/plugin-utils.js': fastifyFile('lib/plugin-utils.js'),
+      '/find-my-way/index.js': routerFile,
+      '/find-my-way/lib/constrainer.js': join(dirname(routerFile), 'lib', 'constrainer.js'),
+      '/find-my-way/lib/strategies/accept-host.js': join(dirname(routerFile), 'lib', 'strategies', 'accept-host.js'),
+      '/find-my-way/lib/strategies/accept-version.js': join(
+        dirname(routerFile),
+        'lib',
+        'strategies',
+        'accept-version.js',
+      ),
+    };
+    const assertEdit = (suffix: string) =>
+      editsOf(suffix).find((e) => e.find === "const assert = require('node:assert')") as Edit;
+
+    it('each file requires it once and only ever calls it as assert(value, message)', () => {
+      for (const [suffix, file] of Object.entries(files)) {
+        const source = readFileSync(file, 'utf8');
+        expect(assertEdit(suffix), suffix).toBeDefined();
+        expect(source.split(assertEdit(suffix).find).length - 1, suffix).toBe(1);
+        const uses = source.replace(assertEdit(suffix).find, '').match(/\bassert\b.?/g) ?? [];
+        expect(uses.length, suffix).toBeGreaterThan(0);
+        // Every other mention is a call: no assert.ok, assert.strictEqual, nor the function passed on.
+        expect(
+          uses.filter((use) => use !== 'assert('),
+          suffix,
+        ).toEqual([]);
+      }
+    });
+
+    it('a passing check loads nothing; a failing one throws what node:assert throws', () => {
+      // In a process of its own, where nothing else loaded node:assert before.
+      const replace = String(assertEdit('/find-my-way/index.js').replace);
+      const script = `
+        ${replace}
+        const loaded = () => process.moduleLoadList.includes('NativeModule assert');
+        assert(true, 'fine');
+        assert(1 === 1, 'fine');
+        const before = loaded();
+        let thrown;
+        try { assert(false, 'The path could not be empty'); } catch (error) { thrown = { name: error.name, code: error.code, message: error.message }; }
+        process.stdout.write(JSON.stringify({ before, after: loaded(), thrown }));
+      `;
+      const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+      expect(seen).toEqual({
+        before: false,
+        after: true,
+        thrown: { name: 'AssertionError', code: 'ERR_ASSERTION', message: 'The path could not be empty' },
+      });
+    });
+
+    it('the edited router refuses a bad route as the original does, and routes as before', () => {
+      const edited = loadEdited(routerFile, editsOf('/find-my-way/index.js')) as unknown as RouterFactory;
+      const original = createRequire(routerFile)(routerFile) as RouterFactory;
+      for (const make of [edited, original]) {
+        const router = make();
+        expect(() => router.on('GET', '', () => {})).toThrow('The path could not be empty');
+        expect(() => router.on('FETCH', '/x', () => {})).toThrow("Method 'FETCH' is not an http method.");
+        router.on('GET', '/plants/:id', () => {});
+        expect(router.find('GET', '/plants/7')?.params).toEqual({ id: '7' });
+      }
+    });
   });
 
   describe('its default schema compilers and inject, bundled apart', () => {
