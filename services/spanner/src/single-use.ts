@@ -115,7 +115,10 @@ export function gapicClient(database: Database): GapicSpanner | undefined {
   return typeof client?.executeSql === 'function' ? (client as GapicSpanner) : undefined;
 }
 
-/** One ExecuteSql: to the gapic client when there is one to use (gapicClient), through `database.request` otherwise. */
+/**
+ * One ExecuteSql: to the gapic client when there is one to use (gapicClient), through `database.request`
+ * otherwise. The result's rows are the caller's alone: what the client's call objects keep is let go.
+ */
 async function send(
   database: Database,
   reqOpts: Record<string, unknown>,
@@ -126,7 +129,13 @@ async function send(
     // The headers `request` would send: the client's common ones, with the database's name resolved.
     const headers = { ...database.commonHeaders_, [RESOURCE_HEADER]: database.formattedName_ };
     const decoding = decodingExecuteSql(gapic);
-    if (decoding) return (await decoding(reqOpts, gaxOptions, headers)) as ProtoResult;
+    if (decoding) {
+      const answer = (await decoding(reqOpts, gaxOptions, headers)) as ProtoResult;
+      // The client's call objects keep the answer they decoded: only the copy holds its rows now (core release.ts).
+      const result = { fields: answer.fields, rows: [...answer.rows] };
+      releaseRows(answer.rows);
+      return result;
+    }
     const [answer] = await gapic.executeSql(reqOpts, { ...gaxOptions, otherArgs: { headers } });
     return fromGax(answer as GaxResultSet);
   }
@@ -249,11 +258,7 @@ async function executeSql(
   const session = await sessions.take();
   let gone = false;
   try {
-    const answer = await send(database, request(session.formattedName_ ?? ''), gaxOptions);
-    const result = { fields: answer.fields, rows: [...answer.rows] };
-    // The client's call objects keep the answer they received: only `result` holds its rows now (core release.ts).
-    releaseRows(answer.rows);
-    return result;
+    return await send(database, request(session.formattedName_ ?? ''), gaxOptions);
   } catch (error) {
     if (isSessionNotFound(error)) {
       // The pool drops a session released with this error instead of lending it again.
